@@ -1,0 +1,28 @@
+/** Which SQL the database speaks. */
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface QueryResult<Row> {
+  rows: Row[];
+  /** Rows inserted, updated or deleted by the statement. */
+  rowCount: number;
+}
+
+/**
+ * A database connection inside a transaction, the same on both backends.
+ *
+ * Placeholders are `$1`, `$2`, … on both backends (the SQLite executor rewrites them).
+ * Parameter values: string, number, bigint, boolean (stored as 0/1 on SQLite), null,
+ * Date (stored as an ISO-8601 string on SQLite, timestamptz on PostgreSQL) and Uint8Array.
+ */
+export interface SqlExecutor {
+  readonly dialect: Dialect;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
+  /**
+   * The driver's own handle for this transaction: a better-sqlite3 `Database` or a pg `PoolClient`.
+   * Writes made through it commit or roll back with the event.
+   */
+  readonly native: unknown;
+}

@@ -1,0 +1,216 @@
+import type { Dialect, SqlExecutor } from './sql-executor.js';
+
+export type EventSource = 'webhook' | 'replay' | 'api';
+export type EventStatus = 'pending' | 'processing' | 'done' | 'retrying' | 'dead';
+export const eventStatuses: readonly EventStatus[] = [
+  'pending',
+  'processing',
+  'done',
+  'retrying',
+  'dead',
+];
+
+/** A verified event about to be committed. */
+export interface NewEvent {
+  id: string;
+  /** The event name, e.g. `dsync.user.created`. */
+  event: string;
+  /** The envelope's `created_at`, as sent. */
+  createdAt: string;
+  /** The request body exactly as received. */
+  rawBody: Uint8Array;
+  source: EventSource;
+  receivedAt: Date;
+}
+
+/** One row of the inbox. */
+export interface StoredEvent {
+  id: string;
+  event: string;
+  createdAt: string;
+  receivedAt: Date;
+  rawBody: Buffer;
+  source: EventSource;
+  status: EventStatus;
+  /** Attempts started so far (a claim starts one). */
+  attempts: number;
+  nextAttemptAt: Date | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  lastError: string | null;
+  /** When the event reached `done`. */
+  processedAt: Date | null;
+}
+
+/** One processing attempt, for the admin API and `events show`. */
+export interface AttemptRecord {
+  eventId: string;
+  attempt: number;
+  worker: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  outcome: 'done' | 'retrying' | 'dead' | 'lease_lost' | 'released' | null;
+  error: string | null;
+}
+
+export type AppendOutcome = 'inserted' | 'duplicate';
+
+export interface ClaimOptions {
+  /** Who takes the lease (unique per worker). */
+  owner: string;
+  /** At most this many events. */
+  limit: number;
+  leaseMs: number;
+  now: Date;
+  /** Only events with these names (default all). */
+  events?: readonly string[];
+}
+
+export interface FailOptions {
+  error: string;
+  /** When to try again; `null` moves the event to `dead`. */
+  nextAttemptAt: Date | null;
+  now: Date;
+}
+
+export interface EventFilter {
+  status?: EventStatus | readonly EventStatus[];
+  /** Event name, exact. */
+  event?: string;
+  /** Received at or after. */
+  since?: Date;
+  source?: EventSource;
+}
+
+export interface ListOptions extends EventFilter {
+  /** At most this many (the store caps it at 1000). */
+  limit: number;
+  /** Opaque cursor returned as `nextCursor` by the previous page. */
+  after?: string;
+  /** Newest first (default) or oldest first. */
+  order?: 'desc' | 'asc';
+}
+
+export interface ListPage {
+  events: StoredEvent[];
+  nextCursor: string | null;
+}
+
+export interface StoreStats {
+  byStatus: Record<EventStatus, number>;
+  /** Age of the oldest pending or retrying event whose attempt is due, in ms; null when none. */
+  oldestPendingAgeMs: number | null;
+}
+
+/** A numbered, append-only migration. */
+export interface Migration {
+  /** 1, 2, 3 … contiguous. */
+  version: number;
+  /** e.g. `0001-initial`. */
+  name: string;
+  sql: string;
+}
+
+/**
+ * A component's migrations for both backends (the inbox core, the directory mirror …).
+ * Each set is versioned on its own in the `workos_inbox_migrations` table.
+ */
+export interface MigrationSet {
+  component: string;
+  sqlite: readonly Migration[];
+  postgres: readonly Migration[];
+}
+
+export interface SchemaStatus {
+  ok: boolean;
+  /** Why not, e.g. "migration mirror/0002 not applied" or "unknown migration core/0009". */
+  problems: string[];
+}
+
+/**
+ * The durable inbox. Both backends pass the same test suite (test/store/store.test.ts).
+ * Every method is safe to call from several processes at once (SQLite: one machine; PostgreSQL: many).
+ */
+export interface Store {
+  readonly dialect: Dialect;
+  /** Apply pending migrations of every set; throws if the database holds a migration this build does not know or whose text changed. */
+  migrate(): Promise<void>;
+  /** Schema check without changing anything (for /readyz and `migrate --check`). */
+  checkSchema(): Promise<SchemaStatus>;
+  /** Throws StoreUnavailableError when the database cannot be reached. */
+  ping(): Promise<void>;
+
+  /**
+   * Commit an event durably, batched with concurrent calls into one transaction (group commit).
+   * Resolves only after the batch's commit is durable. A duplicate id writes nothing.
+   * Rejects with StoreUnavailableError when the commit cannot be made.
+   */
+  append(event: NewEvent): Promise<AppendOutcome>;
+
+  /**
+   * Lease due events: `pending`/`retrying` with `next_attempt_at <= now`, and `processing` whose
+   * lease expired. Each claimed event becomes `processing` with `attempts + 1`, oldest first.
+   */
+  claim(options: ClaimOptions): Promise<StoredEvent[]>;
+  /**
+   * Run `work` in one transaction and, in that same transaction, mark the event `done`, provided
+   * `owner` still holds its lease. Resolves `false` and rolls everything back if the lease was lost.
+   * If `work` throws, rolls back and rethrows.
+   */
+  complete(
+    id: string,
+    owner: string,
+    work: (tx: SqlExecutor) => Promise<void>,
+    now: Date,
+  ): Promise<boolean>;
+  /** Record a failed attempt: `retrying` at `nextAttemptAt`, or `dead`. `false` if the lease was lost. */
+  fail(id: string, owner: string, options: FailOptions): Promise<boolean>;
+  /** Extend the lease of an event still held by `owner`. */
+  extendLease(id: string, owner: string, until: Date): Promise<boolean>;
+  /** Give back every lease `owner` holds (graceful shutdown); the attempt is not counted. Returns how many. */
+  releaseLeases(owner: string, now: Date): Promise<number>;
+
+  get(id: string): Promise<StoredEvent | undefined>;
+  attempts(id: string): Promise<AttemptRecord[]>;
+  list(options: ListOptions): Promise<ListPage>;
+  /** Queue one event again (any status but `processing`), due now, attempts reset. `false` if unknown or being processed. */
+  replay(id: string, now: Date): Promise<boolean>;
+  /** Queue again every event matching the filter (default: status `dead`). Returns how many. */
+  redrive(filter: EventFilter, now: Date): Promise<number>;
+  stats(now: Date): Promise<StoreStats>;
+
+  /**
+   * Be told when events may be due (after an append here or, on PostgreSQL, anywhere: LISTEN/NOTIFY).
+   * Returns an unsubscribe function.
+   */
+  onWake(listener: () => void): () => void;
+  /** Run `fn` in a read transaction (for mirror reads and the CLI). */
+  read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Flush pending appends, then close connections. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** A `postgres://` / `postgresql://` URL, or a SQLite file path. */
+  database: string;
+  /** Extra migration sets applied after the core's (e.g. the directory mirror's). */
+  migrationSets?: readonly MigrationSet[];
+  /** PostgreSQL only: the schema to use (created if missing). Default `public`. */
+  schema?: string;
+  /** Group commit: at most this many events per transaction. @defaultValue 512 */
+  maxBatchSize?: number;
+  /** PostgreSQL pool size. @defaultValue 10 */
+  poolSize?: number;
+}
+
+/** The database could not be reached or could not commit. Receivers answer 503 + Retry-After. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly code = 'store_unavailable';
+}
+
+/** The database schema does not match this build (unknown or changed migration). */
+export class SchemaMismatchError extends Error {
+  override readonly name = 'SchemaMismatchError';
+  readonly code = 'schema_mismatch';
+}
