@@ -6,3 +6,16 @@ export type { Clock } from './clock.js';
 export { StoreUnavailableError, SchemaMismatchError } from './store/types.js';
 export type * from './store/types.js';
 export type { SqlExecutor, Dialect, QueryResult } from './store/sql-executor.js';
+export {
+  checkEnvelope,
+  deserializeEvent,
+  EventValidationError,
+  eventValidationErrorCodes,
+} from './events/index.js';
+export type {
+  Event,
+  EventName,
+  WireEvent,
+  EventValidationErrorCode,
+  EventFieldIssue,
+} from './events/index.js';

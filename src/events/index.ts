@@ -31,3 +31,7 @@ export function deserializeEvent(wire: WireEvent): Event {
     data: wire.data,
   };
 }
+
+export { checkEnvelope } from './check-envelope.js';
+export { EventValidationError, eventValidationErrorCodes } from './event-validation-error.js';
+export type { EventValidationErrorCode, EventFieldIssue } from './event-validation-error.js';
