@@ -1,0 +1,199 @@
+/**
+ * Every `serve` / `work` setting in one table: its flag, its environment variable and its default.
+ * The CLI registers flags from this table and `resolveServeConfig` reads it, so the help text,
+ * the docs' configuration table and the behaviour cannot drift apart.
+ */
+export interface ConfigOption {
+  /** The key in the raw flag record (commander's camelCase attribute name). */
+  key: RawConfigKey;
+  /** As written on the command line, e.g. `--port <number>`. */
+  flag: string;
+  env: string;
+  /** Shown in `--help` and in the docs. */
+  defaultText: string;
+  description: string;
+  /** Only for `serve` (the HTTP side); `work` ignores it. */
+  serveOnly?: boolean;
+}
+
+export type RawConfigKey =
+  | 'port'
+  | 'host'
+  | 'database'
+  | 'dataDir'
+  | 'secret'
+  | 'adminToken'
+  | 'path'
+  | 'toleranceMs'
+  | 'handlers'
+  | 'worker'
+  | 'processes'
+  | 'tlsCert'
+  | 'tlsKey'
+  | 'trustProxy'
+  | 'allowIp'
+  | 'maxBodyBytes'
+  | 'maxHeaderBytes'
+  | 'requestTimeoutMs'
+  | 'shutdownTimeoutMs'
+  | 'logLevel';
+
+/** Raw values as strings (flags or environment), before validation. */
+export type RawConfig = Partial<Record<RawConfigKey, string>>;
+
+export const configOptions: readonly ConfigOption[] = [
+  {
+    key: 'port',
+    flag: '--port <number>',
+    env: 'PORT',
+    defaultText: '3000',
+    description: 'TCP port to listen on (0 picks a free one)',
+    serveOnly: true,
+  },
+  {
+    key: 'host',
+    flag: '--host <address>',
+    env: 'HOST',
+    defaultText: '0.0.0.0',
+    description: 'address to bind',
+    serveOnly: true,
+  },
+  {
+    key: 'database',
+    flag: '--database <url-or-path>',
+    env: 'DATABASE_URL',
+    defaultText: '.workos-inbox/inbox.db',
+    description: 'a postgres:// URL or a SQLite file path',
+  },
+  {
+    key: 'dataDir',
+    flag: '--data-dir <path>',
+    env: 'WORKOS_INBOX_DATA_DIR',
+    defaultText: '.workos-inbox',
+    description: 'folder for the default SQLite file and the development secret and token',
+  },
+  {
+    key: 'secret',
+    flag: '--secret <secrets>',
+    env: 'WORKOS_WEBHOOK_SECRET',
+    defaultText: 'development: generated into the data folder',
+    description: 'webhook secret; comma-separated to accept several during rotation',
+    serveOnly: true,
+  },
+  {
+    key: 'adminToken',
+    flag: '--admin-token <token>',
+    env: 'WORKOS_INBOX_ADMIN_TOKEN',
+    defaultText: 'development: generated into the data folder',
+    description: 'bearer token for /inbox and the directory read API',
+    serveOnly: true,
+  },
+  {
+    key: 'path',
+    flag: '--path <path>',
+    env: 'WORKOS_INBOX_PATH',
+    defaultText: '/webhooks/workos',
+    description: 'URL path of the webhook endpoint',
+    serveOnly: true,
+  },
+  {
+    key: 'toleranceMs',
+    flag: '--tolerance-ms <ms>',
+    env: 'WORKOS_INBOX_TOLERANCE_MS',
+    defaultText: '180000',
+    description: 'maximum signature age, as in the official SDK',
+    serveOnly: true,
+  },
+  {
+    key: 'handlers',
+    flag: '--handlers <module>',
+    env: 'WORKOS_INBOX_HANDLERS',
+    defaultText: 'none',
+    description: 'module exporting event name → async function (default or named exports)',
+  },
+  {
+    key: 'worker',
+    flag: '--no-worker',
+    env: 'WORKOS_INBOX_WORKER',
+    defaultText: 'true',
+    description: 'receive only; leave processing to `workos-inbox work` processes',
+    serveOnly: true,
+  },
+  {
+    key: 'processes',
+    flag: '--processes <n>',
+    env: 'WORKOS_INBOX_PROCESSES',
+    defaultText: '1',
+    description: 'run N processes with node:cluster ("auto" = one per core)',
+  },
+  {
+    key: 'tlsCert',
+    flag: '--tls-cert <file>',
+    env: 'WORKOS_INBOX_TLS_CERT',
+    defaultText: 'none',
+    description: 'PEM certificate: serve HTTPS natively',
+    serveOnly: true,
+  },
+  {
+    key: 'tlsKey',
+    flag: '--tls-key <file>',
+    env: 'WORKOS_INBOX_TLS_KEY',
+    defaultText: 'none',
+    description: 'PEM private key for --tls-cert',
+    serveOnly: true,
+  },
+  {
+    key: 'trustProxy',
+    flag: '--trust-proxy',
+    env: 'WORKOS_INBOX_TRUST_PROXY',
+    defaultText: 'false',
+    description: 'trust X-Forwarded-Proto / X-Forwarded-For from one proxy hop',
+    serveOnly: true,
+  },
+  {
+    key: 'allowIp',
+    flag: '--allow-ip <addresses>',
+    env: 'WORKOS_INBOX_ALLOW_IP',
+    defaultText: 'any',
+    description: 'comma-separated sender addresses allowed on the webhook path',
+    serveOnly: true,
+  },
+  {
+    key: 'maxBodyBytes',
+    flag: '--max-body-bytes <n>',
+    env: 'WORKOS_INBOX_MAX_BODY_BYTES',
+    defaultText: '1048576',
+    description: 'larger webhook bodies get 413',
+    serveOnly: true,
+  },
+  {
+    key: 'maxHeaderBytes',
+    flag: '--max-header-bytes <n>',
+    env: 'WORKOS_INBOX_MAX_HEADER_BYTES',
+    defaultText: '16384',
+    description: 'larger request headers get 431',
+    serveOnly: true,
+  },
+  {
+    key: 'requestTimeoutMs',
+    flag: '--request-timeout-ms <ms>',
+    env: 'WORKOS_INBOX_REQUEST_TIMEOUT_MS',
+    defaultText: '30000',
+    description: 'a request must arrive completely within this time, else 408',
+    serveOnly: true,
+  },
+  {
+    key: 'shutdownTimeoutMs',
+    flag: '--shutdown-timeout-ms <ms>',
+    env: 'WORKOS_INBOX_SHUTDOWN_TIMEOUT_MS',
+    defaultText: '30000',
+    description: 'on SIGTERM, wait this long for requests and handlers to finish',
+  },
+  {
+    key: 'logLevel',
+    flag: '--log-level <level>',
+    env: 'LOG_LEVEL',
+    defaultText: 'info',
+    description: 'fatal, error, warn, info, debug or trace',
+  },
+];

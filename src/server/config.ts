@@ -1,0 +1,204 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { configOptions } from './config-options.js';
+import type { RawConfig, RawConfigKey } from './config-options.js';
+
+/** A setting is missing or invalid. The message says which flag and environment variable to fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code: 'invalid_option' | 'missing_in_production';
+
+  constructor(message: string, code: ConfigError['code'] = 'invalid_option') {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Where a credential came from; `undefined` means "generate a development one". */
+export type CredentialSource = 'flag' | 'env' | 'development';
+
+/** The validated settings of `serve` and `work`. */
+export interface ServeConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  /** A postgres:// URL or an absolute SQLite file path. */
+  database: string;
+  /** Absolute path of the data folder. */
+  dataDir: string;
+  /** Empty when none was given (development only: one is generated). */
+  secrets: string[];
+  /** `undefined` when none was given (development only: one is generated). */
+  adminToken: string | undefined;
+  path: string;
+  toleranceMs: number;
+  /** Absolute path or package name of the handlers module. */
+  handlers: string | undefined;
+  worker: boolean;
+  processes: number;
+  tls: { certFile: string; keyFile: string } | undefined;
+  trustProxy: boolean;
+  /** Empty: every sender is allowed. */
+  allowIps: string[];
+  maxBodyBytes: number;
+  maxHeaderBytes: number;
+  requestTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface ResolveConfigInput {
+  /** Values given on the command line (only those the user typed). */
+  flags: RawConfig;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** `work` skips the HTTP-only checks (secret, admin token, TLS). */
+  mode?: 'serve' | 'work';
+}
+
+/** Flags win over environment variables, which win over defaults. Validated once, here. */
+export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
+  const { flags, env, cwd } = input;
+  const mode = input.mode ?? 'serve';
+  const raw = (key: RawConfigKey): string | undefined => {
+    const flag = flags[key];
+    if (flag !== undefined) return flag;
+    const option = configOptions.find((o) => o.key === key);
+    const fromEnv = option ? env[option.env] : undefined;
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+  const label = (key: RawConfigKey): string => {
+    const option = configOptions.find((o) => o.key === key);
+    return option ? `${option.flag.split(' ')[0]} (${option.env})` : key;
+  };
+  const integer = (key: RawConfigKey, fallback: number, min: number, max: number): number => {
+    const value = raw(key);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+      throw new ConfigError(
+        `${label(key)} must be a whole number from ${min} to ${max}, got "${value}"`,
+      );
+    }
+    return Number(value);
+  };
+  const boolean = (key: RawConfigKey, fallback: boolean): boolean => {
+    const value = raw(key)?.trim().toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    throw new ConfigError(`${label(key)} must be true or false, got "${value}"`);
+  };
+  const list = (value: string | undefined): string[] =>
+    (value ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+
+  const production = env.NODE_ENV === 'production';
+  const dataDir = resolve(cwd, raw('dataDir') ?? '.workos-inbox');
+  const databaseRaw = raw('database');
+  const database =
+    databaseRaw === undefined
+      ? join(dataDir, 'inbox.db')
+      : /^postgres(ql)?:\/\//i.test(databaseRaw) || isAbsolute(databaseRaw)
+        ? databaseRaw
+        : resolve(cwd, databaseRaw);
+
+  const path = raw('path') ?? '/webhooks/workos';
+  if (!path.startsWith('/') || /[?#\s]/.test(path)) {
+    throw new ConfigError(`${label('path')} must start with "/" and hold no query, got "${path}"`);
+  }
+  const reserved = ['/healthz', '/readyz', '/metrics', '/inbox'];
+  if (reserved.some((r) => path === r || path.startsWith(`${r}/`))) {
+    throw new ConfigError(`${label('path')} "${path}" collides with a built-in endpoint`);
+  }
+
+  const processesRaw = raw('processes');
+  const processes =
+    processesRaw?.trim().toLowerCase() === 'auto'
+      ? availableParallelism()
+      : integer('processes', 1, 1, 256);
+
+  const certFile = raw('tlsCert');
+  const keyFile = raw('tlsKey');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  }
+  const tls =
+    certFile !== undefined && keyFile !== undefined
+      ? { certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) }
+      : undefined;
+
+  const allowIps = list(raw('allowIp'));
+  for (const ip of allowIps) {
+    if (isIP(ip) === 0) throw new ConfigError(`${label('allowIp')}: "${ip}" is not an IP address`);
+  }
+
+  const logLevel = (raw('logLevel') ?? 'info').toLowerCase();
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`${label('logLevel')} must be one of ${logLevels.join(', ')}`);
+  }
+
+  const handlersRaw = raw('handlers');
+  const handlers =
+    handlersRaw === undefined
+      ? undefined
+      : /^[./]/.test(handlersRaw) || isAbsolute(handlersRaw)
+        ? resolve(cwd, handlersRaw)
+        : handlersRaw;
+
+  const config: ServeConfig = {
+    production,
+    port: integer('port', 3000, 0, 65535),
+    host: raw('host') ?? '0.0.0.0',
+    database,
+    dataDir,
+    secrets: list(raw('secret')),
+    adminToken: raw('adminToken'),
+    path,
+    toleranceMs: integer('toleranceMs', 180_000, 0, 24 * 3600 * 1000),
+    handlers,
+    worker: boolean('worker', true),
+    processes,
+    tls,
+    trustProxy: boolean('trustProxy', false),
+    allowIps,
+    maxBodyBytes: integer('maxBodyBytes', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxHeaderBytes: integer('maxHeaderBytes', 16 * 1024, 1024, 1024 * 1024),
+    requestTimeoutMs: integer('requestTimeoutMs', 30_000, 1000, 3600_000),
+    shutdownTimeoutMs: integer('shutdownTimeoutMs', 30_000, 0, 3600_000),
+    logLevel,
+  };
+  if (production && mode === 'serve') checkProduction(config);
+  return config;
+}
+
+function checkProduction(config: ServeConfig): void {
+  const problems: string[] = [];
+  if (config.secrets.length === 0) {
+    problems.push(
+      'no webhook secret: set WORKOS_WEBHOOK_SECRET (or --secret) to the secret shown for your endpoint in the WorkOS dashboard',
+    );
+  }
+  if (config.adminToken === undefined) {
+    problems.push(
+      'no admin token: set WORKOS_INBOX_ADMIN_TOKEN (or --admin-token) to a long random string; it guards /inbox and the directory read API',
+    );
+  } else if (config.adminToken.length < 16) {
+    problems.push('the admin token is shorter than 16 characters');
+  }
+  if (config.tls === undefined && !config.trustProxy) {
+    problems.push(
+      'HTTPS is required: give --tls-cert and --tls-key, or run behind a TLS proxy with --trust-proxy (it must send X-Forwarded-Proto: https)',
+    );
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `NODE_ENV=production and the configuration is not safe to serve:\n  - ${problems.join('\n  - ')}`,
+      'missing_in_production',
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { eventStatuses } from '../store/types.js';
+import type { EventFilter, EventStatus } from '../store/types.js';
+
+/** A filter value the user typed is not valid. */
+export class FilterError extends Error {
+  override readonly name = 'FilterError';
+  readonly code = 'invalid_filter';
+}
+
+/** Parse `status` (comma-separated), `event` and `since` as typed in a query string or a flag. */
+export function parseEventFilter(
+  input: {
+    status?: string | undefined;
+    event?: string | undefined;
+    since?: string | undefined;
+  },
+  now: Date = new Date(),
+): EventFilter {
+  const filter: EventFilter = {};
+  if (input.status !== undefined && input.status !== '') {
+    const statuses = input.status.split(',').map((s) => s.trim());
+    for (const s of statuses) {
+      if (!(eventStatuses as readonly string[]).includes(s)) {
+        throw new FilterError(`unknown status "${s}"; use one of ${eventStatuses.join(', ')}`);
+      }
+    }
+    filter.status =
+      statuses.length === 1 ? (statuses[0] as EventStatus) : (statuses as EventStatus[]);
+  }
+  if (input.event !== undefined && input.event !== '') filter.event = input.event;
+  if (input.since !== undefined && input.since !== '') filter.since = parseSince(input.since, now);
+  return filter;
+}
+
+const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** An ISO date, or a duration back from now such as `15m`, `2h`, `7d`. */
+export function parseSince(value: string, now: Date): Date {
+  const relative = /^(\d+)\s*([smhd])$/.exec(value.trim());
+  if (relative?.[1] && relative[2]) {
+    return new Date(now.getTime() - Number(relative[1]) * (units[relative[2]] ?? 0));
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new FilterError(
+      `"since" must be an ISO date (2024-05-01T12:00:00Z) or a duration (30m, 2h, 7d), got "${value}"`,
+    );
+  }
+  return date;
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { ConfigError } from './config.js';
+
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+  tls?: { certFile: string; keyFile: string } | undefined;
+  maxHeaderBytes: number;
+  requestTimeoutMs: number;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  /** The bound port (useful with port 0). */
+  port: number;
+  url: string;
+  /**
+   * Stop accepting, let requests in flight finish, then close. After `timeoutMs` the remaining
+   * connections are cut (their requests were not answered, so WorkOS retries them).
+   */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** Listen with the header, request-time and TLS settings; resolves once bound. */
+export async function startHttpServer(
+  options: HttpServerOptions,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<RunningHttpServer> {
+  const common = {
+    maxHeaderSize: options.maxHeaderBytes,
+    requestTimeout: options.requestTimeoutMs,
+    headersTimeout: Math.min(options.requestTimeoutMs, 60_000),
+    keepAliveTimeout: 5_000,
+  };
+  let closing = false;
+  // Requests still arriving on keep-alive connections during shutdown close them afterwards.
+  const wrapped = (req: IncomingMessage, res: ServerResponse): void => {
+    if (closing) res.setHeader('connection', 'close');
+    handler(req, res);
+  };
+  let server: Server;
+  if (options.tls) {
+    const read = (file: string, what: string): Buffer => {
+      try {
+        return readFileSync(file);
+      } catch (error) {
+        throw new ConfigError(`cannot read the TLS ${what} ${file}: ${(error as Error).message}`);
+      }
+    };
+    const cert = read(options.tls.certFile, 'certificate');
+    const key = read(options.tls.keyFile, 'key');
+    try {
+      server = createHttpsServer({ ...common, cert, key }, wrapped);
+    } catch (error) {
+      throw new ConfigError(`invalid TLS certificate or key: ${(error as Error).message}`);
+    }
+  } else {
+    server = createHttpServer(common, wrapped);
+  }
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ConfigError(`port ${options.port} on ${options.host} is already in use`)
+          : error,
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(options.port, options.host);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost =
+    options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  return {
+    server,
+    port,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
+    close: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        const timer = setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, timeoutMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // Keep-alive connections with no request in flight would hold close() open.
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,44 @@
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export interface LoggerOptions {
+  level: string;
+  /** JSON lines (production, pipes, log shippers) or readable lines (a terminal). */
+  pretty: boolean;
+}
+
+/** Values that must never reach a log line, wherever a caller nests them. */
+const redactPaths = [
+  'secret',
+  'secrets',
+  'adminToken',
+  'authorization',
+  '*.secret',
+  '*.secrets',
+  '*.adminToken',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'headers["workos-signature"]',
+  'req.headers["workos-signature"]',
+];
+
+/** The process logger: pretty in a terminal during development, JSON everywhere else. */
+export function createLogger(options: LoggerOptions): Logger {
+  const base = {
+    level: options.level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    base: { pid: process.pid },
+  };
+  if (!options.pretty) return pino(base);
+  return pino(
+    base,
+    pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }),
+  );
+}
+
+/** Pretty output only for a person at a terminal, never in production. */
+export function wantsPrettyLogs(production: boolean): boolean {
+  return !production && process.stdout.isTTY === true;
+}

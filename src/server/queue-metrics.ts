@@ -1,0 +1,55 @@
+import { Gauge, Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import { eventStatuses } from '../store/types.js';
+import type { Store } from '../store/types.js';
+
+/**
+ * Gauges read from the database at scrape time, so every process (receivers and workers,
+ * on every machine) reports the same shared queue, not only what it saw itself.
+ */
+export function createQueueMetrics(store: Store, clock: Clock): Registry {
+  const registry = new Registry();
+  let pending: Promise<void> | undefined;
+  let last: Awaited<ReturnType<Store['stats']>> | undefined;
+  // One stats query per scrape, shared by the three gauges.
+  const refresh = async (): Promise<void> => {
+    pending ??= store
+      .stats(new Date(clock.now()))
+      .then((stats) => {
+        last = stats;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    await pending;
+  };
+  new Gauge({
+    name: 'workos_inbox_queue_depth',
+    help: 'Events in the inbox by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      await refresh();
+      for (const status of eventStatuses) this.set({ status }, last?.byStatus[status] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'workos_inbox_dead_events',
+    help: 'Events that exhausted their attempts (replay or redrive them)',
+    registers: [registry],
+    async collect() {
+      await refresh();
+      this.set(last?.byStatus.dead ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'workos_inbox_oldest_due_age_seconds',
+    help: 'Age of the oldest pending or retrying event that is due (0 when none)',
+    registers: [registry],
+    async collect() {
+      await refresh();
+      this.set((last?.oldestPendingAgeMs ?? 0) / 1000);
+    },
+  });
+  return registry;
+}

@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/types.js';
+import { handleAdminRequest } from './admin-api.js';
+import { hasAdminToken } from './admin-auth.js';
+import { clientAddress, isSecureRequest } from './client-address.js';
+import { handleReady } from './health.js';
+import { sendJson, sendText } from './send.js';
+
+/** A read request for the directory mirror's WorkOS-compatible API. */
+export interface MirrorRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+}
+export interface MirrorResponse {
+  status: number;
+  body: unknown;
+}
+/** Answers a mirror read, or `undefined` when the path is not one of the mirror's. */
+export type MirrorHandler = (request: MirrorRequest) => Promise<MirrorResponse | undefined>;
+
+export interface RequestHandlerDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  webhookPath: string;
+  /** The inbox's node:http handler: verify, commit, answer. */
+  webhook: (req: IncomingMessage, res: ServerResponse) => unknown;
+  adminToken: string;
+  production: boolean;
+  trustProxy: boolean;
+  /** Senders allowed on the webhook path; empty allows all. */
+  allowIps: readonly string[];
+  /** Registries whose metrics GET /metrics serves, in order. */
+  metrics: readonly Registry[];
+  mirror?: MirrorHandler | undefined;
+}
+
+/** Paths that stay reachable over plain HTTP in production: probes and scrapers inside the network. */
+const plainHttpPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** The `serve` process's routes. Security checks come first, in the order the guide gives them. */
+export function createRequestHandler(
+  deps: RequestHandlerDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const allowed = new Set(deps.allowIps);
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path !== deps.webhookPath) req.resume();
+
+    if (deps.production && !plainHttpPaths.has(path) && !isSecureRequest(req, deps.trustProxy)) {
+      req.resume();
+      return sendText(res, 403, 'HTTPS required');
+    }
+
+    const route = async (): Promise<void> => {
+      if (path === deps.webhookPath) {
+        if (allowed.size > 0) {
+          const address = clientAddress(req, deps.trustProxy);
+          if (!allowed.has(address)) {
+            deps.logger.warn({ address, reason: 'ip_not_allowed' }, 'webhook rejected');
+            req.resume();
+            return sendJson(res, 403, { code: 'ip_not_allowed', message: 'Forbidden' });
+          }
+        }
+        await deps.webhook(req, res);
+        return;
+      }
+      if (path === '/healthz') {
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
+        return sendJson(res, 200, { status: 'ok' });
+      }
+      if (path === '/readyz') {
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
+        return handleReady(res, deps.store);
+      }
+      if (path === '/metrics') {
+        if (method !== 'GET') return methodNotAllowed(res);
+        const texts = await Promise.all(deps.metrics.map((r) => r.metrics()));
+        return sendText(res, 200, texts.join('\n'), {
+          'content-type': deps.metrics[0]?.contentType ?? 'text/plain; version=0.0.4',
+        });
+      }
+      const isAdmin = path === '/inbox' || path.startsWith('/inbox/');
+      if (isAdmin || (deps.mirror && isMirrorPath(path))) {
+        if (!hasAdminToken(req, deps.adminToken)) {
+          return sendJson(
+            res,
+            401,
+            {
+              code: 'unauthorized',
+              message: 'Unauthorized: send Authorization: Bearer <admin token>',
+            },
+            { 'www-authenticate': 'Bearer' },
+          );
+        }
+        if (isAdmin) return handleAdminRequest(req, res, url, deps.store, deps.clock);
+        const answer = await deps.mirror?.({ method, path, query: queryRecord(url) });
+        if (answer) return sendJson(res, answer.status, answer.body);
+      }
+      return sendJson(res, 404, { code: 'not_found', message: 'Not Found' });
+    };
+
+    route().catch((error: unknown) => {
+      deps.logger.error({ err: error, path, method }, 'request failed');
+      if (!res.headersSent) {
+        sendJson(res, 500, { code: 'internal_error', message: 'Internal Server Error' });
+      } else {
+        res.destroy();
+      }
+    });
+  };
+}
+
+const mirrorPrefixes = [
+  '/directories',
+  '/directory_users',
+  '/directory_groups',
+  '/organizations',
+  '/connections',
+  '/user_management/',
+];
+
+function isMirrorPath(path: string): boolean {
+  return mirrorPrefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
+}
+
+function queryRecord(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = values.length === 1 ? (values[0] ?? '') : values;
+  }
+  return query;
+}
+
+function methodNotAllowed(res: ServerResponse): void {
+  sendJson(
+    res,
+    405,
+    { code: 'method_not_allowed', message: 'Method Not Allowed' },
+    { allow: 'GET' },
+  );
+}
