@@ -2,6 +2,18 @@
 export { SignatureVerificationException, signatureErrorCodes } from './signature/errors.js';
 export type { SignatureErrorCode } from './signature/errors.js';
 export { signatureHeader, computeSignatureSync } from './signature/sign.js';
+export { verifySignature } from './signature/verify.js';
+export type { VerifySignatureOptions } from './signature/verify.js';
+export { createVerifier } from './signature/verifier.js';
+export type { Verifier, VerifierOptions } from './signature/verifier.js';
+export type { VerifiedSignature } from './signature/verified-signature.js';
+export { parseSignatureHeader } from './signature/parse-header.js';
+export type { ParsedSignatureHeader, SignatureHeaderInput } from './signature/parse-header.js';
+export { defaultToleranceMs } from './signature/options.js';
+export type { WebhookSecret } from './signature/options.js';
+export type { WebhookPayload } from './signature/payload.js';
+export { WebhookBodyError, webhookBodyErrorCodes } from './signature/body-error.js';
+export type { WebhookBodyErrorCode } from './signature/body-error.js';
 export type { Clock } from './clock.js';
 export { StoreUnavailableError, SchemaMismatchError } from './store/types.js';
 export type * from './store/types.js';

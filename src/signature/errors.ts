@@ -1,6 +1,6 @@
 /**
  * Why a signature check failed. Stable strings: use them in logs, metrics and HTTP bodies.
- * The list is kept equal to the README's table by a test.
+ * The list is kept equal to the table in docs/verification.md by a test.
  */
 export const signatureErrorCodes = [
   'missing_header',

@@ -1,0 +1,20 @@
+import { SignatureVerificationException } from './errors.js';
+
+// At most 16 digits: every such value is an exact integer, and real ones have 13.
+const digitsOnly = /^\d{1,16}$/;
+
+/**
+ * Checks `t` (milliseconds since the epoch) against `nowMs` in both directions.
+ * The SDK only rejects old timestamps and lets a non-numeric `t` through (NaN compares false);
+ * both are deliberate differences here.
+ *
+ * @returns the timestamp as a number.
+ * @throws SignatureVerificationException `invalid_timestamp`, `timestamp_too_old` or `timestamp_too_new`.
+ */
+export function checkTimestamp(timestamp: string, nowMs: number, toleranceMs: number): number {
+  if (!digitsOnly.test(timestamp)) throw SignatureVerificationException.of('invalid_timestamp');
+  const t = Number(timestamp);
+  if (t < nowMs - toleranceMs) throw SignatureVerificationException.of('timestamp_too_old');
+  if (t > nowMs + toleranceMs) throw SignatureVerificationException.of('timestamp_too_new');
+  return t;
+}

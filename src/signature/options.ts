@@ -1,0 +1,33 @@
+import { SignatureVerificationException } from './errors.js';
+
+/** How far `t` may be from now, either way, by default: 3 minutes, the SDK's default. */
+export const defaultToleranceMs = 180_000;
+
+/** One secret, or several during a rotation (valid if any of them matches any `v1`). */
+export type WebhookSecret = string | readonly string[];
+
+/**
+ * The secrets as a non-empty list of non-empty strings.
+ * @throws SignatureVerificationException `no_secret` (e.g. an unset environment variable).
+ */
+export function resolveSecrets(secret: WebhookSecret | undefined | null): readonly string[] {
+  const list = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? secret : [];
+  if (list.length === 0 || list.some((s) => typeof s !== 'string' || s === '')) {
+    throw SignatureVerificationException.of('no_secret');
+  }
+  return list;
+}
+
+/**
+ * The tolerance in milliseconds, `defaultToleranceMs` when undefined.
+ * @throws RangeError when it is not a finite number ≥ 0 (the SDK would silently accept anything).
+ */
+export function resolveToleranceMs(toleranceMs: number | undefined): number {
+  if (toleranceMs === undefined) return defaultToleranceMs;
+  if (typeof toleranceMs !== 'number' || !Number.isFinite(toleranceMs) || toleranceMs < 0) {
+    throw new RangeError(
+      `toleranceMs must be a finite number of milliseconds >= 0, got ${String(toleranceMs)}`,
+    );
+  }
+  return toleranceMs;
+}
