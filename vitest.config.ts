@@ -1,6 +1,25 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Tests that import the package by name ('workos-inbox', as users do) run against the
+    // sources, not a possibly stale dist/.
+    alias: [
+      {
+        find: /^workos-inbox$/,
+        replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      },
+      {
+        find: /^workos-inbox\/web$/,
+        replacement: fileURLToPath(new URL('./src/web.ts', import.meta.url)),
+      },
+      {
+        find: /^workos-inbox\/testing$/,
+        replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
