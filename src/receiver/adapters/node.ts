@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bodyTooLarge, declaredLengthExceeds, readBodyWithLimit } from '../body.js';
+import type { Receiver } from '../create-receiver.js';
+import type { ReceiverResponse } from '../responses.js';
+
+/** Write a core response to a node:http response. */
+export function sendNodeResponse(res: ServerResponse, response: ReceiverResponse): void {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+/** Read the body of a node:http request, stopping as soon as it exceeds `maxBytes`. */
+export async function readNodeBody(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<Uint8Array | typeof bodyTooLarge> {
+  if (declaredLengthExceeds(req.headers['content-length'], maxBytes)) return bodyTooLarge;
+  return readBodyWithLimit(req, maxBytes);
+}
+
+/**
+ * A node:http `(req, res)` listener: `http.createServer(inbox.node())`, or mount it on a route of
+ * any framework that exposes the untouched request stream.
+ */
+export function createNodeHandler(
+  receiver: Receiver,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void handleNodeRequest(receiver, req, res);
+  };
+}
+
+/** The same as the listener, as a promise that settles once the answer was written. */
+export async function handleNodeRequest(
+  receiver: Receiver,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  let body: Uint8Array | typeof bodyTooLarge = new Uint8Array(0);
+  if (method === 'POST') {
+    try {
+      body = await readNodeBody(req, receiver.maxBodyBytes);
+    } catch {
+      // The client went away mid-body: nothing to answer, nothing stored.
+      if (!res.headersSent) res.destroy();
+      return;
+    }
+  }
+  const response = await receiver.handle({ method, headers: req.headers, body });
+  if (body === bodyTooLarge) {
+    // We stopped reading: the rest of the body is still on the socket, so close it after answering.
+    res.once('finish', () => req.destroy());
+  }
+  sendNodeResponse(res, response);
+}

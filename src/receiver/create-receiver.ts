@@ -1,0 +1,219 @@
+import { pino, type Logger } from 'pino';
+import { systemClock } from '../clock.js';
+import { EventValidationError } from '../events/event-validation-error.js';
+import type { WireEvent } from '../events/index.js';
+import { WebhookBodyError } from '../signature/body-error.js';
+import { SignatureVerificationException } from '../signature/errors.js';
+import { createVerifier } from '../signature/verifier.js';
+import { bodyTooLarge, defaultMaxBodyBytes, type BodyTooLarge } from './body.js';
+import { getHeader, type HeaderSource } from './headers.js';
+import type { ReceiverMetrics, ReceiverOptions } from './receiver-options.js';
+import {
+  acceptedResponse,
+  jsonResponse,
+  type ReceiverResponse,
+  type RejectionReason,
+} from './responses.js';
+
+/** What an adapter hands the core: the method, the headers and the raw body bytes. */
+export interface ReceiverRequest {
+  method: string;
+  headers: HeaderSource;
+  /** The raw bytes as received, or `bodyTooLarge` when the adapter stopped reading. */
+  body: Uint8Array | BodyTooLarge;
+}
+
+export interface Receiver {
+  /** Verify, check, commit, answer. Never throws: every failure is a status. */
+  handle(request: ReceiverRequest): Promise<ReceiverResponse>;
+  /** The resolved body limit, for adapters that stop reading early. */
+  readonly maxBodyBytes: number;
+  /** Answer 503 to new requests from now on (graceful shutdown). */
+  stopAccepting(): void;
+  /** Resolves when every request already past the door has been answered. */
+  drain(): Promise<void>;
+}
+
+const noopMetrics: ReceiverMetrics = {
+  received: () => {},
+  accepted: () => {},
+  duplicate: () => {},
+  rejected: () => {},
+  ingestSeconds: () => {},
+};
+
+const signatureHeaderName = 'workos-signature';
+
+/** The framework-free receiver: raw bytes and headers in, status and JSON body out. */
+export function createReceiver(options: ReceiverOptions): Receiver {
+  const clock = options.clock ?? systemClock;
+  const logger: Logger = options.logger ?? pino({ level: 'silent' });
+  const metrics = options.metrics ?? noopMetrics;
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
+  }
+  const retryAfter = String(options.retryAfterSeconds ?? 5);
+  const verifier = createVerifier({
+    secret: options.secret,
+    ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
+    clock,
+  });
+  const { sink } = options;
+
+  let accepting = true;
+  let inFlight = 0;
+  let drainWaiters: Array<() => void> = [];
+
+  function reject(
+    reason: RejectionReason,
+    status: number,
+    body: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): ReceiverResponse {
+    metrics.rejected(reason);
+    logger.info({ reason, status }, 'webhook rejected');
+    return jsonResponse(status, body, headers);
+  }
+
+  async function verifyAndCommit(request: ReceiverRequest): Promise<ReceiverResponse> {
+    const method = request.method.toUpperCase();
+    if (method !== 'POST') {
+      return reject(
+        'method_not_allowed',
+        405,
+        { error: 'method_not_allowed', message: 'Only POST is accepted.' },
+        { allow: 'POST' },
+      );
+    }
+    const body = request.body;
+    if (body === bodyTooLarge || body.byteLength > maxBodyBytes) {
+      return reject(
+        'body_too_large',
+        413,
+        {
+          error: 'payload_too_large',
+          code: 'body_too_large',
+          limitBytes: maxBodyBytes,
+          message: `The body exceeds ${maxBodyBytes} bytes.`,
+        },
+        { connection: 'close' },
+      );
+    }
+    const sigHeader = getHeader(request.headers, signatureHeaderName);
+    if (sigHeader === undefined || sigHeader.length === 0) {
+      return reject('missing_header', 400, {
+        error: 'missing_signature',
+        code: 'missing_header',
+        message: 'The WorkOS-Signature header is missing.',
+      });
+    }
+    let wire: WireEvent;
+    try {
+      wire = verifier.verifyAndParse(body, sigHeader);
+    } catch (error) {
+      if (error instanceof SignatureVerificationException) {
+        return reject(error.code, 401, {
+          error: 'invalid_signature',
+          code: error.code,
+          message: error.message,
+        });
+      }
+      if (error instanceof WebhookBodyError) {
+        return reject('invalid_json', 400, {
+          error: 'invalid_body',
+          code: 'invalid_json',
+          message: 'The body is not valid JSON.',
+        });
+      }
+      if (error instanceof EventValidationError) {
+        return reject('invalid_envelope', 400, {
+          error: 'invalid_body',
+          code: 'invalid_envelope',
+          field: error.path || '(root)',
+          message: error.message,
+        });
+      }
+      throw error;
+    }
+    const { id, event, created_at: createdAt } = wire;
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug(
+        { eventId: id, event, payload: Buffer.from(body).toString('utf8') },
+        'webhook verified',
+      );
+    }
+    let outcome;
+    try {
+      outcome = await sink.append({
+        id,
+        event,
+        createdAt,
+        rawBody: body,
+        source: 'webhook',
+        receivedAt: new Date(clock.now()),
+      });
+    } catch (error) {
+      metrics.rejected('store_unavailable');
+      logger.error(
+        { reason: 'store_unavailable', eventId: id, err: error },
+        'could not commit webhook; answering 503',
+      );
+      return jsonResponse(
+        503,
+        {
+          error: 'store_unavailable',
+          code: 'store_unavailable',
+          message: 'The event could not be stored; retry later.',
+        },
+        { 'retry-after': retryAfter },
+      );
+    }
+    if (outcome === 'duplicate') {
+      metrics.duplicate();
+      logger.debug({ eventId: id, event }, 'duplicate webhook');
+      return acceptedResponse(true);
+    }
+    metrics.accepted();
+    return acceptedResponse(false);
+  }
+
+  return {
+    maxBodyBytes,
+    async handle(request) {
+      const started = performance.now();
+      metrics.received();
+      if (!accepting) {
+        return reject(
+          'shutting_down',
+          503,
+          { error: 'shutting_down', code: 'shutting_down', message: 'The inbox is closing.' },
+          { 'retry-after': retryAfter, connection: 'close' },
+        );
+      }
+      inFlight++;
+      try {
+        return await verifyAndCommit(request);
+      } catch (error) {
+        // Only a bug gets here; still an answer, and WorkOS will retry.
+        logger.error({ err: error }, 'receiver failed unexpectedly');
+        return jsonResponse(500, { error: 'internal_error', message: 'Unexpected error.' });
+      } finally {
+        inFlight--;
+        metrics.ingestSeconds((performance.now() - started) / 1000);
+        if (inFlight === 0 && drainWaiters.length > 0) {
+          const waiters = drainWaiters;
+          drainWaiters = [];
+          for (const w of waiters) w();
+        }
+      }
+    },
+    stopAccepting() {
+      accepting = false;
+    },
+    drain() {
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise((resolve) => drainWaiters.push(resolve));
+    },
+  };
+}

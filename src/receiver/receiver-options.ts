@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { AppendOutcome, NewEvent } from '../store/types.js';
+import type { RejectionReason } from './responses.js';
+
+/** Counters and a histogram the receiver feeds (see `createInboxMetrics`). All optional. */
+export interface ReceiverMetrics {
+  received(): void;
+  accepted(): void;
+  duplicate(): void;
+  rejected(reason: RejectionReason): void;
+  /** Seconds from the request reaching the core to its answer (verify + parse + commit). */
+  ingestSeconds(seconds: number): void;
+}
+
+/** Where verified events go: `Store.append` (or anything with its contract). */
+export interface EventSink {
+  append(event: NewEvent): Promise<AppendOutcome>;
+}
+
+export interface ReceiverOptions {
+  /** Commits each verified event; the answer is 200 only after it resolves. */
+  sink: EventSink;
+  /** The endpoint's webhook secret; pass several during a rotation (any one may match). */
+  secret: string | readonly string[];
+  /**
+   * How old a signature timestamp may be, in milliseconds (the official SDK's `tolerance`).
+   * @defaultValue 180000
+   */
+  toleranceMs?: number;
+  /**
+   * Larger bodies are answered 413 without being read further.
+   * @defaultValue 1048576 (1 MiB)
+   */
+  maxBodyBytes?: number;
+  /**
+   * `Retry-After` (seconds) sent with 503 answers, so WorkOS retries soon.
+   * @defaultValue 5
+   */
+  retryAfterSeconds?: number;
+  /** @defaultValue a silent pino logger */
+  logger?: Logger;
+  /** @defaultValue the system clock */
+  clock?: Clock;
+  metrics?: ReceiverMetrics;
+}

@@ -1,0 +1,49 @@
+import { signatureErrorCodes } from '../signature/errors.js';
+
+/** What the receiver answers: an HTTP status, headers and a JSON body. Adapters send it as is. */
+export interface ReceiverResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON text. */
+  body: string;
+}
+
+/**
+ * Why a request was not acknowledged. Stable strings: they appear in response bodies, logs and the
+ * `workos_inbox_requests_rejected_total{reason}` metric.
+ */
+export const rejectionReasons = [
+  'method_not_allowed',
+  'body_too_large',
+  ...signatureErrorCodes,
+  'invalid_json',
+  'invalid_envelope',
+  'store_unavailable',
+  'shutting_down',
+  'body_unavailable',
+] as const;
+
+export type RejectionReason = (typeof rejectionReasons)[number];
+
+const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' } as const;
+
+/** Build a JSON response; header names are lowercase. */
+export function jsonResponse(
+  status: number,
+  body: Record<string, unknown>,
+  extraHeaders: Record<string, string> = {},
+): ReceiverResponse {
+  return { status, headers: { ...jsonHeaders, ...extraHeaders }, body: JSON.stringify(body) };
+}
+
+// Preserialized: the acknowledgement is on the hot path of every request.
+const acceptedBody = '{"status":"accepted"}';
+const duplicateBody = '{"status":"duplicate"}';
+
+export function acceptedResponse(duplicate: boolean): ReceiverResponse {
+  return {
+    status: 200,
+    headers: { ...jsonHeaders },
+    body: duplicate ? duplicateBody : acceptedBody,
+  };
+}

@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/types.js';
+import type { HandlerSource } from './handler-source.js';
+
+/** Outcomes of one processing attempt, for metrics. */
+export type AttemptOutcome = 'done' | 'retrying' | 'dead' | 'lease_lost';
+
+export interface WorkerMetrics {
+  attempt(outcome: AttemptOutcome, event: string, seconds: number): void;
+}
+
+/** Worker settings. Units are in the names; defaults are stated once, here. */
+export interface WorkerSettings {
+  /**
+   * Events processed at the same time by this worker.
+   * @defaultValue 8
+   */
+  concurrency?: number;
+  /**
+   * How long a claim holds an event before another worker may take it, in ms. Extended every
+   * `leaseMs / 3` while a handler runs, so it only bounds how soon a crashed worker's events return.
+   * @defaultValue 30000
+   */
+  leaseMs?: number;
+  /**
+   * Polling fallback when no wake-up arrives (LISTEN/NOTIFY lost, another process appended), in ms.
+   * @defaultValue 1000
+   */
+  pollIntervalMs?: number;
+  /**
+   * Attempts before an event is dead (the first one included).
+   * @defaultValue 10
+   */
+  maxAttempts?: number;
+  /**
+   * Backoff base: the retry after attempt n waits a uniformly random time in
+   * `[0, min(backoffCapMs, backoffBaseMs * 2^(n-1)))` ("full jitter").
+   * @defaultValue 1000
+   */
+  backoffBaseMs?: number;
+  /** @defaultValue 3600000 (1 h) */
+  backoffCapMs?: number;
+  /** Only claim events with these names (default: all). */
+  events?: readonly string[];
+  /** Lease owner name; unique per worker. @defaultValue `<hostname>:<pid>:<random>` */
+  workerId?: string;
+}
+
+export interface WorkerOptions extends WorkerSettings {
+  store: Store;
+  handlers: HandlerSource;
+  /** @defaultValue a silent pino logger */
+  logger?: Logger;
+  /** @defaultValue the system clock */
+  clock?: Clock;
+  /** A number in [0, 1), for jitter. @defaultValue Math.random */
+  random?: () => number;
+  metrics?: WorkerMetrics;
+}
+
+export const workerDefaults = {
+  concurrency: 8,
+  leaseMs: 30_000,
+  pollIntervalMs: 1_000,
+  maxAttempts: 10,
+  backoffBaseMs: 1_000,
+  backoffCapMs: 3_600_000,
+} as const;
