@@ -34,6 +34,10 @@ export interface StoredEvent {
   status: EventStatus;
   /** Attempts started so far (a claim starts one). */
   attempts: number;
+  /**
+   * When the event is due: the next attempt for `pending`/`retrying`, the lease expiry for
+   * `processing` (an expired lease makes it due again), null for `done`/`dead`.
+   */
   nextAttemptAt: Date | null;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
@@ -155,7 +159,9 @@ export interface Store {
   /**
    * Run `work` in one transaction and, in that same transaction, mark the event `done`, provided
    * `owner` still holds its lease. Resolves `false` and rolls everything back if the lease was lost.
-   * If `work` throws, rolls back and rethrows.
+   * If `work` throws, rolls back and rethrows. The lease check runs first and locks the row, so
+   * `work` is not called at all when the lease is already lost, and nobody can take the event while
+   * `work` runs. On SQLite the database write lock is held while `work` runs: keep it short.
    */
   complete(
     id: string,
@@ -188,6 +194,20 @@ export interface Store {
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
   /** Flush pending appends, then close connections. */
   close(): Promise<void>;
+  /** Group-commit counters since open (for metrics and tests). Both built-in backends provide it. */
+  appendStats?(): AppendStats;
+}
+
+/** Group-commit counters: `events / batches` is the mean batch size. */
+export interface AppendStats {
+  /** Transactions committed by the append path (one fsync each). */
+  batches: number;
+  /** Events written or found duplicate by those transactions. */
+  events: number;
+  /** Of those, how many were new. */
+  inserted: number;
+  /** Largest batch so far. */
+  maxBatchSize: number;
 }
 
 export interface StoreOptions {
@@ -201,6 +221,13 @@ export interface StoreOptions {
   maxBatchSize?: number;
   /** PostgreSQL pool size. @defaultValue 10 */
   poolSize?: number;
+  /** PostgreSQL: give up connecting after this long (then StoreUnavailableError). @defaultValue 2000 */
+  connectTimeoutMs?: number;
+  /**
+   * SQLite: how long a write waits for the database write lock (held by another process, or by a
+   * handler's `complete` transaction) before failing with StoreUnavailableError. @defaultValue 30000
+   */
+  busyTimeoutMs?: number;
 }
 
 /** The database could not be reached or could not commit. Receivers answer 503 + Retry-After. */

@@ -1,0 +1,14 @@
+import { loadMigrations } from './load-migrations.js';
+import type { MigrationSet } from './types.js';
+
+let cached: MigrationSet | undefined;
+
+/** The inbox's own tables (`workos_inbox_events`, `workos_inbox_attempts`). Always applied first. */
+export function coreMigrationSet(): MigrationSet {
+  cached ??= {
+    component: 'core',
+    sqlite: loadMigrations(new URL('./migrations/sqlite/', import.meta.url)),
+    postgres: loadMigrations(new URL('./migrations/postgres/', import.meta.url)),
+  };
+  return cached;
+}

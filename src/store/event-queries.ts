@@ -1,0 +1,104 @@
+// Reads and re-queueing, written once for both backends over SqlExecutor.
+import { filterSql } from './event-filter.js';
+import { toAttemptRecord, toDate, toStoredEvent } from './event-rows.js';
+import type { AttemptRow, EventRow } from './event-rows.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
+import type { SqlExecutor } from './sql-executor.js';
+import { eventStatuses } from './types.js';
+import type {
+  AttemptRecord,
+  EventFilter,
+  EventStatus,
+  ListOptions,
+  ListPage,
+  StoreStats,
+  StoredEvent,
+} from './types.js';
+
+const events = 'workos_inbox_events';
+/** `list` never returns more than this many events per page. */
+export const maxListLimit = 1000;
+
+export async function getEvent(db: SqlExecutor, id: string): Promise<StoredEvent | undefined> {
+  const { rows } = await db.query<EventRow>(`SELECT * FROM ${events} WHERE id = $1`, [id]);
+  return rows[0] ? toStoredEvent(rows[0]) : undefined;
+}
+
+export async function listAttempts(db: SqlExecutor, id: string): Promise<AttemptRecord[]> {
+  const { rows } = await db.query<AttemptRow>(
+    `SELECT * FROM workos_inbox_attempts WHERE event_id = $1 ORDER BY id`,
+    [id],
+  );
+  return rows.map(toAttemptRecord);
+}
+
+export async function listEvents(db: SqlExecutor, options: ListOptions): Promise<ListPage> {
+  const limit = Math.max(1, Math.min(maxListLimit, Math.floor(options.limit) || 1));
+  const desc = (options.order ?? 'desc') === 'desc';
+  const params: unknown[] = [];
+  let where = filterSql(options, params);
+  if (options.after !== undefined) {
+    const position = decodeCursor(options.after);
+    params.push(position.receivedAt, position.id);
+    where += ` AND (received_at, id) ${desc ? '<' : '>'} ($${params.length - 1}, $${params.length})`;
+  }
+  const direction = desc ? 'DESC' : 'ASC';
+  params.push(limit + 1);
+  const { rows } = await db.query<EventRow>(
+    `SELECT * FROM ${events} WHERE ${where}
+     ORDER BY received_at ${direction}, id ${direction} LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, limit).map(toStoredEvent);
+  const last = page[page.length - 1];
+  return {
+    events: page,
+    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+  };
+}
+
+export async function eventStats(db: SqlExecutor, now: Date): Promise<StoreStats> {
+  const counts = await db.query<{ status: string; n: number | string }>(
+    `SELECT status, COUNT(*) AS n FROM ${events} GROUP BY status`,
+  );
+  const byStatus = Object.fromEntries(eventStatuses.map((s) => [s, 0])) as Record<
+    EventStatus,
+    number
+  >;
+  for (const row of counts.rows) byStatus[row.status as EventStatus] = Number(row.n);
+  const oldest = await db.query<{ due: string | Date | null }>(
+    `SELECT MIN(next_attempt_at) AS due FROM ${events}
+     WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1`,
+    [now],
+  );
+  const due = oldest.rows[0]?.due ?? null;
+  return {
+    byStatus,
+    oldestPendingAgeMs: due === null ? null : Math.max(0, now.getTime() - toDate(due).getTime()),
+  };
+}
+
+const requeue = `SET status = 'pending', attempts = 0, next_attempt_at = $1,
+  lease_owner = NULL, lease_expires_at = NULL, processed_at = NULL`;
+
+export async function replayEvent(tx: SqlExecutor, id: string, now: Date): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE ${events} ${requeue} WHERE id = $2 AND status <> 'processing'`,
+    [now, id],
+  );
+  return rowCount > 0;
+}
+
+export async function redriveEvents(
+  tx: SqlExecutor,
+  filter: EventFilter,
+  now: Date,
+): Promise<number> {
+  const params: unknown[] = [now];
+  const where = filterSql({ ...filter, status: filter.status ?? 'dead' }, params);
+  const { rowCount } = await tx.query(
+    `UPDATE ${events} ${requeue} WHERE ${where} AND status <> 'processing'`,
+    params,
+  );
+  return rowCount;
+}

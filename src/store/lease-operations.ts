@@ -1,0 +1,140 @@
+// The worker-facing writes, written once for both backends over SqlExecutor (`$n` placeholders).
+// Each runs inside a transaction the backend opened.
+import { placeholders, toStoredEvent } from './event-rows.js';
+import type { EventRow } from './event-rows.js';
+import type { SqlExecutor } from './sql-executor.js';
+import type { ClaimOptions, FailOptions, StoredEvent } from './types.js';
+
+const events = 'workos_inbox_events';
+const attempts = 'workos_inbox_attempts';
+
+export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promise<StoredEvent[]> {
+  if (options.limit <= 0 || (options.events && options.events.length === 0)) return [];
+  const until = new Date(options.now.getTime() + options.leaseMs);
+  const params: unknown[] = [options.now, Math.floor(options.limit), options.owner, until];
+  const byName = options.events ? `AND event IN (${placeholders(params, options.events)})` : '';
+  // SKIP LOCKED: concurrent workers on PostgreSQL take disjoint events instead of queueing on
+  // each other's row locks. SQLite serialises writers, so it needs no row locks.
+  const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+  // A processing event's next_attempt_at is its lease expiry, so one index range finds both due
+  // attempts and expired leases.
+  const { rows } = await tx.query<EventRow>(
+    `WITH due AS (
+       SELECT id FROM ${events}
+       WHERE status IN ('pending', 'retrying', 'processing') AND next_attempt_at <= $1 ${byName}
+       ORDER BY next_attempt_at, id
+       LIMIT $2 ${lock}
+     )
+     UPDATE ${events}
+     SET status = 'processing', attempts = attempts + 1, lease_owner = $3,
+         lease_expires_at = $4, next_attempt_at = $4
+     WHERE id IN (SELECT id FROM due)
+     RETURNING *`,
+    params,
+  );
+  if (rows.length === 0) return [];
+  const claimed = rows.map(toStoredEvent);
+  const idParams: unknown[] = [options.now];
+  const ids = placeholders(
+    idParams,
+    claimed.map((e) => e.id),
+  );
+  await tx.query(
+    `UPDATE ${attempts} SET finished_at = $1, outcome = 'lease_lost'
+     WHERE finished_at IS NULL AND event_id IN (${ids})`,
+    idParams,
+  );
+  const insertParams: unknown[] = [];
+  const values = claimed
+    .map((e) => `(${placeholders(insertParams, [e.id, e.attempts, options.owner, options.now])})`)
+    .join(', ');
+  await tx.query(
+    `INSERT INTO ${attempts} (event_id, attempt, worker, started_at) VALUES ${values}`,
+    insertParams,
+  );
+  return claimed.sort(
+    (a, b) =>
+      a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+/** Mark `done` if `owner` holds the lease; the UPDATE also locks the row until commit. */
+export async function markDone(
+  tx: SqlExecutor,
+  id: string,
+  owner: string,
+  now: Date,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE ${events}
+     SET status = 'done', processed_at = $3, next_attempt_at = NULL,
+         lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
+    [id, owner, now],
+  );
+  if (rowCount === 0) return false;
+  await finishAttempt(tx, id, owner, now, 'done', null);
+  return true;
+}
+
+export async function markFailed(
+  tx: SqlExecutor,
+  id: string,
+  owner: string,
+  options: FailOptions,
+): Promise<boolean> {
+  const status = options.nextAttemptAt === null ? 'dead' : 'retrying';
+  const { rowCount } = await tx.query(
+    `UPDATE ${events}
+     SET status = $3, next_attempt_at = $4, last_error = $5,
+         lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
+    [id, owner, status, options.nextAttemptAt, options.error],
+  );
+  if (rowCount === 0) return false;
+  await finishAttempt(tx, id, owner, options.now, status, options.error);
+  return true;
+}
+
+async function finishAttempt(
+  tx: SqlExecutor,
+  id: string,
+  owner: string,
+  now: Date,
+  outcome: string,
+  error: string | null,
+): Promise<void> {
+  await tx.query(
+    `UPDATE ${attempts} SET finished_at = $3, outcome = $4, error = $5
+     WHERE event_id = $1 AND worker = $2 AND finished_at IS NULL`,
+    [id, owner, now, outcome, error],
+  );
+}
+
+export async function extendLease(
+  tx: SqlExecutor,
+  id: string,
+  owner: string,
+  until: Date,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE ${events} SET lease_expires_at = $3, next_attempt_at = $3
+     WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
+    [id, owner, until],
+  );
+  return rowCount > 0;
+}
+
+/** Give leases back due now; the attempt they started is not counted. */
+export async function releaseLeases(tx: SqlExecutor, owner: string, now: Date): Promise<number> {
+  const { rows } = await tx.query<{ id: string }>(
+    `UPDATE ${events}
+     SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END,
+         attempts = attempts - 1, next_attempt_at = $2, lease_owner = NULL, lease_expires_at = NULL
+     WHERE lease_owner = $1 AND status = 'processing'
+     RETURNING id`,
+    [owner, now],
+  );
+  for (const { id } of rows) await finishAttempt(tx, id, owner, now, 'released', null);
+  return rows.length;
+}

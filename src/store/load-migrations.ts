@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Migration } from './types.js';
+
+const fileName = /^(\d{4})-[a-z0-9][a-z0-9-]*\.sql$/;
+
+/** A migration folder is malformed (a gap in the numbers, a bad file name). */
+export class MigrationFolderError extends Error {
+  override readonly name = 'MigrationFolderError';
+  readonly code = 'migration_folder_invalid';
+}
+
+/**
+ * Load a folder of `0001-name.sql`, `0002-name.sql` … files as migrations, in order.
+ *
+ * Pass a URL relative to the calling module so it works from `src/` (tsx, vitest) and from
+ * `dist/` (the build copies the .sql files next to the compiled modules):
+ * `loadMigrations(new URL('./migrations/sqlite/', import.meta.url))`.
+ */
+export function loadMigrations(folder: URL | string): Migration[] {
+  const dir = typeof folder === 'string' ? folder : fileURLToPath(folder);
+  const migrations: Migration[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    if (!file.endsWith('.sql')) continue;
+    const match = fileName.exec(file);
+    if (!match) {
+      throw new MigrationFolderError(`${dir}: "${file}" is not named like 0001-lowercase-name.sql`);
+    }
+    const version = Number(match[1]);
+    if (version !== migrations.length + 1) {
+      throw new MigrationFolderError(
+        `${dir}: "${file}" should be number ${migrations.length + 1} (numbers start at 1, no gaps)`,
+      );
+    }
+    migrations.push({
+      version,
+      name: file.slice(0, -'.sql'.length),
+      sql: readFileSync(`${dir}/${file}`, 'utf8'),
+    });
+  }
+  return migrations;
+}

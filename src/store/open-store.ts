@@ -1,0 +1,46 @@
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { Store, StoreOptions } from './types.js';
+
+/** Whether `database` selects the PostgreSQL backend. */
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+/** The database option cannot name a store. */
+export class InvalidDatabaseError extends Error {
+  override readonly name = 'InvalidDatabaseError';
+  readonly code = 'invalid_database';
+}
+
+/**
+ * Open the store `options.database` names: a `postgres://` / `postgresql://` URL selects
+ * PostgreSQL, anything else is a SQLite file path (its folder is created if missing).
+ * Does not migrate: call `store.migrate()` (or use `openMigratedStore`).
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const database = options.database.trim();
+  if (database === '')
+    throw new InvalidDatabaseError('database is empty: give a file path or a postgres:// URL');
+  if (isPostgresUrl(database)) {
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    return PostgresStore.open({ ...options, database });
+  }
+  if (database === ':memory:' || database.startsWith('file:')) {
+    throw new InvalidDatabaseError(
+      `SQLite database "${database}" is not supported: give a file path (the append thread opens its own connection)`,
+    );
+  }
+  return SqliteStore.open({ ...options, database });
+}
+
+/** `openStore` then `migrate()`; closes the store again if migrating fails. */
+export async function openMigratedStore(options: StoreOptions): Promise<Store> {
+  const store = await openStore(options);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  return store;
+}

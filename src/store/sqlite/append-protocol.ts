@@ -1,0 +1,29 @@
+// Messages between the store (main thread) and the append thread.
+
+export interface AppendWorkerData {
+  path: string;
+  busyTimeoutMs: number;
+  maxBatchSize: number;
+}
+
+export interface AppendItem {
+  seq: number;
+  id: string;
+  event: string;
+  createdAt: string;
+  /** ISO-8601. */
+  receivedAt: string;
+  rawBody: Uint8Array;
+  source: string;
+}
+
+export type ToAppendThread = { type: 'append'; items: AppendItem[] } | { type: 'close' };
+
+export type FromAppendThread =
+  | {
+      type: 'committed';
+      /** `[seq, inserted]` for each event of the batch. */
+      results: [number, boolean][];
+    }
+  | { type: 'failed'; seqs: number[]; message: string; code: string | null }
+  | { type: 'closed' };

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AppendOutcome, AppendStats, NewEvent } from '../types.js';
+import { StoreUnavailableError } from '../types.js';
+import type {
+  AppendItem,
+  AppendWorkerData,
+  FromAppendThread,
+  ToAppendThread,
+} from './append-protocol.js';
+
+interface Waiter {
+  resolve: (outcome: AppendOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+/** The ESM build of `tsx/esm/api` (require.resolve would give the CommonJS one). */
+function tsxEsmApi(from: string): string {
+  const manifestPath = createRequire(from).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const entry = manifest.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
+  return new URL(entry, pathToFileURL(manifestPath)).href;
+}
+
+function startWorker(data: AppendWorkerData): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    // Running from source (vitest, tsx): the thread needs tsx's loader to import TypeScript.
+    const tsx = tsxEsmApi(here);
+    const entry = new URL('./append-worker.ts', here).href;
+    const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(code, { eval: true, workerData: data });
+  }
+  return new Worker(new URL('./append-worker.js', here), { workerData: data });
+}
+
+/**
+ * The main-thread side of the append thread: posts events (one message per event-loop turn), and
+ * settles each append's promise when its batch has committed.
+ */
+export class AppendThread {
+  private worker: Worker | undefined;
+  private outbox: AppendItem[] = [];
+  private posting = false;
+  private nextSeq = 1;
+  private readonly waiters = new Map<number, Waiter>();
+  private closed: Promise<void> | undefined;
+  private readonly counters: AppendStats = { batches: 0, events: 0, inserted: 0, maxBatchSize: 0 };
+
+  constructor(
+    private readonly data: AppendWorkerData,
+    private readonly onCommitted: (inserted: number) => void,
+  ) {}
+
+  stats(): AppendStats {
+    return { ...this.counters };
+  }
+
+  append(event: NewEvent): Promise<AppendOutcome> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    const seq = this.nextSeq++;
+    const promise = new Promise<AppendOutcome>((resolve, reject) => {
+      this.waiters.set(seq, { resolve, reject });
+    });
+    this.outbox.push({
+      seq,
+      id: event.id,
+      event: event.event,
+      createdAt: event.createdAt,
+      receivedAt: event.receivedAt.toISOString(),
+      rawBody: event.rawBody,
+      source: event.source,
+    });
+    if (!this.posting) {
+      this.posting = true;
+      setImmediate(() => this.post());
+    }
+    return promise;
+  }
+
+  private post(): void {
+    this.posting = false;
+    if (this.outbox.length === 0) return;
+    const items = this.outbox;
+    this.outbox = [];
+    const worker = this.ensureWorker();
+    worker.ref();
+    worker.postMessage({ type: 'append', items } satisfies ToAppendThread);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker(this.data);
+    worker.on('message', (message: FromAppendThread) => this.receive(message));
+    worker.on('error', (error) => this.failAll(`the append thread failed: ${error.message}`));
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = undefined;
+      this.failAll('the append thread exited');
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(message: FromAppendThread): void {
+    if (message.type === 'committed') {
+      let inserted = 0;
+      for (const [seq, isNew] of message.results) {
+        if (isNew) inserted++;
+        const waiter = this.waiters.get(seq);
+        this.waiters.delete(seq);
+        waiter?.resolve(isNew ? 'inserted' : 'duplicate');
+      }
+      this.counters.batches++;
+      this.counters.events += message.results.length;
+      this.counters.inserted += inserted;
+      this.counters.maxBatchSize = Math.max(this.counters.maxBatchSize, message.results.length);
+      if (inserted > 0) this.onCommitted(inserted);
+    } else if (message.type === 'failed') {
+      const error = new StoreUnavailableError(
+        `could not commit to SQLite: ${message.message}${message.code ? ` (${message.code})` : ''}`,
+      );
+      for (const seq of message.seqs) {
+        this.waiters.get(seq)?.reject(error);
+        this.waiters.delete(seq);
+      }
+    }
+    // An idle thread must not keep the process alive; one with appends in flight must.
+    if (this.waiters.size === 0 && this.outbox.length === 0) this.worker?.unref();
+  }
+
+  private failAll(reason: string): void {
+    const error = new StoreUnavailableError(reason);
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
+  }
+
+  /** Commit everything posted so far, then stop the thread. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.post();
+      const worker = this.worker;
+      if (!worker) return;
+      worker.ref();
+      await new Promise<void>((resolve) => {
+        worker.on('exit', () => resolve());
+        worker.on('message', (message: FromAppendThread) => {
+          if (message.type === 'closed') void worker.terminate();
+        });
+        worker.postMessage({ type: 'close' } satisfies ToAppendThread);
+      });
+    })();
+    return this.closed;
+  }
+}

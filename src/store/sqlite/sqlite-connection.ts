@@ -1,0 +1,38 @@
+import Database from 'better-sqlite3';
+
+export interface SqliteConnectionOptions {
+  /** sqlite3_busy_timeout: how long a statement waits for a lock, blocking its thread. */
+  busyTimeoutMs: number;
+  /** Refuse writes (readers). */
+  readOnly?: boolean;
+}
+
+/**
+ * Open a connection with the settings every connection of the store shares.
+ *
+ * WAL lets readers run while one writer commits. synchronous=FULL makes every commit fsync the WAL
+ * before it returns, so an event acknowledged after its commit survives power loss, not only a
+ * process crash (NORMAL would skip that fsync and could lose the last commits on power loss).
+ */
+export function openSqlite(path: string, options: SqliteConnectionOptions): Database.Database {
+  const db = new Database(path);
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    if (options.readOnly) db.pragma('query_only = ON');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED: someone else holds the lock; waiting may help. */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+  );
+}

@@ -1,0 +1,252 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { AsyncMutex } from '../async-mutex.js';
+import { coreMigrationSet } from '../core-migrations.js';
+import {
+  eventStats,
+  getEvent,
+  listAttempts,
+  listEvents,
+  redriveEvents,
+  replayEvent,
+} from '../event-queries.js';
+import {
+  claimEvents,
+  extendLease,
+  markDone,
+  markFailed,
+  releaseLeases,
+} from '../lease-operations.js';
+import { applyMigrations, checkMigrations } from '../migration-runner.js';
+import type { MigrationSession } from '../migration-runner.js';
+import type { SqlExecutor } from '../sql-executor.js';
+import { StoreUnavailableError } from '../types.js';
+import type {
+  AppendOutcome,
+  AppendStats,
+  ClaimOptions,
+  EventFilter,
+  FailOptions,
+  ListOptions,
+  ListPage,
+  MigrationSet,
+  NewEvent,
+  SchemaStatus,
+  Store,
+  StoreOptions,
+  StoreStats,
+  StoredEvent,
+  AttemptRecord,
+} from '../types.js';
+import { AppendThread } from './append-thread.js';
+import { isBusy, openSqlite } from './sqlite-connection.js';
+import { sqliteExecutor } from './sqlite-executor.js';
+import { ReaderPool } from './reader-pool.js';
+import { validateNewEvent } from '../validate-event.js';
+import { WakeListeners } from '../wake-listeners.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The SQLite backend: one file in WAL mode.
+ *
+ * - Appends run on a worker thread with its own connection (synchronous=FULL, group commit).
+ * - Other writes share one main-thread connection, one transaction at a time; they wait for the
+ *   write lock asynchronously, so a long append batch never blocks the event loop.
+ * - Reads use a small pool of read-only connections.
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  private readonly writer: Database.Database;
+  private readonly writerSession: MigrationSession;
+  private readonly mutex = new AsyncMutex();
+  private readonly readers: ReaderPool;
+  private readonly appender: AppendThread;
+  private readonly wake = new WakeListeners();
+  private readonly sets: readonly MigrationSet[];
+  private readonly busyTimeoutMs: number;
+  private closing: Promise<void> | undefined;
+
+  private constructor(path: string, options: StoreOptions) {
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+    this.sets = [coreMigrationSet(), ...(options.migrationSets ?? [])];
+    this.writer = openSqlite(path, { busyTimeoutMs: this.busyTimeoutMs });
+    // Main-thread writes wait for the lock without blocking the event loop (see beginImmediate).
+    this.writer.pragma('busy_timeout = 0');
+    // Claims and completions need no fsync of their own: the WAL is written in order, so the
+    // append thread's next FULL commit makes them durable too, and a power loss before that can
+    // only undo a claim or a `done` together with the handler's writes, never half of them.
+    this.writer.pragma('synchronous = NORMAL');
+    this.writerSession = sqliteExecutor(this.writer);
+    this.readers = new ReaderPool(path, 4, Math.min(this.busyTimeoutMs, 5000));
+    this.appender = new AppendThread(
+      { path, busyTimeoutMs: this.busyTimeoutMs, maxBatchSize: options.maxBatchSize ?? 512 },
+      () => this.wake.emit(),
+    );
+  }
+
+  /** Open (creating the file and its folder if needed). Does not migrate. */
+  static open(options: StoreOptions): SqliteStore {
+    const path = resolve(options.database);
+    mkdirSync(dirname(path), { recursive: true });
+    return new SqliteStore(path, options);
+  }
+
+  private async beginImmediate(): Promise<void> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 25)) {
+      try {
+        this.writer.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        if (Date.now() >= deadline) {
+          throw new StoreUnavailableError(
+            `the SQLite write lock stayed busy for ${this.busyTimeoutMs} ms`,
+            { cause: error },
+          );
+        }
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  /** One write transaction at a time on the main-thread connection. */
+  private write<T>(fn: (tx: MigrationSession) => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    return this.mutex.run(async () => {
+      await this.beginImmediate();
+      try {
+        const result = await fn(this.writerSession);
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  private readWith<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    return this.readers.use((db) => fn(sqliteExecutor(db)));
+  }
+
+  async migrate(): Promise<void> {
+    await this.write((tx) => applyMigrations(tx, this.sets, new Date()));
+  }
+
+  checkSchema(): Promise<SchemaStatus> {
+    return this.readers.use((db) => checkMigrations(sqliteExecutor(db), this.sets));
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.readWith((db) => db.query('SELECT 1'));
+    } catch (error) {
+      throw error instanceof StoreUnavailableError
+        ? error
+        : new StoreUnavailableError(`SQLite is not usable: ${String(error)}`, { cause: error });
+    }
+  }
+
+  append(event: NewEvent): Promise<AppendOutcome> {
+    try {
+      validateNewEvent(event);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.appender.append(event);
+  }
+
+  appendStats(): AppendStats {
+    return this.appender.stats();
+  }
+
+  claim(options: ClaimOptions): Promise<StoredEvent[]> {
+    return this.write((tx) => claimEvents(tx, options));
+  }
+
+  complete(
+    id: string,
+    owner: string,
+    work: (tx: SqlExecutor) => Promise<void>,
+    now: Date,
+  ): Promise<boolean> {
+    return this.write(async (tx) => {
+      if (!(await markDone(tx, id, owner, now))) return false;
+      await work(tx);
+      return true;
+    });
+  }
+
+  fail(id: string, owner: string, options: FailOptions): Promise<boolean> {
+    return this.write((tx) => markFailed(tx, id, owner, options));
+  }
+
+  extendLease(id: string, owner: string, until: Date): Promise<boolean> {
+    return this.write((tx) => extendLease(tx, id, owner, until));
+  }
+
+  async releaseLeases(owner: string, now: Date): Promise<number> {
+    const released = await this.write((tx) => releaseLeases(tx, owner, now));
+    if (released > 0) this.wake.emit();
+    return released;
+  }
+
+  get(id: string): Promise<StoredEvent | undefined> {
+    return this.readWith((db) => getEvent(db, id));
+  }
+
+  attempts(id: string): Promise<AttemptRecord[]> {
+    return this.readWith((db) => listAttempts(db, id));
+  }
+
+  list(options: ListOptions): Promise<ListPage> {
+    return this.readWith((db) => listEvents(db, options));
+  }
+
+  async replay(id: string, now: Date): Promise<boolean> {
+    const replayed = await this.write((tx) => replayEvent(tx, id, now));
+    if (replayed) this.wake.emit();
+    return replayed;
+  }
+
+  async redrive(filter: EventFilter, now: Date): Promise<number> {
+    const count = await this.write((tx) => redriveEvents(tx, filter, now));
+    if (count > 0) this.wake.emit();
+    return count;
+  }
+
+  stats(now: Date): Promise<StoreStats> {
+    return this.readWith((db) => eventStats(db, now));
+  }
+
+  onWake(listener: () => void): () => void {
+    return this.wake.add(listener);
+  }
+
+  read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.readWith(async (db) => {
+      const native = db.native as Database.Database;
+      native.exec('BEGIN');
+      try {
+        return await fn(db);
+      } finally {
+        if (native.inTransaction) native.exec('COMMIT');
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.appender.close();
+      await this.mutex.run(async () => {
+        this.writer.close();
+      });
+      this.readers.close();
+    })();
+    return this.closing;
+  }
+}
