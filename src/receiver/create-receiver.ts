@@ -113,7 +113,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       wire = verifier.verifyAndParse(body, sigHeader);
     } catch (error) {
       if (error instanceof SignatureVerificationException) {
-        return reject(error.code, 401, {
+        // A blank header is "missing" (400), like no header at all; every other failure is 401.
+        return reject(error.code, error.code === 'missing_header' ? 400 : 401, {
           error: 'invalid_signature',
           code: error.code,
           message: error.message,

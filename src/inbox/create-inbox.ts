@@ -1,0 +1,139 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino } from 'pino';
+import type { Registry } from 'prom-client';
+import { systemClock } from '../clock.js';
+import type { EventName } from '../events/index.js';
+import { createInboxMetrics } from '../metrics/inbox-metrics.js';
+import { createExpressHandler, type ExpressLikeHandler } from '../receiver/adapters/express.js';
+import { createFastifyPlugin, type FastifyInboxPlugin } from '../receiver/adapters/fastify.js';
+import { createNodeHandler } from '../receiver/adapters/node.js';
+import { createWebHandler } from '../receiver/adapters/web.js';
+import { createReceiver, type Receiver } from '../receiver/create-receiver.js';
+import { openStore } from '../store/open-store.js';
+import type { EventFilter, Store } from '../store/types.js';
+import { createWorker, type Worker } from '../worker/create-worker.js';
+import type { EventHandler } from '../worker/handler-source.js';
+import type { Event } from '../events/index.js';
+import { HandlerRegistry, type EventOf } from './handler-registry.js';
+import type { InboxOptions } from './inbox-options.js';
+import { resolveMirror } from './mirror-setup.js';
+
+export interface Inbox {
+  /** Run `handler` for every event named `name`, inside the event's transaction. Returns an unsubscribe function. */
+  on<N extends EventName>(name: N, handler: EventHandler<EventOf<N>>): () => void;
+  /** Run `handler` for every event (after the named handlers). */
+  onAny(handler: EventHandler<Event>): () => void;
+  /** Express middleware: `app.post('/webhooks/workos', inbox.express())`. */
+  express(): ExpressLikeHandler;
+  /** Fastify plugin: `app.register(inbox.fastify, { path: '/webhooks/workos' })`. */
+  readonly fastify: FastifyInboxPlugin;
+  /** Fetch handler, `Request → Response` (Hono, Next.js, Bun, Deno). */
+  readonly fetch: (request: Request) => Promise<Response>;
+  /** node:http listener: `http.createServer(inbox.node())`. */
+  node(): (req: IncomingMessage, res: ServerResponse) => void;
+  /** Start the worker (claim loop). Receiving works without it. */
+  start(): Promise<void>;
+  /** Graceful: answer 503 to new requests, finish in-flight commits and handlers, release leases, close the store. */
+  close(): Promise<void>;
+  /** Queue one event again. `false` if unknown or being processed. */
+  replay(id: string): Promise<boolean>;
+  /** Queue again every event matching the filter. @defaultValue `{ status: 'dead' }` */
+  redrive(filter?: EventFilter): Promise<number>;
+  readonly store: Store;
+  readonly receiver: Receiver;
+  readonly worker: Worker;
+  /** The prom-client registry holding the inbox's metrics. */
+  readonly metrics: Registry;
+}
+
+/**
+ * Open (and migrate) the store, and wire the receiver, worker and handlers.
+ * `const inbox = await createInbox({ database: 'inbox.db', secret })`.
+ */
+export async function createInbox(options: InboxOptions): Promise<Inbox> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const metrics = createInboxMetrics(
+    options.metricsRegistry ? { registry: options.metricsRegistry } : {},
+  );
+  const mirror = resolveMirror(options.mirror ?? true);
+  const ownsStore = options.store === undefined;
+  let store: Store;
+  if (options.store) {
+    store = options.store;
+  } else {
+    if (!options.database) {
+      throw new TypeError(
+        'createInbox: pass `database` (a SQLite file path or a postgres:// URL) or `store`',
+      );
+    }
+    store = await openStore({
+      database: options.database,
+      migrationSets: [...mirror.migrationSets, ...(options.migrationSets ?? [])],
+      ...(options.schema !== undefined ? { schema: options.schema } : {}),
+      ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+      ...(options.maxBatchSize !== undefined ? { maxBatchSize: options.maxBatchSize } : {}),
+    });
+  }
+  try {
+    await store.migrate();
+  } catch (error) {
+    if (ownsStore) await store.close().catch(() => {});
+    throw error;
+  }
+
+  const registry = new HandlerRegistry();
+  const receiver = createReceiver({
+    sink: store,
+    secret: options.secret,
+    ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.retryAfterSeconds !== undefined
+      ? { retryAfterSeconds: options.retryAfterSeconds }
+      : {}),
+    logger: logger.child({ component: 'receiver' }),
+    clock,
+    metrics: metrics.receiver,
+  });
+  const worker = createWorker({
+    ...options.worker,
+    store,
+    handlers: mirror.chain(registry),
+    logger: logger.child({ component: 'worker' }),
+    clock,
+    ...(options.random ? { random: options.random } : {}),
+    metrics: metrics.worker,
+  });
+
+  let closing: Promise<void> | undefined;
+  const expressHandler = createExpressHandler(receiver);
+  const nodeHandler = createNodeHandler(receiver);
+
+  return {
+    on: (name, handler) => registry.on(name, handler),
+    onAny: (handler) => registry.onAny(handler),
+    express: () => expressHandler,
+    fastify: createFastifyPlugin(receiver),
+    fetch: createWebHandler(receiver),
+    node: () => nodeHandler,
+    async start() {
+      if (closing) throw new Error('inbox.start(): the inbox is closed');
+      worker.start();
+    },
+    close() {
+      closing ??= (async () => {
+        receiver.stopAccepting();
+        await receiver.drain();
+        await worker.stop();
+        if (ownsStore) await store.close();
+      })();
+      return closing;
+    },
+    replay: (id) => store.replay(id, new Date(clock.now())),
+    redrive: (filter = { status: 'dead' }) => store.redrive(filter, new Date(clock.now())),
+    store,
+    receiver,
+    worker,
+    metrics: metrics.registry,
+  };
+}

@@ -1,0 +1,64 @@
+import type { Event, EventName } from '../events/index.js';
+import type { EventHandler, HandlerSource } from '../worker/handler-source.js';
+
+/** The event type a handler of `name` receives (the SDK's deserialized shape). */
+export type EventOf<N extends EventName> =
+  Extract<Event, { event: N }> extends never ? Event : Extract<Event, { event: N }>;
+
+/** Handlers by event name, plus catch-all handlers. Run order: name handlers, then catch-alls, each in registration order. */
+export class HandlerRegistry implements HandlerSource {
+  readonly #byName = new Map<string, EventHandler[]>();
+  readonly #any: EventHandler[] = [];
+  readonly #cache = new Map<string, readonly EventHandler[]>();
+
+  on<N extends EventName>(name: N, handler: EventHandler<EventOf<N>>): () => void {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError('inbox.on(name, handler): name must be a non-empty event name');
+    }
+    if (typeof handler !== 'function') {
+      throw new TypeError(`inbox.on(${JSON.stringify(name)}, handler): handler must be a function`);
+    }
+    const list = this.#byName.get(name) ?? [];
+    list.push(handler as EventHandler);
+    this.#byName.set(name, list);
+    this.#cache.clear();
+    return () => this.#remove(list, handler as EventHandler);
+  }
+
+  onAny(handler: EventHandler<Event>): () => void {
+    if (typeof handler !== 'function') {
+      throw new TypeError('inbox.onAny(handler): handler must be a function');
+    }
+    this.#any.push(handler as EventHandler);
+    this.#cache.clear();
+    return () => this.#remove(this.#any, handler as EventHandler);
+  }
+
+  handlersFor(eventName: string): readonly EventHandler[] {
+    let list = this.#cache.get(eventName);
+    if (!list) {
+      list = [...(this.#byName.get(eventName) ?? []), ...this.#any];
+      this.#cache.set(eventName, list);
+    }
+    return list;
+  }
+
+  #remove(list: EventHandler[], handler: EventHandler): void {
+    const i = list.indexOf(handler);
+    if (i >= 0) list.splice(i, 1);
+    this.#cache.clear();
+  }
+}
+
+/** Run `first`'s handlers before `second`'s (built-in mirror handlers before the user's). */
+export function chainHandlerSources(first: HandlerSource, second: HandlerSource): HandlerSource {
+  return {
+    handlersFor: (name) => {
+      const a = first.handlersFor(name);
+      const b = second.handlersFor(name);
+      if (a.length === 0) return b;
+      if (b.length === 0) return a;
+      return [...a, ...b];
+    },
+  };
+}

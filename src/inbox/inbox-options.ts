@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { MigrationSet, Store } from '../store/types.js';
+import type { WorkerSettings } from '../worker/worker-options.js';
+
+export interface InboxOptions {
+  /**
+   * A SQLite file path (the default backend) or a `postgres://` / `postgresql://` URL.
+   * Ignored when `store` is given.
+   */
+  database?: string;
+  /** Use an already opened store (its migrations must include any `migrationSets` you need). */
+  store?: Store;
+  /** The endpoint's webhook secret; several during a rotation. */
+  secret: string | readonly string[];
+  /** How old a signature timestamp may be, in ms. @defaultValue 180000 */
+  toleranceMs?: number;
+  /** Larger bodies are answered 413. @defaultValue 1048576 (1 MiB) */
+  maxBodyBytes?: number;
+  /** `Retry-After` seconds on 503 answers. @defaultValue 5 */
+  retryAfterSeconds?: number;
+  /** @defaultValue a silent pino logger */
+  logger?: Logger;
+  /** @defaultValue the system clock */
+  clock?: Clock;
+  /** A number in [0, 1) for backoff jitter. @defaultValue Math.random */
+  random?: () => number;
+  /** Worker settings (concurrency, leases, backoff); see `WorkerSettings` for the defaults. */
+  worker?: WorkerSettings;
+  /**
+   * The built-in directory mirror: `true` for every family, `false` for none, or a list of
+   * families (e.g. `['dsync']`).
+   * @defaultValue true
+   */
+  mirror?: boolean | readonly string[];
+  /** Your own tables, migrated with the inbox's (numbered, append-only). */
+  migrationSets?: readonly MigrationSet[];
+  /** Register metrics into this prom-client registry. @defaultValue a new Registry */
+  metricsRegistry?: Registry;
+  /** PostgreSQL: schema. @defaultValue 'public' */
+  schema?: string;
+  /** PostgreSQL: pool size. @defaultValue 10 */
+  poolSize?: number;
+  /** Group commit: at most this many events per transaction. @defaultValue 512 */
+  maxBatchSize?: number;
+}

@@ -1,0 +1,211 @@
+import { createServer, type Server } from 'node:http';
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
+import { captureRawBody } from '../../src/receiver/adapters/express.js';
+import { createBackend } from '../inbox/helpers/backends.js';
+import {
+  closeServer,
+  eventBody,
+  listen,
+  secret,
+  send,
+  signedHeaders,
+} from '../inbox/helpers/events.js';
+
+let inbox: Inbox;
+let cleanup: () => Promise<void>;
+let seq = 0;
+const nextId = () => `evt_adapter_${++seq}`;
+// Not what JSON.stringify(JSON.parse(body)) gives back: proves the raw bytes are used and kept.
+const oddlyFormatted = (id: string) => eventBody(id).replace('{"id"', '{\n  "id"');
+
+beforeAll(async () => {
+  const backend = await createBackend('sqlite');
+  cleanup = backend.cleanup;
+  inbox = await createInbox({ database: backend.database, secret, mirror: false });
+});
+
+afterAll(async () => {
+  await inbox.close();
+  await cleanup();
+});
+
+async function expectStoredExactly(id: string, body: string): Promise<void> {
+  const row = await inbox.store.get(id);
+  expect(row).toBeDefined();
+  expect(Buffer.from(row!.rawBody).toString('utf8')).toBe(body);
+}
+
+describe('Express adapter', () => {
+  async function withApp(
+    setup: (app: express.Express) => void,
+    run: (url: string) => Promise<void>,
+  ): Promise<void> {
+    const app = express();
+    setup(app);
+    const server: Server = createServer(app);
+    const base = await listen(server);
+    try {
+      await run(`${base}/webhooks/workos`);
+    } finally {
+      await closeServer(server);
+    }
+  }
+
+  it('works mounted with no body parser (the guide: app.post(path, inbox.express()))', async () => {
+    await withApp(
+      (app) => app.post('/webhooks/workos', inbox.express()),
+      async (url) => {
+        const id = nextId();
+        const body = oddlyFormatted(id);
+        expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+        await expectStoredExactly(id, body);
+      },
+    );
+  });
+
+  it('works after express.json({ verify: captureRawBody }) and after express.raw()', async () => {
+    await withApp(
+      (app) => {
+        app.use(express.json({ verify: captureRawBody }));
+        app.post('/webhooks/workos', inbox.express());
+      },
+      async (url) => {
+        const id = nextId();
+        const body = oddlyFormatted(id);
+        expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+        await expectStoredExactly(id, body);
+      },
+    );
+    await withApp(
+      (app) => app.post('/webhooks/workos', express.raw({ type: '*/*' }), inbox.express()),
+      async (url) => {
+        const id = nextId();
+        const body = oddlyFormatted(id);
+        expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+        await expectStoredExactly(id, body);
+      },
+    );
+  });
+
+  it("answers 500 naming the fix behind the guide's app.use(express.json()), storing nothing", async () => {
+    await withApp(
+      (app) => {
+        app.use(express.json());
+        app.post('/webhooks/workos', inbox.express());
+      },
+      async (url) => {
+        const id = nextId();
+        const body = eventBody(id);
+        const res = await send(url, { body, headers: signedHeaders(body) });
+        expect(res.status).toBe(500);
+        expect(JSON.parse(res.body)).toMatchObject({ code: 'body_unavailable' });
+        expect(res.body).toContain('captureRawBody');
+        expect(await inbox.store.get(id)).toBeUndefined();
+      },
+    );
+  });
+
+  it('keeps the status rules (401, 405, 413)', async () => {
+    await withApp(
+      (app) => app.all('/webhooks/workos', inbox.express()),
+      async (url) => {
+        const body = eventBody(nextId());
+        const bad = await send(url, { body, headers: signedHeaders(body, Date.now(), 'nope') });
+        expect(bad.status).toBe(401);
+        expect((await send(url, { method: 'GET' })).status).toBe(405);
+        const big = 'x'.repeat(1024 * 1024 + 1);
+        expect((await send(url, { body: big, headers: signedHeaders(big) })).status).toBe(413);
+      },
+    );
+  });
+});
+
+describe('Fastify plugin', () => {
+  it('parses its route as raw bytes, encapsulated: the app keeps its JSON parser', async () => {
+    const app = Fastify();
+    await app.register(inbox.fastify, { path: '/webhooks/workos' });
+    app.post('/other', async (request) => ({ echoed: request.body }));
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const id = nextId();
+      const body = oddlyFormatted(id);
+      const url = `${base}/webhooks/workos`;
+      expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+      await expectStoredExactly(id, body);
+      const other = await send(`${base}/other`, {
+        body: '{"a":1}',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(JSON.parse(other.body)).toEqual({ echoed: { a: 1 } });
+      expect((await send(url, { method: 'GET' })).status).toBe(405);
+      const big = 'x'.repeat(1024 * 1024 + 1);
+      const tooBig = await send(url, { body: big, headers: signedHeaders(big) });
+      expect(tooBig.status).toBe(413);
+      expect(JSON.parse(tooBig.body)).toMatchObject({ code: 'body_too_large' });
+      const noHeader = await send(url, { body, headers: { 'content-type': 'text/plain' } });
+      expect(noHeader.status).toBe(400);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('Web handler (Hono, Next.js, Bun, Deno)', () => {
+  it('answers a Request with a Response through Hono', async () => {
+    const app = new Hono();
+    app.post('/webhooks/workos', (c) => inbox.fetch(c.req.raw));
+    const id = nextId();
+    const body = oddlyFormatted(id);
+    const res = await app.request('/webhooks/workos', {
+      method: 'POST',
+      headers: signedHeaders(body),
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'accepted' });
+    await expectStoredExactly(id, body);
+  });
+
+  it('stops reading a streamed body over the limit (413) and answers 405 with Allow', async () => {
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled > 10_000) controller.close();
+        else controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const res = await inbox.fetch(
+      new Request('http://127.0.0.1/webhooks/workos', {
+        method: 'POST',
+        headers: signedHeaders('x'),
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect(pulled).toBeLessThan(40);
+    const get = await inbox.fetch(new Request('http://127.0.0.1/webhooks/workos'));
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('node:http listener', () => {
+  it('serves http.createServer(inbox.node())', async () => {
+    const server = createServer(inbox.node());
+    const url = await listen(server);
+    try {
+      const id = nextId();
+      const body = oddlyFormatted(id);
+      expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+      await expectStoredExactly(id, body);
+    } finally {
+      await closeServer(server);
+    }
+  });
+});

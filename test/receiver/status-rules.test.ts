@@ -1,0 +1,211 @@
+import { createServer, type Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
+import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
+import {
+  closeServer,
+  eventBody,
+  listen,
+  secret,
+  send,
+  signedHeaders,
+} from '../inbox/helpers/events.js';
+
+/** Collects pino's JSON lines so tests can read what was logged. */
+function logSink(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { lines, stream };
+}
+
+describe.each(backendKinds)('receiver status rules on %s', (kind) => {
+  let inbox: Inbox;
+  let server: Server;
+  let url: string;
+  let cleanup: () => Promise<void>;
+  const logs = logSink();
+  let seq = 0;
+  const nextId = () => `evt_${kind}_${++seq}_${Date.now()}`;
+
+  async function storedCount(): Promise<number> {
+    const page = await inbox.store.list({ limit: 1000 });
+    return page.events.length;
+  }
+
+  async function metric(name: string): Promise<number> {
+    const m = await inbox.metrics.getSingleMetric(name)?.get();
+    return (m?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+  }
+
+  beforeAll(async () => {
+    const backend = await createBackend(kind);
+    cleanup = backend.cleanup;
+    inbox = await createInbox({
+      database: backend.database,
+      secret,
+      logger: pino({ level: 'info' }, logs.stream),
+      mirror: false,
+    });
+    server = createServer(inbox.node());
+    url = `${await listen(server)}/webhooks/workos`;
+  });
+
+  afterAll(async () => {
+    await closeServer(server);
+    await inbox.close();
+    await cleanup();
+  });
+
+  it('answers 200 only with the event committed: the row holds the exact bytes', async () => {
+    const id = nextId();
+    // Key order and spacing a re-serialization would change: the stored bytes must be these.
+    const body = eventBody(id).replace('{"id"', '{ "id"');
+    const res = await send(url, { body, headers: signedHeaders(body) });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ status: 'accepted' });
+    const row = await inbox.store.get(id);
+    expect(row?.event).toBe('dsync.user.created');
+    expect(row?.source).toBe('webhook');
+    expect(row?.status).toBe('pending');
+    expect(row?.createdAt).toBe('2026-11-27T10:00:00.000Z');
+    expect(Buffer.from(row!.rawBody).toString('utf8')).toBe(body);
+  });
+
+  it('answers 200 to a duplicate, writes nothing new and counts it', async () => {
+    const id = nextId();
+    const body = eventBody(id);
+    const before = await metric('workos_inbox_events_duplicate_total');
+    expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+    const count = await storedCount();
+    const again = await send(url, { body, headers: signedHeaders(body) });
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.body)).toEqual({ status: 'duplicate' });
+    expect(await storedCount()).toBe(count);
+    expect(await metric('workos_inbox_events_duplicate_total')).toBe(before + 1);
+  });
+
+  it('stores an id once when 25 requests carry it at the same time', async () => {
+    const id = nextId();
+    const body = eventBody(id);
+    const count = await storedCount();
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, () => send(url, { body, headers: signedHeaders(body) })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(25).fill(200));
+    const kinds = answers.map((a) => (JSON.parse(a.body) as { status: string }).status);
+    expect(kinds.filter((k) => k === 'accepted')).toHaveLength(1);
+    expect(await storedCount()).toBe(count + 1);
+  });
+
+  it('answers 401 with the reason code for a wrong secret and a stale timestamp, storing nothing', async () => {
+    const count = await storedCount();
+    const body = eventBody(nextId());
+    const wrong = await send(url, {
+      body,
+      headers: signedHeaders(body, Date.now(), 'whsec_other'),
+    });
+    expect(wrong.status).toBe(401);
+    expect(JSON.parse(wrong.body)).toMatchObject({
+      error: 'invalid_signature',
+      code: 'signature_mismatch',
+    });
+    const stale = await send(url, { body, headers: signedHeaders(body, Date.now() - 10 * 60_000) });
+    expect(stale.status).toBe(401);
+    expect(JSON.parse(stale.body)).toMatchObject({
+      error: 'invalid_signature',
+      code: 'timestamp_too_old',
+    });
+    const noV1 = await send(url, {
+      body,
+      headers: { 'workos-signature': `t=${Date.now()}, v1=` },
+    });
+    expect(noV1.status).toBe(401);
+    expect(JSON.parse(noV1.body)).toMatchObject({ code: 'no_v1_signature' });
+    expect(await storedCount()).toBe(count);
+  });
+
+  it('answers 400 for a missing header, a non-JSON body and a bad envelope, naming the field', async () => {
+    const count = await storedCount();
+    const body = eventBody(nextId());
+    const missing = await send(url, { body, headers: { 'content-type': 'application/json' } });
+    expect(missing.status).toBe(400);
+    expect(JSON.parse(missing.body)).toMatchObject({ code: 'missing_header' });
+
+    const notJson = '{"id": "evt_1", oops';
+    const r1 = await send(url, { body: notJson, headers: signedHeaders(notJson) });
+    expect(r1.status).toBe(400);
+    expect(JSON.parse(r1.body)).toMatchObject({ error: 'invalid_body', code: 'invalid_json' });
+
+    const noData = JSON.stringify({ id: 'evt_x', event: 'dsync.user.created', created_at: 'x' });
+    const r2 = await send(url, { body: noData, headers: signedHeaders(noData) });
+    expect(r2.status).toBe(400);
+    expect(JSON.parse(r2.body)).toMatchObject({ code: 'invalid_envelope', field: 'data' });
+
+    const numericId = JSON.stringify({ id: 7, event: 'e', created_at: 'x', data: {} });
+    const r3 = await send(url, { body: numericId, headers: signedHeaders(numericId) });
+    expect(r3.status).toBe(400);
+    expect(JSON.parse(r3.body)).toMatchObject({ code: 'invalid_envelope', field: 'id' });
+    expect(await storedCount()).toBe(count);
+  });
+
+  it('answers 413 over 1 MiB, declared or streamed, and 405 with Allow for other methods', async () => {
+    const count = await storedCount();
+    const big = JSON.stringify({
+      ...JSON.parse(eventBody(nextId())),
+      pad: 'x'.repeat(1024 * 1024),
+    });
+    const r1 = await send(url, { body: big, headers: signedHeaders(big) });
+    expect(r1.status).toBe(413);
+    expect(JSON.parse(r1.body)).toMatchObject({ code: 'body_too_large', limitBytes: 1048576 });
+    // Chunked (no Content-Length): the limit applies while reading.
+    const chunked = await send(url, {
+      body: big,
+      headers: { ...signedHeaders(big), 'transfer-encoding': 'chunked' },
+    });
+    expect(chunked.status).toBe(413);
+
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const r = await send(url, { method });
+      expect(r.status).toBe(405);
+      expect(r.headers.allow).toBe('POST');
+    }
+    expect(await storedCount()).toBe(count);
+  });
+
+  it('logs reason codes, never the secret nor (at info) the payload', async () => {
+    const body = eventBody(nextId());
+    await send(url, { body, headers: signedHeaders(body, Date.now(), 'whsec_other') });
+    await send(url, { body, headers: signedHeaders(body) });
+    const text = logs.lines.join('\n');
+    expect(text).toContain('"reason":"signature_mismatch"');
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain('Lovelace');
+  });
+
+  it('answers 503 with Retry-After once closing, and the handler never changes an answer', async () => {
+    const backend = await createBackend(kind);
+    const other = await createInbox({ database: backend.database, secret, mirror: false });
+    other.on('dsync.user.created', () => {
+      throw new Error('handler bug');
+    });
+    await other.start();
+    const srv = createServer(other.node());
+    const base = `${await listen(srv)}/`;
+    const body = eventBody(nextId());
+    expect((await send(base, { body, headers: signedHeaders(body) })).status).toBe(200);
+    await other.close();
+    const late = eventBody(nextId());
+    const res = await send(base, { body: late, headers: signedHeaders(late) });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    await closeServer(srv);
+    await backend.cleanup();
+  });
+});

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
+import { backoffDelayMs } from '../../src/worker/backoff.js';
+import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
+import { effectCounts, effectsMigrations, recordEffect } from '../inbox/helpers/effects.js';
+import { eventBody, manualClock, secret, signedHeaders } from '../inbox/helpers/events.js';
+
+describe('backoffDelayMs (full jitter)', () => {
+  const settings = { baseMs: 1000, capMs: 3_600_000 };
+  it('spans [0, base * 2^(n-1)) and stops growing at the cap', () => {
+    expect(backoffDelayMs(1, settings, () => 0)).toBe(0);
+    expect(backoffDelayMs(1, settings, () => 0.999)).toBe(999);
+    expect(backoffDelayMs(4, settings, () => 0.5)).toBe(4000);
+    expect(backoffDelayMs(30, settings, () => 0.5)).toBe(1_800_000);
+    expect(backoffDelayMs(10_000, settings, () => 0.999_999)).toBeLessThan(3_600_000);
+  });
+});
+
+describe.each(backendKinds)('retries, backoff, dead letters and redrive on %s', (kind) => {
+  const clock = manualClock();
+  let inbox: Inbox;
+  let cleanup: () => Promise<void>;
+  const calls = new Map<string, number>();
+  /** Fail the first `n` attempts of an event id (after writing through ctx.tx, to prove rollback). */
+  const failures = new Map<string, number>();
+
+  async function deliver(id: string, name = 'dsync.user.created'): Promise<void> {
+    const body = eventBody(id, name);
+    const res = await inbox.receiver.handle({
+      method: 'POST',
+      headers: signedHeaders(body, clock.now()),
+      body: Buffer.from(body),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  beforeAll(async () => {
+    const backend = await createBackend(kind);
+    cleanup = backend.cleanup;
+    inbox = await createInbox({
+      database: backend.database,
+      secret,
+      clock,
+      random: () => 0.5,
+      mirror: false,
+      migrationSets: [effectsMigrations],
+      worker: { maxAttempts: 3, backoffBaseMs: 1000, backoffCapMs: 60_000, concurrency: 4 },
+    });
+    inbox.on('dsync.user.created', async (event, ctx) => {
+      calls.set(ctx.eventId, (calls.get(ctx.eventId) ?? 0) + 1);
+      expect(event.id).toBe(ctx.eventId);
+      expect(ctx.attempt).toBeGreaterThanOrEqual(1);
+      await recordEffect(ctx);
+      const left = failures.get(ctx.eventId) ?? 0;
+      if (left > 0) {
+        failures.set(ctx.eventId, left - 1);
+        throw new Error(`boom on attempt ${ctx.attempt}`);
+      }
+    });
+  });
+
+  afterAll(async () => {
+    await inbox.close();
+    await cleanup();
+  });
+
+  it('retries at base * 2^(n-1) * random, then marks the event dead after maxAttempts', async () => {
+    const id = `evt_dead_${kind}`;
+    failures.set(id, 100);
+    await deliver(id);
+    expect(await inbox.worker.drain()).toBe(1);
+    let row = await inbox.store.get(id);
+    expect(row).toMatchObject({ status: 'retrying', attempts: 1 });
+    expect(row?.lastError).toContain('boom on attempt 1');
+    expect(row?.nextAttemptAt?.getTime()).toBe(clock.now() + 500);
+
+    clock.advance(499);
+    expect(await inbox.worker.drain()).toBe(0);
+    clock.advance(1);
+    expect(await inbox.worker.drain()).toBe(1);
+    row = await inbox.store.get(id);
+    expect(row).toMatchObject({ status: 'retrying', attempts: 2 });
+    expect(row?.nextAttemptAt?.getTime()).toBe(clock.now() + 1000);
+
+    clock.advance(1000);
+    expect(await inbox.worker.drain()).toBe(1);
+    row = await inbox.store.get(id);
+    expect(row).toMatchObject({ status: 'dead', attempts: 3, nextAttemptAt: null });
+    clock.advance(24 * 3600_000);
+    expect(await inbox.worker.drain()).toBe(0);
+    // Every failed attempt rolled back its write through ctx.tx.
+    expect((await effectCounts((fn) => inbox.store.read(fn))).get(id)).toBeUndefined();
+    const attempts = await inbox.store.attempts(id);
+    expect(attempts.map((a) => a.outcome)).toEqual(['retrying', 'retrying', 'dead']);
+  });
+
+  it('redrive queues dead events again and they complete exactly once', async () => {
+    const id = `evt_dead_${kind}`;
+    failures.set(id, 0);
+    expect(await inbox.redrive()).toBe(1);
+    expect(await inbox.worker.drain()).toBe(1);
+    expect(await inbox.store.get(id)).toMatchObject({ status: 'done' });
+    expect((await effectCounts((fn) => inbox.store.read(fn))).get(id)).toBe(1);
+    expect(calls.get(id)).toBe(4);
+  });
+
+  it('a retried success applies its transactional write once; replay applies it again on purpose', async () => {
+    const id = `evt_flaky_${kind}`;
+    failures.set(id, 1);
+    await deliver(id);
+    expect(await inbox.worker.drain()).toBe(1);
+    clock.advance(500);
+    expect(await inbox.worker.drain()).toBe(1);
+    const row = await inbox.store.get(id);
+    expect(row).toMatchObject({ status: 'done', attempts: 2 });
+    expect(row?.processedAt).not.toBeNull();
+    expect((await effectCounts((fn) => inbox.store.read(fn))).get(id)).toBe(1);
+
+    expect(await inbox.replay(id)).toBe(true);
+    expect(await inbox.worker.drain()).toBe(1);
+    expect((await effectCounts((fn) => inbox.store.read(fn))).get(id)).toBe(2);
+    expect(await inbox.replay('evt_unknown')).toBe(false);
+  });
+
+  it('marks events without a handler done', async () => {
+    const id = `evt_nohandler_${kind}`;
+    await deliver(id, 'connection.activated');
+    expect(await inbox.worker.drain()).toBe(1);
+    expect(await inbox.store.get(id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(calls.has(id)).toBe(false);
+  });
+});
