@@ -14,6 +14,13 @@ export type { WebhookSecret } from './signature/options.js';
 export type { WebhookPayload } from './signature/payload.js';
 export { WebhookBodyError, webhookBodyErrorCodes } from './signature/body-error.js';
 export type { WebhookBodyErrorCode } from './signature/body-error.js';
+export { WorkOS, Webhooks } from './compat/index.js';
+export type {
+  WorkOSOptions,
+  WebhookVerifyOptions,
+  WebhooksOptions,
+  TimestampAndSignatureHash,
+} from './compat/index.js';
 export type { Clock } from './clock.js';
 export { StoreUnavailableError, SchemaMismatchError } from './store/types.js';
 export type * from './store/types.js';

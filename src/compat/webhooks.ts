@@ -1,0 +1,165 @@
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { deserializeEvent } from '../events/index.js';
+import type { Event, WireEvent } from '../events/index.js';
+import { SignatureVerificationException } from '../signature/errors.js';
+import { resolveToleranceMs } from '../signature/options.js';
+import type { WebhookSecret } from '../signature/options.js';
+import { parseSignatureHeader } from '../signature/parse-header.js';
+import type { SignatureHeaderInput } from '../signature/parse-header.js';
+import { bytesOf, isBinaryPayload } from '../signature/payload.js';
+import type { WebhookPayload } from '../signature/payload.js';
+import { computeSignatureSync } from '../signature/sign.js';
+import { hmacKeys, verifyWithKeys } from '../signature/verify.js';
+import { timestampAndSignatureHash } from './timestamp-and-signature-hash.js';
+import type { TimestampAndSignatureHash } from './timestamp-and-signature-hash.js';
+
+/** The argument of `constructEvent` and `verifyHeader`, as in `@workos-inc/node`. */
+export interface WebhookVerifyOptions {
+  /** The raw body (string, Buffer, Uint8Array, ArrayBuffer) or, for compatibility, the parsed object. */
+  payload: WebhookPayload;
+  /** The `WorkOS-Signature` header (Node's `string | string[] | undefined` is accepted too). */
+  sigHeader: SignatureHeaderInput;
+  /**
+   * The endpoint secret; an array during a rotation (an addition to the SDK). `undefined` is
+   * typed in so the guide's `process.env.WORKOS_WEBHOOK_SECRET` compiles; it is rejected at run
+   * time with code `no_secret`.
+   */
+  secret: WebhookSecret | undefined;
+  /**
+   * Milliseconds `t` may be from now, in either direction (the SDK checks only the past).
+   * @defaultValue 180000
+   */
+  tolerance?: number;
+}
+
+/** Where the compat facade reads the time; an addition to the SDK for tests. */
+export interface WebhooksOptions {
+  /** @defaultValue the system clock */
+  clock?: Clock;
+}
+
+// Secrets arrive per call, but one endpoint reuses one secret: caching the prepared keys for the
+// last secret seen avoids re-deriving them on every request.
+let lastSecret: string | undefined;
+let lastKeys: ReturnType<typeof hmacKeys> = [];
+function keysFor(secret: WebhookSecret | undefined): ReturnType<typeof hmacKeys> {
+  if (typeof secret !== 'string' || secret !== lastSecret) {
+    const keys = hmacKeys(secret);
+    if (typeof secret !== 'string') return keys;
+    lastKeys = keys;
+    lastSecret = secret;
+  }
+  return lastKeys;
+}
+
+function settle<T>(work: () => T): Promise<T> {
+  // The work is synchronous: one settled promise, no awaits, and throws become rejections as
+  // they would in the SDK's async functions.
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * `workos.webhooks` of `@workos-inc/node` 11.0.0: the same methods, results and exceptions,
+ * with the documented deliberate differences (two-sided tolerance, non-numeric `t` rejected,
+ * header read by key name, any `v1` may match, secret rotation, raw bytes HMACed as received).
+ * Endpoint management (`listWebhookEndpoints` …) is not provided: use the SDK for that.
+ */
+export class Webhooks {
+  readonly #clock: Clock;
+
+  // The first argument is the SDK's `WorkOS` instance; it is accepted and not needed.
+  constructor(_workos?: unknown, options: WebhooksOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  #verify(options: WebhookVerifyOptions): WireEvent | WebhookPayload {
+    const { payload, sigHeader, secret, tolerance } = options;
+    const { body } = verifyWithKeys(
+      keysFor(secret),
+      payload,
+      sigHeader,
+      resolveToleranceMs(tolerance),
+      this.#clock.now(),
+    );
+    return body.fromObject ? payload : body.data;
+  }
+
+  /**
+   * Verifies, parses and deserializes a delivery. Resolves to what the SDK's `constructEvent`
+   * resolves to; rejects with `SignatureVerificationException`, or the `SyntaxError` of
+   * `JSON.parse` for a correctly signed body that is not JSON (as the SDK does).
+   */
+  constructEvent(options: WebhookVerifyOptions): Promise<Event> {
+    return settle(() => {
+      const verified = this.#verify(options);
+      // Parse only after verification, as the SDK does; an object payload is used as given.
+      const wire =
+        typeof verified === 'string'
+          ? JSON.parse(verified)
+          : Buffer.isBuffer(verified)
+            ? JSON.parse(verified.toString('utf8'))
+            : verified;
+      return deserializeEvent(wire as WireEvent);
+    });
+  }
+
+  /** Resolves `true` or rejects with `SignatureVerificationException`. Bound: safe to destructure. */
+  readonly verifyHeader = (options: WebhookVerifyOptions): Promise<boolean> =>
+    settle(() => {
+      this.#verify(options);
+      return true;
+    });
+
+  /**
+   * Lowercase hex HMAC-SHA256 of `${timestamp}.${payload}` (objects through JSON.stringify).
+   * Bound: safe to destructure.
+   */
+  readonly computeSignature = (
+    timestamp: unknown,
+    payload: WebhookPayload,
+    secret: string,
+  ): Promise<string> =>
+    settle(() => {
+      const body = isBinaryPayload(payload)
+        ? bytesOf(payload)
+        : typeof payload === 'string'
+          ? payload
+          : String(JSON.stringify(payload));
+      return computeSignatureSync(String(timestamp), body, secret);
+    });
+
+  /**
+   * `[timestamp, signatureHash]` from the header, synchronously, as the SDK returns it; the
+   * result also has `.timestamp` and `.signatureHash` (the guide's destructuring works).
+   * `signatureHash` is the first `v1`, or `''` when there is none.
+   * @throws SignatureVerificationException "Signature or timestamp missing".
+   */
+  readonly getTimestampAndSignatureHash = (
+    sigHeader: SignatureHeaderInput,
+  ): TimestampAndSignatureHash => {
+    try {
+      const { timestamp, signatures } = parseSignatureHeader(sigHeader);
+      return timestampAndSignatureHash(timestamp, signatures[0] ?? '');
+    } catch (error) {
+      // The SDK returns an empty hash here and lets verifyHeader report it.
+      if (error instanceof SignatureVerificationException && error.code === 'no_v1_signature') {
+        return timestampAndSignatureHash(timestampOf(sigHeader), '');
+      }
+      throw error;
+    }
+  };
+}
+
+function timestampOf(sigHeader: SignatureHeaderInput): string {
+  const text = typeof sigHeader === 'string' ? sigHeader : (sigHeader ?? []).join(', ');
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === 't') return part.slice(eq + 1).trim();
+  }
+  return '';
+}
