@@ -1,0 +1,240 @@
+import type { SqlExecutor } from '../../store/sql-executor.js';
+import type { WireEvent } from '../../events/index.js';
+import { MirrorEventError } from '../errors.js';
+import { eventVersion } from '../version.js';
+import { buildCascadeSql, buildEntitySql } from './entity-sql.js';
+import type { EntityTable } from './entity-tables.js';
+import {
+  connectionsTable,
+  directoriesTable,
+  directoryGroupsTable,
+  directoryUsersTable,
+  groupMembershipsTable,
+  organizationDomainsTable,
+  organizationMembershipsTable,
+  organizationsTable,
+  usersTable,
+} from './entity-tables.js';
+import { mirrorFamilyOf } from './families.js';
+import type { MirrorFamily } from './families.js';
+import { entityParams, wireObject } from './wire-values.js';
+import type { Derived, WireContext, WireObject } from './wire-values.js';
+
+/** What applying one event did. */
+export interface MirrorApplyResult {
+  /** False when the event is not one the mirror maintains (nothing was written). */
+  applied: boolean;
+  family: MirrorFamily | undefined;
+}
+
+const sql = {
+  organizations: buildEntitySql(organizationsTable),
+  organizationDomains: buildEntitySql(organizationDomainsTable),
+  directories: buildEntitySql(directoriesTable),
+  directoryUsers: buildEntitySql(directoryUsersTable),
+  directoryGroups: buildEntitySql(directoryGroupsTable),
+  connections: buildEntitySql(connectionsTable),
+  users: buildEntitySql(usersTable),
+  organizationMemberships: buildEntitySql(organizationMembershipsTable),
+};
+
+const cascade = {
+  usersOfDirectory: buildCascadeSql(directoryUsersTable.table, 'directory_id'),
+  groupsOfDirectory: buildCascadeSql(directoryGroupsTable.table, 'directory_id'),
+  membershipsOfDirectory: buildCascadeSql(groupMembershipsTable, 'directory_id'),
+  membershipsOfGroup: buildCascadeSql(groupMembershipsTable, 'group_id'),
+  membershipsOfUser: buildCascadeSql(groupMembershipsTable, 'user_id'),
+};
+
+// A membership is born deleted when its user, group or directory already is (see entity-sql.ts).
+const upsertMembershipSql =
+  `INSERT INTO ${groupMembershipsTable} AS t (group_id, user_id, directory_id, version, deleted_version) ` +
+  `VALUES ($1, $2, $3, $4, (SELECT MAX(p.dv) FROM (` +
+  `SELECT u.deleted_version AS dv FROM ${directoryUsersTable.table} AS u WHERE u.id = $2 ` +
+  `UNION ALL SELECT g.deleted_version AS dv FROM ${directoryGroupsTable.table} AS g WHERE g.id = $1 ` +
+  `UNION ALL SELECT d.deleted_version AS dv FROM ${directoriesTable.table} AS d WHERE d.id = $3) AS p)) ` +
+  `ON CONFLICT (group_id, user_id) DO UPDATE SET directory_id = excluded.directory_id, ` +
+  `version = excluded.version WHERE excluded.version > t.version`;
+const deleteMembershipSql =
+  `UPDATE ${groupMembershipsTable} SET deleted_version = $3 ` +
+  `WHERE group_id = $1 AND user_id = $2 AND (deleted_version IS NULL OR deleted_version < $3)`;
+
+// The list/get API has `domain`; directory events carry `domains` instead.
+const directoryDerived: Derived = {
+  domain: (obj) => {
+    if (typeof obj.domain === 'string') return obj.domain;
+    const first: unknown = Array.isArray(obj.domains) ? obj.domains[0] : undefined;
+    if (typeof first === 'object' && first !== null) {
+      const domain = (first as WireObject).domain;
+      if (typeof domain === 'string') return domain;
+    }
+    return null;
+  },
+};
+
+interface Applying {
+  tx: SqlExecutor;
+  version: string;
+  ctx: WireContext;
+}
+
+async function upsert(
+  a: Applying,
+  spec: EntityTable,
+  statements: { upsert: string },
+  obj: WireObject,
+  path: string,
+  derived?: Derived,
+): Promise<string> {
+  const ctx = { ...a.ctx, path };
+  const params = entityParams(spec, obj, a.version, ctx, derived);
+  await a.tx.query(statements.upsert, params);
+  return params[0] as string;
+}
+
+/**
+ * Apply one WorkOS event (as parsed from the raw body, snake_case) to the mirror tables, inside
+ * the caller's transaction. Order- and duplicate-proof: applying any permutation of a set of
+ * events, each any number of times, leaves the same rows (see docs/mirror.md for the rules).
+ * Events the mirror does not maintain are ignored (`applied: false`).
+ *
+ * @throws MirrorEventError when the envelope's `created_at` or the data is malformed.
+ */
+export async function applyMirrorEvent(
+  tx: SqlExecutor,
+  wire: WireEvent,
+  families?: ReadonlySet<MirrorFamily>,
+): Promise<MirrorApplyResult> {
+  const family = mirrorFamilyOf(wire.event);
+  if (!family || (families && !families.has(family))) return { applied: false, family };
+  if (typeof wire.id !== 'string' || wire.id === '') {
+    throw new MirrorEventError('invalid_event_data', `${wire.event}: event id is missing`);
+  }
+  if (typeof wire.created_at !== 'string') {
+    throw new MirrorEventError(
+      'invalid_created_at',
+      `${wire.event} ${wire.id}: created_at must be a string`,
+      wire.id,
+    );
+  }
+  const a: Applying = {
+    tx,
+    version: eventVersion(wire.created_at, wire.id),
+    ctx: { eventId: wire.id, event: wire.event, path: 'data' },
+  };
+  const data = wireObject(wire.data, a.ctx);
+  const action = wire.event.slice(wire.event.lastIndexOf('.') + 1);
+  const deleted = action === 'deleted';
+
+  const entity = async (
+    spec: EntityTable,
+    statements: { upsert: string; markDeleted: string },
+    obj: WireObject,
+    path: string,
+    derived?: Derived,
+  ): Promise<string> => {
+    const id = await upsert(a, spec, statements, obj, path, derived);
+    if (deleted) await tx.query(statements.markDeleted, [id, a.version]);
+    return id;
+  };
+
+  switch (family) {
+    case 'organization':
+      await entity(organizationsTable, sql.organizations, data, 'data');
+      break;
+    case 'organization_domain': {
+      const domain =
+        action === 'verification_failed'
+          ? wireObject(data.organization_domain, { ...a.ctx, path: 'data.organization_domain' })
+          : data;
+      await entity(organizationDomainsTable, sql.organizationDomains, domain, 'data');
+      break;
+    }
+    case 'connection':
+      await entity(connectionsTable, sql.connections, data, 'data');
+      break;
+    case 'user':
+      await entity(usersTable, sql.users, data, 'data');
+      break;
+    case 'organization_membership':
+      await entity(organizationMembershipsTable, sql.organizationMemberships, data, 'data');
+      break;
+    case 'dsync':
+      await applyDirectorySync(a, wire.event, data, entity);
+      break;
+  }
+  return { applied: true, family };
+}
+
+type EntityFn = (
+  spec: EntityTable,
+  statements: { upsert: string; markDeleted: string },
+  obj: WireObject,
+  path: string,
+  derived?: Derived,
+) => Promise<string>;
+
+async function applyDirectorySync(
+  a: Applying,
+  event: string,
+  data: WireObject,
+  entity: EntityFn,
+): Promise<void> {
+  const { tx, version } = a;
+  switch (event) {
+    case 'dsync.activated':
+      await entity(directoriesTable, sql.directories, data, 'data', directoryDerived);
+      return;
+    case 'dsync.deleted': {
+      const id = await entity(directoriesTable, sql.directories, data, 'data', directoryDerived);
+      await tx.query(cascade.usersOfDirectory, [id, version]);
+      await tx.query(cascade.groupsOfDirectory, [id, version]);
+      await tx.query(cascade.membershipsOfDirectory, [id, version]);
+      return;
+    }
+    case 'dsync.user.created':
+    case 'dsync.user.updated':
+      await entity(directoryUsersTable, sql.directoryUsers, data, 'data');
+      return;
+    case 'dsync.user.deleted': {
+      const id = await entity(directoryUsersTable, sql.directoryUsers, data, 'data');
+      await tx.query(cascade.membershipsOfUser, [id, version]);
+      return;
+    }
+    case 'dsync.group.created':
+    case 'dsync.group.updated':
+      await entity(directoryGroupsTable, sql.directoryGroups, data, 'data');
+      return;
+    case 'dsync.group.deleted': {
+      // WorkOS sends no user_removed for the members of a deleted group.
+      const id = await entity(directoryGroupsTable, sql.directoryGroups, data, 'data');
+      await tx.query(cascade.membershipsOfGroup, [id, version]);
+      return;
+    }
+    case 'dsync.group.user_added':
+    case 'dsync.group.user_removed': {
+      const user = wireObject(data.user, { ...a.ctx, path: 'data.user' });
+      const group = wireObject(data.group, { ...a.ctx, path: 'data.group' });
+      // The embedded objects are snapshots as of this event: versioned like any other update.
+      const userId = await upsert(a, directoryUsersTable, sql.directoryUsers, user, 'data.user');
+      const groupId = await upsert(
+        a,
+        directoryGroupsTable,
+        sql.directoryGroups,
+        group,
+        'data.group',
+      );
+      const directoryId =
+        typeof data.directory_id === 'string'
+          ? data.directory_id
+          : typeof group.directory_id === 'string'
+            ? group.directory_id
+            : null;
+      await tx.query(upsertMembershipSql, [groupId, userId, directoryId, version]);
+      if (event === 'dsync.group.user_removed') {
+        await tx.query(deleteMembershipSql, [groupId, userId, version]);
+      }
+      return;
+    }
+  }
+}
