@@ -1,9 +1,300 @@
-import type { Store, StoreOptions } from '../types.js';
+import pg from 'pg';
+import { coreMigrationSet } from '../core-migrations.js';
+import { placeholders } from '../event-rows.js';
+import {
+  eventStats,
+  getEvent,
+  listAttempts,
+  listEvents,
+  redriveEvents,
+  replayEvent,
+} from '../event-queries.js';
+import {
+  claimEvents,
+  extendLease,
+  markDone,
+  markFailed,
+  releaseLeases,
+} from '../lease-operations.js';
+import { applyMigrations, checkMigrations } from '../migration-runner.js';
+import type { MigrationSession } from '../migration-runner.js';
+import type { SqlExecutor } from '../sql-executor.js';
 import { StoreUnavailableError } from '../types.js';
+import type {
+  AppendOutcome,
+  AppendStats,
+  AttemptRecord,
+  ClaimOptions,
+  EventFilter,
+  FailOptions,
+  ListOptions,
+  ListPage,
+  MigrationSet,
+  NewEvent,
+  SchemaStatus,
+  Store,
+  StoreOptions,
+  StoreStats,
+  StoredEvent,
+} from '../types.js';
+import { validateNewEvent } from '../validate-event.js';
+import { WakeListeners } from '../wake-listeners.js';
+import { AppendBatcher } from './append-batcher.js';
+import { postgresExecutor } from './postgres-executor.js';
+import { asUnavailable } from './unavailable.js';
+import { WakeListener, wakeChannel } from './wake-listener.js';
 
-// Replaced by the PostgreSQL backend in the next commit.
-export const PostgresStore = {
-  open(_options: StoreOptions): Store {
-    throw new StoreUnavailableError('the PostgreSQL backend is not built yet');
-  },
-};
+const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** The schema option is not a plain identifier. */
+export class InvalidSchemaError extends Error {
+  override readonly name = 'InvalidSchemaError';
+  readonly code = 'invalid_schema';
+}
+
+/**
+ * The PostgreSQL backend: a pool shared by every operation, group commit with one multi-row
+ * INSERT per batch, claims with FOR UPDATE SKIP LOCKED, and LISTEN/NOTIFY wake-ups across
+ * processes. Many processes on many machines can share one database.
+ */
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly batcher: AppendBatcher;
+  private readonly wake = new WakeListeners();
+  private readonly listener: WakeListener;
+  private listening = false;
+  private readonly sets: readonly MigrationSet[];
+  private readonly schema: string | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(options: StoreOptions) {
+    if (options.schema !== undefined && !schemaName.test(options.schema)) {
+      throw new InvalidSchemaError(
+        `schema "${options.schema}" must be a plain identifier (letters, digits, underscore)`,
+      );
+    }
+    this.schema = options.schema;
+    this.sets = [coreMigrationSet(), ...(options.migrationSets ?? [])];
+    const config: pg.ClientConfig = {
+      connectionString: options.database,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 2000,
+      application_name: 'workos-inbox',
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    };
+    this.pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, allowExitOnIdle: true });
+    // An idle connection dropped by the server: the pool discards it and opens a new one later.
+    this.pool.on('error', () => {});
+    this.listener = new WakeListener(config, () => this.wake.emit());
+    this.batcher = new AppendBatcher({
+      maxBatchSize: options.maxBatchSize ?? 512,
+      maxInFlight: Math.max(1, Math.min(4, Math.floor((options.poolSize ?? 10) / 2))),
+      commit: (events) => this.insertBatch(events),
+    });
+  }
+
+  /** Create the pool (connections are made on first use). Does not migrate. */
+  static open(options: StoreOptions): PostgresStore {
+    return new PostgresStore(options);
+  }
+
+  private async insertBatch(events: NewEvent[]): Promise<Set<string>> {
+    const params: unknown[] = [];
+    const values = events
+      .map(
+        (e) =>
+          `(${placeholders(params, [e.id, e.event, e.createdAt, e.receivedAt, e.rawBody, e.source, e.receivedAt])}, 'pending', 0)`,
+      )
+      .join(', ');
+    params.push(wakeChannel);
+    // One statement, one implicit transaction, one WAL flush; the NOTIFY goes out at its commit
+    // (PostgreSQL folds the identical notifications into one).
+    const { rows } = await postgresExecutor(this.pool).query<{ id: string }>(
+      `WITH inserted AS (
+         INSERT INTO workos_inbox_events
+           (id, event, created_at, received_at, raw_body, source, next_attempt_at, status, attempts)
+         VALUES ${values}
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id
+       )
+       SELECT id, pg_notify($${params.length}, '') FROM inserted`,
+      params,
+    );
+    const inserted = new Set(rows.map((r) => r.id));
+    if (inserted.size > 0) this.wake.emit();
+    return inserted;
+  }
+
+  private guard(): void {
+    if (this.closing) throw new StoreUnavailableError('the store is closed');
+  }
+
+  /** Run `fn` in a transaction on one pooled connection. */
+  private async transaction<T>(
+    doing: string,
+    fn: (tx: MigrationSession) => Promise<T>,
+    begin = 'BEGIN',
+  ): Promise<T> {
+    this.guard();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw asUnavailable(error, doing);
+    }
+    let broken: unknown;
+    try {
+      await client.query(begin);
+      const result = await fn(postgresExecutor(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError;
+      }
+      throw asUnavailable(error, doing);
+    } finally {
+      // A connection that could not even roll back is dropped instead of reused.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  private async query<T>(doing: string, fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
+    this.guard();
+    try {
+      return await fn(postgresExecutor(this.pool));
+    } catch (error) {
+      throw asUnavailable(error, doing);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction('migrating', async (tx) => {
+      // Concurrent starts queue here; the second one finds everything applied.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+        `workos_inbox_migrate:${this.schema ?? ''}`,
+      ]);
+      if (this.schema) await tx.exec(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await applyMigrations(tx, this.sets, new Date());
+    });
+  }
+
+  checkSchema(): Promise<SchemaStatus> {
+    return this.query('checking the schema', (db) =>
+      checkMigrations(db as MigrationSession, this.sets),
+    );
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.query('pinging', (db) => db.query('SELECT 1'));
+    } catch (error) {
+      throw error instanceof StoreUnavailableError
+        ? error
+        : new StoreUnavailableError(`PostgreSQL is not usable: ${String(error)}`, { cause: error });
+    }
+  }
+
+  append(event: NewEvent): Promise<AppendOutcome> {
+    try {
+      this.guard();
+      validateNewEvent(event);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.batcher.append(event);
+  }
+
+  appendStats(): AppendStats {
+    return this.batcher.stats();
+  }
+
+  claim(options: ClaimOptions): Promise<StoredEvent[]> {
+    return this.transaction('claiming', (tx) => claimEvents(tx, options));
+  }
+
+  complete(
+    id: string,
+    owner: string,
+    work: (tx: SqlExecutor) => Promise<void>,
+    now: Date,
+  ): Promise<boolean> {
+    return this.transaction('completing', async (tx) => {
+      if (!(await markDone(tx, id, owner, now))) return false;
+      await work(tx);
+      return true;
+    });
+  }
+
+  fail(id: string, owner: string, options: FailOptions): Promise<boolean> {
+    return this.transaction('failing', (tx) => markFailed(tx, id, owner, options));
+  }
+
+  extendLease(id: string, owner: string, until: Date): Promise<boolean> {
+    return this.transaction('extending a lease', (tx) => extendLease(tx, id, owner, until));
+  }
+
+  releaseLeases(owner: string, now: Date): Promise<number> {
+    return this.transaction('releasing leases', async (tx) => {
+      const released = await releaseLeases(tx, owner, now);
+      if (released > 0) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
+      return released;
+    });
+  }
+
+  get(id: string): Promise<StoredEvent | undefined> {
+    return this.query('reading an event', (db) => getEvent(db, id));
+  }
+
+  attempts(id: string): Promise<AttemptRecord[]> {
+    return this.query('reading attempts', (db) => listAttempts(db, id));
+  }
+
+  list(options: ListOptions): Promise<ListPage> {
+    return this.query('listing events', (db) => listEvents(db, options));
+  }
+
+  replay(id: string, now: Date): Promise<boolean> {
+    return this.transaction('replaying', async (tx) => {
+      const replayed = await replayEvent(tx, id, now);
+      if (replayed) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
+      return replayed;
+    });
+  }
+
+  redrive(filter: EventFilter, now: Date): Promise<number> {
+    return this.transaction('redriving', async (tx) => {
+      const count = await redriveEvents(tx, filter, now);
+      if (count > 0) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
+      return count;
+    });
+  }
+
+  stats(now: Date): Promise<StoreStats> {
+    return this.query('reading stats', (db) => eventStats(db, now));
+  }
+
+  onWake(listener: () => void): () => void {
+    const remove = this.wake.add(listener);
+    if (!this.listening && !this.closing) {
+      this.listening = true;
+      this.listener.start();
+    }
+    return remove;
+  }
+
+  read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.transaction('reading', fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.batcher.drain();
+      await this.listener.stop();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+}

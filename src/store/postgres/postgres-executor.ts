@@ -1,0 +1,41 @@
+import type pg from 'pg';
+import type { MigrationSession } from '../migration-runner.js';
+import type { QueryResult } from '../sql-executor.js';
+
+/** Convert a parameter to what pg sends (see SqlExecutor for the rules). */
+export function toPgValue(value: unknown): unknown {
+  if (value === undefined) {
+    throw new TypeError('SQL parameter is undefined (use null for NULL)');
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  return value;
+}
+
+/** Anything pg can run a query on: a pool or one checked-out client. */
+export type PgQueryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+export async function runPg<Row>(
+  db: PgQueryable,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<QueryResult<Row>> {
+  const result = await (db as pg.Pool).query(sql, params.map(toPgValue));
+  return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+}
+
+/** A SqlExecutor over a pg client (inside a transaction the caller opened) or the pool. */
+export function postgresExecutor(db: PgQueryable): MigrationSession {
+  return {
+    dialect: 'postgres',
+    native: db,
+    query: <Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]) =>
+      runPg<Row>(db, sql, params),
+    // No parameters: pg uses the simple protocol, which runs a script of several statements.
+    exec: async (sql: string) => {
+      await (db as pg.Pool).query(sql);
+    },
+  };
+}
