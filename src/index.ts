@@ -30,14 +30,12 @@ export {
   deserializeEvent,
   EventValidationError,
   eventValidationErrorCodes,
+  eventNames,
+  sdkEventNames,
+  extraEventNames,
+  isKnownEventName,
 } from './events/index.js';
-export type {
-  Event,
-  EventName,
-  WireEvent,
-  EventValidationErrorCode,
-  EventFieldIssue,
-} from './events/index.js';
+export type * from './events/index.js';
 export {
   openStore,
   openMigratedStore,

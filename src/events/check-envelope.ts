@@ -1,12 +1,14 @@
 import { EventValidationError, typeName } from './event-validation-error.js';
 import type { EventFieldIssue } from './event-validation-error.js';
-import type { WireEvent } from './index.js';
+import type { WireEvent } from './event-types.js';
 
 /**
  * Checks that a parsed body is a WorkOS event envelope: an object with string `id`, `event`
  * and `created_at` and an object `data`. Runs on every delivery, so it only looks at those
  * four keys: no allocation on success, and nothing else is rejected (`context`, `object` and
  * any field WorkOS adds later pass through untouched).
+ *
+ * The name itself is not checked: an unknown name passes (see `isKnownEventName`).
  *
  * @throws EventValidationError with code `not_json_object` or `invalid_envelope`.
  */
