@@ -1,3 +1,17 @@
 #!/usr/bin/env node
-// The `workos-inbox` command. Replaced by the full CLI as it lands.
-console.log('workos-inbox: the server is not built yet. Usage: workos-inbox <command>');
+// The `workos-inbox` bin: parse, run, and turn every failure into one line and an exit code.
+import { CommanderError } from 'commander';
+import { createProgram, exitCodeFor, isExpectedError } from './program.js';
+
+try {
+  await createProgram().parseAsync(process.argv);
+} catch (error) {
+  // Commander has already printed its own message (usage errors, help).
+  if (!(error instanceof CommanderError)) {
+    const message = isExpectedError(error)
+      ? error.message
+      : String((error as Error | undefined)?.stack ?? error);
+    process.stderr.write(`workos-inbox: ${message}\n`);
+  }
+  process.exitCode = exitCodeFor(error);
+}

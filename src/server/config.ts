@@ -59,6 +59,13 @@ export interface ResolveConfigInput {
   mode?: 'serve' | 'work';
 }
 
+/** A postgres:// URL as given, a SQLite path made absolute, or the default file in the data folder. */
+export function resolveDatabase(given: string | undefined, dataDir: string, cwd: string): string {
+  if (given === undefined || given.trim() === '') return join(dataDir, 'inbox.db');
+  if (/^postgres(ql)?:\/\//i.test(given) || isAbsolute(given)) return given;
+  return resolve(cwd, given);
+}
+
 /** Flags win over environment variables, which win over defaults. Validated once, here. */
 export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   const { flags, env, cwd } = input;
@@ -99,13 +106,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
 
   const production = env.NODE_ENV === 'production';
   const dataDir = resolve(cwd, raw('dataDir') ?? '.workos-inbox');
-  const databaseRaw = raw('database');
-  const database =
-    databaseRaw === undefined
-      ? join(dataDir, 'inbox.db')
-      : /^postgres(ql)?:\/\//i.test(databaseRaw) || isAbsolute(databaseRaw)
-        ? databaseRaw
-        : resolve(cwd, databaseRaw);
+  const database = resolveDatabase(raw('database'), dataDir, cwd);
 
   const path = raw('path') ?? '/webhooks/workos';
   if (!path.startsWith('/') || /[?#\s]/.test(path)) {

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { configOptions } from '../server/config-options.js';
+import type { RawConfig } from '../server/config-options.js';
+
+/** Register the settings table's flags on a command (help shows each one's env variable and default). */
+export function addConfigFlags(command: Command, mode: 'serve' | 'work'): Command {
+  for (const option of configOptions) {
+    if (mode === 'work' && option.serveOnly) continue;
+    command.option(
+      option.flag,
+      `${option.description} (env: ${option.env}; default: ${option.defaultText})`,
+    );
+  }
+  return command;
+}
+
+/** Only the values typed on the command line: environment variables and defaults are applied by `resolveServeConfig`. */
+export function typedFlags(command: Command): RawConfig {
+  const raw: RawConfig = {};
+  const values = command.opts<Record<string, unknown>>();
+  for (const option of configOptions) {
+    if (command.getOptionValueSource(option.key) !== 'cli') continue;
+    const value = values[option.key];
+    if (value !== undefined) raw[option.key] = String(value);
+  }
+  return raw;
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { FilterError, parseEventFilter } from '../server/event-filter.js';
+import { addDatabaseFlags } from './database-flags.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { withCliStore } from './open-cli-store.js';
+import type { DatabaseFlags } from './open-cli-store.js';
+
+interface RedriveFlags extends DatabaseFlags {
+  event?: string;
+  status: string;
+  since?: string;
+  json?: boolean;
+}
+
+/** `events redrive`: queue dead events again (optionally only one event name). */
+export function registerEventsRedrive(events: Command): void {
+  const command = events
+    .command('redrive')
+    .description('queue dead events again (one statement, atomic), optionally only one event name')
+    .option('--event <name>', 'only this event name')
+    .option('--status <statuses>', 'which statuses to queue again', 'dead')
+    .option('--since <when>', 'received at or after: an ISO date or a duration (30m, 2h, 7d)')
+    .option('--json', 'print {"redriven": n}');
+  addDatabaseFlags(command);
+  command.action(async (flags: RedriveFlags) => {
+    let filter;
+    try {
+      filter = parseEventFilter(flags);
+    } catch (error) {
+      if (error instanceof FilterError) throw new CliError(error.message, exitCodes.usage);
+      throw error;
+    }
+    if (
+      filter.status === 'processing' ||
+      (Array.isArray(filter.status) && filter.status.includes('processing'))
+    ) {
+      throw new CliError('events being processed cannot be redriven', exitCodes.usage);
+    }
+    await withCliStore(flags, async (store) => {
+      const count = await store.redrive(filter, new Date());
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify({ redriven: count })}\n`
+          : `queued ${count} event${count === 1 ? '' : 's'} again\n`,
+      );
+    });
+  });
+}

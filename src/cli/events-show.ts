@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { toEventDetailJson } from '../server/event-json.js';
+import { addDatabaseFlags } from './database-flags.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { withCliStore } from './open-cli-store.js';
+import type { DatabaseFlags } from './open-cli-store.js';
+import { formatTable } from './table.js';
+
+/** `events show <id>`: one event with its payload, attempts and errors. */
+export function registerEventsShow(events: Command): void {
+  const command = events
+    .command('show')
+    .description('show one event: status, payload as received, every attempt and its error')
+    .argument('<id>', 'event id, e.g. event_01H…')
+    .option('--json', 'print it as one JSON object');
+  addDatabaseFlags(command);
+  command.action(async (id: string, flags: DatabaseFlags & { json?: boolean }) => {
+    await withCliStore(flags, async (store) => {
+      const event = await store.get(id);
+      if (!event) throw new CliError(`no event with id ${id}`, exitCodes.notFound, 'not_found');
+      const detail = toEventDetailJson(event, await store.attempts(id));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(detail)}\n`);
+        return;
+      }
+      const lines = [
+        `id           ${detail.id}`,
+        `event        ${detail.event}`,
+        `status       ${detail.status}`,
+        `attempts     ${detail.attempts}`,
+        `source       ${detail.source}`,
+        `created at   ${detail.createdAt}`,
+        `received at  ${detail.receivedAt}`,
+      ];
+      if (detail.nextAttemptAt) lines.push(`next attempt ${detail.nextAttemptAt}`);
+      if (detail.processedAt) lines.push(`processed at ${detail.processedAt}`);
+      if (detail.lastError) lines.push(`last error   ${detail.lastError}`);
+      lines.push('', 'payload:', JSON.stringify(detail.payload, null, 2));
+      if (detail.attemptLog.length > 0) {
+        lines.push(
+          '',
+          'attempts:',
+          formatTable(
+            ['#', 'WORKER', 'STARTED', 'FINISHED', 'OUTCOME', 'ERROR'],
+            detail.attemptLog.map((a) => [
+              String(a.attempt),
+              a.worker,
+              a.startedAt,
+              a.finishedAt ?? '',
+              a.outcome ?? '',
+              a.error ?? '',
+            ]),
+            80,
+          ),
+        );
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+  });
+}

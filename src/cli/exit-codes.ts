@@ -1,0 +1,32 @@
+/**
+ * The command's exit codes (documented in docs/cli.md). Scripts and CI rely on them.
+ */
+export const exitCodes = {
+  /** Done; for `verify`, the signature is valid. */
+  ok: 0,
+  /** The operation ran and failed: an invalid signature, a trigger with non-2xx answers, an unexpected error. */
+  failed: 1,
+  /** Wrong usage or configuration: unknown flag or event name, bad value, production without a secret. */
+  usage: 2,
+  /** The database cannot be reached, or its schema does not match this build (run `migrate`). */
+  database: 3,
+  /** The event, user or group asked for does not exist. */
+  notFound: 4,
+  /** `events replay`: the event is being processed right now. */
+  conflict: 5,
+} as const;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/** An error the CLI reports as one line and an exit code (no stack trace). */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly exitCode: ExitCode;
+  readonly code: string;
+
+  constructor(message: string, exitCode: ExitCode, code = 'cli_error') {
+    super(message);
+    this.exitCode = exitCode;
+    this.code = code;
+  }
+}

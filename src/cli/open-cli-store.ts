@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { resolveMirror } from '../inbox/mirror-setup.js';
+import { resolveDatabase } from '../server/config.js';
+import { redactDatabase } from '../server/run-server.js';
+import { isPostgresUrl, openStore } from '../store/open-store.js';
+import type { Store } from '../store/types.js';
+import { CliError, exitCodes } from './exit-codes.js';
+
+export interface DatabaseFlags {
+  database?: string;
+  dataDir?: string;
+}
+
+/** `--database`, else DATABASE_URL, else the SQLite file `serve` uses by default. */
+export function cliDatabase(flags: DatabaseFlags, env: NodeJS.ProcessEnv = process.env): string {
+  const cwd = process.cwd();
+  const dataDir = resolve(cwd, flags.dataDir ?? (env.WORKOS_INBOX_DATA_DIR || '.workos-inbox'));
+  return resolveDatabase(flags.database ?? (env.DATABASE_URL || undefined), dataDir, cwd);
+}
+
+/**
+ * Open the inbox's database for a CLI command, run `fn`, close. Unless `migrate` is set, the
+ * schema must already match this build: reading a half-migrated database would mislead.
+ */
+export async function withCliStore<T>(
+  flags: DatabaseFlags,
+  fn: (store: Store) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
+  const database = cliDatabase(flags);
+  const shown = redactDatabase(database);
+  if (!options.migrate && !isPostgresUrl(database) && !existsSync(database)) {
+    throw new CliError(
+      `no inbox database at ${shown}: start \`workos-inbox serve\` here, run \`workos-inbox migrate\`, or pass --database`,
+      exitCodes.database,
+      'no_database',
+    );
+  }
+  let store: Store;
+  try {
+    store = await openStore({ database, migrationSets: resolveMirror(true).migrationSets });
+  } catch (error) {
+    throw new CliError(
+      `cannot open the database ${shown}: ${(error as Error).message}`,
+      exitCodes.database,
+      'store_unavailable',
+    );
+  }
+  try {
+    if (options.migrate) {
+      await store.migrate();
+    } else {
+      const schema = await store.checkSchema();
+      if (!schema.ok) {
+        throw new CliError(
+          `the database ${shown} does not match this version of workos-inbox:\n  - ${schema.problems.join('\n  - ')}\nRun \`workos-inbox migrate\` (serve also migrates at start).`,
+          exitCodes.database,
+          'schema_mismatch',
+        );
+      }
+    }
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

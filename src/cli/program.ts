@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../server/config.js';
+import { SchemaMismatchError, StoreUnavailableError } from '../store/types.js';
+import { registerDirectory } from './directory.js';
+import { registerEventsList } from './events-list.js';
+import { registerEventsRedrive } from './events-redrive.js';
+import { registerEventsReplay } from './events-replay.js';
+import { registerEventsShow } from './events-show.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { registerMigrate } from './migrate.js';
+import { registerServe, registerWork } from './serve.js';
+import { registerSign } from './sign.js';
+import { registerStats } from './stats.js';
+import { registerTrigger } from './trigger.js';
+import { registerVerify } from './verify.js';
+
+const packageJson = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
+/** The `workos-inbox` program; exported so tests can parse without spawning. */
+export function createProgram(): Command {
+  const program = new Command('workos-inbox')
+    .description('Verified, durable WorkOS webhooks: serve, test and operate the inbox')
+    .version(packageJson.version)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerServe(program);
+  registerWork(program);
+  registerTrigger(program);
+  registerSign(program);
+  registerVerify(program);
+  const events = program
+    .command('events')
+    .description('list, show, replay and redrive inbox events');
+  registerEventsList(events);
+  registerEventsShow(events);
+  registerEventsReplay(events);
+  registerEventsRedrive(events);
+  registerDirectory(program);
+  registerMigrate(program);
+  registerStats(program);
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 ok · 1 failed (invalid signature, non-2xx answers) · 2 usage or configuration ·\n3 database unreachable or schema mismatch · 4 not found · 5 event busy (being processed)',
+  );
+  return program;
+}
+
+/** Map every failure to one line on stderr and a documented exit code. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+      return exitCodes.ok;
+    }
+    return exitCodes.usage;
+  }
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof ConfigError) return exitCodes.usage;
+  if (error instanceof StoreUnavailableError || error instanceof SchemaMismatchError) {
+    return exitCodes.database;
+  }
+  return exitCodes.failed;
+}
+
+/** Errors whose message is meant for the user as is (no stack trace). */
+export function isExpectedError(error: unknown): error is Error {
+  return (
+    error instanceof CliError ||
+    error instanceof ConfigError ||
+    error instanceof StoreUnavailableError ||
+    error instanceof SchemaMismatchError
+  );
+}

@@ -1,0 +1,78 @@
+import cluster from 'node:cluster';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { clusterWorkerEnv, runClusterPrimary } from '../server/cluster-primary.js';
+import { resolveServeConfig } from '../server/config.js';
+import type { ServeConfig } from '../server/config.js';
+import { createLogger, wantsPrettyLogs } from '../server/logger.js';
+import { runServe } from '../server/run-server.js';
+import { addConfigFlags, typedFlags } from './config-flags.js';
+
+/** `workos-inbox serve`: receiver, worker and read API in one process (or N with --processes). */
+export function registerServe(program: Command): void {
+  const command = program
+    .command('serve')
+    .description('receive webhooks, process them and serve the admin and directory read API');
+  addConfigFlags(command, 'serve');
+  command.addHelpText(
+    'after',
+    '\nWith no secret in development, a secret and an admin token are generated into the data folder\nand printed with a ready-to-paste `trigger` line. With NODE_ENV=production both are required,\nand so is HTTPS (--tls-cert/--tls-key, or --trust-proxy behind a TLS proxy).',
+  );
+  command.action(async () => {
+    const config = resolveServeConfig({
+      flags: typedFlags(command),
+      env: process.env,
+      cwd: process.cwd(),
+    });
+    await runUntilSignal(config, 'serve');
+  });
+}
+
+/** `workos-inbox work`: process events only (no HTTP); scale workers apart from receivers. */
+export function registerWork(program: Command): void {
+  const command = program
+    .command('work')
+    .description('process queued events only (no HTTP): run next to `serve --no-worker` receivers');
+  addConfigFlags(command, 'work');
+  command.action(async () => {
+    const config = resolveServeConfig({
+      flags: typedFlags(command),
+      env: process.env,
+      cwd: process.cwd(),
+      mode: 'work',
+    });
+    await runUntilSignal(config, 'work');
+  });
+}
+
+async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Promise<void> {
+  const logger = createLogger({
+    level: config.logLevel,
+    pretty: wantsPrettyLogs(config.production),
+  });
+  const printBanner = (lines: string[]) => process.stderr.write(`\n${lines.join('\n')}\n\n`);
+  if (config.processes > 1 && cluster.isPrimary && !process.env[clusterWorkerEnv]) {
+    const code = await runClusterPrimary(config, { mode, logger, printBanner });
+    exitAfterFlush(logger, code);
+    return;
+  }
+  const running = await runServe(config, { mode, logger, printBanner });
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'stopping: draining requests and handlers, releasing leases');
+  // A drain that never ends (a hung handler) must not keep a deploy waiting forever.
+  const deadline = setTimeout(() => {
+    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'drain did not finish in time; exiting');
+    exitAfterFlush(logger, 1);
+  }, config.shutdownTimeoutMs + 5_000);
+  deadline.unref();
+  await running.close();
+  logger.info('stopped cleanly');
+  exitAfterFlush(logger, 0);
+}
+
+function exitAfterFlush(logger: Logger, code: number): void {
+  logger.flush(() => process.exit(code));
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { closeMatches } from './close-matches.js';
+import { applySet, deepMerge } from './event-shaping.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { createProgressBar } from './progress-bar.js';
+import {
+  sampleEventNames,
+  sampleWireEvent,
+  scenarioEvents,
+  scenarioNames,
+} from './sample-source.js';
+import { resolveToolSecrets } from './secret-option.js';
+import { sendWebhooks } from './send-webhooks.js';
+import type { SendSummary } from './send-webhooks.js';
+
+interface TriggerFlags {
+  to?: string;
+  secret?: string;
+  dataDir?: string;
+  set: string[];
+  dataFile?: string;
+  count: string;
+  concurrency: string;
+  scenario?: string;
+  seed?: string;
+  insecure?: boolean;
+  json?: boolean;
+}
+
+/** The local `serve` address, following the same PORT and WORKOS_INBOX_PATH as `serve`. */
+export function defaultTriggerUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return `http://127.0.0.1:${env.PORT || '3000'}${env.WORKOS_INBOX_PATH || '/webhooks/workos'}`;
+}
+
+/** `workos-inbox trigger <event>`: send realistic, correctly signed events, like `stripe trigger`. */
+export function registerTrigger(program: Command): void {
+  program
+    .command('trigger')
+    .description('send realistic, correctly signed WorkOS events to a webhook endpoint')
+    .argument('[event]', 'event name, e.g. dsync.user.created (`trigger --list` shows them all)')
+    .option(
+      '--to <url>',
+      'endpoint URL (default: the local serve, http://127.0.0.1:$PORT/webhooks/workos)',
+    )
+    .option(
+      '--secret <secret>',
+      'webhook secret (env: WORKOS_WEBHOOK_SECRET; default: the development secret in the data folder)',
+    )
+    .option('--data-dir <path>', 'where `serve` keeps the development secret', '.workos-inbox')
+    .option(
+      '--set <path=value>',
+      'set a field of the wire event (dotted path, JSON value when valid JSON); repeatable',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .option('--data-file <file>', "JSON object merged into the event's data")
+    .option('--count <n>', 'how many events (each with a fresh id)', '1')
+    .option('--concurrency <n>', 'requests in flight at once', '8')
+    .addOption(
+      new Option('--scenario <name>', 'play a scenario instead of one event').choices([
+        ...scenarioNames,
+      ]),
+    )
+    .option('--seed <n>', 'random seed of the scenario (same seed, same history)')
+    .option('--insecure', 'accept a self-signed TLS certificate')
+    .option('--list', 'list the event names and exit')
+    .option('--json', 'print the summary as JSON')
+    .action(async (name: string | undefined, flags: TriggerFlags & { list?: boolean }) => {
+      if (flags.list) {
+        process.stdout.write(`${sampleEventNames().join('\n')}\n`);
+        return;
+      }
+      const count = positiveInteger(flags.count, '--count');
+      const concurrency = positiveInteger(flags.concurrency, '--concurrency');
+      let url: URL;
+      try {
+        url = new URL(flags.to ?? defaultTriggerUrl());
+      } catch {
+        throw new CliError(`--to must be a URL, got "${flags.to}"`, exitCodes.usage);
+      }
+      const [secret] = resolveToolSecrets(flags);
+      const bodies = await buildBodies(name, flags, count);
+      const label = flags.scenario ? `scenario ${flags.scenario}` : (name ?? '');
+      const bar = createProgressBar(bodies.total, label);
+      const summary = await sendWebhooks({
+        url,
+        count: bodies.total,
+        concurrency,
+        body: bodies.body,
+        secret: secret as string,
+        insecure: flags.insecure === true,
+        onProgress: (n) => bar.update(n),
+      });
+      bar.finish();
+      printSummary(summary, label, url, flags.json === true);
+      if (summary['2xx'] !== summary.sent) process.exitCode = exitCodes.failed;
+    });
+}
+
+async function buildBodies(
+  name: string | undefined,
+  flags: TriggerFlags,
+  count: number,
+): Promise<{ total: number; body: (i: number) => string }> {
+  if (flags.scenario) {
+    if (name)
+      throw new CliError('give either an event name or --scenario, not both', exitCodes.usage);
+    const seed = flags.seed === undefined ? Date.now() : positiveInteger(flags.seed, '--seed');
+    const events = await scenarioEvents(flags.scenario, seed);
+    return { total: events.length, body: (i) => JSON.stringify(events[i]) };
+  }
+  if (!name) {
+    throw new CliError(
+      'which event? e.g. `workos-inbox trigger dsync.user.created` (`trigger --list` shows all names)',
+      exitCodes.usage,
+    );
+  }
+  const names = sampleEventNames();
+  if (!names.includes(name)) {
+    const close = closeMatches(name, names);
+    throw new CliError(
+      `unknown event "${name}".${close.length > 0 ? ` Did you mean: ${close.join(', ')}?` : ''} (\`trigger --list\` shows all ${names.length} names)`,
+      exitCodes.usage,
+      'unknown_event',
+    );
+  }
+  let dataPatch: Record<string, unknown> | undefined;
+  if (flags.dataFile) {
+    try {
+      dataPatch = JSON.parse(readFileSync(flags.dataFile, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new CliError(
+        `--data-file ${flags.dataFile}: ${(error as Error).message}`,
+        exitCodes.usage,
+      );
+    }
+    if (dataPatch === null || typeof dataPatch !== 'object' || Array.isArray(dataPatch)) {
+      throw new CliError(`--data-file ${flags.dataFile} must hold a JSON object`, exitCodes.usage);
+    }
+  }
+  const make = (i: number): string => {
+    const event = sampleWireEvent(name, i) as unknown as Record<string, unknown>;
+    if (dataPatch) deepMerge(event.data as Record<string, unknown>, structuredClone(dataPatch));
+    for (const assignment of flags.set) applySet(event, assignment);
+    return JSON.stringify(event);
+  };
+  make(0); // Report a bad --set before sending anything.
+  return { total: count, body: make };
+}
+
+function positiveInteger(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new CliError(`${flag} must be a whole number ≥ 1, got "${value}"`, exitCodes.usage);
+  }
+  return Number(value);
+}
+
+function printSummary(summary: SendSummary, label: string, url: URL, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ...summary, to: url.href })}\n`);
+    return;
+  }
+  const line =
+    `${label} → ${url.href}\n` +
+    `sent ${summary.sent} · 2xx ${summary['2xx']} · 4xx ${summary['4xx']} · 5xx ${summary['5xx']}` +
+    (summary.errors > 0 ? ` · failed to connect ${summary.errors}` : '') +
+    ` · ${summary.requestsPerSecond} req/s · ${(summary.durationMs / 1000).toFixed(2)} s\n`;
+  process.stdout.write(line);
+  if (summary.firstFailure) process.stderr.write(`first failure: ${summary.firstFailure}\n`);
+}

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import type { ServeConfig } from './config.js';
+import { devAdminTokenFile, devSecretFile, ensureDevCredential } from './dev-credentials.js';
+
+export interface PreparedCredentials {
+  secrets: string[];
+  adminToken: string;
+  /** Which ones came from the data folder (development), to show them to the developer. */
+  fromDataDir: { secret: boolean; adminToken: boolean; secretCreated: boolean };
+}
+
+/**
+ * Fill in a missing secret or admin token in development from the data folder (created on
+ * first start). Production never gets here without both: `resolveServeConfig` refuses first.
+ */
+export function prepareCredentials(config: ServeConfig): PreparedCredentials {
+  let secrets = config.secrets;
+  let adminToken = config.adminToken;
+  const fromDataDir = { secret: false, adminToken: false, secretCreated: false };
+  if (secrets.length === 0) {
+    const dev = ensureDevCredential(config.dataDir, devSecretFile, 'wi_dev_secret_');
+    secrets = [dev.value];
+    fromDataDir.secret = true;
+    fromDataDir.secretCreated = dev.created;
+  }
+  if (adminToken === undefined) {
+    adminToken = ensureDevCredential(config.dataDir, devAdminTokenFile, 'wi_dev_admin_').value;
+    fromDataDir.adminToken = true;
+  }
+  return { secrets, adminToken, fromDataDir };
+}
+
+/**
+ * What a developer needs after `npm start`: the development credentials (never the ones they
+ * configured themselves) and a `trigger` line that works when pasted.
+ */
+export function developmentBanner(
+  config: ServeConfig,
+  credentials: PreparedCredentials,
+  url: string,
+): string[] {
+  const { fromDataDir } = credentials;
+  if (!fromDataDir.secret && !fromDataDir.adminToken) return [];
+  const base = new URL(url);
+  const lines = ['workos-inbox is in development mode (NODE_ENV is not "production")'];
+  if (fromDataDir.secret) {
+    lines.push(
+      `  webhook secret  ${credentials.secrets[0] ?? ''}`,
+      `                  (${fromDataDir.secretCreated ? 'generated now, ' : ''}kept in ${join(config.dataDir, devSecretFile)})`,
+    );
+  }
+  if (fromDataDir.adminToken) {
+    lines.push(
+      `  admin token     ${credentials.adminToken}`,
+      `                  (kept in ${join(config.dataDir, devAdminTokenFile)})`,
+    );
+  }
+  const isDefaultTarget =
+    base.protocol === 'http:' &&
+    base.port === (process.env.PORT || '3000') &&
+    config.path === (process.env.WORKOS_INBOX_PATH || '/webhooks/workos');
+  const to = isDefaultTarget
+    ? ''
+    : ` --to ${base.protocol}//127.0.0.1:${base.port}${config.path}${base.protocol === 'https:' ? ' --insecure' : ''}`;
+  const dataDir =
+    config.dataDir === join(process.cwd(), '.workos-inbox') ? '' : ` --data-dir ${config.dataDir}`;
+  const secret = fromDataDir.secret ? '' : ' --secret <your webhook secret>';
+  lines.push(
+    '  send a signed test event:',
+    `    npx workos-inbox trigger dsync.user.created${to}${dataDir}${secret}`,
+    '  see what arrived:',
+    `    curl -H "Authorization: Bearer ${credentials.adminToken}" ${base.protocol}//127.0.0.1:${base.port}/inbox/events`,
+  );
+  return lines;
+}

@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { systemClock } from '../clock.js';
+import { createInbox } from '../inbox/create-inbox.js';
+import type { Inbox } from '../inbox/create-inbox.js';
+import type { ServeConfig } from './config.js';
+import { startHttpServer } from './http-server.js';
+import type { RunningHttpServer } from './http-server.js';
+import { loadHandlers } from './load-handlers.js';
+import { createMirrorHandler } from './mirror-routes.js';
+import { developmentBanner, prepareCredentials } from './prepare-credentials.js';
+import { createQueueMetrics } from './queue-metrics.js';
+import { createRequestHandler } from './request-handler.js';
+
+export interface RunningServe {
+  /** Empty for `work` (no HTTP). */
+  url: string;
+  inbox: Inbox;
+  /** Graceful: stop accepting, answer what is in flight, finish handlers, release leases, close. */
+  close(): Promise<void>;
+}
+
+export interface RunServeOptions {
+  mode: 'serve' | 'work';
+  logger: Logger;
+  /** Print the development banner (the cluster primary prints it once, not each process). */
+  printBanner: (lines: string[]) => void;
+}
+
+/** One `serve` (or `work`) process: the inbox, its worker and, for `serve`, the HTTP server. */
+export async function runServe(
+  config: ServeConfig,
+  options: RunServeOptions,
+): Promise<RunningServe> {
+  const { logger, mode } = options;
+  if (!/^postgres(ql)?:\/\//i.test(config.database)) {
+    mkdirSync(dirname(config.database), { recursive: true });
+  }
+  const credentials = mode === 'serve' ? prepareCredentials(config) : undefined;
+  // A worker-only process never verifies a request, but the inbox's receiver needs some secret.
+  const secrets = credentials?.secrets ?? [randomBytes(16).toString('hex')];
+
+  const handlers = config.handlers ? await loadHandlers(config.handlers) : undefined;
+  const inbox = await createInbox({
+    database: config.database,
+    secret: secrets,
+    toleranceMs: config.toleranceMs,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+  });
+  for (const [name, handler] of handlers?.byName ?? []) {
+    if (name === '*') inbox.onAny(handler as Parameters<Inbox['onAny']>[0]);
+    else inbox.on(name as Parameters<Inbox['on']>[0], handler as Parameters<Inbox['on']>[1]);
+  }
+
+  let http: RunningHttpServer | undefined;
+  if (credentials) {
+    const processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics, prefix: 'workos_inbox_process_' });
+    try {
+      http = await startHttpServer(
+        config,
+        createRequestHandler({
+          store: inbox.store,
+          clock: systemClock,
+          logger,
+          webhookPath: config.path,
+          webhook: inbox.node(),
+          adminToken: credentials.adminToken,
+          production: config.production,
+          trustProxy: config.trustProxy,
+          allowIps: config.allowIps,
+          metrics: [inbox.metrics, createQueueMetrics(inbox.store, systemClock), processMetrics],
+          mirror: createMirrorHandler(inbox.store),
+        }),
+      );
+    } catch (error) {
+      await inbox.close();
+      throw error;
+    }
+  }
+  if (config.worker || mode === 'work') await inbox.start();
+
+  const url = http?.url ?? '';
+  if (credentials) {
+    const lines = developmentBanner(config, credentials, url);
+    if (lines.length > 0) options.printBanner(lines);
+  }
+  logger.info(
+    {
+      url: url || undefined,
+      webhookPath: mode === 'serve' ? config.path : undefined,
+      database: redactDatabase(config.database),
+      worker: config.worker || mode === 'work',
+      handlers: handlers ? [...handlers.byName.keys()] : [],
+      production: config.production,
+    },
+    mode === 'serve' ? 'workos-inbox serving' : 'workos-inbox worker running',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    inbox,
+    close() {
+      closing ??= (async () => {
+        const httpClosed = http?.close(config.shutdownTimeoutMs);
+        await inbox.close();
+        await httpClosed;
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Never log a database password. */
+export function redactDatabase(database: string): string {
+  return database.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:***@');
+}
