@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src/store/load-migrations.js';
+import { migrationChecksum } from '../../src/store/migration-runner.js';
+import { SchemaMismatchError } from '../../src/store/types.js';
+import { useBackends } from './backends.js';
+import { effectsSet } from './effects.js';
+
+const backends = useBackends();
+
+interface MigrationRow {
+  component: string;
+  version: number;
+  name: string;
+  checksum: string;
+}
+
+describe.each(backends)('migrations on $name', (backend) => {
+  it('applies the core set once; running it again changes nothing', async () => {
+    const db = backend.fresh();
+    const store = await db.open();
+    expect(await store.checkSchema()).toEqual({
+      ok: false,
+      problems: ['migration core/0001 (0001-initial) not applied'],
+    });
+    await store.migrate();
+    await store.migrate();
+    const rows = await db.sql<MigrationRow>(
+      'SELECT component, version, name, checksum FROM workos_inbox_migrations ORDER BY component, version',
+    );
+    expect(rows.map((r) => [r.component, Number(r.version), r.name])).toEqual([
+      ['core', 1, '0001-initial'],
+    ]);
+    expect(rows[0]?.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(await store.checkSchema()).toEqual({ ok: true, problems: [] });
+  });
+
+  it('applies an extra migration set after the core, versioned on its own', async () => {
+    const db = backend.fresh();
+    const plain = await db.open();
+    await plain.migrate();
+    const withExtra = await db.open({ migrationSets: [effectsSet] });
+    expect((await withExtra.checkSchema()).problems).toEqual([
+      'migration test-effects/0001 (0001-effects) not applied',
+    ]);
+    await withExtra.migrate();
+    expect((await withExtra.checkSchema()).ok).toBe(true);
+    const rows = await db.sql<MigrationRow>(
+      'SELECT component, version FROM workos_inbox_migrations ORDER BY component, version',
+    );
+    expect(rows.map((r) => `${r.component}/${Number(r.version)}`)).toEqual([
+      'core/1',
+      'test-effects/1',
+    ]);
+    expect(await db.sql('SELECT * FROM test_effects')).toEqual([]);
+  });
+
+  it('refuses a database whose applied migration text changed', async () => {
+    const db = backend.fresh();
+    const store = await db.open();
+    await store.migrate();
+    await db.sql(
+      `UPDATE workos_inbox_migrations SET checksum = '${migrationChecksum('something else')}' WHERE component = 'core'`,
+    );
+    await expect(store.migrate()).rejects.toBeInstanceOf(SchemaMismatchError);
+    await expect(store.migrate()).rejects.toThrow(/core\/0001 changed since it was applied/);
+    const status = await store.checkSchema();
+    expect(status.ok).toBe(false);
+    expect(status.problems).toEqual([expect.stringContaining('core/0001 changed')]);
+  });
+
+  it('refuses a database migrated by a newer build (unknown version), applying nothing', async () => {
+    const db = backend.fresh();
+    const store = await db.open();
+    await store.migrate();
+    const time = backend.name === 'sqlite' ? "'2026-01-01T00:00:00.000Z'" : 'now()';
+    await db.sql(
+      `INSERT INTO workos_inbox_migrations (component, version, name, checksum, applied_at)
+       VALUES ('core', 9, '0009-future', 'x', ${time})`,
+    );
+    const withExtra = await db.open({ migrationSets: [effectsSet] });
+    await expect(withExtra.migrate()).rejects.toMatchObject({
+      code: 'schema_mismatch',
+      message: expect.stringContaining('unknown migration core/0009'),
+    });
+    // The extra set's pending migration was not applied either: one transaction.
+    const rows = await db.sql<MigrationRow>(
+      "SELECT component FROM workos_inbox_migrations WHERE component = 'test-effects'",
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('lets concurrent starts migrate the same database safely', async () => {
+    const db = backend.fresh();
+    const stores = await Promise.all([db.open(), db.open(), db.open()]);
+    await Promise.all(stores.map((s) => s.migrate()));
+    const rows = await db.sql<MigrationRow>(
+      'SELECT component, version FROM workos_inbox_migrations',
+    );
+    expect(rows).toHaveLength(1);
+    for (const s of stores) expect((await s.checkSchema()).ok).toBe(true);
+  });
+});
+
+describe('loadMigrations', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const folder = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wi-migrations-'));
+    dirs.push(dir);
+    for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql);
+    return dir;
+  };
+
+  it('loads numbered files in order, ignoring other files', () => {
+    const dir = folder({ '0002-b.sql': 'B', '0001-a.sql': 'A', 'README.md': 'x' });
+    expect(loadMigrations(dir)).toEqual([
+      { version: 1, name: '0001-a', sql: 'A' },
+      { version: 2, name: '0002-b', sql: 'B' },
+    ]);
+  });
+
+  it('rejects a gap in the numbers and a badly named file', () => {
+    expect(() => loadMigrations(folder({ '0001-a.sql': 'A', '0003-c.sql': 'C' }))).toThrow(
+      /should be number 2/,
+    );
+    expect(() => loadMigrations(folder({ '1-a.sql': 'A' }))).toThrow(/is not named like/);
+  });
+
+  it('finds the core migrations next to the module (what the build copies into dist)', () => {
+    const sqlite = loadMigrations(new URL('../../src/store/migrations/sqlite/', import.meta.url));
+    const postgres = loadMigrations(
+      new URL('../../src/store/migrations/postgres/', import.meta.url),
+    );
+    expect(sqlite.map((m) => m.name)).toEqual(postgres.map((m) => m.name));
+    expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
+  });
+});
