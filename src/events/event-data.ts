@@ -11,7 +11,8 @@ export interface AuthenticationEventData {
   ipAddress: string | null;
   sso?: { connectionId: string; organizationId: string; sessionId?: string };
   status: 'failed' | 'succeeded';
-  type: 'sso' | 'password' | 'oauth' | 'mfa' | 'magic_auth' | 'email_verification';
+  /** `passkey` is sent for `authentication.passkey_*` although SDK 11.0.0's type lacks it. */
+  type: 'sso' | 'password' | 'oauth' | 'mfa' | 'magic_auth' | 'email_verification' | 'passkey';
   userAgent: string | null;
   userId: string | null;
 }

@@ -59,8 +59,8 @@ export const directoryGroupMembershipShape = shape('DirectoryGroupMembership', [
   f.obj('group', { out: 'nested', shape: directoryGroupShape }),
 ]);
 
-const domainRefShape = (object: string) =>
-  shape(`${object}Ref`, [f.oneOf('object', [object]), f.str('id'), f.str('domain')], object);
+const domainRefShape = (object: string, idPrefix: string) =>
+  shape(`${object}Ref`, [f.oneOf('object', [object]), f.str('id'), f.str('domain')], idPrefix);
 
 export const directoryTypes = [
   'azure scim v2.0',
@@ -98,7 +98,7 @@ export const directoryShape = shape(
     ...directoryHead,
     f.str('external_key'),
     ...directoryTail,
-    f.arr('domains', { shape: domainRefShape('organization_domain') }),
+    f.arr('domains', { shape: domainRefShape('organization_domain', 'org_domain') }),
     ...f.timestamps(),
   ],
   'directory',
@@ -160,7 +160,7 @@ export const connectionShape = shape(
     f.str('name'),
     f.oneOf('connection_type', connectionTypes, { key: 'type' }),
     f.oneOf('state', ['draft', 'active', 'inactive', 'validating']),
-    f.arr('domains', { shape: domainRefShape('connection_domain') }),
+    f.arr('domains', { shape: domainRefShape('connection_domain', 'conn_domain') }),
     ...f.timestamps(),
   ],
   'conn',

@@ -18,6 +18,7 @@ export const authenticationTypes = [
   'mfa',
   'magic_auth',
   'email_verification',
+  'passkey',
 ] as const;
 
 export const authenticationShape = shape('AuthenticationEvent', [

@@ -12,7 +12,8 @@ export interface WireAuthenticationEventData {
   ip_address: string | null;
   sso?: { connection_id: string; organization_id: string; session_id?: string };
   status: 'failed' | 'succeeded';
-  type: 'sso' | 'password' | 'oauth' | 'mfa' | 'magic_auth' | 'email_verification';
+  /** `passkey` is sent for `authentication.passkey_*` although SDK 11.0.0's type lacks it. */
+  type: 'sso' | 'password' | 'oauth' | 'mfa' | 'magic_auth' | 'email_verification' | 'passkey';
   user_agent: string | null;
   user_id: string | null;
 }
