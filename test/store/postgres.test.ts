@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/types.js';
+import { StoreUnavailableError } from '../../src/store/types.js';
+import { createTestDatabase } from '../helpers/postgres.js';
+import { at, newEvent, t0 } from './backends.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+let url = '';
+let drop: () => Promise<void> = async () => {};
+const stores: Store[] = [];
+const proxies: TcpProxy[] = [];
+
+beforeAll(async () => {
+  ({ url, drop } = await createTestDatabase('wi_store_pg'));
+});
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close().catch(() => {})));
+  await Promise.all(proxies.map((p) => p.stop()));
+  await drop();
+});
+
+async function open(options: { schema?: string; port?: number; connectTimeoutMs?: number } = {}) {
+  const target = new URL(url);
+  if (options.port) target.port = String(options.port);
+  const store = await openStore({
+    database: target.toString(),
+    schema: options.schema ?? 'public',
+    ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+  });
+  stores.push(store);
+  return store;
+}
+
+async function proxy(mode: 'forward' | 'blackhole' = 'forward') {
+  const p = new TcpProxy(Number(new URL(url).port || 5432), mode);
+  await p.start();
+  proxies.push(p);
+  return p;
+}
+
+function nextWake(store: Store): Promise<void> {
+  return new Promise((resolve) => {
+    const off = store.onWake(() => {
+      off();
+      resolve();
+    });
+  });
+}
+
+describe('PostgreSQL backend', () => {
+  it('answers StoreUnavailableError at once when nothing listens on the port', async () => {
+    const store = await openStore({ database: 'postgres://postgres@127.0.0.1:1/nothing_here' });
+    stores.push(store);
+    await expect(store.append(newEvent())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.ping()).rejects.toMatchObject({ code: 'store_unavailable' });
+    await expect(store.claim({ owner: 'w', limit: 1, leaseMs: 1, now: t0 })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+  });
+
+  it('gives up after connectTimeoutMs when the server accepts but never answers', async () => {
+    const hole = await proxy('blackhole');
+    const store = await open({ port: hole.port, connectTimeoutMs: 300 });
+    await expect(store.ping()).rejects.toMatchObject({
+      code: 'store_unavailable',
+      message: expect.stringMatching(/timeout/i),
+    });
+    await expect(store.append(newEvent())).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('recovers by itself when the server comes back, LISTEN included', async () => {
+    const direct = await open({ schema: 'recover' });
+    await direct.migrate();
+    const p = await proxy();
+    const viaProxy = await open({ schema: 'recover', port: p.port });
+    const first = newEvent();
+    expect(await viaProxy.append(first)).toBe('inserted');
+    let woken = nextWake(viaProxy);
+    await woken; // the LISTEN connection is up
+
+    await p.stop();
+    await expect(viaProxy.append(newEvent())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(viaProxy.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    await p.start();
+    // The LISTEN client reconnects with backoff and wakes once when it is back.
+    woken = nextWake(viaProxy);
+    await woken;
+    const second = newEvent();
+    expect(await viaProxy.append(second)).toBe('inserted');
+    await viaProxy.ping();
+    // Notifications from another process arrive again.
+    woken = nextWake(viaProxy);
+    await direct.append(newEvent());
+    await woken;
+    expect((await direct.get(first.id))?.id).toBe(first.id);
+    expect((await direct.get(second.id))?.id).toBe(second.id);
+  });
+
+  it('wakes listeners in other processes through NOTIFY after an append and a replay', async () => {
+    const a = await open({ schema: 'notify' });
+    const b = await open({ schema: 'notify' });
+    await a.migrate();
+    await nextWake(a); // listening
+    let woken = nextWake(a);
+    const event = newEvent({ receivedAt: at(-1) });
+    await b.append(event);
+    await woken;
+    await b.claim({ owner: 'w', limit: 1, leaseMs: 10, now: t0 });
+    await b.fail(event.id, 'w', { error: 'x', nextAttemptAt: null, now: t0 });
+    woken = nextWake(a);
+    expect(await b.replay(event.id, t0)).toBe(true);
+    await woken;
+  });
+
+  it('keeps each schema to itself and creates it when missing', async () => {
+    const one = await open({ schema: 'tenant_one' });
+    const two = await open({ schema: 'tenant_two' });
+    await one.migrate();
+    await two.migrate();
+    const event = newEvent();
+    await one.append(event);
+    expect((await one.get(event.id))?.id).toBe(event.id);
+    expect(await two.get(event.id)).toBeUndefined();
+    const tables = await one.read(async (db) => {
+      const { rows } = await db.query<{ table_schema: string }>(
+        `SELECT table_schema FROM information_schema.tables WHERE table_name = 'workos_inbox_events' ORDER BY 1`,
+      );
+      return rows.map((r) => r.table_schema);
+    });
+    expect(tables).toEqual(expect.arrayContaining(['tenant_one', 'tenant_two']));
+    await expect(openStore({ database: url, schema: 'bad; drop' })).rejects.toMatchObject({
+      code: 'invalid_schema',
+    });
+  });
+
+  it('never gives one event to two concurrent claimers (FOR UPDATE SKIP LOCKED)', async () => {
+    const stores = await Promise.all([0, 1, 2].map(() => open({ schema: 'skip_locked' })));
+    await stores[0]!.migrate();
+    const events = Array.from({ length: 300 }, (_, i) => newEvent({ receivedAt: at(-i) }));
+    await Promise.all(events.map((e) => stores[0]!.append(e)));
+    const claimedBy = await Promise.all(
+      stores.map(async (store, n) => {
+        const ids: string[] = [];
+        for (let round = 0; round < 100; round++) {
+          const batch = await store.claim({ owner: `w${n}`, limit: 7, leaseMs: 60_000, now: t0 });
+          if (batch.length === 0) break;
+          ids.push(...batch.map((e) => e.id));
+        }
+        return ids;
+      }),
+    );
+    const all = claimedBy.flat();
+    expect(all).toHaveLength(300);
+    expect(new Set(all).size).toBe(300);
+  });
+});
