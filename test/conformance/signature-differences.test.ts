@@ -1,0 +1,210 @@
+// Each deliberate difference from @workos-inc/node 11.0.0, asserted on its own: what the SDK
+// does, and what we do instead (docs/verification.md, "Deliberate differences").
+import { createHmac } from 'node:crypto';
+import { WorkOS as SdkWorkOS } from '@workos-inc/node';
+import { describe, expect, it } from 'vitest';
+import { createVerifier, WorkOS } from '../../src/index.js';
+import { createVerifier as createWebVerifier } from '../../src/web.js';
+
+const sdk = new SdkWorkOS({ clientId: 'client_x' }).webhooks;
+const ours = new WorkOS().webhooks;
+const secret = 'whsec_differences';
+const body =
+  '{"id":"event_1","event":"user.created","data":{"id":"user_1"},"created_at":"2024-01-01T00:00:00.000Z"}';
+
+function hmac(t: string | number, payload: string | Uint8Array, key = secret): string {
+  return createHmac('sha256', key).update(`${t}.`).update(payload).digest('hex');
+}
+
+async function settled(
+  promise: Promise<unknown>,
+): Promise<{ ok: true } | { code?: string; message: string }> {
+  return promise.then(
+    () => ({ ok: true as const }),
+    (e: unknown) => ({ code: (e as { code?: string }).code, message: (e as Error).message }),
+  );
+}
+
+const tolerance = 'Timestamp outside the tolerance zone';
+
+describe('deliberate differences from the SDK', () => {
+  it('a timestamp in the future beyond the tolerance: SDK accepts, we reject (timestamp_too_new)', async () => {
+    for (const t of [
+      Date.now() + 10 * 365 * 86_400_000,
+      Date.now() * 1000 /* the SDK spec's own */,
+    ]) {
+      const args = { payload: body, sigHeader: `t=${t}, v1=${hmac(t, body)}`, secret };
+      expect(await settled(sdk.verifyHeader(args))).toEqual({ ok: true });
+      expect(await settled(ours.verifyHeader(args))).toEqual({
+        code: 'timestamp_too_new',
+        message: tolerance,
+      });
+    }
+  });
+
+  it('a non-numeric t (correctly signed): SDK accepts (NaN compares false), we reject (invalid_timestamp)', async () => {
+    const args = { payload: body, sigHeader: `t=abc, v1=${hmac('abc', body)}`, secret };
+    expect(await settled(sdk.verifyHeader(args))).toEqual({ ok: true });
+    expect(await settled(ours.verifyHeader(args))).toEqual({
+      code: 'invalid_timestamp',
+      message: tolerance,
+    });
+  });
+
+  it('reversed order v1=…, t=…: SDK rejects (reads by position), we accept (read by key)', async () => {
+    const t = Date.now();
+    const args = { payload: body, sigHeader: `v1=${hmac(t, body)}, t=${t}`, secret };
+    // The SDK takes the hex as the timestamp: parseInt gives a small number (too old) or NaN
+    // (then the hash, the timestamp string, does not match).
+    expect(await settled(sdk.verifyHeader(args))).toMatchObject({
+      message: expect.stringMatching(
+        /^(Timestamp outside the tolerance zone|Signature hash does not match)/,
+      ),
+    });
+    expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
+  });
+
+  it('key names: SDK accepts x=…, y=… (ignores names), we require t and v1 (malformed_header)', async () => {
+    const t = Date.now();
+    const args = { payload: body, sigHeader: `x=${t}, y=${hmac(t, body)}`, secret };
+    expect(await settled(sdk.verifyHeader(args))).toEqual({ ok: true });
+    expect(await settled(ours.verifyHeader(args))).toEqual({
+      code: 'malformed_header',
+      message: 'Signature or timestamp missing',
+    });
+  });
+
+  it('whitespace after "=": SDK compares " <hex>" and fails, we trim and accept', async () => {
+    const t = Date.now();
+    const args = { payload: body, sigHeader: `t=${t}, v1= ${hmac(t, body)}`, secret };
+    expect(await settled(sdk.verifyHeader(args))).toMatchObject({
+      message: expect.stringMatching(/^Signature hash does not match/),
+    });
+    expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
+  });
+
+  it('several v1 with the good one second: SDK checks only the first, we accept any', async () => {
+    const t = Date.now();
+    const args = {
+      payload: body,
+      sigHeader: `t=${t}, v1=${'0'.repeat(64)}, v1=${hmac(t, body)}`,
+      secret,
+    };
+    expect(await settled(sdk.verifyHeader(args))).toMatchObject({
+      message: expect.stringMatching(/^Signature hash does not match/),
+    });
+    expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
+  });
+
+  it('secret rotation: a list of secrets, valid if any matches (the SDK takes one)', async () => {
+    const t = Date.now();
+    const sigHeader = `t=${t}, v1=${hmac(t, body, 'whsec_new')}`;
+    expect(await settled(sdk.verifyHeader({ payload: body, sigHeader, secret }))).toMatchObject({
+      message: expect.stringMatching(/^Signature hash does not match/),
+    });
+    expect(
+      await settled(ours.verifyHeader({ payload: body, sigHeader, secret: [secret, 'whsec_new'] })),
+    ).toEqual({
+      ok: true,
+    });
+    expect(
+      createVerifier({ secret: [secret, 'whsec_new'] }).verify(body, sigHeader).secretIndex,
+    ).toBe(1);
+    expect(
+      (await createWebVerifier({ secret: [secret, 'whsec_new'] }).verify(body, sigHeader))
+        .secretIndex,
+    ).toBe(1);
+  });
+
+  it('a failing parsed object: same SDK message, then how to pass the raw body', async () => {
+    const t = Date.now();
+    const pretty = JSON.stringify(JSON.parse(body), null, 1);
+    const args = {
+      payload: JSON.parse(pretty) as object,
+      sigHeader: `t=${t}, v1=${hmac(t, pretty)}`,
+      secret,
+    };
+    const theirs = await settled(sdk.verifyHeader(args));
+    const mine = await settled(ours.verifyHeader(args));
+    expect(theirs).toEqual({
+      code: undefined,
+      message: 'Signature hash does not match the expected signature hash for payload',
+    });
+    expect(mine).toMatchObject({
+      code: 'signature_mismatch',
+      message: expect.stringContaining('raw request body'),
+    });
+    expect(
+      (mine as { message: string }).message.startsWith(
+        `${(theirs as { message: string }).message}. `,
+      ),
+    ).toBe(true);
+  });
+
+  it('an unset secret: the SDK fails inside Web Crypto (not an SVE), we report no_secret', async () => {
+    const t = Date.now();
+    const args = {
+      payload: body,
+      sigHeader: `t=${t}, v1=${hmac(t, body)}`,
+      secret: undefined as unknown as string,
+    };
+    const theirs = await sdk.verifyHeader(args).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(theirs).toBeInstanceOf(Error);
+    expect(theirs!.name).not.toBe('SignatureVerificationException');
+    expect(await settled(ours.verifyHeader(args))).toEqual({
+      code: 'no_secret',
+      message: 'No webhook secret was given',
+    });
+  });
+
+  describe('invalid UTF-8 bytes: we HMAC the bytes as received, the SDK HMACs them decoded (U+FFFD)', () => {
+    const raw = Buffer.concat([
+      Buffer.from('{"id":"e","event":"x","created_at":"c","data":{"s":"'),
+      Buffer.from([0xff, 0xc3]),
+      Buffer.from('"}}'),
+    ]);
+    const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(raw);
+
+    it('signed over the raw bytes: we accept, the SDK rejects', async () => {
+      const t = Date.now();
+      const args = { payload: raw, sigHeader: `t=${t}, v1=${hmac(t, raw)}`, secret };
+      expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
+      expect(await settled(createWebVerifier({ secret }).verify(raw, args.sigHeader))).toEqual({
+        ok: true,
+      });
+      expect(await settled(sdk.verifyHeader(args))).toMatchObject({
+        message: expect.stringMatching(/^Signature hash does not match/),
+      });
+    });
+
+    it('signed over the U+FFFD-replaced text: the SDK accepts, we reject', async () => {
+      const t = Date.now();
+      const args = { payload: raw, sigHeader: `t=${t}, v1=${hmac(t, decoded)}`, secret };
+      expect(await settled(sdk.verifyHeader(args))).toEqual({ ok: true });
+      expect(await settled(ours.verifyHeader(args))).toMatchObject({ code: 'signature_mismatch' });
+    });
+
+    it('valid UTF-8, a BOM included, gives the same HMAC input both ways', async () => {
+      const t = Date.now();
+      const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"é":"😀"}')]);
+      const args = { payload: bom, sigHeader: `t=${t}, v1=${hmac(t, bom)}`, secret };
+      expect(await settled(sdk.verifyHeader(args))).toEqual({ ok: true });
+      expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
+    });
+  });
+
+  it('a tolerance that is not a number: SDK accepts everything (NaN), we reject with RangeError', async () => {
+    const t = 1;
+    const args = {
+      payload: body,
+      sigHeader: `t=${t}, v1=${hmac(t, body)}`,
+      secret,
+      tolerance: Number.NaN,
+    };
+    expect(await settled(sdk.verifyHeader(args))).toEqual({ ok: true });
+    await expect(ours.verifyHeader(args)).rejects.toThrow(RangeError);
+  });
+});

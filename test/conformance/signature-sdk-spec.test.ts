@@ -1,0 +1,316 @@
+// The official SDK's own webhook spec cases and the observed-behaviour matrix
+// (shared/reference/workos-node-sdk.md §1.5, §3.2, §3.3), run against @workos-inc/node 11.0.0
+// and against us: the same accept/reject and the same message. Deliberate differences are in
+// signature-differences.test.ts, one test each.
+import { createHmac } from 'node:crypto';
+import { WorkOS as SdkWorkOS, SignatureVerificationException as SdkSVE } from '@workos-inc/node';
+import { describe, expect, it } from 'vitest';
+import { SignatureVerificationException, verifySignature, WorkOS } from '../../src/index.js';
+import { verifySignature as webVerifySignature } from '../../src/web.js';
+
+const sdk = new SdkWorkOS({ clientId: 'client_x' }).webhooks;
+const ours = new WorkOS().webhooks;
+const secret = 'secret';
+
+// The SDK's spec fixture shape (src/webhooks/fixtures/webhook.json, reference §3.1).
+const fixture = {
+  id: 'wh_123',
+  data: {
+    id: 'directory_user_01FAEAJCR3ZBZ30D8BD1924TVG',
+    state: 'active',
+    emails: [{ type: 'work', value: 'blair@foo-corp.com', primary: true }],
+    idp_id: '00u1e8mutl6wlH3lL4x7',
+    object: 'directory_user',
+    username: 'blair@foo-corp.com',
+    last_name: 'Lunchford',
+    first_name: 'Blair',
+    directory_id: 'directory_01F9M7F68PZP8QXP8G7X5QRHS7',
+    created_at: '2021-06-25T19:07:33.155Z',
+    updated_at: '2021-06-25T19:07:33.155Z',
+    raw_attributes: {
+      name: { givenName: 'Blair', familyName: 'Lunchford', middleName: 'Elizabeth' },
+      title: 'Developer Success Engineer',
+      active: true,
+      groups: [],
+      locale: 'en-US',
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      externalId: '00u1e8mutl6wlH3lL4x7',
+      displayName: 'Blair Lunchford',
+    },
+  },
+  event: 'dsync.user.created',
+  created_at: '2021-06-25T19:07:33.155Z',
+};
+const compact = JSON.stringify(fixture);
+
+function hmac(t: string | number, body: string | Uint8Array, key = secret): string {
+  return createHmac('sha256', key).update(`${t}.`).update(body).digest('hex');
+}
+const header = (t: string | number, hash: string) => `t=${t}, v1=${hash}`;
+
+type Outcome = { ok: true } | { error: string; message: string };
+interface Call {
+  payload: unknown;
+  sigHeader: string;
+  secret?: string;
+  tolerance?: number;
+}
+
+async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    await run();
+    return { ok: true };
+  } catch (error) {
+    const e = error as Error;
+    // The class is each library's own; compare by name, which both set.
+    return { error: e.name, message: e.message };
+  }
+}
+
+async function both(call: Call, method: 'verifyHeader' | 'constructEvent' = 'verifyHeader') {
+  const args = { secret, ...call } as Parameters<typeof sdk.verifyHeader>[0];
+  const theirs = await outcome(() => sdk[method](args));
+  const mine = await outcome(() => ours[method](args));
+  return { theirs, mine };
+}
+
+/** Accepts/rejects as the SDK does, with the SDK's message, in both core implementations too. */
+async function expectSameAsSdk(call: Call, expected: Outcome) {
+  const { theirs, mine } = await both(call);
+  expect(theirs).toEqual(expected);
+  expect(mine).toEqual(expected);
+  const toleranceMs = call.tolerance;
+  const core = await outcome(async () =>
+    verifySignature({
+      payload: call.payload as string,
+      sigHeader: call.sigHeader,
+      secret: call.secret ?? secret,
+      toleranceMs,
+    }),
+  );
+  const web = await outcome(() =>
+    webVerifySignature({
+      payload: call.payload as string,
+      sigHeader: call.sigHeader,
+      secret: call.secret ?? secret,
+      toleranceMs,
+    }),
+  );
+  expect(core).toEqual(expected);
+  expect(web).toEqual(expected);
+}
+
+const ok: Outcome = { ok: true };
+const sve = (message: string): Outcome => ({ error: 'SignatureVerificationException', message });
+const missing = sve('Signature or timestamp missing');
+const noV1 = sve('No signature hash found with expected scheme v1');
+const tolerance = sve('Timestamp outside the tolerance zone');
+const mismatch = sve('Signature hash does not match the expected signature hash for payload');
+
+describe('SDK webhooks.spec.ts › constructEvent (ported; timestamps now in ms, see differences)', () => {
+  it('with the correct payload, sig_header, and secret › returns the same event as the SDK', async () => {
+    const t = Date.now();
+    const args = { payload: fixture, sigHeader: header(t, hmac(t, compact)), secret };
+    const event = await ours.constructEvent(args);
+    expect(event).toEqual(await sdk.constructEvent(args));
+    expect(event.id).toBe('wh_123');
+    expect(event.event).toBe('dsync.user.created');
+  });
+
+  it('with the correct payload, sig_header, secret, and tolerance › returns a webhook event', async () => {
+    const t = Date.now();
+    const args = {
+      payload: fixture,
+      sigHeader: header(t, hmac(t, compact)),
+      secret,
+      tolerance: 200,
+    };
+    expect(await ours.constructEvent(args)).toEqual(await sdk.constructEvent(args));
+  });
+
+  it('with an empty header › raises an error', async () => {
+    const { theirs, mine } = await both({ payload: fixture, sigHeader: '' }, 'constructEvent');
+    expect(theirs).toEqual(missing);
+    expect(mine).toEqual(missing);
+    await expect(ours.constructEvent({ payload: fixture, sigHeader: '', secret })).rejects.toThrow(
+      SignatureVerificationException,
+    );
+  });
+
+  it.each([
+    ['an empty signature hash', (t: number) => header(t, ''), fixture, secret, noV1],
+    ['an incorrect signature hash', (t: number) => header(t, '99999'), fixture, secret, mismatch],
+    [
+      'an incorrect payload',
+      (t: number) => header(t, hmac(t, compact)),
+      'invalid',
+      secret,
+      mismatch,
+    ],
+    [
+      'an incorrect webhook secret',
+      (t: number) => header(t, hmac(t, compact)),
+      fixture,
+      'secret2',
+      // The object path adds the raw-body hint to our message; the SDK's text comes first.
+      mismatch,
+    ],
+    [
+      'a timestamp outside tolerance',
+      () => header(9999, hmac(9999, compact)),
+      fixture,
+      secret,
+      tolerance,
+    ],
+  ] as const)('with %s › raises an error', async (_name, makeHeader, payload, key, expected) => {
+    const { theirs, mine } = await both(
+      { payload, sigHeader: makeHeader(Date.now()), secret: key },
+      'constructEvent',
+    );
+    expect(theirs).toEqual(expected);
+    expect(mine).toMatchObject({ error: 'SignatureVerificationException' });
+    expect(
+      (mine as { message: string }).message.startsWith((expected as { message: string }).message),
+    ).toBe(true);
+  });
+});
+
+describe('SDK webhooks.spec.ts › raw-bytes payload path (ported)', () => {
+  const t = Date.now();
+  const sig = header(t, hmac(t, compact));
+  const bytes = new TextEncoder().encode(compact);
+
+  it.each([
+    ['a raw JSON string', () => compact],
+    ['a Buffer', () => Buffer.from(compact)],
+    ['a Uint8Array', () => bytes],
+    ['an ArrayBuffer', () => bytes.slice().buffer],
+    ['the legacy parsed object (back-compat)', () => fixture],
+  ])('verifies when payload is %s', async (_name, payload) => {
+    await expectSameAsSdk({ payload: payload(), sigHeader: sig }, ok);
+    const args = { payload: payload(), sigHeader: sig, secret };
+    expect(await ours.constructEvent(args)).toEqual(await sdk.constructEvent(args));
+  });
+
+  it.each([
+    ['whitespace (pretty-printed)', JSON.stringify(fixture, null, 2)],
+    ['unicode-escaped characters', compact.replace('Blair', '\\u0042lair')],
+    ['reordered keys', JSON.stringify({ event: fixture.event, ...fixture })],
+  ])('rejects mutated bytes that parse to the same object: %s', async (_name, mutated) => {
+    expect(JSON.parse(mutated)).toEqual(fixture);
+    await expectSameAsSdk({ payload: mutated, sigHeader: sig }, mismatch);
+    await expectSameAsSdk({ payload: Buffer.from(mutated), sigHeader: sig }, mismatch);
+  });
+
+  it('rejects a Buffer with a prepended UTF-8 BOM', async () => {
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(compact)]);
+    await expectSameAsSdk({ payload: bom, sigHeader: sig }, mismatch);
+  });
+});
+
+describe('SDK signature-provider.spec.ts (ported)', () => {
+  it('returns true when the signature is valid', async () => {
+    const t = Date.now();
+    await expect(
+      ours.verifyHeader({ payload: fixture, sigHeader: header(t, hmac(t, compact)), secret }),
+    ).resolves.toBe(true);
+  });
+
+  it('returns the timestamp and signature when the signature is valid', () => {
+    const t = Date.now();
+    const h = header(t, hmac(t, compact));
+    expect(ours.getTimestampAndSignatureHash(h)).toEqual([t.toString(), hmac(t, compact)]);
+    expect(ours.getTimestampAndSignatureHash(h)).toEqual(sdk.getTimestampAndSignatureHash(h));
+  });
+
+  it('returns the computed signature', async () => {
+    const t = Date.now();
+    expect(await ours.computeSignature(t, fixture, secret)).toBe(hmac(t, compact));
+    expect(await ours.computeSignature(t, fixture, secret)).toBe(
+      await sdk.computeSignature(t, fixture, secret),
+    );
+  });
+});
+
+describe('observed-behaviour matrix (reference §1.5): same outcome and message as the SDK', () => {
+  const now = () => Date.now();
+
+  it.each([
+    ['object payload, correct header', (t: number) => header(t, hmac(t, compact)), ok],
+    ['no space after the comma', (t: number) => `t=${t},v1=${hmac(t, compact)}`, ok],
+    ['several spaces after the comma', (t: number) => `t=${t},   v1=${hmac(t, compact)}`, ok],
+    [
+      'good v1 first, bad second',
+      (t: number) => `${header(t, hmac(t, compact))}, v1=${'0'.repeat(64)}`,
+      ok,
+    ],
+    ['uppercase hex', (t: number) => header(t, hmac(t, compact).toUpperCase()), mismatch],
+    ['empty header', () => '', missing],
+    ['timestamp only', (t: number) => `t=${t}`, missing],
+    ['empty v1', (t: number) => `t=${t}, v1=`, noV1],
+    ['a part without =', (t: number) => `t=${t}, abc`, noV1],
+    [
+      'timestamp in seconds',
+      (t: number) => header(Math.floor(t / 1000), hmac(Math.floor(t / 1000), compact)),
+      tolerance,
+    ],
+    ['180.05 s old', (t: number) => header(t - 180_050, hmac(t - 180_050, compact)), tolerance],
+    ['170 s old', (t: number) => header(t - 170_000, hmac(t - 170_000, compact)), ok],
+  ] as const)('%s', async (_name, makeHeader, expected) => {
+    await expectSameAsSdk({ payload: compact, sigHeader: makeHeader(now()) }, expected);
+  });
+
+  it('wrong secret', async () => {
+    const t = now();
+    await expectSameAsSdk(
+      { payload: compact, sigHeader: header(t, hmac(t, compact, 'x')) },
+      mismatch,
+    );
+  });
+
+  it('170 s old with tolerance 200 (milliseconds)', async () => {
+    const t = now() - 170_000;
+    await expectSameAsSdk(
+      { payload: compact, sigHeader: header(t, hmac(t, compact)), tolerance: 200 },
+      tolerance,
+    );
+  });
+
+  it('pretty-printed body while the signature is over the compact body', async () => {
+    const t = now();
+    await expectSameAsSdk(
+      { payload: JSON.stringify(fixture, null, 2), sigHeader: header(t, hmac(t, compact)) },
+      mismatch,
+    );
+  });
+
+  it('a validly signed non-JSON string: SyntaxError from constructEvent, not SVE', async () => {
+    const t = now();
+    const { theirs, mine } = await both(
+      { payload: 'not json', sigHeader: header(t, hmac(t, 'not json')) },
+      'constructEvent',
+    );
+    expect(theirs).toMatchObject({ error: 'SyntaxError' });
+    expect(mine).toMatchObject({ error: 'SyntaxError' });
+  });
+
+  it('an unknown event name passes through with raw data', async () => {
+    const t = now();
+    const body = JSON.stringify({
+      id: 'e1',
+      event: 'something.new',
+      data: { snake_key: 1 },
+      created_at: 'c',
+    });
+    const args = { payload: body, sigHeader: header(t, hmac(t, body)), secret };
+    const event = await ours.constructEvent(args);
+    expect(event).toEqual(await sdk.constructEvent(args));
+    expect(event.data).toEqual({ snake_key: 1 });
+  });
+
+  it('both throw a class named SignatureVerificationException with the default message', () => {
+    expect(new SignatureVerificationException('').message).toBe(new SdkSVE('').message);
+    expect(new SignatureVerificationException('x').name).toBe(new SdkSVE('x').name);
+    expect(new SignatureVerificationException('x')).toBeInstanceOf(Error);
+  });
+});
