@@ -16,6 +16,8 @@ export interface MirrorTestDatabase {
   dialect: 'sqlite' | 'postgres';
   /** Run `fn` in one transaction (committed if it resolves, rolled back if it throws). */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Reads outside any transaction, for the read API (requests may overlap). */
+  reader: SqlExecutor;
   /** Delete every mirror row (between property-test runs). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function openSqliteMirrorDatabase(): Promise<MirrorTestDatabase> {
   const tx = sqliteExecutor(db);
   return {
     dialect: 'sqlite',
+    reader: tx,
     async transaction(fn) {
       db.exec('BEGIN IMMEDIATE');
       try {
@@ -52,8 +55,8 @@ export async function openSqliteMirrorDatabase(): Promise<MirrorTestDatabase> {
   };
 }
 
-/** A SqlExecutor over one pg client (the caller owns the transaction). */
-export function pgExecutor(client: pg.PoolClient | pg.Client): SqlExecutor {
+/** A SqlExecutor over one pg client (the caller owns the transaction) or a pool. */
+export function pgExecutor(client: pg.PoolClient | pg.Client | pg.Pool): SqlExecutor {
   return {
     dialect: 'postgres',
     native: client,
@@ -79,6 +82,7 @@ export async function openPostgresMirrorDatabase(): Promise<
     dialect: 'postgres',
     url: database.url,
     pool,
+    reader: pgExecutor(pool),
     async transaction(fn) {
       const client = await pool.connect();
       try {

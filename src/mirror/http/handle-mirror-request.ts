@@ -1,0 +1,210 @@
+import type { SqlExecutor } from '../../store/sql-executor.js';
+import type { MirrorSource } from '../read/create-mirror.js';
+import { runOnSource } from '../read/create-mirror.js';
+import type { PageOptions } from '../read/paginate.js';
+import type { WireList } from '../read/wire-queries.js';
+import * as q from '../read/wire-queries.js';
+import type { WireObject } from '../read/wire-objects.js';
+import type { MirrorQuery } from './query-params.js';
+import { many, one } from './query-params.js';
+
+/** A read request, framework-free. `path` has no query string. */
+export interface MirrorHttpRequest {
+  method: string;
+  path: string;
+  query: MirrorQuery;
+}
+
+/** The answer: a status and the JSON body, as the WorkOS REST API would give them. */
+export interface MirrorHttpResponse {
+  status: number;
+  body: unknown;
+}
+
+/** The most one page holds over HTTP, as on WorkOS. */
+export const maxHttpPageSize = 100;
+
+interface Route {
+  /** Singular name for 404 messages, e.g. `Directory User`. */
+  entity: string;
+  list?: (db: SqlExecutor, query: MirrorQuery, page: PageOptions) => Promise<WireList>;
+  get: (db: SqlExecutor, id: string) => Promise<WireObject | undefined>;
+}
+
+const routes: Readonly<Record<string, Route>> = {
+  '/directories': {
+    entity: 'Directory',
+    list: (db, query, page) =>
+      q.listDirectories(
+        db,
+        {
+          organization_id: one(query, 'organization_id'),
+          domain: one(query, 'domain'),
+          search: one(query, 'search'),
+        },
+        page,
+      ),
+    get: q.getDirectory,
+  },
+  '/directory_users': {
+    entity: 'Directory User',
+    list: (db, query, page) =>
+      q.listDirectoryUsers(
+        db,
+        {
+          directory: one(query, 'directory'),
+          group: one(query, 'group'),
+          organization: one(query, 'organization') ?? one(query, 'organization_id'),
+          state: one(query, 'state'),
+        },
+        page,
+      ),
+    get: q.getDirectoryUser,
+  },
+  '/directory_groups': {
+    entity: 'Directory Group',
+    list: (db, query, page) =>
+      q.listDirectoryGroups(
+        db,
+        {
+          directory: one(query, 'directory'),
+          user: one(query, 'user'),
+          organization: one(query, 'organization') ?? one(query, 'organization_id'),
+        },
+        page,
+      ),
+    get: q.getDirectoryGroup,
+  },
+  '/organizations': {
+    entity: 'Organization',
+    list: (db, query, page) => q.listOrganizations(db, { domains: many(query, 'domains') }, page),
+    get: q.getOrganization,
+  },
+  '/organization_domains': { entity: 'Organization Domain', get: q.getOrganizationDomain },
+  '/connections': {
+    entity: 'Connection',
+    list: (db, query, page) =>
+      q.listConnections(
+        db,
+        {
+          connection_type: one(query, 'connection_type'),
+          organization_id: one(query, 'organization_id'),
+          domain: one(query, 'domain'),
+        },
+        page,
+      ),
+    get: q.getConnection,
+  },
+  '/user_management/users': {
+    entity: 'User',
+    list: (db, query, page) =>
+      q.listUsers(
+        db,
+        { email: one(query, 'email'), organization_id: one(query, 'organization_id') },
+        page,
+      ),
+    get: q.getUser,
+  },
+  '/user_management/organization_memberships': {
+    entity: 'Organization Membership',
+    list: (db, query, page) =>
+      q.listOrganizationMemberships(
+        db,
+        {
+          user_id: one(query, 'user_id'),
+          organization_id: one(query, 'organization_id'),
+          statuses: many(query, 'statuses'),
+        },
+        page,
+      ),
+    get: q.getOrganizationMembership,
+  },
+};
+
+function unprocessable(field: string, problem: string): MirrorHttpResponse {
+  return {
+    status: 422,
+    body: {
+      message: `Validation failed: ${problem}`,
+      code: 'invalid_request_parameters',
+      errors: [{ field, code: problem }],
+    },
+  };
+}
+
+function pageFromQuery(query: MirrorQuery): PageOptions | MirrorHttpResponse {
+  const rawLimit = one(query, 'limit');
+  let limit: number | undefined;
+  if (rawLimit !== undefined) {
+    limit = /^\d+$/.test(rawLimit) ? Number(rawLimit) : NaN;
+    if (!(limit >= 1 && limit <= maxHttpPageSize)) {
+      return unprocessable('limit', `limit must be an integer from 1 to ${maxHttpPageSize}`);
+    }
+  }
+  const order = one(query, 'order');
+  if (order !== undefined && order !== 'asc' && order !== 'desc') {
+    return unprocessable('order', "order must be 'asc' or 'desc'");
+  }
+  const before = one(query, 'before');
+  const after = one(query, 'after');
+  if (before !== undefined && after !== undefined) {
+    return unprocessable('before', 'before and after cannot be used together');
+  }
+  return { limit, order, before, after };
+}
+
+function splitPath(path: string): { base: string; id?: string } | undefined {
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (routes[trimmed]) return { base: trimmed };
+  const slash = trimmed.lastIndexOf('/');
+  const base = trimmed.slice(0, slash);
+  const id = trimmed.slice(slash + 1);
+  if (!routes[base] || id === '') return undefined;
+  try {
+    return { base, id: decodeURIComponent(id) };
+  } catch {
+    return { base, id };
+  }
+}
+
+/**
+ * Answer a WorkOS REST read (`GET /directory_users?group=…`, `GET /organizations/:id` …) from the
+ * mirror, with the API's JSON shapes, filters, cursor pagination and 404/422 bodies, so the
+ * official SDK pointed at this server works unchanged. Returns `null` when the path is not a
+ * mirror route. Authentication is the caller's job (the server checks the admin token first).
+ */
+export async function handleMirrorRequest(
+  source: MirrorSource,
+  request: MirrorHttpRequest,
+): Promise<MirrorHttpResponse | null> {
+  const match = splitPath(request.path);
+  if (!match) return null;
+  const route = routes[match.base]!;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return {
+      status: 405,
+      body: { message: `Method ${request.method} not allowed: the mirror is read-only` },
+    };
+  }
+  const { id } = match;
+  if (id !== undefined) {
+    const object = await runOnSource(source, (db) => route.get(db, id));
+    if (!object) {
+      return {
+        status: 404,
+        body: {
+          message: `${route.entity} not found: '${id}'.`,
+          code: 'entity_not_found',
+          entity_id: id,
+        },
+      };
+    }
+    return { status: 200, body: object };
+  }
+  const list = route.list;
+  if (!list) return null;
+  const page = pageFromQuery(request.query);
+  if ('status' in page) return page;
+  const body = await runOnSource(source, (db) => list(db, request.query, page));
+  return { status: 200, body };
+}

@@ -1,0 +1,68 @@
+import type { SqlExecutor } from '../../store/sql-executor.js';
+
+/** Cursor pagination as WorkOS does it: cursors are object ids, newest (`desc`) first by default. */
+export interface PageOptions {
+  /** @defaultValue 10 */
+  limit?: number;
+  /** Objects before this id in the list's order (the previous page). */
+  before?: string;
+  /** Objects after this id in the list's order (the next page). */
+  after?: string;
+  /** @defaultValue 'desc' */
+  order?: 'asc' | 'desc';
+}
+
+export interface ListMetadata {
+  before: string | null;
+  after: string | null;
+}
+
+/** A filtered query over one table aliased `t`: conditions with `$n` numbered from 1. */
+export interface ListQuery {
+  from: string;
+  conditions: string[];
+  params: unknown[];
+}
+
+/** Add a condition whose `?` placeholders take the next param numbers. */
+export function addCondition(query: ListQuery, condition: string, ...values: unknown[]): void {
+  let sql = condition;
+  for (const value of values) {
+    query.params.push(value);
+    sql = sql.replace('?', `$${query.params.length}`);
+  }
+  query.conditions.push(sql);
+}
+
+/** `?, ?, ?` for an IN list. */
+export const placeholders = (count: number): string => Array(count).fill('?').join(', ');
+
+export async function listPage(
+  db: SqlExecutor,
+  query: ListQuery,
+  options: PageOptions,
+): Promise<{ rows: Record<string, unknown>[]; listMetadata: ListMetadata }> {
+  const limit = options.limit ?? 10;
+  const desc = (options.order ?? 'desc') === 'desc';
+  const q: ListQuery = { ...query, conditions: [...query.conditions], params: [...query.params] };
+  const backwards = options.before !== undefined;
+  // Walking towards `before` reads the list in reverse, then flips the page back.
+  const scanDesc = backwards ? !desc : desc;
+  const cursor = options.before ?? options.after;
+  if (cursor !== undefined) addCondition(q, scanDesc ? 't.id < ?' : 't.id > ?', cursor);
+  q.params.push(limit + 1);
+  const where = q.conditions.length > 0 ? `WHERE ${q.conditions.join(' AND ')}` : '';
+  const sql =
+    `SELECT t.* FROM ${q.from} ${where} ` +
+    `ORDER BY t.id ${scanDesc ? 'DESC' : 'ASC'} LIMIT $${q.params.length}`;
+  const { rows } = await db.query(sql, q.params);
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  if (backwards) page.reverse();
+  const first = page[0]?.id as string | undefined;
+  const last = page[page.length - 1]?.id as string | undefined;
+  const listMetadata: ListMetadata = backwards
+    ? { before: more && first ? first : null, after: last ?? null }
+    : { before: cursor !== undefined && first ? first : null, after: more && last ? last : null };
+  return { rows: page, listMetadata };
+}
