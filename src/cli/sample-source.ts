@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { eventNames, isKnownEventName } from '../events/index.js';
 import type { WireEvent } from '../events/index.js';
+import { sampleEvent } from '../testing/sample-event.js';
 import { generateDirectoryHistory } from '../testing/directory-history.js';
 
 /** Scenarios `trigger --scenario` can play. */
@@ -24,38 +26,21 @@ export async function scenarioEvents(name: string, seed: number): Promise<WireEv
   return events;
 }
 
-let samplesByName: Map<string, WireEvent> | undefined;
-
-/** Sample wire events by name, taken from a generated directory history. */
-function samples(): Map<string, WireEvent> {
-  if (!samplesByName) {
-    samplesByName = new Map();
-    for (const event of generateDirectoryHistory({ seed: 7 }).events) {
-      if (!samplesByName.has(event.event)) samplesByName.set(event.event, event);
-    }
-  }
-  return samplesByName;
-}
-
-/** Every name `trigger` can send. */
+/** Every name `trigger` can send: the SDK's 84 and the 7 subscribable extras. */
 export function sampleEventNames(): string[] {
-  return [...samples().keys()].sort();
+  return [...eventNames];
 }
 
 /**
- * A fresh sample of `name`: a new event id and `created_at` now, so each one is stored
- * (not a duplicate); `index` makes the object ids of `--count` events distinct too.
+ * A fresh realistic sample of `name` (the events area's `sampleEvent`), with a random seed
+ * (new event and object ids, so each one is stored, not a duplicate) and `created_at` now.
  */
-export function sampleWireEvent(name: string, index: number): WireEvent {
-  const base = samples().get(name);
-  if (!base) throw new Error(`no sample for ${name}`);
-  const event = structuredClone(base);
-  const suffix = `${randomBytes(6).toString('hex').toUpperCase()}${index.toString(36).toUpperCase()}`;
-  event.id = `event_${suffix}`;
-  event.created_at = new Date().toISOString();
-  const data = event.data as Record<string, unknown>;
-  if (typeof data.id === 'string' && index > 0) data.id = `${data.id}_${index}`;
-  return event;
+export function sampleWireEvent(name: string): WireEvent {
+  if (!isKnownEventName(name)) throw new Error(`unknown event name ${name}`);
+  return sampleEvent(name, {
+    seed: randomBytes(4).readUInt32BE() + 1,
+    createdAt: new Date(),
+  }) as WireEvent;
 }
 
 function mulberry32(seed: number): () => number {

@@ -21,7 +21,10 @@ export function registerSign(program: Command): void {
       '--secret <secret>',
       'webhook secret (env: WORKOS_WEBHOOK_SECRET; default: the development secret)',
     )
-    .option('--data-dir <path>', 'where `serve` keeps the development secret', '.workos-inbox')
+    .option(
+      '--data-dir <path>',
+      'where `serve` keeps the development secret (env: WORKOS_INBOX_DATA_DIR; default: .workos-inbox)',
+    )
     .option('--timestamp <ms>', 'signature time in milliseconds since the epoch (default: now)')
     .option('--value-only', 'print only the header value, without "WorkOS-Signature: "')
     .addHelpText(

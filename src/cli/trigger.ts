@@ -48,7 +48,10 @@ export function registerTrigger(program: Command): void {
       '--secret <secret>',
       'webhook secret (env: WORKOS_WEBHOOK_SECRET; default: the development secret in the data folder)',
     )
-    .option('--data-dir <path>', 'where `serve` keeps the development secret', '.workos-inbox')
+    .option(
+      '--data-dir <path>',
+      'where `serve` keeps the development secret (env: WORKOS_INBOX_DATA_DIR; default: .workos-inbox)',
+    )
     .option(
       '--set <path=value>',
       'set a field of the wire event (dotted path, JSON value when valid JSON); repeatable',
@@ -140,13 +143,13 @@ async function buildBodies(
       throw new CliError(`--data-file ${flags.dataFile} must hold a JSON object`, exitCodes.usage);
     }
   }
-  const make = (i: number): string => {
-    const event = sampleWireEvent(name, i) as unknown as Record<string, unknown>;
+  const make = (): string => {
+    const event = sampleWireEvent(name) as unknown as Record<string, unknown>;
     if (dataPatch) deepMerge(event.data as Record<string, unknown>, structuredClone(dataPatch));
     for (const assignment of flags.set) applySet(event, assignment);
     return JSON.stringify(event);
   };
-  make(0); // Report a bad --set before sending anything.
+  make(); // Report a bad --set before sending anything.
   return { total: count, body: make };
 }
 

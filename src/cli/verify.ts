@@ -25,7 +25,10 @@ export function registerVerify(program: Command): void {
       '--secret <secrets>',
       'webhook secret(s), comma-separated (env: WORKOS_WEBHOOK_SECRET; default: the development secret)',
     )
-    .option('--data-dir <path>', 'where `serve` keeps the development secret', '.workos-inbox')
+    .option(
+      '--data-dir <path>',
+      'where `serve` keeps the development secret (env: WORKOS_INBOX_DATA_DIR; default: .workos-inbox)',
+    )
     .option('--tolerance-ms <ms>', 'maximum signature age in milliseconds', '180000')
     .action((file: string, header: string, flags: VerifyFlags) => {
       const body = readInputBytes(file);

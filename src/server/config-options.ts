@@ -36,6 +36,11 @@ export type RawConfigKey =
   | 'maxHeaderBytes'
   | 'requestTimeoutMs'
   | 'shutdownTimeoutMs'
+  | 'maxAttempts'
+  | 'backoffBaseMs'
+  | 'backoffCapMs'
+  | 'workerConcurrency'
+  | 'leaseMs'
   | 'logLevel';
 
 /** Raw values as strings (flags or environment), before validation. */
@@ -188,6 +193,41 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'WORKOS_INBOX_SHUTDOWN_TIMEOUT_MS',
     defaultText: '30000',
     description: 'on SIGTERM, wait this long for requests and handlers to finish',
+  },
+  {
+    key: 'maxAttempts',
+    flag: '--max-attempts <n>',
+    env: 'WORKOS_INBOX_MAX_ATTEMPTS',
+    defaultText: '10',
+    description: 'attempts before an event is dead (the first one included)',
+  },
+  {
+    key: 'backoffBaseMs',
+    flag: '--backoff-base-ms <ms>',
+    env: 'WORKOS_INBOX_BACKOFF_BASE_MS',
+    defaultText: '1000',
+    description: 'retry n waits a random time below min(cap, base × 2^(n-1)) (full jitter)',
+  },
+  {
+    key: 'backoffCapMs',
+    flag: '--backoff-cap-ms <ms>',
+    env: 'WORKOS_INBOX_BACKOFF_CAP_MS',
+    defaultText: '3600000',
+    description: 'longest wait between two attempts',
+  },
+  {
+    key: 'workerConcurrency',
+    flag: '--worker-concurrency <n>',
+    env: 'WORKOS_INBOX_WORKER_CONCURRENCY',
+    defaultText: '8',
+    description: 'events processed at the same time by each process',
+  },
+  {
+    key: 'leaseMs',
+    flag: '--lease-ms <ms>',
+    env: 'WORKOS_INBOX_LEASE_MS',
+    defaultText: '30000',
+    description: "how soon a crashed worker's events are taken by another",
   },
   {
     key: 'logLevel',

@@ -45,7 +45,17 @@ export interface ServeConfig {
   maxHeaderBytes: number;
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** Passed to the inbox's worker. */
+  workerTuning: WorkerTuning;
   logLevel: string;
+}
+
+export interface WorkerTuning {
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  concurrency: number;
+  leaseMs: number;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -171,6 +181,13 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     maxHeaderBytes: integer('maxHeaderBytes', 16 * 1024, 1024, 1024 * 1024),
     requestTimeoutMs: integer('requestTimeoutMs', 30_000, 1000, 3600_000),
     shutdownTimeoutMs: integer('shutdownTimeoutMs', 30_000, 0, 3600_000),
+    workerTuning: {
+      maxAttempts: integer('maxAttempts', 10, 1, 1000),
+      backoffBaseMs: integer('backoffBaseMs', 1000, 1, 3600_000),
+      backoffCapMs: integer('backoffCapMs', 3600_000, 1, 7 * 24 * 3600_000),
+      concurrency: integer('workerConcurrency', 8, 1, 1000),
+      leaseMs: integer('leaseMs', 30_000, 1000, 3600_000),
+    },
     logLevel,
   };
   if (production && mode === 'serve') checkProduction(config);

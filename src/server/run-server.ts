@@ -49,6 +49,7 @@ export async function runServe(
     secret: secrets,
     toleranceMs: config.toleranceMs,
     maxBodyBytes: config.maxBodyBytes,
+    worker: config.workerTuning,
     logger,
   });
   for (const [name, handler] of handlers?.byName ?? []) {
