@@ -46,3 +46,4 @@ export { loadMigrations, MigrationFolderError } from './store/load-migrations.js
 export { InvalidCursorError } from './store/list-cursor.js';
 export { InvalidFilterError } from './store/event-filter.js';
 export { InvalidEventError } from './store/validate-event.js';
+export * from './mirror/index.js';
