@@ -117,12 +117,32 @@ export async function extendLease(
   owner: string,
   until: Date,
 ): Promise<boolean> {
+  if (tx.dialect === 'sqlite') {
+    const { rowCount } = await tx.query(
+      `UPDATE ${events} SET lease_expires_at = $3, next_attempt_at = $3
+       WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
+      [id, owner, until],
+    );
+    return rowCount > 0;
+  }
+  // On PostgreSQL the owner's own `complete` transaction holds the row lock while its handler
+  // runs; waiting for it would park a pooled connection per extension. Skip a locked row, and
+  // answer from the committed state: nobody can claim a locked row, so the lease is still held.
   const { rowCount } = await tx.query(
     `UPDATE ${events} SET lease_expires_at = $3, next_attempt_at = $3
-     WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
+     WHERE id IN (
+       SELECT id FROM ${events}
+       WHERE id = $1 AND lease_owner = $2 AND status = 'processing'
+       FOR UPDATE SKIP LOCKED
+     )`,
     [id, owner, until],
   );
-  return rowCount > 0;
+  if (rowCount > 0) return true;
+  const { rows } = await tx.query(
+    `SELECT 1 AS held FROM ${events} WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
+    [id, owner],
+  );
+  return rows.length > 0;
 }
 
 /** Give leases back due now; the attempt they started is not counted. */

@@ -156,3 +156,26 @@ describe('PostgreSQL backend', () => {
     expect(new Set(all).size).toBe(300);
   });
 });
+
+describe('PostgreSQL lease extension during complete', () => {
+  it('answers at once (held) while the owner is completing the event, without waiting on the row lock', async () => {
+    const store = await open({ schema: 'extend_during_complete' });
+    await store.migrate();
+    const event = newEvent({ receivedAt: at(-1) });
+    await store.append(event);
+    await store.claim({ owner: 'w', limit: 1, leaseMs: 1000, now: t0 });
+    let extended: boolean | undefined;
+    const completed = await store.complete(
+      event.id,
+      'w',
+      async () => {
+        // Inside the handler: the row is locked by this very transaction.
+        extended = await store.extendLease(event.id, 'w', at(60_000));
+      },
+      t0,
+    );
+    expect(completed).toBe(true);
+    expect(extended).toBe(true);
+    expect(await store.extendLease(event.id, 'w', at(90_000))).toBe(false);
+  });
+});
