@@ -34,6 +34,8 @@ export {
   sdkEventNames,
   extraEventNames,
   isKnownEventName,
+  validateEvent,
+  findEventIssues,
 } from './events/index.js';
 export type * from './events/index.js';
 export {

@@ -1,7 +1,7 @@
 // Deserialized (camelCase) `data`, continued: API keys, flags, groups, Pipes, Vault.
 import type { PipesConnectedAccountState } from './wire-data-more.js';
 
-export interface ApiKeyData {
+export type ApiKeyData = {
   object: 'api_key';
   id: string;
   owner:
@@ -12,9 +12,9 @@ export interface ApiKeyData {
   permissions: string[];
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface FeatureFlagData {
+export type FeatureFlagData = {
   object: 'feature_flag';
   id: string;
   name: string;
@@ -25,10 +25,10 @@ export interface FeatureFlagData {
   defaultValue: boolean;
   createdAt: string;
   updatedAt: string;
-}
+};
 
 /** `group.*`: the one family where the SDK turns timestamps into `Date` objects. */
-export interface GroupData {
+export type GroupData = {
   object: 'group';
   id: string;
   organizationId: string;
@@ -36,14 +36,14 @@ export interface GroupData {
   description: string | null;
   createdAt: Date;
   updatedAt: Date;
-}
+};
 
-export interface GroupMemberData {
+export type GroupMemberData = {
   groupId: string;
   organizationMembershipId: string;
-}
+};
 
-export interface PipesConnectedAccountData {
+export type PipesConnectedAccountData = {
   object: 'connected_account';
   id: string;
   dataIntegrationId: string;
@@ -54,9 +54,9 @@ export interface PipesConnectedAccountData {
   state: PipesConnectedAccountState;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface PipesConnectionFailedData {
+export type PipesConnectionFailedData = {
   object: 'connection_failed';
   dataIntegrationId: string;
   providerSlug: string;
@@ -67,45 +67,45 @@ export interface PipesConnectionFailedData {
   providerError: string | null;
   providerErrorDescription: string | null;
   createdAt: string;
-}
+};
 
-export interface VaultActor {
+export type VaultActor = {
   actorId: string;
   actorSource: 'api' | 'dashboard';
   actorName: string;
-}
+};
 
-export interface VaultDataMutatedData extends VaultActor {
+export type VaultDataMutatedData = VaultActor & {
   kvName: string;
   keyId: string;
   keyContext: Record<string, unknown>;
-}
+};
 
-export interface VaultDataReadData extends VaultActor {
+export type VaultDataReadData = VaultActor & {
   kvName: string;
   keyId: string;
-}
+};
 
-export interface VaultKvNameData extends VaultActor {
+export type VaultKvNameData = VaultActor & {
   kvName: string;
-}
+};
 
-export interface VaultKekCreatedData extends VaultActor {
+export type VaultKekCreatedData = VaultActor & {
   keyName: string;
   keyId: string;
-}
+};
 
-export interface VaultDekReadData extends VaultActor {
+export type VaultDekReadData = VaultActor & {
   keyIds: string[];
   keyContext: Record<string, unknown>;
-}
+};
 
-export interface VaultDekDecryptedData extends VaultActor {
+export type VaultDekDecryptedData = VaultActor & {
   keyId: string;
-}
+};
 
-export interface VaultByokKeyVerificationCompletedData {
+export type VaultByokKeyVerificationCompletedData = {
   organizationId: string;
   keyProvider: 'AWS_KMS' | 'GCP_KMS' | 'AZURE_KEY_VAULT';
   verified: boolean;
-}
+};

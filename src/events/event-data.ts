@@ -5,7 +5,7 @@ import type { DirectoryState, SessionAuthMethod, WireRoleRef } from './wire-data
 export type { DirectoryState, SessionAuthMethod };
 export type RoleRef = WireRoleRef;
 
-export interface AuthenticationEventData {
+export type AuthenticationEventData = {
   email: string | null;
   error?: { code: string; message: string };
   ipAddress: string | null;
@@ -15,9 +15,9 @@ export interface AuthenticationEventData {
   type: 'sso' | 'password' | 'oauth' | 'mfa' | 'magic_auth' | 'email_verification' | 'passkey';
   userAgent: string | null;
   userId: string | null;
-}
+};
 
-export interface AuthenticationRadarRiskDetectedData {
+export type AuthenticationRadarRiskDetectedData = {
   authMethod: string;
   action: 'signup' | 'login';
   control: string | null;
@@ -26,9 +26,9 @@ export interface AuthenticationRadarRiskDetectedData {
   userAgent: string | null;
   userId: string;
   email: string;
-}
+};
 
-export interface ConnectionData {
+export type ConnectionData = {
   object: 'connection';
   id: string;
   organizationId?: string;
@@ -39,9 +39,9 @@ export interface ConnectionData {
   domains: { object: 'connection_domain'; id: string; domain: string }[];
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface DirectoryData {
+export type DirectoryData = {
   object: 'directory';
   id: string;
   externalKey: string;
@@ -53,12 +53,12 @@ export interface DirectoryData {
   domains: { object: 'organization_domain'; id: string; domain: string }[];
   createdAt: string;
   updatedAt: string;
-}
+};
 
 export type DeletedDirectoryData = Omit<DirectoryData, 'domains' | 'externalKey'>;
 
 /** A directory group. The SDK's group has no `object` field. */
-export interface DirectoryGroupData {
+export type DirectoryGroupData = {
   id: string;
   idpId: string;
   directoryId: string;
@@ -67,9 +67,9 @@ export interface DirectoryGroupData {
   createdAt: string;
   updatedAt: string;
   rawAttributes: Record<string, unknown>;
-}
+};
 
-export interface DirectoryUserData {
+export type DirectoryUserData = {
   object: 'directory_user';
   id: string;
   directoryId: string;
@@ -85,20 +85,20 @@ export interface DirectoryUserData {
   roles?: RoleRef[];
   createdAt: string;
   updatedAt: string;
-}
+};
 
 /** `*.updated` directory events: `previousAttributes` is the raw (snake_case) diff. */
-export interface PreviousAttributes {
+export type PreviousAttributes = {
   previousAttributes: Record<string, unknown>;
-}
+};
 
-export interface DirectoryGroupMembershipData {
+export type DirectoryGroupMembershipData = {
   directoryId: string;
   user: DirectoryUserData;
   group: DirectoryGroupData;
-}
+};
 
-export interface EmailVerificationData {
+export type EmailVerificationData = {
   object: 'email_verification';
   id: string;
   userId: string;
@@ -106,9 +106,9 @@ export interface EmailVerificationData {
   expiresAt: string;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface InvitationData {
+export type InvitationData = {
   object: 'invitation';
   id: string;
   email: string;
@@ -122,9 +122,9 @@ export interface InvitationData {
   roleSlug: string | null;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface MagicAuthData {
+export type MagicAuthData = {
   object: 'magic_auth';
   id: string;
   userId: string;
@@ -132,18 +132,18 @@ export interface MagicAuthData {
   expiresAt: string;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface PasswordResetData {
+export type PasswordResetData = {
   object: 'password_reset';
   id: string;
   userId: string;
   email: string;
   expiresAt: string;
   createdAt: string;
-}
+};
 
-export interface UserData {
+export type UserData = {
   object: 'user';
   id: string;
   email: string;
@@ -158,9 +158,9 @@ export interface UserData {
   updatedAt: string;
   externalId: string | null;
   metadata: Record<string, string>;
-}
+};
 
-export interface OrganizationMembershipData {
+export type OrganizationMembershipData = {
   object: 'organization_membership';
   id: string;
   userId: string;
@@ -173,18 +173,18 @@ export interface OrganizationMembershipData {
   role: RoleRef;
   roles?: RoleRef[];
   customAttributes: Record<string, unknown>;
-}
+};
 
-export interface RoleData {
+export type RoleData = {
   object: 'role';
   slug: string;
   resourceTypeSlug: string;
   permissions: string[];
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface OrganizationRoleData {
+export type OrganizationRoleData = {
   object: 'organization_role';
   organizationId: string;
   slug: string;
@@ -194,9 +194,9 @@ export interface OrganizationRoleData {
   permissions: string[];
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface PermissionData {
+export type PermissionData = {
   object: 'permission';
   id: string;
   slug: string;
@@ -206,9 +206,9 @@ export interface PermissionData {
   system: boolean;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface SessionData {
+export type SessionData = {
   object: 'session';
   id: string;
   userId: string;
@@ -222,9 +222,9 @@ export interface SessionData {
   endedAt: string | null;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface OrganizationDomainData {
+export type OrganizationDomainData = {
   object: 'organization_domain';
   id: string;
   domain: string;
@@ -235,14 +235,14 @@ export interface OrganizationDomainData {
   verificationPrefix?: string;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface OrganizationDomainVerificationFailedData {
+export type OrganizationDomainVerificationFailedData = {
   reason: string;
   organizationDomain: OrganizationDomainData;
-}
+};
 
-export interface OrganizationData {
+export type OrganizationData = {
   object: 'organization';
   id: string;
   name: string;
@@ -254,4 +254,4 @@ export interface OrganizationData {
   updatedAt: string;
   externalId: string | null;
   metadata: Record<string, string>;
-}
+};

@@ -3,11 +3,13 @@
  * - `not_json_object`: the body is not a JSON object (an array, a string, `null` …).
  * - `invalid_envelope`: `id`, `event`, `created_at` or `data` is missing or has the wrong type.
  * - `invalid_data`: `data` does not have the shape WorkOS documents for the event's name.
+ * - `unknown_event`: the name is not one this package knows (only with `knownNamesOnly`).
  */
 export const eventValidationErrorCodes = [
   'not_json_object',
   'invalid_envelope',
   'invalid_data',
+  'unknown_event',
 ] as const;
 
 export type EventValidationErrorCode = (typeof eventValidationErrorCodes)[number];

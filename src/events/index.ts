@@ -21,3 +21,5 @@ export { deserializeEvent } from './deserialize-event.js';
 export { checkEnvelope } from './check-envelope.js';
 export { EventValidationError, eventValidationErrorCodes } from './event-validation-error.js';
 export type { EventValidationErrorCode, EventFieldIssue } from './event-validation-error.js';
+export { validateEvent, findEventIssues } from './validate-event.js';
+export type { ValidateEventOptions } from './validate-event.js';

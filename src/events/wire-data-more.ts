@@ -1,7 +1,7 @@
 // Wire (snake_case) `data` shapes, continued: API keys, flags, groups, Pipes, Vault, and the
 // subscribable events the SDK does not type.
 
-export interface WireApiKeyData {
+export type WireApiKeyData = {
   object: 'api_key';
   id: string;
   owner:
@@ -12,9 +12,9 @@ export interface WireApiKeyData {
   permissions: string[];
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireFeatureFlagData {
+export type WireFeatureFlagData = {
   object: 'feature_flag';
   id: string;
   name: string;
@@ -25,9 +25,9 @@ export interface WireFeatureFlagData {
   default_value: boolean;
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireGroupData {
+export type WireGroupData = {
   object: 'group';
   id: string;
   organization_id: string;
@@ -35,16 +35,16 @@ export interface WireGroupData {
   description?: string | null;
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireGroupMemberData {
+export type WireGroupMemberData = {
   group_id: string;
   organization_membership_id: string;
-}
+};
 
 export type PipesConnectedAccountState = 'connected' | 'needs_reauthorization' | 'disconnected';
 
-export interface WirePipesConnectedAccountData {
+export type WirePipesConnectedAccountData = {
   object: 'connected_account';
   id: string;
   data_integration_id: string;
@@ -55,9 +55,9 @@ export interface WirePipesConnectedAccountData {
   state: PipesConnectedAccountState;
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WirePipesConnectionFailedData {
+export type WirePipesConnectionFailedData = {
   object: 'connection_failed';
   data_integration_id: string;
   provider_slug: string;
@@ -68,56 +68,56 @@ export interface WirePipesConnectionFailedData {
   provider_error: string | null;
   provider_error_description: string | null;
   created_at: string;
-}
+};
 
-export interface WireVaultActor {
+export type WireVaultActor = {
   actor_id: string;
   actor_source: 'api' | 'dashboard';
   actor_name: string;
-}
+};
 
 /** `vault.data.created` and `vault.data.updated`. */
-export interface WireVaultDataMutatedData extends WireVaultActor {
+export type WireVaultDataMutatedData = WireVaultActor & {
   kv_name: string;
   key_id: string;
   key_context: Record<string, unknown>;
-}
+};
 
-export interface WireVaultDataReadData extends WireVaultActor {
+export type WireVaultDataReadData = WireVaultActor & {
   kv_name: string;
   key_id: string;
-}
+};
 
 /** `vault.data.deleted` and `vault.metadata.read`. */
-export interface WireVaultKvNameData extends WireVaultActor {
+export type WireVaultKvNameData = WireVaultActor & {
   kv_name: string;
-}
+};
 
-export interface WireVaultKekCreatedData extends WireVaultActor {
+export type WireVaultKekCreatedData = WireVaultActor & {
   key_name: string;
   key_id: string;
-}
+};
 
-export interface WireVaultDekReadData extends WireVaultActor {
+export type WireVaultDekReadData = WireVaultActor & {
   key_ids: string[];
   key_context: Record<string, unknown>;
-}
+};
 
-export interface WireVaultDekDecryptedData extends WireVaultActor {
+export type WireVaultDekDecryptedData = WireVaultActor & {
   key_id: string;
-}
+};
 
-export interface WireVaultByokKeyVerificationCompletedData {
+export type WireVaultByokKeyVerificationCompletedData = {
   organization_id: string;
   key_provider: 'AWS_KMS' | 'GCP_KMS' | 'AZURE_KEY_VAULT';
   verified: boolean;
-}
+};
 
 /**
  * `authentication.sso_started` / `authentication.sso_timed_out`: the authentication-event shape.
  * Not in the SDK; `status` is left open because WorkOS does not document its values here.
  */
-export interface WireAuthenticationSsoProgressData {
+export type WireAuthenticationSsoProgressData = {
   email: string | null;
   ip_address: string | null;
   sso?: { connection_id: string; organization_id: string; session_id?: string };
@@ -125,26 +125,26 @@ export interface WireAuthenticationSsoProgressData {
   type: 'sso';
   user_agent: string | null;
   user_id: string | null;
-}
+};
 
-export interface WireSamlCertificate {
+export type WireSamlCertificate = {
   certificate_type: string;
   expiry_date: string;
-}
+};
 
-export interface WireConnectionSamlCertificateRenewalRequiredData {
+export type WireConnectionSamlCertificateRenewalRequiredData = {
   connection: { id: string; organization_id?: string };
   certificate: WireSamlCertificate & { is_expired: boolean };
   days_until_expiry: number;
-}
+};
 
-export interface WireConnectionSamlCertificateRenewedData {
+export type WireConnectionSamlCertificateRenewedData = {
   connection: { id: string; organization_id?: string };
   certificate: WireSamlCertificate;
   renewed_at: string;
-}
+};
 
-export interface WireWaitlistUserData {
+export type WireWaitlistUserData = {
   object: 'waitlist_user';
   id: string;
   email: string;
@@ -152,4 +152,4 @@ export interface WireWaitlistUserData {
   approved_at: string | null;
   created_at: string;
   updated_at: string;
-}
+};

@@ -1,12 +1,14 @@
 // The `data` of each event as WorkOS sends it (snake_case), typed as SDK 11.0.0 types its
 // `*Response` interfaces. Fields the SDK drops are not listed, but they may be present.
+// Type aliases, not interfaces: an alias is assignable to `Record<string, unknown>`, so every
+// typed wire event is also a plain `WireEvent`.
 
 /** `{ slug }` role reference on users and memberships. */
-export interface WireRoleRef {
+export type WireRoleRef = {
   slug: string;
-}
+};
 
-export interface WireAuthenticationEventData {
+export type WireAuthenticationEventData = {
   email: string | null;
   error?: { code: string; message: string };
   ip_address: string | null;
@@ -16,9 +18,9 @@ export interface WireAuthenticationEventData {
   type: 'sso' | 'password' | 'oauth' | 'mfa' | 'magic_auth' | 'email_verification' | 'passkey';
   user_agent: string | null;
   user_id: string | null;
-}
+};
 
-export interface WireAuthenticationRadarRiskDetectedData {
+export type WireAuthenticationRadarRiskDetectedData = {
   auth_method: string;
   action: 'signup' | 'login';
   control: string | null;
@@ -27,9 +29,9 @@ export interface WireAuthenticationRadarRiskDetectedData {
   user_agent: string | null;
   user_id: string;
   email: string;
-}
+};
 
-export interface WireConnectionData {
+export type WireConnectionData = {
   object: 'connection';
   id: string;
   organization_id?: string;
@@ -39,12 +41,12 @@ export interface WireConnectionData {
   domains: { object: 'connection_domain'; id: string; domain: string }[];
   created_at: string;
   updated_at: string;
-}
+};
 
 export type DirectoryState =
   'active' | 'deleting' | 'inactive' | 'invalid_credentials' | 'validating';
 
-export interface WireDirectoryData {
+export type WireDirectoryData = {
   object: 'directory';
   id: string;
   external_key: string;
@@ -55,11 +57,11 @@ export interface WireDirectoryData {
   domains: { object: 'organization_domain'; id: string; domain: string }[];
   created_at: string;
   updated_at: string;
-}
+};
 
 export type WireDeletedDirectoryData = Omit<WireDirectoryData, 'domains' | 'external_key'>;
 
-export interface WireDirectoryGroupData {
+export type WireDirectoryGroupData = {
   id: string;
   idp_id: string;
   directory_id: string;
@@ -68,9 +70,9 @@ export interface WireDirectoryGroupData {
   created_at: string;
   updated_at: string;
   raw_attributes: Record<string, unknown>;
-}
+};
 
-export interface WireDirectoryUserData {
+export type WireDirectoryUserData = {
   object: 'directory_user';
   id: string;
   directory_id: string;
@@ -86,15 +88,15 @@ export interface WireDirectoryUserData {
   roles?: WireRoleRef[];
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireDirectoryGroupMembershipData {
+export type WireDirectoryGroupMembershipData = {
   directory_id: string;
   user: WireDirectoryUserData;
   group: WireDirectoryGroupData;
-}
+};
 
-export interface WireEmailVerificationData {
+export type WireEmailVerificationData = {
   object: 'email_verification';
   id: string;
   user_id: string;
@@ -102,9 +104,9 @@ export interface WireEmailVerificationData {
   expires_at: string;
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireInvitationData {
+export type WireInvitationData = {
   object: 'invitation';
   id: string;
   email: string;
@@ -118,9 +120,9 @@ export interface WireInvitationData {
   role_slug: string | null;
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireMagicAuthData {
+export type WireMagicAuthData = {
   object: 'magic_auth';
   id: string;
   user_id: string;
@@ -128,18 +130,18 @@ export interface WireMagicAuthData {
   expires_at: string;
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WirePasswordResetData {
+export type WirePasswordResetData = {
   object: 'password_reset';
   id: string;
   user_id: string;
   email: string;
   expires_at: string;
   created_at: string;
-}
+};
 
-export interface WireUserData {
+export type WireUserData = {
   object: 'user';
   id: string;
   email: string;
@@ -154,9 +156,9 @@ export interface WireUserData {
   updated_at: string;
   external_id?: string | null;
   metadata?: Record<string, string>;
-}
+};
 
-export interface WireOrganizationMembershipData {
+export type WireOrganizationMembershipData = {
   object: 'organization_membership';
   id: string;
   organization_id: string;
@@ -169,18 +171,18 @@ export interface WireOrganizationMembershipData {
   created_at: string;
   updated_at: string;
   custom_attributes?: Record<string, unknown>;
-}
+};
 
-export interface WireRoleData {
+export type WireRoleData = {
   object: 'role';
   slug: string;
   resource_type_slug: string;
   permissions: string[];
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireOrganizationRoleData {
+export type WireOrganizationRoleData = {
   object: 'organization_role';
   organization_id: string;
   slug: string;
@@ -190,9 +192,9 @@ export interface WireOrganizationRoleData {
   permissions: string[];
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WirePermissionData {
+export type WirePermissionData = {
   object: 'permission';
   id: string;
   slug: string;
@@ -202,7 +204,7 @@ export interface WirePermissionData {
   system: boolean;
   created_at: string;
   updated_at: string;
-}
+};
 
 export type SessionAuthMethod =
   | 'cross_app_auth'
@@ -216,7 +218,7 @@ export type SessionAuthMethod =
   | 'sso'
   | 'unknown';
 
-export interface WireSessionData {
+export type WireSessionData = {
   object: 'session';
   id: string;
   user_id: string;
@@ -230,9 +232,9 @@ export interface WireSessionData {
   ended_at: string | null;
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireOrganizationDomainData {
+export type WireOrganizationDomainData = {
   object: 'organization_domain';
   id: string;
   domain: string;
@@ -243,14 +245,14 @@ export interface WireOrganizationDomainData {
   verification_prefix?: string;
   created_at: string;
   updated_at: string;
-}
+};
 
-export interface WireOrganizationDomainVerificationFailedData {
+export type WireOrganizationDomainVerificationFailedData = {
   reason: string;
   organization_domain: WireOrganizationDomainData;
-}
+};
 
-export interface WireOrganizationData {
+export type WireOrganizationData = {
   object: 'organization';
   id: string;
   name: string;
@@ -261,4 +263,4 @@ export interface WireOrganizationData {
   updated_at: string;
   external_id?: string | null;
   metadata?: Record<string, string>;
-}
+};
