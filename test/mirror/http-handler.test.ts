@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
+import { handleMirrorRequest } from '../../src/mirror/http/handle-mirror-request.js';
+import { createMirror, MirrorQueryError } from '../../src/mirror/read/create-mirror.js';
+import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
+import { openSqliteMirrorDatabase } from './helpers/mirror-databases.js';
+
+const history = generateDirectoryHistory({ seed: 3, organizations: 2, usersPerDirectory: 30 });
+
+describe('handleMirrorRequest', () => {
+  let db: MirrorTestDatabase;
+  const get = (path: string, query: Record<string, string | string[]> = {}) =>
+    handleMirrorRequest(db.reader, { method: 'GET', path, query });
+
+  beforeAll(async () => {
+    db = await openSqliteMirrorDatabase();
+    await db.transaction(async (tx) => {
+      for (const e of history.events) await applyMirrorEvent(tx, e);
+    });
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('returns null for paths that are not mirror routes', async () => {
+    expect(await get('/webhooks/workos')).toBeNull();
+    expect(await get('/directory_users/a/b')).toBeNull();
+    expect(await get('/organization_domains')).toBeNull();
+    expect(await get('/directory_users/')).not.toBeNull();
+  });
+
+  it('answers 404 as WorkOS does, naming the entity', async () => {
+    expect(await get('/directory_users/directory_user_nope')).toEqual({
+      status: 404,
+      body: {
+        message: "Directory User not found: 'directory_user_nope'.",
+        code: 'entity_not_found',
+        entity_id: 'directory_user_nope',
+      },
+    });
+  });
+
+  it('answers 422 for a bad limit, order or both cursors, and 405 for writes', async () => {
+    for (const limit of ['0', '101', 'ten', '1.5']) {
+      const answer = await get('/directory_users', { limit });
+      expect(answer?.status).toBe(422);
+      expect(answer?.body).toMatchObject({
+        code: 'invalid_request_parameters',
+        errors: [{ field: 'limit' }],
+      });
+    }
+    expect((await get('/organizations', { order: 'up' }))?.status).toBe(422);
+    expect((await get('/organizations', { before: 'a', after: 'b' }))?.status).toBe(422);
+    const post = await handleMirrorRequest(db.reader, {
+      method: 'POST',
+      path: '/organizations',
+      query: {},
+    });
+    expect(post?.status).toBe(405);
+  });
+
+  it('lists 10 by default, newest first, with list_metadata cursors', async () => {
+    const answer = await get('/directory_users');
+    const body = answer?.body as { object: string; data: { id: string }[]; list_metadata: unknown };
+    const all = [...history.final.directoryUsers.keys()].sort().reverse();
+    expect(answer?.status).toBe(200);
+    expect(body.object).toBe('list');
+    expect(body.data.map((u) => u.id)).toEqual(all.slice(0, 10));
+    expect(body.list_metadata).toEqual({ before: null, after: all[9] });
+    const last = await get('/directory_users', { limit: '100', after: all[all.length - 3]! });
+    const lastBody = last?.body as { data: { id: string }[]; list_metadata: unknown };
+    expect(lastBody.data.map((u) => u.id)).toEqual(all.slice(-2));
+    expect(lastBody.list_metadata).toEqual({ before: all[all.length - 2], after: null });
+  });
+
+  it('accepts list parameters repeated, bracketed or comma-joined', async () => {
+    const domains = [...history.final.organizations.values()].map(
+      (o) => (o.domains as { domain: string }[])[0]!.domain,
+    );
+    const forms: Record<string, string | string[]>[] = [
+      { domains: domains.join(',') },
+      { 'domains[]': domains },
+      { domains },
+    ];
+    for (const query of forms) {
+      const body = (await get('/organizations', query))?.body as { data: unknown[] };
+      expect(body.data).toHaveLength(2);
+    }
+    const body = (await get('/organizations', { domains: 'nobody.example' }))?.body as {
+      data: unknown[];
+    };
+    expect(body.data).toEqual([]);
+  });
+
+  it('returns directories with the API state (linked) and domain, never event-only keys', async () => {
+    const dir = [...history.final.directories.values()][0]!;
+    const answer = await get(`/directories/${String(dir.id)}`);
+    expect(answer?.body).toEqual({
+      object: 'directory',
+      id: dir.id,
+      domain: (dir.domains as { domain: string }[])[0]!.domain,
+      external_key: dir.external_key,
+      name: dir.name,
+      organization_id: dir.organization_id,
+      state: 'linked',
+      type: dir.type,
+      created_at: dir.created_at,
+      updated_at: dir.updated_at,
+    });
+    const updated = history.events.find((e) => e.event === 'dsync.user.updated')!;
+    const user = await get(`/directory_users/${String(updated.data.id)}`);
+    if (user?.status === 200) expect(user.body).not.toHaveProperty('previous_attributes');
+  });
+
+  it('the typed API validates its options and iterates every page with all()', async () => {
+    const mirror = createMirror(db.reader);
+    await expect(mirror.directoryUsers.list({ limit: 0 })).rejects.toBeInstanceOf(MirrorQueryError);
+    await expect(mirror.directoryUsers.list({ before: 'a', after: 'b' })).rejects.toThrow(
+      /either before or after/,
+    );
+    const seen: string[] = [];
+    for await (const u of mirror.directoryUsers.all({ order: 'asc' })) seen.push(u.id);
+    expect(seen).toEqual([...history.final.directoryUsers.keys()].sort());
+  });
+});
