@@ -128,8 +128,11 @@ describe.each(backends)('append on $name', (backend) => {
     for (const event of events) expect((await reopened.get(event.id))?.id).toBe(event.id);
   });
 
-  it('answers StoreUnavailableError when the tables are missing (not migrated)', async () => {
+  it('answers StoreUnavailableError when the tables are missing (not migrated), and recovers after migrate', async () => {
     const store = await backend.fresh().open();
     await expect(store.append(newEvent())).rejects.toMatchObject({ code: 'store_unavailable' });
+    // The same store works once migrated (nothing about the failure was cached).
+    await store.migrate();
+    expect(await store.append(newEvent())).toBe('inserted');
   });
 });

@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { coreMigrationSet } from '../core-migrations.js';
-import { placeholders } from '../event-rows.js';
 import {
   eventStats,
   getEvent,
@@ -40,7 +39,7 @@ import type {
 import { validateNewEvent } from '../validate-event.js';
 import { WakeListeners } from '../wake-listeners.js';
 import { AppendBatcher } from './append-batcher.js';
-import { postgresExecutor } from './postgres-executor.js';
+import { postgresExecutor, toPgValue } from './postgres-executor.js';
 import { asUnavailable } from './unavailable.js';
 import { WakeListener, wakeChannel } from './wake-listener.js';
 
@@ -99,28 +98,32 @@ export class PostgresStore implements Store {
   }
 
   private async insertBatch(events: NewEvent[]): Promise<Set<string>> {
-    const params: unknown[] = [];
-    const values = events
-      .map(
-        (e) =>
-          `(${placeholders(params, [e.id, e.event, e.createdAt, e.receivedAt, e.rawBody, e.source, e.receivedAt])}, 'pending', 0)`,
-      )
-      .join(', ');
-    params.push(wakeChannel);
-    // One statement, one implicit transaction, one WAL flush; the NOTIFY goes out at its commit
-    // (PostgreSQL folds the identical notifications into one).
-    const { rows } = await postgresExecutor(this.pool).query<{ id: string }>(
-      `WITH inserted AS (
+    // One fixed statement text over arrays (not a VALUES list that changes with the batch size),
+    // so each connection prepares it once. One statement is one implicit transaction and one WAL
+    // flush; the NOTIFY goes out at its commit (identical notifications fold into one).
+    const result = await this.pool.query<{ id: string }>({
+      name: 'workos_inbox_append',
+      text: `WITH inserted AS (
          INSERT INTO workos_inbox_events
            (id, event, created_at, received_at, raw_body, source, next_attempt_at, status, attempts)
-         VALUES ${values}
+         SELECT id, event, created_at, received_at, raw_body, source, received_at, 'pending', 0
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bytea[], $6::text[])
+           AS batch (id, event, created_at, received_at, raw_body, source)
          ON CONFLICT (id) DO NOTHING
          RETURNING id
        )
-       SELECT id, pg_notify($${params.length}, '') FROM inserted`,
-      params,
-    );
-    const inserted = new Set(rows.map((r) => r.id));
+       SELECT id, pg_notify($7, '') FROM inserted`,
+      values: [
+        events.map((e) => e.id),
+        events.map((e) => e.event),
+        events.map((e) => e.createdAt),
+        events.map((e) => e.receivedAt),
+        events.map((e) => toPgValue(e.rawBody)),
+        events.map((e) => e.source),
+        wakeChannel,
+      ],
+    });
+    const inserted = new Set(result.rows.map((r) => r.id));
     if (inserted.size > 0) this.wake.emit();
     return inserted;
   }
