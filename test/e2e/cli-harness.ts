@@ -143,14 +143,23 @@ const running = new Set<ChildProcess>();
 /** Start `workos-inbox serve` on a free port and wait until /healthz answers. */
 export async function startServe(
   args: readonly string[],
-  options: RunOptions & { https?: boolean; command?: string; portFromEnv?: boolean },
+  options: RunOptions & {
+    https?: boolean;
+    command?: 'serve' | 'work';
+    portFromEnv?: boolean;
+  },
 ): Promise<ServeProcess> {
   const port = await freePort();
-  const portArgs = options.portFromEnv ? [] : ['--port', String(port)];
-  const env = options.portFromEnv ? { ...options.env, PORT: String(port) } : options.env;
+  const work = options.command === 'work';
+  const portArgs =
+    options.portFromEnv || work ? [] : ['--host', '127.0.0.1', '--port', String(port)];
+  // Loopback only, whichever way the port is given.
+  const env = options.portFromEnv
+    ? { ...options.env, PORT: String(port), HOST: '127.0.0.1' }
+    : options.env;
   const child = spawn(
     process.execPath,
-    [cliPath, options.command ?? 'serve', '--host', '127.0.0.1', ...portArgs, ...args],
+    [cliPath, options.command ?? 'serve', ...portArgs, ...args],
     { cwd: options.cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child);
@@ -168,7 +177,9 @@ export async function startServe(
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let up = false;
   while (!up && Date.now() < deadline && child.exitCode === null) {
-    up = /"msg":"workos-inbox serving"/.test(stdout) && (await healthy(base));
+    up = work
+      ? /"msg":"workos-inbox worker running"/.test(stdout)
+      : /"msg":"workos-inbox serving"/.test(stdout) && (await healthy(base));
     if (!up) await new Promise((r) => setTimeout(r, 100));
   }
   if (!up) {
