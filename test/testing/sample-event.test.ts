@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { eventNames } from '../../src/events/index.js';
+import { sampleEvent } from '../../src/testing/index.js';
+
+const ulid = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+describe('sampleEvent', () => {
+  it.each(eventNames)('%s: a plausible envelope, the same for the same seed', (name) => {
+    const a = sampleEvent(name, { seed: 11 });
+    expect(a).toStrictEqual(sampleEvent(name, { seed: 11 }));
+    expect(a).not.toStrictEqual(sampleEvent(name, { seed: 12 }));
+    expect(a.event).toBe(name);
+    expect(a.id.startsWith('event_')).toBe(true);
+    expect(a.id.slice('event_'.length)).toMatch(ulid);
+    expect(new Date(a.created_at).toISOString()).toBe(a.created_at);
+    expect(JSON.parse(JSON.stringify(a))).toStrictEqual(a);
+  });
+
+  it('makes ids, names and emails that agree with each other', () => {
+    const { data } = sampleEvent('dsync.user.created', { seed: 3 });
+    expect(data.id).toMatch(/^directory_user_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(data.directory_id).toMatch(/^directory_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(data.organization_id).toMatch(/^org_/);
+    const local = `${data.first_name}.${data.last_name}`.toLowerCase().normalize('NFD');
+    expect(data.email).toBe(`${local.replace(/[^a-z.]/g, '')}@${data.email?.split('@')[1]}`);
+    expect(data.email).toMatch(/^[a-z.]+@[a-z0-9-]+\.[a-z]+$/);
+  });
+
+  it('gives two events of one seed different ids', () => {
+    const user = sampleEvent('user.created', { seed: 1 });
+    const org = sampleEvent('organization.created', { seed: 1 });
+    expect(user.id).not.toBe(org.id);
+    expect(user.data.id.slice(5)).not.toBe(org.data.id.slice(4));
+  });
+
+  it('fits the name: a failed sign-in has an error, a revoked session says so', () => {
+    const failed = sampleEvent('authentication.password_failed').data;
+    expect(failed.status).toBe('failed');
+    expect(failed.type).toBe('password');
+    expect(failed.error?.code).toBeTypeOf('string');
+    expect(sampleEvent('authentication.sso_succeeded').data.sso?.connection_id).toMatch(/^conn_/);
+    expect(sampleEvent('session.revoked').data.status).toBe('revoked');
+    expect(sampleEvent('invitation.accepted').data.accepted_at).toBeTypeOf('string');
+    expect(sampleEvent('waitlist_user.denied').data.state).toBe('denied');
+  });
+
+  it('places the event at createdAt, objects before it', () => {
+    const e = sampleEvent('user.updated', { createdAt: '2030-05-01T10:00:00.000Z' });
+    expect(e.created_at).toBe('2030-05-01T10:00:00.000Z');
+    expect(e.data.created_at < e.created_at).toBe(true);
+    expect(e.id.slice(6, 16)).toBe(
+      sampleEvent('user.created', { createdAt: new Date('2030-05-01T10:00:00.000Z') }).id.slice(
+        6,
+        16,
+      ),
+    );
+    expect(() => sampleEvent('user.created', { createdAt: 'not a date' })).toThrow(TypeError);
+  });
+
+  it('merges deep-partial overrides: nested keys kept, arrays replaced, undefined removes', () => {
+    const e = sampleEvent('organization.created', {
+      seed: 2,
+      overrides: {
+        id: 'event_fixed',
+        context: { client_id: 'client_1' },
+        data: { name: 'Renamed', metadata: { tier: 'gold' }, external_id: undefined, domains: [] },
+      },
+    });
+    const base = sampleEvent('organization.created', { seed: 2 });
+    expect(e.id).toBe('event_fixed');
+    expect(e.context).toEqual({ client_id: 'client_1' });
+    expect(e.data.name).toBe('Renamed');
+    expect(e.data.metadata).toEqual({ tier: 'gold' });
+    expect(e.data.domains).toEqual([]);
+    expect('external_id' in e.data).toBe(false);
+    expect(e.data.created_at).toBe(base.data.created_at);
+  });
+
+  it('does not share objects between the overrides and the event', () => {
+    const roles = [{ slug: 'admin' }];
+    const e = sampleEvent('dsync.user.updated', { overrides: { data: { roles } } });
+    roles[0]!.slug = 'changed';
+    expect(e.data.roles).toEqual([{ slug: 'admin' }]);
+  });
+
+  it('rejects a name it has no sample for', () => {
+    expect(() => sampleEvent('no.such_event' as never)).toThrow(
+      /unknown event name "no.such_event"/,
+    );
+  });
+});
