@@ -56,7 +56,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const metrics = createInboxMetrics(
     options.metricsRegistry ? { registry: options.metricsRegistry } : {},
   );
-  const mirror = resolveMirror(options.mirror ?? true);
+  // A store opened by the caller may lack the mirror's tables, so the mirror is opt-in then.
+  const mirror = resolveMirror(options.mirror ?? options.store === undefined);
   const ownsStore = options.store === undefined;
   let store: Store;
   if (options.store) {

@@ -31,7 +31,8 @@ export interface InboxOptions {
   /**
    * The built-in directory mirror: `true` for every family, `false` for none, or a list of
    * families (e.g. `['dsync']`).
-   * @defaultValue true
+   * With `store`, pass `mirror` explicitly and open the store with `mirrorMigrations`.
+   * @defaultValue true (false when `store` is given)
    */
   mirror?: boolean | readonly string[];
   /** Your own tables, migrated with the inbox's (numbered, append-only). */

@@ -54,9 +54,14 @@ export function send(
   options: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
+    const headers = { ...options.headers };
+    // Node's client sends a GET body with no framing at all unless told its length.
+    if (options.body !== undefined && !headers['transfer-encoding'] && !headers['content-length']) {
+      headers['content-length'] = String(Buffer.byteLength(options.body));
+    }
     const req = httpRequest(
       url,
-      { method: options.method ?? 'POST', headers: options.headers ?? {}, agent: false },
+      { method: options.method ?? 'POST', headers, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -1,0 +1,318 @@
+// npm run bench:ingest [-- --duration 10 --connections 32 --events 1000000 --skip-postgres --skip-drain]
+//
+// Ingest throughput of (i) the guide's Complete Example (baseline), (ii) a bare node:http HMAC
+// server (ceiling), (iii) `workos-inbox serve` on SQLite and (iv) on PostgreSQL, each with its
+// worker on; then a drain/RSS run: N events received by `serve --no-worker` and processed by
+// `workos-inbox work`, sampling each child's RSS. The load generator runs in its own process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { benchSecret } from './fixtures/bench-events.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/cli/main.js');
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+const has = (name: string) => process.argv.includes(`--${name}`);
+const durationS = Number(flag('duration', '10'));
+const connections = Number(flag('connections', '32'));
+const drainEvents = Number(flag('events', '1000000'));
+const pgAdmin = process.env.WORKOS_INBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface LoadResult {
+  requestsPerSecond: number;
+  total: number;
+  p50: number;
+  p99: number;
+  max: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function start(args: string[], env: Record<string, string> = {}): ChildProcess {
+  const proc = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  return proc;
+}
+
+function firstJsonLine(proc: ChildProcess): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: proc.stdout! });
+    rl.on('line', (line) => {
+      try {
+        resolve(JSON.parse(line) as Record<string, unknown>);
+        rl.close();
+      } catch {
+        // not our line
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`child exited with ${String(code)}`)));
+  });
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready in 60 s`);
+}
+
+async function load(url: string, prefix: string, amount = 0): Promise<LoadResult> {
+  const proc = start([
+    '--import',
+    'tsx',
+    join(root, 'bench/fixtures/load.ts'),
+    url,
+    String(connections),
+    String(durationS),
+    String(amount),
+    prefix,
+  ]);
+  return (await firstJsonLine(proc)) as unknown as LoadResult;
+}
+
+/** Samples a process's RSS from /proc every 250 ms. */
+function sampleRss(pid: number): { stop(): { peakMb: number; samplesMb: number[] } } {
+  const samples: number[] = [];
+  const read = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) samples.push(Number(m[1]) / 1024);
+    } catch {
+      // exited
+    }
+  };
+  const timer = setInterval(read, 250);
+  read();
+  return {
+    stop() {
+      clearInterval(timer);
+      return { peakMb: Math.max(...samples), samplesMb: samples };
+    },
+  };
+}
+
+async function serve(
+  database: string,
+  extra: string[] = [],
+): Promise<{ proc: ChildProcess; base: string }> {
+  const port = await freePort();
+  const proc = start(
+    [
+      cli,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--database',
+      database,
+      '--secret',
+      benchSecret,
+      '--log-level',
+      'warn',
+      ...extra,
+    ],
+    { WORKOS_INBOX_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef' },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitReady(`${base}/readyz`);
+  return { proc, base };
+}
+
+async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `wi_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: pgAdmin });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(pgAdmin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: pgAdmin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function countDone(database: string): Promise<number> {
+  if (database.startsWith('postgres')) {
+    const c = new pg.Client({ connectionString: database });
+    await c.connect();
+    const { rows } = await c.query<{ n: string }>(
+      "SELECT count(*) AS n FROM workos_inbox_events WHERE status = 'done'",
+    );
+    await c.end();
+    return Number(rows[0]?.n ?? 0);
+  }
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(database, { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare("SELECT count(*) AS n FROM workos_inbox_events WHERE status = 'done'")
+      .get() as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
+}
+
+const fmt = (n: number, d = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main(): Promise<void> {
+  if (!existsSync(cli))
+    throw new Error(`${cli} is missing: run npm run bench:ingest (it builds first)`);
+  const dir = mkdtempSync(join(tmpdir(), 'workos-inbox-bench-'));
+  const results: Array<{ name: string; r: LoadResult }> = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    console.log(
+      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`,
+    );
+    console.log(
+      `load: autocannon, ${connections} connections, ${durationS} s each, unique signed events\n`,
+    );
+
+    const baseline = start(['--import', 'tsx', join(root, 'bench/fixtures/guide-express.ts')]);
+    const bPort = (await firstJsonLine(baseline)).port as number;
+    results.push({
+      name: '(i) guide Complete Example (baseline)',
+      r: await load(`http://127.0.0.1:${bPort}/webhooks/workos`, 'base'),
+    });
+    await stop(baseline);
+
+    const bare = start(['--import', 'tsx', join(root, 'bench/fixtures/bare-http.ts')]);
+    const cPort = (await firstJsonLine(bare)).port as number;
+    results.push({
+      name: '(ii) bare node:http + HMAC (ceiling)',
+      r: await load(`http://127.0.0.1:${cPort}/`, 'bare'),
+    });
+    await stop(bare);
+
+    const sqlitePath = join(dir, 'ingest.db');
+    const s = await serve(sqlitePath);
+    const sRss = sampleRss(s.proc.pid!);
+    results.push({
+      name: '(iii) workos-inbox serve, SQLite',
+      r: await load(`${s.base}/webhooks/workos`, 'sqlite'),
+    });
+    const sqliteRss = sRss.stop();
+    await stop(s.proc);
+
+    if (!has('skip-postgres')) {
+      const db = await createPgDatabase();
+      cleanups.push(db.drop);
+      const p = await serve(db.url);
+      results.push({
+        name: '(iv) workos-inbox serve, PostgreSQL',
+        r: await load(`${p.base}/webhooks/workos`, 'pg'),
+      });
+      await stop(p.proc);
+    }
+
+    const base = results[0]!.r.requestsPerSecond;
+    const ceiling = results[1]!.r.requestsPerSecond;
+    console.log('| server | req/s | p50 ms | p99 ms | × baseline | × ceiling | non-2xx | errors |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const { name, r } of results) {
+      console.log(
+        `| ${name} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${fmt(r.requestsPerSecond / base, 2)} | ${fmt(r.requestsPerSecond / ceiling, 2)} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+      );
+    }
+    console.log(`\nSQLite serve RSS during its run: peak ${fmt(sqliteRss.peakMb, 1)} MB`);
+
+    if (!has('skip-drain')) {
+      // Drain/RSS run on SQLite: receive N events with the worker off, then drain them.
+      const drainDb = join(dir, 'drain.db');
+      const r = await serve(drainDb, ['--no-worker']);
+      const rss = sampleRss(r.proc.pid!);
+      const t0 = performance.now();
+      const ingest = await load(`${r.base}/webhooks/workos`, 'drain', drainEvents);
+      const ingestS = (performance.now() - t0) / 1000;
+      const recvRss = rss.stop();
+      await stop(r.proc);
+      const w = start([cli, 'work', '--database', drainDb, '--log-level', 'warn']);
+      const wRss = sampleRss(w.pid!);
+      const t1 = performance.now();
+      let done = 0;
+      while (done < ingest.ok) {
+        await new Promise((res) => setTimeout(res, 1000));
+        done = await countDone(drainDb);
+      }
+      const drainS = (performance.now() - t1) / 1000;
+      const workRss = wRss.stop();
+      await stop(w);
+      const q = (xs: number[], f: number) =>
+        xs[Math.min(xs.length - 1, Math.floor(xs.length * f))] ?? 0;
+      console.log(`\n1M run (${fmt(drainEvents)} events, SQLite):`);
+      console.log(
+        `  received: ${fmt(ingest.ok)} in ${fmt(ingestS, 1)} s = ${fmt(ingest.ok / ingestS)} req/s (p99 ${ingest.p99} ms), non-2xx ${ingest.non2xx}`,
+      );
+      console.log(
+        `  receiver RSS MB at 10% / 50% / 100% of the run: ${fmt(q(recvRss.samplesMb, 0.1), 1)} / ${fmt(q(recvRss.samplesMb, 0.5), 1)} / ${fmt(q(recvRss.samplesMb, 0.999), 1)} (peak ${fmt(recvRss.peakMb, 1)})`,
+      );
+      console.log(
+        `  drained by \`workos-inbox work\` (no user handler; built-in mirror on): ${fmt(done)} in ${fmt(drainS, 1)} s = ${fmt(done / drainS)} events/s`,
+      );
+      console.log(
+        `  worker RSS MB at 10% / 50% / 100%: ${fmt(q(workRss.samplesMb, 0.1), 1)} / ${fmt(q(workRss.samplesMb, 0.5), 1)} / ${fmt(q(workRss.samplesMb, 0.999), 1)} (peak ${fmt(workRss.peakMb, 1)})`,
+      );
+    }
+  } finally {
+    for (const c of children) c.kill('SIGKILL');
+    for (const c of cleanups) await c().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,94 @@
+import { createServer } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createInbox } from '../../src/inbox/create-inbox.js';
+import { createMirror } from '../../src/mirror/index.js';
+import { backendKinds, createBackend } from './helpers/backends.js';
+import { closeServer, eventBody, listen, secret, send, signedHeaders } from './helpers/events.js';
+
+describe.each(backendKinds)('createInbox on %s', (kind) => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  });
+
+  it('mirrors directory events by default and hands handlers the SDK-shaped event', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const inbox = await createInbox({ database: backend.database, secret });
+    cleanups.push(() => inbox.close());
+    const seen: unknown[] = [];
+    inbox.on('dsync.user.created', (event, ctx) => {
+      seen.push(event.data);
+      expect(ctx.wire.data).toMatchObject({ first_name: 'Ada' });
+    });
+    const id = `evt_mirror_${kind}`;
+    const body = eventBody(id);
+    const res = await inbox.receiver.handle({
+      method: 'POST',
+      headers: signedHeaders(body),
+      body: Buffer.from(body),
+    });
+    expect(res.status).toBe(200);
+    expect(await inbox.worker.drain()).toBe(1);
+    expect(seen).toHaveLength(1);
+    // The SDK's deserializer camelCases the data.
+    expect(seen[0]).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      directoryId: 'directory_01',
+    });
+    const user = await createMirror(inbox.store).directoryUsers.get(`directory_user_${id}`);
+    expect(user).toMatchObject({ email: `${id}@example.com`, state: 'active' });
+  });
+
+  it('rejects an unknown mirror family at creation', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    await expect(
+      createInbox({ database: backend.database, secret, mirror: ['nope'] }),
+    ).rejects.toMatchObject({ code: 'unknown_mirror_family' });
+  });
+
+  it('closes gracefully: 503 for new requests, the running handler finishes, its event is done', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const inbox = await createInbox({
+      database: backend.database,
+      secret,
+      mirror: false,
+      worker: { pollIntervalMs: 50 },
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let started: () => void = () => {};
+    const handlerStarted = new Promise<void>((r) => (started = r));
+    inbox.onAny(async () => {
+      started();
+      await gate;
+    });
+    await inbox.start();
+    const server = createServer(inbox.node());
+    const url = await listen(server);
+    cleanups.push(() => closeServer(server));
+
+    const id = `evt_close_${kind}`;
+    const body = eventBody(id);
+    expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+    await handlerStarted;
+    const closing = inbox.close();
+    const late = eventBody(`${id}_late`);
+    const res = await send(url, { body: late, headers: signedHeaders(late) });
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'shutting_down' });
+    release();
+    await closing;
+
+    const check = await createInbox({ database: backend.database, secret, mirror: false });
+    try {
+      expect(await check.store.get(id)).toMatchObject({ status: 'done', leaseOwner: null });
+      expect(await check.store.get(`${id}_late`)).toBeUndefined();
+    } finally {
+      await check.close();
+    }
+  });
+});
