@@ -239,12 +239,15 @@ export class PostgresStore implements Store {
     return this.transaction('extending a lease', (tx) => extendLease(tx, id, owner, until));
   }
 
-  releaseLeases(owner: string, now: Date): Promise<number> {
-    return this.transaction('releasing leases', async (tx) => {
-      const released = await releaseLeases(tx, owner, now);
-      if (released > 0) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
-      return released;
+  async releaseLeases(owner: string, now: Date): Promise<number> {
+    const released = await this.transaction('releasing leases', async (tx) => {
+      const count = await releaseLeases(tx, owner, now);
+      if (count > 0) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
+      return count;
     });
+    // NOTIFY reaches this process too, but later: wake local workers at once.
+    if (released > 0) this.wake.emit();
+    return released;
   }
 
   get(id: string): Promise<StoredEvent | undefined> {
@@ -259,20 +262,24 @@ export class PostgresStore implements Store {
     return this.query('listing events', (db) => listEvents(db, options));
   }
 
-  replay(id: string, now: Date): Promise<boolean> {
-    return this.transaction('replaying', async (tx) => {
-      const replayed = await replayEvent(tx, id, now);
-      if (replayed) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
-      return replayed;
+  async replay(id: string, now: Date): Promise<boolean> {
+    const replayed = await this.transaction('replaying', async (tx) => {
+      const done = await replayEvent(tx, id, now);
+      if (done) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
+      return done;
     });
+    if (replayed) this.wake.emit();
+    return replayed;
   }
 
-  redrive(filter: EventFilter, now: Date): Promise<number> {
-    return this.transaction('redriving', async (tx) => {
-      const count = await redriveEvents(tx, filter, now);
-      if (count > 0) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
-      return count;
+  async redrive(filter: EventFilter, now: Date): Promise<number> {
+    const count = await this.transaction('redriving', async (tx) => {
+      const n = await redriveEvents(tx, filter, now);
+      if (n > 0) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
+      return n;
     });
+    if (count > 0) this.wake.emit();
+    return count;
   }
 
   stats(now: Date): Promise<StoreStats> {
