@@ -49,3 +49,37 @@ export { InvalidCursorError } from './store/list-cursor.js';
 export { InvalidFilterError } from './store/event-filter.js';
 export { InvalidEventError } from './store/validate-event.js';
 export * from './mirror/index.js';
+// Inbox: createInbox, the receiver core and its adapters, the worker, metrics.
+export { createInbox } from './inbox/create-inbox.js';
+export type { Inbox } from './inbox/create-inbox.js';
+export type { InboxOptions } from './inbox/inbox-options.js';
+export { HandlerRegistry } from './inbox/handler-registry.js';
+export type { EventOf } from './inbox/handler-registry.js';
+export { createReceiver } from './receiver/create-receiver.js';
+export type { Receiver, ReceiverRequest } from './receiver/create-receiver.js';
+export type { ReceiverOptions, ReceiverMetrics, EventSink } from './receiver/receiver-options.js';
+export { rejectionReasons } from './receiver/responses.js';
+export type { ReceiverResponse, RejectionReason } from './receiver/responses.js';
+export { bodyTooLarge, defaultMaxBodyBytes, readBodyWithLimit } from './receiver/body.js';
+export type { BodyTooLarge } from './receiver/body.js';
+export type { HeaderSource } from './receiver/headers.js';
+export { createNodeHandler, handleNodeRequest } from './receiver/adapters/node.js';
+export { createWebHandler } from './receiver/adapters/web.js';
+export { createExpressHandler, captureRawBody } from './receiver/adapters/express.js';
+export type { ExpressLikeHandler } from './receiver/adapters/express.js';
+export { createFastifyPlugin } from './receiver/adapters/fastify.js';
+export type { FastifyInboxPlugin, FastifyPluginOptions } from './receiver/adapters/fastify.js';
+export { createWorker } from './worker/create-worker.js';
+export type { Worker } from './worker/create-worker.js';
+export { workerDefaults } from './worker/worker-options.js';
+export type {
+  WorkerOptions,
+  WorkerSettings,
+  WorkerMetrics,
+  AttemptOutcome,
+} from './worker/worker-options.js';
+export { backoffDelayMs } from './worker/backoff.js';
+export type { BackoffSettings } from './worker/backoff.js';
+export type { HandlerContext, EventHandler, HandlerSource } from './worker/handler-source.js';
+export { createInboxMetrics } from './metrics/inbox-metrics.js';
+export type { InboxMetrics, InboxMetricsOptions } from './metrics/inbox-metrics.js';
