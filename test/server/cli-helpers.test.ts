@@ -1,0 +1,86 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { closeMatches } from '../../src/cli/close-matches.js';
+import { applySet, deepMerge } from '../../src/cli/event-shaping.js';
+import { CliError } from '../../src/cli/exit-codes.js';
+import { eventNames } from '../../src/events/index.js';
+import { clientAddress, isSecureRequest } from '../../src/server/client-address.js';
+import { parseSince } from '../../src/server/event-filter.js';
+
+describe('trigger --set', () => {
+  it('sets dotted paths, parsing JSON values and keeping other text as strings', () => {
+    const event: Record<string, unknown> = {
+      id: 'e',
+      data: { email: 'a@b.c', groups: [{ name: 'x' }] },
+    };
+    applySet(event, 'data.email=ada@example.com');
+    applySet(event, 'data.state="inactive"');
+    applySet(event, 'data.custom_attributes={"team":"compilers"}');
+    applySet(event, 'data.groups.0.name=Admins');
+    applySet(event, 'data.count=3');
+    applySet(event, 'context.client_id=client_123');
+    applySet(event, 'data.note=a=b');
+    expect(event).toEqual({
+      id: 'e',
+      data: {
+        email: 'ada@example.com',
+        state: 'inactive',
+        custom_attributes: { team: 'compilers' },
+        groups: [{ name: 'Admins' }],
+        count: 3,
+        note: 'a=b',
+      },
+      context: { client_id: 'client_123' },
+    });
+  });
+
+  it('rejects assignments without a path and prototype paths', () => {
+    expect(() => applySet({}, 'novalue')).toThrow(CliError);
+    expect(() => applySet({}, '=x')).toThrow(CliError);
+    expect(() => applySet({}, '__proto__.polluted=1')).toThrow(CliError);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('--data-file merges objects deeply and replaces arrays', () => {
+    const target = { a: { b: 1, c: [1, 2] }, d: 'x' };
+    deepMerge(target, { a: { c: [3] }, e: true });
+    expect(target).toEqual({ a: { b: 1, c: [3] }, d: 'x', e: true });
+  });
+});
+
+describe('closeMatches', () => {
+  it('suggests the intended event names for typos and partial names', () => {
+    expect(closeMatches('dsync.user.creatd', eventNames)[0]).toBe('dsync.user.created');
+    expect(closeMatches('user.created', eventNames)).toContain('dsync.user.created');
+    expect(closeMatches('connection.activate', eventNames)[0]).toBe('connection.activated');
+    expect(closeMatches('zzzzzzzzzz', eventNames)).toEqual([]);
+  });
+});
+
+describe('proxy headers', () => {
+  const req = (
+    headers: Record<string, string>,
+    remoteAddress = '::ffff:127.0.0.1',
+    encrypted = false,
+  ) => ({ headers, socket: { remoteAddress, encrypted } }) as unknown as IncomingMessage;
+
+  it('trusts X-Forwarded-* only with --trust-proxy, and only the right-most address', () => {
+    expect(clientAddress(req({ 'x-forwarded-for': '10.0.0.1' }), false)).toBe('127.0.0.1');
+    expect(clientAddress(req({ 'x-forwarded-for': '10.0.0.1' }), true)).toBe('10.0.0.1');
+    expect(clientAddress(req({ 'x-forwarded-for': '6.6.6.6, 10.0.0.1' }), true)).toBe('10.0.0.1');
+    expect(isSecureRequest(req({ 'x-forwarded-proto': 'https' }), false)).toBe(false);
+    expect(isSecureRequest(req({ 'x-forwarded-proto': 'https' }), true)).toBe(true);
+    expect(isSecureRequest(req({ 'x-forwarded-proto': 'http' }), true)).toBe(false);
+    expect(isSecureRequest(req({}, '127.0.0.1', true), false)).toBe(true);
+  });
+});
+
+describe('--since', () => {
+  it('takes ISO dates and durations back from now', () => {
+    const now = new Date('2026-05-01T12:00:00Z');
+    expect(parseSince('2h', now).toISOString()).toBe('2026-05-01T10:00:00.000Z');
+    expect(parseSince('7d', now).toISOString()).toBe('2026-04-24T12:00:00.000Z');
+    expect(parseSince('2026-04-30T00:00:00Z', now).toISOString()).toBe('2026-04-30T00:00:00.000Z');
+    expect(() => parseSince('yesterday', now)).toThrow(/ISO date/);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { configOptions } from '../../src/server/config-options.js';
+import { ConfigError, resolveServeConfig } from '../../src/server/config.js';
+
+const cwd = '/srv/app';
+const resolve = (
+  flags: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = {},
+  mode?: 'serve' | 'work',
+) => resolveServeConfig({ flags, env, cwd, ...(mode ? { mode } : {}) });
+
+describe('resolveServeConfig', () => {
+  it('has the documented defaults', () => {
+    const config = resolve();
+    expect(config).toMatchObject({
+      production: false,
+      port: 3000,
+      host: '0.0.0.0',
+      database: '/srv/app/.workos-inbox/inbox.db',
+      dataDir: '/srv/app/.workos-inbox',
+      secrets: [],
+      adminToken: undefined,
+      path: '/webhooks/workos',
+      toleranceMs: 180_000,
+      worker: true,
+      processes: 1,
+      tls: undefined,
+      trustProxy: false,
+      allowIps: [],
+      maxBodyBytes: 1_048_576,
+      maxHeaderBytes: 16_384,
+      requestTimeoutMs: 30_000,
+      workerTuning: {
+        maxAttempts: 10,
+        backoffBaseMs: 1000,
+        backoffCapMs: 3_600_000,
+        concurrency: 8,
+        leaseMs: 30_000,
+      },
+      logLevel: 'info',
+    });
+  });
+
+  it('takes flags over environment variables over defaults', () => {
+    expect(resolve({}, { PORT: '8080' }).port).toBe(8080);
+    expect(resolve({ port: '9090' }, { PORT: '8080' }).port).toBe(9090);
+    expect(resolve({}, { DATABASE_URL: 'postgres://db/inbox' }).database).toBe(
+      'postgres://db/inbox',
+    );
+    expect(
+      resolve({ database: 'data/x.db' }, { DATABASE_URL: 'postgres://db/inbox' }).database,
+    ).toBe('/srv/app/data/x.db');
+    expect(resolve({}, { WORKOS_WEBHOOK_SECRET: 'a, b ,' }).secrets).toEqual(['a', 'b']);
+    expect(resolve({ secret: 'c' }, { WORKOS_WEBHOOK_SECRET: 'a' }).secrets).toEqual(['c']);
+    expect(resolve({}, { WORKOS_INBOX_WORKER: 'false' }).worker).toBe(false);
+    expect(resolve({ worker: 'false' }, { WORKOS_INBOX_WORKER: 'true' }).worker).toBe(false);
+    expect(resolve({}, { WORKOS_INBOX_TRUST_PROXY: '1' }).trustProxy).toBe(true);
+    expect(resolve({}, { WORKOS_INBOX_DATA_DIR: '/var/lib/wi' }).database).toBe(
+      '/var/lib/wi/inbox.db',
+    );
+    // An empty variable counts as unset (a common docker-compose leftover).
+    expect(resolve({}, { PORT: '' }).port).toBe(3000);
+  });
+
+  it('every option has a flag, an environment variable and a documented default', () => {
+    const keys = new Set(configOptions.map((o) => o.key));
+    expect(keys.size).toBe(configOptions.length);
+    for (const option of configOptions) {
+      expect(option.flag).toMatch(/^--[a-z-]+/);
+      expect(option.env).toMatch(/^[A-Z_]+$/);
+      expect(option.defaultText).not.toBe('');
+    }
+    expect(new Set(configOptions.map((o) => o.env)).size).toBe(configOptions.length);
+  });
+
+  it('rejects bad values naming the flag and the variable', () => {
+    expect(() => resolve({ port: 'http' })).toThrow(/--port \(PORT\) must be a whole number/);
+    expect(() => resolve({}, { PORT: '70000' })).toThrow(ConfigError);
+    expect(() => resolve({ path: 'webhooks' })).toThrow(/must start with "\/"/);
+    expect(() => resolve({ path: '/inbox/hooks' })).toThrow(/collides with a built-in endpoint/);
+    expect(() => resolve({ tlsCert: 'cert.pem' })).toThrow(/give both or neither/);
+    expect(() => resolve({ allowIp: '10.0.0.1,example.com' })).toThrow(
+      /"example.com" is not an IP/,
+    );
+    expect(() => resolve({ logLevel: 'loud' })).toThrow(/--log-level/);
+    expect(() => resolve({ worker: 'maybe' })).toThrow(/true or false/);
+    expect(() => resolve({ processes: '0' })).toThrow(/--processes/);
+  });
+
+  it('in production, refuses a missing secret, a missing or short admin token, and plain HTTP', () => {
+    const production = { NODE_ENV: 'production' };
+    let error: unknown;
+    try {
+      resolve({}, production);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('missing_in_production');
+    expect((error as Error).message).toContain('WORKOS_WEBHOOK_SECRET');
+    expect((error as Error).message).toContain('WORKOS_INBOX_ADMIN_TOKEN');
+    expect((error as Error).message).toContain('HTTPS is required');
+
+    const full = {
+      ...production,
+      WORKOS_WEBHOOK_SECRET: 's',
+      WORKOS_INBOX_ADMIN_TOKEN: 'x'.repeat(32),
+    };
+    expect(() => resolve({}, full)).toThrow(/HTTPS is required/);
+    expect(resolve({ trustProxy: 'true' }, full).production).toBe(true);
+    expect(resolve({ tlsCert: 'c.pem', tlsKey: 'k.pem' }, full).tls).toEqual({
+      certFile: '/srv/app/c.pem',
+      keyFile: '/srv/app/k.pem',
+    });
+    expect(() =>
+      resolve({ trustProxy: 'true' }, { ...full, WORKOS_INBOX_ADMIN_TOKEN: 'short' }),
+    ).toThrow(/shorter than 16/);
+    // A worker-only process verifies nothing and serves nothing: it needs neither.
+    expect(resolve({}, production, 'work').production).toBe(true);
+  });
+});
