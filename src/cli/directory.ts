@@ -1,6 +1,155 @@
 import type { Command } from 'commander';
+import { handleMirrorRequest } from '../mirror/http/handle-mirror-request.js';
+import type { Store } from '../store/types.js';
+import { addDatabaseFlags } from './database-flags.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { withCliStore } from './open-cli-store.js';
+import type { DatabaseFlags } from './open-cli-store.js';
+import { formatTable } from './table.js';
 
-/** `directory users|groups|user <id>`: read the mirror (wired once the mirror's query API lands). */
+type Wire = Record<string, unknown>;
+
+interface ListFlags extends DatabaseFlags {
+  directory?: string;
+  group?: string;
+  organization?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+/**
+ * `directory users|groups|user <id>`: read the mirror from the database, through the same
+ * handler as the server's WorkOS-compatible API, so `--json` prints exactly what the API returns.
+ */
 export function registerDirectory(program: Command): void {
-  program.command('directory').description('read the directory mirror');
+  const directory = program
+    .command('directory')
+    .description('read the directory mirror (users, groups) straight from the database');
+
+  const users = directory
+    .command('users')
+    .description('directory users (live ones; deleted users are tombstoned, not listed)')
+    .option('--directory <id>', 'only this directory')
+    .option('--group <id>', 'only members of this group')
+    .option('--organization <id>', 'only this organization')
+    .option('--limit <n>', 'at most this many (default: all)')
+    .option('--json', 'one JSON object per line, as GET /directory_users returns them');
+  addDatabaseFlags(users).action(async (flags: ListFlags) => {
+    await printList(
+      flags,
+      '/directory_users',
+      ['ID', 'EMAIL', 'FIRST', 'LAST', 'STATE', 'DIRECTORY'],
+      (u) => [
+        text(u.id),
+        text(u.email),
+        text(u.first_name),
+        text(u.last_name),
+        text(u.state),
+        text(u.directory_id),
+      ],
+    );
+  });
+
+  const groups = directory
+    .command('groups')
+    .description('directory groups')
+    .option('--directory <id>', 'only this directory')
+    .option('--organization <id>', 'only this organization')
+    .option('--limit <n>', 'at most this many (default: all)')
+    .option('--json', 'one JSON object per line, as GET /directory_groups returns them');
+  addDatabaseFlags(groups).action(async (flags: ListFlags) => {
+    await printList(flags, '/directory_groups', ['ID', 'NAME', 'DIRECTORY', 'UPDATED'], (g) => [
+      text(g.id),
+      text(g.name),
+      text(g.directory_id),
+      text(g.updated_at),
+    ]);
+  });
+
+  const user = directory
+    .command('user')
+    .description('one directory user with its groups')
+    .argument('<id>', 'directory user id, e.g. directory_user_01H…')
+    .option('--json', 'as GET /directory_users/:id returns it');
+  addDatabaseFlags(user).action(async (id: string, flags: DatabaseFlags & { json?: boolean }) => {
+    await withCliStore(flags, async (store) => {
+      const answer = await handleMirrorRequest(store, {
+        method: 'GET',
+        path: `/directory_users/${encodeURIComponent(id)}`,
+        query: {},
+      });
+      if (!answer || answer.status === 404) {
+        throw new CliError(`no directory user with id ${id}`, exitCodes.notFound, 'not_found');
+      }
+      const body = answer.body as Wire;
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(body)}\n`);
+        return;
+      }
+      const groupsOf = Array.isArray(body.groups) ? (body.groups as Wire[]) : [];
+      process.stdout.write(
+        [
+          `id         ${text(body.id)}`,
+          `email      ${text(body.email)}`,
+          `name       ${text(body.first_name)} ${text(body.last_name)}`,
+          `state      ${text(body.state)}`,
+          `directory  ${text(body.directory_id)}`,
+          `updated    ${text(body.updated_at)}`,
+          `groups     ${groupsOf.map((g) => `${text(g.name)} (${text(g.id)})`).join(', ') || 'none'}`,
+        ].join('\n') + '\n',
+      );
+    });
+  });
+}
+
+function text(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+async function printList(
+  flags: ListFlags,
+  path: string,
+  headers: string[],
+  row: (item: Wire) => string[],
+): Promise<void> {
+  let limit = Number.POSITIVE_INFINITY;
+  if (flags.limit !== undefined) {
+    if (!/^\d+$/.test(flags.limit) || Number(flags.limit) < 1) {
+      throw new CliError('--limit must be a whole number ≥ 1', exitCodes.usage);
+    }
+    limit = Number(flags.limit);
+  }
+  await withCliStore(flags, async (store) => {
+    const rows: string[][] = [];
+    let shown = 0;
+    for await (const item of pages(store, path, flags)) {
+      if (shown >= limit) break;
+      shown++;
+      if (flags.json) process.stdout.write(`${JSON.stringify(item)}\n`);
+      else rows.push(row(item));
+    }
+    if (!flags.json) {
+      process.stdout.write(rows.length === 0 ? 'none\n' : `${formatTable(headers, rows)}\n`);
+    }
+  });
+}
+
+async function* pages(store: Store, path: string, flags: ListFlags): AsyncGenerator<Wire> {
+  let after: string | undefined;
+  for (;;) {
+    const query: Record<string, string> = { limit: '100' };
+    if (flags.directory) query.directory = flags.directory;
+    if (flags.group) query.group = flags.group;
+    if (flags.organization) query.organization = flags.organization;
+    if (after) query.after = after;
+    const answer = await handleMirrorRequest(store, { method: 'GET', path, query });
+    if (!answer || answer.status !== 200) {
+      const message = (answer?.body as { message?: string } | undefined)?.message;
+      throw new CliError(`cannot list ${path}: ${message ?? 'unknown error'}`, exitCodes.usage);
+    }
+    const body = answer.body as { data: Wire[]; list_metadata: { after: string | null } };
+    yield* body.data;
+    if (!body.list_metadata.after) return;
+    after = body.list_metadata.after;
+  }
 }
