@@ -19,8 +19,12 @@ export function deserializeEvent<W extends KnownWireEvent>(wire: W): EventByName
 export function deserializeEvent(wire: WireEvent): Event;
 export function deserializeEvent(wire: WireEvent): Event {
   const entry = eventShapeFor(wire.event);
+  const raw: unknown = wire.data;
+  // `null` data would make the SDK throw; it is kept as sent (validateEvent rejects it).
   const data =
-    entry !== undefined && entry.deserialize ? deserializeShape(entry.shape, wire.data) : wire.data;
+    entry !== undefined && entry.deserialize && raw !== null && raw !== undefined
+      ? deserializeShape(entry.shape, wire.data)
+      : wire.data;
   return {
     id: wire.id,
     createdAt: wire.created_at,

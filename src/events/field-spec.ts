@@ -13,7 +13,7 @@ export type FieldType = 'string' | 'boolean' | 'number' | 'object' | 'array' | '
  * - `orNull` / `orEmptyObject` / `orFalse`: `?? null`, `?? {}`, `?? false`;
  * - `date`: `new Date(value)` (the SDK's `group.*` serializer);
  * - `constant`: a fixed value whatever the wire says (the SDK hard-codes a few `object`s);
- * - `nested` / `nestedIfDefined`: through `shape` (arrays item by item);
+ * - `nested` / `nestedIfDefined`: through `shape` (item by item for an `array` field);
  * - `convert`: through `convert`.
  */
 export type OutputRule =
@@ -96,21 +96,20 @@ export function shape(name: string, fields: readonly FieldSpec[], idPrefix?: str
   return idPrefix === undefined ? { name, fields } : { name, fields, idPrefix };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+// The SDK reads fields off whatever it is given: a string or an array yields an object of
+// `undefined`s, and only `null`/`undefined` (or a non-array where it calls `.map`) make it throw
+// a TypeError. We do the same, except that where it would throw we keep the value as sent.
+function nestedOne(s: Shape, value: unknown): unknown {
+  return value === null || value === undefined
+    ? value
+    : deserializeShape(s, value as Record<string, unknown>);
 }
 
-function nested(s: Shape, value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      out[i] = isPlainObject(item) ? deserializeShape(s, item) : item;
-    }
-    return out;
-  }
-  // Where the SDK would throw a TypeError on a malformed value, we keep the value as sent.
-  return isPlainObject(value) ? deserializeShape(s, value) : value;
+function nestedEach(s: Shape, value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  const out = new Array<unknown>(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = nestedOne(s, value[i]);
+  return out;
 }
 
 /** The deserialized (camelCase) copy of `wire` under `s`: only the table's fields, SDK rules. */
@@ -146,10 +145,11 @@ export function deserializeShape(s: Shape, wire: Record<string, unknown>): Recor
         out[spec.key] = spec.constant;
         break;
       case 'nested':
-        out[spec.key] = nested(spec.shape!, value);
+        out[spec.key] =
+          spec.type === 'array' ? nestedEach(spec.shape!, value) : nestedOne(spec.shape!, value);
         break;
       case 'nestedIfDefined':
-        if (value !== undefined) out[spec.key] = nested(spec.shape!, value);
+        if (value !== undefined) out[spec.key] = nestedOne(spec.shape!, value);
         break;
       case 'convert':
         out[spec.key] = spec.convert!(value);
