@@ -15,6 +15,8 @@ async function expectSdkEqual(wire: WireEvent): Promise<unknown> {
   const ours = deserializeEvent(structuredClone(wire));
   expect(ours).toStrictEqual(sdkEvent);
   expect(compatEvent).toStrictEqual(sdkEvent);
+  // Same key order too, so logged JSON is byte-identical.
+  expect(JSON.stringify(ours)).toBe(JSON.stringify(sdkEvent));
   return sdkEvent;
 }
 
