@@ -11,12 +11,20 @@ export const scenarioNames = ['directory-sync'] as const;
  * A realistic directory history (organizations, directories, users created, updated,
  * inactivated and deleted, groups, memberships, a directory deletion), shuffled as an
  * unordered delivery would be, with about 10% of the events delivered twice.
- * Ids start from the current time, so playing the scenario again adds new events.
+ * Without a seed, a random one and times starting half an hour ago: playing it again adds new
+ * events. With a seed, the exact events of `generateDirectoryHistory({ seed })` in the same
+ * shuffled order, so a test can compare the mirror with that history's final state.
  */
-export async function scenarioEvents(name: string, seed: number): Promise<WireEvent[]> {
+export async function scenarioEvents(name: string, seed: number | undefined): Promise<WireEvent[]> {
   if (name !== 'directory-sync') throw new Error(`unknown scenario ${name}`);
-  const history = generateDirectoryHistory({ seed, start: new Date(Date.now() - 30 * 60_000) });
-  const rand = mulberry32(seed);
+  const history =
+    seed === undefined
+      ? generateDirectoryHistory({
+          seed: randomBytes(4).readUInt32BE() + 1,
+          start: new Date(Date.now() - 30 * 60_000),
+        })
+      : generateDirectoryHistory({ seed });
+  const rand = mulberry32(seed ?? randomBytes(4).readUInt32BE());
   const events = [...history.events];
   for (const event of history.events) if (rand() < 0.1) events.push(event);
   for (let i = events.length - 1; i > 0; i--) {

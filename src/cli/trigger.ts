@@ -66,7 +66,10 @@ export function registerTrigger(program: Command): void {
         ...scenarioNames,
       ]),
     )
-    .option('--seed <n>', 'random seed of the scenario (same seed, same history)')
+    .option(
+      '--seed <n>',
+      'scenario seed: the same seed plays the same history (same ids, so a replay is all duplicates)',
+    )
     .option('--insecure', 'accept a self-signed TLS certificate')
     .option('--list', 'list the event names and exit')
     .option('--json', 'print the summary as JSON')
@@ -110,7 +113,7 @@ async function buildBodies(
   if (flags.scenario) {
     if (name)
       throw new CliError('give either an event name or --scenario, not both', exitCodes.usage);
-    const seed = flags.seed === undefined ? Date.now() : positiveInteger(flags.seed, '--seed');
+    const seed = flags.seed === undefined ? undefined : positiveInteger(flags.seed, '--seed');
     const events = await scenarioEvents(flags.scenario, seed);
     return { total: events.length, body: (i) => JSON.stringify(events[i]) };
   }
