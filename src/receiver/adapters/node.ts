@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bodyTooLarge, declaredLengthExceeds, readBodyWithLimit } from '../body.js';
+import { bodyTooLarge, declaredLengthExceeds } from '../body.js';
 import type { Receiver } from '../create-receiver.js';
 import type { ReceiverResponse } from '../responses.js';
 
@@ -10,12 +10,49 @@ export function sendNodeResponse(res: ServerResponse, response: ReceiverResponse
 }
 
 /** Read the body of a node:http request, stopping as soon as it exceeds `maxBytes`. */
-export async function readNodeBody(
+export function readNodeBody(
   req: IncomingMessage,
   maxBytes: number,
 ): Promise<Uint8Array | typeof bodyTooLarge> {
-  if (declaredLengthExceeds(req.headers['content-length'], maxBytes)) return bodyTooLarge;
-  return readBodyWithLimit(req, maxBytes);
+  if (declaredLengthExceeds(req.headers['content-length'], maxBytes))
+    return Promise.resolve(bodyTooLarge);
+  // Plain listeners rather than `for await`: this runs for every request, and the async iterator
+  // costs a promise per chunk.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer): void => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        cleanup();
+        req.pause();
+        resolve(bodyTooLarge);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = (): void => {
+      if (!req.complete) onError(new Error('the client closed the connection mid-body'));
+    };
+    function cleanup(): void {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 /**
