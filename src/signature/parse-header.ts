@@ -22,7 +22,13 @@ export interface ParsedSignatureHeader {
  */
 export function parseSignatureHeader(header: SignatureHeaderInput): ParsedSignatureHeader {
   // Node joins repeated headers itself; an array only comes from callers that collected them.
-  const text = typeof header === 'string' ? header : header ? header.join(', ') : '';
+  // Anything else (a number from untyped JavaScript …) counts as no header, not a TypeError.
+  const text =
+    typeof header === 'string'
+      ? header
+      : Array.isArray(header)
+        ? header.filter((h) => typeof h === 'string').join(', ')
+        : '';
   if (text.trim() === '') throw SignatureVerificationException.of('missing_header');
 
   const parts = text.split(',');

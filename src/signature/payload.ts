@@ -41,9 +41,10 @@ export const rawBodyHint = `The payload was a parsed object, not the raw request
 /**
  * The signed text of a non-binary payload: strings as they are, anything else through
  * `JSON.stringify` (the SDK's legacy object path).
- * @throws SignatureVerificationException `signature_mismatch` with the raw-body hint for
- * `undefined`/`null` (no body parser ran, or the wrong property was passed): the SDK signs the
- * text "undefined" and reports a bare mismatch.
+ * @throws SignatureVerificationException `signature_mismatch` with the raw-body recipes for
+ * `undefined`/`null` (no body parser ran, or the wrong property was passed) and anything
+ * JSON.stringify cannot serialize (functions, symbols): the SDK signs the text "undefined"
+ * and reports a bare mismatch.
  */
 export function textOfPayload(payload: unknown): { text: string; fromObject: boolean } {
   if (typeof payload === 'string') return { text: payload, fromObject: false };
@@ -51,7 +52,7 @@ export function textOfPayload(payload: unknown): { text: string; fromObject: boo
   if (text === undefined) {
     throw SignatureVerificationException.of(
       'signature_mismatch',
-      `The payload was ${String(payload)}: no body was read. ${rawBodyRecipes}`,
+      `The payload was ${payload === null ? 'null' : typeof payload}: no body was read. ${rawBodyRecipes}`,
     );
   }
   return { text, fromObject: true };
