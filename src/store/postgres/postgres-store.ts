@@ -39,21 +39,14 @@ import type {
 import { validateNewEvent } from '../validate-event.js';
 import { WakeListeners } from '../wake-listeners.js';
 import { AppendBatcher } from './append-batcher.js';
+import { postgresConfig } from './postgres-config.js';
 import { postgresExecutor, toPgValue } from './postgres-executor.js';
 import { asUnavailable } from './unavailable.js';
 import { WakeListener, wakeChannel } from './wake-listener.js';
 
-const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-/** The schema option is not a plain identifier. */
-export class InvalidSchemaError extends Error {
-  override readonly name = 'InvalidSchemaError';
-  readonly code = 'invalid_schema';
-}
-
 /**
- * The PostgreSQL backend: a pool shared by every operation, group commit with one multi-row
- * INSERT per batch, claims with FOR UPDATE SKIP LOCKED, and LISTEN/NOTIFY wake-ups across
+ * The PostgreSQL backend: a pool shared by every operation, group commit with one INSERT (over
+ * arrays) per batch, claims with FOR UPDATE SKIP LOCKED, and LISTEN/NOTIFY wake-ups across
  * processes. Many processes on many machines can share one database.
  */
 export class PostgresStore implements Store {
@@ -68,19 +61,9 @@ export class PostgresStore implements Store {
   private closing: Promise<void> | undefined;
 
   private constructor(options: StoreOptions) {
-    if (options.schema !== undefined && !schemaName.test(options.schema)) {
-      throw new InvalidSchemaError(
-        `schema "${options.schema}" must be a plain identifier (letters, digits, underscore)`,
-      );
-    }
+    const config = postgresConfig(options);
     this.schema = options.schema;
     this.sets = [coreMigrationSet(), ...(options.migrationSets ?? [])];
-    const config: pg.ClientConfig = {
-      connectionString: options.database,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 2000,
-      application_name: 'workos-inbox',
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-    };
     this.pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, allowExitOnIdle: true });
     // An idle connection dropped by the server: the pool discards it and opens a new one later.
     this.pool.on('error', () => {});
