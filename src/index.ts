@@ -14,7 +14,7 @@ export type { WebhookSecret } from './signature/options.js';
 export type { WebhookPayload } from './signature/payload.js';
 export { WebhookBodyError, webhookBodyErrorCodes } from './signature/body-error.js';
 export type { WebhookBodyErrorCode } from './signature/body-error.js';
-export { WorkOS, Webhooks } from './compat/index.js';
+export { WorkOS, Webhooks, SdkModuleNotProvidedError } from './compat/index.js';
 export type {
   WorkOSOptions,
   WebhookVerifyOptions,

@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.js';
+import { refuseSdkOnlyModules } from './sdk-only-modules.js';
+import type { SdkOnlyModule } from './sdk-only-modules.js';
 import { Webhooks } from './webhooks.js';
 
 /**
@@ -27,12 +29,36 @@ export interface WorkOSOptions {
  * A stand-in for `@workos-inc/node`'s `WorkOS` that provides `.webhooks` only, so the SDK's
  * webhook code runs with just the import changed. Unlike the SDK it needs no API key or client
  * id (verification never calls the API); for the REST API, use `@workos-inc/node` itself.
+ * Reading one of the SDK's API modules (`workos.userManagement` …) throws
+ * `SdkModuleNotProvidedError`, and is typed `never` so TypeScript flags it first.
  */
-export class WorkOS {
+export class WorkOS implements Readonly<Record<SdkOnlyModule, never>> {
   readonly key: string | undefined;
   readonly clientId: string | undefined;
   readonly options: WorkOSOptions;
   readonly webhooks: Webhooks;
+  declare readonly actions: never;
+  declare readonly adminPortal: never;
+  declare readonly agents: never;
+  declare readonly apiKeys: never;
+  declare readonly auditLogs: never;
+  declare readonly authorization: never;
+  declare readonly connect: never;
+  declare readonly directorySync: never;
+  declare readonly events: never;
+  declare readonly featureFlags: never;
+  declare readonly groups: never;
+  declare readonly multiFactorAuth: never;
+  declare readonly organizationDomains: never;
+  declare readonly organizations: never;
+  declare readonly passwordless: never;
+  declare readonly pipes: never;
+  declare readonly pkce: never;
+  declare readonly radar: never;
+  declare readonly sso: never;
+  declare readonly userManagement: never;
+  declare readonly vault: never;
+  declare readonly widgets: never;
 
   constructor(keyOrOptions?: string | WorkOSOptions, maybeOptions?: WorkOSOptions) {
     if (typeof keyOrOptions === 'object' && keyOrOptions !== null) {
@@ -46,3 +72,5 @@ export class WorkOS {
     this.webhooks = new Webhooks(this, { clock: this.options.clock });
   }
 }
+
+refuseSdkOnlyModules(WorkOS.prototype);

@@ -1,6 +1,12 @@
 import { WorkOS as SdkWorkOS } from '@workos-inc/node';
 import { describe, expect, it } from 'vitest';
-import { SignatureVerificationException, Webhooks, WorkOS } from '../../src/index.js';
+import {
+  SdkModuleNotProvidedError,
+  SignatureVerificationException,
+  Webhooks,
+  WorkOS,
+} from '../../src/index.js';
+import { sdkOnlyModules } from '../../src/compat/sdk-only-modules.js';
 import { hmacHex } from '../signature/vectors.js';
 
 const secret = 'whsec_compat';
@@ -44,6 +50,27 @@ describe('WorkOS (compat)', () => {
       key: 'sk_2',
       clientId: 'client_2',
     });
+  });
+
+  it('lists every API module of the SDK, and only those, as not provided', () => {
+    const real = new SdkWorkOS({ clientId: 'client_x' }) as unknown as Record<string, unknown>;
+    const sdkModules = Object.keys(real).filter(
+      (k) =>
+        typeof real[k] === 'object' &&
+        real[k] !== null &&
+        !['client', 'options', 'webhooks'].includes(k),
+    );
+    expect([...sdkOnlyModules].sort()).toEqual(sdkModules.sort());
+  });
+
+  it('throws a clear error, not a TypeError, when code reaches for an SDK API module', () => {
+    const workos = new WorkOS('sk_test_123') as unknown as Record<string, unknown>;
+    for (const module of sdkOnlyModules) {
+      expect(() => workos[module]).toThrow(SdkModuleNotProvidedError);
+    }
+    expect(() => workos.userManagement).toThrow(
+      /provides only \.webhooks; workos\.userManagement calls the WorkOS API/,
+    );
   });
 
   it('reads time from an injected clock', async () => {
