@@ -1,6 +1,6 @@
 import { SignatureVerificationException } from './errors.js';
 
-// At most 16 digits: every such value is an exact integer, and real ones have 13.
+// Digits only, at most 16: real ones have 13, and anything longer is refused before Number().
 const digitsOnly = /^\d{1,16}$/;
 
 /**
