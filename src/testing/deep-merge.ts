@@ -18,6 +18,8 @@ export function deepMergeInto(
   overrides: Record<string, unknown>,
 ): Record<string, unknown> {
   for (const key of Object.keys(overrides)) {
+    // Overrides may come from parsed JSON: never let one reach a prototype.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
     const value = overrides[key];
     if (value === undefined) {
       delete base[key];

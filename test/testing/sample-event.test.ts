@@ -89,3 +89,13 @@ describe('sampleEvent', () => {
     );
   });
 });
+
+describe('sampleEvent overrides from JSON', () => {
+  it('ignore __proto__ keys instead of changing a prototype', () => {
+    const overrides = JSON.parse('{"data":{"__proto__":{"polluted":true},"name":"ok"}}') as object;
+    const e = sampleEvent('organization.created', { overrides });
+    expect(e.data.name).toBe('ok');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(e.data)).toBe(Object.prototype);
+  });
+});
