@@ -50,9 +50,15 @@ describe.each(backendKinds)('crash safety on %s', (kind) => {
     for (let round = 0; round < kills; round++) {
       const child: InboxChild = await startInboxChild(env);
       const url = `http://127.0.0.1:${String(child.hello.port)}/`;
+      const before = acked.size;
       const load = loadUntilDead(url, `crash_${round}`, acked, sent);
-      // Kill at a random moment of the load, while requests and handlers are in flight.
-      await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 700)));
+      // Kill at a random moment once the load is flowing (on a busy machine the first answers
+      // can take a while), while requests and handlers are in flight.
+      const flowing = Date.now() + 20_000;
+      while (acked.size < before + 20 && Date.now() < flowing) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 500)));
       await killChild(child);
       await load;
     }
