@@ -77,7 +77,7 @@ export class Webhooks {
     this.#clock = options.clock ?? systemClock;
   }
 
-  #verify(options: WebhookVerifyOptions): WireEvent | WebhookPayload {
+  #verify(options: WebhookVerifyOptions): string | Buffer | object {
     const { payload, sigHeader, secret, tolerance } = options;
     const { body } = verifyWithKeys(
       keysFor(secret),
