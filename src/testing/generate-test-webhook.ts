@@ -20,7 +20,10 @@ export interface TestWebhookOptions<N extends KnownEventName = KnownEventName> {
   overrides?: DeepPartial<WireEventByName<N>>;
   /** Sign this event instead of a sample (any name, any shape). */
   payload?: WireEvent | Record<string, unknown>;
-  /** Sign this exact body instead (e.g. to test re-serialization); `payload` is its parse. */
+  /**
+   * Sign this exact string instead (pretty-printed JSON, or not JSON at all to test rejection);
+   * `payload` is its parse, `undefined` when it is not JSON.
+   */
   body?: string;
 }
 
@@ -29,7 +32,7 @@ export interface TestWebhook<P = WireEvent> {
   /** The exact bytes that were signed (send these as the request body). */
   body: string;
   headers: { 'workos-signature': string; 'content-type': 'application/json' };
-  /** `body` parsed: the event as WorkOS sends it. */
+  /** `body` parsed: the event as WorkOS sends it (`unknown` for a `body` you gave). */
   payload: P;
   /** The header value alone, for `constructEvent({ sigHeader })`. */
   sigHeader: string;
@@ -45,16 +48,23 @@ export interface TestWebhook<P = WireEvent> {
  * const { body, headers } = generateTestWebhook({ secret: 'whsec_test', event: 'user.created' });
  * await fetch(url, { method: 'POST', body, headers });
  */
+export function generateTestWebhook(
+  options: TestWebhookOptions & { body: string },
+): TestWebhook<unknown>;
+export function generateTestWebhook(
+  options: TestWebhookOptions & { payload: WireEvent | Record<string, unknown> },
+): TestWebhook<WireEvent>;
 export function generateTestWebhook<N extends KnownEventName = 'dsync.user.created'>(
-  options: TestWebhookOptions<N> = {},
-): TestWebhook<WireEventByName<N>> {
+  options?: TestWebhookOptions<N>,
+): TestWebhook<WireEventByName<N>>;
+export function generateTestWebhook(options: TestWebhookOptions = {}): TestWebhook<unknown> {
   const secret = options.secret ?? process.env.WORKOS_WEBHOOK_SECRET ?? 'whsec_test';
   const timestampMs = options.timestampMs ?? Date.now();
   let body: string;
   if (options.body !== undefined) body = options.body;
   else if (options.payload !== undefined) body = JSON.stringify(options.payload);
   else {
-    const name = (options.event ?? 'dsync.user.created') as N;
+    const name = options.event ?? 'dsync.user.created';
     const sampleOptions = options.overrides
       ? { seed: options.seed, overrides: options.overrides }
       : { seed: options.seed };
@@ -64,8 +74,17 @@ export function generateTestWebhook<N extends KnownEventName = 'dsync.user.creat
   return {
     body,
     headers: { 'workos-signature': sigHeader, 'content-type': 'application/json' },
-    payload: JSON.parse(body) as WireEventByName<N>,
+    payload: parseOrUndefined(body),
     sigHeader,
     timestampMs,
   };
+}
+
+/** A `body` given to sign may deliberately not be JSON (to test how it is rejected). */
+function parseOrUndefined(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
 }

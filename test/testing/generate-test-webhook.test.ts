@@ -79,3 +79,23 @@ describe('generateTestWebhook', () => {
     ).toBe(1_700_000_000_000);
   });
 });
+
+describe('generateTestWebhook with a body that is not JSON', () => {
+  it('signs it as is and leaves payload undefined', () => {
+    const hook = generateTestWebhook({
+      secret: 's',
+      body: 'not json',
+      timestampMs: 1_700_000_000_000,
+    });
+    expect(hook.body).toBe('not json');
+    expect(hook.payload).toBeUndefined();
+    expect(
+      verifySignature({
+        payload: 'not json',
+        sigHeader: hook.sigHeader,
+        secret: 's',
+        now: 1_700_000_000_000,
+      }).timestampMs,
+    ).toBe(1_700_000_000_000);
+  });
+});
