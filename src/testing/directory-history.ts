@@ -209,29 +209,38 @@ export function generateDirectoryHistory(options: DirectoryHistoryOptions = {}):
     dirGroups.get(String(dir.id))!.push(id);
   };
 
-  const membership = (dirId: string, added: boolean, groupId: string, userId: string): void => {
+  // Live memberships indexed both ways, so deleting a user or group does not scan them all.
+  const groupsOfUser = new Map<string, Set<string>>();
+  const usersOfGroup = new Map<string, Set<string>>();
+  const link = (groupId: string, userId: string, on: boolean): void => {
     const key = `${groupId} ${userId}`;
-    if (added === final.groupMemberships.has(key)) return;
+    if (on) {
+      final.groupMemberships.add(key);
+      if (!groupsOfUser.has(userId)) groupsOfUser.set(userId, new Set());
+      if (!usersOfGroup.has(groupId)) usersOfGroup.set(groupId, new Set());
+      groupsOfUser.get(userId)!.add(groupId);
+      usersOfGroup.get(groupId)!.add(userId);
+    } else {
+      final.groupMemberships.delete(key);
+      groupsOfUser.get(userId)?.delete(groupId);
+      usersOfGroup.get(groupId)?.delete(userId);
+    }
+  };
+
+  const membership = (dirId: string, added: boolean, groupId: string, userId: string): void => {
+    if (added === final.groupMemberships.has(`${groupId} ${userId}`)) return;
     emit(added ? 'dsync.group.user_added' : 'dsync.group.user_removed', {
       directory_id: dirId,
       user: final.directoryUsers.get(userId),
       group: final.directoryGroups.get(groupId),
     });
-    if (added) final.groupMemberships.add(key);
-    else final.groupMemberships.delete(key);
+    link(groupId, userId, added);
   };
 
   const updated = (event: string, obj: WireRecord, change: (o: WireRecord) => WireRecord): void => {
     const previous = change(obj);
     touch(obj);
     emit(event, { ...obj, previous_attributes: previous });
-  };
-
-  const forgetMembershipsWhere = (match: (groupId: string, userId: string) => boolean): void => {
-    for (const key of [...final.groupMemberships]) {
-      const [g, u] = key.split(' ') as [string, string];
-      if (match(g, u)) final.groupMemberships.delete(key);
-    }
   };
 
   const deleteDirectoryUser = (dirId: string, userId: string): void => {
@@ -242,7 +251,7 @@ export function generateDirectoryHistory(options: DirectoryHistoryOptions = {}):
       dirId,
       dirUsers.get(dirId)!.filter((u) => u !== userId),
     );
-    forgetMembershipsWhere((_, u) => u === userId);
+    for (const g of [...(groupsOfUser.get(userId) ?? [])]) link(g, userId, false);
   };
 
   const deleteGroup = (dirId: string, groupId: string): void => {
@@ -252,7 +261,7 @@ export function generateDirectoryHistory(options: DirectoryHistoryOptions = {}):
       dirId,
       dirGroups.get(dirId)!.filter((g) => g !== groupId),
     );
-    forgetMembershipsWhere((g) => g === groupId);
+    for (const u of [...(usersOfGroup.get(groupId) ?? [])]) link(groupId, u, false);
   };
 
   const deleteDirectory = (dirId: string): void => {
@@ -261,8 +270,10 @@ export function generateDirectoryHistory(options: DirectoryHistoryOptions = {}):
     emit('dsync.deleted', { ...rest, state: 'deleting' });
     final.directories.delete(dirId);
     for (const u of dirUsers.get(dirId)!) final.directoryUsers.delete(u);
-    for (const g of dirGroups.get(dirId)!) final.directoryGroups.delete(g);
-    forgetMembershipsWhere((g) => !final.directoryGroups.has(g));
+    for (const g of dirGroups.get(dirId)!) {
+      final.directoryGroups.delete(g);
+      for (const u of [...(usersOfGroup.get(g) ?? [])]) link(g, u, false);
+    }
     dirUsers.delete(dirId);
     dirGroups.delete(dirId);
   };

@@ -16,6 +16,7 @@ import {
   usersTable,
 } from './entity-tables.js';
 import { mirrorFamilyOf } from './families.js';
+import { runStatement } from './run-statement.js';
 import type { MirrorFamily } from './families.js';
 import { entityParams, wireObject } from './wire-values.js';
 import type { Derived, WireContext, WireObject } from './wire-values.js';
@@ -88,7 +89,7 @@ async function upsert(
 ): Promise<string> {
   const ctx = { ...a.ctx, path };
   const params = entityParams(spec, obj, a.version, ctx, derived);
-  await a.tx.query(statements.upsert, params);
+  await runStatement(a.tx, statements.upsert, params);
   return params[0] as string;
 }
 
@@ -134,7 +135,7 @@ export async function applyMirrorEvent(
     derived?: Derived,
   ): Promise<string> => {
     const id = await upsert(a, spec, statements, obj, path, derived);
-    if (deleted) await tx.query(statements.markDeleted, [id, a.version]);
+    if (deleted) await runStatement(tx, statements.markDeleted, [id, a.version]);
     return id;
   };
 
@@ -187,9 +188,9 @@ async function applyDirectorySync(
       return;
     case 'dsync.deleted': {
       const id = await entity(directoriesTable, sql.directories, data, 'data', directoryDerived);
-      await tx.query(cascade.usersOfDirectory, [id, version]);
-      await tx.query(cascade.groupsOfDirectory, [id, version]);
-      await tx.query(cascade.membershipsOfDirectory, [id, version]);
+      await runStatement(tx, cascade.usersOfDirectory, [id, version]);
+      await runStatement(tx, cascade.groupsOfDirectory, [id, version]);
+      await runStatement(tx, cascade.membershipsOfDirectory, [id, version]);
       return;
     }
     case 'dsync.user.created':
@@ -198,7 +199,7 @@ async function applyDirectorySync(
       return;
     case 'dsync.user.deleted': {
       const id = await entity(directoryUsersTable, sql.directoryUsers, data, 'data');
-      await tx.query(cascade.membershipsOfUser, [id, version]);
+      await runStatement(tx, cascade.membershipsOfUser, [id, version]);
       return;
     }
     case 'dsync.group.created':
@@ -208,7 +209,7 @@ async function applyDirectorySync(
     case 'dsync.group.deleted': {
       // WorkOS sends no user_removed for the members of a deleted group.
       const id = await entity(directoryGroupsTable, sql.directoryGroups, data, 'data');
-      await tx.query(cascade.membershipsOfGroup, [id, version]);
+      await runStatement(tx, cascade.membershipsOfGroup, [id, version]);
       return;
     }
     case 'dsync.group.user_added':
@@ -230,9 +231,9 @@ async function applyDirectorySync(
           : typeof group.directory_id === 'string'
             ? group.directory_id
             : null;
-      await tx.query(upsertMembershipSql, [groupId, userId, directoryId, version]);
+      await runStatement(tx, upsertMembershipSql, [groupId, userId, directoryId, version]);
       if (event === 'dsync.group.user_removed') {
-        await tx.query(deleteMembershipSql, [groupId, userId, version]);
+        await runStatement(tx, deleteMembershipSql, [groupId, userId, version]);
       }
       return;
     }

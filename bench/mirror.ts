@@ -1,0 +1,162 @@
+// npm run bench:mirror — directory mirror apply rate (events/s) over a generated 100k-event
+// history (generateDirectoryHistory), on SQLite (a real file, the store's pragmas: WAL,
+// synchronous=FULL) and on the local PostgreSQL, with:
+//   per-event  one transaction per event, as the worker runs handlers (BEGIN, apply, COMMIT);
+//   batched    500 events per transaction (a bulk backfill / replay).
+// Baseline, run in the same process on the same events and transaction pattern: a naive mirror
+// (one unconditional INSERT … ON CONFLICT DO UPDATE of the event's data, like the guide's
+// db.users.update), which is wrong under reordering but shows what the rules cost.
+// A benchmark, not a test: it prints numbers and ratios; nothing fails on a slow machine.
+//
+// Flags: --events N (default 100000), --only sqlite|postgres, env DATABASE_URL for PostgreSQL
+// (default postgres://postgres@127.0.0.1:5432/postgres; a scratch database is created and dropped).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { WireEvent } from '../src/events/index.js';
+import { applyMirrorEvent } from '../src/mirror/apply/apply-mirror-event.js';
+import { mirrorMigrations } from '../src/mirror/mirror-migrations.js';
+import type { SqlExecutor } from '../src/store/sql-executor.js';
+import { openSqlite } from '../src/store/sqlite/sqlite-connection.js';
+import { sqliteExecutor } from '../src/store/sqlite/sqlite-executor.js';
+import { postgresExecutor } from '../src/store/postgres/postgres-executor.js';
+import { generateDirectoryHistory } from '../src/testing/directory-history.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const eventCount = Number(flag('events') ?? 100_000);
+const only = flag('only');
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const batchSize = 500;
+
+type Apply = (tx: SqlExecutor, e: WireEvent) => Promise<unknown>;
+
+const naiveTable = `CREATE TABLE naive_objects (id TEXT PRIMARY KEY, event TEXT NOT NULL, data TEXT NOT NULL)`;
+const naiveUpsert =
+  'INSERT INTO naive_objects (id, event, data) VALUES ($1, $2, $3) ' +
+  'ON CONFLICT (id) DO UPDATE SET event = excluded.event, data = excluded.data';
+const naiveApply: Apply = (tx, e) => {
+  const data = e.data as Record<string, unknown>;
+  const user = data.user as Record<string, unknown> | undefined;
+  const id = String(data.id ?? user?.id ?? e.id);
+  return tx.query(naiveUpsert, [id, e.event, JSON.stringify(data)]);
+};
+const mirrorApply: Apply = (tx, e) => applyMirrorEvent(tx, e);
+
+interface Backend {
+  name: string;
+  /** Fresh tables, then run `events` through `apply` in transactions of `perTx`; events/s. */
+  run(apply: Apply, events: readonly WireEvent[], perTx: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function sqliteBackend(): Promise<Backend> {
+  const dir = mkdtempSync(join(tmpdir(), 'workos-inbox-bench-mirror-'));
+  let round = 0;
+  return {
+    name: 'SQLite (WAL, synchronous=FULL)',
+    async run(apply, events, perTx) {
+      const db = openSqlite(join(dir, `mirror-${round++}.db`), { busyTimeoutMs: 5000 });
+      for (const m of mirrorMigrations.sqlite) db.exec(m.sql);
+      db.exec(naiveTable);
+      const tx = sqliteExecutor(db);
+      const started = performance.now();
+      for (let i = 0; i < events.length; i += perTx) {
+        db.exec('BEGIN IMMEDIATE');
+        for (let j = i; j < Math.min(i + perTx, events.length); j++) await apply(tx, events[j]!);
+        db.exec('COMMIT');
+      }
+      const rate = events.length / ((performance.now() - started) / 1000);
+      db.close();
+      return rate;
+    },
+    async close() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresBackend(): Promise<Backend> {
+  const name = `wi_bench_mirror_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    name: 'PostgreSQL (loopback, default durability)',
+    async run(apply, events, perTx) {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      for (const m of mirrorMigrations.postgres) await client.query(m.sql);
+      await client.query(naiveTable);
+      const tx = postgresExecutor(client as unknown as pg.PoolClient);
+      const started = performance.now();
+      for (let i = 0; i < events.length; i += perTx) {
+        await client.query('BEGIN');
+        for (let j = i; j < Math.min(i + perTx, events.length); j++) await apply(tx, events[j]!);
+        await client.query('COMMIT');
+      }
+      const rate = events.length / ((performance.now() - started) / 1000);
+      await client.end();
+      return rate;
+    },
+    async close() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const { events: all } = generateDirectoryHistory({
+    seed: 42,
+    organizations: 8,
+    usersPerDirectory: 900,
+    groupsPerDirectory: 6,
+    authkitUsersPerOrganization: 20,
+    events: eventCount,
+    deletedDirectories: 2,
+  });
+  const events = all.slice(0, eventCount);
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e.event, (counts.get(e.event) ?? 0) + 1);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
+  console.log(
+    `history: ${events.length} events (generated in ${Math.round(performance.now() - t0)} ms); ` +
+      [...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  );
+  const backends: Backend[] = [];
+  if (only !== 'postgres') backends.push(await sqliteBackend());
+  if (only !== 'sqlite') backends.push(await postgresBackend());
+  for (const backend of backends) {
+    console.log(`\n${backend.name}`);
+    for (const [mode, perTx] of [
+      ['per-event', 1],
+      ['batched ', batchSize],
+    ] as const) {
+      const naive = await backend.run(naiveApply, events, perTx);
+      const mirror = await backend.run(mirrorApply, events, perTx);
+      console.log(
+        `  ${mode}  mirror ${fmt(mirror).padStart(8)} events/s   naive baseline ${fmt(naive).padStart(8)} events/s   mirror/naive ${(mirror / naive).toFixed(2)}`,
+      );
+    }
+    await backend.close();
+  }
+}
+
+await main();
