@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { handleMirrorRequest } from '../mirror/http/handle-mirror-request.js';
 import type { Store } from '../store/types.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -73,6 +72,7 @@ export function registerDirectory(program: Command): void {
     .option('--json', 'as GET /directory_users/:id returns it');
   addDatabaseFlags(user).action(async (id: string, flags: DatabaseFlags & { json?: boolean }) => {
     await withCliStore(flags, async (store) => {
+      const { handleMirrorRequest } = await import('../mirror/http/handle-mirror-request.js');
       const answer = await handleMirrorRequest(store, {
         method: 'GET',
         path: `/directory_users/${encodeURIComponent(id)}`,
@@ -135,6 +135,7 @@ async function printList(
 }
 
 async function* pages(store: Store, path: string, flags: ListFlags): AsyncGenerator<Wire> {
+  const { handleMirrorRequest } = await import('../mirror/http/handle-mirror-request.js');
   let after: string | undefined;
   for (;;) {
     const query: Record<string, string> = { limit: '100' };

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveMirror } from '../inbox/mirror-setup.js';
 import { resolveDatabase } from '../server/config.js';
-import { redactDatabase } from '../server/run-server.js';
-import { isPostgresUrl, openStore } from '../store/open-store.js';
+import { redactDatabase } from '../server/redact-database.js';
 import type { Store } from '../store/types.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
@@ -30,6 +28,9 @@ export async function withCliStore<T>(
 ): Promise<T> {
   const database = cliDatabase(flags);
   const shown = redactDatabase(database);
+  // Loaded here, not at start-up: `--help` and `sign` should not pay for the database drivers.
+  const { isPostgresUrl, openStore } = await import('../store/open-store.js');
+  const { resolveMirror } = await import('../inbox/mirror-setup.js');
   if (!options.migrate && !isPostgresUrl(database) && !existsSync(database)) {
     throw new CliError(
       `no inbox database at ${shown}: start \`workos-inbox serve\` here, run \`workos-inbox migrate\`, or pass --database`,

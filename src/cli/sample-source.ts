@@ -4,9 +4,6 @@ import type { WireEvent } from '../events/index.js';
 import { sampleEvent } from '../testing/sample-event.js';
 import { generateDirectoryHistory } from '../testing/directory-history.js';
 
-/** Scenarios `trigger --scenario` can play. */
-export const scenarioNames = ['directory-sync'] as const;
-
 /**
  * A realistic directory history (organizations, directories, users created, updated,
  * inactivated and deleted, groups, memberships, a directory deletion), shuffled as an

@@ -1,11 +1,8 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { clusterWorkerEnv, runClusterPrimary } from '../server/cluster-primary.js';
 import { resolveServeConfig } from '../server/config.js';
 import type { ServeConfig } from '../server/config.js';
-import { createLogger, wantsPrettyLogs } from '../server/logger.js';
-import { runServe } from '../server/run-server.js';
 import { addConfigFlags, typedFlags } from './config-flags.js';
 
 /** `workos-inbox serve`: receiver, worker and read API in one process (or N with --processes). */
@@ -46,6 +43,10 @@ export function registerWork(program: Command): void {
 }
 
 async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Promise<void> {
+  // Loaded on use, so other commands start without the server, the drivers and the mirror.
+  const { createLogger, wantsPrettyLogs } = await import('../server/logger.js');
+  const { clusterWorkerEnv, runClusterPrimary } = await import('../server/cluster-primary.js');
+  const { runServe } = await import('../server/run-server.js');
   const logger = createLogger({
     level: config.logLevel,
     pretty: wantsPrettyLogs(config.production),

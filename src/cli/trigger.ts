@@ -5,15 +5,13 @@ import { closeMatches } from './close-matches.js';
 import { applySet, deepMerge } from './event-shaping.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { createProgressBar } from './progress-bar.js';
-import {
-  sampleEventNames,
-  sampleWireEvent,
-  scenarioEvents,
-  scenarioNames,
-} from './sample-source.js';
+import { scenarioNames } from './scenario-names.js';
+import type * as sampleSource from './sample-source.js';
 import { resolveToolSecrets } from './secret-option.js';
 import { sendWebhooks } from './send-webhooks.js';
 import type { SendSummary } from './send-webhooks.js';
+
+type SampleSource = typeof sampleSource;
 
 interface TriggerFlags {
   to?: string;
@@ -74,8 +72,10 @@ export function registerTrigger(program: Command): void {
     .option('--list', 'list the event names and exit')
     .option('--json', 'print the summary as JSON')
     .action(async (name: string | undefined, flags: TriggerFlags & { list?: boolean }) => {
+      // Loaded on use: the samples and the history generator are not needed by other commands.
+      const samples = await import('./sample-source.js');
       if (flags.list) {
-        process.stdout.write(`${sampleEventNames().join('\n')}\n`);
+        process.stdout.write(`${samples.sampleEventNames().join('\n')}\n`);
         return;
       }
       const count = positiveInteger(flags.count, '--count');
@@ -87,7 +87,7 @@ export function registerTrigger(program: Command): void {
         throw new CliError(`--to must be a URL, got "${flags.to}"`, exitCodes.usage);
       }
       const [secret] = resolveToolSecrets(flags);
-      const bodies = await buildBodies(name, flags, count);
+      const bodies = await buildBodies(samples, name, flags, count);
       const label = flags.scenario ? `scenario ${flags.scenario}` : (name ?? '');
       const bar = createProgressBar(bodies.total, label);
       const summary = await sendWebhooks({
@@ -106,6 +106,7 @@ export function registerTrigger(program: Command): void {
 }
 
 async function buildBodies(
+  samples: SampleSource,
   name: string | undefined,
   flags: TriggerFlags,
   count: number,
@@ -114,7 +115,7 @@ async function buildBodies(
     if (name)
       throw new CliError('give either an event name or --scenario, not both', exitCodes.usage);
     const seed = flags.seed === undefined ? undefined : positiveInteger(flags.seed, '--seed');
-    const events = await scenarioEvents(flags.scenario, seed);
+    const events = await samples.scenarioEvents(flags.scenario, seed);
     return { total: events.length, body: (i) => JSON.stringify(events[i]) };
   }
   if (!name) {
@@ -123,7 +124,7 @@ async function buildBodies(
       exitCodes.usage,
     );
   }
-  const names = sampleEventNames();
+  const names = samples.sampleEventNames();
   if (!names.includes(name)) {
     const close = closeMatches(name, names);
     throw new CliError(
@@ -147,7 +148,7 @@ async function buildBodies(
     }
   }
   const make = (): string => {
-    const event = sampleWireEvent(name) as unknown as Record<string, unknown>;
+    const event = samples.sampleWireEvent(name) as unknown as Record<string, unknown>;
     if (dataPatch) deepMerge(event.data as Record<string, unknown>, structuredClone(dataPatch));
     for (const assignment of flags.set) applySet(event, assignment);
     return JSON.stringify(event);

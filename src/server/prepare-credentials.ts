@@ -55,10 +55,10 @@ export function developmentBanner(
       `                  (kept in ${join(config.dataDir, devAdminTokenFile)})`,
     );
   }
+  // Spelled out unless it is the default: the line is pasted into another shell, which may not
+  // share this one's PORT.
   const isDefaultTarget =
-    base.protocol === 'http:' &&
-    base.port === (process.env.PORT || '3000') &&
-    config.path === (process.env.WORKOS_INBOX_PATH || '/webhooks/workos');
+    base.protocol === 'http:' && base.port === '3000' && config.path === '/webhooks/workos';
   const to = isDefaultTarget
     ? ''
     : ` --to ${base.protocol}//127.0.0.1:${base.port}${config.path}${base.protocol === 'https:' ? ' --insecure' : ''}`;

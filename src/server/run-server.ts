@@ -14,6 +14,7 @@ import { createMirrorHandler } from './mirror-routes.js';
 import { developmentBanner, prepareCredentials } from './prepare-credentials.js';
 import { createQueueMetrics } from './queue-metrics.js';
 import { createRequestHandler } from './request-handler.js';
+import { redactDatabase } from './redact-database.js';
 
 export interface RunningServe {
   /** Empty for `work` (no HTTP). */
@@ -115,9 +116,4 @@ export async function runServe(
       return closing;
     },
   };
-}
-
-/** Never log a database password. */
-export function redactDatabase(database: string): string {
-  return database.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:***@');
 }

@@ -64,7 +64,9 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
     expect(secret.length).toBeGreaterThanOrEqual(32);
     const { stderr, stdout } = serve.output();
     expect(stderr).toContain(secret);
-    expect(stderr).toContain('npx workos-inbox trigger dsync.user.created\n');
+    expect(stderr).toContain(
+      `npx workos-inbox trigger dsync.user.created --to http://127.0.0.1:${serve.port}/webhooks/workos\n`,
+    );
     // Logs never carry the secret.
     expect(stdout).not.toContain(secret);
     expect(existsSync(join(cwd, '.workos-inbox', 'inbox.db'))).toBe(true);

@@ -1,0 +1,2 @@
+/** Scenarios `trigger --scenario` can play. */
+export const scenarioNames = ['directory-sync'] as const;
