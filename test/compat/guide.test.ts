@@ -1,30 +1,16 @@
-// Every snippet of the guide users arrive with (shared/seed/workos-webhooks-guide.txt), with only
-// the import changed from '@workos-inc/node' to 'workos-inbox', run over real HTTP where the guide
-// shows an Express route. Where the snippet's code is not type-correct against the SDK either
-// (`data.groups`, `data.connectionType`), the value is read through `any`, as the guide's own
-// Complete Example does.
+// Drives every snippet of the guide (guide-app.ts) over real HTTP and compares what it handled
+// with what @workos-inc/node 11.0.0 returns for the same delivery.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import crypto from 'crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express from 'express';
 import { WorkOS as SdkWorkOS } from '@workos-inc/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WorkOS, SignatureVerificationException } from 'workos-inbox';
-import type { Event } from 'workos-inbox';
+import { WorkOS } from 'workos-inbox';
+import { createGuideApp, db, handled, resetGuideState } from './guide-app.js';
 
 const secret = 'whsec_guide_test';
-const handled: unknown[] = [];
 const logs: unknown[][] = [];
-
-function startServer(app: express.Express): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}` });
-    });
-  });
-}
 
 function sign(body: string, t = Date.now()): string {
   const hash = crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
@@ -55,170 +41,17 @@ const compact = JSON.stringify(wire);
 
 let server: Server;
 let url: string;
-const db = {
-  rows: new Map<string, Record<string, unknown>>(),
-  users: {
-    create: async (row: Record<string, unknown>) => {
-      db.rows.set(String(row.directoryUserId), row);
-    },
-    update: async (where: { directoryUserId: string }, row: Record<string, unknown>) => {
-      db.rows.set(where.directoryUserId, { ...db.rows.get(where.directoryUserId), ...row });
-    },
-    delete: async (where: { directoryUserId: string }) => {
-      db.rows.delete(where.directoryUserId);
-    },
-    findOne: async (where: { directoryUserId: string }) => db.rows.get(where.directoryUserId),
-  },
-};
 
 beforeAll(async () => {
   vi.stubEnv('WORKOS_WEBHOOK_SECRET', secret);
   vi.stubEnv('WORKOS_API_KEY', undefined as unknown as string);
   vi.spyOn(console, 'log').mockImplementation((...args) => void logs.push(args));
   vi.spyOn(console, 'error').mockImplementation((...args) => void logs.push(args));
-
-  // --- Prerequisites / Create Webhook Endpoint ---------------------------------------------
-  const app = express();
-  const workos = new WorkOS(process.env.WORKOS_API_KEY);
-  // Important: Use express.json() middleware
-  app.use(express.json());
-  app.post('/webhooks/workos', async (req, res) => {
-    try {
-      const webhook = await workos.webhooks.constructEvent({
-        payload: req.body,
-        sigHeader: req.headers['workos-signature'] as string,
-        secret: process.env.WORKOS_WEBHOOK_SECRET,
-      });
-      console.log('Webhook event:', webhook.event);
-      console.log('Event data:', webhook.data);
-      // Process the event
-      await handleWebhookEvent(webhook);
-      res.sendStatus(200);
-    } catch (error) {
-      console.error('Webhook verification failed:', error);
-      res.sendStatus(400);
-    }
+  const app = createGuideApp();
+  await new Promise<void>((resolve) => {
+    server = app.listen(0, '127.0.0.1', () => resolve());
   });
-
-  // --- Verify Webhook Signatures (with tolerance) ---------------------------------------------
-  app.post('/verify-with-tolerance', async (req, res) => {
-    try {
-      const webhook = await workos.webhooks.constructEvent({
-        payload: req.body,
-        sigHeader: req.headers['workos-signature'] as string,
-        secret: process.env.WORKOS_WEBHOOK_SECRET,
-        tolerance: 180000, // Optional: 180 seconds (default)
-      });
-      handled.push(webhook);
-      res.sendStatus(200);
-    } catch {
-      res.sendStatus(400);
-    }
-  });
-
-  // --- Advanced Verification: Manual Signature Verification ---------------------------------
-  app.post('/manual', async (req, res) => {
-    try {
-      await workos.webhooks.verifyHeader({
-        payload: req.body,
-        sigHeader: req.headers['workos-signature'] as string,
-        secret: process.env.WORKOS_WEBHOOK_SECRET,
-        tolerance: 180000,
-      });
-      // Signature is valid, process the webhook
-      const webhook = req.body;
-      await handleWebhookEvent(webhook);
-      res.sendStatus(200);
-    } catch (error) {
-      console.error('Signature verification failed:', error);
-      res.sendStatus(400);
-    }
-  });
-
-  // --- Compute Signature / getTimestampAndSignatureHash ---------------------------------------
-  app.post('/compute', async (req, res) => {
-    const timestamp = Date.now();
-    const signature = await workos.webhooks.computeSignature(
-      timestamp,
-      req.body,
-      process.env.WORKOS_WEBHOOK_SECRET as string,
-    );
-    console.log('Expected signature:', signature);
-    {
-      const { timestamp, signatureHash } = workos.webhooks.getTimestampAndSignatureHash(
-        req.headers['workos-signature'] as string,
-      );
-      console.log('Timestamp:', timestamp);
-      console.log('Signature:', signatureHash);
-      res.json({ signature, timestamp, signatureHash });
-    }
-  });
-
-  // --- Error Handling ---------------------------------------------------------------------------
-  app.post('/error-handling', async (req, res) => {
-    try {
-      const webhook = await workos.webhooks.constructEvent({
-        payload: req.body,
-        sigHeader: req.headers['workos-signature'] as string,
-        secret: process.env.WORKOS_WEBHOOK_SECRET,
-      });
-      await processWebhook(webhook);
-      res.sendStatus(200);
-    } catch (error) {
-      if (error instanceof SignatureVerificationException) {
-        console.error('Invalid webhook signature');
-        return res.sendStatus(401);
-      }
-      console.error('Webhook processing error:', error);
-      res.sendStatus(500);
-    }
-  });
-
-  // --- 4. Secure Your Endpoint ------------------------------------------------------------------
-  app.post('/secure', async (req, res) => {
-    if (process.env.NODE_ENV === 'production' && !req.secure) {
-      return res.status(403).send('HTTPS required');
-    }
-    try {
-      await workos.webhooks.verifyHeader({
-        payload: req.body,
-        sigHeader: req.headers['workos-signature'] as string,
-        secret: process.env.WORKOS_WEBHOOK_SECRET,
-      });
-    } catch {
-      return res.status(401).send('Invalid signature');
-    }
-    res.sendStatus(200);
-  });
-
-  // --- Complete Example (its own app, as in the guide) ----------------------------------------
-  const complete = express();
-  complete.use(express.json());
-  complete.post('/webhooks/workos', async (req, res) => {
-    try {
-      const webhook = await workos.webhooks.constructEvent({
-        payload: req.body,
-        sigHeader: req.headers['workos-signature'] as string,
-        secret: process.env.WORKOS_WEBHOOK_SECRET,
-      });
-      // Respond immediately
-      res.sendStatus(200);
-      // Process asynchronously
-      completeProcessWebhook(webhook).catch((error) => {
-        console.error('Webhook processing failed:', error);
-      });
-    } catch (error) {
-      if (error instanceof SignatureVerificationException) {
-        console.error('Invalid webhook signature');
-        return res.sendStatus(401);
-      }
-      console.error('Webhook error:', error);
-      res.sendStatus(400);
-    }
-  });
-  app.use('/complete', complete);
-
-  ({ server, url } = await startServer(app));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
@@ -227,74 +60,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-beforeEach(() => {
-  handled.length = 0;
-  processedEvents.clear();
-  completeProcessed.clear();
-  db.rows.clear();
-});
-
-// --- Handle Different Event Types ---------------------------------------------------------------
-async function handleWebhookEvent(webhook: Event) {
-  switch (webhook.event) {
-    case 'dsync.user.created':
-      await handleUserCreated(webhook.data);
-      break;
-    case 'dsync.user.updated':
-      await handleUserCreated(webhook.data);
-      break;
-    default:
-      console.log('Unhandled event type:', webhook.event);
-  }
-}
-async function handleUserCreated(user: any) {
-  handled.push(user);
-  // 3. Implement Retries: check if user already exists
-  const existing = await db.users.findOne({ directoryUserId: user.id });
-  if (existing) {
-    return db.users.update({ directoryUserId: user.id }, { ...user });
-  }
-  return db.users.create({ directoryUserId: user.id, ...user });
-}
-
-// --- 2. Handle Duplicates -----------------------------------------------------------------------
-const processedEvents = new Set();
-async function processWebhook(webhook: Event) {
-  if (processedEvents.has(webhook.id)) {
-    console.log('Duplicate event, skipping:', webhook.id);
-    return;
-  }
-  processedEvents.add(webhook.id);
-  await handleWebhookEvent(webhook);
-}
-
-// --- Complete Example's processWebhook ----------------------------------------------------------
-const completeProcessed = new Set<string>();
-async function completeProcessWebhook(webhook: any) {
-  if (completeProcessed.has(webhook.id)) {
-    console.log('Duplicate event:', webhook.id);
-    return;
-  }
-  completeProcessed.add(webhook.id);
-  switch (webhook.event) {
-    case 'dsync.user.created':
-      await db.users.create({
-        directoryUserId: webhook.data.id,
-        email: webhook.data.email,
-        firstName: webhook.data.firstName,
-        lastName: webhook.data.lastName,
-        state: webhook.data.state,
-        organizationId: webhook.data.organizationId,
-      });
-      console.log('User created:', webhook.data.email);
-      break;
-    case 'dsync.user.deleted':
-      await db.users.delete({ directoryUserId: webhook.data.id });
-      break;
-    default:
-      console.log('Unhandled event type:', webhook.event);
-  }
-}
+beforeEach(resetGuideState);
 
 function post(path: string, body: string, sigHeader?: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
