@@ -128,7 +128,9 @@ function canonical(value: unknown): unknown {
 }
 
 /** Every row of every mirror table, JSON normalized, in primary-key order. */
-export async function dumpMirror(db: MirrorTestDatabase): Promise<Record<string, unknown[]>> {
+export async function dumpMirror(
+  db: Pick<MirrorTestDatabase, 'transaction'>,
+): Promise<Record<string, unknown[]>> {
   return db.transaction(async (tx) => {
     const dump: Record<string, unknown[]> = {};
     for (const t of mirrorTableNames) {
