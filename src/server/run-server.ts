@@ -53,6 +53,9 @@ export async function runServe(
     worker: config.workerTuning,
     logger,
   });
+  for (const unknown of handlers?.unknownNames ?? []) {
+    logger.warn(unknown, `--handlers: "${unknown.name}" is not an event WorkOS sends; a typo?`);
+  }
   for (const [name, handler] of handlers?.byName ?? []) {
     if (name === '*') inbox.onAny(handler as Parameters<Inbox['onAny']>[0]);
     else inbox.on(name as Parameters<Inbox['on']>[0], handler as Parameters<Inbox['on']>[1]);
