@@ -25,6 +25,9 @@ const has = (name: string) => process.argv.includes(`--${name}`);
 const durationS = Number(flag('duration', '10'));
 const connections = Number(flag('connections', '32'));
 const drainEvents = Number(flag('events', '1000000'));
+// Several short rounds, each running every server once, and the median per server: a load
+// spike on a shared machine then skews one round, not one server's whole result.
+const rounds = Number(flag('rounds', '1'));
 const pgAdmin = process.env.WORKOS_INBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface LoadResult {
@@ -220,45 +223,67 @@ async function main(): Promise<void> {
       `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`,
     );
     console.log(
-      `load: autocannon, ${connections} connections, ${durationS} s each, unique signed events\n`,
+      `load: autocannon in its own process, ${connections} connections, ${durationS} s per server per round, ${rounds} round(s) (median req/s shown), unique signed events\n`,
     );
 
-    const baseline = start(['--import', 'tsx', join(root, 'bench/fixtures/guide-express.ts')]);
-    const bPort = (await firstJsonLine(baseline)).port as number;
-    results.push({
-      name: '(i) guide Complete Example (baseline)',
-      r: await load(`http://127.0.0.1:${bPort}/webhooks/workos`, 'base'),
-    });
-    await stop(baseline);
-
-    const bare = start(['--import', 'tsx', join(root, 'bench/fixtures/bare-http.ts')]);
-    const cPort = (await firstJsonLine(bare)).port as number;
-    results.push({
-      name: '(ii) bare node:http + HMAC (ceiling)',
-      r: await load(`http://127.0.0.1:${cPort}/`, 'bare'),
-    });
-    await stop(bare);
-
-    const sqlitePath = join(dir, 'ingest.db');
-    const s = await serve(sqlitePath);
-    const sRss = sampleRss(s.proc.pid!);
-    results.push({
-      name: '(iii) workos-inbox serve, SQLite',
-      r: await load(`${s.base}/webhooks/workos`, 'sqlite'),
-    });
-    const sqliteRss = sRss.stop();
-    await stop(s.proc);
-
-    if (!has('skip-postgres')) {
+    type Target = { name: string; run: (prefix: string) => Promise<LoadResult> };
+    const viaChild = (fixture: string, path: string) => async (prefix: string) => {
+      const proc = start(['--import', 'tsx', join(root, 'bench/fixtures', fixture)]);
+      const port = (await firstJsonLine(proc)).port as number;
+      try {
+        return await load(`http://127.0.0.1:${port}${path}`, prefix);
+      } finally {
+        await stop(proc);
+      }
+    };
+    let sqliteRssPeak = 0;
+    const viaServe =
+      (database: () => Promise<string>, extra: string[] = []) =>
+      async (prefix: string) => {
+        const s = await serve(await database(), extra);
+        const rss = sampleRss(s.proc.pid!);
+        try {
+          return await load(`${s.base}/webhooks/workos`, prefix);
+        } finally {
+          sqliteRssPeak = Math.max(sqliteRssPeak, rss.stop().peakMb);
+          await stop(s.proc);
+        }
+      };
+    let n = 0;
+    const sqliteFile = async () => join(dir, `ingest-${n++}.db`);
+    const pgDatabase = async () => {
       const db = await createPgDatabase();
       cleanups.push(db.drop);
-      const p = await serve(db.url);
-      results.push({
-        name: '(iv) workos-inbox serve, PostgreSQL',
-        r: await load(`${p.base}/webhooks/workos`, 'pg'),
+      return db.url;
+    };
+    const targets: Target[] = [
+      {
+        name: '(i) guide Complete Example (baseline)',
+        run: viaChild('guide-express.ts', '/webhooks/workos'),
+      },
+      { name: '(ii) bare node:http + HMAC (ceiling)', run: viaChild('bare-http.ts', '/') },
+      { name: '(iii) workos-inbox serve, SQLite, worker on', run: viaServe(sqliteFile) },
+      {
+        name: '(iii-b) serve --no-worker, SQLite (receiver only)',
+        run: viaServe(sqliteFile, ['--no-worker']),
+      },
+    ];
+    if (!has('skip-postgres')) {
+      targets.push({
+        name: '(iv) workos-inbox serve, PostgreSQL, worker on',
+        run: viaServe(pgDatabase),
       });
-      await stop(p.proc);
     }
+    const perTarget = targets.map(() => [] as LoadResult[]);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, target] of targets.entries()) {
+        perTarget[i]!.push(await target.run(`r${round}_t${i}`));
+      }
+    }
+    const median = (xs: LoadResult[]): LoadResult =>
+      [...xs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(xs.length / 2)]!;
+    targets.forEach((t, i) => results.push({ name: t.name, r: median(perTarget[i]!) }));
+    const sqliteRss = { peakMb: sqliteRssPeak };
 
     const base = results[0]!.r.requestsPerSecond;
     const ceiling = results[1]!.r.requestsPerSecond;
@@ -269,7 +294,7 @@ async function main(): Promise<void> {
         `| ${name} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${fmt(r.requestsPerSecond / base, 2)} | ${fmt(r.requestsPerSecond / ceiling, 2)} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
       );
     }
-    console.log(`\nSQLite serve RSS during its run: peak ${fmt(sqliteRss.peakMb, 1)} MB`);
+    console.log(`\nserve RSS during the ingest runs: peak ${fmt(sqliteRss.peakMb, 1)} MB`);
 
     if (!has('skip-drain')) {
       // Drain/RSS run on SQLite: receive N events with the worker off, then drain them.

@@ -119,10 +119,11 @@ export function createWorker(options: WorkerOptions): Worker {
         },
         now(),
       );
-      if (!completed || leaseLost) {
+      if (!completed) {
         log.warn('lease lost before the event completed; another worker owns it now');
-        return completed ? 'done' : 'lease_lost';
+        return 'lease_lost';
       }
+      if (leaseLost) log.warn('a lease extension failed, but the event completed under its lease');
       return 'done';
     } catch (error) {
       const dead = stored.attempts >= maxAttempts;
