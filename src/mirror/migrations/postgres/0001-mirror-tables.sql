@@ -134,7 +134,7 @@ CREATE TABLE workos_users (
   deleted_version TEXT COLLATE "C",
   deleted_at TEXT GENERATED ALWAYS AS (CASE WHEN deleted_version IS NOT NULL AND deleted_version >= version THEN substr(deleted_version, 1, 30) END) STORED
 );
-CREATE INDEX workos_users_email ON workos_users (email);
+CREATE INDEX workos_users_email ON workos_users (LOWER(email));
 
 CREATE TABLE workos_organization_memberships (
   id TEXT COLLATE "C" PRIMARY KEY,
