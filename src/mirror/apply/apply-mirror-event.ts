@@ -17,6 +17,11 @@ import {
 } from './entity-tables.js';
 import { mirrorFamilyOf } from './families.js';
 import { runStatement } from './run-statement.js';
+import {
+  combinedMembershipSql,
+  deleteMembershipSql,
+  upsertMembershipSql,
+} from './membership-sql.js';
 import type { MirrorFamily } from './families.js';
 import { entityParams, wireObject } from './wire-values.js';
 import type { Derived, WireContext, WireObject } from './wire-values.js';
@@ -39,6 +44,15 @@ const sql = {
   organizationMemberships: buildEntitySql(organizationMembershipsTable),
 };
 
+const userUpsertParams = 1 + directoryUsersTable.columns.length + 4;
+const groupUpsertParams = 1 + directoryGroupsTable.columns.length + 4;
+const membershipPostgresSql = combinedMembershipSql(
+  sql.directoryUsers,
+  userUpsertParams,
+  sql.directoryGroups,
+  groupUpsertParams,
+);
+
 const cascade = {
   usersOfDirectory: buildCascadeSql(directoryUsersTable.table, 'directory_id'),
   groupsOfDirectory: buildCascadeSql(directoryGroupsTable.table, 'directory_id'),
@@ -46,19 +60,6 @@ const cascade = {
   membershipsOfGroup: buildCascadeSql(groupMembershipsTable, 'group_id'),
   membershipsOfUser: buildCascadeSql(groupMembershipsTable, 'user_id'),
 };
-
-// A membership is born deleted when its user, group or directory already is (see entity-sql.ts).
-const upsertMembershipSql =
-  `INSERT INTO ${groupMembershipsTable} AS t (group_id, user_id, directory_id, version, deleted_version) ` +
-  `VALUES ($1, $2, $3, $4, (SELECT MAX(p.dv) FROM (` +
-  `SELECT u.deleted_version AS dv FROM ${directoryUsersTable.table} AS u WHERE u.id = $2 ` +
-  `UNION ALL SELECT g.deleted_version AS dv FROM ${directoryGroupsTable.table} AS g WHERE g.id = $1 ` +
-  `UNION ALL SELECT d.deleted_version AS dv FROM ${directoriesTable.table} AS d WHERE d.id = $3) AS p)) ` +
-  `ON CONFLICT (group_id, user_id) DO UPDATE SET directory_id = excluded.directory_id, ` +
-  `version = excluded.version WHERE excluded.version > t.version`;
-const deleteMembershipSql =
-  `UPDATE ${groupMembershipsTable} SET deleted_version = $3 ` +
-  `WHERE group_id = $1 AND user_id = $2 AND (deleted_version IS NULL OR deleted_version < $3)`;
 
 // The list/get API has `domain`; directory events carry `domains` instead.
 const directoryDerived: Derived = {
@@ -217,21 +218,34 @@ async function applyDirectorySync(
       const user = wireObject(data.user, { ...a.ctx, path: 'data.user' });
       const group = wireObject(data.group, { ...a.ctx, path: 'data.group' });
       // The embedded objects are snapshots as of this event: versioned like any other update.
-      const userId = await upsert(a, directoryUsersTable, sql.directoryUsers, user, 'data.user');
-      const groupId = await upsert(
-        a,
-        directoryGroupsTable,
-        sql.directoryGroups,
-        group,
-        'data.group',
-      );
+      const userParams = entityParams(directoryUsersTable, user, version, {
+        ...a.ctx,
+        path: 'data.user',
+      });
+      const groupParams = entityParams(directoryGroupsTable, group, version, {
+        ...a.ctx,
+        path: 'data.group',
+      });
+      const userId = userParams[0] as string;
+      const groupId = groupParams[0] as string;
       const directoryId =
         typeof data.directory_id === 'string'
           ? data.directory_id
           : typeof group.directory_id === 'string'
             ? group.directory_id
             : null;
-      await runStatement(tx, upsertMembershipSql, [groupId, userId, directoryId, version]);
+      const membership = [groupId, userId, directoryId, version];
+      if (tx.dialect === 'postgres') {
+        await runStatement(tx, membershipPostgresSql, [
+          ...userParams,
+          ...groupParams,
+          ...membership,
+        ]);
+      } else {
+        await runStatement(tx, sql.directoryUsers.upsert, userParams);
+        await runStatement(tx, sql.directoryGroups.upsert, groupParams);
+        await runStatement(tx, upsertMembershipSql, membership);
+      }
       if (event === 'dsync.group.user_removed') {
         await runStatement(tx, deleteMembershipSql, [groupId, userId, version]);
       }
