@@ -1,0 +1,156 @@
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { createInbox } from '../../src/inbox/create-inbox.js';
+import type { Inbox } from '../../src/inbox/create-inbox.js';
+import { startHttpServer } from '../../src/server/http-server.js';
+import type { RunningHttpServer } from '../../src/server/http-server.js';
+import { createMirrorHandler } from '../../src/server/mirror-routes.js';
+import { createQueueMetrics } from '../../src/server/queue-metrics.js';
+import { createRequestHandler } from '../../src/server/request-handler.js';
+import { signatureHeader } from '../../src/signature/sign.js';
+import { sampleEvent } from '../../src/testing/sample-event.js';
+import { createTestDatabase } from '../helpers/postgres.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+
+const secret = 'whsec_request_handler_0123456789';
+const token = 'request-handler-admin-token';
+const auth = { authorization: `Bearer ${token}` };
+
+// The serve routes over real HTTP with a real inbox, in-process (the e2e tests spawn the CLI).
+describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) => {
+  let inbox: Inbox;
+  let http: RunningHttpServer;
+  let cleanup: () => Promise<void> | void;
+
+  const post = (event: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const body = JSON.stringify(event);
+    return fetch(`${http.url}/hooks`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'workos-signature': signatureHeader(body, secret),
+        ...headers,
+      },
+    });
+  };
+
+  beforeAll(async () => {
+    let database: string;
+    if (backend === 'postgres') {
+      const db = await createTestDatabase('wi_server');
+      database = db.url;
+      cleanup = db.drop;
+    } else {
+      const tmp = createTempSqlitePath();
+      database = tmp.path;
+      cleanup = tmp.cleanup;
+    }
+    inbox = await createInbox({ database, secret, maxBodyBytes: 4096 });
+    http = await startHttpServer(
+      { port: 0, host: '127.0.0.1', maxHeaderBytes: 2048, requestTimeoutMs: 5000 },
+      createRequestHandler({
+        store: inbox.store,
+        clock: systemClock,
+        logger: pino({ level: 'silent' }),
+        webhookPath: '/hooks',
+        webhook: inbox.node(),
+        adminToken: token,
+        production: false,
+        trustProxy: false,
+        allowIps: [],
+        metrics: [inbox.metrics, createQueueMetrics(inbox.store, systemClock), new Registry()],
+        mirror: createMirrorHandler(inbox.store),
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await http?.close(1000);
+    await inbox?.close();
+    await cleanup?.();
+  });
+
+  it('stores signed events and applies the body and header limits', async () => {
+    expect(
+      (await post(sampleEvent('dsync.user.created', { overrides: { id: 'event_a' } }))).status,
+    ).toBe(200);
+    expect(
+      (await post(sampleEvent('dsync.user.created', { overrides: { id: 'event_a' } }))).status,
+    ).toBe(200);
+    const big = sampleEvent('dsync.user.created', {
+      overrides: { id: 'event_big', data: { first_name: 'x'.repeat(5000) } },
+    });
+    expect((await post(big)).status).toBe(413);
+    const hugeHeader = await post(sampleEvent('dsync.user.created'), {
+      'x-padding': 'y'.repeat(4000),
+    });
+    expect(hugeHeader.status).toBe(431);
+    expect((await inbox.store.list({ limit: 10 })).events.map((e) => e.id)).toEqual(['event_a']);
+  });
+
+  it('replays one event (200, 404, 409 while processing) and redrives dead ones', async () => {
+    await post(sampleEvent('dsync.group.created', { overrides: { id: 'event_g' } }));
+    const replay = (id: string) =>
+      fetch(`${http.url}/inbox/events/${id}/replay`, { method: 'POST', headers: auth });
+    expect((await replay('event_missing')).status).toBe(404);
+    const [claimed] = await inbox.store.claim({
+      owner: 'test',
+      limit: 1,
+      leaseMs: 60_000,
+      now: new Date(),
+      events: ['dsync.group.created'],
+    });
+    expect(claimed?.id).toBe('event_g');
+    expect((await replay('event_g')).status).toBe(409);
+    await inbox.store.fail('event_g', 'test', {
+      error: 'boom',
+      nextAttemptAt: null,
+      now: new Date(),
+    });
+    expect((await inbox.store.get('event_g'))?.status).toBe('dead');
+
+    const wrongEvent = await fetch(`${http.url}/inbox/redrive?event=dsync.user.created`, {
+      method: 'POST',
+      headers: auth,
+    });
+    expect(await wrongEvent.json()).toEqual({ redriven: 0 });
+    const redrive = await fetch(`${http.url}/inbox/redrive`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'dsync.group.created' }),
+    });
+    expect(await redrive.json()).toEqual({ redriven: 1 });
+    expect((await inbox.store.get('event_g'))?.status).toBe('pending');
+    expect((await replay('event_g')).status).toBe(200);
+    const detail = (await (
+      await fetch(`${http.url}/inbox/events/event_g`, { headers: auth })
+    ).json()) as {
+      attemptLog: Array<{ outcome: string; error: string }>;
+    };
+    expect(detail.attemptLog).toEqual([
+      expect.objectContaining({ outcome: 'dead', error: 'boom' }),
+    ]);
+  });
+
+  it('answers stats, metrics, 404 and 405, and guards the mirror with the token', async () => {
+    const stats = (await (await fetch(`${http.url}/inbox/stats`, { headers: auth })).json()) as {
+      byStatus: Record<string, number>;
+    };
+    expect(stats.byStatus.pending).toBe(2);
+    const metrics = await (await fetch(`${http.url}/metrics`)).text();
+    expect(metrics).toMatch(/^workos_inbox_queue_depth\{status="pending"\} 2$/m);
+    expect(metrics).toMatch(/^workos_inbox_events_duplicate_total 1$/m);
+    expect((await fetch(`${http.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${http.url}/healthz`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${http.url}/inbox/events/event_a/replay`, { headers: auth })).status).toBe(
+      405,
+    );
+    expect((await fetch(`${http.url}/directory_users`)).status).toBe(401);
+    const users = await fetch(`${http.url}/directory_users`, { headers: auth });
+    expect(users.status).toBe(200);
+    expect(((await users.json()) as { object: string }).object).toBe('list');
+  });
+});
