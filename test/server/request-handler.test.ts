@@ -24,7 +24,7 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
   let http: RunningHttpServer;
   let cleanup: () => Promise<void> | void;
 
-  const post = (event: Record<string, unknown>, headers: Record<string, string> = {}) => {
+  const post = (event: object, headers: Record<string, string> = {}) => {
     const body = JSON.stringify(event);
     return fetch(`${http.url}/hooks`, {
       method: 'POST',
