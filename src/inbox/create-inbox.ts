@@ -60,6 +60,20 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const mirror = resolveMirror(options.mirror ?? options.store === undefined);
   const ownsStore = options.store === undefined;
   let store: Store;
+  const registry = new HandlerRegistry();
+  const receiver = createReceiver({
+    // Bound late so bad options (no secret, a bad body limit) fail before a database is opened.
+    sink: { append: (event) => store.append(event) },
+    secret: options.secret,
+    ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.retryAfterSeconds !== undefined
+      ? { retryAfterSeconds: options.retryAfterSeconds }
+      : {}),
+    logger: logger.child({ component: 'receiver' }),
+    clock,
+    metrics: metrics.receiver,
+  });
   if (options.store) {
     store = options.store;
   } else {
@@ -76,35 +90,22 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       ...(options.maxBatchSize !== undefined ? { maxBatchSize: options.maxBatchSize } : {}),
     });
   }
+  let worker: Worker;
   try {
     await store.migrate();
+    worker = createWorker({
+      ...options.worker,
+      store,
+      handlers: mirror.chain(registry),
+      logger: logger.child({ component: 'worker' }),
+      clock,
+      ...(options.random ? { random: options.random } : {}),
+      metrics: metrics.worker,
+    });
   } catch (error) {
     if (ownsStore) await store.close().catch(() => {});
     throw error;
   }
-
-  const registry = new HandlerRegistry();
-  const receiver = createReceiver({
-    sink: store,
-    secret: options.secret,
-    ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
-    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-    ...(options.retryAfterSeconds !== undefined
-      ? { retryAfterSeconds: options.retryAfterSeconds }
-      : {}),
-    logger: logger.child({ component: 'receiver' }),
-    clock,
-    metrics: metrics.receiver,
-  });
-  const worker = createWorker({
-    ...options.worker,
-    store,
-    handlers: mirror.chain(registry),
-    logger: logger.child({ component: 'worker' }),
-    clock,
-    ...(options.random ? { random: options.random } : {}),
-    metrics: metrics.worker,
-  });
 
   let closing: Promise<void> | undefined;
   const expressHandler = createExpressHandler(receiver);

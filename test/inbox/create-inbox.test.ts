@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
@@ -39,6 +40,15 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     });
     const user = await createMirror(inbox.store).directoryUsers.get(`directory_user_${id}`);
     expect(user).toMatchObject({ email: `${id}@example.com`, state: 'active' });
+  });
+
+  it('rejects a missing secret before touching the database', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    await expect(createInbox({ database: backend.database, secret: '' })).rejects.toMatchObject({
+      code: 'no_secret',
+    });
+    if (kind === 'sqlite') expect(existsSync(backend.database)).toBe(false);
   });
 
   it('rejects an unknown mirror family at creation', async () => {
