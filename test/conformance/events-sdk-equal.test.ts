@@ -1,3 +1,4 @@
+import { CreateWebhookEndpointEvents } from '@workos-inc/node';
 import { describe, expect, it } from 'vitest';
 import {
   deserializeEvent,
@@ -28,6 +29,12 @@ describe('event names', () => {
     expect(extraEventNames).toHaveLength(7);
     expect(eventNames).toHaveLength(91);
     expect(new Set(eventNames).size).toBe(91);
+  });
+
+  it('adds exactly the names an SDK 11.0.0 endpoint can subscribe to but its union lacks', () => {
+    const subscribable: string[] = Object.values(CreateWebhookEndpointEvents);
+    const union = new Set(sdkUnionEventNames());
+    expect(subscribable.filter((n) => !union.has(n)).sort()).toEqual([...extraEventNames].sort());
   });
 
   it.each(extraEventNames)('%s is passed through by the SDK with its raw data', async (name) => {
