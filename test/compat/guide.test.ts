@@ -60,7 +60,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-beforeEach(resetGuideState);
+beforeEach(() => {
+  resetGuideState();
+  logs.length = 0;
+});
 
 function post(path: string, body: string, sigHeader?: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -215,5 +218,66 @@ describe('the guide, run with workos-inbox', () => {
       console.log('Organization:', webhook.data.organizationId);
     }
     expect(webhook).toEqual(await sdkEvent(compact, req.headers['workos-signature']));
+    expect(logs).toContainEqual(['First name:', 'Ada']);
+  });
+
+  it.each([
+    [
+      'dsync.group.created',
+      {
+        id: 'directory_group_01',
+        idp_id: 'g1',
+        directory_id: 'directory_01',
+        organization_id: 'org_01',
+        name: 'Engineering',
+        created_at: '2024-01-01T00:00:00.000Z',
+        updated_at: '2024-01-01T00:00:00.000Z',
+        raw_attributes: {},
+      },
+      ['Group created:', 'Engineering'],
+    ],
+    [
+      'connection.activated',
+      {
+        object: 'connection',
+        id: 'conn_01',
+        organization_id: 'org_01',
+        name: 'Okta',
+        connection_type: 'OktaSAML',
+        state: 'active',
+        domains: [],
+        created_at: '2024-01-01T00:00:00.000Z',
+        updated_at: '2024-01-01T00:00:00.000Z',
+      },
+      ['Connection activated:', 'conn_01'],
+    ],
+  ])('Group and Connection Events snippets run on a %s event', async (name, data, logged) => {
+    const workos = new WorkOS(process.env.WORKOS_API_KEY);
+    const body = JSON.stringify({ id: `event_${name}`, event: name, data, created_at: 'c' });
+    const sigHeader = sign(body);
+    const webhook: any = await workos.webhooks.constructEvent({
+      payload: JSON.parse(body) as object,
+      sigHeader,
+      secret: process.env.WORKOS_WEBHOOK_SECRET,
+    });
+    switch (webhook.event) {
+      case 'dsync.group.created':
+        console.log('Group created:', webhook.data.name);
+        break;
+      case 'dsync.group.updated':
+        console.log('Group updated:', webhook.data.name);
+        break;
+      case 'dsync.group.deleted':
+        console.log('Group deleted:', webhook.data.id);
+        break;
+    }
+    if (webhook.event === 'connection.activated') {
+      console.log('Connection activated:', webhook.data.id);
+      // The guide reads connectionType; the SDK (and so we) deserialize it as `type`.
+      console.log('Connection type:', webhook.data.connectionType);
+      console.log('Organization:', webhook.data.organizationId);
+    }
+    expect(logs).toContainEqual(logged);
+    expect(webhook).toEqual(await sdkEvent(body, sigHeader));
   });
 });
