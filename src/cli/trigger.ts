@@ -175,5 +175,12 @@ function printSummary(summary: SendSummary, label: string, url: URL, json: boole
     (summary.errors > 0 ? ` · failed to connect ${summary.errors}` : '') +
     ` · ${summary.requestsPerSecond} req/s · ${(summary.durationMs / 1000).toFixed(2)} s\n`;
   process.stdout.write(line);
-  if (summary.firstFailure) process.stderr.write(`first failure: ${summary.firstFailure}\n`);
+  if (summary.firstFailure) {
+    process.stderr.write(`first failure: ${summary.firstFailure}\n`);
+    if (summary.firstFailure.includes('signature_mismatch')) {
+      process.stderr.write(
+        'hint: the endpoint has another secret; pass it with --secret (or WORKOS_WEBHOOK_SECRET)\n',
+      );
+    }
+  }
 }

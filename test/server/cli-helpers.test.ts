@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { closeMatches } from '../../src/cli/close-matches.js';
 import { applySet, deepMerge } from '../../src/cli/event-shaping.js';
 import { CliError } from '../../src/cli/exit-codes.js';
+import { defaultTriggerUrl } from '../../src/cli/trigger.js';
 import { eventNames } from '../../src/events/index.js';
 import { clientAddress, isSecureRequest } from '../../src/server/client-address.js';
 import { parseSince } from '../../src/server/event-filter.js';
@@ -82,5 +83,14 @@ describe('--since', () => {
     expect(parseSince('7d', now).toISOString()).toBe('2026-04-24T12:00:00.000Z');
     expect(parseSince('2026-04-30T00:00:00Z', now).toISOString()).toBe('2026-04-30T00:00:00.000Z');
     expect(() => parseSince('yesterday', now)).toThrow(/ISO date/);
+  });
+});
+
+describe('trigger --to default', () => {
+  it('is the local serve: port 3000 and /webhooks/workos unless PORT / WORKOS_INBOX_PATH say otherwise', () => {
+    expect(defaultTriggerUrl({})).toBe('http://127.0.0.1:3000/webhooks/workos');
+    expect(defaultTriggerUrl({ PORT: '8080', WORKOS_INBOX_PATH: '/hooks' })).toBe(
+      'http://127.0.0.1:8080/hooks',
+    );
   });
 });

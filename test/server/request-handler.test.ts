@@ -13,6 +13,9 @@ import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { resolveMirror } from '../../src/inbox/mirror-setup.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { MigrationSet } from '../../src/store/types.js';
 
 const secret = 'whsec_request_handler_0123456789';
 const token = 'request-handler-admin-token';
@@ -23,6 +26,7 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
   let inbox: Inbox;
   let http: RunningHttpServer;
   let cleanup: () => Promise<void> | void;
+  let database: string;
 
   const post = (event: object, headers: Record<string, string> = {}) => {
     const body = JSON.stringify(event);
@@ -38,7 +42,6 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
   };
 
   beforeAll(async () => {
-    let database: string;
     if (backend === 'postgres') {
       const db = await createTestDatabase('wi_server');
       database = db.url;
@@ -152,5 +155,45 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
     const users = await fetch(`${http.url}/directory_users`, { headers: auth });
     expect(users.status).toBe(200);
     expect(((await users.json()) as { object: string }).object).toBe('list');
+  });
+
+  it('readyz: 200 when the schema matches, 503 with the problem when a migration is missing', async () => {
+    expect((await fetch(`${http.url}/readyz`)).status).toBe(200);
+    const migration = {
+      version: 1,
+      name: '0001-app',
+      sql: 'CREATE TABLE app_ready_check (id text)',
+    };
+    const app: MigrationSet = { component: 'app', sqlite: [migration], postgres: [migration] };
+    const store = await openStore({
+      database,
+      migrationSets: [...resolveMirror(true).migrationSets, app],
+    });
+    const other = await startHttpServer(
+      { port: 0, host: '127.0.0.1', maxHeaderBytes: 2048, requestTimeoutMs: 5000 },
+      createRequestHandler({
+        store,
+        clock: systemClock,
+        logger: pino({ level: 'silent' }),
+        webhookPath: '/hooks',
+        webhook: inbox.node(),
+        adminToken: token,
+        production: false,
+        trustProxy: false,
+        allowIps: [],
+        metrics: [],
+      }),
+    );
+    try {
+      const ready = await fetch(`${other.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { problems: string[] };
+      expect(body.problems.join(' ')).toContain('app');
+      await store.migrate();
+      expect((await fetch(`${other.url}/readyz`)).status).toBe(200);
+    } finally {
+      await other.close(1000);
+      await store.close();
+    }
   });
 });
