@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import type { AppendOutcome } from '../../src/store/types.js';
@@ -7,7 +8,7 @@ import { effects, effectsSet, writeEffect } from './effects.js';
 
 const [sqlite] = useBackends();
 
-describe('SQLite write lock', () => {
+describe('SQLite write path', () => {
   it('holds appends while a handler transaction is open, commits them after, and keeps reads going', async () => {
     const store = await sqlite!.fresh().open({ migrationSets: [effectsSet] });
     await store.migrate();
@@ -70,6 +71,21 @@ describe('SQLite write lock', () => {
     release();
     expect(await completing).toBe(true);
     expect(await store.append(newEvent())).toBe('inserted');
+  });
+
+  it('keeps the WAL bounded when only the main thread writes (the append thread checkpoints)', async () => {
+    const db = sqlite!.fresh();
+    const store = await db.open();
+    await store.migrate();
+    const event = newEvent({ receivedAt: at(-1) });
+    await store.append(event);
+    await store.claim({ owner: 'w', limit: 1, leaseMs: 1000, now: t0 });
+    for (let i = 1; i <= 1500; i++) {
+      expect(await store.extendLease(event.id, 'w', at(1000 + i))).toBe(true);
+    }
+    // About 3 pages per transaction: without checkpoints the WAL would pass 15 MB.
+    expect(statSync(`${db.options.database}-wal`).size).toBeLessThan(6 * 1024 * 1024);
+    expect((await store.get(event.id))?.leaseExpiresAt).toEqual(at(2500));
   });
 
   it('creates the parent folder and refuses an in-memory database with a clear error', async () => {

@@ -4,6 +4,8 @@ export interface AppendWorkerData {
   path: string;
   busyTimeoutMs: number;
   maxBatchSize: number;
+  /** The ThreadWriteLock shared with the main thread's write connection. */
+  lockBuffer: SharedArrayBuffer;
 }
 
 export interface AppendItem {
@@ -17,7 +19,11 @@ export interface AppendItem {
   source: string;
 }
 
-export type ToAppendThread = { type: 'append'; items: AppendItem[] } | { type: 'close' };
+export type ToAppendThread =
+  | { type: 'append'; items: AppendItem[] }
+  /** Copy the WAL back into the database file (the main thread's connection never does). */
+  | { type: 'checkpoint' }
+  | { type: 'close' };
 
 export type FromAppendThread =
   | {
@@ -26,4 +32,5 @@ export type FromAppendThread =
       results: [number, boolean][];
     }
   | { type: 'failed'; seqs: number[]; message: string; code: string | null }
+  | { type: 'checkpointed' }
   | { type: 'closed' };

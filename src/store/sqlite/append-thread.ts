@@ -10,6 +10,7 @@ import type {
   FromAppendThread,
   ToAppendThread,
 } from './append-protocol.js';
+import { ThreadWriteLock } from './thread-write-lock.js';
 
 interface Waiter {
   resolve: (outcome: AppendOutcome) => void;
@@ -50,11 +51,25 @@ export class AppendThread {
   private readonly waiters = new Map<number, Waiter>();
   private closed: Promise<void> | undefined;
   private readonly counters: AppendStats = { batches: 0, events: 0, inserted: 0, maxBatchSize: 0 };
+  private lock = new ThreadWriteLock();
+  private checkpoints = 0;
 
   constructor(
-    private readonly data: AppendWorkerData,
+    private readonly data: Omit<AppendWorkerData, 'lockBuffer'>,
     private readonly onCommitted: (inserted: number) => void,
   ) {}
+
+  /**
+   * Take the in-process write lock for the main thread's connection (FIFO with the append
+   * thread). Release it with `release()` on the returned lock.
+   */
+  async acquireWriteLock(): Promise<ThreadWriteLock> {
+    for (;;) {
+      const lock = this.lock;
+      // A thread that died holding (or queued for) the lock got a fresh lock on exit.
+      if (await lock.acquire(() => lock !== this.lock)) return lock;
+    }
+  }
 
   stats(): AppendStats {
     return { ...this.counters };
@@ -92,13 +107,22 @@ export class AppendThread {
     worker.postMessage({ type: 'append', items } satisfies ToAppendThread);
   }
 
+  /** Ask the thread to checkpoint the WAL (off the event loop). */
+  requestCheckpoint(): void {
+    if (this.closed) return;
+    this.checkpoints++;
+    this.ensureWorker().postMessage({ type: 'checkpoint' } satisfies ToAppendThread);
+  }
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(this.data);
+    const worker = startWorker({ ...this.data, lockBuffer: this.lock.buffer });
     worker.on('message', (message: FromAppendThread) => this.receive(message));
     worker.on('error', (error) => this.failAll(`the append thread failed: ${error.message}`));
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
+      this.checkpoints = 0;
+      this.lock = new ThreadWriteLock();
       this.failAll('the append thread exited');
     });
     this.worker = worker;
@@ -128,8 +152,11 @@ export class AppendThread {
         this.waiters.delete(seq);
       }
     }
-    // An idle thread must not keep the process alive; one with appends in flight must.
-    if (this.waiters.size === 0 && this.outbox.length === 0) this.worker?.unref();
+    if (message.type === 'checkpointed') this.checkpoints--;
+    // An idle thread must not keep the process alive; one with work in flight must.
+    if (this.waiters.size === 0 && this.outbox.length === 0 && this.checkpoints === 0) {
+      this.worker?.unref();
+    }
   }
 
   private failAll(reason: string): void {

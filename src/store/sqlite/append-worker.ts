@@ -9,9 +9,11 @@ import type {
   ToAppendThread,
 } from './append-protocol.js';
 import { openSqlite } from './sqlite-connection.js';
+import { ThreadWriteLock } from './thread-write-lock.js';
 
 const data = workerData as AppendWorkerData;
 const port = parentPort!;
+const lock = new ThreadWriteLock(data.lockBuffer);
 const queue: AppendItem[] = [];
 let db: Database.Database | undefined;
 let insert: Database.Statement | undefined;
@@ -31,27 +33,37 @@ function commitBatch(batch: AppendItem[]): void {
        ON CONFLICT (id) DO NOTHING`,
     );
     const statement = insert;
-    const results = db
-      .transaction((items: AppendItem[]) =>
-        items.map((item): [number, boolean] => {
-          const body = Buffer.from(
-            item.rawBody.buffer,
-            item.rawBody.byteOffset,
-            item.rawBody.byteLength,
-          );
-          const info = statement.run(
-            item.id,
-            item.event,
-            item.createdAt,
-            item.receivedAt,
-            body,
-            item.source,
-            item.receivedAt,
-          );
-          return [item.seq, info.changes > 0];
-        }),
-      )
-      .immediate(batch);
+    const write = db.transaction((items: AppendItem[]) =>
+      items.map((item): [number, boolean] => {
+        const body = Buffer.from(
+          item.rawBody.buffer,
+          item.rawBody.byteOffset,
+          item.rawBody.byteLength,
+        );
+        const info = statement.run(
+          item.id,
+          item.event,
+          item.createdAt,
+          item.receivedAt,
+          body,
+          item.source,
+          item.receivedAt,
+        );
+        return [item.seq, info.changes > 0];
+      }),
+    );
+    let results: [number, boolean][];
+    // The main thread's connection waits on this lock instead of SQLite's sleeping busy handler.
+    if (!lock.acquireSync(data.busyTimeoutMs)) {
+      throw Object.assign(new Error(`the write lock stayed busy for ${data.busyTimeoutMs} ms`), {
+        code: 'SQLITE_BUSY',
+      });
+    }
+    try {
+      results = write.immediate(batch);
+    } finally {
+      lock.release();
+    }
     send({ type: 'committed', results });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -84,6 +96,23 @@ port.on('message', (message: ToAppendThread) => {
   if (message.type === 'append') {
     for (const item of message.items) queue.push(item);
     schedule();
+  } else if (message.type === 'checkpoint') {
+    try {
+      db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs });
+      // Under the write lock, so the main thread cannot append frames meanwhile and the
+      // checkpoint can finish, letting the next writer start the WAL over from its beginning.
+      // PASSIVE: it does not wait for readers.
+      if (lock.acquireSync(data.busyTimeoutMs)) {
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+        } finally {
+          lock.release();
+        }
+      }
+    } catch {
+      // The next request or the next commit's auto-checkpoint tries again.
+    }
+    send({ type: 'checkpointed' });
   } else {
     while (queue.length > 0) commitBatch(queue.splice(0, data.maxBatchSize));
     db?.close();

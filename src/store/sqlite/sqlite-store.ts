@@ -67,6 +67,7 @@ export class SqliteStore implements Store {
   private readonly sets: readonly MigrationSet[];
   private readonly busyTimeoutMs: number;
   private closing: Promise<void> | undefined;
+  private writesSinceCheckpoint = 0;
 
   private constructor(path: string, options: StoreOptions) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
@@ -78,6 +79,9 @@ export class SqliteStore implements Store {
     // append thread's next FULL commit makes them durable too, and a power loss before that can
     // only undo a claim or a `done` together with the handler's writes, never half of them.
     this.writer.pragma('synchronous = NORMAL');
+    // A checkpoint writes and fsyncs the database file: leave it to the append thread (its
+    // commits auto-checkpoint, and `write` asks it to after every 200 transactions here).
+    this.writer.pragma('wal_autocheckpoint = 0');
     this.writerSession = sqliteExecutor(this.writer);
     this.readers = new ReaderPool(path, 4, Math.min(this.busyTimeoutMs, 5000));
     this.appender = new AppendThread(
@@ -112,18 +116,33 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** One write transaction at a time on the main-thread connection. */
+  /**
+   * One write transaction at a time on the main-thread connection, each holding the in-process
+   * write lock (shared with the append thread) only while it runs.
+   */
   private write<T>(fn: (tx: MigrationSession) => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new StoreUnavailableError('the store is closed'));
     return this.mutex.run(async () => {
-      await this.beginImmediate();
+      // Each transaction in its own turn of the event loop: a chain of queued transactions would
+      // otherwise run as one long microtask chain and hold back I/O (requests, append results).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const lock = await this.appender.acquireWriteLock();
       try {
-        const result = await fn(this.writerSession);
-        this.writer.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
-        throw error;
+        await this.beginImmediate();
+        try {
+          const result = await fn(this.writerSession);
+          this.writer.exec('COMMIT');
+          if (++this.writesSinceCheckpoint >= 200) {
+            this.writesSinceCheckpoint = 0;
+            this.appender.requestCheckpoint();
+          }
+          return result;
+        } catch (error) {
+          if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+          throw error;
+        }
+      } finally {
+        lock.release();
       }
     });
   }
