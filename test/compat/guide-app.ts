@@ -131,6 +131,24 @@ export function createGuideApp(): express.Express {
     }
   });
 
+  // --- 1. Respond Quickly -------------------------------------------------------------------------
+  const processWebhookAsync = handleWebhookEvent;
+  app.post('/respond-quickly', async (req, res) => {
+    try {
+      const webhook = await workos.webhooks.constructEvent({
+        payload: req.body,
+        sigHeader: req.headers['workos-signature'] as string,
+        secret: process.env.WORKOS_WEBHOOK_SECRET,
+      });
+      // Respond immediately
+      res.sendStatus(200);
+      // Process asynchronously
+      processWebhookAsync(webhook).catch(console.error);
+    } catch {
+      res.sendStatus(400);
+    }
+  });
+
   // --- 4. Secure Your Endpoint ------------------------------------------------------------------
   app.post('/secure', async (req, res) => {
     if (process.env.NODE_ENV === 'production' && !req.secure) {

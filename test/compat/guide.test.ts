@@ -125,6 +125,12 @@ describe('the guide, run with workos-inbox', () => {
     expect(db.rows.size).toBe(1);
   });
 
+  it('1. Respond Quickly: 200 first, then the event is processed', async () => {
+    expect((await post('/respond-quickly', compact, sign(compact))).status).toBe(200);
+    await vi.waitFor(() => expect(db.rows.size).toBe(1));
+    expect((await post('/respond-quickly', compact, sign('other'))).status).toBe(400);
+  });
+
   it('Secure Your Endpoint: 401 with the guide text for an invalid signature', async () => {
     const res = await post('/secure', compact, sign('x'));
     expect(res.status).toBe(401);
