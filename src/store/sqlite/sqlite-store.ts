@@ -157,6 +157,7 @@ export class SqliteStore implements Store {
   }
 
   checkSchema(): Promise<SchemaStatus> {
+    if (this.closing) return Promise.reject(new StoreUnavailableError('the store is closed'));
     return this.readers.use((db) => checkMigrations(sqliteExecutor(db), this.sets));
   }
 
