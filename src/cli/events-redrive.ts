@@ -4,6 +4,7 @@ import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
+import { redriveWithProgress } from './redrive-with-progress.js';
 
 interface RedriveFlags extends DatabaseFlags {
   event?: string;
@@ -37,7 +38,7 @@ export function registerEventsRedrive(events: Command): void {
       throw new CliError('events being processed cannot be redriven', exitCodes.usage);
     }
     await withCliStore(flags, async (store) => {
-      const count = await store.redrive(filter, new Date());
+      const count = await redriveWithProgress(store, filter);
       process.stdout.write(
         flags.json
           ? `${JSON.stringify({ redriven: count })}\n`
