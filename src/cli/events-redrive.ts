@@ -17,7 +17,9 @@ interface RedriveFlags extends DatabaseFlags {
 export function registerEventsRedrive(events: Command): void {
   const command = events
     .command('redrive')
-    .description('queue dead events again (one statement, atomic), optionally only one event name')
+    .description(
+      'queue dead events again, optionally only one event name (a progress bar above 1000)',
+    )
     .option('--event <name>', 'only this event name')
     .option('--status <statuses>', 'which statuses to queue again', 'dead')
     .option('--since <when>', 'received at or after: an ISO date or a duration (30m, 2h, 7d)')
