@@ -97,9 +97,14 @@ export class SqliteStore implements Store {
     return new SqliteStore(path, options);
   }
 
+  /**
+   * Only another process can hold the lock here (this process's threads share ThreadWriteLock).
+   * Retry on a short timer rather than sleeping in SQLite's busy handler, which would block the
+   * event loop; the cap is low because the other process's transactions are short.
+   */
   private async beginImmediate(): Promise<void> {
     const deadline = Date.now() + this.busyTimeoutMs;
-    for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 25)) {
+    for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 4)) {
       try {
         this.writer.exec('BEGIN IMMEDIATE');
         return;
