@@ -66,3 +66,14 @@ export function normalizeTimestamp(value: string, eventId?: string): string {
 export function eventVersion(createdAt: string, eventId: string): string {
   return `${normalizeTimestamp(createdAt, eventId)} ${eventId}`;
 }
+
+/**
+ * The version a user or group gets from the copy a `dsync.group.user_added/user_removed` event
+ * carries: the event's version behind `!`, which sorts before every digit. So such a copy fills
+ * a row no `dsync.user.*` / `dsync.group.*` event has written yet, newer copies replace older
+ * ones, and the object's own events always win over copies. A total order, so still
+ * order-independent; and in the usual case (the row exists) the upsert rewrites nothing.
+ */
+export function snapshotVersion(version: string): string {
+  return `!${version}`;
+}

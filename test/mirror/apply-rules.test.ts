@@ -213,16 +213,20 @@ describe.each(backends)('mirror rules on %s', (_, open) => {
   });
 
   it('events for rows whose parent is unknown yet are applied, not dropped', async () => {
-    // user_added first (WorkOS does not guarantee order), then the older creates arrive.
+    // user_added first (WorkOS does not guarantee order): the membership and the user and group
+    // it carries are recorded at once.
+    await apply(membership('dsync.group.user_added', 5, 'u1', 'g1'));
+    expect(await groupIds('u1')).toEqual(['g1']);
+    expect((await mirror.directoryGroups.get('g1'))?.name).toBe('Group g1');
+    // The objects' own events, even older ones, take over from the copies user_added carried.
     await apply(
-      membership('dsync.group.user_added', 5, 'u1', 'g1'),
-      ev('dsync.group.created', 2, group('g1', { name: 'Old name' })),
-      ev('dsync.user.created', 1, dirUser('u1', { last_name: 'Old' })),
+      ev('dsync.group.created', 2, group('g1', { name: 'Own name' })),
+      ev('dsync.user.created', 1, dirUser('u1', { last_name: 'Own' })),
+      membership('dsync.group.user_added', 6, 'u1', 'g1'),
     );
     expect(await groupIds('u1')).toEqual(['g1']);
-    // The snapshots inside user_added are newer than the creates: they stay.
-    expect((await mirror.directoryGroups.get('g1'))?.name).toBe('Group g1');
-    expect((await mirror.directoryUsers.get('u1'))?.lastName).toBe('Lovelace');
+    expect((await mirror.directoryGroups.get('g1'))?.name).toBe('Own name');
+    expect((await mirror.directoryUsers.get('u1'))?.lastName).toBe('Own');
   });
 
   it('organizations, domains, connections, AuthKit users and memberships follow the same rules', async () => {

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '../../store/sql-executor.js';
 import type { WireEvent } from '../../events/index.js';
 import { MirrorEventError } from '../errors.js';
-import { eventVersion } from '../version.js';
+import { eventVersion, snapshotVersion } from '../version.js';
 import { buildCascadeSql, buildEntitySql } from './entity-sql.js';
 import type { EntityTable } from './entity-tables.js';
 import {
@@ -217,12 +217,14 @@ async function applyDirectorySync(
     case 'dsync.group.user_removed': {
       const user = wireObject(data.user, { ...a.ctx, path: 'data.user' });
       const group = wireObject(data.group, { ...a.ctx, path: 'data.group' });
-      // The embedded objects are snapshots as of this event: versioned like any other update.
-      const userParams = entityParams(directoryUsersTable, user, version, {
+      // The user and group the event carries only fill gaps: their version ranks below every
+      // event of their own (see snapshotVersion), so they never rewrite a row those wrote.
+      const snapshot = snapshotVersion(version);
+      const userParams = entityParams(directoryUsersTable, user, snapshot, {
         ...a.ctx,
         path: 'data.user',
       });
-      const groupParams = entityParams(directoryGroupsTable, group, version, {
+      const groupParams = entityParams(directoryGroupsTable, group, snapshot, {
         ...a.ctx,
         path: 'data.group',
       });
