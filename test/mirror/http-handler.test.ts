@@ -113,6 +113,17 @@ describe('handleMirrorRequest', () => {
     if (user?.status === 200) expect(user.body).not.toHaveProperty('previous_attributes');
   });
 
+  it('gets an organization domain and an organization membership by id', async () => {
+    const domain = [...history.final.organizationDomains.values()][0]!;
+    const answer = await get(`/organization_domains/${String(domain.id)}`);
+    expect(answer).toEqual({ status: 200, body: domain });
+    const om = [...history.final.organizationMemberships.values()][0]!;
+    expect(await get(`/user_management/organization_memberships/${String(om.id)}`)).toEqual({
+      status: 200,
+      body: om,
+    });
+  });
+
   it('the typed API validates its options and iterates every page with all()', async () => {
     const mirror = createMirror(db.reader);
     await expect(mirror.directoryUsers.list({ limit: 0 })).rejects.toBeInstanceOf(MirrorQueryError);
