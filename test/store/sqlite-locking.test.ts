@@ -88,6 +88,27 @@ describe('SQLite write path', () => {
     expect((await store.get(event.id))?.leaseExpiresAt).toEqual(at(2500));
   });
 
+  it('shares one file between two stores (as two processes would): every event processed once', async () => {
+    const db = sqlite!.fresh();
+    const receiver = await db.open({ migrationSets: [effectsSet] });
+    const worker = await db.open({ migrationSets: [effectsSet] });
+    await receiver.migrate();
+    const events = Array.from({ length: 200 }, (_, i) => newEvent({ receivedAt: at(-i) }));
+    const appending = Promise.all(events.map((e) => receiver.append(e)));
+    let processed = 0;
+    for (let round = 0; round < 500 && processed < events.length; round++) {
+      const claimed = await worker.claim({ owner: 'w', limit: 20, leaseMs: 60_000, now: t0 });
+      for (const event of claimed) {
+        expect(await worker.complete(event.id, 'w', writeEffect(event.id, 'x'), t0)).toBe(true);
+        processed++;
+      }
+      if (claimed.length === 0) await appending;
+    }
+    expect(await appending).toEqual(events.map(() => 'inserted'));
+    expect(processed).toBe(200);
+    expect(await effects(receiver)).toHaveLength(200);
+  });
+
   it('creates the parent folder and refuses an in-memory database with a clear error', async () => {
     const temp = createTempSqlitePath();
     try {
