@@ -92,7 +92,9 @@ export class AppendThread {
     });
     if (!this.posting) {
       this.posting = true;
-      setImmediate(() => this.post());
+      // A microtask, not a turn of the event loop: appends made together still travel in one
+      // message, without an extra hop before the thread sees them (it batches across messages).
+      queueMicrotask(() => this.post());
     }
     return promise;
   }
@@ -105,6 +107,13 @@ export class AppendThread {
     const worker = this.ensureWorker();
     worker.ref();
     worker.postMessage({ type: 'append', items } satisfies ToAppendThread);
+  }
+
+  /** Start the thread now (it opens its connection), so the first append does not wait for it. */
+  warm(): void {
+    if (this.closed || this.worker) return;
+    const worker = this.ensureWorker();
+    if (this.waiters.size === 0 && this.checkpoints === 0) worker.unref();
   }
 
   /** Ask the thread to checkpoint the WAL (off the event loop). */

@@ -23,17 +23,22 @@ function send(message: FromAppendThread): void {
   port.postMessage(message);
 }
 
+function prepareInsert(): Database.Statement {
+  db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs });
+  insert ??= db.prepare(
+    `INSERT INTO workos_inbox_events
+       (id, event, created_at, received_at, raw_body, source, status, attempts, next_attempt_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  return insert;
+}
+
 function commitBatch(batch: AppendItem[]): void {
   try {
-    db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs });
-    insert ??= db.prepare(
-      `INSERT INTO workos_inbox_events
-         (id, event, created_at, received_at, raw_body, source, status, attempts, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
-       ON CONFLICT (id) DO NOTHING`,
-    );
-    const statement = insert;
-    const write = db.transaction((items: AppendItem[]) =>
+    const statement = prepareInsert();
+    const database = db!;
+    const write = database.transaction((items: AppendItem[]) =>
       items.map((item): [number, boolean] => {
         const body = Buffer.from(
           item.rawBody.buffer,
@@ -121,3 +126,11 @@ port.on('message', (message: ToAppendThread) => {
     port.close();
   }
 });
+
+// Be ready before the first request: open the connection and prepare the insert now. Before
+// migrate() there is no table yet; the first batch tries again.
+try {
+  prepareInsert();
+} catch {
+  // see above
+}

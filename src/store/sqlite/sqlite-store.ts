@@ -159,6 +159,8 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     await this.write((tx) => applyMigrations(tx, this.sets, new Date()));
+    // Callers migrate at start: a good moment to bring the append thread up.
+    this.appender.warm();
   }
 
   checkSchema(): Promise<SchemaStatus> {
