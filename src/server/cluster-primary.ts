@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { createInbox } from '../inbox/create-inbox.js';
+import { answerClusterMetricsRequests } from './cluster-metrics.js';
 import type { ServeConfig } from './config.js';
 import { developmentBanner, prepareCredentials } from './prepare-credentials.js';
 
@@ -44,6 +45,7 @@ export async function runClusterPrimary(
       setTimeout(fork, 1000).unref();
     });
   };
+  answerClusterMetricsRequests();
   for (let i = 0; i < config.processes; i++) fork();
 
   if (credentials) {

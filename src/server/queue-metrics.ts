@@ -28,6 +28,8 @@ export function createQueueMetrics(store: Store, clock: Clock): Registry {
     help: 'Events in the inbox by status',
     labelNames: ['status'],
     registers: [registry],
+    // Read from the shared database: every process reports the same value, so never sum them.
+    aggregator: 'max',
     async collect() {
       await refresh();
       for (const status of eventStatuses) this.set({ status }, last?.byStatus[status] ?? 0);
@@ -37,6 +39,7 @@ export function createQueueMetrics(store: Store, clock: Clock): Registry {
     name: 'workos_inbox_dead_events',
     help: 'Events that exhausted their attempts (replay or redrive them)',
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       await refresh();
       this.set(last?.byStatus.dead ?? 0);
@@ -46,6 +49,7 @@ export function createQueueMetrics(store: Store, clock: Clock): Registry {
     name: 'workos_inbox_oldest_due_age_seconds',
     help: 'Age of the oldest pending or retrying event that is due (0 when none)',
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       await refresh();
       this.set((last?.oldestPendingAgeMs ?? 0) / 1000);

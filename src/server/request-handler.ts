@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
 import { handleAdminRequest } from './admin-api.js';
 import { hasAdminToken } from './admin-auth.js';
 import { clientAddress, isSecureRequest } from './client-address.js';
+import type { MetricsSource } from './cluster-metrics.js';
 import { handleReady } from './health.js';
 import { sendJson, sendText } from './send.js';
 
@@ -34,8 +34,8 @@ export interface RequestHandlerDeps {
   trustProxy: boolean;
   /** Senders allowed on the webhook path; empty allows all. */
   allowIps: readonly string[];
-  /** Registries whose metrics GET /metrics serves, in order. */
-  metrics: readonly Registry[];
+  /** Registries (or the cluster aggregate) whose metrics GET /metrics serves, in order. */
+  metrics: readonly MetricsSource[];
   mirror?: MirrorHandler | undefined;
 }
 

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +13,7 @@ import type { RunningHttpServer } from './http-server.js';
 import { loadHandlers } from './load-handlers.js';
 import { createMirrorHandler } from './mirror-routes.js';
 import { developmentBanner, prepareCredentials } from './prepare-credentials.js';
+import { clusterMetricsSource } from './cluster-metrics.js';
 import { createQueueMetrics } from './queue-metrics.js';
 import { createRequestHandler } from './request-handler.js';
 import { redactDatabase } from './redact-database.js';
@@ -65,6 +67,12 @@ export async function runServe(
   if (credentials) {
     const processMetrics = new Registry();
     collectDefaultMetrics({ register: processMetrics, prefix: 'workos_inbox_process_' });
+    const registries = [
+      inbox.metrics,
+      createQueueMetrics(inbox.store, systemClock),
+      processMetrics,
+    ];
+    const metrics = cluster.isWorker ? [clusterMetricsSource(registries)] : registries;
     try {
       http = await startHttpServer(
         config,
@@ -78,7 +86,7 @@ export async function runServe(
           production: config.production,
           trustProxy: config.trustProxy,
           allowIps: config.allowIps,
-          metrics: [inbox.metrics, createQueueMetrics(inbox.store, systemClock), processMetrics],
+          metrics,
           mirror: createMirrorHandler(inbox.store),
         }),
       );

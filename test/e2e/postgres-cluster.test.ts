@@ -105,6 +105,14 @@ describe('PostgreSQL: --processes 2, SIGTERM drain, worker-only processes', () =
       expect(await count('SELECT count(DISTINCT id) AS n FROM handled_events')).toBe(200);
       expect(await count('SELECT count(*) AS n FROM handled_events')).toBe(200);
 
+      // Whichever process a scrape lands on, /metrics is the whole cluster's: counters summed,
+      // database-wide gauges not.
+      for (let i = 0; i < 4; i++) {
+        const metrics = await (await fetch(`${serve.base}/metrics`)).text();
+        expect(metrics).toMatch(/^workos_inbox_events_accepted_total 200$/m);
+        expect(metrics).toMatch(/^workos_inbox_queue_depth\{status="done"\} 200$/m);
+      }
+
       expect(await serve.stop('SIGTERM')).toBe(0);
     } finally {
       await serve.stop('SIGKILL');
