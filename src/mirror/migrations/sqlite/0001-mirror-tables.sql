@@ -164,6 +164,6 @@ CREATE TABLE workos_directory_group_memberships (
   deleted_version TEXT,
   deleted_at TEXT GENERATED ALWAYS AS (CASE WHEN deleted_version IS NOT NULL AND deleted_version >= version THEN substr(deleted_version, 1, 30) END) STORED,
   PRIMARY KEY (group_id, user_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX workos_directory_group_memberships_user ON workos_directory_group_memberships (user_id, group_id);
 CREATE INDEX workos_directory_group_memberships_directory ON workos_directory_group_memberships (directory_id);
