@@ -6,6 +6,7 @@ import type { RawConfig } from '../server/config-options.js';
 export function addConfigFlags(command: Command, mode: 'serve' | 'work'): Command {
   for (const option of configOptions) {
     if (mode === 'work' && option.serveOnly) continue;
+    if (mode === 'serve' && option.workOnly) continue;
     command.option(
       option.flag,
       `${option.description} (env: ${option.env}; default: ${option.defaultText})`,

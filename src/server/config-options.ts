@@ -14,6 +14,8 @@ export interface ConfigOption {
   description: string;
   /** Only for `serve` (the HTTP side); `work` ignores it. */
   serveOnly?: boolean;
+  /** Only for `work`. */
+  workOnly?: boolean;
 }
 
 export type RawConfigKey =
@@ -41,6 +43,7 @@ export type RawConfigKey =
   | 'backoffCapMs'
   | 'workerConcurrency'
   | 'leaseMs'
+  | 'metricsPort'
   | 'logLevel';
 
 /** Raw values as strings (flags or environment), before validation. */
@@ -60,8 +63,7 @@ export const configOptions: readonly ConfigOption[] = [
     flag: '--host <address>',
     env: 'HOST',
     defaultText: '0.0.0.0',
-    description: 'address to bind',
-    serveOnly: true,
+    description: 'address to bind (serve; work with --metrics-port)',
   },
   {
     key: 'database',
@@ -228,6 +230,14 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'WORKOS_INBOX_LEASE_MS',
     defaultText: '30000',
     description: "how soon a crashed worker's events are taken by another",
+  },
+  {
+    key: 'metricsPort',
+    flag: '--metrics-port <number>',
+    env: 'WORKOS_INBOX_METRICS_PORT',
+    defaultText: 'none',
+    description: 'work: serve /healthz, /readyz and /metrics on this port',
+    workOnly: true,
   },
   {
     key: 'logLevel',

@@ -27,9 +27,10 @@ export interface RequestHandlerDeps {
   clock: Clock;
   logger: Logger;
   webhookPath: string;
-  /** The inbox's node:http handler: verify, commit, answer. */
-  webhook: (req: IncomingMessage, res: ServerResponse) => unknown;
-  adminToken: string;
+  /** The inbox's node:http handler: verify, commit, answer. None for `work --metrics-port`. */
+  webhook?: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
+  /** Guards /inbox and the mirror; without one they are not served. */
+  adminToken?: string | undefined;
   production: boolean;
   trustProxy: boolean;
   /** Senders allowed on the webhook path; empty allows all. */
@@ -59,7 +60,7 @@ export function createRequestHandler(
     }
 
     const route = async (): Promise<void> => {
-      if (path === deps.webhookPath) {
+      if (deps.webhook && path === deps.webhookPath) {
         if (allowed.size > 0) {
           const address = clientAddress(req, deps.trustProxy);
           if (!allowed.has(address)) {
@@ -87,7 +88,7 @@ export function createRequestHandler(
         });
       }
       const isAdmin = path === '/inbox' || path.startsWith('/inbox/');
-      if (isAdmin || (deps.mirror && isMirrorPath(path))) {
+      if (deps.adminToken !== undefined && (isAdmin || (deps.mirror && isMirrorPath(path)))) {
         if (!hasAdminToken(req, deps.adminToken)) {
           return sendJson(
             res,

@@ -64,7 +64,14 @@ export async function runServe(
   }
 
   let http: RunningHttpServer | undefined;
-  if (credentials) {
+  // `serve` listens on --port; `work` only with --metrics-port, for probes and scrapes.
+  const listen =
+    mode === 'serve'
+      ? { ...config }
+      : config.metricsPort === undefined
+        ? undefined
+        : { ...config, port: config.metricsPort, tls: undefined };
+  if (listen) {
     const processMetrics = new Registry();
     collectDefaultMetrics({ register: processMetrics, prefix: 'workos_inbox_process_' });
     const registries = [
@@ -75,19 +82,19 @@ export async function runServe(
     const metrics = cluster.isWorker ? [clusterMetricsSource(registries)] : registries;
     try {
       http = await startHttpServer(
-        config,
+        listen,
         createRequestHandler({
           store: inbox.store,
           clock: systemClock,
           logger,
           webhookPath: config.path,
-          webhook: inbox.node(),
-          adminToken: credentials.adminToken,
+          webhook: credentials ? inbox.node() : undefined,
+          adminToken: credentials?.adminToken,
           production: config.production,
           trustProxy: config.trustProxy,
           allowIps: config.allowIps,
           metrics,
-          mirror: createMirrorHandler(inbox.store),
+          mirror: credentials ? createMirrorHandler(inbox.store) : undefined,
         }),
       );
     } catch (error) {

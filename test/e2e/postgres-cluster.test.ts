@@ -9,6 +9,7 @@ import {
   childEnv,
   cliPath,
   ensureBuilt,
+  freePort,
   killAll,
   listEvents,
   runCli,
@@ -176,16 +177,31 @@ describe('PostgreSQL: --processes 2, SIGTERM drain, worker-only processes', () =
       expect(await listEvents(cwd, ['--status', 'processing'], env())).toEqual([]);
       expect(await count('SELECT count(*) AS n FROM handled_events')).toBeLessThan(stored.length);
 
-      const worker = await startServe(['--handlers', './handlers.mjs'], {
-        cwd,
-        env: env(),
-        command: 'work',
-      });
+      const metricsPort = await freePort();
+      const worker = await startServe(
+        [
+          '--handlers',
+          './handlers.mjs',
+          '--host',
+          '127.0.0.1',
+          '--metrics-port',
+          String(metricsPort),
+        ],
+        { cwd, env: env(), command: 'work' },
+      );
       await waitFor(
         async () => (await count('SELECT count(*) AS n FROM handled_events')) >= stored.length,
         'the work process to drain the queue',
         60_000,
       );
+      // A worker-only process serves probes and metrics on --metrics-port, and nothing else.
+      const workerBase = `http://127.0.0.1:${metricsPort}`;
+      expect((await fetch(`${workerBase}/healthz`)).status).toBe(200);
+      expect((await fetch(`${workerBase}/readyz`)).status).toBe(200);
+      const metrics = await (await fetch(`${workerBase}/metrics`)).text();
+      expect(metrics).toMatch(/^workos_inbox_attempts_total\{outcome="done"\} [1-9]\d*$/m);
+      expect((await fetch(`${workerBase}/webhooks/workos`, { method: 'POST' })).status).toBe(404);
+      expect((await fetch(`${workerBase}/inbox/events`)).status).toBe(404);
       expect(await worker.stop('SIGTERM')).toBe(0);
       expect(await count('SELECT count(DISTINCT id) AS n FROM handled_events')).toBe(stored.length);
       expect(await count('SELECT count(*) AS n FROM handled_events')).toBe(stored.length);
