@@ -120,7 +120,9 @@ export class AppendThread {
   requestCheckpoint(): void {
     if (this.closed) return;
     this.checkpoints++;
-    this.ensureWorker().postMessage({ type: 'checkpoint' } satisfies ToAppendThread);
+    const worker = this.ensureWorker();
+    worker.ref();
+    worker.postMessage({ type: 'checkpoint' } satisfies ToAppendThread);
   }
 
   private ensureWorker(): Worker {

@@ -47,19 +47,29 @@ export class ThreadWriteLock {
    * 50 ms): when it says the lock was replaced (its other user died), stop and report false.
    */
   async acquire(abandoned: () => boolean): Promise<boolean> {
-    for (;;) {
-      if (
-        Atomics.load(this.cells, appendWaiting) === 0 &&
-        Atomics.compareExchange(this.cells, state, 0, 1) === 0
-      ) {
-        return true;
+    if (this.tryAcquire()) return true;
+    // A pending Atomics.waitAsync does not keep the process alive; this timer does, so a script
+    // awaiting a store call cannot exit half-way (exit code 13, unsettled top-level await).
+    const keepAlive = setInterval(() => {}, 60_000);
+    try {
+      for (;;) {
+        if (abandoned()) return false;
+        const held = Atomics.load(this.cells, state);
+        // Free but the append thread is about to take it: look again very soon.
+        const result = waitAsync(this.cells, state, held, held === 1 ? 50 : 1);
+        if (result.async) await result.value;
+        if (this.tryAcquire()) return true;
       }
-      if (abandoned()) return false;
-      const held = Atomics.load(this.cells, state);
-      // Free but the append thread is about to take it: look again very soon.
-      const result = waitAsync(this.cells, state, held, held === 1 ? 50 : 1);
-      if (result.async) await result.value;
+    } finally {
+      clearInterval(keepAlive);
     }
+  }
+
+  private tryAcquire(): boolean {
+    return (
+      Atomics.load(this.cells, appendWaiting) === 0 &&
+      Atomics.compareExchange(this.cells, state, 0, 1) === 0
+    );
   }
 
   release(): void {
