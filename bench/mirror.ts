@@ -50,10 +50,16 @@ const naiveApply: Apply = (tx, e) => {
 };
 const mirrorApply: Apply = (tx, e) => applyMirrorEvent(tx, e);
 
+/** One fresh database with the mirror's and the baseline's tables. */
+interface Session {
+  /** Run `events` through `apply` in transactions of `perTx`; milliseconds taken. */
+  apply(apply: Apply, events: readonly WireEvent[], perTx: number): Promise<number>;
+  close(): Promise<void>;
+}
+
 interface Backend {
   name: string;
-  /** Fresh tables, then run `events` through `apply` in transactions of `perTx`; events/s. */
-  run(apply: Apply, events: readonly WireEvent[], perTx: number): Promise<number>;
+  open(): Promise<Session>;
   close(): Promise<void>;
 }
 
@@ -62,20 +68,25 @@ async function sqliteBackend(): Promise<Backend> {
   let round = 0;
   return {
     name: 'SQLite (WAL, synchronous=FULL)',
-    async run(apply, events, perTx) {
+    async open() {
       const db = openSqlite(join(dir, `mirror-${round++}.db`), { busyTimeoutMs: 5000 });
       for (const m of mirrorMigrations.sqlite) db.exec(m.sql);
       db.exec(naiveTable);
       const tx = sqliteExecutor(db);
-      const started = performance.now();
-      for (let i = 0; i < events.length; i += perTx) {
-        db.exec('BEGIN IMMEDIATE');
-        for (let j = i; j < Math.min(i + perTx, events.length); j++) await apply(tx, events[j]!);
-        db.exec('COMMIT');
-      }
-      const rate = events.length / ((performance.now() - started) / 1000);
-      db.close();
-      return rate;
+      return {
+        async apply(apply, events, perTx) {
+          const started = performance.now();
+          for (let i = 0; i < events.length; i += perTx) {
+            db.exec('BEGIN IMMEDIATE');
+            for (let j = i; j < Math.min(i + perTx, events.length); j++) {
+              await apply(tx, events[j]!);
+            }
+            db.exec('COMMIT');
+          }
+          return performance.now() - started;
+        },
+        close: async () => void db.close(),
+      };
     },
     async close() {
       rmSync(dir, { recursive: true, force: true });
@@ -84,36 +95,66 @@ async function sqliteBackend(): Promise<Backend> {
 }
 
 async function postgresBackend(): Promise<Backend> {
-  const name = `wi_bench_mirror_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const names: string[] = [];
   return {
     name: 'PostgreSQL (loopback, default durability)',
-    async run(apply, events, perTx) {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    async open() {
+      const name = `wi_bench_mirror_${process.pid}_${names.length}`;
+      names.push(name);
       await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       for (const m of mirrorMigrations.postgres) await client.query(m.sql);
       await client.query(naiveTable);
       const tx = postgresExecutor(client as unknown as pg.PoolClient);
-      const started = performance.now();
-      for (let i = 0; i < events.length; i += perTx) {
-        await client.query('BEGIN');
-        for (let j = i; j < Math.min(i + perTx, events.length); j++) await apply(tx, events[j]!);
-        await client.query('COMMIT');
-      }
-      const rate = events.length / ((performance.now() - started) / 1000);
-      await client.end();
-      return rate;
+      return {
+        async apply(apply, events, perTx) {
+          const started = performance.now();
+          for (let i = 0; i < events.length; i += perTx) {
+            await client.query('BEGIN');
+            for (let j = i; j < Math.min(i + perTx, events.length); j++) {
+              await apply(tx, events[j]!);
+            }
+            await client.query('COMMIT');
+          }
+          return performance.now() - started;
+        },
+        close: () => client.end(),
+      };
     },
     async close() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     },
   };
+}
+
+/**
+ * Both mirrors get the same events, in chunks taken in turn (naive, mirror, naive, …), so load
+ * from elsewhere on the machine falls on both alike. Returns events/s of each.
+ */
+async function compare(
+  backend: Backend,
+  events: readonly WireEvent[],
+  perTx: number,
+): Promise<{ naive: number; mirror: number }> {
+  const naive = await backend.open();
+  const mirror = await backend.open();
+  const chunk = Math.max(perTx, Math.ceil(events.length / 10 / perTx) * perTx);
+  let naiveMs = 0;
+  let mirrorMs = 0;
+  for (let i = 0; i < events.length; i += chunk) {
+    const part = events.slice(i, i + chunk);
+    naiveMs += await naive.apply(naiveApply, part, perTx);
+    mirrorMs += await mirror.apply(mirrorApply, part, perTx);
+  }
+  await naive.close();
+  await mirror.close();
+  return { naive: events.length / (naiveMs / 1000), mirror: events.length / (mirrorMs / 1000) };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -152,8 +193,7 @@ async function main(): Promise<void> {
       ['per-event', 1, events.slice(0, perEventCount)],
       [`batched ${batchSize}`, batchSize, events],
     ] as const) {
-      const naive = await backend.run(naiveApply, subset, perTx);
-      const mirror = await backend.run(mirrorApply, subset, perTx);
+      const { naive, mirror } = await compare(backend, subset, perTx);
       console.log(
         `  ${mode.padEnd(11)} ${String(subset.length).padStart(6)} events: mirror ${fmt(mirror).padStart(7)} events/s, ` +
           `naive baseline ${fmt(naive).padStart(7)} events/s, mirror/naive ${(mirror / naive).toFixed(2)}`,
