@@ -59,8 +59,19 @@ async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Prom
   }
   const running = await runServe(config, { mode, logger, printBanner });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    // `on`, not `once`: a second signal (Ctrl-C reaches every process of a cluster, then the
+    // primary sends SIGTERM) must not fall through to the default, which kills without draining.
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) {
+        logger.info({ signal }, 'already stopping');
+        return;
+      }
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   });
   logger.info({ signal }, 'stopping: draining requests and handlers, releasing leases');
   // A drain that never ends (a hung handler) must not keep a deploy waiting forever.

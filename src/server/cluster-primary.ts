@@ -70,7 +70,9 @@ export async function runClusterPrimary(
         worker.process.kill('SIGTERM');
       }
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    // `on`, not `once`: Ctrl-C in a terminal signals every process of the group, then the primary
+    // sends SIGTERM; a second signal must not fall through to the default (kill, no drain).
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
 }
