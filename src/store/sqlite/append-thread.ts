@@ -40,7 +40,17 @@ function startWorker(data: AppendWorkerData): Worker {
 }
 
 /**
- * The main-thread side of the append thread: posts events (one message per event-loop turn), and
+ * postMessage clones a view's whole ArrayBuffer: a body sliced from a socket chunk or Buffer's
+ * shared pool would carry up to tens of KiB of unrelated bytes to the thread. Send just the body.
+ */
+function exactCopy(body: Uint8Array): Uint8Array {
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
+    ? body
+    : new Uint8Array(body);
+}
+
+/**
+ * The main-thread side of the append thread: posts the appends made together as one message, and
  * settles each append's promise when its batch has committed.
  */
 export class AppendThread {
@@ -60,8 +70,8 @@ export class AppendThread {
   ) {}
 
   /**
-   * Take the in-process write lock for the main thread's connection (FIFO with the append
-   * thread). Release it with `release()` on the returned lock.
+   * Take the in-process write lock for the main thread's connection (the append thread, when it
+   * waits, goes first). Release it with `release()` on the returned lock.
    */
   async acquireWriteLock(): Promise<ThreadWriteLock> {
     for (;;) {
@@ -87,7 +97,7 @@ export class AppendThread {
       event: event.event,
       createdAt: event.createdAt,
       receivedAt: event.receivedAt.toISOString(),
-      rawBody: event.rawBody,
+      rawBody: exactCopy(event.rawBody),
       source: event.source,
     });
     if (!this.posting) {
