@@ -64,7 +64,14 @@ export class PostgresStore implements Store {
     const config = postgresConfig(options);
     this.schema = options.schema;
     this.sets = [coreMigrationSet(), ...(options.migrationSets ?? [])];
-    this.pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, allowExitOnIdle: true });
+    this.pool = new pg.Pool({
+      ...config,
+      max: options.poolSize ?? 10,
+      // Keep connections warm between bursts: opening one costs a server process and, on a busy
+      // server, can approach connectTimeoutMs.
+      idleTimeoutMillis: 60_000,
+      allowExitOnIdle: true,
+    });
     // An idle connection dropped by the server: the pool discards it and opens a new one later.
     this.pool.on('error', () => {});
     this.listener = new WakeListener(config, () => this.wake.emit());
