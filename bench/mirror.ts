@@ -6,6 +6,7 @@
 // Baseline, run in the same process on the same events and transaction pattern: a naive mirror
 // (one unconditional INSERT … ON CONFLICT DO UPDATE of the event's data, like the guide's
 // db.users.update), which is wrong under reordering but shows what the rules cost.
+// Also SQLite in memory, to separate the mirror's own cost from the disk's.
 // A benchmark, not a test: it prints numbers and ratios; nothing fails on a slow machine.
 //
 // Per-event runs are bound by one commit (an fsync) per event, so by default they use the first
@@ -63,13 +64,17 @@ interface Backend {
   close(): Promise<void>;
 }
 
-async function sqliteBackend(): Promise<Backend> {
+/** `memory`: the same statements on an in-memory database: the mirror's CPU cost, no I/O. */
+async function sqliteBackend(memory = false): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), 'workos-inbox-bench-mirror-'));
   let round = 0;
   return {
-    name: 'SQLite (WAL, synchronous=FULL)',
+    name: memory
+      ? 'SQLite in memory (CPU cost only, no disk)'
+      : 'SQLite file (the store settings: WAL, synchronous=FULL)',
     async open() {
-      const db = openSqlite(join(dir, `mirror-${round++}.db`), { busyTimeoutMs: 5000 });
+      const path = memory ? ':memory:' : join(dir, `mirror-${round++}.db`);
+      const db = openSqlite(path, { busyTimeoutMs: 5000 });
       for (const m of mirrorMigrations.sqlite) db.exec(m.sql);
       db.exec(naiveTable);
       const tx = sqliteExecutor(db);
@@ -185,7 +190,7 @@ async function main(): Promise<void> {
         .join(', '),
   );
   const backends: Backend[] = [];
-  if (only !== 'postgres') backends.push(await sqliteBackend());
+  if (only !== 'postgres') backends.push(await sqliteBackend(), await sqliteBackend(true));
   if (only !== 'sqlite') backends.push(await postgresBackend());
   for (const backend of backends) {
     console.log(`\n${backend.name}`);
