@@ -40,7 +40,12 @@ export async function withCliStore<T>(
   }
   let store: Store;
   try {
-    store = await openStore({ database, migrationSets: resolveMirror(true).migrationSets });
+    // A command runs one query at a time: two connections are plenty, and leave the server's.
+    store = await openStore({
+      database,
+      migrationSets: resolveMirror(true).migrationSets,
+      poolSize: 2,
+    });
   } catch (error) {
     throw new CliError(
       `cannot open the database ${shown}: ${(error as Error).message}`,

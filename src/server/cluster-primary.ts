@@ -24,6 +24,7 @@ export async function runClusterPrimary(
   const migrator = await createInbox({
     database: config.database,
     secret: credentials?.secrets ?? ['unused-by-the-primary'],
+    poolSize: 2,
     logger,
   });
   await migrator.close();

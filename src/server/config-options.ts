@@ -44,6 +44,7 @@ export type RawConfigKey =
   | 'workerConcurrency'
   | 'leaseMs'
   | 'metricsPort'
+  | 'poolSize'
   | 'logLevel';
 
 /** Raw values as strings (flags or environment), before validation. */
@@ -230,6 +231,14 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'WORKOS_INBOX_LEASE_MS',
     defaultText: '30000',
     description: "how soon a crashed worker's events are taken by another",
+  },
+  {
+    key: 'poolSize',
+    flag: '--pool-size <n>',
+    env: 'WORKOS_INBOX_POOL_SIZE',
+    defaultText: '10',
+    description:
+      'PostgreSQL connections per process (budget: processes × pool size < max_connections)',
   },
   {
     key: 'metricsPort',

@@ -45,6 +45,8 @@ export interface ServeConfig {
   maxHeaderBytes: number;
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** PostgreSQL pool size per process. */
+  poolSize: number;
   /** `work`: where /healthz, /readyz and /metrics are served; none by default. */
   metricsPort: number | undefined;
   /** Passed to the inbox's worker. */
@@ -183,6 +185,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     maxHeaderBytes: integer('maxHeaderBytes', 16 * 1024, 1024, 1024 * 1024),
     requestTimeoutMs: integer('requestTimeoutMs', 30_000, 1000, 3600_000),
     shutdownTimeoutMs: integer('shutdownTimeoutMs', 30_000, 0, 3600_000),
+    poolSize: integer('poolSize', 10, 1, 1000),
     metricsPort: raw('metricsPort') === undefined ? undefined : integer('metricsPort', 0, 0, 65535),
     workerTuning: {
       maxAttempts: integer('maxAttempts', 10, 1, 1000),

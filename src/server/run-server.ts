@@ -53,6 +53,7 @@ export async function runServe(
     toleranceMs: config.toleranceMs,
     maxBodyBytes: config.maxBodyBytes,
     worker: config.workerTuning,
+    poolSize: config.poolSize,
     logger,
   });
   for (const unknown of handlers?.unknownNames ?? []) {

@@ -79,7 +79,7 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
   it('`trigger dsync.user.created` with no flags is accepted, stored and handled', async () => {
     const sent = await runCli(['trigger', 'dsync.user.created'], { cwd, env: env() });
     expect(sent.stderr).toBe('');
-    expect(sent.code).toBe(0);
+    expect(sent.code, `${sent.stdout}\n${sent.stderr}`).toBe(0);
     expect(sent.stdout).toMatch(/sent 1 · 2xx 1 · 4xx 0 · 5xx 0/);
 
     const [event] = await waitFor(async () => {
@@ -114,7 +114,7 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
       ],
       { cwd, env: env() },
     );
-    expect(sent.code).toBe(0);
+    expect(sent.code, `${sent.stdout}\n${sent.stderr}`).toBe(0);
     const shown = await runCli(['events', 'show', 'event_shaped_1', '--json'], { cwd });
     expect(shown.code).toBe(0);
     const detail = JSON.parse(shown.stdout) as { payload: { data: Record<string, unknown> } };
@@ -172,7 +172,7 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
       cwd,
       env: env(),
     });
-    expect(sent.code).toBe(0);
+    expect(sent.code, `${sent.stdout}\n${sent.stderr}`).toBe(0);
     const dead = await waitFor(async () => {
       const events = await listEvents(cwd, ['--status', 'dead']);
       return events.length === 3 ? events : undefined;

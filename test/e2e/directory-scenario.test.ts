@@ -63,7 +63,7 @@ describe.each(['sqlite', 'postgres'] as const)(
           ],
           { cwd, env: env() },
         );
-        expect(sent.code).toBe(0);
+        expect(sent.code, `${sent.stdout}\n${sent.stderr}`).toBe(0);
         const summary = JSON.parse(sent.stdout) as { sent: number; '2xx': number };
         expect(summary.sent).toBeGreaterThan(history.events.length); // duplicates included
         expect(summary['2xx']).toBe(summary.sent);

@@ -181,7 +181,7 @@ describe('NODE_ENV=production', () => {
         ],
         { cwd },
       );
-      expect(sent.code).toBe(0);
+      expect(sent.code, `${sent.stdout}\n${sent.stderr}`).toBe(0);
       expect(sent.stdout).toContain('2xx 3');
 
       // A client that trusts this certificate reads the admin API over TLS.

@@ -37,6 +37,8 @@ describe('resolveServeConfig', () => {
         concurrency: 8,
         leaseMs: 30_000,
       },
+      poolSize: 10,
+      metricsPort: undefined,
       logLevel: 'info',
     });
   });
