@@ -31,6 +31,8 @@ export interface SendSummary {
   firstFailure?: string;
 }
 
+class StaleSocketError extends Error {}
+
 interface Answer {
   status: number;
   body: string;
@@ -86,7 +88,12 @@ export async function sendWebhooks(options: SendOptions): Promise<SendSummary> {
         },
       );
       req.on('timeout', () => req.destroy(new Error('timed out')));
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A keep-alive socket the server closed just as we reused it: send once more on a new
+        // socket, as browsers and undici do. Safe even if the first one arrived: same event id.
+        if (req.reusedSocket && error.code === 'ECONNRESET') reject(new StaleSocketError());
+        else reject(error);
+      });
       req.end(body);
     });
 
@@ -95,7 +102,11 @@ export async function sendWebhooks(options: SendOptions): Promise<SendSummary> {
       const index = next++;
       summary.sent++;
       try {
-        const answer = await post(options.body(index));
+        const body = options.body(index);
+        const answer = await post(body).catch((error: unknown) => {
+          if (error instanceof StaleSocketError) return post(body);
+          throw error;
+        });
         const key = String(answer.status);
         summary.statuses[key] = (summary.statuses[key] ?? 0) + 1;
         if (answer.status >= 200 && answer.status < 300) summary['2xx']++;
