@@ -2,6 +2,7 @@
 import { filterSql } from './event-filter.js';
 import { toAttemptRecord, toDate, toStoredEvent } from './event-rows.js';
 import type { AttemptRow, EventRow } from './event-rows.js';
+import { dueIndex } from './lease-operations.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { eventStatuses } from './types.js';
@@ -58,17 +59,25 @@ export async function listEvents(db: SqlExecutor, options: ListOptions): Promise
 }
 
 export async function eventStats(db: SqlExecutor, now: Date): Promise<StoreStats> {
+  // SQLite keeps the counts in a trigger-maintained table (0002-status-counts.sql): a COUNT(*)
+  // over every event would block the event loop. PostgreSQL counts on the server.
   const counts = await db.query<{ status: string; n: number | string }>(
-    `SELECT status, COUNT(*) AS n FROM ${events} GROUP BY status`,
+    db.dialect === 'sqlite'
+      ? 'SELECT status, n FROM workos_inbox_status_counts'
+      : `SELECT status, COUNT(*) AS n FROM ${events} GROUP BY status`,
   );
   const byStatus = Object.fromEntries(eventStatuses.map((s) => [s, 0])) as Record<
     EventStatus,
     number
   >;
   for (const row of counts.rows) byStatus[row.status as EventStatus] = Number(row.n);
+  // Walk the due index in order and stop at the first due pending/retrying event (it skips
+  // processing events, whose leases share the index).
   const oldest = await db.query<{ due: string | Date | null }>(
-    `SELECT MIN(next_attempt_at) AS due FROM ${events}
-     WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1`,
+    `SELECT next_attempt_at AS due FROM ${events} ${dueIndex(db)}
+     WHERE status IN ('pending', 'retrying', 'processing') AND next_attempt_at <= $1
+       AND status <> 'processing'
+     ORDER BY next_attempt_at LIMIT 1`,
     [now],
   );
   const due = oldest.rows[0]?.due ?? null;

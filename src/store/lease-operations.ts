@@ -8,6 +8,15 @@ import type { ClaimOptions, FailOptions, StoredEvent } from './types.js';
 const events = 'workos_inbox_events';
 const attempts = 'workos_inbox_attempts';
 
+/**
+ * SQLite without statistics picks the status index and sorts every pending event; pin the due
+ * index so a claim reads only the rows it takes, however long the backlog. PostgreSQL's planner
+ * has statistics.
+ */
+export function dueIndex(db: SqlExecutor): string {
+  return db.dialect === 'sqlite' ? 'INDEXED BY workos_inbox_events_due' : '';
+}
+
 export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promise<StoredEvent[]> {
   if (options.limit <= 0 || (options.events && options.events.length === 0)) return [];
   const until = new Date(options.now.getTime() + options.leaseMs);
@@ -20,7 +29,7 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
   // attempts and expired leases.
   const { rows } = await tx.query<EventRow>(
     `WITH due AS (
-       SELECT id FROM ${events}
+       SELECT id FROM ${events} ${dueIndex(tx)}
        WHERE status IN ('pending', 'retrying', 'processing') AND next_attempt_at <= $1 ${byName}
        ORDER BY next_attempt_at, id
        LIMIT $2 ${lock}

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { coreMigrationSet } from '../../src/store/core-migrations.js';
 import { loadMigrations } from '../../src/store/load-migrations.js';
 import { migrationChecksum } from '../../src/store/migration-runner.js';
 import { SchemaMismatchError } from '../../src/store/types.js';
-import { useBackends } from './backends.js';
+import { at, newEvent, t0, useBackends } from './backends.js';
 import { effectsSet } from './effects.js';
 
 const backends = useBackends();
@@ -18,21 +19,26 @@ interface MigrationRow {
 }
 
 describe.each(backends)('migrations on $name', (backend) => {
+  const core = coreMigrationSet()[backend.name];
+
   it('applies the core set once; running it again changes nothing', async () => {
     const db = backend.fresh();
     const store = await db.open();
     expect(await store.checkSchema()).toEqual({
       ok: false,
-      problems: ['migration core/0001 (0001-initial) not applied'],
+      problems: core.map(
+        (m) => `migration core/${String(m.version).padStart(4, '0')} (${m.name}) not applied`,
+      ),
     });
+    expect(core[0]?.name).toBe('0001-initial');
     await store.migrate();
     await store.migrate();
     const rows = await db.sql<MigrationRow>(
       'SELECT component, version, name, checksum FROM workos_inbox_migrations ORDER BY component, version',
     );
-    expect(rows.map((r) => [r.component, Number(r.version), r.name])).toEqual([
-      ['core', 1, '0001-initial'],
-    ]);
+    expect(rows.map((r) => [r.component, Number(r.version), r.name])).toEqual(
+      core.map((m) => ['core', m.version, m.name]),
+    );
     expect(rows[0]?.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(await store.checkSchema()).toEqual({ ok: true, problems: [] });
   });
@@ -51,7 +57,7 @@ describe.each(backends)('migrations on $name', (backend) => {
       'SELECT component, version FROM workos_inbox_migrations ORDER BY component, version',
     );
     expect(rows.map((r) => `${r.component}/${Number(r.version)}`)).toEqual([
-      'core/1',
+      ...core.map((m) => `core/${m.version}`),
       'test-effects/1',
     ]);
     expect(await db.sql('SELECT * FROM test_effects')).toEqual([]);
@@ -62,7 +68,7 @@ describe.each(backends)('migrations on $name', (backend) => {
     const store = await db.open();
     await store.migrate();
     await db.sql(
-      `UPDATE workos_inbox_migrations SET checksum = '${migrationChecksum('something else')}' WHERE component = 'core'`,
+      `UPDATE workos_inbox_migrations SET checksum = '${migrationChecksum('something else')}' WHERE component = 'core' AND version = 1`,
     );
     await expect(store.migrate()).rejects.toBeInstanceOf(SchemaMismatchError);
     await expect(store.migrate()).rejects.toThrow(/core\/0001 changed since it was applied/);
@@ -99,8 +105,39 @@ describe.each(backends)('migrations on $name', (backend) => {
     const rows = await db.sql<MigrationRow>(
       'SELECT component, version FROM workos_inbox_migrations',
     );
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(core.length);
     for (const s of stores) expect((await s.checkSchema()).ok).toBe(true);
+  });
+});
+
+describe('SQLite 0002-status-counts', () => {
+  it('counts the rows already there when it is applied to an existing inbox', async () => {
+    const db = backends.find((b) => b.name === 'sqlite')!.fresh();
+    const store = await db.open();
+    await store.migrate();
+    await Promise.all([1, 2, 3].map(() => store.append(newEvent({ receivedAt: at(-1) }))));
+    const [claimed] = await store.claim({ owner: 'w', limit: 1, leaseMs: 1000, now: t0 });
+    await store.fail(claimed!.id, 'w', { error: 'x', nextAttemptAt: null, now: t0 });
+    await store.close();
+    // Back to a database migrated by a build that had only 0001.
+    for (const statement of [
+      'DROP TRIGGER workos_inbox_events_count_insert',
+      'DROP TRIGGER workos_inbox_events_count_update',
+      'DROP TRIGGER workos_inbox_events_count_delete',
+      'DROP TABLE workos_inbox_status_counts',
+      "DELETE FROM workos_inbox_migrations WHERE component = 'core' AND version = 2",
+    ]) {
+      await db.sql(statement);
+    }
+    const upgraded = await db.open();
+    await upgraded.migrate();
+    expect((await upgraded.stats(t0)).byStatus).toEqual({
+      pending: 2,
+      processing: 0,
+      done: 0,
+      retrying: 0,
+      dead: 1,
+    });
   });
 });
 
@@ -136,7 +173,9 @@ describe('loadMigrations', () => {
     const postgres = loadMigrations(
       new URL('../../src/store/migrations/postgres/', import.meta.url),
     );
-    expect(sqlite.map((m) => m.name)).toEqual(postgres.map((m) => m.name));
+    expect(sqlite.map((m) => m.name)).toEqual(['0001-initial', '0002-status-counts']);
+    expect(postgres.map((m) => m.name)).toEqual(['0001-initial']);
+    expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
   });
 });

@@ -103,6 +103,37 @@ describe.each(backends)('queries on $name', (backend) => {
       byStatus: { pending: 3, processing: 0, done: 1, retrying: 0, dead: 0 },
       oldestPendingAgeMs: 4000,
     });
+
+    // Every transition moves the counts: claim, fail to retrying and to dead, release, replay,
+    // redrive, and a duplicate append changes nothing.
+    await store.append({ ...events[1]! });
+    const [second, third] = await store.claim({ owner: 'w', limit: 2, leaseMs: 1000, now: t0 });
+    expect((await store.stats(t0)).byStatus).toEqual({
+      pending: 1,
+      processing: 2,
+      done: 1,
+      retrying: 0,
+      dead: 0,
+    });
+    await store.fail(second!.id, 'w', { error: 'x', nextAttemptAt: at(60_000), now: t0 });
+    await store.fail(third!.id, 'w', { error: 'x', nextAttemptAt: null, now: t0 });
+    const stats = await store.stats(t0);
+    expect(stats.byStatus).toEqual({ pending: 1, processing: 0, done: 1, retrying: 1, dead: 1 });
+    // Only the future event is pending and it is not due yet; the retry is not due either.
+    expect(stats.oldestPendingAgeMs).toBeNull();
+    expect((await store.stats(at(70_000))).oldestPendingAgeMs).toBe(60_000);
+    await store.redrive({}, t0);
+    await store.replay(first!.id, t0);
+    const [again] = await store.claim({ owner: 'v', limit: 1, leaseMs: 1000, now: t0 });
+    expect(again).toBeDefined();
+    await store.releaseLeases('v', t0);
+    expect((await store.stats(t0)).byStatus).toEqual({
+      pending: 3,
+      processing: 0,
+      done: 0,
+      retrying: 1,
+      dead: 0,
+    });
   });
 
   it('replays one event due now with attempts reset, but not one being processed', async () => {
