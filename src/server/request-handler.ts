@@ -52,7 +52,8 @@ export function createRequestHandler(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    if (path !== deps.webhookPath) req.resume();
+    // Bodies nobody reads (probes, 404s) are discarded by node:http once the answer is sent; the
+    // admin API reads its own (redrive's JSON), so nothing is consumed up front.
 
     if (deps.production && !plainHttpPaths.has(path) && !isSecureRequest(req, deps.trustProxy)) {
       req.resume();
