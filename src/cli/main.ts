@@ -13,5 +13,7 @@ try {
       : String((error as Error | undefined)?.stack ?? error);
     process.stderr.write(`workos-inbox: ${message}\n`);
   }
-  process.exitCode = exitCodeFor(error);
+  // Exit now: after a failed start, open handles (a cluster worker's IPC channel, a pool being
+  // closed) would otherwise keep the process alive with the error already printed.
+  process.exit(exitCodeFor(error));
 }

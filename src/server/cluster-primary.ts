@@ -3,6 +3,7 @@ import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { createInbox } from '../inbox/create-inbox.js';
 import { answerClusterMetricsRequests } from './cluster-metrics.js';
+import { loadHandlers } from './load-handlers.js';
 import type { ServeConfig } from './config.js';
 import { developmentBanner, prepareCredentials } from './prepare-credentials.js';
 
@@ -19,6 +20,8 @@ export async function runClusterPrimary(
   options: { mode: 'serve' | 'work'; logger: Logger; printBanner: (lines: string[]) => void },
 ): Promise<number> {
   const { logger } = options;
+  // A bad handlers module fails here, once, with its message, before anything is forked.
+  if (config.handlers) await loadHandlers(config.handlers);
   const credentials = options.mode === 'serve' ? prepareCredentials(config) : undefined;
   // Migrate once here, so N processes do not race to apply the same migrations.
   const migrator = await createInbox({
@@ -35,14 +38,41 @@ export async function runClusterPrimary(
     env.WORKOS_INBOX_ADMIN_TOKEN = credentials.adminToken;
   }
   let stopping = false;
+  let exitCode = 0;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   const workers = new Set<Worker>();
+  const stop = (reason: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    logger.info({ reason }, 'stopping: draining every process');
+    if (workers.size === 0) resolveExit(exitCode);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+  };
   const fork = () => {
+    const forkedAt = Date.now();
     const worker = cluster.fork(env);
     workers.add(worker);
     worker.on('exit', (code, signal) => {
       workers.delete(worker);
-      if (stopping) return;
-      logger.error({ pid: worker.process.pid, code, signal }, 'a process died; starting another');
+      if (stopping) {
+        if (code !== 0 && exitCode === 0) exitCode = 1;
+        if (workers.size === 0) resolveExit(exitCode);
+        return;
+      }
+      const pid = worker.process.pid;
+      // Dying right after start is a configuration problem (port, database, handlers): starting
+      // another would fail the same way, every second, forever. Stop with its exit code instead.
+      if (Date.now() - forkedAt < 10_000) {
+        logger.error(
+          { workerPid: pid, code, signal },
+          'a process failed at start; stopping the cluster',
+        );
+        stop('a process failed at start', code !== null && code > 0 ? code : 1);
+        return;
+      }
+      logger.error({ workerPid: pid, code, signal }, 'a process died; starting another');
       setTimeout(fork, 1000).unref();
     });
   };
@@ -56,24 +86,9 @@ export async function runClusterPrimary(
   }
   logger.info({ processes: config.processes }, 'cluster primary started');
 
-  return new Promise<number>((resolve) => {
-    let failed = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'stopping: draining every process');
-      if (workers.size === 0) resolve(0);
-      for (const worker of workers) {
-        worker.on('exit', (code) => {
-          if (code !== 0) failed = true;
-          if (workers.size === 0) resolve(failed ? 1 : 0);
-        });
-        worker.process.kill('SIGTERM');
-      }
-    };
-    // `on`, not `once`: Ctrl-C in a terminal signals every process of the group, then the primary
-    // sends SIGTERM; a second signal must not fall through to the default (kill, no drain).
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-  });
+  // `on`, not `once`: Ctrl-C in a terminal signals every process of the group, then the primary
+  // sends SIGTERM; a second signal must not fall through to the default (kill, no drain).
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return exited;
 }
