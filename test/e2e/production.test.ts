@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -53,6 +55,24 @@ describe('NODE_ENV=production', () => {
     expect(result.stderr).toContain('WORKOS_INBOX_ADMIN_TOKEN');
     // Nothing was generated: production never falls back to development credentials.
     expect(() => readFileSync(join(cwd, '.workos-inbox', 'dev-secret'))).toThrow();
+  });
+
+  it('a port in use stops even a cluster at once, with exit code 2', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as AddressInfo).port);
+    try {
+      for (const processes of ['1', '2']) {
+        const result = await runCli(
+          ['serve', '--host', '127.0.0.1', '--port', port, '--processes', processes],
+          { cwd, timeoutMs: 30_000 },
+        );
+        expect(result.code, processes).toBe(2);
+        expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      }
+    } finally {
+      blocker.close();
+    }
   });
 
   it('refuses plain HTTP without TLS or a trusted proxy', async () => {
