@@ -3,6 +3,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
+import { createReceiver } from '../../src/receiver/create-receiver.js';
+import { openStore } from '../../src/store/open-store.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import {
   closeServer,
@@ -187,6 +189,30 @@ describe.each(backendKinds)('receiver status rules on %s', (kind) => {
     expect(text).toContain('"reason":"signature_mismatch"');
     expect(text).not.toContain(secret);
     expect(text).not.toContain('Lovelace');
+  });
+
+  it('answers 503 with Retry-After when the store cannot commit, storing nothing', async () => {
+    const backend = await createBackend(kind);
+    const broken = await openStore({ database: backend.database });
+    await broken.migrate();
+    await broken.close(); // every append now rejects
+    const receiver = createReceiver({ sink: broken, secret });
+    const body = eventBody(nextId());
+    const res = await receiver.handle({
+      method: 'POST',
+      headers: signedHeaders(body),
+      body: Buffer.from(body),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'store_unavailable' });
+    const check = await openStore({ database: backend.database });
+    try {
+      expect((await check.list({ limit: 10 })).events).toHaveLength(0);
+    } finally {
+      await check.close();
+      await backend.cleanup();
+    }
   });
 
   it('answers 503 with Retry-After once closing, and the handler never changes an answer', async () => {
