@@ -18,7 +18,7 @@ import {
 import { mirrorFamilyOf } from './families.js';
 import { runStatement } from './run-statement.js';
 import {
-  combinedMembershipSql,
+  membershipPostgresSql,
   deleteMembershipSql,
   upsertMembershipSql,
 } from './membership-sql.js';
@@ -43,15 +43,6 @@ const sql = {
   users: buildEntitySql(usersTable),
   organizationMemberships: buildEntitySql(organizationMembershipsTable),
 };
-
-const userUpsertParams = 1 + directoryUsersTable.columns.length + 4;
-const groupUpsertParams = 1 + directoryGroupsTable.columns.length + 4;
-const membershipPostgresSql = combinedMembershipSql(
-  sql.directoryUsers,
-  userUpsertParams,
-  sql.directoryGroups,
-  groupUpsertParams,
-);
 
 const cascade = {
   usersOfDirectory: buildCascadeSql(directoryUsersTable.table, 'directory_id'),
