@@ -44,6 +44,20 @@ const sql = {
   organizationMemberships: buildEntitySql(organizationMembershipsTable),
 };
 
+// The dsync rules span rows (a deletion cascades to children; a child is born deleted when its
+// parent is). Under READ COMMITTED two concurrent transactions could each miss the other's
+// uncommitted rows, so on PostgreSQL the events of one directory take a transaction-scoped
+// advisory lock and apply one at a time; other directories and families stay concurrent.
+// (SQLite has one writer at a time already.)
+const lockDirectorySql = `SELECT pg_advisory_xact_lock(1835627634, hashtext($1)) AS locked`;
+
+function directoryOf(event: string, data: WireObject): string {
+  if (event === 'dsync.activated' || event === 'dsync.deleted') return String(data.id ?? '');
+  if (typeof data.directory_id === 'string') return data.directory_id;
+  const group = data.group as WireObject | undefined;
+  return typeof group?.directory_id === 'string' ? group.directory_id : '';
+}
+
 const cascade = {
   usersOfDirectory: buildCascadeSql(directoryUsersTable.table, 'directory_id'),
   groupsOfDirectory: buildCascadeSql(directoryGroupsTable.table, 'directory_id'),
@@ -174,6 +188,8 @@ async function applyDirectorySync(
   entity: EntityFn,
 ): Promise<void> {
   const { tx, version } = a;
+  if (tx.dialect === 'postgres')
+    await runStatement(tx, lockDirectorySql, [directoryOf(event, data)]);
   switch (event) {
     case 'dsync.activated':
       await entity(directoriesTable, sql.directories, data, 'data', directoryDerived);
