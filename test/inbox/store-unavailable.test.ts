@@ -4,7 +4,7 @@ import { createInbox } from '../../src/inbox/create-inbox.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { closeServer, eventBody, listen, secret, send, signedHeaders } from './helpers/events.js';
-import { startTcpProxy } from './helpers/tcp-proxy.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 describe('PostgreSQL unreachable (a TCP proxy we cut)', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -15,8 +15,9 @@ describe('PostgreSQL unreachable (a TCP proxy we cut)', () => {
   it('answers 503 + Retry-After while cut, loses nothing answered 200, and resumes', async () => {
     const db = await createTestDatabase('wi_unavail');
     cleanups.push(db.drop);
-    const proxy = await startTcpProxy(5432);
-    cleanups.push(proxy.close);
+    const proxy = new TcpProxy(5432);
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
     const inbox = await createInbox({ database: viaProxy.toString(), secret, mirror: false });
@@ -44,15 +45,16 @@ describe('PostgreSQL unreachable (a TCP proxy we cut)', () => {
     await burst(statuses.before, 30);
     expect(statuses.before.every((s) => s === 200)).toBe(true);
 
-    proxy.cut();
+    const stopped = proxy.stop(); // cuts open connections at once, refuses new ones
     // Cut while requests are in flight too: each answer is 200 (committed) or 503, never a lie.
     const inflight = burst(statuses.during, 20);
     await burst(statuses.during, 20);
     await inflight;
+    await stopped;
     expect(statuses.during.filter((s) => s === 503).length).toBeGreaterThan(0);
     expect(statuses.during.every((s) => s === 200 || s === 503)).toBe(true);
 
-    proxy.restore();
+    await proxy.start(); // the same port again
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const probe: number[] = [];

@@ -4,7 +4,7 @@ import type { Store } from '../../src/store/types.js';
 import { StoreUnavailableError } from '../../src/store/types.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { at, newEvent, t0 } from './backends.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 let url = '';
 let drop: () => Promise<void> = async () => {};
