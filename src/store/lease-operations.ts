@@ -3,7 +3,14 @@
 import { placeholders, toStoredEvent } from './event-rows.js';
 import type { EventRow } from './event-rows.js';
 import type { SqlExecutor } from './sql-executor.js';
-import type { ClaimOptions, FailOptions, StoredEvent } from './types.js';
+import type {
+  ClaimOptions,
+  CompleteItem,
+  CompleteManyOptions,
+  CompleteResult,
+  FailOptions,
+  StoredEvent,
+} from './types.js';
 
 const events = 'workos_inbox_events';
 const attempts = 'workos_inbox_attempts';
@@ -84,6 +91,52 @@ export async function markDone(
   if (rowCount === 0) return false;
   await finishAttempt(tx, id, owner, now, 'done', null);
   return true;
+}
+
+const savepoint = 'workos_inbox_complete_item';
+
+/**
+ * `Store.completeMany` inside a transaction the backend opened: one savepoint per item, so a
+ * failing handler or a lost lease undoes that item's writes only.
+ */
+export async function completeItems(
+  tx: SqlExecutor,
+  owner: string,
+  items: readonly CompleteItem[],
+  now: Date,
+  options: CompleteManyOptions = {},
+): Promise<CompleteResult[]> {
+  const maxItems = options.maxItems ?? 64;
+  const budgetMs = options.budgetMs ?? 10;
+  const started = performance.now();
+  const results: CompleteResult[] = [];
+  for (const item of items) {
+    if (
+      results.length > 0 &&
+      (results.length >= maxItems || performance.now() - started >= budgetMs)
+    ) {
+      break;
+    }
+    await tx.query(`SAVEPOINT ${savepoint}`);
+    if (!(await markDone(tx, item.id, owner, now))) {
+      await tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+      results.push({ id: item.id, outcome: 'lease_lost' });
+      continue;
+    }
+    try {
+      await item.work(tx);
+    } catch (error) {
+      await tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      const recorded = await markFailed(tx, item.id, owner, item.failure(error));
+      await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+      results.push({ id: item.id, outcome: 'failed', error, recorded });
+      continue;
+    }
+    await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+    results.push({ id: item.id, outcome: 'done' });
+  }
+  return results;
 }
 
 export async function markFailed(

@@ -169,6 +169,22 @@ export interface Store {
     work: (tx: SqlExecutor) => Promise<void>,
     now: Date,
   ): Promise<boolean>;
+  /**
+   * `complete` for several events held by `owner`, in ONE transaction: each item runs inside its
+   * own savepoint, in order. An item whose lease was lost is skipped (its `work` is not called);
+   * an item whose `work` throws is rolled back to its savepoint and recorded as failed (with the
+   * FailOptions its `failure` returns) in the same transaction; the others commit. Stops taking
+   * items once `maxItems` ran or `budgetMs` passed (at least one item always runs), so a slow
+   * handler holds the SQLite write lock only briefly: results cover a prefix of `items`, and the
+   * caller completes the rest with another call. Rejects (everything rolled back) when the
+   * transaction itself cannot be used or committed.
+   */
+  completeMany(
+    owner: string,
+    items: readonly CompleteItem[],
+    now: Date,
+    options?: CompleteManyOptions,
+  ): Promise<CompleteResult[]>;
   /** Record a failed attempt: `retrying` at `nextAttemptAt`, or `dead`. `false` if the lease was lost. */
   fail(id: string, owner: string, options: FailOptions): Promise<boolean>;
   /** Extend the lease of an event still held by `owner`. */
@@ -197,6 +213,27 @@ export interface Store {
   /** Group-commit counters since open (for metrics and tests). Both built-in backends provide it. */
   appendStats?(): AppendStats;
 }
+
+/** One event of `Store.completeMany`. */
+export interface CompleteItem {
+  id: string;
+  work: (tx: SqlExecutor) => Promise<void>;
+  /** What to record when `work` throws (the worker's backoff or dead letter). */
+  failure: (error: unknown) => FailOptions;
+}
+
+export interface CompleteManyOptions {
+  /** Items at most in this transaction. @defaultValue 64 */
+  maxItems?: number;
+  /** Start no further item after this long (wall time since the transaction began), in ms. @defaultValue 10 */
+  budgetMs?: number;
+}
+
+/** What became of one item of `completeMany`. `failed.recorded` is false if the lease was lost meanwhile. */
+export type CompleteResult =
+  | { id: string; outcome: 'done' }
+  | { id: string; outcome: 'lease_lost' }
+  | { id: string; outcome: 'failed'; error: unknown; recorded: boolean };
 
 /** Group-commit counters: `events / batches` is the mean batch size. */
 export interface AppendStats {

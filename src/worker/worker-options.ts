@@ -41,6 +41,20 @@ export interface WorkerSettings {
   backoffBaseMs?: number;
   /** @defaultValue 3600000 (1 h) */
   backoffCapMs?: number;
+  /**
+   * Events completed in one transaction (`Store.completeMany`, one savepoint per event). On SQLite
+   * this divides the per-transaction cost (write lock hand-over, BEGIN, COMMIT) among the events.
+   * On PostgreSQL each event gets its own pooled connection instead, so events run in parallel and
+   * a batch never holds row or advisory locks of several directories at once.
+   * @defaultValue `concurrency` on SQLite, 1 on PostgreSQL
+   */
+  batchSize?: number;
+  /**
+   * A batch starts no further event after this long, in ms, so a slow handler holds the SQLite
+   * write lock (which ingest appends need) only briefly; the rest goes into the next transaction.
+   * @defaultValue 10
+   */
+  batchBudgetMs?: number;
   /** Only claim events with these names (default: all). */
   events?: readonly string[];
   /** Lease owner name; unique per worker. @defaultValue `<hostname>:<pid>:<random>` */
@@ -66,4 +80,5 @@ export const workerDefaults = {
   maxAttempts: 10,
   backoffBaseMs: 1_000,
   backoffCapMs: 3_600_000,
+  batchBudgetMs: 10,
 } as const;

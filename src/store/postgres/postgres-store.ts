@@ -11,6 +11,7 @@ import {
 import {
   claimEvents,
   extendLease,
+  completeItems,
   markDone,
   markFailed,
   releaseLeases,
@@ -24,6 +25,9 @@ import type {
   AppendStats,
   AttemptRecord,
   ClaimOptions,
+  CompleteItem,
+  CompleteManyOptions,
+  CompleteResult,
   EventFilter,
   FailOptions,
   ListOptions,
@@ -219,6 +223,15 @@ export class PostgresStore implements Store {
       await work(tx);
       return true;
     });
+  }
+
+  completeMany(
+    owner: string,
+    items: readonly CompleteItem[],
+    now: Date,
+    options?: CompleteManyOptions,
+  ): Promise<CompleteResult[]> {
+    return this.transaction('completing', (tx) => completeItems(tx, owner, items, now, options));
   }
 
   fail(id: string, owner: string, options: FailOptions): Promise<boolean> {

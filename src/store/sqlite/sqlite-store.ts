@@ -14,6 +14,7 @@ import {
 import {
   claimEvents,
   extendLease,
+  completeItems,
   markDone,
   markFailed,
   releaseLeases,
@@ -26,6 +27,9 @@ import type {
   AppendOutcome,
   AppendStats,
   ClaimOptions,
+  CompleteItem,
+  CompleteManyOptions,
+  CompleteResult,
   EventFilter,
   FailOptions,
   ListOptions,
@@ -206,6 +210,15 @@ export class SqliteStore implements Store {
       await work(tx);
       return true;
     });
+  }
+
+  completeMany(
+    owner: string,
+    items: readonly CompleteItem[],
+    now: Date,
+    options?: CompleteManyOptions,
+  ): Promise<CompleteResult[]> {
+    return this.write((tx) => completeItems(tx, owner, items, now, options));
   }
 
   fail(id: string, owner: string, options: FailOptions): Promise<boolean> {

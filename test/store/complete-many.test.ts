@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import type { CompleteItem, FailOptions, Store, StoredEvent } from '../../src/store/types.js';
+import { at, newEvent, t0, useBackends } from './backends.js';
+import type { Backend } from './backends.js';
+import { effects, effectsSet, writeEffect } from './effects.js';
+
+const backends = useBackends();
+
+async function openWithEffects(backend: Backend): Promise<Store> {
+  const store = await backend.fresh().open({ migrationSets: [effectsSet] });
+  await store.migrate();
+  return store;
+}
+
+/** Append `count` events received in order and claim them all for `owner`. */
+async function claimed(store: Store, count: number, owner = 'w'): Promise<StoredEvent[]> {
+  for (let i = 0; i < count; i++) await store.append(newEvent({ receivedAt: at(-100 + i) }));
+  return store.claim({ owner, limit: count, leaseMs: 60_000, now: t0 });
+}
+
+const retryAt = (error: unknown): FailOptions => ({
+  error: String(error),
+  nextAttemptAt: at(5000),
+  now: at(10),
+});
+
+function item(event: StoredEvent, work: CompleteItem['work']): CompleteItem {
+  return { id: event.id, work, failure: retryAt };
+}
+
+describe.each(backends)('completeMany on $name', (backend) => {
+  it('commits every item with its handler writes and one done attempt each', async () => {
+    const store = await openWithEffects(backend);
+    const events = await claimed(store, 3);
+    const results = await store.completeMany(
+      'w',
+      events.map((e) => item(e, writeEffect(e.id, `note ${e.id}`))),
+      at(10),
+    );
+    expect(results).toEqual(events.map((e) => ({ id: e.id, outcome: 'done' })));
+    for (const event of events) {
+      expect(await store.get(event.id)).toMatchObject({
+        status: 'done',
+        processedAt: at(10),
+        leaseOwner: null,
+      });
+      expect((await store.attempts(event.id)).map((a) => a.outcome)).toEqual(['done']);
+    }
+    expect(await effects(store)).toHaveLength(3);
+  });
+
+  it('rolls back only the failing item (writes included) and records it as failed in the same transaction', async () => {
+    const store = await openWithEffects(backend);
+    const [first, failing, last] = await claimed(store, 3);
+    const boom = new Error('handler failed');
+    const results = await store.completeMany(
+      'w',
+      [
+        item(first!, writeEffect(first!.id, 'first')),
+        item(failing!, async (tx) => {
+          await writeEffect(failing!.id, 'partial')(tx);
+          throw boom;
+        }),
+        item(last!, writeEffect(last!.id, 'last')),
+      ],
+      at(10),
+    );
+    expect(results).toEqual([
+      { id: first!.id, outcome: 'done' },
+      { id: failing!.id, outcome: 'failed', error: boom, recorded: true },
+      { id: last!.id, outcome: 'done' },
+    ]);
+    expect(await effects(store)).toEqual(
+      [
+        { event_id: first!.id, note: 'first' },
+        { event_id: last!.id, note: 'last' },
+      ].sort((a, b) => (a.event_id < b.event_id ? -1 : 1)),
+    );
+    expect(await store.get(failing!.id)).toMatchObject({
+      status: 'retrying',
+      nextAttemptAt: at(5000),
+      lastError: String(boom),
+      leaseOwner: null,
+      processedAt: null,
+    });
+    const attempts = await store.attempts(failing!.id);
+    expect(attempts.map((a) => [a.outcome, a.error])).toEqual([['retrying', String(boom)]]);
+  });
+
+  it('recovers from a failed SQL statement in a handler (on PostgreSQL an aborted transaction)', async () => {
+    const store = await openWithEffects(backend);
+    const [first, duplicate, last] = await claimed(store, 3);
+    const results = await store.completeMany(
+      'w',
+      [
+        item(first!, writeEffect(first!.id, 'first')),
+        // The same primary key again: a constraint violation inside the batch transaction.
+        item(duplicate!, writeEffect(first!.id, 'again')),
+        item(last!, writeEffect(last!.id, 'last')),
+      ],
+      at(10),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['done', 'failed', 'done']);
+    expect((await effects(store)).map((e) => e.note).sort()).toEqual(['first', 'last']);
+    expect((await store.get(duplicate!.id))?.status).toBe('retrying');
+    expect((await store.get(last!.id))?.status).toBe('done');
+  });
+
+  it('records dead when the failure says no further attempt', async () => {
+    const store = await openWithEffects(backend);
+    const [event] = await claimed(store, 1);
+    const results = await store.completeMany(
+      'w',
+      [
+        {
+          id: event!.id,
+          work: () => Promise.reject(new Error('bad')),
+          failure: (error) => ({ error: String(error), nextAttemptAt: null, now: at(10) }),
+        },
+      ],
+      at(10),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['failed']);
+    expect(await store.get(event!.id)).toMatchObject({ status: 'dead', nextAttemptAt: null });
+  });
+
+  it('skips an item whose lease was lost (its work never runs) and commits the others', async () => {
+    const store = await openWithEffects(backend);
+    const lost = newEvent({ receivedAt: at(-200) });
+    await store.append(lost);
+    await store.claim({ owner: 'a', limit: 1, leaseMs: 1000, now: t0 });
+    const held = await claimed(store, 2, 'a');
+    // The short lease expired and b took that event.
+    const [taken] = await store.claim({ owner: 'b', limit: 5, leaseMs: 60_000, now: at(2000) });
+    expect(taken?.id).toBe(lost.id);
+
+    const ran: string[] = [];
+    const work = (id: string) => async (tx: Parameters<CompleteItem['work']>[0]) => {
+      ran.push(id);
+      await writeEffect(id, `from a ${id}`)(tx);
+    };
+    const results = await store.completeMany(
+      'a',
+      [held[0]!, taken!, held[1]!].map((e) => ({ id: e.id, work: work(e.id), failure: retryAt })),
+      at(2100),
+    );
+    expect(results).toEqual([
+      { id: held[0]!.id, outcome: 'done' },
+      { id: lost.id, outcome: 'lease_lost' },
+      { id: held[1]!.id, outcome: 'done' },
+    ]);
+    expect(ran).toEqual([held[0]!.id, held[1]!.id]);
+    expect(await store.get(lost.id)).toMatchObject({ status: 'processing', leaseOwner: 'b' });
+    expect((await effects(store)).map((e) => e.event_id).sort()).toEqual(
+      [held[0]!.id, held[1]!.id].sort(),
+    );
+    // The new owner still completes it exactly once.
+    expect(await store.complete(lost.id, 'b', writeEffect(lost.id, 'from b'), at(2200))).toBe(true);
+    expect((await effects(store)).find((e) => e.event_id === lost.id)?.note).toBe('from b');
+  });
+
+  it('stops after maxItems or budgetMs; the rest stays leased and untouched for the next call', async () => {
+    const store = await openWithEffects(backend);
+    const events = await claimed(store, 3);
+    const ran: string[] = [];
+    const items = events.map((e) =>
+      item(e, async (tx) => {
+        ran.push(e.id);
+        await writeEffect(e.id, 'x')(tx);
+      }),
+    );
+    const two = await store.completeMany('w', items, at(10), { maxItems: 2 });
+    expect(two.map((r) => r.id)).toEqual([events[0]!.id, events[1]!.id]);
+    expect(await store.get(events[2]!.id)).toMatchObject({ status: 'processing', leaseOwner: 'w' });
+
+    const slow: CompleteItem = {
+      ...items[2]!,
+      work: async (tx) => {
+        await new Promise((r) => setTimeout(r, 30));
+        await items[2]!.work(tx);
+      },
+    };
+    const extra = (await claimed(store, 1))[0]!;
+    const one = await store.completeMany(
+      'w',
+      [slow, item(extra, writeEffect(extra.id, 'y'))],
+      at(20),
+      { budgetMs: 10 },
+    );
+    expect(one.map((r) => r.id)).toEqual([events[2]!.id]);
+    expect(await store.get(extra.id)).toMatchObject({ status: 'processing', leaseOwner: 'w' });
+    expect(ran).toEqual(events.map((e) => e.id));
+  });
+});
