@@ -3,6 +3,7 @@ import { eventNames, isKnownEventName } from '../events/index.js';
 import type { WireEvent } from '../events/index.js';
 import { sampleEvent } from '../testing/sample-event.js';
 import { generateDirectoryHistory } from '../testing/directory-history.js';
+import { mulberry32 } from '../testing/seeded-random.js';
 
 /**
  * A realistic directory history (organizations, directories, users created, updated,
@@ -46,15 +47,4 @@ export function sampleWireEvent(name: string): WireEvent {
     seed: randomBytes(4).readUInt32BE() + 1,
     createdAt: new Date(),
   }) as WireEvent;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

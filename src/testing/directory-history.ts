@@ -1,4 +1,5 @@
 import type { WireEvent } from '../events/index.js';
+import { mulberry32 } from './seeded-random.js';
 
 /** Options of {@link generateDirectoryHistory}. All sizes are per parent. */
 export interface DirectoryHistoryOptions {
@@ -61,18 +62,6 @@ function base32(value: number, length: number): string {
   return out;
 }
 
-// mulberry32: tiny, deterministic, good enough for shuffling test data.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const firstNames = [
   'Ada',
   'Grace',
@@ -116,7 +105,7 @@ const groupNames = [
  * Used by the mirror's tests and benchmark and by `workos-inbox trigger --scenario directory-sync`.
  */
 export function generateDirectoryHistory(options: DirectoryHistoryOptions = {}): DirectoryHistory {
-  const rand = random(options.seed ?? 1);
+  const rand = mulberry32(options.seed ?? 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   let now = (options.start ?? new Date('2026-01-05T09:00:00.000Z')).getTime();
   let counter = 0;
