@@ -190,26 +190,35 @@ async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<vo
   };
 }
 
-async function countDone(database: string): Promise<number> {
+/** Events stored and events done, read from the database while the server runs. */
+async function countEvents(database: string): Promise<{ stored: number; done: number }> {
+  const sql =
+    "SELECT count(*) AS stored, count(*) FILTER (WHERE status = 'done') AS done FROM workos_inbox_events";
   if (database.startsWith('postgres')) {
     const c = new pg.Client({ connectionString: database });
     await c.connect();
-    const { rows } = await c.query<{ n: string }>(
-      "SELECT count(*) AS n FROM workos_inbox_events WHERE status = 'done'",
-    );
+    const { rows } = await c.query<{ stored: string; done: string }>(sql);
     await c.end();
-    return Number(rows[0]?.n ?? 0);
+    return { stored: Number(rows[0]?.stored ?? 0), done: Number(rows[0]?.done ?? 0) };
   }
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(database, { readonly: true, fileMustExist: true });
   try {
-    const row = db
-      .prepare("SELECT count(*) AS n FROM workos_inbox_events WHERE status = 'done'")
-      .get() as { n: number };
-    return row.n;
+    return db.prepare(sql).get() as { stored: number; done: number };
   } finally {
     db.close();
   }
+}
+
+const countDone = async (database: string) => (await countEvents(database)).done;
+
+/** What the worker of a `serve` did during and after an ingest run. */
+interface WorkerProgress {
+  stored: number;
+  doneDuringLoad: number;
+  loadSeconds: number;
+  /** Seconds from the end of the load until every stored event was done (null: not within the limit). */
+  drainedAfterSeconds: number | null;
 }
 
 const fmt = (n: number, d = 0) =>
@@ -240,13 +249,39 @@ async function main(): Promise<void> {
       }
     };
     let sqliteRssPeak = 0;
+    const progress = new Map<string, WorkerProgress[]>();
     const viaServe =
       (database: () => Promise<string>, extra: string[] = []) =>
       async (prefix: string) => {
-        const s = await serve(await database(), extra);
+        const db = await database();
+        const s = await serve(db, extra);
         const rss = sampleRss(s.proc.pid!);
         try {
-          return await load(`${s.base}/webhooks/workos`, prefix);
+          const result = await load(`${s.base}/webhooks/workos`, prefix);
+          if (!extra.includes('--no-worker')) {
+            // The worker yields to requests while they arrive: show how far it got, and how long
+            // the backlog took once they stopped.
+            const loadEnd = performance.now();
+            const during = await countEvents(db);
+            let drainedAfterSeconds: number | null = null;
+            for (let c = during; (performance.now() - loadEnd) / 1000 < drainSeconds;) {
+              if (c.done >= c.stored) {
+                drainedAfterSeconds = (performance.now() - loadEnd) / 1000;
+                break;
+              }
+              await new Promise((res) => setTimeout(res, 100));
+              c = await countEvents(db);
+            }
+            const list = progress.get(prefix.replace(/^r\d+_/, '')) ?? [];
+            list.push({
+              stored: during.stored,
+              doneDuringLoad: during.done,
+              loadSeconds: durationS,
+              drainedAfterSeconds,
+            });
+            progress.set(prefix.replace(/^r\d+_/, ''), list);
+          }
+          return result;
         } finally {
           sqliteRssPeak = Math.max(sqliteRssPeak, rss.stop().peakMb);
           await stop(s.proc);
@@ -300,6 +335,20 @@ async function main(): Promise<void> {
       );
     }
     console.log(`\nserve RSS during the ingest runs: peak ${fmt(sqliteRss.peakMb, 1)} MB`);
+    if (progress.size > 0) {
+      console.log(
+        '\nThe worker of each `serve` (built-in mirror, no user handler), which yields to requests while they arrive (`shareUnderLoad`):',
+      );
+      console.log('| server | stored | done during the load | backlog drained after the load in |');
+      console.log('|---|---:|---:|---:|');
+      targets.forEach((t, i) => {
+        for (const p of progress.get(`t${i}`) ?? []) {
+          console.log(
+            `| ${t.name} | ${fmt(p.stored)} | ${fmt(p.doneDuringLoad)} (${fmt(p.doneDuringLoad / p.loadSeconds)}/s) | ${p.drainedAfterSeconds === null ? `not within ${drainSeconds} s` : `${fmt(p.drainedAfterSeconds, 1)} s`} |`,
+          );
+        }
+      });
+    }
 
     if (!has('skip-drain')) {
       // Drain/RSS run on SQLite: receive N events with the worker off, then drain them.

@@ -101,6 +101,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       clock,
       ...(options.random ? { random: options.random } : {}),
       metrics: metrics.worker,
+      underLoad: () => receiver.inFlight > 0,
     });
   } catch (error) {
     if (ownsStore) await store.close().catch(() => {});

@@ -32,6 +32,8 @@ export interface Receiver {
   stopAccepting(): void;
   /** Resolves when every request already past the door has been answered. */
   drain(): Promise<void>;
+  /** Requests being verified or committed right now (the worker yields to them, see `shareUnderLoad`). */
+  readonly inFlight: number;
 }
 
 const noopMetrics: ReceiverMetrics = {
@@ -215,6 +217,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     drain() {
       if (inFlight === 0) return Promise.resolve();
       return new Promise((resolve) => drainWaiters.push(resolve));
+    },
+    get inFlight() {
+      return inFlight;
     },
   };
 }

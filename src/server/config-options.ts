@@ -42,6 +42,7 @@ export type RawConfigKey =
   | 'backoffBaseMs'
   | 'backoffCapMs'
   | 'workerConcurrency'
+  | 'workerShareUnderLoad'
   | 'leaseMs'
   | 'metricsPort'
   | 'poolSize'
@@ -224,6 +225,15 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'WORKOS_INBOX_WORKER_CONCURRENCY',
     defaultText: '8',
     description: 'events processed at the same time by each process',
+  },
+  {
+    key: 'workerShareUnderLoad',
+    flag: '--worker-share <fraction>',
+    env: 'WORKOS_INBOX_WORKER_SHARE',
+    defaultText: '0.25',
+    description:
+      'while requests are in flight, the most of its time the worker spends processing (1: never yield)',
+    serveOnly: true,
   },
   {
     key: 'leaseMs',

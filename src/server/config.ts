@@ -59,6 +59,8 @@ export interface WorkerTuning {
   backoffBaseMs: number;
   backoffCapMs: number;
   concurrency: number;
+  /** See `WorkerSettings.shareUnderLoad`; only a process that also receives yields. */
+  shareUnderLoad: number;
   leaseMs: number;
 }
 
@@ -104,6 +106,15 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       );
     }
     return Number(value);
+  };
+  const fraction = (key: RawConfigKey, fallback: number): number => {
+    const value = raw(key);
+    if (value === undefined) return fallback;
+    const n = Number(value.trim());
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) {
+      throw new ConfigError(`${label(key)} must be a number above 0 and at most 1, got "${value}"`);
+    }
+    return n;
   };
   const boolean = (key: RawConfigKey, fallback: boolean): boolean => {
     const value = raw(key)?.trim().toLowerCase();
@@ -192,6 +203,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       backoffBaseMs: integer('backoffBaseMs', 1000, 1, 3600_000),
       backoffCapMs: integer('backoffCapMs', 3600_000, 1, 7 * 24 * 3600_000),
       concurrency: integer('workerConcurrency', 8, 1, 1000),
+      shareUnderLoad: fraction('workerShareUnderLoad', 0.25),
       leaseMs: integer('leaseMs', 30_000, 1000, 3600_000),
     },
     logLevel,

@@ -6,6 +6,7 @@ import { deserializeEvent, type WireEvent } from '../events/index.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import type { CompleteItem, CompleteResult, FailOptions, StoredEvent } from '../store/types.js';
 import { backoffDelayMs } from './backoff.js';
+import { createPacer } from './pacer.js';
 import type { HandlerContext } from './handler-source.js';
 import { workerDefaults, type AttemptOutcome, type WorkerOptions } from './worker-options.js';
 
@@ -52,6 +53,7 @@ export function createWorker(options: WorkerOptions): Worker {
   };
   const batchSize = options.batchSize ?? (store.dialect === 'sqlite' ? concurrency : 1);
   const batchBudgetMs = options.batchBudgetMs ?? workerDefaults.batchBudgetMs;
+  const shareUnderLoad = options.shareUnderLoad ?? workerDefaults.shareUnderLoad;
   for (const [name, value] of Object.entries({
     concurrency,
     leaseMs,
@@ -76,6 +78,26 @@ export function createWorker(options: WorkerOptions): Worker {
   let wakePending = false;
   let wake: (() => void) | undefined;
   let unsubscribe: (() => void) | undefined;
+  const pacer = createPacer({
+    share: shareUnderLoad,
+    ...(options.underLoad ? { underLoad: options.underLoad } : {}),
+  });
+  let interruptRest: (() => void) | undefined;
+
+  /** Yield to ingest before the next claim (see `shareUnderLoad`); `stop()` cuts it short. */
+  function rest(): Promise<void> {
+    const ms = pacer.restMs();
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        interruptRest = undefined;
+        resolve();
+      }
+      interruptRest = done;
+    });
+  }
 
   function signal(): void {
     wakePending = true;
@@ -300,8 +322,10 @@ export function createWorker(options: WorkerOptions): Worker {
 
   function track(batch: StoredEvent[]): void {
     busy += batch.length;
+    pacer.begin();
     const work = batch.length === 1 ? processEvent(batch[0]!) : processBatch(batch);
     const p: Promise<void> = work.finally(() => {
+      pacer.end();
       busy -= batch.length;
       inFlight.delete(p);
       signal();
@@ -336,15 +360,20 @@ export function createWorker(options: WorkerOptions): Worker {
         await waitForSignal(pollIntervalMs);
         continue;
       }
+      await rest();
+      if (!running) break;
       let claimed: StoredEvent[];
+      pacer.begin();
       try {
         claimed = await claim(free);
       } catch (error) {
+        pacer.end();
         logger.error({ err: error }, 'claim failed; retrying after the poll interval');
         await new Promise((r) => setTimeout(r, pollIntervalMs));
         continue;
       }
       for (const batch of batches(claimed)) track(batch);
+      pacer.end();
       if (claimed.length < free) await waitForSignal(pollIntervalMs);
     }
   }
@@ -372,6 +401,7 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     async stop(stopOptions) {
       running = false;
+      interruptRest?.();
       unsubscribe?.();
       unsubscribe = undefined;
       wake?.();

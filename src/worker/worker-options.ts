@@ -55,6 +55,14 @@ export interface WorkerSettings {
    * @defaultValue 10
    */
   batchBudgetMs?: number;
+  /**
+   * While requests are being received in this process (see `WorkerOptions.underLoad`), the worker
+   * spends at most this fraction of its time claiming and completing, and rests the remainder, so
+   * answering WorkOS comes first and the backlog drains at full speed as soon as requests stop.
+   * Between 0 (exclusive) and 1; 1 turns the yielding off.
+   * @defaultValue 0.25
+   */
+  shareUnderLoad?: number;
   /** Only claim events with these names (default: all). */
   events?: readonly string[];
   /** Lease owner name; unique per worker. @defaultValue `<hostname>:<pid>:<random>` */
@@ -71,6 +79,11 @@ export interface WorkerOptions extends WorkerSettings {
   /** A number in [0, 1), for jitter. @defaultValue Math.random */
   random?: () => number;
   metrics?: WorkerMetrics;
+  /**
+   * Whether this process is busy receiving right now (`createInbox` passes "the receiver has
+   * requests in flight"). Without it the worker never yields.
+   */
+  underLoad?: () => boolean;
 }
 
 export const workerDefaults = {
@@ -81,4 +94,5 @@ export const workerDefaults = {
   backoffBaseMs: 1_000,
   backoffCapMs: 3_600_000,
   batchBudgetMs: 10,
+  shareUnderLoad: 0.25,
 } as const;

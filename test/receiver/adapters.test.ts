@@ -202,8 +202,15 @@ describe('node:http listener', () => {
     try {
       const id = nextId();
       const body = oddlyFormatted(id);
-      expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+      const answer = await send(url, { body, headers: signedHeaders(body) });
+      expect(answer.status).toBe(200);
+      // Sized, not chunked: headers and body leave in one write.
+      expect(answer.headers['content-length']).toBe(String(Buffer.byteLength(answer.body)));
+      expect(answer.headers['transfer-encoding']).toBeUndefined();
       await expectStoredExactly(id, body);
+      const rejected = await send(url, { body, headers: { 'workos-signature': 't=1, v1=00' } });
+      expect(rejected.status).toBe(401);
+      expect(rejected.headers['content-length']).toBe(String(Buffer.byteLength(rejected.body)));
     } finally {
       await closeServer(server);
     }

@@ -35,6 +35,7 @@ describe('resolveServeConfig', () => {
         backoffBaseMs: 1000,
         backoffCapMs: 3_600_000,
         concurrency: 8,
+        shareUnderLoad: 0.25,
         leaseMs: 30_000,
       },
       poolSize: 10,
@@ -60,6 +61,8 @@ describe('resolveServeConfig', () => {
     expect(resolve({}, { WORKOS_INBOX_DATA_DIR: '/var/lib/wi' }).database).toBe(
       '/var/lib/wi/inbox.db',
     );
+    expect(resolve({}, { WORKOS_INBOX_WORKER_SHARE: '0.5' }).workerTuning.shareUnderLoad).toBe(0.5);
+    expect(resolve({ workerShareUnderLoad: '1' }).workerTuning.shareUnderLoad).toBe(1);
     // An empty variable counts as unset (a common docker-compose leftover).
     expect(resolve({}, { PORT: '' }).port).toBe(3000);
   });
@@ -87,6 +90,11 @@ describe('resolveServeConfig', () => {
     expect(() => resolve({ logLevel: 'loud' })).toThrow(/--log-level/);
     expect(() => resolve({ worker: 'maybe' })).toThrow(/true or false/);
     expect(() => resolve({ processes: '0' })).toThrow(/--processes/);
+    for (const bad of ['0', '1.5', '-0.1', 'half', 'NaN']) {
+      expect(() => resolve({ workerShareUnderLoad: bad })).toThrow(
+        /--worker-share \(WORKOS_INBOX_WORKER_SHARE\) must be a number above 0 and at most 1/,
+      );
+    }
   });
 
   it('in production, refuses a missing secret, a missing or short admin token, and plain HTTP', () => {

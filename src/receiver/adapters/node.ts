@@ -5,7 +5,11 @@ import type { ReceiverResponse } from '../responses.js';
 
 /** Write a core response to a node:http response. */
 export function sendNodeResponse(res: ServerResponse, response: ReceiverResponse): void {
-  res.writeHead(response.status, response.headers);
+  // With a length, node:http sends headers and body in one write instead of chunked encoding.
+  res.writeHead(response.status, {
+    ...response.headers,
+    'content-length': Buffer.byteLength(response.body),
+  });
   res.end(response.body);
 }
 

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/types.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { eventBody, secret, signedHeaders } from '../inbox/helpers/events.js';
+
+const busyWait = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // a handler that uses the CPU
+  }
+};
+const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+// `serve` runs the receiver and the worker in one process; while requests are in flight the
+// worker keeps its share of the time at `shareUnderLoad` so acknowledging WorkOS comes first.
+describe('the worker yields to requests being received (createInbox on SQLite)', () => {
+  let inbox: Inbox | undefined;
+  let store: Store | undefined;
+  let cleanup: (() => void) | undefined;
+  let openGate: () => void = () => {};
+
+  afterEach(async () => {
+    openGate(); // a failed assertion must not leave the request in flight forever
+    await inbox?.close();
+    await store?.close();
+    cleanup?.();
+  });
+
+  it('rests between batches while a request is in flight, and runs flat out once none is', async () => {
+    const tmp = createTempSqlitePath();
+    cleanup = tmp.cleanup;
+    const real = await openStore({ database: tmp.path });
+    store = real;
+    await real.migrate();
+    // A store whose appends wait at a gate: the request stays in flight as long as we like.
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gated: Store = new Proxy(real, {
+      get(target, key, receiver) {
+        if (key === 'append') {
+          return async (...args: Parameters<Store['append']>) => {
+            await gate;
+            return target.append(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    for (let i = 0; i < 12; i++) {
+      const body = eventBody(`evt_yield_${i}`);
+      await real.append({
+        id: `evt_yield_${i}`,
+        event: 'dsync.user.created',
+        createdAt: '2026-11-27T10:00:00.000Z',
+        receivedAt: new Date(Date.now() + i),
+        rawBody: Buffer.from(body),
+        source: 'webhook',
+      });
+    }
+    inbox = await createInbox({
+      store: gated,
+      secret,
+      mirror: false,
+      worker: { concurrency: 1, shareUnderLoad: 0.2 },
+    });
+    const started: number[] = [];
+    inbox.on('dsync.user.created', () => {
+      started.push(performance.now());
+      busyWait(10);
+    });
+
+    const body = eventBody('evt_yield_request');
+    const answer = inbox.receiver.handle({
+      method: 'POST',
+      headers: signedHeaders(body),
+      body: Buffer.from(body),
+    });
+    expect(inbox.receiver.inFlight).toBe(1);
+    await inbox.start();
+    await until(() => started.length >= 5);
+    // Active >= 10 ms per event, share 0.2: a rest of >= 40 ms before each next claim.
+    const underLoad = gaps(started.slice(0, 5));
+    for (const gap of underLoad) expect(gap).toBeGreaterThanOrEqual(48);
+
+    openGate();
+    expect((await answer).status).toBe(200);
+    expect(inbox.receiver.inFlight).toBe(0);
+    const mark = started.length;
+    await until(() => started.length >= 13);
+    const unloaded = gaps(started.slice(mark));
+    // No request in flight: no rests, events follow each other (10 ms of handler + bookkeeping).
+    expect(median(unloaded)).toBeLessThan(40);
+    expect((await inbox.store.get('evt_yield_request'))?.status).toBe('done');
+  });
+});
