@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { benchSecret } from './fixtures/bench-events.js';
+import { runWrk, wrkInstalled, writeRequests } from './fixtures/wrk.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli/main.js');
@@ -31,6 +32,12 @@ const drainEvents = Number(flag('events', '1000000'));
 const rounds = Number(flag('rounds', '1'));
 // Stop measuring the drain after this long (the rate is events done / time spent).
 const drainSeconds = Number(flag('drain-seconds', '600'));
+// wrk (C, one thread) leaves the servers more of the two cores than autocannon (JavaScript, which
+// also signs every request as it goes); both are supported, the same one runs every server.
+const generator = flag('generator', wrkInstalled() ? 'wrk' : 'autocannon');
+if (generator !== 'wrk' && generator !== 'autocannon') {
+  throw new Error(`--generator must be wrk or autocannon, got ${generator}`);
+}
 const pgAdmin = process.env.WORKOS_INBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface LoadResult {
@@ -108,7 +115,20 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`${url} not ready in 60 s`);
 }
 
+/** Requests signed in advance for one wrk run: more than the fastest server answers in the run. */
+const wrkRequestsPerSecond = 45_000;
+let requestFiles = 0;
+
 async function load(url: string, prefix: string, amount = 0): Promise<LoadResult> {
+  if (generator === 'wrk' && amount === 0) {
+    const requestsFile = join(tmpdir(), `workos-inbox-bench-${process.pid}-${requestFiles++}.txt`);
+    await writeRequests(requestsFile, wrkRequestsPerSecond * durationS, prefix);
+    const result = await runWrk({ url, connections, seconds: durationS, requestsFile });
+    if (result.total > wrkRequestsPerSecond * durationS) {
+      console.warn(`  (${prefix}: more requests than signed events; some ids repeated)`);
+    }
+    return result;
+  }
   const proc = start([
     '--import',
     'tsx',
@@ -215,8 +235,8 @@ const countDone = async (database: string) => (await countEvents(database)).done
 /** What the worker of a `serve` did during and after an ingest run. */
 interface WorkerProgress {
   stored: number;
-  doneDuringLoad: number;
-  loadSeconds: number;
+  /** Events done per second while the load ran (from samples taken each second during it). */
+  doneRate: number;
   /** Seconds from the end of the load until every stored event was done (null: not within the limit). */
   drainedAfterSeconds: number | null;
 }
@@ -235,7 +255,7 @@ async function main(): Promise<void> {
       `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}`,
     );
     console.log(
-      `load: autocannon in its own process, ${connections} connections, ${durationS} s per server per round, ${rounds} round(s) (median req/s shown), unique signed events\n`,
+      `load: ${generator === 'wrk' ? 'wrk (1 thread)' : 'autocannon'} in its own process, ${connections} connections, ${durationS} s per server per round, ${rounds} round(s) (median req/s shown), unique signed events${generator === 'wrk' ? '' : ' (install wrk for a lighter load generator)'}\n`,
     );
 
     type Target = { name: string; run: (prefix: string) => Promise<LoadResult> };
@@ -257,14 +277,30 @@ async function main(): Promise<void> {
         const s = await serve(db, extra);
         const rss = sampleRss(s.proc.pid!);
         try {
+          const withWorker = !extra.includes('--no-worker');
+          // Sample the worker's progress while the load runs (not after: it speeds up the moment
+          // requests stop).
+          const samples: Array<{ at: number; done: number }> = [];
+          let sampling = withWorker;
+          const sampler = (async () => {
+            const t0 = performance.now();
+            while (sampling) {
+              await new Promise((res) => setTimeout(res, 1000));
+              if (!sampling) break;
+              const c = await countEvents(db);
+              samples.push({ at: (performance.now() - t0) / 1000, done: c.done });
+            }
+          })();
           const result = await load(`${s.base}/webhooks/workos`, prefix);
-          if (!extra.includes('--no-worker')) {
+          sampling = false;
+          await sampler;
+          if (withWorker) {
             // The worker yields to requests while they arrive: show how far it got, and how long
             // the backlog took once they stopped.
             const loadEnd = performance.now();
-            const during = await countEvents(db);
+            const after = await countEvents(db);
             let drainedAfterSeconds: number | null = null;
-            for (let c = during; (performance.now() - loadEnd) / 1000 < drainSeconds;) {
+            for (let c = after; (performance.now() - loadEnd) / 1000 < drainSeconds;) {
               if (c.done >= c.stored) {
                 drainedAfterSeconds = (performance.now() - loadEnd) / 1000;
                 break;
@@ -272,14 +308,19 @@ async function main(): Promise<void> {
               await new Promise((res) => setTimeout(res, 100));
               c = await countEvents(db);
             }
-            const list = progress.get(prefix.replace(/^r\d+_/, '')) ?? [];
+            const first = samples[0];
+            const last = samples.at(-1);
+            const key = prefix.replace(/^r\d+_/, '');
+            const list = progress.get(key) ?? [];
             list.push({
-              stored: during.stored,
-              doneDuringLoad: during.done,
-              loadSeconds: durationS,
+              stored: after.stored,
+              doneRate:
+                first && last && last.at > first.at
+                  ? (last.done - first.done) / (last.at - first.at)
+                  : 0,
               drainedAfterSeconds,
             });
-            progress.set(prefix.replace(/^r\d+_/, ''), list);
+            progress.set(key, list);
           }
           return result;
         } finally {
@@ -304,6 +345,10 @@ async function main(): Promise<void> {
       {
         name: '(iii-b) serve --no-worker, SQLite (receiver only)',
         run: viaServe(sqliteFile, ['--no-worker']),
+      },
+      {
+        name: '(iii-c) serve --worker-share 1, SQLite (worker never yields)',
+        run: viaServe(sqliteFile, ['--worker-share', '1']),
       },
     ];
     if (!has('skip-postgres')) {
@@ -331,7 +376,7 @@ async function main(): Promise<void> {
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const { name, r } of results) {
       console.log(
-        `| ${name} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${fmt(r.requestsPerSecond / base, 2)} | ${fmt(r.requestsPerSecond / ceiling, 2)} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+        `| ${name} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requestsPerSecond / base, 2)} | ${fmt(r.requestsPerSecond / ceiling, 2)} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
       );
     }
     console.log(`\nserve RSS during the ingest runs: peak ${fmt(sqliteRss.peakMb, 1)} MB`);
@@ -339,12 +384,14 @@ async function main(): Promise<void> {
       console.log(
         '\nThe worker of each `serve` (built-in mirror, no user handler), which yields to requests while they arrive (`shareUnderLoad`):',
       );
-      console.log('| server | stored | done during the load | backlog drained after the load in |');
+      console.log(
+        '| server | stored | done per second during the load | backlog drained after the load in |',
+      );
       console.log('|---|---:|---:|---:|');
       targets.forEach((t, i) => {
         for (const p of progress.get(`t${i}`) ?? []) {
           console.log(
-            `| ${t.name} | ${fmt(p.stored)} | ${fmt(p.doneDuringLoad)} (${fmt(p.doneDuringLoad / p.loadSeconds)}/s) | ${p.drainedAfterSeconds === null ? `not within ${drainSeconds} s` : `${fmt(p.drainedAfterSeconds, 1)} s`} |`,
+            `| ${t.name} | ${fmt(p.stored)} | ${fmt(p.doneRate)} | ${p.drainedAfterSeconds === null ? `not within ${drainSeconds} s` : `${fmt(p.drainedAfterSeconds, 1)} s`} |`,
           );
         }
       });
