@@ -42,7 +42,7 @@ export type RawConfigKey =
   | 'backoffBaseMs'
   | 'backoffCapMs'
   | 'workerConcurrency'
-  | 'workerShareUnderLoad'
+  | 'workerShare'
   | 'leaseMs'
   | 'metricsPort'
   | 'poolSize'
@@ -227,7 +227,7 @@ export const configOptions: readonly ConfigOption[] = [
     description: 'events processed at the same time by each process',
   },
   {
-    key: 'workerShareUnderLoad',
+    key: 'workerShare',
     flag: '--worker-share <fraction>',
     env: 'WORKOS_INBOX_WORKER_SHARE',
     defaultText: '0.25',

@@ -203,7 +203,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       backoffBaseMs: integer('backoffBaseMs', 1000, 1, 3600_000),
       backoffCapMs: integer('backoffCapMs', 3600_000, 1, 7 * 24 * 3600_000),
       concurrency: integer('workerConcurrency', 8, 1, 1000),
-      shareUnderLoad: fraction('workerShareUnderLoad', 0.25),
+      shareUnderLoad: fraction('workerShare', 0.25),
       leaseMs: integer('leaseMs', 30_000, 1000, 3600_000),
     },
     logLevel,

@@ -1,4 +1,6 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { addConfigFlags, typedFlags } from '../../src/cli/config-flags.js';
 import { configOptions } from '../../src/server/config-options.js';
 import { ConfigError, resolveServeConfig } from '../../src/server/config.js';
 
@@ -62,7 +64,7 @@ describe('resolveServeConfig', () => {
       '/var/lib/wi/inbox.db',
     );
     expect(resolve({}, { WORKOS_INBOX_WORKER_SHARE: '0.5' }).workerTuning.shareUnderLoad).toBe(0.5);
-    expect(resolve({ workerShareUnderLoad: '1' }).workerTuning.shareUnderLoad).toBe(1);
+    expect(resolve({ workerShare: '1' }).workerTuning.shareUnderLoad).toBe(1);
     // An empty variable counts as unset (a common docker-compose leftover).
     expect(resolve({}, { PORT: '' }).port).toBe(3000);
   });
@@ -78,6 +80,18 @@ describe('resolveServeConfig', () => {
     expect(new Set(configOptions.map((o) => o.env)).size).toBe(configOptions.length);
   });
 
+  it('every flag typed on the command line reaches its setting (commander names it after the flag)', () => {
+    for (const mode of ['serve', 'work'] as const) {
+      const options = configOptions.filter((o) => !(mode === 'work' ? o.serveOnly : o.workOnly));
+      const command = addConfigFlags(new Command(mode).exitOverride(), mode);
+      const argv = options.flatMap((o) =>
+        o.flag.includes('<') ? [o.flag.split(' ')[0]!, '1'] : [o.flag],
+      );
+      command.parse(argv, { from: 'user' });
+      expect(Object.keys(typedFlags(command)).sort()).toEqual(options.map((o) => o.key).sort());
+    }
+  });
+
   it('rejects bad values naming the flag and the variable', () => {
     expect(() => resolve({ port: 'http' })).toThrow(/--port \(PORT\) must be a whole number/);
     expect(() => resolve({}, { PORT: '70000' })).toThrow(ConfigError);
@@ -91,7 +105,7 @@ describe('resolveServeConfig', () => {
     expect(() => resolve({ worker: 'maybe' })).toThrow(/true or false/);
     expect(() => resolve({ processes: '0' })).toThrow(/--processes/);
     for (const bad of ['0', '1.5', '-0.1', 'half', 'NaN']) {
-      expect(() => resolve({ workerShareUnderLoad: bad })).toThrow(
+      expect(() => resolve({ workerShare: bad })).toThrow(
         /--worker-share \(WORKOS_INBOX_WORKER_SHARE\) must be a number above 0 and at most 1/,
       );
     }
