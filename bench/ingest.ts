@@ -1,5 +1,5 @@
 // npm run bench:ingest [-- --duration 10 --rounds 1 --connections 32 --events 1000000
-//   --drain-seconds 600 --skip-postgres --skip-ingest --skip-drain]
+//   --drain-seconds 600 --generator wrk|autocannon --skip-postgres --skip-ingest --skip-drain]
 //
 // Ingest throughput of (i) the guide's Complete Example (baseline), (ii) a bare node:http HMAC
 // server (ceiling), (iii) `workos-inbox serve` on SQLite and (iv) on PostgreSQL, each with its
@@ -370,16 +370,20 @@ async function main(): Promise<void> {
     }
     const sqliteRss = { peakMb: sqliteRssPeak };
 
-    const base = results[0]?.r.requestsPerSecond ?? 0;
-    const ceiling = results[1]?.r.requestsPerSecond ?? 0;
-    console.log('| server | req/s | p50 ms | p99 ms | × baseline | × ceiling | non-2xx | errors |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-    for (const { name, r } of results) {
+    if (results.length > 0) {
+      const base = results[0]?.r.requestsPerSecond ?? 0;
+      const ceiling = results[1]?.r.requestsPerSecond ?? 0;
       console.log(
-        `| ${name} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requestsPerSecond / base, 2)} | ${fmt(r.requestsPerSecond / ceiling, 2)} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+        '| server | req/s | p50 ms | p99 ms | × baseline | × ceiling | non-2xx | errors |',
       );
+      console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+      for (const { name, r } of results) {
+        console.log(
+          `| ${name} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requestsPerSecond / base, 2)} | ${fmt(r.requestsPerSecond / ceiling, 2)} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+        );
+      }
+      console.log(`\nserve RSS during the ingest runs: peak ${fmt(sqliteRss.peakMb, 1)} MB`);
     }
-    console.log(`\nserve RSS during the ingest runs: peak ${fmt(sqliteRss.peakMb, 1)} MB`);
     if (progress.size > 0) {
       console.log(
         '\nThe worker of each `serve` (built-in mirror, no user handler), which yields to requests while they arrive (`shareUnderLoad`):',
@@ -418,14 +422,25 @@ async function main(): Promise<void> {
       const drainS = (performance.now() - t1) / 1000;
       const workRss = wRss.stop();
       await stop(w);
+      const tenthPeaks = (xs: number[]) =>
+        Array.from({ length: 10 }, (_, i) =>
+          fmt(
+            Math.max(
+              ...xs.slice(Math.floor((xs.length * i) / 10), Math.floor((xs.length * (i + 1)) / 10)),
+            ),
+            0,
+          ),
+        ).join(' ');
       const q = (xs: number[], f: number) =>
         xs[Math.min(xs.length - 1, Math.floor(xs.length * f))] ?? 0;
-      console.log(`\nDrain/RSS run (${fmt(drainEvents)} events, SQLite; --events to change):`);
+      console.log(
+        `\nDrain/RSS run (${fmt(drainEvents)} events, SQLite; --events to change; autocannon, which can send an exact number of requests):`,
+      );
       console.log(
         `  received: ${fmt(ingest.ok)} in ${fmt(ingestS, 1)} s = ${fmt(ingest.ok / ingestS)} req/s (p99 ${ingest.p99} ms), non-2xx ${ingest.non2xx}`,
       );
       console.log(
-        `  receiver RSS MB at 10% / 50% / 100% of the run: ${fmt(q(recvRss.samplesMb, 0.1), 1)} / ${fmt(q(recvRss.samplesMb, 0.5), 1)} / ${fmt(q(recvRss.samplesMb, 0.999), 1)} (peak ${fmt(recvRss.peakMb, 1)})`,
+        `  receiver RSS MB at 10% / 25% / 50% / 75% / 90% / 100% of the run: ${[0.1, 0.25, 0.5, 0.75, 0.9, 0.999].map((f) => fmt(q(recvRss.samplesMb, f), 1)).join(' / ')} (peak ${fmt(recvRss.peakMb, 1)}; highest in each tenth: ${tenthPeaks(recvRss.samplesMb)})`,
       );
       console.log(
         `  drained by \`workos-inbox work\` (no user handler; built-in mirror on): ${fmt(done)} in ${fmt(drainS, 1)} s = ${fmt(done / drainS)} events/s`,
