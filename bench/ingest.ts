@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { benchSecret } from './fixtures/bench-events.js';
-import { runWrk, wrkInstalled, writeRequests } from './fixtures/wrk.js';
+import { runWrk, wrkInstalled, writeRequests, type LoadResult } from './fixtures/wrk.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli/main.js');
@@ -39,18 +39,6 @@ if (generator !== 'wrk' && generator !== 'autocannon') {
   throw new Error(`--generator must be wrk or autocannon, got ${generator}`);
 }
 const pgAdmin = process.env.WORKOS_INBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-interface LoadResult {
-  requestsPerSecond: number;
-  total: number;
-  p50: number;
-  p99: number;
-  max: number;
-  ok: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {

@@ -33,6 +33,20 @@ function describeError(error: unknown): string {
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
 }
 
+/** A timer that can be cut short: `wake()` resolves `done` at once. */
+function wakeableDelay(ms: number): { done: Promise<void>; wake: () => void } {
+  let wake: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(finish, ms);
+    function finish(): void {
+      clearTimeout(timer);
+      resolve();
+    }
+    wake = finish;
+  });
+  return { done, wake };
+}
+
 /**
  * The claim loop: leases, lease extension, backoff, dead letters. Claimed events are completed
  * several per transaction (`Store.completeMany`, one savepoint each) on SQLite, one per
@@ -88,14 +102,10 @@ export function createWorker(options: WorkerOptions): Worker {
   function rest(): Promise<void> {
     const ms = pacer.restMs();
     if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        interruptRest = undefined;
-        resolve();
-      }
-      interruptRest = done;
+    const delay = wakeableDelay(ms);
+    interruptRest = delay.wake;
+    return delay.done.finally(() => {
+      interruptRest = undefined;
     });
   }
 
@@ -106,14 +116,10 @@ export function createWorker(options: WorkerOptions): Worker {
 
   function waitForSignal(timeoutMs: number): Promise<void> {
     if (wakePending || !running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done(): void {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
+    const delay = wakeableDelay(timeoutMs);
+    wake = delay.wake;
+    return delay.done.finally(() => {
+      wake = undefined;
     });
   }
 
