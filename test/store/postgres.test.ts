@@ -20,13 +20,16 @@ afterAll(async () => {
   await drop();
 });
 
-async function open(options: { schema?: string; port?: number; connectTimeoutMs?: number } = {}) {
+async function open(
+  options: { schema?: string; port?: number; connectTimeoutMs?: number; poolSize?: number } = {},
+) {
   const target = new URL(url);
   if (options.port) target.port = String(options.port);
   const store = await openStore({
     database: target.toString(),
     schema: options.schema ?? 'public',
     ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...(options.poolSize ? { poolSize: options.poolSize } : {}),
   });
   stores.push(store);
   return store;
@@ -154,6 +157,36 @@ describe('PostgreSQL backend', () => {
     const all = claimedBy.flat();
     expect(all).toHaveLength(300);
     expect(new Set(all).size).toBe(300);
+  });
+});
+
+describe('PostgreSQL commit modes', () => {
+  it("commits the worker's transactions asynchronously, and only those (SET LOCAL does not leak)", async () => {
+    // One pooled connection: the read after the worker's transaction reuses its connection.
+    const store = await open({ schema: 'commit_modes', poolSize: 1 });
+    await store.migrate();
+    const event = newEvent({ receivedAt: at(-1) });
+    expect(await store.append(event)).toBe('inserted');
+    const [claimed] = await store.claim({ owner: 'w', limit: 1, leaseMs: 60_000, now: t0 });
+    expect(claimed?.id).toBe(event.id);
+    let inHandler = '';
+    const done = await store.complete(
+      event.id,
+      'w',
+      async (tx) => {
+        const { rows } = await tx.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+        inHandler = rows[0]!.synchronous_commit;
+      },
+      t0,
+    );
+    expect(done).toBe(true);
+    expect(inHandler).toBe('off');
+    const after = await store.read(async (db) => {
+      const { rows } = await db.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+      return rows[0]!.synchronous_commit;
+    });
+    expect(after).toBe('on');
+    expect((await store.get(event.id))?.status).toBe('done');
   });
 });
 

@@ -126,6 +126,20 @@ export class PostgresStore implements Store {
     if (this.closing) throw new StoreUnavailableError('the store is closed');
   }
 
+  /**
+   * The worker's transactions (claim, complete, fail, lease): `synchronous_commit = off` lets
+   * COMMIT return before the WAL reaches the disk. A server crash can then undo the last few of
+   * them, but only whole: a claim, or a `done` together with the handler's writes, so the event is
+   * simply processed again and database effects stay exactly once. Appends (what a 200
+   * acknowledges) keep the server's setting and are durable when answered.
+   */
+  private workerTransaction<T>(
+    doing: string,
+    fn: (tx: MigrationSession) => Promise<T>,
+  ): Promise<T> {
+    return this.transaction(doing, fn, 'BEGIN; SET LOCAL synchronous_commit = off');
+  }
+
   /** Run `fn` in a transaction on one pooled connection. */
   private async transaction<T>(
     doing: string,
@@ -209,7 +223,7 @@ export class PostgresStore implements Store {
   }
 
   claim(options: ClaimOptions): Promise<StoredEvent[]> {
-    return this.transaction('claiming', (tx) => claimEvents(tx, options));
+    return this.workerTransaction('claiming', (tx) => claimEvents(tx, options));
   }
 
   complete(
@@ -218,7 +232,7 @@ export class PostgresStore implements Store {
     work: (tx: SqlExecutor) => Promise<void>,
     now: Date,
   ): Promise<boolean> {
-    return this.transaction('completing', async (tx) => {
+    return this.workerTransaction('completing', async (tx) => {
       if (!(await markDone(tx, id, owner, now))) return false;
       await work(tx);
       return true;
@@ -231,19 +245,21 @@ export class PostgresStore implements Store {
     now: Date,
     options?: CompleteManyOptions,
   ): Promise<CompleteResult[]> {
-    return this.transaction('completing', (tx) => completeItems(tx, owner, items, now, options));
+    return this.workerTransaction('completing', (tx) =>
+      completeItems(tx, owner, items, now, options),
+    );
   }
 
   fail(id: string, owner: string, options: FailOptions): Promise<boolean> {
-    return this.transaction('failing', (tx) => markFailed(tx, id, owner, options));
+    return this.workerTransaction('failing', (tx) => markFailed(tx, id, owner, options));
   }
 
   extendLease(id: string, owner: string, until: Date): Promise<boolean> {
-    return this.transaction('extending a lease', (tx) => extendLease(tx, id, owner, until));
+    return this.workerTransaction('extending a lease', (tx) => extendLease(tx, id, owner, until));
   }
 
   async releaseLeases(owner: string, now: Date): Promise<number> {
-    const released = await this.transaction('releasing leases', async (tx) => {
+    const released = await this.workerTransaction('releasing leases', async (tx) => {
       const count = await releaseLeases(tx, owner, now);
       if (count > 0) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
       return count;
