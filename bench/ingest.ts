@@ -268,7 +268,7 @@ async function main(): Promise<void> {
           const withWorker = !extra.includes('--no-worker');
           // Sample the worker's progress while the load runs (not after: it speeds up the moment
           // requests stop).
-          const samples: Array<{ at: number; done: number }> = [];
+          const samples: Array<{ at: number; stored: number; done: number }> = [];
           let sampling = withWorker;
           const sampler = (async () => {
             const t0 = performance.now();
@@ -276,7 +276,7 @@ async function main(): Promise<void> {
               await new Promise((res) => setTimeout(res, 1000));
               if (!sampling) break;
               const c = await countEvents(db);
-              samples.push({ at: (performance.now() - t0) / 1000, done: c.done });
+              samples.push({ at: (performance.now() - t0) / 1000, ...c });
             }
           })();
           const result = await load(`${s.base}/webhooks/workos`, prefix);
@@ -296,8 +296,11 @@ async function main(): Promise<void> {
               await new Promise((res) => setTimeout(res, 100));
               c = await countEvents(db);
             }
-            const first = samples[0];
-            const last = samples.at(-1);
+            // Only the seconds in which events kept arriving (wrk starts after its requests file
+            // is written, and the last sample may fall after the end).
+            const arriving = samples.filter((x, i) => i > 0 && x.stored > samples[i - 1]!.stored);
+            const first = arriving[0];
+            const last = arriving.at(-1);
             const key = prefix.replace(/^r\d+_/, '');
             const list = progress.get(key) ?? [];
             list.push({
