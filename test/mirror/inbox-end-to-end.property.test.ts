@@ -7,8 +7,7 @@ import { createInbox } from '../../src/inbox/create-inbox.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { signatureHeader } from '../../src/signature/sign.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
-import { createTestDatabase } from '../helpers/postgres.js';
-import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { createBackend } from '../inbox/helpers/backends.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
 import {
   dumpMirror,
@@ -26,17 +25,6 @@ const { events } = generateDirectoryHistory({
   events: 110,
   deletedDirectories: 1,
 });
-
-async function freshDatabase(
-  dialect: 'sqlite' | 'postgres',
-): Promise<{ database: string; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const tmp = createTempSqlitePath();
-    return { database: tmp.path, drop: async () => tmp.cleanup() };
-  }
-  const db = await createTestDatabase('wi_mirror_e2e');
-  return { database: db.url, drop: db.drop };
-}
 
 /** POST every delivery, signed, a few at a time, to a real node:http server; all must be 200. */
 async function deliver(port: number, deliveries: readonly WireEvent[]): Promise<void> {
@@ -94,7 +82,7 @@ describe.each(backends)('mirror through the inbox on %s (HTTP → store → work
           ]
             .sort((a, b) => a.k - b.k)
             .map((d) => d.e);
-          const db = await freshDatabase(reference.dialect);
+          const db = await createBackend(reference.dialect, 'wi_mirror_e2e');
           const inbox = await createInbox({
             database: db.database,
             secret,
@@ -114,7 +102,7 @@ describe.each(backends)('mirror through the inbox on %s (HTTP → store → work
           } finally {
             await new Promise<void>((resolve) => server.close(() => resolve()));
             await inbox.close();
-            await db.drop();
+            await db.cleanup();
           }
         },
       ),

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redriveWithProgress } from '../../src/cli/redrive-with-progress.js';
 import { openMigratedStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
-import { createTestDatabase } from '../helpers/postgres.js';
-import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { createBackend } from '../inbox/helpers/backends.js';
 
 // More dead events than one chunk: the windowed redrive must queue each matching one, once,
 // and leave the others dead.
@@ -14,17 +13,9 @@ describe.each(['sqlite', 'postgres'] as const)('events redrive of many (%s)', (b
   const total = chunkSize * 3 + 50;
 
   beforeAll(async () => {
-    let database: string;
-    if (backend === 'postgres') {
-      const db = await createTestDatabase('wi_redrive');
-      database = db.url;
-      cleanup = db.drop;
-    } else {
-      const tmp = createTempSqlitePath();
-      database = tmp.path;
-      cleanup = tmp.cleanup;
-    }
-    store = await openMigratedStore({ database });
+    const backendDb = await createBackend(backend, 'wi_redrive');
+    cleanup = backendDb.cleanup;
+    store = await openMigratedStore({ database: backendDb.database });
     const base = Date.parse('2026-01-01T00:00:00Z');
     await Promise.all(
       Array.from({ length: total }, (_, i) =>

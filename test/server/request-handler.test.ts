@@ -11,8 +11,7 @@ import { createQueueMetrics } from '../../src/server/queue-metrics.js';
 import { createRequestHandler } from '../../src/server/request-handler.js';
 import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
-import { createTestDatabase } from '../helpers/postgres.js';
-import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { createBackend } from '../inbox/helpers/backends.js';
 import { resolveMirror } from '../../src/inbox/mirror-setup.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { MigrationSet } from '../../src/store/types.js';
@@ -28,6 +27,25 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
   let cleanup: () => Promise<void> | void;
   let database: string;
 
+  /** The serve routes on a free port: development mode, webhooks on /hooks into `inbox`. */
+  const serveRoutes = (
+    options: Pick<Parameters<typeof createRequestHandler>[0], 'store' | 'metrics' | 'mirror'>,
+  ) =>
+    startHttpServer(
+      { port: 0, host: '127.0.0.1', maxHeaderBytes: 2048, requestTimeoutMs: 5000 },
+      createRequestHandler({
+        clock: systemClock,
+        logger: pino({ level: 'silent' }),
+        webhookPath: '/hooks',
+        webhook: inbox.node(),
+        adminToken: token,
+        production: false,
+        trustProxy: false,
+        allowIps: [],
+        ...options,
+      }),
+    );
+
   const post = (event: object, headers: Record<string, string> = {}) => {
     const body = JSON.stringify(event);
     return fetch(`${http.url}/hooks`, {
@@ -42,32 +60,13 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
   };
 
   beforeAll(async () => {
-    if (backend === 'postgres') {
-      const db = await createTestDatabase('wi_server');
-      database = db.url;
-      cleanup = db.drop;
-    } else {
-      const tmp = createTempSqlitePath();
-      database = tmp.path;
-      cleanup = tmp.cleanup;
-    }
+    ({ database, cleanup } = await createBackend(backend, 'wi_server'));
     inbox = await createInbox({ database, secret, maxBodyBytes: 4096 });
-    http = await startHttpServer(
-      { port: 0, host: '127.0.0.1', maxHeaderBytes: 2048, requestTimeoutMs: 5000 },
-      createRequestHandler({
-        store: inbox.store,
-        clock: systemClock,
-        logger: pino({ level: 'silent' }),
-        webhookPath: '/hooks',
-        webhook: inbox.node(),
-        adminToken: token,
-        production: false,
-        trustProxy: false,
-        allowIps: [],
-        metrics: [inbox.metrics, createQueueMetrics(inbox.store, systemClock), new Registry()],
-        mirror: createMirrorHandler(inbox.store),
-      }),
-    );
+    http = await serveRoutes({
+      store: inbox.store,
+      metrics: [inbox.metrics, createQueueMetrics(inbox.store, systemClock), new Registry()],
+      mirror: createMirrorHandler(inbox.store),
+    });
   });
 
   afterAll(async () => {
@@ -169,21 +168,7 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
       database,
       migrationSets: [...resolveMirror(true).migrationSets, app],
     });
-    const other = await startHttpServer(
-      { port: 0, host: '127.0.0.1', maxHeaderBytes: 2048, requestTimeoutMs: 5000 },
-      createRequestHandler({
-        store,
-        clock: systemClock,
-        logger: pino({ level: 'silent' }),
-        webhookPath: '/hooks',
-        webhook: inbox.node(),
-        adminToken: token,
-        production: false,
-        trustProxy: false,
-        allowIps: [],
-        metrics: [],
-      }),
-    );
+    const other = await serveRoutes({ store, metrics: [] });
     try {
       const ready = await fetch(`${other.url}/readyz`);
       expect(ready.status).toBe(503);
