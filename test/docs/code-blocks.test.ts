@@ -49,7 +49,10 @@ describe('every TypeScript and JavaScript block in the docs is a tested example'
       .join('\n');
     for (const file of examples) {
       expect(shown, file).toContain(`test/docs/examples/${file}`);
-      expect(tests, `no test in test/docs runs examples/${file}`).toContain(`examples/${file}`);
+      // Imported as ./examples/name.js, or run by path as examples/name.ts / .mjs.
+      expect(tests, `no test in test/docs runs examples/${file}`).toContain(
+        `examples/${file.replace(/\.(ts|mjs)$/, '.')}`,
+      );
     }
   });
 });
