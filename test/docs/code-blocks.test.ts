@@ -64,7 +64,7 @@ function commandLines(): Array<{ at: string; words: string[] }> {
     const match = /(?:^|\s)(?:npx )?workos-inbox ([^#`|&;)"]*)/.exec(text);
     if (match) lines.push({ at, words: match[1]!.trim().split(/\s+/).filter(Boolean) });
   };
-  for (const block of blocks.filter((b) => b.lang === 'sh')) {
+  for (const block of blocks.filter((b) => ['sh', 'bash', 'shell'].includes(b.lang))) {
     block.code
       .replace(/\\\n\s*/g, ' ')
       .split('\n')
