@@ -99,13 +99,14 @@ describe.each(['sqlite', 'postgres'] as const)(
           body: expect.objectContaining({ status: 'accepted' }),
         });
         expect((await post(first)).body.status).toBe('duplicate');
-        await waitFor(() => doneRows(1, 'ada@example.com'), 'the first event processed');
+        await waitFor(() => doneRows(1, 'ada@example.com'), 'the first event processed', 60_000);
 
         // Another event for the same user: ON CONFLICT updates instead of failing the handler.
         expect((await post(userCreated(2, 'ada@example.org'))).status).toBe(200);
         const users = await waitFor(
           () => doneRows(2, 'ada@example.org'),
           'the second event processed',
+          60_000,
         );
         expect(users).toEqual([{ directory_user_id: userId, email: 'ada@example.org' }]);
 
@@ -119,7 +120,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         child.kill('SIGKILL');
         await db.close();
       }
-    });
+    }, 240_000);
   },
 );
 
@@ -137,17 +138,25 @@ describe('README walkthrough: serve --handlers ./handlers.mjs', () => {
       const res = await fetch(`${serve.base}/webhooks/workos`, { method: 'POST', ...delivery });
       expect(res.status).toBe(200);
       const done = () =>
-        waitFor(async () => {
-          const events = await listEvents(temp.dir);
-          return events.length === 1 && events[0]!.status === 'done' ? events : undefined;
-        }, 'the event processed');
+        waitFor(
+          async () => {
+            const events = await listEvents(temp.dir);
+            return events.length === 1 && events[0]!.status === 'done' ? events : undefined;
+          },
+          'the event processed',
+          60_000,
+        );
       await done();
       const replay = await runCli(['events', 'replay', delivery.payload.id], { cwd: temp.dir });
       expect(replay.code, replay.stderr).toBe(0);
-      const [event] = await waitFor(async () => {
-        const events = await listEvents(temp.dir);
-        return events[0]?.status === 'done' && events[0].attempts === 1 ? events : undefined;
-      }, 'the replay processed');
+      const [event] = await waitFor(
+        async () => {
+          const events = await listEvents(temp.dir);
+          return events[0]?.status === 'done' && events[0].attempts === 1 ? events : undefined;
+        },
+        'the replay processed',
+        60_000,
+      );
       expect(event!.id).toBe(delivery.payload.id);
       const db = new Database(join(temp.dir, '.workos-inbox', 'inbox.db'), { readonly: true });
       expect(db.prepare('SELECT id, email FROM app_users').all()).toEqual([
@@ -159,5 +168,5 @@ describe('README walkthrough: serve --handlers ./handlers.mjs', () => {
       expect(await serve.stop()).toBe(0);
       temp.cleanup();
     }
-  });
+  }, 240_000);
 });

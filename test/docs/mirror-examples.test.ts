@@ -43,10 +43,14 @@ describe('docs/mirror.md and README: query the mirror in code', () => {
       expect(res.status).toBe(200);
     }
     await inbox.start();
-    await waitFor(async () => {
-      const { byStatus } = await inbox.store.stats(new Date());
-      return byStatus.done === events.length || undefined;
-    }, 'the history processed');
+    await waitFor(
+      async () => {
+        const { byStatus } = await inbox.store.stats(new Date());
+        return byStatus.done === events.length || undefined;
+      },
+      'the history processed',
+      60_000,
+    );
     await inbox.close();
 
     vi.stubEnv('DATABASE_URL', temp.path);
@@ -57,7 +61,7 @@ describe('docs/mirror.md and README: query the mirror in code', () => {
       .filter((id) => history.final.directoryUsers.get(id)!.state === 'active');
     expect(expected.length).toBeGreaterThan(0);
     expect(data.map((u) => u.id).sort()).toEqual(expected.sort());
-  });
+  }, 180_000);
 });
 
 describe('README, docs/mirror.md, docs/cli.md: the official SDK reads the mirror', () => {
