@@ -117,3 +117,22 @@ describe('every `workos-inbox` command the docs show exists, with its flags', ()
     },
   );
 });
+
+describe("the README's configuration table names only flags serve or work take", () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const table = readme.slice(
+    readme.indexOf('## Configuration'),
+    readme.indexOf('\n## ', readme.indexOf('## Configuration') + 3),
+  );
+  const flags = [...table.matchAll(/^\| ([^|]*)\|/gm)].flatMap(
+    (row) => row[1]!.match(/--[a-z][a-z-]*/g) ?? [],
+  );
+
+  it.each(flags)('%s', (flag) => {
+    const program = createProgram();
+    const options = ['serve', 'work'].flatMap((name) =>
+      program.commands.find((c) => c.name() === name)!.options.map((o) => o.long),
+    );
+    expect(options).toContain(flag);
+  });
+});
