@@ -66,12 +66,12 @@ describe('verification examples', () => {
     const { default: worker } = await import('./examples/web-worker.js');
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const env = { WORKOS_WEBHOOK_SECRET: 'whsec_edge' };
-    const post = (body: string, signature: string) =>
+    const post = (body: string, signature: string | null) =>
       worker.fetch(
         new Request('https://worker.example/', {
           method: 'POST',
           body,
-          headers: { 'workos-signature': signature },
+          headers: signature === null ? {} : { 'workos-signature': signature },
         }),
         env,
       );
@@ -83,6 +83,16 @@ describe('verification examples', () => {
     const rejected = await post(forged.body, forged.headers['workos-signature']);
     expect(rejected.status).toBe(401);
     expect(await rejected.json()).toEqual({ code: 'signature_mismatch' });
+
+    expect(await (await post(good.body, null)).json()).toEqual({ code: 'missing_header' });
+    const stale = generateTestWebhook({
+      secret: 'whsec_edge',
+      event: 'user.created',
+      timestampMs: Date.now() - 600_000,
+    });
+    expect(await (await post(stale.body, stale.headers['workos-signature'])).json()).toEqual({
+      code: 'timestamp_too_old',
+    });
 
     const notAnEvent = generateTestWebhook({ secret: 'whsec_edge', body: '{"hello":1}' });
     expect((await post(notAnEvent.body, notAnEvent.headers['workos-signature'])).status).toBe(400);
