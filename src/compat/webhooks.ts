@@ -3,7 +3,9 @@ import { systemClock } from '../clock.js';
 import { deserializeEvent } from '../events/index.js';
 import type { Event, WireEvent } from '../events/index.js';
 import { SignatureVerificationException } from '../signature/errors.js';
-import { resolveToleranceMs } from '../signature/options.js';
+import { checkTimestamp } from '../signature/check-timestamp.js';
+import type { TimestampCheck } from '../signature/check-timestamp.js';
+import { defaultToleranceMs, resolveToleranceMs } from '../signature/options.js';
 import type { WebhookSecret } from '../signature/options.js';
 import { parseSignatureHeader } from '../signature/parse-header.js';
 import type { SignatureHeaderInput } from '../signature/parse-header.js';
@@ -11,6 +13,7 @@ import { bytesOf, isBinaryPayload } from '../signature/payload.js';
 import type { WebhookPayload } from '../signature/payload.js';
 import { computeSignatureSync } from '../signature/sign.js';
 import { hmacKeys, verifyWithKeys } from '../signature/verify.js';
+import { checkTimestampLikeSdk } from './check-timestamp-like-sdk.js';
 import { timestampAndSignatureHash } from './timestamp-and-signature-hash.js';
 import type { TimestampAndSignatureHash } from './timestamp-and-signature-hash.js';
 
@@ -27,16 +30,26 @@ export interface WebhookVerifyOptions {
    */
   secret: WebhookSecret | undefined;
   /**
-   * Milliseconds `t` may be from now, in either direction (the SDK checks only the past).
+   * How many milliseconds old `t` may be, as in the SDK: a later `t` and a `t` that does not
+   * parse as a number pass. With `strictTimestamps`, the bound applies in both directions and
+   * must be a finite number >= 0.
    * @defaultValue 180000
    */
   tolerance?: number;
 }
 
-/** Where the compat facade reads the time; an addition to the SDK for tests. */
+/** Options of the compat facade; additions to the SDK. */
 export interface WebhooksOptions {
   /** @defaultValue the system clock */
   clock?: Clock;
+  /**
+   * Check timestamps as the native API does instead of as the SDK does: refuse a `t` more than
+   * `tolerance` ahead (`timestamp_too_new`), a `t` that is not 1-16 digits
+   * (`invalid_timestamp`), and a `tolerance` that is not a finite number >= 0 (RangeError).
+   * Off by default so test suites written the SDK's way (signed at `Date.now() * 1000`) pass.
+   * @defaultValue false
+   */
+  strictTimestamps?: boolean;
 }
 
 // Secrets arrive per call, but one endpoint reuses one secret: caching the prepared keys for the
@@ -65,16 +78,22 @@ function settle<T>(work: () => T): Promise<T> {
 
 /**
  * `workos.webhooks` of `@workos-inc/node` 11.0.0: the same methods, results and exceptions,
- * with the documented deliberate differences (two-sided tolerance, non-numeric `t` rejected,
- * header read by key name, any `v1` may match, secret rotation, raw bytes HMACed as received).
+ * and the SDK's timestamp check (one-sided, a non-numeric `t` passes) unless
+ * `strictTimestamps` is set. The documented differences only accept more of what is genuine
+ * (header read by key name, any `v1` may match, secret rotation, raw bytes HMACed as
+ * received) or explain more (the raw-body hint, `no_secret`).
  * Endpoint management (`listWebhookEndpoints` …) is not provided: use the SDK for that.
  */
 export class Webhooks {
   readonly #clock: Clock;
+  readonly #strict: boolean;
+  readonly #checkTimestamp: TimestampCheck;
 
   // The first argument is the SDK's `WorkOS` instance; it is accepted and not needed.
   constructor(_workos?: unknown, options: WebhooksOptions = {}) {
     this.#clock = options.clock ?? systemClock;
+    this.#strict = options.strictTimestamps === true;
+    this.#checkTimestamp = this.#strict ? checkTimestamp : checkTimestampLikeSdk;
   }
 
   #verify(options: WebhookVerifyOptions): string | Buffer | object {
@@ -83,8 +102,10 @@ export class Webhooks {
       keysFor(secret),
       payload,
       sigHeader,
-      resolveToleranceMs(tolerance),
+      // The SDK's destructuring default: only `undefined` becomes 180000.
+      this.#strict ? resolveToleranceMs(tolerance) : tolerance === undefined ? defaultToleranceMs : tolerance,
       this.#clock.now(),
+      this.#checkTimestamp,
     );
     return body.fromObject ? payload : body.data;
   }
