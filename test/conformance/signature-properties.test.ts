@@ -1,10 +1,13 @@
 // Property tests against @workos-inc/node 11.0.0: random raw bodies of the kinds that break
 // re-serialization (unicode, \u escapes, key orders, 1.0, integers beyond 2^53, whitespace),
 // signed by us and verified by the SDK, and signed by the SDK and verified by us, for every
-// payload type. 200 runs each keeps the file to a few seconds.
+// payload type; and random timestamps and tolerances, where the facade must give the SDK's
+// outcome and message and the strict facade the native API's. 200 runs each keeps the file to a
+// few seconds.
+import { createHmac } from 'node:crypto';
 import { WorkOS as SdkWorkOS } from '@workos-inc/node';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVerifier, signatureHeader, WorkOS } from '../../src/index.js';
 import { createVerifier as createWebVerifier } from '../../src/web.js';
 
@@ -159,6 +162,137 @@ describe('conformance with @workos-inc/node 11.0.0 (fast-check)', () => {
         },
       ),
       { numRuns },
+    );
+  });
+});
+
+// --- timestamps -------------------------------------------------------------------------------
+
+const yearMs = 365 * 86_400_000;
+const defaultTolerance = 180_000;
+
+/** `t` as it goes in the header, relative to a frozen `now`. */
+function timestampText(now: number): fc.Arbitrary<string> {
+  const ms = (min: number, max: number) => fc.integer({ min, max }).map((d) => String(now + d));
+  return fc.oneof(
+    ms(-defaultTolerance, 0), // past, inside the default tolerance
+    ms(-defaultTolerance - 5, -defaultTolerance + 5), // around the edge
+    ms(-10 * yearMs, -defaultTolerance - 1), // past, outside
+    ms(1, 10 * yearMs), // ahead
+    fc.integer({ min: -1_000_000, max: 1_000_000 }).map((d) => String(now * 1000 + d)), // µs
+    fc.integer({ min: 0, max: 2_000_000_000 }).map(String), // seconds, small numbers
+    fc.constantFrom('0', '-0', '00', `0${now}`),
+    fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: -1 }).map(String), // negative
+    fc.bigInt({ min: 10n ** 16n, max: 10n ** 400n }).map(String), // huge, beyond 16 digits
+    fc.constantFrom('Infinity', '-Infinity', 'NaN', '1e3', `${now}e3`, '0x10', `+${now}`),
+    fc.constantFrom(`${now}.5`, `${now}abc`, `${now} 1`, '', 'abc', 'null', 'undefined'),
+    // Anything without the header's separators, trimmed: the SDK signs the value as it sits
+    // between "t=" and the comma, and the facade reads the same text.
+    fc.string({ unit: 'grapheme-ascii', maxLength: 20 }).map((x) => x.replace(/[,=]/g, '').trim()),
+  );
+}
+
+const toleranceArb = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom(0, 1, 200, 180_000, 300_000),
+  fc.integer({ min: 0, max: 20 * yearMs }),
+);
+
+type TimestampOutcome = { ok: true } | { name: string; message: string };
+
+async function outcomeOf(run: () => Promise<unknown>): Promise<TimestampOutcome> {
+  try {
+    await run();
+    return { ok: true };
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+}
+
+describe('timestamps: the facade gives the SDK outcome and message for any t (fast-check)', () => {
+  // Date is frozen so the SDK (Date.now()) and the facade (the system clock) see the same now.
+  const now = 1_790_000_000_000;
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'], now });
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
+  const text = '{"id":"event_t","event":"x.y","created_at":"c","data":{}}';
+  const secret = 'whsec_timestamps';
+  const sign = (t: string, key: string) =>
+    createHmac('sha256', key).update(`${t}.`).update(text).digest('hex');
+
+  it('verifyHeader and constructEvent: same accept/reject, same class name and message', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        timestampText(now),
+        toleranceArb,
+        fc.boolean(),
+        async (t, tolerance, signedRight) => {
+          const v1 = sign(t, signedRight ? secret : 'whsec_other');
+          const args = { payload: text, sigHeader: `t=${t}, v1=${v1}`, secret, tolerance };
+          for (const method of ['verifyHeader', 'constructEvent'] as const) {
+            const theirs = await outcomeOf(() => sdk[method](args));
+            const mine = await outcomeOf(() => ours[method](args));
+            expect(mine).toEqual(theirs);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the generator covers accepted-ahead, accepted-unparsable, too-old and mismatch cases', async () => {
+    const seen = new Set<string>();
+    for (const t of fc.sample(timestampText(now), { numRuns: 600, seed: 7 })) {
+      const n = parseInt(t, 10);
+      const kind = Number.isNaN(n)
+        ? 'unparsable'
+        : n < now - defaultTolerance
+          ? 'too old'
+          : n > now + defaultTolerance
+            ? 'ahead'
+            : 'inside';
+      seen.add(kind);
+      if (!/^\d{1,16}$/.test(t)) seen.add('not digits');
+    }
+    expect([...seen].sort()).toEqual(['ahead', 'inside', 'not digits', 'too old', 'unparsable']);
+  });
+
+  it('with strictTimestamps: the outcome, code and message of the native createVerifier', async () => {
+    const strict = new WorkOS({ strictTimestamps: true }).webhooks;
+    await fc.assert(
+      fc.asyncProperty(
+        timestampText(now),
+        fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 20 * yearMs })),
+        async (t, toleranceMs) => {
+          const sigHeader = `t=${t}, v1=${sign(t, secret)}`;
+          const native = createVerifier({ secret, toleranceMs });
+          const expected = await outcomeOf(async () => native.verify(text, sigHeader));
+          const mine = await outcomeOf(() =>
+            strict.verifyHeader({ payload: text, sigHeader, secret, tolerance: toleranceMs }),
+          );
+          expect(mine).toEqual(expected);
+          const codeOf = (run: () => unknown) => {
+            try {
+              run();
+              return 'ok';
+            } catch (error) {
+              return (error as { code?: string }).code;
+            }
+          };
+          const code = codeOf(() => native.verify(text, sigHeader));
+          await expect(
+            strict.verifyHeader({ payload: text, sigHeader, secret, tolerance: toleranceMs }).then(
+              () => 'ok',
+              (error: { code?: string }) => error.code,
+            ),
+          ).resolves.toBe(code);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
