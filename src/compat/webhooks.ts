@@ -15,6 +15,7 @@ import { computeSignatureSync } from '../signature/sign.js';
 import { hmacKeys, verifyWithKeys } from '../signature/verify.js';
 import { checkTimestampLikeSdk } from './check-timestamp-like-sdk.js';
 import { timestampAndSignatureHash } from './timestamp-and-signature-hash.js';
+import { verifyLikeSdk } from './verify-like-sdk.js';
 import type { TimestampAndSignatureHash } from './timestamp-and-signature-hash.js';
 
 /** The argument of `constructEvent` and `verifyHeader`, as in `@workos-inc/node`. */
@@ -98,16 +99,39 @@ export class Webhooks {
 
   #verify(options: WebhookVerifyOptions): string | Buffer | object {
     const { payload, sigHeader, secret, tolerance } = options;
-    const { body } = verifyWithKeys(
-      keysFor(secret),
-      payload,
-      sigHeader,
-      // The SDK's destructuring default: only `undefined` becomes 180000.
-      this.#strict ? resolveToleranceMs(tolerance) : tolerance === undefined ? defaultToleranceMs : tolerance,
-      this.#clock.now(),
-      this.#checkTimestamp,
-    );
-    return body.fromObject ? payload : body.data;
+    const keys = keysFor(secret);
+    // The SDK's destructuring default: only `undefined` becomes 180000.
+    const toleranceMs = this.#strict
+      ? resolveToleranceMs(tolerance)
+      : tolerance === undefined
+        ? defaultToleranceMs
+        : tolerance;
+    const nowMs = this.#clock.now();
+    try {
+      const { body } = verifyWithKeys(
+        keys,
+        payload,
+        sigHeader,
+        toleranceMs,
+        nowMs,
+        this.#checkTimestamp,
+      );
+      return body.fromObject ? payload : body.data;
+    } catch (error) {
+      if (!(error instanceof SignatureVerificationException)) throw error;
+      // Our check reads the header by key and HMACs raw bytes; the SDK reads it by position
+      // and HMACs decoded text. Whatever the SDK accepts is accepted here too, and a rejection
+      // carries the SDK's message. Only failures pay for this second pass.
+      const text = verifyLikeSdk(
+        keys,
+        payload,
+        sigHeader,
+        toleranceMs,
+        nowMs,
+        this.#checkTimestamp,
+      );
+      return typeof payload === 'string' || isBinaryPayload(payload) ? text : payload;
+    }
   }
 
   /**

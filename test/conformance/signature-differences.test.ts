@@ -104,7 +104,7 @@ describe('timestamps: the facade checks as the SDK does, the native API refuses'
   });
 });
 
-describe('additive differences: the facade accepts more of what is genuine', () => {
+describe('header and body: the facade accepts what the SDK accepts and more of what is genuine', () => {
   it('reversed order v1=…, t=…: SDK rejects (reads by position), we accept (read by key)', async () => {
     const t = Date.now();
     const args = { payload: body, sigHeader: `v1=${hmac(t, body)}, t=${t}`, secret };
@@ -118,14 +118,17 @@ describe('additive differences: the facade accepts more of what is genuine', () 
     expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
   });
 
-  it('key names: SDK accepts x=…, y=… (ignores names), we require t and v1 (malformed_header)', async () => {
+  it('key names: SDK and facade accept x=…, y=… (names ignored by position); the native API requires t and v1 (malformed_header)', async () => {
     const t = Date.now();
     const args = { payload: body, sigHeader: `x=${t}, y=${hmac(t, body)}`, secret };
     expect(await settled(sdk.verifyHeader(args))).toEqual({ ok: true });
-    expect(await settled(ours.verifyHeader(args))).toEqual({
-      code: 'malformed_header',
-      message: 'Signature or timestamp missing',
-    });
+    expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
+    expect(() => createVerifier({ secret }).verify(body, args.sigHeader)).toThrow(
+      expect.objectContaining({
+        code: 'malformed_header',
+        message: 'Signature or timestamp missing',
+      }),
+    );
   });
 
   it('whitespace after "=": SDK compares " <hex>" and fails, we trim and accept', async () => {
@@ -222,7 +225,7 @@ describe('additive differences: the facade accepts more of what is genuine', () 
     ]);
     const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(raw);
 
-    it('signed over the raw bytes: we accept, the SDK rejects', async () => {
+    it('signed over the raw bytes: the facade and native API accept, the SDK rejects', async () => {
       const t = Date.now();
       const args = { payload: raw, sigHeader: `t=${t}, v1=${hmac(t, raw)}`, secret };
       expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
@@ -234,11 +237,18 @@ describe('additive differences: the facade accepts more of what is genuine', () 
       });
     });
 
-    it('signed over the U+FFFD-replaced text: the SDK accepts, we reject', async () => {
+    it('signed over the U+FFFD-replaced text: SDK and facade accept, the native API rejects', async () => {
       const t = Date.now();
       const args = { payload: raw, sigHeader: `t=${t}, v1=${hmac(t, decoded)}`, secret };
       expect(await settled(sdk.verifyHeader(args))).toEqual({ ok: true });
-      expect(await settled(ours.verifyHeader(args))).toMatchObject({ code: 'signature_mismatch' });
+      expect(await settled(ours.verifyHeader(args))).toEqual({ ok: true });
+      expect(await ours.constructEvent(args)).toEqual(await sdk.constructEvent(args));
+      expect(() => createVerifier({ secret }).verify(raw, args.sigHeader)).toThrow(
+        expect.objectContaining({ code: 'signature_mismatch' }),
+      );
+      expect(
+        await settled(createWebVerifier({ secret }).verify(raw, args.sigHeader)),
+      ).toMatchObject({ code: 'signature_mismatch' });
     });
 
     it('valid UTF-8, a BOM included, gives the same HMAC input both ways', async () => {

@@ -244,6 +244,75 @@ describe('timestamps: the facade gives the SDK outcome and message for any t (fa
     );
   });
 
+  it('any header shape and payload form: the facade accepts what the SDK accepts; when it rejects, the SDK rejects with the same message', async () => {
+    // Valid JSON whose string holds a byte that is not UTF-8.
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('{"id":"event_t","event":"x.y","created_at":"c","data":{"s":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}}'),
+    ]);
+    const payloads = {
+      string: text,
+      Buffer: Buffer.from(text),
+      object: JSON.parse(text) as object,
+      'invalid UTF-8': invalidUtf8,
+    } as const;
+    const signedText = (kind: keyof typeof payloads) =>
+      kind === 'invalid UTF-8'
+        ? fc.constantFrom<string | Buffer>(invalidUtf8, new TextDecoder().decode(invalidUtf8))
+        : fc.constant<string | Buffer>(text);
+    const part = (t: string, signedOver: string | Buffer) => {
+      const good = createHmac('sha256', secret).update(`${t}.`).update(signedOver).digest('hex');
+      return fc.oneof(
+        { arbitrary: fc.constant(`t=${t}`), weight: 4 },
+        { arbitrary: fc.constant(`v1=${good}`), weight: 4 },
+        fc.constant(`v1=${good.toUpperCase()}`),
+        fc.constant(`v1=${'0'.repeat(64)}`),
+        fc.constant('v1='),
+        fc.constantFrom(`x=${t}`, `y=${good}`, `v0=${good}`, `t=${now}`, 'abc', '', `t=${t}=1`),
+      );
+    };
+    const pad = fc.oneof({ arbitrary: fc.constant(''), weight: 4 }, fc.constantFrom(' ', '  '));
+    const shape = fc
+      .record({
+        kind: fc.constantFrom(...(Object.keys(payloads) as (keyof typeof payloads)[])),
+        t: fc.oneof(timestampText(now), { arbitrary: fc.constant(String(now)), weight: 2 }),
+      })
+      .chain(({ kind, t }) =>
+        signedText(kind).chain((signedOver) =>
+          fc.record({
+            kind: fc.constant(kind),
+            parts: fc.array(fc.tuple(pad, part(t, signedOver), pad), {
+              minLength: 0,
+              maxLength: 4,
+            }),
+          }),
+        ),
+      );
+    let bothAccepted = 0;
+    await fc.assert(
+      fc.asyncProperty(shape, async ({ kind, parts }) => {
+        const sigHeader = parts.map(([a, p, b]) => `${a}${p}${b}`).join(',');
+        const args = { payload: payloads[kind], sigHeader, secret };
+        for (const method of ['verifyHeader', 'constructEvent'] as const) {
+          const theirs = await outcomeOf(() => sdk[method](args));
+          const mine = await outcomeOf(() => ours[method](args));
+          if ('ok' in theirs) expect(mine).toEqual(theirs);
+          if (!('ok' in mine)) {
+            expect(mine.name).toBe(('name' in theirs && theirs.name) || 'accepted by the SDK');
+            // The facade may only add the raw-body hint after the SDK's text.
+            expect(
+              `${mine.message}. `.startsWith(`${(theirs as { message: string }).message}. `),
+            ).toBe(true);
+          }
+          if ('ok' in theirs && 'ok' in mine) bothAccepted++;
+        }
+      }),
+      { numRuns: 600 },
+    );
+    expect(bothAccepted).toBeGreaterThan(10); // not vacuous: many shapes are accepted by both
+  });
+
   it('the generator covers accepted-ahead, accepted-unparsable, too-old and mismatch cases', async () => {
     const seen = new Set<string>();
     for (const t of fc.sample(timestampText(now), { numRuns: 600, seed: 7 })) {
