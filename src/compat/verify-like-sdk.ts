@@ -22,6 +22,25 @@ function headerText(sigHeader: SignatureHeaderInput): string {
 }
 
 /**
+ * The SDK's `getTimestampAndSignatureHash`: the text after the first `=` of the first two
+ * comma-separated parts, untrimmed, key names ignored; `undefined` where a part has no `=`.
+ * (A `string[]` is joined as Node joins repeated headers; the SDK would throw a TypeError.)
+ * @throws SignatureVerificationException "Signature or timestamp missing" for fewer than two parts.
+ */
+export function sdkHeaderParts(
+  sigHeader: SignatureHeaderInput,
+): [string | undefined, string | undefined] {
+  const text = headerText(sigHeader);
+  const [t, v1] = text.split(',');
+  if (t === undefined || v1 === undefined) {
+    throw SignatureVerificationException.of(
+      text.trim() === '' ? 'missing_header' : 'malformed_header',
+    );
+  }
+  return [t.split('=')[1], v1.split('=')[1]];
+}
+
+/**
  * `verifyHeader` of `@workos-inc/node` 11.0.0, step by step and synchronously: the header read by
  * position (`split(',')`, then the text after the first `=` of the first two parts, key names
  * ignored), the timestamp through `timestampCheck`, then the HMAC of `${t}.${text}` compared as
@@ -39,16 +58,9 @@ export function verifyLikeSdk(
   nowMs: number,
   timestampCheck: TimestampCheck,
 ): string {
-  const text = headerText(sigHeader);
-  const [t, v1] = text.split(',');
-  if (t === undefined || v1 === undefined) {
-    throw SignatureVerificationException.of(
-      text.trim() === '' ? 'missing_header' : 'malformed_header',
-    );
-  }
-  // `undefined` when a part has no "=": the SDK then signs the text "undefined".
-  const timestamp = String(t.split('=')[1]);
-  const signatureHash = v1.split('=')[1];
+  const [t, signatureHash] = sdkHeaderParts(sigHeader);
+  // `undefined` when the part has no "=": the SDK then signs the text "undefined".
+  const timestamp = String(t);
   if (!signatureHash) throw SignatureVerificationException.of('no_v1_signature');
   timestampCheck(timestamp, nowMs, toleranceMs);
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { deserializeEvent } from '../events/index.js';
@@ -7,7 +8,6 @@ import { checkTimestamp } from '../signature/check-timestamp.js';
 import type { TimestampCheck } from '../signature/check-timestamp.js';
 import { defaultToleranceMs, resolveToleranceMs } from '../signature/options.js';
 import type { WebhookSecret } from '../signature/options.js';
-import { parseSignatureHeader } from '../signature/parse-header.js';
 import type { SignatureHeaderInput } from '../signature/parse-header.js';
 import { bytesOf, isBinaryPayload } from '../signature/payload.js';
 import type { WebhookPayload } from '../signature/payload.js';
@@ -15,7 +15,7 @@ import { computeSignatureSync } from '../signature/sign.js';
 import { hmacKeys, verifyWithKeys } from '../signature/verify.js';
 import { checkTimestampLikeSdk } from './check-timestamp-like-sdk.js';
 import { timestampAndSignatureHash } from './timestamp-and-signature-hash.js';
-import { verifyLikeSdk } from './verify-like-sdk.js';
+import { sdkHeaderParts, sdkSignedText, verifyLikeSdk } from './verify-like-sdk.js';
 import type { TimestampAndSignatureHash } from './timestamp-and-signature-hash.js';
 
 /** The argument of `constructEvent` and `verifyHeader`, as in `@workos-inc/node`. */
@@ -78,11 +78,11 @@ function settle<T>(work: () => T): Promise<T> {
 }
 
 /**
- * `workos.webhooks` of `@workos-inc/node` 11.0.0: the same methods, results and exceptions,
- * and the SDK's timestamp check (one-sided, a non-numeric `t` passes) unless
- * `strictTimestamps` is set. The documented differences only accept more of what is genuine
- * (header read by key name, any `v1` may match, secret rotation, raw bytes HMACed as
- * received) or explain more (the raw-body hint, `no_secret`).
+ * `workos.webhooks` of `@workos-inc/node` 11.0.0: the same methods, results and exceptions. It
+ * accepts every delivery the SDK accepts (timestamps checked as the SDK checks them unless
+ * `strictTimestamps` is set) and rejects with the SDK's messages. The documented differences only
+ * accept more of what is genuine (the header also read by key name, any `v1` may match, secret
+ * rotation, raw bytes HMACed as received) or explain more (the raw-body hint, `no_secret`).
  * Endpoint management (`listWebhookEndpoints` …) is not provided: use the SDK for that.
  */
 export class Webhooks {
@@ -161,8 +161,8 @@ export class Webhooks {
     });
 
   /**
-   * Lowercase hex HMAC-SHA256 of `${timestamp}.${payload}` (objects through JSON.stringify).
-   * Bound: safe to destructure.
+   * Lowercase hex HMAC-SHA256 of `${timestamp}.${payload}` as the SDK computes it (objects
+   * through JSON.stringify, bytes as UTF-8 text). Bound: safe to destructure.
    */
   readonly computeSignature = (
     timestamp: unknown,
@@ -170,41 +170,27 @@ export class Webhooks {
     secret: string,
   ): Promise<string> =>
     settle(() => {
-      const body = isBinaryPayload(payload)
-        ? bytesOf(payload)
-        : typeof payload === 'string'
-          ? payload
-          : String(JSON.stringify(payload));
-      return computeSignatureSync(String(timestamp), body, secret);
+      // Valid UTF-8 decodes and re-encodes to the same bytes, so those are HMACed as they are;
+      // anything else goes through the SDK's decoding (U+FFFD replacements).
+      const body =
+        isBinaryPayload(payload) && isUtf8(bytesOf(payload))
+          ? bytesOf(payload)
+          : sdkSignedText(payload);
+      return computeSignatureSync(`${timestamp as string}`, body, secret);
     });
 
   /**
-   * `[timestamp, signatureHash]` from the header, synchronously, as the SDK returns it; the
-   * result also has `.timestamp` and `.signatureHash` (the guide's destructuring works).
-   * `signatureHash` is the first `v1`, or `''` when there is none.
-   * @throws SignatureVerificationException "Signature or timestamp missing".
+   * `[timestamp, signatureHash]` from the header, synchronously, exactly as the SDK returns it
+   * (the first two comma-separated parts, the text after each one's first `=`, untrimmed; an
+   * element is `undefined` when its part has no `=`). The result also has `.timestamp` and
+   * `.signatureHash`, so the guide's destructuring works.
+   * @throws SignatureVerificationException "Signature or timestamp missing" for fewer than two parts.
    */
   readonly getTimestampAndSignatureHash = (
     sigHeader: SignatureHeaderInput,
   ): TimestampAndSignatureHash => {
-    try {
-      const { timestamp, signatures } = parseSignatureHeader(sigHeader);
-      return timestampAndSignatureHash(timestamp, signatures[0] ?? '');
-    } catch (error) {
-      // The SDK returns an empty hash here and lets verifyHeader report it.
-      if (error instanceof SignatureVerificationException && error.code === 'no_v1_signature') {
-        return timestampAndSignatureHash(timestampOf(sigHeader), '');
-      }
-      throw error;
-    }
+    const [timestamp, signatureHash] = sdkHeaderParts(sigHeader);
+    // The SDK's declared type is [string, string]; its values can be undefined, and so can ours.
+    return timestampAndSignatureHash(timestamp as string, signatureHash as string);
   };
-}
-
-function timestampOf(sigHeader: SignatureHeaderInput): string {
-  const text = typeof sigHeader === 'string' ? sigHeader : (sigHeader ?? []).join(', ');
-  for (const part of text.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === 't') return part.slice(eq + 1).trim();
-  }
-  return '';
 }

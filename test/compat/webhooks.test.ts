@@ -144,6 +144,21 @@ describe('Webhooks (compat)', () => {
     expect(sdk.getTimestampAndSignatureHash('t=1700000000000, v1=')).toEqual(['1700000000000', '']);
   });
 
+  it('getTimestampAndSignatureHash reads the first two parts by position, untrimmed, as the SDK does', () => {
+    for (const header of [
+      'x=1, y=abc',
+      't= 1 , v1',
+      `v1=${'a'.repeat(64)}, t=1`,
+      't=1=2, v1=3=4',
+    ]) {
+      expect([...ours.getTimestampAndSignatureHash(header)]).toEqual(
+        sdk.getTimestampAndSignatureHash(header),
+      );
+    }
+    expect([...ours.getTimestampAndSignatureHash('x=1, y=abc')]).toEqual(['1', 'abc']);
+    expect([...ours.getTimestampAndSignatureHash('t= 1 , v1')]).toEqual([' 1 ', undefined]);
+  });
+
   it('constructEvent rejects with the SDK SyntaxError for a correctly signed non-JSON body', async () => {
     const text = 'not json';
     const args = { payload: text, sigHeader: signed(text), secret };

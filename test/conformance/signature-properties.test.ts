@@ -135,6 +135,24 @@ describe('conformance with @workos-inc/node 11.0.0 (fast-check)', () => {
     );
   });
 
+  it('computeSignature equals the SDK for any bytes, invalid UTF-8 included', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.nat().map(String),
+        secrets,
+        async (bytes, t, secret) => {
+          for (const payload of [bytes, Buffer.from(bytes), bytes.slice().buffer]) {
+            expect(await ours.computeSignature(t, payload, secret)).toBe(
+              await sdk.computeSignature(t, payload, secret),
+            );
+          }
+        },
+      ),
+      { numRuns },
+    );
+  });
+
   it('any single-byte change to a signed body is rejected by both', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -307,6 +325,15 @@ describe('timestamps: the facade gives the SDK outcome and message for any t (fa
           }
           if ('ok' in theirs && 'ok' in mine) bothAccepted++;
         }
+        // The header's parts as the SDK reads them, or the same exception.
+        const hashParts = (w: { getTimestampAndSignatureHash: (h: string) => unknown }) => {
+          try {
+            return [...(w.getTimestampAndSignatureHash(sigHeader) as unknown[])];
+          } catch (error) {
+            return { name: (error as Error).name, message: (error as Error).message };
+          }
+        };
+        expect(hashParts(ours)).toEqual(hashParts(sdk));
       }),
       { numRuns: 600 },
     );
