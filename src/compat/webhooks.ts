@@ -1,17 +1,21 @@
+import { isUtf8 } from 'node:buffer';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { deserializeEvent } from '../events/index.js';
 import type { Event, WireEvent } from '../events/index.js';
 import { SignatureVerificationException } from '../signature/errors.js';
-import { resolveToleranceMs } from '../signature/options.js';
+import { checkTimestamp } from '../signature/check-timestamp.js';
+import type { TimestampCheck } from '../signature/check-timestamp.js';
+import { defaultToleranceMs, resolveToleranceMs } from '../signature/options.js';
 import type { WebhookSecret } from '../signature/options.js';
-import { parseSignatureHeader } from '../signature/parse-header.js';
 import type { SignatureHeaderInput } from '../signature/parse-header.js';
 import { bytesOf, isBinaryPayload } from '../signature/payload.js';
 import type { WebhookPayload } from '../signature/payload.js';
 import { computeSignatureSync } from '../signature/sign.js';
 import { hmacKeys, verifyWithKeys } from '../signature/verify.js';
+import { checkTimestampLikeSdk } from './check-timestamp-like-sdk.js';
 import { timestampAndSignatureHash } from './timestamp-and-signature-hash.js';
+import { sdkHeaderParts, sdkSignedText, verifyLikeSdk } from './verify-like-sdk.js';
 import type { TimestampAndSignatureHash } from './timestamp-and-signature-hash.js';
 
 /** The argument of `constructEvent` and `verifyHeader`, as in `@workos-inc/node`. */
@@ -27,16 +31,26 @@ export interface WebhookVerifyOptions {
    */
   secret: WebhookSecret | undefined;
   /**
-   * Milliseconds `t` may be from now, in either direction (the SDK checks only the past).
+   * How many milliseconds old `t` may be, as in the SDK: a later `t` and a `t` that does not
+   * parse as a number pass. With `strictTimestamps`, the bound applies in both directions and
+   * must be a finite number >= 0.
    * @defaultValue 180000
    */
   tolerance?: number;
 }
 
-/** Where the compat facade reads the time; an addition to the SDK for tests. */
+/** Options of the compat facade; additions to the SDK. */
 export interface WebhooksOptions {
   /** @defaultValue the system clock */
   clock?: Clock;
+  /**
+   * Check timestamps as the native API does instead of as the SDK does: refuse a `t` more than
+   * `tolerance` ahead (`timestamp_too_new`), a `t` that is not 1-16 digits
+   * (`invalid_timestamp`), and a `tolerance` that is not a finite number >= 0 (RangeError).
+   * Off by default so test suites written the SDK's way (signed at `Date.now() * 1000`) pass.
+   * @defaultValue false
+   */
+  strictTimestamps?: boolean;
 }
 
 // Secrets arrive per call, but one endpoint reuses one secret: caching the prepared keys for the
@@ -64,29 +78,60 @@ function settle<T>(work: () => T): Promise<T> {
 }
 
 /**
- * `workos.webhooks` of `@workos-inc/node` 11.0.0: the same methods, results and exceptions,
- * with the documented deliberate differences (two-sided tolerance, non-numeric `t` rejected,
- * header read by key name, any `v1` may match, secret rotation, raw bytes HMACed as received).
+ * `workos.webhooks` of `@workos-inc/node` 11.0.0: the same methods, results and exceptions. It
+ * accepts every delivery the SDK accepts (timestamps checked as the SDK checks them unless
+ * `strictTimestamps` is set) and rejects with the SDK's messages. The documented differences only
+ * accept more of what is genuine (the header also read by key name, any `v1` may match, secret
+ * rotation, raw bytes HMACed as received) or explain more (the raw-body hint, `no_secret`).
  * Endpoint management (`listWebhookEndpoints` …) is not provided: use the SDK for that.
  */
 export class Webhooks {
   readonly #clock: Clock;
+  readonly #strict: boolean;
+  readonly #checkTimestamp: TimestampCheck;
 
   // The first argument is the SDK's `WorkOS` instance; it is accepted and not needed.
   constructor(_workos?: unknown, options: WebhooksOptions = {}) {
     this.#clock = options.clock ?? systemClock;
+    this.#strict = options.strictTimestamps === true;
+    this.#checkTimestamp = this.#strict ? checkTimestamp : checkTimestampLikeSdk;
   }
 
   #verify(options: WebhookVerifyOptions): string | Buffer | object {
     const { payload, sigHeader, secret, tolerance } = options;
-    const { body } = verifyWithKeys(
-      keysFor(secret),
-      payload,
-      sigHeader,
-      resolveToleranceMs(tolerance),
-      this.#clock.now(),
-    );
-    return body.fromObject ? payload : body.data;
+    const keys = keysFor(secret);
+    // The SDK's destructuring default: only `undefined` becomes 180000.
+    const toleranceMs = this.#strict
+      ? resolveToleranceMs(tolerance)
+      : tolerance === undefined
+        ? defaultToleranceMs
+        : tolerance;
+    const nowMs = this.#clock.now();
+    try {
+      const { body } = verifyWithKeys(
+        keys,
+        payload,
+        sigHeader,
+        toleranceMs,
+        nowMs,
+        this.#checkTimestamp,
+      );
+      return body.fromObject ? payload : body.data;
+    } catch (error) {
+      if (!(error instanceof SignatureVerificationException)) throw error;
+      // Our check reads the header by key and HMACs raw bytes; the SDK reads it by position
+      // and HMACs decoded text. Whatever the SDK accepts is accepted here too, and a rejection
+      // carries the SDK's message. Only failures pay for this second pass.
+      const text = verifyLikeSdk(
+        keys,
+        payload,
+        sigHeader,
+        toleranceMs,
+        nowMs,
+        this.#checkTimestamp,
+      );
+      return typeof payload === 'string' || isBinaryPayload(payload) ? text : payload;
+    }
   }
 
   /**
@@ -116,8 +161,8 @@ export class Webhooks {
     });
 
   /**
-   * Lowercase hex HMAC-SHA256 of `${timestamp}.${payload}` (objects through JSON.stringify).
-   * Bound: safe to destructure.
+   * Lowercase hex HMAC-SHA256 of `${timestamp}.${payload}` as the SDK computes it (objects
+   * through JSON.stringify, bytes as UTF-8 text). Bound: safe to destructure.
    */
   readonly computeSignature = (
     timestamp: unknown,
@@ -125,41 +170,27 @@ export class Webhooks {
     secret: string,
   ): Promise<string> =>
     settle(() => {
-      const body = isBinaryPayload(payload)
-        ? bytesOf(payload)
-        : typeof payload === 'string'
-          ? payload
-          : String(JSON.stringify(payload));
-      return computeSignatureSync(String(timestamp), body, secret);
+      // Valid UTF-8 decodes and re-encodes to the same bytes, so those are HMACed as they are;
+      // anything else goes through the SDK's decoding (U+FFFD replacements).
+      const body =
+        isBinaryPayload(payload) && isUtf8(bytesOf(payload))
+          ? bytesOf(payload)
+          : sdkSignedText(payload);
+      return computeSignatureSync(`${timestamp as string}`, body, secret);
     });
 
   /**
-   * `[timestamp, signatureHash]` from the header, synchronously, as the SDK returns it; the
-   * result also has `.timestamp` and `.signatureHash` (the guide's destructuring works).
-   * `signatureHash` is the first `v1`, or `''` when there is none.
-   * @throws SignatureVerificationException "Signature or timestamp missing".
+   * `[timestamp, signatureHash]` from the header, synchronously, exactly as the SDK returns it
+   * (the first two comma-separated parts, the text after each one's first `=`, untrimmed; an
+   * element is `undefined` when its part has no `=`). The result also has `.timestamp` and
+   * `.signatureHash`, so the guide's destructuring works.
+   * @throws SignatureVerificationException "Signature or timestamp missing" for fewer than two parts.
    */
   readonly getTimestampAndSignatureHash = (
     sigHeader: SignatureHeaderInput,
   ): TimestampAndSignatureHash => {
-    try {
-      const { timestamp, signatures } = parseSignatureHeader(sigHeader);
-      return timestampAndSignatureHash(timestamp, signatures[0] ?? '');
-    } catch (error) {
-      // The SDK returns an empty hash here and lets verifyHeader report it.
-      if (error instanceof SignatureVerificationException && error.code === 'no_v1_signature') {
-        return timestampAndSignatureHash(timestampOf(sigHeader), '');
-      }
-      throw error;
-    }
+    const [timestamp, signatureHash] = sdkHeaderParts(sigHeader);
+    // The SDK's declared type is [string, string]; its values can be undefined, and so can ours.
+    return timestampAndSignatureHash(timestamp as string, signatureHash as string);
   };
-}
-
-function timestampOf(sigHeader: SignatureHeaderInput): string {
-  const text = typeof sigHeader === 'string' ? sigHeader : (sigHeader ?? []).join(', ');
-  for (const part of text.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === 't') return part.slice(eq + 1).trim();
-  }
-  return '';
 }

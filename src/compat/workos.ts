@@ -5,7 +5,8 @@ import { Webhooks } from './webhooks.js';
 
 /**
  * The options `@workos-inc/node`'s `WorkOS` constructor takes. They are accepted so existing
- * code compiles and runs unchanged; only `clock` (an addition) changes anything here.
+ * code compiles and runs unchanged; only `clock` and `strictTimestamps` (additions) change
+ * anything here.
  */
 export interface WorkOSOptions {
   apiKey?: string;
@@ -23,6 +24,12 @@ export interface WorkOSOptions {
    * @defaultValue the system clock
    */
   clock?: Clock;
+  /**
+   * Check webhook timestamps as the native API does (see `WebhooksOptions.strictTimestamps`)
+   * instead of as the SDK does (an addition to the SDK).
+   * @defaultValue false
+   */
+  strictTimestamps?: boolean;
 }
 
 /**
@@ -69,7 +76,10 @@ export class WorkOS implements Readonly<Record<SdkOnlyModule, never>> {
       this.key = keyOrOptions;
     }
     this.clientId = this.options.clientId;
-    this.webhooks = new Webhooks(this, { clock: this.options.clock });
+    this.webhooks = new Webhooks(this, {
+      clock: this.options.clock,
+      strictTimestamps: this.options.strictTimestamps,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { checkTimestamp } from './check-timestamp.js';
+import type { TimestampCheck } from './check-timestamp.js';
 import { resolveSecrets, resolveToleranceMs } from './options.js';
 import type { WebhookSecret } from './options.js';
 import { parseSignatureHeader } from './parse-header.js';
@@ -48,9 +49,9 @@ export interface VerifiedBody extends VerifiedSignature {
 }
 
 /**
- * The signature check shared by `verifySignature` and `createVerifier`, in the SDK's order:
- * header, timestamp (here both directions), then the body, compared in constant time for
- * every secret against every `v1`.
+ * The signature check shared by `verifySignature`, `createVerifier` and the compat facade, in
+ * the SDK's order: header, timestamp (`timestampCheck`: strict unless the facade passes the
+ * SDK's), then the body, compared in constant time for every secret against every `v1`.
  */
 export function verifyWithKeys(
   keys: readonly KeyObject[],
@@ -58,9 +59,10 @@ export function verifyWithKeys(
   sigHeader: SignatureHeaderInput,
   toleranceMs: number,
   nowMs: number,
+  timestampCheck: TimestampCheck = checkTimestamp,
 ): VerifiedBody {
   const { timestamp, signatures } = parseSignatureHeader(sigHeader);
-  const timestampMs = checkTimestamp(timestamp, nowMs, toleranceMs);
+  const timestampMs = timestampCheck(timestamp, nowMs, toleranceMs);
   const body = signableBody(payload);
 
   // Anything but 64 lowercase hex digits can never equal a digest (the SDK rejects uppercase too).

@@ -144,6 +144,21 @@ describe('Webhooks (compat)', () => {
     expect(sdk.getTimestampAndSignatureHash('t=1700000000000, v1=')).toEqual(['1700000000000', '']);
   });
 
+  it('getTimestampAndSignatureHash reads the first two parts by position, untrimmed, as the SDK does', () => {
+    for (const header of [
+      'x=1, y=abc',
+      't= 1 , v1',
+      `v1=${'a'.repeat(64)}, t=1`,
+      't=1=2, v1=3=4',
+    ]) {
+      expect([...ours.getTimestampAndSignatureHash(header)]).toEqual(
+        sdk.getTimestampAndSignatureHash(header),
+      );
+    }
+    expect([...ours.getTimestampAndSignatureHash('x=1, y=abc')]).toEqual(['1', 'abc']);
+    expect([...ours.getTimestampAndSignatureHash('t= 1 , v1')]).toEqual([' 1 ', undefined]);
+  });
+
   it('constructEvent rejects with the SDK SyntaxError for a correctly signed non-JSON body', async () => {
     const text = 'not json';
     const args = { payload: text, sigHeader: signed(text), secret };
@@ -187,12 +202,93 @@ describe('Webhooks (compat)', () => {
     );
   });
 
-  it('rejects a tolerance that is not a number of milliseconds with a RangeError', async () => {
-    await expect(
-      ours.verifyHeader({ payload: body, sigHeader: signed(body), secret, tolerance: Number.NaN }),
-    ).rejects.toThrow(RangeError);
+  it('uses the tolerance as the SDK does: NaN lets anything through, null means 0', async () => {
+    const old = { payload: body, sigHeader: signed(body, 1), secret };
+    for (const facade of [ours, sdk]) {
+      await expect(facade.verifyHeader({ ...old, tolerance: Number.NaN })).resolves.toBe(true);
+    }
+    const aSecondOld = { payload: body, sigHeader: signed(body, Date.now() - 1000), secret };
+    for (const facade of [ours, sdk]) {
+      await expect(
+        facade.verifyHeader({ ...aSecondOld, tolerance: null as unknown as number }),
+      ).rejects.toThrow('Timestamp outside the tolerance zone');
+    }
   });
 
+  it('accepts a t ahead of now and a t that does not parse, as the SDK does', async () => {
+    for (const t of [Date.now() * 1000, Date.now() + 3_600_000, 'abc', '']) {
+      const args = { payload: body, sigHeader: `t=${t}, v1=${hmacHex(t, body, secret)}`, secret };
+      await expect(sdk.verifyHeader(args)).resolves.toBe(true);
+      await expect(ours.verifyHeader(args)).resolves.toBe(true);
+      expect((await ours.constructEvent(args)).id).toBe('event_01');
+    }
+  });
+});
+
+describe('Webhooks (compat) with strictTimestamps', () => {
+  const t = 1_700_000_000_000;
+  const clock = { now: () => t };
+  const facades = [
+    [
+      'new Webhooks(undefined, { strictTimestamps: true })',
+      new Webhooks(undefined, { strictTimestamps: true, clock }),
+    ],
+    [
+      'new WorkOS({ strictTimestamps: true }).webhooks',
+      new WorkOS({ strictTimestamps: true, clock }).webhooks,
+    ],
+  ] as const;
+
+  it.each(facades)(
+    '%s refuses a t more than the tolerance ahead (timestamp_too_new)',
+    async (_name, strict) => {
+      const ahead = { payload: body, sigHeader: signed(body, t + 180_001), secret };
+      await expect(strict.verifyHeader(ahead)).rejects.toMatchObject({
+        name: 'SignatureVerificationException',
+        code: 'timestamp_too_new',
+        message: 'Timestamp outside the tolerance zone',
+      });
+      await expect(
+        strict.verifyHeader({ payload: body, sigHeader: signed(body, t + 180_000), secret }),
+      ).resolves.toBe(true);
+    },
+  );
+
+  it.each(facades)(
+    '%s refuses a t that is not 1-16 digits (invalid_timestamp)',
+    async (_name, strict) => {
+      for (const bad of ['abc', '', `${t}abc`, '-1', `${t}.5`, '1'.repeat(17)]) {
+        const args = {
+          payload: body,
+          sigHeader: `t=${bad}, v1=${hmacHex(bad, body, secret)}`,
+          secret,
+        };
+        await expect(strict.constructEvent(args)).rejects.toMatchObject({
+          code: 'invalid_timestamp',
+        });
+      }
+    },
+  );
+
+  it.each(facades)(
+    '%s refuses a tolerance that is not a finite number >= 0 (RangeError)',
+    async (_name, strict) => {
+      for (const tolerance of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+        await expect(
+          strict.verifyHeader({ payload: body, sigHeader: signed(body, t), secret, tolerance }),
+        ).rejects.toThrow(RangeError);
+      }
+    },
+  );
+
+  it('without the option, the same facade accepts what the SDK accepts', async () => {
+    const lenient = new Webhooks(undefined, { clock });
+    const ahead = { payload: body, sigHeader: signed(body, t + 180_001), secret };
+    await expect(lenient.verifyHeader(ahead)).resolves.toBe(true);
+  });
+});
+
+describe('Webhooks (compat): additions that accept more', () => {
   it('accepts a list of secrets (rotation) in constructEvent', async () => {
     const event = await ours.constructEvent({
       payload: body,

@@ -1,10 +1,13 @@
 // Property tests against @workos-inc/node 11.0.0: random raw bodies of the kinds that break
 // re-serialization (unicode, \u escapes, key orders, 1.0, integers beyond 2^53, whitespace),
 // signed by us and verified by the SDK, and signed by the SDK and verified by us, for every
-// payload type. 200 runs each keeps the file to a few seconds.
+// payload type; and random timestamps and tolerances, where the facade must give the SDK's
+// outcome and message and the strict facade the native API's. 200 runs each keeps the file to a
+// few seconds.
+import { createHmac } from 'node:crypto';
 import { WorkOS as SdkWorkOS } from '@workos-inc/node';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVerifier, signatureHeader, WorkOS } from '../../src/index.js';
 import { createVerifier as createWebVerifier } from '../../src/web.js';
 
@@ -132,6 +135,24 @@ describe('conformance with @workos-inc/node 11.0.0 (fast-check)', () => {
     );
   });
 
+  it('computeSignature equals the SDK for any bytes, invalid UTF-8 included', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.nat().map(String),
+        secrets,
+        async (bytes, t, secret) => {
+          for (const payload of [bytes, Buffer.from(bytes), bytes.slice().buffer]) {
+            expect(await ours.computeSignature(t, payload, secret)).toBe(
+              await sdk.computeSignature(t, payload, secret),
+            );
+          }
+        },
+      ),
+      { numRuns },
+    );
+  });
+
   it('any single-byte change to a signed body is rejected by both', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -159,6 +180,215 @@ describe('conformance with @workos-inc/node 11.0.0 (fast-check)', () => {
         },
       ),
       { numRuns },
+    );
+  });
+});
+
+// --- timestamps -------------------------------------------------------------------------------
+
+const yearMs = 365 * 86_400_000;
+const defaultTolerance = 180_000;
+
+/** `t` as it goes in the header, relative to a frozen `now`. */
+function timestampText(now: number): fc.Arbitrary<string> {
+  const ms = (min: number, max: number) => fc.integer({ min, max }).map((d) => String(now + d));
+  return fc.oneof(
+    ms(-defaultTolerance, 0), // past, inside the default tolerance
+    ms(-defaultTolerance - 5, -defaultTolerance + 5), // around the edge
+    ms(-10 * yearMs, -defaultTolerance - 1), // past, outside
+    ms(1, 10 * yearMs), // ahead
+    fc.integer({ min: -1_000_000, max: 1_000_000 }).map((d) => String(now * 1000 + d)), // µs
+    fc.integer({ min: 0, max: 2_000_000_000 }).map(String), // seconds, small numbers
+    fc.constantFrom('0', '-0', '00', `0${now}`),
+    fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: -1 }).map(String), // negative
+    fc.bigInt({ min: 10n ** 16n, max: 10n ** 400n }).map(String), // huge, beyond 16 digits
+    fc.constantFrom('Infinity', '-Infinity', 'NaN', '1e3', `${now}e3`, '0x10', `+${now}`),
+    fc.constantFrom(`${now}.5`, `${now}abc`, `${now} 1`, '', 'abc', 'null', 'undefined'),
+    // Anything without the header's separators, trimmed: the SDK signs the value as it sits
+    // between "t=" and the comma, and the facade reads the same text.
+    fc.string({ unit: 'grapheme-ascii', maxLength: 20 }).map((x) => x.replace(/[,=]/g, '').trim()),
+  );
+}
+
+const toleranceArb = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom(0, 1, 200, 180_000, 300_000),
+  fc.integer({ min: 0, max: 20 * yearMs }),
+);
+
+type TimestampOutcome = { ok: true } | { name: string; message: string };
+
+async function outcomeOf(run: () => Promise<unknown>): Promise<TimestampOutcome> {
+  try {
+    await run();
+    return { ok: true };
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+}
+
+describe('timestamps: the facade gives the SDK outcome and message for any t (fast-check)', () => {
+  // Date is frozen so the SDK (Date.now()) and the facade (the system clock) see the same now.
+  const now = 1_790_000_000_000;
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'], now });
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
+  const text = '{"id":"event_t","event":"x.y","created_at":"c","data":{}}';
+  const secret = 'whsec_timestamps';
+  const sign = (t: string, key: string) =>
+    createHmac('sha256', key).update(`${t}.`).update(text).digest('hex');
+
+  it('verifyHeader and constructEvent: same accept/reject, same class name and message', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        timestampText(now),
+        toleranceArb,
+        fc.boolean(),
+        async (t, tolerance, signedRight) => {
+          const v1 = sign(t, signedRight ? secret : 'whsec_other');
+          const args = { payload: text, sigHeader: `t=${t}, v1=${v1}`, secret, tolerance };
+          for (const method of ['verifyHeader', 'constructEvent'] as const) {
+            const theirs = await outcomeOf(() => sdk[method](args));
+            const mine = await outcomeOf(() => ours[method](args));
+            expect(mine).toEqual(theirs);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('any header shape and payload form: the facade accepts what the SDK accepts; when it rejects, the SDK rejects with the same message', async () => {
+    // Valid JSON whose string holds a byte that is not UTF-8.
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('{"id":"event_t","event":"x.y","created_at":"c","data":{"s":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}}'),
+    ]);
+    const payloads = {
+      string: text,
+      Buffer: Buffer.from(text),
+      object: JSON.parse(text) as object,
+      'invalid UTF-8': invalidUtf8,
+    } as const;
+    const signedText = (kind: keyof typeof payloads) =>
+      kind === 'invalid UTF-8'
+        ? fc.constantFrom<string | Buffer>(invalidUtf8, new TextDecoder().decode(invalidUtf8))
+        : fc.constant<string | Buffer>(text);
+    const part = (t: string, signedOver: string | Buffer) => {
+      const good = createHmac('sha256', secret).update(`${t}.`).update(signedOver).digest('hex');
+      return fc.oneof(
+        { arbitrary: fc.constant(`t=${t}`), weight: 4 },
+        { arbitrary: fc.constant(`v1=${good}`), weight: 4 },
+        fc.constant(`v1=${good.toUpperCase()}`),
+        fc.constant(`v1=${'0'.repeat(64)}`),
+        fc.constant('v1='),
+        fc.constantFrom(`x=${t}`, `y=${good}`, `v0=${good}`, `t=${now}`, 'abc', '', `t=${t}=1`),
+      );
+    };
+    const pad = fc.oneof({ arbitrary: fc.constant(''), weight: 4 }, fc.constantFrom(' ', '  '));
+    const shape = fc
+      .record({
+        kind: fc.constantFrom(...(Object.keys(payloads) as (keyof typeof payloads)[])),
+        t: fc.oneof(timestampText(now), { arbitrary: fc.constant(String(now)), weight: 2 }),
+      })
+      .chain(({ kind, t }) =>
+        signedText(kind).chain((signedOver) =>
+          fc.record({
+            kind: fc.constant(kind),
+            parts: fc.array(fc.tuple(pad, part(t, signedOver), pad), {
+              minLength: 0,
+              maxLength: 4,
+            }),
+          }),
+        ),
+      );
+    let bothAccepted = 0;
+    await fc.assert(
+      fc.asyncProperty(shape, async ({ kind, parts }) => {
+        const sigHeader = parts.map(([a, p, b]) => `${a}${p}${b}`).join(',');
+        const args = { payload: payloads[kind], sigHeader, secret };
+        for (const method of ['verifyHeader', 'constructEvent'] as const) {
+          const theirs = await outcomeOf(() => sdk[method](args));
+          const mine = await outcomeOf(() => ours[method](args));
+          if ('ok' in theirs) expect(mine).toEqual(theirs);
+          if (!('ok' in mine)) {
+            expect(mine.name).toBe(('name' in theirs && theirs.name) || 'accepted by the SDK');
+            // The facade may only add the raw-body hint after the SDK's text.
+            expect(
+              `${mine.message}. `.startsWith(`${(theirs as { message: string }).message}. `),
+            ).toBe(true);
+          }
+          if ('ok' in theirs && 'ok' in mine) bothAccepted++;
+        }
+        // The header's parts as the SDK reads them, or the same exception.
+        const hashParts = (w: { getTimestampAndSignatureHash: (h: string) => unknown }) => {
+          try {
+            return [...(w.getTimestampAndSignatureHash(sigHeader) as unknown[])];
+          } catch (error) {
+            return { name: (error as Error).name, message: (error as Error).message };
+          }
+        };
+        expect(hashParts(ours)).toEqual(hashParts(sdk));
+      }),
+      { numRuns: 600 },
+    );
+    expect(bothAccepted).toBeGreaterThan(10); // not vacuous: many shapes are accepted by both
+  });
+
+  it('the generator covers accepted-ahead, accepted-unparsable, too-old and mismatch cases', async () => {
+    const seen = new Set<string>();
+    for (const t of fc.sample(timestampText(now), { numRuns: 600, seed: 7 })) {
+      const n = parseInt(t, 10);
+      const kind = Number.isNaN(n)
+        ? 'unparsable'
+        : n < now - defaultTolerance
+          ? 'too old'
+          : n > now + defaultTolerance
+            ? 'ahead'
+            : 'inside';
+      seen.add(kind);
+      if (!/^\d{1,16}$/.test(t)) seen.add('not digits');
+    }
+    expect([...seen].sort()).toEqual(['ahead', 'inside', 'not digits', 'too old', 'unparsable']);
+  });
+
+  it('with strictTimestamps: the outcome, code and message of the native createVerifier', async () => {
+    const strict = new WorkOS({ strictTimestamps: true }).webhooks;
+    await fc.assert(
+      fc.asyncProperty(
+        timestampText(now),
+        fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 20 * yearMs })),
+        async (t, toleranceMs) => {
+          const sigHeader = `t=${t}, v1=${sign(t, secret)}`;
+          const native = createVerifier({ secret, toleranceMs });
+          const expected = await outcomeOf(async () => native.verify(text, sigHeader));
+          const mine = await outcomeOf(() =>
+            strict.verifyHeader({ payload: text, sigHeader, secret, tolerance: toleranceMs }),
+          );
+          expect(mine).toEqual(expected);
+          const codeOf = (run: () => unknown) => {
+            try {
+              run();
+              return 'ok';
+            } catch (error) {
+              return (error as { code?: string }).code;
+            }
+          };
+          const code = codeOf(() => native.verify(text, sigHeader));
+          await expect(
+            strict.verifyHeader({ payload: text, sigHeader, secret, tolerance: toleranceMs }).then(
+              () => 'ok',
+              (error: { code?: string }) => error.code,
+            ),
+          ).resolves.toBe(code);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

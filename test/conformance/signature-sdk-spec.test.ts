@@ -1,7 +1,9 @@
 // The official SDK's own webhook spec cases and the observed-behaviour matrix
 // (shared/reference/workos-node-sdk.md §1.5, §3.2, §3.3), run against @workos-inc/node 11.0.0
-// and against us: the same accept/reject and the same message. Deliberate differences are in
-// signature-differences.test.ts, one test each.
+// and against us: the same accept/reject and the same message. The spec's cases sign as the
+// spec does, at Date.now() * 1000 (microseconds: far ahead), which the facade accepts as the SDK
+// does and the native API refuses; the matrix signs in milliseconds and also runs the native
+// API. Deliberate differences are in signature-differences.test.ts, one test each.
 import { createHmac } from 'node:crypto';
 import { WorkOS as SdkWorkOS, SignatureVerificationException as SdkSVE } from '@workos-inc/node';
 import { describe, expect, it } from 'vitest';
@@ -67,11 +69,23 @@ async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
+/** The spec's timestamp: microseconds, so ~1000x now. */
+const specTimestamp = () => Date.now() * 1000;
+
 async function both(call: Call, method: 'verifyHeader' | 'constructEvent' = 'verifyHeader') {
   const args = { secret, ...call } as Parameters<typeof sdk.verifyHeader>[0];
   const theirs = await outcome(() => sdk[method](args));
   const mine = await outcome(() => ours[method](args));
   return { theirs, mine };
+}
+
+/** Accepts/rejects as the SDK does, with the SDK's message, through the facade. */
+async function expectFacadeSameAsSdk(call: Call, expected: Outcome) {
+  for (const method of ['verifyHeader', 'constructEvent'] as const) {
+    const { theirs, mine } = await both(call, method);
+    expect(theirs).toEqual(expected);
+    expect(mine).toEqual(expected);
+  }
 }
 
 /** Accepts/rejects as the SDK does, with the SDK's message, in both core implementations too. */
@@ -107,9 +121,9 @@ const noV1 = sve('No signature hash found with expected scheme v1');
 const tolerance = sve('Timestamp outside the tolerance zone');
 const mismatch = sve('Signature hash does not match the expected signature hash for payload');
 
-describe('SDK webhooks.spec.ts › constructEvent (ported; timestamps now in ms, see differences)', () => {
+describe('SDK webhooks.spec.ts › constructEvent (ported, signed in microseconds as the spec signs)', () => {
   it('with the correct payload, sig_header, and secret › returns the same event as the SDK', async () => {
-    const t = Date.now();
+    const t = specTimestamp();
     const args = { payload: fixture, sigHeader: header(t, hmac(t, compact)), secret };
     const event = await ours.constructEvent(args);
     expect(event).toEqual(await sdk.constructEvent(args));
@@ -118,7 +132,8 @@ describe('SDK webhooks.spec.ts › constructEvent (ported; timestamps now in ms,
   });
 
   it('with the correct payload, sig_header, secret, and tolerance › returns a webhook event', async () => {
-    const t = Date.now();
+    // A 200 ms tolerance passes only because the check is one-sided and t lies far ahead.
+    const t = specTimestamp();
     const args = {
       payload: fixture,
       sigHeader: header(t, hmac(t, compact)),
@@ -164,7 +179,7 @@ describe('SDK webhooks.spec.ts › constructEvent (ported; timestamps now in ms,
     ],
   ] as const)('with %s › raises an error', async (_name, makeHeader, payload, key, expected) => {
     const { theirs, mine } = await both(
-      { payload, sigHeader: makeHeader(Date.now()), secret: key },
+      { payload, sigHeader: makeHeader(specTimestamp()), secret: key },
       'constructEvent',
     );
     expect(theirs).toEqual(expected);
@@ -175,8 +190,33 @@ describe('SDK webhooks.spec.ts › constructEvent (ported; timestamps now in ms,
   });
 });
 
-describe('SDK webhooks.spec.ts › raw-bytes payload path (ported)', () => {
-  const t = Date.now();
+describe('SDK webhooks.spec.ts › aliases (ported: the same results as the SDK)', () => {
+  const t = specTimestamp();
+  const sigHeader = header(t, hmac(t, compact));
+
+  it('verifyHeader resolves true for the spec header, as the SDK does', async () => {
+    const args = { payload: fixture, sigHeader, secret };
+    await expect(sdk.verifyHeader(args)).resolves.toBe(true);
+    await expect(ours.verifyHeader(args)).resolves.toBe(true);
+  });
+
+  it('computeSignature gives the spec signature, as the SDK does', async () => {
+    expect(await ours.computeSignature(t, fixture, secret)).toBe(hmac(t, compact));
+    expect(await ours.computeSignature(t, fixture, secret)).toBe(
+      await sdk.computeSignature(t, fixture, secret),
+    );
+  });
+
+  it('getTimestampAndSignatureHash returns the microsecond timestamp and hash, as the SDK does', () => {
+    expect(ours.getTimestampAndSignatureHash(sigHeader)).toEqual([String(t), hmac(t, compact)]);
+    expect(ours.getTimestampAndSignatureHash(sigHeader)).toEqual(
+      sdk.getTimestampAndSignatureHash(sigHeader),
+    );
+  });
+});
+
+describe('SDK webhooks.spec.ts › raw-bytes payload path (ported, signed in microseconds)', () => {
+  const t = specTimestamp();
   const sig = header(t, hmac(t, compact));
   const bytes = new TextEncoder().encode(compact);
 
@@ -187,7 +227,7 @@ describe('SDK webhooks.spec.ts › raw-bytes payload path (ported)', () => {
     ['an ArrayBuffer', () => bytes.slice().buffer],
     ['the legacy parsed object (back-compat)', () => fixture],
   ])('verifies when payload is %s', async (_name, payload) => {
-    await expectSameAsSdk({ payload: payload(), sigHeader: sig }, ok);
+    await expectFacadeSameAsSdk({ payload: payload(), sigHeader: sig }, ok);
     const args = { payload: payload(), sigHeader: sig, secret };
     expect(await ours.constructEvent(args)).toEqual(await sdk.constructEvent(args));
   });
@@ -198,13 +238,30 @@ describe('SDK webhooks.spec.ts › raw-bytes payload path (ported)', () => {
     ['reordered keys', JSON.stringify(Object.fromEntries(Object.entries(fixture).reverse()))],
   ])('rejects mutated bytes that parse to the same object: %s', async (_name, mutated) => {
     expect(JSON.parse(mutated)).toEqual(fixture);
-    await expectSameAsSdk({ payload: mutated, sigHeader: sig }, mismatch);
-    await expectSameAsSdk({ payload: Buffer.from(mutated), sigHeader: sig }, mismatch);
+    await expectFacadeSameAsSdk({ payload: mutated, sigHeader: sig }, mismatch);
+    await expectFacadeSameAsSdk({ payload: Buffer.from(mutated), sigHeader: sig }, mismatch);
   });
 
   it('rejects a Buffer with a prepended UTF-8 BOM', async () => {
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(compact)]);
-    await expectSameAsSdk({ payload: bom, sigHeader: sig }, mismatch);
+    await expectFacadeSameAsSdk({ payload: bom, sigHeader: sig }, mismatch);
+  });
+});
+
+describe('the same spec cases with strictTimestamps: the native checks refuse microseconds', () => {
+  const strict = new WorkOS({ strictTimestamps: true }).webhooks;
+
+  it('refuses the spec header (timestamp_too_new) and accepts the same body signed in ms', async () => {
+    const t = specTimestamp();
+    await expect(
+      strict.constructEvent({ payload: fixture, sigHeader: header(t, hmac(t, compact)), secret }),
+    ).rejects.toMatchObject({
+      code: 'timestamp_too_new',
+      message: 'Timestamp outside the tolerance zone',
+    });
+    const ms = Date.now();
+    const args = { payload: compact, sigHeader: header(ms, hmac(ms, compact)), secret };
+    expect(await strict.constructEvent(args)).toEqual(await sdk.constructEvent(args));
   });
 });
 
