@@ -294,6 +294,10 @@ export interface AppendStats {
   inserted: number;
   /** Largest batch so far. */
   maxBatchSize: number;
+  /** Appends accepted and not yet settled, right now (bounded by `maxPendingAppends`). */
+  pending: number;
+  /** Their body bytes (bounded by `maxPendingAppendBytes`). */
+  pendingBytes: number;
 }
 
 export interface StoreOptions {
@@ -305,6 +309,14 @@ export interface StoreOptions {
   schema?: string;
   /** Group commit: at most this many events per transaction. @defaultValue 512 */
   maxBatchSize?: number;
+  /**
+   * Appends accepted but not yet committed, at most; past it (or past `maxPendingAppendBytes`)
+   * `append` rejects at once with StoreUnavailableError (receivers answer 503 + Retry-After), so
+   * memory stays bounded while the database stalls. @defaultValue 10000
+   */
+  maxPendingAppends?: number;
+  /** Bytes of bodies accepted but not yet committed, at most (see `maxPendingAppends`). @defaultValue 67108864 (64 MiB) */
+  maxPendingAppendBytes?: number;
   /** PostgreSQL pool size. @defaultValue 10 */
   poolSize?: number;
   /** PostgreSQL: give up connecting after this long (then StoreUnavailableError). @defaultValue 2000 */

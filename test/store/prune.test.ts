@@ -145,3 +145,32 @@ describe('prune on SQLite gives the space back', () => {
     ).toBe(0);
   });
 });
+
+describe('PostgreSQL stats for metrics scrapes', () => {
+  const postgres = backends.find((b) => b.name === 'postgres')!;
+
+  it('counts the open statuses exactly and estimates done from the planner row count', async () => {
+    const db = postgres.fresh();
+    const store = await db.open();
+    await store.migrate();
+    await processed(store, at(-1000), 'done', 4);
+    await processed(store, at(-1000), 'dead');
+    await store.append(newEvent());
+    // Never analyzed (reltuples = -1): counted.
+    const fresh = await store.stats(t0, { estimateDone: true });
+    expect(fresh.byStatus).toEqual({ pending: 1, processing: 0, done: 4, retrying: 0, dead: 1 });
+
+    await db.sql('ANALYZE workos_inbox_events');
+    await store.append(newEvent());
+    // The open statuses move at once; done follows the estimate: 6 rows at ANALYZE, 3 open now.
+    const estimated = await store.stats(t0, { estimateDone: true });
+    expect(estimated.byStatus).toEqual({
+      pending: 2,
+      processing: 0,
+      done: 3,
+      retrying: 0,
+      dead: 1,
+    });
+    expect((await store.stats(t0)).byStatus.done).toBe(4);
+  });
+});

@@ -87,6 +87,12 @@ export class PostgresStore implements Store {
       maxBatchSize: options.maxBatchSize ?? 512,
       maxInFlight: Math.max(1, Math.min(4, Math.floor((options.poolSize ?? 10) / 2))),
       commit: (events) => this.insertBatch(events),
+      ...(options.maxPendingAppends !== undefined
+        ? { maxPendingAppends: options.maxPendingAppends }
+        : {}),
+      ...(options.maxPendingAppendBytes !== undefined
+        ? { maxPendingAppendBytes: options.maxPendingAppendBytes }
+        : {}),
     });
   }
 

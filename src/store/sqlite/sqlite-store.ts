@@ -94,6 +94,7 @@ export class SqliteStore implements Store {
     this.appender = new AppendThread(
       { path, busyTimeoutMs: this.busyTimeoutMs, maxBatchSize: options.maxBatchSize ?? 512 },
       () => this.wake.emit(),
+      options,
     );
   }
 
