@@ -29,10 +29,10 @@ export function retentionIntervalMs(settings: RetentionSettings): number {
 }
 
 /**
- * Prune on a timer. Every process that runs it prunes the same shared database: that is safe
- * (a batch takes only rows nobody pruned yet; PostgreSQL's SKIP LOCKED keeps concurrent runs on
- * different rows) and cheap, so there is no election; with `--processes N` only the first
- * process runs it (see runServe).
+ * Prune on a timer. Runs never overlap within a process. Every process running the worker prunes
+ * the same shared database, and that needs no election: a batch takes only rows nobody pruned yet
+ * (PostgreSQL's SKIP LOCKED keeps concurrent runs on different rows; SQLite serialises them), so
+ * a second process at most finds little left to do.
  */
 export function createRetentionLoop(options: {
   store: Store;
