@@ -28,11 +28,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'wi-soak-'));
 const database = flag('database', join(tmp, 'inbox.db'));
 const isPostgres = /^postgres(ql)?:\/\//.test(database);
 
+const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+
+/** SQLite: the database file without its WAL (whose size is its high-water mark, reused). */
 async function databaseBytes(): Promise<number> {
-  if (!isPostgres) {
-    const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
-    return size(database) + size(`${database}-wal`);
-  }
+  if (!isPostgres) return fileSize(database);
   const client = new pg.Client({ connectionString: database });
   await client.connect();
   try {
@@ -64,12 +64,12 @@ async function main(): Promise<void> {
   console.log(
     `soak: ${total} events on ${isPostgres ? 'PostgreSQL' : 'SQLite'}, retention ${retentionMs / 1000} s (every ${intervalMs / 1000} s)`,
   );
-  console.log('events\tseconds\tRSS\tdatabase\tpending\tdone\tbytes/event');
+  console.log('events\tseconds\tRSS\tdatabase\tWAL\tpending\tdone\tbytes/event');
   const sample = async () => {
     const stats = await inbox.store.stats(new Date(), { estimateDone: true });
     const bytes = await databaseBytes();
     console.log(
-      `${sent}\t${((Date.now() - started) / 1000).toFixed(0)}\t${mb(process.memoryUsage().rss)}\t${mb(bytes)}\t${stats.byStatus.pending}\t${stats.byStatus.done}\t${(bytes / Math.max(1, sent)).toFixed(0)}`,
+      `${sent}\t${((Date.now() - started) / 1000).toFixed(0)}\t${mb(process.memoryUsage().rss)}\t${mb(bytes)}\t${isPostgres ? '-' : mb(fileSize(`${database}-wal`))}\t${stats.byStatus.pending}\t${stats.byStatus.done}\t${(bytes / Math.max(1, sent)).toFixed(0)}`,
     );
   };
   const send = async (): Promise<void> => {
