@@ -102,6 +102,29 @@ describe.each(backends)('prune on $name', (backend) => {
     expect((await store.prune({ receivedBefore: t0, now: t0 })).pruned).toBe(3);
   });
 
+  it('gives way to appends: an append made while a long prune runs commits before the prune ends', async () => {
+    const db = backend.fresh();
+    const store = await db.open();
+    await store.migrate();
+    const old = Array.from({ length: 1000 }, () => newEvent({ receivedAt: at(-60_000) }));
+    await Promise.all(old.map((e) => store.append(e)));
+    await db.sql(
+      `UPDATE workos_inbox_events SET status = 'done', next_attempt_at = NULL, processed_at = received_at`,
+    );
+    let pruneEnded = false;
+    // budgetMs 0: one statement of 5 events per transaction, 200 transactions.
+    const pruning = store
+      .prune({ receivedBefore: t0, now: t0, batchSize: 5, budgetMs: 0 })
+      .then((result) => {
+        pruneEnded = true;
+        return result;
+      });
+    expect(await store.append(newEvent({ receivedAt: t0 }))).toBe('inserted');
+    expect(pruneEnded).toBe(false);
+    // 200 full transactions, then one that finds nothing left.
+    expect(await pruning).toMatchObject({ pruned: 1000, transactions: 201 });
+  });
+
   it('rejects options out of range with a code, changing nothing', async () => {
     const store = await backend.fresh().open();
     await store.migrate();
