@@ -17,8 +17,16 @@ export function registerEventsReplay(events: Command): void {
         process.stdout.write(`queued ${id} again\n`);
         return;
       }
-      if (!(await store.get(id))) {
+      const event = await store.get(id);
+      if (!event) {
         throw new CliError(`no event with id ${id}`, exitCodes.notFound, 'not_found');
+      }
+      if (event.prunedAt) {
+        throw new CliError(
+          `event ${id} was pruned on ${event.prunedAt.toISOString()}: its payload is gone, so it cannot be replayed`,
+          exitCodes.conflict,
+          'event_pruned',
+        );
       }
       throw new CliError(
         `event ${id} is being processed right now; replay it once the attempt ends`,

@@ -35,7 +35,12 @@ export function registerEventsShow(events: Command): void {
       if (detail.nextAttemptAt) lines.push(`next attempt ${detail.nextAttemptAt}`);
       if (detail.processedAt) lines.push(`processed at ${detail.processedAt}`);
       if (detail.lastError) lines.push(`last error   ${detail.lastError}`);
-      lines.push('', 'payload:', JSON.stringify(detail.payload, null, 2));
+      if (detail.prunedAt) {
+        lines.push(`pruned at    ${detail.prunedAt}`);
+        lines.push('', 'payload:', '(pruned by retention: the payload and attempts were deleted)');
+      } else {
+        lines.push('', 'payload:', JSON.stringify(detail.payload, null, 2));
+      }
       if (detail.attemptLog.length > 0) {
         lines.push(
           '',

@@ -4,6 +4,7 @@ import { ConfigError } from '../server/config.js';
 import { SchemaMismatchError, StoreUnavailableError } from '../store/types.js';
 import { registerDirectory } from './directory.js';
 import { registerEventsList } from './events-list.js';
+import { registerEventsPrune } from './events-prune.js';
 import { registerEventsRedrive } from './events-redrive.js';
 import { registerEventsReplay } from './events-replay.js';
 import { registerEventsShow } from './events-show.js';
@@ -38,6 +39,7 @@ export function createProgram(): Command {
   registerEventsShow(events);
   registerEventsReplay(events);
   registerEventsRedrive(events);
+  registerEventsPrune(events);
   registerDirectory(program);
   registerMigrate(program);
   registerStats(program);

@@ -10,6 +10,7 @@ import { createNodeHandler } from '../receiver/adapters/node.js';
 import { createWebHandler } from '../receiver/adapters/web.js';
 import { createReceiver, type Receiver } from '../receiver/create-receiver.js';
 import { openStore } from '../store/open-store.js';
+import { createRetentionLoop } from './retention-loop.js';
 import type { EventFilter, Store } from '../store/types.js';
 import { createWorker, type Worker } from '../worker/create-worker.js';
 import type { EventHandler } from '../worker/handler-source.js';
@@ -88,6 +89,12 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       ...(options.schema !== undefined ? { schema: options.schema } : {}),
       ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
       ...(options.maxBatchSize !== undefined ? { maxBatchSize: options.maxBatchSize } : {}),
+      ...(options.maxPendingAppends !== undefined
+        ? { maxPendingAppends: options.maxPendingAppends }
+        : {}),
+      ...(options.maxPendingAppendBytes !== undefined
+        ? { maxPendingAppendBytes: options.maxPendingAppendBytes }
+        : {}),
     });
   }
   let worker: Worker;
@@ -108,6 +115,14 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     throw error;
   }
 
+  const retention = options.retention
+    ? createRetentionLoop({
+        store,
+        clock,
+        logger: logger.child({ component: 'retention' }),
+        settings: options.retention,
+      })
+    : undefined;
   let closing: Promise<void> | undefined;
   const expressHandler = createExpressHandler(receiver);
   const nodeHandler = createNodeHandler(receiver);
@@ -122,11 +137,13 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     async start() {
       if (closing) throw new Error('inbox.start(): the inbox is closed');
       worker.start();
+      retention?.start();
     },
     close() {
       closing ??= (async () => {
         receiver.stopAccepting();
         await receiver.drain();
+        await retention?.stop();
         await worker.stop();
         if (ownsStore) await store.close();
       })();

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { MigrationSet, Store } from '../store/types.js';
 import type { WorkerSettings } from '../worker/worker-options.js';
+import type { RetentionSettings } from './retention-loop.js';
 
 export interface InboxOptions {
   /**
@@ -45,4 +46,13 @@ export interface InboxOptions {
   poolSize?: number;
   /** Group commit: at most this many events per transaction. @defaultValue 512 */
   maxBatchSize?: number;
+  /** Appends waiting for a commit, at most; past it requests get 503 (StoreOptions). @defaultValue 10000 */
+  maxPendingAppends?: number;
+  /** Body bytes waiting for a commit, at most (StoreOptions). @defaultValue 67108864 */
+  maxPendingAppendBytes?: number;
+  /**
+   * Prune processed events in the background while the worker runs (`start()`): their payload
+   * and attempts go, their ids stay (dedup). @defaultValue off
+   */
+  retention?: RetentionSettings;
 }

@@ -3,6 +3,8 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
 import { toEventDetailJson, toEventSummaryJson } from './event-json.js';
 import { FilterError, parseEventFilter } from './event-filter.js';
+import { InvalidPruneOptionsError } from '../store/prune-events.js';
+import { parsePruneBody } from './parse-prune-body.js';
 import { readSmallBody } from './read-small-body.js';
 import { sendJson } from './send.js';
 
@@ -15,6 +17,8 @@ const maxPageSize = 1000;
  * - `POST /inbox/events/:id/replay` → queue it again
  * - `POST /inbox/redrive?event=` (or a JSON body `{ "event": … }`) → queue dead events again
  * - `GET /inbox/stats` → counts by status and the oldest due event's age
+ * - `POST /inbox/prune` with `{ "olderThan": "30d", "includeDead"?, "batchSize"?, "budgetMs"? }`
+ *   → `{ pruned, transactions, vacuumedPages }` (retention by hand)
  */
 export async function handleAdminRequest(
   req: IncomingMessage,
@@ -69,6 +73,12 @@ export async function handleAdminRequest(
       }
       const event = await store.get(id);
       if (!event) return notFound();
+      if (event.prunedAt) {
+        return sendJson(res, 409, {
+          code: 'event_pruned',
+          message: `Event ${id} was pruned by retention; its payload is gone, so it cannot be replayed`,
+        });
+      }
       return sendJson(res, 409, {
         code: 'event_processing',
         message: `Event ${id} is being processed right now; replay it once its attempt ends`,
@@ -90,6 +100,13 @@ export async function handleAdminRequest(
       const count = await store.redrive(filter, new Date(clock.now()));
       return sendJson(res, 200, { redriven: count });
     }
+    if (parts.length === 2 && parts[1] === 'prune') {
+      if (method !== 'POST') return wrongMethod('POST');
+      const body = await readSmallBody(req);
+      const now = new Date(clock.now());
+      const options = parsePruneBody(body === '' ? {} : JSON.parse(body), now);
+      return sendJson(res, 200, await store.prune(options));
+    }
     if (parts.length === 2 && parts[1] === 'stats') {
       if (method !== 'GET') return wrongMethod('GET');
       const stats = await store.stats(new Date(clock.now()));
@@ -97,7 +114,11 @@ export async function handleAdminRequest(
     }
     return notFound();
   } catch (error) {
-    if (error instanceof FilterError || error instanceof SyntaxError) {
+    if (
+      error instanceof FilterError ||
+      error instanceof SyntaxError ||
+      error instanceof InvalidPruneOptionsError
+    ) {
       return sendJson(res, 400, { code: 'invalid_request', message: error.message });
     }
     throw error;

@@ -46,7 +46,9 @@ export type RawConfigKey =
   | 'leaseMs'
   | 'metricsPort'
   | 'poolSize'
-  | 'logLevel';
+  | 'logLevel'
+  | 'retention'
+  | 'maxPendingAppends';
 
 /** Raw values as strings (flags or environment), before validation. */
 export type RawConfig = Partial<Record<RawConfigKey, string>>;
@@ -264,5 +266,21 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'LOG_LEVEL',
     defaultText: 'info',
     description: 'fatal, error, warn, info, debug or trace',
+  },
+  {
+    key: 'retention',
+    flag: '--retention <duration>',
+    env: 'WORKOS_INBOX_RETENTION',
+    defaultText: 'off',
+    description:
+      'prune the payload and attempts of done events received longer ago (30d, 12h); ids stay for dedup',
+  },
+  {
+    key: 'maxPendingAppends',
+    flag: '--max-pending-appends <n>',
+    env: 'WORKOS_INBOX_MAX_PENDING_APPENDS',
+    defaultText: '10000',
+    description: 'webhooks waiting for a commit, at most; past it new ones get 503 + Retry-After',
+    serveOnly: true,
   },
 ];

@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { configOptions } from './config-options.js';
+import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
@@ -51,6 +52,10 @@ export interface ServeConfig {
   metricsPort: number | undefined;
   /** Passed to the inbox's worker. */
   workerTuning: WorkerTuning;
+  /** Prune processed events received longer ago than this, in ms; `undefined`: off. */
+  retentionMs: number | undefined;
+  /** Appends waiting for a commit, at most (StoreOptions.maxPendingAppends). */
+  maxPendingAppends: number;
   logLevel: string;
 }
 
@@ -168,6 +173,17 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     throw new ConfigError(`${label('logLevel')} must be one of ${logLevels.join(', ')}`);
   }
 
+  const retentionRaw = raw('retention');
+  let retentionMs: number | undefined;
+  if (retentionRaw !== undefined && retentionRaw.trim().toLowerCase() !== 'off') {
+    retentionMs = parseDurationMs(retentionRaw);
+    if (retentionMs === undefined || retentionMs < 60_000) {
+      throw new ConfigError(
+        `${label('retention')} must be "off" or a duration of a minute or more (30d, 12h, 90m), got "${retentionRaw}"`,
+      );
+    }
+  }
+
   const handlersRaw = raw('handlers');
   const handlers =
     handlersRaw === undefined
@@ -207,6 +223,8 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       leaseMs: integer('leaseMs', 30_000, 1000, 3600_000),
     },
     logLevel,
+    retentionMs,
+    maxPendingAppends: integer('maxPendingAppends', 10_000, 1, 10_000_000),
   };
   if (production && mode === 'serve') checkProduction(config);
   return config;

@@ -27,8 +27,10 @@ export interface AttemptJson {
 export interface EventDetailJson extends EventSummaryJson {
   leaseOwner: string | null;
   leaseExpiresAt: string | null;
-  /** The body parsed as JSON; the raw text when it is not JSON. */
+  /** The body parsed as JSON; the raw text when it is not JSON; null once pruned. */
   payload: unknown;
+  /** When retention deleted the payload and attempts (ISO-8601); null if it did not. */
+  prunedAt: string | null;
   attemptLog: AttemptJson[];
 }
 
@@ -54,17 +56,20 @@ export function toEventDetailJson(
   attempts: readonly AttemptRecord[],
 ): EventDetailJson {
   const text = Buffer.from(event.rawBody).toString('utf8');
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    payload = text;
+  let payload: unknown = null;
+  if (!event.prunedAt) {
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      payload = text;
+    }
   }
   return {
     ...toEventSummaryJson(event),
     leaseOwner: event.leaseOwner,
     leaseExpiresAt: iso(event.leaseExpiresAt),
     payload,
+    prunedAt: iso(event.prunedAt),
     attemptLog: attempts.map((a) => ({
       attempt: a.attempt,
       worker: a.worker,

@@ -14,7 +14,8 @@ export function createQueueMetrics(store: Store, clock: Clock): Registry {
   // One stats query per scrape, shared by the three gauges.
   const refresh = async (): Promise<void> => {
     pending ??= store
-      .stats(new Date(clock.now()))
+      // The estimate spares PostgreSQL a count of every processed event on each scrape.
+      .stats(new Date(clock.now()), { estimateDone: true })
       .then((stats) => {
         last = stats;
       })

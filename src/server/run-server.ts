@@ -54,6 +54,9 @@ export async function runServe(
     maxBodyBytes: config.maxBodyBytes,
     worker: config.workerTuning,
     poolSize: config.poolSize,
+    maxPendingAppends: config.maxPendingAppends,
+    // Every process that runs the worker also prunes (see createRetentionLoop).
+    ...(config.retentionMs !== undefined ? { retention: { olderThanMs: config.retentionMs } } : {}),
     logger,
   });
   for (const unknown of handlers?.unknownNames ?? []) {

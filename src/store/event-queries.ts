@@ -12,6 +12,7 @@ import type {
   EventStatus,
   ListOptions,
   ListPage,
+  StatsOptions,
   StoreStats,
   StoredEvent,
 } from './types.js';
@@ -58,14 +59,23 @@ export async function listEvents(db: SqlExecutor, options: ListOptions): Promise
   };
 }
 
-export async function eventStats(db: SqlExecutor, now: Date): Promise<StoreStats> {
-  // SQLite keeps the counts in a trigger-maintained table (0002-status-counts.sql): a COUNT(*)
-  // over every event would block the event loop. PostgreSQL counts on the server.
-  const counts = await db.query<{ status: string; n: number | string }>(
+/**
+ * Counts by status. SQLite keeps them in a trigger-maintained table (0002-status-counts.sql): a
+ * COUNT(*) over every event would block the event loop. PostgreSQL counts on the server; with
+ * `estimateDone` (metrics scrapes) it counts only the open statuses, from a partial index, and
+ * estimates `done` (see postgresCounts).
+ */
+export async function eventStats(
+  db: SqlExecutor,
+  now: Date,
+  options: StatsOptions = {},
+): Promise<StoreStats> {
+  const counts =
     db.dialect === 'sqlite'
-      ? 'SELECT status, n FROM workos_inbox_status_counts'
-      : `SELECT status, COUNT(*) AS n FROM ${events} GROUP BY status`,
-  );
+      ? await db.query<{ status: string; n: number | string }>(
+          'SELECT status, n FROM workos_inbox_status_counts',
+        )
+      : await postgresCounts(db, options.estimateDone ?? false);
   const byStatus = Object.fromEntries(eventStatuses.map((s) => [s, 0])) as Record<
     EventStatus,
     number
@@ -87,12 +97,42 @@ export async function eventStats(db: SqlExecutor, now: Date): Promise<StoreStats
   };
 }
 
+/**
+ * Counter rows kept by triggers would serialise every append and completion on PostgreSQL (each
+ * transaction updating the same row waits for the previous one's commit). Instead: the open
+ * statuses, which alerts depend on and which stay small while the worker keeps up, are counted
+ * exactly from the partial index `workos_inbox_events_open_status` (0002-pruned-events.sql); the
+ * `done` count, which grows without bound, is the planner's row estimate for the table
+ * (`pg_class.reltuples`, refreshed by autovacuum/ANALYZE) minus the open ones. A table never
+ * analyzed yet (reltuples = -1) is small: it is counted.
+ */
+async function postgresCounts(
+  db: SqlExecutor,
+  estimateDone: boolean,
+): Promise<{ rows: { status: string; n: number | string }[] }> {
+  if (!estimateDone) {
+    return db.query(`SELECT status, COUNT(*) AS n FROM ${events} GROUP BY status`);
+  }
+  const { rows } = await db.query<{ status: string; n: number | string }>(
+    `SELECT status, COUNT(*) AS n FROM ${events} WHERE status <> 'done' GROUP BY status
+     UNION ALL
+     SELECT 'total', reltuples::bigint FROM pg_class WHERE oid = '${events}'::regclass`,
+  );
+  const open = rows.filter((r) => r.status !== 'total');
+  const total = Number(rows.find((r) => r.status === 'total')?.n ?? -1);
+  if (total < 0) {
+    return db.query(`SELECT status, COUNT(*) AS n FROM ${events} GROUP BY status`);
+  }
+  const openCount = open.reduce((sum, r) => sum + Number(r.n), 0);
+  return { rows: [...open, { status: 'done', n: Math.max(0, total - openCount) }] };
+}
+
 const requeue = `SET status = 'pending', attempts = 0, next_attempt_at = $1,
   lease_owner = NULL, lease_expires_at = NULL, processed_at = NULL`;
 
 export async function replayEvent(tx: SqlExecutor, id: string, now: Date): Promise<boolean> {
   const { rowCount } = await tx.query(
-    `UPDATE ${events} ${requeue} WHERE id = $2 AND status <> 'processing'`,
+    `UPDATE ${events} ${requeue} WHERE id = $2 AND status <> 'processing' AND pruned_at IS NULL`,
     [now, id],
   );
   return rowCount > 0;
@@ -106,7 +146,7 @@ export async function redriveEvents(
   const params: unknown[] = [now];
   const where = filterSql({ ...filter, status: filter.status ?? 'dead' }, params);
   const { rowCount } = await tx.query(
-    `UPDATE ${events} ${requeue} WHERE ${where} AND status <> 'processing'`,
+    `UPDATE ${events} ${requeue} WHERE ${where} AND status <> 'processing' AND pruned_at IS NULL`,
     params,
   );
   return rowCount;

@@ -15,6 +15,7 @@ export interface EventRow {
   lease_expires_at: string | Date | null;
   last_error: string | null;
   processed_at: string | Date | null;
+  pruned_at: string | Date | null;
 }
 
 export interface AttemptRow {
@@ -57,6 +58,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     leaseExpiresAt: toDateOrNull(row.lease_expires_at),
     lastError: row.last_error,
     processedAt: toDateOrNull(row.processed_at),
+    prunedAt: toDateOrNull(row.pruned_at ?? null),
   };
 }
 

@@ -44,6 +44,11 @@ export interface StoredEvent {
   lastError: string | null;
   /** When the event reached `done`. */
   processedAt: Date | null;
+  /**
+   * When retention pruned it: the payload is gone (`rawBody` is empty) and so are its attempts;
+   * the id, name and times stay, so a redelivery is still a duplicate. Null otherwise.
+   */
+  prunedAt: Date | null;
 }
 
 /** One processing attempt, for the admin API and `events show`. */
@@ -199,7 +204,15 @@ export interface Store {
   replay(id: string, now: Date): Promise<boolean>;
   /** Queue again every event matching the filter (default: status `dead`). Returns how many. */
   redrive(filter: EventFilter, now: Date): Promise<number>;
-  stats(now: Date): Promise<StoreStats>;
+  stats(now: Date, options?: StatsOptions): Promise<StoreStats>;
+  /**
+   * Retention: empty the payload and delete the attempts of `done` (and, with `includeDead`,
+   * `dead`) events received before `receivedBefore`, keeping each row's id, name and times so a
+   * redelivery stays a duplicate. Works in short transactions that give way to appends between
+   * them; on SQLite, then returns freed pages to the file system (incremental vacuum) when the
+   * database was created with `auto_vacuum = INCREMENTAL`.
+   */
+  prune(options: PruneOptions): Promise<PruneResult>;
 
   /**
    * Be told when events may be due (after an append here or, on PostgreSQL, anywhere: LISTEN/NOTIFY).
@@ -212,6 +225,42 @@ export interface Store {
   close(): Promise<void>;
   /** Group-commit counters since open (for metrics and tests). Both built-in backends provide it. */
   appendStats?(): AppendStats;
+}
+
+export interface StatsOptions {
+  /**
+   * PostgreSQL: estimate the `done` count from the planner's row count (`pg_class.reltuples`)
+   * instead of counting every row; the other statuses stay exact. For metrics scrapes. SQLite's
+   * counts are exact and cheap either way. @defaultValue false
+   */
+  estimateDone?: boolean;
+}
+
+export interface PruneOptions {
+  /** Prune events received before this instant (the caller's clock minus the retention). */
+  receivedBefore: Date;
+  /** Recorded as `pruned_at`. */
+  now: Date;
+  /** Also prune `dead` events. @defaultValue false */
+  includeDead?: boolean;
+  /** Events per statement. @defaultValue 100 */
+  batchSize?: number;
+  /**
+   * Start no further statement in one transaction after this long, in ms (at least one runs), so
+   * the SQLite write lock is held only briefly before appends get their turn. @defaultValue 5
+   */
+  budgetMs?: number;
+  /** Stop after this many events (the next call goes on). @defaultValue unlimited */
+  maxEvents?: number;
+}
+
+export interface PruneResult {
+  /** Events whose payload and attempts were deleted. */
+  pruned: number;
+  /** Transactions used. */
+  transactions: number;
+  /** SQLite: database pages given back to the file system by the incremental vacuum. */
+  vacuumedPages: number;
 }
 
 /** One event of `Store.completeMany`. */
@@ -245,6 +294,10 @@ export interface AppendStats {
   inserted: number;
   /** Largest batch so far. */
   maxBatchSize: number;
+  /** Appends accepted and not yet settled, right now (bounded by `maxPendingAppends`). */
+  pending: number;
+  /** Their body bytes (bounded by `maxPendingAppendBytes`). */
+  pendingBytes: number;
 }
 
 export interface StoreOptions {
@@ -256,6 +309,14 @@ export interface StoreOptions {
   schema?: string;
   /** Group commit: at most this many events per transaction. @defaultValue 512 */
   maxBatchSize?: number;
+  /**
+   * Appends accepted but not yet committed, at most; past it (or past `maxPendingAppendBytes`)
+   * `append` rejects at once with StoreUnavailableError (receivers answer 503 + Retry-After), so
+   * memory stays bounded while the database stalls. @defaultValue 10000
+   */
+  maxPendingAppends?: number;
+  /** Bytes of bodies accepted but not yet committed, at most (see `maxPendingAppends`). @defaultValue 67108864 (64 MiB) */
+  maxPendingAppendBytes?: number;
   /** PostgreSQL pool size. @defaultValue 10 */
   poolSize?: number;
   /** PostgreSQL: give up connecting after this long (then StoreUnavailableError). @defaultValue 2000 */

@@ -92,6 +92,20 @@ describe('resolveServeConfig', () => {
     }
   });
 
+  it('retention is off by default and takes a duration; the append bound defaults to 10000', () => {
+    expect(resolve()).toMatchObject({ retentionMs: undefined, maxPendingAppends: 10_000 });
+    expect(resolve({ retention: 'off' }).retentionMs).toBeUndefined();
+    expect(resolve({ retention: '30d' }).retentionMs).toBe(30 * 86_400_000);
+    expect(resolve({}, { WORKOS_INBOX_RETENTION: '12h' }).retentionMs).toBe(12 * 3_600_000);
+    expect(resolve({ maxPendingAppends: '500' }).maxPendingAppends).toBe(500);
+    for (const bad of ['30', 'forever', '-1d', '30s', '1.5h']) {
+      expect(() => resolve({ retention: bad })).toThrow(
+        /--retention \(WORKOS_INBOX_RETENTION\) must be "off" or a duration of a minute or more/,
+      );
+    }
+    expect(() => resolve({ maxPendingAppends: '0' })).toThrow(/--max-pending-appends/);
+  });
+
   it('rejects bad values naming the flag and the variable', () => {
     expect(() => resolve({ port: 'http' })).toThrow(/--port \(PORT\) must be a whole number/);
     expect(() => resolve({}, { PORT: '70000' })).toThrow(ConfigError);

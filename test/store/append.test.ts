@@ -26,6 +26,7 @@ describe.each(backends)('append on $name', (backend) => {
       leaseExpiresAt: null,
       lastError: null,
       processedAt: null,
+      prunedAt: null,
     });
     expect(await store.get('missing')).toBeUndefined();
   });

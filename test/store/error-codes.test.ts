@@ -5,6 +5,7 @@ import { InvalidCursorError } from '../../src/store/list-cursor.js';
 import { MigrationFolderError } from '../../src/store/load-migrations.js';
 import { InvalidDatabaseError } from '../../src/store/open-store.js';
 import { InvalidSchemaError } from '../../src/store/postgres/postgres-config.js';
+import { InvalidPruneOptionsError } from '../../src/store/prune-events.js';
 import { SchemaMismatchError, StoreUnavailableError } from '../../src/store/types.js';
 import { InvalidEventError } from '../../src/store/validate-event.js';
 
@@ -17,6 +18,7 @@ const errors = [
   new InvalidDatabaseError('x'),
   new InvalidSchemaError('x'),
   new MigrationFolderError('x'),
+  new InvalidPruneOptionsError('x'),
 ];
 
 describe('store error codes', () => {

@@ -173,8 +173,12 @@ describe('loadMigrations', () => {
     const postgres = loadMigrations(
       new URL('../../src/store/migrations/postgres/', import.meta.url),
     );
-    expect(sqlite.map((m) => m.name)).toEqual(['0001-initial', '0002-status-counts']);
-    expect(postgres.map((m) => m.name)).toEqual(['0001-initial']);
+    expect(sqlite.map((m) => m.name)).toEqual([
+      '0001-initial',
+      '0002-status-counts',
+      '0003-pruned-events',
+    ]);
+    expect(postgres.map((m) => m.name)).toEqual(['0001-initial', '0002-pruned-events']);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
   });

@@ -1,4 +1,5 @@
-import type { AppendOutcome, AppendStats, NewEvent } from '../types.js';
+import { AppendBound } from '../append-bound.js';
+import type { AppendOutcome, AppendStats, NewEvent, StoreOptions } from '../types.js';
 import { StoreUnavailableError } from '../types.js';
 
 interface Pending {
@@ -7,7 +8,10 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-export interface AppendBatcherOptions {
+export interface AppendBatcherOptions extends Pick<
+  StoreOptions,
+  'maxPendingAppends' | 'maxPendingAppendBytes'
+> {
   maxBatchSize: number;
   /** Batches committing at once; more queue up and are sent as one when one finishes. */
   maxInFlight: number;
@@ -24,17 +28,37 @@ export class AppendBatcher {
   private inFlight = 0;
   private scheduled = false;
   private readonly idleWaiters: (() => void)[] = [];
-  private readonly counters: AppendStats = { batches: 0, events: 0, inserted: 0, maxBatchSize: 0 };
+  private readonly counters = { batches: 0, events: 0, inserted: 0, maxBatchSize: 0 };
+  private readonly bound: AppendBound;
 
-  constructor(private readonly options: AppendBatcherOptions) {}
+  constructor(private readonly options: AppendBatcherOptions) {
+    this.bound = new AppendBound(options);
+  }
 
   stats(): AppendStats {
-    return { ...this.counters };
+    const { events, bytes } = this.bound.pending();
+    return { ...this.counters, pending: events, pendingBytes: bytes };
   }
 
   append(event: NewEvent): Promise<AppendOutcome> {
+    const bytes = event.rawBody.byteLength;
+    try {
+      this.bound.take(bytes);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({
+        event,
+        resolve: (outcome) => {
+          this.bound.give(bytes);
+          resolve(outcome);
+        },
+        reject: (error) => {
+          this.bound.give(bytes);
+          reject(error);
+        },
+      });
       // Wait one turn of the event loop so appends from the same turn share the first batch.
       if (!this.scheduled) {
         this.scheduled = true;

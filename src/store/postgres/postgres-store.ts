@@ -17,6 +17,7 @@ import {
   releaseLeases,
 } from '../lease-operations.js';
 import { applyMigrations, checkMigrations } from '../migration-runner.js';
+import { checkPruneOptions, pruneInTransaction } from '../prune-events.js';
 import type { MigrationSession } from '../migration-runner.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { StoreUnavailableError } from '../types.js';
@@ -34,9 +35,12 @@ import type {
   ListPage,
   MigrationSet,
   NewEvent,
+  PruneOptions,
+  PruneResult,
   SchemaStatus,
   Store,
   StoreOptions,
+  StatsOptions,
   StoreStats,
   StoredEvent,
 } from '../types.js';
@@ -83,6 +87,12 @@ export class PostgresStore implements Store {
       maxBatchSize: options.maxBatchSize ?? 512,
       maxInFlight: Math.max(1, Math.min(4, Math.floor((options.poolSize ?? 10) / 2))),
       commit: (events) => this.insertBatch(events),
+      ...(options.maxPendingAppends !== undefined
+        ? { maxPendingAppends: options.maxPendingAppends }
+        : {}),
+      ...(options.maxPendingAppendBytes !== undefined
+        ? { maxPendingAppendBytes: options.maxPendingAppendBytes }
+        : {}),
     });
   }
 
@@ -301,8 +311,25 @@ export class PostgresStore implements Store {
     return count;
   }
 
-  stats(now: Date): Promise<StoreStats> {
-    return this.query('reading stats', (db) => eventStats(db, now));
+  stats(now: Date, options?: StatsOptions): Promise<StoreStats> {
+    return this.query('reading stats', (db) => eventStats(db, now, options));
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    checkPruneOptions(options);
+    const result: PruneResult = { pruned: 0, transactions: 0, vacuumedPages: 0 };
+    const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
+    // Short transactions keep row locks and the snapshot brief; the space of the old row versions
+    // is reclaimed by autovacuum (docs/store.md).
+    for (let more = true; more && result.pruned < maxEvents;) {
+      const step = await this.transaction('pruning', (tx) =>
+        pruneInTransaction(tx, options, maxEvents - result.pruned),
+      );
+      result.pruned += step.pruned;
+      result.transactions++;
+      more = step.more;
+    }
+    return result;
   }
 
   onWake(listener: () => void): () => void {

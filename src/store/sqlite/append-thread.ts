@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AppendOutcome, AppendStats, NewEvent } from '../types.js';
+import { AppendBound } from '../append-bound.js';
+import type { AppendOutcome, AppendStats, NewEvent, StoreOptions } from '../types.js';
 import { StoreUnavailableError } from '../types.js';
 import type {
   AppendItem,
@@ -60,14 +61,18 @@ export class AppendThread {
   private nextSeq = 1;
   private readonly waiters = new Map<number, Waiter>();
   private closed: Promise<void> | undefined;
-  private readonly counters: AppendStats = { batches: 0, events: 0, inserted: 0, maxBatchSize: 0 };
+  private readonly counters = { batches: 0, events: 0, inserted: 0, maxBatchSize: 0 };
   private lock = new ThreadWriteLock();
   private checkpoints = 0;
+  private readonly bound: AppendBound;
 
   constructor(
     private readonly data: Omit<AppendWorkerData, 'lockBuffer'>,
     private readonly onCommitted: (inserted: number) => void,
-  ) {}
+    limits: Pick<StoreOptions, 'maxPendingAppends' | 'maxPendingAppendBytes'> = {},
+  ) {
+    this.bound = new AppendBound(limits);
+  }
 
   /**
    * Take the in-process write lock for the main thread's connection (the append thread, when it
@@ -82,14 +87,30 @@ export class AppendThread {
   }
 
   stats(): AppendStats {
-    return { ...this.counters };
+    const { events, bytes } = this.bound.pending();
+    return { ...this.counters, pending: events, pendingBytes: bytes };
   }
 
   append(event: NewEvent): Promise<AppendOutcome> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    const bytes = event.rawBody.byteLength;
+    try {
+      this.bound.take(bytes);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const seq = this.nextSeq++;
     const promise = new Promise<AppendOutcome>((resolve, reject) => {
-      this.waiters.set(seq, { resolve, reject });
+      this.waiters.set(seq, {
+        resolve: (outcome) => {
+          this.bound.give(bytes);
+          resolve(outcome);
+        },
+        reject: (error) => {
+          this.bound.give(bytes);
+          reject(error);
+        },
+      });
     });
     this.outbox.push({
       seq,

@@ -18,6 +18,11 @@ export function openSqlite(path: string, options: SqliteConnectionOptions): Data
   const db = new Database(path);
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+    // Lets prune give freed pages back to the file system in small steps (incremental_vacuum).
+    // SQLite honours it only on a new database and before journal_mode=WAL writes the header; an
+    // existing database keeps its mode until a one-time VACUUM (docs/store.md), and reuses freed
+    // pages for new events either way, so its file stops growing rather than shrinking.
+    if (!options.readOnly) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');

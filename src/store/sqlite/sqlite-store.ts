@@ -20,6 +20,7 @@ import {
   releaseLeases,
 } from '../lease-operations.js';
 import { applyMigrations, checkMigrations } from '../migration-runner.js';
+import { checkPruneOptions, pruneInTransaction } from '../prune-events.js';
 import type { MigrationSession } from '../migration-runner.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { StoreUnavailableError } from '../types.js';
@@ -36,6 +37,8 @@ import type {
   ListPage,
   MigrationSet,
   NewEvent,
+  PruneOptions,
+  PruneResult,
   SchemaStatus,
   Store,
   StoreOptions,
@@ -91,6 +94,7 @@ export class SqliteStore implements Store {
     this.appender = new AppendThread(
       { path, busyTimeoutMs: this.busyTimeoutMs, maxBatchSize: options.maxBatchSize ?? 512 },
       () => this.wake.emit(),
+      options,
     );
   }
 
@@ -261,6 +265,43 @@ export class SqliteStore implements Store {
 
   stats(now: Date): Promise<StoreStats> {
     return this.readWith((db) => eventStats(db, now));
+  }
+
+  async prune(options: PruneOptions): Promise<PruneResult> {
+    checkPruneOptions(options);
+    const result: PruneResult = { pruned: 0, transactions: 0, vacuumedPages: 0 };
+    const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
+    // One short transaction at a time through `write`: each waits its turn for the write lock, and
+    // the append thread, when it waits, goes first (ThreadWriteLock), so requests never queue
+    // behind the whole prune.
+    for (let more = true; more && result.pruned < maxEvents;) {
+      const step = await this.write((tx) =>
+        pruneInTransaction(tx, options, maxEvents - result.pruned),
+      );
+      result.pruned += step.pruned;
+      result.transactions++;
+      more = step.more;
+    }
+    if (result.pruned > 0) result.vacuumedPages = await this.vacuumFreePages();
+    return result;
+  }
+
+  /** incremental_vacuum in steps of 256 pages (~1 MiB), each its own short transaction. */
+  private async vacuumFreePages(): Promise<number> {
+    let vacuumed = 0;
+    for (;;) {
+      const freed = await this.write(async () => {
+        const mode = this.writer.pragma('auto_vacuum', { simple: true }) as number;
+        const free = this.writer.pragma('freelist_count', { simple: true }) as number;
+        // 2 = INCREMENTAL; otherwise freed pages stay in the file for new events to reuse.
+        if (mode !== 2 || free === 0) return 0;
+        const step = Math.min(free, 256);
+        this.writer.pragma(`incremental_vacuum(${step})`);
+        return step;
+      });
+      vacuumed += freed;
+      if (freed === 0) return vacuumed;
+    }
   }
 
   onWake(listener: () => void): () => void {

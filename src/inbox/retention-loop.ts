@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { PruneResult, Store } from '../store/types.js';
+
+/** Retention in the background of `serve` / `work` (`--retention`). */
+export interface RetentionSettings {
+  /** Prune processed events received longer ago than this, in ms. */
+  olderThanMs: number;
+  /** Also prune dead events. @defaultValue false */
+  includeDead?: boolean;
+  /** Time between two runs, in ms. @defaultValue min(1 hour, max(1 minute, olderThanMs / 10)) */
+  intervalMs?: number;
+  /** See PruneOptions.batchSize. */
+  batchSize?: number;
+  /** See PruneOptions.budgetMs. */
+  budgetMs?: number;
+}
+
+export interface RetentionLoop {
+  /** One run now (also what the timer calls); runs never overlap within a process. */
+  runOnce(): Promise<PruneResult>;
+  start(): void;
+  /** Stop the timer and wait for a run in progress. */
+  stop(): Promise<void>;
+}
+
+export function retentionIntervalMs(settings: RetentionSettings): number {
+  return settings.intervalMs ?? Math.min(3_600_000, Math.max(60_000, settings.olderThanMs / 10));
+}
+
+/**
+ * Prune on a timer. Runs never overlap within a process. Every process running the worker prunes
+ * the same shared database, and that needs no election: a batch takes only rows nobody pruned yet
+ * (PostgreSQL's SKIP LOCKED keeps concurrent runs on different rows; SQLite serialises them), so
+ * a second process at most finds little left to do.
+ */
+export function createRetentionLoop(options: {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  settings: RetentionSettings;
+}): RetentionLoop {
+  const { store, clock, logger, settings } = options;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<PruneResult> | undefined;
+  let stopped = false;
+
+  const runOnce = (): Promise<PruneResult> => {
+    running ??= (async () => {
+      const now = clock.now();
+      const result = await store.prune({
+        receivedBefore: new Date(now - settings.olderThanMs),
+        now: new Date(now),
+        ...(settings.includeDead ? { includeDead: true } : {}),
+        ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
+        ...(settings.budgetMs !== undefined ? { budgetMs: settings.budgetMs } : {}),
+      });
+      if (result.pruned > 0) logger.info(result, 'retention: pruned processed events');
+      return result;
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      runOnce()
+        .catch((error: unknown) => logger.warn({ err: error }, 'retention: prune failed'))
+        .finally(schedule);
+    }, retentionIntervalMs(settings));
+    // Retention alone must not keep a process alive.
+    timer.unref();
+  };
+
+  return {
+    runOnce,
+    start() {
+      stopped = false;
+      if (timer === undefined) {
+        // The first run soon after start, then on the interval.
+        timer = setTimeout(() => {
+          runOnce()
+            .catch((error: unknown) => logger.warn({ err: error }, 'retention: prune failed'))
+            .finally(schedule);
+        }, 1000);
+        timer.unref();
+      }
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running?.catch(() => {});
+    },
+  };
+}

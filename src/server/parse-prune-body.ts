@@ -1,0 +1,43 @@
+import { InvalidPruneOptionsError } from '../store/prune-events.js';
+import type { PruneOptions } from '../store/types.js';
+import { parseDurationMs } from './parse-duration.js';
+
+/** `POST /inbox/prune`'s JSON body → PruneOptions; InvalidPruneOptionsError (400) naming the field. */
+export function parsePruneBody(body: unknown, now: Date): PruneOptions {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidPruneOptionsError(
+      'the body must be a JSON object such as {"olderThan": "30d"}',
+    );
+  }
+  const fields = body as Record<string, unknown>;
+  const known = ['olderThan', 'includeDead', 'batchSize', 'budgetMs'];
+  for (const key of Object.keys(fields)) {
+    if (!known.includes(key)) {
+      throw new InvalidPruneOptionsError(`unknown field "${key}"; use ${known.join(', ')}`);
+    }
+  }
+  const olderThanMs =
+    typeof fields.olderThan === 'string' ? parseDurationMs(fields.olderThan) : undefined;
+  if (olderThanMs === undefined) {
+    throw new InvalidPruneOptionsError(
+      'olderThan is required: a duration such as "30d", "12h" or "90m"',
+    );
+  }
+  if (fields.includeDead !== undefined && typeof fields.includeDead !== 'boolean') {
+    throw new InvalidPruneOptionsError('includeDead must be true or false');
+  }
+  const options: PruneOptions = {
+    receivedBefore: new Date(now.getTime() - olderThanMs),
+    now,
+    includeDead: fields.includeDead === true,
+  };
+  for (const key of ['batchSize', 'budgetMs'] as const) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw new InvalidPruneOptionsError(`${key} must be a whole number`);
+    }
+    options[key] = value;
+  }
+  return options;
+}
