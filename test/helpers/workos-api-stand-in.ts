@@ -38,6 +38,13 @@ export interface WorkosApiStandIn {
   /** Ids not yet visible to reads (WorkOS holds new events back from cursor reads for a while). */
   heldBack: Set<string>;
   requests: StandInRequest[];
+  /**
+   * Called with each request's number (1-based) before it is answered; the answer waits for it.
+   * (Tests kill a pulling process here.)
+   */
+  beforeAnswer: ((requestNumber: number) => Promise<void> | void) | undefined;
+  /** Called after each answer was written. */
+  afterAnswer: ((requestNumber: number) => Promise<void> | void) | undefined;
   /** The next requests fail with these statuses, one each, in order. */
   failNext(...faults: Fault[]): void;
   close(): Promise<void>;
@@ -74,7 +81,17 @@ export async function startWorkosApiStandIn(
     requests: [] as StandInRequest[],
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const hooks: Pick<WorkosApiStandIn, 'beforeAnswer' | 'afterAnswer'> = {
+    beforeAnswer: undefined,
+    afterAnswer: undefined,
+  };
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const number = state.requests.length + 1;
+    await hooks.beforeAnswer?.(number);
+    answer(req, res);
+    await hooks.afterAnswer?.(number);
+  };
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     state.requests.push({
       url: req.url ?? '/',
@@ -102,7 +119,7 @@ export async function startWorkosApiStandIn(
     send(res, answer.status, answer.body);
   };
 
-  const server: Server = createServer(handle);
+  const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -117,6 +134,18 @@ export async function startWorkosApiStandIn(
     },
     heldBack: state.heldBack,
     requests: state.requests,
+    get beforeAnswer() {
+      return hooks.beforeAnswer;
+    },
+    set beforeAnswer(fn) {
+      hooks.beforeAnswer = fn;
+    },
+    get afterAnswer() {
+      return hooks.afterAnswer;
+    },
+    set afterAnswer(fn) {
+      hooks.afterAnswer = fn;
+    },
     failNext: (...more) => void faults.push(...more),
     close: () =>
       new Promise<void>((resolve) => {
