@@ -34,7 +34,9 @@ export class Puller {
   }
 
   /** Fetch pages until one comes back short (caught up). */
-  async catchUp(onPage?: (result: PullResult) => void): Promise<PullResult> {
+  async catchUp(
+    onPage?: (total: PullResult, page: PullResult) => void | Promise<void>,
+  ): Promise<PullResult> {
     const total: PullResult = {
       pulled: 0,
       inserted: 0,
@@ -55,14 +57,21 @@ export class Puller {
         next,
         now,
       );
+      const inserted = outcomes.filter((o) => o === 'inserted').length;
+      const newest = page.length > 0 ? page[page.length - 1]!.created_at : null;
+      const thisPage: PullResult = {
+        pulled: page.length,
+        inserted,
+        duplicates: page.length - inserted,
+        pages: 1,
+        newestCreatedAt: newest,
+      };
       total.pages++;
-      total.pulled += page.length;
-      for (const outcome of outcomes) {
-        if (outcome === 'inserted') total.inserted++;
-        else total.duplicates++;
-      }
-      if (page.length > 0) total.newestCreatedAt = page[page.length - 1]!.created_at;
-      onPage?.(total);
+      total.pulled += thisPage.pulled;
+      total.inserted += thisPage.inserted;
+      total.duplicates += thisPage.duplicates;
+      if (newest !== null) total.newestCreatedAt = newest;
+      await onPage?.(total, thisPage);
       cursor = next;
       if (page.length < this.pageLimit) return total;
     }

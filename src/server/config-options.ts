@@ -46,7 +46,12 @@ export type RawConfigKey =
   | 'leaseMs'
   | 'metricsPort'
   | 'poolSize'
-  | 'logLevel';
+  | 'logLevel'
+  | 'pull'
+  | 'pullIntervalMs'
+  | 'pullSince'
+  | 'apiKey'
+  | 'apiUrl';
 
 /** Raw values as strings (flags or environment), before validation. */
 export type RawConfig = Partial<Record<RawConfigKey, string>>;
@@ -264,5 +269,40 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'LOG_LEVEL',
     defaultText: 'info',
     description: 'fatal, error, warn, info, debug or trace',
+  },
+  {
+    key: 'pull',
+    flag: '--pull',
+    env: 'WORKOS_INBOX_PULL',
+    defaultText: 'false',
+    description: "also pull WorkOS's Events API continuously (one process at a time pulls)",
+  },
+  {
+    key: 'pullIntervalMs',
+    flag: '--pull-interval-ms <ms>',
+    env: 'WORKOS_INBOX_PULL_INTERVAL_MS',
+    defaultText: '5000',
+    description: 'with --pull: pause between catch-ups',
+  },
+  {
+    key: 'pullSince',
+    flag: '--pull-since <when>',
+    env: 'WORKOS_INBOX_PULL_SINCE',
+    defaultText: 'now',
+    description: 'with --pull, first start only: now, 30m, 12h, 7d or an ISO date',
+  },
+  {
+    key: 'apiKey',
+    flag: '--api-key <key>',
+    env: 'WORKOS_API_KEY',
+    defaultText: 'none',
+    description: 'WorkOS API key (sk_…), needed by --pull',
+  },
+  {
+    key: 'apiUrl',
+    flag: '--api-url <url>',
+    env: 'WORKOS_API_URL',
+    defaultText: 'https://api.workos.com',
+    description: 'WorkOS API base URL',
   },
 ];

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { PullMetrics } from '../metrics/pull-metrics.js';
+import { parseSince } from '../pull/parse-since.js';
+import { PullLoop } from '../pull/pull-loop.js';
+import type { Store } from '../store/types.js';
+import { WorkosApiClient } from '../workos-api/workos-api-client.js';
+import type { PullSettings } from './config.js';
+
+/** `--pull`: the Events API client and the pull loop, started. */
+export function startPulling(
+  settings: PullSettings,
+  deps: { store: Store; logger: Logger; metrics: PullMetrics; leaseMs: number },
+): PullLoop {
+  const client = new WorkosApiClient({
+    apiKey: settings.apiKey,
+    apiUrl: settings.apiUrl,
+    onError: (status) => deps.metrics.apiError(status),
+  });
+  const loop = new PullLoop({
+    store: deps.store,
+    client,
+    logger: deps.logger.child({ component: 'pull' }),
+    metrics: deps.metrics,
+    intervalMs: settings.intervalMs,
+    leaseMs: deps.leaseMs,
+    since: parseSince(settings.since, Date.now()),
+  });
+  loop.start();
+  return loop;
+}
