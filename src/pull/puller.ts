@@ -45,13 +45,21 @@ export class Puller {
       newestCreatedAt: null,
     };
     let cursor = await this.startingCursor();
+    let fetching = this.fetchPage(cursor);
     for (;;) {
-      const page = await this.fetchPage(cursor);
+      const page = await fetching;
       const now = new Date(this.clock.now());
       const next: PullCursorUpdate =
         page.length > 0
           ? { name: this.cursorName, after: page[page.length - 1]!.id, rangeStart: null }
           : cursor;
+      const more = page.length >= this.pageLimit;
+      // Fetch the next page while this one is stored: its cursor is known already, and pages
+      // still commit strictly in order, each with its own cursor.
+      if (more) {
+        fetching = this.fetchPage(next);
+        fetching.catch(() => {}); // awaited next round; if this round throws, nobody will
+      }
       const outcomes = await this.store.appendPage(
         page.map((e) => toNewEvent(e, now)),
         next,
@@ -73,7 +81,7 @@ export class Puller {
       if (newest !== null) total.newestCreatedAt = newest;
       await onPage?.(total, thisPage);
       cursor = next;
-      if (page.length < this.pageLimit) return total;
+      if (!more) return total;
     }
   }
 

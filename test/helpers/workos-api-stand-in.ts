@@ -159,6 +159,18 @@ function invalid(message: string): { status: number; body: unknown } {
   return { status: 422, body: { code: 'invalid_request_parameters', message } };
 }
 
+const positions = new WeakMap<readonly WireEvent[], { length: number; byId: Map<string, number> }>();
+
+/** Where `id` sits in `all`, from an index kept per array (bench:pull reads 100k events). */
+function positionOf(all: readonly WireEvent[], id: string): number | undefined {
+  let cached = positions.get(all);
+  if (!cached || cached.length !== all.length) {
+    cached = { length: all.length, byId: new Map(all.map((e, i) => [e.id, i])) };
+    positions.set(all, cached);
+  }
+  return cached.byId.get(id);
+}
+
 /** `GET /events` over `all` (in the order they happened). */
 function listEvents(
   all: readonly WireEvent[],
@@ -195,7 +207,8 @@ function listEvents(
   const ordered = order === 'asc' ? all : [...all].reverse();
   let start = 0;
   if (after) {
-    const index = ordered.findIndex((e) => e.id === after);
+    const position = positionOf(all, after);
+    const index = position === undefined ? -1 : order === 'asc' ? position : all.length - 1 - position;
     if (index < 0) return invalid(`after: no event ${after}`);
     start = index + 1;
   }

@@ -81,7 +81,8 @@ describe.each(backends)('a pull killed with SIGKILL on $name', (backend) => {
         await db.sql<{ n: number | string }>('SELECT COUNT(*) AS n FROM workos_inbox_events')
       )[0]!.n;
       expect(Number(before) % 100).toBe(0);
-      expect(Number(before)).toBeGreaterThanOrEqual((killAt - 1) * 100);
+      // The next page is fetched while one is stored, so the kill may land before page killAt-1 commits.
+      expect(Number(before)).toBeGreaterThanOrEqual((killAt - 2) * 100);
       expect(cursor?.after).toBe(events[Number(before) - 1]!.id);
       await store.close();
 
