@@ -159,7 +159,10 @@ function invalid(message: string): { status: number; body: unknown } {
   return { status: 422, body: { code: 'invalid_request_parameters', message } };
 }
 
-const positions = new WeakMap<readonly WireEvent[], { length: number; byId: Map<string, number> }>();
+const positions = new WeakMap<
+  readonly WireEvent[],
+  { length: number; byId: Map<string, number> }
+>();
 
 /** Where `id` sits in `all`, from an index kept per array (bench:pull reads 100k events). */
 function positionOf(all: readonly WireEvent[], id: string): number | undefined {
@@ -208,7 +211,8 @@ function listEvents(
   let start = 0;
   if (after) {
     const position = positionOf(all, after);
-    const index = position === undefined ? -1 : order === 'asc' ? position : all.length - 1 - position;
+    const index =
+      position === undefined ? -1 : order === 'asc' ? position : all.length - 1 - position;
     if (index < 0) return invalid(`after: no event ${after}`);
     start = index + 1;
   }

@@ -73,7 +73,7 @@ describe('workos-inbox listen', () => {
       expect(delivered).toBe(events.length);
       expect(lines).toHaveLength(events.length);
       lines.forEach((line, i) => {
-        expect(line).toMatch(/^\d{2}:\d{2}:\d{2}  /);
+        expect(line).toMatch(/^\d{2}:\d{2}:\d{2} {2}/);
         expect(line.endsWith(`  ${events[i]!.event}  ${events[i]!.id}  200`)).toBe(true);
       });
       // The SDK verified and deserialized them: the example stored each user, camelCased.
@@ -113,10 +113,10 @@ describe('workos-inbox listen', () => {
     try {
       const { lines } = await listenUntil(url, events.length, sleep);
       expect(received).toEqual(events.map((e) => e.id));
-      expect(lines[0]).toMatch(/event_01  down \(.*\)  retrying in 10 ms$/);
-      expect(lines[1]).toMatch(/event_01  503  retrying in 20 ms$/);
-      expect(lines[2]).toMatch(/event_01  503  retrying in 40 ms$/);
-      expect(lines[3]).toMatch(/event_01  200$/);
+      expect(lines[0]).toMatch(/event_01 {2}down \(.*\) {2}retrying in 10 ms$/);
+      expect(lines[1]).toMatch(/event_01 {2}503 {2}retrying in 20 ms$/);
+      expect(lines[2]).toMatch(/event_01 {2}503 {2}retrying in 40 ms$/);
+      expect(lines[3]).toMatch(/event_01 {2}200$/);
       answers = [];
     } finally {
       server.closeAllConnections();
