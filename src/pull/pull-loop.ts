@@ -20,6 +20,8 @@ export interface PullLoopOptions extends Omit<PullerOptions, 'clock'> {
   intervalMs?: number;
   /** How long the lease lasts unrenewed: a dead holder's lease is taken after this. @defaultValue 30000 */
   leaseMs?: number;
+  /** Called first thing in `stop()` (e.g. to cut the client's retry waits short). */
+  onStop?: () => void;
   /** Who this process is (the lease owner). @defaultValue a random id */
   owner?: string;
   clock?: Clock;
@@ -108,6 +110,7 @@ export class PullLoop {
   /** Stop after the current page, and give the lease back so another process takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.options.onStop?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     if (this.holding) {

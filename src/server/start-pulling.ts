@@ -11,10 +11,21 @@ export function startPulling(
   settings: PullSettings,
   deps: { store: Store; logger: Logger; metrics: PullMetrics; leaseMs: number },
 ): PullLoop {
+  // On shutdown, retry waits end at once: the catch-up in progress fails fast instead of holding
+  // up the drain (the next start continues from the committed cursor).
+  const stopping = new AbortController();
   const client = new WorkosApiClient({
     apiKey: settings.apiKey,
     apiUrl: settings.apiUrl,
     onError: (status) => deps.metrics.apiError(status),
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        if (stopping.signal.aborted) return resolve();
+        const timer = setTimeout(resolve, ms);
+        stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), {
+          once: true,
+        });
+      }),
   });
   const loop = new PullLoop({
     store: deps.store,
@@ -24,6 +35,7 @@ export function startPulling(
     intervalMs: settings.intervalMs,
     leaseMs: deps.leaseMs,
     since: parseSince(settings.since, Date.now()),
+    onStop: () => stopping.abort(),
   });
   loop.start();
   return loop;
