@@ -93,6 +93,7 @@ const ours = await pull();
 console.log(`events: ${events.length.toLocaleString('en')} in pages of 100`);
 console.log(`ceiling (fetch + parse only): ${rate(bare)}`);
 console.log(`puller into SQLite:           ${rate(ours)}`);
+console.log(`  of which storing pages: ${(storingMs / 1000).toFixed(2)} s`);
 console.log(
   `ratio: ${((bare.seconds / ours.seconds) * 100).toFixed(1)}% of the ceiling (target >= 70%)`,
 );
