@@ -10,6 +10,8 @@ import { registerEventsReplay } from './events-replay.js';
 import { registerEventsShow } from './events-show.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { registerMigrate } from './migrate.js';
+import { registerListen } from './listen.js';
+import { registerPull } from './pull.js';
 import { registerServe, registerWork } from './serve.js';
 import { registerSign } from './sign.js';
 import { registerStats } from './stats.js';
@@ -43,6 +45,8 @@ export function createProgram(): Command {
   registerDirectory(program);
   registerMigrate(program);
   registerStats(program);
+  registerPull(program);
+  registerListen(program);
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok · 1 failed (invalid signature, non-2xx answers) · 2 usage or configuration ·\n3 database unreachable or schema mismatch · 4 not found · 5 event busy (being processed)',

@@ -48,7 +48,12 @@ export type RawConfigKey =
   | 'poolSize'
   | 'logLevel'
   | 'retention'
-  | 'maxPendingAppends';
+  | 'maxPendingAppends'
+  | 'pull'
+  | 'pullIntervalMs'
+  | 'pullSince'
+  | 'apiKey'
+  | 'apiUrl';
 
 /** Raw values as strings (flags or environment), before validation. */
 export type RawConfig = Partial<Record<RawConfigKey, string>>;
@@ -282,5 +287,40 @@ export const configOptions: readonly ConfigOption[] = [
     defaultText: '10000',
     description: 'webhooks waiting for a commit, at most; past it new ones get 503 + Retry-After',
     serveOnly: true,
+  },
+  {
+    key: 'pull',
+    flag: '--pull',
+    env: 'WORKOS_INBOX_PULL',
+    defaultText: 'false',
+    description: "also pull WorkOS's Events API continuously (one process at a time pulls)",
+  },
+  {
+    key: 'pullIntervalMs',
+    flag: '--pull-interval-ms <ms>',
+    env: 'WORKOS_INBOX_PULL_INTERVAL_MS',
+    defaultText: '5000',
+    description: 'with --pull: pause between catch-ups',
+  },
+  {
+    key: 'pullSince',
+    flag: '--pull-since <when>',
+    env: 'WORKOS_INBOX_PULL_SINCE',
+    defaultText: 'now',
+    description: 'with --pull, first start only: now, 30m, 12h, 7d or an ISO date',
+  },
+  {
+    key: 'apiKey',
+    flag: '--api-key <key>',
+    env: 'WORKOS_API_KEY',
+    defaultText: 'none',
+    description: 'WorkOS API key (sk_…), needed by --pull',
+  },
+  {
+    key: 'apiUrl',
+    flag: '--api-url <url>',
+    env: 'WORKOS_API_URL',
+    defaultText: 'https://api.workos.com',
+    description: 'WorkOS API base URL',
   },
 ];

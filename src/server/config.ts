@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { configOptions } from './config-options.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
+import { parseSince } from '../pull/parse-since.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
 export class ConfigError extends Error {
@@ -57,6 +58,17 @@ export interface ServeConfig {
   /** Appends waiting for a commit, at most (StoreOptions.maxPendingAppends). */
   maxPendingAppends: number;
   logLevel: string;
+  /** `--pull`: pull WorkOS's Events API continuously; undefined when off. */
+  pull: PullSettings | undefined;
+}
+
+/** The Events API puller's settings in `serve` / `work`. */
+export interface PullSettings {
+  apiKey: string;
+  apiUrl: string;
+  intervalMs: number;
+  /** `--pull-since` as typed (`now`, `7d`, an ISO date), read when the puller starts. */
+  since: string;
 }
 
 export interface WorkerTuning {
@@ -225,7 +237,32 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     logLevel,
     retentionMs,
     maxPendingAppends: integer('maxPendingAppends', 10_000, 1, 10_000_000),
+    pull: undefined,
   };
+  if (boolean('pull', false)) {
+    const apiKey = raw('apiKey');
+    if (!apiKey) {
+      throw new ConfigError(
+        `--pull needs a WorkOS API key: set WORKOS_API_KEY (or --api-key) to an sk_… key from the WorkOS dashboard`,
+      );
+    }
+    const apiUrl = raw('apiUrl') ?? 'https://api.workos.com';
+    if (!/^https?:\/\/[^/]/.test(apiUrl)) {
+      throw new ConfigError(`${label('apiUrl')} must be an http(s):// URL, got "${apiUrl}"`);
+    }
+    const since = raw('pullSince') ?? 'now';
+    try {
+      parseSince(since, 0);
+    } catch (error) {
+      throw new ConfigError(`${label('pullSince')}: ${(error as Error).message}`);
+    }
+    config.pull = {
+      apiKey,
+      apiUrl,
+      intervalMs: integer('pullIntervalMs', 5000, 100, 24 * 3600_000),
+      since,
+    };
+  }
   if (production && mode === 'serve') checkProduction(config);
   return config;
 }

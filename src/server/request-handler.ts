@@ -126,6 +126,7 @@ const mirrorPrefixes = [
   '/organizations',
   '/connections',
   '/user_management/',
+  '/events',
 ];
 
 function isMirrorPath(path: string): boolean {

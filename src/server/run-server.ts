@@ -12,6 +12,9 @@ import { startHttpServer } from './http-server.js';
 import type { RunningHttpServer } from './http-server.js';
 import { loadHandlers } from './load-handlers.js';
 import { createMirrorHandler } from './mirror-routes.js';
+import { startPulling } from './start-pulling.js';
+import type { PullLoop } from '../pull/pull-loop.js';
+import { createPullMetrics } from '../metrics/pull-metrics.js';
 import { developmentBanner, prepareCredentials } from './prepare-credentials.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { createQueueMetrics } from './queue-metrics.js';
@@ -67,6 +70,7 @@ export async function runServe(
     else inbox.on(name as Parameters<Inbox['on']>[0], handler as Parameters<Inbox['on']>[1]);
   }
 
+  const pullMetrics = config.pull ? createPullMetrics() : undefined;
   let http: RunningHttpServer | undefined;
   // `serve` listens on --port; `work` only with --metrics-port, for probes and scrapes.
   const listen =
@@ -82,6 +86,7 @@ export async function runServe(
       inbox.metrics,
       createQueueMetrics(inbox.store, systemClock),
       processMetrics,
+      ...(pullMetrics ? [pullMetrics.registry] : []),
     ];
     const metrics = cluster.isWorker ? [clusterMetricsSource(registries)] : registries;
     try {
@@ -107,6 +112,15 @@ export async function runServe(
     }
   }
   if (config.worker || mode === 'work') await inbox.start();
+  const pullLoop: PullLoop | undefined =
+    config.pull && pullMetrics
+      ? startPulling(config.pull, {
+          store: inbox.store,
+          logger,
+          metrics: pullMetrics,
+          leaseMs: config.workerTuning.leaseMs,
+        })
+      : undefined;
 
   const url = http?.url ?? '';
   if (credentials) {
@@ -121,6 +135,9 @@ export async function runServe(
       worker: config.worker || mode === 'work',
       handlers: handlers ? [...handlers.byName.keys()] : [],
       production: config.production,
+      pull: config.pull
+        ? { apiUrl: config.pull.apiUrl, intervalMs: config.pull.intervalMs }
+        : false,
     },
     mode === 'serve' ? 'workos-inbox serving' : 'workos-inbox worker running',
   );
@@ -131,6 +148,7 @@ export async function runServe(
     inbox,
     close() {
       closing ??= (async () => {
+        await pullLoop?.stop();
         const httpClosed = http?.close(config.shutdownTimeoutMs);
         await inbox.close();
         await httpClosed;

@@ -8,7 +8,7 @@ export class InvalidFilterError extends Error {
   readonly code = 'invalid_filter';
 }
 
-const sources = ['webhook', 'replay', 'api'];
+const sources = ['webhook', 'replay', 'api', 'events_api'];
 
 /** SQL conditions (joined with AND, `TRUE` when empty) for a filter; pushes its values to `params`. */
 export function filterSql(filter: EventFilter, params: unknown[]): string {

@@ -1,6 +1,7 @@
 import type { Dialect, SqlExecutor } from './sql-executor.js';
 
-export type EventSource = 'webhook' | 'replay' | 'api';
+/** How an event reached the inbox: a webhook, a replay, the library's API, or the puller (WorkOS's Events API). */
+export type EventSource = 'webhook' | 'replay' | 'api' | 'events_api';
 export type EventStatus = 'pending' | 'processing' | 'done' | 'retrying' | 'dead';
 export const eventStatuses: readonly EventStatus[] = [
   'pending',
@@ -223,6 +224,25 @@ export interface Store {
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
   /** Flush pending appends, then close connections. */
   close(): Promise<void>;
+  /**
+   * The Events API puller's write: append `events` (a known id is a duplicate and writes nothing)
+   * and move the cursor `cursor.name`, in ONE transaction, so a crash repeats at most the page and
+   * never skips one. Outcomes in the order of `events`.
+   */
+  appendPage(
+    events: readonly NewEvent[],
+    cursor: PullCursorUpdate,
+    now: Date,
+  ): Promise<AppendOutcome[]>;
+  /** Where the cursor `name` stands; undefined before its first page. */
+  pullCursor(name: string): Promise<PullCursor | undefined>;
+  /**
+   * Take or renew the named lease (e.g. the one puller among several processes) until `until`.
+   * False while another owner holds it unexpired.
+   */
+  takeNamedLease(name: string, owner: string, until: Date, now: Date): Promise<boolean>;
+  /** Give the named lease back if `owner` holds it. */
+  releaseNamedLease(name: string, owner: string): Promise<void>;
   /** Group-commit counters since open (for metrics and tests). Both built-in backends provide it. */
   appendStats?(): AppendStats;
 }
@@ -261,6 +281,19 @@ export interface PruneResult {
   transactions: number;
   /** SQLite: database pages given back to the file system by the incremental vacuum. */
   vacuumedPages: number;
+}
+
+/** The position of an Events API cursor. Exactly one of `after` and `rangeStart` is set. */
+export interface PullCursorUpdate {
+  name: string;
+  /** The last event id the Events API returned (sent as `after`). */
+  after: string | null;
+  /** Before the first event: the `range_start` asked for (ISO-8601). */
+  rangeStart: string | null;
+}
+
+export interface PullCursor extends PullCursorUpdate {
+  updatedAt: Date;
 }
 
 /** One event of `Store.completeMany`. */

@@ -6,7 +6,7 @@ export class InvalidEventError extends TypeError {
   readonly code = 'invalid_event';
 }
 
-const sources = new Set(['webhook', 'replay', 'api']);
+const sources = new Set(['webhook', 'replay', 'api', 'events_api']);
 
 /** Check the shape before it reaches the database, so the error names the field. */
 export function validateNewEvent(event: NewEvent): void {
@@ -17,7 +17,8 @@ export function validateNewEvent(event: NewEvent): void {
     problems.push('event must be a non-empty string');
   if (typeof event.createdAt !== 'string') problems.push('createdAt must be a string');
   if (!(event.rawBody instanceof Uint8Array)) problems.push('rawBody must be a Uint8Array');
-  if (!sources.has(event.source)) problems.push('source must be webhook, replay or api');
+  if (!sources.has(event.source))
+    problems.push('source must be webhook, replay, api or events_api');
   if (!(event.receivedAt instanceof Date) || Number.isNaN(event.receivedAt.getTime())) {
     problems.push('receivedAt must be a valid Date');
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coreMigrationSet } from '../../src/store/core-migrations.js';
+import { eventsApiMigrationSet } from '../../src/store/events-api-migrations.js';
 import { loadMigrations } from '../../src/store/load-migrations.js';
 import { migrationChecksum } from '../../src/store/migration-runner.js';
 import { SchemaMismatchError } from '../../src/store/types.js';
@@ -20,14 +21,20 @@ interface MigrationRow {
 
 describe.each(backends)('migrations on $name', (backend) => {
   const core = coreMigrationSet()[backend.name];
+  // The store always applies the core set, then the Events API's (its own numbering).
+  const builtIn = [
+    ...core.map((m) => ({ component: 'core', ...m })),
+    ...eventsApiMigrationSet()[backend.name].map((m) => ({ component: 'events_api', ...m })),
+  ];
 
   it('applies the core set once; running it again changes nothing', async () => {
     const db = backend.fresh();
     const store = await db.open();
     expect(await store.checkSchema()).toEqual({
       ok: false,
-      problems: core.map(
-        (m) => `migration core/${String(m.version).padStart(4, '0')} (${m.name}) not applied`,
+      problems: builtIn.map(
+        (m) =>
+          `migration ${m.component}/${String(m.version).padStart(4, '0')} (${m.name}) not applied`,
       ),
     });
     expect(core[0]?.name).toBe('0001-initial');
@@ -37,7 +44,7 @@ describe.each(backends)('migrations on $name', (backend) => {
       'SELECT component, version, name, checksum FROM workos_inbox_migrations ORDER BY component, version',
     );
     expect(rows.map((r) => [r.component, Number(r.version), r.name])).toEqual(
-      core.map((m) => ['core', m.version, m.name]),
+      builtIn.map((m) => [m.component, m.version, m.name]),
     );
     expect(rows[0]?.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(await store.checkSchema()).toEqual({ ok: true, problems: [] });
@@ -57,7 +64,7 @@ describe.each(backends)('migrations on $name', (backend) => {
       'SELECT component, version FROM workos_inbox_migrations ORDER BY component, version',
     );
     expect(rows.map((r) => `${r.component}/${Number(r.version)}`)).toEqual([
-      ...core.map((m) => `core/${m.version}`),
+      ...builtIn.map((m) => `${m.component}/${m.version}`),
       'test-effects/1',
     ]);
     expect(await db.sql('SELECT * FROM test_effects')).toEqual([]);
@@ -105,7 +112,7 @@ describe.each(backends)('migrations on $name', (backend) => {
     const rows = await db.sql<MigrationRow>(
       'SELECT component, version FROM workos_inbox_migrations',
     );
-    expect(rows).toHaveLength(core.length);
+    expect(rows).toHaveLength(builtIn.length);
     for (const s of stores) expect((await s.checkSchema()).ok).toBe(true);
   });
 });

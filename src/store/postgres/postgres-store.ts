@@ -1,5 +1,12 @@
 import pg from 'pg';
 import { coreMigrationSet } from '../core-migrations.js';
+import { eventsApiMigrationSet } from '../events-api-migrations.js';
+import {
+  appendPageRows,
+  readPullCursor,
+  releaseNamedLease,
+  takeNamedLease,
+} from '../pull-operations.js';
 import {
   eventStats,
   getEvent,
@@ -37,6 +44,8 @@ import type {
   NewEvent,
   PruneOptions,
   PruneResult,
+  PullCursor,
+  PullCursorUpdate,
   SchemaStatus,
   Store,
   StoreOptions,
@@ -71,7 +80,7 @@ export class PostgresStore implements Store {
   private constructor(options: StoreOptions) {
     const config = postgresConfig(options);
     this.schema = options.schema;
-    this.sets = [coreMigrationSet(), ...(options.migrationSets ?? [])];
+    this.sets = [coreMigrationSet(), eventsApiMigrationSet(), ...(options.migrationSets ?? [])];
     this.pool = new pg.Pool({
       ...config,
       max: options.poolSize ?? 10,
@@ -230,6 +239,34 @@ export class PostgresStore implements Store {
 
   appendStats(): AppendStats {
     return this.batcher.stats();
+  }
+
+  /** Durable like `append` (the server's synchronous_commit), NOTIFY at commit if anything is new. */
+  async appendPage(
+    events: readonly NewEvent[],
+    cursor: PullCursorUpdate,
+    now: Date,
+  ): Promise<AppendOutcome[]> {
+    for (const event of events) validateNewEvent(event);
+    const outcomes = await this.transaction('appending a page', async (tx) => {
+      const result = await appendPageRows(tx, events, cursor, now);
+      if (result.includes('inserted')) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
+      return result;
+    });
+    if (outcomes.includes('inserted')) this.wake.emit();
+    return outcomes;
+  }
+
+  pullCursor(name: string): Promise<PullCursor | undefined> {
+    return this.query('reading a pull cursor', (db) => readPullCursor(db, name));
+  }
+
+  takeNamedLease(name: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    return this.transaction('taking a lease', (tx) => takeNamedLease(tx, name, owner, until, now));
+  }
+
+  releaseNamedLease(name: string, owner: string): Promise<void> {
+    return this.transaction('releasing a lease', (tx) => releaseNamedLease(tx, name, owner));
   }
 
   claim(options: ClaimOptions): Promise<StoredEvent[]> {

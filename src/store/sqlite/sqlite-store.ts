@@ -3,6 +3,13 @@ import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AsyncMutex } from '../async-mutex.js';
 import { coreMigrationSet } from '../core-migrations.js';
+import { eventsApiMigrationSet } from '../events-api-migrations.js';
+import {
+  appendPageRows,
+  readPullCursor,
+  releaseNamedLease,
+  takeNamedLease,
+} from '../pull-operations.js';
 import {
   eventStats,
   getEvent,
@@ -39,6 +46,8 @@ import type {
   NewEvent,
   PruneOptions,
   PruneResult,
+  PullCursor,
+  PullCursorUpdate,
   SchemaStatus,
   Store,
   StoreOptions,
@@ -78,7 +87,7 @@ export class SqliteStore implements Store {
 
   private constructor(path: string, options: StoreOptions) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
-    this.sets = [coreMigrationSet(), ...(options.migrationSets ?? [])];
+    this.sets = [coreMigrationSet(), eventsApiMigrationSet(), ...(options.migrationSets ?? [])];
     this.writer = openSqlite(path, { busyTimeoutMs: this.busyTimeoutMs });
     // Main-thread writes wait for the lock without blocking the event loop (see beginImmediate).
     this.writer.pragma('busy_timeout = 0');
@@ -197,6 +206,33 @@ export class SqliteStore implements Store {
 
   appendStats(): AppendStats {
     return this.appender.stats();
+  }
+
+  /**
+   * On the main-thread connection (synchronous=NORMAL): a power loss can undo the last pages, but
+   * only together with their cursor (the WAL keeps order), so the next pull fetches them again.
+   */
+  async appendPage(
+    events: readonly NewEvent[],
+    cursor: PullCursorUpdate,
+    now: Date,
+  ): Promise<AppendOutcome[]> {
+    for (const event of events) validateNewEvent(event);
+    const outcomes = await this.write((tx) => appendPageRows(tx, events, cursor, now));
+    if (outcomes.includes('inserted')) this.wake.emit();
+    return outcomes;
+  }
+
+  pullCursor(name: string): Promise<PullCursor | undefined> {
+    return this.readWith((db) => readPullCursor(db, name));
+  }
+
+  takeNamedLease(name: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    return this.write((tx) => takeNamedLease(tx, name, owner, until, now));
+  }
+
+  releaseNamedLease(name: string, owner: string): Promise<void> {
+    return this.write((tx) => releaseNamedLease(tx, name, owner));
   }
 
   claim(options: ClaimOptions): Promise<StoredEvent[]> {

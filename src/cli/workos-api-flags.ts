@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { WorkosApiClient } from '../workos-api/workos-api-client.js';
+import { workosApiSettings } from '../workos-api/workos-api-options.js';
+import type { WorkosApiOptions } from '../workos-api/workos-api-options.js';
+import { CliError, exitCodes } from './exit-codes.js';
+
+export interface WorkosApiFlags {
+  apiKey?: string;
+  apiUrl?: string;
+}
+
+/** `--api-key` and `--api-url`, for commands that call WorkOS's REST API. */
+export function addWorkosApiFlags(command: Command): Command {
+  return command
+    .option('--api-key <key>', 'WorkOS API key, sk_… (env: WORKOS_API_KEY)')
+    .option(
+      '--api-url <url>',
+      'WorkOS API base URL (env: WORKOS_API_URL; default: https://api.workos.com)',
+    );
+}
+
+/** A client from the flags and environment; a missing key is a usage error naming the variable. */
+export function cliWorkosApiClient(
+  flags: WorkosApiFlags,
+  extra: Partial<WorkosApiOptions> = {},
+): WorkosApiClient {
+  const { apiKey, apiUrl } = workosApiSettings(flags);
+  if (!apiKey) {
+    throw new CliError(
+      'no WorkOS API key: set WORKOS_API_KEY or pass --api-key (an sk_… key from the WorkOS dashboard)',
+      exitCodes.usage,
+      'no_api_key',
+    );
+  }
+  if (!/^https?:\/\/[^/]/.test(apiUrl)) {
+    throw new CliError(
+      `--api-url "${apiUrl}": expected an http(s):// URL`,
+      exitCodes.usage,
+      'invalid_api_url',
+    );
+  }
+  return new WorkosApiClient({ apiKey, apiUrl, ...extra });
+}
+
+/** `--events a,b`: event names as WorkOS spells them (new names are allowed). */
+export function parseEventNames(text: string | undefined, flag = '--events'): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  const bad = names.find((n) => !/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/.test(n));
+  if (names.length === 0 || bad !== undefined) {
+    throw new CliError(
+      `${flag} "${bad ?? text}": expected event names like dsync.user.created, comma-separated`,
+      exitCodes.usage,
+      'invalid_events',
+    );
+  }
+  return names;
+}

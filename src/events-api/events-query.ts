@@ -1,0 +1,77 @@
+import { eventTimeMs } from '../workos-api/event-time.js';
+
+/** A query parameter of our `GET /events` is invalid; `field` names it. Answered 400. */
+export class EventsQueryError extends Error {
+  override readonly name = 'EventsQueryError';
+  readonly code = 'invalid_request_parameters';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** `GET /events`'s parameters, checked. */
+export interface EventsQuery {
+  events: string[];
+  organizationId: string | undefined;
+  rangeStartMs: number | undefined;
+  rangeEndMs: number | undefined;
+  after: string | undefined;
+  limit: number;
+  order: 'asc' | 'desc';
+}
+
+type RawQuery = Record<string, string | string[]>;
+
+function single(query: RawQuery, field: string): string | undefined {
+  const value = query[field];
+  if (Array.isArray(value)) throw new EventsQueryError(field, 'give it once');
+  return value === '' ? undefined : value;
+}
+
+function time(query: RawQuery, field: string): number | undefined {
+  const value = single(query, field);
+  if (value === undefined) return undefined;
+  const ms = eventTimeMs(value);
+  if (Number.isNaN(ms)) throw new EventsQueryError(field, `"${value}" is not an ISO-8601 date`);
+  return ms;
+}
+
+/**
+ * The parameters WorkOS's `GET /events` takes, in every form clients send: `events=a,b` (the
+ * official SDK), `events=a&events=b`, `events[]=a`. Limit 1–100, default 10; order default `desc`.
+ */
+export function parseEventsQuery(query: RawQuery): EventsQuery {
+  const names = [query.events ?? [], query['events[]'] ?? []]
+    .flat()
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  const badName = names.find((n) => !/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/.test(n));
+  if (badName !== undefined)
+    throw new EventsQueryError('events', `"${badName}" is not an event name`);
+  const limitText = single(query, 'limit');
+  const limit = limitText === undefined ? 10 : Number(limitText);
+  if (!/^\d+$/.test(limitText ?? '10') || limit < 1 || limit > 100) {
+    throw new EventsQueryError('limit', 'must be an integer between 1 and 100');
+  }
+  const order = single(query, 'order') ?? 'desc';
+  if (order !== 'asc' && order !== 'desc')
+    throw new EventsQueryError('order', 'must be asc or desc');
+  const after = single(query, 'after');
+  const rangeStartMs = time(query, 'range_start');
+  if (after !== undefined && rangeStartMs !== undefined) {
+    throw new EventsQueryError('after', 'cannot be used together with range_start');
+  }
+  return {
+    events: [...new Set(names)],
+    organizationId: single(query, 'organization_id'),
+    rangeStartMs,
+    rangeEndMs: time(query, 'range_end'),
+    after,
+    limit,
+    order,
+  };
+}

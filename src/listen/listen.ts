@@ -1,0 +1,110 @@
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { signatureHeader } from '../signature/sign.js';
+import type { WireEvent } from '../workos-api/event-list.js';
+import type { WorkosApiClient } from '../workos-api/workos-api-client.js';
+
+/** Options of {@link listen}. */
+export interface ListenOptions {
+  client: Pick<WorkosApiClient, 'listEvents'>;
+  /** Where each event is POSTed, e.g. `http://localhost:3000/webhooks/workos`. */
+  forwardTo: string;
+  /** Signs each delivery (`WorkOS-Signature`), as WorkOS would with the endpoint's secret. */
+  secret: string;
+  /** `range_start` of the first read, ISO-8601. */
+  since: string;
+  events?: readonly string[];
+  /** Pause between reads once caught up. @defaultValue 2000 */
+  intervalMs?: number;
+  /** First wait before delivering again to a destination that is down; doubles up to 30 s. @defaultValue 1000 */
+  retryBaseMs?: number;
+  /** Stops the loop (Ctrl-C); the delivery in progress finishes first. */
+  signal: AbortSignal;
+  /** One line per delivery attempt. */
+  print: (line: string) => void;
+  clock?: Clock;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  fetch?: typeof globalThis.fetch;
+}
+
+const abortableSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * `workos-inbox listen`: read new events from WorkOS's Events API and POST each, signed with the
+ * local secret, to a local endpoint, like `stripe listen`. The cursor lives in memory (only
+ * events the Events API returned move it). A destination that is down (no answer, 429, 5xx) is
+ * retried with backoff until it answers, so nothing is skipped; a 4xx is printed and passed.
+ * Resolves with the number of events delivered when `signal` aborts.
+ */
+export async function listen(options: ListenOptions): Promise<number> {
+  const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? abortableSleep;
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const { signal } = options;
+  let after: string | undefined;
+  let delivered = 0;
+  while (!signal.aborted) {
+    let page;
+    try {
+      page = await options.client.listEvents({
+        events: options.events,
+        order: 'asc',
+        limit: 100,
+        ...(after ? { after } : { range_start: options.since }),
+      });
+    } catch (error) {
+      options.print(`${time(clock)}  Events API error: ${(error as Error).message}`);
+      await sleep(options.intervalMs ?? 2000, signal);
+      continue;
+    }
+    for (const event of page.data) {
+      if (signal.aborted) return delivered;
+      await deliver(event);
+      after = event.id;
+      delivered++;
+    }
+    if (page.data.length < 100) await sleep(options.intervalMs ?? 2000, signal);
+  }
+  return delivered;
+
+  async function deliver(event: WireEvent): Promise<void> {
+    const body = JSON.stringify(event);
+    for (let waitMs = options.retryBaseMs ?? 1000; ; waitMs = Math.min(waitMs * 2, 30_000)) {
+      let status: number | string;
+      try {
+        const res = await fetchFn(options.forwardTo, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'workos-signature': signatureHeader(body, options.secret, clock.now()),
+          },
+          body,
+        });
+        await res.arrayBuffer();
+        status = res.status;
+      } catch (error) {
+        status = `down (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+      }
+      const retry = typeof status === 'string' || status === 429 || status >= 500;
+      options.print(
+        `${time(clock)}  ${event.event}  ${event.id}  ${status}${retry ? `  retrying in ${waitMs} ms` : ''}`,
+      );
+      // After Ctrl-C, a delivery that failed is not retried: it is the next start's first event.
+      if (!retry || signal.aborted) return;
+      await sleep(waitMs, signal);
+    }
+  }
+}
+
+function time(clock: Clock): string {
+  return new Date(clock.now()).toISOString().slice(11, 19);
+}

@@ -1,0 +1,38 @@
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/types.js';
+import type { WorkosApiClient } from '../workos-api/workos-api-client.js';
+
+/** The cursor's name in `workos_inbox_pull_cursors` unless told otherwise. */
+export const defaultCursorName = 'events_api';
+
+/** Options of {@link Puller}. */
+export interface PullerOptions {
+  store: Store;
+  client: Pick<WorkosApiClient, 'listEvents'>;
+  /** Event names asked for. @defaultValue every name this build knows (src/events/event-names.ts) */
+  events?: readonly string[];
+  /** @defaultValue 'events_api' */
+  cursorName?: string;
+  /** Events per request (WorkOS's maximum). @defaultValue 100 */
+  pageLimit?: number;
+  /**
+   * First start only (no cursor yet): `range_start`, ISO-8601. Ignored once a cursor exists.
+   * @defaultValue now
+   */
+  since?: string;
+  clock?: Clock;
+}
+
+/** What one catch-up did. */
+export interface PullResult {
+  /** Events the API returned. */
+  pulled: number;
+  /** Of those, new to the inbox (a webhook had not brought them). */
+  inserted: number;
+  /** Already stored (by a webhook, or by an earlier pull). */
+  duplicates: number;
+  /** Requests that returned a page. */
+  pages: number;
+  /** `created_at` of the newest event seen, or null. */
+  newestCreatedAt: string | null;
+}

@@ -1,0 +1,140 @@
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { eventNames } from '../events/event-names.js';
+import type { NewEvent, PullCursorUpdate, Store } from '../store/types.js';
+import type { WireEvent } from '../workos-api/event-list.js';
+import { WorkosApiRequestError } from '../workos-api/workos-api-errors.js';
+import { PullCursorRejectedError } from './pull-errors.js';
+import { defaultCursorName } from './pull-options.js';
+import type { PullResult, PullerOptions } from './pull-options.js';
+
+/**
+ * Reads WorkOS's Events API in ascending order and appends each event to the inbox with source
+ * `events_api`, committing the cursor with each page (Store.appendPage): a crash repeats at most
+ * one page and never skips one. The cursor only ever advances over ids the Events API returned,
+ * so an event WorkOS still holds back from cursor reads is not stepped over.
+ */
+export class Puller {
+  private readonly store: Store;
+  private readonly client: PullerOptions['client'];
+  private readonly events: readonly string[];
+  private readonly cursorName: string;
+  private readonly pageLimit: number;
+  private readonly since: string | undefined;
+  private readonly clock: Clock;
+
+  constructor(options: PullerOptions) {
+    this.store = options.store;
+    this.client = options.client;
+    this.events = options.events ?? eventNames;
+    this.cursorName = options.cursorName ?? defaultCursorName;
+    this.pageLimit = options.pageLimit ?? 100;
+    this.since = options.since;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Fetch pages until one comes back short (caught up). */
+  async catchUp(
+    onPage?: (total: PullResult, page: PullResult) => void | Promise<void>,
+  ): Promise<PullResult> {
+    const total: PullResult = {
+      pulled: 0,
+      inserted: 0,
+      duplicates: 0,
+      pages: 0,
+      newestCreatedAt: null,
+    };
+    let cursor = await this.startingCursor();
+    let fetching = this.fetchPage(cursor);
+    for (;;) {
+      const page = await fetching;
+      const now = new Date(this.clock.now());
+      const next: PullCursorUpdate =
+        page.length > 0
+          ? { name: this.cursorName, after: page[page.length - 1]!.id, rangeStart: null }
+          : cursor;
+      const more = page.length >= this.pageLimit;
+      // Fetch the next page while this one is stored: its cursor is known already, and pages
+      // still commit strictly in order, each with its own cursor.
+      if (more) {
+        fetching = this.fetchPage(next);
+        fetching.catch(() => {}); // awaited next round; if this round throws, nobody will
+      }
+      const outcomes = await this.store.appendPage(
+        page.map((e) => toNewEvent(e, now)),
+        next,
+        now,
+      );
+      const inserted = outcomes.filter((o) => o === 'inserted').length;
+      const newest = page.length > 0 ? page[page.length - 1]!.created_at : null;
+      const thisPage: PullResult = {
+        pulled: page.length,
+        inserted,
+        duplicates: page.length - inserted,
+        pages: 1,
+        newestCreatedAt: newest,
+      };
+      total.pages++;
+      total.pulled += thisPage.pulled;
+      total.inserted += thisPage.inserted;
+      total.duplicates += thisPage.duplicates;
+      if (newest !== null) total.newestCreatedAt = newest;
+      await onPage?.(total, thisPage);
+      cursor = next;
+      if (!more) return total;
+    }
+  }
+
+  /** The stored cursor, or (first start) `range_start` = `since`, default now. */
+  private async startingCursor(): Promise<PullCursorUpdate> {
+    const stored = await this.store.pullCursor(this.cursorName);
+    if (stored && (stored.after || stored.rangeStart)) {
+      return {
+        name: stored.name,
+        after: stored.after,
+        rangeStart: stored.after ? null : stored.rangeStart,
+      };
+    }
+    const rangeStart = this.since ?? new Date(this.clock.now()).toISOString();
+    return { name: this.cursorName, after: null, rangeStart };
+  }
+
+  private async fetchPage(cursor: PullCursorUpdate): Promise<WireEvent[]> {
+    try {
+      // `after` and `range_start` do not mix (WorkOS rejects the pair).
+      const list = await this.client.listEvents({
+        events: this.events,
+        order: 'asc',
+        limit: this.pageLimit,
+        ...(cursor.after
+          ? { after: cursor.after }
+          : { range_start: cursor.rangeStart ?? undefined }),
+      });
+      return list.data;
+    } catch (error) {
+      if (cursor.after && error instanceof WorkosApiRequestError) {
+        throw new PullCursorRejectedError(
+          `WorkOS refused the stored cursor (after=${cursor.after}): ${error.message}. Events older than WorkOS keeps them (30 days) cannot be pulled; start over with \`workos-inbox pull --reset-cursor --since 7d\` (or any --since) and reconcile what was missed.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * A pulled event as the inbox stores it: the raw body is the event object exactly as the list
+ * gave it, re-serialized with JSON.stringify (the list's bytes are one document for 100 events).
+ * Handlers and the mirror parse it like a webhook's body.
+ */
+export function toNewEvent(event: WireEvent, receivedAt: Date): NewEvent {
+  return {
+    id: event.id,
+    event: event.event,
+    createdAt: event.created_at,
+    rawBody: Buffer.from(JSON.stringify(event)),
+    source: 'events_api',
+    receivedAt,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { PullMetrics } from '../metrics/pull-metrics.js';
+import { parseSince } from '../pull/parse-since.js';
+import { PullLoop } from '../pull/pull-loop.js';
+import type { Store } from '../store/types.js';
+import { WorkosApiClient } from '../workos-api/workos-api-client.js';
+import type { PullSettings } from './config.js';
+
+/** `--pull`: the Events API client and the pull loop, started. */
+export function startPulling(
+  settings: PullSettings,
+  deps: { store: Store; logger: Logger; metrics: PullMetrics; leaseMs: number },
+): PullLoop {
+  // On shutdown, retry waits end at once: the catch-up in progress fails fast instead of holding
+  // up the drain (the next start continues from the committed cursor).
+  const stopping = new AbortController();
+  const client = new WorkosApiClient({
+    apiKey: settings.apiKey,
+    apiUrl: settings.apiUrl,
+    onError: (status) => deps.metrics.apiError(status),
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        if (stopping.signal.aborted) return resolve();
+        const timer = setTimeout(resolve, ms);
+        stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), {
+          once: true,
+        });
+      }),
+  });
+  const loop = new PullLoop({
+    store: deps.store,
+    client,
+    logger: deps.logger.child({ component: 'pull' }),
+    metrics: deps.metrics,
+    intervalMs: settings.intervalMs,
+    leaseMs: deps.leaseMs,
+    since: parseSince(settings.since, Date.now()),
+    onStop: () => stopping.abort(),
+  });
+  loop.start();
+  return loop;
+}

@@ -1,0 +1,17 @@
+import { loadMigrations } from './load-migrations.js';
+import type { MigrationSet } from './types.js';
+
+let cached: MigrationSet | undefined;
+
+/**
+ * The Events API's tables (pull cursors, named leases) and the `events_api` source. A set of its
+ * own, applied right after the core's, so its numbers never collide with the core's.
+ */
+export function eventsApiMigrationSet(): MigrationSet {
+  cached ??= {
+    component: 'events_api',
+    sqlite: loadMigrations(new URL('./migrations-events-api/sqlite/', import.meta.url)),
+    postgres: loadMigrations(new URL('./migrations-events-api/postgres/', import.meta.url)),
+  };
+  return cached;
+}

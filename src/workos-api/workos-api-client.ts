@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { checkEventList, listEventsQuery } from './event-list.js';
+import type { ListEventsParams, WireEventList } from './event-list.js';
+import { backoffMs, retryAfterMs } from './retry-delay.js';
+import {
+  WorkosApiAuthError,
+  WorkosApiError,
+  WorkosApiNotFoundError,
+  WorkosApiRequestError,
+  WorkosApiUnavailableError,
+} from './workos-api-errors.js';
+import { defaultWorkosApiUrl } from './workos-api-options.js';
+import type { WorkosApiOptions } from './workos-api-options.js';
+
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+/** `workos-inbox/<version> node/<version>`: WorkOS support can tell our requests apart. */
+export const userAgent = `workos-inbox/${version} node/${process.versions.node}`;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One failed attempt: retry it (429, 5xx, no answer) or not. */
+interface AttemptFailure {
+  retry: boolean;
+  status: number | undefined;
+  retryAfterMs: number | undefined;
+  error: WorkosApiError;
+}
+
+/**
+ * A small client for WorkOS's REST API: JSON in its wire form (snake_case, as WorkOS sends it),
+ * a timeout per request, retries with backoff on 429 / 5xx / no answer honouring `Retry-After`,
+ * and one error class per way out.
+ */
+export class WorkosApiClient {
+  readonly apiUrl: string;
+  private readonly apiKey: string;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly clock: Clock;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly fetch: typeof globalThis.fetch;
+
+  constructor(private readonly options: WorkosApiOptions) {
+    if (!options.apiKey) {
+      throw new WorkosApiAuthError(
+        'no WorkOS API key: pass --api-key or set WORKOS_API_KEY (an sk_… key from the WorkOS dashboard)',
+        undefined,
+      );
+    }
+    this.apiKey = options.apiKey;
+    this.apiUrl = (options.apiUrl ?? defaultWorkosApiUrl).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxRetries = options.maxRetries ?? 5;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.retryMaxMs = options.retryMaxMs ?? 60_000;
+    this.clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** `GET /events`: one page of events, as sent. */
+  async listEvents(params: ListEventsParams): Promise<WireEventList> {
+    const query = listEventsQuery(params);
+    const body = await this.get(`/events${query ? `?${query}` : ''}`);
+    try {
+      return checkEventList(body);
+    } catch (error) {
+      throw new WorkosApiError(`GET /events: ${(error as Error).message}`, 200, { cause: error });
+    }
+  }
+
+  /** GET `path` (with its query) and parse the JSON answer, retrying as the options say. */
+  async get(path: string): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(path);
+      if (!('error' in outcome)) return outcome.body;
+      this.options.onError?.(outcome.status);
+      if (!outcome.retry) throw outcome.error;
+      if (attempt > this.maxRetries) {
+        throw new WorkosApiUnavailableError(
+          `${outcome.error.message} (gave up after ${attempt} attempts)`,
+          outcome.status,
+          { cause: outcome.error },
+        );
+      }
+      const delayMs = Math.min(
+        this.retryMaxMs,
+        outcome.retryAfterMs ??
+          backoffMs(attempt, this.retryBaseMs, this.retryMaxMs, this.random()),
+      );
+      this.options.onRetry?.({ attempt, status: outcome.status, delayMs });
+      await this.sleep(delayMs);
+    }
+  }
+
+  private async attempt(path: string): Promise<{ body: unknown } | AttemptFailure> {
+    const url = `${this.apiUrl}${path}`;
+    const what = `GET ${path.split('?')[0]}`;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    try {
+      let response: Response;
+      try {
+        response = await this.fetch(url, {
+          headers: {
+            authorization: `Bearer ${this.apiKey}`,
+            accept: 'application/json',
+            'user-agent': userAgent,
+          },
+          signal: abort.signal,
+        });
+      } catch (cause) {
+        const reason = abort.signal.aborted
+          ? `no answer within ${this.timeoutMs} ms`
+          : `cannot reach ${this.apiUrl} (${(cause as Error).message})`;
+        return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
+      }
+      const text = await response.text();
+      if (response.ok) {
+        try {
+          return { body: JSON.parse(text) as unknown };
+        } catch (cause) {
+          return failure(
+            false,
+            response.status,
+            undefined,
+            `${what}: the answer is not JSON`,
+            cause,
+          );
+        }
+      }
+      const detail = errorDetail(text);
+      const status = response.status;
+      const message = `${what}: ${status}${detail ? ` ${detail}` : ''}`;
+      if (status === 429 || status >= 500) {
+        const after = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
+        return failure(true, status, after, message);
+      }
+      return failure(false, status, undefined, message);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function failure(
+  retry: boolean,
+  status: number | undefined,
+  retryAfter: number | undefined,
+  message: string,
+  cause?: unknown,
+): AttemptFailure {
+  let error: WorkosApiError;
+  if (status === 401 || status === 403) {
+    error = new WorkosApiAuthError(
+      `${message}: WorkOS refused the API key; check WORKOS_API_KEY (or --api-key) and that it belongs to this environment`,
+      status,
+    );
+  } else if (status === 404) {
+    error = new WorkosApiNotFoundError(`${message}: check WORKOS_API_URL (or --api-url)`, status);
+  } else if (status === 400 || status === 422) {
+    error = new WorkosApiRequestError(message, status);
+  } else {
+    error = new WorkosApiError(message, status, { cause });
+  }
+  return { retry, status, retryAfterMs: retryAfter, error };
+}
+
+/** WorkOS answers errors as JSON with `message` (and sometimes `code`, `errors`): keep it short. */
+function errorDetail(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; code?: unknown; error?: unknown };
+    const parts = [body.code, body.message ?? body.error].filter((p) => typeof p === 'string');
+    if (parts.length > 0) return parts.join(': ');
+  } catch {
+    // not JSON: fall through
+  }
+  return text.slice(0, 200).trim();
+}

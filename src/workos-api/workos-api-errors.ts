@@ -1,0 +1,38 @@
+/**
+ * A request to WorkOS's REST API failed. `status` is the HTTP status (undefined when no answer
+ * came: a timeout or a refused connection). Subclasses name the usual ways out.
+ */
+export class WorkosApiError extends Error {
+  override readonly name: string = 'WorkosApiError';
+  readonly code: string = 'workos_api_error';
+  readonly status: number | undefined;
+
+  constructor(message: string, status: number | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+  }
+}
+
+/** 401 or 403: the API key is missing, wrong, or lacks the permission. */
+export class WorkosApiAuthError extends WorkosApiError {
+  override readonly name = 'WorkosApiAuthError';
+  override readonly code = 'workos_api_unauthorized';
+}
+
+/** 404: the path or object does not exist (or the base URL is wrong). */
+export class WorkosApiNotFoundError extends WorkosApiError {
+  override readonly name = 'WorkosApiNotFoundError';
+  override readonly code = 'workos_api_not_found';
+}
+
+/** 400 or 422: WorkOS rejected a parameter; its message is kept. */
+export class WorkosApiRequestError extends WorkosApiError {
+  override readonly name = 'WorkosApiRequestError';
+  override readonly code = 'workos_api_bad_request';
+}
+
+/** 429 / 5xx / no answer, still failing after every retry. */
+export class WorkosApiUnavailableError extends WorkosApiError {
+  override readonly name = 'WorkosApiUnavailableError';
+  override readonly code = 'workos_api_unavailable';
+}

@@ -1,0 +1,41 @@
+import type { Clock } from '../clock.js';
+
+/** The default base URL of WorkOS's REST API. */
+export const defaultWorkosApiUrl = 'https://api.workos.com';
+
+/** Options of {@link WorkosApiClient}. Defaults are stated here once. */
+export interface WorkosApiOptions {
+  /** `sk_…`; sent as `Authorization: Bearer`. Flag `--api-key`, env `WORKOS_API_KEY`. */
+  apiKey: string;
+  /** Flag `--api-url`, env `WORKOS_API_URL`. @defaultValue `https://api.workos.com` */
+  apiUrl?: string;
+  /** Give up on one request (answer included) after this long. @defaultValue 30000 */
+  timeoutMs?: number;
+  /** Retries after a 429, a 5xx or no answer (so at most `maxRetries + 1` requests). @defaultValue 5 */
+  maxRetries?: number;
+  /** First backoff; doubles per retry, with jitter. @defaultValue 500 */
+  retryBaseMs?: number;
+  /** Longest wait between two attempts, `Retry-After` included. @defaultValue 60000 */
+  retryMaxMs?: number;
+  /** For tests: time, the wait between retries, and the jitter. */
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Another fetch (tests, proxies). @defaultValue globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Told about each retry (for logs and metrics). */
+  onRetry?: (info: { attempt: number; status: number | undefined; delayMs: number }) => void;
+  /** Told about each failed answer, retried or not (for metrics: errors by status). */
+  onError?: (status: number | undefined) => void;
+}
+
+/** The API key and URL from flags, else the environment; undefined key when neither has one. */
+export function workosApiSettings(
+  flags: { apiKey?: string; apiUrl?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): { apiKey: string | undefined; apiUrl: string } {
+  return {
+    apiKey: flags.apiKey ?? (env.WORKOS_API_KEY || undefined),
+    apiUrl: flags.apiUrl ?? (env.WORKOS_API_URL || defaultWorkosApiUrl),
+  };
+}

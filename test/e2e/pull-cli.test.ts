@@ -1,0 +1,62 @@
+// `workos-inbox pull`, the built CLI as a user runs it, against the stand-in Events API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import { ensureBuilt, runCli } from './cli-harness.js';
+
+const { events } = generateDirectoryHistory({ seed: 8, events: 250 });
+let api: WorkosApiStandIn;
+const temp = createTempSqlitePath();
+
+beforeAll(async () => {
+  ensureBuilt();
+  api = await startWorkosApiStandIn();
+  api.events = events;
+});
+afterAll(async () => {
+  await api.close();
+  temp.cleanup();
+});
+
+describe('workos-inbox pull', () => {
+  it('catches up, prints counts, exits 0; again: nothing new', async () => {
+    const env = { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url };
+    const args = ['pull', '--database', temp.path, '--since', '2020-01-01T00:00:00Z'];
+    const first = await runCli([...args, '--json'], { cwd: temp.dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      pulled: events.length,
+      inserted: events.length,
+      duplicates: 0,
+      pages: 3,
+    });
+    const again = await runCli(args, { cwd: temp.dir, env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /^pulled 0 events \(0 new, 0 duplicates\) in 1 pages, [\d.]+ s\n$/,
+    );
+  });
+
+  it('exit 2 naming WORKOS_API_KEY without a key or with a wrong one; 2 on a bad --since', async () => {
+    const none = await runCli(['pull', '--database', temp.path], {
+      cwd: temp.dir,
+      env: { WORKOS_API_URL: api.url },
+    });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('WORKOS_API_KEY');
+    const wrong = await runCli(['pull', '--database', temp.path], {
+      cwd: temp.dir,
+      env: { WORKOS_API_KEY: 'sk_test_wrong', WORKOS_API_URL: api.url },
+    });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('WORKOS_API_KEY');
+    const since = await runCli(['pull', '--database', temp.path, '--since', 'last tuesday'], {
+      cwd: temp.dir,
+      env: { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url },
+    });
+    expect(since.code).toBe(2);
+    expect(since.stderr).toContain('--since');
+  });
+});

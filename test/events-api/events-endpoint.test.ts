@@ -1,0 +1,145 @@
+// Our GET /events on serve, read by the official SDK 11.0.0: for every filter, the SDK's
+// listEvents gives the same answer from `serve` as from the stand-in WorkOS API holding the same
+// events (the stand-in's own fidelity is proved in test/workos-api/stand-in-fidelity.test.ts).
+import { WorkOS } from '@workos-inc/node';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { createInbox } from '../../src/inbox/create-inbox.js';
+import type { Inbox } from '../../src/inbox/create-inbox.js';
+import { Puller } from '../../src/pull/puller.js';
+import { startHttpServer } from '../../src/server/http-server.js';
+import { createMirrorHandler } from '../../src/server/mirror-routes.js';
+import { createRequestHandler } from '../../src/server/request-handler.js';
+import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
+import { createBackend } from '../inbox/helpers/backends.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+
+const token = 'admin_token_events_api';
+const { events } = generateDirectoryHistory({ seed: 9, events: 260 });
+const org = events.find((e) => typeof e.data.organization_id === 'string')!.data
+  .organization_id as string;
+
+type ListOptions = Parameters<WorkOS['events']['listEvents']>[0];
+const cases: [string, ListOptions][] = [
+  ['defaults', { events: [] }],
+  ['one name', { events: ['dsync.user.created'] }],
+  [
+    'several names, asc, limit 100',
+    { events: ['dsync.user.created', 'dsync.group.user_added'], order: 'asc', limit: 100 },
+  ],
+  ['organization_id', { events: [], organizationId: org, limit: 50, order: 'asc' }],
+  [
+    'range_start and range_end',
+    {
+      events: [],
+      rangeStart: events[40]!.created_at,
+      rangeEnd: events[200]!.created_at,
+      limit: 100,
+      order: 'asc',
+    },
+  ],
+  ['after, asc', { events: [], after: events[99]!.id, order: 'asc', limit: 30 }],
+  ['after, desc', { events: [], after: events[99]!.id, order: 'desc', limit: 30 }],
+  [
+    'range_end only, desc',
+    { events: ['dsync.group.created'], rangeEnd: events[150]!.created_at, limit: 5 },
+  ],
+];
+
+describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (backend) => {
+  let api: WorkosApiStandIn;
+  let inbox: Inbox;
+  let cleanup: () => Promise<void>;
+  let http: Awaited<ReturnType<typeof startHttpServer>>;
+  let fromServe: WorkOS;
+  let fromWorkos: WorkOS;
+
+  beforeAll(async () => {
+    api = await startWorkosApiStandIn();
+    api.events = events;
+    const db = await createBackend(backend, 'wi_events_api');
+    cleanup = db.cleanup;
+    inbox = await createInbox({ database: db.database, secret: 'whsec_x' });
+    const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
+    await new Puller({ store: inbox.store, client, since: '2020-01-01T00:00:00Z' }).catchUp();
+    http = await startHttpServer(
+      { port: 0, host: '127.0.0.1', maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
+      createRequestHandler({
+        store: inbox.store,
+        clock: systemClock,
+        logger: pino({ level: 'silent' }),
+        webhookPath: '/hooks',
+        adminToken: token,
+        production: false,
+        trustProxy: false,
+        allowIps: [],
+        metrics: [],
+        mirror: createMirrorHandler(inbox.store),
+      }),
+    );
+    const port = Number(new URL(http.url).port);
+    fromServe = new WorkOS(token, { apiHostname: '127.0.0.1', port, https: false, maxRetries: 0 });
+    fromWorkos = new WorkOS(api.apiKey, {
+      apiHostname: '127.0.0.1',
+      port: api.port,
+      https: false,
+      maxRetries: 0,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await http?.close(1000);
+    await inbox?.close();
+    await cleanup?.();
+    await api?.close();
+  });
+
+  it.each(cases)(
+    'the SDK reads the same list from serve as from WorkOS: %s',
+    async (_, options) => {
+      const ours = await fromServe.events.listEvents(options);
+      const theirs = await fromWorkos.events.listEvents(options);
+      expect(ours.data.length).toBeGreaterThan(0);
+      expect(ours).toEqual(theirs);
+    },
+  );
+
+  it('pages through everything with list_metadata.after', async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await fromServe.events.listEvents({
+        events: [],
+        order: 'asc',
+        limit: 100,
+        after,
+      });
+      seen.push(...page.data.map((e) => e.id));
+      after = page.listMetadata.after ?? undefined;
+    } while (after);
+    expect(seen).toEqual(events.map((e) => e.id));
+  });
+
+  it('400 naming the field on bad parameters; 401 without the admin token', async () => {
+    const get = (query: string, auth = `Bearer ${token}`) =>
+      fetch(`${http.url}/events?${query}`, { headers: { authorization: auth } });
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['limit=ten', 'limit'],
+      ['order=sideways', 'order'],
+      ['range_start=yesterday', 'range_start'],
+      [`after=${events[0]!.id}&range_start=2026-01-01T00:00:00Z`, 'after'],
+      ['events=not%20a%20name', 'events'],
+    ] as const) {
+      const res = await get(query);
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as { message: string; errors: { field: string }[] };
+      expect(body.errors[0]!.field, query).toBe(field);
+      expect(body.message, query).toContain(field);
+    }
+    expect((await get('limit=1', 'Bearer wrong')).status).toBe(401);
+  });
+});

@@ -1,0 +1,126 @@
+// `listen` forwards events from the (stand-in) Events API to a local endpoint, signed: the guide's
+// Complete Example, official SDK and unchanged, accepts them; a destination that is down is
+// retried until it answers, in order, nothing skipped.
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { listen } from '../../src/listen/listen.js';
+import { sampleEvent } from '../../src/testing/sample-event.js';
+import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
+import { createGuideApp, db, resetGuideState } from '../compat/guide-app.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+
+const secret = 'whsec_listen_test';
+const users = [1, 2, 3].map((n) =>
+  sampleEvent('dsync.user.created', {
+    overrides: {
+      id: `event_0${n}`,
+      data: { id: `directory_user_${n}`, email: `u${n}@example.com` },
+    },
+  }),
+);
+const events = [...users, sampleEvent('dsync.group.created', { overrides: { id: 'event_04' } })];
+
+let api: WorkosApiStandIn;
+let client: WorkosApiClient;
+beforeAll(async () => {
+  api = await startWorkosApiStandIn();
+  api.events = events as never;
+  client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
+});
+afterAll(() => api.close());
+
+const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+/** Run listen until `count` deliveries answered 2xx, then Ctrl-C (abort). */
+async function listenUntil(
+  forwardTo: string,
+  count: number,
+  sleep?: (ms: number) => Promise<void>,
+) {
+  const lines: string[] = [];
+  const stop = new AbortController();
+  const delivered = await listen({
+    client,
+    forwardTo,
+    secret,
+    since: '2020-01-01T00:00:00Z',
+    signal: stop.signal,
+    retryBaseMs: 10,
+    sleep: sleep ?? (async () => {}),
+    print: (line) => {
+      lines.push(line);
+      if (lines.filter((l) => / 2\d\d$/.test(l)).length === count) stop.abort();
+    },
+  });
+  return { lines, delivered };
+}
+
+describe('workos-inbox listen', () => {
+  it("delivers events the guide's Complete Example (official SDK) accepts", async () => {
+    vi.stubEnv('WORKOS_WEBHOOK_SECRET', secret);
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    resetGuideState();
+    const server = createGuideApp().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const { lines, delivered } = await listenUntil(
+        `${urlOf(server)}/complete/webhooks/workos`,
+        events.length,
+      );
+      expect(delivered).toBe(events.length);
+      expect(lines).toHaveLength(events.length);
+      lines.forEach((line, i) => {
+        expect(line).toMatch(/^\d{2}:\d{2}:\d{2} {2}/);
+        expect(line.endsWith(`  ${events[i]!.event}  ${events[i]!.id}  200`)).toBe(true);
+      });
+      // The SDK verified and deserialized them: the example stored each user, camelCased.
+      await vi.waitFor(() => expect(db.rows.size).toBe(3));
+      expect(db.rows.get('directory_user_2')).toMatchObject({ email: 'u2@example.com' });
+    } finally {
+      server.close();
+      vi.unstubAllEnvs();
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('a destination that is down is retried, not skipped', async () => {
+    const received: string[] = [];
+    let answers = [503, 503];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const status = answers.shift() ?? 200;
+        if (status === 200)
+          received.push((JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id);
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = urlOf(server);
+    // Down altogether first: the server closes; the first retry's wait brings it back on its port.
+    await new Promise((r) => server.close(r));
+    let revived = false;
+    const sleep = async () => {
+      if (!revived) {
+        revived = true;
+        await new Promise<void>((r) => server.listen(Number(new URL(url).port), '127.0.0.1', r));
+      }
+    };
+    try {
+      const { lines } = await listenUntil(url, events.length, sleep);
+      expect(received).toEqual(events.map((e) => e.id));
+      expect(lines[0]).toMatch(/event_01 {2}down \(.*\) {2}retrying in 10 ms$/);
+      expect(lines[1]).toMatch(/event_01 {2}503 {2}retrying in 20 ms$/);
+      expect(lines[2]).toMatch(/event_01 {2}503 {2}retrying in 40 ms$/);
+      expect(lines[3]).toMatch(/event_01 {2}200$/);
+      answers = [];
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+// serve --pull / work --pull's loop: with two processes (two stores on one database) only one
+// pulls; a holder that dies is replaced once its lease expires, one that stops hands over at once.
+// Time comes from an injected clock; ticks are called directly (no timers).
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPullMetrics } from '../../src/metrics/pull-metrics.js';
+import { PullLoop } from '../../src/pull/pull-loop.js';
+import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import { eventTimeMs } from '../../src/workos-api/event-time.js';
+import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
+import { useBackends } from '../store/backends.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+
+const { events } = generateDirectoryHistory({ seed: 4, events: 300 });
+const backends = useBackends();
+let api: WorkosApiStandIn;
+beforeAll(async () => {
+  api = await startWorkosApiStandIn();
+});
+afterAll(() => api.close());
+beforeEach(() => {
+  api.events = [];
+});
+
+describe.each(backends)('PullLoop on $name', (backend) => {
+  it('one of two pulls; the other takes over when the holder dies or stops', async () => {
+    const db = backend.fresh();
+    const [storeA, storeB] = [await db.open(), await db.open()];
+    await storeA.migrate();
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    const clock = { now: () => now };
+    const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
+    const make = (store: typeof storeA, owner: string) =>
+      new PullLoop({
+        store,
+        client,
+        logger: pino({ level: 'silent' }),
+        metrics: createPullMetrics(),
+        leaseMs: 10_000,
+        owner,
+        clock,
+        since: '2020-01-01T00:00:00Z',
+      });
+    const a = make(storeA, 'a');
+    const b = make(storeB, 'b');
+    api.events = events.slice(0, 100);
+    await a.tick();
+    await b.tick();
+    expect([a.holding, b.holding]).toEqual([true, false]);
+    const count = async () => (await storeA.stats(new Date(now))).byStatus.pending;
+    expect(await count()).toBe(100);
+    // a dies (no more ticks, lease not released); b waits out the lease, then pulls the rest.
+    api.events = events.slice(0, 200);
+    now += 9_000;
+    const before = api.requests.length;
+    await b.tick();
+    expect(b.holding).toBe(false);
+    expect(api.requests.length).toBe(before);
+    now += 2_000;
+    await b.tick();
+    expect(b.holding).toBe(true);
+    expect(await count()).toBe(200);
+    // b stops cleanly: its lease is released and a new process takes over without waiting.
+    await b.stop();
+    const c = make(storeA, 'c');
+    api.events = events;
+    await c.tick();
+    expect(c.holding).toBe(true);
+    expect(await count()).toBe(300);
+  });
+
+  it('a WorkOS outage is counted, not thrown; metrics report pages, outcomes and lag', async () => {
+    const db = backend.fresh();
+    const store = await db.open();
+    await store.migrate();
+    const metrics = createPullMetrics();
+    const now = eventTimeMs(events[99]!.created_at) + 60_000;
+    const client = new WorkosApiClient({
+      apiKey: api.apiKey,
+      apiUrl: api.url,
+      maxRetries: 1,
+      sleep: async () => {},
+      onError: (status) => metrics.apiError(status),
+    });
+    const loop = new PullLoop({
+      store,
+      client,
+      logger: pino({ level: 'silent' }),
+      metrics,
+      clock: { now: () => now },
+      since: '2020-01-01T00:00:00Z',
+    });
+    api.events = events.slice(0, 100);
+    api.failNext({ status: 503 }, { status: 503 });
+    await loop.tick();
+    let text = await metrics.registry.metrics();
+    expect(text).toContain('workos_inbox_pull_api_errors_total{status="503"} 2');
+    expect(text).toContain('workos_inbox_pull_last_success_timestamp_seconds 0');
+    await loop.tick();
+    text = await metrics.registry.metrics();
+    expect(text).toContain('workos_inbox_pull_events_total{outcome="inserted"} 100');
+    expect(text).toContain('workos_inbox_pull_pages_total 2');
+    expect(text).toContain('workos_inbox_pull_lag_seconds 60');
+    expect(text).toContain(`workos_inbox_pull_last_success_timestamp_seconds ${now / 1000}`);
+    expect(text).toContain('workos_inbox_pull_leader 1');
+  });
+});

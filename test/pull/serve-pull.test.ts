@@ -1,0 +1,90 @@
+// serve --pull, in-process: it pulls from the (stand-in) Events API into its inbox, and a WorkOS
+// outage leaves /readyz at 200 (readiness is about our database, not WorkOS); --pull without a
+// key is a configuration error naming WORKOS_API_KEY.
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveServeConfig } from '../../src/server/config.js';
+import { runServe } from '../../src/server/run-server.js';
+import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+
+const { events } = generateDirectoryHistory({ seed: 2, events: 120 });
+let api: WorkosApiStandIn;
+const temp = createTempSqlitePath();
+beforeAll(async () => {
+  api = await startWorkosApiStandIn();
+  api.events = events;
+});
+afterAll(async () => {
+  await api.close();
+  temp.cleanup();
+});
+
+const config = (apiUrl: string, database: string) =>
+  resolveServeConfig({
+    flags: {
+      pull: 'true',
+      apiKey: api.apiKey,
+      apiUrl,
+      pullSince: '2020-01-01T00:00:00Z',
+      pullIntervalMs: '100',
+      port: '0',
+      host: '127.0.0.1',
+      database,
+      secret: 'whsec_serve_pull',
+      adminToken: 'admin_token_serve_pull',
+      logLevel: 'silent',
+    },
+    env: {},
+    cwd: temp.dir,
+  });
+
+describe('serve --pull', () => {
+  it('pulls into its inbox; the worker processes what it pulled', async () => {
+    const running = await runServe(config(api.url, `${temp.dir}/a.db`), {
+      mode: 'serve',
+      logger: pino({ level: 'silent' }),
+      printBanner: () => {},
+    });
+    try {
+      await expect
+        .poll(async () => (await running.inbox.store.stats(new Date())).byStatus.done, {
+          timeout: 30_000,
+        })
+        .toBe(events.length);
+      const metrics = await (await fetch(`${running.url}/metrics`)).text();
+      expect(metrics).toContain(
+        `workos_inbox_pull_events_total{outcome="inserted"} ${events.length}`,
+      );
+      expect(metrics).toContain('workos_inbox_pull_leader 1');
+    } finally {
+      await running.close();
+    }
+  }, 60_000);
+
+  it('a WorkOS outage leaves /readyz at 200', async () => {
+    // Nothing listens on the stand-in's port once it is closed.
+    const gone = await startWorkosApiStandIn();
+    const deadUrl = gone.url;
+    await gone.close();
+    const running = await runServe(config(deadUrl, `${temp.dir}/b.db`), {
+      mode: 'serve',
+      logger: pino({ level: 'silent' }),
+      printBanner: () => {},
+    });
+    try {
+      const ready = await fetch(`${running.url}/readyz`);
+      expect(ready.status).toBe(200);
+    } finally {
+      await running.close();
+    }
+  }, 120_000);
+
+  it('--pull without an API key names WORKOS_API_KEY', () => {
+    expect(() => resolveServeConfig({ flags: { pull: 'true' }, env: {}, cwd: temp.dir })).toThrow(
+      /WORKOS_API_KEY/,
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sampleEvent } from '../../src/testing/sample-event.js';
+import {
+  WorkosApiAuthError,
+  WorkosApiNotFoundError,
+  WorkosApiRequestError,
+  WorkosApiUnavailableError,
+} from '../../src/workos-api/workos-api-errors.js';
+import { WorkosApiClient, userAgent } from '../../src/workos-api/workos-api-client.js';
+import { workosApiSettings } from '../../src/workos-api/workos-api-options.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+
+let api: WorkosApiStandIn;
+beforeAll(async () => {
+  api = await startWorkosApiStandIn();
+  api.events = [sampleEvent('dsync.user.created') as never];
+});
+afterAll(() => api.close());
+beforeEach(() => void api.requests.splice(0));
+
+/** A client whose waits are recorded instead of slept. */
+function clientWith(overrides: Partial<ConstructorParameters<typeof WorkosApiClient>[0]> = {}) {
+  const waits: number[] = [];
+  const client = new WorkosApiClient({
+    apiKey: api.apiKey,
+    apiUrl: api.url,
+    sleep: async (ms) => void waits.push(ms),
+    random: () => 0.5,
+    clock: { now: () => Date.parse('2026-01-01T00:00:00Z') },
+    ...overrides,
+  });
+  return { client, waits };
+}
+
+describe('WorkosApiClient', () => {
+  it('sends the key as a bearer token and a User-Agent with our name and version', async () => {
+    const { client } = clientWith();
+    const page = await client.listEvents({ order: 'asc', limit: 10 });
+    expect(page.data).toHaveLength(1);
+    expect(api.requests[0]!.authorization).toBe(`Bearer ${api.apiKey}`);
+    expect(api.requests[0]!.userAgent).toBe(userAgent);
+    expect(userAgent).toMatch(/^workos-inbox\/\d+\.\d+\.\d+ node\//);
+  });
+
+  it('retries 429 after the Retry-After seconds, and 5xx with backoff, then succeeds', async () => {
+    const { client, waits } = clientWith();
+    api.failNext({ status: 429, retryAfter: '7' }, { status: 500 }, { status: 503 });
+    const page = await client.listEvents({ limit: 10 });
+    expect(page.data).toHaveLength(1);
+    expect(api.requests).toHaveLength(4);
+    // 7 s as asked; then retries 2 and 3 back off from 1000 ms and 2000 ms ceilings, at 3/4 (jitter 0.5).
+    expect(waits).toEqual([7000, 750, 1500]);
+  });
+
+  it('honours Retry-After as an HTTP date', async () => {
+    const { client, waits } = clientWith();
+    api.failNext({ status: 429, retryAfter: 'Thu, 01 Jan 2026 00:00:03 GMT' });
+    await client.listEvents({ limit: 10 });
+    expect(waits).toEqual([3000]);
+  });
+
+  it('gives up after maxRetries with WorkosApiUnavailableError carrying the last status', async () => {
+    const { client, waits } = clientWith({ maxRetries: 2 });
+    api.failNext({ status: 502 }, { status: 502 }, { status: 502 });
+    const error = await client.listEvents({ limit: 10 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkosApiUnavailableError);
+    expect(error).toMatchObject({ status: 502, code: 'workos_api_unavailable' });
+    expect(waits).toHaveLength(2);
+  });
+
+  it('a wrong key: not retried, an error naming WORKOS_API_KEY', async () => {
+    const { client, waits } = clientWith({ apiKey: 'sk_test_wrong' });
+    const error = await client.listEvents({ limit: 10 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkosApiAuthError);
+    expect((error as Error).message).toContain('WORKOS_API_KEY');
+    expect(waits).toEqual([]);
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('no key at all: a clear error before any request', () => {
+    expect(() => new WorkosApiClient({ apiKey: '' })).toThrow(/WORKOS_API_KEY/);
+  });
+
+  it("404 names WORKOS_API_URL; 422 keeps WorkOS's message", async () => {
+    const { client } = clientWith();
+    await expect(client.get('/nope')).rejects.toBeInstanceOf(WorkosApiNotFoundError);
+    await expect(client.get('/nope')).rejects.toThrow(/WORKOS_API_URL/);
+    const error = await client.listEvents({ limit: 500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkosApiRequestError);
+    expect((error as Error).message).toContain('limit must be an integer between 1 and 100');
+  });
+
+  it('a request with no answer times out and is retried', async () => {
+    let calls = 0;
+    const silent = createServer((_req, res) => {
+      calls++;
+      if (calls === 2) res.end(JSON.stringify({ object: 'list', data: [], list_metadata: {} }));
+      // the first request is never answered
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { client, waits } = clientWith({
+        apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        timeoutMs: 200,
+      });
+      const page = await client.listEvents({ limit: 1 });
+      expect(page.data).toEqual([]);
+      expect(waits).toHaveLength(1);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  it('an answer that is not an event list is an error, not stored data', async () => {
+    const html = createServer((_req, res) => res.end('{"hello":"proxy"}'));
+    await new Promise<void>((r) => html.listen(0, '127.0.0.1', r));
+    try {
+      const { client } = clientWith({
+        apiUrl: `http://127.0.0.1:${(html.address() as AddressInfo).port}`,
+      });
+      await expect(client.listEvents({ limit: 1 })).rejects.toThrow(/not an Events API list/);
+    } finally {
+      html.close();
+    }
+  });
+
+  it('flags win over the environment; the default URL is WorkOS', () => {
+    expect(workosApiSettings({}, { WORKOS_API_KEY: 'sk_env' })).toEqual({
+      apiKey: 'sk_env',
+      apiUrl: 'https://api.workos.com',
+    });
+    expect(
+      workosApiSettings(
+        { apiKey: 'sk_flag', apiUrl: 'http://x' },
+        { WORKOS_API_KEY: 'sk_env', WORKOS_API_URL: 'http://y' },
+      ),
+    ).toEqual({ apiKey: 'sk_flag', apiUrl: 'http://x' });
+  });
+});
