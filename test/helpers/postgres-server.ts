@@ -74,7 +74,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** How long the embedded server may take to start (it takes about a second; this is a bound). */
+/** How long the embedded server may take to start (seconds, even on a loaded machine; a bound). */
 const startBoundMs = 120_000;
 
 async function startEmbeddedPostgres(): Promise<RunPostgres> {
