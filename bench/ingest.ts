@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { benchSecret } from './fixtures/bench-events.js';
+import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
 import { runWrk, wrkInstalled, writeRequests, type LoadResult } from './fixtures/wrk.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,7 +39,6 @@ const generator = flag('generator', wrkInstalled() ? 'wrk' : 'autocannon');
 if (generator !== 'wrk' && generator !== 'autocannon') {
   throw new Error(`--generator must be wrk or autocannon, got ${generator}`);
 }
-const pgAdmin = process.env.WORKOS_INBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -181,6 +181,7 @@ async function serve(
 
 async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `wi_bench_${Date.now()}`;
+  const pgAdmin = await benchPostgresUrl();
   const admin = new pg.Client({ connectionString: pgAdmin });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
@@ -444,6 +445,7 @@ async function main(): Promise<void> {
     for (const c of children) c.kill('SIGKILL');
     for (const c of cleanups) await c().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
+    await stopBenchPostgres();
   }
 }
 

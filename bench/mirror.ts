@@ -11,12 +11,14 @@
 //
 // Per-event runs are bound by one commit (an fsync) per event, so by default they use the first
 // 20000 events of the history (--per-event-events N; the rate does not depend on the count).
-// Flags: --events N (default 100000), --batch N (default 500), --only sqlite|postgres, env DATABASE_URL for PostgreSQL
-// (default postgres://postgres@127.0.0.1:5432/postgres; a scratch database is created and dropped).
+// Flags: --events N (default 100000), --batch N (default 500), --only sqlite|postgres. PostgreSQL as
+// for the tests: WORKOS_INBOX_TEST_PG, else 127.0.0.1:5432, else an embedded server started for the
+// run (bench/fixtures/postgres.ts); a scratch database is created and dropped.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
 import type { WireEvent } from '../src/events/index.js';
 import { applyMirrorEvent } from '../src/mirror/apply/apply-mirror-event.js';
 import { mirrorMigrations } from '../src/mirror/mirror-migrations.js';
@@ -33,7 +35,6 @@ const flag = (name: string): string | undefined => {
 };
 const eventCount = Number(flag('events') ?? 100_000);
 const only = flag('only');
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const perEventCount = Number(flag('per-event-events') ?? 20_000);
 const batchSize = Number(flag('batch') ?? 500);
 
@@ -100,6 +101,7 @@ async function sqliteBackend(memory = false): Promise<Backend> {
 }
 
 async function postgresBackend(): Promise<Backend> {
+  const adminUrl = await benchPostgresUrl();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const names: string[] = [];
@@ -134,6 +136,7 @@ async function postgresBackend(): Promise<Backend> {
     async close() {
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
+      await stopBenchPostgres();
     },
   };
 }

@@ -1,20 +1,29 @@
-import pg from 'pg';
-import { postgresAdminUrl } from './helpers/postgres.js';
+import type { TestProject } from 'vitest/node';
+import { postgresEnvName, startRunPostgres } from './helpers/postgres-server.js';
 
-/** Fail fast with a clear message when the PostgreSQL the tests need is not running. */
-export default async function setup(): Promise<void> {
-  const client = new pg.Client({
-    connectionString: postgresAdminUrl,
-    connectionTimeoutMillis: 5000,
-  });
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Admin URL of the PostgreSQL this run uses (see test/helpers/postgres-server.ts). */
+    postgresAdminUrl: string;
+  }
+}
+
+/**
+ * Finds the run's PostgreSQL (configured, local, or an embedded one started here) and hands its
+ * URL to every test file; fails fast with a clear message when a configured one does not answer.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let postgres;
   try {
-    await client.connect();
-    await client.query('SELECT 1');
+    postgres = await startRunPostgres();
   } catch (error) {
     throw new Error(
-      `The tests need PostgreSQL at ${postgresAdminUrl} (set WORKOS_INBOX_TEST_PG to change it): ${String(error)}`,
+      `The tests need PostgreSQL (${postgresEnvName}=${process.env[postgresEnvName] ?? '<unset>'}): ${String(error)}`,
     );
-  } finally {
-    await client.end().catch(() => {});
   }
+  if (postgres.source !== 'local') {
+    console.log(`PostgreSQL ${postgres.version} (${postgres.source}) at ${postgres.url}`);
+  }
+  project.provide('postgresAdminUrl', postgres.url);
+  return () => postgres.stop();
 }

@@ -1,6 +1,11 @@
+import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+// pino-pretty (and its dependencies) load only when pretty output is asked for; it is CommonJS,
+// so require keeps createLogger synchronous.
+const require = createRequire(import.meta.url);
 
 export interface LoggerOptions {
   level: string;
@@ -32,6 +37,7 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { pid: process.pid },
   };
   if (!options.pretty) return pino(base);
+  const pretty = require('pino-pretty') as typeof PinoPretty;
   return pino(
     base,
     pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }),

@@ -1,4 +1,4 @@
-import { SqliteStore } from './sqlite/sqlite-store.js';
+import { loadPostgresBackend, loadSqliteBackend } from './load-backend.js';
 import type { Store, StoreOptions } from './types.js';
 
 /** Whether `database` selects the PostgreSQL backend. */
@@ -15,14 +15,15 @@ export class InvalidDatabaseError extends Error {
 /**
  * Open the store `options.database` names: a `postgres://` / `postgresql://` URL selects
  * PostgreSQL, anything else is a SQLite file path (its folder is created if missing).
- * Does not migrate: call `store.migrate()` (or use `openMigratedStore`).
+ * Does not migrate: call `store.migrate()` (or use `openMigratedStore`). The backend and its
+ * driver load here, not on import; a missing `pg` is a `DatabaseDriverMissingError`.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const database = options.database.trim();
   if (database === '')
     throw new InvalidDatabaseError('database is empty: give a file path or a postgres:// URL');
   if (isPostgresUrl(database)) {
-    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    const PostgresStore = await loadPostgresBackend();
     return PostgresStore.open({ ...options, database });
   }
   if (database === ':memory:' || database.startsWith('file:')) {
@@ -30,6 +31,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       `SQLite database "${database}" is not supported: give a file path (the append thread opens its own connection)`,
     );
   }
+  const SqliteStore = await loadSqliteBackend();
   return SqliteStore.open({ ...options, database });
 }
 

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 
-/** The local PostgreSQL server every machine (and CI) runs. */
-export const postgresAdminUrl =
-  process.env.WORKOS_INBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * The run's PostgreSQL (configured, local or embedded), found once by test/global-setup.ts.
+ * Subprocesses get database URLs derived from it, never a default of their own.
+ */
+export const postgresAdminUrl = inject('postgresAdminUrl');
 
 /**
  * A fresh database for one test file. Call `drop()` in afterAll.

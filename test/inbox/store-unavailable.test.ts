@@ -15,7 +15,7 @@ describe('PostgreSQL unreachable (a TCP proxy we cut)', () => {
   it('answers 503 + Retry-After while cut, loses nothing answered 200, and resumes', async () => {
     const db = await createTestDatabase('wi_unavail');
     cleanups.push(db.drop);
-    const proxy = new TcpProxy(5432);
+    const proxy = new TcpProxy(Number(new URL(db.url).port));
     await proxy.start();
     cleanups.push(() => proxy.stop());
     const viaProxy = new URL(db.url);

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv, ensureBuilt, repoRoot } from './cli-harness.js';
+
+// The built package, imported in a fresh Node process as users import it: which npm packages
+// does that load? Verifying signatures must not pull in a database driver or the log prettifier;
+// opening a store loads its own driver only.
+const fixture = join(repoRoot, 'test/e2e/fixtures/loaded-packages.mjs');
+const dist = (file: string) => join(repoRoot, 'dist', file);
+const heavy = ['better-sqlite3', 'pg', 'pino-pretty'];
+
+function loadedPackages(step: string, modules: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [fixture, step, ...modules], {
+    cwd: repoRoot,
+    env: childEnv(env),
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`exit ${result.status}: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as string[]).filter((p) => heavy.includes(p));
+}
+
+let dir: string;
+beforeAll(() => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'wi-imports-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('what importing the package loads', () => {
+  it("'workos-inbox' and 'workos-inbox/web' load no database driver and no pino-pretty", () => {
+    expect(loadedPackages('none', [dist('index.js'), dist('web.js')])).toEqual([]);
+  });
+
+  it('opening a SQLite store loads better-sqlite3, and only it', () => {
+    const database = join(dir, 'inbox.db');
+    expect(loadedPackages('open-sqlite', [dist('index.js')], { STORE_DATABASE: database })).toEqual(
+      ['better-sqlite3'],
+    );
+  });
+
+  it('opening a PostgreSQL store loads pg, and only it', () => {
+    // Opening connects lazily: no server is needed to see which driver loads.
+    const database = 'postgres://postgres@127.0.0.1:1/nothing_here';
+    expect(
+      loadedPackages('open-postgres', [dist('index.js')], { STORE_DATABASE: database }),
+    ).toEqual(['pg']);
+  });
+
+  it('asking for pretty logs loads pino-pretty', () => {
+    expect(loadedPackages('pretty-logger', [dist('server/logger.js')])).toEqual(['pino-pretty']);
+  });
+});
