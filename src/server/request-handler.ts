@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import { isMirrorPath } from '../mirror/http/handle-mirror-request.js';
 import type { Store } from '../store/types.js';
 import { handleAdminRequest } from './admin-api.js';
 import { hasAdminToken } from './admin-auth.js';
@@ -117,19 +118,6 @@ export function createRequestHandler(
       }
     });
   };
-}
-
-const mirrorPrefixes = [
-  '/directories',
-  '/directory_users',
-  '/directory_groups',
-  '/organizations',
-  '/connections',
-  '/user_management/',
-];
-
-function isMirrorPath(path: string): boolean {
-  return mirrorPrefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
 }
 
 function queryRecord(url: URL): Record<string, string | string[]> {

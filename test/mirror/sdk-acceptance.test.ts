@@ -231,6 +231,17 @@ describe.each(backends)('the official SDK reads the mirror on %s', (_, open) => 
     expect(got.domains[0]).toMatchObject({ object: 'organization_domain', domain });
   });
 
+  it('organizationDomains.getOrganizationDomain (404 for an unknown id)', async () => {
+    const wire = (first(final.organizations).domains as WireRecord[])[0]!;
+    const got = await workos.organizationDomains.getOrganizationDomain(wire.id as string);
+    expect(got).toStrictEqual(await mirror.organizationDomains.get(wire.id as string));
+    expect(got).toMatchObject({ id: wire.id, domain: wire.domain });
+    const error = await workos.organizationDomains
+      .getOrganizationDomain('org_domain_missing')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundException);
+  });
+
   it('sso.listConnections (type, organization, domain) and getConnection', async () => {
     const all = await (await workos.sso.listConnections()).autoPagination();
     expect(ids(all)).toEqual(sorted(final.connections.keys()));

@@ -168,6 +168,14 @@ function splitPath(path: string): { base: string; id?: string } | undefined {
 }
 
 /**
+ * Whether `path` is one of the mirror's routes (a collection or one object in it). The server
+ * asks this before answering, so the routes live in one table: {@link handleMirrorRequest}'s.
+ */
+export function isMirrorPath(path: string): boolean {
+  return splitPath(path) !== undefined;
+}
+
+/**
  * Answer a WorkOS REST read (`GET /directory_users?group=…`, `GET /organizations/:id` …) from the
  * mirror, with the API's JSON shapes, filters, cursor pagination and 404/422 bodies, so the
  * official SDK pointed at this server works unchanged. Returns `null` when the path is not a
