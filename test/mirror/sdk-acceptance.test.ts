@@ -1,4 +1,11 @@
-import { NotFoundException, UnauthorizedException, WorkOS } from '@workos-inc/node';
+import {
+  GenericServerException,
+  NotFoundException,
+  OauthException,
+  UnauthorizedException,
+  UnprocessableEntityException,
+  WorkOS,
+} from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import type { Mirror } from '../../src/mirror/read/create-mirror.js';
@@ -240,6 +247,22 @@ describe.each(backends)('the official SDK reads the mirror on %s', (_, open) => 
       .getOrganizationDomain('org_domain_missing')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundException);
+  });
+
+  it('our error fields do not change which exception the SDK raises (404, 422, 405)', async () => {
+    const notFound = await workos.organizations.getOrganization('org_missing').catch((e) => e);
+    expect(notFound).toBeInstanceOf(NotFoundException);
+    expect(notFound).toMatchObject({ code: 'entity_not_found' });
+    const tooMany = await workos.directorySync.listUsers({ limit: 101 }).catch((e) => e);
+    expect(tooMany).toBeInstanceOf(UnprocessableEntityException);
+    expect(tooMany).toMatchObject({ code: 'invalid_request_parameters' });
+    // A write: the mirror is read-only. The SDK must not take it for an OAuth error.
+    const write = await workos.organizationDomains
+      .createOrganizationDomain({ domain: 'example.com', organizationId: 'org_1' })
+      .catch((e: unknown) => e);
+    expect(write).toBeInstanceOf(GenericServerException);
+    expect(write).not.toBeInstanceOf(OauthException);
+    expect(write).toMatchObject({ status: 405 });
   });
 
   it('sso.listConnections (type, organization, domain) and getConnection', async () => {
