@@ -67,6 +67,12 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     secret: options.secret,
     ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.discardOversizeMaxBytes !== undefined
+      ? { discardOversizeMaxBytes: options.discardOversizeMaxBytes }
+      : {}),
+    ...(options.discardOversizeMaxMs !== undefined
+      ? { discardOversizeMaxMs: options.discardOversizeMaxMs }
+      : {}),
     ...(options.retryAfterSeconds !== undefined
       ? { retryAfterSeconds: options.retryAfterSeconds }
       : {}),

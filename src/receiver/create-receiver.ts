@@ -5,7 +5,13 @@ import type { WireEvent } from '../events/index.js';
 import { WebhookBodyError } from '../signature/body-error.js';
 import { SignatureVerificationException } from '../signature/errors.js';
 import { createVerifier } from '../signature/verifier.js';
-import { bodyTooLarge, defaultMaxBodyBytes, type BodyTooLarge } from './body.js';
+import {
+  bodyTooLarge,
+  defaultDiscardOversizeMaxBytes,
+  defaultDiscardOversizeMaxMs,
+  defaultMaxBodyBytes,
+  type BodyTooLarge,
+} from './body.js';
 import { getHeader, type HeaderSource } from './headers.js';
 import type { ReceiverMetrics, ReceiverOptions } from './receiver-options.js';
 import {
@@ -28,6 +34,8 @@ export interface Receiver {
   handle(request: ReceiverRequest): Promise<ReceiverResponse>;
   /** The resolved body limit, for adapters that stop reading early. */
   readonly maxBodyBytes: number;
+  /** How much of an oversized body node:http adapters discard before answering 413. */
+  readonly discardOversize: { readonly maxBytes: number; readonly maxMs: number };
   /** Answer 503 to new requests from now on (graceful shutdown). */
   stopAccepting(): void;
   /** Resolves when every request already past the door has been answered. */
@@ -55,6 +63,10 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
   }
+  const discardOversize = {
+    maxBytes: options.discardOversizeMaxBytes ?? defaultDiscardOversizeMaxBytes,
+    maxMs: options.discardOversizeMaxMs ?? defaultDiscardOversizeMaxMs,
+  };
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const verifier = createVerifier({
     secret: options.secret,
@@ -180,6 +192,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
   return {
     maxBodyBytes,
+    discardOversize,
     async handle(request) {
       const started = performance.now();
       metrics.received();
