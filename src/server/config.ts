@@ -179,7 +179,9 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   const config: ServeConfig = {
     production,
     port: integer('port', 3000, 0, 65535),
-    host: raw('host') ?? '0.0.0.0',
+    // Development binds loopback only (its admin API is plain HTTP with a generated token);
+    // production listens on every interface, behind TLS or a proxy.
+    host: raw('host') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     database,
     dataDir,
     secrets: list(raw('secret')),
