@@ -108,12 +108,13 @@ export async function completeItems(
 ): Promise<CompleteResult[]> {
   const maxItems = options.maxItems ?? 64;
   const budgetMs = options.budgetMs ?? 10;
-  const started = performance.now();
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
+  const started = monotonicNow();
   const results: CompleteResult[] = [];
   for (const item of items) {
     if (
       results.length > 0 &&
-      (results.length >= maxItems || performance.now() - started >= budgetMs)
+      (results.length >= maxItems || monotonicNow() - started >= budgetMs)
     ) {
       break;
     }

@@ -227,6 +227,11 @@ export interface CompleteManyOptions {
   maxItems?: number;
   /** Start no further item after this long (wall time since the transaction began), in ms. @defaultValue 10 */
   budgetMs?: number;
+  /**
+   * The monotonic clock the budget is measured with, in ms; injected so tests decide when the
+   * budget is spent instead of depending on the machine's speed. @defaultValue performance.now
+   */
+  monotonicNow?: () => number;
 }
 
 /** What became of one item of `completeMany`. `failed.recorded` is false if the lease was lost meanwhile. */
