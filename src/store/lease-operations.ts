@@ -84,7 +84,7 @@ export async function markDone(
   const { rowCount } = await tx.query(
     `UPDATE ${events}
      SET status = 'done', processed_at = $3, next_attempt_at = NULL,
-         lease_owner = NULL, lease_expires_at = NULL
+         lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
      WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
     [id, owner, now],
   );

@@ -41,6 +41,7 @@ export interface StoredEvent {
   nextAttemptAt: Date | null;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
+  /** The error of the last failed attempt; cleared when an attempt succeeds (after a replay, too). */
   lastError: string | null;
   /** When the event reached `done`. */
   processedAt: Date | null;
