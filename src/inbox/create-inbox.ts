@@ -1,5 +1,5 @@
+import { createDefaultLogger } from './default-logger.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { systemClock } from '../clock.js';
 import type { EventName } from '../events/index.js';
@@ -52,7 +52,7 @@ export interface Inbox {
  */
 export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? createDefaultLogger();
   const metrics = createInboxMetrics(
     options.metricsRegistry ? { registry: options.metricsRegistry } : {},
   );

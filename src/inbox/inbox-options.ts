@@ -24,7 +24,7 @@ export interface InboxOptions {
   discardOversizeMaxMs?: number;
   /** `Retry-After` seconds on 503 answers. @defaultValue 5 */
   retryAfterSeconds?: number;
-  /** @defaultValue a silent pino logger */
+  /** @defaultValue warnings and errors as JSON lines on stderr (`createDefaultLogger`) */
   logger?: Logger;
   /** @defaultValue the system clock */
   clock?: Clock;

@@ -1,4 +1,5 @@
-import { pino, type Logger } from 'pino';
+import { createDefaultLogger } from '../inbox/default-logger.js';
+import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
 import { EventValidationError } from '../events/event-validation-error.js';
 import type { WireEvent } from '../events/index.js';
@@ -57,7 +58,7 @@ const signatureHeaderName = 'workos-signature';
 /** The framework-free receiver: raw bytes and headers in, status and JSON body out. */
 export function createReceiver(options: ReceiverOptions): Receiver {
   const clock = options.clock ?? systemClock;
-  const logger: Logger = options.logger ?? pino({ level: 'silent' });
+  const logger: Logger = options.logger ?? createDefaultLogger();
   const metrics = options.metrics ?? noopMetrics;
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {

@@ -49,7 +49,7 @@ export interface ReceiverOptions {
    * @defaultValue 5
    */
   retryAfterSeconds?: number;
-  /** @defaultValue a silent pino logger */
+  /** @defaultValue warnings and errors as JSON lines on stderr (`createDefaultLogger`) */
   logger?: Logger;
   /** @defaultValue the system clock */
   clock?: Clock;

@@ -1,6 +1,7 @@
+import { createDefaultLogger } from '../inbox/default-logger.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
 import { deserializeEvent, type WireEvent } from '../events/index.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
@@ -56,7 +57,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const { store, handlers } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const logger: Logger = options.logger ?? pino({ level: 'silent' });
+  const logger: Logger = options.logger ?? createDefaultLogger();
   const concurrency = options.concurrency ?? workerDefaults.concurrency;
   const leaseMs = options.leaseMs ?? workerDefaults.leaseMs;
   const pollIntervalMs = options.pollIntervalMs ?? workerDefaults.pollIntervalMs;

@@ -72,7 +72,7 @@ export interface WorkerSettings {
 export interface WorkerOptions extends WorkerSettings {
   store: Store;
   handlers: HandlerSource;
-  /** @defaultValue a silent pino logger */
+  /** @defaultValue warnings and errors as JSON lines on stderr (`createDefaultLogger`) */
   logger?: Logger;
   /** @defaultValue the system clock */
   clock?: Clock;
