@@ -33,8 +33,11 @@ export interface Inbox {
   node(): (req: IncomingMessage, res: ServerResponse) => void;
   /** Start the worker (claim loop). Receiving works without it. */
   start(): Promise<void>;
-  /** Graceful: answer 503 to new requests, finish in-flight commits and handlers, release leases, close the store. */
-  close(): Promise<void>;
+  /**
+   * Graceful: answer 503 to new requests, finish in-flight commits, wait up to `timeoutMs` for
+   * running handlers (default 30000), release leases, close the store.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
   /** Queue one event again. `false` if unknown or being processed. */
   replay(id: string): Promise<boolean>;
   /** Queue again every event matching the filter. @defaultValue `{ status: 'dead' }` */
@@ -129,11 +132,11 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       if (closing) throw new Error('inbox.start(): the inbox is closed');
       worker.start();
     },
-    close() {
+    close(closeOptions) {
       closing ??= (async () => {
         receiver.stopAccepting();
         await receiver.drain();
-        await worker.stop();
+        await worker.stop(closeOptions);
         if (ownsStore) await store.close();
       })();
       return closing;

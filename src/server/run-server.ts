@@ -129,7 +129,7 @@ export async function runServe(
     close() {
       closing ??= (async () => {
         const httpClosed = http?.close(config.shutdownTimeoutMs);
-        await inbox.close();
+        await inbox.close({ timeoutMs: config.shutdownTimeoutMs });
         await httpClosed;
       })();
       return closing;
