@@ -25,8 +25,11 @@ export class CliError extends WorkosInboxError {
   override readonly name = 'CliError';
   readonly exitCode: ExitCode;
 
+  readonly code: string;
+
   constructor(message: string, exitCode: ExitCode, code = 'cli_error', options?: ErrorOptions) {
-    super(code, message, options);
+    super(message, options);
     this.exitCode = exitCode;
+    this.code = code;
   }
 }

@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
@@ -5,7 +6,7 @@ import { configOptions } from './config-options.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
-export class ConfigError extends Error {
+export class ConfigError extends WorkosInboxError {
   override readonly name = 'ConfigError';
   readonly code: 'invalid_option' | 'missing_in_production';
 

@@ -9,7 +9,7 @@ export class FilterError extends WorkosInboxError {
   readonly field: string;
 
   constructor(message: string, field: string) {
-    super('invalid_filter', message);
+    super(message);
     this.field = field;
   }
 }

@@ -7,7 +7,7 @@ export class BodyTooLargeError extends WorkosInboxError {
   override readonly code = 'body_too_large';
 
   constructor(maxBytes: number) {
-    super('body_too_large', `the request body is larger than ${maxBytes} bytes`);
+    super(`the request body is larger than ${maxBytes} bytes`);
   }
 }
 

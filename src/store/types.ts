@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { Dialect, SqlExecutor } from './sql-executor.js';
 
 export type EventSource = 'webhook' | 'replay' | 'api';
@@ -274,13 +275,13 @@ export interface StoreOptions {
 }
 
 /** The database could not be reached or could not commit. Receivers answer 503 + Retry-After. */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends WorkosInboxError {
   override readonly name = 'StoreUnavailableError';
   readonly code = 'store_unavailable';
 }
 
 /** The database schema does not match this build (unknown or changed migration). */
-export class SchemaMismatchError extends Error {
+export class SchemaMismatchError extends WorkosInboxError {
   override readonly name = 'SchemaMismatchError';
   readonly code = 'schema_mismatch';
 }
