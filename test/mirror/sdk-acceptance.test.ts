@@ -82,7 +82,9 @@ describe.each(backends)('the official SDK reads the mirror on %s', (_, open) => 
       port: server.port,
       maxRetries: 0,
     } as ConstructorParameters<typeof WorkOS>[1]);
-  });
+    // Applying 6500 events to PostgreSQL on a loaded 2-core machine can outlast the default hook
+    // timeout: a setup bound, not a speed requirement.
+  }, 600_000);
   afterAll(async () => {
     await server?.close();
     await db?.close();
