@@ -103,7 +103,7 @@ describe('NODE_ENV=production', () => {
       const plain = await post('event_plain', { 'x-forwarded-for': '10.1.2.3' });
       expect(plain.status).toBe(403);
       expect(await plain.json()).toEqual({
-        error: 'Forbidden',
+        error: 'forbidden',
         code: 'https_required',
         message: 'HTTPS required',
       });
