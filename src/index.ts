@@ -1,4 +1,6 @@
 // The package's main entry. Each area adds its public exports here.
+export { WorkosInboxError } from './errors/workos-inbox-error.js';
+export { errorCodes } from './errors/error-codes.js';
 export { SignatureVerificationException, signatureErrorCodes } from './signature/errors.js';
 export type { SignatureErrorCode } from './signature/errors.js';
 export { signatureHeader, computeSignatureSync } from './signature/sign.js';

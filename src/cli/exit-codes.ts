@@ -1,3 +1,5 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
+
 /**
  * The command's exit codes (documented in docs/cli.md). Scripts and CI rely on them.
  */
@@ -19,13 +21,14 @@ export const exitCodes = {
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
 /** An error the CLI reports as one line and an exit code (no stack trace). */
-export class CliError extends Error {
+export class CliError extends WorkosInboxError {
   override readonly name = 'CliError';
   readonly exitCode: ExitCode;
+
   readonly code: string;
 
-  constructor(message: string, exitCode: ExitCode, code = 'cli_error') {
-    super(message);
+  constructor(message: string, exitCode: ExitCode, code = 'cli_error', options?: ErrorOptions) {
+    super(message, options);
     this.exitCode = exitCode;
     this.code = code;
   }

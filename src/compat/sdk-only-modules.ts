@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 /** The `WorkOS` members of `@workos-inc/node` 11.0.0 that call the REST API: not provided here. */
 export const sdkOnlyModules = [
   'actions',
@@ -27,7 +28,7 @@ export const sdkOnlyModules = [
 export type SdkOnlyModule = (typeof sdkOnlyModules)[number];
 
 /** Thrown on access to an SDK module the compat `WorkOS` does not provide. */
-export class SdkModuleNotProvidedError extends Error {
+export class SdkModuleNotProvidedError extends WorkosInboxError {
   override readonly name = 'SdkModuleNotProvidedError';
   readonly code = 'sdk_module_not_provided';
 

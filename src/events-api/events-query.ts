@@ -1,7 +1,8 @@
 import { eventTimeMs } from '../workos-api/event-time.js';
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 
 /** A query parameter of our `GET /events` is invalid; `field` names it. Answered 400. */
-export class EventsQueryError extends Error {
+export class EventsQueryError extends WorkosInboxError {
   override readonly name = 'EventsQueryError';
   readonly code = 'invalid_request_parameters';
   constructor(

@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 /**
  * Why an event failed validation. Stable strings: use them in logs, metrics and HTTP bodies.
  * - `not_json_object`: the body is not a JSON object (an array, a string, `null` …).
@@ -25,7 +26,7 @@ export interface EventFieldIssue {
 }
 
 /** Thrown by `checkEnvelope` and `validateEvent`. The message names every bad field. */
-export class EventValidationError extends Error {
+export class EventValidationError extends WorkosInboxError {
   override readonly name = 'EventValidationError';
   readonly code: EventValidationErrorCode;
   /** Every failing field, in the order they were found (at least one). */

@@ -1,5 +1,5 @@
+import { createDefaultLogger } from './default-logger.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { systemClock } from '../clock.js';
 import type { EventName } from '../events/index.js';
@@ -34,8 +34,11 @@ export interface Inbox {
   node(): (req: IncomingMessage, res: ServerResponse) => void;
   /** Start the worker (claim loop). Receiving works without it. */
   start(): Promise<void>;
-  /** Graceful: answer 503 to new requests, finish in-flight commits and handlers, release leases, close the store. */
-  close(): Promise<void>;
+  /**
+   * Graceful: answer 503 to new requests, finish in-flight commits, wait up to `timeoutMs` for
+   * running handlers (default 30000), release leases, close the store.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
   /** Queue one event again. `false` if unknown or being processed. */
   replay(id: string): Promise<boolean>;
   /** Queue again every event matching the filter. @defaultValue `{ status: 'dead' }` */
@@ -53,7 +56,7 @@ export interface Inbox {
  */
 export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? createDefaultLogger();
   const metrics = createInboxMetrics(
     options.metricsRegistry ? { registry: options.metricsRegistry } : {},
   );
@@ -68,6 +71,12 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     secret: options.secret,
     ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.discardOversizeMaxBytes !== undefined
+      ? { discardOversizeMaxBytes: options.discardOversizeMaxBytes }
+      : {}),
+    ...(options.discardOversizeMaxMs !== undefined
+      ? { discardOversizeMaxMs: options.discardOversizeMaxMs }
+      : {}),
     ...(options.retryAfterSeconds !== undefined
       ? { retryAfterSeconds: options.retryAfterSeconds }
       : {}),
@@ -139,12 +148,12 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       worker.start();
       retention?.start();
     },
-    close() {
+    close(closeOptions) {
       closing ??= (async () => {
         receiver.stopAccepting();
         await receiver.drain();
         await retention?.stop();
-        await worker.stop();
+        await worker.stop(closeOptions);
         if (ownsStore) await store.close();
       })();
       return closing;

@@ -19,9 +19,13 @@ export interface InboxOptions {
   toleranceMs?: number;
   /** Larger bodies are answered 413. @defaultValue 1048576 (1 MiB) */
   maxBodyBytes?: number;
+  /** Bytes of an oversized body discarded before answering 413. @defaultValue 16777216 (16 MiB) */
+  discardOversizeMaxBytes?: number;
+  /** Time spent discarding an oversized body before cutting the connection. @defaultValue 10000 */
+  discardOversizeMaxMs?: number;
   /** `Retry-After` seconds on 503 answers. @defaultValue 5 */
   retryAfterSeconds?: number;
-  /** @defaultValue a silent pino logger */
+  /** @defaultValue warnings and errors as JSON lines on stderr (`createDefaultLogger`) */
   logger?: Logger;
   /** @defaultValue the system clock */
   clock?: Clock;

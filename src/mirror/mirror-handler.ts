@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { WireEvent } from '../events/index.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import { applyMirrorEvent } from './apply/apply-mirror-event.js';
@@ -28,7 +29,7 @@ export interface MirrorHandlerSource {
 }
 
 /** Thrown for a family name the mirror does not know. */
-export class UnknownMirrorFamilyError extends Error {
+export class UnknownMirrorFamilyError extends WorkosInboxError {
   override readonly name = 'UnknownMirrorFamilyError';
   readonly code = 'unknown_mirror_family';
 }

@@ -1,5 +1,6 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 /** `--since` cannot be read. */
-export class SinceFormatError extends Error {
+export class SinceFormatError extends WorkosInboxError {
   override readonly name = 'SinceFormatError';
   readonly code = 'invalid_since';
 }

@@ -6,6 +6,15 @@ export type BodyTooLarge = typeof bodyTooLarge;
 export const defaultMaxBodyBytes = 1024 * 1024;
 
 /**
+ * After an oversized body, how much more of it a node:http adapter reads and throws away before
+ * answering 413, so the client has finished sending and reads the answer (closing mid-upload makes
+ * most clients report ECONNRESET / EPIPE instead of the status). Beyond either bound the
+ * connection is cut.
+ */
+export const defaultDiscardOversizeMaxBytes = 16 * 1024 * 1024;
+export const defaultDiscardOversizeMaxMs = 10_000;
+
+/**
  * Read a byte stream up to `maxBytes`. Returns `bodyTooLarge` as soon as the limit is exceeded,
  * without reading the rest (the caller answers 413 and closes the connection).
  */

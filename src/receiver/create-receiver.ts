@@ -1,16 +1,23 @@
-import { pino, type Logger } from 'pino';
+import { createDefaultLogger } from '../inbox/default-logger.js';
+import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
 import { EventValidationError } from '../events/event-validation-error.js';
 import type { WireEvent } from '../events/index.js';
 import { WebhookBodyError } from '../signature/body-error.js';
 import { SignatureVerificationException } from '../signature/errors.js';
 import { createVerifier } from '../signature/verifier.js';
-import { bodyTooLarge, defaultMaxBodyBytes, type BodyTooLarge } from './body.js';
+import {
+  bodyTooLarge,
+  defaultDiscardOversizeMaxBytes,
+  defaultDiscardOversizeMaxMs,
+  defaultMaxBodyBytes,
+  type BodyTooLarge,
+} from './body.js';
 import { getHeader, type HeaderSource } from './headers.js';
 import type { ReceiverMetrics, ReceiverOptions } from './receiver-options.js';
 import {
   acceptedResponse,
-  jsonResponse,
+  errorResponse,
   type ReceiverResponse,
   type RejectionReason,
 } from './responses.js';
@@ -28,6 +35,8 @@ export interface Receiver {
   handle(request: ReceiverRequest): Promise<ReceiverResponse>;
   /** The resolved body limit, for adapters that stop reading early. */
   readonly maxBodyBytes: number;
+  /** How much of an oversized body node:http adapters discard before answering 413. */
+  readonly discardOversize: { readonly maxBytes: number; readonly maxMs: number };
   /** Answer 503 to new requests from now on (graceful shutdown). */
   stopAccepting(): void;
   /** Resolves when every request already past the door has been answered. */
@@ -49,12 +58,16 @@ const signatureHeaderName = 'workos-signature';
 /** The framework-free receiver: raw bytes and headers in, status and JSON body out. */
 export function createReceiver(options: ReceiverOptions): Receiver {
   const clock = options.clock ?? systemClock;
-  const logger: Logger = options.logger ?? pino({ level: 'silent' });
+  const logger: Logger = options.logger ?? createDefaultLogger();
   const metrics = options.metrics ?? noopMetrics;
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
   }
+  const discardOversize = {
+    maxBytes: options.discardOversizeMaxBytes ?? defaultDiscardOversizeMaxBytes,
+    maxMs: options.discardOversizeMaxMs ?? defaultDiscardOversizeMaxMs,
+  };
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const verifier = createVerifier({
     secret: options.secret,
@@ -67,15 +80,15 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   let inFlight = 0;
   let drainWaiters: Array<() => void> = [];
 
+  /** Count, log and answer a rejection; its reason is the body's `code`. */
   function reject(
     reason: RejectionReason,
-    status: number,
-    body: Record<string, unknown>,
+    body: { status: number; message: string; error?: string; [extra: string]: unknown },
     headers?: Record<string, string>,
   ): ReceiverResponse {
     metrics.rejected(reason);
-    logger.info({ reason, status }, 'webhook rejected');
-    return jsonResponse(status, body, headers);
+    logger.info({ reason, status: body.status }, 'webhook rejected');
+    return errorResponse({ ...body, code: reason }, headers);
   }
 
   async function verifyAndCommit(request: ReceiverRequest): Promise<ReceiverResponse> {
@@ -83,8 +96,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     if (method !== 'POST') {
       return reject(
         'method_not_allowed',
-        405,
-        { error: 'method_not_allowed', message: 'Only POST is accepted.' },
+        { status: 405, message: 'Only POST is accepted.' },
         { allow: 'POST' },
       );
     }
@@ -92,10 +104,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     if (body === bodyTooLarge || body.byteLength > maxBodyBytes) {
       return reject(
         'body_too_large',
-        413,
         {
-          error: 'payload_too_large',
-          code: 'body_too_large',
+          status: 413,
           limitBytes: maxBodyBytes,
           message: `The body exceeds ${maxBodyBytes} bytes.`,
         },
@@ -104,9 +114,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
     const sigHeader = getHeader(request.headers, signatureHeaderName);
     if (sigHeader === undefined || sigHeader.length === 0) {
-      return reject('missing_header', 400, {
+      return reject('missing_header', {
+        status: 400,
         error: 'missing_signature',
-        code: 'missing_header',
         message: 'The WorkOS-Signature header is missing.',
       });
     }
@@ -116,23 +126,23 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     } catch (error) {
       if (error instanceof SignatureVerificationException) {
         // A blank header is "missing" (400), like no header at all; every other failure is 401.
-        return reject(error.code, error.code === 'missing_header' ? 400 : 401, {
-          error: 'invalid_signature',
-          code: error.code,
+        return reject(error.code, {
+          status: error.code === 'missing_header' ? 400 : 401,
+          error: error.code === 'missing_header' ? 'missing_signature' : 'invalid_signature',
           message: error.message,
         });
       }
       if (error instanceof WebhookBodyError) {
-        return reject('invalid_json', 400, {
+        return reject('invalid_json', {
+          status: 400,
           error: 'invalid_body',
-          code: 'invalid_json',
           message: 'The body is not valid JSON.',
         });
       }
       if (error instanceof EventValidationError) {
-        return reject('invalid_envelope', 400, {
+        return reject('invalid_envelope', {
+          status: 400,
           error: 'invalid_body',
-          code: 'invalid_envelope',
           field: error.path || '(root)',
           message: error.message,
         });
@@ -162,9 +172,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         { reason: 'store_unavailable', eventId: id, err: error },
         'could not commit webhook; answering 503',
       );
-      return jsonResponse(
-        503,
+      return errorResponse(
         {
+          status: 503,
           error: 'store_unavailable',
           code: 'store_unavailable',
           message: 'The event could not be stored; retry later.',
@@ -183,14 +193,14 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
   return {
     maxBodyBytes,
+    discardOversize,
     async handle(request) {
       const started = performance.now();
       metrics.received();
       if (!accepting) {
         return reject(
           'shutting_down',
-          503,
-          { error: 'shutting_down', code: 'shutting_down', message: 'The inbox is closing.' },
+          { status: 503, error: 'shutting_down', message: 'The inbox is closing.' },
           { 'retry-after': retryAfter, connection: 'close' },
         );
       }
@@ -200,7 +210,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       } catch (error) {
         // Only a bug gets here; still an answer, and WorkOS will retry.
         logger.error({ err: error }, 'receiver failed unexpectedly');
-        return jsonResponse(500, { error: 'internal_error', message: 'Unexpected error.' });
+        return errorResponse({ status: 500, code: 'internal_error', message: 'Unexpected error.' });
       } finally {
         inFlight--;
         metrics.ingestSeconds((performance.now() - started) / 1000);

@@ -34,11 +34,22 @@ export interface ReceiverOptions {
    */
   maxBodyBytes?: number;
   /**
+   * After a body over `maxBodyBytes`, read and discard up to this many more bytes before answering
+   * 413, so the client reads the answer instead of a reset connection (node:http adapters).
+   * @defaultValue 16777216 (16 MiB)
+   */
+  discardOversizeMaxBytes?: number;
+  /**
+   * The longest time spent discarding an oversized body before the connection is cut.
+   * @defaultValue 10000
+   */
+  discardOversizeMaxMs?: number;
+  /**
    * `Retry-After` (seconds) sent with 503 answers, so WorkOS retries soon.
    * @defaultValue 5
    */
   retryAfterSeconds?: number;
-  /** @defaultValue a silent pino logger */
+  /** @defaultValue warnings and errors as JSON lines on stderr (`createDefaultLogger`) */
   logger?: Logger;
   /** @defaultValue the system clock */
   clock?: Clock;

@@ -1,3 +1,5 @@
+import { httpErrorBody } from '../errors/http-error-body.js';
+import type { HttpErrorInput } from '../errors/http-error-body.js';
 import { signatureErrorCodes } from '../signature/errors.js';
 
 /** What the receiver answers: an HTTP status, headers and a JSON body. Adapters send it as is. */
@@ -34,6 +36,14 @@ export function jsonResponse(
   extraHeaders: Record<string, string> = {},
 ): ReceiverResponse {
   return { status, headers: { ...jsonHeaders, ...extraHeaders }, body: JSON.stringify(body) };
+}
+
+/** An error answer in the one error body shape, `{ error, code, message, ...extra }`. */
+export function errorResponse(
+  input: HttpErrorInput,
+  extraHeaders: Record<string, string> = {},
+): ReceiverResponse {
+  return jsonResponse(input.status, httpErrorBody(input), extraHeaders);
 }
 
 // Preserialized: the acknowledgement is on the hot path of every request.

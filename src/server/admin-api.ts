@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
+import { InvalidCursorError } from '../store/list-cursor.js';
 import type { Store } from '../store/types.js';
 import { toEventDetailJson, toEventSummaryJson } from './event-json.js';
 import { FilterError, parseEventFilter } from './event-filter.js';
 import { InvalidPruneOptionsError } from '../store/prune-events.js';
 import { parsePruneBody } from './parse-prune-body.js';
-import { readSmallBody } from './read-small-body.js';
-import { sendJson } from './send.js';
+import { BodyTooLargeError, readSmallBody } from './read-small-body.js';
+import { parseRedriveRequest } from './redrive-request.js';
+import { sendError, sendJson } from './send.js';
 
 const maxPageSize = 1000;
 
@@ -19,6 +21,9 @@ const maxPageSize = 1000;
  * - `GET /inbox/stats` → counts by status and the oldest due event's age
  * - `POST /inbox/prune` with `{ "olderThan": "30d", "includeDead"?, "batchSize"?, "budgetMs"? }`
  *   → `{ pruned, transactions, vacuumedPages }` (retention by hand)
+ *
+ * A malformed request (bad escape, filter, cursor or body) answers 400 naming the field and
+ * changes nothing.
  */
 export async function handleAdminRequest(
   req: IncomingMessage,
@@ -29,9 +34,9 @@ export async function handleAdminRequest(
 ): Promise<void> {
   const parts = url.pathname.split('/').filter((p) => p !== '');
   const method = req.method ?? 'GET';
-  const notFound = () => sendJson(res, 404, { code: 'not_found', message: 'Not Found' });
+  const notFound = () => sendError(res, 404, 'not_found', 'Not Found');
   const wrongMethod = (allow: string) =>
-    sendJson(res, 405, { code: 'method_not_allowed', message: `Use ${allow}` }, { allow });
+    sendError(res, 405, 'method_not_allowed', `Use ${allow}`, {}, { allow });
   try {
     if (parts.length === 2 && parts[1] === 'events') {
       if (method !== 'GET') return wrongMethod('GET');
@@ -45,14 +50,26 @@ export async function handleAdminRequest(
         new Date(clock.now()),
       );
       const limitRaw = q.get('limit') ?? '50';
-      const limit = Number(limitRaw);
-      if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
-        throw new FilterError(`limit must be a whole number from 1 to ${maxPageSize}`);
+      const limit = /^\d+$/.test(limitRaw) ? Number(limitRaw) : NaN;
+      if (!(limit >= 1 && limit <= maxPageSize)) {
+        throw new FilterError(`limit must be a whole number from 1 to ${maxPageSize}`, 'limit');
       }
       const order = q.get('order') ?? 'desc';
-      if (order !== 'asc' && order !== 'desc') throw new FilterError('order must be asc or desc');
+      if (order !== 'asc' && order !== 'desc') {
+        throw new FilterError('order must be asc or desc', 'order');
+      }
       const after = q.get('after') ?? undefined;
-      const page = await store.list({ ...filter, limit, order, ...(after ? { after } : {}) });
+      const page = await store
+        .list({ ...filter, limit, order, ...(after ? { after } : {}) })
+        .catch((error: unknown) => {
+          if (error instanceof InvalidCursorError) {
+            throw new FilterError(
+              'after must be a cursor from a previous page (list_metadata.after)',
+              'after',
+            );
+          }
+          throw error;
+        });
       return sendJson(res, 200, {
         data: page.events.map(toEventSummaryJson),
         list_metadata: { after: page.nextCursor },
@@ -60,51 +77,45 @@ export async function handleAdminRequest(
     }
     if (parts.length === 3 && parts[1] === 'events') {
       if (method !== 'GET') return wrongMethod('GET');
-      const id = decodeURIComponent(parts[2] ?? '');
+      const id = decodeId(parts[2]);
       const event = await store.get(id);
       if (!event) return notFound();
       return sendJson(res, 200, toEventDetailJson(event, await store.attempts(id)));
     }
     if (parts.length === 4 && parts[1] === 'events' && parts[3] === 'replay') {
       if (method !== 'POST') return wrongMethod('POST');
-      const id = decodeURIComponent(parts[2] ?? '');
+      const id = decodeId(parts[2]);
       if (await store.replay(id, new Date(clock.now()))) {
         return sendJson(res, 200, { id, replayed: true });
       }
       const event = await store.get(id);
       if (!event) return notFound();
       if (event.prunedAt) {
-        return sendJson(res, 409, {
-          code: 'event_pruned',
-          message: `Event ${id} was pruned by retention; its payload is gone, so it cannot be replayed`,
-        });
+        return sendError(
+          res,
+          409,
+          'event_pruned',
+          `Event ${id} was pruned by retention; its payload is gone, so it cannot be replayed`,
+        );
       }
-      return sendJson(res, 409, {
-        code: 'event_processing',
-        message: `Event ${id} is being processed right now; replay it once its attempt ends`,
-      });
+      return sendError(
+        res,
+        409,
+        'event_processing',
+        `Event ${id} is being processed right now; replay it once its attempt ends`,
+      );
     }
     if (parts.length === 2 && parts[1] === 'redrive') {
       if (method !== 'POST') return wrongMethod('POST');
-      const body = await readSmallBody(req);
-      const fromBody = body === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
-      const pick = (key: string): string | undefined => {
-        const value = fromBody[key] ?? url.searchParams.get(key) ?? undefined;
-        return typeof value === 'string' ? value : undefined;
-      };
-      const filter = parseEventFilter({
-        status: pick('status') ?? 'dead',
-        event: pick('event'),
-        since: pick('since'),
-      });
-      const count = await store.redrive(filter, new Date(clock.now()));
+      const now = new Date(clock.now());
+      const filter = parseRedriveRequest(await readSmallBody(req), url.searchParams, now);
+      const count = await store.redrive(filter, now);
       return sendJson(res, 200, { redriven: count });
     }
     if (parts.length === 2 && parts[1] === 'prune') {
       if (method !== 'POST') return wrongMethod('POST');
-      const body = await readSmallBody(req);
       const now = new Date(clock.now());
-      const options = parsePruneBody(body === '' ? {} : JSON.parse(body), now);
+      const options = parsePruneBody(await readSmallBody(req), now);
       return sendJson(res, 200, await store.prune(options));
     }
     if (parts.length === 2 && parts[1] === 'stats') {
@@ -114,13 +125,24 @@ export async function handleAdminRequest(
     }
     return notFound();
   } catch (error) {
-    if (
-      error instanceof FilterError ||
-      error instanceof SyntaxError ||
-      error instanceof InvalidPruneOptionsError
-    ) {
-      return sendJson(res, 400, { code: 'invalid_request', message: error.message });
+    if (error instanceof FilterError) {
+      return sendError(res, 400, 'invalid_request', error.message, { field: error.field });
+    }
+    if (error instanceof InvalidPruneOptionsError) {
+      return sendError(res, 400, 'invalid_request', error.message, { field: error.field });
+    }
+    if (error instanceof BodyTooLargeError) {
+      return sendError(res, 413, 'body_too_large', error.message, { field: 'body' });
     }
     throw error;
+  }
+}
+
+/** A path segment as an event id; a malformed percent-escape is the client's mistake. */
+function decodeId(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    throw new FilterError(`the event id "${segment}" has a malformed percent-escape`, 'id');
   }
 }

@@ -71,7 +71,7 @@ export const configOptions: readonly ConfigOption[] = [
     key: 'host',
     flag: '--host <address>',
     env: 'HOST',
-    defaultText: '0.0.0.0',
+    defaultText: '127.0.0.1 (production: 0.0.0.0)',
     description: 'address to bind (serve; work with --metrics-port)',
   },
   {

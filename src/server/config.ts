@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
@@ -7,7 +8,7 @@ import type { RawConfig, RawConfigKey } from './config-options.js';
 import { parseSince } from '../pull/parse-since.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
-export class ConfigError extends Error {
+export class ConfigError extends WorkosInboxError {
   override readonly name = 'ConfigError';
   readonly code: 'invalid_option' | 'missing_in_production';
 
@@ -207,7 +208,9 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   const config: ServeConfig = {
     production,
     port: integer('port', 3000, 0, 65535),
-    host: raw('host') ?? '0.0.0.0',
+    // Development binds loopback only (its admin API is plain HTTP with a generated token);
+    // production listens on every interface, behind TLS or a proxy.
+    host: raw('host') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     database,
     dataDir,
     secrets: list(raw('secret')),

@@ -1,10 +1,17 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { eventStatuses } from '../store/types.js';
 import type { EventFilter, EventStatus } from '../store/types.js';
 
-/** A filter value the user typed is not valid. */
-export class FilterError extends Error {
+/** A filter value the user typed is not valid; `field` names the query parameter or flag. */
+export class FilterError extends WorkosInboxError {
   override readonly name = 'FilterError';
-  readonly code = 'invalid_filter';
+  override readonly code = 'invalid_filter';
+  readonly field: string;
+
+  constructor(message: string, field: string) {
+    super(message);
+    this.field = field;
+  }
 }
 
 /** Parse `status` (comma-separated), `event` and `since` as typed in a query string or a flag. */
@@ -21,7 +28,10 @@ export function parseEventFilter(
     const statuses = input.status.split(',').map((s) => s.trim());
     for (const s of statuses) {
       if (!(eventStatuses as readonly string[]).includes(s)) {
-        throw new FilterError(`unknown status "${s}"; use one of ${eventStatuses.join(', ')}`);
+        throw new FilterError(
+          `unknown status "${s}"; use one of ${eventStatuses.join(', ')}`,
+          'status',
+        );
       }
     }
     filter.status =
@@ -44,6 +54,7 @@ export function parseSince(value: string, now: Date): Date {
   if (Number.isNaN(date.getTime())) {
     throw new FilterError(
       `"since" must be an ISO date (2024-05-01T12:00:00Z) or a duration (30m, 2h, 7d), got "${value}"`,
+      'since',
     );
   }
   return date;

@@ -70,8 +70,10 @@ export function toEventDetailJson(
     leaseExpiresAt: iso(event.leaseExpiresAt),
     payload,
     prunedAt: iso(event.prunedAt),
-    attemptLog: attempts.map((a) => ({
-      attempt: a.attempt,
+    // Numbered by position in the event's whole history: the stored counter restarts at 1 on a
+    // replay (it is the retry budget's), which would read 1, 2, 3, 1.
+    attemptLog: attempts.map((a, i) => ({
+      attempt: i + 1,
       worker: a.worker,
       startedAt: a.startedAt.toISOString(),
       finishedAt: iso(a.finishedAt),

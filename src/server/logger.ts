@@ -38,10 +38,32 @@ export function createLogger(options: LoggerOptions): Logger {
   };
   if (!options.pretty) return pino(base);
   const pretty = require('pino-pretty') as typeof PinoPretty;
-  return pino(
-    base,
-    pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }),
-  );
+  return pino(base, pretty(prettyOptions(options.level)));
+}
+
+const verboseLevels = new Set(['debug', 'trace']);
+
+/**
+ * A terminal gets one line per event: an error shows as its message after the log message (a
+ * failing handler would otherwise print a ~20-line stack on every retry). The stack stays in the
+ * JSON logs and, at `debug`, in the terminal; the attempt log keeps the error too.
+ */
+export function prettyOptions(level: string): PinoPretty.PrettyOptions {
+  const verbose = verboseLevels.has(level);
+  return {
+    colorize: true,
+    translateTime: 'HH:MM:ss.l',
+    ignore: verbose ? 'pid,hostname' : 'pid,hostname,err',
+    ...(verbose
+      ? {}
+      : {
+          messageFormat: (log: Record<string, unknown>, messageKey: string): string => {
+            const message = String(log[messageKey] ?? '');
+            const err = log.err as { message?: unknown } | undefined;
+            return err && typeof err.message === 'string' ? `${message}: ${err.message}` : message;
+          },
+        }),
+  };
 }
 
 /** Pretty output only for a person at a terminal, never in production. */

@@ -1,12 +1,24 @@
-import { handleEventsRequest } from '../events-api/handle-events-request.js';
-import { handleMirrorRequest } from '../mirror/http/handle-mirror-request.js';
-import type { Store } from '../store/types.js';
+import { eventsApiPath, handleEventsRequest } from '../events-api/handle-events-request.js';
+import { handleMirrorRequest, isMirrorPath } from '../mirror/http/handle-mirror-request.js';
+import type { MirrorSource } from '../mirror/read/create-mirror.js';
 import type { MirrorHandler } from './request-handler.js';
 
-/** The mirror's WorkOS-compatible read API and our Events API (the caller checks the admin token first). */
-export function createMirrorHandler(store: Store): MirrorHandler {
+/**
+ * Whether `path` is one of serve's WorkOS-compatible read routes behind the admin token: the
+ * mirror's (its own route table) or our Events API's. The request handler asks this, so the
+ * routes are stated once.
+ */
+export function isReadApiPath(path: string): boolean {
+  return path === eventsApiPath || isMirrorPath(path);
+}
+
+/**
+ * The mirror's WorkOS-compatible read API and our Events API over the inbox's events (the caller
+ * checks the admin token first).
+ */
+export function createMirrorHandler(source: MirrorSource): MirrorHandler {
   return async (request) =>
-    request.path === '/events'
-      ? handleEventsRequest(store, request)
-      : ((await handleMirrorRequest(store, request)) ?? undefined);
+    request.path === eventsApiPath
+      ? handleEventsRequest(source, request)
+      : ((await handleMirrorRequest(source, request)) ?? undefined);
 }

@@ -3,17 +3,24 @@ import type { PruneOptions } from '../store/types.js';
 import { parseDurationMs } from './parse-duration.js';
 
 /** `POST /inbox/prune`'s JSON body → PruneOptions; InvalidPruneOptionsError (400) naming the field. */
-export function parsePruneBody(body: unknown, now: Date): PruneOptions {
+export function parsePruneBody(text: string, now: Date): PruneOptions {
+  let body: unknown;
+  try {
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new InvalidPruneOptionsError('the body is not valid JSON', 'body');
+  }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidPruneOptionsError(
       'the body must be a JSON object such as {"olderThan": "30d"}',
+      'body',
     );
   }
   const fields = body as Record<string, unknown>;
   const known = ['olderThan', 'includeDead', 'batchSize', 'budgetMs'];
   for (const key of Object.keys(fields)) {
     if (!known.includes(key)) {
-      throw new InvalidPruneOptionsError(`unknown field "${key}"; use ${known.join(', ')}`);
+      throw new InvalidPruneOptionsError(`unknown field "${key}"; use ${known.join(', ')}`, key);
     }
   }
   const olderThanMs =
@@ -21,10 +28,11 @@ export function parsePruneBody(body: unknown, now: Date): PruneOptions {
   if (olderThanMs === undefined) {
     throw new InvalidPruneOptionsError(
       'olderThan is required: a duration such as "30d", "12h" or "90m"',
+      'olderThan',
     );
   }
   if (fields.includeDead !== undefined && typeof fields.includeDead !== 'boolean') {
-    throw new InvalidPruneOptionsError('includeDead must be true or false');
+    throw new InvalidPruneOptionsError('includeDead must be true or false', 'includeDead');
   }
   const options: PruneOptions = {
     receivedBefore: new Date(now.getTime() - olderThanMs),
@@ -35,7 +43,7 @@ export function parsePruneBody(body: unknown, now: Date): PruneOptions {
     const value = fields[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      throw new InvalidPruneOptionsError(`${key} must be a whole number`);
+      throw new InvalidPruneOptionsError(`${key} must be a whole number`, key);
     }
     options[key] = value;
   }

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import { isReadApiPath } from './mirror-routes.js';
 import type { Store } from '../store/types.js';
 import { handleAdminRequest } from './admin-api.js';
 import { hasAdminToken } from './admin-auth.js';
 import { clientAddress, isSecureRequest } from './client-address.js';
 import type { MetricsSource } from './cluster-metrics.js';
 import { handleReady } from './health.js';
-import { sendJson, sendText } from './send.js';
+import { sendError, sendJson, sendText } from './send.js';
 
 /** A read request for the directory mirror's WorkOS-compatible API. */
 export interface MirrorRequest {
@@ -57,7 +58,7 @@ export function createRequestHandler(
 
     if (deps.production && !plainHttpPaths.has(path) && !isSecureRequest(req, deps.trustProxy)) {
       req.resume();
-      return sendText(res, 403, 'HTTPS required');
+      return sendError(res, 403, 'https_required', 'HTTPS required');
     }
 
     const route = async (): Promise<void> => {
@@ -67,7 +68,12 @@ export function createRequestHandler(
           if (!allowed.has(address)) {
             deps.logger.warn({ address, reason: 'ip_not_allowed' }, 'webhook rejected');
             req.resume();
-            return sendJson(res, 403, { code: 'ip_not_allowed', message: 'Forbidden' });
+            return sendError(
+              res,
+              403,
+              'ip_not_allowed',
+              'Forbidden: this address may not send webhooks',
+            );
           }
         }
         await deps.webhook(req, res);
@@ -89,15 +95,14 @@ export function createRequestHandler(
         });
       }
       const isAdmin = path === '/inbox' || path.startsWith('/inbox/');
-      if (deps.adminToken !== undefined && (isAdmin || (deps.mirror && isMirrorPath(path)))) {
+      if (deps.adminToken !== undefined && (isAdmin || (deps.mirror && isReadApiPath(path)))) {
         if (!hasAdminToken(req, deps.adminToken)) {
-          return sendJson(
+          return sendError(
             res,
             401,
-            {
-              code: 'unauthorized',
-              message: 'Unauthorized: send Authorization: Bearer <admin token>',
-            },
+            'unauthorized',
+            'Unauthorized: send Authorization: Bearer <admin token>',
+            {},
             { 'www-authenticate': 'Bearer' },
           );
         }
@@ -105,32 +110,18 @@ export function createRequestHandler(
         const answer = await deps.mirror?.({ method, path, query: queryRecord(url) });
         if (answer) return sendJson(res, answer.status, answer.body);
       }
-      return sendJson(res, 404, { code: 'not_found', message: 'Not Found' });
+      return sendError(res, 404, 'not_found', 'Not Found');
     };
 
     route().catch((error: unknown) => {
       deps.logger.error({ err: error, path, method }, 'request failed');
       if (!res.headersSent) {
-        sendJson(res, 500, { code: 'internal_error', message: 'Internal Server Error' });
+        sendError(res, 500, 'internal_error', 'Internal Server Error');
       } else {
         res.destroy();
       }
     });
   };
-}
-
-const mirrorPrefixes = [
-  '/directories',
-  '/directory_users',
-  '/directory_groups',
-  '/organizations',
-  '/connections',
-  '/user_management/',
-  '/events',
-];
-
-function isMirrorPath(path: string): boolean {
-  return mirrorPrefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
 }
 
 function queryRecord(url: URL): Record<string, string | string[]> {
@@ -143,10 +134,5 @@ function queryRecord(url: URL): Record<string, string | string[]> {
 }
 
 function methodNotAllowed(res: ServerResponse): void {
-  sendJson(
-    res,
-    405,
-    { code: 'method_not_allowed', message: 'Method Not Allowed' },
-    { allow: 'GET' },
-  );
+  sendError(res, 405, 'method_not_allowed', 'Method Not Allowed', {}, { allow: 'GET' });
 }

@@ -150,7 +150,7 @@ export async function runServe(
       closing ??= (async () => {
         await pullLoop?.stop();
         const httpClosed = http?.close(config.shutdownTimeoutMs);
-        await inbox.close();
+        await inbox.close({ timeoutMs: config.shutdownTimeoutMs });
         await httpClosed;
       })();
       return closing;

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { httpErrorBody } from '../errors/http-error-body.js';
 
 /** Answer with a JSON body (and close the exchange). */
 export function sendJson(
@@ -15,6 +16,18 @@ export function sendJson(
     ...headers,
   });
   res.end(text);
+}
+
+/** Answer with the one error body shape, `{ error, code, message, ...extra }`. */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, httpErrorBody({ ...extra, status, code, message }), headers);
 }
 
 /** Answer with a plain text body. */

@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 /**
  * Why a correctly signed body could not be used as an event. Stable strings.
  * - `invalid_json`: the body is not JSON (the SDK lets `JSON.parse`'s SyntaxError escape).
@@ -10,7 +11,7 @@ export const webhookBodyErrorCodes = ['invalid_json'] as const;
 export type WebhookBodyErrorCode = (typeof webhookBodyErrorCodes)[number];
 
 /** Thrown after a successful signature check when the body is not JSON. `cause` is the SyntaxError. */
-export class WebhookBodyError extends Error {
+export class WebhookBodyError extends WorkosInboxError {
   override readonly name = 'WebhookBodyError';
   readonly code: WebhookBodyErrorCode;
 

@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 /**
  * Why a signature check failed. Stable strings: use them in logs, metrics and HTTP bodies.
  * The list is kept equal to the table in docs/verification.md by a test.
@@ -38,7 +39,7 @@ const messageByCode: Record<SignatureErrorCode, string> = {
  * Thrown for every verification failure, as `@workos-inc/node` throws it: same class name,
  * same messages. `code` says which check failed.
  */
-export class SignatureVerificationException extends Error {
+export class SignatureVerificationException extends WorkosInboxError {
   override readonly name = 'SignatureVerificationException';
   readonly code: SignatureErrorCode;
 

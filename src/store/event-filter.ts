@@ -1,9 +1,10 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { placeholders } from './event-rows.js';
 import { eventStatuses } from './types.js';
 import type { EventFilter } from './types.js';
 
 /** A filter value is not one the store knows (a typo in a CLI flag or admin API query). */
-export class InvalidFilterError extends Error {
+export class InvalidFilterError extends WorkosInboxError {
   override readonly name = 'InvalidFilterError';
   readonly code = 'invalid_filter';
 }

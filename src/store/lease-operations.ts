@@ -84,7 +84,7 @@ export async function markDone(
   const { rowCount } = await tx.query(
     `UPDATE ${events}
      SET status = 'done', processed_at = $3, next_attempt_at = NULL,
-         lease_owner = NULL, lease_expires_at = NULL
+         lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
      WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
     [id, owner, now],
   );
@@ -108,12 +108,13 @@ export async function completeItems(
 ): Promise<CompleteResult[]> {
   const maxItems = options.maxItems ?? 64;
   const budgetMs = options.budgetMs ?? 10;
-  const started = performance.now();
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
+  const started = monotonicNow();
   const results: CompleteResult[] = [];
   for (const item of items) {
     if (
       results.length > 0 &&
-      (results.length >= maxItems || performance.now() - started >= budgetMs)
+      (results.length >= maxItems || monotonicNow() - started >= budgetMs)
     ) {
       break;
     }

@@ -1,5 +1,6 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 /** A `list` cursor that this store did not issue (or that was cut short). */
-export class InvalidCursorError extends Error {
+export class InvalidCursorError extends WorkosInboxError {
   override readonly name = 'InvalidCursorError';
   readonly code = 'invalid_cursor';
 }

@@ -1,8 +1,9 @@
 import type { PostgresStore } from './postgres/postgres-store.js';
 import type { SqliteStore } from './sqlite/sqlite-store.js';
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 
 /** The database driver a store needs is not installed (`pg` is an optional peer dependency). */
-export class DatabaseDriverMissingError extends Error {
+export class DatabaseDriverMissingError extends WorkosInboxError {
   override readonly name = 'DatabaseDriverMissingError';
   readonly code = 'database_driver_missing';
   constructor(

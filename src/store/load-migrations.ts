@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Migration } from './types.js';
@@ -5,7 +6,7 @@ import type { Migration } from './types.js';
 const fileName = /^(\d{4})-[a-z0-9][a-z0-9-]*\.sql$/;
 
 /** A migration folder is malformed (a gap in the numbers, a bad file name). */
-export class MigrationFolderError extends Error {
+export class MigrationFolderError extends WorkosInboxError {
   override readonly name = 'MigrationFolderError';
   readonly code = 'migration_folder_invalid';
 }

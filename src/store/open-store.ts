@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { loadPostgresBackend, loadSqliteBackend } from './load-backend.js';
 import type { Store, StoreOptions } from './types.js';
 
@@ -7,7 +8,7 @@ export function isPostgresUrl(database: string): boolean {
 }
 
 /** The database option cannot name a store. */
-export class InvalidDatabaseError extends Error {
+export class InvalidDatabaseError extends WorkosInboxError {
   override readonly name = 'InvalidDatabaseError';
   readonly code = 'invalid_database';
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { placeholders } from './event-rows.js';
 import type { SqlExecutor } from './sql-executor.js';
 import type { PruneOptions } from './types.js';
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 
 const events = 'workos_inbox_events';
 
@@ -10,9 +11,17 @@ const events = 'workos_inbox_events';
 export const pruneDefaults = { batchSize: 100, budgetMs: 5 } as const;
 
 /** A prune option is out of range (a typo in a flag or an admin API body). */
-export class InvalidPruneOptionsError extends Error {
+export class InvalidPruneOptionsError extends WorkosInboxError {
   override readonly name = 'InvalidPruneOptionsError';
   readonly code = 'invalid_prune_options';
+
+  /** The option or body field at fault, when one is. */
+  readonly field: string | undefined;
+
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
 }
 
 export function checkPruneOptions(options: PruneOptions): void {

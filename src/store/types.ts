@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { Dialect, SqlExecutor } from './sql-executor.js';
 
 /** How an event reached the inbox: a webhook, a replay, the library's API, or the puller (WorkOS's Events API). */
@@ -42,6 +43,7 @@ export interface StoredEvent {
   nextAttemptAt: Date | null;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
+  /** The error of the last failed attempt; cleared when an attempt succeeds (after a replay, too). */
   lastError: string | null;
   /** When the event reached `done`. */
   processedAt: Date | null;
@@ -309,6 +311,11 @@ export interface CompleteManyOptions {
   maxItems?: number;
   /** Start no further item after this long (wall time since the transaction began), in ms. @defaultValue 10 */
   budgetMs?: number;
+  /**
+   * The monotonic clock the budget is measured with, in ms; injected so tests decide when the
+   * budget is spent instead of depending on the machine's speed. @defaultValue performance.now
+   */
+  monotonicNow?: () => number;
 }
 
 /** What became of one item of `completeMany`. `failed.recorded` is false if the lease was lost meanwhile. */
@@ -362,13 +369,13 @@ export interface StoreOptions {
 }
 
 /** The database could not be reached or could not commit. Receivers answer 503 + Retry-After. */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends WorkosInboxError {
   override readonly name = 'StoreUnavailableError';
   readonly code = 'store_unavailable';
 }
 
 /** The database schema does not match this build (unknown or changed migration). */
-export class SchemaMismatchError extends Error {
+export class SchemaMismatchError extends WorkosInboxError {
   override readonly name = 'SchemaMismatchError';
   readonly code = 'schema_mismatch';
 }

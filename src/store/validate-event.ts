@@ -1,7 +1,8 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { NewEvent } from './types.js';
 
 /** An event handed to `append` that cannot be stored as given (a caller bug, not bad input). */
-export class InvalidEventError extends TypeError {
+export class InvalidEventError extends WorkosInboxError {
   override readonly name = 'InvalidEventError';
   readonly code = 'invalid_event';
 }

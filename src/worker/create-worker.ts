@@ -1,6 +1,7 @@
+import { createDefaultLogger } from '../inbox/default-logger.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
 import { deserializeEvent, type WireEvent } from '../events/index.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
@@ -21,8 +22,9 @@ export interface Worker {
    */
   drain(): Promise<number>;
   /**
-   * Stop claiming, wait up to `timeoutMs` for running handlers, then give back every lease still
-   * held so other workers can take those events at once.
+   * Stop claiming, wait up to `timeoutMs` for running handlers (default 30000), then give back
+   * every lease still held so other workers can take those events at once (bounded by 2000 ms: a
+   * handler still running may hold the SQLite write lock).
    */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -56,7 +58,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const { store, handlers } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const logger: Logger = options.logger ?? pino({ level: 'silent' });
+  const logger: Logger = options.logger ?? createDefaultLogger();
   const concurrency = options.concurrency ?? workerDefaults.concurrency;
   const leaseMs = options.leaseMs ?? workerDefaults.leaseMs;
   const pollIntervalMs = options.pollIntervalMs ?? workerDefaults.pollIntervalMs;
@@ -412,17 +414,39 @@ export function createWorker(options: WorkerOptions): Worker {
       unsubscribe = undefined;
       wake?.();
       await loopDone;
-      const timeoutMs = stopOptions?.timeoutMs ?? 30_000;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled([...inFlight]),
-        new Promise((r) => {
-          timer = setTimeout(r, timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      const released = await store.releaseLeases(id, now());
-      if (released > 0) logger.info({ released }, 'released leases on shutdown');
+      const timeoutMs = stopOptions?.timeoutMs ?? workerDefaults.shutdownTimeoutMs;
+      await within(Promise.allSettled([...inFlight]), timeoutMs);
+      // A handler still running may hold the SQLite write lock the release needs: bounded too.
+      // Leases not given back expire after leaseMs, and another worker takes the events then.
+      const released = await within(
+        store.releaseLeases(id, now()),
+        workerDefaults.leaseReleaseTimeoutMs,
+      );
+      if (released === timedOut) {
+        logger.warn(
+          { timeoutMs: workerDefaults.leaseReleaseTimeoutMs },
+          'could not release leases in time (a handler holds the database); they expire after leaseMs',
+        );
+      } else if (released > 0) {
+        logger.info({ released }, 'released leases on shutdown');
+      }
     },
   };
+}
+
+const timedOut: unique symbol = Symbol('timed out');
+
+/** `promise`'s value, or `timedOut` after `ms` (the promise keeps running). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<typeof timedOut>((resolve) => {
+        timer = setTimeout(() => resolve(timedOut), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

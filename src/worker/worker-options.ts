@@ -72,7 +72,7 @@ export interface WorkerSettings {
 export interface WorkerOptions extends WorkerSettings {
   store: Store;
   handlers: HandlerSource;
-  /** @defaultValue a silent pino logger */
+  /** @defaultValue warnings and errors as JSON lines on stderr (`createDefaultLogger`) */
   logger?: Logger;
   /** @defaultValue the system clock */
   clock?: Clock;
@@ -95,4 +95,8 @@ export const workerDefaults = {
   backoffCapMs: 3_600_000,
   batchBudgetMs: 10,
   shareUnderLoad: 0.25,
+  /** `stop()` waits this long for running handlers (serve's `--shutdown-timeout-ms`). */
+  shutdownTimeoutMs: 30_000,
+  /** Then this long to give back its leases. */
+  leaseReleaseTimeoutMs: 2_000,
 } as const;

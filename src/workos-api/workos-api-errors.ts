@@ -1,8 +1,9 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 /**
  * A request to WorkOS's REST API failed. `status` is the HTTP status (undefined when no answer
  * came: a timeout or a refused connection). Subclasses name the usual ways out.
  */
-export class WorkosApiError extends Error {
+export class WorkosApiError extends WorkosInboxError {
   override readonly name: string = 'WorkosApiError';
   readonly code: string = 'workos_api_error';
   readonly status: number | undefined;

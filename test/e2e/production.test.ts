@@ -102,7 +102,11 @@ describe('NODE_ENV=production', () => {
       };
       const plain = await post('event_plain', { 'x-forwarded-for': '10.1.2.3' });
       expect(plain.status).toBe(403);
-      expect(await plain.text()).toBe('HTTPS required');
+      expect(await plain.json()).toEqual({
+        error: 'forbidden',
+        code: 'https_required',
+        message: 'HTTPS required',
+      });
 
       const notAllowed = await post('event_wrong_ip', {
         'x-forwarded-proto': 'https',

@@ -33,7 +33,9 @@ describe('handleMirrorRequest', () => {
   it('answers 404 as WorkOS does, naming the entity', async () => {
     expect(await get('/directory_users/directory_user_nope')).toEqual({
       status: 404,
+      // WorkOS's fields (the SDK reads `code` and `message`) and ours (`error`).
       body: {
+        error: 'not_found',
         message: "Directory User not found: 'directory_user_nope'.",
         code: 'entity_not_found',
         entity_id: 'directory_user_nope',

@@ -101,7 +101,8 @@ describe('PostgreSQL row-lock order', () => {
         pgExecutor(b),
         at(5, 'dsync.group.user_added', { directory_id: 'directory_1', user, group }),
       ).then(() => b.query('COMMIT'));
-      for (let i = 0; i < 200; i++) {
+      // Polls until B waits on the lock (bounded generously: a loaded machine is slow to get there).
+      for (let i = 0; i < 2400; i++) {
         const wait = await db.pool.query<{ wait_event_type: string | null }>(
           'SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1',
           [rows[0]!.pid],

@@ -1,4 +1,11 @@
-import { NotFoundException, UnauthorizedException, WorkOS } from '@workos-inc/node';
+import {
+  GenericServerException,
+  NotFoundException,
+  OauthException,
+  UnauthorizedException,
+  UnprocessableEntityException,
+  WorkOS,
+} from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import type { Mirror } from '../../src/mirror/read/create-mirror.js';
@@ -75,7 +82,9 @@ describe.each(backends)('the official SDK reads the mirror on %s', (_, open) => 
       port: server.port,
       maxRetries: 0,
     } as ConstructorParameters<typeof WorkOS>[1]);
-  });
+    // Applying 6500 events to PostgreSQL on a loaded 2-core machine can outlast the default hook
+    // timeout: a setup bound, not a speed requirement.
+  }, 600_000);
   afterAll(async () => {
     await server?.close();
     await db?.close();
@@ -229,6 +238,33 @@ describe.each(backends)('the official SDK reads the mirror on %s', (_, open) => 
     expect(got).toStrictEqual(await mirror.organizations.get(org.id as string));
     expect(got).toMatchObject({ name: org.name, externalId: null, metadata: {} });
     expect(got.domains[0]).toMatchObject({ object: 'organization_domain', domain });
+  });
+
+  it('organizationDomains.getOrganizationDomain (404 for an unknown id)', async () => {
+    const wire = (first(final.organizations).domains as WireRecord[])[0]!;
+    const got = await workos.organizationDomains.getOrganizationDomain(wire.id as string);
+    expect(got).toStrictEqual(await mirror.organizationDomains.get(wire.id as string));
+    expect(got).toMatchObject({ id: wire.id, domain: wire.domain });
+    const error = await workos.organizationDomains
+      .getOrganizationDomain('org_domain_missing')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundException);
+  });
+
+  it('our error fields do not change which exception the SDK raises (404, 422, 405)', async () => {
+    const notFound = await workos.organizations.getOrganization('org_missing').catch((e) => e);
+    expect(notFound).toBeInstanceOf(NotFoundException);
+    expect(notFound).toMatchObject({ code: 'entity_not_found' });
+    const tooMany = await workos.directorySync.listUsers({ limit: 101 }).catch((e) => e);
+    expect(tooMany).toBeInstanceOf(UnprocessableEntityException);
+    expect(tooMany).toMatchObject({ code: 'invalid_request_parameters' });
+    // A write: the mirror is read-only. The SDK must not take it for an OAuth error.
+    const write = await workos.organizationDomains
+      .createOrganizationDomain({ domain: 'example.com', organizationId: 'org_1' })
+      .catch((e: unknown) => e);
+    expect(write).toBeInstanceOf(GenericServerException);
+    expect(write).not.toBeInstanceOf(OauthException);
+    expect(write).toMatchObject({ status: 405 });
   });
 
   it('sso.listConnections (type, organization, domain) and getConnection', async () => {

@@ -17,7 +17,8 @@ describe('resolveServeConfig', () => {
     expect(config).toMatchObject({
       production: false,
       port: 3000,
-      host: '0.0.0.0',
+      // Loopback in development: the admin API is plain HTTP there.
+      host: '127.0.0.1',
       database: '/srv/app/.workos-inbox/inbox.db',
       dataDir: '/srv/app/.workos-inbox',
       secrets: [],
@@ -146,6 +147,10 @@ describe('resolveServeConfig', () => {
     };
     expect(() => resolve({}, full)).toThrow(/HTTPS is required/);
     expect(resolve({ trustProxy: 'true' }, full).production).toBe(true);
+    // Production listens on every interface unless --host says otherwise; development on loopback.
+    expect(resolve({ trustProxy: 'true' }, full).host).toBe('0.0.0.0');
+    expect(resolve({ trustProxy: 'true', host: '10.0.0.5' }, full).host).toBe('10.0.0.5');
+    expect(resolve({ host: '0.0.0.0' }).host).toBe('0.0.0.0');
     expect(resolve({ tlsCert: 'c.pem', tlsKey: 'k.pem' }, full).tls).toEqual({
       certFile: '/srv/app/c.pem',
       keyFile: '/srv/app/k.pem',

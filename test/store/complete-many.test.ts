@@ -24,6 +24,12 @@ const retryAt = (error: unknown): FailOptions => ({
   now: at(10),
 });
 
+/**
+ * A budget clock that never moves: these tests check what commits, and must not depend on how fast
+ * the machine runs the items (under load the 10 ms default budget would split the batch).
+ */
+const frozen = { monotonicNow: () => 0 };
+
 function item(event: StoredEvent, work: CompleteItem['work']): CompleteItem {
   return { id: event.id, work, failure: retryAt };
 }
@@ -36,6 +42,7 @@ describe.each(backends)('completeMany on $name', (backend) => {
       'w',
       events.map((e) => item(e, writeEffect(e.id, `note ${e.id}`))),
       at(10),
+      frozen,
     );
     expect(results).toEqual(events.map((e) => ({ id: e.id, outcome: 'done' })));
     for (const event of events) {
@@ -64,6 +71,7 @@ describe.each(backends)('completeMany on $name', (backend) => {
         item(last!, writeEffect(last!.id, 'last')),
       ],
       at(10),
+      frozen,
     );
     expect(results).toEqual([
       { id: first!.id, outcome: 'done' },
@@ -99,6 +107,7 @@ describe.each(backends)('completeMany on $name', (backend) => {
         item(last!, writeEffect(last!.id, 'last')),
       ],
       at(10),
+      frozen,
     );
     expect(results.map((r) => r.outcome)).toEqual(['done', 'failed', 'done']);
     expect((await effects(store)).map((e) => e.note).sort()).toEqual(['first', 'last']);
@@ -119,6 +128,7 @@ describe.each(backends)('completeMany on $name', (backend) => {
         },
       ],
       at(10),
+      frozen,
     );
     expect(results.map((r) => r.outcome)).toEqual(['failed']);
     expect(await store.get(event!.id)).toMatchObject({ status: 'dead', nextAttemptAt: null });
@@ -143,6 +153,7 @@ describe.each(backends)('completeMany on $name', (backend) => {
       'a',
       [held[0]!, taken!, held[1]!].map((e) => ({ id: e.id, work: work(e.id), failure: retryAt })),
       at(2100),
+      frozen,
     );
     expect(results).toEqual([
       { id: held[0]!.id, outcome: 'done' },
@@ -169,14 +180,16 @@ describe.each(backends)('completeMany on $name', (backend) => {
         await writeEffect(e.id, 'x')(tx);
       }),
     );
-    const two = await store.completeMany('w', items, at(10), { maxItems: 2 });
+    const two = await store.completeMany('w', items, at(10), { ...frozen, maxItems: 2 });
     expect(two.map((r) => r.id)).toEqual([events[0]!.id, events[1]!.id]);
     expect(await store.get(events[2]!.id)).toMatchObject({ status: 'processing', leaseOwner: 'w' });
 
+    // The budget clock advances only when the slow handler "takes" 30 ms.
+    let elapsedMs = 0;
     const slow: CompleteItem = {
       ...items[2]!,
       work: async (tx) => {
-        await new Promise((r) => setTimeout(r, 30));
+        elapsedMs += 30;
         await items[2]!.work(tx);
       },
     };
@@ -185,7 +198,7 @@ describe.each(backends)('completeMany on $name', (backend) => {
       'w',
       [slow, item(extra, writeEffect(extra.id, 'y'))],
       at(20),
-      { budgetMs: 10 },
+      { budgetMs: 10, monotonicNow: () => elapsedMs },
     );
     expect(one.map((r) => r.id)).toEqual([events[2]!.id]);
     expect(await store.get(extra.id)).toMatchObject({ status: 'processing', leaseOwner: 'w' });

@@ -14,7 +14,7 @@ const busyWait = (ms: number) => {
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function until(check: () => boolean, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out');
@@ -99,8 +99,10 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
     const mark = started.length;
     await until(() => started.length >= 13);
     const unloaded = gaps(started.slice(mark));
-    // No request in flight: no rests, events follow each other (10 ms of handler + bookkeeping).
-    expect(median(unloaded)).toBeLessThan(40);
+    // No request in flight: no rests, events follow each other (10 ms of handler + bookkeeping),
+    // while under load each gap holds a rest of 4x the active time. Compared with each other, not
+    // with a fixed number of ms: a loaded machine slows both alike.
+    expect(median(unloaded) * 2).toBeLessThan(median(underLoad));
     expect((await inbox.store.get('evt_yield_request'))?.status).toBe('done');
   });
 });

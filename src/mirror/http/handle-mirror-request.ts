@@ -1,3 +1,4 @@
+import { workosErrorBody } from '../../errors/http-error-body.js';
 import type { SqlExecutor } from '../../store/sql-executor.js';
 import type { MirrorSource } from '../read/create-mirror.js';
 import { runOnSource } from '../read/create-mirror.js';
@@ -124,11 +125,13 @@ const routes: Readonly<Record<string, Route>> = {
 function unprocessable(field: string, problem: string): MirrorHttpResponse {
   return {
     status: 422,
-    body: {
-      message: `Validation failed: ${problem}`,
+    body: workosErrorBody({
+      status: 422,
       code: 'invalid_request_parameters',
+      message: `Validation failed: ${problem}`,
       errors: [{ field, code: problem }],
-    },
+      field,
+    }),
   };
 }
 
@@ -168,6 +171,14 @@ function splitPath(path: string): { base: string; id?: string } | undefined {
 }
 
 /**
+ * Whether `path` is one of the mirror's routes (a collection or one object in it). The server
+ * asks this before answering, so the routes live in one table: {@link handleMirrorRequest}'s.
+ */
+export function isMirrorPath(path: string): boolean {
+  return splitPath(path) !== undefined;
+}
+
+/**
  * Answer a WorkOS REST read (`GET /directory_users?group=…`, `GET /organizations/:id` …) from the
  * mirror, with the API's JSON shapes, filters, cursor pagination and 404/422 bodies, so the
  * official SDK pointed at this server works unchanged. Returns `null` when the path is not a
@@ -183,7 +194,11 @@ export async function handleMirrorRequest(
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     return {
       status: 405,
-      body: { message: `Method ${request.method} not allowed: the mirror is read-only` },
+      body: workosErrorBody({
+        status: 405,
+        code: 'method_not_allowed',
+        message: `Method ${request.method} not allowed: the mirror is read-only`,
+      }),
     };
   }
   const { id } = match;
@@ -192,11 +207,12 @@ export async function handleMirrorRequest(
     if (!object) {
       return {
         status: 404,
-        body: {
-          message: `${route.entity} not found: '${id}'.`,
+        body: workosErrorBody({
+          status: 404,
           code: 'entity_not_found',
+          message: `${route.entity} not found: '${id}'.`,
           entity_id: id,
-        },
+        }),
       };
     }
     return { status: 200, body: object };

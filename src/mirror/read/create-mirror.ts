@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../../errors/workos-inbox-error.js';
 import type { SqlExecutor } from '../../store/sql-executor.js';
 import type { ListMetadata, PageOptions } from './paginate.js';
 import type {
@@ -76,7 +77,7 @@ export interface Mirror {
 }
 
 /** Bad list options (a limit out of range, both cursors). */
-export class MirrorQueryError extends Error {
+export class MirrorQueryError extends WorkosInboxError {
   override readonly name = 'MirrorQueryError';
   readonly code = 'invalid_query';
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Receiver } from '../create-receiver.js';
-import { jsonResponse } from '../responses.js';
+import { errorResponse } from '../responses.js';
 import { handleNodeRequest, sendNodeResponse } from './node.js';
 
 /** The parts of an Express request the adapter reads (structural: express stays optional). */
@@ -45,7 +45,8 @@ export function createExpressHandler(receiver: Receiver): ExpressLikeHandler {
     if (raw === undefined && method === 'POST' && (req._body === true || req.readableEnded)) {
       sendNodeResponse(
         res,
-        jsonResponse(500, {
+        errorResponse({
+          status: 500,
           error: 'raw_body_unavailable',
           code: 'body_unavailable',
           message: consumedMessage,

@@ -13,7 +13,7 @@ export function sendNodeResponse(res: ServerResponse, response: ReceiverResponse
   res.end(response.body);
 }
 
-/** Read the body of a node:http request, stopping as soon as it exceeds `maxBytes`. */
+/** Read the body of a node:http request, keeping nothing past `maxBytes`. */
 export function readNodeBody(
   req: IncomingMessage,
   maxBytes: number,
@@ -79,6 +79,7 @@ export async function handleNodeRequest(
 ): Promise<void> {
   const method = req.method ?? 'GET';
   let body: Uint8Array | typeof bodyTooLarge = new Uint8Array(0);
+  let discarded = true;
   if (method === 'POST') {
     try {
       body = await readNodeBody(req, receiver.maxBodyBytes);
@@ -87,11 +88,48 @@ export async function handleNodeRequest(
       if (!res.headersSent) res.destroy();
       return;
     }
+    if (body === bodyTooLarge) discarded = await discardRest(req, receiver.discardOversize);
   }
   const response = await receiver.handle({ method, headers: req.headers, body });
-  if (body === bodyTooLarge) {
-    // We stopped reading: the rest of the body is still on the socket, so close it after answering.
+  if (!discarded) {
+    // The rest of the body is still on the socket: close it once the answer is out.
     res.once('finish', () => req.destroy());
   }
   sendNodeResponse(res, response);
+}
+
+/**
+ * Read and throw away the rest of an oversized body, within the bounds, so the 413 reaches a
+ * client that is still uploading. Resolves `true` when the body ended, `false` when a bound was
+ * hit or the client went away.
+ */
+export function discardRest(
+  req: IncomingMessage,
+  bounds: { maxBytes: number; maxMs: number },
+): Promise<boolean> {
+  if (req.readableEnded) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const timer = setTimeout(() => finish(false), bounds.maxMs);
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.byteLength;
+      if (seen > bounds.maxBytes) finish(false);
+    };
+    const onEnd = (): void => finish(true);
+    const onGone = (): void => finish(false);
+    function finish(ended: boolean): void {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onGone);
+      req.off('close', onGone);
+      if (!ended) req.pause();
+      resolve(ended);
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onGone);
+    req.on('close', onGone);
+    req.resume();
+  });
 }

@@ -1,10 +1,11 @@
+import { WorkosInboxError } from '../../errors/workos-inbox-error.js';
 import type pg from 'pg';
 import type { StoreOptions } from '../types.js';
 
 const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** The schema option is not a plain identifier. */
-export class InvalidSchemaError extends Error {
+export class InvalidSchemaError extends WorkosInboxError {
   override readonly name = 'InvalidSchemaError';
   readonly code = 'invalid_schema';
 }

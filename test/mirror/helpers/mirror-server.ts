@@ -1,40 +1,40 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { handleMirrorRequest } from '../../../src/mirror/http/handle-mirror-request.js';
+import { pino } from 'pino';
+import { systemClock } from '../../../src/clock.js';
 import type { MirrorSource } from '../../../src/mirror/read/create-mirror.js';
+import { startHttpServer } from '../../../src/server/http-server.js';
+import { createMirrorHandler } from '../../../src/server/mirror-routes.js';
+import { createRequestHandler } from '../../../src/server/request-handler.js';
+import type { Store } from '../../../src/store/types.js';
 
 export const adminToken = 'the_admin_token';
 
 /**
- * The mirror's handler behind a bearer check on a loopback port, as the `serve` process mounts it.
+ * The mirror behind `serve`'s own request handler (its route table, admin-token check and error
+ * bodies) on a loopback port. These databases hold only the mirror's tables, so the inbox store
+ * is one that fails loudly if a mirror read ever reaches it.
  */
 export async function startMirrorServer(
   source: MirrorSource,
 ): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const send = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_test' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.headers.authorization !== `Bearer ${adminToken}`) {
-      send(401, { message: 'Unauthorized' });
-      return;
-    }
-    handleMirrorRequest(source, {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-    })
-      .then((answer) =>
-        answer ? send(answer.status, answer.body) : send(404, { message: 'Not Found' }),
-      )
-      .catch((error: unknown) => send(500, { message: String(error) }));
+  const noStore = new Proxy({} as Store, {
+    get(_, key) {
+      throw new Error(`the mirror read API used the inbox store (${String(key)})`);
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
-  };
+  const http = await startHttpServer(
+    { port: 0, host: '127.0.0.1', maxHeaderBytes: 16 * 1024, requestTimeoutMs: 60_000 },
+    createRequestHandler({
+      store: noStore,
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+      webhookPath: '/webhooks/workos',
+      adminToken,
+      production: false,
+      trustProxy: false,
+      allowIps: [],
+      metrics: [],
+      mirror: createMirrorHandler(source),
+    }),
+  );
+  return { port: http.port, close: () => http.close(5000) };
 }

@@ -1,0 +1,75 @@
+import { eventValidationErrorCodes } from '../events/event-validation-error.js';
+import { mirrorErrorCodes } from '../mirror/errors.js';
+import { rejectionReasons } from '../receiver/responses.js';
+import { webhookBodyErrorCodes } from '../signature/body-error.js';
+import { signatureErrorCodes } from '../signature/errors.js';
+
+/**
+ * Every stable `code`, by where it appears: thrown errors (all `WorkosInboxError`s) and HTTP error
+ * bodies. docs/errors.md lists the same codes; a test keeps the two equal.
+ */
+export const errorCodes = {
+  SignatureVerificationException: signatureErrorCodes,
+  WebhookBodyError: webhookBodyErrorCodes,
+  EventValidationError: eventValidationErrorCodes,
+  MirrorEventError: mirrorErrorCodes,
+  MirrorQueryError: ['invalid_query'],
+  UnknownMirrorFamilyError: ['unknown_mirror_family'],
+  SdkModuleNotProvidedError: ['sdk_module_not_provided'],
+  StoreUnavailableError: ['store_unavailable'],
+  SchemaMismatchError: ['schema_mismatch'],
+  InvalidEventError: ['invalid_event'],
+  InvalidCursorError: ['invalid_cursor'],
+  InvalidFilterError: ['invalid_filter'],
+  InvalidDatabaseError: ['invalid_database'],
+  DatabaseDriverMissingError: ['database_driver_missing'],
+  InvalidPruneOptionsError: ['invalid_prune_options'],
+  InvalidSchemaError: ['invalid_schema'],
+  MigrationFolderError: ['migration_folder_invalid'],
+  ConfigError: ['invalid_option', 'missing_in_production'],
+  FilterError: ['invalid_filter'],
+  BodyTooLargeError: ['body_too_large'],
+  WorkosApiError: [
+    'workos_api_error',
+    'workos_api_unauthorized',
+    'workos_api_not_found',
+    'workos_api_bad_request',
+    'workos_api_unavailable',
+  ],
+  PullCursorRejectedError: ['pull_cursor_rejected'],
+  SinceFormatError: ['invalid_since'],
+  EventsQueryError: ['invalid_request_parameters'],
+  CliError: [
+    'cli_error',
+    'database_unreachable',
+    'event_processing',
+    'event_pruned',
+    'invalid_api_url',
+    'invalid_events',
+    'invalid_interval',
+    'invalid_url',
+    'no_api_key',
+    'no_database',
+    'no_secret',
+    'not_found',
+    'schema_mismatch',
+    'store_unavailable',
+    'unknown_event',
+    'unreadable_input',
+  ],
+  /** The receiver's answers (also the `reason` label of the rejection metric). */
+  'HTTP: webhook receiver': [...rejectionReasons, 'internal_error'],
+  'HTTP: serve and the admin API': [
+    'unauthorized',
+    'ip_not_allowed',
+    'https_required',
+    'not_found',
+    'method_not_allowed',
+    'invalid_request',
+    'event_processing',
+    'event_pruned',
+    'body_too_large',
+    'internal_error',
+  ],
+  'HTTP: mirror read API': ['entity_not_found', 'invalid_request_parameters', 'method_not_allowed'],
+} as const satisfies Record<string, readonly string[]>;
