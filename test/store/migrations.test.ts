@@ -161,10 +161,14 @@ describe('loadMigrations', () => {
     ]);
   });
 
-  it('rejects a gap in the numbers and a badly named file', () => {
-    expect(() => loadMigrations(folder({ '0001-a.sql': 'A', '0003-c.sql': 'C' }))).toThrow(
-      /should be number 2/,
+  it('accepts a gap (a number reserved by a later change), rejects a repeat and a bad name', () => {
+    expect(
+      loadMigrations(folder({ '0001-a.sql': 'A', '0003-c.sql': 'C' })).map((m) => m.version),
+    ).toEqual([1, 3]);
+    expect(() => loadMigrations(folder({ '0001-a.sql': 'A', '0001-b.sql': 'B' }))).toThrow(
+      /repeats number 1/,
     );
+    expect(() => loadMigrations(folder({ '0000-a.sql': 'A' }))).toThrow(/repeats number 0/);
     expect(() => loadMigrations(folder({ '1-a.sql': 'A' }))).toThrow(/is not named like/);
   });
 
