@@ -74,14 +74,13 @@ export class DestinationRunner {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (self.signal === done) self.signal = undefined;
-        self.signalled = false;
+        if (this.signal === done) this.signal = undefined;
+        this.signalled = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.signal = done;
     });
   }
