@@ -14,7 +14,6 @@ import {
 import { resumeDestination } from '../../src/forward/delivery-operations.js';
 import { parseDestinations } from '../../src/forward/parse-destinations.js';
 import { createInbox } from '../../src/inbox/create-inbox.js';
-import type { Inbox } from '../../src/inbox/create-inbox.js';
 import { signatureHeader } from '../../src/signature/sign.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { createCompleteExample } from './fixtures/guide-complete-example.js';
@@ -167,7 +166,7 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     const { send, forward, statuses, advance } = await setup();
     let answered = 0;
     const endpoint = track(
-      await startEndpoint((r, res) => {
+      await startEndpoint((_r, res) => {
         answered++;
         if (answered === 6) {
           // Crash in the middle of a delivery: no answer, connections cut, port closed.
