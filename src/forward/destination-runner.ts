@@ -37,6 +37,8 @@ export class DestinationRunner {
   private flushing: Promise<void> | undefined;
   private nextStartAt = 0;
   private loop: Promise<void> | undefined;
+  /** Claimed, not yet started (their leases cover the wait). */
+  private queue: ClaimedDelivery[] = [];
 
   constructor(
     readonly destination: Destination,
@@ -89,8 +91,21 @@ export class DestinationRunner {
     const { store, clock, logger } = this.deps;
     const d = this.destination;
     while (!this.stopped) {
-      const free = d.concurrency - this.inFlight;
-      if (free <= 0) {
+      // Start what is claimed while slots are free.
+      while (this.queue.length > 0 && this.inFlight < d.concurrency && !this.stopped) {
+        const delivery = this.queue.shift()!;
+        await this.pace();
+        this.inFlight++;
+        void this.deliver(delivery).finally(() => {
+          this.inFlight--;
+          this.wake();
+        });
+      }
+      // Claim ahead, up to twice the concurrency, once half of that window is free: one claim
+      // transaction then feeds several attempts instead of one.
+      const window = 2 * d.concurrency;
+      const held = this.inFlight + this.queue.length;
+      if (this.stopped || held > d.concurrency) {
         await this.waitForSignal(this.deps.idlePollMs);
         continue;
       }
@@ -101,7 +116,7 @@ export class DestinationRunner {
           claimDeliveries(tx, {
             destination: d.name,
             owner: this.deps.owner,
-            limit: free,
+            limit: window - held,
             leaseMs: Math.max(this.deps.leaseMs, d.timeoutMs + 5000),
             now: new Date(clock.now()),
             ordered: d.ordered,
@@ -113,17 +128,10 @@ export class DestinationRunner {
         continue;
       }
       if (claimed.length === 0) {
-        await this.waitForSignal(this.deps.idlePollMs);
+        if (this.queue.length === 0) await this.waitForSignal(this.deps.idlePollMs);
         continue;
       }
-      for (const delivery of claimed) {
-        await this.pace();
-        this.inFlight++;
-        void this.deliver(delivery).finally(() => {
-          this.inFlight--;
-          this.wake();
-        });
-      }
+      this.queue.push(...claimed);
     }
   }
 
