@@ -37,6 +37,8 @@ export class DestinationRunner {
   private flushing: Promise<void> | undefined;
   private nextStartAt = 0;
   private loop: Promise<void> | undefined;
+  /** Attempts in flight (each settles within its timeout). */
+  private readonly attempts = new Set<Promise<void>>();
   /** Claimed, not yet started (their leases cover the wait). */
   private queue: ClaimedDelivery[] = [];
 
@@ -64,7 +66,7 @@ export class DestinationRunner {
     this.stopped = true;
     this.wake();
     await this.loop;
-    while (this.inFlight > 0) await this.waitForSignal(1000);
+    await Promise.all(this.attempts);
     await this.flushing;
     await this.flush();
     this.agent.destroy();
@@ -96,10 +98,12 @@ export class DestinationRunner {
         const delivery = this.queue.shift()!;
         await this.pace();
         this.inFlight++;
-        void this.deliver(delivery).finally(() => {
+        const attempt = this.deliver(delivery).finally(() => {
           this.inFlight--;
+          this.attempts.delete(attempt);
           this.wake();
         });
+        this.attempts.add(attempt);
       }
       // Claim ahead, up to twice the concurrency, once half of that window is free: one claim
       // transaction then feeds several attempts instead of one.
