@@ -177,8 +177,13 @@ describe('loadMigrations', () => {
     const postgres = loadMigrations(
       new URL('../../src/store/migrations/postgres/', import.meta.url),
     );
-    expect(sqlite.map((m) => m.name)).toEqual(['0001-initial', '0002-status-counts']);
-    expect(postgres.map((m) => m.name)).toEqual(['0001-initial']);
+    // 0003 and 0004 (SQLite), 0002 and 0003 (PostgreSQL) are numbers reserved by other changes.
+    expect(sqlite.map((m) => m.name)).toEqual([
+      '0001-initial',
+      '0002-status-counts',
+      '0005-deliveries',
+    ]);
+    expect(postgres.map((m) => m.name)).toEqual(['0001-initial', '0004-deliveries']);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
   });
