@@ -7,10 +7,14 @@ export function addConfigFlags(command: Command, mode: 'serve' | 'work'): Comman
   for (const option of configOptions) {
     if (mode === 'work' && option.serveOnly) continue;
     if (mode === 'serve' && option.workOnly) continue;
-    command.option(
-      option.flag,
-      `${option.description} (env: ${option.env}; default: ${option.defaultText})`,
-    );
+    const help = `${option.description} (env: ${option.env}; default: ${option.defaultText})`;
+    if (option.repeatable) {
+      command.option(option.flag, help, (value: string, previous: string | undefined) =>
+        previous === undefined ? value : `${previous},${value}`,
+      );
+    } else {
+      command.option(option.flag, help);
+    }
   }
   return command;
 }

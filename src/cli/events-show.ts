@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { toEventDeliveryJson } from '../forward/delivery-json.js';
+import { eventDeliveries } from '../forward/delivery-queries.js';
 import { toEventDetailJson } from '../server/event-json.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -18,7 +20,10 @@ export function registerEventsShow(events: Command): void {
     await withCliStore(flags, async (store) => {
       const event = await store.get(id);
       if (!event) throw new CliError(`no event with id ${id}`, exitCodes.notFound, 'not_found');
-      const detail = toEventDetailJson(event, await store.attempts(id));
+      const deliveries = (await store.read((db) => eventDeliveries(db, id))).map(
+        toEventDeliveryJson,
+      );
+      const detail = { ...toEventDetailJson(event, await store.attempts(id)), deliveries };
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(detail)}\n`);
         return;
@@ -58,6 +63,29 @@ export function registerEventsShow(events: Command): void {
             80,
           ),
         );
+      }
+      for (const d of deliveries) {
+        lines.push(
+          '',
+          `delivery to ${d.destination}: ${d.status}, ${d.attempts} attempt(s)${d.lastError ? `, last error ${d.lastError}` : ''}`,
+        );
+        if (d.attemptLog.length > 0) {
+          lines.push(
+            formatTable(
+              ['#', 'WORKER', 'STARTED', 'FINISHED', 'STATUS', 'OUTCOME', 'ERROR'],
+              d.attemptLog.map((a) => [
+                String(a.attempt),
+                a.worker,
+                a.startedAt,
+                a.finishedAt ?? '',
+                a.statusCode === null ? '' : String(a.statusCode),
+                a.outcome ?? '',
+                a.error ?? '',
+              ]),
+              80,
+            ),
+          );
+        }
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     });

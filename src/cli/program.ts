@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.js';
 import { SchemaMismatchError, StoreUnavailableError } from '../store/types.js';
+import { registerDeliveries } from './deliveries.js';
 import { registerDirectory } from './directory.js';
 import { registerEventsList } from './events-list.js';
 import { registerEventsPrune } from './events-prune.js';
@@ -42,6 +43,7 @@ export function createProgram(): Command {
   registerEventsReplay(events);
   registerEventsRedrive(events);
   registerEventsPrune(events);
+  registerDeliveries(program);
   registerDirectory(program);
   registerMigrate(program);
   registerStats(program);

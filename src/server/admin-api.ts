@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
 import { InvalidCursorError } from '../store/list-cursor.js';
+import { eventDeliveries } from '../forward/delivery-queries.js';
+import { toEventDeliveryJson } from '../forward/delivery-json.js';
+import { handleForwardAdminRequest } from '../forward/forward-admin-api.js';
 import type { Store } from '../store/types.js';
 import { toEventDetailJson, toEventSummaryJson } from './event-json.js';
 import { FilterError, parseEventFilter } from './event-filter.js';
@@ -80,7 +83,11 @@ export async function handleAdminRequest(
       const id = decodeId(parts[2]);
       const event = await store.get(id);
       if (!event) return notFound();
-      return sendJson(res, 200, toEventDetailJson(event, await store.attempts(id)));
+      const deliveries = await store.read((db) => eventDeliveries(db, id));
+      return sendJson(res, 200, {
+        ...toEventDetailJson(event, await store.attempts(id)),
+        deliveries: deliveries.map(toEventDeliveryJson),
+      });
     }
     if (parts.length === 4 && parts[1] === 'events' && parts[3] === 'replay') {
       if (method !== 'POST') return wrongMethod('POST');
@@ -123,6 +130,7 @@ export async function handleAdminRequest(
       const stats = await store.stats(new Date(clock.now()));
       return sendJson(res, 200, stats);
     }
+    if (await handleForwardAdminRequest(req, res, url, store, clock)) return;
     return notFound();
   } catch (error) {
     if (error instanceof FilterError) {

@@ -16,6 +16,8 @@ export interface ConfigOption {
   serveOnly?: boolean;
   /** Only for `work`. */
   workOnly?: boolean;
+  /** The flag may be given several times; the values are joined with commas. */
+  repeatable?: boolean;
 }
 
 export type RawConfigKey =
@@ -53,7 +55,11 @@ export type RawConfigKey =
   | 'pullIntervalMs'
   | 'pullSince'
   | 'apiKey'
-  | 'apiUrl';
+  | 'apiUrl'
+  | 'forwardTo'
+  | 'forwardOrdered'
+  | 'forwardTimeoutMs'
+  | 'forwardConcurrency';
 
 /** Raw values as strings (flags or environment), before validation. */
 export type RawConfig = Partial<Record<RawConfigKey, string>>;
@@ -322,5 +328,36 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'WORKOS_API_URL',
     defaultText: 'https://api.workos.com',
     description: 'WorkOS API base URL',
+  },
+  {
+    key: 'forwardTo',
+    flag: '--forward-to <destination>',
+    env: 'WORKOS_INBOX_FORWARD_TO',
+    defaultText: 'none',
+    description:
+      'deliver every event to this endpoint, re-signed (repeatable; URL;events=dsync.*;secret=env:VAR;timeout=5s … see docs/forward.md)',
+    repeatable: true,
+  },
+  {
+    key: 'forwardOrdered',
+    flag: '--forward-ordered',
+    env: 'WORKOS_INBOX_FORWARD_ORDERED',
+    defaultText: 'false',
+    description:
+      "deliver one directory object's events one at a time, in created_at order (per destination: ordered=)",
+  },
+  {
+    key: 'forwardTimeoutMs',
+    flag: '--forward-timeout-ms <ms>',
+    env: 'WORKOS_INBOX_FORWARD_TIMEOUT_MS',
+    defaultText: '10000',
+    description: 'one delivery attempt may take this long (per destination: timeout=)',
+  },
+  {
+    key: 'forwardConcurrency',
+    flag: '--forward-concurrency <n>',
+    env: 'WORKOS_INBOX_FORWARD_CONCURRENCY',
+    defaultText: '4',
+    description: 'deliveries in flight per destination and process (per destination: concurrency=)',
   },
 ];

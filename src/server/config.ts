@@ -2,6 +2,8 @@ import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { DestinationSpecError } from '../forward/destination.js';
+import { parseDestinations } from '../forward/parse-destinations.js';
 import { configOptions } from './config-options.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
@@ -61,6 +63,7 @@ export interface ServeConfig {
   logLevel: string;
   /** `--pull`: pull WorkOS's Events API continuously; undefined when off. */
   pull: PullSettings | undefined;
+  forward: ForwardConfig;
 }
 
 /** The Events API puller's settings in `serve` / `work`. */
@@ -70,6 +73,15 @@ export interface PullSettings {
   intervalMs: number;
   /** `--pull-since` as typed (`now`, `7d`, an ISO date), read when the puller starts. */
   since: string;
+}
+
+/** `--forward-to` and its defaults; destinations are parsed once the webhook secret is known. */
+export interface ForwardConfig {
+  /** The destinations as given (validated), or undefined for no forwarding. */
+  spec: string | undefined;
+  ordered: boolean;
+  timeoutMs: number;
+  concurrency: number;
 }
 
 export interface WorkerTuning {
@@ -241,7 +253,31 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     retentionMs,
     maxPendingAppends: integer('maxPendingAppends', 10_000, 1, 10_000_000),
     pull: undefined,
+    forward: {
+      spec: raw('forwardTo'),
+      ordered: boolean('forwardOrdered', false),
+      timeoutMs: integer('forwardTimeoutMs', 10_000, 1, 600_000),
+      concurrency: integer('forwardConcurrency', 4, 1, 1000),
+    },
   };
+  if (config.forward.spec !== undefined) {
+    try {
+      // Checked now, so a typo fails at start; the real secret (maybe a development one) comes later.
+      parseDestinations(
+        config.forward.spec,
+        {
+          ...forwardDefaults(config),
+          secret: config.secrets[0] ?? (production ? undefined : 'development'),
+        },
+        env,
+      );
+    } catch (error) {
+      if (error instanceof DestinationSpecError) {
+        throw new ConfigError(`${label('forwardTo')}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
   if (boolean('pull', false)) {
     const apiKey = raw('apiKey');
     if (!apiKey) {
@@ -268,6 +304,25 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   }
   if (production && mode === 'serve') checkProduction(config);
   return config;
+}
+
+/** What a destination does not set itself: the forwarding flags and the worker's retry policy. */
+export function forwardDefaults(config: ServeConfig): {
+  secret: string | undefined;
+  timeoutMs: number;
+  concurrency: number;
+  ordered: boolean;
+  maxAttempts: number;
+  backoff: { baseMs: number; capMs: number };
+} {
+  return {
+    secret: config.secrets[0],
+    timeoutMs: config.forward.timeoutMs,
+    concurrency: config.forward.concurrency,
+    ordered: config.forward.ordered,
+    maxAttempts: config.workerTuning.maxAttempts,
+    backoff: { baseMs: config.workerTuning.backoffBaseMs, capMs: config.workerTuning.backoffCapMs },
+  };
 }
 
 function checkProduction(config: ServeConfig): void {

@@ -5,8 +5,12 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { systemClock } from '../clock.js';
+import { createForwarder } from '../forward/create-forwarder.js';
+import type { Forwarder } from '../forward/create-forwarder.js';
+import { parseDestinations } from '../forward/parse-destinations.js';
 import { createInbox } from '../inbox/create-inbox.js';
 import type { Inbox } from '../inbox/create-inbox.js';
+import { forwardDefaults } from './config.js';
 import type { ServeConfig } from './config.js';
 import { startHttpServer } from './http-server.js';
 import type { RunningHttpServer } from './http-server.js';
@@ -71,6 +75,25 @@ export async function runServe(
   }
 
   const pullMetrics = config.pull ? createPullMetrics() : undefined;
+  let forwarder: Forwarder | undefined;
+  if (config.forward.spec !== undefined) {
+    // Deliveries are signed with the webhook secret by default, so the app's own verification
+    // keeps working; `work` reads it from WORKOS_WEBHOOK_SECRET (or the development file).
+    const secret =
+      credentials?.secrets[0] ??
+      config.secrets[0] ??
+      (config.production ? undefined : prepareCredentials(config).secrets[0]);
+    forwarder = createForwarder({
+      store: inbox.store,
+      destinations: parseDestinations(config.forward.spec, { ...forwardDefaults(config), secret }),
+      clock: systemClock,
+      logger: logger.child({ component: 'forward' }),
+      leaseMs: config.workerTuning.leaseMs,
+    });
+    // Every process writes the destinations, so appends queue deliveries even where none is sent.
+    await forwarder.register();
+  }
+
   let http: RunningHttpServer | undefined;
   // `serve` listens on --port; `work` only with --metrics-port, for probes and scrapes.
   const listen =
@@ -85,6 +108,7 @@ export async function runServe(
     const registries = [
       inbox.metrics,
       createQueueMetrics(inbox.store, systemClock),
+      ...(forwarder ? [forwarder.metrics.registry] : []),
       processMetrics,
       ...(pullMetrics ? [pullMetrics.registry] : []),
     ];
@@ -111,7 +135,10 @@ export async function runServe(
       throw error;
     }
   }
-  if (config.worker || mode === 'work') await inbox.start();
+  if (config.worker || mode === 'work') {
+    await inbox.start();
+    await forwarder?.start();
+  }
   const pullLoop: PullLoop | undefined =
     config.pull && pullMetrics
       ? startPulling(config.pull, {
@@ -150,6 +177,7 @@ export async function runServe(
       closing ??= (async () => {
         await pullLoop?.stop();
         const httpClosed = http?.close(config.shutdownTimeoutMs);
+        await forwarder?.close();
         await inbox.close({ timeoutMs: config.shutdownTimeoutMs });
         await httpClosed;
       })();

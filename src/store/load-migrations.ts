@@ -5,7 +5,7 @@ import type { Migration } from './types.js';
 
 const fileName = /^(\d{4})-[a-z0-9][a-z0-9-]*\.sql$/;
 
-/** A migration folder is malformed (a gap in the numbers, a bad file name). */
+/** A migration folder is malformed (a repeated or zero number, a bad file name). */
 export class MigrationFolderError extends WorkosInboxError {
   override readonly name = 'MigrationFolderError';
   readonly code = 'migration_folder_invalid';
@@ -28,9 +28,12 @@ export function loadMigrations(folder: URL | string): Migration[] {
       throw new MigrationFolderError(`${dir}: "${file}" is not named like 0001-lowercase-name.sql`);
     }
     const version = Number(match[1]);
-    if (version !== migrations.length + 1) {
+    // Numbers only increase; a gap is allowed, because a number can be reserved by a change
+    // that lands later (each migration is recorded by its own number, so it is applied then).
+    const previous = migrations.at(-1)?.version ?? 0;
+    if (version <= previous) {
       throw new MigrationFolderError(
-        `${dir}: "${file}" should be number ${migrations.length + 1} (numbers start at 1, no gaps)`,
+        `${dir}: "${file}" repeats number ${version} (numbers start at 1 and increase)`,
       );
     }
     migrations.push({

@@ -65,12 +65,16 @@ export async function pruneInTransaction(
 async function pruneBatch(tx: SqlExecutor, options: PruneOptions, take: number): Promise<number> {
   const statuses = options.includeDead ? "'done', 'dead'" : "'done'";
   // The first two conditions repeat the partial index's own, which is how SQLite recognises that
-  // the index applies. SKIP LOCKED: a concurrent prune on PostgreSQL takes other rows.
+  // the index applies. An event with a forwarding delivery not yet delivered keeps its payload:
+  // the delivery (or its redrive) still has to send those bytes. SKIP LOCKED: a concurrent prune on PostgreSQL takes other rows.
   const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
   const { rows } = await tx.query<{ id: string }>(
     `SELECT id FROM ${events}
      WHERE status IN ('done', 'dead') AND pruned_at IS NULL
        AND received_at < $1 AND status IN (${statuses})
+       AND NOT EXISTS (
+         SELECT 1 FROM workos_inbox_deliveries d
+         WHERE d.event_id = ${events}.id AND d.status <> 'delivered')
      ORDER BY received_at, id LIMIT $2 ${lock}`,
     [options.receivedBefore, take],
   );

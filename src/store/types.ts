@@ -222,6 +222,13 @@ export interface Store {
    * Returns an unsubscribe function.
    */
   onWake(listener: () => void): () => void;
+  /**
+   * Run `fn` in one write transaction (for components with tables of their own, e.g. forwarding's
+   * deliveries). Commits when `fn` resolves, rolls back when it throws. On PostgreSQL the commit
+   * does not wait for the WAL flush (like the worker's): a server crash can undo the last few
+   * such transactions whole, never half of one.
+   */
+  writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Run `fn` in a read transaction (for mirror reads and the CLI). */
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
   /** Flush pending appends, then close connections. */

@@ -168,10 +168,14 @@ describe('loadMigrations', () => {
     ]);
   });
 
-  it('rejects a gap in the numbers and a badly named file', () => {
-    expect(() => loadMigrations(folder({ '0001-a.sql': 'A', '0003-c.sql': 'C' }))).toThrow(
-      /should be number 2/,
+  it('accepts a gap (a number reserved by a later change), rejects a repeat and a bad name', () => {
+    expect(
+      loadMigrations(folder({ '0001-a.sql': 'A', '0003-c.sql': 'C' })).map((m) => m.version),
+    ).toEqual([1, 3]);
+    expect(() => loadMigrations(folder({ '0001-a.sql': 'A', '0001-b.sql': 'B' }))).toThrow(
+      /repeats number 1/,
     );
+    expect(() => loadMigrations(folder({ '0000-a.sql': 'A' }))).toThrow(/repeats number 0/);
     expect(() => loadMigrations(folder({ '1-a.sql': 'A' }))).toThrow(/is not named like/);
   });
 
@@ -184,8 +188,13 @@ describe('loadMigrations', () => {
       '0001-initial',
       '0002-status-counts',
       '0003-pruned-events',
+      '0004-deliveries',
     ]);
-    expect(postgres.map((m) => m.name)).toEqual(['0001-initial', '0002-pruned-events']);
+    expect(postgres.map((m) => m.name)).toEqual([
+      '0001-initial',
+      '0002-pruned-events',
+      '0003-deliveries',
+    ]);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
   });

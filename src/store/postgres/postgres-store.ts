@@ -378,6 +378,10 @@ export class PostgresStore implements Store {
     return remove;
   }
 
+  writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.workerTransaction('writing', fn);
+  }
+
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
     return this.transaction('reading', fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }

@@ -344,6 +344,10 @@ export class SqliteStore implements Store {
     return this.wake.add(listener);
   }
 
+  writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.write(fn);
+  }
+
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
     return this.readWith(async (db) => {
       const native = db.native as Database.Database;

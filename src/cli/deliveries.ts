@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+import { resumeDestination } from '../forward/delivery-operations.js';
+import { toDeliveryJson } from '../forward/delivery-json.js';
+import { listDeliveries, redriveDeliveries } from '../forward/delivery-queries.js';
+import { deliveryStatuses } from '../forward/delivery-types.js';
+import type { DeliveryStatus } from '../forward/delivery-types.js';
+import { destinationsReport } from '../forward/forward-admin-api.js';
+import { addDatabaseFlags } from './database-flags.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { withCliStore } from './open-cli-store.js';
+import type { DatabaseFlags } from './open-cli-store.js';
+import { formatTable } from './table.js';
+
+function statusFlag(value: string | undefined): DeliveryStatus | undefined {
+  if (value === undefined) return undefined;
+  if (!(deliveryStatuses as readonly string[]).includes(value)) {
+    throw new CliError(`--status must be one of ${deliveryStatuses.join(', ')}`, exitCodes.usage);
+  }
+  return value as DeliveryStatus;
+}
+
+/** `deliveries list|redrive|resume|destinations`: operate forwarding (docs/forward.md). */
+export function registerDeliveries(program: Command): void {
+  const deliveries = program
+    .command('deliveries')
+    .description('list, redrive and resume deliveries to --forward-to destinations');
+
+  const list = deliveries
+    .command('list')
+    .description('deliveries, newest first')
+    .option('--destination <name>', 'only this destination')
+    .option('--status <status>', deliveryStatuses.join(', '))
+    .option('--event-id <id>', "only this event's deliveries")
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'one JSON object per line');
+  addDatabaseFlags(list);
+  list.action(
+    async (
+      flags: DatabaseFlags & {
+        destination?: string;
+        status?: string;
+        eventId?: string;
+        limit: string;
+        json?: boolean;
+      },
+    ) => {
+      if (!/^\d+$/.test(flags.limit) || Number(flags.limit) < 1) {
+        throw new CliError('--limit must be a whole number ≥ 1', exitCodes.usage);
+      }
+      const status = statusFlag(flags.status);
+      await withCliStore(flags, async (store) => {
+        const rows: ReturnType<typeof toDeliveryJson>[] = [];
+        let after: string | undefined;
+        while (rows.length < Number(flags.limit)) {
+          const page = await store.read((db) =>
+            listDeliveries(db, {
+              limit: Math.min(1000, Number(flags.limit) - rows.length),
+              ...(flags.destination ? { destination: flags.destination } : {}),
+              ...(flags.eventId ? { eventId: flags.eventId } : {}),
+              ...(status ? { status } : {}),
+              ...(after ? { after } : {}),
+            }),
+          );
+          rows.push(...page.deliveries.map(toDeliveryJson));
+          if (!page.nextCursor) break;
+          after = page.nextCursor;
+        }
+        if (flags.json) {
+          for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `${formatTable(
+            ['EVENT', 'DESTINATION', 'STATUS', 'ATTEMPTS', 'QUEUED', 'NEXT ATTEMPT', 'LAST ERROR'],
+            rows.map((r) => [
+              r.eventId,
+              r.destination,
+              r.status,
+              String(r.attempts),
+              r.queuedAt,
+              r.nextAttemptAt ?? '',
+              r.lastError ?? '',
+            ]),
+          )}\n`,
+        );
+      });
+    },
+  );
+
+  const redrive = deliveries
+    .command('redrive')
+    .description('queue deliveries again, due now, attempts reset (default: the dead ones)')
+    .option('--destination <name>', 'only this destination')
+    .option('--status <status>', 'pending, retrying or dead', 'dead');
+  addDatabaseFlags(redrive);
+  redrive.action(async (flags: DatabaseFlags & { destination?: string; status: string }) => {
+    const status = statusFlag(flags.status);
+    if (status === 'delivering') {
+      throw new CliError('--status must not be delivering (those are in flight)', exitCodes.usage);
+    }
+    await withCliStore(flags, async (store) => {
+      const count = await store.writeTransaction((tx) =>
+        redriveDeliveries(
+          tx,
+          { ...(flags.destination ? { destination: flags.destination } : {}), status: status! },
+          new Date(),
+        ),
+      );
+      process.stdout.write(`redriven ${count} deliveries\n`);
+    });
+  });
+
+  const resume = deliveries
+    .command('resume')
+    .description('lift the pause of a destination that answered 410 Gone')
+    .argument('<destination>', 'the destination name (see `deliveries destinations`)');
+  addDatabaseFlags(resume);
+  resume.action(async (name: string, flags: DatabaseFlags) => {
+    await withCliStore(flags, async (store) => {
+      const resumed = await store.writeTransaction((tx) => resumeDestination(tx, name, new Date()));
+      if (!resumed) {
+        throw new CliError(`no destination named ${name}`, exitCodes.notFound, 'not_found');
+      }
+      process.stdout.write(`resumed ${name}\n`);
+    });
+  });
+
+  const destinations = deliveries
+    .command('destinations')
+    .description('each destination: filters, pause, unfinished deliveries, oldest pending age')
+    .option('--json', 'one JSON object per line');
+  addDatabaseFlags(destinations);
+  destinations.action(async (flags: DatabaseFlags & { json?: boolean }) => {
+    await withCliStore(flags, async (store) => {
+      const report = await destinationsReport(store, new Date());
+      if (flags.json) {
+        for (const row of report) process.stdout.write(`${JSON.stringify(row)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${formatTable(
+          [
+            'DESTINATION',
+            'EVENTS',
+            'PAUSED',
+            'PENDING',
+            'RETRYING',
+            'DELIVERING',
+            'DEAD',
+            'OLDEST',
+          ],
+          report.map((r) => [
+            r.name,
+            r.configured ? r.events.join(',') : '(not configured)',
+            r.pausedAt ? `since ${r.pausedAt}` : '',
+            String(r.unfinished.pending),
+            String(r.unfinished.retrying),
+            String(r.unfinished.delivering),
+            String(r.unfinished.dead),
+            r.oldestPendingAgeMs === null ? '' : `${Math.round(r.oldestPendingAgeMs / 1000)} s`,
+          ]),
+        )}\n`,
+      );
+    });
+  });
+}

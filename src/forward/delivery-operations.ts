@@ -1,0 +1,242 @@
+// The forwarder's writes, written once for both backends over SqlExecutor (`$n` placeholders).
+// Each runs inside a transaction the backend opened (Store.writeTransaction).
+import { placeholders } from '../store/event-rows.js';
+import type { SqlExecutor } from '../store/sql-executor.js';
+import {
+  deliveries,
+  deliveryAttempts,
+  destinationFilters,
+  destinations,
+  toClaimedDelivery,
+} from './delivery-rows.js';
+import type { DeliveryRow } from './delivery-rows.js';
+import type { ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
+
+/**
+ * Make the database's destinations (what the append trigger queues deliveries for) equal to
+ * `wanted`. A destination dropped from the configuration keeps its deliveries (listed, redrivable)
+ * but gets no new ones. A pause (410) survives: only `resumeDestination` lifts it.
+ */
+export async function syncDestinations(
+  tx: SqlExecutor,
+  wanted: readonly { name: string; events: readonly string[]; ordered: boolean }[],
+): Promise<void> {
+  const params: unknown[] = [];
+  const keep =
+    wanted.length === 0
+      ? `''`
+      : placeholders(
+          params,
+          wanted.map((d) => d.name),
+        );
+  await tx.query(`DELETE FROM ${destinations} WHERE name NOT IN (${keep})`, params);
+  for (const d of wanted) {
+    await tx.query(
+      `INSERT INTO ${destinations} (name, ordered) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET ordered = excluded.ordered`,
+      [d.name, d.ordered],
+    );
+    await tx.query(`DELETE FROM ${destinationFilters} WHERE destination = $1`, [d.name]);
+    for (const pattern of new Set(d.events)) {
+      await tx.query(`INSERT INTO ${destinationFilters} (destination, pattern) VALUES ($1, $2)`, [
+        d.name,
+        pattern,
+      ]);
+    }
+  }
+}
+
+export interface ClaimDeliveriesOptions {
+  destination: string;
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now: Date;
+  /** Only the earliest unfinished delivery of each directory object may be claimed. */
+  ordered: boolean;
+}
+
+const unfinished = `('pending', 'retrying', 'delivering')`;
+
+/**
+ * Lease due deliveries of one destination: each becomes `delivering` with `attempts + 1`. A paused
+ * destination (410) yields none, whichever process paused it.
+ */
+export async function claimDeliveries(
+  tx: SqlExecutor,
+  options: ClaimDeliveriesOptions,
+): Promise<ClaimedDelivery[]> {
+  if (options.limit <= 0) return [];
+  const until = new Date(options.now.getTime() + options.leaseMs);
+  const index = tx.dialect === 'sqlite' ? 'INDEXED BY workos_inbox_deliveries_due' : '';
+  const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+  // An earlier event of the same object still unfinished (queued, retrying or in flight) holds
+  // the later ones back; a dead one does not (it will not be delivered without a redrive).
+  const inOrder = options.ordered
+    ? `AND (d.ordering_key IS NULL OR NOT EXISTS (
+         SELECT 1 FROM ${deliveries} e
+         WHERE e.destination = d.destination AND e.ordering_key = d.ordering_key
+           AND e.status IN ${unfinished}
+           AND (e.event_created_at < d.event_created_at
+             OR (e.event_created_at = d.event_created_at AND e.event_id < d.event_id))))`
+    : '';
+  const { rows } = await tx.query<DeliveryRow>(
+    `WITH due AS (
+       SELECT d.event_id FROM ${deliveries} d ${index}
+       WHERE d.destination = $1 AND d.status IN ${unfinished} AND d.next_attempt_at <= $2 ${inOrder}
+         AND NOT EXISTS (
+           SELECT 1 FROM ${destinations} p WHERE p.name = $1 AND p.paused_at IS NOT NULL)
+       ORDER BY d.next_attempt_at, d.event_id
+       LIMIT $3 ${lock}
+     )
+     UPDATE ${deliveries}
+     SET status = 'delivering', attempts = attempts + 1, lease_owner = $4, next_attempt_at = $5
+     WHERE destination = $1 AND event_id IN (SELECT event_id FROM due)
+     RETURNING *`,
+    [options.destination, options.now, Math.floor(options.limit), options.owner, until],
+  );
+  if (rows.length === 0) return [];
+  const params: unknown[] = [];
+  const ids = placeholders(
+    params,
+    rows.map((r) => r.event_id),
+  );
+  const { rows: bodies } = await tx.query<{ id: string; event: string; raw_body: Buffer }>(
+    `SELECT id, event, raw_body FROM workos_inbox_events WHERE id IN (${ids})`,
+    params,
+  );
+  const byId = new Map(bodies.map((b) => [b.id, b]));
+  params.push(options.now, options.destination);
+  await tx.query(
+    `UPDATE ${deliveryAttempts} SET finished_at = $${params.length - 1}, outcome = 'lease_lost'
+     WHERE finished_at IS NULL AND destination = $${params.length} AND event_id IN (${ids})`,
+    params,
+  );
+  const insertParams: unknown[] = [];
+  const values = rows
+    .map(
+      (r) =>
+        `(${placeholders(insertParams, [r.event_id, options.destination, Number(r.attempts), options.owner, options.now])})`,
+    )
+    .join(', ');
+  await tx.query(
+    `INSERT INTO ${deliveryAttempts} (event_id, destination, attempt, worker, started_at) VALUES ${values}`,
+    insertParams,
+  );
+  return rows
+    .flatMap((r) => {
+      const body = byId.get(r.event_id);
+      return body ? [toClaimedDelivery({ ...r, event: body.event, raw_body: body.raw_body })] : [];
+    })
+    .sort((a, b) => a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime());
+}
+
+/** How one attempt ended, to record with `finishDeliveries`. */
+export interface DeliveryResult {
+  eventId: string;
+  destination: string;
+  outcome: Exclude<DeliveryOutcome, 'lease_lost' | 'released'>;
+  /** `retrying` / `paused`: when to try again. */
+  nextAttemptAt: Date | null;
+  statusCode: number | null;
+  error: string | null;
+  now: Date;
+}
+
+/**
+ * Record several attempts' outcomes for deliveries `owner` still holds. Returns how many were
+ * recorded (a delivery whose lease was lost meanwhile is left to its new holder).
+ */
+export async function finishDeliveries(
+  tx: SqlExecutor,
+  owner: string,
+  results: readonly DeliveryResult[],
+): Promise<number> {
+  let recorded = 0;
+  for (const r of results) {
+    const status =
+      r.outcome === 'delivered' ? 'delivered' : r.outcome === 'dead' ? 'dead' : 'retrying';
+    const { rowCount } = await tx.query(
+      `UPDATE ${deliveries}
+       SET status = $4, next_attempt_at = $5, lease_owner = NULL, last_status_code = $6,
+           last_error = $7, delivered_at = $8
+       WHERE event_id = $1 AND destination = $2 AND lease_owner = $3 AND status = 'delivering'`,
+      [
+        r.eventId,
+        r.destination,
+        owner,
+        status,
+        status === 'retrying' ? r.nextAttemptAt : null,
+        r.statusCode,
+        r.error,
+        status === 'delivered' ? r.now : null,
+      ],
+    );
+    if (rowCount === 0) continue;
+    recorded++;
+    await tx.query(
+      `UPDATE ${deliveryAttempts} SET finished_at = $4, outcome = $5, status_code = $6, error = $7
+       WHERE event_id = $1 AND destination = $2 AND worker = $3 AND finished_at IS NULL`,
+      [r.eventId, r.destination, owner, r.now, r.outcome, r.statusCode, r.error],
+    );
+  }
+  return recorded;
+}
+
+/** Give back every delivery `owner` holds (graceful shutdown); the attempt is not counted. */
+export async function releaseDeliveries(
+  tx: SqlExecutor,
+  owner: string,
+  now: Date,
+): Promise<number> {
+  const { rows } = await tx.query<{ event_id: string; destination: string }>(
+    `UPDATE ${deliveries}
+     SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END,
+         attempts = attempts - 1, next_attempt_at = $2, lease_owner = NULL
+     WHERE lease_owner = $1 AND status = 'delivering'
+     RETURNING event_id, destination`,
+    [owner, now],
+  );
+  for (const r of rows) {
+    await tx.query(
+      `UPDATE ${deliveryAttempts} SET finished_at = $4, outcome = 'released'
+       WHERE event_id = $1 AND destination = $2 AND worker = $3 AND finished_at IS NULL`,
+      [r.event_id, r.destination, owner, now],
+    );
+  }
+  return rows.length;
+}
+
+/** Stop delivering to `name` (it answered 410 Gone) until `resumeDestination`. */
+export async function pauseDestination(
+  tx: SqlExecutor,
+  name: string,
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE ${destinations} SET paused_at = $2, paused_reason = $3
+     WHERE name = $1 AND paused_at IS NULL`,
+    [name, now, reason],
+  );
+  return rowCount > 0;
+}
+
+/** Lift a pause; its deliveries are due at once. `false` if the destination is unknown. */
+export async function resumeDestination(
+  tx: SqlExecutor,
+  name: string,
+  now: Date,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE ${destinations} SET paused_at = NULL, paused_reason = NULL WHERE name = $1`,
+    [name],
+  );
+  if (rowCount === 0) return false;
+  await tx.query(
+    `UPDATE ${deliveries} SET next_attempt_at = $2
+     WHERE destination = $1 AND status IN ('pending', 'retrying') AND next_attempt_at > $2`,
+    [name, now],
+  );
+  return true;
+}

@@ -1,0 +1,216 @@
+// Reads and re-queueing of deliveries, written once for both backends over SqlExecutor.
+import { placeholders } from '../store/event-rows.js';
+import { toDate } from '../store/event-rows.js';
+import type { SqlExecutor } from '../store/sql-executor.js';
+import {
+  deliveries,
+  deliveryAttempts,
+  destinationFilters,
+  destinations,
+  toDelivery,
+  toDeliveryAttempt,
+} from './delivery-rows.js';
+import type { DeliveryAttemptRow, DeliveryRow } from './delivery-rows.js';
+import type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryStatus,
+  DestinationRecord,
+  DestinationStats,
+} from './delivery-types.js';
+
+/** A deliveries list cursor this store did not issue. */
+export class InvalidDeliveryCursorError extends Error {
+  override readonly name = 'InvalidDeliveryCursorError';
+  readonly code = 'invalid_cursor';
+}
+
+export interface DeliveryFilter {
+  destination?: string;
+  status?: DeliveryStatus;
+  eventId?: string;
+}
+
+export interface DeliveryListOptions extends DeliveryFilter {
+  /** At most this many (capped at 1000). */
+  limit: number;
+  /** `nextCursor` of the previous page. */
+  after?: string;
+}
+
+export interface DeliveryPage {
+  deliveries: Delivery[];
+  nextCursor: string | null;
+}
+
+function filterSql(filter: DeliveryFilter, params: unknown[]): string {
+  const where: string[] = [];
+  if (filter.destination !== undefined) {
+    params.push(filter.destination);
+    where.push(`destination = $${params.length}`);
+  }
+  if (filter.status !== undefined) {
+    params.push(filter.status);
+    where.push(`status = $${params.length}`);
+  }
+  if (filter.eventId !== undefined) {
+    params.push(filter.eventId);
+    where.push(`event_id = $${params.length}`);
+  }
+  return where.length === 0 ? 'TRUE' : where.join(' AND ');
+}
+
+/** Newest first, by the time the event was received. */
+export async function listDeliveries(
+  db: SqlExecutor,
+  options: DeliveryListOptions,
+): Promise<DeliveryPage> {
+  const limit = Math.max(1, Math.min(1000, Math.floor(options.limit) || 1));
+  const params: unknown[] = [];
+  let where = filterSql(options, params);
+  if (options.after !== undefined) {
+    const [queuedAt, eventId, destination] = decodeCursor(options.after);
+    params.push(queuedAt, eventId, destination);
+    const n = params.length;
+    where += ` AND (queued_at, event_id, destination) < ($${n - 2}, $${n - 1}, $${n})`;
+  }
+  params.push(limit + 1);
+  const { rows } = await db.query<DeliveryRow>(
+    `SELECT * FROM ${deliveries} WHERE ${where}
+     ORDER BY queued_at DESC, event_id DESC, destination DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, limit).map(toDelivery);
+  const last = page.at(-1);
+  return {
+    deliveries: page,
+    nextCursor:
+      rows.length > limit && last
+        ? Buffer.from(
+            JSON.stringify([last.queuedAt.toISOString(), last.eventId, last.destination]),
+          ).toString('base64url')
+        : null,
+  };
+}
+
+function decodeCursor(cursor: string): [Date, string, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 3 &&
+      parsed.every((p) => typeof p === 'string') &&
+      !Number.isNaN(new Date(parsed[0] as string).getTime())
+    ) {
+      return [new Date(parsed[0] as string), parsed[1] as string, parsed[2] as string];
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidDeliveryCursorError('after is not a cursor returned by the deliveries list');
+}
+
+/** One event's deliveries, each with its attempts (for `events show` and the admin API). */
+export async function eventDeliveries(
+  db: SqlExecutor,
+  eventId: string,
+): Promise<(Delivery & { attemptLog: DeliveryAttempt[] })[]> {
+  const { rows } = await db.query<DeliveryRow>(
+    `SELECT * FROM ${deliveries} WHERE event_id = $1 ORDER BY destination`,
+    [eventId],
+  );
+  const { rows: attempts } = await db.query<DeliveryAttemptRow>(
+    `SELECT * FROM ${deliveryAttempts} WHERE event_id = $1 ORDER BY id`,
+    [eventId],
+  );
+  return rows.map((row) => ({
+    ...toDelivery(row),
+    attemptLog: attempts.filter((a) => a.destination === row.destination).map(toDeliveryAttempt),
+  }));
+}
+
+/** Queue matching deliveries again (default: dead ones), due now, attempts reset. */
+export async function redriveDeliveries(
+  tx: SqlExecutor,
+  filter: DeliveryFilter,
+  now: Date,
+): Promise<number> {
+  const params: unknown[] = [now];
+  const where = filterSql({ ...filter, status: filter.status ?? 'dead' }, params);
+  const { rowCount } = await tx.query(
+    `UPDATE ${deliveries}
+     SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL
+     WHERE ${where} AND status <> 'delivering'`,
+    params,
+  );
+  return rowCount;
+}
+
+/** The destinations the append trigger queues deliveries for, with their filters and pause. */
+export async function readDestinations(db: SqlExecutor): Promise<DestinationRecord[]> {
+  const { rows } = await db.query<{
+    name: string;
+    ordered: boolean | number;
+    paused_at: string | Date | null;
+    paused_reason: string | null;
+  }>(`SELECT * FROM ${destinations} ORDER BY name`);
+  const { rows: filters } = await db.query<{ destination: string; pattern: string }>(
+    `SELECT destination, pattern FROM ${destinationFilters} ORDER BY destination, pattern`,
+  );
+  return rows.map((r) => ({
+    name: r.name,
+    events: filters.filter((f) => f.destination === r.name).map((f) => f.pattern),
+    ordered: Boolean(r.ordered),
+    pausedAt: r.paused_at === null ? null : toDate(r.paused_at),
+    pausedReason: r.paused_reason,
+  }));
+}
+
+/**
+ * Unfinished deliveries per destination (delivered ones are counted by the process's metrics, not
+ * here: counting them would read every row ever delivered).
+ */
+export async function deliveryStats(
+  db: SqlExecutor,
+  now: Date,
+  names: readonly string[] = [],
+): Promise<DestinationStats[]> {
+  const { rows } = await db.query<{ destination: string; status: string; n: number | string }>(
+    `SELECT destination, status, COUNT(*) AS n FROM ${deliveries}
+     WHERE status IN ('pending', 'retrying', 'delivering', 'dead')
+     GROUP BY destination, status`,
+  );
+  const { rows: oldest } = await db.query<{ destination: string; queued_at: string | Date }>(
+    `SELECT destination, MIN(queued_at) AS queued_at FROM ${deliveries}
+     WHERE status IN ('pending', 'retrying') GROUP BY destination`,
+  );
+  const all = new Set([...names, ...rows.map((r) => r.destination)]);
+  return [...all].sort().map((destination) => {
+    const count = (status: string) =>
+      Number(rows.find((r) => r.destination === destination && r.status === status)?.n ?? 0);
+    const first = oldest.find((o) => o.destination === destination);
+    return {
+      destination,
+      byStatus: {
+        pending: count('pending'),
+        delivering: count('delivering'),
+        retrying: count('retrying'),
+        dead: count('dead'),
+      },
+      oldestPendingAgeMs:
+        first && first.queued_at !== null
+          ? Math.max(0, now.getTime() - toDate(first.queued_at).getTime())
+          : null,
+    };
+  });
+}
+
+/** Is `name` paused (410)? */
+export async function isPaused(db: SqlExecutor, name: string): Promise<boolean> {
+  const params: unknown[] = [];
+  const { rows } = await db.query(
+    `SELECT 1 AS paused FROM ${destinations} WHERE name IN (${placeholders(params, [name])}) AND paused_at IS NOT NULL`,
+    params,
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,84 @@
+import { toDate, toDateOrNull } from '../store/event-rows.js';
+import type {
+  ClaimedDelivery,
+  Delivery,
+  DeliveryAttempt,
+  DeliveryStatus,
+} from './delivery-types.js';
+
+export const deliveries = 'workos_inbox_deliveries';
+export const deliveryAttempts = 'workos_inbox_delivery_attempts';
+export const destinations = 'workos_inbox_destinations';
+export const destinationFilters = 'workos_inbox_destination_filters';
+
+/** A row of `workos_inbox_deliveries` as either driver returns it. */
+export interface DeliveryRow {
+  event_id: string;
+  destination: string;
+  status: string;
+  attempts: number | string;
+  next_attempt_at: string | Date | null;
+  lease_owner: string | null;
+  queued_at: string | Date;
+  event_created_at: string;
+  ordering_key: string | null;
+  last_status_code: number | string | null;
+  last_error: string | null;
+  delivered_at: string | Date | null;
+}
+
+export interface DeliveryAttemptRow {
+  event_id: string;
+  destination: string;
+  attempt: number | string;
+  worker: string;
+  started_at: string | Date;
+  finished_at: string | Date | null;
+  status_code: number | string | null;
+  outcome: string | null;
+  error: string | null;
+}
+
+export function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    eventId: row.event_id,
+    destination: row.destination,
+    status: row.status as DeliveryStatus,
+    attempts: Number(row.attempts),
+    nextAttemptAt: toDateOrNull(row.next_attempt_at),
+    leaseOwner: row.lease_owner,
+    queuedAt: toDate(row.queued_at),
+    eventCreatedAt: row.event_created_at,
+    orderingKey: row.ordering_key,
+    lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
+    lastError: row.last_error,
+    deliveredAt: toDateOrNull(row.delivered_at),
+  };
+}
+
+export function toClaimedDelivery(
+  row: DeliveryRow & { event: string; raw_body: Buffer | Uint8Array },
+): ClaimedDelivery {
+  const body = row.raw_body;
+  return {
+    ...toDelivery(row),
+    event: row.event,
+    rawBody: Buffer.isBuffer(body)
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+  };
+}
+
+export function toDeliveryAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
+  return {
+    eventId: row.event_id,
+    destination: row.destination,
+    attempt: Number(row.attempt),
+    worker: row.worker,
+    startedAt: toDate(row.started_at),
+    finishedAt: toDateOrNull(row.finished_at),
+    statusCode: row.status_code === null ? null : Number(row.status_code),
+    outcome: row.outcome as DeliveryAttempt['outcome'],
+    error: row.error,
+  };
+}

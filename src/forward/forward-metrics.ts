@@ -1,0 +1,109 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/types.js';
+import { deliveryStats, readDestinations } from './delivery-queries.js';
+
+/** What the delivery loop reports; one set per process. */
+export interface ForwardMetrics {
+  readonly registry: Registry;
+  delivered: Counter<'destination'>;
+  /** Attempts that did not deliver: `reason` is `status` (a non-2xx answer), `network` or `gone` (410). */
+  failed: Counter<'destination' | 'reason'>;
+  /** Deliveries that exhausted their attempts. */
+  dead: Counter<'destination'>;
+  latency: Histogram<'destination'>;
+}
+
+/**
+ * The forwarder's metrics. Queue depth, oldest pending age and pauses are read from the database at
+ * scrape time (shared by every process, so never summed); counters count this process's attempts.
+ */
+export function createForwardMetrics(
+  store: Store,
+  clock: Clock,
+  names: readonly string[],
+): ForwardMetrics {
+  const registry = new Registry();
+  let last: Awaited<ReturnType<typeof deliveryStats>> = [];
+  let paused = new Set<string>();
+  let pending: Promise<void> | undefined;
+  const refresh = async (): Promise<void> => {
+    pending ??= store
+      .read(async (db) => {
+        last = await deliveryStats(db, new Date(clock.now()), names);
+        paused = new Set((await readDestinations(db)).filter((d) => d.pausedAt).map((d) => d.name));
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    await pending;
+  };
+  new Gauge({
+    name: 'workos_inbox_forward_queue_depth',
+    help: 'Deliveries not yet delivered, by destination and status',
+    labelNames: ['destination', 'status'],
+    registers: [registry],
+    aggregator: 'max',
+    async collect() {
+      await refresh();
+      for (const s of last) {
+        for (const [status, n] of Object.entries(s.byStatus)) {
+          this.set({ destination: s.destination, status }, n);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'workos_inbox_forward_oldest_pending_age_seconds',
+    help: 'Age of the oldest pending or retrying delivery per destination (0 when none)',
+    labelNames: ['destination'],
+    registers: [registry],
+    aggregator: 'max',
+    async collect() {
+      await refresh();
+      for (const s of last)
+        this.set({ destination: s.destination }, (s.oldestPendingAgeMs ?? 0) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'workos_inbox_forward_paused',
+    help: '1 while a destination is paused (it answered 410 Gone; `deliveries resume` lifts it)',
+    labelNames: ['destination'],
+    registers: [registry],
+    aggregator: 'max',
+    async collect() {
+      await refresh();
+      for (const name of new Set([...names, ...paused])) {
+        this.set({ destination: name }, paused.has(name) ? 1 : 0);
+      }
+    },
+  });
+  return {
+    registry,
+    delivered: new Counter({
+      name: 'workos_inbox_forward_delivered_total',
+      help: 'Deliveries a destination accepted (2xx)',
+      labelNames: ['destination'],
+      registers: [registry],
+    }),
+    failed: new Counter({
+      name: 'workos_inbox_forward_failed_total',
+      help: 'Delivery attempts that failed: reason status (non-2xx), network (timeout, refused, reset) or gone (410)',
+      labelNames: ['destination', 'reason'],
+      registers: [registry],
+    }),
+    dead: new Counter({
+      name: 'workos_inbox_forward_dead_total',
+      help: 'Deliveries that exhausted their attempts (redrive them)',
+      labelNames: ['destination'],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'workos_inbox_forward_latency_seconds',
+      help: 'Time from POST to the end of the answer, per attempt',
+      labelNames: ['destination'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import type { Destination, DestinationDefaults } from './destination.js';
+import { DestinationSpecError, eventPatternShape } from './destination.js';
+
+/**
+ * Parse `--forward-to` / `WORKOS_INBOX_FORWARD_TO`: destinations separated by commas, each a URL
+ * followed by `;key=value` settings:
+ *
+ * `https://app.example.com/webhooks;events=dsync.*,user.created;secret=env:APP_SECRET;timeout=5s`
+ *
+ * A comma followed by `http://` or `https://` starts the next destination, so `events=` can list
+ * several patterns with commas. Settings: `name`, `events`, `secret` (`env:VAR`, `file:path` or
+ * the value), `timeout`, `concurrency`, `rate` (attempts per second), `ordered`, `max-attempts`,
+ * `backoff-base`, `backoff-cap` (durations: `500ms`, `5s`, `2m`, `1h`; a bare number is ms).
+ */
+export function parseDestinations(
+  value: string,
+  defaults: DestinationDefaults,
+  env: NodeJS.ProcessEnv = process.env,
+): Destination[] {
+  const specs = value
+    .split(/,(?=\s*https?:\/\/)/i)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const destinations = specs.map((spec) => parseOne(spec, defaults, env));
+  const names = new Set<string>();
+  for (const d of destinations) {
+    if (names.has(d.name)) {
+      throw new DestinationSpecError(
+        `two destinations are named "${d.name}": give one of them name=<another name>`,
+      );
+    }
+    names.add(d.name);
+  }
+  return destinations;
+}
+
+const keys = [
+  'name',
+  'events',
+  'secret',
+  'timeout',
+  'concurrency',
+  'rate',
+  'ordered',
+  'max-attempts',
+  'backoff-base',
+  'backoff-cap',
+] as const;
+type Key = (typeof keys)[number];
+
+function parseOne(
+  spec: string,
+  defaults: DestinationDefaults,
+  env: NodeJS.ProcessEnv,
+): Destination {
+  const [urlText = '', ...settings] = spec.split(';').map((s) => s.trim());
+  let url: URL;
+  try {
+    url = new URL(urlText);
+  } catch {
+    throw new DestinationSpecError(`"${urlText}" is not a URL (destination "${spec}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new DestinationSpecError(`"${urlText}" must be an http:// or https:// URL`);
+  }
+  const given = new Map<Key, string>();
+  for (const setting of settings) {
+    if (setting === '') continue;
+    const eq = setting.indexOf('=');
+    const key = (eq < 0 ? setting : setting.slice(0, eq)).trim().toLowerCase();
+    if (!(keys as readonly string[]).includes(key)) {
+      throw new DestinationSpecError(
+        `${urlText}: unknown setting "${key}" (known: ${keys.join(', ')})`,
+      );
+    }
+    given.set(key as Key, eq < 0 ? 'true' : setting.slice(eq + 1).trim());
+  }
+  const where = (key: Key) => `${urlText}: ${key}`;
+  const whole = (key: Key, fallback: number, min: number, max: number): number => {
+    const text = given.get(key);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+      throw new DestinationSpecError(`${where(key)} must be a whole number from ${min} to ${max}`);
+    }
+    return Number(text);
+  };
+  const duration = (key: Key, fallback: number, max: number): number => {
+    const text = given.get(key);
+    if (text === undefined) return fallback;
+    const ms = parseDurationMs(text);
+    if (ms === undefined || ms < 1 || ms > max) {
+      throw new DestinationSpecError(
+        `${where(key)} must be a duration like 500ms, 5s, 2m or 1h (at most ${max} ms), got "${text}"`,
+      );
+    }
+    return ms;
+  };
+  const events = (given.get('events') ?? '*')
+    .split(/[,|]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const pattern of events) {
+    if (!eventPatternShape.test(pattern)) {
+      throw new DestinationSpecError(
+        `${where('events')}: "${pattern}" is not an event name pattern (letters, digits, . _ - and *)`,
+      );
+    }
+  }
+  if (events.length === 0) throw new DestinationSpecError(`${where('events')} is empty`);
+  const orderedText = given.get('ordered')?.toLowerCase();
+  if (orderedText !== undefined && !['true', 'false', '1', '0'].includes(orderedText)) {
+    throw new DestinationSpecError(`${where('ordered')} must be true or false`);
+  }
+  const secret = resolveSecret(given.get('secret'), urlText, env) ?? defaults.secret;
+  if (secret === undefined || secret === '') {
+    throw new DestinationSpecError(
+      `${urlText}: no secret to sign deliveries with: set the webhook secret (WORKOS_WEBHOOK_SECRET) or secret=env:VAR`,
+    );
+  }
+  const rate = given.get('rate');
+  const ratePerSecond = rate === undefined ? undefined : Number(rate);
+  if (ratePerSecond !== undefined && (!Number.isFinite(ratePerSecond) || ratePerSecond <= 0)) {
+    throw new DestinationSpecError(
+      `${where('rate')} must be a number of attempts per second above 0`,
+    );
+  }
+  const name = given.get('name') ?? defaultName(url);
+  if (name === '' || name.length > 200) {
+    throw new DestinationSpecError(`${where('name')} must be 1 to 200 characters`);
+  }
+  const backoffBase = duration('backoff-base', defaults.backoff.baseMs, 3600_000);
+  return {
+    name,
+    url,
+    secret,
+    events,
+    timeoutMs: duration('timeout', defaults.timeoutMs, 600_000),
+    concurrency: whole('concurrency', defaults.concurrency, 1, 1000),
+    ratePerSecond,
+    ordered: orderedText === undefined ? defaults.ordered : ['true', '1'].includes(orderedText),
+    maxAttempts: whole('max-attempts', defaults.maxAttempts, 1, 1000),
+    backoff: {
+      baseMs: backoffBase,
+      capMs: duration(
+        'backoff-cap',
+        Math.max(defaults.backoff.capMs, backoffBase),
+        7 * 24 * 3600_000,
+      ),
+    },
+  };
+}
+
+/** The URL without user info, query or fragment: secrets in a URL stay out of the database. */
+function defaultName(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+function resolveSecret(
+  text: string | undefined,
+  urlText: string,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (text === undefined) return undefined;
+  if (text.startsWith('env:')) {
+    const value = env[text.slice(4)];
+    if (value === undefined || value === '') {
+      throw new DestinationSpecError(`${urlText}: secret=${text}, but ${text.slice(4)} is not set`);
+    }
+    return value;
+  }
+  if (text.startsWith('file:')) {
+    try {
+      return readFileSync(text.slice(5), 'utf8').trim();
+    } catch (error) {
+      throw new DestinationSpecError(
+        `${urlText}: secret=${text} cannot be read: ${(error as Error).message}`,
+      );
+    }
+  }
+  return text;
+}
+
+/** `500ms`, `5s`, `2m`, `1h`, or a bare number of milliseconds. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3600_000 }[
+    (match[2] ?? 'ms').toLowerCase() as 'ms' | 's' | 'm' | 'h'
+  ];
+  return Math.round(Number(match[1]) * factor);
+}

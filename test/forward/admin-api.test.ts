@@ -1,0 +1,87 @@
+// The forwarding routes of the admin API over real HTTP: lists, redrive, resume, 400s naming the field.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { syncDestinations, pauseDestination } from '../../src/forward/delivery-operations.js';
+import { handleAdminRequest } from '../../src/server/admin-api.js';
+import { newEvent, useBackends } from '../store/backends.js';
+
+const backends = useBackends();
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c();
+});
+
+describe.each(backends)('forwarding admin API on $name', (backend) => {
+  async function setup() {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await store.writeTransaction((tx) =>
+      syncDestinations(tx, [{ name: 'app', events: ['*'], ordered: false }]),
+    );
+    const event = newEvent();
+    await store.append(event);
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      void handleAdminRequest(req, res, url, store, { now: () => Date.now() });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    closers.push(() => new Promise((r) => server.close(() => r())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const call = async (path: string, init?: RequestInit) => {
+      const res = await fetch(`${base}${path}`, init);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    return { store, event, call };
+  }
+
+  it('lists deliveries, shows them on the event, lists destinations', async () => {
+    const { event, call } = await setup();
+    const list = await call('/inbox/deliveries?destination=app&status=pending');
+    expect(list.status).toBe(200);
+    expect(list.body.data).toMatchObject([
+      { eventId: event.id, destination: 'app', status: 'pending', attempts: 0 },
+    ]);
+    const detail = await call(`/inbox/events/${event.id}`);
+    expect(detail.body.deliveries).toMatchObject([
+      { destination: 'app', status: 'pending', attemptLog: [] },
+    ]);
+    const destinations = await call('/inbox/destinations');
+    expect(destinations.body.data).toMatchObject([
+      { name: 'app', configured: true, events: ['*'], pausedAt: null, unfinished: { pending: 1 } },
+    ]);
+  });
+
+  it('answers 400 naming the field', async () => {
+    const { call } = await setup();
+    expect(await call('/inbox/deliveries?status=sent')).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_request', message: expect.stringMatching(/^status must be one of/) },
+    });
+    expect((await call('/inbox/deliveries?limit=0')).body.message).toMatch(/^limit /);
+    expect((await call('/inbox/deliveries?after=nope')).body.message).toMatch(/^after /);
+    const bad = await call('/inbox/deliveries/redrive', {
+      method: 'POST',
+      body: '{"destination":5}',
+    });
+    expect(bad).toMatchObject({ status: 400, body: { message: 'destination must be a string' } });
+  });
+
+  it('redrives and resumes', async () => {
+    const { store, call } = await setup();
+    expect(
+      (await call('/inbox/deliveries/redrive', { method: 'POST', body: '{"status":"pending"}' }))
+        .body,
+    ).toEqual({ redriven: 1 });
+    await store.writeTransaction((tx) => pauseDestination(tx, 'app', 'answered 410', new Date()));
+    expect((await call('/inbox/destinations')).body.data).toMatchObject([
+      { pausedReason: 'answered 410' },
+    ]);
+    expect(await call('/inbox/destinations/app/resume', { method: 'POST' })).toMatchObject({
+      status: 200,
+      body: { resumed: true },
+    });
+    expect((await call('/inbox/destinations/nope/resume', { method: 'POST' })).status).toBe(404);
+    expect((await call('/inbox/destinations')).body.data).toMatchObject([{ pausedAt: null }]);
+  });
+});

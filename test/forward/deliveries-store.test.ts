@@ -1,0 +1,244 @@
+// The deliveries tables on both backends: queued by the append's own transaction, claimed,
+// retried, paused, ordered and redriven.
+import { describe, expect, it } from 'vitest';
+import {
+  claimDeliveries,
+  finishDeliveries,
+  pauseDestination,
+  releaseDeliveries,
+  resumeDestination,
+  syncDestinations,
+} from '../../src/forward/delivery-operations.js';
+import {
+  eventDeliveries,
+  listDeliveries,
+  readDestinations,
+  redriveDeliveries,
+} from '../../src/forward/delivery-queries.js';
+import type { Store } from '../../src/store/types.js';
+import { at, newEvent, useBackends } from '../store/backends.js';
+
+const backends = useBackends();
+
+function body(id: string, event: string, objectId: string, createdAt: string): Buffer {
+  return Buffer.from(JSON.stringify({ id, event, created_at: createdAt, data: { id: objectId } }));
+}
+
+async function sync(store: Store, list: { name: string; events: string[]; ordered?: boolean }[]) {
+  await store.writeTransaction((tx) =>
+    syncDestinations(
+      tx,
+      list.map((d) => ({ ...d, ordered: d.ordered ?? false })),
+    ),
+  );
+}
+
+const claim = (store: Store, destination: string, now: Date, ordered = false, limit = 10) =>
+  store.writeTransaction((tx) =>
+    claimDeliveries(tx, { destination, owner: 'w1', limit, leaseMs: 30_000, now, ordered }),
+  );
+
+describe.each(backends)('deliveries on $name', (backend) => {
+  it('an append queues one delivery per matching destination, in its own transaction', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [
+      { name: 'all', events: ['*'] },
+      { name: 'dsync', events: ['dsync.*'] },
+      { name: 'users', events: ['user.created', 'dsync.user_created'] },
+    ]);
+    const dsync = newEvent({ event: 'dsync.user.created' });
+    const other = newEvent({ event: 'user.created' });
+    // `_` is a literal, not a one-character wildcard.
+    const lookalike = newEvent({ event: 'dsync.userXcreated' });
+    expect(await store.append(dsync)).toBe('inserted');
+    expect(await store.append(other)).toBe('inserted');
+    expect(await store.append(lookalike)).toBe('inserted');
+    expect(await store.append(dsync)).toBe('duplicate');
+    const names = async (id: string) =>
+      (await store.read((db) => eventDeliveries(db, id))).map((d) => d.destination);
+    expect(await names(dsync.id)).toEqual(['all', 'dsync']);
+    expect(await names(other.id)).toEqual(['all', 'users']);
+    expect(await names(lookalike.id)).toEqual(['all', 'dsync']);
+    const [first] = await store.read((db) => eventDeliveries(db, dsync.id));
+    expect(first).toMatchObject({ status: 'pending', attempts: 0, queuedAt: dsync.receivedAt });
+  });
+
+  it('without destinations an append queues nothing; a dropped destination gets no new ones', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    const before = newEvent();
+    await store.append(before);
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    const during = newEvent();
+    await store.append(during);
+    await sync(store, []);
+    const after = newEvent();
+    await store.append(after);
+    const page = await store.read((db) => listDeliveries(db, { limit: 10 }));
+    expect(page.deliveries.map((d) => d.eventId)).toEqual([during.id]);
+    expect(await store.read(readDestinations)).toEqual([]);
+  });
+
+  it('claim, retry with a due time, dead, and redrive', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    const e = newEvent();
+    await store.append(e);
+    const [claimed] = await claim(store, 'a', at(0));
+    expect(claimed).toMatchObject({ eventId: e.id, status: 'delivering', attempts: 1 });
+    expect(claimed!.rawBody.equals(Buffer.from(e.rawBody))).toBe(true);
+    expect(await claim(store, 'a', at(1))).toEqual([]);
+    const fail = (outcome: 'retrying' | 'dead', now: Date, next: Date | null) =>
+      store.writeTransaction((tx) =>
+        finishDeliveries(tx, 'w1', [
+          {
+            eventId: e.id,
+            destination: 'a',
+            outcome,
+            nextAttemptAt: next,
+            statusCode: 500,
+            error: 'answered 500',
+            now,
+          },
+        ]),
+      );
+    expect(await fail('retrying', at(2), at(10_000))).toBe(1);
+    expect(await claim(store, 'a', at(9_999))).toEqual([]);
+    expect(await claim(store, 'a', at(10_000))).toHaveLength(1);
+    expect(await fail('dead', at(10_001), null)).toBe(1);
+    expect(await claim(store, 'a', at(99_999_999))).toEqual([]);
+    const [dead] = await store.read((db) => eventDeliveries(db, e.id));
+    expect(dead).toMatchObject({ status: 'dead', attempts: 2, lastStatusCode: 500 });
+    expect(dead!.attemptLog.map((a) => [a.attempt, a.outcome, a.statusCode])).toEqual([
+      [1, 'retrying', 500],
+      [2, 'dead', 500],
+    ]);
+    expect(
+      await store.writeTransaction((tx) => redriveDeliveries(tx, { destination: 'a' }, at(20_000))),
+    ).toBe(1);
+    expect(await claim(store, 'a', at(20_000))).toMatchObject([{ attempts: 1 }]);
+  });
+
+  it('an expired lease makes a delivery due again; release gives it back uncounted', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    const e = newEvent();
+    await store.append(e);
+    await claim(store, 'a', at(0));
+    expect(await claim(store, 'a', at(29_999))).toEqual([]);
+    const [again] = await claim(store, 'a', at(30_000));
+    expect(again).toMatchObject({ attempts: 2 });
+    expect(await store.writeTransaction((tx) => releaseDeliveries(tx, 'w1', at(30_001)))).toBe(1);
+    const [d] = await store.read((db) => eventDeliveries(db, e.id));
+    expect(d).toMatchObject({ status: 'retrying', attempts: 1 });
+    expect(d!.attemptLog.map((a) => a.outcome)).toEqual(['lease_lost', 'released']);
+  });
+
+  it('a paused destination yields nothing until resumed; others are unaffected', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'b', events: ['*'] },
+    ]);
+    await store.append(newEvent());
+    expect(
+      await store.writeTransaction((tx) => pauseDestination(tx, 'a', 'answered 410', at(0))),
+    ).toBe(true);
+    // Restarting with the same configuration keeps the pause.
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'b', events: ['*'] },
+    ]);
+    expect(await claim(store, 'a', at(1))).toEqual([]);
+    expect(await claim(store, 'b', at(1))).toHaveLength(1);
+    expect((await store.read(readDestinations)).map((d) => [d.name, d.pausedReason])).toEqual([
+      ['a', 'answered 410'],
+      ['b', null],
+    ]);
+    expect(await store.writeTransaction((tx) => resumeDestination(tx, 'a', at(2)))).toBe(true);
+    expect(await claim(store, 'a', at(2))).toHaveLength(1);
+  });
+
+  it('retention keeps the payload of an event whose delivery is unfinished, and pruning queues no delivery again', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    const e = newEvent({ receivedAt: at(-10 * 86_400_000) });
+    await store.append(e);
+    const [handled] = await store.claim({ owner: 'h', limit: 1, leaseMs: 60_000, now: at(0) });
+    await store.complete(handled!.id, 'h', async () => {}, at(0));
+    const prune = () => store.prune({ receivedBefore: at(-86_400_000), now: at(1) });
+
+    // Done by the handlers, but its delivery still has to send these bytes: not pruned.
+    expect((await prune()).pruned).toBe(0);
+    const [delivering] = await claim(store, 'a', at(2));
+    expect(delivering!.rawBody.equals(Buffer.from(e.rawBody))).toBe(true);
+    await store.writeTransaction((tx) =>
+      finishDeliveries(tx, 'w1', [
+        {
+          eventId: e.id,
+          destination: 'a',
+          outcome: 'delivered',
+          nextAttemptAt: null,
+          statusCode: 204,
+          error: null,
+          now: at(3),
+        },
+      ]),
+    );
+
+    // Delivered: now it is pruned, and the slim row it keeps queues no new delivery.
+    expect((await prune()).pruned).toBe(1);
+    expect(await store.get(e.id)).toMatchObject({ prunedAt: at(1) });
+    const left = await store.read((db) => eventDeliveries(db, e.id));
+    expect(left.filter((d) => d.status !== 'delivered')).toEqual([]);
+    expect(await claim(store, 'a', at(99_999_999))).toEqual([]);
+  });
+
+  it('ordered: one object at a time, in created_at order, held back while an earlier one retries', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [{ name: 'o', events: ['*'], ordered: true }]);
+    const mk = (n: number, object: string, createdAt: string) => {
+      const id = `event_ord_${n}`;
+      return newEvent({
+        id,
+        event: 'dsync.user.updated',
+        createdAt,
+        rawBody: body(id, 'dsync.user.updated', object, createdAt),
+      });
+    };
+    // Received out of created_at order: u1's second change arrives first.
+    const u1b = mk(2, 'directory_user_1', '2026-01-02T00:00:02.000Z');
+    const u1a = mk(1, 'directory_user_1', '2026-01-02T00:00:01.000Z');
+    const u2 = mk(3, 'directory_user_2', '2026-01-02T00:00:03.000Z');
+    for (const e of [u1b, u1a, u2]) await store.append(e);
+    const first = await claim(store, 'o', at(0), true);
+    expect(first.map((d) => d.eventId).sort()).toEqual([u1a.id, u2.id]);
+    const finish = (id: string, outcome: 'retrying' | 'delivered', now: Date, next: Date | null) =>
+      store.writeTransaction((tx) =>
+        finishDeliveries(tx, 'w1', [
+          {
+            eventId: id,
+            destination: 'o',
+            outcome,
+            nextAttemptAt: next,
+            statusCode: 503,
+            error: null,
+            now,
+          },
+        ]),
+      );
+    await finish(u1a.id, 'retrying', at(1), at(5_000));
+    await finish(u2.id, 'delivered', at(1), null);
+    // u1's later change waits for the earlier one's retry.
+    expect(await claim(store, 'o', at(4_000), true)).toEqual([]);
+    expect((await claim(store, 'o', at(5_000), true)).map((d) => d.eventId)).toEqual([u1a.id]);
+    await finish(u1a.id, 'delivered', at(5_001), null);
+    expect((await claim(store, 'o', at(5_002), true)).map((d) => d.eventId)).toEqual([u1b.id]);
+  });
+});

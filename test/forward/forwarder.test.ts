@@ -1,0 +1,375 @@
+// Forwarding end to end on both backends: events received over HTTP by a real inbox, delivered
+// over HTTP to real endpoints (the guide's Complete Example with the official SDK among them).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WorkOS } from '@workos-inc/node';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createForwarder } from '../../src/forward/create-forwarder.js';
+import type { Forwarder } from '../../src/forward/create-forwarder.js';
+import {
+  eventDeliveries,
+  listDeliveries,
+  readDestinations,
+} from '../../src/forward/delivery-queries.js';
+import { resumeDestination } from '../../src/forward/delivery-operations.js';
+import { parseDestinations } from '../../src/forward/parse-destinations.js';
+import { createInbox } from '../../src/inbox/create-inbox.js';
+import { signatureHeader } from '../../src/signature/sign.js';
+import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
+import { createCompleteExample } from './fixtures/guide-complete-example.js';
+import { startApp, startEndpoint, until } from './helpers/endpoint.js';
+import type { TestEndpoint } from './helpers/endpoint.js';
+
+const secret = 'whsec_forward_test';
+const sdk = new WorkOS('sk_test_forward');
+
+/** A compact body, as WorkOS sends it (the guide's express.json() re-serialises to compare). */
+function userEvent(n: number, event = 'dsync.user.created', createdAt?: string, objectId?: string) {
+  const id = `event_fwd_${n}_${Math.random().toString(36).slice(2, 8)}`;
+  const at = createdAt ?? new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
+  return {
+    id,
+    body: JSON.stringify({
+      id,
+      event,
+      created_at: at,
+      data: {
+        object: 'directory_user',
+        id: objectId ?? `directory_user_${id}`,
+        directory_id: 'directory_01',
+        organization_id: 'org_01',
+        idp_id: `idp_${n}`,
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        email: `${id}@example.com`,
+        state: 'active',
+        emails: [{ primary: true, type: 'work', value: `${id}@example.com` }],
+        raw_attributes: {},
+        custom_attributes: {},
+        role: { slug: 'member' },
+        created_at: at,
+        updated_at: at,
+      },
+    }),
+  };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe.each(backendKinds)('forwarding on %s', (kind) => {
+  /** A receiving inbox with its mirror worker, behind a real HTTP server. */
+  async function setup() {
+    const backend = await createBackend(kind, 'wi_forward');
+    cleanups.push(backend.cleanup);
+    const inbox = await createInbox({ database: backend.database, secret });
+    cleanups.push(() => inbox.close());
+    const server = createServer(inbox.node());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => server.close(() => r())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/workos`;
+    let offsetMs = 0;
+    // Real time plus what the test moved it by: signatures stay fresh for the SDK's tolerance.
+    const clock = { now: () => Date.now() + offsetMs };
+    const send = async (body: string) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'workos-signature': signatureHeader(body, secret),
+        },
+      });
+      return res.status;
+    };
+    const forward = async (spec: string, startNow = true): Promise<Forwarder> => {
+      const forwarder = createForwarder({
+        store: inbox.store,
+        destinations: parseDestinations(spec, {
+          secret,
+          timeoutMs: 10_000,
+          concurrency: 4,
+          ordered: false,
+          maxAttempts: 10,
+          backoff: { baseMs: 1000, capMs: 1000 },
+        }),
+        clock,
+        idlePollMs: 20,
+      });
+      cleanups.push(() => forwarder.close());
+      if (startNow) await forwarder.start();
+      else await forwarder.register();
+      return forwarder;
+    };
+    const statuses = async (destination: string) =>
+      (await inbox.store.read((db) => listDeliveries(db, { destination, limit: 1000 }))).deliveries;
+    return {
+      inbox,
+      send,
+      forward,
+      statuses,
+      advance: (ms: number) => {
+        offsetMs += ms;
+      },
+    };
+  }
+
+  const track = (endpoint: TestEndpoint) => {
+    cleanups.push(() => endpoint.close());
+    return endpoint;
+  };
+
+  it("the guide's Complete Example, unchanged, accepts every forwarded event", async () => {
+    const { send, forward, statuses } = await setup();
+    vi.stubEnv('WORKOS_WEBHOOK_SECRET', secret);
+    vi.stubEnv('WORKOS_API_KEY', 'sk_test_guide');
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const rows = new Map<string, Record<string, unknown>>();
+    const db = {
+      users: {
+        create: async (row: Record<string, unknown>) =>
+          void rows.set(String(row.directoryUserId), row),
+        update: async (w: { directoryUserId: string }, row: Record<string, unknown>) =>
+          void rows.set(w.directoryUserId, { ...rows.get(w.directoryUserId), ...row }),
+        delete: async (w: { directoryUserId: string }) => void rows.delete(w.directoryUserId),
+      },
+    };
+    const errors: unknown[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args));
+    const app = track(await startApp(createCompleteExample(db), '/webhooks/workos'));
+    await forward(app.url);
+    const events = Array.from({ length: 20 }, (_, i) => userEvent(i));
+    for (const e of events) expect(await send(e.body)).toBe(200);
+    await until(
+      async () =>
+        (await statuses(app.url.replace(/\?.*/, ''))).every((d) => d.status === 'delivered') &&
+        rows.size === 20,
+      'every delivery',
+    );
+    const deliveries = await statuses(app.url);
+    expect(deliveries).toHaveLength(20);
+    expect(deliveries.every((d) => d.attempts === 1 && d.lastStatusCode === 200)).toBe(true);
+    expect([...rows.keys()].sort()).toEqual(events.map((e) => JSON.parse(e.body).data.id).sort());
+    expect(rows.get(JSON.parse(events[0]!.body).data.id)).toMatchObject({
+      email: `${events[0]!.id}@example.com`,
+      firstName: 'Ada',
+      organizationId: 'org_01',
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('a destination killed in the middle and restarted later gets every event, byte for byte', async () => {
+    const { send, forward, statuses, advance } = await setup();
+    let answered = 0;
+    const endpoint = track(
+      await startEndpoint((_r, res) => {
+        answered++;
+        if (answered === 6) {
+          // Crash in the middle of a delivery: no answer, connections cut, port closed.
+          void endpoint.kill();
+          return;
+        }
+        res.writeHead(200).end();
+      }),
+    );
+    const forwarder = await forward(endpoint.url);
+    const events = Array.from({ length: 12 }, (_, i) => userEvent(i));
+    for (const e of events.slice(0, 8)) expect(await send(e.body)).toBe(200);
+    await until(
+      async () => (await statuses(endpoint.url)).some((d) => d.status === 'retrying'),
+      'a failed attempt',
+    );
+    for (const e of events.slice(8)) expect(await send(e.body)).toBe(200);
+    await endpoint.restart();
+    // Retries come due on the injected clock.
+    await until(async () => {
+      advance(1000);
+      forwarder.wake();
+      return (await statuses(endpoint.url)).every((d) => d.status === 'delivered');
+    }, 'every delivery after the restart');
+    const got = new Map(
+      endpoint.received.map((r) => [String(r.headers['workos-inbox-event-id']), r]),
+    );
+    for (const e of events) {
+      const r = got.get(e.id);
+      expect(r, e.id).toBeDefined();
+      expect(r!.body.equals(Buffer.from(e.body))).toBe(true);
+      expect(r!.headers['content-type']).toBe('application/json');
+      // The official SDK accepts the fresh signature over the raw bytes.
+      await expect(
+        sdk.webhooks.verifyHeader({
+          payload: r!.body.toString(),
+          sigHeader: String(r!.headers['workos-signature']),
+          secret,
+        }),
+      ).resolves.toBe(true);
+    }
+    const retried = (await statuses(endpoint.url)).filter((d) => d.attempts > 1);
+    expect(retried.length).toBeGreaterThan(0);
+  });
+
+  it('a destination that never answers holds up neither receiving, the mirror nor another destination', async () => {
+    const { inbox, send, forward, statuses } = await setup();
+    await inbox.start();
+    const held: (() => void)[] = [];
+    const slow = track(
+      await startEndpoint((_r, res) => void held.push(() => res.writeHead(200).end())),
+    );
+    const fast = track(await startEndpoint((_r, res) => void res.writeHead(200).end()));
+    await forward(`${slow.url};name=slow,${fast.url};name=fast`);
+    const events = Array.from({ length: 10 }, (_, i) => userEvent(i));
+    for (const e of events) expect(await send(e.body)).toBe(200);
+    await until(
+      async () => (await inbox.store.stats(new Date())).byStatus.done === 10,
+      'the mirror to apply every event',
+    );
+    await until(
+      async () => (await statuses('fast')).filter((d) => d.status === 'delivered').length === 10,
+      'the fast destination',
+    );
+    // Its concurrency (4) is in flight and unanswered; nothing of it delivered.
+    await until(() => held.length === 4, 'four attempts in flight at the slow destination');
+    const slowNow = await statuses('slow');
+    expect(slowNow.filter((d) => d.status === 'delivered')).toHaveLength(0);
+    expect(slowNow).toHaveLength(10);
+    const user = JSON.parse(events[9]!.body).data.id as string;
+    const mirrored = await inbox.store.read((db) =>
+      db.query('SELECT id FROM workos_directory_users WHERE id = $1', [user]),
+    );
+    expect(mirrored.rows).toHaveLength(1);
+    await until(() => {
+      for (const release of held.splice(0)) release();
+      return statuses('slow').then((s) => s.every((d) => d.status === 'delivered'));
+    }, 'the slow destination once it answers');
+  });
+
+  it('filters and per-destination secrets', async () => {
+    const { send, forward, statuses } = await setup();
+    const a = track(await startEndpoint((_r, res) => void res.writeHead(204).end()));
+    const b = track(await startEndpoint((_r, res) => void res.writeHead(200).end()));
+    vi.stubEnv('B_SECRET', 'whsec_b');
+    await forward(
+      `${a.url};name=a;events=dsync.user.*;secret=whsec_a,${b.url};name=b;events=user.created,dsync.group.*;secret=env:B_SECRET`,
+    );
+    const created = userEvent(1);
+    const group = userEvent(2, 'dsync.group.created');
+    const other = userEvent(3, 'user.created');
+    for (const e of [created, group, other]) expect(await send(e.body)).toBe(200);
+    await until(
+      async () =>
+        (await statuses('a')).length === 1 &&
+        (await statuses('b')).length === 2 &&
+        [...(await statuses('a')), ...(await statuses('b'))].every((d) => d.status === 'delivered'),
+      'both destinations',
+    );
+    expect(a.received.map((r) => r.headers['workos-inbox-event-id'])).toEqual([created.id]);
+    expect(b.received.map((r) => r.headers['workos-inbox-event-id']).sort()).toEqual(
+      [group.id, other.id].sort(),
+    );
+    const verify = (r: { body: Buffer; headers: Record<string, unknown> }, key: string) =>
+      sdk.webhooks.verifyHeader({
+        payload: r.body.toString(),
+        sigHeader: String(r.headers['workos-signature']),
+        secret: key,
+      });
+    await expect(verify(a.received[0]!, 'whsec_a')).resolves.toBe(true);
+    await expect(verify(a.received[0]!, secret)).rejects.toThrow();
+    for (const r of b.received) await expect(verify(r, 'whsec_b')).resolves.toBe(true);
+  });
+
+  it('410 Gone pauses the destination (logged in the database, counted) until resumed', async () => {
+    const { inbox, send, forward, statuses } = await setup();
+    let gone = true;
+    const endpoint = track(
+      await startEndpoint((_r, res) => void res.writeHead(gone ? 410 : 200).end()),
+    );
+    const other = track(await startEndpoint((_r, res) => void res.writeHead(200).end()));
+    const forwarder = await forward(`${endpoint.url};name=gone,${other.url};name=other`);
+    const events = Array.from({ length: 3 }, (_, i) => userEvent(i));
+    expect(await send(events[0]!.body)).toBe(200);
+    await until(
+      async () =>
+        (await inbox.store.read(readDestinations)).some(
+          (d) => d.name === 'gone' && d.pausedAt !== null,
+        ),
+      'the pause',
+    );
+    for (const e of events.slice(1)) expect(await send(e.body)).toBe(200);
+    await until(
+      async () => (await statuses('other')).filter((d) => d.status === 'delivered').length === 3,
+      'the other destination',
+    );
+    expect(endpoint.received).toHaveLength(1);
+    const metrics = await forwarder.metrics.registry.metrics();
+    expect(metrics).toMatch(
+      /workos_inbox_forward_failed_total\{destination="gone",reason="gone"\} 1/,
+    );
+    expect(metrics).toMatch(/workos_inbox_forward_paused\{destination="gone"\} 1/);
+    const [first] = await inbox.store.read((db) => eventDeliveries(db, events[0]!.id));
+    expect(first!.attemptLog.map((a) => [a.statusCode, a.outcome])).toContainEqual([410, 'paused']);
+    gone = false;
+    await inbox.store.writeTransaction((tx) => resumeDestination(tx, 'gone', new Date()));
+    forwarder.wake();
+    await until(
+      async () => (await statuses('gone')).every((d) => d.status === 'delivered'),
+      'delivery after resume',
+    );
+    expect(new Set(endpoint.received.map((r) => r.headers['workos-inbox-event-id']))).toEqual(
+      new Set(events.map((e) => e.id)),
+    );
+  });
+
+  it('ordered delivery keeps each object in created_at order under retries', async () => {
+    const { send, forward, statuses, advance } = await setup();
+    const seen = new Set<string>();
+    const accepted: { object: string; createdAt: string }[] = [];
+    const endpoint = track(
+      await startEndpoint((r, res) => {
+        const body = JSON.parse(r.body.toString()) as {
+          id: string;
+          created_at: string;
+          data: { id: string };
+        };
+        // Every event fails its first attempt.
+        if (!seen.has(body.id)) {
+          seen.add(body.id);
+          return void res.writeHead(503).end();
+        }
+        accepted.push({ object: body.data.id, createdAt: body.created_at });
+        res.writeHead(200).end();
+      }),
+    );
+    const forwarder = await forward(`${endpoint.url};name=o;ordered;concurrency=8`, false);
+    const events: { body: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const object = `directory_user_${i % 3}`;
+      events.push(
+        userEvent(
+          i,
+          'dsync.user.updated',
+          new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+          object,
+        ),
+      );
+    }
+    // Received in a shuffled order: created_at, not arrival, decides.
+    for (const e of [...events].sort((x, y) => (x.body < y.body ? -1 : 1)))
+      expect(await send(e.body)).toBe(200);
+    // Delivering starts once all are stored (ordering covers the events received so far).
+    await forwarder.start();
+    await until(async () => {
+      advance(1000);
+      forwarder.wake();
+      return (await statuses('o')).every((d) => d.status === 'delivered');
+    }, 'every ordered delivery');
+    for (const object of ['directory_user_0', 'directory_user_1', 'directory_user_2']) {
+      const times = accepted.filter((a) => a.object === object).map((a) => a.createdAt);
+      expect(times).toHaveLength(4);
+      expect(times).toEqual([...times].sort());
+    }
+  });
+});

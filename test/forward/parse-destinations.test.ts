@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { matchesEventPattern } from '../../src/forward/destination.js';
+import { parseDestinations } from '../../src/forward/parse-destinations.js';
+import { resolveServeConfig } from '../../src/server/config.js';
+
+const defaults = {
+  secret: 'whsec_default',
+  timeoutMs: 10_000,
+  concurrency: 4,
+  ordered: false,
+  maxAttempts: 10,
+  backoff: { baseMs: 1000, capMs: 3_600_000 },
+};
+
+describe('--forward-to', () => {
+  it('parses several destinations, commas inside events= included', () => {
+    const [a, b] = parseDestinations(
+      'https://u:p@app.example.com/hooks?x=1;events=dsync.*,user.created;secret=env:APP;timeout=5s;concurrency=8;rate=50;ordered;max-attempts=3;backoff-base=2s;backoff-cap=1m,http://other:8080/w',
+      defaults,
+      { APP: 'whsec_app' },
+    );
+    expect(a).toMatchObject({
+      name: 'https://app.example.com/hooks',
+      secret: 'whsec_app',
+      events: ['dsync.*', 'user.created'],
+      timeoutMs: 5000,
+      concurrency: 8,
+      ratePerSecond: 50,
+      ordered: true,
+      maxAttempts: 3,
+      backoff: { baseMs: 2000, capMs: 60_000 },
+    });
+    expect(a!.url.href).toBe('https://u:p@app.example.com/hooks?x=1');
+    expect(b).toMatchObject({
+      name: 'http://other:8080/w',
+      secret: 'whsec_default',
+      events: ['*'],
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('names what is wrong', () => {
+    const bad =
+      (spec: string, env = {}) =>
+      () =>
+        parseDestinations(spec, defaults, env);
+    expect(bad('ftp://x/y')).toThrow(/http:\/\/ or https:\/\//);
+    expect(bad('https://x/y;tiemout=5s')).toThrow(/unknown setting "tiemout"/);
+    expect(bad('https://x/y;timeout=soon')).toThrow(/timeout must be a duration/);
+    expect(bad('https://x/y;events=dsync.[a]')).toThrow(/not an event name pattern/);
+    expect(bad('https://x/y;secret=env:NOPE')).toThrow(/NOPE is not set/);
+    expect(bad('https://x/y,https://x/y')).toThrow(/two destinations are named/);
+    expect(() => parseDestinations('https://x/y', { ...defaults, secret: undefined })).toThrow(
+      /no secret/,
+    );
+  });
+
+  it('is checked at start, naming the flag and variable', () => {
+    expect(() =>
+      resolveServeConfig({
+        flags: { forwardTo: 'https://x/y;concurrency=0' },
+        env: {},
+        cwd: '/tmp',
+      }),
+    ).toThrow(
+      /--forward-to \(WORKOS_INBOX_FORWARD_TO\): https:\/\/x\/y: concurrency must be a whole number/,
+    );
+    const config = resolveServeConfig({
+      flags: {},
+      env: { WORKOS_INBOX_FORWARD_TO: 'https://x/y', WORKOS_INBOX_FORWARD_ORDERED: 'true' },
+      cwd: '/tmp',
+    });
+    expect(config.forward).toEqual({
+      spec: 'https://x/y',
+      ordered: true,
+      timeoutMs: 10_000,
+      concurrency: 4,
+    });
+  });
+
+  it('patterns match as the database does: * is any run, everything else literal', () => {
+    expect(matchesEventPattern('dsync.user.created', 'dsync.*')).toBe(true);
+    expect(matchesEventPattern('dsync.user.created', '*.created')).toBe(true);
+    expect(matchesEventPattern('dsync.userXcreated', 'dsync.user.created')).toBe(false);
+    expect(matchesEventPattern('user.created', 'dsync.*')).toBe(false);
+  });
+});
