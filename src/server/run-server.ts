@@ -70,7 +70,8 @@ export async function runServe(
     else inbox.on(name as Parameters<Inbox['on']>[0], handler as Parameters<Inbox['on']>[1]);
   }
 
-  const pullMetrics = config.pull ? createPullMetrics() : undefined;
+  // In the inbox's registry: pulled duplicates join the webhook ones in events_duplicate_total.
+  const pullMetrics = config.pull ? createPullMetrics({ registry: inbox.metrics }) : undefined;
   let http: RunningHttpServer | undefined;
   // `serve` listens on --port; `work` only with --metrics-port, for probes and scrapes.
   const listen =
@@ -86,7 +87,6 @@ export async function runServe(
       inbox.metrics,
       createQueueMetrics(inbox.store, systemClock),
       processMetrics,
-      ...(pullMetrics ? [pullMetrics.registry] : []),
     ];
     const metrics = cluster.isWorker ? [clusterMetricsSource(registries)] : registries;
     try {
