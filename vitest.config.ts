@@ -28,5 +28,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
+    // The type tests (expectTypeOf, @ts-expect-error) also fail vitest, not only `tsc`: vitest
+    // type-checks them and reports a type error as a failed test.
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*-types.test.ts', 'test/**/*-type-parity.test.ts'],
+      tsconfig: './tsconfig.json',
+    },
   },
 });

@@ -39,6 +39,9 @@ export const errorCodes = {
   PullCursorRejectedError: ['pull_cursor_rejected'],
   SinceFormatError: ['invalid_since'],
   EventsQueryError: ['invalid_request_parameters'],
+  DestinationSpecError: ['invalid_destination'],
+  InvalidDeliveryCursorError: ['invalid_cursor'],
+  DeliveryRequestError: ['invalid_request'],
   CliError: [
     'cli_error',
     'database_unreachable',

@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 // Reads and re-queueing of deliveries, written once for both backends over SqlExecutor.
 import { placeholders } from '../store/event-rows.js';
 import { toDate } from '../store/event-rows.js';
@@ -20,7 +21,7 @@ import type {
 } from './delivery-types.js';
 
 /** A deliveries list cursor this store did not issue. */
-export class InvalidDeliveryCursorError extends Error {
+export class InvalidDeliveryCursorError extends WorkosInboxError {
   override readonly name = 'InvalidDeliveryCursorError';
   readonly code = 'invalid_cursor';
 }

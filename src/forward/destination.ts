@@ -1,3 +1,4 @@
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { BackoffSettings } from '../worker/backoff.js';
 
 /** One endpoint the inbox forwards committed events to, resolved and validated. */
@@ -34,7 +35,7 @@ export interface DestinationDefaults {
 }
 
 /** A `--forward-to` value does not parse. The message names the destination and the setting. */
-export class DestinationSpecError extends Error {
+export class DestinationSpecError extends WorkosInboxError {
   override readonly name = 'DestinationSpecError';
   readonly code = 'invalid_destination';
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
-import { readSmallBody } from '../server/read-small-body.js';
-import { sendJson } from '../server/send.js';
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
+import { BodyTooLargeError, readSmallBody } from '../server/read-small-body.js';
+import { sendError, sendJson } from '../server/send.js';
 import type { Store } from '../store/types.js';
 import { resumeDestination } from './delivery-operations.js';
 import { toDeliveryJson, toDestinationJson } from './delivery-json.js';
@@ -15,16 +16,24 @@ import {
 import { deliveryStatuses } from './delivery-types.js';
 import type { DeliveryStatus } from './delivery-types.js';
 
-/** Bad input to a deliveries route; the message names the field. */
-export class DeliveryRequestError extends Error {
+/** Bad input to a deliveries route; `field` names it. */
+export class DeliveryRequestError extends WorkosInboxError {
   override readonly name = 'DeliveryRequestError';
   readonly code = 'invalid_request';
+
+  constructor(
+    message: string,
+    /** The query or body field at fault. */
+    readonly field: string,
+  ) {
+    super(message);
+  }
 }
 
 function status(value: string | undefined, field = 'status'): DeliveryStatus | undefined {
   if (value === undefined) return undefined;
   if (!(deliveryStatuses as readonly string[]).includes(value)) {
-    throw new DeliveryRequestError(`${field} must be one of ${deliveryStatuses.join(', ')}`);
+    throw new DeliveryRequestError(`${field} must be one of ${deliveryStatuses.join(', ')}`, field);
   }
   return value as DeliveryStatus;
 }
@@ -64,7 +73,7 @@ export async function handleForwardAdminRequest(
   const parts = url.pathname.split('/').filter((p) => p !== '');
   const method = req.method ?? 'GET';
   const wrongMethod = (allow: string) =>
-    sendJson(res, 405, { code: 'method_not_allowed', message: `Use ${allow}` }, { allow });
+    sendError(res, 405, 'method_not_allowed', `Use ${allow}`, {}, { allow });
   const now = () => new Date(clock.now());
   try {
     if (parts.length === 2 && parts[1] === 'deliveries') {
@@ -73,7 +82,7 @@ export async function handleForwardAdminRequest(
       const limitRaw = q.get('limit') ?? '50';
       const limit = Number(limitRaw);
       if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > 1000) {
-        throw new DeliveryRequestError('limit must be a whole number from 1 to 1000');
+        throw new DeliveryRequestError('limit must be a whole number from 1 to 1000', 'limit');
       }
       const page = await store.read((db) =>
         listDeliveries(db, {
@@ -92,23 +101,22 @@ export async function handleForwardAdminRequest(
     }
     if (parts.length === 3 && parts[1] === 'deliveries' && parts[2] === 'redrive') {
       if (method !== 'POST') return (wrongMethod('POST'), true);
-      const body = await readSmallBody(req);
-      const parsed: unknown = body === '' ? {} : JSON.parse(body);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new DeliveryRequestError('the body must be a JSON object');
-      }
+      const parsed = parseJsonObject(await readSmallBody(req));
       const pick = (key: string): string | undefined => {
         const value =
           (parsed as Record<string, unknown>)[key] ?? url.searchParams.get(key) ?? undefined;
         if (value !== undefined && typeof value !== 'string') {
-          throw new DeliveryRequestError(`${key} must be a string`);
+          throw new DeliveryRequestError(`${key} must be a string`, key);
         }
         return value;
       };
       const destination = pick('destination');
       const wanted = status(pick('status')) ?? 'dead';
       if (wanted === 'delivering') {
-        throw new DeliveryRequestError('status must not be delivering (those are in flight)');
+        throw new DeliveryRequestError(
+          'status must not be delivering (those are in flight)',
+          'status',
+        );
       }
       const count = await store.writeTransaction((tx) =>
         redriveDeliveries(tx, { ...(destination ? { destination } : {}), status: wanted }, now()),
@@ -123,10 +131,10 @@ export async function handleForwardAdminRequest(
     }
     if (parts.length === 4 && parts[1] === 'destinations' && parts[3] === 'resume') {
       if (method !== 'POST') return (wrongMethod('POST'), true);
-      const name = decodeURIComponent(parts[2] ?? '');
+      const name = decodeSegment(parts[2], 'name');
       const resumed = await store.writeTransaction((tx) => resumeDestination(tx, name, now()));
       if (!resumed) {
-        sendJson(res, 404, { code: 'not_found', message: `No destination named ${name}` });
+        sendError(res, 404, 'not_found', `No destination named ${name}`);
       } else {
         sendJson(res, 200, { name, resumed: true });
       }
@@ -134,14 +142,40 @@ export async function handleForwardAdminRequest(
     }
     return false;
   } catch (error) {
-    if (
-      error instanceof DeliveryRequestError ||
-      error instanceof InvalidDeliveryCursorError ||
-      error instanceof SyntaxError
-    ) {
-      sendJson(res, 400, { code: 'invalid_request', message: error.message });
+    if (error instanceof DeliveryRequestError) {
+      sendError(res, 400, 'invalid_request', error.message, { field: error.field });
+      return true;
+    }
+    if (error instanceof InvalidDeliveryCursorError) {
+      sendError(res, 400, 'invalid_request', error.message, { field: 'after' });
+      return true;
+    }
+    if (error instanceof BodyTooLargeError) {
+      sendError(res, 413, 'body_too_large', error.message, { field: 'body' });
       return true;
     }
     throw error;
+  }
+}
+
+function parseJsonObject(body: string): Record<string, unknown> {
+  if (body.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new DeliveryRequestError('the body is not valid JSON', 'body');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new DeliveryRequestError('the body must be a JSON object', 'body');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function decodeSegment(segment: string | undefined, field: string): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    throw new DeliveryRequestError(`"${segment}" has a malformed percent-escape`, field);
   }
 }

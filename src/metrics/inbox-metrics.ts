@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
+import { duplicateCounter } from './duplicate-counter.js';
 import type { ReceiverMetrics } from '../receiver/receiver-options.js';
 import type { WorkerMetrics } from '../worker/worker-options.js';
 
@@ -21,7 +22,9 @@ export interface InboxMetricsOptions {
  * Metric names (with the default prefix):
  * - `workos_inbox_requests_received_total`
  * - `workos_inbox_events_accepted_total` (new events committed)
- * - `workos_inbox_events_duplicate_total` (already stored; answered 200, nothing written)
+ * - `workos_inbox_events_duplicate_total{source}` (an id already stored, nothing written; source
+ *   `webhook`: a redelivery, answered 200; `events_api`: pulled after a webhook or an earlier pull
+ *   stored it, counted by {@link createPullMetrics} into the same registry)
  * - `workos_inbox_requests_rejected_total{reason}` (reason = a stable rejection code)
  * - `workos_inbox_ingest_duration_seconds` (histogram: verify + parse + durable commit)
  * - `workos_inbox_attempts_total{outcome}` (done | retrying | dead | lease_lost)
@@ -41,11 +44,7 @@ export function createInboxMetrics(options: InboxMetricsOptions = {}): InboxMetr
     help: 'New events durably committed and answered 200.',
     registers,
   });
-  const duplicate = new Counter({
-    name: `${p}events_duplicate_total`,
-    help: 'Deliveries of an event id already stored (answered 200, nothing written).',
-    registers,
-  });
+  const duplicate = duplicateCounter(registry, p);
   const rejected = new Counter({
     name: `${p}requests_rejected_total`,
     help: 'Requests not acknowledged, by reason code.',
@@ -76,7 +75,7 @@ export function createInboxMetrics(options: InboxMetricsOptions = {}): InboxMetr
     receiver: {
       received: () => received.inc(),
       accepted: () => accepted.inc(),
-      duplicate: () => duplicate.inc(),
+      duplicate: () => duplicate.inc({ source: 'webhook' }),
       rejected: (reason) => rejected.inc({ reason }),
       ingestSeconds: (s) => ingest.observe(s),
     },

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import { duplicateCounter } from './duplicate-counter.js';
 
 /** What the Events API puller reports (see {@link createPullMetrics}). */
 export interface PullMetrics {
@@ -30,7 +31,12 @@ export interface PullMetrics {
  * - `workos_inbox_pull_leader` (1 in the one process that pulls)
  */
 export function createPullMetrics(
-  options: { registry?: Registry; prefix?: string } = {},
+  options: {
+    /** The inbox's registry (`inbox.metrics`) to share its duplicates counter. @defaultValue a new Registry */
+    registry?: Registry;
+    /** @defaultValue 'workos_inbox_' */
+    prefix?: string;
+  } = {},
 ): PullMetrics {
   const registry = options.registry ?? new Registry();
   const p = options.prefix ?? 'workos_inbox_';
@@ -41,6 +47,7 @@ export function createPullMetrics(
     labelNames: ['outcome'] as const,
     registers,
   });
+  const duplicates = duplicateCounter(registry, p);
   const pages = new Counter({ name: `${p}pull_pages_total`, help: 'Pages pulled.', registers });
   const lag = new Gauge({
     name: `${p}pull_lag_seconds`,
@@ -67,10 +74,11 @@ export function createPullMetrics(
   events.inc({ outcome: 'duplicate' }, 0);
   return {
     registry,
-    page(inserted, duplicates, newestMs, nowMs) {
+    page(inserted, duplicateCount, newestMs, nowMs) {
       pages.inc();
       events.inc({ outcome: 'inserted' }, inserted);
-      events.inc({ outcome: 'duplicate' }, duplicates);
+      events.inc({ outcome: 'duplicate' }, duplicateCount);
+      duplicates.inc({ source: 'events_api' }, duplicateCount);
       if (newestMs !== undefined && !Number.isNaN(newestMs))
         lag.set(Math.max(0, (nowMs - newestMs) / 1000));
     },

@@ -43,6 +43,7 @@ export class PullLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private announced = false;
   /** Whether this process held the lease after the last tick. */
   holding = false;
 
@@ -72,8 +73,19 @@ export class PullLoop {
   async tick(): Promise<void> {
     const { logger, metrics } = this.options;
     try {
+      const held = this.holding;
       this.holding = await this.renew();
       metrics?.leader(this.holding);
+      // Say who pulls when it changes (first round included): operators read which process it is.
+      if (this.holding !== held || !this.announced) {
+        this.announced = true;
+        logger.info(
+          { owner: this.owner },
+          this.holding
+            ? 'this process pulls the Events API (it holds the puller lease)'
+            : 'another process pulls the Events API; standing by',
+        );
+      }
       if (!this.holding) return;
       const result = await this.puller.catchUp(async (_, page) => {
         const now = this.clock.now();

@@ -74,7 +74,8 @@ export async function runServe(
     else inbox.on(name as Parameters<Inbox['on']>[0], handler as Parameters<Inbox['on']>[1]);
   }
 
-  const pullMetrics = config.pull ? createPullMetrics() : undefined;
+  // In the inbox's registry: pulled duplicates join the webhook ones in events_duplicate_total.
+  const pullMetrics = config.pull ? createPullMetrics({ registry: inbox.metrics }) : undefined;
   let forwarder: Forwarder | undefined;
   if (config.forward.spec !== undefined) {
     // Deliveries are signed with the webhook secret by default, so the app's own verification
@@ -110,7 +111,6 @@ export async function runServe(
       createQueueMetrics(inbox.store, systemClock),
       ...(forwarder ? [forwarder.metrics.registry] : []),
       processMetrics,
-      ...(pullMetrics ? [pullMetrics.registry] : []),
     ];
     const metrics = cluster.isWorker ? [clusterMetricsSource(registries)] : registries;
     try {

@@ -26,24 +26,45 @@ export async function appendPageRows(
   return outcomes;
 }
 
+/** Multi-row INSERT statements by row count, per connection (a page is nearly always 100). */
+const pageInserts = new WeakMap<Database.Database, Map<number, Database.Statement>>();
+
+function pageInsert(db: Database.Database, rows: number): Database.Statement {
+  let byRows = pageInserts.get(db);
+  if (!byRows) pageInserts.set(db, (byRows = new Map()));
+  let statement = byRows.get(rows);
+  if (!statement) {
+    statement = db.prepare(
+      `INSERT INTO workos_inbox_events
+         (id, event, created_at, received_at, raw_body, source, status, attempts, next_attempt_at)
+       VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, 'pending', 0, ?)").join(', ')}
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+    );
+    byRows.set(rows, statement);
+  }
+  return statement;
+}
+
 /**
- * SQLite: one prepared statement run synchronously per event (the transaction is already open
- * on this connection); an await per row cost more than the inserts themselves.
+ * SQLite: the whole page in one multi-row statement, prepared once per page size and run
+ * synchronously (the transaction is already open on this connection). Measured (bench:pull): a
+ * statement per row made a page cost 2–3 times as much; the per-statement work (with the
+ * status-count trigger firing in each) outweighed the rows themselves.
  */
 function insertSqlite(tx: SqlExecutor, events: readonly NewEvent[]): AppendOutcome[] {
+  if (events.length === 0) return [];
   const db = tx.native as Database.Database;
-  const insert = db.prepare(
-    `INSERT INTO workos_inbox_events
-       (id, event, created_at, received_at, raw_body, source, status, attempts, next_attempt_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
-     ON CONFLICT (id) DO NOTHING`,
-  );
-  return events.map((e) => {
+  const values: unknown[] = [];
+  for (const e of events) {
     const receivedAt = e.receivedAt.toISOString();
     const body = Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength);
-    const info = insert.run(e.id, e.event, e.createdAt, receivedAt, body, e.source, receivedAt);
-    return info.changes > 0 ? 'inserted' : 'duplicate';
-  });
+    values.push(e.id, e.event, e.createdAt, receivedAt, body, e.source, receivedAt);
+  }
+  const rows = pageInsert(db, events.length).all(...values) as Array<{ id: string }>;
+  const inserted = new Set(rows.map((r) => r.id));
+  // A page never holds one id twice (ids are unique in the Events API); if it did, the first counts.
+  return events.map((e) => (inserted.delete(e.id) ? 'inserted' : 'duplicate'));
 }
 
 /** PostgreSQL: one statement over arrays for the whole page (the append path's shape). */

@@ -59,4 +59,17 @@ describe('workos-inbox pull', () => {
     expect(since.code).toBe(2);
     expect(since.stderr).toContain('--since');
   });
+
+  it('`pull --help` and `listen --help` exit 0 and name their flags and WORKOS_API_KEY', async () => {
+    for (const [command, flags] of [
+      ['pull', ['--since', '--events', '--reset-cursor', '--json', '--database']],
+      ['listen', ['--forward-to', '--secret', '--since', '--events', '--interval-ms']],
+    ] as const) {
+      const help = await runCli([command, '--help'], { cwd: temp.dir });
+      expect(help.code, command).toBe(0);
+      expect(help.stdout).toContain(`Usage: workos-inbox ${command}`);
+      for (const flag of [...flags, '--api-key', '--api-url']) expect(help.stdout).toContain(flag);
+      expect(help.stdout).toContain('env: WORKOS_API_KEY');
+    }
+  });
 });

@@ -64,7 +64,31 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
       method: 'POST',
       body: '{"destination":5}',
     });
-    expect(bad).toMatchObject({ status: 400, body: { message: 'destination must be a string' } });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: {
+        error: 'bad_request',
+        code: 'invalid_request',
+        field: 'destination',
+        message: 'destination must be a string',
+      },
+    });
+    expect((await call('/inbox/deliveries?status=sent')).body.field).toBe('status');
+    expect((await call('/inbox/deliveries?after=nope')).body.field).toBe('after');
+    for (const [body, field] of [
+      ['{not json', 'body'],
+      ['null', 'body'],
+      ['[]', 'body'],
+      ['{"status":"delivering"}', 'status'],
+    ] as const) {
+      const res = await call('/inbox/deliveries/redrive', { method: 'POST', body });
+      expect(res, body).toMatchObject({ status: 400, body: { code: 'invalid_request', field } });
+    }
+    // A malformed percent-escape in a destination name: 400, not a 500 from decodeURIComponent.
+    expect(await call('/inbox/destinations/%E0%A4%A/resume', { method: 'POST' })).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_request', field: 'name' },
+    });
   });
 
   it('redrives and resumes', async () => {

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveServeConfig } from '../../src/server/config.js';
 import { runServe } from '../../src/server/run-server.js';
+import { signatureHeader } from '../../src/signature/sign.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -61,6 +62,52 @@ describe('serve --pull', () => {
       expect(metrics).toContain('workos_inbox_pull_leader 1');
     } finally {
       await running.close();
+    }
+  }, 60_000);
+
+  it('/metrics counts duplicates by source: webhook redeliveries and events pulled after their webhook', async () => {
+    // Webhooks for the first 10 events (one delivered twice) arrive before the first pull.
+    const running = await runServe(
+      { ...config(api.url, `${temp.dir}/c.db`), pull: undefined },
+      { mode: 'serve', logger: pino({ level: 'silent' }), printBanner: () => {} },
+    );
+    try {
+      for (const event of [...events.slice(0, 10), events[0]!]) {
+        const body = JSON.stringify(event);
+        const res = await fetch(`${running.url}/webhooks/workos`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'workos-signature': signatureHeader(body, 'whsec_serve_pull'),
+          },
+          body,
+        });
+        expect(res.status).toBe(200);
+      }
+      const text = await (await fetch(`${running.url}/metrics`)).text();
+      expect(text).toContain('workos_inbox_events_duplicate_total{source="webhook"} 1');
+      expect(text).toContain('workos_inbox_events_duplicate_total{source="events_api"} 0');
+    } finally {
+      await running.close();
+    }
+    // Now with --pull on the same database: the Events API returns those 10 again.
+    const pulling = await runServe(config(api.url, `${temp.dir}/c.db`), {
+      mode: 'serve',
+      logger: pino({ level: 'silent' }),
+      printBanner: () => {},
+    });
+    try {
+      const metrics = async () => (await fetch(`${pulling.url}/metrics`)).text();
+      await expect
+        .poll(metrics, { timeout: 30_000 })
+        .toContain(`workos_inbox_pull_events_total{outcome="inserted"} ${events.length - 10}`);
+      const text = await metrics();
+      expect(text).toContain('workos_inbox_events_duplicate_total{source="events_api"} 10');
+      expect(text).toContain('workos_inbox_pull_events_total{outcome="duplicate"} 10');
+      // This process received no webhook: the series is there, at 0.
+      expect(text).toContain('workos_inbox_events_duplicate_total{source="webhook"} 0');
+    } finally {
+      await pulling.close();
     }
   }, 60_000);
 

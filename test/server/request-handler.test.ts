@@ -144,7 +144,7 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
     expect(stats.byStatus.pending).toBe(2);
     const metrics = await (await fetch(`${http.url}/metrics`)).text();
     expect(metrics).toMatch(/^workos_inbox_queue_depth\{status="pending"\} 2$/m);
-    expect(metrics).toMatch(/^workos_inbox_events_duplicate_total 1$/m);
+    expect(metrics).toMatch(/^workos_inbox_events_duplicate_total\{source="webhook"\} 1$/m);
     expect((await fetch(`${http.url}/nope`)).status).toBe(404);
     expect((await fetch(`${http.url}/healthz`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`${http.url}/inbox/events/event_a/replay`, { headers: auth })).status).toBe(
