@@ -1,14 +1,11 @@
 // Runs the README's snippet in which the official SDK reads `GET /events` from serve
 // (examples/sdk-reads-events.ts), against serve's request handler on a free port.
-import { pino } from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../src/clock.js';
 import { createInbox } from '../../src/inbox/create-inbox.js';
-import { startHttpServer } from '../../src/server/http-server.js';
 import { createMirrorHandler } from '../../src/server/mirror-routes.js';
-import { createRequestHandler } from '../../src/server/request-handler.js';
 import { generateTestWebhook, sampleEvent } from '../../src/testing/index.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { startServeRoutes } from '../helpers/serve-routes.js';
 
 const secret = 'whsec_docs_events';
 const token = 'admin_token_docs_events';
@@ -31,20 +28,14 @@ describe('README: the official SDK reads GET /events from serve', () => {
       );
       expect(res.status).toBe(200);
     }
-    const http = await startHttpServer(
-      { port: 0, host: '127.0.0.1', maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
-      createRequestHandler({
+    const http = await startServeRoutes(
+      {
         store: inbox.store,
-        clock: systemClock,
-        logger: pino({ level: 'silent' }),
         webhookPath: '/webhooks/workos',
         adminToken: token,
-        production: false,
-        trustProxy: false,
-        allowIps: [],
-        metrics: [],
         mirror: createMirrorHandler(inbox.store),
-      }),
+      },
+      { maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
     );
     try {
       vi.stubEnv('ADMIN_TOKEN', token);

@@ -2,20 +2,18 @@
 // listEvents gives the same answer from `serve` as from the stand-in WorkOS API holding the same
 // events (the stand-in's own fidelity is proved in test/workos-api/stand-in-fidelity.test.ts).
 import { WorkOS } from '@workos-inc/node';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import type { Inbox } from '../../src/inbox/create-inbox.js';
 import { Puller } from '../../src/pull/puller.js';
-import { startHttpServer } from '../../src/server/http-server.js';
+import type { startHttpServer } from '../../src/server/http-server.js';
 import { createMirrorHandler } from '../../src/server/mirror-routes.js';
-import { createRequestHandler } from '../../src/server/request-handler.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import { createBackend } from '../inbox/helpers/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import { startServeRoutes } from '../helpers/serve-routes.js';
 
 const token = 'admin_token_events_api';
 const { events } = generateDirectoryHistory({ seed: 9, events: 260 });
@@ -65,20 +63,13 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
     inbox = await createInbox({ database: db.database, secret: 'whsec_x' });
     const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
     await new Puller({ store: inbox.store, client, since: '2020-01-01T00:00:00Z' }).catchUp();
-    http = await startHttpServer(
-      { port: 0, host: '127.0.0.1', maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
-      createRequestHandler({
+    http = await startServeRoutes(
+      {
         store: inbox.store,
-        clock: systemClock,
-        logger: pino({ level: 'silent' }),
-        webhookPath: '/hooks',
         adminToken: token,
-        production: false,
-        trustProxy: false,
-        allowIps: [],
-        metrics: [],
         mirror: createMirrorHandler(inbox.store),
-      }),
+      },
+      { maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
     );
     const port = Number(new URL(http.url).port);
     fromServe = new WorkOS(token, { apiHostname: '127.0.0.1', port, https: false, maxRetries: 0 });

@@ -1,13 +1,10 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import type { Inbox } from '../../src/inbox/create-inbox.js';
-import { startHttpServer } from '../../src/server/http-server.js';
 import type { RunningHttpServer } from '../../src/server/http-server.js';
-import { createRequestHandler } from '../../src/server/request-handler.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { createBackend } from '../inbox/helpers/backends.js';
+import { startServeRoutes } from '../helpers/serve-routes.js';
 
 const token = 'admin-validation-token';
 const auth = { authorization: `Bearer ${token}` };
@@ -26,19 +23,12 @@ describe.each(['sqlite', 'postgres'] as const)(
       let database: string;
       ({ database, cleanup } = await createBackend(backend, 'wi_admin'));
       inbox = await createInbox({ database, secret: 'whsec_admin_validation_0123456789' });
-      http = await startHttpServer(
-        { port: 0, host: '127.0.0.1', maxHeaderBytes: 8192, requestTimeoutMs: 30_000 },
-        createRequestHandler({
+      http = await startServeRoutes(
+        {
           store: inbox.store,
-          clock: systemClock,
-          logger: pino({ level: 'silent' }),
-          webhookPath: '/hooks',
           adminToken: token,
-          production: false,
-          trustProxy: false,
-          allowIps: [],
-          metrics: [],
-        }),
+        },
+        { maxHeaderBytes: 8192, requestTimeoutMs: 30_000 },
       );
       for (const id of dead) {
         const event = sampleEvent('dsync.user.created', { overrides: { id } });

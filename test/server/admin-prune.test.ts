@@ -1,10 +1,8 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpServer } from '../../src/server/http-server.js';
-import { createRequestHandler } from '../../src/server/request-handler.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createBackend } from '../inbox/helpers/backends.js';
 import { manualClock } from '../inbox/helpers/events.js';
+import { startServeRoutes } from '../helpers/serve-routes.js';
 
 const token = 'admin-prune-test-token-0123456789';
 const day = 86_400_000;
@@ -35,21 +33,13 @@ describe.each(['sqlite', 'postgres'] as const)('POST /inbox/prune (%s)', (kind) 
     await store.claim({ owner: 'w', limit: 1, leaseMs: 60_000, now });
     await store.complete('event_old', 'w', async () => {}, now);
 
-    const http = await startHttpServer(
-      { port: 0, host: '127.0.0.1', maxHeaderBytes: 4096, requestTimeoutMs: 5000 },
-      createRequestHandler({
+    const http = await startServeRoutes(
+      {
         store,
         clock,
-        logger: pino({ level: 'silent' }),
-        webhookPath: '/hooks',
-        webhook: undefined,
         adminToken: token,
-        production: false,
-        trustProxy: false,
-        allowIps: [],
-        metrics: [],
-        mirror: undefined,
-      }),
+      },
+      { maxHeaderBytes: 4096, requestTimeoutMs: 5000 },
     );
     cleanups.push(() => http.close(1000));
     const prune = (payload: string, headers: Record<string, string> = {}) =>

@@ -1,10 +1,7 @@
-import { pino } from 'pino';
-import { systemClock } from '../../../src/clock.js';
 import type { MirrorSource } from '../../../src/mirror/read/create-mirror.js';
-import { startHttpServer } from '../../../src/server/http-server.js';
 import { createMirrorHandler } from '../../../src/server/mirror-routes.js';
-import { createRequestHandler } from '../../../src/server/request-handler.js';
 import type { Store } from '../../../src/store/types.js';
+import { startServeRoutes } from '../../helpers/serve-routes.js';
 
 export const adminToken = 'the_admin_token';
 
@@ -21,20 +18,14 @@ export async function startMirrorServer(
       throw new Error(`the mirror read API used the inbox store (${String(key)})`);
     },
   });
-  const http = await startHttpServer(
-    { port: 0, host: '127.0.0.1', maxHeaderBytes: 16 * 1024, requestTimeoutMs: 60_000 },
-    createRequestHandler({
+  const http = await startServeRoutes(
+    {
       store: noStore,
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
       webhookPath: '/webhooks/workos',
       adminToken,
-      production: false,
-      trustProxy: false,
-      allowIps: [],
-      metrics: [],
       mirror: createMirrorHandler(source),
-    }),
+    },
+    { maxHeaderBytes: 16 * 1024, requestTimeoutMs: 60_000 },
   );
   return { port: http.port, close: () => http.close(5000) };
 }
