@@ -13,7 +13,7 @@ import { parseDestinations } from '../src/forward/parse-destinations.js';
 import { createAgent, postDelivery } from '../src/forward/post-delivery.js';
 import { createInbox } from '../src/inbox/create-inbox.js';
 import { openStore } from '../src/store/open-store.js';
-import { benchBody, benchSecret } from './fixtures/bench-events.js';
+import { benchBody, benchNewEvent, benchSecret } from './fixtures/bench-events.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const deliveries = Number(process.env.BENCH_FORWARD_EVENTS ?? 5000);
@@ -81,14 +81,7 @@ async function forwarded(url: URL, run: number): Promise<number> {
     await Promise.all(
       Array.from({ length: Math.min(500, deliveries - i) }, (_, k) => {
         const id = `event_fwd_${run}_${i + k}`;
-        return store.append({
-          id,
-          event: 'dsync.user.created',
-          createdAt: new Date().toISOString(),
-          rawBody: Buffer.from(benchBody(id)),
-          source: 'webhook',
-          receivedAt: new Date(),
-        });
+        return store.append(benchNewEvent(id));
       }),
     );
   }

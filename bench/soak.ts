@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createInbox } from '../src/inbox/create-inbox.js';
-import { benchBody, benchSecret } from './fixtures/bench-events.js';
+import { benchNewEvent, benchSecret } from './fixtures/bench-events.js';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -77,14 +77,7 @@ async function main(): Promise<void> {
       const id = `event_soak_${sent++}`;
       if (sent % tenth === 0) await sample();
       try {
-        await inbox.store.append({
-          id,
-          event: 'dsync.user.created',
-          createdAt: new Date().toISOString(),
-          rawBody: Buffer.from(benchBody(id)),
-          source: 'webhook',
-          receivedAt: new Date(),
-        });
+        await inbox.store.append(benchNewEvent(id));
       } catch {
         refused++;
       }
