@@ -4,6 +4,7 @@ import { backendKinds, createBackend } from './helpers/backends.js';
 import { killChild, startInboxChild, type InboxChild } from './helpers/child.js';
 import { effectCounts, effectsMigrations } from './helpers/effects.js';
 import { eventBody, send, signedHeaders } from './helpers/events.js';
+import { waitWhileProgressing } from '../helpers/wait-while-progressing.js';
 
 const kills = 5;
 const connections = 16;
@@ -40,69 +41,66 @@ describe.each(backendKinds)('crash safety on %s', (kind) => {
     for (const c of cleanups) await c();
   });
 
-  it(`keeps every acknowledged event and applies it exactly once across ${kills} SIGKILLs`, async () => {
-    const backend = await createBackend(kind);
-    cleanups.push(backend.cleanup);
-    const env = { INBOX_DATABASE: backend.database, INBOX_LEASE_MS: '1500' };
-    const acked = new Set<string>();
-    const sent = new Set<string>();
+  it(
+    `keeps every acknowledged event and applies it exactly once across ${kills} SIGKILLs`,
+    { timeout: 900_000 },
+    async () => {
+      const backend = await createBackend(kind);
+      cleanups.push(backend.cleanup);
+      const env = { INBOX_DATABASE: backend.database, INBOX_LEASE_MS: '1500' };
+      const acked = new Set<string>();
+      const sent = new Set<string>();
 
-    for (let round = 0; round < kills; round++) {
-      const child: InboxChild = await startInboxChild(env);
+      for (let round = 0; round < kills; round++) {
+        const child: InboxChild = await startInboxChild(env);
+        const url = `http://127.0.0.1:${String(child.hello.port)}/`;
+        const before = acked.size;
+        const load = loadUntilDead(url, `crash_${round}`, acked, sent);
+        // Kill at a random moment once the load is flowing (on a busy machine the first answers
+        // can take a while), while requests and handlers are in flight.
+        while (acked.size < before + 20) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 500)));
+        await killChild(child);
+        await load;
+      }
+      expect(acked.size).toBeGreaterThan(kills * 10);
+
+      // Restart: acknowledged events are still there, redelivery is a duplicate, the worker drains.
+      const child = await startInboxChild(env);
       const url = `http://127.0.0.1:${String(child.hello.port)}/`;
-      const before = acked.size;
-      const load = loadUntilDead(url, `crash_${round}`, acked, sent);
-      // Kill at a random moment once the load is flowing (on a busy machine the first answers
-      // can take a while), while requests and handlers are in flight.
-      const flowing = Date.now() + 20_000;
-      while (acked.size < before + 20 && Date.now() < flowing) {
-        await new Promise((r) => setTimeout(r, 20));
+      const some = [...acked].slice(0, 20);
+      for (const id of some) {
+        const body = eventBody(id);
+        const res = await send(url, { body, headers: signedHeaders(body) });
+        expect(JSON.parse(res.body)).toEqual({ status: 'duplicate' });
       }
-      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 500)));
-      await killChild(child);
-      await load;
-    }
-    expect(acked.size).toBeGreaterThan(kills * 10);
+      const store = await openStore({
+        database: backend.database,
+        migrationSets: [effectsMigrations],
+      });
+      try {
+        await waitWhileProgressing(() => store.stats(new Date()), {
+          done: ({ byStatus: s }) => s.pending + s.retrying + s.processing === 0,
+          progress: (stats) => stats.byStatus.done,
+          what: 'the worker draining after the last restart',
+        });
+        await killChild(child, 'SIGTERM');
 
-    // Restart: acknowledged events are still there, redelivery is a duplicate, the worker drains.
-    const child = await startInboxChild(env);
-    const url = `http://127.0.0.1:${String(child.hello.port)}/`;
-    const some = [...acked].slice(0, 20);
-    for (const id of some) {
-      const body = eventBody(id);
-      const res = await send(url, { body, headers: signedHeaders(body) });
-      expect(JSON.parse(res.body)).toEqual({ status: 'duplicate' });
-    }
-    const store = await openStore({
-      database: backend.database,
-      migrationSets: [effectsMigrations],
-    });
-    try {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
+        for (const id of acked) {
+          const row = await store.get(id);
+          expect(row?.status, id).toBe('done');
+        }
+        const effects = await effectCounts((fn) => store.read(fn));
         const stats = await store.stats(new Date());
-        const open = stats.byStatus.pending + stats.byStatus.retrying + stats.byStatus.processing;
-        if (open === 0) break;
-        if (Date.now() > deadline)
-          throw new Error(`worker did not drain: ${JSON.stringify(stats)}`);
-        await new Promise((r) => setTimeout(r, 200));
+        expect(stats.byStatus.done).toBe(effects.size);
+        for (const [id, applied] of effects) {
+          expect(applied, id).toBe(1);
+          expect(sent.has(id)).toBe(true);
+        }
+        for (const id of acked) expect(effects.get(id), id).toBe(1);
+      } finally {
+        await store.close();
       }
-      await killChild(child, 'SIGTERM');
-
-      for (const id of acked) {
-        const row = await store.get(id);
-        expect(row?.status, id).toBe('done');
-      }
-      const effects = await effectCounts((fn) => store.read(fn));
-      const stats = await store.stats(new Date());
-      expect(stats.byStatus.done).toBe(effects.size);
-      for (const [id, applied] of effects) {
-        expect(applied, id).toBe(1);
-        expect(sent.has(id)).toBe(true);
-      }
-      for (const id of acked) expect(effects.get(id), id).toBe(1);
-    } finally {
-      await store.close();
-    }
-  });
+    },
+  );
 });

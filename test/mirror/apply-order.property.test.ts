@@ -61,7 +61,7 @@ describe.each(backends)('mirror apply on %s: any delivery order, any duplicates'
     await db.close();
   });
 
-  it('gives the same tables as the history applied in order', async () => {
+  it('gives the same tables as the history applied in order', { timeout: 900_000 }, async () => {
     const runs = db.dialect === 'sqlite' ? 40 : 15;
     const seeds = [...Array(4).keys()].map((s) => s + 11);
     const inOrder = new Map<number, { events: WireEvent[]; dump: Record<string, unknown[]> }>();
