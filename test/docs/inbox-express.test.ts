@@ -120,7 +120,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         child.kill('SIGKILL');
         await db.close();
       }
-    }, 240_000);
+    });
   },
 );
 
@@ -168,5 +168,5 @@ describe('README walkthrough: serve --handlers ./handlers.mjs', () => {
       expect(await serve.stop()).toBe(0);
       temp.cleanup();
     }
-  }, 240_000);
+  });
 });

@@ -61,7 +61,7 @@ describe('docs/mirror.md and README: query the mirror in code', () => {
       .filter((id) => history.final.directoryUsers.get(id)!.state === 'active');
     expect(expected.length).toBeGreaterThan(0);
     expect(data.map((u) => u.id).sort()).toEqual(expected.sort());
-  }, 180_000);
+  });
 });
 
 describe('README, docs/mirror.md, docs/cli.md: the official SDK reads the mirror', () => {

@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { patienceMs } from '../helpers/patience.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
@@ -174,7 +175,7 @@ export async function startServe(
     }),
   );
   const base = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? patienceMs);
   let up = false;
   while (!up && Date.now() < deadline && child.exitCode === null) {
     up = work
@@ -222,7 +223,7 @@ export function killAll(): void {
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false>,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = patienceMs,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

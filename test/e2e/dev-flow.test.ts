@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureBuilt,
   killAll,
@@ -13,7 +13,6 @@ import {
 } from './cli-harness.js';
 
 // Child processes on a loaded CI machine: generous bounds; every wait inside is bounded too.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 // The path a new user takes: `serve` with nothing configured (SQLite, generated secret),
 // `trigger` with no flags, then reading, breaking, retrying and replaying.

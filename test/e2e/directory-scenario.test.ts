@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkOS } from '@workos-inc/node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { ensureBuilt, killAll, listEvents, runCli, startServe, waitFor } from './cli-harness.js';
 
 // Child processes on a loaded CI machine: generous bounds; every wait inside is bounded too.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const secret = 'whsec_scenario_secret_0123456789';
 const adminToken = 'scenario-admin-token-0123456789';

@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveMirror } from '../../src/inbox/mirror-setup.js';
 import { openStore } from '../../src/store/open-store.js';
 import { ensureBuilt, runCli } from './cli-harness.js';
-
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 // Events received in 2020: any "now" the CLI reads is years later, so no timing is involved.
 const longAgo = new Date('2020-01-02T03:04:05.000Z');

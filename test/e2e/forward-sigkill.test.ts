@@ -3,14 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { startEndpoint, until } from '../forward/helpers/endpoint.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { ensureBuilt, killAll, runCli, startServe } from './cli-harness.js';
-
-vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
 const secret = 'whsec_forward_sigkill_test';
 

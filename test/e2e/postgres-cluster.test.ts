@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/postgres.js';
 import {
   childEnv,
@@ -18,7 +18,6 @@ import {
 } from './cli-harness.js';
 
 // Child processes on a loaded CI machine: generous bounds; every wait inside is bounded too.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 // Each handler call writes a row through the event's transaction: a row per event id proves
 // exactly-once effects across processes, and survives a drain and a restart.

@@ -5,13 +5,12 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { ensureBuilt, freePort, killAll, listEvents, runCli, startServe } from './cli-harness.js';
 
 // Child processes on a loaded CI machine: generous bounds; every wait inside is bounded too.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const secret = 'whsec_production_test_secret_0123456789';
 const adminToken = 'admin-token-for-production-tests-0123456789';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import type { WireEvent } from '../../src/workos-api/event-list.js';
 import { createTestDatabase } from '../helpers/postgres.js';
@@ -18,7 +18,6 @@ import { ensureBuilt, killAll, startServe, waitFor } from './cli-harness.js';
 import type { ServeProcess } from './cli-harness.js';
 
 // Child processes on a loaded machine: generous bounds; every wait inside is bounded too.
-vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 const deadlineMs = 90_000;
 
 // Each handler call writes a row through the event's transaction: one row per id = one effect.

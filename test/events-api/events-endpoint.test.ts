@@ -79,7 +79,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
       https: false,
       maxRetries: 0,
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await http?.close(1000);
     await inbox?.close();

@@ -1,3 +1,5 @@
+import { patienceMs } from './patience.js';
+
 /**
  * Polls `read` until `done` holds. It fails only when the work stalls: when `progress` (a number
  * that grows while the work goes on, such as the count of processed events) has not changed for
@@ -13,7 +15,7 @@ export async function waitWhileProgressing<T>(
     intervalMs?: number;
   },
 ): Promise<T> {
-  const { done, progress, what, stallMs = 120_000, intervalMs = 200 } = options;
+  const { done, progress, what, stallMs = patienceMs, intervalMs = 200 } = options;
   let last = Number.NaN;
   let lastChange = Date.now();
   for (;;) {

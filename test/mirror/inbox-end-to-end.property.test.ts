@@ -109,5 +109,5 @@ describe.each(backends)('mirror through the inbox on %s (HTTP → store → work
       // Each run is a fresh database and a full HTTP → store → worker pass; PostgreSQL runs cost more.
       { numRuns: reference.dialect === 'sqlite' ? 3 : 2, endOnFailure: true },
     );
-  }, 180_000);
+  });
 });

@@ -130,5 +130,5 @@ describe.each(backends)('webhooks + Events API on %s', (_, open) => {
       ),
       { numRuns: reference.dialect === 'sqlite' ? 3 : 2, endOnFailure: true },
     );
-  }, 180_000);
+  });
 });

@@ -38,7 +38,7 @@ describe.each(['sqlite', 'postgres'] as const)('events redrive of many (%s)', (b
         await store.fail(event.id, 'test', { error: 'broken', nextAttemptAt: null, now });
       }
     }
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await store?.close();

@@ -11,11 +11,12 @@ describe('a short script on SQLite', () => {
   afterAll(() => temp.cleanup());
 
   it('runs to the end and exits 0 (store waits keep the process alive)', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', fixture, temp.path],
-      { timeout: 60_000 },
-    );
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      fixture,
+      temp.path,
+    ]);
     expect(JSON.parse(stdout)).toEqual({
       pending: 0,
       processing: 0,

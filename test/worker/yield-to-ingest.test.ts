@@ -4,6 +4,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { eventBody, secret, signedHeaders } from '../inbox/helpers/events.js';
+import { patienceMs } from '../helpers/patience.js';
 
 const busyWait = (ms: number) => {
   const until = performance.now() + ms;
@@ -14,7 +15,7 @@ const busyWait = (ms: number) => {
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function until(check: () => boolean, timeoutMs = 120_000): Promise<void> {
+async function until(check: () => boolean, timeoutMs = patienceMs): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out');

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { patienceMs } from '../../helpers/patience.js';
 
 /** One request a test endpoint received, as it arrived. */
 export interface Received {
@@ -74,7 +75,7 @@ async function listenOn(
 export async function until(
   check: () => Promise<boolean> | boolean,
   what: string,
-  timeoutMs = 60_000,
+  timeoutMs = patienceMs,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

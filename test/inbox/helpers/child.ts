@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { patienceMs } from '../../helpers/patience.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/serve-inbox.ts', import.meta.url));
 
@@ -67,7 +68,7 @@ export async function startInboxChild(env: Record<string, string>): Promise<Inbo
     hello: started,
     messages,
     exited,
-    waitFor(predicate, timeoutMs = 20_000) {
+    waitFor(predicate, timeoutMs = patienceMs) {
       if (messages.some(predicate)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
