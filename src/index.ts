@@ -77,6 +77,8 @@ export type { FastifyInboxPlugin, FastifyPluginOptions } from './receiver/adapte
 export { createWorker } from './worker/create-worker.js';
 export type { Worker } from './worker/create-worker.js';
 export { workerDefaults } from './worker/worker-options.js';
+export { defaults, shownDefault } from './defaults.js';
+export type { DefaultEntry, DefaultKey } from './defaults.js';
 export type {
   WorkerOptions,
   WorkerSettings,

@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { listen } from '../listen/listen.js';
@@ -23,23 +24,35 @@ export function registerListen(program: Command): void {
     .description(
       "local development: read new events from WorkOS's Events API and POST each, signed with the local secret, to a local endpoint",
     )
-    .option('--forward-to <url>', 'where to POST events', 'http://localhost:3000/webhooks/workos')
+    .option(
+      '--forward-to <url>',
+      'where to POST events',
+      `http://localhost:${defaults.port.value}${defaults.path.value}`,
+    )
     .option(
       '--secret <secret>',
       "signing secret (env: WORKOS_WEBHOOK_SECRET; default: local serve's development secret)",
     )
-    .option('--data-dir <path>', 'where serve keeps its development secret', '.workos-inbox')
-    .option('--since <when>', 'start from: now, 30m, 12h, 7d or an ISO date', 'now')
+    .option('--data-dir <path>', 'where serve keeps its development secret', defaults.dataDir.value)
+    .option(
+      '--since <when>',
+      'start from: now, 30m, 12h, 7d or an ISO date',
+      defaults.pullSince.value,
+    )
     .option('--events <names>', 'comma-separated event names (default: all)')
-    .option('--interval-ms <ms>', 'pause between reads once caught up', '2000');
+    .option(
+      '--interval-ms <ms>',
+      'pause between reads once caught up',
+      String(defaults.listenIntervalMs.value),
+    );
   addWorkosApiFlags(command);
   command.action(async (flags: ListenFlags) => {
     const client = cliWorkosApiClient(flags);
     const events = parseEventNames(flags.events);
     const secret =
       flags.secret ??
-      (process.env.WORKOS_WEBHOOK_SECRET || undefined) ??
-      readDevCredential(resolve(flags.dataDir ?? '.workos-inbox'), devSecretFile);
+      (process.env[defaults.secret.env] || undefined) ??
+      readDevCredential(resolve(flags.dataDir ?? defaults.dataDir.value), devSecretFile);
     if (!secret) {
       throw new CliError(
         'no signing secret: start `workos-inbox serve` here once (it creates a development secret), or pass --secret / set WORKOS_WEBHOOK_SECRET',

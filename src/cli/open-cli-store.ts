@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveDatabase } from '../server/config.js';
@@ -13,8 +14,11 @@ export interface DatabaseFlags {
 /** `--database`, else DATABASE_URL, else the SQLite file `serve` uses by default. */
 export function cliDatabase(flags: DatabaseFlags, env: NodeJS.ProcessEnv = process.env): string {
   const cwd = process.cwd();
-  const dataDir = resolve(cwd, flags.dataDir ?? (env.WORKOS_INBOX_DATA_DIR || '.workos-inbox'));
-  return resolveDatabase(flags.database ?? (env.DATABASE_URL || undefined), dataDir, cwd);
+  const dataDir = resolve(
+    cwd,
+    flags.dataDir ?? (env[defaults.dataDir.env] || defaults.dataDir.value),
+  );
+  return resolveDatabase(flags.database ?? (env[defaults.database.env] || undefined), dataDir, cwd);
 }
 
 /**

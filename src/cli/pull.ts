@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import type { Command } from 'commander';
 import { defaultCursorName } from '../pull/pull-options.js';
 import { PullCursorRejectedError } from '../pull/pull-errors.js';
@@ -26,7 +27,7 @@ export function registerPull(program: Command): void {
     .option(
       '--since <when>',
       'first pull only (no cursor yet): now, 30m, 12h, 7d or an ISO date',
-      'now',
+      defaults.pullSince.value,
     )
     .option(
       '--events <names>',
@@ -41,7 +42,7 @@ export function registerPull(program: Command): void {
     const events = parseEventNames(flags.events);
     let since: string;
     try {
-      since = parseSince(flags.since ?? 'now', Date.now());
+      since = parseSince(flags.since ?? defaults.pullSince.value, Date.now());
     } catch (error) {
       if (error instanceof SinceFormatError)
         throw new CliError(error.message, exitCodes.usage, error.code);

@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { resolve } from 'node:path';
 import { devSecretFile, readDevCredential } from '../server/dev-credentials.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -12,8 +13,8 @@ export function resolveToolSecrets(options: {
   env?: NodeJS.ProcessEnv;
 }): string[] {
   const env = options.env ?? process.env;
-  const dataDir = resolve(options.dataDir ?? env.WORKOS_INBOX_DATA_DIR ?? '.workos-inbox');
-  const given = options.secret ?? (env.WORKOS_WEBHOOK_SECRET || undefined);
+  const dataDir = resolve(options.dataDir ?? env[defaults.dataDir.env] ?? defaults.dataDir.value);
+  const given = options.secret ?? (env[defaults.secret.env] || undefined);
   const raw = given ?? readDevCredential(dataDir, devSecretFile);
   const secrets = (raw ?? '')
     .split(',')

@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { signatureHeader } from '../signature/sign.js';
@@ -76,7 +77,7 @@ export async function sendWebhooks(options: SendOptions): Promise<SendSummary> {
             'workos-signature': signatureHeader(body, options.secret),
             'user-agent': 'workos-inbox-trigger',
           },
-          timeout: options.timeoutMs ?? 30_000,
+          timeout: options.timeoutMs ?? defaults.triggerTimeoutMs.value,
         },
         (res) => {
           const chunks: Buffer[] = [];

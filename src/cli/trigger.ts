@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -29,7 +30,8 @@ interface TriggerFlags {
 
 /** The local `serve` address, following the same PORT and WORKOS_INBOX_PATH as `serve`. */
 export function defaultTriggerUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return `http://127.0.0.1:${env.PORT || '3000'}${env.WORKOS_INBOX_PATH || '/webhooks/workos'}`;
+  const port = env[defaults.port.env] || String(defaults.port.value);
+  return `http://127.0.0.1:${port}${env[defaults.path.env] || defaults.path.value}`;
 }
 
 /** `workos-inbox trigger <event>`: send realistic, correctly signed events, like `stripe trigger`. */

@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import type { Command } from 'commander';
 import { SignatureVerificationException } from '../signature/errors.js';
 import { verifySignature } from '../signature/verify.js';
@@ -29,7 +30,11 @@ export function registerVerify(program: Command): void {
       '--data-dir <path>',
       'where `serve` keeps the development secret (env: WORKOS_INBOX_DATA_DIR; default: .workos-inbox)',
     )
-    .option('--tolerance-ms <ms>', 'maximum signature age in milliseconds', '180000')
+    .option(
+      '--tolerance-ms <ms>',
+      'maximum signature age in milliseconds',
+      String(defaults.toleranceMs.value),
+    )
     .action((file: string, header: string, flags: VerifyFlags) => {
       const body = readInputBytes(file);
       const secrets = resolveToolSecrets(flags);

@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import type { Command } from 'commander';
 import { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import { workosApiSettings } from '../workos-api/workos-api-options.js';
@@ -12,10 +13,10 @@ export interface WorkosApiFlags {
 /** `--api-key` and `--api-url`, for commands that call WorkOS's REST API. */
 export function addWorkosApiFlags(command: Command): Command {
   return command
-    .option('--api-key <key>', 'WorkOS API key, sk_… (env: WORKOS_API_KEY)')
+    .option('--api-key <key>', `WorkOS API key, sk_… (env: ${defaults.apiKey.env})`)
     .option(
       '--api-url <url>',
-      'WorkOS API base URL (env: WORKOS_API_URL; default: https://api.workos.com)',
+      `WorkOS API base URL (env: ${defaults.apiUrl.env}; default: ${defaults.apiUrl.value})`,
     );
 }
 

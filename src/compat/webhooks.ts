@@ -34,7 +34,7 @@ export interface WebhookVerifyOptions {
    * How many milliseconds old `t` may be, as in the SDK: a later `t` and a `t` that does not
    * parse as a number pass. With `strictTimestamps`, the bound applies in both directions and
    * must be a finite number >= 0.
-   * @defaultValue 180000
+   * @defaultValue `defaults.toleranceMs.value`
    */
   tolerance?: number;
 }

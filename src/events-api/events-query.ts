@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 
@@ -42,7 +43,7 @@ function time(query: RawQuery, field: string): number | undefined {
 
 /**
  * The parameters WorkOS's `GET /events` takes, in every form clients send: `events=a,b` (the
- * official SDK), `events=a&events=b`, `events[]=a`. Limit 1–100, default 10; order default `desc`.
+ * official SDK), `events=a&events=b`, `events[]=a`. Limit 1–100, default `defaults.listPageLimit`; order default `desc`.
  */
 export function parseEventsQuery(query: RawQuery): EventsQuery {
   const names = [query.events ?? [], query['events[]'] ?? []]
@@ -54,8 +55,8 @@ export function parseEventsQuery(query: RawQuery): EventsQuery {
   if (badName !== undefined)
     throw new EventsQueryError('events', `"${badName}" is not an event name`);
   const limitText = single(query, 'limit');
-  const limit = limitText === undefined ? 10 : Number(limitText);
-  if (!/^\d+$/.test(limitText ?? '10') || limit < 1 || limit > 100) {
+  const limit = limitText === undefined ? defaults.listPageLimit.value : Number(limitText);
+  if (!/^\d+$/.test(limitText ?? String(limit)) || limit < 1 || limit > 100) {
     throw new EventsQueryError('limit', 'must be an integer between 1 and 100');
   }
   const order = single(query, 'order') ?? 'desc';

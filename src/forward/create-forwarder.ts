@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
@@ -19,9 +20,9 @@ export interface ForwarderOptions {
   logger?: Logger;
   /** For backoff jitter. @defaultValue Math.random */
   random?: () => number;
-  /** How long a claimed delivery is ours; at least the destination's timeout + 5 s. @defaultValue 30000 */
+  /** How long a claimed delivery is ours; at least the destination's timeout + 5 s. @defaultValue `defaults.forwardLeaseMs.value` */
   leaseMs?: number;
-  /** With nothing due, look again after this long (retries come due without a wake-up). @defaultValue 1000 */
+  /** With nothing due, look again after this long (retries come due without a wake-up). @defaultValue `defaults.forwardIdlePollMs.value` */
   idlePollMs?: number;
   /** Unique per process; names the attempts' worker. @defaultValue host:pid:random */
   owner?: string;
@@ -62,8 +63,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         logger,
         random: options.random ?? Math.random,
         owner,
-        leaseMs: options.leaseMs ?? 30_000,
-        idlePollMs: options.idlePollMs ?? 1000,
+        leaseMs: options.leaseMs ?? defaults.forwardLeaseMs.value,
+        idlePollMs: options.idlePollMs ?? defaults.forwardIdlePollMs.value,
         metrics,
       }),
   );

@@ -10,9 +10,9 @@ export interface Destination {
   secret: string;
   /** Event-name patterns, `*` matching any run of characters; `['*']` for every event. */
   events: string[];
-  /** One attempt's limit, connection to last byte. @defaultValue 10000 */
+  /** One attempt's limit, connection to last byte. @defaultValue `defaults.forwardTimeoutMs.value` */
   timeoutMs: number;
-  /** Deliveries in flight at once, per process. @defaultValue 4 */
+  /** Deliveries in flight at once, per process. @defaultValue `defaults.forwardConcurrency.value` */
   concurrency: number;
   /** At most this many attempts started per second, per process; undefined for no limit. */
   ratePerSecond: number | undefined;

@@ -36,7 +36,7 @@ export interface Inbox {
   start(): Promise<void>;
   /**
    * Graceful: answer 503 to new requests, finish in-flight commits, wait up to `timeoutMs` for
-   * running handlers (default 30000), release leases, close the store.
+   * running handlers (default `defaults.shutdownTimeoutMs`), release leases, close the store.
    */
   close(options?: { timeoutMs?: number }): Promise<void>;
   /** Queue one event again. `false` if unknown or being processed. */

@@ -15,15 +15,15 @@ export interface InboxOptions {
   store?: Store;
   /** The endpoint's webhook secret; several during a rotation. */
   secret: string | readonly string[];
-  /** How old a signature timestamp may be, in ms. @defaultValue 180000 */
+  /** How old a signature timestamp may be, in ms. @defaultValue `defaults.toleranceMs.value` */
   toleranceMs?: number;
-  /** Larger bodies are answered 413. @defaultValue 1048576 (1 MiB) */
+  /** Larger bodies are answered 413. @defaultValue `defaults.maxBodyBytes.value` */
   maxBodyBytes?: number;
-  /** Bytes of an oversized body discarded before answering 413. @defaultValue 16777216 (16 MiB) */
+  /** Bytes of an oversized body discarded before answering 413. @defaultValue `defaults.discardOversizeMaxBytes.value` */
   discardOversizeMaxBytes?: number;
-  /** Time spent discarding an oversized body before cutting the connection. @defaultValue 10000 */
+  /** Time spent discarding an oversized body before cutting the connection. @defaultValue `defaults.discardOversizeMaxMs.value` */
   discardOversizeMaxMs?: number;
-  /** `Retry-After` seconds on 503 answers. @defaultValue 5 */
+  /** `Retry-After` seconds on 503 answers. @defaultValue `defaults.retryAfterSeconds.value` */
   retryAfterSeconds?: number;
   /** @defaultValue warnings and errors as JSON lines on stderr (`createDefaultLogger`) */
   logger?: Logger;
@@ -44,15 +44,15 @@ export interface InboxOptions {
   migrationSets?: readonly MigrationSet[];
   /** Register metrics into this prom-client registry. @defaultValue a new Registry */
   metricsRegistry?: Registry;
-  /** PostgreSQL: schema. @defaultValue 'public' */
+  /** PostgreSQL: schema. @defaultValue `defaults.schema.value` */
   schema?: string;
-  /** PostgreSQL: pool size. @defaultValue 10 */
+  /** PostgreSQL: pool size. @defaultValue `defaults.poolSize.value` */
   poolSize?: number;
-  /** Group commit: at most this many events per transaction. @defaultValue 512 */
+  /** Group commit: at most this many events per transaction. @defaultValue `defaults.maxBatchSize.value` */
   maxBatchSize?: number;
-  /** Appends waiting for a commit, at most; past it requests get 503 (StoreOptions). @defaultValue 10000 */
+  /** Appends waiting for a commit, at most; past it requests get 503 (StoreOptions). @defaultValue `defaults.maxPendingAppends.value` */
   maxPendingAppends?: number;
-  /** Body bytes waiting for a commit, at most (StoreOptions). @defaultValue 67108864 */
+  /** Body bytes waiting for a commit, at most (StoreOptions). @defaultValue `defaults.maxPendingAppendBytes.value` */
   maxPendingAppendBytes?: number;
   /**
    * Prune processed events in the background while the worker runs (`start()`): their payload

@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { signatureHeader } from '../signature/sign.js';
@@ -14,9 +15,9 @@ export interface ListenOptions {
   /** `range_start` of the first read, ISO-8601. */
   since: string;
   events?: readonly string[];
-  /** Pause between reads once caught up. @defaultValue 2000 */
+  /** Pause between reads once caught up. @defaultValue `defaults.listenIntervalMs.value` */
   intervalMs?: number;
-  /** First wait before delivering again to a destination that is down; doubles up to 30 s. @defaultValue 1000 */
+  /** First wait before delivering again to a destination that is down; doubles up to 30 s. @defaultValue `defaults.listenRetryBaseMs.value` */
   retryBaseMs?: number;
   /** Stops the loop (Ctrl-C); the delivery in progress finishes first. */
   signal: AbortSignal;
@@ -63,7 +64,7 @@ export async function listen(options: ListenOptions): Promise<number> {
       });
     } catch (error) {
       options.print(`${time(clock)}  Events API error: ${(error as Error).message}`);
-      await sleep(options.intervalMs ?? 2000, signal);
+      await sleep(options.intervalMs ?? defaults.listenIntervalMs.value, signal);
       continue;
     }
     for (const event of page.data) {
@@ -72,13 +73,18 @@ export async function listen(options: ListenOptions): Promise<number> {
       after = event.id;
       delivered++;
     }
-    if (page.data.length < 100) await sleep(options.intervalMs ?? 2000, signal);
+    if (page.data.length < 100)
+      await sleep(options.intervalMs ?? defaults.listenIntervalMs.value, signal);
   }
   return delivered;
 
   async function deliver(event: WireEvent): Promise<void> {
     const body = JSON.stringify(event);
-    for (let waitMs = options.retryBaseMs ?? 1000; ; waitMs = Math.min(waitMs * 2, 30_000)) {
+    for (
+      let waitMs = options.retryBaseMs ?? defaults.listenRetryBaseMs.value;
+      ;
+      waitMs = Math.min(waitMs * 2, 30_000)
+    ) {
       let status: number | string;
       try {
         const res = await fetchFn(options.forwardTo, {

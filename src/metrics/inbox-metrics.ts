@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { duplicateCounter } from './duplicate-counter.js';
 import type { ReceiverMetrics } from '../receiver/receiver-options.js';
@@ -14,7 +15,7 @@ export interface InboxMetrics {
 export interface InboxMetricsOptions {
   /** Register into this registry (e.g. prom-client's global `register`). @defaultValue a new Registry */
   registry?: Registry;
-  /** @defaultValue 'workos_inbox_' */
+  /** @defaultValue `defaults.metricsPrefix.value` */
   prefix?: string;
 }
 
@@ -32,7 +33,7 @@ export interface InboxMetricsOptions {
  */
 export function createInboxMetrics(options: InboxMetricsOptions = {}): InboxMetrics {
   const registry = options.registry ?? new Registry();
-  const p = options.prefix ?? 'workos_inbox_';
+  const p = options.prefix ?? defaults.metricsPrefix.value;
   const registers = [registry];
   const received = new Counter({
     name: `${p}requests_received_total`,

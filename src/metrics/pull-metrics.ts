@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { duplicateCounter } from './duplicate-counter.js';
 
@@ -34,12 +35,12 @@ export function createPullMetrics(
   options: {
     /** The inbox's registry (`inbox.metrics`) to share its duplicates counter. @defaultValue a new Registry */
     registry?: Registry;
-    /** @defaultValue 'workos_inbox_' */
+    /** @defaultValue `defaults.metricsPrefix.value` */
     prefix?: string;
   } = {},
 ): PullMetrics {
   const registry = options.registry ?? new Registry();
-  const p = options.prefix ?? 'workos_inbox_';
+  const p = options.prefix ?? defaults.metricsPrefix.value;
   const registers = [registry];
   const events = new Counter({
     name: `${p}pull_events_total`,

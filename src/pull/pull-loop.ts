@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
@@ -16,9 +17,9 @@ export interface PullLoopOptions extends Omit<PullerOptions, 'clock'> {
   store: Store;
   logger: Logger;
   metrics?: PullMetrics;
-  /** Pause between catch-ups. @defaultValue 5000 */
+  /** Pause between catch-ups. @defaultValue `defaults.pullIntervalMs.value` */
   intervalMs?: number;
-  /** How long the lease lasts unrenewed: a dead holder's lease is taken after this. @defaultValue 30000 */
+  /** How long the lease lasts unrenewed: a dead holder's lease is taken after this. @defaultValue `defaults.leaseMs.value` */
   leaseMs?: number;
   /** Called first thing in `stop()` (e.g. to cut the client's retry waits short). */
   onStop?: () => void;
@@ -49,8 +50,8 @@ export class PullLoop {
 
   constructor(private readonly options: PullLoopOptions) {
     this.owner = options.owner ?? `puller-${randomUUID()}`;
-    this.intervalMs = options.intervalMs ?? 5000;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.intervalMs = options.intervalMs ?? defaults.pullIntervalMs.value;
+    this.leaseMs = options.leaseMs ?? defaults.leaseMs.value;
     this.clock = options.clock ?? systemClock;
     this.puller = new Puller({ ...options, clock: this.clock });
   }

@@ -1,9 +1,10 @@
 import type { Clock } from '../clock.js';
+import { defaults } from '../defaults.js';
 import type { Store } from '../store/types.js';
 import type { WorkosApiClient } from '../workos-api/workos-api-client.js';
 
 /** The cursor's name in `workos_inbox_pull_cursors` unless told otherwise. */
-export const defaultCursorName = 'events_api';
+export const defaultCursorName = defaults.pullCursorName.value;
 
 /** Options of {@link Puller}. */
 export interface PullerOptions {
@@ -11,13 +12,13 @@ export interface PullerOptions {
   client: Pick<WorkosApiClient, 'listEvents'>;
   /** Event names asked for. @defaultValue every name this build knows (src/events/event-names.ts) */
   events?: readonly string[];
-  /** @defaultValue 'events_api' */
+  /** @defaultValue `defaults.pullCursorName.value` */
   cursorName?: string;
-  /** Events per request (WorkOS's maximum). @defaultValue 100 */
+  /** Events per request (WorkOS's maximum). @defaultValue `defaults.pullPageLimit.value` */
   pageLimit?: number;
   /**
    * First start only (no cursor yet): `range_start`, ISO-8601. Ignored once a cursor exists.
-   * @defaultValue now
+   * @defaultValue `defaults.pullSince.value` (now)
    */
   since?: string;
   clock?: Clock;

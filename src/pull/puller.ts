@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { eventNames } from '../events/event-names.js';
@@ -28,7 +29,7 @@ export class Puller {
     this.client = options.client;
     this.events = options.events ?? eventNames;
     this.cursorName = options.cursorName ?? defaultCursorName;
-    this.pageLimit = options.pageLimit ?? 100;
+    this.pageLimit = options.pageLimit ?? defaults.pullPageLimit.value;
     this.since = options.since;
     this.clock = options.clock ?? systemClock;
   }

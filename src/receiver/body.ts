@@ -1,9 +1,11 @@
+import { defaults } from '../defaults.js';
+
 /** Marks a body that exceeded the limit; adapters stop reading and pass this instead of bytes. */
 export const bodyTooLarge: unique symbol = Symbol.for('workos-inbox.body-too-large');
 export type BodyTooLarge = typeof bodyTooLarge;
 
 /** 1 MiB: WorkOS events are a few KiB; a directory user with many custom attributes stays far below. */
-export const defaultMaxBodyBytes = 1024 * 1024;
+export const defaultMaxBodyBytes = defaults.maxBodyBytes.value;
 
 /**
  * After an oversized body, how much more of it a node:http adapter reads and throws away before
@@ -11,8 +13,8 @@ export const defaultMaxBodyBytes = 1024 * 1024;
  * most clients report ECONNRESET / EPIPE instead of the status). Beyond either bound the
  * connection is cut.
  */
-export const defaultDiscardOversizeMaxBytes = 16 * 1024 * 1024;
-export const defaultDiscardOversizeMaxMs = 10_000;
+export const defaultDiscardOversizeMaxBytes = defaults.discardOversizeMaxBytes.value;
+export const defaultDiscardOversizeMaxMs = defaults.discardOversizeMaxMs.value;
 
 /**
  * Read a byte stream up to `maxBytes`. Returns `bodyTooLarge` as soon as the limit is exceeded,

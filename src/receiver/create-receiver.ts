@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { createDefaultLogger } from '../inbox/default-logger.js';
 import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
@@ -68,7 +69,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     maxBytes: options.discardOversizeMaxBytes ?? defaultDiscardOversizeMaxBytes,
     maxMs: options.discardOversizeMaxMs ?? defaultDiscardOversizeMaxMs,
   };
-  const retryAfter = String(options.retryAfterSeconds ?? 5);
+  const retryAfter = String(options.retryAfterSeconds ?? defaults.retryAfterSeconds.value);
   const verifier = createVerifier({
     secret: options.secret,
     ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),

@@ -25,28 +25,28 @@ export interface ReceiverOptions {
   secret: string | readonly string[];
   /**
    * How old a signature timestamp may be, in milliseconds (the official SDK's `tolerance`).
-   * @defaultValue 180000
+   * @defaultValue `defaults.toleranceMs.value`
    */
   toleranceMs?: number;
   /**
    * Larger bodies are answered 413 without being read further.
-   * @defaultValue 1048576 (1 MiB)
+   * @defaultValue `defaults.maxBodyBytes.value`
    */
   maxBodyBytes?: number;
   /**
    * After a body over `maxBodyBytes`, read and discard up to this many more bytes before answering
    * 413, so the client reads the answer instead of a reset connection (node:http adapters).
-   * @defaultValue 16777216 (16 MiB)
+   * @defaultValue `defaults.discardOversizeMaxBytes.value`
    */
   discardOversizeMaxBytes?: number;
   /**
    * The longest time spent discarding an oversized body before the connection is cut.
-   * @defaultValue 10000
+   * @defaultValue `defaults.discardOversizeMaxMs.value`
    */
   discardOversizeMaxMs?: number;
   /**
    * `Retry-After` (seconds) sent with 503 answers, so WorkOS retries soon.
-   * @defaultValue 5
+   * @defaultValue `defaults.retryAfterSeconds.value`
    */
   retryAfterSeconds?: number;
   /** @defaultValue warnings and errors as JSON lines on stderr (`createDefaultLogger`) */

@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
@@ -34,8 +35,8 @@ export async function runClusterPrimary(
 
   const env: Record<string, string> = { [clusterWorkerEnv]: '1' };
   if (credentials) {
-    env.WORKOS_WEBHOOK_SECRET = credentials.secrets.join(',');
-    env.WORKOS_INBOX_ADMIN_TOKEN = credentials.adminToken;
+    env[defaults.secret.env] = credentials.secrets.join(',');
+    env[defaults.adminToken.env] = credentials.adminToken;
   }
   let stopping = false;
   let exitCode = 0;

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { DestinationSpecError } from '../forward/destination.js';
 import { parseDestinations } from '../forward/parse-destinations.js';
+import { defaults } from '../defaults.js';
 import { configOptions } from './config-options.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
@@ -160,10 +161,10 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       .filter((s) => s !== '');
 
   const production = env.NODE_ENV === 'production';
-  const dataDir = resolve(cwd, raw('dataDir') ?? '.workos-inbox');
+  const dataDir = resolve(cwd, raw('dataDir') ?? defaults.dataDir.value);
   const database = resolveDatabase(raw('database'), dataDir, cwd);
 
-  const path = raw('path') ?? '/webhooks/workos';
+  const path = raw('path') ?? defaults.path.value;
   if (!path.startsWith('/') || /[?#\s]/.test(path)) {
     throw new ConfigError(`${label('path')} must start with "/" and hold no query, got "${path}"`);
   }
@@ -176,7 +177,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   const processes =
     processesRaw?.trim().toLowerCase() === 'auto'
       ? availableParallelism()
-      : integer('processes', 1, 1, 256);
+      : integer('processes', defaults.processes.value, 1, 256);
 
   const certFile = raw('tlsCert');
   const keyFile = raw('tlsKey');
@@ -193,7 +194,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     if (isIP(ip) === 0) throw new ConfigError(`${label('allowIp')}: "${ip}" is not an IP address`);
   }
 
-  const logLevel = (raw('logLevel') ?? 'info').toLowerCase();
+  const logLevel = (raw('logLevel') ?? defaults.logLevel.value).toLowerCase();
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`${label('logLevel')} must be one of ${logLevels.join(', ')}`);
   }
@@ -219,45 +220,50 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
 
   const config: ServeConfig = {
     production,
-    port: integer('port', 3000, 0, 65535),
+    port: integer('port', defaults.port.value, 0, 65535),
     // Development binds loopback only (its admin API is plain HTTP with a generated token);
     // production listens on every interface, behind TLS or a proxy.
-    host: raw('host') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    host: raw('host') ?? (production ? defaults.host.production : defaults.host.value),
     database,
     dataDir,
     secrets: list(raw('secret')),
     adminToken: raw('adminToken'),
     path,
-    toleranceMs: integer('toleranceMs', 180_000, 0, 24 * 3600 * 1000),
+    toleranceMs: integer('toleranceMs', defaults.toleranceMs.value, 0, 24 * 3600 * 1000),
     handlers,
-    worker: boolean('worker', true),
+    worker: boolean('worker', defaults.worker.value),
     processes,
     tls,
-    trustProxy: boolean('trustProxy', false),
+    trustProxy: boolean('trustProxy', defaults.trustProxy.value),
     allowIps,
-    maxBodyBytes: integer('maxBodyBytes', 1024 * 1024, 1024, 100 * 1024 * 1024),
-    maxHeaderBytes: integer('maxHeaderBytes', 16 * 1024, 1024, 1024 * 1024),
-    requestTimeoutMs: integer('requestTimeoutMs', 30_000, 1000, 3600_000),
-    shutdownTimeoutMs: integer('shutdownTimeoutMs', 30_000, 0, 3600_000),
-    poolSize: integer('poolSize', 10, 1, 1000),
+    maxBodyBytes: integer('maxBodyBytes', defaults.maxBodyBytes.value, 1024, 100 * 1024 * 1024),
+    maxHeaderBytes: integer('maxHeaderBytes', defaults.maxHeaderBytes.value, 1024, 1024 * 1024),
+    requestTimeoutMs: integer('requestTimeoutMs', defaults.requestTimeoutMs.value, 1000, 3600_000),
+    shutdownTimeoutMs: integer('shutdownTimeoutMs', defaults.shutdownTimeoutMs.value, 0, 3600_000),
+    poolSize: integer('poolSize', defaults.poolSize.value, 1, 1000),
     metricsPort: raw('metricsPort') === undefined ? undefined : integer('metricsPort', 0, 0, 65535),
     workerTuning: {
-      maxAttempts: integer('maxAttempts', 10, 1, 1000),
-      backoffBaseMs: integer('backoffBaseMs', 1000, 1, 3600_000),
-      backoffCapMs: integer('backoffCapMs', 3600_000, 1, 7 * 24 * 3600_000),
-      concurrency: integer('workerConcurrency', 8, 1, 1000),
-      shareUnderLoad: fraction('workerShare', 0.25),
-      leaseMs: integer('leaseMs', 30_000, 1000, 3600_000),
+      maxAttempts: integer('maxAttempts', defaults.maxAttempts.value, 1, 1000),
+      backoffBaseMs: integer('backoffBaseMs', defaults.backoffBaseMs.value, 1, 3600_000),
+      backoffCapMs: integer('backoffCapMs', defaults.backoffCapMs.value, 1, 7 * 24 * 3600_000),
+      concurrency: integer('workerConcurrency', defaults.workerConcurrency.value, 1, 1000),
+      shareUnderLoad: fraction('workerShare', defaults.workerShare.value),
+      leaseMs: integer('leaseMs', defaults.leaseMs.value, 1000, 3600_000),
     },
     logLevel,
     retentionMs,
-    maxPendingAppends: integer('maxPendingAppends', 10_000, 1, 10_000_000),
+    maxPendingAppends: integer(
+      'maxPendingAppends',
+      defaults.maxPendingAppends.value,
+      1,
+      10_000_000,
+    ),
     pull: undefined,
     forward: {
       spec: raw('forwardTo'),
-      ordered: boolean('forwardOrdered', false),
-      timeoutMs: integer('forwardTimeoutMs', 10_000, 1, 600_000),
-      concurrency: integer('forwardConcurrency', 4, 1, 1000),
+      ordered: boolean('forwardOrdered', defaults.forwardOrdered.value),
+      timeoutMs: integer('forwardTimeoutMs', defaults.forwardTimeoutMs.value, 1, 600_000),
+      concurrency: integer('forwardConcurrency', defaults.forwardConcurrency.value, 1, 1000),
     },
   };
   if (config.forward.spec !== undefined) {
@@ -278,18 +284,18 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       throw error;
     }
   }
-  if (boolean('pull', false)) {
+  if (boolean('pull', defaults.pull.value)) {
     const apiKey = raw('apiKey');
     if (!apiKey) {
       throw new ConfigError(
         `--pull needs a WorkOS API key: set WORKOS_API_KEY (or --api-key) to an sk_… key from the WorkOS dashboard`,
       );
     }
-    const apiUrl = raw('apiUrl') ?? 'https://api.workos.com';
+    const apiUrl = raw('apiUrl') ?? defaults.apiUrl.value;
     if (!/^https?:\/\/[^/]/.test(apiUrl)) {
       throw new ConfigError(`${label('apiUrl')} must be an http(s):// URL, got "${apiUrl}"`);
     }
-    const since = raw('pullSince') ?? 'now';
+    const since = raw('pullSince') ?? defaults.pullSince.value;
     try {
       parseSince(since, 0);
     } catch (error) {
@@ -298,7 +304,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     config.pull = {
       apiKey,
       apiUrl,
-      intervalMs: integer('pullIntervalMs', 5000, 100, 24 * 3600_000),
+      intervalMs: integer('pullIntervalMs', defaults.pullIntervalMs.value, 100, 24 * 3600_000),
       since,
     };
   }

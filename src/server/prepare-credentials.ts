@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { join } from 'node:path';
 import type { ServeConfig } from './config.js';
 import { devAdminTokenFile, devSecretFile, ensureDevCredential } from './dev-credentials.js';
@@ -58,12 +59,16 @@ export function developmentBanner(
   // Spelled out unless it is the default: the line is pasted into another shell, which may not
   // share this one's PORT.
   const isDefaultTarget =
-    base.protocol === 'http:' && base.port === '3000' && config.path === '/webhooks/workos';
+    base.protocol === 'http:' &&
+    base.port === String(defaults.port.value) &&
+    config.path === defaults.path.value;
   const to = isDefaultTarget
     ? ''
     : ` --to ${base.protocol}//127.0.0.1:${base.port}${config.path}${base.protocol === 'https:' ? ' --insecure' : ''}`;
   const dataDir =
-    config.dataDir === join(process.cwd(), '.workos-inbox') ? '' : ` --data-dir ${config.dataDir}`;
+    config.dataDir === join(process.cwd(), defaults.dataDir.value)
+      ? ''
+      : ` --data-dir ${config.dataDir}`;
   const secret = fromDataDir.secret ? '' : ' --secret <your webhook secret>';
   lines.push(
     '  send a signed test event:',

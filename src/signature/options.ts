@@ -1,7 +1,8 @@
+import { defaults } from '../defaults.js';
 import { SignatureVerificationException } from './errors.js';
 
-/** How far `t` may be from now, either way, by default: 3 minutes, the SDK's default. */
-export const defaultToleranceMs = 180_000;
+/** How far `t` may be from now, either way, by default: the SDK's default (`defaults.toleranceMs`). */
+export const defaultToleranceMs = defaults.toleranceMs.value;
 
 /** One secret, or several during a rotation (valid if any of them matches any `v1`). */
 export type WebhookSecret = string | readonly string[];

@@ -17,7 +17,7 @@ export interface VerifierOptions {
   secret: WebhookSecret;
   /**
    * How far `t` may be from now, in either direction.
-   * @defaultValue 180000
+   * @defaultValue `defaults.toleranceMs.value`
    */
   toleranceMs?: number;
   /**

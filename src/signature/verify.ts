@@ -93,7 +93,7 @@ export interface VerifySignatureOptions {
   secret: WebhookSecret;
   /**
    * How far `t` may be from now, in either direction.
-   * @defaultValue 180000
+   * @defaultValue `defaults.toleranceMs.value`
    */
   toleranceMs?: number;
   /**

@@ -1,10 +1,11 @@
+import { defaults } from '../defaults.js';
 import { StoreUnavailableError } from './types.js';
 import type { StoreOptions } from './types.js';
 
-/** Defaults of the append queue's bound, stated once. */
+/** Defaults of the append queue's bound, read from {@link defaults}. */
 export const appendBoundDefaults = {
-  maxPendingAppends: 10_000,
-  maxPendingAppendBytes: 64 * 1024 * 1024,
+  maxPendingAppends: defaults.maxPendingAppends.value,
+  maxPendingAppendBytes: defaults.maxPendingAppendBytes.value,
 } as const;
 
 /**

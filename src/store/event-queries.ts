@@ -1,4 +1,5 @@
 // Reads and re-queueing, written once for both backends over SqlExecutor.
+import { defaults } from '../defaults.js';
 import { filterSql } from './event-filter.js';
 import { toAttemptRecord, toDate, toStoredEvent } from './event-rows.js';
 import type { AttemptRow, EventRow } from './event-rows.js';
@@ -36,7 +37,7 @@ export async function listAttempts(db: SqlExecutor, id: string): Promise<Attempt
 
 export async function listEvents(db: SqlExecutor, options: ListOptions): Promise<ListPage> {
   const limit = Math.max(1, Math.min(maxListLimit, Math.floor(options.limit) || 1));
-  const desc = (options.order ?? 'desc') === 'desc';
+  const desc = (options.order ?? defaults.listOrder.value) === 'desc';
   const params: unknown[] = [];
   let where = filterSql(options, params);
   if (options.after !== undefined) {

@@ -1,5 +1,6 @@
 // The worker-facing writes, written once for both backends over SqlExecutor (`$n` placeholders).
 // Each runs inside a transaction the backend opened.
+import { defaults } from '../defaults.js';
 import { placeholders, toStoredEvent } from './event-rows.js';
 import type { EventRow } from './event-rows.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -106,8 +107,8 @@ export async function completeItems(
   now: Date,
   options: CompleteManyOptions = {},
 ): Promise<CompleteResult[]> {
-  const maxItems = options.maxItems ?? 64;
-  const budgetMs = options.budgetMs ?? 10;
+  const maxItems = options.maxItems ?? defaults.completeManyMaxItems.value;
+  const budgetMs = options.budgetMs ?? defaults.completeManyBudgetMs.value;
   const monotonicNow = options.monotonicNow ?? (() => performance.now());
   const started = monotonicNow();
   const results: CompleteResult[] = [];

@@ -1,4 +1,5 @@
 // Retention, written once for both backends over SqlExecutor: one short transaction at a time.
+import { defaults } from '../defaults.js';
 import { performance } from 'node:perf_hooks';
 import { placeholders } from './event-rows.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -8,7 +9,10 @@ import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 const events = 'workos_inbox_events';
 
 /** Defaults of PruneOptions, stated once. */
-export const pruneDefaults = { batchSize: 100, budgetMs: 5 } as const;
+export const pruneDefaults = {
+  batchSize: defaults.pruneBatchSize.value,
+  budgetMs: defaults.pruneBudgetMs.value,
+} as const;
 
 /** A prune option is out of range (a typo in a flag or an admin API body). */
 export class InvalidPruneOptionsError extends WorkosInboxError {

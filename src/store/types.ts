@@ -272,11 +272,11 @@ export interface PruneOptions {
   now: Date;
   /** Also prune `dead` events. @defaultValue false */
   includeDead?: boolean;
-  /** Events per statement. @defaultValue 100 */
+  /** Events per statement. @defaultValue `defaults.pruneBatchSize.value` */
   batchSize?: number;
   /**
    * Start no further statement in one transaction after this long, in ms (at least one runs), so
-   * the SQLite write lock is held only briefly before appends get their turn. @defaultValue 5
+   * the SQLite write lock is held only briefly before appends get their turn. @defaultValue `defaults.pruneBudgetMs.value`
    */
   budgetMs?: number;
   /** Stop after this many events (the next call goes on). @defaultValue unlimited */
@@ -314,9 +314,9 @@ export interface CompleteItem {
 }
 
 export interface CompleteManyOptions {
-  /** Items at most in this transaction. @defaultValue 64 */
+  /** Items at most in this transaction. @defaultValue `defaults.completeManyMaxItems.value` */
   maxItems?: number;
-  /** Start no further item after this long (wall time since the transaction began), in ms. @defaultValue 10 */
+  /** Start no further item after this long (wall time since the transaction began), in ms. @defaultValue `defaults.completeManyBudgetMs.value` */
   budgetMs?: number;
   /**
    * The monotonic clock the budget is measured with, in ms; injected so tests decide when the
@@ -352,25 +352,25 @@ export interface StoreOptions {
   database: string;
   /** Extra migration sets applied after the core's (e.g. the directory mirror's). */
   migrationSets?: readonly MigrationSet[];
-  /** PostgreSQL only: the schema to use (created if missing). Default `public`. */
+  /** PostgreSQL only: the schema to use (created if missing). @defaultValue `defaults.schema.value` */
   schema?: string;
-  /** Group commit: at most this many events per transaction. @defaultValue 512 */
+  /** Group commit: at most this many events per transaction. @defaultValue `defaults.maxBatchSize.value` */
   maxBatchSize?: number;
   /**
    * Appends accepted but not yet committed, at most; past it (or past `maxPendingAppendBytes`)
    * `append` rejects at once with StoreUnavailableError (receivers answer 503 + Retry-After), so
-   * memory stays bounded while the database stalls. @defaultValue 10000
+   * memory stays bounded while the database stalls. @defaultValue `defaults.maxPendingAppends.value`
    */
   maxPendingAppends?: number;
-  /** Bytes of bodies accepted but not yet committed, at most (see `maxPendingAppends`). @defaultValue 67108864 (64 MiB) */
+  /** Bytes of bodies accepted but not yet committed, at most (see `maxPendingAppends`). @defaultValue `defaults.maxPendingAppendBytes.value` */
   maxPendingAppendBytes?: number;
-  /** PostgreSQL pool size. @defaultValue 10 */
+  /** PostgreSQL pool size. @defaultValue `defaults.poolSize.value` */
   poolSize?: number;
-  /** PostgreSQL: give up connecting after this long (then StoreUnavailableError). @defaultValue 2000 */
+  /** PostgreSQL: give up connecting after this long (then StoreUnavailableError). @defaultValue `defaults.connectTimeoutMs.value` */
   connectTimeoutMs?: number;
   /**
    * SQLite: how long a write waits for the database write lock (held by another process, or by a
-   * handler's `complete` transaction) before failing with StoreUnavailableError. @defaultValue 30000
+   * handler's `complete` transaction) before failing with StoreUnavailableError. @defaultValue `defaults.busyTimeoutMs.value`
    */
   busyTimeoutMs?: number;
 }

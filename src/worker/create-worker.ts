@@ -22,9 +22,10 @@ export interface Worker {
    */
   drain(): Promise<number>;
   /**
-   * Stop claiming, wait up to `timeoutMs` for running handlers (default 30000), then give back
-   * every lease still held so other workers can take those events at once (bounded by 2000 ms: a
-   * handler still running may hold the SQLite write lock).
+   * Stop claiming, wait up to `timeoutMs` for running handlers (default
+   * `defaults.shutdownTimeoutMs`), then give back every lease still held so other workers can take
+   * those events at once (bounded by `defaults.leaseReleaseTimeoutMs`: a handler still running may
+   * hold the SQLite write lock).
    */
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }

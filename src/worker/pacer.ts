@@ -1,3 +1,5 @@
+import { defaults } from '../defaults.js';
+
 export interface PacerOptions {
   /** The most of the wall-clock time the worker may be active while `underLoad()` holds, in (0, 1]. */
   share: number;
@@ -8,7 +10,7 @@ export interface PacerOptions {
   /**
    * The longest rest, however long the worker was active: a batch that waited on network I/O
    * (a remote database, a handler calling an API) took little of this process's CPU.
-   * @defaultValue 250
+   * @defaultValue `defaults.workerMaxRestMs.value`
    */
   maxRestMs?: number;
 }
@@ -37,7 +39,7 @@ export function createPacer(options: PacerOptions): Pacer {
     throw new RangeError(`shareUnderLoad must be above 0 and at most 1, got ${String(share)}`);
   }
   const now = options.now ?? (() => performance.now());
-  const maxRestMs = options.maxRestMs ?? 250;
+  const maxRestMs = options.maxRestMs ?? defaults.workerMaxRestMs.value;
   let active = 0;
   let since = 0;
   let spentMs = 0;

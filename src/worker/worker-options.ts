@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { defaults } from '../defaults.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
 import type { HandlerSource } from './handler-source.js';
@@ -10,49 +11,49 @@ export interface WorkerMetrics {
   attempt(outcome: AttemptOutcome, event: string, seconds: number): void;
 }
 
-/** Worker settings. Units are in the names; defaults are stated once, here. */
+/** Worker settings. Units are in the names; the defaults are those of {@link defaults} (`workerDefaults`). */
 export interface WorkerSettings {
   /**
    * Events processed at the same time by this worker.
-   * @defaultValue 8
+   * @defaultValue `defaults.workerConcurrency.value`
    */
   concurrency?: number;
   /**
    * How long a claim holds an event before another worker may take it, in ms. Extended every
    * `leaseMs / 3` while a handler runs, so it only bounds how soon a crashed worker's events return.
-   * @defaultValue 30000
+   * @defaultValue `defaults.leaseMs.value`
    */
   leaseMs?: number;
   /**
    * Polling fallback when no wake-up arrives (LISTEN/NOTIFY lost, another process appended), in ms.
-   * @defaultValue 1000
+   * @defaultValue `defaults.pollIntervalMs.value`
    */
   pollIntervalMs?: number;
   /**
    * Attempts before an event is dead (the first one included).
-   * @defaultValue 10
+   * @defaultValue `defaults.maxAttempts.value`
    */
   maxAttempts?: number;
   /**
    * Backoff base: the retry after attempt n waits a uniformly random time in
    * `[0, min(backoffCapMs, backoffBaseMs * 2^(n-1)))` ("full jitter").
-   * @defaultValue 1000
+   * @defaultValue `defaults.backoffBaseMs.value`
    */
   backoffBaseMs?: number;
-  /** @defaultValue 3600000 (1 h) */
+  /** Longest wait between two attempts. @defaultValue `defaults.backoffCapMs.value` */
   backoffCapMs?: number;
   /**
    * Events completed in one transaction (`Store.completeMany`, one savepoint per event). On SQLite
    * this divides the per-transaction cost (write lock hand-over, BEGIN, COMMIT) among the events.
    * On PostgreSQL each event gets its own pooled connection instead, so events run in parallel and
    * a batch never holds row or advisory locks of several directories at once.
-   * @defaultValue `concurrency` on SQLite, 1 on PostgreSQL
+   * @defaultValue `defaults.batchSize.value` (`concurrency` on SQLite, one on PostgreSQL)
    */
   batchSize?: number;
   /**
    * A batch starts no further event after this long, in ms, so a slow handler holds the SQLite
    * write lock (which ingest appends need) only briefly; the rest goes into the next transaction.
-   * @defaultValue 10
+   * @defaultValue `defaults.batchBudgetMs.value`
    */
   batchBudgetMs?: number;
   /**
@@ -60,7 +61,7 @@ export interface WorkerSettings {
    * spends at most this fraction of its time claiming and completing, and rests the remainder, so
    * answering WorkOS comes first and the backlog drains at full speed as soon as requests stop.
    * Between 0 (exclusive) and 1; 1 turns the yielding off.
-   * @defaultValue 0.25
+   * @defaultValue `defaults.workerShare.value`
    */
   shareUnderLoad?: number;
   /** Only claim events with these names (default: all). */
@@ -86,17 +87,18 @@ export interface WorkerOptions extends WorkerSettings {
   underLoad?: () => boolean;
 }
 
+/** The worker's defaults by `WorkerSettings` name, read from {@link defaults}. */
 export const workerDefaults = {
-  concurrency: 8,
-  leaseMs: 30_000,
-  pollIntervalMs: 1_000,
-  maxAttempts: 10,
-  backoffBaseMs: 1_000,
-  backoffCapMs: 3_600_000,
-  batchBudgetMs: 10,
-  shareUnderLoad: 0.25,
+  concurrency: defaults.workerConcurrency.value,
+  leaseMs: defaults.leaseMs.value,
+  pollIntervalMs: defaults.pollIntervalMs.value,
+  maxAttempts: defaults.maxAttempts.value,
+  backoffBaseMs: defaults.backoffBaseMs.value,
+  backoffCapMs: defaults.backoffCapMs.value,
+  batchBudgetMs: defaults.batchBudgetMs.value,
+  shareUnderLoad: defaults.workerShare.value,
   /** `stop()` waits this long for running handlers (serve's `--shutdown-timeout-ms`). */
-  shutdownTimeoutMs: 30_000,
+  shutdownTimeoutMs: defaults.shutdownTimeoutMs.value,
   /** Then this long to give back its leases. */
-  leaseReleaseTimeoutMs: 2_000,
+  leaseReleaseTimeoutMs: defaults.leaseReleaseTimeoutMs.value,
 } as const;

@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { readFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
@@ -59,10 +60,10 @@ export class WorkosApiClient {
     }
     this.apiKey = options.apiKey;
     this.apiUrl = (options.apiUrl ?? defaultWorkosApiUrl).replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.maxRetries = options.maxRetries ?? 5;
-    this.retryBaseMs = options.retryBaseMs ?? 500;
-    this.retryMaxMs = options.retryMaxMs ?? 60_000;
+    this.timeoutMs = options.timeoutMs ?? defaults.apiTimeoutMs.value;
+    this.maxRetries = options.maxRetries ?? defaults.apiMaxRetries.value;
+    this.retryBaseMs = options.retryBaseMs ?? defaults.apiRetryBaseMs.value;
+    this.retryMaxMs = options.retryMaxMs ?? defaults.apiRetryMaxMs.value;
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;

@@ -1,21 +1,22 @@
 import type { Clock } from '../clock.js';
+import { defaults } from '../defaults.js';
 
 /** The default base URL of WorkOS's REST API. */
-export const defaultWorkosApiUrl = 'https://api.workos.com';
+export const defaultWorkosApiUrl = defaults.apiUrl.value;
 
-/** Options of {@link WorkosApiClient}. Defaults are stated here once. */
+/** Options of {@link WorkosApiClient}. The defaults are those of {@link defaults}. */
 export interface WorkosApiOptions {
   /** `sk_…`; sent as `Authorization: Bearer`. Flag `--api-key`, env `WORKOS_API_KEY`. */
   apiKey: string;
-  /** Flag `--api-url`, env `WORKOS_API_URL`. @defaultValue `https://api.workos.com` */
+  /** Flag `--api-url`, env `WORKOS_API_URL`. @defaultValue `defaults.apiUrl.value` */
   apiUrl?: string;
-  /** Give up on one request (answer included) after this long. @defaultValue 30000 */
+  /** Give up on one request (answer included) after this long. @defaultValue `defaults.apiTimeoutMs.value` */
   timeoutMs?: number;
-  /** Retries after a 429, a 5xx or no answer (so at most `maxRetries + 1` requests). @defaultValue 5 */
+  /** Retries after a 429, a 5xx or no answer (so at most `maxRetries + 1` requests). @defaultValue `defaults.apiMaxRetries.value` */
   maxRetries?: number;
-  /** First backoff; doubles per retry, with jitter. @defaultValue 500 */
+  /** First backoff; doubles per retry, with jitter. @defaultValue `defaults.apiRetryBaseMs.value` */
   retryBaseMs?: number;
-  /** Longest wait between two attempts, `Retry-After` included. @defaultValue 60000 */
+  /** Longest wait between two attempts, `Retry-After` included. @defaultValue `defaults.apiRetryMaxMs.value` */
   retryMaxMs?: number;
   /** For tests: time, the wait between retries, and the jitter. */
   clock?: Clock;
@@ -35,7 +36,7 @@ export function workosApiSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): { apiKey: string | undefined; apiUrl: string } {
   return {
-    apiKey: flags.apiKey ?? (env.WORKOS_API_KEY || undefined),
-    apiUrl: flags.apiUrl ?? (env.WORKOS_API_URL || defaultWorkosApiUrl),
+    apiKey: flags.apiKey ?? (env[defaults.apiKey.env] || undefined),
+    apiUrl: flags.apiUrl ?? (env[defaults.apiUrl.env] || defaultWorkosApiUrl),
   };
 }

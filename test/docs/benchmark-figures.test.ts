@@ -39,6 +39,15 @@ describe('benchmark summaries agree with docs/benchmarks.md', () => {
     expect(missing, `${file}: figures not in docs/benchmarks.md`).toEqual([]);
   });
 
+  it("every figure of the README's bench:pull paragraph is in the notebook", () => {
+    const readme = read('README.md');
+    const start = readme.indexOf('`npm run bench:pull` catches up');
+    expect(start).toBeGreaterThanOrEqual(0);
+    const shown = figures(readme.slice(start, readme.indexOf('\n\n', start)));
+    expect(shown.length).toBeGreaterThan(5);
+    expect(shown.filter((figure) => !notebook.includes(figure))).toEqual([]);
+  });
+
   it('the README names no time of day (run details live in the notebook)', () => {
     expect(section('README.md', '## Benchmarks')).not.toMatch(/\d\d:\d\d UTC/);
     expect(section('README.md', '## How it scales')).not.toMatch(/\d\d:\d\d UTC/);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../../src/cli/exit-codes.js';
-import { configOptions } from '../../src/server/config-options.js';
 
 const docs = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
 const section = (title: string): string => {
@@ -11,19 +10,8 @@ const section = (title: string): string => {
   return docs.slice(start, end === -1 ? undefined : end);
 };
 
+// The configuration table is generated from src/defaults.ts (test/docs/defaults-tables.test.ts).
 describe('docs/cli.md stays equal to the code', () => {
-  it('the configuration table lists every flag with its environment variable and default', () => {
-    const table = section('Configuration');
-    for (const option of configOptions) {
-      const row = table.split('\n').find((line) => line.startsWith(`| \`${option.flag}\``));
-      expect(row, option.flag).toBeDefined();
-      expect(row).toContain(`\`${option.env}\``);
-      if (/^\d+$/.test(option.defaultText)) expect(row).toContain(`| ${option.defaultText} |`);
-    }
-    const rows = table.split('\n').filter((line) => line.startsWith('| `--'));
-    expect(rows).toHaveLength(configOptions.length);
-  });
-
   it('the exit code table lists exactly the codes the command uses', () => {
     const table = section('Exit codes');
     const documented = [...table.matchAll(/^\| (\d) \|/gm)].map((m) => Number(m[1]));

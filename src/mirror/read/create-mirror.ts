@@ -38,7 +38,7 @@ export interface MirrorList<T> {
 
 /** Reads of one kind of object. */
 export interface MirrorCollection<T, Filters> {
-  /** Live objects matching the filters, one page (`limit` 1–1000, default 10; newest first). */
+  /** Live objects matching the filters, one page (`limit` 1–1000, default `defaults.listPageLimit`; newest first). */
   list(options?: Filters & PageOptions): Promise<MirrorList<T>>;
   /** Every live object matching the filters, page by page. */
   all(options?: Filters & Omit<PageOptions, 'limit' | 'before'>): AsyncGenerator<T>;

@@ -1,14 +1,15 @@
+import { defaults } from '../../defaults.js';
 import type { SqlExecutor } from '../../store/sql-executor.js';
 
 /** Cursor pagination as WorkOS does it: cursors are object ids, newest (`desc`) first by default. */
 export interface PageOptions {
-  /** @defaultValue 10 */
+  /** @defaultValue `defaults.listPageLimit.value` */
   limit?: number;
   /** Objects before this id in the list's order (the previous page). */
   before?: string;
   /** Objects after this id in the list's order (the next page). */
   after?: string;
-  /** @defaultValue 'desc' */
+  /** @defaultValue `defaults.listOrder.value` */
   order?: 'asc' | 'desc';
 }
 
@@ -42,8 +43,8 @@ export async function listPage(
   query: ListQuery,
   options: PageOptions,
 ): Promise<{ rows: Record<string, unknown>[]; listMetadata: ListMetadata }> {
-  const limit = options.limit ?? 10;
-  const desc = (options.order ?? 'desc') === 'desc';
+  const limit = options.limit ?? defaults.listPageLimit.value;
+  const desc = (options.order ?? defaults.listOrder.value) === 'desc';
   const q: ListQuery = { ...query, conditions: [...query.conditions], params: [...query.params] };
   const backwards = options.before !== undefined;
   // Walking towards `before` reads the list in reverse, then flips the page back.

@@ -1,3 +1,4 @@
+import { defaults } from '../../defaults.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Receiver } from '../create-receiver.js';
 import { bodyTooLarge } from '../body.js';
@@ -38,7 +39,7 @@ interface FastifyLikeInstance {
 export interface FastifyPluginOptions {
   /**
    * The route to answer on, relative to the register prefix.
-   * @defaultValue '/webhooks/workos'
+   * @defaultValue `defaults.path.value`
    */
   path?: string;
 }
@@ -82,7 +83,7 @@ export function createFastifyPlugin(receiver: Receiver): FastifyInboxPlugin {
     });
     instance.route({
       method: methods,
-      url: options.path ?? '/webhooks/workos',
+      url: options.path ?? defaults.path.value,
       handler: async (request, reply) => {
         const body = request.body instanceof Uint8Array ? request.body : new Uint8Array(0);
         return send(

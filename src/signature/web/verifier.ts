@@ -16,7 +16,7 @@ export interface WebVerifierOptions {
   secret: WebhookSecret;
   /**
    * How far `t` may be from now, in either direction.
-   * @defaultValue 180000
+   * @defaultValue `defaults.toleranceMs.value`
    */
   toleranceMs?: number;
   /**

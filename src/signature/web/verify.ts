@@ -67,7 +67,7 @@ export interface WebVerifySignatureOptions {
   secret: WebhookSecret;
   /**
    * How far `t` may be from now, in either direction.
-   * @defaultValue 180000
+   * @defaultValue `defaults.toleranceMs.value`
    */
   toleranceMs?: number;
   /**

@@ -1,3 +1,4 @@
+import { defaults } from '../../defaults.js';
 import { WorkosInboxError } from '../../errors/workos-inbox-error.js';
 import type pg from 'pg';
 import type { StoreOptions } from '../types.js';
@@ -19,7 +20,7 @@ export function postgresConfig(options: StoreOptions): pg.ClientConfig {
   }
   return {
     connectionString: options.database,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 2000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? defaults.connectTimeoutMs.value,
     application_name: 'workos-inbox',
     // Every connection resolves the inbox's tables in the chosen schema.
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),

@@ -1,3 +1,4 @@
+import { defaults } from '../../defaults.js';
 import pg from 'pg';
 import { coreMigrationSet } from '../core-migrations.js';
 import { eventsApiMigrationSet } from '../events-api-migrations.js';
@@ -83,7 +84,7 @@ export class PostgresStore implements Store {
     this.sets = [coreMigrationSet(), eventsApiMigrationSet(), ...(options.migrationSets ?? [])];
     this.pool = new pg.Pool({
       ...config,
-      max: options.poolSize ?? 10,
+      max: options.poolSize ?? defaults.poolSize.value,
       // Keep connections warm between bursts: opening one costs a server process and, on a busy
       // server, can approach connectTimeoutMs.
       idleTimeoutMillis: 60_000,
@@ -93,8 +94,11 @@ export class PostgresStore implements Store {
     this.pool.on('error', () => {});
     this.listener = new WakeListener(config, () => this.wake.emit());
     this.batcher = new AppendBatcher({
-      maxBatchSize: options.maxBatchSize ?? 512,
-      maxInFlight: Math.max(1, Math.min(4, Math.floor((options.poolSize ?? 10) / 2))),
+      maxBatchSize: options.maxBatchSize ?? defaults.maxBatchSize.value,
+      maxInFlight: Math.max(
+        1,
+        Math.min(4, Math.floor((options.poolSize ?? defaults.poolSize.value) / 2)),
+      ),
       commit: (events) => this.insertBatch(events),
       ...(options.maxPendingAppends !== undefined
         ? { maxPendingAppends: options.maxPendingAppends }

@@ -1,3 +1,4 @@
+import { defaults } from '../../defaults.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -86,7 +87,7 @@ export class SqliteStore implements Store {
   private writesSinceCheckpoint = 0;
 
   private constructor(path: string, options: StoreOptions) {
-    this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+    this.busyTimeoutMs = options.busyTimeoutMs ?? defaults.busyTimeoutMs.value;
     this.sets = [coreMigrationSet(), eventsApiMigrationSet(), ...(options.migrationSets ?? [])];
     this.writer = openSqlite(path, { busyTimeoutMs: this.busyTimeoutMs });
     // Main-thread writes wait for the lock without blocking the event loop (see beginImmediate).
@@ -101,7 +102,11 @@ export class SqliteStore implements Store {
     this.writerSession = sqliteExecutor(this.writer);
     this.readers = new ReaderPool(path, 4, Math.min(this.busyTimeoutMs, 5000));
     this.appender = new AppendThread(
-      { path, busyTimeoutMs: this.busyTimeoutMs, maxBatchSize: options.maxBatchSize ?? 512 },
+      {
+        path,
+        busyTimeoutMs: this.busyTimeoutMs,
+        maxBatchSize: options.maxBatchSize ?? defaults.maxBatchSize.value,
+      },
       () => this.wake.emit(),
       options,
     );

@@ -1,0 +1,639 @@
+/**
+ * Every default of workos-inbox, stated once.
+ *
+ * The `serve` / `work` flags, their environment variables, `--help`, the library options that
+ * take the same setting (`createInbox`, `createReceiver`, `createWorker`, the stores, the Events
+ * API client …) and the configuration tables of README.md, docs/cli.md and docs/inbox.md all read
+ * this table; test/docs/defaults-tables.test.ts fails when a table in the docs differs from it, and
+ * test/defaults.test.ts fails when a default is written anywhere else in `src/`.
+ *
+ * How to add a setting:
+ * 1. Add an entry below. `value` is what applies when nothing is given (`undefined`: none/off);
+ *    give `unit` for numbers, `shown` only when the value alone does not tell a reader the default
+ *    (e.g. "development: generated").
+ * 2. A `serve` / `work` flag: give `flag` (as typed, e.g. `--reconcile-every <duration>`; commander
+ *    names the setting after it, so the entry's key must be its camelCase name, e.g.
+ *    `reconcileEvery`), `env`, `description` (one line for `--help`) and, if longer, `docs`
+ *    (markdown for docs/cli.md); `command: 'serve'` or `'work'` when only one of them takes it;
+ *    `readme: true` to list it in the README's short table. `resolveServeConfig` reads the value
+ *    with `defaults.<key>.value`.
+ * 3. A library option: list where it is set in `options` (e.g. `InboxOptions.worker.concurrency`)
+ *    and read `defaults.<key>.value` where the option is resolved; its TSDoc says
+ *    `@defaultValue see {@link defaults}` (the number is never written a second time).
+ * 4. Regenerate the docs' tables: `npm run docs:defaults`.
+ */
+export interface DefaultEntry {
+  /** What applies when nothing is given; `undefined`: none (off, or it must be given). */
+  readonly value: string | number | boolean | undefined;
+  /** What a number counts. */
+  readonly unit?: 'ms' | 's' | 'bytes' | 'count' | 'fraction' | 'port' | 'duration';
+  /** How help and docs show the default when `value` alone does not say it. */
+  readonly shown?: string;
+  /** `host` only: the value under `NODE_ENV=production`. */
+  readonly production?: string;
+  /** The `serve` / `work` flag as typed on the command line, e.g. `--port <number>`. */
+  readonly flag?: string;
+  /** The environment variable of `flag`. */
+  readonly env?: string;
+  /** Only this command takes the flag (default: both `serve` and `work`). */
+  readonly command?: 'serve' | 'work';
+  /** The flag may be given several times; the values are joined with commas. */
+  readonly repeatable?: boolean;
+  /** Also listed in the README's short configuration table. */
+  readonly readme?: boolean;
+  /** Library options (as `Interface.path`) and flags of other commands that take this default. */
+  readonly options?: readonly string[];
+  /** One line: `--help`, and the docs when `docs` is not given. */
+  readonly description: string;
+  /** Markdown for the docs' tables, when it says more than `description`. */
+  readonly docs?: string;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const second = 1000;
+const minute = 60 * second;
+const hour = 60 * minute;
+
+export const defaults = {
+  // ── serve / work flags (docs/cli.md "Configuration", in this order) ──────────────────────────
+  port: {
+    value: 3000,
+    unit: 'port',
+    flag: '--port <number>',
+    env: 'PORT',
+    command: 'serve',
+    readme: true,
+    description: 'TCP port to listen on (0 picks a free one)',
+    docs: 'TCP port (0 picks a free one)',
+  },
+  host: {
+    value: '127.0.0.1',
+    production: '0.0.0.0',
+    flag: '--host <address>',
+    env: 'HOST',
+    readme: true,
+    description: 'address to bind (serve; work with --metrics-port)',
+    docs: 'address to bind (`work`: of `--metrics-port`)',
+  },
+  database: {
+    value: undefined,
+    shown: '`.workos-inbox/inbox.db`',
+    flag: '--database <url-or-path>',
+    env: 'DATABASE_URL',
+    readme: true,
+    description: 'a postgres:// URL or a SQLite file path',
+    docs: 'a `postgres://` URL or a SQLite file path (default: `inbox.db` in `--data-dir`)',
+  },
+  dataDir: {
+    value: '.workos-inbox',
+    flag: '--data-dir <path>',
+    env: 'WORKOS_INBOX_DATA_DIR',
+    description: 'folder for the default SQLite file and the development secret and token',
+    options: ['listen --data-dir'],
+    docs: 'folder of the default SQLite file and the development secret and token',
+  },
+  secret: {
+    value: undefined,
+    shown: 'development: generated',
+    flag: '--secret <secrets>',
+    env: 'WORKOS_WEBHOOK_SECRET',
+    command: 'serve',
+    readme: true,
+    description: 'webhook secret; comma-separated to accept several during rotation',
+    docs: 'webhook secret; comma-separated to accept several while rotating (development: generated and kept in the data folder)',
+  },
+  adminToken: {
+    value: undefined,
+    shown: 'development: generated',
+    flag: '--admin-token <token>',
+    env: 'WORKOS_INBOX_ADMIN_TOKEN',
+    command: 'serve',
+    readme: true,
+    description: 'bearer token for /inbox and the directory read API',
+    docs: 'bearer token for `/inbox/*` and the directory read API (16 characters at least in production)',
+  },
+  path: {
+    value: '/webhooks/workos',
+    flag: '--path <path>',
+    env: 'WORKOS_INBOX_PATH',
+    command: 'serve',
+    readme: true,
+    description: 'URL path of the webhook endpoint',
+    options: ['FastifyPluginOptions.path'],
+  },
+  toleranceMs: {
+    value: 3 * minute,
+    unit: 'ms',
+    flag: '--tolerance-ms <ms>',
+    env: 'WORKOS_INBOX_TOLERANCE_MS',
+    command: 'serve',
+    readme: true,
+    description: 'maximum signature age, as in the official SDK',
+    options: [
+      'InboxOptions.toleranceMs',
+      'ReceiverOptions.toleranceMs',
+      'VerifierOptions.toleranceMs',
+      'VerifySignatureOptions.toleranceMs',
+      'WebVerifierOptions.toleranceMs',
+      'WebVerifySignatureOptions.toleranceMs',
+      'WebhookVerifyOptions.tolerance',
+      'verify --tolerance-ms',
+    ],
+  },
+  handlers: {
+    value: undefined,
+    flag: '--handlers <module>',
+    env: 'WORKOS_INBOX_HANDLERS',
+    readme: true,
+    description: 'module exporting event name → async function (default or named exports)',
+    docs: 'your handlers module (event name → async function)',
+  },
+  worker: {
+    value: true,
+    shown: 'worker on',
+    flag: '--no-worker',
+    env: 'WORKOS_INBOX_WORKER',
+    command: 'serve',
+    readme: true,
+    description: 'receive only; leave processing to `workos-inbox work` processes',
+    docs: 'receive only (`WORKOS_INBOX_WORKER=false`); leave processing to `workos-inbox work` processes',
+  },
+  processes: {
+    value: 1,
+    unit: 'count',
+    flag: '--processes <n>',
+    env: 'WORKOS_INBOX_PROCESSES',
+    readme: true,
+    description: 'run N processes with node:cluster ("auto" = one per core)',
+    docs: 'N processes with node:cluster; `auto` = one per core',
+  },
+  tlsCert: {
+    value: undefined,
+    flag: '--tls-cert <file>',
+    env: 'WORKOS_INBOX_TLS_CERT',
+    command: 'serve',
+    readme: true,
+    description: 'PEM certificate: serve HTTPS natively',
+  },
+  tlsKey: {
+    value: undefined,
+    flag: '--tls-key <file>',
+    env: 'WORKOS_INBOX_TLS_KEY',
+    command: 'serve',
+    readme: true,
+    description: 'PEM private key for --tls-cert',
+    docs: 'PEM private key of `--tls-cert`',
+  },
+  trustProxy: {
+    value: false,
+    flag: '--trust-proxy',
+    env: 'WORKOS_INBOX_TRUST_PROXY',
+    command: 'serve',
+    readme: true,
+    description: 'trust X-Forwarded-Proto / X-Forwarded-For from one proxy hop',
+    docs: 'trust `X-Forwarded-Proto` and `X-Forwarded-For` from one proxy hop',
+  },
+  allowIp: {
+    value: undefined,
+    shown: 'any',
+    flag: '--allow-ip <addresses>',
+    env: 'WORKOS_INBOX_ALLOW_IP',
+    command: 'serve',
+    readme: true,
+    description: 'comma-separated sender addresses allowed on the webhook path',
+    docs: 'comma-separated senders allowed on the webhook path (others get 403)',
+  },
+  maxBodyBytes: {
+    value: 1 * MiB,
+    unit: 'bytes',
+    flag: '--max-body-bytes <n>',
+    env: 'WORKOS_INBOX_MAX_BODY_BYTES',
+    command: 'serve',
+    description: 'larger webhook bodies get 413',
+    options: ['InboxOptions.maxBodyBytes', 'ReceiverOptions.maxBodyBytes'],
+  },
+  maxHeaderBytes: {
+    value: 16 * KiB,
+    unit: 'bytes',
+    flag: '--max-header-bytes <n>',
+    env: 'WORKOS_INBOX_MAX_HEADER_BYTES',
+    command: 'serve',
+    description: 'larger request headers get 431',
+  },
+  requestTimeoutMs: {
+    value: 30 * second,
+    unit: 'ms',
+    flag: '--request-timeout-ms <ms>',
+    env: 'WORKOS_INBOX_REQUEST_TIMEOUT_MS',
+    command: 'serve',
+    description: 'a request must arrive completely within this time, else 408',
+  },
+  shutdownTimeoutMs: {
+    value: 30 * second,
+    unit: 'ms',
+    flag: '--shutdown-timeout-ms <ms>',
+    env: 'WORKOS_INBOX_SHUTDOWN_TIMEOUT_MS',
+    description: 'on SIGTERM, wait this long for requests and handlers to finish',
+    options: ['Worker.stop({ timeoutMs })'],
+  },
+  maxAttempts: {
+    value: 10,
+    unit: 'count',
+    flag: '--max-attempts <n>',
+    env: 'WORKOS_INBOX_MAX_ATTEMPTS',
+    description: 'attempts before an event is dead (the first one included)',
+    options: ['WorkerSettings.maxAttempts'],
+  },
+  backoffBaseMs: {
+    value: 1 * second,
+    unit: 'ms',
+    flag: '--backoff-base-ms <ms>',
+    env: 'WORKOS_INBOX_BACKOFF_BASE_MS',
+    description: 'retry n waits a random time below min(cap, base × 2^(n-1)) (full jitter)',
+    options: ['WorkerSettings.backoffBaseMs'],
+  },
+  backoffCapMs: {
+    value: 1 * hour,
+    unit: 'ms',
+    flag: '--backoff-cap-ms <ms>',
+    env: 'WORKOS_INBOX_BACKOFF_CAP_MS',
+    description: 'longest wait between two attempts',
+    options: ['WorkerSettings.backoffCapMs'],
+  },
+  workerConcurrency: {
+    value: 8,
+    unit: 'count',
+    flag: '--worker-concurrency <n>',
+    env: 'WORKOS_INBOX_WORKER_CONCURRENCY',
+    description: 'events processed at the same time by each process',
+    options: ['WorkerSettings.concurrency'],
+  },
+  workerShare: {
+    value: 0.25,
+    unit: 'fraction',
+    flag: '--worker-share <fraction>',
+    env: 'WORKOS_INBOX_WORKER_SHARE',
+    command: 'serve',
+    description:
+      'while requests are in flight, the most of its time the worker spends processing (1: never yield)',
+    docs: 'while requests are in flight, the most of its time the worker spends claiming and completing (1: never yield to requests; see [inbox.md](inbox.md#receiving-comes-first))',
+    options: ['WorkerSettings.shareUnderLoad'],
+  },
+  leaseMs: {
+    value: 30 * second,
+    unit: 'ms',
+    flag: '--lease-ms <ms>',
+    env: 'WORKOS_INBOX_LEASE_MS',
+    description: "how soon a crashed worker's events are taken by another",
+    docs: "how soon a crashed worker's events (and a dead process's `--pull` lease) go to another",
+    options: ['WorkerSettings.leaseMs', 'PullLoopOptions.leaseMs'],
+  },
+  poolSize: {
+    value: 10,
+    unit: 'count',
+    flag: '--pool-size <n>',
+    env: 'WORKOS_INBOX_POOL_SIZE',
+    description:
+      'PostgreSQL connections per process (budget: processes × pool size < max_connections)',
+    docs: "PostgreSQL connections per process; keep processes × pool size (+1 each for LISTEN) under the server's `max_connections`",
+    options: ['InboxOptions.poolSize', 'StoreOptions.poolSize'],
+  },
+  metricsPort: {
+    value: undefined,
+    unit: 'port',
+    flag: '--metrics-port <number>',
+    env: 'WORKOS_INBOX_METRICS_PORT',
+    command: 'work',
+    description: 'work: serve /healthz, /readyz and /metrics on this port',
+    docs: 'serve `/healthz`, `/readyz` and `/metrics` on this port (bound to `--host`)',
+  },
+  logLevel: {
+    value: 'info',
+    flag: '--log-level <level>',
+    env: 'LOG_LEVEL',
+    description: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  retention: {
+    value: undefined,
+    unit: 'duration',
+    shown: 'off',
+    flag: '--retention <duration>',
+    env: 'WORKOS_INBOX_RETENTION',
+    description:
+      'prune the payload and attempts of done events received longer ago (30d, 12h); ids stay for dedup',
+    docs: 'prune, in the background of every process that runs the worker, the payload and attempts of done events received longer ago (`30d`, `12h`; a minute at least); ids, names and times stay, so redeliveries stay duplicates (see [store.md](store.md#retention))',
+    options: ['InboxOptions.retention'],
+  },
+  maxPendingAppends: {
+    value: 10_000,
+    unit: 'count',
+    flag: '--max-pending-appends <n>',
+    env: 'WORKOS_INBOX_MAX_PENDING_APPENDS',
+    command: 'serve',
+    description: 'webhooks waiting for a commit, at most; past it new ones get 503 + Retry-After',
+    docs: 'webhooks waiting for the database to commit, at most; past it new ones get 503 + `Retry-After`, so memory stays bounded while the database stalls',
+    options: ['InboxOptions.maxPendingAppends', 'StoreOptions.maxPendingAppends'],
+  },
+  pull: {
+    value: false,
+    flag: '--pull',
+    env: 'WORKOS_INBOX_PULL',
+    description: "also pull WorkOS's Events API continuously (one process at a time pulls)",
+    docs: "also pull WorkOS's Events API continuously; with several processes one pulls at a time (a lease in the database, taken over `--lease-ms` after its holder dies)",
+  },
+  pullIntervalMs: {
+    value: 5 * second,
+    unit: 'ms',
+    flag: '--pull-interval-ms <ms>',
+    env: 'WORKOS_INBOX_PULL_INTERVAL_MS',
+    description: 'with --pull: pause between catch-ups',
+    docs: 'with `--pull`: pause between catch-ups',
+    options: ['PullLoopOptions.intervalMs'],
+  },
+  pullSince: {
+    value: 'now',
+    flag: '--pull-since <when>',
+    env: 'WORKOS_INBOX_PULL_SINCE',
+    description: 'with --pull, first start only: now, 30m, 12h, 7d or an ISO date',
+    docs: 'with `--pull`, first start only (no cursor yet): `now`, `30m`, `12h`, `7d` or an ISO date',
+    options: ['PullerOptions.since', 'pull --since', 'listen --since'],
+  },
+  apiKey: {
+    value: undefined,
+    flag: '--api-key <key>',
+    env: 'WORKOS_API_KEY',
+    description: 'WorkOS API key (sk_…), needed by --pull',
+    docs: 'WorkOS API key (`sk_…`); `--pull` needs it',
+    options: ['WorkosApiOptions.apiKey'],
+  },
+  apiUrl: {
+    value: 'https://api.workos.com',
+    flag: '--api-url <url>',
+    env: 'WORKOS_API_URL',
+    description: 'WorkOS API base URL',
+    options: ['WorkosApiOptions.apiUrl', 'pull --api-url', 'listen --api-url'],
+  },
+  forwardTo: {
+    value: undefined,
+    flag: '--forward-to <destination>',
+    env: 'WORKOS_INBOX_FORWARD_TO',
+    repeatable: true,
+    description:
+      'deliver every event to this endpoint, re-signed (repeatable; URL;events=dsync.*;secret=env:VAR;timeout=5s … see docs/forward.md)',
+    docs: 'deliver every event to this endpoint, re-signed; repeatable (the variable: comma-separated); `URL;events=dsync.*;secret=env:VAR;timeout=5s;concurrency=4;rate=50;ordered;name=app` (see [forward.md](forward.md))',
+  },
+  forwardOrdered: {
+    value: false,
+    flag: '--forward-ordered',
+    env: 'WORKOS_INBOX_FORWARD_ORDERED',
+    description:
+      "deliver one directory object's events one at a time, in created_at order (per destination: ordered=)",
+    docs: "deliver one directory object's events one at a time, in `created_at` order (per destination: `ordered`)",
+    options: ['Destination.ordered'],
+  },
+  forwardTimeoutMs: {
+    value: 10 * second,
+    unit: 'ms',
+    flag: '--forward-timeout-ms <ms>',
+    env: 'WORKOS_INBOX_FORWARD_TIMEOUT_MS',
+    description: 'one delivery attempt may take this long (per destination: timeout=)',
+    docs: 'one delivery attempt may take this long (per destination: `timeout=`)',
+    options: ['Destination.timeoutMs'],
+  },
+  forwardConcurrency: {
+    value: 4,
+    unit: 'count',
+    flag: '--forward-concurrency <n>',
+    env: 'WORKOS_INBOX_FORWARD_CONCURRENCY',
+    description: 'deliveries in flight per destination and process (per destination: concurrency=)',
+    docs: 'deliveries in flight per destination and process (per destination: `concurrency=`)',
+    options: ['Destination.concurrency'],
+  },
+
+  // ── library options only (docs/inbox.md "Defaults") ──────────────────────────────────────────
+  discardOversizeMaxBytes: {
+    value: 16 * MiB,
+    unit: 'bytes',
+    description: 'after a body over the limit, bytes read and thrown away before answering 413',
+    options: ['InboxOptions.discardOversizeMaxBytes', 'ReceiverOptions.discardOversizeMaxBytes'],
+  },
+  discardOversizeMaxMs: {
+    value: 10 * second,
+    unit: 'ms',
+    description: 'time spent discarding an oversized body before the connection is cut',
+    options: ['InboxOptions.discardOversizeMaxMs', 'ReceiverOptions.discardOversizeMaxMs'],
+  },
+  retryAfterSeconds: {
+    value: 5,
+    unit: 's',
+    description: '`Retry-After` sent with 503 answers, so WorkOS retries soon',
+    options: ['InboxOptions.retryAfterSeconds', 'ReceiverOptions.retryAfterSeconds'],
+  },
+  pollIntervalMs: {
+    value: 1 * second,
+    unit: 'ms',
+    description: 'the worker looks for due events this often when no wake-up arrives',
+    options: ['WorkerSettings.pollIntervalMs'],
+  },
+  batchBudgetMs: {
+    value: 10,
+    unit: 'ms',
+    description:
+      'a batch of completions starts no further event after this long (the SQLite write lock stays short)',
+    options: ['WorkerSettings.batchBudgetMs'],
+  },
+  batchSize: {
+    value: undefined,
+    unit: 'count',
+    shown: '`concurrency` on SQLite, 1 on PostgreSQL',
+    description: 'events completed in one transaction',
+    options: ['WorkerSettings.batchSize'],
+  },
+  workerMaxRestMs: {
+    value: 250,
+    unit: 'ms',
+    description:
+      'while requests are in flight, the longest rest the worker takes between two batches',
+    options: ['PacerOptions.maxRestMs'],
+  },
+  completeManyMaxItems: {
+    value: 64,
+    unit: 'count',
+    description: '`Store.completeMany`: items at most in one transaction',
+    options: ['CompleteManyOptions.maxItems'],
+  },
+  completeManyBudgetMs: {
+    value: 10,
+    unit: 'ms',
+    description: '`Store.completeMany`: start no further item after this long',
+    options: ['CompleteManyOptions.budgetMs'],
+  },
+  leaseReleaseTimeoutMs: {
+    value: 2 * second,
+    unit: 'ms',
+    description: 'after its handlers, a stopping worker gives back its leases within this long',
+  },
+  maxBatchSize: {
+    value: 512,
+    unit: 'count',
+    description: 'group commit: at most this many appended events per transaction',
+    options: ['InboxOptions.maxBatchSize', 'StoreOptions.maxBatchSize'],
+  },
+  maxPendingAppendBytes: {
+    value: 64 * MiB,
+    unit: 'bytes',
+    description: 'body bytes waiting for a commit, at most; past it appends get 503',
+    options: ['InboxOptions.maxPendingAppendBytes', 'StoreOptions.maxPendingAppendBytes'],
+  },
+  schema: {
+    value: undefined,
+    shown: "the database's `search_path` (usually `public`)",
+    description: 'PostgreSQL schema of the inbox tables (created if missing)',
+    options: ['InboxOptions.schema', 'StoreOptions.schema'],
+  },
+  connectTimeoutMs: {
+    value: 2 * second,
+    unit: 'ms',
+    description: 'PostgreSQL: give up connecting after this long (StoreUnavailableError)',
+    options: ['StoreOptions.connectTimeoutMs'],
+  },
+  busyTimeoutMs: {
+    value: 30 * second,
+    unit: 'ms',
+    description:
+      'SQLite: wait this long for the write lock before failing with StoreUnavailableError',
+    options: ['StoreOptions.busyTimeoutMs'],
+  },
+  pruneBatchSize: {
+    value: 100,
+    unit: 'count',
+    description: 'retention: events deleted per statement',
+    options: ['PruneOptions.batchSize', 'events prune --batch-size'],
+  },
+  pruneBudgetMs: {
+    value: 5,
+    unit: 'ms',
+    description: 'retention: a prune transaction starts no further batch after this long',
+    options: ['PruneOptions.budgetMs', 'events prune --budget-ms'],
+  },
+  apiTimeoutMs: {
+    value: 30 * second,
+    unit: 'ms',
+    description: 'Events API client: give up on one request (answer included) after this long',
+    options: ['WorkosApiOptions.timeoutMs'],
+  },
+  apiMaxRetries: {
+    value: 5,
+    unit: 'count',
+    description: 'Events API client: retries after a 429, a 5xx or no answer',
+    options: ['WorkosApiOptions.maxRetries'],
+  },
+  apiRetryBaseMs: {
+    value: 500,
+    unit: 'ms',
+    description: 'Events API client: first backoff; doubles per retry, with jitter',
+    options: ['WorkosApiOptions.retryBaseMs'],
+  },
+  apiRetryMaxMs: {
+    value: 1 * minute,
+    unit: 'ms',
+    description: 'Events API client: longest wait between two attempts, `Retry-After` included',
+    options: ['WorkosApiOptions.retryMaxMs'],
+  },
+  pullPageLimit: {
+    value: 100,
+    unit: 'count',
+    description: "events per Events API request (WorkOS's maximum)",
+    options: ['PullerOptions.pageLimit'],
+  },
+  pullCursorName: {
+    value: 'events_api',
+    description: 'the cursor row of `workos_inbox_pull_cursors`',
+    options: ['PullerOptions.cursorName'],
+  },
+  listPageLimit: {
+    value: 10,
+    unit: 'count',
+    description: "objects per page of the mirror's read API and `GET /events` (WorkOS's default)",
+    options: ['PageOptions.limit', 'GET /events?limit'],
+  },
+  listOrder: {
+    value: 'desc',
+    description: 'list order of the mirror, `GET /events` and the admin API: newest first',
+    options: ['PageOptions.order', 'ListOptions.order'],
+  },
+  metricsPrefix: {
+    value: 'workos_inbox_',
+    description: 'prefix of every Prometheus metric name',
+    options: ['InboxMetricsOptions.prefix', 'createPullMetrics({ prefix })'],
+  },
+  triggerTimeoutMs: {
+    value: 30 * second,
+    unit: 'ms',
+    description: '`trigger`: give up on one request after this long',
+  },
+  listenIntervalMs: {
+    value: 2 * second,
+    unit: 'ms',
+    description: '`listen`: pause between reads of the Events API once caught up',
+    options: ['ListenOptions.intervalMs', 'listen --interval-ms'],
+  },
+  listenRetryBaseMs: {
+    value: 1 * second,
+    unit: 'ms',
+    description: '`listen`: first wait before delivering again to a destination that is down',
+    options: ['ListenOptions.retryBaseMs'],
+  },
+  forwardLeaseMs: {
+    value: 30 * second,
+    unit: 'ms',
+    description: "how long a claimed delivery is the forwarder's (at least its timeout + 5 s)",
+    options: ['ForwarderOptions.leaseMs'],
+  },
+  forwardIdlePollMs: {
+    value: 1 * second,
+    unit: 'ms',
+    description: 'with nothing due, the forwarder looks again after this long',
+    options: ['ForwarderOptions.idlePollMs'],
+  },
+} as const satisfies Record<string, DefaultEntry>;
+
+/** The name of a setting in {@link defaults}. */
+export type DefaultKey = keyof typeof defaults;
+
+/** The settings that are `serve` / `work` flags (each also an environment variable). */
+export type FlagKey = {
+  [K in DefaultKey]: (typeof defaults)[K] extends { flag: string } ? K : never;
+}[DefaultKey];
+
+const units: readonly (readonly [number, string])[] = [
+  [hour, 'h'],
+  [minute, 'min'],
+  [second, 's'],
+];
+
+/** `30000 (30 s)`, `1048576 (1 MiB)`: the value with a reading aid for large numbers. */
+function withReadingAid(value: number, unit: DefaultEntry['unit']): string {
+  if (unit === 'ms') {
+    const found = units.find(([size]) => value >= size && value % size === 0);
+    if (found) return `${value} (${value / found[0]} ${found[1]})`;
+  }
+  if (unit === 'bytes') {
+    if (value >= MiB && value % MiB === 0) return `${value} (${value / MiB} MiB)`;
+    if (value >= KiB && value % KiB === 0) return `${value} (${value / KiB} KiB)`;
+  }
+  return String(value);
+}
+
+/** The default as `--help` and the docs show it (markdown; `--help` drops the backticks). */
+export function shownDefault(entry: DefaultEntry): string {
+  if (entry.shown !== undefined) return entry.shown;
+  if (entry.value === undefined) return 'none';
+  if (typeof entry.value === 'number') return withReadingAid(entry.value, entry.unit);
+  const text =
+    typeof entry.value === 'string' && /^\.|\//.test(entry.value)
+      ? `\`${entry.value}\``
+      : String(entry.value);
+  return entry.production === undefined ? text : `${text} (production: ${entry.production})`;
+}
