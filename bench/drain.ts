@@ -11,7 +11,7 @@
 // Flags: --events N, --directories N (default 10), --processes 1,2,4, --only sqlite|postgres,
 // --json (print the summary as one JSON line at the end, for bench:all).
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -68,7 +68,13 @@ async function fill(database: string, events: readonly NewEvent[]): Promise<void
 
 function startWorker(database: string): Promise<ChildProcess> {
   const child = fork(workerFile, [database], {
-    execArgv: ['--import', 'tsx', ...(process.env.DRAIN_CPU_PROF ? ['--cpu-prof'] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.DRAIN_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DRAIN_CPU_PROF}`]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -77,8 +83,36 @@ function startWorker(database: string): Promise<ChildProcess> {
   });
 }
 
+/** CPU time (user + system) of the PostgreSQL server processes serving `database`, in µs. */
+async function postgresBackendCpuUs(store: Store): Promise<number> {
+  const { rows } = await store.read((db) =>
+    db.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    ),
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime, stime.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Not on this machine (a remote server) or gone: not counted.
+    }
+  }
+  return (ticks / 100) * 1e6;
+}
+
+interface DrainResult {
+  eventsPerSecond: number;
+  /** CPU per event of the worker processes, and of the database server's processes (PostgreSQL). */
+  workerCpuUs: number;
+  databaseCpuUs: number;
+}
+
 /** Events/s of `processes` workers over the events already in `database`. */
-async function drain(database: string, total: number, processes: number): Promise<number> {
+async function drain(database: string, total: number, processes: number): Promise<DrainResult> {
   const workers = await Promise.all(Array.from({ length: processes }, () => startWorker(database)));
   const store = await openMigratedStore({ database, migrationSets: [mirrorMigrations] });
   const started = performance.now();
@@ -90,11 +124,14 @@ async function drain(database: string, total: number, processes: number): Promis
     if (pending + processing + retrying === 0) break;
   }
   const seconds = (performance.now() - started) / 1000;
-  await Promise.all(
+  const databaseCpuUs = store.dialect === 'postgres' ? await postgresBackendCpuUs(store) : 0;
+  const workerCpuUs = await Promise.all(
     workers.map(
       (w) =>
-        new Promise((resolve) => {
-          w.once('exit', resolve);
+        new Promise<number>((resolve) => {
+          let cpuUs = 0;
+          w.once('message', (m) => (cpuUs = (m as { cpuUs: number }).cpuUs));
+          w.once('exit', () => resolve(cpuUs));
           w.send('stop');
         }),
     ),
@@ -106,7 +143,11 @@ async function drain(database: string, total: number, processes: number): Promis
       `drain ended with ${s.byStatus.done} done and ${s.byStatus.dead} dead of ${total}`,
     );
   }
-  return total / seconds;
+  return {
+    eventsPerSecond: total / seconds,
+    workerCpuUs: workerCpuUs.reduce((a, b) => a + b, 0) / total,
+    databaseCpuUs: databaseCpuUs / total,
+  };
 }
 
 async function postgresDatabases(): Promise<{
@@ -140,42 +181,50 @@ async function postgresDatabases(): Promise<{
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+function report(label: string, r: DrainResult): void {
+  const cpu = r.databaseCpuUs > 0 ? `, database ${fmt(r.databaseCpuUs)} µs` : '';
+  console.log(
+    `  ${label.padEnd(24)} ${fmt(r.eventsPerSecond).padStart(7)} events/s; CPU per event: worker ${fmt(r.workerCpuUs)} µs${cpu}`,
+  );
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'workos-inbox-bench-drain-'));
-  const results: Record<string, number> = {};
+  const results: Record<string, DrainResult> = {};
   console.log(
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, ` +
-      `load average ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, load average ${load()}`,
   );
   const one = history(1);
   console.log(`one directory: ${fmt(one.length)} events`);
+  const many = `postgres${directories}dirs`;
   try {
     if (only !== 'postgres') {
       const file = join(dir, 'one.db');
       await fill(file, one);
-      results.sqlite1 = await drain(file, one.length, 1);
-      console.log(`  SQLite, 1 process:      ${fmt(results.sqlite1).padStart(7)} events/s`);
+      report('SQLite, 1 process', (results.sqlite1 = await drain(file, one.length, 1)));
     }
     if (only !== 'sqlite') {
       const dbs = await postgresDatabases();
       try {
         const name = await dbs.create();
         await fill(dbs.urlOf(name), one);
-        results.postgres1 = await drain(dbs.urlOf(name), one.length, 1);
-        console.log(`  PostgreSQL, 1 process:  ${fmt(results.postgres1).padStart(7)} events/s`);
-        const many = history(directories);
-        console.log(`${directories} directories: ${fmt(many.length)} events, PostgreSQL`);
+        report(
+          'PostgreSQL, 1 process',
+          (results.postgres1 = await drain(dbs.urlOf(name), one.length, 1)),
+        );
+        const events = history(directories);
+        console.log(`${directories} directories: ${fmt(events.length)} events, PostgreSQL`);
         const template = await dbs.create();
-        await fill(dbs.urlOf(template), many);
+        await fill(dbs.urlOf(template), events);
         for (const n of processCounts) {
           const copy = await dbs.create(template);
-          results[`postgres${directories}dirs${n}p`] = await drain(dbs.urlOf(copy), many.length, n);
-          console.log(
-            `  ${n} process${n === 1 ? '' : 'es'}:${' '.repeat(n === 1 ? 13 : 11)}${fmt(results[`postgres${directories}dirs${n}p`]!).padStart(7)} events/s`,
-          );
+          const r = await drain(dbs.urlOf(copy), events.length, n);
+          report(`${n} process${n === 1 ? '' : 'es'}`, (results[`${many}${n}p`] = r));
         }
       } finally {
         await dbs.close();
@@ -185,22 +234,30 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const ratios: Record<string, number> = {};
-  if (results.sqlite1 && results.postgres1)
-    ratios.postgresOverSqlite = results.postgres1 / results.sqlite1;
-  const base = results[`postgres${directories}dirs1p`];
+  const { sqlite1, postgres1 } = results;
+  if (sqlite1 && postgres1) {
+    ratios.postgresOverSqlite = postgres1.eventsPerSecond / sqlite1.eventsPerSecond;
+    // CPU per event, worker and database together: what the rate would be on an idle machine.
+    ratios.sqliteCpuOverPostgresCpu =
+      (sqlite1.workerCpuUs + sqlite1.databaseCpuUs) /
+      (postgres1.workerCpuUs + postgres1.databaseCpuUs);
+  }
+  const base = results[`${many}1p`];
   for (const n of processCounts) {
-    const r = results[`postgres${directories}dirs${n}p`];
-    if (base && r && n !== 1) ratios[`processes${n}Over1`] = r / base;
+    const r = results[`${many}${n}p`];
+    if (base && r && n !== 1)
+      ratios[`processes${n}Over1`] = r.eventsPerSecond / base.eventsPerSecond;
   }
   console.log(
     `ratios: ${Object.entries(ratios)
       .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-      .join(', ')}; load average after ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
+      .join(', ')}; load average after ${load()}`,
   );
-  if (json)
-    console.log(JSON.stringify({ bench: 'drain', events: eventCount, rates: results, ratios }));
+  if (json) {
+    console.log(
+      JSON.stringify({ bench: 'drain', events: eventCount, results, ratios, loadAfter: loadavg() }),
+    );
+  }
 }
 
 await main();

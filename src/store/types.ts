@@ -311,6 +311,12 @@ export interface CompleteItem {
   work: (tx: SqlExecutor) => Promise<void>;
   /** What to record when `work` throws (the worker's backoff or dead letter). */
   failure: (error: unknown) => FailOptions;
+  /**
+   * `work` writes nothing itself: it only collects writes that `CompleteManyOptions.flush`
+   * applies, and collects nothing when it throws. Such an item runs without a savepoint of its
+   * own (a round trip or two fewer per event). @defaultValue false
+   */
+  collectsOnly?: boolean;
 }
 
 export interface CompleteManyOptions {
@@ -323,6 +329,12 @@ export interface CompleteManyOptions {
    * budget is spent instead of depending on the machine's speed. @defaultValue performance.now
    */
   monotonicNow?: () => number;
+  /**
+   * Apply the writes the `collectsOnly` items collected: called before the next item that is not
+   * `collectsOnly` runs (so it sees them) and once before the events are marked done. If it
+   * throws, the whole transaction rolls back.
+   */
+  flush?: (tx: SqlExecutor) => Promise<void>;
 }
 
 /** What became of one item of `completeMany`. `failed.recorded` is false if the lease was lost meanwhile. */

@@ -42,11 +42,14 @@ export interface WorkerSettings {
   /** @defaultValue 3600000 (1 h) */
   backoffCapMs?: number;
   /**
-   * Events completed in one transaction (`Store.completeMany`, one savepoint per event). On SQLite
-   * this divides the per-transaction cost (write lock hand-over, BEGIN, COMMIT) among the events.
-   * On PostgreSQL each event gets its own pooled connection instead, so events run in parallel and
-   * a batch never holds row or advisory locks of several directories at once.
-   * @defaultValue `concurrency` on SQLite, 1 on PostgreSQL
+   * Events completed in one transaction (`Store.completeMany`). On SQLite this divides the
+   * per-transaction cost (write lock hand-over, BEGIN, COMMIT) among the events. With handlers
+   * that batch (`HandlerSource.batching`: the built-in mirror), on both backends, the claimed
+   * events are grouped by the handlers' key (one directory per transaction) and each group is
+   * completed in transactions of up to this many events, their writes applied with one statement
+   * per kind; a claim then takes up to `max(concurrency, batchSize)` events. Otherwise, on
+   * PostgreSQL each event gets its own pooled connection, so events run in parallel.
+   * @defaultValue 64 with batching handlers; else `concurrency` on SQLite, 1 on PostgreSQL
    */
   batchSize?: number;
   /**
@@ -94,6 +97,8 @@ export const workerDefaults = {
   backoffBaseMs: 1_000,
   backoffCapMs: 3_600_000,
   batchBudgetMs: 10,
+  /** `batchSize` when the handlers batch (the built-in mirror). */
+  batchingBatchSize: 64,
   shareUnderLoad: 0.25,
   /** `stop()` waits this long for running handlers (serve's `--shutdown-timeout-ms`). */
   shutdownTimeoutMs: 30_000,
