@@ -74,7 +74,9 @@ export function createMirrorHandler(options: MirrorHandlerOptions = {}): MirrorH
       key(wire) {
         if (mirrorFamilyOf(wire.event) !== 'dsync' || !enabled.has('dsync')) return '';
         const data = wire.data as Record<string, unknown> | null;
-        return typeof data === 'object' && data !== null ? `dsync ${directoryOf(wire.event, data)}` : '';
+        return typeof data === 'object' && data !== null
+          ? `dsync ${directoryOf(wire.event, data)}`
+          : '';
       },
       open() {
         const writes = new MirrorWrites();

@@ -151,7 +151,9 @@ async function markManyDone(
      SET status = 'done', processed_at = $2, next_attempt_at = NULL,
          lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
      WHERE id IN (${list}) AND lease_owner = $1 AND status = 'processing'`;
-  const finish = (which: string) => `UPDATE ${attempts} SET finished_at = $2, outcome = 'done', error = NULL
+  const finish = (
+    which: string,
+  ) => `UPDATE ${attempts} SET finished_at = $2, outcome = 'done', error = NULL
      WHERE event_id IN (${which}) AND worker = $1 AND finished_at IS NULL`;
   if (tx.dialect === 'postgres') {
     // One round trip: the attempts are finished for exactly the rows the update marked.

@@ -178,8 +178,9 @@ export interface Store {
     now: Date,
   ): Promise<boolean>;
   /**
-   * `complete` for several events held by `owner`, in ONE transaction: each item runs inside its
-   * own savepoint, in order. An item whose lease was lost is skipped (its `work` is not called);
+   * `complete` for several events held by `owner`, in ONE transaction: the leases are checked
+   * with one statement, then each item runs in order, inside its own savepoint unless it is
+   * `collectsOnly` (its writes are applied by `options.flush`). An item whose lease was lost is skipped (its `work` is not called);
    * an item whose `work` throws is rolled back to its savepoint and recorded as failed (with the
    * FailOptions its `failure` returns) in the same transaction; the others commit. Stops taking
    * items once `maxItems` ran or `budgetMs` passed (at least one item always runs), so a slow

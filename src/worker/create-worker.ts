@@ -51,8 +51,9 @@ function wakeableDelay(ms: number): { done: Promise<void>; wake: () => void } {
 
 /**
  * The claim loop: leases, lease extension, backoff, dead letters. Claimed events are completed
- * several per transaction (`Store.completeMany`, one savepoint each) on SQLite, one per
- * transaction on PostgreSQL (see `batchSize`).
+ * several per transaction (`Store.completeMany`) on SQLite, and on both backends when the
+ * handlers batch (the built-in mirror: grouped by directory, writes applied together); otherwise
+ * one per transaction on PostgreSQL (see `batchSize`).
  */
 export function createWorker(options: WorkerOptions): Worker {
   const { store, handlers } = options;

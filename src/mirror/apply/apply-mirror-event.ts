@@ -157,7 +157,12 @@ type EntityFn = (
   derived?: Derived,
 ) => string;
 
-function collectDirectorySync(a: Applying, event: string, data: WireObject, entity: EntityFn): void {
+function collectDirectorySync(
+  a: Applying,
+  event: string,
+  data: WireObject,
+  entity: EntityFn,
+): void {
   const { writes, version } = a;
   switch (event) {
     case 'dsync.activated':

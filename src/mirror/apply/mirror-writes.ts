@@ -42,7 +42,12 @@ function entityKinds(spec: EntityTable): { upsert: WriteKind; markDeleted: Write
   const multi = buildEntityPostgresSql(spec);
   const id = (row: readonly unknown[]) => row[0] as string;
   return {
-    upsert: { single: single.upsert, multi: multi.upsert, key: id, versionAt: spec.columns.length + 4 },
+    upsert: {
+      single: single.upsert,
+      multi: multi.upsert,
+      key: id,
+      versionAt: spec.columns.length + 4,
+    },
     markDeleted: { single: single.markDeleted, multi: multi.markDeleted, key: id, versionAt: 1 },
   };
 }
