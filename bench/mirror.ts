@@ -11,7 +11,8 @@
 //
 // Per-event runs are bound by one commit (an fsync) per event, so by default they use the first
 // 20000 events of the history (--per-event-events N; the rate does not depend on the count).
-// Flags: --events N (default 100000), --batch N (default 500), --only sqlite|postgres. PostgreSQL as
+// Flags: --events N (default 100000), --batch N (default 500), --only sqlite|postgres, --json (the
+// ratios as one JSON line at the end, for `npm run bench`). PostgreSQL as
 // for the tests: WORKOS_INBOX_TEST_PG, else 127.0.0.1:5432, else an embedded server started for the
 // run (bench/fixtures/postgres.ts); a scratch database is created and dropped.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,6 +38,7 @@ const eventCount = Number(flag('events') ?? 100_000);
 const only = flag('only');
 const perEventCount = Number(flag('per-event-events') ?? 20_000);
 const batchSize = Number(flag('batch') ?? 500);
+const json = args.includes('--json');
 
 type Apply = (tx: SqlExecutor, e: WireEvent) => Promise<unknown>;
 
@@ -192,6 +194,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${v}`)
         .join(', '),
   );
+  const ratios: Record<string, number> = {};
   const backends: Backend[] = [];
   if (only !== 'postgres') backends.push(await sqliteBackend(), await sqliteBackend(true));
   if (only !== 'sqlite') backends.push(await postgresBackend());
@@ -206,9 +209,11 @@ async function main(): Promise<void> {
         `  ${mode.padEnd(11)} ${String(subset.length).padStart(6)} events: mirror ${fmt(mirror).padStart(7)} events/s, ` +
           `naive baseline ${fmt(naive).padStart(7)} events/s, mirror/naive ${(mirror / naive).toFixed(2)}`,
       );
+      ratios[`${backend.name.split(' (')[0]!} ${mode} mirror/naive`] = mirror / naive;
     }
     await backend.close();
   }
+  if (json) console.log(JSON.stringify({ bench: 'mirror', ratios }));
 }
 
 await main();

@@ -446,9 +446,16 @@ export const defaults = {
   batchSize: {
     value: undefined,
     unit: 'count',
-    shown: '`concurrency` on SQLite, 1 on PostgreSQL',
+    shown: '`batchingBatchSize` with batching handlers (the mirror); else `concurrency` on SQLite, 1 on PostgreSQL',
     description: 'events completed in one transaction',
     options: ['WorkerSettings.batchSize'],
+  },
+  batchingBatchSize: {
+    value: 64,
+    unit: 'count',
+    description:
+      'events of one directory applied in one transaction when the handlers batch (the built-in mirror)',
+    options: ['WorkerSettings.batchSize (with batching handlers)'],
   },
   workerMaxRestMs: {
     value: 250,

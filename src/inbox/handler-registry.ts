@@ -52,7 +52,22 @@ export class HandlerRegistry implements HandlerSource {
 
 /** Run `first`'s handlers before `second`'s (built-in mirror handlers before the user's). */
 export function chainHandlerSources(first: HandlerSource, second: HandlerSource): HandlerSource {
+  const batching = first.batching;
   return {
+    // The first source's writes are collected; every handler of the second runs per event.
+    ...(batching
+      ? {
+          batching: {
+            key: (wire) => batching.key(wire),
+            open: () => batching.open(),
+            perEvent: (name) => {
+              const a = batching.perEvent(name);
+              const b = second.handlersFor(name);
+              return a.length === 0 ? b : b.length === 0 ? a : [...a, ...b];
+            },
+          },
+        }
+      : {}),
     handlersFor: (name) => {
       const a = first.handlersFor(name);
       const b = second.handlersFor(name);

@@ -1,7 +1,8 @@
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { WireEvent } from '../events/index.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
-import { applyMirrorEvent } from './apply/apply-mirror-event.js';
+import { applyMirrorEvent, collectMirrorEvent, directoryOf } from './apply/apply-mirror-event.js';
+import { MirrorWrites } from './apply/mirror-writes.js';
 import type { MirrorFamily } from './apply/families.js';
 import { mirrorEventsByFamily, mirrorFamilies, mirrorFamilyOf } from './apply/families.js';
 
@@ -26,6 +27,16 @@ export interface MirrorHandlerSource {
   /** Every event name the mirror applies with these families. */
   readonly events: readonly string[];
   handlersFor(eventName: string): readonly MirrorEventHandler[];
+  /**
+   * The same handlers for several events per transaction (the worker's `HandlerSource.batching`):
+   * writes collected per event and applied with one statement per kind of write, grouped by
+   * directory.
+   */
+  readonly batching: {
+    key(wire: WireEvent): string;
+    open(): { add(wire: WireEvent): void; flush(tx: SqlExecutor): Promise<void> };
+    perEvent(eventName: string): readonly MirrorEventHandler[];
+  };
 }
 
 /** Thrown for a family name the mirror does not know. */
@@ -58,6 +69,23 @@ export function createMirrorHandler(options: MirrorHandlerOptions = {}): MirrorH
     handlersFor(eventName) {
       const family = mirrorFamilyOf(eventName);
       return family && enabled.has(family) ? one : [];
+    },
+    batching: {
+      key(wire) {
+        if (mirrorFamilyOf(wire.event) !== 'dsync' || !enabled.has('dsync')) return '';
+        const data = wire.data as Record<string, unknown> | null;
+        return typeof data === 'object' && data !== null
+          ? `dsync ${directoryOf(wire.event, data)}`
+          : '';
+      },
+      open() {
+        const writes = new MirrorWrites();
+        return {
+          add: (wire) => void collectMirrorEvent(writes, wire, enabled),
+          flush: (tx) => writes.flush(tx),
+        };
+      },
+      perEvent: () => [],
     },
   };
 }

@@ -35,20 +35,37 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
   const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
   // A processing event's next_attempt_at is its lease expiry, so one index range finds both due
   // attempts and expired leases.
-  const { rows } = await tx.query<EventRow>(
-    `WITH due AS (
+  const due = `due AS (
        SELECT id FROM ${events} ${dueIndex(tx)}
        WHERE status IN ('pending', 'retrying', 'processing') AND next_attempt_at <= $1 ${byName}
        ORDER BY next_attempt_at, id
        LIMIT $2 ${lock}
-     )
-     UPDATE ${events}
+     )`;
+  const update = `UPDATE ${events}
      SET status = 'processing', attempts = attempts + 1, lease_owner = $3,
          lease_expires_at = $4, next_attempt_at = $4
      WHERE id IN (SELECT id FROM due)
-     RETURNING *`,
-    params,
-  );
+     RETURNING *`;
+  if (tx.dialect === 'postgres') {
+    // One round trip: the attempt log follows in data-modifying CTEs. They see the rows as they
+    // were before the statement, so `lost` closes the previous attempt only, not the new one.
+    const { rows } = await tx.query<EventRow>(
+      `WITH ${due},
+       claimed AS (${update}),
+       lost AS (
+         UPDATE ${attempts} SET finished_at = $1, outcome = 'lease_lost'
+         WHERE finished_at IS NULL AND event_id IN (SELECT id FROM claimed)
+       ),
+       started AS (
+         INSERT INTO ${attempts} (event_id, attempt, worker, started_at)
+         SELECT id, attempts, $3, $1 FROM claimed
+       )
+       SELECT * FROM claimed`,
+      params,
+    );
+    return sortClaimed(rows.map(toStoredEvent));
+  }
+  const { rows } = await tx.query<EventRow>(`WITH ${due} ${update}`, params);
   if (rows.length === 0) return [];
   const claimed = rows.map(toStoredEvent);
   const idParams: unknown[] = [options.now];
@@ -69,6 +86,11 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
     `INSERT INTO ${attempts} (event_id, attempt, worker, started_at) VALUES ${values}`,
     insertParams,
   );
+  return sortClaimed(claimed);
+}
+
+/** In the order they were received (ties by id). */
+function sortClaimed(claimed: StoredEvent[]): StoredEvent[] {
   return claimed.sort(
     (a, b) =>
       a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -97,8 +119,57 @@ export async function markDone(
 const savepoint = 'workos_inbox_complete_item';
 
 /**
- * `Store.completeMany` inside a transaction the backend opened: one savepoint per item, so a
- * failing handler or a lost lease undoes that item's writes only.
+ * The ids of `ids` whose lease `owner` still holds. On PostgreSQL the rows stay locked until the
+ * transaction ends, so nobody can take them meanwhile (SQLite has one writer at a time).
+ */
+async function heldLeases(
+  tx: SqlExecutor,
+  owner: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const params: unknown[] = [owner];
+  const list = placeholders(params, ids);
+  const lock = tx.dialect === 'postgres' ? 'ORDER BY id FOR UPDATE' : '';
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT id FROM ${events}
+     WHERE id IN (${list}) AND lease_owner = $1 AND status = 'processing' ${lock}`,
+    params,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Mark `ids` (leases checked and held) done and finish their attempts. */
+async function markManyDone(
+  tx: SqlExecutor,
+  owner: string,
+  ids: readonly string[],
+  now: Date,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const params: unknown[] = [owner, now];
+  const list = placeholders(params, ids);
+  const done = `UPDATE ${events}
+     SET status = 'done', processed_at = $2, next_attempt_at = NULL,
+         lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+     WHERE id IN (${list}) AND lease_owner = $1 AND status = 'processing'`;
+  const finish = (
+    which: string,
+  ) => `UPDATE ${attempts} SET finished_at = $2, outcome = 'done', error = NULL
+     WHERE event_id IN (${which}) AND worker = $1 AND finished_at IS NULL`;
+  if (tx.dialect === 'postgres') {
+    // One round trip: the attempts are finished for exactly the rows the update marked.
+    await tx.query(`WITH done AS (${done} RETURNING id) ${finish('SELECT id FROM done')}`, params);
+    return;
+  }
+  await tx.query(done, params);
+  await tx.query(finish(list), params);
+}
+
+/**
+ * `Store.completeMany` inside a transaction the backend opened. The leases are checked (and on
+ * PostgreSQL locked) with one statement and the events marked done with one more; each item that
+ * writes runs inside its own savepoint, so a failing handler undoes that item's writes only. A
+ * `collectsOnly` item needs no savepoint: its writes are applied by `options.flush`.
  */
 export async function completeItems(
   tx: SqlExecutor,
@@ -110,33 +181,54 @@ export async function completeItems(
   const maxItems = options.maxItems ?? defaults.completeManyMaxItems.value;
   const budgetMs = options.budgetMs ?? defaults.completeManyBudgetMs.value;
   const monotonicNow = options.monotonicNow ?? (() => performance.now());
+  const flush = options.flush ?? (async () => {});
+  const candidates = items.slice(0, Math.max(1, maxItems));
+  const held = await heldLeases(
+    tx,
+    owner,
+    candidates.map((item) => item.id),
+  );
   const started = monotonicNow();
   const results: CompleteResult[] = [];
-  for (const item of items) {
-    if (
-      results.length > 0 &&
-      (results.length >= maxItems || monotonicNow() - started >= budgetMs)
-    ) {
-      break;
-    }
-    await tx.query(`SAVEPOINT ${savepoint}`);
-    if (!(await markDone(tx, item.id, owner, now))) {
-      await tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-      await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+  const done: string[] = [];
+  const failed: { item: CompleteItem; index: number; error: unknown }[] = [];
+  for (const item of candidates) {
+    if (results.length > 0 && monotonicNow() - started >= budgetMs) break;
+    if (!held.has(item.id)) {
       results.push({ id: item.id, outcome: 'lease_lost' });
       continue;
     }
+    if (item.collectsOnly) {
+      try {
+        await item.work(tx);
+        done.push(item.id);
+        results.push({ id: item.id, outcome: 'done' });
+      } catch (error) {
+        failed.push({ item, index: results.length, error });
+        results.push({ id: item.id, outcome: 'failed', error, recorded: false });
+      }
+      continue;
+    }
+    await flush(tx);
+    await tx.query(`SAVEPOINT ${savepoint}`);
     try {
       await item.work(tx);
     } catch (error) {
       await tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-      const recorded = await markFailed(tx, item.id, owner, item.failure(error));
       await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
-      results.push({ id: item.id, outcome: 'failed', error, recorded });
+      failed.push({ item, index: results.length, error });
+      results.push({ id: item.id, outcome: 'failed', error, recorded: false });
       continue;
     }
     await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+    done.push(item.id);
     results.push({ id: item.id, outcome: 'done' });
+  }
+  await flush(tx);
+  await markManyDone(tx, owner, done, now);
+  for (const { item, index, error } of failed) {
+    const recorded = await markFailed(tx, item.id, owner, item.failure(error));
+    results[index] = { id: item.id, outcome: 'failed', error, recorded };
   }
   return results;
 }

@@ -8,7 +8,7 @@ import type { SqlExecutor } from '../store/sql-executor.js';
 import type { CompleteItem, CompleteResult, FailOptions, StoredEvent } from '../store/types.js';
 import { backoffDelayMs } from './backoff.js';
 import { createPacer } from './pacer.js';
-import type { HandlerContext } from './handler-source.js';
+import type { BatchCollector, EventHandler, HandlerContext } from './handler-source.js';
 import { workerDefaults, type AttemptOutcome, type WorkerOptions } from './worker-options.js';
 
 export interface Worker {
@@ -52,8 +52,9 @@ function wakeableDelay(ms: number): { done: Promise<void>; wake: () => void } {
 
 /**
  * The claim loop: leases, lease extension, backoff, dead letters. Claimed events are completed
- * several per transaction (`Store.completeMany`, one savepoint each) on SQLite, one per
- * transaction on PostgreSQL (see `batchSize`).
+ * several per transaction (`Store.completeMany`) on SQLite, and on both backends when the
+ * handlers batch (the built-in mirror: grouped by directory, writes applied together); otherwise
+ * one per transaction on PostgreSQL (see `batchSize`).
  */
 export function createWorker(options: WorkerOptions): Worker {
   const { store, handlers } = options;
@@ -68,7 +69,10 @@ export function createWorker(options: WorkerOptions): Worker {
     baseMs: options.backoffBaseMs ?? workerDefaults.backoffBaseMs,
     capMs: options.backoffCapMs ?? workerDefaults.backoffCapMs,
   };
-  const batchSize = options.batchSize ?? (store.dialect === 'sqlite' ? concurrency : 1);
+  const batching = handlers.batching;
+  const batchSize =
+    options.batchSize ??
+    (batching ? workerDefaults.batchingBatchSize : store.dialect === 'sqlite' ? concurrency : 1);
   const batchBudgetMs = options.batchBudgetMs ?? workerDefaults.batchBudgetMs;
   const shareUnderLoad = options.shareUnderLoad ?? workerDefaults.shareUnderLoad;
   for (const [name, value] of Object.entries({
@@ -83,7 +87,10 @@ export function createWorker(options: WorkerOptions): Worker {
       throw new RangeError(`worker ${name} must be a positive integer, got ${String(value)}`);
     }
   }
-  const refillAt = Math.max(1, Math.ceil(concurrency / 2));
+  // With batching handlers a claim fills at least one whole batch: the claim's and the
+  // transaction's round trips are then shared by up to batchSize events.
+  const claimLimit = batching ? Math.max(concurrency, batchSize) : concurrency;
+  const refillAt = Math.max(1, Math.ceil(claimLimit / 2));
   const id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const now = () => new Date(clock.now());
 
@@ -126,11 +133,24 @@ export function createWorker(options: WorkerOptions): Worker {
     });
   }
 
+  /** Bodies parsed once per attempt (the batch key needs them before the handlers do). */
+  const parsed = new WeakMap<StoredEvent, WireEvent>();
+  function wireOf(stored: StoredEvent): WireEvent {
+    let wire = parsed.get(stored);
+    if (!wire) {
+      wire = JSON.parse(stored.rawBody.toString('utf8')) as WireEvent;
+      parsed.set(stored, wire);
+    }
+    return wire;
+  }
+
   /** The event as handlers see it, parsed once per attempt. */
-  function prepare(stored: StoredEvent): { run: (tx: SqlExecutor) => Promise<void> } {
-    const list = handlers.handlersFor(stored.event);
-    const wire = JSON.parse(stored.rawBody.toString('utf8')) as WireEvent;
-    const event = deserializeEvent(wire);
+  function prepare(
+    stored: StoredEvent,
+    list: readonly EventHandler[] = handlers.handlersFor(stored.event),
+  ): { run: (tx: SqlExecutor) => Promise<void> } {
+    const wire = wireOf(stored);
+    const event = list.length > 0 ? deserializeEvent(wire) : undefined;
     let log: Logger | undefined;
     return {
       async run(tx) {
@@ -264,17 +284,19 @@ export function createWorker(options: WorkerOptions): Worker {
         const failures = new Map<string, FailOptions>();
         const items: CompleteItem[] = [];
         const unparsable: StoredEvent[] = [];
+        // A collector per transaction: one that rolled back must not leave writes behind.
+        const collector = batching?.open();
         for (const stored of rest) {
-          let run: (tx: SqlExecutor) => Promise<void>;
+          let item: Pick<CompleteItem, 'work' | 'collectsOnly'>;
           try {
-            run = prepare(stored).run;
+            item = collector ? collectingItem(stored, collector) : { work: prepare(stored).run };
           } catch {
             unparsable.push(stored);
             continue;
           }
           items.push({
             id: stored.id,
-            work: run,
+            ...item,
             failure: (error) => {
               const fail = failure(stored, error);
               failures.set(stored.id, fail);
@@ -294,6 +316,7 @@ export function createWorker(options: WorkerOptions): Worker {
           results = await store.completeMany(id, items, now(), {
             maxItems: batchSize,
             budgetMs: batchBudgetMs,
+            ...(collector ? { flush: (tx: SqlExecutor) => collector.flush(tx) } : {}),
           });
         } catch (error) {
           // The whole transaction rolled back, so none of these events has any effect yet: take
@@ -329,10 +352,31 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
+  /**
+   * An event whose handlers batch: its writes are collected (and applied by the collector's
+   * flush, once for the transaction); handlers that do not batch run after its writes are applied.
+   */
+  function collectingItem(
+    stored: StoredEvent,
+    collector: BatchCollector,
+  ): Pick<CompleteItem, 'work' | 'collectsOnly'> {
+    const wire = wireOf(stored);
+    const others = batching!.perEvent(stored.event);
+    if (others.length === 0) return { work: async () => collector.add(wire), collectsOnly: true };
+    const { run } = prepare(stored, others);
+    return {
+      work: async (tx) => {
+        collector.add(wire);
+        await collector.flush(tx);
+        await run(tx);
+      },
+    };
+  }
+
   function track(batch: StoredEvent[]): void {
     busy += batch.length;
     pacer.begin();
-    const work = batch.length === 1 ? processEvent(batch[0]!) : processBatch(batch);
+    const work = batch.length === 1 && !batching ? processEvent(batch[0]!) : processBatch(batch);
     const p: Promise<void> = work.finally(() => {
       pacer.end();
       busy -= batch.length;
@@ -342,10 +386,30 @@ export function createWorker(options: WorkerOptions): Worker {
     inFlight.add(p);
   }
 
-  /** Split claimed events into the batches one transaction each completes. */
+  /**
+   * Split claimed events into the batches one transaction each completes: with batching
+   * handlers, by their key first (on PostgreSQL the batches of different keys run at once, each
+   * on its own connection, and none holds the locks of two directories).
+   */
   function batches(claimed: StoredEvent[]): StoredEvent[][] {
+    const groups = new Map<string, StoredEvent[]>();
+    for (const stored of claimed) {
+      let key = '';
+      if (batching) {
+        try {
+          key = batching.key(wireOf(stored));
+        } catch {
+          key = '\u0000unparsable';
+        }
+      }
+      const group = groups.get(key);
+      if (group) group.push(stored);
+      else groups.set(key, [stored]);
+    }
     const out: StoredEvent[][] = [];
-    for (let i = 0; i < claimed.length; i += batchSize) out.push(claimed.slice(i, i + batchSize));
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += batchSize) out.push(group.slice(i, i + batchSize));
+    }
     return out;
   }
 
@@ -362,7 +426,7 @@ export function createWorker(options: WorkerOptions): Worker {
   async function loop(): Promise<void> {
     while (running) {
       wakePending = false;
-      const free = concurrency - busy;
+      const free = claimLimit - busy;
       // Refill in batches: a claim is a round trip and a write, so claiming one event per
       // finished event would double the database work per event.
       if (free <= 0 || (busy > 0 && free < refillAt)) {
@@ -398,12 +462,12 @@ export function createWorker(options: WorkerOptions): Worker {
     async drain() {
       let attempts = 0;
       for (;;) {
-        const claimed = await claim(concurrency);
+        const claimed = await claim(claimLimit);
         if (claimed.length === 0) return attempts;
         attempts += claimed.length;
         await Promise.all(
           batches(claimed).map((batch) =>
-            batch.length === 1 ? processEvent(batch[0]!) : processBatch(batch),
+            batch.length === 1 && !batching ? processEvent(batch[0]!) : processBatch(batch),
           ),
         );
       }

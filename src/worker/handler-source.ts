@@ -27,4 +27,34 @@ export type EventHandler<E = unknown> = (event: E, context: HandlerContext) => P
 export interface HandlerSource {
   /** Handlers in the order they run; empty when none (the event is then simply marked done). */
   handlersFor(eventName: string): readonly EventHandler[];
+  /**
+   * Optional: handlers that can collect the writes of several events and apply them together
+   * (the built-in mirror). The worker then completes several events per transaction on both
+   * backends, grouped by `key`.
+   */
+  readonly batching?: HandlerBatching;
+}
+
+/** How a {@link HandlerSource} applies the writes of several events at once. */
+export interface HandlerBatching {
+  /**
+   * Events of different keys never share a transaction (the mirror: one directory each, so a
+   * transaction holds one directory's lock, never several).
+   */
+  key(wire: WireEvent): string;
+  /** A collector for one transaction. */
+  open(): BatchCollector;
+  /**
+   * The handlers still to run one event at a time, after the event's collected writes are
+   * applied (`handlersFor` minus what `add` does). Empty: the event only collects.
+   */
+  perEvent(eventName: string): readonly EventHandler[];
+}
+
+/** Writes of several events, collected, then applied in one go. */
+export interface BatchCollector {
+  /** Collect one event's writes. Throws, collecting nothing, when the event cannot be applied. */
+  add(wire: WireEvent): void;
+  /** Apply everything collected inside `tx`, and start over. */
+  flush(tx: SqlExecutor): Promise<void>;
 }

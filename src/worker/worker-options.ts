@@ -43,11 +43,14 @@ export interface WorkerSettings {
   /** Longest wait between two attempts. @defaultValue `defaults.backoffCapMs.value` */
   backoffCapMs?: number;
   /**
-   * Events completed in one transaction (`Store.completeMany`, one savepoint per event). On SQLite
-   * this divides the per-transaction cost (write lock hand-over, BEGIN, COMMIT) among the events.
-   * On PostgreSQL each event gets its own pooled connection instead, so events run in parallel and
-   * a batch never holds row or advisory locks of several directories at once.
-   * @defaultValue `defaults.batchSize.value` (`concurrency` on SQLite, one on PostgreSQL)
+   * Events completed in one transaction (`Store.completeMany`). On SQLite this divides the
+   * per-transaction cost (write lock hand-over, BEGIN, COMMIT) among the events. With handlers
+   * that batch (`HandlerSource.batching`: the built-in mirror), on both backends, the claimed
+   * events are grouped by the handlers' key (one directory per transaction) and each group is
+   * completed in transactions of up to this many events, their writes applied with one statement
+   * per kind; a claim then takes up to `max(concurrency, batchSize)` events. Otherwise, on
+   * PostgreSQL each event gets its own pooled connection, so events run in parallel.
+   * @defaultValue `defaults.batchSize.value` (see its `shown`)
    */
   batchSize?: number;
   /**
@@ -96,6 +99,8 @@ export const workerDefaults = {
   backoffBaseMs: defaults.backoffBaseMs.value,
   backoffCapMs: defaults.backoffCapMs.value,
   batchBudgetMs: defaults.batchBudgetMs.value,
+  /** `batchSize` when the handlers batch (the built-in mirror). */
+  batchingBatchSize: defaults.batchingBatchSize.value,
   shareUnderLoad: defaults.workerShare.value,
   /** `stop()` waits this long for running handlers (serve's `--shutdown-timeout-ms`). */
   shutdownTimeoutMs: defaults.shutdownTimeoutMs.value,

@@ -2,27 +2,21 @@ import type { SqlExecutor } from '../../store/sql-executor.js';
 import type { WireEvent } from '../../events/index.js';
 import { MirrorEventError } from '../errors.js';
 import { eventVersion, snapshotVersion } from '../version.js';
-import { buildCascadeSql, buildEntitySql } from './entity-sql.js';
 import type { EntityTable } from './entity-tables.js';
 import {
   connectionsTable,
   directoriesTable,
   directoryGroupsTable,
   directoryUsersTable,
-  groupMembershipsTable,
   organizationDomainsTable,
   organizationMembershipsTable,
   organizationsTable,
   usersTable,
 } from './entity-tables.js';
 import { mirrorFamilyOf } from './families.js';
-import { runStatement } from './run-statement.js';
-import {
-  membershipPostgresSql,
-  deleteMembershipSql,
-  upsertMembershipSql,
-} from './membership-sql.js';
 import type { MirrorFamily } from './families.js';
+import { MirrorWrites, writeKinds } from './mirror-writes.js';
+import type { EventWrites, WriteKind } from './mirror-writes.js';
 import { entityParams, wireObject } from './wire-values.js';
 import type { Derived, WireContext, WireObject } from './wire-values.js';
 
@@ -33,38 +27,13 @@ export interface MirrorApplyResult {
   family: MirrorFamily | undefined;
 }
 
-const sql = {
-  organizations: buildEntitySql(organizationsTable),
-  organizationDomains: buildEntitySql(organizationDomainsTable),
-  directories: buildEntitySql(directoriesTable),
-  directoryUsers: buildEntitySql(directoryUsersTable),
-  directoryGroups: buildEntitySql(directoryGroupsTable),
-  connections: buildEntitySql(connectionsTable),
-  users: buildEntitySql(usersTable),
-  organizationMemberships: buildEntitySql(organizationMembershipsTable),
-};
-
-// The dsync rules span rows (a deletion cascades to children; a child is born deleted when its
-// parent is). Under READ COMMITTED two concurrent transactions could each miss the other's
-// uncommitted rows, so on PostgreSQL the events of one directory take a transaction-scoped
-// advisory lock and apply one at a time; other directories and families stay concurrent.
-// (SQLite has one writer at a time already.)
-const lockDirectorySql = `SELECT pg_advisory_xact_lock(1835627634, hashtext($1)) AS locked`;
-
-function directoryOf(event: string, data: WireObject): string {
+/** The directory a dsync event belongs to (its rows are locked together on PostgreSQL). */
+export function directoryOf(event: string, data: WireObject): string {
   if (event === 'dsync.activated' || event === 'dsync.deleted') return String(data.id ?? '');
   if (typeof data.directory_id === 'string') return data.directory_id;
   const group = data.group as WireObject | undefined;
   return typeof group?.directory_id === 'string' ? group.directory_id : '';
 }
-
-const cascade = {
-  usersOfDirectory: buildCascadeSql(directoryUsersTable.table, 'directory_id'),
-  groupsOfDirectory: buildCascadeSql(directoryGroupsTable.table, 'directory_id'),
-  membershipsOfDirectory: buildCascadeSql(groupMembershipsTable, 'directory_id'),
-  membershipsOfGroup: buildCascadeSql(groupMembershipsTable, 'group_id'),
-  membershipsOfUser: buildCascadeSql(groupMembershipsTable, 'user_id'),
-};
 
 // The list/get API has `domain`; directory events carry `domains` instead.
 const directoryDerived: Derived = {
@@ -80,24 +49,12 @@ const directoryDerived: Derived = {
 };
 
 interface Applying {
-  tx: SqlExecutor;
+  writes: EventWrites;
   version: string;
   ctx: WireContext;
 }
 
-async function upsert(
-  a: Applying,
-  spec: EntityTable,
-  statements: { upsert: string },
-  obj: WireObject,
-  path: string,
-  derived?: Derived,
-): Promise<string> {
-  const ctx = { ...a.ctx, path };
-  const params = entityParams(spec, obj, a.version, ctx, derived);
-  await runStatement(a.tx, statements.upsert, params);
-  return params[0] as string;
-}
+type EntityKinds = { upsert: WriteKind; markDeleted: WriteKind };
 
 /**
  * Apply one WorkOS event (as parsed from the raw body, snake_case) to the mirror tables, inside
@@ -112,6 +69,22 @@ export async function applyMirrorEvent(
   wire: WireEvent,
   families?: ReadonlySet<MirrorFamily>,
 ): Promise<MirrorApplyResult> {
+  const writes = new MirrorWrites();
+  const result = collectMirrorEvent(writes, wire, families);
+  await writes.flush(tx);
+  return result;
+}
+
+/**
+ * Collect the writes of one event into `writes` without running them (`writes.flush(tx)` applies
+ * those of every event collected, as one set: the same rows as applying them one by one). Throws
+ * like {@link applyMirrorEvent}, and then collects nothing of this event.
+ */
+export function collectMirrorEvent(
+  writes: MirrorWrites,
+  wire: WireEvent,
+  families?: ReadonlySet<MirrorFamily>,
+): MirrorApplyResult {
   const family = mirrorFamilyOf(wire.event);
   if (!family || (families && !families.has(family))) return { applied: false, family };
   if (typeof wire.id !== 'string' || wire.id === '') {
@@ -124,100 +97,101 @@ export async function applyMirrorEvent(
       wire.id,
     );
   }
-  const a: Applying = {
-    tx,
-    version: eventVersion(wire.created_at, wire.id),
-    ctx: { eventId: wire.id, event: wire.event, path: 'data' },
-  };
-  const data = wireObject(wire.data, a.ctx);
-  const action = wire.event.slice(wire.event.lastIndexOf('.') + 1);
-  const deleted = action === 'deleted';
+  const version = eventVersion(wire.created_at, wire.id);
+  const ctx: WireContext = { eventId: wire.id, event: wire.event, path: 'data' };
+  const data = wireObject(wire.data, ctx);
+  writes.collect((eventWrites) => {
+    const a: Applying = { writes: eventWrites, version, ctx };
+    collectFamily(a, family, wire.event, data);
+  });
+  return { applied: true, family };
+}
 
-  const entity = async (
+function collectFamily(a: Applying, family: MirrorFamily, event: string, data: WireObject): void {
+  const action = event.slice(event.lastIndexOf('.') + 1);
+  const deleted = action === 'deleted';
+  const entity = (
     spec: EntityTable,
-    statements: { upsert: string; markDeleted: string },
+    kinds: EntityKinds,
     obj: WireObject,
-    path: string,
     derived?: Derived,
-  ): Promise<string> => {
-    const id = await upsert(a, spec, statements, obj, path, derived);
-    if (deleted) await runStatement(tx, statements.markDeleted, [id, a.version]);
+  ): string => {
+    const params = entityParams(spec, obj, a.version, a.ctx, derived);
+    a.writes.add(kinds.upsert, params);
+    const id = params[0] as string;
+    if (deleted) a.writes.add(kinds.markDeleted, [id, a.version]);
     return id;
   };
-
   switch (family) {
     case 'organization':
-      await entity(organizationsTable, sql.organizations, data, 'data');
-      break;
+      entity(organizationsTable, writeKinds.organizations, data);
+      return;
     case 'organization_domain': {
       const domain =
         action === 'verification_failed'
           ? wireObject(data.organization_domain, { ...a.ctx, path: 'data.organization_domain' })
           : data;
-      await entity(organizationDomainsTable, sql.organizationDomains, domain, 'data');
-      break;
+      entity(organizationDomainsTable, writeKinds.organizationDomains, domain);
+      return;
     }
     case 'connection':
-      await entity(connectionsTable, sql.connections, data, 'data');
-      break;
+      entity(connectionsTable, writeKinds.connections, data);
+      return;
     case 'user':
-      await entity(usersTable, sql.users, data, 'data');
-      break;
+      entity(usersTable, writeKinds.users, data);
+      return;
     case 'organization_membership':
-      await entity(organizationMembershipsTable, sql.organizationMemberships, data, 'data');
-      break;
+      entity(organizationMembershipsTable, writeKinds.organizationMemberships, data);
+      return;
     case 'dsync':
-      await applyDirectorySync(a, wire.event, data, entity);
-      break;
+      a.writes.directory(directoryOf(event, data));
+      collectDirectorySync(a, event, data, entity);
+      return;
   }
-  return { applied: true, family };
 }
 
 type EntityFn = (
   spec: EntityTable,
-  statements: { upsert: string; markDeleted: string },
+  kinds: EntityKinds,
   obj: WireObject,
-  path: string,
   derived?: Derived,
-) => Promise<string>;
+) => string;
 
-async function applyDirectorySync(
+function collectDirectorySync(
   a: Applying,
   event: string,
   data: WireObject,
   entity: EntityFn,
-): Promise<void> {
-  const { tx, version } = a;
-  if (tx.dialect === 'postgres')
-    await runStatement(tx, lockDirectorySql, [directoryOf(event, data)]);
+): void {
+  const { writes, version } = a;
   switch (event) {
     case 'dsync.activated':
-      await entity(directoriesTable, sql.directories, data, 'data', directoryDerived);
+      entity(directoriesTable, writeKinds.directories, data, directoryDerived);
       return;
     case 'dsync.deleted': {
-      const id = await entity(directoriesTable, sql.directories, data, 'data', directoryDerived);
-      await runStatement(tx, cascade.usersOfDirectory, [id, version]);
-      await runStatement(tx, cascade.groupsOfDirectory, [id, version]);
-      await runStatement(tx, cascade.membershipsOfDirectory, [id, version]);
+      const id = entity(directoriesTable, writeKinds.directories, data, directoryDerived);
+      writes.add(writeKinds.usersOfDirectory, [id, version]);
+      writes.add(writeKinds.groupsOfDirectory, [id, version]);
+      writes.add(writeKinds.membershipsOfDirectory, [id, version]);
       return;
     }
     case 'dsync.user.created':
     case 'dsync.user.updated':
-      await entity(directoryUsersTable, sql.directoryUsers, data, 'data');
+      entity(directoryUsersTable, writeKinds.directoryUsers, data);
       return;
     case 'dsync.user.deleted': {
-      const id = await entity(directoryUsersTable, sql.directoryUsers, data, 'data');
-      await runStatement(tx, cascade.membershipsOfUser, [id, version]);
+      const id = entity(directoryUsersTable, writeKinds.directoryUsers, data);
+      writes.add(writeKinds.membershipsOfUser, [id, version]);
       return;
     }
     case 'dsync.group.created':
     case 'dsync.group.updated':
-      await entity(directoryGroupsTable, sql.directoryGroups, data, 'data');
+      entity(directoryGroupsTable, writeKinds.directoryGroups, data);
       return;
     case 'dsync.group.deleted': {
       // WorkOS sends no user_removed for the members of a deleted group.
-      const id = await entity(directoryGroupsTable, sql.directoryGroups, data, 'data');
-      await runStatement(tx, cascade.membershipsOfGroup, [id, version]);
+      const id = entity(directoryGroupsTable, writeKinds.directoryGroups, data);
+      writes.add(writeKinds.membershipsOfGroup, [id, version]);
       return;
     }
     case 'dsync.group.user_added':
@@ -243,20 +217,11 @@ async function applyDirectorySync(
           : typeof group.directory_id === 'string'
             ? group.directory_id
             : null;
-      const membership = [groupId, userId, directoryId, version];
-      if (tx.dialect === 'postgres') {
-        await runStatement(tx, membershipPostgresSql, [
-          ...userParams,
-          ...groupParams,
-          ...membership,
-        ]);
-      } else {
-        await runStatement(tx, sql.directoryUsers.upsert, userParams);
-        await runStatement(tx, sql.directoryGroups.upsert, groupParams);
-        await runStatement(tx, upsertMembershipSql, membership);
-      }
+      writes.add(writeKinds.directoryUsers.upsert, userParams);
+      writes.add(writeKinds.directoryGroups.upsert, groupParams);
+      writes.add(writeKinds.upsertMembership, [groupId, userId, directoryId, version]);
       if (event === 'dsync.group.user_removed') {
-        await runStatement(tx, deleteMembershipSql, [groupId, userId, version]);
+        writes.add(writeKinds.deleteMembership, [groupId, userId, version]);
       }
       return;
     }

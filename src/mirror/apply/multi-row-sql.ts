@@ -1,0 +1,76 @@
+// PostgreSQL statements that apply many rows of one kind of mirror write at once. Each takes one
+// array per value and reads them with unnest, so the statement text does not depend on the
+// number of rows and is prepared once per connection. Same rules as the one-row statements in
+// entity-sql.ts and membership-sql.ts; the rows given are distinct by key (MirrorWrites merges).
+import type { EntityTable } from './entity-tables.js';
+import {
+  directoriesTable,
+  directoryGroupsTable,
+  directoryUsersTable,
+  groupMembershipsTable,
+} from './entity-tables.js';
+
+const pgType = (spec: EntityTable, column: string): string =>
+  spec.json.has(column) || column === 'raw'
+    ? 'jsonb'
+    : spec.booleans.has(column)
+      ? 'boolean'
+      : 'text';
+
+/** `unnest($1::t1[], $2::t2[], …) AS v(c1, c2, …)` */
+function rowsOf(columns: readonly string[], types: readonly string[]): string {
+  const arrays = columns.map((_, i) => `$${i + 1}::${types[i]}[]`);
+  return `unnest(${arrays.join(', ')}) AS v(${columns.join(', ')})`;
+}
+
+/** The entity upsert and deletion over arrays. Params as the one-row statements', as arrays. */
+export function buildEntityPostgresSql(spec: EntityTable): { upsert: string; markDeleted: string } {
+  const cols = ['id', ...spec.columns, 'created_at', 'updated_at', 'raw', 'version'];
+  const bornDeleted = spec.directoryChild
+    ? `(SELECT d.deleted_version FROM ${directoriesTable.table} AS d WHERE d.id = v.directory_id)`
+    : 'NULL';
+  const updates = cols
+    .filter((c) => c !== 'id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  const upsert =
+    `INSERT INTO ${spec.table} AS t (${cols.join(', ')}, deleted_version) ` +
+    `SELECT ${cols.map((c) => `v.${c}`).join(', ')}, ${bornDeleted} ` +
+    `FROM ${rowsOf(
+      cols,
+      cols.map((c) => pgType(spec, c)),
+    )} ` +
+    `ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.version > t.version`;
+  const markDeleted =
+    `UPDATE ${spec.table} AS t SET deleted_version = v.version ` +
+    `FROM ${rowsOf(['id', 'version'], ['text', 'text'])} ` +
+    `WHERE t.id = v.id AND (t.deleted_version IS NULL OR t.deleted_version < v.version)`;
+  return { upsert, markDeleted };
+}
+
+/** Raise `deleted_version` of the children of many parents. Params: parent ids, versions. */
+export function buildCascadePostgresSql(table: string, parentColumn: string): string {
+  return (
+    `UPDATE ${table} AS t SET deleted_version = v.version ` +
+    `FROM ${rowsOf(['parent', 'version'], ['text', 'text'])} ` +
+    `WHERE t.${parentColumn} = v.parent AND (t.deleted_version IS NULL OR t.deleted_version < v.version)`
+  );
+}
+
+/** Params: group ids, user ids, directory ids, versions. */
+export const upsertMembershipPostgresSql =
+  `INSERT INTO ${groupMembershipsTable} AS t (group_id, user_id, directory_id, version, deleted_version) ` +
+  `SELECT v.group_id, v.user_id, v.directory_id, v.version, (SELECT MAX(p.dv) FROM (` +
+  `SELECT u.deleted_version AS dv FROM ${directoryUsersTable.table} AS u WHERE u.id = v.user_id ` +
+  `UNION ALL SELECT g.deleted_version AS dv FROM ${directoryGroupsTable.table} AS g WHERE g.id = v.group_id ` +
+  `UNION ALL SELECT d.deleted_version AS dv FROM ${directoriesTable.table} AS d WHERE d.id = v.directory_id) AS p) ` +
+  `FROM ${rowsOf(['group_id', 'user_id', 'directory_id', 'version'], ['text', 'text', 'text', 'text'])} ` +
+  `ON CONFLICT (group_id, user_id) DO UPDATE SET directory_id = excluded.directory_id, ` +
+  `version = excluded.version WHERE excluded.version > t.version`;
+
+/** Params: group ids, user ids, versions. */
+export const deleteMembershipPostgresSql =
+  `UPDATE ${groupMembershipsTable} AS t SET deleted_version = v.version ` +
+  `FROM ${rowsOf(['group_id', 'user_id', 'version'], ['text', 'text', 'text'])} ` +
+  `WHERE t.group_id = v.group_id AND t.user_id = v.user_id ` +
+  `AND (t.deleted_version IS NULL OR t.deleted_version < v.version)`;
