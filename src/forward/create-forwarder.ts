@@ -9,6 +9,8 @@ import { releaseDeliveries, syncDestinations } from './delivery-operations.js';
 import type { Destination } from './destination.js';
 import { DestinationRunner } from './destination-runner.js';
 import { createForwardMetrics } from './forward-metrics.js';
+import { realSleep } from './start-pacer.js';
+import type { Sleep } from './start-pacer.js';
 import type { ForwardMetrics } from './forward-metrics.js';
 
 export interface ForwarderOptions {
@@ -23,6 +25,8 @@ export interface ForwarderOptions {
   leaseMs?: number;
   /** With nothing due, look again after this long (retries come due without a wake-up). @defaultValue 1000 */
   idlePollMs?: number;
+  /** Waits between `rate=` starts; tests drive it with their clock. @defaultValue setTimeout */
+  sleep?: Sleep;
   /** Unique per process; names the attempts' worker. @defaultValue host:pid:random */
   owner?: string;
 }
@@ -65,6 +69,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         leaseMs: options.leaseMs ?? 30_000,
         idlePollMs: options.idlePollMs ?? 1000,
         metrics,
+        sleep: options.sleep ?? realSleep,
       }),
   );
   let unsubscribe: (() => void) | undefined;
