@@ -4,11 +4,7 @@ import type Database from 'better-sqlite3';
 import { AsyncMutex } from '../async-mutex.js';
 import { coreMigrationSet } from '../core-migrations.js';
 import { eventsApiMigrationSet } from '../events-api-migrations.js';
-import {
-  readPullCursor,
-  releaseNamedLease,
-  takeNamedLease,
-} from '../pull-operations.js';
+import { readPullCursor, releaseNamedLease, takeNamedLease } from '../pull-operations.js';
 import {
   eventStats,
   getEvent,
