@@ -10,6 +10,8 @@ import { releaseDeliveries, syncDestinations } from './delivery-operations.js';
 import type { Destination } from './destination.js';
 import { DestinationRunner } from './destination-runner.js';
 import { createForwardMetrics } from './forward-metrics.js';
+import { realSleep } from './start-pacer.js';
+import type { Sleep } from './start-pacer.js';
 import type { ForwardMetrics } from './forward-metrics.js';
 
 export interface ForwarderOptions {
@@ -24,6 +26,8 @@ export interface ForwarderOptions {
   leaseMs?: number;
   /** With nothing due, look again after this long (retries come due without a wake-up). @defaultValue `defaults.forwardIdlePollMs.value` */
   idlePollMs?: number;
+  /** Waits between `rate=` starts; tests drive it with their clock. @defaultValue setTimeout */
+  sleep?: Sleep;
   /** Unique per process; names the attempts' worker. @defaultValue host:pid:random */
   owner?: string;
 }
@@ -66,6 +70,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         leaseMs: options.leaseMs ?? defaults.forwardLeaseMs.value,
         idlePollMs: options.idlePollMs ?? defaults.forwardIdlePollMs.value,
         metrics,
+        sleep: options.sleep ?? realSleep,
       }),
   );
   let unsubscribe: (() => void) | undefined;

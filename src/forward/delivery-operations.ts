@@ -145,7 +145,8 @@ export interface DeliveryResult {
 
 /**
  * Record several attempts' outcomes for deliveries `owner` still holds. Returns how many were
- * recorded (a delivery whose lease was lost meanwhile is left to its new holder).
+ * recorded (a delivery whose lease was lost meanwhile is left to its new holder). Two statements
+ * per destination, whatever the batch size: the outcomes are a `VALUES` list joined to the rows.
  */
 export async function finishDeliveries(
   tx: SqlExecutor,
@@ -153,34 +154,87 @@ export async function finishDeliveries(
   results: readonly DeliveryResult[],
 ): Promise<number> {
   let recorded = 0;
+  const byDestination = new Map<string, DeliveryResult[]>();
   for (const r of results) {
-    const status =
-      r.outcome === 'delivered' ? 'delivered' : r.outcome === 'dead' ? 'dead' : 'retrying';
-    const { rowCount } = await tx.query(
-      `UPDATE ${deliveries}
-       SET status = $4, next_attempt_at = $5, lease_owner = NULL, last_status_code = $6,
-           last_error = $7, delivered_at = $8
-       WHERE event_id = $1 AND destination = $2 AND lease_owner = $3 AND status = 'delivering'`,
-      [
-        r.eventId,
-        r.destination,
-        owner,
-        status,
-        status === 'retrying' ? r.nextAttemptAt : null,
-        r.statusCode,
-        r.error,
-        status === 'delivered' ? r.now : null,
-      ],
+    const group = byDestination.get(r.destination);
+    if (group) group.push(r);
+    else byDestination.set(r.destination, [r]);
+  }
+  for (const [destination, group] of byDestination) {
+    const params: unknown[] = [destination, owner];
+    // SQLite's RETURNING sees only the updated table (by its own name, not the alias).
+    const { rows } = await tx.query<{ event_id: string }>(
+      `${outcomeValues(tx, group, params)}
+       UPDATE ${deliveries} AS d
+       SET status = v.status, next_attempt_at = v.next_attempt_at, lease_owner = NULL,
+           last_status_code = v.status_code, last_error = v.error, delivered_at = v.delivered_at
+       FROM v
+       WHERE d.event_id = v.event_id AND d.destination = $1 AND d.lease_owner = $2
+         AND d.status = 'delivering'
+       RETURNING ${tx.dialect === 'postgres' ? 'd.' : ''}event_id`,
+      params,
     );
-    if (rowCount === 0) continue;
-    recorded++;
+    if (rows.length === 0) continue;
+    recorded += rows.length;
+    const kept = new Set(rows.map((r) => r.event_id));
+    const attemptParams: unknown[] = [destination, owner];
     await tx.query(
-      `UPDATE ${deliveryAttempts} SET finished_at = $4, outcome = $5, status_code = $6, error = $7
-       WHERE event_id = $1 AND destination = $2 AND worker = $3 AND finished_at IS NULL`,
-      [r.eventId, r.destination, owner, r.now, r.outcome, r.statusCode, r.error],
+      `${outcomeValues(
+        tx,
+        group.filter((r) => kept.has(r.eventId)),
+        attemptParams,
+      )}
+       UPDATE ${deliveryAttempts} AS a
+       SET finished_at = v.finished_at, outcome = v.outcome, status_code = v.status_code,
+           error = v.error
+       FROM v
+       WHERE a.event_id = v.event_id AND a.destination = $1 AND a.worker = $2
+         AND a.finished_at IS NULL`,
+      attemptParams,
     );
   }
   return recorded;
+}
+
+/**
+ * `WITH v(…) AS (VALUES …)`: one row per outcome, its parameters appended to `params` (which
+ * holds the statement's own first). PostgreSQL types the columns from the first row's casts.
+ */
+function outcomeValues(tx: SqlExecutor, results: readonly DeliveryResult[], params: unknown[]) {
+  const pg = tx.dialect === 'postgres';
+  const cast = (type: string) => (pg ? `::${type}` : '');
+  const rows = results.map((r, index) => {
+    const status =
+      r.outcome === 'delivered' ? 'delivered' : r.outcome === 'dead' ? 'dead' : 'retrying';
+    const values = [
+      r.eventId,
+      status,
+      status === 'retrying' ? r.nextAttemptAt : null,
+      r.statusCode,
+      r.error,
+      status === 'delivered' ? r.now : null,
+      r.now,
+      r.outcome,
+    ];
+    const types = [
+      'text',
+      'text',
+      'timestamptz',
+      'integer',
+      'text',
+      'timestamptz',
+      'timestamptz',
+      'text',
+    ];
+    return `(${values
+      .map((value, k) => {
+        params.push(value);
+        return `$${params.length}${index === 0 ? cast(types[k]!) : ''}`;
+      })
+      .join(', ')})`;
+  });
+  return `WITH v (event_id, status, next_attempt_at, status_code, error, delivered_at, finished_at, outcome)
+    AS (VALUES ${rows.join(', ')})`;
 }
 
 /** Give back every delivery `owner` holds (graceful shutdown); the attempt is not counted. */

@@ -10,6 +10,8 @@ import type { ClaimedDelivery } from './delivery-types.js';
 import type { Destination } from './destination.js';
 import type { ForwardMetrics } from './forward-metrics.js';
 import { createAgent, postDelivery } from './post-delivery.js';
+import { StartPacer } from './start-pacer.js';
+import type { Sleep } from './start-pacer.js';
 
 export interface RunnerDeps {
   store: Store;
@@ -20,6 +22,8 @@ export interface RunnerDeps {
   leaseMs: number;
   idlePollMs: number;
   metrics: ForwardMetrics;
+  /** Waits between paced starts (`rate=`). */
+  sleep: Sleep;
 }
 
 /**
@@ -35,7 +39,7 @@ export class DestinationRunner {
   private signalled = false;
   private results: DeliveryResult[] = [];
   private flushing: Promise<void> | undefined;
-  private nextStartAt = 0;
+  private readonly pacer: StartPacer;
   private loop: Promise<void> | undefined;
   /** Attempts in flight (each settles within its timeout). */
   private readonly attempts = new Set<Promise<void>>();
@@ -47,6 +51,7 @@ export class DestinationRunner {
     private readonly deps: RunnerDeps,
   ) {
     this.agent = createAgent(destination.url, destination.concurrency);
+    this.pacer = new StartPacer(destination.ratePerSecond, deps.clock, deps.sleep);
   }
 
   start(): void {
@@ -96,7 +101,7 @@ export class DestinationRunner {
       // Start what is claimed while slots are free.
       while (this.queue.length > 0 && this.inFlight < d.concurrency && !this.stopped) {
         const delivery = this.queue.shift()!;
-        await this.pace();
+        await this.pacer.next();
         this.inFlight++;
         const attempt = this.deliver(delivery).finally(() => {
           this.inFlight--;
@@ -137,16 +142,6 @@ export class DestinationRunner {
       }
       this.queue.push(...claimed);
     }
-  }
-
-  /** --forward-to …;rate=N: space attempt starts 1/N s apart (this process's share). */
-  private async pace(): Promise<void> {
-    const rate = this.destination.ratePerSecond;
-    if (rate === undefined) return;
-    const now = this.deps.clock.now();
-    const wait = this.nextStartAt - now;
-    this.nextStartAt = Math.max(now, this.nextStartAt) + 1000 / rate;
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {

@@ -1,4 +1,5 @@
 // Messages between the store (main thread) and the append thread.
+import type { AppendOutcome, NewEvent, PullCursorUpdate } from '../types.js';
 
 export interface AppendWorkerData {
   path: string;
@@ -19,8 +20,18 @@ export interface AppendItem {
   source: string;
 }
 
+/** A pulled page: its events and its cursor, committed in one transaction by the thread. */
+export interface PageMessage {
+  type: 'page';
+  seq: number;
+  events: NewEvent[];
+  cursor: PullCursorUpdate;
+  now: Date;
+}
+
 export type ToAppendThread =
   | { type: 'append'; items: AppendItem[] }
+  | PageMessage
   /** Copy the WAL back into the database file (the main thread's connection never does). */
   | { type: 'checkpoint' }
   | { type: 'close' };
@@ -31,6 +42,7 @@ export type FromAppendThread =
       /** `[seq, inserted]` for each event of the batch. */
       results: [number, boolean][];
     }
+  | { type: 'paged'; seq: number; outcomes: AppendOutcome[] }
   | { type: 'failed'; seqs: number[]; message: string; code: string | null }
   | { type: 'checkpointed' }
   | { type: 'closed' };

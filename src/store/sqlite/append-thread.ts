@@ -3,7 +3,13 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppendBound } from '../append-bound.js';
-import type { AppendOutcome, AppendStats, NewEvent, StoreOptions } from '../types.js';
+import type {
+  AppendOutcome,
+  AppendStats,
+  NewEvent,
+  PullCursorUpdate,
+  StoreOptions,
+} from '../types.js';
 import { StoreUnavailableError } from '../types.js';
 import type {
   AppendItem,
@@ -60,6 +66,10 @@ export class AppendThread {
   private posting = false;
   private nextSeq = 1;
   private readonly waiters = new Map<number, Waiter>();
+  private readonly pageWaiters = new Map<
+    number,
+    { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }
+  >();
   private closed: Promise<void> | undefined;
   private readonly counters = { batches: 0, events: 0, inserted: 0, maxBatchSize: 0 };
   private lock = new ThreadWriteLock();
@@ -131,6 +141,32 @@ export class AppendThread {
     return promise;
   }
 
+  /**
+   * A pulled page and its cursor, committed in one transaction on the thread (Store.appendPage):
+   * storing runs beside the puller's fetching and parsing instead of on its thread.
+   */
+  appendPage(
+    events: readonly NewEvent[],
+    cursor: PullCursorUpdate,
+    now: Date,
+  ): Promise<AppendOutcome[]> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    const seq = this.nextSeq++;
+    const promise = new Promise<AppendOutcome[]>((resolve, reject) => {
+      this.pageWaiters.set(seq, { resolve, reject });
+    });
+    const worker = this.ensureWorker();
+    worker.ref();
+    worker.postMessage({
+      type: 'page',
+      seq,
+      events: events.map((e) => ({ ...e, rawBody: exactCopy(e.rawBody) })),
+      cursor,
+      now,
+    } satisfies ToAppendThread);
+    return promise;
+  }
+
   private post(): void {
     this.posting = false;
     if (this.outbox.length === 0) return;
@@ -186,6 +222,10 @@ export class AppendThread {
       this.counters.inserted += inserted;
       this.counters.maxBatchSize = Math.max(this.counters.maxBatchSize, message.results.length);
       if (inserted > 0) this.onCommitted(inserted);
+    } else if (message.type === 'paged') {
+      const waiter = this.pageWaiters.get(message.seq);
+      this.pageWaiters.delete(message.seq);
+      waiter?.resolve(message.outcomes);
     } else if (message.type === 'failed') {
       const error = new StoreUnavailableError(
         `could not commit to SQLite: ${message.message}${message.code ? ` (${message.code})` : ''}`,
@@ -193,11 +233,18 @@ export class AppendThread {
       for (const seq of message.seqs) {
         this.waiters.get(seq)?.reject(error);
         this.waiters.delete(seq);
+        this.pageWaiters.get(seq)?.reject(error);
+        this.pageWaiters.delete(seq);
       }
     }
     if (message.type === 'checkpointed') this.checkpoints--;
     // An idle thread must not keep the process alive; one with work in flight must.
-    if (this.waiters.size === 0 && this.outbox.length === 0 && this.checkpoints === 0) {
+    if (
+      this.waiters.size === 0 &&
+      this.pageWaiters.size === 0 &&
+      this.outbox.length === 0 &&
+      this.checkpoints === 0
+    ) {
       this.worker?.unref();
     }
   }
@@ -206,6 +253,8 @@ export class AppendThread {
     const error = new StoreUnavailableError(reason);
     for (const waiter of this.waiters.values()) waiter.reject(error);
     this.waiters.clear();
+    for (const waiter of this.pageWaiters.values()) waiter.reject(error);
+    this.pageWaiters.clear();
   }
 
   /** Commit everything posted so far, then stop the thread. */

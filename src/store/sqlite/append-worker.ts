@@ -2,13 +2,16 @@
 // commit blocks this thread, never the event loop that answers HTTP requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { appendPageRows } from '../pull-operations.js';
 import type {
   AppendItem,
   AppendWorkerData,
   FromAppendThread,
+  PageMessage,
   ToAppendThread,
 } from './append-protocol.js';
 import { openSqlite } from './sqlite-connection.js';
+import { sqliteExecutor } from './sqlite-executor.js';
 import { ThreadWriteLock } from './thread-write-lock.js';
 
 const data = workerData as AppendWorkerData;
@@ -81,6 +84,47 @@ function commitBatch(batch: AppendItem[]): void {
   }
 }
 
+/**
+ * A pulled page and its cursor in one transaction on this thread's connection (synchronous=FULL),
+ * so the puller's thread only fetches and parses. appendPageRows runs synchronously on SQLite
+ * (its awaits are settled promises), so no other message is handled while the lock is held.
+ */
+async function commitPage(message: PageMessage): Promise<void> {
+  let locked = false;
+  try {
+    const database = (db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs }));
+    if (!lock.acquireSync(data.busyTimeoutMs)) {
+      throw Object.assign(new Error(`the write lock stayed busy for ${data.busyTimeoutMs} ms`), {
+        code: 'SQLITE_BUSY',
+      });
+    }
+    locked = true;
+    database.exec('BEGIN IMMEDIATE');
+    try {
+      const outcomes = await appendPageRows(
+        sqliteExecutor(database),
+        message.events,
+        message.cursor,
+        message.now,
+      );
+      database.exec('COMMIT');
+      send({ type: 'paged', seq: message.seq, outcomes });
+    } finally {
+      if (database.inTransaction) database.exec('ROLLBACK');
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    send({
+      type: 'failed',
+      seqs: [message.seq],
+      message: error instanceof Error ? error.message : String(error),
+      code: typeof code === 'string' ? code : null,
+    });
+  } finally {
+    if (locked) lock.release();
+  }
+}
+
 // Drain in batches. Between batches the thread goes back to its event loop, so the appends that
 // arrived during the last commit's fsync are gathered into the next batch.
 function flush(): void {
@@ -101,6 +145,8 @@ port.on('message', (message: ToAppendThread) => {
   if (message.type === 'append') {
     for (const item of message.items) queue.push(item);
     schedule();
+  } else if (message.type === 'page') {
+    void commitPage(message);
   } else if (message.type === 'checkpoint') {
     try {
       db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs });

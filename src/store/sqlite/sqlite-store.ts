@@ -5,12 +5,7 @@ import type Database from 'better-sqlite3';
 import { AsyncMutex } from '../async-mutex.js';
 import { coreMigrationSet } from '../core-migrations.js';
 import { eventsApiMigrationSet } from '../events-api-migrations.js';
-import {
-  appendPageRows,
-  readPullCursor,
-  releaseNamedLease,
-  takeNamedLease,
-} from '../pull-operations.js';
+import { readPullCursor, releaseNamedLease, takeNamedLease } from '../pull-operations.js';
 import {
   eventStats,
   getEvent,
@@ -214,8 +209,8 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * On the main-thread connection (synchronous=NORMAL): a power loss can undo the last pages, but
-   * only together with their cursor (the WAL keeps order), so the next pull fetches them again.
+   * On the append thread's connection (synchronous=FULL), the page and its cursor in one
+   * transaction: storing runs beside the puller's fetching and parsing, not on its thread.
    */
   async appendPage(
     events: readonly NewEvent[],
@@ -223,7 +218,7 @@ export class SqliteStore implements Store {
     now: Date,
   ): Promise<AppendOutcome[]> {
     for (const event of events) validateNewEvent(event);
-    const outcomes = await this.write((tx) => appendPageRows(tx, events, cursor, now));
+    const outcomes = await this.appender.appendPage(events, cursor, now);
     if (outcomes.includes('inserted')) this.wake.emit();
     return outcomes;
   }
