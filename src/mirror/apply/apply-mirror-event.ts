@@ -49,7 +49,8 @@ const sql = {
 // uncommitted rows, so on PostgreSQL the events of one directory take a transaction-scoped
 // advisory lock and apply one at a time; other directories and families stay concurrent.
 // (SQLite has one writer at a time already.)
-const lockDirectorySql = `SELECT pg_advisory_xact_lock(1835627634, hashtext($1)) AS locked`;
+/** PostgreSQL: serialize writes to one directory's rows (params: directory id). */
+export const lockDirectorySql = `SELECT pg_advisory_xact_lock(1835627634, hashtext($1)) AS locked`;
 
 function directoryOf(event: string, data: WireObject): string {
   if (event === 'dsync.activated' || event === 'dsync.deleted') return String(data.id ?? '');
