@@ -1,6 +1,6 @@
-import { runStatement } from '../mirror/apply/run-statement.js';
 import { entityParams } from '../mirror/apply/wire-values.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
+import { runForRows } from './batched-sql.js';
 import { comparedColumns, sameContent } from './compare-row.js';
 import type { WireObject } from './list-pages.js';
 import type { ReconcileEntity } from './reconcile-tables.js';
@@ -56,6 +56,7 @@ export async function reconcileEntityPage(
     params,
   );
   const byId = new Map(stored.map((row) => [String(row.id), row]));
+  const writes: unknown[][] = [];
   for (const upsert of rows) {
     const row = byId.get(upsert[0] as string);
     const version = upsert[upsert.length - 1] as string;
@@ -75,7 +76,8 @@ export async function reconcileEntityPage(
       // Same content: still raise the version, so a late older event cannot revert it.
       counts.unchanged++;
     } else counts.updated++;
-    if (write && !dryRun) await runStatement(tx, entity.sql.upsert, upsert);
+    if (write) writes.push(upsert);
   }
+  if (!dryRun) await runForRows(tx, entity.sql.upsert, writes);
   return ids;
 }

@@ -2,6 +2,7 @@ import { deleteMembershipSql, upsertMembershipSql } from '../mirror/apply/member
 import { groupMembershipsTable } from '../mirror/apply/entity-tables.js';
 import { runStatement } from '../mirror/apply/run-statement.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
+import { runForRows } from './batched-sql.js';
 import { inList, isLive } from './entity-page.js';
 import type { WireObject } from './list-pages.js';
 import { startVersion } from './snapshot-version.js';
@@ -51,6 +52,7 @@ export async function reconcileMembershipPage(
   );
   const stored = new Map(rows.map((row) => [key(row.group_id, row.user_id), row]));
   const listed = new Set<string>();
+  const writes: unknown[][] = [];
   for (const user of users) {
     const userId = user.id as string;
     for (const groupId of groupIds(user)) {
@@ -65,11 +67,10 @@ export async function reconcileMembershipPage(
       if (!row || !isLive(row)) counts.created++;
       else counts.unchanged++;
       if (row && isLive(row) && row.version >= version) continue;
-      if (!dryRun) {
-        await runStatement(tx, upsertMembershipSql, [groupId, userId, directoryId, version]);
-      }
+      writes.push([groupId, userId, directoryId, version]);
     }
   }
+  if (!dryRun) await runForRows(tx, upsertMembershipSql, writes);
   for (const row of rows) {
     if (listed.has(key(row.group_id, row.user_id)) || !isLive(row)) continue;
     if (row.version >= start) {

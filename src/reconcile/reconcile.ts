@@ -95,6 +95,19 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
 
 type Source = AsyncIterable<WireObject[]>;
 
+/** `source`, asking for the next page before the current one is handed on (fetch overlaps writes). */
+async function* prefetched(source: Source): Source {
+  const pages = source[Symbol.asyncIterator]();
+  let next = pages.next();
+  for (;;) {
+    const page = await next;
+    if (page.done) return;
+    next = pages.next();
+    next.catch(() => {}); // awaited (and thrown) on the next round
+    yield page.value;
+  }
+}
+
 async function* single(get: () => Promise<WireObject | undefined>): Source {
   const obj = await get();
   yield obj ? [obj] : [];
@@ -151,7 +164,7 @@ class Run {
     directories?: (objects: WireObject[]) => string[],
   ): Promise<void> {
     this.at = `reading ${label}`;
-    for await (const objects of source) {
+    for await (const objects of prefetched(source)) {
       await this.tx((tx) => write(tx, objects), directories?.(objects));
       this.pages++;
       this.objects += objects.length;
