@@ -54,6 +54,7 @@ export type RawConfigKey =
   | 'pull'
   | 'pullIntervalMs'
   | 'pullSince'
+  | 'reconcileEvery'
   | 'apiKey'
   | 'apiUrl'
   | 'forwardTo'
@@ -316,11 +317,19 @@ export const configOptions: readonly ConfigOption[] = [
     description: 'with --pull, first start only: now, 30m, 12h, 7d or an ISO date',
   },
   {
+    key: 'reconcileEvery',
+    flag: '--reconcile-every <duration>',
+    env: 'WORKOS_INBOX_RECONCILE_EVERY',
+    defaultText: 'off',
+    description:
+      "reconcile the mirror with WorkOS's state this often (24h, 6h; a minute or more), one process at a time",
+  },
+  {
     key: 'apiKey',
     flag: '--api-key <key>',
     env: 'WORKOS_API_KEY',
     defaultText: 'none',
-    description: 'WorkOS API key (sk_…), needed by --pull',
+    description: 'WorkOS API key (sk_…), needed by --pull and --reconcile-every',
   },
   {
     key: 'apiUrl',
