@@ -43,13 +43,15 @@ const op = fc.record({
   value: fc.integer({ min: 0, max: 3 }),
 });
 
-const setup = [
+type Op = { kind: number; user: number; group: number; value: number };
+
+const setup: Op[] = [
   ...[0, 1, 2].map((user) => ({ kind: 0, user, group: 0, value: 0 })),
   ...[0, 1].map((group) => ({ kind: 2, user: 0, group, value: 0 })),
 ];
 
 /** Play the operations at WorkOS: its states after each one, and the events it sent. */
-function play(ops: readonly fc.infer<typeof op>[]): { states: Model[]; events: WireEvent[] } {
+function play(ops: readonly Op[]): { states: Model[]; events: WireEvent[] } {
   const model: Model = { users: new Map(), groups: new Map(), members: new Set() };
   const gone = new Set<string>();
   const copy = (): Model => ({
