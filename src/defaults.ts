@@ -351,6 +351,16 @@ export const defaults = {
     docs: 'with `--pull`: pause between catch-ups',
     options: ['PullLoopOptions.intervalMs'],
   },
+  reconcileEvery: {
+    value: undefined,
+    unit: 'duration',
+    shown: 'off',
+    flag: '--reconcile-every <duration>',
+    env: 'WORKOS_INBOX_RECONCILE_EVERY',
+    description:
+      "reconcile the mirror with WorkOS's state this often (24h, 6h; a minute or more), one process at a time",
+    docs: "reconcile the mirror with WorkOS's state this often (`24h`, `6h`; a minute or more); one process at a time (a lease in the database); needs `WORKOS_API_KEY`",
+  },
   pullSince: {
     value: 'now',
     flag: '--pull-since <when>',

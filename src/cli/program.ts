@@ -13,6 +13,7 @@ import { CliError, exitCodes } from './exit-codes.js';
 import { registerMigrate } from './migrate.js';
 import { registerListen } from './listen.js';
 import { registerPull } from './pull.js';
+import { registerReconcile } from './reconcile.js';
 import { registerServe, registerWork } from './serve.js';
 import { registerSign } from './sign.js';
 import { registerStats } from './stats.js';
@@ -48,6 +49,7 @@ export function createProgram(): Command {
   registerMigrate(program);
   registerStats(program);
   registerPull(program);
+  registerReconcile(program);
   registerListen(program);
   program.addHelpText(
     'after',

@@ -39,3 +39,25 @@ export function createProgressBar(
     },
   };
 }
+
+/** A one-line status on standard error for work of unknown size, redrawn at most every 100 ms. */
+export function createProgressLine(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): { update(text: string): void; finish(): void } {
+  if (!stream.isTTY) return { update: () => {}, finish: () => {} };
+  let lastDraw = 0;
+  let shown = '';
+  return {
+    update(text) {
+      const now = Date.now();
+      if (now - lastDraw < 100) return;
+      lastDraw = now;
+      shown = `${label} ${text}`;
+      stream.write(`\r${shown.padEnd(79)}`);
+    },
+    finish() {
+      if (shown) stream.write('\n');
+    },
+  };
+}

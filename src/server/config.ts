@@ -64,7 +64,16 @@ export interface ServeConfig {
   logLevel: string;
   /** `--pull`: pull WorkOS's Events API continuously; undefined when off. */
   pull: PullSettings | undefined;
+  /** `--reconcile-every`: periodic reconcile with WorkOS's state; undefined when off. */
+  reconcile: ReconcileSettings | undefined;
   forward: ForwardConfig;
+}
+
+/** Periodic reconcile's settings in `serve` / `work`. */
+export interface ReconcileSettings {
+  apiKey: string;
+  apiUrl: string;
+  everyMs: number;
 }
 
 /** The Events API puller's settings in `serve` / `work`. */
@@ -259,6 +268,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       10_000_000,
     ),
     pull: undefined,
+    reconcile: undefined,
     forward: {
       spec: raw('forwardTo'),
       ordered: boolean('forwardOrdered', defaults.forwardOrdered.value),
@@ -284,17 +294,32 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       throw error;
     }
   }
-  if (boolean('pull', defaults.pull.value)) {
+  /** The WorkOS API key and URL, which `flag` needs. */
+  const workosApi = (flag: string) => {
     const apiKey = raw('apiKey');
     if (!apiKey) {
       throw new ConfigError(
-        `--pull needs a WorkOS API key: set WORKOS_API_KEY (or --api-key) to an sk_… key from the WorkOS dashboard`,
+        `${flag} needs a WorkOS API key: set WORKOS_API_KEY (or --api-key) to an sk_… key from the WorkOS dashboard`,
       );
     }
     const apiUrl = raw('apiUrl') ?? defaults.apiUrl.value;
     if (!/^https?:\/\/[^/]/.test(apiUrl)) {
       throw new ConfigError(`${label('apiUrl')} must be an http(s):// URL, got "${apiUrl}"`);
     }
+    return { apiKey, apiUrl };
+  };
+  const reconcileRaw = raw('reconcileEvery');
+  if (reconcileRaw !== undefined && reconcileRaw.trim().toLowerCase() !== 'off') {
+    const everyMs = parseDurationMs(reconcileRaw);
+    if (everyMs === undefined || everyMs < 60_000) {
+      throw new ConfigError(
+        `${label('reconcileEvery')} must be "off" or a duration of a minute or more (24h, 6h, 30m), got "${reconcileRaw}"`,
+      );
+    }
+    config.reconcile = { ...workosApi('--reconcile-every'), everyMs };
+  }
+  if (boolean('pull', defaults.pull.value)) {
+    const { apiKey, apiUrl } = workosApi('--pull');
     const since = raw('pullSince') ?? defaults.pullSince.value;
     try {
       parseSince(since, 0);

@@ -19,6 +19,9 @@ import { createMirrorHandler } from './mirror-routes.js';
 import { startPulling } from './start-pulling.js';
 import type { PullLoop } from '../pull/pull-loop.js';
 import { createPullMetrics } from '../metrics/pull-metrics.js';
+import { createReconcileMetrics } from '../metrics/reconcile-metrics.js';
+import type { ReconcileLoop } from '../reconcile/reconcile-loop.js';
+import { startReconciling } from './start-reconciling.js';
 import { developmentBanner, prepareCredentials } from './prepare-credentials.js';
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { createQueueMetrics } from './queue-metrics.js';
@@ -76,6 +79,9 @@ export async function runServe(
 
   // In the inbox's registry: pulled duplicates join the webhook ones in events_duplicate_total.
   const pullMetrics = config.pull ? createPullMetrics({ registry: inbox.metrics }) : undefined;
+  const reconcileMetrics = config.reconcile
+    ? createReconcileMetrics({ registry: inbox.metrics })
+    : undefined;
   let forwarder: Forwarder | undefined;
   if (config.forward.spec !== undefined) {
     // Deliveries are signed with the webhook secret by default, so the app's own verification
@@ -148,6 +154,15 @@ export async function runServe(
           leaseMs: config.workerTuning.leaseMs,
         })
       : undefined;
+  const reconcileLoop: ReconcileLoop | undefined =
+    config.reconcile && reconcileMetrics
+      ? startReconciling(config.reconcile, {
+          store: inbox.store,
+          logger,
+          metrics: reconcileMetrics,
+          leaseMs: config.workerTuning.leaseMs,
+        })
+      : undefined;
 
   const url = http?.url ?? '';
   if (credentials) {
@@ -165,6 +180,7 @@ export async function runServe(
       pull: config.pull
         ? { apiUrl: config.pull.apiUrl, intervalMs: config.pull.intervalMs }
         : false,
+      reconcileEveryMs: config.reconcile?.everyMs,
     },
     mode === 'serve' ? 'workos-inbox serving' : 'workos-inbox worker running',
   );
@@ -176,6 +192,7 @@ export async function runServe(
     close() {
       closing ??= (async () => {
         await pullLoop?.stop();
+        await reconcileLoop?.stop();
         const httpClosed = http?.close(config.shutdownTimeoutMs);
         await forwarder?.close();
         await inbox.close({ timeoutMs: config.shutdownTimeoutMs });

@@ -3,6 +3,7 @@ import type { PullMetrics } from '../metrics/pull-metrics.js';
 import { parseSince } from '../pull/parse-since.js';
 import { PullLoop } from '../pull/pull-loop.js';
 import type { Store } from '../store/types.js';
+import { abortableSleep } from '../workos-api/abortable-sleep.js';
 import { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import type { PullSettings } from './config.js';
 
@@ -18,14 +19,7 @@ export function startPulling(
     apiKey: settings.apiKey,
     apiUrl: settings.apiUrl,
     onError: (status) => deps.metrics.apiError(status),
-    sleep: (ms) =>
-      new Promise<void>((resolve) => {
-        if (stopping.signal.aborted) return resolve();
-        const timer = setTimeout(resolve, ms);
-        stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), {
-          once: true,
-        });
-      }),
+    sleep: abortableSleep(stopping.signal),
   });
   const loop = new PullLoop({
     store: deps.store,

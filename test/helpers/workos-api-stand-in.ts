@@ -1,5 +1,6 @@
-// A stand-in for WorkOS's Events API on loopback, for tests and bench:pull. It answers
-// `GET /events` as WorkOS does (reference: the Events API docs and the official SDK's
+// A stand-in for WorkOS's API on loopback, for tests, bench:pull and bench:reconcile. It answers
+// `GET /events`, and the list and get endpoints of its state (workos-api-stand-in-state.ts), as
+// WorkOS does (reference: the Events API docs and the official SDK's
 // listEvents), and test/workos-api/stand-in-fidelity.test.ts proves that the official SDK reads
 // it unchanged.
 import { createServer } from 'node:http';
@@ -7,6 +8,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WireEvent } from '../../src/workos-api/event-list.js';
 import { eventTimeMs } from '../../src/workos-api/event-time.js';
+import { answerStateRequest, emptyState } from './workos-api-stand-in-state.js';
+import type { StandInState } from './workos-api-stand-in-state.js';
 
 export interface StandInOptions {
   /** The only key accepted (`Authorization: Bearer <key>`). @defaultValue 'sk_test_stand_in' */
@@ -35,6 +38,8 @@ export interface WorkosApiStandIn {
   apiKey: string;
   /** Events in the order they happened (ascending = this order). */
   events: WireEvent[];
+  /** The objects the list and get endpoints answer with, newest first; tests change them. */
+  state: StandInState;
   /** Ids not yet visible to reads (WorkOS holds new events back from cursor reads for a while). */
   heldBack: Set<string>;
   requests: StandInRequest[];
@@ -81,6 +86,7 @@ export async function startWorkosApiStandIn(
     requests: [] as StandInRequest[],
   };
 
+  const stateOf = { state: emptyState() };
   const hooks: Pick<WorkosApiStandIn, 'beforeAnswer' | 'afterAnswer'> = {
     beforeAnswer: undefined,
     afterAnswer: undefined,
@@ -111,6 +117,14 @@ export async function startWorkosApiStandIn(
       send(res, 401, { message: 'Unauthorized' });
       return;
     }
+    const stateAnswer =
+      req.method === 'GET'
+        ? answerStateRequest(stateOf.state, url.pathname, url.searchParams)
+        : undefined;
+    if (stateAnswer) {
+      send(res, stateAnswer.status, stateAnswer.body);
+      return;
+    }
     if (req.method !== 'GET' || url.pathname !== '/events') {
       send(res, 404, { message: 'Not Found' });
       return;
@@ -131,6 +145,12 @@ export async function startWorkosApiStandIn(
     },
     set events(value: WireEvent[]) {
       state.events = value;
+    },
+    get state() {
+      return stateOf.state;
+    },
+    set state(value: StandInState) {
+      stateOf.state = value;
     },
     heldBack: state.heldBack,
     requests: state.requests,

@@ -123,7 +123,8 @@ const flushOrder: readonly WriteKind[] = [
 // advisory lock first and apply one transaction at a time; other directories and families stay
 // concurrent. Several directories are locked in sorted order, so two transactions never wait
 // for each other. (SQLite has one writer at a time already.)
-const lockDirectoriesSql =
+/** PostgreSQL: lock the rows of these directories for this transaction (param: text[]). */
+export const lockDirectoriesSql =
   `SELECT pg_advisory_xact_lock(1835627634, hashtext(d)) AS locked ` +
   `FROM (SELECT d FROM unnest($1::text[]) AS d ORDER BY d) AS sorted`;
 

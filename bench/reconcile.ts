@@ -1,0 +1,151 @@
+// npm run bench:reconcile — reconcile one directory of 100k users and 1k groups, served by the
+// stand-in WorkOS API (loopback HTTP, pages of 100, in a process of its own), into an empty mirror
+// on SQLite and on PostgreSQL, against a ceiling run in the same process: a bare loop that fetches
+// and JSON-parses the same pages with the same client and stores nothing. Several runs, each
+// backend's ratio to the ceiling run just before it. A benchmark, not a test: it prints numbers.
+// Flags: --users N (100000), --groups N (1000), --runs N (3), --backend sqlite|postgres|both.
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { mirrorMigrations } from '../src/mirror/mirror-migrations.js';
+import { listPages } from '../src/reconcile/list-pages.js';
+import { reconcile } from '../src/reconcile/reconcile.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/types.js';
+import { WorkosApiClient } from '../src/workos-api/workos-api-client.js';
+import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const userCount = Number(flag('--users', '100000'));
+const groupCount = Number(flag('--groups', '1000'));
+const runs = Number(flag('--runs', '3'));
+const backendFlag = flag('--backend', 'both');
+const backends = (backendFlag === 'both' ? ['sqlite', 'postgres'] : [backendFlag]) as (
+  'sqlite' | 'postgres'
+)[];
+
+const server = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./fixtures/reconcile-stand-in.ts', import.meta.url)),
+    String(userCount),
+    String(groupCount),
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
+const api = JSON.parse(line) as { url: string; apiKey: string; memberships: number };
+const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
+
+/** The ceiling: every page the reconcile reads, fetched and parsed, nothing stored. */
+async function ceiling(): Promise<number> {
+  const started = performance.now();
+  let objects = 0;
+  for (const [path, params] of [
+    ['/directories/directory_1', undefined],
+    ['/directory_groups', { directory: 'directory_1' }],
+    ['/directory_users', { directory: 'directory_1' }],
+  ] as const) {
+    if (!params) {
+      await client.get(path);
+      continue;
+    }
+    for await (const page of listPages(client, path, params)) objects += page.data.length;
+  }
+  if (objects !== userCount + groupCount) throw new Error(`ceiling read ${objects} objects`);
+  return (performance.now() - started) / 1000;
+}
+
+async function openBackend(backend: 'sqlite' | 'postgres') {
+  if (backend === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-reconcile-'));
+    const store = await openStore({
+      database: join(dir, 'inbox.db'),
+      migrationSets: [mirrorMigrations],
+    });
+    return { store, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const url = await benchPostgresUrl();
+  const schema = `bench_reconcile_${randomBytes(4).toString('hex')}`;
+  const store = await openStore({ database: url, schema, migrationSets: [mirrorMigrations] });
+  return {
+    store,
+    cleanup: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+async function reconcileRun(backend: 'sqlite' | 'postgres'): Promise<number> {
+  const { store, cleanup } = await openBackend(backend);
+  let s: Store | undefined = store;
+  try {
+    await store.migrate();
+    const started = performance.now();
+    const result = await reconcile({ db: store, api: client, scope: { directory: 'directory_1' } });
+    const seconds = (performance.now() - started) / 1000;
+    const c = result.counts;
+    if (
+      c.directory_users.created !== userCount ||
+      c.directory_groups.created !== groupCount ||
+      c.directory_group_memberships.created !== api.memberships
+    ) {
+      throw new Error(`unexpected counts ${JSON.stringify(c)}`);
+    }
+    await store.close();
+    s = undefined;
+    return seconds;
+  } finally {
+    await s?.close();
+    await cleanup();
+  }
+}
+
+const usersPerSecond = (seconds: number) => Math.round(userCount / seconds).toLocaleString('en');
+const load = async () =>
+  (await import('node:os'))
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+
+console.log(
+  `directory: ${userCount.toLocaleString('en')} users, ${groupCount.toLocaleString('en')} groups, ${api.memberships.toLocaleString('en')} memberships; pages of 100`,
+);
+await ceiling(); // warm-up: JIT, sockets
+const ratios: Record<string, number[]> = {};
+for (let run = 1; run <= runs; run++) {
+  for (const backend of backends) {
+    const bare = await ceiling();
+    const ours = await reconcileRun(backend);
+    const ratio = (bare / ours) * 100;
+    (ratios[backend] ??= []).push(ratio);
+    console.log(
+      `run ${run} ${backend.padEnd(8)} ceiling ${usersPerSecond(bare)} users/s (${bare.toFixed(2)} s), reconcile ${usersPerSecond(ours)} users/s (${ours.toFixed(2)} s): ${ratio.toFixed(1)}% of the ceiling; load ${await load()}`,
+    );
+  }
+}
+const targets: Record<string, number> = { sqlite: 60, postgres: 40 };
+for (const [backend, list] of Object.entries(ratios)) {
+  const sorted = [...list].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  console.log(
+    `${backend}: median ${median.toFixed(1)}% of the ceiling, range ${sorted[0]!.toFixed(1)}–${sorted.at(-1)!.toFixed(1)}% over ${list.length} runs (target >= ${targets[backend]}%)`,
+  );
+}
+server.kill('SIGTERM');
+await stopBenchPostgres();

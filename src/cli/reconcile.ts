@@ -1,0 +1,144 @@
+import type { Command } from 'commander';
+import { ReconcileScopeError, ReconcileStoppedError } from '../reconcile/reconcile-errors.js';
+import { checkScope, parseFamilies } from '../reconcile/reconcile-scope.js';
+import type { ReconcileScope } from '../reconcile/reconcile-scope.js';
+import { rateLimited } from '../reconcile/rate-limit.js';
+import type { ReconcileCounts } from '../reconcile/table-counts.js';
+import { WorkosApiAuthError } from '../workos-api/workos-api-errors.js';
+import { addDatabaseFlags } from './database-flags.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { withCliStore } from './open-cli-store.js';
+import type { DatabaseFlags } from './open-cli-store.js';
+import { createProgressLine } from './progress-bar.js';
+import { formatTable } from './table.js';
+import { addWorkosApiFlags, cliWorkosApiClient } from './workos-api-flags.js';
+import type { WorkosApiFlags } from './workos-api-flags.js';
+
+interface ReconcileFlags extends DatabaseFlags, WorkosApiFlags {
+  organization?: string;
+  directory?: string;
+  only?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  maxRps?: string;
+}
+
+function usage(error: unknown): never {
+  if (error instanceof ReconcileScopeError) {
+    throw new CliError(error.message, exitCodes.usage, 'invalid_reconcile_scope');
+  }
+  throw error;
+}
+
+function scopeOf(flags: ReconcileFlags): ReconcileScope {
+  try {
+    const scope: ReconcileScope = {
+      organization: flags.organization,
+      directory: flags.directory,
+      only: flags.only === undefined ? undefined : parseFamilies(flags.only),
+    };
+    checkScope(scope);
+    return scope;
+  } catch (error) {
+    usage(error);
+  }
+}
+
+function maxRpsOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new CliError(
+      `--max-rps "${text}": expected a positive number of requests per second`,
+      exitCodes.usage,
+      'invalid_max_rps',
+    );
+  }
+  return value;
+}
+
+/** The per-table summary, as a table for people. */
+export function formatCounts(counts: ReconcileCounts): string {
+  return formatTable(
+    ['table', 'created', 'updated', 'deleted', 'unchanged'],
+    Object.entries(counts).map(([table, c]) => [
+      table,
+      String(c.created),
+      String(c.updated),
+      String(c.deleted),
+      String(c.unchanged),
+    ]),
+  );
+}
+
+/** `reconcile`: bring the mirror to WorkOS's state (first deploy, after an incident, nightly). */
+export function registerReconcile(program: Command): void {
+  const command = program
+    .command('reconcile')
+    .description(
+      "bring the directory mirror to WorkOS's state: list it through WorkOS's API, create and update what differs, delete what WorkOS no longer has",
+    )
+    .option(
+      '--organization <id>',
+      'only this organization (its domains, directories, connections, memberships)',
+    )
+    .option('--directory <id>', 'only this directory (its users, groups and memberships)')
+    .option(
+      '--only <families>',
+      'comma-separated: dsync, organizations, connections, user_management',
+    )
+    .option('--dry-run', 'compare and print the summary; write nothing')
+    .option('--max-rps <n>', 'at most this many requests to WorkOS per second')
+    .option('--json', 'print one JSON object');
+  addDatabaseFlags(command);
+  addWorkosApiFlags(command);
+  command.action(async (flags: ReconcileFlags) => {
+    const scope = scopeOf(flags);
+    const maxRps = maxRpsOf(flags.maxRps);
+    const client = cliWorkosApiClient(flags);
+    const { reconcile } = await import('../reconcile/reconcile.js');
+    await withCliStore(
+      flags,
+      async (store) => {
+        const started = performance.now();
+        const progress = createProgressLine('reconcile');
+        const print = (counts: ReconcileCounts, extra: Record<string, unknown>) => {
+          const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+          if (flags.json) {
+            process.stdout.write(`${JSON.stringify({ ...extra, seconds, tables: counts })}\n`);
+            return;
+          }
+          if (flags.dryRun) process.stdout.write('dry run: nothing was written\n');
+          process.stdout.write(`${formatCounts(counts)}\n`);
+        };
+        try {
+          const result = await reconcile({
+            db: store,
+            api: rateLimited(client, maxRps),
+            scope,
+            dryRun: flags.dryRun,
+            onPage: (p) => progress.update(`${p.table}: ${p.objects} objects, ${p.pages} pages`),
+          });
+          progress.finish();
+          print(result.counts, {
+            dry_run: result.dryRun,
+            snapshot_start: result.snapshotStart,
+            pages: result.pages,
+            objects: result.objects,
+          });
+        } catch (error) {
+          progress.finish();
+          if (!(error instanceof ReconcileStoppedError)) throw error;
+          print(error.counts, { dry_run: flags.dryRun ?? false, stopped_at: error.stoppedAt });
+          const cause = error.cause;
+          throw new CliError(
+            `${error.message}\nWhat was compared before that is written; run reconcile again to finish.`,
+            cause instanceof WorkosApiAuthError ? exitCodes.usage : exitCodes.failed,
+            error.code,
+          );
+        }
+      },
+      { migrate: true },
+    );
+  });
+}

@@ -1,0 +1,83 @@
+import { entityParams } from '../mirror/apply/wire-values.js';
+import type { SqlExecutor } from '../store/sql-executor.js';
+import { runForRows } from './batched-sql.js';
+import { comparedColumns, sameContent } from './compare-row.js';
+import type { WireObject } from './list-pages.js';
+import type { ReconcileEntity } from './reconcile-tables.js';
+import { objectVersion } from './snapshot-version.js';
+import type { TableCounts } from './table-counts.js';
+
+type Row = Record<string, unknown>;
+interface MembershipLike {
+  version: string;
+  deleted_version: string | null;
+}
+
+/** Whether a row is live: no deletion at least as new as its content (as `deleted_at` says). */
+export function isLive(row: Record<string, unknown> | MembershipLike): boolean {
+  return row.deleted_version === null || String(row.deleted_version) < String(row.version);
+}
+
+/** `$1, $2, …` for `values`, appended to `params`. */
+export function inList(params: unknown[], values: readonly unknown[]): string {
+  return values.map((v) => (params.push(v), `$${params.length}`)).join(', ');
+}
+
+/**
+ * Compare one page of listed objects with the mirror's rows and write what differs, by the
+ * version rules: a row an event newer than the object's `updated_at` wrote is kept; an older or
+ * different one is rewritten with the snapshot's version; a deleted row whose deletion is older
+ * comes back. Counts go to `counts`; `dryRun` only counts. Returns the ids listed.
+ */
+export async function reconcileEntityPage(
+  tx: SqlExecutor,
+  entity: ReconcileEntity,
+  objects: readonly WireObject[],
+  start: string,
+  dryRun: boolean,
+  counts: TableCounts,
+): Promise<string[]> {
+  if (objects.length === 0) return [];
+  const { spec } = entity;
+  const rows = objects.map((obj, i) =>
+    entityParams(
+      spec,
+      entity.toEventShape ? entity.toEventShape(obj) : obj,
+      objectVersion(obj, start),
+      { eventId: 'reconcile', event: `list ${entity.name}`, path: `data[${i}]` },
+      entity.derived,
+    ),
+  );
+  const ids = rows.map((params) => params[0] as string);
+  const params: unknown[] = [];
+  const { rows: stored } = await tx.query<Row>(
+    `SELECT ${comparedColumns(spec).join(', ')}, version, deleted_version FROM ${spec.table} ` +
+      `WHERE id IN (${inList(params, ids)})`,
+    params,
+  );
+  const byId = new Map(stored.map((row) => [String(row.id), row]));
+  const writes: unknown[][] = [];
+  for (const upsert of rows) {
+    const row = byId.get(upsert[0] as string);
+    const version = upsert[upsert.length - 1] as string;
+    let write = true;
+    if (!row) {
+      counts.created++;
+    } else if (!isLive(row)) {
+      // A deletion newer than this state holds; an older one is undone.
+      if (String(row.deleted_version) >= version) {
+        counts.unchanged++;
+        write = false;
+      } else counts.created++;
+    } else if (String(row.version) >= version) {
+      counts.unchanged++; // an event newer than the listed state wrote it
+      write = false;
+    } else if (sameContent(spec, row, upsert)) {
+      // Same content: still raise the version, so a late older event cannot revert it.
+      counts.unchanged++;
+    } else counts.updated++;
+    if (write) writes.push(upsert);
+  }
+  if (!dryRun) await runForRows(tx, entity.sql.upsert, writes);
+  return ids;
+}

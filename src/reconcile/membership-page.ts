@@ -1,0 +1,83 @@
+import { deleteMembershipSql, upsertMembershipSql } from '../mirror/apply/membership-sql.js';
+import { groupMembershipsTable } from '../mirror/apply/entity-tables.js';
+import { runStatement } from '../mirror/apply/run-statement.js';
+import type { SqlExecutor } from '../store/sql-executor.js';
+import { runForRows } from './batched-sql.js';
+import { inList, isLive } from './entity-page.js';
+import type { WireObject } from './list-pages.js';
+import { startVersion } from './snapshot-version.js';
+import type { TableCounts } from './table-counts.js';
+
+interface MembershipRow {
+  group_id: string;
+  user_id: string;
+  version: string;
+  deleted_version: string | null;
+}
+
+const key = (groupId: string, userId: string) => `${groupId}\u0000${userId}`;
+
+/** The group ids a listed directory user says it belongs to. */
+function groupIds(user: WireObject): string[] {
+  const groups = Array.isArray(user.groups) ? (user.groups as unknown[]) : [];
+  return groups
+    .map((g) => (g as WireObject | null)?.id)
+    .filter((id): id is string => typeof id === 'string' && id !== '');
+}
+
+/**
+ * A listed page of directory users carries each user's groups: WorkOS's whole truth about their
+ * memberships. Memberships it names are created (or brought back); live ones it no longer names
+ * are tombstoned, unless written after the snapshot started. Memberships carry no time of their
+ * own, so the snapshot writes them with its start's version.
+ */
+export async function reconcileMembershipPage(
+  tx: SqlExecutor,
+  users: readonly WireObject[],
+  directoryId: string,
+  start: string,
+  dryRun: boolean,
+  counts: TableCounts,
+): Promise<void> {
+  if (users.length === 0) return;
+  const version = startVersion(start);
+  const params: unknown[] = [];
+  const { rows } = await tx.query<MembershipRow>(
+    `SELECT group_id, user_id, version, deleted_version FROM ${groupMembershipsTable} ` +
+      `WHERE user_id IN (${inList(
+        params,
+        users.map((u) => u.id),
+      )})`,
+    params,
+  );
+  const stored = new Map(rows.map((row) => [key(row.group_id, row.user_id), row]));
+  const listed = new Set<string>();
+  const writes: unknown[][] = [];
+  for (const user of users) {
+    const userId = user.id as string;
+    for (const groupId of groupIds(user)) {
+      const k = key(groupId, userId);
+      if (listed.has(k)) continue;
+      listed.add(k);
+      const row = stored.get(k);
+      if (row && !isLive(row) && String(row.deleted_version) >= version) {
+        counts.unchanged++; // removed by an event newer than the snapshot
+        continue;
+      }
+      if (!row || !isLive(row)) counts.created++;
+      else counts.unchanged++;
+      if (row && isLive(row) && row.version >= version) continue;
+      writes.push([groupId, userId, directoryId, version]);
+    }
+  }
+  if (!dryRun) await runForRows(tx, upsertMembershipSql, writes);
+  for (const row of rows) {
+    if (listed.has(key(row.group_id, row.user_id)) || !isLive(row)) continue;
+    if (row.version >= start) {
+      counts.unchanged++; // added while the snapshot ran
+      continue;
+    }
+    counts.deleted++;
+    if (!dryRun) await runStatement(tx, deleteMembershipSql, [row.group_id, row.user_id, version]);
+  }
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import type { ReconcileMetrics } from '../metrics/reconcile-metrics.js';
+import type { Store } from '../store/types.js';
+import type { ListSource } from './list-pages.js';
+import { reconcile } from './reconcile.js';
+import { ReconcileStoppedError } from './reconcile-errors.js';
+import { repairedRows } from './table-counts.js';
+
+/** The named lease that makes one process of many the one that reconciles, and spaces the runs. */
+export const reconcileLeaseName = 'mirror_reconcile';
+
+/** Options of {@link ReconcileLoop}. */
+export interface ReconcileLoopOptions {
+  store: Store;
+  api: ListSource;
+  logger: Logger;
+  metrics?: ReconcileMetrics;
+  /** Time between two runs, across all processes. */
+  everyMs: number;
+  /** How long the lease lasts unrenewed during a run (renewed after each page). @defaultValue 30000 */
+  leaseMs?: number;
+  /** Called first thing in `stop()` (e.g. to cut the client's retry waits short). */
+  onStop?: () => void;
+  owner?: string;
+  clock?: Clock;
+}
+
+class Stopped extends Error {}
+
+/**
+ * `serve/work --reconcile-every`: one process at a time reconciles, through a lease in the
+ * database. The process that ran keeps the lease until the next run is due, so with any number
+ * of processes the runs are `everyMs` apart; if it dies, another takes over when the lease ends.
+ * Errors are logged and counted, never fatal.
+ */
+export class ReconcileLoop {
+  private readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly clock: Clock;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  /** This process ran last: not before this time again. */
+  private nextDueMs = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: ReconcileLoopOptions) {
+    this.owner = options.owner ?? `reconcile-${randomUUID()}`;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().then(
+        () => undefined,
+        () => undefined,
+      );
+      void this.running.finally(() => {
+        this.running = undefined;
+        // Look again at most every minute: another process's slot may have ended.
+        this.schedule(Math.min(this.options.everyMs, 60_000));
+      });
+    }, delayMs);
+  }
+
+  private lease(untilMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    return this.options.store.takeNamedLease(
+      reconcileLeaseName,
+      this.owner,
+      new Date(untilMs),
+      new Date(now),
+    );
+  }
+
+  /**
+   * One round: if the lease is free (or this process's and the run is due), reconcile. Returns
+   * whether this process ran. Exposed for tests (no timers needed).
+   */
+  async tick(): Promise<boolean> {
+    const { logger, metrics } = this.options;
+    if (this.clock.now() < this.nextDueMs) return false;
+    if (!(await this.lease(this.clock.now() + this.leaseMs))) return false;
+    const started = this.clock.now();
+    logger.info({ owner: this.owner }, 'reconciling the mirror with WorkOS');
+    let ok = false;
+    try {
+      const result = await reconcile({
+        db: this.options.store,
+        api: this.options.api,
+        clock: this.clock,
+        onPage: async () => {
+          if (this.stopped || !(await this.lease(this.clock.now() + this.leaseMs))) {
+            throw new Stopped('stopped, or the reconcile lease was lost');
+          }
+        },
+      });
+      ok = true;
+      const seconds = (this.clock.now() - started) / 1000;
+      metrics?.success(result.counts, this.clock.now(), seconds);
+      const repaired = Object.fromEntries(
+        Object.entries(result.counts).filter(([, c]) => repairedRows(c) > 0),
+      );
+      logger.info(
+        { repaired, pages: result.pages, objects: result.objects, seconds },
+        Object.keys(repaired).length > 0
+          ? 'reconcile repaired the mirror'
+          : 'reconcile: the mirror matches WorkOS',
+      );
+    } catch (error) {
+      const counts = error instanceof ReconcileStoppedError ? error.counts : undefined;
+      metrics?.failure(counts, this.clock.now(), (this.clock.now() - started) / 1000);
+      logger.warn({ err: error }, 'reconcile stopped; the next run starts over');
+    } finally {
+      // Keep the slot until the next run is due, so other processes do not run it again now.
+      this.nextDueMs = this.clock.now() + this.options.everyMs;
+      if (!this.stopped || ok) await this.lease(this.nextDueMs).catch(() => false);
+    }
+    return true;
+  }
+
+  /** Stop after the current page; the lease stays until the next run is due. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.options.onStop?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { ReconcileMetrics } from '../metrics/reconcile-metrics.js';
+import { ReconcileLoop } from '../reconcile/reconcile-loop.js';
+import type { Store } from '../store/types.js';
+import { abortableSleep } from '../workos-api/abortable-sleep.js';
+import { WorkosApiClient } from '../workos-api/workos-api-client.js';
+import type { ReconcileSettings } from './config.js';
+
+/** `--reconcile-every`: the WorkOS client and the reconcile loop, started. */
+export function startReconciling(
+  settings: ReconcileSettings,
+  deps: { store: Store; logger: Logger; metrics: ReconcileMetrics; leaseMs: number },
+): ReconcileLoop {
+  const stopping = new AbortController();
+  const loop = new ReconcileLoop({
+    store: deps.store,
+    api: new WorkosApiClient({
+      apiKey: settings.apiKey,
+      apiUrl: settings.apiUrl,
+      sleep: abortableSleep(stopping.signal),
+    }),
+    logger: deps.logger.child({ component: 'reconcile' }),
+    metrics: deps.metrics,
+    everyMs: settings.everyMs,
+    leaseMs: deps.leaseMs,
+    onStop: () => stopping.abort(),
+  });
+  loop.start();
+  return loop;
+}

@@ -1,0 +1,157 @@
+// `workos-inbox reconcile`, the built CLI as a user runs it, against the stand-in WorkOS API, on a
+// SQLite file and on PostgreSQL: summary as a table and as JSON, --dry-run writes nothing, exit
+// codes, and a run killed with SIGKILL part way, run again, converges to WorkOS's state.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mirrorMigrations } from '../../src/mirror/mirror-migrations.js';
+import { openStore } from '../../src/store/open-store.js';
+import { createTestDatabase } from '../helpers/postgres.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import { sampleState } from '../helpers/workos-state-fixtures.js';
+import { comparedLists, liveCounts, mirrorList, standInList } from '../reconcile/helpers.js';
+import { childEnv, cliPath, ensureBuilt, runCli } from './cli-harness.js';
+
+let api: WorkosApiStandIn;
+const temp = createTempSqlitePath();
+let pg: Awaited<ReturnType<typeof createTestDatabase>>;
+
+beforeAll(async () => {
+  ensureBuilt();
+  api = await startWorkosApiStandIn();
+  pg = await createTestDatabase('wi_reconcile_e2e');
+});
+afterAll(async () => {
+  await api.close();
+  await pg.drop();
+  temp.cleanup();
+});
+
+const env = () => ({ WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url });
+
+async function expectMirrorEqualsState(database: string) {
+  const store = await openStore({ database, migrationSets: [mirrorMigrations] });
+  try {
+    for (const [path, query] of comparedLists(['directory_1', 'directory_2'], ['org_1', 'org_2'])) {
+      expect(await mirrorList(store, path, query), path).toEqual(
+        await standInList(api, path, query),
+      );
+    }
+    return await liveCounts(store);
+  } finally {
+    await store.close();
+  }
+}
+
+describe.each([
+  { name: 'sqlite', database: () => `${temp.dir}/reconcile.db` },
+  { name: 'postgres', database: () => pg.url },
+])('workos-inbox reconcile on $name', ({ database }) => {
+  it('--dry-run writes nothing; a run fills the mirror and prints the summary; again: unchanged', async () => {
+    api.state = sampleState({ users: 30, groups: 3 });
+    const args = ['reconcile', '--database', database()];
+    const dry = await runCli([...args, '--dry-run', '--json'], { cwd: temp.dir, env: env() });
+    expect(dry.code, dry.stderr).toBe(0);
+    const drySummary = JSON.parse(dry.stdout) as {
+      dry_run: boolean;
+      tables: Record<string, { created: number }>;
+    };
+    expect(drySummary.dry_run).toBe(true);
+    expect(drySummary.tables.directory_users!.created).toBe(30);
+    const store = await openStore({ database: database(), migrationSets: [mirrorMigrations] });
+    expect(Object.values(await liveCounts(store)).every((n) => n === 0)).toBe(true);
+    await store.close();
+
+    const real = await runCli(args, { cwd: temp.dir, env: env() });
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toMatch(/^table\s+created\s+updated\s+deleted\s+unchanged\n/);
+    expect(real.stdout).toMatch(/\ndirectory_users\s+30\s+0\s+0\s+0\n/);
+    await expectMirrorEqualsState(database());
+
+    api.state.directoryUsers.splice(0, 3);
+    const again = await runCli([...args, '--json', '--only', 'dsync'], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(again.code, again.stderr).toBe(0);
+    const summary = JSON.parse(again.stdout) as { tables: Record<string, Record<string, number>> };
+    expect(summary.tables.directory_users).toEqual({
+      created: 0,
+      updated: 0,
+      deleted: 3,
+      unchanged: 27,
+    });
+    expect(summary.tables.organizations).toEqual({
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      unchanged: 0,
+    });
+  });
+
+  it('SIGKILLed part way and run again: converges to WorkOS state', async () => {
+    const state = sampleState({ users: 450, groups: 5 });
+    state.directoryUsers.splice(0, 40); // users the first test's mirror has, gone from WorkOS
+    api.state = state;
+    const base = api.requests.length;
+    const child = spawn(process.execPath, [cliPath, 'reconcile', '--database', database()], {
+      cwd: temp.dir,
+      env: childEnv(env()),
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_, signal) => resolve(signal)),
+    );
+    // Killed while it waits for the third page of directory users.
+    api.beforeAnswer = async () => {
+      const usersPages = api.requests
+        .slice(base)
+        .filter((r) => r.url.startsWith('/directory_users')).length;
+      if (usersPages === 2 && !child.killed) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    };
+    try {
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      api.beforeAnswer = undefined;
+    }
+    const again = await runCli(['reconcile', '--database', database(), '--json'], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(again.code, again.stderr).toBe(0);
+    const counts = await expectMirrorEqualsState(database());
+    expect(counts.workos_directory_users).toBe(410);
+  });
+
+  it('exit 2 on a bad scope or --max-rps, or without a key; exit 1 saying where it stopped', async () => {
+    const args = ['reconcile', '--database', database()];
+    const only = await runCli([...args, '--only', 'dsync,nope'], { cwd: temp.dir, env: env() });
+    expect(only.code).toBe(2);
+    expect(only.stderr).toContain('--only "nope"');
+    const rps = await runCli([...args, '--max-rps', '0'], { cwd: temp.dir, env: env() });
+    expect(rps.code).toBe(2);
+    const both = await runCli([...args, '--directory', 'd', '--organization', 'o'], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(both.code).toBe(2);
+    const noKey = await runCli(args, { cwd: temp.dir, env: { WORKOS_API_URL: api.url } });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('WORKOS_API_KEY');
+    // WorkOS keeps failing on the connections list: the first try and the client's 5 retries.
+    api.state = sampleState();
+    const fault = { status: 503, retryAfter: '0' };
+    api.failNext(fault, fault, fault, fault, fault, fault);
+    const failed = await runCli([...args, '--only', 'connections', '--max-rps', '1000'], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('reconcile stopped while reading connections');
+    expect(failed.stderr).toContain('503');
+  });
+});

@@ -1,0 +1,108 @@
+// serve/work --reconcile-every: one process at a time reconciles (a lease in the database), runs
+// are `everyMs` apart across processes, a dead holder's slot is taken over, and the metrics say
+// how many rows were repaired per table and how the last run ended.
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createReconcileMetrics } from '../../src/metrics/reconcile-metrics.js';
+import { ReconcileLoop } from '../../src/reconcile/reconcile-loop.js';
+import type { Store } from '../../src/store/types.js';
+import { useBackends } from '../store/backends.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import { at, sampleState } from '../helpers/workos-state-fixtures.js';
+import { client, openMirrorStore } from './helpers.js';
+
+const backends = useBackends();
+let api: WorkosApiStandIn;
+beforeAll(async () => {
+  api = await startWorkosApiStandIn();
+});
+afterAll(() => api.close());
+
+const hour = 3600_000;
+
+describe.each(backends)('periodic reconcile on $name', (backend) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openMirrorStore(backend.fresh());
+    api.state = sampleState();
+  });
+
+  it('one process runs per interval; metrics count repaired rows and the last outcome', async () => {
+    const now = { ms: Date.parse(at(3600)) };
+    const clock = { now: () => now.ms };
+    const logs: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void logs.push(JSON.parse(line)) },
+    );
+    const metrics = [createReconcileMetrics(), createReconcileMetrics()];
+    const loops = metrics.map(
+      (m, i) =>
+        new ReconcileLoop({
+          store,
+          api: client(api, { maxRetries: 0 }),
+          logger,
+          metrics: m,
+          everyMs: hour,
+          leaseMs: 30_000,
+          owner: `process-${i}`,
+          clock,
+        }),
+    );
+    expect(await loops[0]!.tick()).toBe(true);
+    expect(await loops[1]!.tick()).toBe(false); // the slot is taken until the next run is due
+    const text = await metrics[0]!.registry.metrics();
+    expect(text).toMatch(
+      /reconcile_rows_repaired_total\{table="directory_users",change="created"\} 12/,
+    );
+    expect(text).toMatch(/reconcile_last_run_success 1/);
+    expect(logs.find((l) => l.msg === 'reconcile repaired the mirror')).toMatchObject({
+      repaired: { directory_users: { created: 12 } },
+    });
+
+    // Drift, then the next slot: whichever process asks first runs it.
+    api.state.directoryUsers.splice(0, 1);
+    now.ms += hour / 2;
+    expect(await loops[0]!.tick()).toBe(false);
+    expect(await loops[1]!.tick()).toBe(false);
+    now.ms += hour / 2 + 1;
+    expect(await loops[1]!.tick()).toBe(true);
+    expect(await metrics[1]!.registry.metrics()).toMatch(
+      /reconcile_rows_repaired_total\{table="directory_users",change="deleted"\} 1/,
+    );
+
+    // A failing run: outcome 0, counted as a failure, logged with where it stopped.
+    now.ms += hour + 1;
+    api.failNext({ status: 500 });
+    expect(await loops[0]!.tick()).toBe(true);
+    const failed = await metrics[0]!.registry.metrics();
+    expect(failed).toMatch(/reconcile_last_run_success 0/);
+    expect(failed).toMatch(/reconcile_runs_total\{outcome="failure"\} 1/);
+    expect(JSON.stringify(logs.at(-1))).toContain('reconcile stopped while reading organizations');
+  });
+
+  it('a holder that died mid-run loses its slot after the lease; another process takes over', async () => {
+    const now = { ms: Date.parse(at(3600)) };
+    const clock = { now: () => now.ms };
+    const logger = pino({ level: 'silent' });
+    // Took the lease and died (never renewed it, never extended it to the next slot).
+    await store.takeNamedLease(
+      'mirror_reconcile',
+      'dead-process',
+      new Date(now.ms + 30_000),
+      new Date(now.ms),
+    );
+    const loop = new ReconcileLoop({
+      store,
+      api: client(api),
+      logger,
+      everyMs: hour,
+      leaseMs: 30_000,
+      clock,
+    });
+    expect(await loop.tick()).toBe(false);
+    now.ms += 30_001;
+    expect(await loop.tick()).toBe(true);
+  });
+});

@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WireEvent } from '../../src/events/index.js';
+import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
+import { reconcile } from '../../src/reconcile/reconcile.js';
+import type { ReconcileOptions } from '../../src/reconcile/reconcile.js';
+import { ReconcileStoppedError } from '../../src/reconcile/reconcile-errors.js';
+import type { Store } from '../../src/store/types.js';
+import { useBackends } from '../store/backends.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WireObject } from '../helpers/workos-api-stand-in-state.js';
+import { at, directoryUser, sampleState } from '../helpers/workos-state-fixtures.js';
+import {
+  client,
+  clockAt,
+  comparedLists,
+  dumpRows,
+  liveCounts,
+  mirrorList,
+  openMirrorStore,
+  standInList,
+} from './helpers.js';
+
+const backends = useBackends();
+let api: WorkosApiStandIn;
+beforeAll(async () => {
+  api = await startWorkosApiStandIn();
+});
+afterAll(() => api.close());
+
+let seq = 0;
+const event = (name: string, seconds: number, data: WireObject): WireEvent =>
+  ({
+    id: `event_${String(seconds).padStart(6, '0')}_${String(++seq).padStart(4, '0')}`,
+    event: name,
+    created_at: at(seconds),
+    data,
+  }) as WireEvent;
+
+describe.each(backends)('reconcile on $name', (backend) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openMirrorStore(backend.fresh());
+    api.state = sampleState();
+    api.requests.length = 0;
+  });
+
+  const run = (extra: Partial<ReconcileOptions> = {}) =>
+    reconcile({ db: store, api: client(api), clock: clockAt(1000), clockMarginMs: 0, ...extra });
+
+  const expectEqualToState = async () => {
+    for (const [path, query] of comparedLists(['directory_1', 'directory_2'], ['org_1', 'org_2'])) {
+      expect(await mirrorList(store, path, query), `${path} ${JSON.stringify(query)}`).toEqual(
+        await standInList(api, path, query),
+      );
+    }
+  };
+
+  const apply = (wire: WireEvent) => store.writeTransaction((tx) => applyMirrorEvent(tx, wire));
+  const userRow = async (id: string) =>
+    (
+      await store.read((db) =>
+        db.query<{ first_name: string; deleted_at: string | null }>(
+          'SELECT first_name, deleted_at FROM workos_directory_users WHERE id = $1',
+          [id],
+        ),
+      )
+    ).rows[0];
+
+  it('fills an empty mirror with WorkOS state, read back through the same list endpoints', async () => {
+    const result = await run();
+    await expectEqualToState();
+    const c = result.counts;
+    expect(c.organizations).toEqual({ created: 2, updated: 0, deleted: 0, unchanged: 0 });
+    expect(c.organization_domains.created).toBe(2);
+    expect(c.directories.created).toBe(2);
+    expect(c.directory_users.created).toBe(12);
+    expect(c.directory_groups.created).toBe(3);
+    // 12 users in one group each, plus group 0 for users 1 and 5 (9 is in group 0 already).
+    expect(c.directory_group_memberships.created).toBe(14);
+    expect(c.connections.created).toBe(2);
+    expect(c.users.created).toBe(3);
+    expect(c.organization_memberships.created).toBe(3);
+    // Run again: nothing to do.
+    const again = await run({ clock: clockAt(2000) });
+    for (const [table, counts] of Object.entries(again.counts)) {
+      expect(counts.created + counts.updated + counts.deleted, table).toBe(0);
+    }
+    await expectEqualToState();
+  });
+
+  it('repairs drift: deleted user and group, stale user, removed membership, inactive user', async () => {
+    await run();
+    const s = api.state;
+    const users = s.directoryUsers;
+    const [gone, stale, moved, inactive] = [users[1]!, users[2]!, users[3]!, users[4]!];
+    // WorkOS deleted one user and group 2 (its members lose it).
+    s.directoryUsers = users.filter((u) => u !== gone);
+    s.directoryGroups = s.directoryGroups.filter((g) => g.id !== 'directory_group_2');
+    for (const u of s.directoryUsers) {
+      u.groups = (u.groups as WireObject[]).filter((g) => g.id !== 'directory_group_2');
+    }
+    // A stale user (renamed at WorkOS), a membership removed, a user deactivated.
+    Object.assign(stale, { first_name: 'Renamed', updated_at: at(500) });
+    moved.groups = (moved.groups as WireObject[]).filter((g) => g.id !== 'directory_group_0');
+    Object.assign(inactive, { state: 'inactive', updated_at: at(501) });
+
+    const result = await run({ clock: clockAt(2000) });
+    await expectEqualToState();
+    expect(result.counts.directory_users).toMatchObject({ deleted: 1, updated: 2, created: 0 });
+    expect(result.counts.directory_groups).toMatchObject({ deleted: 1, created: 0 });
+    // users 2, 5, 8, 11 were in group 2; users[1] in groups 1 and 0; users[3] left group 0.
+    expect(result.counts.directory_group_memberships.deleted).toBe(7);
+    expect((await userRow(gone.id as string))!.deleted_at).not.toBeNull();
+    expect((await userRow(stale.id as string))!.first_name).toBe('Renamed');
+  });
+
+  it('repairs rows tampered with in the mirror (deleted, edited, extra)', async () => {
+    await run();
+    await store.writeTransaction(async (tx) => {
+      await tx.query("DELETE FROM workos_directory_users WHERE id = 'directory_user_000000'");
+      await tx.query("DELETE FROM workos_organizations WHERE id = 'org_2'");
+      await tx.query(
+        "UPDATE workos_connections SET name = 'wrong', version = '!' WHERE id = 'conn_1'",
+      );
+    });
+    await apply(event('dsync.user.created', 10, directoryUser('directory_user_extra', [])));
+    const result = await run({ clock: clockAt(2000) });
+    expect(result.counts.directory_users).toMatchObject({ created: 1, deleted: 1 });
+    expect(result.counts.organizations.created).toBe(1);
+    expect(result.counts.connections.updated).toBe(1);
+    await expectEqualToState();
+  });
+
+  it('keeps a row an event newer than updated_at wrote; a late older event does not revert it', async () => {
+    const target = api.state.directoryUsers[0]!;
+    Object.assign(target, { first_name: 'Snapshot', updated_at: at(50) });
+    const other = api.state.directoryUsers[1]!;
+    other.updated_at = at(50);
+    await apply(event('dsync.user.updated', 100, { ...target, first_name: 'NewerEvent' }));
+    await run();
+    expect((await userRow(target.id as string))!.first_name).toBe('NewerEvent');
+    // An event older than the listed updated_at, arriving after the snapshot.
+    await apply(event('dsync.user.updated', 40, { ...other, first_name: 'OlderEvent' }));
+    expect((await userRow(other.id as string))!.first_name).toBe('Ada');
+  });
+
+  it('tombstones a missing row only if it predates the snapshot; tombstones block late older events', async () => {
+    const during = directoryUser('directory_user_during', [], 0, { directory_id: 'directory_1' });
+    const before = directoryUser('directory_user_before', [], 0, { directory_id: 'directory_1' });
+    await apply(event('dsync.user.created', 1001, during)); // created while the scan ran
+    await apply(event('dsync.user.created', 999, before)); // WorkOS no longer has it
+    const result = await run(); // the snapshot starts at 1000
+    expect(result.counts.directory_users.deleted).toBe(1);
+    expect((await userRow('directory_user_during'))!.deleted_at).toBeNull();
+    expect((await userRow('directory_user_before'))!.deleted_at).not.toBeNull();
+    // A late, older event for the tombstoned user does not bring it back.
+    await apply(event('dsync.user.updated', 999.5, { ...before, first_name: 'Late' }));
+    expect((await userRow('directory_user_before'))!.deleted_at).not.toBeNull();
+  });
+
+  it('--dry-run counts what a real run does and writes nothing', async () => {
+    const dry = await run({ dryRun: true });
+    expect(await liveCounts(store)).toEqual(
+      Object.fromEntries(Object.keys(await liveCounts(store)).map((t) => [t, 0])),
+    );
+    const real = await run();
+    expect(dry.counts).toEqual(real.counts);
+    api.state.directoryUsers.splice(0, 2);
+    Object.assign(api.state.users[0]!, { first_name: 'Changed', updated_at: at(10) });
+    const before = await dumpRows(store);
+    const dryDrift = await run({ dryRun: true, clock: clockAt(2000) });
+    expect(await dumpRows(store)).toEqual(before);
+    expect(dryDrift.counts.directory_users.deleted).toBe(2);
+    expect(dryDrift.counts.users.updated).toBe(1);
+  });
+
+  it('honours 429 Retry-After; a failed run says where it stopped and tombstones nothing it did not finish', async () => {
+    await run();
+    api.state.directoryUsers.splice(5, 1); // WorkOS deleted a user
+    api.failNext({ status: 429, retryAfter: '0' });
+    const requestsBefore = api.requests.length;
+    const retried = await run({ clock: clockAt(2000), scope: { only: ['connections'] } });
+    expect(retried.counts.connections.unchanged).toBe(2);
+    expect(api.requests.slice(requestsBefore).map((r) => r.url.split('?')[0])).toEqual([
+      '/connections',
+      '/connections',
+    ]);
+
+    // The users list fails for good on its second page.
+    const page = { n: 0 };
+    const failing = client(api, { maxRetries: 0 });
+    const wrapped = {
+      get: async (path: string) => {
+        if (path.startsWith('/directory_users') && path.includes('after=') && ++page.n === 1) {
+          api.failNext({ status: 500 });
+        }
+        return failing.get(path);
+      },
+    };
+    const small = sampleState({ users: 150, groups: 3 });
+    api.state = small;
+    await run({ clock: clockAt(3000) });
+    small.directoryUsers.splice(140, 1);
+    const error = await reconcile({
+      db: store,
+      api: wrapped,
+      clock: clockAt(4000),
+      clockMarginMs: 0,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReconcileStoppedError);
+    const stopped = error as ReconcileStoppedError;
+    expect(stopped.stoppedAt).toMatch(
+      /^reading directory users of directory_1 after directory_user_\d+$/,
+    );
+    expect(stopped.message).toContain('500');
+    expect(stopped.counts.directory_users.unchanged).toBe(100);
+    // The deleted user was not tombstoned: its listing did not finish.
+    expect((await userRow(small.directoryUsers[140]!.id as string))!.deleted_at).toBeNull();
+  });
+});
