@@ -31,6 +31,7 @@ export type RawConfigKey =
   | 'toleranceMs'
   | 'handlers'
   | 'worker'
+  | 'dashboard'
   | 'processes'
   | 'tlsCert'
   | 'tlsKey'
@@ -139,6 +140,14 @@ export const configOptions: readonly ConfigOption[] = [
     env: 'WORKOS_INBOX_WORKER',
     defaultText: 'true',
     description: 'receive only; leave processing to `workos-inbox work` processes',
+    serveOnly: true,
+  },
+  {
+    key: 'dashboard',
+    flag: '--no-dashboard',
+    env: 'WORKOS_INBOX_DASHBOARD',
+    defaultText: 'true',
+    description: 'do not serve the web dashboard at / (sign-in with the admin token)',
     serveOnly: true,
   },
   {

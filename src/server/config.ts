@@ -41,6 +41,8 @@ export interface ServeConfig {
   /** Absolute path or package name of the handlers module. */
   handlers: string | undefined;
   worker: boolean;
+  /** Serve the web dashboard at `/` (`--no-dashboard` turns it off). */
+  dashboard: boolean;
   processes: number;
   tls: { certFile: string; keyFile: string } | undefined;
   trustProxy: boolean;
@@ -231,6 +233,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     toleranceMs: integer('toleranceMs', 180_000, 0, 24 * 3600 * 1000),
     handlers,
     worker: boolean('worker', true),
+    dashboard: boolean('dashboard', true),
     processes,
     tls,
     trustProxy: boolean('trustProxy', false),

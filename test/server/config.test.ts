@@ -26,6 +26,7 @@ describe('resolveServeConfig', () => {
       path: '/webhooks/workos',
       toleranceMs: 180_000,
       worker: true,
+      dashboard: true,
       processes: 1,
       tls: undefined,
       trustProxy: false,
