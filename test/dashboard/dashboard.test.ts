@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureBuilt, killAll, runCli, startServe } from '../e2e/cli-harness.js';
 import type { ServeProcess } from '../e2e/cli-harness.js';
 import {
+  artifactsDir,
   browserSkipReason,
   expectAccessible,
   launchChromium,
@@ -238,23 +240,38 @@ describe.skipIf(browserSkipReason !== undefined)('the dashboard in Chromium', ()
     await expectAccessible(page, 'the dead letters page');
     await page.check(`input[value="${id}"]`);
     await page.click('#redrive-selected');
-    await expect.poll(() => page.locator('#redrive-count').innerText()).toContain('1 selected event');
+    await expect
+      .poll(() => page.locator('#redrive-count').innerText())
+      .toContain('1 selected event');
     await screenshot(page, 'redrive-confirm');
     await page.click('#redrive-confirm');
-    await expect.poll(() => page.locator('[role=status]').innerText()).toContain('Queued 1 event again');
+    await expect
+      .poll(() => page.locator('[role=status]').innerText())
+      .toContain('Queued 1 event again');
     await page.goto(url(`/dashboard/events/${id}`));
     await page.locator('#event-status >> text=done').waitFor({ timeout: waitMs });
   });
 
   it('browses the directory after trigger --scenario directory-sync', async () => {
     const sent = await runCli(
-      ['trigger', '--scenario', 'directory-sync', '--seed', '7', '--to', `${serve.base}/webhooks/workos`, '--json'],
+      [
+        'trigger',
+        '--scenario',
+        'directory-sync',
+        '--seed',
+        '7',
+        '--to',
+        `${serve.base}/webhooks/workos`,
+        '--json',
+      ],
       { cwd },
     );
     expect(sent.code, sent.stderr).toBe(0);
     await page.goto(url('/dashboard/directory'));
     const directoryLink = page.locator('table a[href^="/dashboard/directory/directory_"]').first();
-    await expect.poll(async () => directoryLink.count(), { timeout: waitMs, interval: 250 }).toBe(1);
+    await expect
+      .poll(async () => directoryLink.count(), { timeout: waitMs, interval: 250 })
+      .toBe(1);
     await screenshot(page, 'directory');
     await expectAccessible(page, 'the directory page');
 
@@ -303,6 +320,75 @@ describe.skipIf(browserSkipReason !== undefined)('the dashboard in Chromium', ()
       redirect: 'manual',
     });
     expect(res.status).toBe(303);
+  });
+
+  it('signs in once with the link `serve` printed in development, which leaves no trace', async () => {
+    const link = /(http:\/\/\S+\/dashboard\/signin\/dev\?code=\S+)/.exec(
+      serve.output().stderr,
+    )?.[1];
+    expect(link, serve.output().stderr).toBeDefined();
+    const code = new URL(link ?? '').searchParams.get('code') ?? '';
+    const fresh = await browser.newContext();
+    try {
+      const tab = await fresh.newPage();
+      await tab.goto(link ?? '');
+      await expect.poll(() => new URL(tab.url()).pathname).toBe('/dashboard/');
+      await tab.locator('h1:text-is("Overview")').waitFor({ timeout: waitMs });
+      // Redirected away: the code is not the page's URL, and it no longer works.
+      expect(tab.url()).not.toContain(code);
+      const again = await fresh.newPage();
+      await again.goto(link ?? '');
+      await expect.poll(() => again.url()).toContain('/dashboard/signin?error=link');
+    } finally {
+      await fresh.close();
+    }
+    // Never logged (the logs are stdout; the banner is the only place it appears).
+    expect(serve.output().stdout).not.toContain(code);
+    expect(serve.output().stdout).not.toContain(adminToken);
+  });
+
+  it('weighs at most 150 KB gzipped on first load', async () => {
+    const fresh = await browser.newContext();
+    try {
+      const tab = await fresh.newPage();
+      await tab.goto(url('/dashboard/signin'));
+      await tab.fill('#token', adminToken);
+      const bodies: Array<{ url: string; bytes: number; gzipped: number }> = [];
+      tab.on('response', (response) => {
+        bodies.push({ url: response.url(), bytes: -1, gzipped: -1 });
+        const entry = bodies[bodies.length - 1];
+        void response.body().then(
+          (body) => {
+            if (!entry) return;
+            entry.bytes = body.length;
+            entry.gzipped = gzipSync(body, { level: 9 }).length;
+          },
+          () => undefined, // a redirect has no body
+        );
+      });
+      await tab.click('button[type=submit]');
+      await tab.locator('h1:text-is("Overview")').waitFor({ timeout: waitMs });
+      await tab.waitForLoadState('load');
+      await expect
+        .poll(() => bodies.filter((b) => b.bytes >= 0).map((b) => new URL(b.url).pathname))
+        .toEqual(
+          expect.arrayContaining([
+            '/dashboard/',
+            '/dashboard/assets/dashboard.css',
+            '/dashboard/assets/dashboard-client.js',
+          ]),
+        );
+      const loaded = bodies.filter((b) => b.bytes >= 0);
+      const total = loaded.reduce((sum, b) => sum + b.gzipped, 0);
+      mkdirSync(artifactsDir, { recursive: true });
+      writeFileSync(
+        join(artifactsDir, 'page-weight.json'),
+        JSON.stringify({ totalGzippedBytes: total, files: loaded }, null, 2),
+      );
+      expect(total).toBeLessThanOrEqual(150 * 1024);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('loaded nothing from another host and broke no CSP rule', () => {
