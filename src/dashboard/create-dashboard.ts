@@ -46,6 +46,7 @@ export interface Dashboard {
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
   /** Development: a path with a fresh one-time code that signs in once (never logged). */
   devSignInPath(): string | undefined;
+  /** Stop the metrics sampler and end open live streams (before the HTTP server closes). */
   close(): void;
 }
 
@@ -253,6 +254,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     },
     devSignInPath: () =>
       devCodes ? `${dashboardBase}/signin/dev?code=${devCodes.issue()}` : undefined,
-    close: () => history.stop(),
+    close: () => {
+      history.stop();
+      pages.endStreams();
+    },
   };
 }

@@ -47,6 +47,7 @@ export function dashboardPages(deps: {
   logger: Logger;
 }) {
   const { store, clock } = deps;
+  const openStreams = new Set<() => void>();
   const now = () => new Date(clock.now());
 
   const show = (
@@ -114,6 +115,7 @@ export function dashboardPages(deps: {
     streamLive(c.req, c.res, {
       store,
       logger: deps.logger,
+      open: openStreams,
       snapshot: async () => {
         const { events: rows } = await listPage(filter, null);
         return rows.map((e) => [eventRowId(e.id), eventRow(e).text] as [string, string]);
@@ -145,6 +147,7 @@ export function dashboardPages(deps: {
     streamLive(c.req, c.res, {
       store,
       logger: deps.logger,
+      open: openStreams,
       snapshot: async () => {
         const event = await store.get(id);
         if (!event) return [];
@@ -323,6 +326,10 @@ export function dashboardPages(deps: {
   };
 
   return {
+    /** End every open live stream (shutdown: browsers reconnect to whichever process is up). */
+    endStreams: () => {
+      for (const end of [...openStreams]) end();
+    },
     notFound: () => html`<p>No such page. <a href="${dashboardBase}/">Overview</a></p>`,
     async handle(c: PageContext): Promise<boolean> {
       const raw = c.sub.split('/').filter((p) => p !== '');

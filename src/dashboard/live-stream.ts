@@ -21,6 +21,8 @@ export function streamLive(
     store: Store;
     logger: Logger;
     snapshot: () => Promise<ReadonlyArray<[string, string]>>;
+    /** Open streams, so that shutting down can end them instead of waiting for the browser. */
+    open: Set<() => void>;
   },
 ): void {
   res.writeHead(200, {
@@ -67,10 +69,16 @@ export function streamLive(
   keepAlive.unref();
   const stop = () => {
     closed = true;
+    options.open.delete(end);
     unsubscribe();
     clearInterval(poll);
     clearInterval(keepAlive);
   };
+  const end = () => {
+    stop();
+    res.end();
+  };
+  options.open.add(end);
   req.on('close', stop);
   res.on('close', stop);
 }

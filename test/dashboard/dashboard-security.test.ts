@@ -167,6 +167,21 @@ describe('dashboard security (request handler, SQLite)', () => {
     expect(after.status).toBe(401);
   });
 
+  it('ends open live streams on close, so shutting down does not wait for the browsers', async () => {
+    const { url, signIn, sessionOf, dashboard } = await setup(cleanups);
+    const cookie = sessionOf(await signIn(token));
+    const res = await fetch(url('/dashboard/events/stream'), { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain(': connected');
+    dashboard?.close();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(done).toBe(true);
+  });
+
   it('escapes what events carry: a handler error with markup is shown as text', async () => {
     const { store, clock, url, signIn, sessionOf } = await setup(cleanups);
     const now = new Date(clock.now());
