@@ -69,8 +69,19 @@ async function insertEvents(): Promise<number> {
 
   const t0 = performance.now();
   const db = new Database(database);
-  db.pragma('journal_mode = WAL');
+  // Bulk load: no journal, a large cache, and the table's indexes dropped during the insert and
+  // created again afterwards from their own definitions (sorting once beats 1M index updates).
+  // No ANALYZE: serve never runs it, so the planner sees what it sees in production.
+  db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  const indexes = db
+    .prepare(
+      `SELECT name, sql FROM sqlite_master
+       WHERE type = 'index' AND tbl_name = 'workos_inbox_events' AND sql IS NOT NULL`,
+    )
+    .all() as Array<{ name: string; sql: string }>;
+  for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
   const insert = db.prepare(
     `INSERT INTO workos_inbox_events (id, event, created_at, received_at, raw_body, source, status,
        attempts, next_attempt_at, last_error, processed_at)
@@ -101,6 +112,8 @@ async function insertEvents(): Promise<number> {
       );
     }
   })();
+  for (const index of indexes) db.exec(index.sql);
+  db.pragma('journal_mode = WAL');
   db.close();
   return (performance.now() - t0) / 1000;
 }
