@@ -64,7 +64,12 @@ export interface MetricsHistory {
 export function createMetricsHistory(
   registry: Registry,
   clock: Clock,
-  options: { pull: boolean; timer?: boolean } = { pull: false },
+  options: {
+    pull: boolean;
+    /** false: no reading unless `sample()` is called. */ timer?: boolean;
+  } = {
+    pull: false,
+  },
 ): MetricsHistory {
   const samples: MetricsSample[] = [];
   const read = async (): Promise<MetricsSample> => {
@@ -141,10 +146,13 @@ export function createMetricsHistory(
       clearInterval(timer);
     },
   };
-  void history.sample();
-  const timer = setInterval(() => void history.sample(), sampleIntervalMs);
-  timer.unref();
-  if (options.timer === false) clearInterval(timer);
+  // Without the timer (tests), the caller takes every reading itself, the first one included.
+  const timer =
+    options.timer === false
+      ? undefined
+      : setInterval(() => void history.sample(), sampleIntervalMs);
+  timer?.unref();
+  if (timer) void history.sample();
   return history;
 }
 
