@@ -1,4 +1,5 @@
-// tsc copies no .sql files: copy every src/**/*.sql next to its compiled module in dist/.
+// tsc copies no .sql or .css files: copy every src/**/*.sql (migrations) and *.css (the
+// dashboard's stylesheet) next to its compiled module in dist/.
 import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
@@ -6,7 +7,7 @@ function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (p.endsWith('.sql')) {
+    else if (p.endsWith('.sql') || p.endsWith('.css')) {
       const out = join('dist', relative('src', p));
       mkdirSync(dirname(out), { recursive: true });
       cpSync(p, out);

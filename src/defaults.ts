@@ -159,6 +159,16 @@ export const defaults = {
     description: 'receive only; leave processing to `workos-inbox work` processes',
     docs: 'receive only (`WORKOS_INBOX_WORKER=false`); leave processing to `workos-inbox work` processes',
   },
+  dashboard: {
+    value: true,
+    shown: 'dashboard on',
+    flag: '--no-dashboard',
+    env: 'WORKOS_INBOX_DASHBOARD',
+    command: 'serve',
+    readme: true,
+    description: 'do not serve the web dashboard at / (sign-in with the admin token)',
+    docs: 'do not serve the web dashboard at `/` (`WORKOS_INBOX_DASHBOARD=false`; [docs/dashboard.md](dashboard.md))',
+  },
   processes: {
     value: 1,
     unit: 'count',

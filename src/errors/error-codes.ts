@@ -79,5 +79,14 @@ export const errorCodes = {
     'body_too_large',
     'internal_error',
   ],
+  /** The web dashboard's refusals (pages redirect to sign-in; these are for API-like calls). */
+  'HTTP: dashboard': [
+    'unauthorized',
+    'csrf_invalid',
+    'not_found',
+    'method_not_allowed',
+    'invalid_request',
+    'body_too_large',
+  ],
   'HTTP: mirror read API': ['entity_not_found', 'invalid_request_parameters', 'method_not_allowed'],
 } as const satisfies Record<string, readonly string[]>;

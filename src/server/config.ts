@@ -42,6 +42,8 @@ export interface ServeConfig {
   /** Absolute path or package name of the handlers module. */
   handlers: string | undefined;
   worker: boolean;
+  /** Serve the web dashboard at `/` (`--no-dashboard` turns it off). */
+  dashboard: boolean;
   processes: number;
   tls: { certFile: string; keyFile: string } | undefined;
   trustProxy: boolean;
@@ -241,6 +243,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     toleranceMs: integer('toleranceMs', defaults.toleranceMs.value, 0, 24 * 3600 * 1000),
     handlers,
     worker: boolean('worker', defaults.worker.value),
+    dashboard: boolean('dashboard', defaults.dashboard.value),
     processes,
     tls,
     trustProxy: boolean('trustProxy', defaults.trustProxy.value),

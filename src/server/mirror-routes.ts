@@ -1,7 +1,16 @@
 import { eventsApiPath, handleEventsRequest } from '../events-api/handle-events-request.js';
 import { handleMirrorRequest, isMirrorPath } from '../mirror/http/handle-mirror-request.js';
 import type { MirrorSource } from '../mirror/read/create-mirror.js';
+import { dashboardBase } from '../dashboard/layout.js';
 import type { MirrorHandler } from './request-handler.js';
+
+/**
+ * Whether `path` belongs to the web dashboard: `/` (which redirects to it) and everything under
+ * `/dashboard`. The dashboard checks its own session; the paths are stated here with the others.
+ */
+export function isDashboardPath(path: string): boolean {
+  return path === '/' || path === dashboardBase || path.startsWith(`${dashboardBase}/`);
+}
 
 /**
  * Whether `path` is one of serve's WorkOS-compatible read routes behind the admin token: the

@@ -33,12 +33,15 @@ export function prepareCredentials(config: ServeConfig): PreparedCredentials {
 
 /**
  * What a developer needs after `npm start`: the development credentials (never the ones they
- * configured themselves) and a `trigger` line that works when pasted.
+ * configured themselves), a `trigger` line that works when pasted and, with the dashboard on, a
+ * one-click sign-in link (`devSignInPath`, a one-time code: not the token). Printed to the
+ * terminal, never logged.
  */
 export function developmentBanner(
   config: ServeConfig,
   credentials: PreparedCredentials,
   url: string,
+  devSignInPath?: string,
 ): string[] {
   const { fromDataDir } = credentials;
   if (!fromDataDir.secret && !fromDataDir.adminToken) return [];
@@ -76,5 +79,11 @@ export function developmentBanner(
     '  see what arrived:',
     `    curl -H "Authorization: Bearer ${credentials.adminToken}" ${base.protocol}//127.0.0.1:${base.port}/inbox/events`,
   );
+  if (devSignInPath) {
+    lines.push(
+      '  open the dashboard (this link signs in once):',
+      `    ${base.protocol}//127.0.0.1:${base.port}${devSignInPath}`,
+    );
+  }
   return lines;
 }

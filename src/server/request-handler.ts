@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { isReadApiPath } from './mirror-routes.js';
+import type { Dashboard } from '../dashboard/create-dashboard.js';
+import { dashboardBase } from '../dashboard/layout.js';
+import { isDashboardPath, isReadApiPath } from './mirror-routes.js';
 import type { Store } from '../store/types.js';
 import { handleAdminRequest } from './admin-api.js';
 import { hasAdminToken } from './admin-auth.js';
@@ -39,6 +41,8 @@ export interface RequestHandlerDeps {
   /** Registries (or the cluster aggregate) whose metrics GET /metrics serves, in order. */
   metrics: readonly MetricsSource[];
   mirror?: MirrorHandler | undefined;
+  /** The web dashboard at `/dashboard` (`/` redirects there); none with `--no-dashboard`. */
+  dashboard?: Dashboard | undefined;
 }
 
 /** Paths that stay reachable over plain HTTP in production: probes and scrapers inside the network. */
@@ -93,6 +97,15 @@ export function createRequestHandler(
         return sendText(res, 200, texts.join('\n'), {
           'content-type': deps.metrics[0]?.contentType ?? 'text/plain; version=0.0.4',
         });
+      }
+      if (deps.dashboard && isDashboardPath(path)) {
+        if (path === '/' || path === dashboardBase) {
+          req.resume();
+          res.writeHead(303, { location: `${dashboardBase}/` });
+          res.end();
+          return;
+        }
+        return deps.dashboard.handle(req, res, url);
       }
       const isAdmin = path === '/inbox' || path.startsWith('/inbox/');
       if (deps.adminToken !== undefined && (isAdmin || (deps.mirror && isReadApiPath(path)))) {

@@ -16,6 +16,8 @@ import { startHttpServer } from './http-server.js';
 import type { RunningHttpServer } from './http-server.js';
 import { loadHandlers } from './load-handlers.js';
 import { createMirrorHandler } from './mirror-routes.js';
+import { createDashboard } from '../dashboard/create-dashboard.js';
+import type { Dashboard } from '../dashboard/create-dashboard.js';
 import { startPulling } from './start-pulling.js';
 import type { PullLoop } from '../pull/pull-loop.js';
 import { createPullMetrics } from '../metrics/pull-metrics.js';
@@ -102,6 +104,7 @@ export async function runServe(
   }
 
   let http: RunningHttpServer | undefined;
+  let dashboard: Dashboard | undefined;
   // `serve` listens on --port; `work` only with --metrics-port, for probes and scrapes.
   const listen =
     mode === 'serve'
@@ -119,6 +122,21 @@ export async function runServe(
       processMetrics,
     ];
     const metrics = cluster.isWorker ? [clusterMetricsSource(registries)] : registries;
+    dashboard =
+      mode === 'serve' && config.dashboard && credentials
+        ? createDashboard({
+            store: inbox.store,
+            clock: systemClock,
+            logger: logger.child({ component: 'dashboard' }),
+            adminToken: credentials.adminToken,
+            trustProxy: config.trustProxy,
+            metrics: inbox.metrics,
+            pull: config.pull !== undefined,
+            // One-time links only for the development token, and only where this process is the
+            // one that prints them (with --processes N the primary prints the banner).
+            devSignIn: credentials.fromDataDir.adminToken && !cluster.isWorker,
+          })
+        : undefined;
     try {
       http = await startHttpServer(
         listen,
@@ -134,6 +152,7 @@ export async function runServe(
           allowIps: config.allowIps,
           metrics,
           mirror: credentials ? createMirrorHandler(inbox.store) : undefined,
+          dashboard,
         }),
       );
     } catch (error) {
@@ -166,7 +185,7 @@ export async function runServe(
 
   const url = http?.url ?? '';
   if (credentials) {
-    const lines = developmentBanner(config, credentials, url);
+    const lines = developmentBanner(config, credentials, url, dashboard?.devSignInPath());
     if (lines.length > 0) options.printBanner(lines);
   }
   logger.info(
@@ -193,6 +212,7 @@ export async function runServe(
       closing ??= (async () => {
         await pullLoop?.stop();
         await reconcileLoop?.stop();
+        dashboard?.close();
         const httpClosed = http?.close(config.shutdownTimeoutMs);
         await forwarder?.close();
         await inbox.close({ timeoutMs: config.shutdownTimeoutMs });

@@ -26,6 +26,7 @@ describe('resolveServeConfig', () => {
       path: '/webhooks/workos',
       toleranceMs: 180_000,
       worker: true,
+      dashboard: true,
       processes: 1,
       tls: undefined,
       trustProxy: false,
@@ -60,6 +61,8 @@ describe('resolveServeConfig', () => {
     expect(resolve({ secret: 'c' }, { WORKOS_WEBHOOK_SECRET: 'a' }).secrets).toEqual(['c']);
     expect(resolve({}, { WORKOS_INBOX_WORKER: 'false' }).worker).toBe(false);
     expect(resolve({ worker: 'false' }, { WORKOS_INBOX_WORKER: 'true' }).worker).toBe(false);
+    expect(resolve({}, { WORKOS_INBOX_DASHBOARD: 'false' }).dashboard).toBe(false);
+    expect(resolve({ dashboard: 'false' }).dashboard).toBe(false);
     expect(resolve({}, { WORKOS_INBOX_TRUST_PROXY: '1' }).trustProxy).toBe(true);
     expect(resolve({}, { WORKOS_INBOX_DATA_DIR: '/var/lib/wi' }).database).toBe(
       '/var/lib/wi/inbox.db',

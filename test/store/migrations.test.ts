@@ -189,11 +189,13 @@ describe('loadMigrations', () => {
       '0002-status-counts',
       '0003-pruned-events',
       '0004-deliveries',
+      '0005-status-event-index',
     ]);
     expect(postgres.map((m) => m.name)).toEqual([
       '0001-initial',
       '0002-pruned-events',
       '0003-deliveries',
+      '0004-status-event-index',
     ]);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');

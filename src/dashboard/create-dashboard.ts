@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import { clientAddress, isSecureRequest } from '../server/client-address.js';
+import { FilterError } from '../server/event-filter.js';
+import { BodyTooLargeError, readSmallBody } from '../server/read-small-body.js';
+import { sendError } from '../server/send.js';
+import type { Store } from '../store/types.js';
+import { sendAsset } from './assets.js';
+import { createDevSignInCodes } from './dev-sign-in.js';
+import type { DevSignInCodes } from './dev-sign-in.js';
+import { cookie, readCookies, redirect, securityHeaders, sendHtml } from './http-helpers.js';
+import { dashboardBase, page } from './layout.js';
+import { createMetricsHistory } from './metrics-history.js';
+import type { MetricsHistory } from './metrics-history.js';
+import { dashboardPages } from './dashboard-pages.js';
+import type { PageContext } from './dashboard-pages.js';
+import { createSessionManager, sameSecret } from './session.js';
+import type { Session } from './session.js';
+import { createSignInLimiter } from './sign-in-limiter.js';
+import { signInPage } from './pages/sign-in-page.js';
+
+export const sessionCookie = 'wi_session';
+/** The sign-in form's own CSRF token (double submit: cookie and hidden field must match). */
+export const signInCookie = 'wi_signin';
+
+export interface DashboardOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** The admin token: what the sign-in form accepts, and the root of the session key. */
+  adminToken: string;
+  trustProxy: boolean;
+  /** The inbox's registry (ingest counters, pull metrics) for the overview. */
+  metrics: Registry;
+  /** Whether this serve pulls (shows the pull section's figures). */
+  pull: boolean;
+  /** Development only: one-time sign-in links. */
+  devSignIn: boolean;
+}
+
+export interface Dashboard {
+  /** Answer a request under `/dashboard` (the caller routes those here). */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  /** Development: a path with a fresh one-time code that signs in once (never logged). */
+  devSignInPath(): string | undefined;
+  /** Stop the metrics sampler and end open live streams (before the HTTP server closes). */
+  close(): void;
+}
+
+/**
+ * The web dashboard: server-rendered pages behind a session cookie obtained with the admin
+ * token. Every state-changing request needs the session's CSRF token; sign-in is rate limited.
+ */
+export function createDashboard(options: DashboardOptions): Dashboard {
+  const sessions = createSessionManager(options.adminToken, options.clock);
+  const limiter = createSignInLimiter(options.clock);
+  const devCodes: DevSignInCodes | undefined = options.devSignIn
+    ? createDevSignInCodes(options.clock)
+    : undefined;
+  const history: MetricsHistory = createMetricsHistory(options.metrics, options.clock, {
+    pull: options.pull,
+  });
+  const pages = dashboardPages({
+    store: options.store,
+    clock: options.clock,
+    history,
+    logger: options.logger,
+  });
+
+  const startSession = (req: IncomingMessage, res: ServerResponse) => {
+    const { cookie: value, session } = sessions.create();
+    redirect(res, `${dashboardBase}/`, {
+      'set-cookie': [
+        cookie(sessionCookie, value, {
+          maxAgeSeconds: (session.expiresAt - options.clock.now()) / 1000,
+          secure: isSecureRequest(req, options.trustProxy),
+        }),
+        cookie(signInCookie, '', {
+          maxAgeSeconds: 0,
+          secure: isSecureRequest(req, options.trustProxy),
+        }),
+      ],
+    });
+  };
+
+  const showSignIn = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    error: string | undefined,
+    status = 200,
+  ) => {
+    const token = randomBytes(18).toString('base64url');
+    sendHtml(res, status, signInPage(token, error), {
+      'set-cookie': cookie(signInCookie, token, {
+        maxAgeSeconds: 3600,
+        secure: isSecureRequest(req, options.trustProxy),
+      }),
+    });
+  };
+
+  const readForm = async (req: IncomingMessage): Promise<URLSearchParams> => {
+    const type = req.headers['content-type'] ?? '';
+    if (!type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
+    return new URLSearchParams(await readSmallBody(req, 256 * 1024));
+  };
+
+  const signIn = async (req: IncomingMessage, res: ServerResponse) => {
+    const address = clientAddress(req, options.trustProxy);
+    const waitMs = limiter.retryAfterMs(address);
+    if (waitMs > 0) {
+      req.resume();
+      return sendHtml(res, 429, signInPage('', 'limited'), {
+        'retry-after': String(Math.ceil(waitMs / 1000)),
+      });
+    }
+    const form = await readForm(req);
+    const expected = readCookies(req).get(signInCookie);
+    const given = form.get('csrf');
+    if (!expected || !given || !sameSecret(expected, given)) {
+      return showSignIn(req, res, 'csrf', 403);
+    }
+    const token = form.get('token') ?? '';
+    if (!sameSecret(token, options.adminToken)) {
+      limiter.recordFailure(address);
+      options.logger.warn({ address, reason: 'wrong_token' }, 'dashboard sign-in refused');
+      return showSignIn(req, res, 'token', 401);
+    }
+    options.logger.info({ address }, 'dashboard sign-in');
+    return startSession(req, res);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const sub = path.slice(dashboardBase.length) || '/';
+
+    if (sub.startsWith('/assets/')) {
+      if (method === 'GET' && (await sendAsset(res, sub.slice('/assets/'.length)))) return;
+      return sendError(res, 404, 'not_found', 'Not Found', {}, securityHeaders);
+    }
+    if (sub === '/signin') {
+      if (method === 'POST') return signIn(req, res);
+      if (method !== 'GET')
+        return sendError(
+          res,
+          405,
+          'method_not_allowed',
+          'Use GET or POST',
+          {},
+          { allow: 'GET, POST' },
+        );
+      const error = url.searchParams.get('error') ?? undefined;
+      return showSignIn(req, res, error);
+    }
+    if (sub === '/signin/dev') {
+      // Consumed here, then redirected: the code is neither reusable nor left in the history.
+      if (method === 'GET' && devCodes?.consume(url.searchParams.get('code'))) {
+        options.logger.info(
+          { address: clientAddress(req, options.trustProxy) },
+          'dashboard sign-in with a development link',
+        );
+        return startSession(req, res);
+      }
+      return redirect(res, `${dashboardBase}/signin?error=link`);
+    }
+
+    const session: Session | undefined = sessions.verify(readCookies(req).get(sessionCookie));
+    const expired = readCookies(req).has(sessionCookie) && !session;
+    if (!session) {
+      req.resume();
+      if (method === 'GET' && !sub.endsWith('/stream')) {
+        return redirect(res, `${dashboardBase}/signin${expired ? '?error=expired' : ''}`);
+      }
+      return sendError(
+        res,
+        401,
+        'unauthorized',
+        'Unauthorized: sign in to the dashboard first',
+        {},
+        securityHeaders,
+      );
+    }
+    const csrf = sessions.csrfToken(session);
+    let form: URLSearchParams | undefined;
+    if (method === 'POST') {
+      form = await readForm(req);
+      if (!sessions.checkCsrf(session, form.get('csrf') ?? undefined)) {
+        options.logger.warn({ path, reason: 'csrf' }, 'dashboard request refused');
+        return sendError(
+          res,
+          403,
+          'csrf_invalid',
+          'Forbidden: the form has no valid CSRF token; reload the page and try again',
+          {},
+          securityHeaders,
+        );
+      }
+    } else if (method !== 'GET' && method !== 'HEAD') {
+      return sendError(
+        res,
+        405,
+        'method_not_allowed',
+        'Use GET or POST',
+        {},
+        { allow: 'GET, POST' },
+      );
+    }
+    if (sub === '/signout') {
+      if (method !== 'POST')
+        return sendError(res, 405, 'method_not_allowed', 'Use POST', {}, { allow: 'POST' });
+      sessions.revoke(session);
+      return redirect(res, `${dashboardBase}/signin`, {
+        'set-cookie': cookie(sessionCookie, '', {
+          maxAgeSeconds: 0,
+          secure: isSecureRequest(req, options.trustProxy),
+        }),
+      });
+    }
+    const context: PageContext = { req, res, url, sub, method, form, csrf };
+    if (await pages.handle(context)) return;
+    sendHtml(res, 404, page({ title: 'Not found', csrf, body: pages.notFound() }));
+  };
+
+  return {
+    async handle(req, res, url) {
+      try {
+        await handle(req, res, url);
+      } catch (error) {
+        if (error instanceof FilterError) {
+          return sendError(
+            res,
+            400,
+            'invalid_request',
+            error.message,
+            { field: error.field },
+            securityHeaders,
+          );
+        }
+        if (error instanceof BodyTooLargeError) {
+          return sendError(
+            res,
+            413,
+            'body_too_large',
+            error.message,
+            { field: 'body' },
+            securityHeaders,
+          );
+        }
+        throw error;
+      }
+    },
+    devSignInPath: () =>
+      devCodes ? `${dashboardBase}/signin/dev?code=${devCodes.issue()}` : undefined,
+    close: () => {
+      history.stop();
+      pages.endStreams();
+    },
+  };
+}

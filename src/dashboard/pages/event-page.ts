@@ -1,0 +1,179 @@
+import { deserializeEvent } from '../../events/deserialize-event.js';
+import type { WireEvent } from '../../events/event-types.js';
+import type { AttemptRecord, StoredEvent } from '../../store/types.js';
+import { html } from '../html.js';
+import type { SafeHtml } from '../html.js';
+import { dashboardBase, statusBadge, timeTag } from '../layout.js';
+
+/** The payload as received: pretty-printed when it is JSON, else the text as is. */
+export function prettyPayload(event: StoredEvent): { text: string; parsed: unknown } {
+  const text = Buffer.from(event.rawBody).toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return { text: JSON.stringify(parsed, null, 2), parsed };
+  } catch {
+    return { text, parsed: undefined };
+  }
+}
+
+/** What a handler receives: the event as the SDK's `constructEvent` returns it. */
+function sdkView(parsed: unknown): string | undefined {
+  if (parsed === null || typeof parsed !== 'object' || !('event' in parsed)) return undefined;
+  try {
+    return JSON.stringify(deserializeEvent(parsed as WireEvent), null, 2);
+  } catch {
+    return undefined;
+  }
+}
+
+function duration(attempt: AttemptRecord): string {
+  if (!attempt.finishedAt) return 'running';
+  const value = attempt.finishedAt.getTime() - attempt.startedAt.getTime();
+  return value < 1000 ? `${value} ms` : `${(value / 1000).toFixed(2)} s`;
+}
+
+/** The part of the page that changes while it is open: status, attempts. Streamed live. */
+export function eventLiveSection(
+  event: StoredEvent,
+  attempts: readonly AttemptRecord[],
+  csrf: string,
+  streamUrl: string,
+): SafeHtml {
+  const base = `${dashboardBase}/events/${encodeURIComponent(event.id)}`;
+  const replayable = event.status !== 'processing' && !event.prunedAt;
+  return html`<section id="event-live" aria-labelledby="status-h" data-live="${streamUrl}">
+    <h2 id="status-h">Status</h2>
+    <dl class="facts">
+      <div>
+        <dt>status</dt>
+        <dd id="event-status">${statusBadge(event.status)}</dd>
+      </div>
+      <div>
+        <dt>attempts (this round)</dt>
+        <dd>${event.attempts}</dd>
+      </div>
+      <div>
+        <dt>next attempt</dt>
+        <dd>${timeTag(event.nextAttemptAt)}</dd>
+      </div>
+      <div>
+        <dt>processed</dt>
+        <dd>${timeTag(event.processedAt)}</dd>
+      </div>
+      <div>
+        <dt>lease</dt>
+        <dd>${event.leaseOwner ?? '—'}</dd>
+      </div>
+    </dl>
+    ${
+      replayable
+        ? html`<form method="post" action="${base}/replay">
+            <input type="hidden" name="csrf" value="${csrf}" /><button type="submit" id="replay">
+              Replay this event
+            </button>
+          </form>`
+        : html`<p class="muted">
+            ${event.prunedAt ? 'Pruned by retention: it cannot be replayed.' : 'Being processed: replay it once the attempt ends.'}
+          </p>`
+    }
+    <h2 id="attempts-h">Attempts</h2>
+    ${
+      attempts.length === 0
+        ? html`<p class="muted">No attempt yet.</p>`
+        : html`<div class="table-wrap">
+            <table class="attempts" aria-labelledby="attempts-h">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">Started (UTC)</th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Worker</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Error</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${attempts.map(
+                  (a, i) =>
+                    html`<tr>
+                      <td class="num">${i + 1}</td>
+                      <td>${timeTag(a.startedAt)}</td>
+                      <td>${duration(a)}</td>
+                      <td class="id">${a.worker}</td>
+                      <td>${a.outcome ? statusBadge(a.outcome) : 'running'}</td>
+                      <td>
+                        ${
+                          a.error
+                            ? html`<details>
+                                <summary>${a.error.split('\n')[0]}</summary>
+                                <pre class="stack">${a.error}</pre>
+                              </details>`
+                            : ''
+                        }
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+    }
+  </section>`;
+}
+
+export interface EventPageData {
+  event: StoredEvent;
+  attempts: readonly AttemptRecord[];
+  csrf: string;
+  notice?: string | undefined;
+}
+
+/** One event: its facts, the live status and attempts, the payload and the SDK-shaped view. */
+export function eventBody(data: EventPageData): SafeHtml {
+  const { event } = data;
+  const payload = event.prunedAt ? undefined : prettyPayload(event);
+  const sdk = payload ? sdkView(payload.parsed) : undefined;
+  const stream = `${dashboardBase}/events/${encodeURIComponent(event.id)}/stream`;
+  return html`${data.notice ? html`<p class="notice" role="status">${data.notice}</p>` : ''}
+    <dl class="facts">
+      <div>
+        <dt>id</dt>
+        <dd class="id">${event.id}</dd>
+      </div>
+      <div>
+        <dt>event</dt>
+        <dd>${event.event}</dd>
+      </div>
+      <div>
+        <dt>source</dt>
+        <dd>${event.source}</dd>
+      </div>
+      <div>
+        <dt>created (by WorkOS)</dt>
+        <dd>${event.createdAt}</dd>
+      </div>
+      <div>
+        <dt>received</dt>
+        <dd>${timeTag(event.receivedAt)}</dd>
+      </div>
+    </dl>
+    ${eventLiveSection(event, data.attempts, data.csrf, stream)}
+    <section aria-labelledby="payload-h">
+      <h2 id="payload-h">Payload as received</h2>
+      ${
+        payload
+          ? html`<button type="button" data-copy="payload" class="copy">Copy payload</button>
+              <pre id="payload" class="code" tabindex="0">${payload.text}</pre>`
+          : html`<p class="muted">Pruned by retention on ${timeTag(event.prunedAt)}.</p>`
+      }
+    </section>
+    ${
+      sdk
+        ? html`<section aria-labelledby="sdk-h">
+            <h2 id="sdk-h">As your handler receives it (SDK shape)</h2>
+            <button type="button" data-copy="sdk" class="copy">Copy</button>
+            <pre id="sdk" class="code" tabindex="0">${sdk}</pre>
+          </section>`
+        : ''
+    }
+    <p><a href="${dashboardBase}/events">← All events</a></p>`;
+}
