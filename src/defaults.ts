@@ -466,7 +466,8 @@ export const defaults = {
   batchSize: {
     value: undefined,
     unit: 'count',
-    shown: '`batchingBatchSize` with batching handlers (the mirror); else `concurrency` on SQLite, 1 on PostgreSQL',
+    shown:
+      '`batchingBatchSize` with batching handlers (the mirror); else `concurrency` on SQLite, 1 on PostgreSQL',
     description: 'events completed in one transaction',
     options: ['WorkerSettings.batchSize'],
   },
