@@ -371,6 +371,20 @@ export const defaults = {
       "reconcile the mirror with WorkOS's state this often (24h, 6h; a minute or more), one process at a time",
     docs: "reconcile the mirror with WorkOS's state this often (`24h`, `6h`; a minute or more); one process at a time (a lease in the database); needs `WORKOS_API_KEY`",
   },
+  reconcileLeaseMs: {
+    value: 30 * second,
+    unit: 'ms',
+    description:
+      'periodic reconcile: how long its lease lasts unrenewed during a run (renewed after each page)',
+    options: ['ReconcileLoopOptions.leaseMs'],
+  },
+  reconcileClockMarginMs: {
+    value: 60 * second,
+    unit: 'ms',
+    description:
+      "reconcile: the snapshot's start is taken this long before now (a clock ahead of WorkOS's cannot make a row created during the scan look older)",
+    options: ['ReconcileOptions.clockMarginMs'],
+  },
   pullSince: {
     value: 'now',
     flag: '--pull-since <when>',

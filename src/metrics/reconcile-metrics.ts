@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { ReconcileCounts } from '../reconcile/table-counts.js';
+import { defaults } from '../defaults.js';
 
 /** What periodic reconcile reports (see {@link createReconcileMetrics}). */
 export interface ReconcileMetrics {
@@ -22,7 +23,7 @@ export function createReconcileMetrics(
   options: { registry?: Registry; prefix?: string } = {},
 ): ReconcileMetrics {
   const registry = options.registry ?? new Registry();
-  const p = options.prefix ?? 'workos_inbox_';
+  const p = options.prefix ?? defaults.metricsPrefix.value;
   const registers = [registry];
   const repaired = new Counter({
     name: `${p}reconcile_rows_repaired_total`,

@@ -8,6 +8,7 @@ import type { ListSource } from './list-pages.js';
 import { reconcile } from './reconcile.js';
 import { ReconcileStoppedError } from './reconcile-errors.js';
 import { repairedRows } from './table-counts.js';
+import { defaults } from '../defaults.js';
 
 /** The named lease that makes one process of many the one that reconciles, and spaces the runs. */
 export const reconcileLeaseName = 'mirror_reconcile';
@@ -20,7 +21,8 @@ export interface ReconcileLoopOptions {
   metrics?: ReconcileMetrics;
   /** Time between two runs, across all processes. */
   everyMs: number;
-  /** How long the lease lasts unrenewed during a run (renewed after each page). @defaultValue 30000 */
+  /** How long the lease lasts unrenewed during a run (renewed after each page).
+   * @defaultValue `defaults.reconcileLeaseMs.value` */
   leaseMs?: number;
   /** Called first thing in `stop()` (e.g. to cut the client's retry waits short). */
   onStop?: () => void;
@@ -48,7 +50,7 @@ export class ReconcileLoop {
 
   constructor(private readonly options: ReconcileLoopOptions) {
     this.owner = options.owner ?? `reconcile-${randomUUID()}`;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? defaults.reconcileLeaseMs.value;
     this.clock = options.clock ?? systemClock;
   }
 

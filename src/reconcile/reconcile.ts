@@ -22,6 +22,7 @@ import {
   wholeTable,
 } from './tombstone.js';
 import type { TombstoneScope } from './tombstone.js';
+import { defaults } from '../defaults.js';
 
 /** The database a reconcile writes: a `Store` (its `writeTransaction` and `read`). */
 export interface ReconcileDatabase {
@@ -49,7 +50,8 @@ export interface ReconcileOptions {
   clock?: Clock;
   /**
    * The snapshot's start is taken this long before the clock's now, so a clock ahead of WorkOS's
-   * cannot make a row created during the scan look older than the start. @defaultValue 60000
+   * cannot make a row created during the scan look older than the start.
+   * @defaultValue `defaults.reconcileClockMarginMs.value`
    */
   clockMarginMs?: number;
   onPage?: (progress: ReconcileProgress) => void | Promise<void>;
@@ -77,7 +79,9 @@ export interface ReconcileResult {
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   const families = checkScope(options.scope ?? {});
   const clock = options.clock ?? systemClock;
-  const start = snapshotStart(clock.now() - (options.clockMarginMs ?? 60_000));
+  const start = snapshotStart(
+    clock.now() - (options.clockMarginMs ?? defaults.reconcileClockMarginMs.value),
+  );
   const run = new Run(options, start, families);
   try {
     await run.all();

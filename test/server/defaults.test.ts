@@ -34,7 +34,8 @@ const checked = sourceFiles(src)
 const restated = [
   /@defaultValue\s+(?:\d|'[^']*'|"[^"]*")/,
   /(?:\/\/|\*).*\bdefault:?\s+\d/i,
-  /\boptions\.\w+\s*\?\?\s*(?:\d|'[^']*'|"[^"]*")/,
+  // (An empty string is "nothing given", not a default: `options.csrf ?? ''`.)
+  /\boptions\.\w+\s*\?\?\s*(?:\d|'[^']+'|"[^"]+")/,
 ];
 
 function walk(command: Command): Command[] {
