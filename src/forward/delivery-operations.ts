@@ -80,21 +80,48 @@ export async function claimDeliveries(
            AND (e.event_created_at < d.event_created_at
              OR (e.event_created_at = d.event_created_at AND e.event_id < d.event_id))))`
     : '';
-  const { rows } = await tx.query<DeliveryRow>(
-    `WITH due AS (
+  const due = `due AS (
        SELECT d.event_id FROM ${deliveries} d ${index}
        WHERE d.destination = $1 AND d.status IN ${unfinished} AND d.next_attempt_at <= $2 ${inOrder}
          AND NOT EXISTS (
            SELECT 1 FROM ${destinations} p WHERE p.name = $1 AND p.paused_at IS NOT NULL)
        ORDER BY d.next_attempt_at, d.event_id
        LIMIT $3 ${lock}
-     )
-     UPDATE ${deliveries}
+     )`;
+  const update = `UPDATE ${deliveries}
      SET status = 'delivering', attempts = attempts + 1, lease_owner = $4, next_attempt_at = $5
      WHERE destination = $1 AND event_id IN (SELECT event_id FROM due)
-     RETURNING *`,
-    [options.destination, options.now, Math.floor(options.limit), options.owner, until],
-  );
+     RETURNING *`;
+  const claimParams = [
+    options.destination,
+    options.now,
+    Math.floor(options.limit),
+    options.owner,
+    until,
+  ];
+  if (tx.dialect === 'postgres') {
+    // One round trip, as the worker's claim: the attempt log follows in data-modifying CTEs,
+    // which see the rows as they were before the statement, so `lost` closes the previous
+    // attempt only, not the one `started` adds; the bodies are joined in.
+    const { rows } = await tx.query<DeliveryRow & { event: string; raw_body: Buffer }>(
+      `WITH ${due},
+       claimed AS (${update}),
+       lost AS (
+         UPDATE ${deliveryAttempts} SET finished_at = $2, outcome = 'lease_lost'
+         WHERE finished_at IS NULL AND destination = $1
+           AND event_id IN (SELECT event_id FROM claimed)
+       ),
+       started AS (
+         INSERT INTO ${deliveryAttempts} (event_id, destination, attempt, worker, started_at)
+         SELECT event_id, $1, attempts, $4, $2 FROM claimed
+       )
+       SELECT c.*, e.event, e.raw_body
+       FROM claimed c JOIN workos_inbox_events e ON e.id = c.event_id`,
+      claimParams,
+    );
+    return sortByDue(rows.map(toClaimedDelivery));
+  }
+  const { rows } = await tx.query<DeliveryRow>(`WITH ${due} ${update}`, claimParams);
   if (rows.length === 0) return [];
   const params: unknown[] = [];
   const ids = placeholders(
@@ -123,13 +150,16 @@ export async function claimDeliveries(
     `INSERT INTO ${deliveryAttempts} (event_id, destination, attempt, worker, started_at) VALUES ${values}`,
     insertParams,
   );
-  return rows
-    .flatMap((r) => {
+  return sortByDue(
+    rows.flatMap((r) => {
       const body = byId.get(r.event_id);
       return body ? [toClaimedDelivery({ ...r, event: body.event, raw_body: body.raw_body })] : [];
-    })
-    .sort((a, b) => a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime());
+    }),
+  );
 }
+
+const sortByDue = (claimed: ClaimedDelivery[]): ClaimedDelivery[] =>
+  claimed.sort((a, b) => a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime());
 
 /** How one attempt ended, to record with `finishDeliveries`. */
 export interface DeliveryResult {
@@ -160,18 +190,39 @@ export async function finishDeliveries(
     if (group) group.push(r);
     else byDestination.set(r.destination, [r]);
   }
-  for (const [destination, group] of byDestination) {
-    const params: unknown[] = [destination, owner];
-    // SQLite's RETURNING sees only the updated table (by its own name, not the alias).
-    const { rows } = await tx.query<{ event_id: string }>(
-      `${outcomeValues(tx, group, params)}
-       UPDATE ${deliveries} AS d
+  // `v` is the outcomes' VALUES list; $1 the destination, $2 the owner.
+  const updateDeliveries = (returning: string) => `UPDATE ${deliveries} AS d
        SET status = v.status, next_attempt_at = v.next_attempt_at, lease_owner = NULL,
            last_status_code = v.status_code, last_error = v.error, delivered_at = v.delivered_at
        FROM v
        WHERE d.event_id = v.event_id AND d.destination = $1 AND d.lease_owner = $2
          AND d.status = 'delivering'
-       RETURNING ${tx.dialect === 'postgres' ? 'd.' : ''}event_id`,
+       RETURNING ${returning}`;
+  const closeAttempts = (andWhere = '') => `UPDATE ${deliveryAttempts} AS a
+       SET finished_at = v.finished_at, outcome = v.outcome, status_code = v.status_code,
+           error = v.error
+       FROM v
+       WHERE a.event_id = v.event_id AND a.destination = $1 AND a.worker = $2
+         AND a.finished_at IS NULL ${andWhere}`;
+  for (const [destination, group] of byDestination) {
+    const params: unknown[] = [destination, owner];
+    if (tx.dialect === 'postgres') {
+      // One round trip: the attempts are closed in a data-modifying CTE, for the deliveries
+      // whose lease this owner still held (those the first UPDATE returns).
+      const { rows } = await tx.query<{ recorded: string }>(
+        `${outcomeValues(tx, group, params)},
+         done AS (${updateDeliveries('d.event_id')}),
+         closed AS (${closeAttempts('AND a.event_id IN (SELECT event_id FROM done)')})
+         SELECT count(*) AS recorded FROM done`,
+        params,
+      );
+      recorded += Number(rows[0]?.recorded ?? 0);
+      continue;
+    }
+    // SQLite: no data-modifying CTEs, and its RETURNING sees only the updated table (by its own
+    // name, not the alias).
+    const { rows } = await tx.query<{ event_id: string }>(
+      `${outcomeValues(tx, group, params)} ${updateDeliveries('event_id')}`,
       params,
     );
     if (rows.length === 0) continue;
@@ -183,13 +234,7 @@ export async function finishDeliveries(
         tx,
         group.filter((r) => kept.has(r.eventId)),
         attemptParams,
-      )}
-       UPDATE ${deliveryAttempts} AS a
-       SET finished_at = v.finished_at, outcome = v.outcome, status_code = v.status_code,
-           error = v.error
-       FROM v
-       WHERE a.event_id = v.event_id AND a.destination = $1 AND a.worker = $2
-         AND a.finished_at IS NULL`,
+      )} ${closeAttempts()}`,
       attemptParams,
     );
   }
