@@ -20,6 +20,7 @@ import { mirrorMigrations } from '../src/mirror/mirror-migrations.js';
 import { openMigratedStore } from '../src/store/open-store.js';
 import type { NewEvent, Store } from '../src/store/types.js';
 import { generateDirectoryHistory } from '../src/testing/directory-history.js';
+import { appendBacklog, asReceived } from '../test/helpers/backlog.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
@@ -44,23 +45,13 @@ function history(organizations: number): NewEvent[] {
     deletedDirectories: 0,
     events: eventCount,
   });
-  const receivedAt = new Date();
-  return events.slice(0, eventCount).map((wire) => ({
-    id: wire.id,
-    event: wire.event,
-    createdAt: wire.created_at,
-    receivedAt,
-    rawBody: Buffer.from(JSON.stringify(wire)),
-    source: 'webhook',
-  }));
+  return asReceived(events.slice(0, eventCount), new Date());
 }
 
 async function fill(database: string, events: readonly NewEvent[]): Promise<void> {
   const store: Store = await openMigratedStore({ database, migrationSets: [mirrorMigrations] });
   try {
-    for (let i = 0; i < events.length; i += 4000) {
-      await Promise.all(events.slice(i, i + 4000).map((e) => store.append(e)));
-    }
+    await appendBacklog(store, events);
   } finally {
     await store.close();
   }

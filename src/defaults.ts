@@ -335,6 +335,16 @@ export const defaults = {
     docs: 'prune, in the background of every process that runs the worker, the payload and attempts of done events received longer ago (`30d`, `12h`; a minute at least); ids, names and times stay, so redeliveries stay duplicates (see [store.md](store.md#retention))',
     options: ['InboxOptions.retention'],
   },
+  retentionInterval: {
+    value: undefined,
+    unit: 'duration',
+    shown: 'a tenth of `--retention`, between 1m and 1h',
+    flag: '--retention-interval <duration>',
+    env: 'WORKOS_INBOX_RETENTION_INTERVAL',
+    description: 'with --retention: time between two prune runs (a second or more)',
+    docs: 'with `--retention`: time between two prune runs of a process (`10m`, `1h`; a second or more)',
+    options: ['RetentionSettings.intervalMs'],
+  },
   maxPendingAppends: {
     value: 10_000,
     unit: 'count',

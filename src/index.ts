@@ -90,3 +90,21 @@ export type { BackoffSettings } from './worker/backoff.js';
 export type { HandlerContext, EventHandler, HandlerSource } from './worker/handler-source.js';
 export { createInboxMetrics } from './metrics/inbox-metrics.js';
 export type { InboxMetrics, InboxMetricsOptions } from './metrics/inbox-metrics.js';
+// Reconcile: bring the mirror to WorkOS's state through its list endpoints (the CLI's
+// `reconcile`), with the REST API client it reads through.
+export { reconcile } from './reconcile/reconcile.js';
+export type {
+  ReconcileOptions,
+  ReconcileResult,
+  ReconcileProgress,
+  ReconcileDatabase,
+} from './reconcile/reconcile.js';
+export { ReconcileStoppedError, ReconcileScopeError } from './reconcile/reconcile-errors.js';
+export { reconcileFamilies } from './reconcile/reconcile-scope.js';
+export type { ReconcileScope, ReconcileFamily } from './reconcile/reconcile-scope.js';
+export type { ReconcileCounts, TableCounts } from './reconcile/table-counts.js';
+export type { ReconcileTableName } from './reconcile/reconcile-tables.js';
+export type { ListSource } from './reconcile/list-pages.js';
+export { WorkosApiClient } from './workos-api/workos-api-client.js';
+export type { WorkosApiOptions } from './workos-api/workos-api-options.js';
+export { WorkosApiError } from './workos-api/workos-api-errors.js';

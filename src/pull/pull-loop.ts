@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { PullMetrics } from '../metrics/pull-metrics.js';
 import type { Store } from '../store/types.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
+import { LeaseLoop, LeaseLostError } from '../leases/lease-loop.js';
 import { Puller } from './puller.js';
 import type { PullerOptions } from './pull-options.js';
 
@@ -28,46 +29,37 @@ export interface PullLoopOptions extends Omit<PullerOptions, 'clock'> {
   clock?: Clock;
 }
 
-class LeaseLostError extends Error {}
-
 /**
  * `serve --pull` / `work --pull`: every `intervalMs`, take (or renew) the puller lease and, if this
  * process holds it, catch up; renew it after each page so a long catch-up keeps it. Errors are
  * logged and counted, never fatal: a WorkOS outage must not stop webhooks or readiness.
  */
 export class PullLoop {
-  private readonly owner: string;
-  private readonly intervalMs: number;
-  private readonly leaseMs: number;
   private readonly clock: Clock;
   private readonly puller: Puller;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: LeaseLoop;
   private announced = false;
   /** Whether this process held the lease after the last tick. */
   holding = false;
 
   constructor(private readonly options: PullLoopOptions) {
-    this.owner = options.owner ?? `puller-${randomUUID()}`;
-    this.intervalMs = options.intervalMs ?? defaults.pullIntervalMs.value;
-    this.leaseMs = options.leaseMs ?? defaults.leaseMs.value;
     this.clock = options.clock ?? systemClock;
     this.puller = new Puller({ ...options, clock: this.clock });
+    this.loop = new LeaseLoop({
+      store: options.store,
+      name: pullerLeaseName,
+      owner: options.owner ?? `puller-${randomUUID()}`,
+      leaseMs: options.leaseMs ?? defaults.leaseMs.value,
+      intervalMs: options.intervalMs ?? defaults.pullIntervalMs.value,
+      round: () => this.tick(),
+      onStop: options.onStop,
+      label: 'puller',
+      clock: this.clock,
+    });
   }
 
   start(): void {
-    this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => {
-        this.running = undefined;
-        this.schedule(this.intervalMs);
-      });
-    }, delayMs);
+    this.loop.start();
   }
 
   /** One round: lease, then catch up if held. Exposed for tests (no timers needed). */
@@ -75,13 +67,13 @@ export class PullLoop {
     const { logger, metrics } = this.options;
     try {
       const held = this.holding;
-      this.holding = await this.renew();
+      this.holding = await this.loop.renew();
       metrics?.leader(this.holding);
       // Say who pulls when it changes (first round included): operators read which process it is.
       if (this.holding !== held || !this.announced) {
         this.announced = true;
         logger.info(
-          { owner: this.owner },
+          { owner: this.loop.owner },
           this.holding
             ? 'this process pulls the Events API (it holds the puller lease)'
             : 'another process pulls the Events API; standing by',
@@ -96,7 +88,7 @@ export class PullLoop {
           page.newestCreatedAt ? eventTimeMs(page.newestCreatedAt) : undefined,
           now,
         );
-        if (this.stopped || !(await this.renew())) throw new LeaseLostError();
+        await this.loop.keep();
       });
       metrics?.success(this.clock.now());
       if (result.inserted > 0) logger.info(result, 'pulled from the Events API');
@@ -110,24 +102,11 @@ export class PullLoop {
     }
   }
 
-  private renew(): Promise<boolean> {
-    const now = this.clock.now();
-    return this.options.store.takeNamedLease(
-      pullerLeaseName,
-      this.owner,
-      new Date(now + this.leaseMs),
-      new Date(now),
-    );
-  }
-
   /** Stop after the current page, and give the lease back so another process takes over at once. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.options.onStop?.();
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     if (this.holding) {
-      await this.options.store.releaseNamedLease(pullerLeaseName, this.owner).catch(() => {});
+      await this.loop.release();
       this.holding = false;
     }
   }

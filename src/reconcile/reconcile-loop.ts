@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { ReconcileMetrics } from '../metrics/reconcile-metrics.js';
 import type { Store } from '../store/types.js';
 import type { ListSource } from './list-pages.js';
+import { LeaseLoop } from '../leases/lease-loop.js';
 import { reconcile } from './reconcile.js';
 import { ReconcileStoppedError } from './reconcile-errors.js';
 import { repairedRows } from './table-counts.js';
@@ -30,8 +31,6 @@ export interface ReconcileLoopOptions {
   clock?: Clock;
 }
 
-class Stopped extends Error {}
-
 /**
  * `serve/work --reconcile-every`: one process at a time reconciles, through a lease in the
  * database. The process that ran keeps the lease until the next run is due, so with any number
@@ -39,48 +38,29 @@ class Stopped extends Error {}
  * Errors are logged and counted, never fatal.
  */
 export class ReconcileLoop {
-  private readonly owner: string;
-  private readonly leaseMs: number;
   private readonly clock: Clock;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: LeaseLoop;
   /** This process ran last: not before this time again. */
   private nextDueMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ReconcileLoopOptions) {
-    this.owner = options.owner ?? `reconcile-${randomUUID()}`;
-    this.leaseMs = options.leaseMs ?? defaults.reconcileLeaseMs.value;
     this.clock = options.clock ?? systemClock;
+    this.loop = new LeaseLoop({
+      store: options.store,
+      name: reconcileLeaseName,
+      owner: options.owner ?? `reconcile-${randomUUID()}`,
+      leaseMs: options.leaseMs ?? defaults.reconcileLeaseMs.value,
+      // Look again at most every minute: another process's slot may have ended.
+      intervalMs: Math.min(options.everyMs, 60_000),
+      round: () => this.tick(),
+      onStop: options.onStop,
+      label: 'reconcile',
+      clock: this.clock,
+    });
   }
 
   start(): void {
-    this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().then(
-        () => undefined,
-        () => undefined,
-      );
-      void this.running.finally(() => {
-        this.running = undefined;
-        // Look again at most every minute: another process's slot may have ended.
-        this.schedule(Math.min(this.options.everyMs, 60_000));
-      });
-    }, delayMs);
-  }
-
-  private lease(untilMs: number): Promise<boolean> {
-    const now = this.clock.now();
-    return this.options.store.takeNamedLease(
-      reconcileLeaseName,
-      this.owner,
-      new Date(untilMs),
-      new Date(now),
-    );
+    this.loop.start();
   }
 
   /**
@@ -90,20 +70,16 @@ export class ReconcileLoop {
   async tick(): Promise<boolean> {
     const { logger, metrics } = this.options;
     if (this.clock.now() < this.nextDueMs) return false;
-    if (!(await this.lease(this.clock.now() + this.leaseMs))) return false;
+    if (!(await this.loop.renew())) return false;
     const started = this.clock.now();
-    logger.info({ owner: this.owner }, 'reconciling the mirror with WorkOS');
+    logger.info({ owner: this.loop.owner }, 'reconciling the mirror with WorkOS');
     let ok = false;
     try {
       const result = await reconcile({
         db: this.options.store,
         api: this.options.api,
         clock: this.clock,
-        onPage: async () => {
-          if (this.stopped || !(await this.lease(this.clock.now() + this.leaseMs))) {
-            throw new Stopped('stopped, or the reconcile lease was lost');
-          }
-        },
+        onPage: () => this.loop.keep(),
       });
       ok = true;
       const seconds = (this.clock.now() - started) / 1000;
@@ -124,16 +100,13 @@ export class ReconcileLoop {
     } finally {
       // Keep the slot until the next run is due, so other processes do not run it again now.
       this.nextDueMs = this.clock.now() + this.options.everyMs;
-      if (!this.stopped || ok) await this.lease(this.nextDueMs).catch(() => false);
+      if (!this.loop.stopped || ok) await this.loop.take(this.nextDueMs).catch(() => false);
     }
     return true;
   }
 
   /** Stop after the current page; the lease stays until the next run is due. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.options.onStop?.();
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 }

@@ -61,6 +61,8 @@ export interface ServeConfig {
   workerTuning: WorkerTuning;
   /** Prune processed events received longer ago than this, in ms; `undefined`: off. */
   retentionMs: number | undefined;
+  /** Time between two prune runs, in ms; `undefined`: derived from `retentionMs`. */
+  retentionIntervalMs: number | undefined;
   /** Appends waiting for a commit, at most (StoreOptions.maxPendingAppends). */
   maxPendingAppends: number;
   logLevel: string;
@@ -220,6 +222,16 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       );
     }
   }
+  const intervalRaw = raw('retentionInterval');
+  const retentionIntervalMs = intervalRaw === undefined ? undefined : parseDurationMs(intervalRaw);
+  if (
+    intervalRaw !== undefined &&
+    (retentionIntervalMs === undefined || retentionIntervalMs < 1000)
+  ) {
+    throw new ConfigError(
+      `${label('retentionInterval')} must be a duration of a second or more (10m, 1h, 30s), got "${intervalRaw}"`,
+    );
+  }
 
   const handlersRaw = raw('handlers');
   const handlers =
@@ -264,6 +276,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     },
     logLevel,
     retentionMs,
+    retentionIntervalMs,
     maxPendingAppends: integer(
       'maxPendingAppends',
       defaults.maxPendingAppends.value,

@@ -68,7 +68,16 @@ export async function runServe(
     poolSize: config.poolSize,
     maxPendingAppends: config.maxPendingAppends,
     // Every process that runs the worker also prunes (see createRetentionLoop).
-    ...(config.retentionMs !== undefined ? { retention: { olderThanMs: config.retentionMs } } : {}),
+    ...(config.retentionMs !== undefined
+      ? {
+          retention: {
+            olderThanMs: config.retentionMs,
+            ...(config.retentionIntervalMs !== undefined
+              ? { intervalMs: config.retentionIntervalMs }
+              : {}),
+          },
+        }
+      : {}),
     logger,
   });
   for (const unknown of handlers?.unknownNames ?? []) {

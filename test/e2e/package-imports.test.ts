@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, ensureBuilt, repoRoot } from './cli-harness.js';
 
@@ -32,6 +33,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('what importing the package loads', () => {
   it("'workos-inbox' and 'workos-inbox/web' load no database driver and no pino-pretty", () => {
     expect(loadedPackages('none', [dist('index.js'), dist('web.js')])).toEqual([]);
+  });
+
+  it("'workos-inbox' exports reconcile and what it takes to run it", async () => {
+    const api = (await import(pathToFileURL(dist('index.js')).href)) as Record<string, unknown>;
+    for (const name of [
+      'reconcile',
+      'WorkosApiClient',
+      'ReconcileStoppedError',
+      'ReconcileScopeError',
+    ]) {
+      expect(typeof api[name], name).toBe('function');
+    }
+    expect(api.reconcileFamilies).toEqual([
+      'dsync',
+      'organizations',
+      'connections',
+      'user_management',
+    ]);
+    const Stopped = api.ReconcileStoppedError as new (...args: unknown[]) => Error;
+    const stopped = new Stopped('reading organizations', {}, new Error('503'));
+    expect(stopped).toBeInstanceOf(api.WorkosInboxError as typeof Error);
+    expect(stopped).toMatchObject({
+      code: 'reconcile_stopped',
+      stoppedAt: 'reading organizations',
+    });
   });
 
   it('opening a SQLite store loads better-sqlite3, and only it', () => {

@@ -66,27 +66,60 @@ export async function standInList(
   return byId(all);
 }
 
-/** Every object of a list endpoint from the mirror's WorkOS-compatible read API, sorted by id. */
-export async function mirrorList(
-  store: Store,
+/** One page of a WorkOS-compatible list endpoint, as status and JSON body. */
+type GetPage = (
+  path: string,
+  query: Record<string, string>,
+) => Promise<{ status: number; body: unknown }>;
+
+async function allPages(
+  getPage: GetPage,
   path: string,
   query: Record<string, string>,
 ): Promise<WireObject[]> {
   const all: WireObject[] = [];
   let after: string | undefined;
   for (;;) {
-    const response = await handleMirrorRequest(store, {
-      method: 'GET',
-      path,
-      query: { ...query, limit: '100', ...(after && { after }) },
-    });
-    const body = response!.body as { data: WireObject[]; list_metadata: { after: string | null } };
-    if (response!.status !== 200) throw new Error(`${path}: ${JSON.stringify(body)}`);
+    const response = await getPage(path, { ...query, limit: '100', ...(after && { after }) });
+    const body = response.body as { data: WireObject[]; list_metadata: { after: string | null } };
+    if (response.status !== 200) throw new Error(`${path}: ${JSON.stringify(body)}`);
     all.push(...body.data);
     if (!body.list_metadata.after) break;
     after = body.list_metadata.after;
   }
   return byId(all);
+}
+
+/** Every object of a list endpoint from the mirror's WorkOS-compatible read API, sorted by id. */
+export function mirrorList(
+  store: Store,
+  path: string,
+  query: Record<string, string>,
+): Promise<WireObject[]> {
+  return allPages(
+    async (p, q) => (await handleMirrorRequest(store, { method: 'GET', path: p, query: q }))!,
+    path,
+    query,
+  );
+}
+
+/** The same, read over HTTP from a running `serve` (its read API, behind the admin token). */
+export function servedList(
+  base: string,
+  adminToken: string,
+  path: string,
+  query: Record<string, string>,
+): Promise<WireObject[]> {
+  return allPages(
+    async (p, q) => {
+      const response = await fetch(`${base}${p}?${new URLSearchParams(q).toString()}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    path,
+    query,
+  );
 }
 
 /** Live row counts per mirror table. */

@@ -108,6 +108,17 @@ describe('resolveServeConfig', () => {
       );
     }
     expect(() => resolve({ maxPendingAppends: '0' })).toThrow(/--max-pending-appends/);
+    // The prune interval: derived from --retention unless given.
+    expect(resolve({ retention: '30d' }).retentionIntervalMs).toBeUndefined();
+    expect(resolve({ retention: '1m', retentionInterval: '5s' }).retentionIntervalMs).toBe(5000);
+    expect(resolve({}, { WORKOS_INBOX_RETENTION_INTERVAL: '10m' }).retentionIntervalMs).toBe(
+      600_000,
+    );
+    for (const bad of ['5', 'often', '500ms']) {
+      expect(() => resolve({ retentionInterval: bad })).toThrow(
+        /--retention-interval \(WORKOS_INBOX_RETENTION_INTERVAL\) must be a duration of a second or more/,
+      );
+    }
   });
 
   it('rejects bad values naming the flag and the variable', () => {

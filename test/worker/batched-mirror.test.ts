@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import { appendBacklog, asReceived } from '../helpers/backlog.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { manualClock, secret } from '../inbox/helpers/events.js';
 import type { MirrorTestDatabase } from '../mirror/helpers/mirror-databases.js';
@@ -58,19 +59,7 @@ describe.each(backendKinds)('the worker with the built-in mirror on %s', (kind) 
     await reference.transaction(async (tx) => {
       for (const e of events) await applyMirrorEvent(tx, e);
     });
-    const receivedAt = new Date(clock.now());
-    await Promise.all(
-      events.map((wire) =>
-        inbox.store.append({
-          id: wire.id,
-          event: wire.event,
-          createdAt: wire.created_at,
-          receivedAt,
-          rawBody: Buffer.from(JSON.stringify(wire)),
-          source: 'webhook',
-        }),
-      ),
-    );
+    await appendBacklog(inbox.store, asReceived(events, new Date(clock.now())));
   }, 240_000);
 
   afterAll(async () => {

@@ -1,0 +1,110 @@
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/types.js';
+
+/** Thrown by {@link LeaseLoop.keep}: the loop is stopping, or another process holds the lease. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
+/** Options of {@link LeaseLoop}. */
+export interface LeaseLoopOptions {
+  store: Pick<Store, 'takeNamedLease' | 'releaseNamedLease'>;
+  /** The named lease: one holder at a time among every process on the database. */
+  name: string;
+  /** Who this process is (the lease owner). */
+  owner: string;
+  /** How long the lease lasts unrenewed during a run ({@link LeaseLoop.keep} renews it). */
+  leaseMs: number;
+  /** Time from the end of one round to the start of the next. */
+  intervalMs: number;
+  /**
+   * One round: take the lease and, if held, run the job. Its errors are its own to log and
+   * count; one that escapes is dropped, so the loop never stops on an error.
+   */
+  round: () => Promise<unknown>;
+  /** Called first thing in `stop()` (e.g. to cut a client's retry waits short). */
+  onStop?: () => void;
+  /** Names the lease in the message of the {@link LeaseLostError} `keep` throws (`the <label> lease`). */
+  label: string;
+  clock: Clock;
+}
+
+/**
+ * A job that one process of many runs, through a named lease in the database: a round on a
+ * timer (the first at once, then `intervalMs` after each ends), the lease taken or renewed by
+ * the round, kept between the pages of a long run, and a stop that waits for the round in
+ * progress. `serve --pull` (PullLoop) and `--reconcile-every` (ReconcileLoop) are built on it.
+ */
+export class LeaseLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: LeaseLoopOptions) {}
+
+  get owner(): string {
+    return this.options.owner;
+  }
+
+  /** Set by `stop()`: a run in progress ends at its next {@link LeaseLoop.keep}. */
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopping) return;
+    this.timer = setTimeout(() => {
+      this.running = this.options
+        .round()
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(this.options.intervalMs);
+        });
+    }, delayMs);
+  }
+
+  /** Take the lease, or extend it if this process holds it, until `untilMs`: whether it is held. */
+  take(untilMs: number): Promise<boolean> {
+    const { store, name, owner, clock } = this.options;
+    return store.takeNamedLease(name, owner, new Date(untilMs), new Date(clock.now()));
+  }
+
+  /** Take or renew the lease for `leaseMs` from now. */
+  renew(): Promise<boolean> {
+    return this.take(this.options.clock.now() + this.options.leaseMs);
+  }
+
+  /**
+   * Between the pages of a long run: renew the lease.
+   * @throws LeaseLostError when stopping or when another process took the lease, so the run
+   * ends there instead of running alongside the new holder.
+   */
+  async keep(): Promise<void> {
+    if (this.stopping || !(await this.renew())) {
+      throw new LeaseLostError(`stopped, or the ${this.options.label} lease was lost`);
+    }
+  }
+
+  /** Give the lease back (if held), so another process takes over at once; errors are ignored. */
+  async release(): Promise<void> {
+    await this.options.store
+      .releaseNamedLease(this.options.name, this.options.owner)
+      .catch(() => {});
+  }
+
+  /** Stop the timer and wait for the round in progress (it ends at its next `keep`). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.options.onStop?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,69 @@
+// `serve --reconcile-every`, the built CLI as a user runs it, against the stand-in WorkOS API: an
+// empty mirror is filled by the first run (at start, not an interval later), serve's read API and
+// `directory users` then answer with WorkOS's state, and /metrics reports the run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import { sampleState } from '../helpers/workos-state-fixtures.js';
+import { comparedLists, servedList, standInList } from '../reconcile/helpers.js';
+import { ensureBuilt, killAll, runCli, startServe, waitFor } from './cli-harness.js';
+
+const adminToken = 'reconcile-admin-token-0123456789';
+let api: WorkosApiStandIn;
+const temp = createTempSqlitePath();
+
+beforeAll(async () => {
+  ensureBuilt();
+  api = await startWorkosApiStandIn();
+});
+afterAll(async () => {
+  killAll();
+  await api.close();
+  temp.cleanup();
+});
+
+describe('serve --reconcile-every', () => {
+  it('fills an empty mirror at start; the read API, the CLI and /metrics show the run', async () => {
+    api.state = sampleState({ users: 30, groups: 3 });
+    const env = {
+      DATABASE_URL: temp.path,
+      WORKOS_WEBHOOK_SECRET: 'whsec_reconcile_e2e_0123456789',
+      WORKOS_INBOX_ADMIN_TOKEN: adminToken,
+      WORKOS_API_KEY: api.apiKey,
+      WORKOS_API_URL: api.url,
+    };
+    const serve = await startServe(['--reconcile-every', '1h'], { cwd: temp.dir, env });
+    try {
+      const metrics = await waitFor(async () => {
+        const text = await (await fetch(`${serve.base}/metrics`)).text();
+        return /^workos_inbox_reconcile_runs_total\{outcome="success"\} 1$/m.test(text) && text;
+      }, 'a successful reconcile run in /metrics');
+      expect(metrics).toMatch(/^workos_inbox_reconcile_last_run_success 1$/m);
+      expect(metrics).toMatch(
+        /^workos_inbox_reconcile_rows_repaired_total\{table="directory_users",change="created"\} 30$/m,
+      );
+
+      for (const [path, query] of comparedLists(
+        ['directory_1', 'directory_2'],
+        ['org_1', 'org_2'],
+      )) {
+        expect(await servedList(serve.base, adminToken, path, query), path).toEqual(
+          await standInList(api, path, query),
+        );
+      }
+      const listed = await runCli(['directory', 'users', '--json'], { cwd: temp.dir, env });
+      expect(listed.code, listed.stderr).toBe(0);
+      const ids = listed.stdout
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => (JSON.parse(line) as { id: string }).id);
+      expect(ids.sort()).toEqual(api.state.directoryUsers.map((u) => String(u.id)).sort());
+
+      expect(await serve.stop()).toBe(0);
+      expect(serve.output().stdout).toContain('"msg":"reconcile repaired the mirror"');
+    } finally {
+      await serve.stop('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,105 @@
+// The lease loop under `serve --pull` and `--reconcile-every`: rounds go on after a round that
+// throws, `keep` ends a long run when stopping or when another process took the lease, `stop`
+// waits for the round in progress, and `release` hands the lease over at once.
+import { afterAll, describe, expect, it } from 'vitest';
+import { LeaseLoop, LeaseLostError } from '../../src/leases/lease-loop.js';
+import type { LeaseLoopOptions } from '../../src/leases/lease-loop.js';
+import { openMigratedStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/types.js';
+import { waitFor } from '../e2e/cli-harness.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+
+// SQLite only: the named lease's SQL runs on both backends in the pull and reconcile loops' tests.
+const temp = createTempSqlitePath();
+const stores: Store[] = [];
+afterAll(async () => {
+  for (const store of stores) await store.close();
+  temp.cleanup();
+});
+const now = { ms: Date.parse('2026-03-01T00:00:00Z') };
+const clock = { now: () => now.ms };
+
+async function migratedStore(): Promise<Store> {
+  const store = await openMigratedStore({ database: `${temp.dir}/leases-${stores.length}.db` });
+  stores.push(store);
+  return store;
+}
+
+function loop(
+  store: LeaseLoopOptions['store'],
+  owner: string,
+  round: LeaseLoopOptions['round'] = async () => {},
+) {
+  return new LeaseLoop({
+    store,
+    name: 'test_lease',
+    owner,
+    leaseMs: 10_000,
+    intervalMs: 1,
+    round,
+    label: 'test',
+    clock,
+  });
+}
+
+describe('LeaseLoop', () => {
+  it('keeps going after a round that throws, and stops', async () => {
+    const store = await migratedStore();
+    let rounds = 0;
+    const a = loop(store, 'a', async () => {
+      rounds++;
+      if (rounds === 1) throw new Error('the first round fails');
+    });
+    a.start();
+    await waitFor(async () => rounds >= 3, 'rounds after a failed one');
+    await a.stop();
+    const after = rounds;
+    expect(a.stopped).toBe(true);
+    // Stopped: no round is scheduled any more, so a second stop has nothing to wait for.
+    await a.stop();
+    expect(rounds).toBe(after);
+  });
+
+  it('stop() waits for the round in progress, which ends at its next keep()', async () => {
+    const store = await migratedStore();
+    let release: () => void = () => {};
+    const paused = new Promise<void>((resolve) => (release = resolve));
+    let outcome: unknown;
+    let started = false;
+    const a: LeaseLoop = loop(store, 'a', async () => {
+      expect(await a.renew()).toBe(true);
+      started = true;
+      await paused;
+      outcome = await a.keep().then(
+        () => 'kept',
+        (error: unknown) => error,
+      );
+    });
+    a.start();
+    await waitFor(async () => started, 'the round to start');
+    let stopped = false;
+    const stopping = a.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(outcome).toBeInstanceOf(LeaseLostError);
+    expect((outcome as Error).message).toBe('stopped, or the test lease was lost');
+  });
+
+  it('one holder at a time: keep() throws for the other; release() hands over at once', async () => {
+    const store = await migratedStore();
+    const a = loop(store, 'a');
+    const b = loop(store, 'b');
+    expect(await a.renew()).toBe(true);
+    expect(await b.renew()).toBe(false);
+    await expect(b.keep()).rejects.toBeInstanceOf(LeaseLostError);
+    await a.keep();
+    // Taken until a later time (a reconcile holds its slot until the next run is due).
+    expect(await a.take(now.ms + 60_000)).toBe(true);
+    now.ms += 30_000;
+    expect(await b.renew()).toBe(false);
+    await a.release();
+    expect(await b.renew()).toBe(true);
+  });
+});
