@@ -188,7 +188,6 @@ export async function runServe(
           store: inbox.store,
           logger,
           metrics: reconcileMetrics,
-          leaseMs: config.workerTuning.leaseMs,
         })
       : undefined;
 

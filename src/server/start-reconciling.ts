@@ -9,7 +9,7 @@ import type { ReconcileSettings } from './config.js';
 /** `--reconcile-every`: the WorkOS client and the reconcile loop, started. */
 export function startReconciling(
   settings: ReconcileSettings,
-  deps: { store: Store; logger: Logger; metrics: ReconcileMetrics; leaseMs: number },
+  deps: { store: Store; logger: Logger; metrics: ReconcileMetrics; leaseMs?: number },
 ): ReconcileLoop {
   const stopping = new AbortController();
   const loop = new ReconcileLoop({
