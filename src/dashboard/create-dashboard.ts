@@ -22,6 +22,10 @@ import type { Session } from './session.js';
 import { createSignInLimiter } from './sign-in-limiter.js';
 import { signInPage } from './pages/sign-in-page.js';
 
+/** 405 with the methods the path takes, e.g. `GET, POST`. */
+const methodNotAllowed = (res: ServerResponse, allow: string) =>
+  sendError(res, 405, 'method_not_allowed', `Use ${allow.replace(', ', ' or ')}`, {}, { allow });
+
 export const sessionCookie = 'wi_session';
 /** The sign-in form's own CSRF token (double submit: cookie and hidden field must match). */
 export const signInCookie = 'wi_signin';
@@ -143,15 +147,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
     if (sub === '/signin') {
       if (method === 'POST') return signIn(req, res);
-      if (method !== 'GET')
-        return sendError(
-          res,
-          405,
-          'method_not_allowed',
-          'Use GET or POST',
-          {},
-          { allow: 'GET, POST' },
-        );
+      if (method !== 'GET') return methodNotAllowed(res, 'GET, POST');
       const error = url.searchParams.get('error') ?? undefined;
       return showSignIn(req, res, error);
     }
@@ -199,18 +195,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         );
       }
     } else if (method !== 'GET' && method !== 'HEAD') {
-      return sendError(
-        res,
-        405,
-        'method_not_allowed',
-        'Use GET or POST',
-        {},
-        { allow: 'GET, POST' },
-      );
+      return methodNotAllowed(res, 'GET, POST');
     }
     if (sub === '/signout') {
-      if (method !== 'POST')
-        return sendError(res, 405, 'method_not_allowed', 'Use POST', {}, { allow: 'POST' });
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
       sessions.revoke(session);
       return redirect(res, `${dashboardBase}/signin`, {
         'set-cookie': cookie(sessionCookie, '', {

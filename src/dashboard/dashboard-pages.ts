@@ -36,6 +36,47 @@ export interface PageContext {
   csrf: string;
 }
 
+/**
+ * Every path the signed-in dashboard answers below /dashboard, first match first: a `:` segment
+ * matches any one (decoded) segment. `page`s answer with HTML; `stream`s with server-sent events;
+ * `action`s change something and redirect. The browser tests visit every `page`.
+ */
+export const dashboardRoutes = [
+  { name: 'overview', kind: 'page', method: 'GET', path: '/' },
+  { name: 'events', kind: 'page', method: 'GET', path: '/events' },
+  { name: 'events-stream', kind: 'stream', method: 'GET', path: '/events/stream' },
+  { name: 'event', kind: 'page', method: 'GET', path: '/events/:id' },
+  { name: 'event-stream', kind: 'stream', method: 'GET', path: '/events/:id/stream' },
+  { name: 'replay', kind: 'action', method: 'POST', path: '/events/:id/replay' },
+  { name: 'dead', kind: 'page', method: 'GET', path: '/dead' },
+  { name: 'redrive-confirm', kind: 'page', method: 'POST', path: '/dead/confirm' },
+  { name: 'redrive', kind: 'action', method: 'POST', path: '/dead/redrive' },
+  { name: 'directory', kind: 'page', method: 'GET', path: '/directory' },
+  { name: 'directory-one', kind: 'page', method: 'GET', path: '/directory/:id' },
+  { name: 'directory-user', kind: 'page', method: 'GET', path: '/directory/users/:id' },
+  { name: 'directory-group', kind: 'page', method: 'GET', path: '/directory/groups/:id' },
+  { name: 'directory-missing', kind: 'page', method: 'GET', path: '/directory/:kind/:id' },
+] as const;
+export type DashboardRoute = (typeof dashboardRoutes)[number];
+
+/** The route whose path matches `parts` (decoded segments) for `method`, with its `:` values. */
+function matchRoute(
+  method: string,
+  parts: readonly string[],
+): { route: DashboardRoute; params: string[] } | undefined {
+  const asMethod = method === 'HEAD' ? 'GET' : method;
+  for (const route of dashboardRoutes) {
+    if (route.method !== asMethod) continue;
+    const pattern = route.path.split('/').filter((p) => p !== '');
+    if (pattern.length !== parts.length) continue;
+    const param = (segment: string) => segment.startsWith(':');
+    if (pattern.every((segment, i) => param(segment) || segment === parts[i])) {
+      return { route, params: parts.filter((_, i) => param(pattern[i] ?? '')) };
+    }
+  }
+  return undefined;
+}
+
 /** Rows per page on the events and dead-letter pages. */
 export const eventsPageSize = 50;
 
@@ -58,6 +99,15 @@ export function dashboardPages(deps: {
     status = 200,
   ) =>
     sendHtml(c.res, status, page({ title, csrf: c.csrf, body, ...(current ? { current } : {}) }));
+
+  const eventNotFound = (c: PageContext, id: string) =>
+    show(
+      c,
+      'Event not found',
+      'events',
+      html`<p>No event with id <span class="id">${id}</span>.</p>`,
+      404,
+    );
 
   const listPage = async (filter: EventFilter, after: string | null): Promise<ListPage> =>
     store
@@ -125,14 +175,7 @@ export function dashboardPages(deps: {
 
   const oneEvent = async (c: PageContext, id: string) => {
     const event = await store.get(id);
-    if (!event)
-      return show(
-        c,
-        'Event not found',
-        'events',
-        html`<p>No event with id <span class="id">${id}</span>.</p>`,
-        404,
-      );
+    if (!event) return eventNotFound(c, id);
     const notice = c.url.searchParams.get('replayed') ? 'Queued again: it is due now.' : undefined;
     show(
       c,
@@ -162,14 +205,7 @@ export function dashboardPages(deps: {
     const back = `${dashboardBase}/events/${encodeURIComponent(id)}`;
     if (await store.replay(id, now())) return redirect(c.res, `${back}?replayed=1`);
     const event = await store.get(id);
-    if (!event)
-      return show(
-        c,
-        'Event not found',
-        'events',
-        html`<p>No event with id <span class="id">${id}</span>.</p>`,
-        404,
-      );
+    if (!event) return eventNotFound(c, id);
     const why = event.prunedAt
       ? 'it was pruned by retention; its payload is gone'
       : 'it is being processed right now; try again once the attempt ends';
@@ -254,67 +290,93 @@ export function dashboardPages(deps: {
     redirect(c.res, `${dashboardBase}/dead?redriven=${count}`);
   };
 
-  const directory = async (c: PageContext, parts: string[]) => {
-    if (parts.length === 0) {
-      const term = (c.url.searchParams.get('q') ?? '').trim();
-      const [directories, results] = await store.read(
-        async (db) =>
-          [
-            await dir.listDirectoryRows(db),
-            term === '' ? undefined : await dir.searchDirectory(db, term),
-          ] as const,
-      );
-      return show(c, 'Directory', 'directory', directoryIndexBody({ directories, term, results }));
-    }
-    const [kind, id] = parts.length === 2 ? parts : [undefined, parts[0]];
-    const missing = () =>
-      show(
-        c,
-        'Not found',
-        'directory',
-        html`<p>Not in the mirror: <span class="id">${id}</span>.</p>`,
-        404,
-      );
-    if (id === undefined) return missing();
-    if (kind === 'users') {
-      const found = await store.read(async (db) => ({
-        user: await dir.getUserRow(db, id),
-        groups: await dir.groupsOfUser(db, id),
-      }));
-      if (!found.user) return missing();
-      return show(
-        c,
-        `User ${found.user.email ?? userName(found.user)}`,
-        'directory',
-        userBody(found.user, found.groups),
-      );
-    }
-    if (kind === 'groups') {
-      const found = await store.read(async (db) => ({
-        group: await dir.getGroupRow(db, id),
-        users: await dir.usersOfGroup(db, id),
-      }));
-      if (!found.group) return missing();
-      return show(
-        c,
-        `Group ${found.group.name ?? id}`,
-        'directory',
-        groupBody(found.group, found.users),
-      );
-    }
-    if (kind !== undefined) return missing();
+  const directoryIndex = async (c: PageContext) => {
+    const term = (c.url.searchParams.get('q') ?? '').trim();
+    const [directories, results] = await store.read(
+      async (db) =>
+        [
+          await dir.listDirectoryRows(db),
+          term === '' ? undefined : await dir.searchDirectory(db, term),
+        ] as const,
+    );
+    show(c, 'Directory', 'directory', directoryIndexBody({ directories, term, results }));
+  };
+
+  const notInMirror = (c: PageContext, id: string) =>
+    show(
+      c,
+      'Not found',
+      'directory',
+      html`<p>Not in the mirror: <span class="id">${id}</span>.</p>`,
+      404,
+    );
+
+  const directoryUser = async (c: PageContext, id: string) => {
+    const found = await store.read(async (db) => ({
+      user: await dir.getUserRow(db, id),
+      groups: await dir.groupsOfUser(db, id),
+    }));
+    if (!found.user) return notInMirror(c, id);
+    show(
+      c,
+      `User ${found.user.email ?? userName(found.user)}`,
+      'directory',
+      userBody(found.user, found.groups),
+    );
+  };
+
+  const directoryGroup = async (c: PageContext, id: string) => {
+    const found = await store.read(async (db) => ({
+      group: await dir.getGroupRow(db, id),
+      users: await dir.usersOfGroup(db, id),
+    }));
+    if (!found.group) return notInMirror(c, id);
+    show(c, `Group ${found.group.name ?? id}`, 'directory', groupBody(found.group, found.users));
+  };
+
+  const oneDirectory = async (c: PageContext, id: string) => {
     const found = await store.read(async (db) => ({
       directory: await dir.getDirectoryRow(db, id),
       users: await dir.directoryUsers(db, id),
       groups: await dir.directoryGroups(db, id),
     }));
-    if (!found.directory) return missing();
-    return show(
+    if (!found.directory) return notInMirror(c, id);
+    show(
       c,
       `Directory ${found.directory.name ?? id}`,
       'directory',
       directoryBody({ ...found, directory: found.directory }),
     );
+  };
+
+  const eventsStreamOrError = (c: PageContext) => {
+    try {
+      eventsStream(c);
+    } catch (e) {
+      if (!(e instanceof FilterError)) throw e;
+      show(c, 'Events', 'events', html`<p class="error">${e.message}</p>`, 400);
+    }
+  };
+
+  /** What each route does, given its `:` values (the compiler checks that every route has one). */
+  const handlers: Record<
+    DashboardRoute['name'],
+    (c: PageContext, params: string[]) => Promise<void> | void
+  > = {
+    overview,
+    events,
+    'events-stream': eventsStreamOrError,
+    event: (c, [id = '']) => oneEvent(c, id),
+    'event-stream': (c, [id = '']) => oneEventStream(c, id),
+    replay: (c, [id = '']) => replay(c, id),
+    dead,
+    'redrive-confirm': confirmRedrive,
+    redrive,
+    directory: directoryIndex,
+    'directory-one': (c, [id = '']) => oneDirectory(c, id),
+    'directory-user': (c, [id = '']) => directoryUser(c, id),
+    'directory-group': (c, [id = '']) => directoryGroup(c, id),
+    'directory-missing': (c, [, id = '']) => notInMirror(c, id),
   };
 
   const decode = (segment: string): string | undefined => {
@@ -335,41 +397,10 @@ export function dashboardPages(deps: {
       const raw = c.sub.split('/').filter((p) => p !== '');
       const parts = raw.map(decode);
       if (parts.some((p) => p === undefined)) return false;
-      const [first, second, third] = parts as string[];
-      const get = c.method === 'GET' || c.method === 'HEAD';
-      const post = c.method === 'POST';
-      if (parts.length === 0 && get) return (await overview(c), true);
-      if (first === 'events') {
-        if (parts.length === 1 && get) return (await events(c), true);
-        if (parts.length === 2 && second === 'stream' && get) {
-          try {
-            eventsStream(c);
-          } catch (e) {
-            if (!(e instanceof FilterError)) throw e;
-            show(c, 'Events', 'events', html`<p class="error">${e.message}</p>`, 400);
-          }
-          return true;
-        }
-        if (parts.length === 2 && second !== undefined && get)
-          return (await oneEvent(c, second), true);
-        if (parts.length === 3 && second !== undefined && third === 'stream' && get)
-          return (oneEventStream(c, second), true);
-        if (parts.length === 3 && second !== undefined && third === 'replay' && post)
-          return (await replay(c, second), true);
-        return false;
-      }
-      if (first === 'dead') {
-        if (parts.length === 1 && get) return (await dead(c), true);
-        if (parts.length === 2 && second === 'confirm' && post)
-          return (await confirmRedrive(c), true);
-        if (parts.length === 2 && second === 'redrive' && post) return (await redrive(c), true);
-        return false;
-      }
-      if (first === 'directory' && get && parts.length <= 3) {
-        await directory(c, parts.slice(1) as string[]);
-        return true;
-      }
-      return false;
+      const found = matchRoute(c.method, parts as string[]);
+      if (!found) return false;
+      await handlers[found.route.name](c, found.params);
+      return true;
     },
   };
 }

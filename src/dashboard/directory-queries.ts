@@ -67,110 +67,123 @@ const toGroup = (r: Row): DirectoryGroupRow => ({
   deletedAt: text(r.deleted_at),
 });
 
-const userColumns =
-  'u.id, u.directory_id, u.email, u.first_name, u.last_name, u.state, u.deleted_at';
-const groupColumns = 'g.id, g.directory_id, g.name, g.deleted_at';
+/** How one kind of mirror row is read: its table (aliased), columns, order and mapping. */
+interface RowKind<T> {
+  from: string;
+  alias: string;
+  columns: string;
+  orderBy: string;
+  map: (r: Row) => T;
+}
+const users: RowKind<DirectoryUserRow> = {
+  from: 'workos_directory_users u',
+  alias: 'u',
+  columns: 'u.id, u.directory_id, u.email, u.first_name, u.last_name, u.state, u.deleted_at',
+  orderBy: 'u.email, u.id',
+  map: toUser,
+};
+const groups: RowKind<DirectoryGroupRow> = {
+  from: 'workos_directory_groups g',
+  alias: 'g',
+  columns: 'g.id, g.directory_id, g.name, g.deleted_at',
+  orderBy: 'g.name, g.id',
+  map: toGroup,
+};
+const directories: RowKind<DirectoryRow> = {
+  from: 'workos_directories d',
+  alias: 'd',
+  columns: 'd.id, d.name, d.type, d.state, d.domain, d.organization_id, d.deleted_at',
+  orderBy: 'd.name, d.id',
+  map: toDirectory,
+};
+
+/**
+ * The rows of one kind that `where` keeps (its `$n` numbered from 1), in the kind's order: one
+ * more than a list shows, so the page can say there are more.
+ */
+async function listRows<T>(
+  db: SqlExecutor,
+  kind: RowKind<T>,
+  where: string,
+  params: unknown[],
+): Promise<T[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${kind.columns} FROM ${kind.from} ${where === '' ? '' : `WHERE ${where}`}
+     ORDER BY ${kind.orderBy} LIMIT ${directoryListLimit + 1}`,
+    params,
+  );
+  return rows.map(kind.map);
+}
+
+async function getRow<T>(db: SqlExecutor, kind: RowKind<T>, id: string): Promise<T | undefined> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${kind.columns} FROM ${kind.from} WHERE ${kind.alias}.id = $1`,
+    [id],
+  );
+  return rows[0] && kind.map(rows[0]);
+}
+
+/**
+ * The rows of one kind joined to the memberships whose `by` column is `id` (through the
+ * membership's `on` column), with whether each membership itself was removed.
+ */
+async function membershipRows<T>(
+  db: SqlExecutor,
+  kind: RowKind<T>,
+  on: 'user_id' | 'group_id',
+  by: 'user_id' | 'group_id',
+  id: string,
+): Promise<Array<Membership<T>>> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${kind.columns}, m.deleted_at AS membership_deleted_at
+     FROM workos_directory_group_memberships m JOIN ${kind.from} ON ${kind.alias}.id = m.${on}
+     WHERE m.${by} = $1 ORDER BY ${kind.orderBy} LIMIT ${directoryListLimit + 1}`,
+    [id],
+  );
+  return rows.map((r) => ({
+    item: kind.map(r),
+    membershipDeletedAt: text(r.membership_deleted_at),
+  }));
+}
 
 /** `value` as a case-insensitive substring pattern for LIKE … ESCAPE '\'. */
 export function containsPattern(value: string): string {
   return `%${value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export async function listDirectoryRows(db: SqlExecutor): Promise<DirectoryRow[]> {
-  const { rows } = await db.query<Row>(
-    `SELECT id, name, type, state, domain, organization_id, deleted_at FROM workos_directories
-     ORDER BY name, id LIMIT ${directoryListLimit + 1}`,
-  );
-  return rows.map(toDirectory);
-}
+export const listDirectoryRows = (db: SqlExecutor): Promise<DirectoryRow[]> =>
+  listRows(db, directories, '', []);
 
-export async function getDirectoryRow(
-  db: SqlExecutor,
-  id: string,
-): Promise<DirectoryRow | undefined> {
-  const { rows } = await db.query<Row>(
-    'SELECT id, name, type, state, domain, organization_id, deleted_at FROM workos_directories WHERE id = $1',
-    [id],
-  );
-  return rows[0] && toDirectory(rows[0]);
-}
+export const getDirectoryRow = (db: SqlExecutor, id: string): Promise<DirectoryRow | undefined> =>
+  getRow(db, directories, id);
 
-export async function directoryUsers(
+export const directoryUsers = (db: SqlExecutor, directoryId: string): Promise<DirectoryUserRow[]> =>
+  listRows(db, users, 'u.directory_id = $1', [directoryId]);
+
+export const directoryGroups = (
   db: SqlExecutor,
   directoryId: string,
-): Promise<DirectoryUserRow[]> {
-  const { rows } = await db.query<Row>(
-    `SELECT ${userColumns} FROM workos_directory_users u WHERE u.directory_id = $1
-     ORDER BY u.email, u.id LIMIT ${directoryListLimit + 1}`,
-    [directoryId],
-  );
-  return rows.map(toUser);
-}
+): Promise<DirectoryGroupRow[]> => listRows(db, groups, 'g.directory_id = $1', [directoryId]);
 
-export async function directoryGroups(
-  db: SqlExecutor,
-  directoryId: string,
-): Promise<DirectoryGroupRow[]> {
-  const { rows } = await db.query<Row>(
-    `SELECT ${groupColumns} FROM workos_directory_groups g WHERE g.directory_id = $1
-     ORDER BY g.name, g.id LIMIT ${directoryListLimit + 1}`,
-    [directoryId],
-  );
-  return rows.map(toGroup);
-}
+export const getUserRow = (db: SqlExecutor, id: string): Promise<DirectoryUserRow | undefined> =>
+  getRow(db, users, id);
 
-export async function getUserRow(
-  db: SqlExecutor,
-  id: string,
-): Promise<DirectoryUserRow | undefined> {
-  const { rows } = await db.query<Row>(
-    `SELECT ${userColumns} FROM workos_directory_users u WHERE u.id = $1`,
-    [id],
-  );
-  return rows[0] && toUser(rows[0]);
-}
-
-export async function getGroupRow(
-  db: SqlExecutor,
-  id: string,
-): Promise<DirectoryGroupRow | undefined> {
-  const { rows } = await db.query<Row>(
-    `SELECT ${groupColumns} FROM workos_directory_groups g WHERE g.id = $1`,
-    [id],
-  );
-  return rows[0] && toGroup(rows[0]);
-}
+export const getGroupRow = (db: SqlExecutor, id: string): Promise<DirectoryGroupRow | undefined> =>
+  getRow(db, groups, id);
 
 /** The groups a user is (or was) in. */
-export async function groupsOfUser(
+export const groupsOfUser = (
   db: SqlExecutor,
   userId: string,
-): Promise<Array<Membership<DirectoryGroupRow>>> {
-  const { rows } = await db.query<Row>(
-    `SELECT ${groupColumns}, m.deleted_at AS membership_deleted_at
-     FROM workos_directory_group_memberships m JOIN workos_directory_groups g ON g.id = m.group_id
-     WHERE m.user_id = $1 ORDER BY g.name, g.id LIMIT ${directoryListLimit + 1}`,
-    [userId],
-  );
-  return rows.map((r) => ({
-    item: toGroup(r),
-    membershipDeletedAt: text(r.membership_deleted_at),
-  }));
-}
+): Promise<Array<Membership<DirectoryGroupRow>>> =>
+  membershipRows(db, groups, 'group_id', 'user_id', userId);
 
 /** The users who are (or were) in a group. */
-export async function usersOfGroup(
+export const usersOfGroup = (
   db: SqlExecutor,
   groupId: string,
-): Promise<Array<Membership<DirectoryUserRow>>> {
-  const { rows } = await db.query<Row>(
-    `SELECT ${userColumns}, m.deleted_at AS membership_deleted_at
-     FROM workos_directory_group_memberships m JOIN workos_directory_users u ON u.id = m.user_id
-     WHERE m.group_id = $1 ORDER BY u.email, u.id LIMIT ${directoryListLimit + 1}`,
-    [groupId],
-  );
-  return rows.map((r) => ({ item: toUser(r), membershipDeletedAt: text(r.membership_deleted_at) }));
-}
+): Promise<Array<Membership<DirectoryUserRow>>> =>
+  membershipRows(db, users, 'user_id', 'group_id', groupId);
 
 /** Users whose email or name contains `term`, and groups whose name does (case-insensitive). */
 export async function searchDirectory(
@@ -178,18 +191,15 @@ export async function searchDirectory(
   term: string,
 ): Promise<{ users: DirectoryUserRow[]; groups: DirectoryGroupRow[] }> {
   const pattern = containsPattern(term);
-  const users = await db.query<Row>(
-    `SELECT ${userColumns} FROM workos_directory_users u
-     WHERE LOWER(COALESCE(u.email, '')) LIKE $1 ESCAPE '\\'
-        OR LOWER(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) LIKE $1 ESCAPE '\\'
-     ORDER BY u.email, u.id LIMIT ${directoryListLimit + 1}`,
-    [pattern],
-  );
-  const groups = await db.query<Row>(
-    `SELECT ${groupColumns} FROM workos_directory_groups g
-     WHERE LOWER(COALESCE(g.name, '')) LIKE $1 ESCAPE '\\'
-     ORDER BY g.name, g.id LIMIT ${directoryListLimit + 1}`,
-    [pattern],
-  );
-  return { users: users.rows.map(toUser), groups: groups.rows.map(toGroup) };
+  const like = (column: string) => `LOWER(${column}) LIKE $1 ESCAPE '\\'`;
+  return {
+    users: await listRows(
+      db,
+      users,
+      `${like("COALESCE(u.email, '')")}
+        OR ${like("COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')")}`,
+      [pattern],
+    ),
+    groups: await listRows(db, groups, like("COALESCE(g.name, '')"), [pattern]),
+  };
 }

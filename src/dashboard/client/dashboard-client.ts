@@ -13,6 +13,16 @@ function fragment(markup: string, container: Element): Element | null {
   return template.firstElementChild;
 }
 
+const focusable = 'a[href], button, input, select, textarea, summary, [tabindex]';
+
+/** The element and the elements in it that take focus, in document order. */
+function focusables(element: Element): Element[] {
+  return [
+    ...(element.matches(focusable) ? [element] : []),
+    ...Array.from(element.querySelectorAll(focusable)),
+  ];
+}
+
 /**
  * `data-live="<url>"`: listen to the server's events. Each message names an element by id: it is
  * replaced when present, else inserted at the top of the live container.
@@ -27,10 +37,20 @@ function connectLive(container: HTMLElement): void {
     const next = fragment(data.html, current?.parentElement ?? container);
     if (!next) return;
     if (current) {
-      // Keep keyboard focus where it was when the focused element is replaced.
-      const focusedId = document.activeElement?.id;
+      // Keep keyboard focus where it was when the focused element (or one inside it, such as a
+      // row's link, which has no id) is replaced: on the same element of the new markup.
+      const focused = document.activeElement;
+      const inside =
+        focused && current.contains(focused) ? focusables(current).indexOf(focused) : -1;
+      const focusedId = focused?.id;
       current.replaceWith(next);
-      if (focusedId) document.getElementById(focusedId)?.focus();
+      const again =
+        inside >= 0
+          ? focusables(next)[inside]
+          : focusedId
+            ? document.getElementById(focusedId)
+            : null;
+      if (again instanceof HTMLElement) again.focus();
     } else if (container.id !== data.id) {
       container.prepend(next);
       document.getElementById('no-events')?.remove();

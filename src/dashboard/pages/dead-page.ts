@@ -1,7 +1,8 @@
 import type { StoredEvent } from '../../store/types.js';
 import { html } from '../html.js';
 import type { SafeHtml } from '../html.js';
-import { dashboardBase, timeTag } from '../layout.js';
+import { dashboardBase } from '../layout.js';
+import { eventsTable, olderPager } from './events-page.js';
 
 export interface DeadPageData {
   events: readonly StoredEvent[];
@@ -24,48 +25,11 @@ export function deadBody(data: DeadPageData): SafeHtml {
         ? html`<p class="muted" id="no-dead">Nothing is dead.</p>`
         : html`<form method="post" action="${dashboardBase}/dead/confirm">
               <input type="hidden" name="csrf" value="${data.csrf}" />
-              <div class="table-wrap">
-                <table class="events">
-                  <caption>
-                    Dead events, newest first
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col"><span class="visually-hidden">Select</span></th>
-                      <th scope="col">Id</th>
-                      <th scope="col">Event</th>
-                      <th scope="col">Attempts</th>
-                      <th scope="col">Received (UTC)</th>
-                      <th scope="col">Last error</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${data.events.map(
-                      (e) =>
-                        html`<tr>
-                          <td>
-                            <input
-                              type="checkbox"
-                              name="id"
-                              value="${e.id}"
-                              id="sel-${e.id}"
-                              aria-label="Select ${e.id}"
-                            />
-                          </td>
-                          <td class="id">
-                            <a href="${dashboardBase}/events/${encodeURIComponent(e.id)}"
-                              >${e.id}</a
-                            >
-                          </td>
-                          <td>${e.event}</td>
-                          <td class="num">${e.attempts}</td>
-                          <td>${timeTag(e.receivedAt)}</td>
-                          <td class="error-cell">${e.lastError?.split('\n')[0] ?? ''}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>
+              ${eventsTable({
+                caption: 'Dead events, newest first',
+                events: data.events,
+                selectable: true,
+              })}
               <p class="actions">
                 <button type="submit" name="scope" value="selected" id="redrive-selected">
                   Redrive selected…
@@ -75,17 +39,13 @@ export function deadBody(data: DeadPageData): SafeHtml {
                 </button>
               </p>
             </form>
-            <nav aria-label="Pages" class="pager">
-              ${
-                data.nextCursor
-                  ? html`<a
-                      href="${dashboardBase}/dead?after=${encodeURIComponent(data.nextCursor)}"
-                      rel="next"
-                      >Older →</a
-                    >`
-                  : ''
-              }
-            </nav>`
+            ${olderPager(
+              data.nextCursor
+                ? `${dashboardBase}/dead?after=${encodeURIComponent(data.nextCursor)}`
+                : null,
+              'Older →',
+              html``,
+            )}`
     }`;
 }
 

@@ -32,43 +32,60 @@ function more(rows: readonly unknown[]): SafeHtml {
     : html``;
 }
 
-function usersTable(caption: string, users: ReadonlyArray<Membership<DirectoryUserRow>>): SafeHtml {
-  if (users.length === 0) return html`<p class="muted">No users.</p>`;
-  return html`<div class="table-wrap">
-      <table>
-        <caption>
-          ${caption}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Name</th>
-            <th scope="col">Id</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${users.slice(0, directoryListLimit).map(
-            ({ item: u, membershipDeletedAt }) =>
-              html`<tr class="${rowClass(u)}">
-                <td>
-                  <a href="${userHref(u.id)}">${u.email ?? '(no email)'}</a
-                  >${marks(u)}${membershipDeletedAt ? html` <span class="badge badge-deleted">removed from group</span>` : ''}
-                </td>
-                <td>${userName(u)}</td>
-                <td class="id">${u.id}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
-    ${more(users)}`;
+/** One column of a directory table: its header and how a row fills its cell. */
+interface Column<T> {
+  header: string;
+  cell: (row: Membership<T>) => SafeHtml | string;
+  /** The cell holds an id (shown in full, monospaced). */
+  id?: boolean;
 }
 
-function groupsTable(
+const removed = (row: Membership<unknown>, label: string): SafeHtml | string =>
+  row.membershipDeletedAt ? html` <span class="badge badge-deleted">${label}</span>` : '';
+const idColumn: Column<{ id: string }> = { header: 'Id', cell: ({ item }) => item.id, id: true };
+
+const userColumns: ReadonlyArray<Column<DirectoryUserRow>> = [
+  {
+    header: 'Email',
+    cell: (row) =>
+      html`<a href="${userHref(row.item.id)}">${row.item.email ?? '(no email)'}</a
+        >${marks(row.item)}${removed(row, 'removed from group')}`,
+  },
+  { header: 'Name', cell: ({ item }) => userName(item) },
+  idColumn,
+];
+const groupColumns: ReadonlyArray<Column<DirectoryGroupRow>> = [
+  {
+    header: 'Group',
+    cell: (row) =>
+      html`<a href="${groupHref(row.item.id)}">${row.item.name ?? '(no name)'}</a
+        >${marks(row.item)}${removed(row, 'membership removed')}`,
+  },
+  idColumn,
+];
+const directoryColumns: ReadonlyArray<Column<DirectoryRow>> = [
+  {
+    header: 'Name',
+    cell: ({ item: d }) =>
+      html`<a href="${base}/${encodeURIComponent(d.id)}">${d.name ?? '(no name)'}</a
+        >${marks({ deletedAt: d.deletedAt, state: d.state === 'unlinked' ? 'inactive' : d.state })}`,
+  },
+  { header: 'Type', cell: ({ item }) => item.type ?? '' },
+  { header: 'Domain', cell: ({ item }) => item.domain ?? '' },
+  idColumn,
+];
+
+/**
+ * Users, groups or directories (with whether each one's membership was removed, where that
+ * applies) as a captioned table of the first rows, or `empty` when there are none.
+ */
+function membershipTable<T extends { deletedAt: string | null }>(
   caption: string,
-  groups: ReadonlyArray<Membership<DirectoryGroupRow>>,
+  columns: ReadonlyArray<Column<T>>,
+  rows: ReadonlyArray<Membership<T>>,
+  empty: SafeHtml,
 ): SafeHtml {
-  if (groups.length === 0) return html`<p class="muted">No groups.</p>`;
+  if (rows.length === 0) return empty;
   return html`<div class="table-wrap">
       <table>
         <caption>
@@ -76,26 +93,28 @@ function groupsTable(
         </caption>
         <thead>
           <tr>
-            <th scope="col">Group</th>
-            <th scope="col">Id</th>
+            ${columns.map((c) => html`<th scope="col">${c.header}</th>`)}
           </tr>
         </thead>
         <tbody>
-          ${groups.slice(0, directoryListLimit).map(
-            ({ item: g, membershipDeletedAt }) =>
-              html`<tr class="${rowClass(g)}">
-                <td>
-                  <a href="${groupHref(g.id)}">${g.name ?? '(no name)'}</a
-                  >${marks(g)}${membershipDeletedAt ? html` <span class="badge badge-deleted">membership removed</span>` : ''}
-                </td>
-                <td class="id">${g.id}</td>
+          ${rows.slice(0, directoryListLimit).map(
+            (row) =>
+              html`<tr class="${rowClass(row.item)}">
+                ${columns.map((c) => html`<td ${c.id ? html`class="id"` : ''}>${c.cell(row)}</td>`)}
               </tr>`,
           )}
         </tbody>
       </table>
     </div>
-    ${more(groups)}`;
+    ${more(rows)}`;
 }
+
+const noUsers = html`<p class="muted">No users.</p>`;
+const noGroups = html`<p class="muted">No groups.</p>`;
+const usersTable = (caption: string, rows: ReadonlyArray<Membership<DirectoryUserRow>>) =>
+  membershipTable(caption, userColumns, rows, noUsers);
+const groupsTable = (caption: string, rows: ReadonlyArray<Membership<DirectoryGroupRow>>) =>
+  membershipTable(caption, groupColumns, rows, noGroups);
 
 const plain = <T>(rows: readonly T[]): Array<Membership<T>> =>
   rows.map((item) => ({ item, membershipDeletedAt: null }));
@@ -129,44 +148,15 @@ export function directoryIndexBody(options: {
     }
     <section aria-labelledby="dirs-h">
       <h2 id="dirs-h">Directories</h2>
-      ${
-        directories.length === 0
-          ? html`<p class="muted">
-              The mirror has no directory yet. Send directory events (try
-              <code>workos-inbox trigger --scenario directory-sync</code>).
-            </p>`
-          : html`<div class="table-wrap">
-                <table>
-                  <caption>
-                    Directories in the mirror
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Domain</th>
-                      <th scope="col">Id</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${directories.slice(0, directoryListLimit).map(
-                      (d) =>
-                        html`<tr class="${rowClass(d)}">
-                          <td>
-                            <a href="${base}/${encodeURIComponent(d.id)}"
-                              >${d.name ?? '(no name)'}</a
-                            >${marks({ deletedAt: d.deletedAt, state: d.state === 'unlinked' ? 'inactive' : d.state })}
-                          </td>
-                          <td>${d.type ?? ''}</td>
-                          <td>${d.domain ?? ''}</td>
-                          <td class="id">${d.id}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>
-              ${more(directories)}`
-      }
+      ${membershipTable(
+        'Directories in the mirror',
+        directoryColumns,
+        plain(directories),
+        html`<p class="muted">
+          The mirror has no directory yet. Send directory events (try
+          <code>workos-inbox trigger --scenario directory-sync</code>).
+        </p>`,
+      )}
     </section>`;
 }
 

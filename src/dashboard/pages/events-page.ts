@@ -23,18 +23,73 @@ export function eventsQueryString(query: EventsQuery, extra: Record<string, stri
 
 export const eventRowId = (id: string) => `ev-${id}`;
 
-/** One row of the events table; the live stream sends the same markup. */
-export function eventRow(event: StoredEvent): SafeHtml {
+/**
+ * One row of the events table (the live stream sends the same markup). A `selectable` row (dead
+ * letters) has a checkbox where the events page shows the status.
+ */
+export function eventRow(event: StoredEvent, selectable = false): SafeHtml {
   const href = `${dashboardBase}/events/${encodeURIComponent(event.id)}`;
   const firstLine = event.lastError?.split('\n')[0] ?? '';
   return html`<tr id="${eventRowId(event.id)}">
+    ${
+      selectable
+        ? html`<td>
+            <input
+              type="checkbox"
+              name="id"
+              value="${event.id}"
+              id="sel-${event.id}"
+              aria-label="Select ${event.id}"
+            />
+          </td>`
+        : ''
+    }
     <td class="id"><a href="${href}">${event.id}</a></td>
     <td>${event.event}</td>
-    <td>${statusBadge(event.status)}</td>
+    ${selectable ? '' : html`<td>${statusBadge(event.status)}</td>`}
     <td class="num">${event.attempts}</td>
     <td>${timeTag(event.receivedAt)}</td>
     <td class="error-cell">${firstLine}</td>
   </tr>`;
+}
+
+/** The events table of the events page and (`selectable`, see `eventRow`) the dead letters. */
+export function eventsTable(options: {
+  caption: string;
+  events: readonly StoredEvent[];
+  selectable?: boolean;
+  /** The body's attributes: the events page's live rows are found by them. */
+  bodyAttributes?: SafeHtml;
+}): SafeHtml {
+  const selectable = options.selectable ?? false;
+  return html`<div class="table-wrap">
+    <table class="events">
+      <caption>
+        ${options.caption}
+      </caption>
+      <thead>
+        <tr>
+          ${selectable ? html`<th scope="col"><span class="visually-hidden">Select</span></th>` : ''}
+          <th scope="col">Id</th>
+          <th scope="col">Event</th>
+          ${selectable ? '' : html`<th scope="col">Status</th>`}
+          <th scope="col">Attempts</th>
+          <th scope="col">Received (UTC)</th>
+          <th scope="col">Last error</th>
+        </tr>
+      </thead>
+      <tbody ${options.bodyAttributes ?? ''}>
+        ${options.events.map((e) => eventRow(e, selectable))}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** The link to the next (older) page, or `none` on the last one. */
+export function olderPager(href: string | null, label: string, none: SafeHtml): SafeHtml {
+  return html`<nav aria-label="Pages" class="pager">
+    ${href ? html`<a href="${href}" rel="next">${label}</a>` : none}
+  </nav>`;
 }
 
 export interface EventsPageData {
@@ -85,36 +140,17 @@ export function eventsBody(data: EventsPageData): SafeHtml {
     </form>
     ${data.error ? html`<p class="error" role="alert">${data.error}</p>` : ''}
     ${data.notFoundId !== undefined ? html`<p class="error" role="alert">No event with id ${data.notFoundId}.</p>` : ''}
-    <div class="table-wrap">
-      <table class="events">
-        <caption>
-          ${data.live ? 'Newest first; new events appear as they arrive' : 'Older events'}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Id</th>
-            <th scope="col">Event</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Received (UTC)</th>
-            <th scope="col">Last error</th>
-          </tr>
-        </thead>
-        <tbody id="event-rows" ${data.live ? html` data-live="${stream}"` : ''}>
-          ${data.events.map(eventRow)}
-        </tbody>
-      </table>
-    </div>
+    ${eventsTable({
+      caption: data.live ? 'Newest first; new events appear as they arrive' : 'Older events',
+      events: data.events,
+      bodyAttributes: html`id="event-rows" ${data.live ? html` data-live="${stream}"` : ''}`,
+    })}
     ${data.events.length === 0 ? html`<p class="muted" id="no-events">No events match.</p>` : ''}
-    <nav aria-label="Pages" class="pager">
-      ${
-        data.nextCursor
-          ? html`<a
-              href="${dashboardBase}/events${eventsQueryString(query, { after: data.nextCursor })}"
-              rel="next"
-              >Older events →</a
-            >`
-          : html`<span class="muted">No older events.</span>`
-      }
-    </nav>`;
+    ${olderPager(
+      data.nextCursor
+        ? `${dashboardBase}/events${eventsQueryString(query, { after: data.nextCursor })}`
+        : null,
+      'Older events →',
+      html`<span class="muted">No older events.</span>`,
+    )}`;
 }
