@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../src/dashboard/dashboard-pages.js';
 import type { DashboardRoute } from '../../src/dashboard/dashboard-pages.js';
 import { ensureBuilt, killAll, runCli, startServe } from '../e2e/cli-harness.js';
@@ -15,11 +15,11 @@ import {
   launchChromium,
   screenshot,
 } from './browser.js';
+import { patienceMs } from '../helpers/patience.js';
 
 // A real browser against the built `serve` on a loaded machine: generous bounds; every wait is on
 // a condition, never a fixed sleep.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
-const waitMs = 60_000;
+const waitMs = patienceMs;
 
 /** Every HTML page the signed-in dashboard serves, by its route's name. */
 type PageName = Extract<DashboardRoute, { kind: 'page' }>['name'];

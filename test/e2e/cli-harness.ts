@@ -106,7 +106,7 @@ export function runCli(args: readonly string[], options: RunOptions): Promise<Cl
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`workos-inbox ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
+    }, options.timeoutMs ?? patienceMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -192,7 +192,7 @@ export async function startServe(
     port,
     base,
     output: () => ({ stdout, stderr }),
-    stop: async (signal = 'SIGTERM', timeoutMs = 30_000) => {
+    stop: async (signal = 'SIGTERM', timeoutMs = patienceMs) => {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

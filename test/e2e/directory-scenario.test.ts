@@ -67,16 +67,12 @@ describe.each(['sqlite', 'postgres'] as const)(
         expect(summary.sent).toBeGreaterThan(history.events.length); // duplicates included
         expect(summary['2xx']).toBe(summary.sent);
 
-        await waitFor(
-          async () => {
-            const events = await listEvents(cwd, [], env());
-            return (
-              events.length === history.events.length && events.every((e) => e.status === 'done')
-            );
-          },
-          'every event of the history to be processed',
-          60_000,
-        );
+        await waitFor(async () => {
+          const events = await listEvents(cwd, [], env());
+          return (
+            events.length === history.events.length && events.every((e) => e.status === 'done')
+          );
+        }, 'every event of the history to be processed');
 
         const expectedUsers = [...history.final.directoryUsers.keys()].sort();
         const listed = await runCli(['directory', 'users', '--json'], { cwd, env: env() });

@@ -6,15 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkOS } from '@workos-inc/node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { startEndpoint, until } from '../forward/helpers/endpoint.js';
 import type { TestEndpoint } from '../forward/helpers/endpoint.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { ensureBuilt, freePort, killAll, runCli, startServe } from './cli-harness.js';
-
-vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
 const secret = 'whsec_forward_cli_test_0123456789';
 const sdk = new WorkOS('sk_test_forward_cli');

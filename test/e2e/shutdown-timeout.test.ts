@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, killAll, runCli, startServe, waitFor } from './cli-harness.js';
-
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+import { patienceMs } from '../helpers/patience.js';
 
 // A handler that never returns holds its event's transaction (on SQLite, the write lock), so the
 // drain cannot finish: as docs/cli.md says, serve exits 1 once --shutdown-timeout-ms (plus 5 s)
@@ -48,7 +47,7 @@ describe('serve --shutdown-timeout-ms with a handler that never returns (built C
     );
     expect(sent.code, sent.stderr).toBe(0);
     await waitFor(async () => existsSync(join(cwd, 'handler-started')), 'the handler to start');
-    const code = await serve.stop('SIGTERM', 60_000);
+    const code = await serve.stop('SIGTERM', patienceMs);
     const { stdout, stderr } = serve.output();
     expect(code, `${stdout}\n${stderr}`).toBe(1);
     expect(stdout).toContain('"msg":"drain did not finish in time; exiting"');

@@ -1,6 +1,6 @@
 // A destination's `rate=` limit, counted on an injected clock: the forwarder starts at most one
 // attempt per 1000 / rate ms of that clock, however many deliveries are due, on both backends.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createForwarder } from '../../src/forward/create-forwarder.js';
 import { listDeliveries } from '../../src/forward/delivery-queries.js';
 import { parseDestinations } from '../../src/forward/parse-destinations.js';
@@ -8,8 +8,6 @@ import { openStore } from '../../src/store/open-store.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { startEndpoint, until } from './helpers/endpoint.js';
-
-vi.setConfig({ testTimeout: 120_000 });
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

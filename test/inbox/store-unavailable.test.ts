@@ -5,6 +5,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { closeServer, eventBody, listen, secret, send, signedHeaders } from './helpers/events.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { patienceMs } from '../helpers/patience.js';
 
 describe('PostgreSQL unreachable (a TCP proxy we cut)', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -55,7 +56,7 @@ describe('PostgreSQL unreachable (a TCP proxy we cut)', () => {
     expect(statuses.during.every((s) => s === 200 || s === 503)).toBe(true);
 
     await proxy.start(); // the same port again
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + patienceMs;
     while (Date.now() < deadline) {
       const probe: number[] = [];
       await burst(probe, 1);

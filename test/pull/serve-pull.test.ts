@@ -10,6 +10,7 @@ import { generateDirectoryHistory } from '../../src/testing/directory-history.js
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import { patienceMs } from '../helpers/patience.js';
 
 const { events } = generateDirectoryHistory({ seed: 2, events: 120 });
 let api: WorkosApiStandIn;
@@ -52,7 +53,7 @@ describe('serve --pull', () => {
     try {
       await expect
         .poll(async () => (await running.inbox.store.stats(new Date())).byStatus.done, {
-          timeout: 30_000,
+          timeout: patienceMs,
         })
         .toBe(events.length);
       const metrics = await (await fetch(`${running.url}/metrics`)).text();
@@ -99,7 +100,7 @@ describe('serve --pull', () => {
     try {
       const metrics = async () => (await fetch(`${pulling.url}/metrics`)).text();
       await expect
-        .poll(metrics, { timeout: 120_000 })
+        .poll(metrics, { timeout: patienceMs })
         .toContain(`workos_inbox_pull_events_total{outcome="inserted"} ${events.length - 10}`);
       const text = await metrics();
       expect(text).toContain('workos_inbox_events_duplicate_total{source="events_api"} 10');

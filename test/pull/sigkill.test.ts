@@ -67,41 +67,37 @@ describe.each(backends)('a pull killed with SIGKILL on $name', (backend) => {
   it.each([
     ['waiting for page 4', 4, 'before'],
     ['just after page 3 was answered', 3, 'after'],
-  ] as const)(
-    '%s: the next pull fills the rest, nothing twice',
-    async (_, killAt, when) => {
-      const db = backend.fresh();
-      const options = db.options as { database: string; schema?: string };
-      await pullAndKill(options, killAt, when);
-      const store = await openStore(db.options);
-      await store.migrate();
-      const cursor = await store.pullCursor('events_api');
-      // Pages 1..killAt-1 (or up to killAt) are in; the cursor sits on a page boundary.
-      const before = (
-        await db.sql<{ n: number | string }>('SELECT COUNT(*) AS n FROM workos_inbox_events')
-      )[0]!.n;
-      expect(Number(before) % 100).toBe(0);
-      // The next page is fetched while one is stored, so the kill may land before page killAt-1 commits.
-      expect(Number(before)).toBeGreaterThanOrEqual((killAt - 2) * 100);
-      expect(cursor?.after).toBe(events[Number(before) - 1]!.id);
-      await store.close();
+  ] as const)('%s: the next pull fills the rest, nothing twice', async (_, killAt, when) => {
+    const db = backend.fresh();
+    const options = db.options as { database: string; schema?: string };
+    await pullAndKill(options, killAt, when);
+    const store = await openStore(db.options);
+    await store.migrate();
+    const cursor = await store.pullCursor('events_api');
+    // Pages 1..killAt-1 (or up to killAt) are in; the cursor sits on a page boundary.
+    const before = (
+      await db.sql<{ n: number | string }>('SELECT COUNT(*) AS n FROM workos_inbox_events')
+    )[0]!.n;
+    expect(Number(before) % 100).toBe(0);
+    // The next page is fetched while one is stored, so the kill may land before page killAt-1 commits.
+    expect(Number(before)).toBeGreaterThanOrEqual((killAt - 2) * 100);
+    expect(cursor?.after).toBe(events[Number(before) - 1]!.id);
+    await store.close();
 
-      const out = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture], {
-        env: env(options),
-      });
-      const result = JSON.parse(out.stdout) as { inserted: number; duplicates: number };
-      expect(result.inserted).toBe(events.length - Number(before));
-      expect(result.duplicates).toBe(0);
-      const rows = await db.sql<{ id: string; source: string }>(
-        'SELECT id, source FROM workos_inbox_events ORDER BY id',
-      );
-      expect(rows.map((r) => r.id)).toEqual(events.map((e) => e.id).sort());
-      expect(new Set(rows.map((r) => r.source))).toEqual(new Set(['events_api']));
-      const status = await db.sql<{ after_id: string }>(
-        'SELECT after_id FROM workos_inbox_pull_cursors',
-      );
-      expect(status).toEqual([{ after_id: events.at(-1)!.id }]);
-    },
-    120_000,
-  );
+    const out = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture], {
+      env: env(options),
+    });
+    const result = JSON.parse(out.stdout) as { inserted: number; duplicates: number };
+    expect(result.inserted).toBe(events.length - Number(before));
+    expect(result.duplicates).toBe(0);
+    const rows = await db.sql<{ id: string; source: string }>(
+      'SELECT id, source FROM workos_inbox_events ORDER BY id',
+    );
+    expect(rows.map((r) => r.id)).toEqual(events.map((e) => e.id).sort());
+    expect(new Set(rows.map((r) => r.source))).toEqual(new Set(['events_api']));
+    const status = await db.sql<{ after_id: string }>(
+      'SELECT after_id FROM workos_inbox_pull_cursors',
+    );
+    expect(status).toEqual([{ after_id: events.at(-1)!.id }]);
+  });
 });

@@ -60,7 +60,7 @@ describe.each(backendKinds)('the worker with the built-in mirror on %s', (kind) 
       for (const e of events) await applyMirrorEvent(tx, e);
     });
     await appendBacklog(inbox.store, asReceived(events, new Date(clock.now())));
-  }, 240_000);
+  });
 
   afterAll(async () => {
     await inbox?.close();
@@ -83,5 +83,5 @@ describe.each(backendKinds)('the worker with the built-in mirror on %s', (kind) 
       // by the events of a transaction: at most 2 round trips per event (one at a time took ~7).
       expect(queries).toBeLessThanOrEqual(2 * events.length);
     }
-  }, 240_000);
+  });
 });

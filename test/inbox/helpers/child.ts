@@ -60,7 +60,10 @@ export async function startInboxChild(env: Record<string, string>): Promise<Inbo
       throw new Error(`inbox child exited (${String(code)}) before it was ready:\n${stderr}`);
     }),
     new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`inbox child not ready in 30 s:\n${stderr}`)), 30_000),
+      setTimeout(
+        () => reject(new Error(`inbox child not ready in ${patienceMs / 1000} s:\n${stderr}`)),
+        patienceMs,
+      ),
     ),
   ]);
   return {
