@@ -9,6 +9,13 @@ import { PullCursorRejectedError } from './pull-errors.js';
 import { defaultCursorName } from './pull-options.js';
 import type { PullResult, PullerOptions } from './pull-options.js';
 
+/** A fetched page, its events as listed and as the store takes them (received at `receivedAt`). */
+interface FetchedPage {
+  events: WireEvent[];
+  rows: NewEvent[];
+  receivedAt: Date;
+}
+
 /**
  * Reads WorkOS's Events API in ascending order and appends each event to the inbox with source
  * `events_api`, committing the cursor with each page (Store.appendPage): a crash repeats at most
@@ -48,24 +55,19 @@ export class Puller {
     let cursor = await this.startingCursor();
     let fetching = this.fetchPage(cursor);
     for (;;) {
-      const page = await fetching;
-      const now = new Date(this.clock.now());
+      const { events: page, rows, receivedAt } = await fetching;
       const next: PullCursorUpdate =
         page.length > 0
           ? { name: this.cursorName, after: page[page.length - 1]!.id, rangeStart: null }
           : cursor;
       const more = page.length >= this.pageLimit;
-      // Fetch the next page while this one is stored: its cursor is known already, and pages
-      // still commit strictly in order, each with its own cursor.
+      // Fetch (and convert) the next page while this one is stored: its cursor is known already,
+      // and pages still commit strictly in order, each with its own cursor.
       if (more) {
         fetching = this.fetchPage(next);
         fetching.catch(() => {}); // awaited next round; if this round throws, nobody will
       }
-      const outcomes = await this.store.appendPage(
-        page.map((e) => toNewEvent(e, now)),
-        next,
-        now,
-      );
+      const outcomes = await this.store.appendPage(rows, next, receivedAt);
       const inserted = outcomes.filter((o) => o === 'inserted').length;
       const newest = page.length > 0 ? page[page.length - 1]!.created_at : null;
       const thisPage: PullResult = {
@@ -100,7 +102,17 @@ export class Puller {
     return { name: this.cursorName, after: null, rangeStart };
   }
 
-  private async fetchPage(cursor: PullCursorUpdate): Promise<WireEvent[]> {
+  /**
+   * One page, already in the form the store takes: converting it here, as it arrives, overlaps
+   * the work with the previous page's commit instead of adding it between two commits.
+   */
+  private async fetchPage(cursor: PullCursorUpdate): Promise<FetchedPage> {
+    const events = await this.listAfter(cursor);
+    const receivedAt = new Date(this.clock.now());
+    return { events, rows: events.map((e) => toNewEvent(e, receivedAt)), receivedAt };
+  }
+
+  private async listAfter(cursor: PullCursorUpdate): Promise<WireEvent[]> {
     try {
       // `after` and `range_start` do not mix (WorkOS rejects the pair).
       const list = await this.client.listEvents({

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { coreMigrationSet } from '../core-migrations.js';
 import { eventsApiMigrationSet } from '../events-api-migrations.js';
 import {
-  appendPageRows,
+  appendPagePostgres,
   readPullCursor,
   releaseNamedLease,
   takeNamedLease,
@@ -245,18 +245,19 @@ export class PostgresStore implements Store {
     return this.batcher.stats();
   }
 
-  /** Durable like `append` (the server's synchronous_commit), NOTIFY at commit if anything is new. */
+  /**
+   * One statement (appendPagePostgres): the page, its cursor and the NOTIFY commit together,
+   * durable like `append` (the server's synchronous_commit).
+   */
   async appendPage(
     events: readonly NewEvent[],
     cursor: PullCursorUpdate,
     now: Date,
   ): Promise<AppendOutcome[]> {
     for (const event of events) validateNewEvent(event);
-    const outcomes = await this.transaction('appending a page', async (tx) => {
-      const result = await appendPageRows(tx, events, cursor, now);
-      if (result.includes('inserted')) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
-      return result;
-    });
+    const outcomes = await this.query('appending a page', (db) =>
+      appendPagePostgres(db, events, cursor, now, wakeChannel),
+    );
     if (outcomes.includes('inserted')) this.wake.emit();
     return outcomes;
   }
