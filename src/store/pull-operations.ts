@@ -2,6 +2,7 @@
 // append thread, PostgreSQL's is one statement); the rest is written once over SqlExecutor.
 import type Database from 'better-sqlite3';
 import { toDate } from './event-rows.js';
+import { eventArrays, insertEventArrays } from './postgres/insert-events.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { runSqlite } from './sqlite/sqlite-executor.js';
 import type { AppendOutcome, NewEvent, PullCursor, PullCursorUpdate } from './types.js';
@@ -131,15 +132,7 @@ export function appendPageSqlite(
 }
 
 const postgresPageAppend = `WITH moved AS (${cursorUpsert(7)}),
-  inserted AS (
-    INSERT INTO workos_inbox_events
-      (id, event, created_at, received_at, raw_body, source, next_attempt_at, status, attempts)
-    SELECT id, event, created_at, received_at, raw_body, source, received_at, 'pending', 0
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bytea[], $6::text[])
-      AS page (id, event, created_at, received_at, raw_body, source)
-    ON CONFLICT (id) DO NOTHING
-    RETURNING id
-  )
+  inserted AS (${insertEventArrays})
   SELECT id, pg_notify($11, '') FROM inserted`;
 
 /**
@@ -156,12 +149,7 @@ export async function appendPagePostgres(
   wakeChannel: string,
 ): Promise<AppendOutcome[]> {
   const { rows } = await db.query<{ id: string }>(postgresPageAppend, [
-    events.map((e) => e.id),
-    events.map((e) => e.event),
-    events.map((e) => e.createdAt),
-    events.map((e) => e.receivedAt),
-    events.map((e) => Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength)),
-    events.map((e) => e.source),
+    ...eventArrays(events),
     cursor.name,
     cursor.after,
     cursor.rangeStart,
