@@ -9,10 +9,30 @@ import { PullCursorRejectedError } from './pull-errors.js';
 import { defaultCursorName } from './pull-options.js';
 import type { PullResult, PullerOptions } from './pull-options.js';
 
+/** A fetched page, its events as listed and as the store takes them (received at `receivedAt`). */
+interface FetchedPage {
+  events: WireEvent[];
+  rows: NewEvent[];
+  receivedAt: Date;
+  /** The cursor once this page is stored. */
+  next: PullCursorUpdate;
+  /** A full page: there may be more. */
+  more: boolean;
+}
+
+/**
+ * Pages fetched (or being fetched) but not yet committed, at most. Storing a page costs more than
+ * fetching one (an fsync per commit), so fetching runs ahead and a commit takes every page that
+ * arrived during the previous one: fewer fsyncs for the same pages. A crash re-fetches at most
+ * these pages; none of them was stored without its cursor, and none is skipped.
+ */
+export const maxUncommittedPages = 4;
+
 /**
  * Reads WorkOS's Events API in ascending order and appends each event to the inbox with source
- * `events_api`, committing the cursor with each page (Store.appendPage): a crash repeats at most
- * one page and never skips one. The cursor only ever advances over ids the Events API returned,
+ * `events_api`, committing the cursor with the pages it covers (Store.appendPage; one commit takes
+ * the pages that arrived during the previous one, see {@link maxUncommittedPages}): a crash
+ * re-fetches at most the pages not yet committed and never skips one. The cursor only ever advances over ids the Events API returned,
  * so an event WorkOS still holds back from cursor reads is not stepped over.
  */
 export class Puller {
@@ -45,44 +65,73 @@ export class Puller {
       pages: 0,
       newestCreatedAt: null,
     };
-    let cursor = await this.startingCursor();
-    let fetching = this.fetchPage(cursor);
-    for (;;) {
-      const page = await fetching;
-      const now = new Date(this.clock.now());
-      const next: PullCursorUpdate =
-        page.length > 0
-          ? { name: this.cursorName, after: page[page.length - 1]!.id, rangeStart: null }
-          : cursor;
-      const more = page.length >= this.pageLimit;
-      // Fetch the next page while this one is stored: its cursor is known already, and pages
-      // still commit strictly in order, each with its own cursor.
-      if (more) {
-        fetching = this.fetchPage(next);
-        fetching.catch(() => {}); // awaited next round; if this round throws, nobody will
+    const start = await this.startingCursor();
+    // Fetching runs ahead of storing, by at most `maxUncommittedPages` pages; each commit stores
+    // every page that has arrived meanwhile, in order, with the last one's cursor.
+    const arrived: FetchedPage[] = [];
+    let uncommitted = 0;
+    let fetchError: { error: unknown } | undefined;
+    let stopped = false;
+    let wakeStorer: (() => void) | undefined;
+    let wakeFetcher: (() => void) | undefined;
+    void (async () => {
+      let cursor = start;
+      for (;;) {
+        while (uncommitted >= maxUncommittedPages && !stopped) {
+          await new Promise<void>((resolve) => (wakeFetcher = resolve));
+        }
+        if (stopped) return;
+        uncommitted++;
+        const page = await this.fetchPage(cursor);
+        arrived.push(page);
+        wakeStorer?.();
+        if (!page.more) return;
+        cursor = page.next;
       }
-      const outcomes = await this.store.appendPage(
-        page.map((e) => toNewEvent(e, now)),
-        next,
-        now,
-      );
-      const inserted = outcomes.filter((o) => o === 'inserted').length;
-      const newest = page.length > 0 ? page[page.length - 1]!.created_at : null;
-      const thisPage: PullResult = {
-        pulled: page.length,
-        inserted,
-        duplicates: page.length - inserted,
-        pages: 1,
-        newestCreatedAt: newest,
-      };
-      total.pages++;
-      total.pulled += thisPage.pulled;
-      total.inserted += thisPage.inserted;
-      total.duplicates += thisPage.duplicates;
-      if (newest !== null) total.newestCreatedAt = newest;
-      await onPage?.(total, thisPage);
-      cursor = next;
-      if (!more) return total;
+    })().catch((error: unknown) => {
+      fetchError = { error };
+      wakeStorer?.();
+    });
+    try {
+      for (;;) {
+        while (arrived.length === 0 && !fetchError) {
+          await new Promise<void>((resolve) => (wakeStorer = resolve));
+        }
+        if (arrived.length === 0) throw fetchError!.error;
+        const batch = arrived.splice(0);
+        const last = batch[batch.length - 1]!;
+        const outcomes = await this.store.appendPage(
+          batch.length === 1 ? last.rows : batch.flatMap((p) => p.rows),
+          last.next,
+          last.receivedAt,
+        );
+        uncommitted -= batch.length;
+        wakeFetcher?.();
+        let offset = 0;
+        for (const { events: page } of batch) {
+          const mine = outcomes.slice(offset, (offset += page.length));
+          const inserted = mine.filter((o) => o === 'inserted').length;
+          const newest = page.length > 0 ? page[page.length - 1]!.created_at : null;
+          const thisPage: PullResult = {
+            pulled: page.length,
+            inserted,
+            duplicates: page.length - inserted,
+            pages: 1,
+            newestCreatedAt: newest,
+          };
+          total.pages++;
+          total.pulled += thisPage.pulled;
+          total.inserted += thisPage.inserted;
+          total.duplicates += thisPage.duplicates;
+          if (newest !== null) total.newestCreatedAt = newest;
+          await onPage?.(total, thisPage);
+        }
+        if (!last.more) return total;
+      }
+    } finally {
+      // On an error here (the store, onPage), fetch nothing more; a request in flight is dropped.
+      stopped = true;
+      wakeFetcher?.();
     }
   }
 
@@ -100,7 +149,26 @@ export class Puller {
     return { name: this.cursorName, after: null, rangeStart };
   }
 
-  private async fetchPage(cursor: PullCursorUpdate): Promise<WireEvent[]> {
+  /**
+   * One page, already in the form the store takes: converting it here, as it arrives, overlaps
+   * the work with the previous page's commit instead of adding it between two commits.
+   */
+  private async fetchPage(cursor: PullCursorUpdate): Promise<FetchedPage> {
+    const events = await this.listAfter(cursor);
+    const receivedAt = new Date(this.clock.now());
+    return {
+      events,
+      rows: events.map((e) => toNewEvent(e, receivedAt)),
+      receivedAt,
+      next:
+        events.length > 0
+          ? { name: this.cursorName, after: events[events.length - 1]!.id, rangeStart: null }
+          : cursor,
+      more: events.length >= this.pageLimit,
+    };
+  }
+
+  private async listAfter(cursor: PullCursorUpdate): Promise<WireEvent[]> {
     try {
       // `after` and `range_start` do not mix (WorkOS rejects the pair).
       const list = await this.client.listEvents({

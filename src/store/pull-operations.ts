@@ -1,29 +1,77 @@
-// The Events API puller's writes, written once for both backends over SqlExecutor. Each runs
-// inside a transaction the backend opened.
+// The Events API puller's writes. The page append has a form per backend (SQLite's runs on the
+// append thread, PostgreSQL's is one statement); the rest is written once over SqlExecutor.
 import type Database from 'better-sqlite3';
 import { toDate } from './event-rows.js';
+import { eventArrays, insertEventArrays } from './postgres/insert-events.js';
 import type { SqlExecutor } from './sql-executor.js';
+import { runSqlite } from './sqlite/sqlite-executor.js';
 import type { AppendOutcome, NewEvent, PullCursor, PullCursorUpdate } from './types.js';
 
 const cursors = 'workos_inbox_pull_cursors';
 const leases = 'workos_inbox_named_leases';
 
-/** Insert the page's events (a known id writes nothing) and move the cursor, in `tx`. */
-export async function appendPageRows(
-  tx: SqlExecutor,
-  events: readonly NewEvent[],
-  cursor: PullCursorUpdate,
-  now: Date,
-): Promise<AppendOutcome[]> {
-  const outcomes =
-    tx.dialect === 'sqlite' ? insertSqlite(tx, events) : await insertPostgres(tx, events);
-  await tx.query(
-    `INSERT INTO ${cursors} (name, after_id, range_start, updated_at) VALUES ($1, $2, $3, $4)
+/** Move the cursor (both dialects), its four parameters numbered from `$first`. */
+function cursorUpsert(first: number): string {
+  const [name, after, rangeStart, updatedAt] = [0, 1, 2, 3].map((i) => `$${first + i}`);
+  return `INSERT INTO ${cursors} (name, after_id, range_start, updated_at)
+     VALUES (${name}, ${after}, ${rangeStart}, ${updatedAt})
      ON CONFLICT (name) DO UPDATE SET
-       after_id = excluded.after_id, range_start = excluded.range_start, updated_at = excluded.updated_at`,
-    [cursor.name, cursor.after, cursor.rangeStart, now],
-  );
-  return outcomes;
+       after_id = excluded.after_id, range_start = excluded.range_start, updated_at = excluded.updated_at`;
+}
+
+const sqliteCursorUpsert = cursorUpsert(1);
+
+/**
+ * A page as it travels to SQLite's append thread: a column per field and every body back to back
+ * in ONE buffer, which postMessage transfers instead of copying. The puller's thread then clones a
+ * few arrays of short strings, not a hundred objects each with its own Date and body buffer.
+ */
+export interface PackedPage {
+  ids: string[];
+  names: string[];
+  createdAts: string[];
+  /** ISO-8601. */
+  receivedAts: string[];
+  sources: string[];
+  /** Body i is `bodies[ends[i - 1] ?? 0 .. ends[i])`. */
+  bodies: Uint8Array;
+  ends: number[];
+}
+
+/** Pack `events` for the append thread; `bodies.buffer` is its own, to transfer. */
+export function packPage(events: readonly NewEvent[]): PackedPage {
+  const n = events.length;
+  const page: PackedPage = {
+    ids: new Array<string>(n),
+    names: new Array<string>(n),
+    createdAts: new Array<string>(n),
+    receivedAts: new Array<string>(n),
+    sources: new Array<string>(n),
+    bodies: new Uint8Array(0),
+    ends: new Array<number>(n),
+  };
+  let total = 0;
+  let lastTime = NaN;
+  let lastIso = '';
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    page.ids[i] = e.id;
+    page.names[i] = e.event;
+    page.createdAts[i] = e.createdAt;
+    page.sources[i] = e.source;
+    // A page's events nearly always share one receive time: format it once.
+    const time = e.receivedAt.getTime();
+    if (time !== lastTime) {
+      lastTime = time;
+      lastIso = e.receivedAt.toISOString();
+    }
+    page.receivedAts[i] = lastIso;
+    total += e.rawBody.byteLength;
+    page.ends[i] = total;
+  }
+  page.bodies = new Uint8Array(total);
+  for (let i = 0; i < n; i++) page.bodies.set(events[i]!.rawBody, page.ends[i - 1] ?? 0);
+  return page;
 }
 
 /** Multi-row INSERT statements by row count, per connection (a page is nearly always 100). */
@@ -47,52 +95,78 @@ function pageInsert(db: Database.Database, rows: number): Database.Statement {
 }
 
 /**
- * SQLite: the whole page in one multi-row statement, prepared once per page size and run
- * synchronously (the transaction is already open on this connection). Measured (bench:pull): a
- * statement per row made a page cost 2–3 times as much; the per-statement work (with the
- * status-count trigger firing in each) outweighed the rows themselves.
+ * SQLite, in the transaction the caller opened on `db`: the page's events (a known id writes
+ * nothing) in one multi-row statement, prepared once per page size, then the cursor. Measured
+ * (bench:pull): a statement per row made a page cost 2–3 times as much; the per-statement work
+ * (with the status-count trigger firing in each) outweighed the rows themselves.
  */
-function insertSqlite(tx: SqlExecutor, events: readonly NewEvent[]): AppendOutcome[] {
-  if (events.length === 0) return [];
-  const db = tx.native as Database.Database;
-  const values: unknown[] = [];
-  for (const e of events) {
-    const receivedAt = e.receivedAt.toISOString();
-    const body = Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength);
-    values.push(e.id, e.event, e.createdAt, receivedAt, body, e.source, receivedAt);
+export function appendPageSqlite(
+  db: Database.Database,
+  page: PackedPage,
+  cursor: PullCursorUpdate,
+  now: Date,
+): AppendOutcome[] {
+  const n = page.ids.length;
+  let outcomes: AppendOutcome[] = [];
+  if (n > 0) {
+    const values: unknown[] = new Array<unknown>(n * 7);
+    const { buffer, byteOffset } = page.bodies;
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      const end = page.ends[i]!;
+      const v = i * 7;
+      values[v] = page.ids[i];
+      values[v + 1] = page.names[i];
+      values[v + 2] = page.createdAts[i];
+      values[v + 3] = page.receivedAts[i];
+      values[v + 4] = Buffer.from(buffer, byteOffset + start, end - start);
+      values[v + 5] = page.sources[i];
+      values[v + 6] = page.receivedAts[i];
+      start = end;
+    }
+    const rows = pageInsert(db, n).all(...values) as Array<{ id: string }>;
+    outcomes = outcomesOf(page.ids, rows);
   }
-  const rows = pageInsert(db, events.length).all(...values) as Array<{ id: string }>;
-  const inserted = new Set(rows.map((r) => r.id));
-  // A page never holds one id twice (ids are unique in the Events API); if it did, the first counts.
-  return events.map((e) => (inserted.delete(e.id) ? 'inserted' : 'duplicate'));
+  runSqlite(db, sqliteCursorUpsert, [cursor.name, cursor.after, cursor.rangeStart, now]);
+  return outcomes;
 }
 
-/** PostgreSQL: one statement over arrays for the whole page (the append path's shape). */
-async function insertPostgres(
-  tx: SqlExecutor,
+const postgresPageAppend = `WITH moved AS (${cursorUpsert(7)}),
+  inserted AS (${insertEventArrays})
+  SELECT id, pg_notify($11, '') FROM inserted`;
+
+/**
+ * PostgreSQL: the page's events, the cursor and the wake-up NOTIFY in ONE statement, so one round
+ * trip (not BEGIN, insert, cursor, notify, COMMIT: five) and one commit, durable as the server's
+ * synchronous_commit says. A data-modifying CTE always runs, whether or not the query reads it;
+ * NOTIFY sends one notification per transaction for the same channel and payload.
+ */
+export async function appendPagePostgres(
+  db: SqlExecutor,
   events: readonly NewEvent[],
+  cursor: PullCursorUpdate,
+  now: Date,
+  wakeChannel: string,
 ): Promise<AppendOutcome[]> {
-  if (events.length === 0) return [];
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO workos_inbox_events
-       (id, event, created_at, received_at, raw_body, source, next_attempt_at, status, attempts)
-     SELECT id, event, created_at, received_at, raw_body, source, received_at, 'pending', 0
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bytea[], $6::text[])
-       AS page (id, event, created_at, received_at, raw_body, source)
-     ON CONFLICT (id) DO NOTHING
-     RETURNING id`,
-    [
-      events.map((e) => e.id),
-      events.map((e) => e.event),
-      events.map((e) => e.createdAt),
-      events.map((e) => e.receivedAt),
-      events.map((e) => Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength)),
-      events.map((e) => e.source),
-    ],
+  const { rows } = await db.query<{ id: string }>(postgresPageAppend, [
+    ...eventArrays(events),
+    cursor.name,
+    cursor.after,
+    cursor.rangeStart,
+    now,
+    wakeChannel,
+  ]);
+  return outcomesOf(
+    events.map((e) => e.id),
+    rows,
   );
+}
+
+/** Each id's outcome, in order: inserted if the statement returned it. */
+function outcomesOf(ids: readonly string[], rows: ReadonlyArray<{ id: string }>): AppendOutcome[] {
   const inserted = new Set(rows.map((r) => r.id));
   // A page never holds one id twice (ids are unique in the Events API); if it did, the first counts.
-  return events.map((e) => (inserted.delete(e.id) ? 'inserted' : 'duplicate'));
+  return ids.map((id) => (inserted.delete(id) ? 'inserted' : 'duplicate'));
 }
 
 export async function readPullCursor(

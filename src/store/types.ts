@@ -236,8 +236,9 @@ export interface Store {
   close(): Promise<void>;
   /**
    * The Events API puller's write: append `events` (a known id is a duplicate and writes nothing)
-   * and move the cursor `cursor.name`, in ONE transaction, so a crash repeats at most the page and
-   * never skips one. Outcomes in the order of `events`.
+   * and move the cursor `cursor.name`, in ONE transaction, so a crash repeats at most these events
+   * and never skips one (the puller passes one page, or the pages that arrived during the previous
+   * commit). Outcomes in the order of `events`.
    */
   appendPage(
     events: readonly NewEvent[],

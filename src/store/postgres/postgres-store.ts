@@ -3,7 +3,7 @@ import pg from 'pg';
 import { coreMigrationSet } from '../core-migrations.js';
 import { eventsApiMigrationSet } from '../events-api-migrations.js';
 import {
-  appendPageRows,
+  appendPagePostgres,
   readPullCursor,
   releaseNamedLease,
   takeNamedLease,
@@ -58,7 +58,8 @@ import { validateNewEvent } from '../validate-event.js';
 import { WakeListeners } from '../wake-listeners.js';
 import { AppendBatcher } from './append-batcher.js';
 import { postgresConfig } from './postgres-config.js';
-import { postgresExecutor, toPgValue } from './postgres-executor.js';
+import { postgresExecutor } from './postgres-executor.js';
+import { eventArrays, insertEventArrays } from './insert-events.js';
 import { asUnavailable } from './unavailable.js';
 import { WakeListener, wakeChannel } from './wake-listener.js';
 
@@ -120,25 +121,9 @@ export class PostgresStore implements Store {
     // flush; the NOTIFY goes out at its commit (identical notifications fold into one).
     const result = await this.pool.query<{ id: string }>({
       name: 'workos_inbox_append',
-      text: `WITH inserted AS (
-         INSERT INTO workos_inbox_events
-           (id, event, created_at, received_at, raw_body, source, next_attempt_at, status, attempts)
-         SELECT id, event, created_at, received_at, raw_body, source, received_at, 'pending', 0
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bytea[], $6::text[])
-           AS batch (id, event, created_at, received_at, raw_body, source)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING id
-       )
+      text: `WITH inserted AS (${insertEventArrays})
        SELECT id, pg_notify($7, '') FROM inserted`,
-      values: [
-        events.map((e) => e.id),
-        events.map((e) => e.event),
-        events.map((e) => e.createdAt),
-        events.map((e) => e.receivedAt),
-        events.map((e) => toPgValue(e.rawBody)),
-        events.map((e) => e.source),
-        wakeChannel,
-      ],
+      values: [...eventArrays(events), wakeChannel],
     });
     const inserted = new Set(result.rows.map((r) => r.id));
     if (inserted.size > 0) this.wake.emit();
@@ -245,18 +230,19 @@ export class PostgresStore implements Store {
     return this.batcher.stats();
   }
 
-  /** Durable like `append` (the server's synchronous_commit), NOTIFY at commit if anything is new. */
+  /**
+   * One statement (appendPagePostgres): the page, its cursor and the NOTIFY commit together,
+   * durable like `append` (the server's synchronous_commit).
+   */
   async appendPage(
     events: readonly NewEvent[],
     cursor: PullCursorUpdate,
     now: Date,
   ): Promise<AppendOutcome[]> {
     for (const event of events) validateNewEvent(event);
-    const outcomes = await this.transaction('appending a page', async (tx) => {
-      const result = await appendPageRows(tx, events, cursor, now);
-      if (result.includes('inserted')) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
-      return result;
-    });
+    const outcomes = await this.query('appending a page', (db) =>
+      appendPagePostgres(db, events, cursor, now, wakeChannel),
+    );
     if (outcomes.includes('inserted')) this.wake.emit();
     return outcomes;
   }

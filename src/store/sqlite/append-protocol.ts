@@ -1,5 +1,6 @@
 // Messages between the store (main thread) and the append thread.
-import type { AppendOutcome, NewEvent, PullCursorUpdate } from '../types.js';
+import type { PackedPage } from '../pull-operations.js';
+import type { AppendOutcome, PullCursorUpdate } from '../types.js';
 
 export interface AppendWorkerData {
   path: string;
@@ -24,7 +25,8 @@ export interface AppendItem {
 export interface PageMessage {
   type: 'page';
   seq: number;
-  events: NewEvent[];
+  /** Its `bodies` buffer is transferred, not cloned. */
+  page: PackedPage;
   cursor: PullCursorUpdate;
   now: Date;
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppendBound } from '../append-bound.js';
+import { packPage } from '../pull-operations.js';
 import type {
   AppendOutcome,
   AppendStats,
@@ -157,13 +158,11 @@ export class AppendThread {
     });
     const worker = this.ensureWorker();
     worker.ref();
-    worker.postMessage({
-      type: 'page',
-      seq,
-      events: events.map((e) => ({ ...e, rawBody: exactCopy(e.rawBody) })),
-      cursor,
-      now,
-    } satisfies ToAppendThread);
+    const page = packPage(events);
+    // packPage allocates the bodies' own ArrayBuffer (never a shared one): move it, do not copy.
+    worker.postMessage({ type: 'page', seq, page, cursor, now } satisfies ToAppendThread, [
+      page.bodies.buffer as ArrayBuffer,
+    ]);
     return promise;
   }
 

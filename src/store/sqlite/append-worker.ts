@@ -2,7 +2,8 @@
 // commit blocks this thread, never the event loop that answers HTTP requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { appendPageRows } from '../pull-operations.js';
+import { appendPageSqlite } from '../pull-operations.js';
+import type { AppendOutcome } from '../types.js';
 import type {
   AppendItem,
   AppendWorkerData,
@@ -11,7 +12,6 @@ import type {
   ToAppendThread,
 } from './append-protocol.js';
 import { openSqlite } from './sqlite-connection.js';
-import { sqliteExecutor } from './sqlite-executor.js';
 import { ThreadWriteLock } from './thread-write-lock.js';
 
 const data = workerData as AppendWorkerData;
@@ -20,6 +20,7 @@ const lock = new ThreadWriteLock(data.lockBuffer);
 const queue: AppendItem[] = [];
 let db: Database.Database | undefined;
 let insert: Database.Statement | undefined;
+let writePage: Database.Transaction<(message: PageMessage) => AppendOutcome[]> | undefined;
 let scheduled = false;
 
 function send(message: FromAppendThread): void {
@@ -35,6 +36,30 @@ function prepareInsert(): Database.Statement {
      ON CONFLICT (id) DO NOTHING`,
   );
   return insert;
+}
+
+/** Run `fn` holding the write lock: the main thread's connection waits on it instead of SQLite's sleeping busy handler. */
+function underWriteLock<T>(fn: () => T): T {
+  if (!lock.acquireSync(data.busyTimeoutMs)) {
+    throw Object.assign(new Error(`the write lock stayed busy for ${data.busyTimeoutMs} ms`), {
+      code: 'SQLITE_BUSY',
+    });
+  }
+  try {
+    return fn();
+  } finally {
+    lock.release();
+  }
+}
+
+function sendFailed(seqs: number[], error: unknown): void {
+  const code = (error as { code?: unknown }).code;
+  send({
+    type: 'failed',
+    seqs,
+    message: error instanceof Error ? error.message : String(error),
+    code: typeof code === 'string' ? code : null,
+  });
 }
 
 function commitBatch(batch: AppendItem[]): void {
@@ -60,68 +85,33 @@ function commitBatch(batch: AppendItem[]): void {
         return [item.seq, info.changes > 0];
       }),
     );
-    let results: [number, boolean][];
-    // The main thread's connection waits on this lock instead of SQLite's sleeping busy handler.
-    if (!lock.acquireSync(data.busyTimeoutMs)) {
-      throw Object.assign(new Error(`the write lock stayed busy for ${data.busyTimeoutMs} ms`), {
-        code: 'SQLITE_BUSY',
-      });
-    }
-    try {
-      results = write.immediate(batch);
-    } finally {
-      lock.release();
-    }
-    send({ type: 'committed', results });
+    send({ type: 'committed', results: underWriteLock(() => write.immediate(batch)) });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    send({
-      type: 'failed',
-      seqs: batch.map((item) => item.seq),
-      message: error instanceof Error ? error.message : String(error),
-      code: typeof code === 'string' ? code : null,
-    });
+    sendFailed(
+      batch.map((item) => item.seq),
+      error,
+    );
   }
 }
 
 /**
  * A pulled page and its cursor in one transaction on this thread's connection (synchronous=FULL),
- * so the puller's thread only fetches and parses. appendPageRows runs synchronously on SQLite
- * (its awaits are settled promises), so no other message is handled while the lock is held.
+ * so the puller's thread only fetches and parses.
  */
-async function commitPage(message: PageMessage): Promise<void> {
-  let locked = false;
+function commitPage(message: PageMessage): void {
   try {
     const database = (db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs }));
-    if (!lock.acquireSync(data.busyTimeoutMs)) {
-      throw Object.assign(new Error(`the write lock stayed busy for ${data.busyTimeoutMs} ms`), {
-        code: 'SQLITE_BUSY',
-      });
-    }
-    locked = true;
-    database.exec('BEGIN IMMEDIATE');
-    try {
-      const outcomes = await appendPageRows(
-        sqliteExecutor(database),
-        message.events,
-        message.cursor,
-        message.now,
-      );
-      database.exec('COMMIT');
-      send({ type: 'paged', seq: message.seq, outcomes });
-    } finally {
-      if (database.inTransaction) database.exec('ROLLBACK');
-    }
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
+    writePage ??= database.transaction((m: PageMessage) =>
+      appendPageSqlite(database, m.page, m.cursor, m.now),
+    );
+    const write = writePage;
     send({
-      type: 'failed',
-      seqs: [message.seq],
-      message: error instanceof Error ? error.message : String(error),
-      code: typeof code === 'string' ? code : null,
+      type: 'paged',
+      seq: message.seq,
+      outcomes: underWriteLock(() => write.immediate(message)),
     });
-  } finally {
-    if (locked) lock.release();
+  } catch (error) {
+    sendFailed([message.seq], error);
   }
 }
 
@@ -146,7 +136,7 @@ port.on('message', (message: ToAppendThread) => {
     for (const item of message.items) queue.push(item);
     schedule();
   } else if (message.type === 'page') {
-    void commitPage(message);
+    commitPage(message);
   } else if (message.type === 'checkpoint') {
     try {
       db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs });
@@ -168,6 +158,8 @@ port.on('message', (message: ToAppendThread) => {
     while (queue.length > 0) commitBatch(queue.splice(0, data.maxBatchSize));
     db?.close();
     db = undefined;
+    insert = undefined;
+    writePage = undefined;
     send({ type: 'closed' });
     port.close();
   }
