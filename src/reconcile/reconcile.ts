@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { lockDirectoriesSql } from '../mirror/apply/mirror-writes.js';
 import { runStatement } from '../mirror/apply/run-statement.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
+import { PageWrites } from './batched-sql.js';
 import { reconcileEntityPage } from './entity-page.js';
 import { getObject, listPages } from './list-pages.js';
 import type { ListSource, WireObject } from './list-pages.js';
@@ -142,10 +143,8 @@ class Run {
   private tx<T>(fn: (tx: SqlExecutor) => Promise<T>, directories: readonly string[] = []) {
     const locked = async (tx: SqlExecutor) => {
       // The same lock the mirror's dsync events take, so cascades never interleave.
-      if (tx.dialect === 'postgres') {
-        for (const id of [...new Set(directories)].sort()) {
-          await runStatement(tx, lockDirectoriesSql, [[id]]);
-        }
+      if (tx.dialect === 'postgres' && directories.length > 0) {
+        await runStatement(tx, lockDirectoriesSql, [[...new Set(directories)]]);
       }
       return fn(tx);
     };
@@ -164,12 +163,16 @@ class Run {
     table: ReconcileTableName,
     label: string,
     source: Source,
-    write: (tx: SqlExecutor, objects: WireObject[]) => Promise<void>,
+    compare: (tx: SqlExecutor, objects: WireObject[], writes: PageWrites) => Promise<void>,
     directories?: (objects: WireObject[]) => string[],
   ): Promise<void> {
     this.at = `reading ${label}`;
     for await (const objects of prefetched(source)) {
-      await this.tx((tx) => write(tx, objects), directories?.(objects));
+      await this.tx(async (tx) => {
+        const writes = new PageWrites();
+        await compare(tx, objects, writes);
+        if (!this.dryRun) await writes.flush(tx);
+      }, directories?.(objects));
       this.pages++;
       this.objects += objects.length;
       const last = objects.at(-1)?.id;
@@ -202,14 +205,14 @@ class Run {
   }
 
   private page(entity: ReconcileEntity, seen: Set<string>) {
-    return async (tx: SqlExecutor, objects: WireObject[]) => {
+    return async (tx: SqlExecutor, objects: WireObject[], writes: PageWrites) => {
       const ids = await reconcileEntityPage(
         tx,
         entity,
         objects,
         this.start,
-        this.dryRun,
         this.counts[entity.name],
+        writes,
       );
       for (const id of ids) seen.add(id);
     };
@@ -237,17 +240,17 @@ class Run {
     const seenDomains = new Set<string>();
     const organizationsPage = this.page(E.organizations, seen);
     const domainsPage = this.page(E.organizationDomains, seenDomains);
-    await this.each('organizations', 'organizations', source, async (tx, objects) => {
+    await this.each('organizations', 'organizations', source, async (tx, objects, writes) => {
       ids.push(...objects.map((o) => o.id as string));
       if (!write) return;
-      await organizationsPage(tx, objects);
+      await organizationsPage(tx, objects, writes);
       const domains = objects.flatMap((org) =>
         (Array.isArray(org.domains) ? (org.domains as WireObject[]) : []).map((domain) => ({
           organization_id: org.id,
           ...domain,
         })),
       );
-      await domainsPage(tx, domains);
+      await domainsPage(tx, domains, writes);
     });
     if (!write) return ids;
     await this.tombstone(
@@ -309,15 +312,15 @@ class Run {
         'directory_users',
         `directory users of ${id}`,
         this.list('/directory_users', { directory: id }),
-        async (tx, objects) => {
-          await usersPage(tx, objects);
+        async (tx, objects, writes) => {
+          await usersPage(tx, objects, writes);
           await reconcileMembershipPage(
             tx,
             objects,
             id,
             this.start,
-            this.dryRun,
             this.counts.directory_group_memberships,
+            writes,
           );
         },
         lock,
