@@ -55,6 +55,13 @@ export interface ReconcileOptions {
    * @defaultValue `defaults.reconcileClockMarginMs.value`
    */
   clockMarginMs?: number;
+  /**
+   * Pages compared and written per transaction. Each group of pages is read in full before its
+   * transaction begins (a transaction never waits on WorkOS); a failed run keeps the groups it
+   * committed. Fewer, larger commits write each touched database page once per group.
+   * @defaultValue `defaults.reconcilePagesPerTransaction.value`
+   */
+  pagesPerTransaction?: number;
   onPage?: (progress: ReconcileProgress) => void | Promise<void>;
 }
 
@@ -72,8 +79,9 @@ export interface ReconcileResult {
  * Bring the mirror to WorkOS's state: list it through WorkOS's list endpoints (in wire form, 100
  * per page), create and update what differs and tombstone what WorkOS no longer has, by the
  * version rules of docs/mirror.md, so events applied before, during or after never conflict with
- * it. Each page commits on its own; a row is tombstoned only after the listing that would have
- * named it finished. Safe next to `serve` and workers.
+ * it. Pages commit in groups of `pagesPerTransaction`, each group read before its transaction
+ * begins; a row is tombstoned only after the listing that would have named it finished. Safe next
+ * to `serve` and workers.
  *
  * @throws ReconcileStoppedError when a request or a write fails; it says where it stopped.
  */
@@ -113,6 +121,40 @@ async function* prefetched(source: Source): Source {
   }
 }
 
+/**
+ * `source`'s pages in groups of up to `size`, each read in full before it is handed on, the next
+ * group read meanwhile. When a read fails, the pages read before it are handed on first (a
+ * failed run keeps every page it read), then the error is thrown.
+ */
+async function* grouped(source: Source, size: number): AsyncGenerator<WireObject[][]> {
+  const pages = prefetched(source)[Symbol.asyncIterator]();
+  const take = async (): Promise<{ group: WireObject[][]; failed?: { error: unknown } }> => {
+    const group: WireObject[][] = [];
+    try {
+      while (group.length < size) {
+        const page = await pages.next();
+        if (page.done) break;
+        group.push(page.value);
+      }
+    } catch (error) {
+      if (group.length === 0) throw error;
+      return { group, failed: { error } };
+    }
+    return { group };
+  };
+  let next = take();
+  for (;;) {
+    const { group, failed } = await next;
+    if (group.length === 0) return;
+    if (!failed) {
+      next = take();
+      next.catch(() => {}); // awaited (and thrown) on the next round
+    }
+    yield group;
+    if (failed) throw failed.error;
+  }
+}
+
 async function* single(get: () => Promise<WireObject | undefined>): Source {
   const obj = await get();
   yield obj ? [obj] : [];
@@ -126,6 +168,7 @@ class Run {
   at = 'starting';
   private readonly scope: ReconcileScope;
   private readonly dryRun: boolean;
+  private readonly pagesPerTransaction: number;
 
   constructor(
     private readonly options: ReconcileOptions,
@@ -134,6 +177,10 @@ class Run {
   ) {
     this.scope = options.scope ?? {};
     this.dryRun = options.dryRun ?? false;
+    this.pagesPerTransaction = Math.max(
+      1,
+      Math.floor(options.pagesPerTransaction ?? defaults.reconcilePagesPerTransaction.value),
+    );
   }
 
   private get whole(): boolean {
@@ -158,7 +205,10 @@ class Run {
     })();
   }
 
-  /** Each page of `source`, handed to `write` in its own transaction. */
+  /**
+   * Each page of `source`, compared and written by `compare`: a group of pages per transaction,
+   * each page's writes applied before the next page is compared (as if it had its own).
+   */
   private async each(
     table: ReconcileTableName,
     label: string,
@@ -167,17 +217,24 @@ class Run {
     directories?: (objects: WireObject[]) => string[],
   ): Promise<void> {
     this.at = `reading ${label}`;
-    for await (const objects of prefetched(source)) {
-      await this.tx(async (tx) => {
-        const writes = new PageWrites();
-        await compare(tx, objects, writes);
-        if (!this.dryRun) await writes.flush(tx);
-      }, directories?.(objects));
-      this.pages++;
-      this.objects += objects.length;
-      const last = objects.at(-1)?.id;
-      if (typeof last === 'string') this.at = `reading ${label} after ${last}`;
-      await this.options.onPage?.({ table, objects: this.objects, pages: this.pages });
+    for await (const group of grouped(source, this.pagesPerTransaction)) {
+      await this.tx(
+        async (tx) => {
+          for (const objects of group) {
+            const writes = new PageWrites();
+            await compare(tx, objects, writes);
+            if (!this.dryRun) await writes.flush(tx);
+          }
+        },
+        directories ? group.flatMap(directories) : [],
+      );
+      for (const objects of group) {
+        this.pages++;
+        this.objects += objects.length;
+        const last = objects.at(-1)?.id;
+        if (typeof last === 'string') this.at = `reading ${label} after ${last}`;
+        await this.options.onPage?.({ table, objects: this.objects, pages: this.pages });
+      }
     }
   }
 
