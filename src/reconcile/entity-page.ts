@@ -18,9 +18,21 @@ export function isLive(row: Record<string, unknown> | MembershipLike): boolean {
   return row.deleted_version === null || String(row.deleted_version) < String(row.version);
 }
 
-/** `$1, $2, …` for `values`, appended to `params`. */
-export function inList(params: unknown[], values: readonly unknown[]): string {
-  return values.map((v) => (params.push(v), `$${params.length}`)).join(', ');
+/**
+ * `column` is one of `values` (text), its params appended to `params`: on PostgreSQL one array
+ * (`= ANY($n)`, the same statement text for any number of values), on SQLite `IN ($1, $2, …)`.
+ */
+export function inList(
+  tx: SqlExecutor,
+  column: string,
+  params: unknown[],
+  values: readonly unknown[],
+): string {
+  if (tx.dialect === 'postgres') {
+    params.push([...values]);
+    return `${column} = ANY($${params.length}::text[])`;
+  }
+  return `${column} IN (${values.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`;
 }
 
 /**
@@ -53,7 +65,7 @@ export async function reconcileEntityPage(
   const params: unknown[] = [];
   const { rows: stored } = await tx.query<Row>(
     `SELECT ${comparedColumns(spec).join(', ')}, version, deleted_version FROM ${spec.table} ` +
-      `WHERE id IN (${inList(params, ids)})`,
+      `WHERE ${inList(tx, 'id', params, ids)}`,
     params,
   );
   const byId = new Map(stored.map((row) => [String(row.id), row]));

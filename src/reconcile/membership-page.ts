@@ -43,10 +43,12 @@ export async function reconcileMembershipPage(
   const params: unknown[] = [];
   const { rows } = await tx.query<MembershipRow>(
     `SELECT group_id, user_id, version, deleted_version FROM ${groupMembershipsTable} ` +
-      `WHERE user_id IN (${inList(
+      `WHERE ${inList(
+        tx,
+        'user_id',
         params,
         users.map((u) => u.id),
-      )})`,
+      )}`,
     params,
   );
   const stored = new Map(rows.map((row) => [key(row.group_id, row.user_id), row]));
