@@ -40,17 +40,23 @@ export async function reconcileMembershipPage(
 ): Promise<void> {
   if (users.length === 0) return;
   const version = startVersion(start);
+  const ids = users.map((u) => u.id);
   const params: unknown[] = [];
-  const { rows } = await tx.query<MembershipRow>(
-    `SELECT group_id, user_id, version, deleted_version FROM ${groupMembershipsTable} ` +
-      `WHERE ${inList(
-        tx,
-        'user_id',
-        params,
-        users.map((u) => u.id),
-      )}`,
-    params,
-  );
+  const columns = 'group_id, user_id, version, deleted_version';
+  const { rows } =
+    tx.dialect === 'postgres'
+      ? // One index lookup per user. A plain `user_id = ANY(…)` is planned from the table's
+        // statistics, which a mirror being filled has not got yet: PostgreSQL then assumes each
+        // id matches 0.5% of the rows and scans the whole table for every page.
+        await tx.query<MembershipRow>(
+          `SELECT m.* FROM unnest($1::text[]) AS u(id) CROSS JOIN LATERAL ` +
+            `(SELECT ${columns} FROM ${groupMembershipsTable} WHERE user_id = u.id OFFSET 0) AS m`,
+          [ids],
+        )
+      : await tx.query<MembershipRow>(
+          `SELECT ${columns} FROM ${groupMembershipsTable} WHERE ${inList(tx, 'user_id', params, ids)}`,
+          params,
+        );
   const stored = new Map(rows.map((row) => [key(row.group_id, row.user_id), row]));
   const listed = new Set<string>();
   const upserts: unknown[][] = [];
