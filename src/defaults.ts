@@ -392,6 +392,13 @@ export const defaults = {
       'reconcile: list pages (100 objects each) compared and written per transaction, each group read before its transaction begins',
     options: ['ReconcileOptions.pagesPerTransaction'],
   },
+  reconcileGroupReadMs: {
+    value: 2 * second,
+    unit: 'ms',
+    description:
+      'reconcile: a group of pages stops growing once reading it took this long (progress and the lease renewal are never held back longer)',
+    options: ['ReconcileOptions.groupReadMs'],
+  },
   pullSince: {
     value: 'now',
     flag: '--pull-since <when>',

@@ -62,6 +62,12 @@ export interface ReconcileOptions {
    * @defaultValue `defaults.reconcilePagesPerTransaction.value`
    */
   pagesPerTransaction?: number;
+  /**
+   * A group of pages stops growing once reading it took this long, so `onPage` (the periodic
+   * loop's lease renewal) is never held back by more than this and one page's read.
+   * @defaultValue `defaults.reconcileGroupReadMs.value`
+   */
+  groupReadMs?: number;
   onPage?: (progress: ReconcileProgress) => void | Promise<void>;
 }
 
@@ -122,16 +128,21 @@ async function* prefetched(source: Source): Source {
 }
 
 /**
- * `source`'s pages in groups of up to `size`, each read in full before it is handed on, the next
- * group read meanwhile. When a read fails, the pages read before it are handed on first (a
+ * `source`'s pages in groups of up to `size` (fewer once reading a group took `maxMs`), each read
+ * in full before it is handed on, the next group read meanwhile. When a read fails, the pages read before it are handed on first (a
  * failed run keeps every page it read), then the error is thrown.
  */
-async function* grouped(source: Source, size: number): AsyncGenerator<WireObject[][]> {
+async function* grouped(
+  source: Source,
+  size: number,
+  maxMs: number,
+): AsyncGenerator<WireObject[][]> {
   const pages = prefetched(source)[Symbol.asyncIterator]();
   const take = async (): Promise<{ group: WireObject[][]; failed?: { error: unknown } }> => {
     const group: WireObject[][] = [];
+    const started = performance.now();
     try {
-      while (group.length < size) {
+      while (group.length < size && (group.length === 0 || performance.now() - started < maxMs)) {
         const page = await pages.next();
         if (page.done) break;
         group.push(page.value);
@@ -169,6 +180,7 @@ class Run {
   private readonly scope: ReconcileScope;
   private readonly dryRun: boolean;
   private readonly pagesPerTransaction: number;
+  private readonly groupReadMs: number;
 
   constructor(
     private readonly options: ReconcileOptions,
@@ -181,6 +193,7 @@ class Run {
       1,
       Math.floor(options.pagesPerTransaction ?? defaults.reconcilePagesPerTransaction.value),
     );
+    this.groupReadMs = options.groupReadMs ?? defaults.reconcileGroupReadMs.value;
   }
 
   private get whole(): boolean {
@@ -217,7 +230,7 @@ class Run {
     directories?: (objects: WireObject[]) => string[],
   ): Promise<void> {
     this.at = `reading ${label}`;
-    for await (const group of grouped(source, this.pagesPerTransaction)) {
+    for await (const group of grouped(source, this.pagesPerTransaction, this.groupReadMs)) {
       await this.tx(
         async (tx) => {
           for (const objects of group) {
