@@ -395,6 +395,20 @@ export const defaults = {
       "reconcile: the snapshot's start is taken this long before now (a clock ahead of WorkOS's cannot make a row created during the scan look older)",
     options: ['ReconcileOptions.clockMarginMs'],
   },
+  reconcilePagesPerTransaction: {
+    value: 10,
+    unit: 'count',
+    description:
+      'reconcile: list pages (100 objects each) compared and written per transaction, each group read before its transaction begins',
+    options: ['ReconcileOptions.pagesPerTransaction'],
+  },
+  reconcileGroupReadMs: {
+    value: 2 * second,
+    unit: 'ms',
+    description:
+      'reconcile: a group of pages stops growing once reading it took this long (progress and the lease renewal are never held back longer)',
+    options: ['ReconcileOptions.groupReadMs'],
+  },
   pullSince: {
     value: 'now',
     flag: '--pull-since <when>',

@@ -1,38 +1,26 @@
-import { runStatement } from '../mirror/apply/run-statement.js';
+import { MirrorWrites } from '../mirror/apply/mirror-writes.js';
+import type { WriteKind } from '../mirror/apply/mirror-writes.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 
-const cache = new Map<string, string>();
-
 /**
- * One of the mirror's single-row `INSERT … VALUES (…) ON CONFLICT …` statements, for `rows` rows:
- * the VALUES tuple repeated with its `$n` renumbered, the rest as it is. The same statement text
- * as the event path's, so the same rules apply, in one round trip per page instead of one per row.
+ * The rows a reconcile writes in one transaction, applied with the event path's statements and
+ * in its order (`MirrorWrites`): on PostgreSQL one array statement per kind of write (its text
+ * does not depend on the number of rows, so it is prepared and planned once), on SQLite one
+ * cached one-row statement per row (faster there than a multi-row VALUES whose subqueries SQLite
+ * evaluates row by row anyway).
  */
-export function manyRowsSql(single: string, rows: number): string {
-  const key = `${rows}\u0000${single}`;
-  let sql = cache.get(key);
-  if (sql === undefined) {
-    const start = single.indexOf('VALUES (') + 'VALUES '.length;
-    const end = single.lastIndexOf(' ON CONFLICT');
-    const tuple = single.slice(start, end);
-    const perRow = Math.max(...[...tuple.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-    const tuples = Array.from({ length: rows }, (_, r) =>
-      tuple.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + r * perRow}`),
-    );
-    sql = `${single.slice(0, start)}${tuples.join(', ')}${single.slice(end)}`;
-    cache.set(key, sql);
-  }
-  return sql;
-}
+export class PageWrites {
+  private readonly writes = new MirrorWrites();
 
-/** Run `single` for every parameter row, 100 rows per statement. */
-export async function runForRows(
-  tx: SqlExecutor,
-  single: string,
-  rows: readonly (readonly unknown[])[],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += 100) {
-    const chunk = rows.slice(i, i + 100);
-    await runStatement(tx, manyRowsSql(single, chunk.length), chunk.flat());
+  add(kind: WriteKind, rows: readonly unknown[][]): void {
+    if (rows.length === 0) return;
+    this.writes.collect((w) => {
+      for (const row of rows) w.add(kind, row);
+    });
+  }
+
+  /** Apply what was added (a dry run only compares: it never calls this). */
+  flush(tx: SqlExecutor): Promise<void> {
+    return this.writes.flush(tx);
   }
 }

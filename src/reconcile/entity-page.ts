@@ -1,6 +1,6 @@
 import { entityParams } from '../mirror/apply/wire-values.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
-import { runForRows } from './batched-sql.js';
+import type { PageWrites } from './batched-sql.js';
 import { comparedColumns, sameContent } from './compare-row.js';
 import type { WireObject } from './list-pages.js';
 import type { ReconcileEntity } from './reconcile-tables.js';
@@ -18,24 +18,37 @@ export function isLive(row: Record<string, unknown> | MembershipLike): boolean {
   return row.deleted_version === null || String(row.deleted_version) < String(row.version);
 }
 
-/** `$1, $2, …` for `values`, appended to `params`. */
-export function inList(params: unknown[], values: readonly unknown[]): string {
-  return values.map((v) => (params.push(v), `$${params.length}`)).join(', ');
+/**
+ * `column` is one of `values` (text), its params appended to `params`: on PostgreSQL one array
+ * (`= ANY($n)`, the same statement text for any number of values), on SQLite `IN ($1, $2, …)`.
+ */
+export function inList(
+  tx: SqlExecutor,
+  column: string,
+  params: unknown[],
+  values: readonly unknown[],
+): string {
+  if (tx.dialect === 'postgres') {
+    params.push([...values]);
+    return `${column} = ANY($${params.length}::text[])`;
+  }
+  return `${column} IN (${values.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`;
 }
 
 /**
  * Compare one page of listed objects with the mirror's rows and write what differs, by the
  * version rules: a row an event newer than the object's `updated_at` wrote is kept; an older or
  * different one is rewritten with the snapshot's version; a deleted row whose deletion is older
- * comes back. Counts go to `counts`; `dryRun` only counts. Returns the ids listed.
+ * comes back. Counts go to `counts`, the rows to write to `writes` (the caller applies them, or
+ * not in a dry run). Returns the ids listed.
  */
 export async function reconcileEntityPage(
   tx: SqlExecutor,
   entity: ReconcileEntity,
   objects: readonly WireObject[],
   start: string,
-  dryRun: boolean,
   counts: TableCounts,
+  writes: PageWrites,
 ): Promise<string[]> {
   if (objects.length === 0) return [];
   const { spec } = entity;
@@ -52,11 +65,11 @@ export async function reconcileEntityPage(
   const params: unknown[] = [];
   const { rows: stored } = await tx.query<Row>(
     `SELECT ${comparedColumns(spec).join(', ')}, version, deleted_version FROM ${spec.table} ` +
-      `WHERE id IN (${inList(params, ids)})`,
+      `WHERE ${inList(tx, 'id', params, ids)}`,
     params,
   );
   const byId = new Map(stored.map((row) => [String(row.id), row]));
-  const writes: unknown[][] = [];
+  const changed: unknown[][] = [];
   for (const upsert of rows) {
     const row = byId.get(upsert[0] as string);
     const version = upsert[upsert.length - 1] as string;
@@ -76,8 +89,8 @@ export async function reconcileEntityPage(
       // Same content: still raise the version, so a late older event cannot revert it.
       counts.unchanged++;
     } else counts.updated++;
-    if (write) writes.push(upsert);
+    if (write) changed.push(upsert);
   }
-  if (!dryRun) await runForRows(tx, entity.sql.upsert, writes);
+  writes.add(entity.kinds.upsert, changed);
   return ids;
 }

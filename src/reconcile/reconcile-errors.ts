@@ -2,9 +2,10 @@ import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { ReconcileCounts } from './table-counts.js';
 
 /**
- * A reconcile that failed part way. What it had finished comparing is written (each page commits
- * on its own) and counted in `counts`; nothing after `stoppedAt` was changed, and no row was
- * tombstoned on the strength of a listing that did not finish.
+ * A reconcile that failed part way. What it had finished comparing is written (pages commit in
+ * groups of `pagesPerTransaction`, and the pages read before a failed request are written first)
+ * and counted in `counts`; nothing after `stoppedAt` was changed, and no row was tombstoned on the
+ * strength of a listing that did not finish.
  */
 export class ReconcileStoppedError extends WorkosInboxError {
   override readonly name = 'ReconcileStoppedError';

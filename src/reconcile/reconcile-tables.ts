@@ -1,17 +1,16 @@
-import { buildCascadeSql, buildEntitySql } from '../mirror/apply/entity-sql.js';
-import type { EntitySql } from '../mirror/apply/entity-sql.js';
 import {
   connectionsTable,
   directoriesTable,
   directoryGroupsTable,
   directoryUsersTable,
-  groupMembershipsTable,
   organizationDomainsTable,
   organizationMembershipsTable,
   organizationsTable,
   usersTable,
 } from '../mirror/apply/entity-tables.js';
 import type { EntityTable } from '../mirror/apply/entity-tables.js';
+import { writeKinds } from '../mirror/apply/mirror-writes.js';
+import type { WriteKind } from '../mirror/apply/mirror-writes.js';
 import type { Derived } from '../mirror/apply/wire-values.js';
 import type { WireObject } from './list-pages.js';
 
@@ -33,12 +32,13 @@ export type ReconcileTableName = (typeof reconcileTableNames)[number];
 export interface ReconcileEntity {
   name: ReconcileTableName;
   spec: EntityTable;
-  sql: EntitySql;
+  /** The event path's writes of this table: params id, ...columns, … / id, deletion version. */
+  kinds: { upsert: WriteKind; markDeleted: WriteKind };
   derived?: Derived;
   /** The object as an event would carry it (the mirror stores events' vocabulary). */
   toEventShape?: (obj: WireObject) => WireObject;
-  /** Child rows to tombstone with a row of this table: `buildCascadeSql` statements. */
-  cascades: readonly string[];
+  /** Child rows to tombstone with a row of this table (params: this row's id, version). */
+  cascades: readonly WriteKind[];
 }
 
 // The REST API says linked/unlinked where events (and so the mirror's rows) say active/inactive;
@@ -48,13 +48,18 @@ const eventDirectoryState: Record<string, string> = { linked: 'active', unlinked
 const entity = (
   name: ReconcileTableName,
   spec: EntityTable,
+  kinds: ReconcileEntity['kinds'],
   extra: Partial<Pick<ReconcileEntity, 'derived' | 'toEventShape' | 'cascades'>> = {},
-): ReconcileEntity => ({ name, spec, sql: buildEntitySql(spec), cascades: [], ...extra });
+): ReconcileEntity => ({ name, spec, kinds, cascades: [], ...extra });
 
 export const reconcileEntities = {
-  organizations: entity('organizations', organizationsTable),
-  organizationDomains: entity('organization_domains', organizationDomainsTable),
-  directories: entity('directories', directoriesTable, {
+  organizations: entity('organizations', organizationsTable, writeKinds.organizations),
+  organizationDomains: entity(
+    'organization_domains',
+    organizationDomainsTable,
+    writeKinds.organizationDomains,
+  ),
+  directories: entity('directories', directoriesTable, writeKinds.directories, {
     // Events carry `domains`; the list API carries `domain` (a column either way).
     derived: { domain: (obj) => (typeof obj.domain === 'string' ? obj.domain : null) },
     toEventShape: (obj) =>
@@ -62,20 +67,24 @@ export const reconcileEntities = {
         ? { ...obj, state: eventDirectoryState[obj.state] }
         : obj,
     cascades: [
-      buildCascadeSql(directoryUsersTable.table, 'directory_id'),
-      buildCascadeSql(directoryGroupsTable.table, 'directory_id'),
-      buildCascadeSql(groupMembershipsTable, 'directory_id'),
+      writeKinds.usersOfDirectory,
+      writeKinds.groupsOfDirectory,
+      writeKinds.membershipsOfDirectory,
     ],
   }),
-  directoryGroups: entity('directory_groups', directoryGroupsTable, {
-    cascades: [buildCascadeSql(groupMembershipsTable, 'group_id')],
+  directoryGroups: entity('directory_groups', directoryGroupsTable, writeKinds.directoryGroups, {
+    cascades: [writeKinds.membershipsOfGroup],
   }),
-  directoryUsers: entity('directory_users', directoryUsersTable, {
+  directoryUsers: entity('directory_users', directoryUsersTable, writeKinds.directoryUsers, {
     // `groups` is the list's; events carry the user alone (memberships are their own table).
     toEventShape: ({ groups: _groups, ...user }) => user,
-    cascades: [buildCascadeSql(groupMembershipsTable, 'user_id')],
+    cascades: [writeKinds.membershipsOfUser],
   }),
-  connections: entity('connections', connectionsTable),
-  users: entity('users', usersTable),
-  organizationMemberships: entity('organization_memberships', organizationMembershipsTable),
+  connections: entity('connections', connectionsTable, writeKinds.connections),
+  users: entity('users', usersTable, writeKinds.users),
+  organizationMemberships: entity(
+    'organization_memberships',
+    organizationMembershipsTable,
+    writeKinds.organizationMemberships,
+  ),
 } as const;

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { lockDirectoriesSql } from '../mirror/apply/mirror-writes.js';
 import { runStatement } from '../mirror/apply/run-statement.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
+import { PageWrites } from './batched-sql.js';
 import { reconcileEntityPage } from './entity-page.js';
 import { getObject, listPages } from './list-pages.js';
 import type { ListSource, WireObject } from './list-pages.js';
@@ -54,6 +55,19 @@ export interface ReconcileOptions {
    * @defaultValue `defaults.reconcileClockMarginMs.value`
    */
   clockMarginMs?: number;
+  /**
+   * Pages compared and written per transaction. Each group of pages is read in full before its
+   * transaction begins (a transaction never waits on WorkOS); a failed run keeps the groups it
+   * committed. Fewer, larger commits write each touched database page once per group.
+   * @defaultValue `defaults.reconcilePagesPerTransaction.value`
+   */
+  pagesPerTransaction?: number;
+  /**
+   * A group of pages stops growing once reading it took this long, so `onPage` (the periodic
+   * loop's lease renewal) is never held back by more than this and one page's read.
+   * @defaultValue `defaults.reconcileGroupReadMs.value`
+   */
+  groupReadMs?: number;
   onPage?: (progress: ReconcileProgress) => void | Promise<void>;
 }
 
@@ -71,8 +85,9 @@ export interface ReconcileResult {
  * Bring the mirror to WorkOS's state: list it through WorkOS's list endpoints (in wire form, 100
  * per page), create and update what differs and tombstone what WorkOS no longer has, by the
  * version rules of docs/mirror.md, so events applied before, during or after never conflict with
- * it. Each page commits on its own; a row is tombstoned only after the listing that would have
- * named it finished. Safe next to `serve` and workers.
+ * it. Pages commit in groups of `pagesPerTransaction`, each group read before its transaction
+ * begins; a row is tombstoned only after the listing that would have named it finished. Safe next
+ * to `serve` and workers.
  *
  * @throws ReconcileStoppedError when a request or a write fails; it says where it stopped.
  */
@@ -112,6 +127,45 @@ async function* prefetched(source: Source): Source {
   }
 }
 
+/**
+ * `source`'s pages in groups of up to `size` (fewer once reading a group took `maxMs`), each read
+ * in full before it is handed on, the next group read meanwhile. When a read fails, the pages read before it are handed on first (a
+ * failed run keeps every page it read), then the error is thrown.
+ */
+async function* grouped(
+  source: Source,
+  size: number,
+  maxMs: number,
+): AsyncGenerator<WireObject[][]> {
+  const pages = prefetched(source)[Symbol.asyncIterator]();
+  const take = async (): Promise<{ group: WireObject[][]; failed?: { error: unknown } }> => {
+    const group: WireObject[][] = [];
+    const started = performance.now();
+    try {
+      while (group.length < size && (group.length === 0 || performance.now() - started < maxMs)) {
+        const page = await pages.next();
+        if (page.done) break;
+        group.push(page.value);
+      }
+    } catch (error) {
+      if (group.length === 0) throw error;
+      return { group, failed: { error } };
+    }
+    return { group };
+  };
+  let next = take();
+  for (;;) {
+    const { group, failed } = await next;
+    if (group.length === 0) return;
+    if (!failed) {
+      next = take();
+      next.catch(() => {}); // awaited (and thrown) on the next round
+    }
+    yield group;
+    if (failed) throw failed.error;
+  }
+}
+
 async function* single(get: () => Promise<WireObject | undefined>): Source {
   const obj = await get();
   yield obj ? [obj] : [];
@@ -125,6 +179,8 @@ class Run {
   at = 'starting';
   private readonly scope: ReconcileScope;
   private readonly dryRun: boolean;
+  private readonly pagesPerTransaction: number;
+  private readonly groupReadMs: number;
 
   constructor(
     private readonly options: ReconcileOptions,
@@ -133,6 +189,11 @@ class Run {
   ) {
     this.scope = options.scope ?? {};
     this.dryRun = options.dryRun ?? false;
+    this.pagesPerTransaction = Math.max(
+      1,
+      Math.floor(options.pagesPerTransaction ?? defaults.reconcilePagesPerTransaction.value),
+    );
+    this.groupReadMs = options.groupReadMs ?? defaults.reconcileGroupReadMs.value;
   }
 
   private get whole(): boolean {
@@ -142,10 +203,8 @@ class Run {
   private tx<T>(fn: (tx: SqlExecutor) => Promise<T>, directories: readonly string[] = []) {
     const locked = async (tx: SqlExecutor) => {
       // The same lock the mirror's dsync events take, so cascades never interleave.
-      if (tx.dialect === 'postgres') {
-        for (const id of [...new Set(directories)].sort()) {
-          await runStatement(tx, lockDirectoriesSql, [[id]]);
-        }
+      if (tx.dialect === 'postgres' && directories.length > 0) {
+        await runStatement(tx, lockDirectoriesSql, [[...new Set(directories)]]);
       }
       return fn(tx);
     };
@@ -159,22 +218,36 @@ class Run {
     })();
   }
 
-  /** Each page of `source`, handed to `write` in its own transaction. */
+  /**
+   * Each page of `source`, compared and written by `compare`: a group of pages per transaction,
+   * each page's writes applied before the next page is compared (as if it had its own).
+   */
   private async each(
     table: ReconcileTableName,
     label: string,
     source: Source,
-    write: (tx: SqlExecutor, objects: WireObject[]) => Promise<void>,
+    compare: (tx: SqlExecutor, objects: WireObject[], writes: PageWrites) => Promise<void>,
     directories?: (objects: WireObject[]) => string[],
   ): Promise<void> {
     this.at = `reading ${label}`;
-    for await (const objects of prefetched(source)) {
-      await this.tx((tx) => write(tx, objects), directories?.(objects));
-      this.pages++;
-      this.objects += objects.length;
-      const last = objects.at(-1)?.id;
-      if (typeof last === 'string') this.at = `reading ${label} after ${last}`;
-      await this.options.onPage?.({ table, objects: this.objects, pages: this.pages });
+    for await (const group of grouped(source, this.pagesPerTransaction, this.groupReadMs)) {
+      await this.tx(
+        async (tx) => {
+          for (const objects of group) {
+            const writes = new PageWrites();
+            await compare(tx, objects, writes);
+            if (!this.dryRun) await writes.flush(tx);
+          }
+        },
+        directories ? group.flatMap(directories) : [],
+      );
+      for (const objects of group) {
+        this.pages++;
+        this.objects += objects.length;
+        const last = objects.at(-1)?.id;
+        if (typeof last === 'string') this.at = `reading ${label} after ${last}`;
+        await this.options.onPage?.({ table, objects: this.objects, pages: this.pages });
+      }
     }
   }
 
@@ -202,14 +275,14 @@ class Run {
   }
 
   private page(entity: ReconcileEntity, seen: Set<string>) {
-    return async (tx: SqlExecutor, objects: WireObject[]) => {
+    return async (tx: SqlExecutor, objects: WireObject[], writes: PageWrites) => {
       const ids = await reconcileEntityPage(
         tx,
         entity,
         objects,
         this.start,
-        this.dryRun,
         this.counts[entity.name],
+        writes,
       );
       for (const id of ids) seen.add(id);
     };
@@ -237,17 +310,17 @@ class Run {
     const seenDomains = new Set<string>();
     const organizationsPage = this.page(E.organizations, seen);
     const domainsPage = this.page(E.organizationDomains, seenDomains);
-    await this.each('organizations', 'organizations', source, async (tx, objects) => {
+    await this.each('organizations', 'organizations', source, async (tx, objects, writes) => {
       ids.push(...objects.map((o) => o.id as string));
       if (!write) return;
-      await organizationsPage(tx, objects);
+      await organizationsPage(tx, objects, writes);
       const domains = objects.flatMap((org) =>
         (Array.isArray(org.domains) ? (org.domains as WireObject[]) : []).map((domain) => ({
           organization_id: org.id,
           ...domain,
         })),
       );
-      await domainsPage(tx, domains);
+      await domainsPage(tx, domains, writes);
     });
     if (!write) return ids;
     await this.tombstone(
@@ -309,15 +382,15 @@ class Run {
         'directory_users',
         `directory users of ${id}`,
         this.list('/directory_users', { directory: id }),
-        async (tx, objects) => {
-          await usersPage(tx, objects);
+        async (tx, objects, writes) => {
+          await usersPage(tx, objects, writes);
           await reconcileMembershipPage(
             tx,
             objects,
             id,
             this.start,
-            this.dryRun,
             this.counts.directory_group_memberships,
+            writes,
           );
         },
         lock,

@@ -1,7 +1,7 @@
 import { groupMembershipsTable } from '../mirror/apply/entity-tables.js';
-import { deleteMembershipSql } from '../mirror/apply/membership-sql.js';
-import { runStatement } from '../mirror/apply/run-statement.js';
+import { writeKinds } from '../mirror/apply/mirror-writes.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
+import { PageWrites } from './batched-sql.js';
 import type { ReconcileEntity } from './reconcile-tables.js';
 import { startVersion } from './snapshot-version.js';
 import type { TableCounts } from './table-counts.js';
@@ -49,10 +49,10 @@ export async function tombstoneMissing(
   const missing = rows.map((row) => row.id).filter((id) => !seen.has(id));
   counts.deleted += missing.length;
   if (!dryRun) {
-    for (const id of missing) {
-      await runStatement(tx, entity.sql.markDeleted, [id, version]);
-      for (const cascade of entity.cascades) await runStatement(tx, cascade, [id, version]);
-    }
+    const writes = new PageWrites();
+    const rows = missing.map((id) => [id, version]);
+    for (const kind of [entity.kinds.markDeleted, ...entity.cascades]) writes.add(kind, rows);
+    await writes.flush(tx);
   }
   return missing;
 }
@@ -76,9 +76,13 @@ export async function tombstoneMembershipsOfMissingUsers(
     [...scope.params, start],
   );
   const version = startVersion(start);
-  for (const row of rows) {
-    if (seenUsers.has(row.user_id)) continue;
-    counts.deleted++;
-    if (!dryRun) await runStatement(tx, deleteMembershipSql, [row.group_id, row.user_id, version]);
+  const missing = rows
+    .filter((row) => !seenUsers.has(row.user_id))
+    .map((row) => [row.group_id, row.user_id, version]);
+  counts.deleted += missing.length;
+  if (!dryRun) {
+    const writes = new PageWrites();
+    writes.add(writeKinds.deleteMembership, missing);
+    await writes.flush(tx);
   }
 }

@@ -67,6 +67,23 @@ describe.each(backends)('reconcile on $name', (backend) => {
       )
     ).rows[0];
 
+  it('pages written in groups leave the same mirror as pages written one by one; progress is told per page', async () => {
+    api.state = sampleState({ users: 450, groups: 3 });
+    const progress: number[] = [];
+    const grouped = await run({
+      pagesPerTransaction: 3,
+      groupReadMs: 60_000,
+      onPage: ({ pages }) => void progress.push(pages),
+    });
+    await expectEqualToState();
+    expect(progress).toEqual(Array.from({ length: grouped.pages }, (_, i) => i + 1));
+    const rows = await dumpRows(store);
+    store = await openMirrorStore(backend.fresh());
+    const single = await run({ pagesPerTransaction: 1 });
+    expect(single.counts).toEqual(grouped.counts);
+    expect(await dumpRows(store)).toEqual(rows);
+  });
+
   it('fills an empty mirror with WorkOS state, read back through the same list endpoints', async () => {
     const result = await run();
     await expectEqualToState();
