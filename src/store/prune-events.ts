@@ -66,22 +66,37 @@ export async function pruneInTransaction(
   }
 }
 
-async function pruneBatch(tx: SqlExecutor, options: PruneOptions, take: number): Promise<number> {
-  const statuses = options.includeDead ? "'done', 'dead'" : "'done'";
-  // The first two conditions repeat the partial index's own, which is how SQLite recognises that
-  // the index applies. An event with a forwarding delivery not yet delivered keeps its payload:
-  // the delivery (or its redrive) still has to send those bytes. SKIP LOCKED: a concurrent prune on PostgreSQL takes other rows.
+/**
+ * SQLite must be told: left to itself its planner takes `(status, received_at, id)` for
+ * `status = 'done'`, and each batch then walks past every row pruned before (457 ms a batch at a
+ * million pruned ids, the write lock held throughout, against 2.8 ms through this index).
+ */
+export const prunableIndex = (tx: SqlExecutor): string =>
+  tx.dialect === 'sqlite' ? 'INDEXED BY workos_inbox_events_prunable' : '';
+
+/**
+ * The next rows a prune may take, oldest first: `$1` the cut-off, `$2` how many. The first two
+ * conditions repeat the partial index's own, so the index applies. An event with a forwarding
+ * delivery not yet delivered keeps its payload: the delivery (or its redrive) still has to send
+ * those bytes. SKIP LOCKED: a concurrent prune on PostgreSQL takes other rows.
+ */
+export function prunableSelect(tx: SqlExecutor, statuses: string): string {
   const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
-  const { rows } = await tx.query<{ id: string }>(
-    `SELECT id FROM ${events}
+  return `SELECT id FROM ${events} ${prunableIndex(tx)}
      WHERE status IN ('done', 'dead') AND pruned_at IS NULL
        AND received_at < $1 AND status IN (${statuses})
        AND NOT EXISTS (
          SELECT 1 FROM workos_inbox_deliveries d
          WHERE d.event_id = ${events}.id AND d.status <> 'delivered')
-     ORDER BY received_at, id LIMIT $2 ${lock}`,
-    [options.receivedBefore, take],
-  );
+     ORDER BY received_at, id LIMIT $2 ${lock}`;
+}
+
+async function pruneBatch(tx: SqlExecutor, options: PruneOptions, take: number): Promise<number> {
+  const statuses = options.includeDead ? "'done', 'dead'" : "'done'";
+  const { rows } = await tx.query<{ id: string }>(prunableSelect(tx, statuses), [
+    options.receivedBefore,
+    take,
+  ]);
   if (rows.length === 0) return 0;
   return tx.dialect === 'sqlite'
     ? rewriteSlim(

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { prunableSelect } from '../../src/store/prune-events.js';
+import type { SqlExecutor } from '../../src/store/sql-executor.js';
 import type { Store } from '../../src/store/types.js';
 import { at, newEvent, t0, useBackends } from './backends.js';
 
@@ -166,6 +168,28 @@ describe('prune on SQLite gives the space back', () => {
     expect(
       (await db.sql<{ freelist_count: number }>('PRAGMA freelist_count'))[0]!.freelist_count,
     ).toBe(0);
+  });
+});
+
+describe('prune on SQLite reads only the rows left to prune', () => {
+  const sqlite = backends.find((b) => b.name === 'sqlite')!;
+
+  // Without the partial index SQLite's planner took (status, received_at, id) for status = 'done'
+  // and walked past every id pruned before: 457 ms a batch, write lock held, at a million ids.
+  it.each([
+    ['done only', "'done'"],
+    ['dead too', "'done', 'dead'"],
+  ])('the batch query goes through the prunable index (%s)', async (_, statuses) => {
+    const db = sqlite.fresh();
+    const store = await db.open();
+    await store.migrate();
+    await store.close();
+    const query = prunableSelect({ dialect: 'sqlite' } as SqlExecutor, statuses);
+    const plan = await db.sql<{ detail: string }>(
+      `EXPLAIN QUERY PLAN ${query.replace(/\$\d/g, '?')}`,
+      [t0.toISOString(), 500],
+    );
+    expect(plan[0]!.detail).toMatch(/USING INDEX workos_inbox_events_prunable /);
   });
 });
 
