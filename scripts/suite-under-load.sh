@@ -28,7 +28,7 @@ for run in $(seq 1 "$runs"); do
     outcome=FAILED
     failed=$((failed + 1))
   fi
-  summary="$(grep -E '^ +Tests ' "suite-under-load-$run.log" | tail -1 | sed 's/^ *//')"
+  summary="$(sed 's/\x1b\[[0-9;]*m//g' "suite-under-load-$run.log" | grep -E '^ +Tests ' | tail -1 | sed 's/^ *//')"
   echo "run $run/$runs: $outcome in $(($(date +%s) - started)) s; $summary; load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 echo "$((runs - failed)) of $runs runs passed with $cores busy loops"
