@@ -345,6 +345,18 @@ export const defaults = {
     docs: 'with `--retention`: time between two prune runs of a process (`10m`, `1h`; a second or more)',
     options: ['RetentionSettings.intervalMs'],
   },
+  retentionIntervalMinMs: {
+    value: minute,
+    unit: 'ms',
+    description: 'retention without --retention-interval: a prune run at most this often',
+    options: ['RetentionSettings.intervalMs'],
+  },
+  retentionIntervalMaxMs: {
+    value: hour,
+    unit: 'ms',
+    description: 'retention without --retention-interval: a prune run at least this often',
+    options: ['RetentionSettings.intervalMs'],
+  },
   maxPendingAppends: {
     value: 10_000,
     unit: 'count',
@@ -380,6 +392,13 @@ export const defaults = {
     description:
       "reconcile the mirror with WorkOS's state this often (24h, 6h; a minute or more), one process at a time",
     docs: "reconcile the mirror with WorkOS's state this often (`24h`, `6h`; a minute or more); one process at a time (a lease in the database); needs `WORKOS_API_KEY`",
+  },
+  reconcileLookAgainMs: {
+    value: minute,
+    unit: 'ms',
+    description:
+      'periodic reconcile: look at the lease at least this often (another process may have stopped)',
+    options: ['ReconcileLoopOptions.everyMs'],
   },
   reconcileLeaseMs: {
     value: 30 * second,

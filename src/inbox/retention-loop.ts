@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { PruneResult, Store } from '../store/types.js';
@@ -25,7 +26,13 @@ export interface RetentionLoop {
 }
 
 export function retentionIntervalMs(settings: RetentionSettings): number {
-  return settings.intervalMs ?? Math.min(3_600_000, Math.max(60_000, settings.olderThanMs / 10));
+  return (
+    settings.intervalMs ??
+    Math.min(
+      defaults.retentionIntervalMaxMs.value,
+      Math.max(defaults.retentionIntervalMinMs.value, settings.olderThanMs / 10),
+    )
+  );
 }
 
 /**

@@ -50,8 +50,8 @@ export class ReconcileLoop {
       name: reconcileLeaseName,
       owner: options.owner ?? `reconcile-${randomUUID()}`,
       leaseMs: options.leaseMs ?? defaults.reconcileLeaseMs.value,
-      // Look again at most every minute: another process's slot may have ended.
-      intervalMs: Math.min(options.everyMs, 60_000),
+      // Look again at least this often: another process's slot may have ended.
+      intervalMs: Math.min(options.everyMs, defaults.reconcileLookAgainMs.value),
       round: () => this.tick(),
       onStop: options.onStop,
       label: 'reconcile',
