@@ -9,7 +9,7 @@ import type { ReconcileSettings } from './config.js';
 /** `--reconcile-every`: the WorkOS client and the reconcile loop, started. */
 export function startReconciling(
   settings: ReconcileSettings,
-  deps: { store: Store; logger: Logger; metrics: ReconcileMetrics; leaseMs?: number },
+  deps: { store: Store; logger: Logger; metrics: ReconcileMetrics },
 ): ReconcileLoop {
   const stopping = new AbortController();
   const loop = new ReconcileLoop({
@@ -22,7 +22,6 @@ export function startReconciling(
     logger: deps.logger.child({ component: 'reconcile' }),
     metrics: deps.metrics,
     everyMs: settings.everyMs,
-    leaseMs: deps.leaseMs,
     onStop: () => stopping.abort(),
   });
   loop.start();
