@@ -87,9 +87,13 @@ const benches: Bench[] = [
   },
   {
     name: 'pull',
-    args: ['bench/pull.ts', ...(full ? [] : ['--events', '10000'])],
-    ratios: (out) =>
-      each(out, /^ratio: ([\d.]+)% of the ceiling/gm, (m) => ['puller/ceiling', num(m[1]) / 100]),
+    args: ['bench/pull.ts', '--json', ...(full ? [] : ['--events', '10000', '--rounds', '2'])],
+    ratios: (out) => {
+      const j = lastJson(out) as { pullRatio?: number };
+      return j.pullRatio !== undefined
+        ? { 'puller/ceiling (median of the rounds)': j.pullRatio }
+        : {};
+    },
   },
   {
     name: 'forward',

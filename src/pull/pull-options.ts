@@ -9,7 +9,7 @@ export const defaultCursorName = defaults.pullCursorName.value;
 /** Options of {@link Puller}. */
 export interface PullerOptions {
   store: Store;
-  client: Pick<WorkosApiClient, 'listEvents'>;
+  client: Pick<WorkosApiClient, 'listEventsAsSent'>;
   /** Event names asked for. @defaultValue every name this build knows (src/events/event-names.ts) */
   events?: readonly string[];
   /** @defaultValue `defaults.pullCursorName.value` */

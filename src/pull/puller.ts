@@ -5,6 +5,7 @@ import { eventNames } from '../events/event-names.js';
 import type { NewEvent, PullCursorUpdate, Store } from '../store/types.js';
 import type { WireEvent } from '../workos-api/event-list.js';
 import { WorkosApiRequestError } from '../workos-api/workos-api-errors.js';
+import type { EventPageAsSent } from '../workos-api/workos-api-client.js';
 import { PullCursorRejectedError } from './pull-errors.js';
 import { defaultCursorName } from './pull-options.js';
 import type { PullResult, PullerOptions } from './pull-options.js';
@@ -26,7 +27,15 @@ interface FetchedPage {
  * arrived during the previous one: fewer fsyncs for the same pages. A crash re-fetches at most
  * these pages; none of them was stored without its cursor, and none is skipped.
  */
-export const maxUncommittedPages = 4;
+export const maxUncommittedPages = 16;
+
+/**
+ * Pages one commit takes at most: half the window, so fetching goes on while a commit runs (with
+ * a full window, fetching waits for the commit and the two take turns instead of overlapping).
+ * Measured (bench:pull, 100k events): a window of 4 committed whole was 5.2–6.7 s; 16 with commits
+ * of 8, 3.3–3.7 s.
+ */
+export const maxPagesPerCommit = 8;
 
 /**
  * Reads WorkOS's Events API in ascending order and appends each event to the inbox with source
@@ -98,7 +107,7 @@ export class Puller {
           await new Promise<void>((resolve) => (wakeStorer = resolve));
         }
         if (arrived.length === 0) throw fetchError!.error;
-        const batch = arrived.splice(0);
+        const batch = arrived.splice(0, maxPagesPerCommit);
         const last = batch[batch.length - 1]!;
         const outcomes = await this.store.appendPage(
           batch.length === 1 ? last.rows : batch.flatMap((p) => p.rows),
@@ -154,11 +163,12 @@ export class Puller {
    * the work with the previous page's commit instead of adding it between two commits.
    */
   private async fetchPage(cursor: PullCursorUpdate): Promise<FetchedPage> {
-    const events = await this.listAfter(cursor);
+    const { list, bodies } = await this.listAfter(cursor);
+    const events = list.data;
     const receivedAt = new Date(this.clock.now());
     return {
       events,
-      rows: events.map((e) => toNewEvent(e, receivedAt)),
+      rows: events.map((e, i) => toNewEvent(e, receivedAt, bodies[i])),
       receivedAt,
       next:
         events.length > 0
@@ -168,10 +178,10 @@ export class Puller {
     };
   }
 
-  private async listAfter(cursor: PullCursorUpdate): Promise<WireEvent[]> {
+  private async listAfter(cursor: PullCursorUpdate): Promise<EventPageAsSent> {
     try {
       // `after` and `range_start` do not mix (WorkOS rejects the pair).
-      const list = await this.client.listEvents({
+      return await this.client.listEventsAsSent({
         events: this.events,
         order: 'asc',
         limit: this.pageLimit,
@@ -179,7 +189,6 @@ export class Puller {
           ? { after: cursor.after }
           : { range_start: cursor.rangeStart ?? undefined }),
       });
-      return list.data;
     } catch (error) {
       if (cursor.after && error instanceof WorkosApiRequestError) {
         throw new PullCursorRejectedError(
@@ -193,16 +202,16 @@ export class Puller {
 }
 
 /**
- * A pulled event as the inbox stores it: the raw body is the event object exactly as the list
- * gave it, re-serialized with JSON.stringify (the list's bytes are one document for 100 events).
+ * A pulled event as the inbox stores it: the raw body is the event object's own bytes in the
+ * list answer (`asSent`, from WorkosApiClient.listEventsAsSent), or else the object re-serialized.
  * Handlers and the mirror parse it like a webhook's body.
  */
-export function toNewEvent(event: WireEvent, receivedAt: Date): NewEvent {
+export function toNewEvent(event: WireEvent, receivedAt: Date, asSent?: Buffer): NewEvent {
   return {
     id: event.id,
     event: event.event,
     createdAt: event.created_at,
-    rawBody: Buffer.from(JSON.stringify(event)),
+    rawBody: asSent ?? Buffer.from(JSON.stringify(event)),
     source: 'events_api',
     receivedAt,
   };

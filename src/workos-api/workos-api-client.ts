@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { checkEventList, listEventsQuery } from './event-list.js';
 import type { ListEventsParams, WireEventList } from './event-list.js';
+import { listElementRanges } from './list-element-ranges.js';
 import { backoffMs, retryAfterMs } from './retry-delay.js';
 import {
   WorkosApiAuthError,
@@ -25,6 +26,14 @@ const version = (
 export const userAgent = `workos-inbox/${version} node/${process.versions.node}`;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const utf8 = new TextDecoder();
+
+/** A page of `GET /events` with each event's JSON exactly as WorkOS sent it. */
+export interface EventPageAsSent {
+  list: WireEventList;
+  /** `bodies[i]` is `list.data[i]`'s bytes in the answer (a view of it, not a copy). */
+  bodies: Buffer[];
+}
 
 /** One failed attempt: retry it (429, 5xx, no answer) or not. */
 interface AttemptFailure {
@@ -72,20 +81,37 @@ export class WorkosApiClient {
 
   /** `GET /events`: one page of events, as sent. */
   async listEvents(params: ListEventsParams): Promise<WireEventList> {
-    const query = listEventsQuery(params);
-    const body = await this.get(`/events${query ? `?${query}` : ''}`);
-    try {
-      return checkEventList(body);
-    } catch (error) {
-      throw new WorkosApiError(`GET /events: ${(error as Error).message}`, 200, { cause: error });
-    }
+    return checkedEventList((await this.getAnswer(eventsPath(params))).body);
+  }
+
+  /**
+   * `GET /events`, and each event's own bytes in the answer: what the puller stores, so a pulled
+   * event's raw body is WorkOS's JSON, not a re-serialization (and costs no copy to get).
+   */
+  async listEventsAsSent(params: ListEventsParams): Promise<EventPageAsSent> {
+    const { body, bytes } = await this.getAnswer(eventsPath(params));
+    const list = checkedEventList(body);
+    const ranges = listElementRanges(bytes);
+    const bodies =
+      ranges?.length === list.data.length
+        ? ranges.map(([start, end]) =>
+            Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start),
+          )
+        : // Not reached with a well-formed answer; kept so a surprise costs speed, not events.
+          list.data.map((event) => Buffer.from(JSON.stringify(event)));
+    return { list, bodies };
   }
 
   /** GET `path` (with its query) and parse the JSON answer, retrying as the options say. */
   async get(path: string): Promise<unknown> {
+    return (await this.getAnswer(path)).body;
+  }
+
+  /** {@link get}, with the answer's bytes. */
+  private async getAnswer(path: string): Promise<{ body: unknown; bytes: Uint8Array }> {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(path);
-      if (!('error' in outcome)) return outcome.body;
+      if (!('error' in outcome)) return outcome;
       this.options.onError?.(outcome.status);
       if (!outcome.retry) throw outcome.error;
       if (attempt > this.maxRetries) {
@@ -105,7 +131,9 @@ export class WorkosApiClient {
     }
   }
 
-  private async attempt(path: string): Promise<{ body: unknown } | AttemptFailure> {
+  private async attempt(
+    path: string,
+  ): Promise<{ body: unknown; bytes: Uint8Array } | AttemptFailure> {
     const url = `${this.apiUrl}${path}`;
     const what = `GET ${path.split('?')[0]}`;
     const abort = new AbortController();
@@ -127,10 +155,12 @@ export class WorkosApiClient {
           : `cannot reach ${this.apiUrl} (${(cause as Error).message})`;
         return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
       }
-      const text = await response.text();
+      // As response.text() does, keeping the bytes for listEventsAsSent.
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const text = utf8.decode(bytes);
       if (response.ok) {
         try {
-          return { body: JSON.parse(text) as unknown };
+          return { body: JSON.parse(text) as unknown, bytes };
         } catch (cause) {
           return failure(
             false,
@@ -152,6 +182,19 @@ export class WorkosApiClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+function eventsPath(params: ListEventsParams): string {
+  const query = listEventsQuery(params);
+  return `/events${query ? `?${query}` : ''}`;
+}
+
+function checkedEventList(body: unknown): WireEventList {
+  try {
+    return checkEventList(body);
+  } catch (error) {
+    throw new WorkosApiError(`GET /events: ${(error as Error).message}`, 200, { cause: error });
   }
 }
 

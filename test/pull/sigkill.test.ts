@@ -13,7 +13,7 @@ import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/pull-child.ts', import.meta.url));
-const { events } = generateDirectoryHistory({ seed: 21, events: 650 });
+const { events } = generateDirectoryHistory({ seed: 21, events: 2_650 });
 const backends = useBackends();
 let api: WorkosApiStandIn;
 
@@ -67,8 +67,8 @@ async function pullAndKill(
 describe.each(backends)('a pull killed with SIGKILL on $name', (backend) => {
   it.each([
     // Late enough that some pages have committed: fetching runs up to maxUncommittedPages ahead.
-    ['waiting for page 6', 6, 'before'],
-    ['just after page 5 was answered', 5, 'after'],
+    ['waiting for page 22', 22, 'before'],
+    ['just after page 21 was answered', 21, 'after'],
   ] as const)('%s: the next pull fills the rest, nothing twice', async (_, killAt, when) => {
     const db = backend.fresh();
     const options = db.options as { database: string; schema?: string };

@@ -140,4 +140,25 @@ describe('WorkosApiClient', () => {
       ),
     ).toEqual({ apiKey: 'sk_flag', apiUrl: 'http://x' });
   });
+
+  it('listEventsAsSent gives each event the bytes WorkOS sent for it, whatever the spacing', async () => {
+    // Pretty-printed, keys in another order, escapes, non-ASCII and a "data" key inside an event:
+    // each body is the event's own bytes in the answer, not a re-serialization.
+    const first = `{\n    "object": "event",\n    "id": "event_01",\n    "event": "dsync.user.created",\n    "data": { "data": [1, {"x": "]}\\"{"}], "first_name": "Zoë", "emoji": "🎉" },\n    "created_at": "2026-01-01T00:00:00.000Z"\n  }`;
+    const second = `{"id":"event_02","event":"dsync.user.deleted","created_at":"2026-01-01T00:00:01.000Z","data":{"id":"directory_user_1","note":"a \\\\"},"object":"event"}`;
+    const answer = `\uFEFF{ "list_metadata": { "after": "event_02" }, "data": [\n  ${first} ,${second}\n], "object": "list" }`;
+    const server = createServer((_req, res) => res.end(answer));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { client } = clientWith({
+        apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      });
+      const { list, bodies } = await client.listEventsAsSent({ limit: 2 });
+      expect(list.data.map((e) => e.id)).toEqual(['event_01', 'event_02']);
+      expect(bodies.map((b) => b.toString('utf8'))).toEqual([first, second]);
+      expect(bodies.map((b) => JSON.parse(b.toString('utf8')) as unknown)).toEqual(list.data);
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -26,6 +26,12 @@ export function openSqlite(path: string, options: SqliteConnectionOptions): Data
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Statement journals (a copy of each page a statement changes, kept so a failing constraint
+    // undoes that statement alone) and sorts in memory, not in temporary files: measured on a page
+    // of pulled events (bench:pull), the journal's file writes were 45% of all bytes written,
+    // more than the WAL. A statement journal holds one statement's pages; ours are bounded (pages
+    // of 100 events, batches of prune and claims), and reads are paged, so the memory stays small.
+    db.pragma('temp_store = MEMORY');
     if (options.readOnly) db.pragma('query_only = ON');
   } catch (error) {
     db.close();
