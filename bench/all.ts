@@ -90,9 +90,9 @@ const benches: Bench[] = [
     args: ['bench/pull.ts', '--json', ...(full ? [] : ['--events', '10000', '--rounds', '2'])],
     ratios: (out) => {
       const j = lastJson(out) as { pullRatio?: number };
-      return j.pullRatio !== undefined
-        ? { 'puller/ceiling (median of the rounds)': j.pullRatio }
-        : {};
+      const r: Record<string, number> = {};
+      if (j.pullRatio !== undefined) r['puller/ceiling (median of the rounds)'] = j.pullRatio;
+      return r;
     },
   },
   {
@@ -100,14 +100,21 @@ const benches: Bench[] = [
     args: ['bench/forward.ts'],
     env: full ? {} : { BENCH_FORWARD_EVENTS: '1000' },
     ratios: (out) => {
-      const j = lastJson(out) as { ratio?: number; p99Off?: number[]; p99On?: number[] };
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      return {
-        ...(j.ratio !== undefined ? { 'forwarded/bare': j.ratio } : {}),
-        ...(j.p99Off?.length && j.p99On?.length
-          ? { 'ingest p99 on/off (medians of the rounds)': median(j.p99On) / median(j.p99Off) }
-          : {}),
+      const j = lastJson(out) as Partial<
+        Record<'p99Off' | 'p99On' | 'p99PacedOff' | 'p99PacedOn', number[]>
+      > & {
+        ratio?: number;
       };
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const r: Record<string, number> = {};
+      if (j.ratio !== undefined) r['forwarded/bare'] = j.ratio;
+      if (j.p99Off?.length && j.p99On?.length)
+        r['ingest p99 saturated on/off (medians of the rounds)'] =
+          median(j.p99On) / median(j.p99Off);
+      if (j.p99PacedOff?.length && j.p99PacedOn?.length)
+        r['ingest p99 paced on/off (medians of the rounds)'] =
+          median(j.p99PacedOn) / median(j.p99PacedOff);
+      return r;
     },
   },
 ];
