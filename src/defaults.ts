@@ -415,7 +415,7 @@ export const defaults = {
     options: ['ReconcileOptions.clockMarginMs'],
   },
   reconcilePagesPerTransaction: {
-    value: 10,
+    value: 25,
     unit: 'count',
     description:
       'reconcile: list pages (100 objects each) compared and written per transaction, each group read before its transaction begins',
