@@ -4,6 +4,7 @@
 // printed. bench:ingest is left out unless --ingest is given (it builds, needs wrk or autocannon
 // and takes minutes; run `npm run build` first). --full runs each benchmark at its default size instead of briefly.
 // A benchmark, not a test: nothing fails on a slow machine; a benchmark that fails is reported.
+import { median } from './fixtures/stats.js';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -105,7 +106,6 @@ const benches: Bench[] = [
       > & {
         ratio?: number;
       };
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       const r: Record<string, number> = {};
       if (j.ratio !== undefined) r['forwarded/bare'] = j.ratio;
       if (j.p99Off?.length && j.p99On?.length)

@@ -10,6 +10,7 @@
 // as median with the min–max over rounds. The baseline is `store.list` for the same first page
 // in this process (the database part alone), so the ratio shows what rendering adds.
 // A benchmark, not a test: nothing here fails on a slow machine.
+import { median, quantile } from './fixtures/stats.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -202,11 +203,6 @@ async function measure(insertSeconds: number | undefined): Promise<void> {
     }
     return [lastServerMs, lastCpuMs];
   };
-  const quantile = (xs: number[], q: number) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  };
-  const median = (xs: number[]) => quantile(xs, 0.5);
 
   for (const [, path] of cases) for (let i = 0; i < 20; i++) await get(path); // warm up
   const perCase = new Map(

@@ -5,6 +5,7 @@
 //   (d) validateEvent with strictEnums (optional)
 // Rounds are interleaved, each case's ops/s is the median of its rounds. Prints ratios to (a);
 // a benchmark, not a test: nothing here fails on a slow machine.
+import { median } from './fixtures/stats.js';
 import { cpus } from 'node:os';
 import { checkEnvelope, deserializeEvent, eventNames, validateEvent } from '../src/index.js';
 import type { WireEvent } from '../src/index.js';
@@ -43,7 +44,6 @@ for (const [, fn] of cases) opsPerSecond(fn); // warm up
 for (let r = 0; r < rounds; r++) {
   for (const [name, fn] of cases) results.get(name)!.push(opsPerSecond(fn));
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const base = median(results.get('(a) JSON.parse')!);
 const meanBytes = Math.round(bodies.reduce((s, b) => s + b.length, 0) / bodies.length);
 console.log(`${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);

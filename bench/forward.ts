@@ -24,6 +24,7 @@ import { createInbox } from '../src/inbox/create-inbox.js';
 import { openStore } from '../src/store/open-store.js';
 import pg from 'pg';
 import { benchBody, benchNewEvent, benchSecret } from './fixtures/bench-events.js';
+import { median } from './fixtures/stats.js';
 import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -205,7 +206,6 @@ const endpoint = await firstJsonLine([
 ]);
 const url = new URL(`http://127.0.0.1:${endpoint.value.port}/hook`);
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 try {
   const run = Number(process.env.BENCH_RUN ?? 0);
   const bare = await ceiling(url);

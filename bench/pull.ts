@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Puller } from '../src/pull/puller.js';
 import { openStore } from '../src/store/open-store.js';
 import { WorkosApiClient } from '../src/workos-api/workos-api-client.js';
+import { median } from './fixtures/stats.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
@@ -122,11 +123,9 @@ for (let round = 1; round <= rounds; round++) {
   console.log(`  ratio: ${(ratio * 100).toFixed(1)}% of the ceiling`);
 }
 console.log(`append thread start (before a timed run): ${(threadStartMs / 1000).toFixed(2)} s`);
-const sorted = [...ratios].sort((a, b) => a - b);
-const median = sorted[Math.floor(sorted.length / 2)]!;
 const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
 console.log(
-  `ratio: median ${pct(median)} of the ceiling over ${rounds} rounds (${pct(sorted[0]!)}–${pct(sorted[sorted.length - 1]!)}) (target >= 70%)`,
+  `ratio: median ${pct(median(ratios))} of the ceiling over ${rounds} rounds (${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}) (target >= 70%)`,
 );
-if (json) console.log(JSON.stringify({ pullRatio: median, pullRatios: ratios }));
+if (json) console.log(JSON.stringify({ pullRatio: median(ratios), pullRatios: ratios }));
 server.kill('SIGTERM');

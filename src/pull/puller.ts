@@ -168,7 +168,7 @@ export class Puller {
     const receivedAt = new Date(this.clock.now());
     return {
       events,
-      rows: events.map((e, i) => toNewEvent(e, receivedAt, bodies[i])),
+      rows: events.map((e, i) => toNewEvent(e, receivedAt, bodies[i]!)),
       receivedAt,
       next:
         events.length > 0
@@ -203,15 +203,15 @@ export class Puller {
 
 /**
  * A pulled event as the inbox stores it: the raw body is the event object's own bytes in the
- * list answer (`asSent`, from WorkosApiClient.listEventsAsSent), or else the object re-serialized.
- * Handlers and the mirror parse it like a webhook's body.
+ * list answer (WorkosApiClient.listEventsAsSent). Handlers and the mirror parse it like a
+ * webhook's body.
  */
-export function toNewEvent(event: WireEvent, receivedAt: Date, asSent?: Buffer): NewEvent {
+export function toNewEvent(event: WireEvent, receivedAt: Date, rawBody: Buffer): NewEvent {
   return {
     id: event.id,
     event: event.event,
     createdAt: event.created_at,
-    rawBody: asSent ?? Buffer.from(JSON.stringify(event)),
+    rawBody,
     source: 'events_api',
     receivedAt,
   };

@@ -75,9 +75,8 @@ describe.each(backends)('Puller on $name', (backend) => {
     const store = await backend.fresh().open();
     await store.migrate();
     const webhook = {
-      ...toNewEvent(all[5]!, new Date()),
+      ...toNewEvent(all[5]!, new Date(), Buffer.from(JSON.stringify(all[5]))),
       source: 'webhook' as const,
-      rawBody: Buffer.from(JSON.stringify(all[5])),
     };
     await store.append(webhook);
     const result = await new Puller({ store, client, since }).catchUp();
