@@ -95,6 +95,21 @@ async function postgresBackendCpuUs(store: Store): Promise<number> {
   return (ticks / 100) * 1e6;
 }
 
+/**
+ * Whether any event is still pending, retrying or processing: the poll that ends a drain. It
+ * stops at the first open row; counting them (`store.stats`) took 60–90 ms of the PostgreSQL
+ * server's CPU per poll over a 30,000-event backlog, a third of a core taken from the workers.
+ */
+async function anyOpen(store: Store): Promise<boolean> {
+  const { rows } = await store.read((db) =>
+    db.query(
+      `SELECT 1 AS open FROM workos_inbox_events
+       WHERE status IN ('pending', 'retrying', 'processing') LIMIT 1`,
+    ),
+  );
+  return rows.length > 0;
+}
+
 interface DrainResult {
   eventsPerSecond: number;
   /** CPU per event of the worker processes, and of the database server's processes (PostgreSQL). */
@@ -110,9 +125,7 @@ async function drain(database: string, total: number, processes: number): Promis
   for (const w of workers) w.send('go');
   for (;;) {
     await new Promise((r) => setTimeout(r, 100));
-    const s = await store.stats(new Date(), { estimateDone: true });
-    const { pending, processing, retrying } = s.byStatus;
-    if (pending + processing + retrying === 0) break;
+    if (!(await anyOpen(store))) break;
   }
   const seconds = (performance.now() - started) / 1000;
   const databaseCpuUs = store.dialect === 'postgres' ? await postgresBackendCpuUs(store) : 0;

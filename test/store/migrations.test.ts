@@ -196,6 +196,7 @@ describe('loadMigrations', () => {
       '0002-pruned-events',
       '0003-deliveries',
       '0004-status-event-index',
+      '0005-worker-plans',
     ]);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
