@@ -535,6 +535,12 @@ export const defaults = {
       'events of one directory applied in one transaction when the handlers batch (the built-in mirror)',
     options: ['WorkerSettings.batchSize (with batching handlers)'],
   },
+  postgresClaimBatches: {
+    value: 4,
+    unit: 'count',
+    description:
+      'on PostgreSQL with batching handlers, a claim takes up to this many batches (one chain per directory, run in order)',
+  },
   workerMaxRestMs: {
     value: 250,
     unit: 'ms',

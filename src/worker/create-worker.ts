@@ -88,8 +88,17 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
   // With batching handlers a claim fills at least one whole batch: the claim's and the
-  // transaction's round trips are then shared by up to batchSize events.
-  const claimLimit = batching ? Math.max(concurrency, batchSize) : concurrency;
+  // transaction's round trips are then shared by up to batchSize events. On PostgreSQL it fills
+  // several: the events of many directories split into many small batches otherwise (ten
+  // directories, 64 claimed: ten transactions of six), and while one key's chain runs the next
+  // claim overlaps it. SQLite serialises transactions, so a larger claim would only hold its
+  // write lock longer.
+  const claimLimit = batching
+    ? Math.max(
+        concurrency,
+        batchSize * (store.dialect === 'postgres' ? workerDefaults.postgresClaimBatches : 1),
+      )
+    : concurrency;
   const refillAt = Math.max(1, Math.ceil(claimLimit / 2));
   const id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const now = () => new Date(clock.now());
@@ -373,25 +382,37 @@ export function createWorker(options: WorkerOptions): Worker {
     };
   }
 
-  function track(batch: StoredEvent[]): void {
-    busy += batch.length;
+  function runBatch(batch: StoredEvent[]): Promise<void> {
+    return batch.length === 1 && !batching ? processEvent(batch[0]!) : processBatch(batch);
+  }
+
+  /** Run one key's batches one after another (they would only queue on each other's lock). */
+  function track(chain: StoredEvent[][]): void {
+    for (const batch of chain) busy += batch.length;
     pacer.begin();
-    const work = batch.length === 1 && !batching ? processEvent(batch[0]!) : processBatch(batch);
+    const work = (async () => {
+      for (const batch of chain) {
+        try {
+          await runBatch(batch);
+        } finally {
+          busy -= batch.length;
+          signal();
+        }
+      }
+    })();
     const p: Promise<void> = work.finally(() => {
       pacer.end();
-      busy -= batch.length;
       inFlight.delete(p);
-      signal();
     });
     inFlight.add(p);
   }
 
   /**
-   * Split claimed events into the batches one transaction each completes: with batching
-   * handlers, by their key first (on PostgreSQL the batches of different keys run at once, each
-   * on its own connection, and none holds the locks of two directories).
+   * Split claimed events into the batches one transaction each completes, as one chain per key:
+   * with batching handlers, by their key first (on PostgreSQL the chains of different keys run
+   * at once, each on its own connection, and none holds the locks of two directories).
    */
-  function batches(claimed: StoredEvent[]): StoredEvent[][] {
+  function chains(claimed: StoredEvent[]): StoredEvent[][][] {
     const groups = new Map<string, StoredEvent[]>();
     for (const stored of claimed) {
       let key = '';
@@ -406,9 +427,16 @@ export function createWorker(options: WorkerOptions): Worker {
       if (group) group.push(stored);
       else groups.set(key, [stored]);
     }
-    const out: StoredEvent[][] = [];
+    const out: StoredEvent[][][] = [];
     for (const group of groups.values()) {
-      for (let i = 0; i < group.length; i += batchSize) out.push(group.slice(i, i + batchSize));
+      if (!batching) {
+        // Without a key every event (or batch) stands alone and runs at once, as before.
+        for (let i = 0; i < group.length; i += batchSize) out.push([group.slice(i, i + batchSize)]);
+        continue;
+      }
+      const chain: StoredEvent[][] = [];
+      for (let i = 0; i < group.length; i += batchSize) chain.push(group.slice(i, i + batchSize));
+      out.push(chain);
     }
     return out;
   }
@@ -445,7 +473,7 @@ export function createWorker(options: WorkerOptions): Worker {
         await new Promise((r) => setTimeout(r, pollIntervalMs));
         continue;
       }
-      for (const batch of batches(claimed)) track(batch);
+      for (const chain of chains(claimed)) track(chain);
       pacer.end();
       if (claimed.length < free) await waitForSignal(pollIntervalMs);
     }
@@ -466,9 +494,9 @@ export function createWorker(options: WorkerOptions): Worker {
         if (claimed.length === 0) return attempts;
         attempts += claimed.length;
         await Promise.all(
-          batches(claimed).map((batch) =>
-            batch.length === 1 && !batching ? processEvent(batch[0]!) : processBatch(batch),
-          ),
+          chains(claimed).map(async (chain) => {
+            for (const batch of chain) await runBatch(batch);
+          }),
         );
       }
     },

@@ -101,6 +101,7 @@ export const workerDefaults = {
   batchBudgetMs: defaults.batchBudgetMs.value,
   /** `batchSize` when the handlers batch (the built-in mirror). */
   batchingBatchSize: defaults.batchingBatchSize.value,
+  postgresClaimBatches: defaults.postgresClaimBatches.value,
   shareUnderLoad: defaults.workerShare.value,
   /** `stop()` waits this long for running handlers (serve's `--shutdown-timeout-ms`). */
   shutdownTimeoutMs: defaults.shutdownTimeoutMs.value,
