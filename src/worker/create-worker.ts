@@ -392,12 +392,13 @@ export function createWorker(options: WorkerOptions): Worker {
     pacer.begin();
     const work = (async () => {
       for (const batch of chain) {
-        try {
-          await runBatch(batch);
-        } finally {
-          busy -= batch.length;
-          signal();
-        }
+        // processBatch and processEvent record their own failures; should one throw anyway, the
+        // chain goes on (that batch's leases expire and its events are claimed again).
+        await runBatch(batch).catch((error: unknown) =>
+          logger.error({ err: error }, 'a batch failed unexpectedly'),
+        );
+        busy -= batch.length;
+        signal();
       }
     })();
     const p: Promise<void> = work.finally(() => {
