@@ -649,6 +649,12 @@ export const defaults = {
     description: "objects per page of the mirror's read API and `GET /events` (WorkOS's default)",
     options: ['PageOptions.limit', 'GET /events?limit'],
   },
+  adminListLimit: {
+    value: 50,
+    unit: 'count',
+    description: "rows per page of the admin API's lists, and rows `deliveries list` shows",
+    options: ['GET /inbox/events?limit', 'GET /inbox/deliveries?limit', 'deliveries list --limit'],
+  },
   listOrder: {
     value: 'desc',
     description: 'list order of the mirror, `GET /events` and the admin API: newest first',

@@ -10,6 +10,8 @@ import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
+import { defaults } from '../defaults.js';
+import { limits } from '../limits.js';
 
 function statusFlag(value: string | undefined): DeliveryStatus | undefined {
   if (value === undefined) return undefined;
@@ -31,7 +33,7 @@ export function registerDeliveries(program: Command): void {
     .option('--destination <name>', 'only this destination')
     .option('--status <status>', deliveryStatuses.join(', '))
     .option('--event-id <id>', "only this event's deliveries")
-    .option('--limit <n>', 'at most this many', '50')
+    .option('--limit <n>', 'at most this many', String(defaults.adminListLimit.value))
     .option('--json', 'one JSON object per line');
   addDatabaseFlags(list);
   list.action(
@@ -54,7 +56,7 @@ export function registerDeliveries(program: Command): void {
         while (rows.length < Number(flags.limit)) {
           const page = await store.read((db) =>
             listDeliveries(db, {
-              limit: Math.min(1000, Number(flags.limit) - rows.length),
+              limit: Math.min(limits.listPage, Number(flags.limit) - rows.length),
               ...(flags.destination ? { destination: flags.destination } : {}),
               ...(flags.eventId ? { eventId: flags.eventId } : {}),
               ...(status ? { status } : {}),

@@ -6,6 +6,7 @@ import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
+import { limits } from '../limits.js';
 
 interface ListFlags extends DatabaseFlags {
   status?: string;
@@ -59,7 +60,7 @@ export function registerEventsList(events: Command): void {
         const page = await store.list({
           ...filter,
           order,
-          limit: Math.min(1000, limit - shown),
+          limit: Math.min(limits.listPage, limit - shown),
           ...(after ? { after } : {}),
         });
         for (const event of page.events) {

@@ -1,6 +1,7 @@
 import { defaults } from '../defaults.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
+import { limits } from '../limits.js';
 
 /** A query parameter of our `GET /events` is invalid; `field` names it. Answered 400. */
 export class EventsQueryError extends WorkosInboxError {
@@ -56,10 +57,13 @@ export function parseEventsQuery(query: RawQuery): EventsQuery {
     throw new EventsQueryError('events', `"${badName}" is not an event name`);
   const limitText = single(query, 'limit');
   const limit = limitText === undefined ? defaults.listPageLimit.value : Number(limitText);
-  if (!/^\d+$/.test(limitText ?? String(limit)) || limit < 1 || limit > 100) {
-    throw new EventsQueryError('limit', 'must be an integer between 1 and 100');
+  if (!/^\d+$/.test(limitText ?? String(limit)) || limit < 1 || limit > limits.workosListPage) {
+    throw new EventsQueryError(
+      'limit',
+      `must be an integer between 1 and ${limits.workosListPage}`,
+    );
   }
-  const order = single(query, 'order') ?? 'desc';
+  const order = single(query, 'order') ?? defaults.listOrder.value;
   if (order !== 'asc' && order !== 'desc')
     throw new EventsQueryError('order', 'must be asc or desc');
   const after = single(query, 'after');

@@ -19,6 +19,7 @@ import type {
   DestinationRecord,
   DestinationStats,
 } from './delivery-types.js';
+import { limits } from '../limits.js';
 
 /** A deliveries list cursor this store did not issue. */
 export class InvalidDeliveryCursorError extends WorkosInboxError {
@@ -66,7 +67,7 @@ export async function listDeliveries(
   db: SqlExecutor,
   options: DeliveryListOptions,
 ): Promise<DeliveryPage> {
-  const limit = Math.max(1, Math.min(1000, Math.floor(options.limit) || 1));
+  const limit = Math.max(1, Math.min(limits.listPage, Math.floor(options.limit) || 1));
   const params: unknown[] = [];
   let where = filterSql(options, params);
   if (options.after !== undefined) {

@@ -15,6 +15,8 @@ import {
 } from './delivery-queries.js';
 import { deliveryStatuses } from './delivery-types.js';
 import type { DeliveryStatus } from './delivery-types.js';
+import { defaults } from '../defaults.js';
+import { limits } from '../limits.js';
 
 /** Bad input to a deliveries route; `field` names it. */
 export class DeliveryRequestError extends WorkosInboxError {
@@ -79,10 +81,13 @@ export async function handleForwardAdminRequest(
     if (parts.length === 2 && parts[1] === 'deliveries') {
       if (method !== 'GET') return (wrongMethod('GET'), true);
       const q = url.searchParams;
-      const limitRaw = q.get('limit') ?? '50';
+      const limitRaw = q.get('limit') ?? String(defaults.adminListLimit.value);
       const limit = Number(limitRaw);
-      if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > 1000) {
-        throw new DeliveryRequestError('limit must be a whole number from 1 to 1000', 'limit');
+      if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > limits.listPage) {
+        throw new DeliveryRequestError(
+          `limit must be a whole number from 1 to ${limits.listPage}`,
+          'limit',
+        );
       }
       const page = await store.read((db) =>
         listDeliveries(db, {

@@ -12,8 +12,8 @@ import { parsePruneBody } from './parse-prune-body.js';
 import { BodyTooLargeError, readSmallBody } from './read-small-body.js';
 import { parseRedriveRequest } from './redrive-request.js';
 import { sendError, sendJson } from './send.js';
-
-const maxPageSize = 1000;
+import { defaults } from '../defaults.js';
+import { limits } from '../limits.js';
 
 /**
  * The admin API under /inbox (the caller has already checked the bearer token):
@@ -52,12 +52,12 @@ export async function handleAdminRequest(
         },
         new Date(clock.now()),
       );
-      const limitRaw = q.get('limit') ?? '50';
+      const limitRaw = q.get('limit') ?? String(defaults.adminListLimit.value);
       const limit = /^\d+$/.test(limitRaw) ? Number(limitRaw) : NaN;
-      if (!(limit >= 1 && limit <= maxPageSize)) {
-        throw new FilterError(`limit must be a whole number from 1 to ${maxPageSize}`, 'limit');
+      if (!(limit >= 1 && limit <= limits.listPage)) {
+        throw new FilterError(`limit must be a whole number from 1 to ${limits.listPage}`, 'limit');
       }
-      const order = q.get('order') ?? 'desc';
+      const order = q.get('order') ?? defaults.listOrder.value;
       if (order !== 'asc' && order !== 'desc') {
         throw new FilterError('order must be asc or desc', 'order');
       }

@@ -17,10 +17,9 @@ import type {
   StoreStats,
   StoredEvent,
 } from './types.js';
+import { limits } from '../limits.js';
 
 const events = 'workos_inbox_events';
-/** `list` never returns more than this many events per page. */
-export const maxListLimit = 1000;
 
 export async function getEvent(db: SqlExecutor, id: string): Promise<StoredEvent | undefined> {
   const { rows } = await db.query<EventRow>(`SELECT * FROM ${events} WHERE id = $1`, [id]);
@@ -36,7 +35,7 @@ export async function listAttempts(db: SqlExecutor, id: string): Promise<Attempt
 }
 
 export async function listEvents(db: SqlExecutor, options: ListOptions): Promise<ListPage> {
-  const limit = Math.max(1, Math.min(maxListLimit, Math.floor(options.limit) || 1));
+  const limit = Math.max(1, Math.min(limits.listPage, Math.floor(options.limit) || 1));
   const desc = (options.order ?? defaults.listOrder.value) === 'desc';
   const params: unknown[] = [];
   let where = filterSql(options, params);

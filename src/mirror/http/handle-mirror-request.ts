@@ -8,6 +8,7 @@ import * as q from '../read/wire-queries.js';
 import type { WireObject } from '../read/wire-objects.js';
 import type { MirrorQuery } from './query-params.js';
 import { many, one } from './query-params.js';
+import { limits } from '../../limits.js';
 
 /** A read request, framework-free. `path` has no query string. */
 export interface MirrorHttpRequest {
@@ -23,7 +24,7 @@ export interface MirrorHttpResponse {
 }
 
 /** The most one page holds over HTTP, as on WorkOS. */
-export const maxHttpPageSize = 100;
+export const maxHttpPageSize = limits.workosListPage;
 
 interface Route {
   /** Singular name for 404 messages, e.g. `Directory User`. */

@@ -24,6 +24,7 @@ import {
 import type { WireList } from './wire-queries.js';
 import * as q from './wire-queries.js';
 import type { WireObject } from './wire-objects.js';
+import { limits } from '../../limits.js';
 
 /** Where the mirror reads: a Store (each call in its own read transaction) or an open transaction. */
 export type MirrorSource =
@@ -83,7 +84,7 @@ export class MirrorQueryError extends WorkosInboxError {
 }
 
 /** The most a typed `list()` returns in one page. */
-export const maxTypedPageSize = 1000;
+export const maxTypedPageSize = limits.listPage;
 
 export function runOnSource<T>(
   source: MirrorSource,
