@@ -1,0 +1,119 @@
+// A membership is born deleted when its user, its group or its directory already is. The worker
+// applies a batch of events as one set of writes, and on PostgreSQL the memberships of a batch
+// are then written by one multi-row statement (multi-row-sql.ts), not the one-row statement the
+// rules tests run (one event per transaction). Each source of "already deleted" is checked here
+// in such a batch, with a live membership beside them, on both backends.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WireEvent } from '../../src/events/index.js';
+import { applyMirrorEvent, collectMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
+import { MirrorWrites } from '../../src/mirror/apply/mirror-writes.js';
+import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
+import {
+  openPostgresMirrorDatabase,
+  openSqliteMirrorDatabase,
+} from './helpers/mirror-databases.js';
+
+let seq = 0;
+function ev(event: string, minute: number, data: Record<string, unknown>): WireEvent {
+  const mm = String(minute).padStart(2, '0');
+  return {
+    id: `event_${mm}_${String(++seq).padStart(4, '0')}`,
+    event,
+    created_at: `2026-03-01T10:${mm}:00.000Z`,
+    data,
+  } as WireEvent;
+}
+
+const stamp = { created_at: '2026-03-01T10:00:00.000Z', updated_at: '2026-03-01T10:00:00.000Z' };
+const user = (id: string, directoryId: string) => ({
+  object: 'directory_user',
+  id,
+  directory_id: directoryId,
+  organization_id: 'org_1',
+  idp_id: `idp_${id}`,
+  email: `${id}@example.com`,
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  state: 'active',
+  raw_attributes: {},
+  custom_attributes: {},
+  ...stamp,
+});
+const group = (id: string, directoryId: string) => ({
+  object: 'directory_group',
+  id,
+  idp_id: `idp_${id}`,
+  directory_id: directoryId,
+  organization_id: 'org_1',
+  name: `Group ${id}`,
+  raw_attributes: {},
+  ...stamp,
+});
+const directory = (id: string) => ({
+  object: 'directory',
+  id,
+  external_key: 'key',
+  type: 'okta scim v2.0',
+  state: 'deleting',
+  name: 'Okta',
+  organization_id: 'org_1',
+  domains: [],
+  ...stamp,
+});
+const added = (minute: number, userId: string, groupId: string, directoryId: string) =>
+  ev('dsync.group.user_added', minute, {
+    directory_id: directoryId,
+    user: user(userId, directoryId),
+    group: group(groupId, directoryId),
+  });
+
+describe.each([
+  ['sqlite', openSqliteMirrorDatabase],
+  ['postgres', openPostgresMirrorDatabase],
+] as const)('memberships born deleted, applied as one batch (%s)', (_, open) => {
+  let db: MirrorTestDatabase;
+
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('takes the deletion of the user, of the group or of the directory, whichever is there', async () => {
+    // Deletions at minute 5, one event per transaction.
+    for (const e of [
+      ev('dsync.user.deleted', 5, user('user_deleted', 'directory_1')),
+      ev('dsync.group.deleted', 5, group('group_deleted', 'directory_1')),
+      ev('dsync.deleted', 5, directory('directory_deleted')),
+    ]) {
+      await db.transaction((tx) => applyMirrorEvent(tx, e));
+    }
+    // Memberships added at minute 3 (older than the deletions, delivered after them), one batch.
+    const batch = [
+      added(3, 'user_deleted', 'group_live', 'directory_1'),
+      added(3, 'user_live', 'group_deleted', 'directory_1'),
+      added(3, 'user_other', 'group_other', 'directory_deleted'),
+      added(3, 'user_live', 'group_live', 'directory_1'),
+    ];
+    await db.transaction(async (tx) => {
+      const writes = new MirrorWrites();
+      for (const e of batch) expect(collectMirrorEvent(writes, e).applied).toBe(true);
+      await writes.flush(tx);
+    });
+    const { rows } = await db.reader.query<{
+      group_id: string;
+      user_id: string;
+      deleted_at: string | null;
+    }>(
+      'SELECT group_id, user_id, deleted_at FROM workos_directory_group_memberships ORDER BY user_id, group_id',
+    );
+    const deletedAt = '2026-03-01T10:05:00.000000000Z';
+    expect(rows).toEqual([
+      { group_id: 'group_live', user_id: 'user_deleted', deleted_at: deletedAt },
+      { group_id: 'group_deleted', user_id: 'user_live', deleted_at: deletedAt },
+      { group_id: 'group_live', user_id: 'user_live', deleted_at: null },
+      { group_id: 'group_other', user_id: 'user_other', deleted_at: deletedAt },
+    ]);
+  });
+});
