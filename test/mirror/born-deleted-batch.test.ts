@@ -8,6 +8,7 @@ import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent, collectMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { MirrorWrites } from '../../src/mirror/apply/mirror-writes.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
+import { directory, directoryGroup, directoryUser } from '../helpers/workos-state-fixtures.js';
 import {
   openPostgresMirrorDatabase,
   openSqliteMirrorDatabase,
@@ -24,42 +25,9 @@ function ev(event: string, minute: number, data: Record<string, unknown>): WireE
   } as WireEvent;
 }
 
-const stamp = { created_at: '2026-03-01T10:00:00.000Z', updated_at: '2026-03-01T10:00:00.000Z' };
-const user = (id: string, directoryId: string) => ({
-  object: 'directory_user',
-  id,
-  directory_id: directoryId,
-  organization_id: 'org_1',
-  idp_id: `idp_${id}`,
-  email: `${id}@example.com`,
-  first_name: 'Ada',
-  last_name: 'Lovelace',
-  state: 'active',
-  raw_attributes: {},
-  custom_attributes: {},
-  ...stamp,
-});
-const group = (id: string, directoryId: string) => ({
-  object: 'directory_group',
-  id,
-  idp_id: `idp_${id}`,
-  directory_id: directoryId,
-  organization_id: 'org_1',
-  name: `Group ${id}`,
-  raw_attributes: {},
-  ...stamp,
-});
-const directory = (id: string) => ({
-  object: 'directory',
-  id,
-  external_key: 'key',
-  type: 'okta scim v2.0',
-  state: 'deleting',
-  name: 'Okta',
-  organization_id: 'org_1',
-  domains: [],
-  ...stamp,
-});
+const user = (id: string, directoryId: string) =>
+  directoryUser(id, [], 0, { directory_id: directoryId });
+const group = (id: string, directoryId: string) => directoryGroup(id, directoryId, 'org_1');
 const added = (minute: number, userId: string, groupId: string, directoryId: string) =>
   ev('dsync.group.user_added', minute, {
     directory_id: directoryId,
@@ -85,7 +53,7 @@ describe.each([
     for (const e of [
       ev('dsync.user.deleted', 5, user('user_deleted', 'directory_1')),
       ev('dsync.group.deleted', 5, group('group_deleted', 'directory_1')),
-      ev('dsync.deleted', 5, directory('directory_deleted')),
+      ev('dsync.deleted', 5, { ...directory('directory_deleted', 'org_1'), state: 'deleting' }),
     ]) {
       await db.transaction((tx) => applyMirrorEvent(tx, e));
     }
