@@ -1,8 +1,9 @@
 // A membership is born deleted when its user, its group or its directory already is. The worker
 // applies a batch of events as one set of writes, and on PostgreSQL the memberships of a batch
 // are then written by one multi-row statement (multi-row-sql.ts), not the one-row statement the
-// rules tests run (one event per transaction). Each source of "already deleted" is checked here
-// in such a batch, with a live membership beside them, on both backends.
+// rules tests run (one event per transaction). Checked here in such a batch, on both backends:
+// a deleted user, a deleted group, a deleted directory (whose user and group the membership event
+// brings are born deleted with it, so the membership is too), and a live membership beside them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent, collectMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
@@ -48,7 +49,7 @@ describe.each([
     await db.close();
   });
 
-  it('takes the deletion of the user, of the group or of the directory, whichever is there', async () => {
+  it('takes the deletion of its user, of its group, or of its directory', async () => {
     // Deletions at minute 5, one event per transaction.
     for (const e of [
       ev('dsync.user.deleted', 5, user('user_deleted', 'directory_1')),
