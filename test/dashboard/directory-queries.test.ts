@@ -7,22 +7,15 @@ import {
   searchDirectory,
   usersOfGroup,
 } from '../../src/dashboard/directory-queries.js';
-import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import type { MirrorTestDatabase } from '../mirror/helpers/mirror-databases.js';
+import { minuteEvent } from '../mirror/helpers/minute-event.js';
 import {
   openPostgresMirrorDatabase,
   openSqliteMirrorDatabase,
 } from '../mirror/helpers/mirror-databases.js';
 
-let seq = 0;
-const ev = (event: string, minute: number, data: Record<string, unknown>): WireEvent =>
-  ({
-    id: `event_${String(minute).padStart(2, '0')}_${String(++seq).padStart(4, '0')}`,
-    event,
-    created_at: `2026-03-01T10:${String(minute).padStart(2, '0')}:00.000Z`,
-    data,
-  }) as WireEvent;
+const ev = minuteEvent;
 const user = (id: string, first: string, last: string, extra: Record<string, unknown> = {}) => ({
   object: 'directory_user',
   id,

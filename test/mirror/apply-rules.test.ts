@@ -6,22 +6,13 @@ import { createMirrorHandler } from '../../src/mirror/mirror-handler.js';
 import { createMirror } from '../../src/mirror/read/create-mirror.js';
 import type { Mirror } from '../../src/mirror/read/create-mirror.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
+import { minuteEvent } from './helpers/minute-event.js';
 import {
   openPostgresMirrorDatabase,
   openSqliteMirrorDatabase,
 } from './helpers/mirror-databases.js';
 
-let seq = 0;
-/** An event at minute `minute` of a fixed hour; ids increase with creation order. */
-function ev(event: string, minute: number, data: Record<string, unknown>, id?: string): WireEvent {
-  const mm = String(minute).padStart(2, '0');
-  return {
-    id: id ?? `event_${mm}_${String(++seq).padStart(4, '0')}`,
-    event,
-    created_at: `2026-03-01T10:${mm}:00.000Z`,
-    data,
-  } as WireEvent;
-}
+const ev = minuteEvent;
 
 const dirUser = (id: string, extra: Record<string, unknown> = {}) => ({
   object: 'directory_user',

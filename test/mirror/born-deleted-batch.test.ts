@@ -5,26 +5,17 @@
 // a deleted user, a deleted group, a deleted directory (whose user and group the membership event
 // brings are born deleted with it, so the membership is too), and a live membership beside them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent, collectMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { MirrorWrites } from '../../src/mirror/apply/mirror-writes.js';
-import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
 import { directory, directoryGroup, directoryUser } from '../helpers/workos-state-fixtures.js';
 import {
   openPostgresMirrorDatabase,
   openSqliteMirrorDatabase,
+  type MirrorTestDatabase,
 } from './helpers/mirror-databases.js';
+import { minuteEvent } from './helpers/minute-event.js';
 
-let seq = 0;
-function ev(event: string, minute: number, data: Record<string, unknown>): WireEvent {
-  const mm = String(minute).padStart(2, '0');
-  return {
-    id: `event_${mm}_${String(++seq).padStart(4, '0')}`,
-    event,
-    created_at: `2026-03-01T10:${mm}:00.000Z`,
-    data,
-  } as WireEvent;
-}
+const ev = minuteEvent;
 
 const user = (id: string, directoryId: string) =>
   directoryUser(id, [], 0, { directory_id: directoryId });

@@ -11,12 +11,12 @@ import type { Store } from '../../src/store/types.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 
 const indexName = `${groupMembershipsTable}_directory`;
-const temps: Array<{ cleanup: () => void }> = [];
+const temp = createTempSqlitePath('mirror.db');
 const stores: Store[] = [];
 
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
-  for (const temp of temps.splice(0)) temp.cleanup();
+  temp.cleanup();
 });
 
 async function open(path: string, upTo?: number): Promise<Store> {
@@ -37,8 +37,6 @@ async function close(store: Store): Promise<void> {
 
 describe('the memberships directory index (SQLite mirror migration 0002)', () => {
   it('upgrades a mirror holding memberships: rows kept, index (directory_id, user_id), a directory deletion still reaches every membership through it', async () => {
-    const temp = createTempSqlitePath('mirror.db');
-    temps.push(temp);
     const before = await open(temp.path, 1);
     const version = '2026-03-01T10:00:00.000Z';
     await before.writeTransaction(async (tx) => {
