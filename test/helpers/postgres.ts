@@ -32,10 +32,31 @@ export async function createTestDatabase(
       const c = new pg.Client({ connectionString: postgresAdminUrl });
       await c.connect();
       try {
+        await waitForDisconnections(c, name);
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();
       }
     },
   };
+}
+
+/**
+ * Waits until no session is connected to `name`. `pool.end()` resolves when it has asked its
+ * connections to close, not when they have: a `DROP DATABASE … WITH (FORCE)` sent at once can
+ * terminate a session that has not yet read its Terminate message, and the server's "terminating
+ * connection due to administrator command" then reaches a client the pool has let go, as an
+ * 'error' event nobody listens to (an uncaught exception: the run fails though every test passed).
+ * FORCE stays for sessions a test leaked, after this generous hang guard (a leak then still shows
+ * as that uncaught error, naming the file).
+ */
+async function waitForDisconnections(admin: pg.Client, name: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    const { rows } = await admin.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
+    if (rows[0]!.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
