@@ -150,9 +150,11 @@ port.on('message', (message: ToAppendThread) => {
   } else if (message.type === 'checkpoint') {
     try {
       db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs });
-      // Under the write lock, so the main thread cannot append frames meanwhile and the
-      // checkpoint can finish, letting the next writer start the WAL over from its beginning.
-      // PASSIVE: it does not wait for readers.
+      // Two passes, both PASSIVE (they do not wait for readers). The first copies the WAL's
+      // frames into the database file while writers go on. The second, under the write lock so
+      // no frame is appended meanwhile, copies only what they added during the first, and so
+      // finishes, letting the next writer start the WAL over from its beginning.
+      db.pragma('wal_checkpoint(PASSIVE)');
       if (lock.acquireSync(data.busyTimeoutMs)) {
         try {
           db.pragma('wal_checkpoint(PASSIVE)');
