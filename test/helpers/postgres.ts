@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { waitWhileProgressing } from './wait-while-progressing.js';
 
 /**
  * The run's PostgreSQL (configured, local or embedded), found once by test/global-setup.ts.
@@ -47,16 +48,21 @@ export async function createTestDatabase(
  * terminate a session that has not yet read its Terminate message, and the server's "terminating
  * connection due to administrator command" then reaches a client the pool has let go, as an
  * 'error' event nobody listens to (an uncaught exception: the run fails though every test passed).
- * FORCE stays for sessions a test leaked, after this generous hang guard (a leak then still shows
- * as that uncaught error, naming the file).
+ * Sessions that stop leaving (a test leaked them) are left to FORCE after the suite's patience;
+ * the leak then shows as that uncaught error, naming the file.
  */
 async function waitForDisconnections(admin: pg.Client, name: string): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    const { rows } = await admin.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
-      [name],
-    );
-    if (rows[0]!.n === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const sessions = async () =>
+    (
+      await admin.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      )
+    ).rows[0]!.n;
+  await waitWhileProgressing(sessions, {
+    done: (n) => n === 0,
+    progress: (n) => -n,
+    what: `sessions on ${name}`,
+    intervalMs: 10,
+  }).catch(() => {});
 }
