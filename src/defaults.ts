@@ -535,6 +535,13 @@ export const defaults = {
       'events of one directory applied in one transaction when the handlers batch (the built-in mirror)',
     options: ['WorkerSettings.batchSize (with batching handlers)'],
   },
+  drainBatchSize: {
+    value: 256,
+    unit: 'count',
+    description:
+      "on SQLite with batching handlers, events applied in the claim's own transaction while nothing else waits for the write lock (else `batchSize`)",
+    options: ['WorkerSettings.drainBatchSize'],
+  },
   postgresClaimBatches: {
     value: 4,
     unit: 'count',

@@ -6,6 +6,8 @@ import type { EventRow } from './event-rows.js';
 import type { SqlExecutor } from './sql-executor.js';
 import type {
   ClaimOptions,
+  ClaimOrCompleteResult,
+  InlineCompletion,
   CompleteItem,
   CompleteManyOptions,
   CompleteResult,
@@ -25,22 +27,30 @@ export function dueIndex(db: SqlExecutor): string {
   return db.dialect === 'sqlite' ? 'INDEXED BY workos_inbox_events_due' : '';
 }
 
-export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promise<StoredEvent[]> {
-  if (options.limit <= 0 || (options.events && options.events.length === 0)) return [];
-  const until = new Date(options.now.getTime() + options.leaseMs);
-  const params: unknown[] = [options.now, Math.floor(options.limit), options.owner, until];
+/** The due events' selection: `SELECT <columns>`, oldest first, `params` = [now, limit, ...]. */
+function dueSelect(
+  tx: SqlExecutor,
+  options: ClaimOptions,
+  params: unknown[],
+  columns: string,
+): string {
   const byName = options.events ? `AND event IN (${placeholders(params, options.events)})` : '';
   // SKIP LOCKED: concurrent workers on PostgreSQL take disjoint events instead of queueing on
   // each other's row locks. SQLite serialises writers, so it needs no row locks.
   const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
   // A processing event's next_attempt_at is its lease expiry, so one index range finds both due
   // attempts and expired leases.
-  const due = `due AS (
-       SELECT id FROM ${events} ${dueIndex(tx)}
+  return `SELECT ${columns} FROM ${events} ${dueIndex(tx)}
        WHERE status IN ('pending', 'retrying', 'processing') AND next_attempt_at <= $1 ${byName}
        ORDER BY next_attempt_at, id
-       LIMIT $2 ${lock}
-     )`;
+       LIMIT $2 ${lock}`;
+}
+
+export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promise<StoredEvent[]> {
+  if (options.limit <= 0 || (options.events && options.events.length === 0)) return [];
+  const until = new Date(options.now.getTime() + options.leaseMs);
+  const params: unknown[] = [options.now, Math.floor(options.limit), options.owner, until];
+  const due = `due AS (${dueSelect(tx, options, params, 'id')})`;
   const update = `UPDATE ${events}
      SET status = 'processing', attempts = attempts + 1, lease_owner = $3,
          lease_expires_at = $4, next_attempt_at = $4
@@ -72,9 +82,25 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
   const { rows } = await tx.query<EventRow>(`WITH ${due} ${update}`, params);
   if (rows.length === 0) return [];
   const claimed = rows.map(toStoredEvent);
-  const reclaimed = claimed.filter((e) => e.attempts > 1);
+  await startAttempts(tx, options.owner, claimed, options.now, null);
+  return sortClaimed(claimed);
+}
+
+/**
+ * The attempt log of events whose `attempts` were just counted up: the attempt a re-claimed
+ * event's expired lease left open is closed as `lease_lost`, then one row per event is added,
+ * still open (`outcome` null) or already finished with `outcome`.
+ */
+async function startAttempts(
+  tx: SqlExecutor,
+  owner: string,
+  counted: readonly StoredEvent[],
+  now: Date,
+  outcome: 'done' | null,
+): Promise<void> {
+  const reclaimed = counted.filter((e) => e.attempts > 1);
   if (reclaimed.length > 0) {
-    const idParams: unknown[] = [options.now];
+    const idParams: unknown[] = [now];
     const ids = placeholders(
       idParams,
       reclaimed.map((e) => e.id),
@@ -85,15 +111,100 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
       idParams,
     );
   }
-  const insertParams: unknown[] = [];
-  const values = claimed
-    .map((e) => `(${placeholders(insertParams, [e.id, e.attempts, options.owner, options.now])})`)
+  const insertParams: unknown[] = [owner, now, outcome];
+  const finished = outcome === null ? 'NULL' : '$2';
+  const values = counted
+    .map((e) => `(${placeholders(insertParams, [e.id, e.attempts])}, $1, $2, ${finished}, $3)`)
     .join(', ');
   await tx.query(
-    `INSERT INTO ${attempts} (event_id, attempt, worker, started_at) VALUES ${values}`,
+    `INSERT INTO ${attempts} (event_id, attempt, worker, started_at, finished_at, outcome)
+     VALUES ${values}`,
     insertParams,
   );
-  return sortClaimed(claimed);
+}
+
+/**
+ * `Store.claimOrComplete` inside a transaction the backend opened (SQLite: its one writer, so the
+ * due rows cannot change between the SELECT and the UPDATEs). The due events `inline.collect`
+ * accepts are applied by `inline.flush` and marked done at once, without a lease: the transaction
+ * is their lease (a crash rolls it back, and they stay due). Of the rest, and of all of them if
+ * the flush throws (rolled back to a savepoint), the oldest `options.limit` are claimed as
+ * `claimEvents` does. `contended` is left for the backend to fill in.
+ */
+export async function claimOrCompleteEvents(
+  tx: SqlExecutor,
+  options: ClaimOptions,
+  inline: InlineCompletion,
+): Promise<Omit<ClaimOrCompleteResult, 'contended'>> {
+  const limit = Math.max(Math.floor(options.limit), Math.floor(inline.limit));
+  if (limit <= 0 || (options.events && options.events.length === 0)) {
+    return { done: [], claimed: [], due: 0 };
+  }
+  const params: unknown[] = [options.now, limit];
+  const { rows } = await tx.query<EventRow>(dueSelect(tx, options, params, '*'), params);
+  const due = rows.map(toStoredEvent);
+  let done = due.filter((stored) => inline.collect(stored));
+  if (done.length > 0) {
+    await tx.query(`SAVEPOINT ${savepoint}`);
+    try {
+      await inline.flush(tx);
+      await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+    } catch (error) {
+      await tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+      inline.flushFailed?.(error);
+      done = [];
+    }
+  }
+  const inlineIds = new Set(done.map((stored) => stored.id));
+  const rest = due
+    .filter((stored) => !inlineIds.has(stored.id))
+    .slice(0, Math.max(0, Math.floor(options.limit)));
+  if (done.length > 0) {
+    const doneParams: unknown[] = [options.now];
+    const list = placeholders(
+      doneParams,
+      done.map((stored) => stored.id),
+    );
+    await tx.query(
+      `UPDATE ${events}
+       SET status = 'done', attempts = attempts + 1, processed_at = $1, next_attempt_at = NULL,
+           lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+       WHERE id IN (${list})`,
+      doneParams,
+    );
+    done = done.map((stored) => ({
+      ...stored,
+      status: 'done',
+      attempts: stored.attempts + 1,
+      nextAttemptAt: null,
+      processedAt: options.now,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      lastError: null,
+    }));
+    await startAttempts(tx, options.owner, done, options.now, 'done');
+  }
+  let claimed: StoredEvent[] = [];
+  if (rest.length > 0) {
+    const until = new Date(options.now.getTime() + options.leaseMs);
+    const claimParams: unknown[] = [options.owner, until];
+    const list = placeholders(
+      claimParams,
+      rest.map((stored) => stored.id),
+    );
+    const { rows: updated } = await tx.query<EventRow>(
+      `UPDATE ${events}
+       SET status = 'processing', attempts = attempts + 1, lease_owner = $1,
+           lease_expires_at = $2, next_attempt_at = $2
+       WHERE id IN (${list})
+       RETURNING *`,
+      claimParams,
+    );
+    claimed = updated.map(toStoredEvent);
+    await startAttempts(tx, options.owner, claimed, options.now, null);
+  }
+  return { done, claimed: sortClaimed(claimed), due: due.length };
 }
 
 /** In the order they were received (ties by id). */

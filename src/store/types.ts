@@ -165,6 +165,17 @@ export interface Store {
    */
   claim(options: ClaimOptions): Promise<StoredEvent[]>;
   /**
+   * Optional (SQLite): `claim`, except that it looks at up to `inline.limit` due events, and those
+   * `inline.collect` accepts are applied (`inline.flush`) and marked `done` in the claim's own
+   * transaction, with their attempt logged as started and finished at `now`; of the others, up to
+   * `options.limit` are leased. One transaction instead of a
+   * claim and a completion, and no `processing` state in between, for events whose handlers only
+   * collect writes (the built-in mirror). If the flush throws, its writes are rolled back and
+   * every due event is claimed. Omitted where concurrent claims would hold each other's row
+   * locks across the flush (PostgreSQL).
+   */
+  claimOrComplete?(options: ClaimOptions, inline: InlineCompletion): Promise<ClaimOrCompleteResult>;
+  /**
    * Run `work` in one transaction and, in that same transaction, mark the event `done`, provided
    * `owner` still holds its lease. Resolves `false` and rolls everything back if the lease was lost.
    * If `work` throws, rolls back and rethrows. The lease check runs first and locks the row, so
@@ -305,6 +316,37 @@ export interface PullCursorUpdate {
 
 export interface PullCursor extends PullCursorUpdate {
   updatedAt: Date;
+}
+
+/** The events `Store.claimOrComplete` completes in its claim's transaction. */
+export interface InlineCompletion {
+  /**
+   * Due events to look at, at most (`ClaimOptions.limit` still bounds how many are leased: the
+   * due events beyond it that `collect` does not take are left as they are).
+   */
+  limit: number;
+  /**
+   * Collect this due event's writes and answer true, or answer false (collecting nothing) to have
+   * it claimed as usual. Called once per due event, oldest first; must not throw.
+   */
+  collect(event: StoredEvent): boolean;
+  /** Apply what `collect` collected, inside the transaction. */
+  flush(tx: SqlExecutor): Promise<void>;
+  /** Told when `flush` threw (everything collected is then claimed instead). */
+  flushFailed?(error: unknown): void;
+}
+
+/** What `Store.claimOrComplete` did: events completed in its transaction, events leased. */
+export interface ClaimOrCompleteResult {
+  done: StoredEvent[];
+  claimed: StoredEvent[];
+  /** Due events looked at (`done`, `claimed`, and those left due past `ClaimOptions.limit`). */
+  due: number;
+  /**
+   * Whether anything else wanted the write lock meanwhile: an append of this process waited for
+   * the transaction to end, or another process's transaction delayed its start.
+   */
+  contended: boolean;
 }
 
 /** One event of `Store.completeMany`. */

@@ -5,10 +5,21 @@ import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
 import { deserializeEvent, type WireEvent } from '../events/index.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
-import type { CompleteItem, CompleteResult, FailOptions, StoredEvent } from '../store/types.js';
+import type {
+  CompleteItem,
+  CompleteResult,
+  FailOptions,
+  InlineCompletion,
+  StoredEvent,
+} from '../store/types.js';
 import { backoffDelayMs } from './backoff.js';
 import { createPacer } from './pacer.js';
-import type { BatchCollector, EventHandler, HandlerContext } from './handler-source.js';
+import type {
+  BatchCollector,
+  EventHandler,
+  HandlerBatching,
+  HandlerContext,
+} from './handler-source.js';
 import { workerDefaults, type AttemptOutcome, type WorkerOptions } from './worker-options.js';
 
 export interface Worker {
@@ -74,6 +85,7 @@ export function createWorker(options: WorkerOptions): Worker {
     options.batchSize ??
     (batching ? workerDefaults.batchingBatchSize : store.dialect === 'sqlite' ? concurrency : 1);
   const batchBudgetMs = options.batchBudgetMs ?? workerDefaults.batchBudgetMs;
+  const drainBatchSize = options.drainBatchSize ?? workerDefaults.drainBatchSize;
   const shareUnderLoad = options.shareUnderLoad ?? workerDefaults.shareUnderLoad;
   for (const [name, value] of Object.entries({
     concurrency,
@@ -82,6 +94,7 @@ export function createWorker(options: WorkerOptions): Worker {
     maxAttempts,
     batchSize,
     batchBudgetMs,
+    drainBatchSize,
   })) {
     if (!Number.isInteger(value) || value <= 0) {
       throw new RangeError(`worker ${name} must be a positive integer, got ${String(value)}`);
@@ -442,14 +455,79 @@ export function createWorker(options: WorkerOptions): Worker {
     return out;
   }
 
-  async function claim(limit: number): Promise<StoredEvent[]> {
-    return store.claim({
+  /** Whether something else wanted the SQLite write lock during the last claim. */
+  let contended = false;
+
+  /**
+   * Lease up to `limit` due events. Where the store can (SQLite) and the handlers batch, the due
+   * events whose handlers only collect writes (the built-in mirror alone) are applied and marked
+   * done in the claim's own transaction instead: no lease, no `processing` state, no second
+   * transaction; up to `drainBatchSize` of them while nothing else wants the write lock, else
+   * up to `claimLimit`. Returns the leased events, how many were due, and how many were asked for
+   * (fewer due than asked: the backlog is empty for now).
+   */
+  async function claim(
+    limit: number,
+  ): Promise<{ claimed: StoredEvent[]; due: number; asked: number }> {
+    const claimOptions = {
       owner: id,
       limit,
       leaseMs,
       now: now(),
       ...(options.events ? { events: options.events } : {}),
-    });
+    };
+    if (!batching || !store.claimOrComplete) {
+      const claimed = await store.claim(claimOptions);
+      return { claimed, due: claimed.length, asked: limit };
+    }
+    const quiet = !contended && !(options.underLoad?.() ?? false);
+    const asked = Math.max(limit, quiet ? Math.max(drainBatchSize, claimLimit) : claimLimit);
+    const started = performance.now();
+    const result = await store.claimOrComplete(claimOptions, inlineCompletion(batching, asked));
+    contended = result.contended;
+    const seconds = (performance.now() - started) / 1000;
+    for (const stored of result.done) options.metrics?.attempt('done', stored.event, seconds);
+    return { claimed: result.claimed, due: result.due, asked };
+  }
+
+  /**
+   * As `chains` would split them: a collector per key and per `batchSize` events, flushed one
+   * after another in the claim's transaction.
+   */
+  function inlineCompletion(batching: HandlerBatching, limit: number): InlineCompletion {
+    const current = new Map<string, { collector: BatchCollector; events: number }>();
+    const collectors: BatchCollector[] = [];
+    return {
+      limit,
+      collect(stored) {
+        if (batching.perEvent(stored.event).length > 0) return false;
+        try {
+          const wire = wireOf(stored);
+          const key = batching.key(wire);
+          let open = current.get(key);
+          if (!open || open.events >= batchSize) {
+            open = { collector: batching.open(), events: 0 };
+            current.set(key, open);
+            collectors.push(open.collector);
+          }
+          open.collector.add(wire);
+          open.events++;
+          return true;
+        } catch {
+          // Unparsable, or not applicable: leased, and failed on the usual path.
+          return false;
+        }
+      },
+      async flush(tx) {
+        for (const collector of collectors) await collector.flush(tx);
+      },
+      flushFailed(error) {
+        logger.warn(
+          { err: error },
+          'applying due events in the claim failed; leasing them instead',
+        );
+      },
+    };
   }
 
   async function loop(): Promise<void> {
@@ -465,9 +543,11 @@ export function createWorker(options: WorkerOptions): Worker {
       await rest();
       if (!running) break;
       let claimed: StoredEvent[];
+      let due: number;
+      let asked: number;
       pacer.begin();
       try {
-        claimed = await claim(free);
+        ({ claimed, due, asked } = await claim(free));
       } catch (error) {
         pacer.end();
         logger.error({ err: error }, 'claim failed; retrying after the poll interval');
@@ -476,7 +556,7 @@ export function createWorker(options: WorkerOptions): Worker {
       }
       for (const chain of chains(claimed)) track(chain);
       pacer.end();
-      if (claimed.length < free) await waitForSignal(pollIntervalMs);
+      if (due < asked) await waitForSignal(pollIntervalMs);
     }
   }
 
@@ -491,9 +571,9 @@ export function createWorker(options: WorkerOptions): Worker {
     async drain() {
       let attempts = 0;
       for (;;) {
-        const claimed = await claim(claimLimit);
-        if (claimed.length === 0) return attempts;
-        attempts += claimed.length;
+        const { claimed, due } = await claim(claimLimit);
+        if (due === 0) return attempts;
+        attempts += due;
         await Promise.all(
           chains(claimed).map(async (chain) => {
             for (const batch of chain) await runBatch(batch);

@@ -38,8 +38,10 @@ export interface HandlerSource {
 /** How a {@link HandlerSource} applies the writes of several events at once. */
 export interface HandlerBatching {
   /**
-   * Events of different keys never share a transaction (the mirror: one directory each, so a
-   * transaction holds one directory's lock, never several).
+   * Events of different keys never share a collector, and on PostgreSQL never a transaction (the
+   * mirror: one directory each, so a transaction holds one directory's lock, never several). On
+   * SQLite, which has one writer, the claim's transaction may flush the collectors of several
+   * keys one after another (see `Store.claimOrComplete`).
    */
   key(wire: WireEvent): string;
   /** A collector for one transaction. */

@@ -54,6 +54,16 @@ export interface WorkerSettings {
    */
   batchSize?: number;
   /**
+   * On SQLite with batching handlers, the due events whose handlers only collect writes (the
+   * built-in mirror alone) are applied and marked done in the claim's own transaction
+   * (`Store.claimOrComplete`). While nothing else wanted the write lock during the previous one
+   * (no append waiting in this process, no other process's transaction in the way) and no request
+   * is in flight (`underLoad`), a claim takes up to this many: a backlog drains with fewer,
+   * larger transactions. Otherwise up to `batchSize`, so ingest never waits long for the lock.
+   * @defaultValue `defaults.drainBatchSize.value`
+   */
+  drainBatchSize?: number;
+  /**
    * A batch starts no further event after this long, in ms, so a slow handler holds the SQLite
    * write lock (which ingest appends need) only briefly; the rest goes into the next transaction.
    * @defaultValue `defaults.batchBudgetMs.value`
@@ -102,6 +112,7 @@ export const workerDefaults = {
   /** `batchSize` when the handlers batch (the built-in mirror). */
   batchingBatchSize: defaults.batchingBatchSize.value,
   postgresClaimBatches: defaults.postgresClaimBatches.value,
+  drainBatchSize: defaults.drainBatchSize.value,
   shareUnderLoad: defaults.workerShare.value,
   /** `stop()` waits this long for running handlers (serve's `--shutdown-timeout-ms`). */
   shutdownTimeoutMs: defaults.shutdownTimeoutMs.value,

@@ -16,6 +16,7 @@ import {
 } from '../event-queries.js';
 import {
   claimEvents,
+  claimOrCompleteEvents,
   extendLease,
   completeItems,
   markDone,
@@ -31,11 +32,13 @@ import type {
   AppendOutcome,
   AppendStats,
   ClaimOptions,
+  ClaimOrCompleteResult,
   CompleteItem,
   CompleteManyOptions,
   CompleteResult,
   EventFilter,
   FailOptions,
+  InlineCompletion,
   ListOptions,
   ListPage,
   MigrationSet,
@@ -117,14 +120,15 @@ export class SqliteStore implements Store {
   /**
    * Only another process can hold the lock here (this process's threads share ThreadWriteLock).
    * Retry on a short timer rather than sleeping in SQLite's busy handler, which would block the
-   * event loop; the cap is low because the other process's transactions are short.
+   * event loop; the cap is low because the other process's transactions are short. Resolves
+   * whether it had to wait.
    */
-  private async beginImmediate(): Promise<void> {
+  private async beginImmediate(): Promise<boolean> {
     const deadline = Date.now() + this.busyTimeoutMs;
-    for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 4)) {
+    for (let delayMs = 1, waited = false; ; delayMs = Math.min(delayMs * 2, 4), waited = true) {
       try {
         this.writer.exec('BEGIN IMMEDIATE');
-        return;
+        return waited;
       } catch (error) {
         if (!isBusy(error)) throw error;
         if (Date.now() >= deadline) {
@@ -142,7 +146,17 @@ export class SqliteStore implements Store {
    * One write transaction at a time on the main-thread connection, each holding the in-process
    * write lock (shared with the append thread) only while it runs.
    */
-  private write<T>(fn: (tx: MigrationSession) => Promise<T>): Promise<T> {
+  private async write<T>(fn: (tx: MigrationSession) => Promise<T>): Promise<T> {
+    return (await this.writeObserved(fn)).value;
+  }
+
+  /**
+   * `write`, telling also whether anything else wanted the write lock meanwhile: another
+   * process's transaction delayed BEGIN, or the append thread was waiting when it ended.
+   */
+  private writeObserved<T>(
+    fn: (tx: MigrationSession) => Promise<T>,
+  ): Promise<{ value: T; contended: boolean }> {
     if (this.closing) return Promise.reject(new StoreUnavailableError('the store is closed'));
     return this.mutex.run(async () => {
       // Each transaction in its own turn of the event loop: a chain of queued transactions would
@@ -150,15 +164,15 @@ export class SqliteStore implements Store {
       await new Promise<void>((resolve) => setImmediate(resolve));
       const lock = await this.appender.acquireWriteLock();
       try {
-        await this.beginImmediate();
+        const waited = await this.beginImmediate();
         try {
-          const result = await fn(this.writerSession);
+          const value = await fn(this.writerSession);
           this.writer.exec('COMMIT');
           if (++this.writesSinceCheckpoint >= 200) {
             this.writesSinceCheckpoint = 0;
             this.appender.requestCheckpoint();
           }
-          return result;
+          return { value, contended: waited || lock.appendWaiting() };
         } catch (error) {
           if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
           throw error;
@@ -237,6 +251,16 @@ export class SqliteStore implements Store {
 
   claim(options: ClaimOptions): Promise<StoredEvent[]> {
     return this.write((tx) => claimEvents(tx, options));
+  }
+
+  async claimOrComplete(
+    options: ClaimOptions,
+    inline: InlineCompletion,
+  ): Promise<ClaimOrCompleteResult> {
+    const { value, contended } = await this.writeObserved((tx) =>
+      claimOrCompleteEvents(tx, options, inline),
+    );
+    return { ...value, contended };
   }
 
   complete(

@@ -72,6 +72,11 @@ export class ThreadWriteLock {
     );
   }
 
+  /** Whether the append thread is waiting for the lock now. */
+  appendWaiting(): boolean {
+    return Atomics.load(this.cells, appendWaiting) === 1;
+  }
+
   release(): void {
     Atomics.store(this.cells, state, 0);
     Atomics.notify(this.cells, state);

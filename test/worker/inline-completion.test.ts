@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WireEvent } from '../../src/events/index.js';
+import { openMigratedStore } from '../../src/store/open-store.js';
+import type {
+  ClaimOptions,
+  ClaimOrCompleteResult,
+  InlineCompletion,
+  Store,
+} from '../../src/store/types.js';
+import { createWorker } from '../../src/worker/create-worker.js';
+import type { HandlerSource } from '../../src/worker/handler-source.js';
+import { appendBacklog } from '../helpers/backlog.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { eventBody, manualClock } from '../inbox/helpers/events.js';
+
+// On SQLite, with handlers that only collect writes (the built-in mirror), the worker applies
+// due events in the claim's own transaction (Store.claimOrComplete): many while nothing else
+// wants the write lock, few while requests arrive or another writer waited.
+
+const clock = manualClock();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function storeWithBacklog(
+  ids: readonly string[],
+  name = (_: number) => 'dsync.user.created',
+) {
+  const temp = createTempSqlitePath();
+  const store = await openMigratedStore({ database: temp.path });
+  cleanups.push(temp.cleanup, () => store.close());
+  await appendBacklog(
+    store,
+    ids.map((id, i) => ({
+      id,
+      event: name(i),
+      createdAt: '2026-11-27T10:00:00.000Z',
+      receivedAt: new Date(clock.now() - 60_000 + i),
+      rawBody: Buffer.from(eventBody(id, name(i))),
+      source: 'webhook' as const,
+    })),
+  );
+  return store;
+}
+
+/** The store, recording each claimOrComplete's limits and forcing the `contended` it reports. */
+function observed(store: Store, contendedAnswers: boolean[] = []) {
+  const calls: { limit: number; inlineLimit: number; done: number; claimed: number }[] = [];
+  const proxy: Store = Object.create(store) as Store;
+  proxy.claimOrComplete = async (options: ClaimOptions, inline: InlineCompletion) => {
+    const result: ClaimOrCompleteResult = await store.claimOrComplete!(options, inline);
+    calls.push({
+      limit: options.limit,
+      inlineLimit: inline.limit,
+      done: result.done.length,
+      claimed: result.claimed.length,
+    });
+    return { ...result, contended: contendedAnswers.shift() ?? result.contended };
+  };
+  return { proxy, calls };
+}
+
+/** Collects event ids; `perEvent` names the events that also run a handler of their own. */
+function collecting(perEventNames: readonly string[] = []) {
+  const applied: string[] = [];
+  const handled: string[] = [];
+  const handlers: HandlerSource = {
+    handlersFor: (name) =>
+      perEventNames.includes(name) ? [(_event, context) => void handled.push(context.eventId)] : [],
+    batching: {
+      key: () => 'one',
+      perEvent: (name) =>
+        perEventNames.includes(name)
+          ? [(_event, context) => void handled.push(context.eventId)]
+          : [],
+      open() {
+        let collected: WireEvent[] = [];
+        return {
+          add: (wire) => void collected.push(wire),
+          async flush() {
+            applied.push(...collected.map((wire) => wire.id));
+            collected = [];
+          },
+        };
+      },
+    },
+  };
+  return { handlers, applied, handled };
+}
+
+const ids = (n: number, prefix = 'evt_inline') =>
+  Array.from({ length: n }, (_, i) => `${prefix}_${String(i).padStart(3, '0')}`);
+
+describe('the worker on SQLite with handlers that only collect', () => {
+  it('applies a quiet backlog in transactions of drainBatchSize, each event once, with no lease', async () => {
+    const backlog = ids(25);
+    const store = await storeWithBacklog(backlog);
+    const { proxy, calls } = observed(store);
+    const { handlers, applied } = collecting();
+    const worker = createWorker({
+      store: proxy,
+      handlers,
+      clock,
+      batchSize: 4,
+      concurrency: 2,
+      drainBatchSize: 10,
+    });
+
+    expect(await worker.drain()).toBe(25);
+
+    expect(applied).toEqual(backlog);
+    expect(calls.map((c) => c.inlineLimit)).toEqual([10, 10, 10, 10]);
+    expect(calls.map((c) => c.done)).toEqual([10, 10, 5, 0]);
+    const stats = await store.stats(new Date(clock.now()));
+    expect(stats.byStatus.done).toBe(25);
+    expect((await store.attempts(backlog[0]!)).map((a) => a.outcome)).toEqual(['done']);
+  });
+
+  it('takes batchSize-sized bites after a claim another writer waited on, and while requests are in flight', async () => {
+    const backlog = ids(30);
+    const store = await storeWithBacklog(backlog);
+    // The second claim reports that something waited for the write lock.
+    const { proxy, calls } = observed(store, [false, true, false]);
+    let receiving = false;
+    const { handlers, applied } = collecting();
+    const worker = createWorker({
+      store: proxy,
+      handlers,
+      clock,
+      batchSize: 4,
+      concurrency: 2,
+      drainBatchSize: 10,
+      shareUnderLoad: 1,
+      underLoad: () => receiving,
+    });
+
+    expect(await worker.drain()).toBe(30);
+    receiving = true;
+    const more = ids(6, 'evt_loaded');
+    await appendBacklog(
+      store,
+      more.map((id, i) => ({
+        id,
+        event: 'dsync.user.created',
+        createdAt: '2026-11-27T10:00:00.000Z',
+        receivedAt: new Date(clock.now() - 1_000 + i),
+        rawBody: Buffer.from(eventBody(id)),
+        source: 'webhook' as const,
+      })),
+    );
+    expect(await worker.drain()).toBe(6);
+
+    // Quiet: 10; after the contended claim: claimLimit (max(concurrency, batchSize) = 4); quiet
+    // again: 10 until none is due; then, receiving: 4 at a time.
+    expect(calls.map((c) => c.inlineLimit)).toEqual([10, 10, 4, 10, 10, 4, 4, 4]);
+    expect(applied).toEqual([...backlog, ...more]);
+  });
+
+  it('leases the events that also run a handler of their own, and runs that handler once', async () => {
+    const backlog = ids(12);
+    const name = (i: number) => (i % 3 === 0 ? 'dsync.group.created' : 'dsync.user.created');
+    const store = await storeWithBacklog(backlog, name);
+    const { proxy, calls } = observed(store);
+    const { handlers, applied, handled } = collecting(['dsync.group.created']);
+    const worker = createWorker({ store: proxy, handlers, clock, batchSize: 4, concurrency: 2 });
+
+    expect(await worker.drain()).toBe(12);
+
+    const groups = backlog.filter((_, i) => i % 3 === 0);
+    expect(handled).toEqual(groups);
+    // Collected in the claim, or (the groups) collected and applied on the leased path.
+    expect([...applied].sort()).toEqual([...backlog].sort());
+    expect(calls.reduce((sum, c) => sum + c.claimed, 0)).toBe(groups.length);
+    expect(calls.every((c) => c.claimed <= c.limit)).toBe(true);
+    for (const id of groups) {
+      expect((await store.attempts(id)).map((a) => a.outcome)).toEqual(['done']);
+    }
+    expect((await store.stats(new Date(clock.now()))).byStatus.done).toBe(12);
+  });
+});
