@@ -165,14 +165,13 @@ export interface Store {
    */
   claim(options: ClaimOptions): Promise<StoredEvent[]>;
   /**
-   * Optional (SQLite): `claim`, except that it looks at up to `inline.limit` due events, and those
-   * `inline.collect` accepts are applied (`inline.flush`) and marked `done` in the claim's own
-   * transaction, with their attempt logged as started and finished at `now`; of the others, up to
-   * `options.limit` are leased. One transaction instead of a
-   * claim and a completion, and no `processing` state in between, for events whose handlers only
-   * collect writes (the built-in mirror). If the flush throws, its writes are rolled back and
-   * every due event is claimed. Omitted where concurrent claims would hold each other's row
-   * locks across the flush (PostgreSQL).
+   * `claim`, except that it looks at up to `inline.limit` due events, and those `inline.collect`
+   * accepts are applied (`inline.flush`) and marked `done` in the claim's own transaction, with
+   * their attempt logged as started and finished at `now`; of the others, up to `options.limit`
+   * are leased. One transaction instead of a claim and a completion, and no `processing` state in
+   * between, for events whose handlers only collect writes (the built-in mirror). If the flush
+   * throws, its writes are rolled back and every due event is claimed. Both backends have it; a
+   * store without it (a test double, say) gets `claim` and `completeMany` from the worker.
    */
   claimOrComplete?(options: ClaimOptions, inline: InlineCompletion): Promise<ClaimOrCompleteResult>;
   /**

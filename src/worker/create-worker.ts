@@ -463,12 +463,13 @@ export function createWorker(options: WorkerOptions): Worker {
    * events whose handlers only collect writes (the built-in mirror alone) are applied and marked
    * done in the claim's own transaction instead: no lease, no `processing` state, no second
    * transaction; up to `drainBatchSize` of them while nothing else wants the write lock, else
-   * up to `claimLimit`. Returns the leased events, how many were due, and how many were asked for
-   * (fewer due than asked: the backlog is empty for now).
+   * up to `claimLimit`. Returns the leased events, how many attempts were made (done here, or
+   * leased), how many events were due and how many were asked for (fewer due than asked: the
+   * backlog is empty for now).
    */
   async function claim(
     limit: number,
-  ): Promise<{ claimed: StoredEvent[]; due: number; asked: number }> {
+  ): Promise<{ claimed: StoredEvent[]; attempted: number; due: number; asked: number }> {
     const claimOptions = {
       owner: id,
       limit,
@@ -478,7 +479,7 @@ export function createWorker(options: WorkerOptions): Worker {
     };
     if (!batching || !store.claimOrComplete) {
       const claimed = await store.claim(claimOptions);
-      return { claimed, due: claimed.length, asked: limit };
+      return { claimed, attempted: claimed.length, due: claimed.length, asked: limit };
     }
     const quiet = !contended && !(options.underLoad?.() ?? false);
     const asked = Math.max(limit, quiet ? Math.max(drainBatchSize, claimLimit) : claimLimit);
@@ -487,7 +488,12 @@ export function createWorker(options: WorkerOptions): Worker {
     contended = result.contended;
     const seconds = (performance.now() - started) / 1000;
     for (const stored of result.done) options.metrics?.attempt('done', stored.event, seconds);
-    return { claimed: result.claimed, due: result.due, asked };
+    return {
+      claimed: result.claimed,
+      attempted: result.done.length + result.claimed.length,
+      due: result.due,
+      asked,
+    };
   }
 
   /**
@@ -503,9 +509,12 @@ export function createWorker(options: WorkerOptions): Worker {
         if (batching.perEvent(stored.event).length > 0) return false;
         try {
           const wire = wireOf(stored);
-          const key = batching.key(wire);
+          // PostgreSQL: one collector for the whole claim, whose flush takes every directory's
+          // lock in one sorted statement (collectors flushed one after another would take them
+          // in their own order, and two processes could wait for each other).
+          const key = store.dialect === 'postgres' ? '' : batching.key(wire);
           let open = current.get(key);
-          if (!open || open.events >= batchSize) {
+          if (!open || (store.dialect === 'sqlite' && open.events >= batchSize)) {
             open = { collector: batching.open(), events: 0 };
             current.set(key, open);
             collectors.push(open.collector);
@@ -571,9 +580,9 @@ export function createWorker(options: WorkerOptions): Worker {
     async drain() {
       let attempts = 0;
       for (;;) {
-        const { claimed, due } = await claim(claimLimit);
+        const { claimed, attempted, due } = await claim(claimLimit);
         if (due === 0) return attempts;
-        attempts += due;
+        attempts += attempted;
         await Promise.all(
           chains(claimed).map(async (chain) => {
             for (const batch of chain) await runBatch(batch);

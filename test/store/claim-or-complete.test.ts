@@ -6,9 +6,10 @@ import { at, newEvent, t0, useBackends } from './backends.js';
 import type { TestDb } from './backends.js';
 import { effects, effectsSet, writeEffect } from './effects.js';
 
-// Store.claimOrComplete (SQLite): the due events whose handlers only collect writes are applied
-// and marked done in the claim's own transaction; the others are leased as `claim` leases them.
-const sqlite = useBackends().find((backend) => backend.name === 'sqlite')!;
+// Store.claimOrComplete: the due events whose handlers only collect writes are applied and
+// marked done in the claim's own transaction; the others are leased as `claim` leases them.
+const backends = useBackends();
+const sqlite = backends.find((backend) => backend.name === 'sqlite')!;
 
 async function open(db: TestDb): Promise<Store> {
   const store = await db.open({ migrationSets: [effectsSet] });
@@ -56,9 +57,9 @@ function inline(
 
 const claimOptions = { owner: 'w', leaseMs: 60_000, now: t0 };
 
-describe('claimOrComplete on sqlite', () => {
+describe.each(backends)('claimOrComplete on $name', (backend) => {
   it('applies and marks done the events it collects, with one finished attempt each, and leases the others', async () => {
-    const store = await open(sqlite.fresh());
+    const store = await open(backend.fresh());
     const ids = await backlog(store, 6);
     const odd = new Set(ids.filter((_, i) => i % 2 === 1));
 
@@ -117,7 +118,7 @@ describe('claimOrComplete on sqlite', () => {
   });
 
   it('leases at most `limit` of the events it does not collect, and leaves the rest due', async () => {
-    const store = await open(sqlite.fresh());
+    const store = await open(backend.fresh());
     const ids = await backlog(store, 8);
 
     const result = await store.claimOrComplete!(
@@ -135,7 +136,7 @@ describe('claimOrComplete on sqlite', () => {
   });
 
   it('looks at no more than the larger of the two limits, oldest first', async () => {
-    const store = await open(sqlite.fresh());
+    const store = await open(backend.fresh());
     const ids = await backlog(store, 5);
 
     const result = await store.claimOrComplete!(
@@ -150,7 +151,7 @@ describe('claimOrComplete on sqlite', () => {
   });
 
   it('when the flush throws, keeps none of its writes and leases every due event instead', async () => {
-    const store = await open(sqlite.fresh());
+    const store = await open(backend.fresh());
     const ids = await backlog(store, 3);
     const boom = new Error('a mirror write failed');
     const completion = inline(
@@ -172,7 +173,7 @@ describe('claimOrComplete on sqlite', () => {
   });
 
   it('closes the attempt an expired lease left open when it completes the event', async () => {
-    const store = await open(sqlite.fresh());
+    const store = await open(backend.fresh());
     const [id] = await backlog(store, 1);
     await store.claim({ owner: 'gone', limit: 1, leaseMs: 1_000, now: t0 });
 
@@ -194,7 +195,7 @@ describe('claimOrComplete on sqlite', () => {
   });
 
   it('takes only the event names asked for, and nothing not yet due', async () => {
-    const store = await open(sqlite.fresh());
+    const store = await open(backend.fresh());
     const [user] = await backlog(store, 1, 'dsync.user.created');
     await backlog(store, 1, 'dsync.group.created');
     await store.append(newEvent({ event: 'dsync.user.created', receivedAt: at(50) }));
@@ -207,7 +208,9 @@ describe('claimOrComplete on sqlite', () => {
     expect(result).toMatchObject({ due: 1, claimed: [] });
     expect(result.done.map((e) => e.id)).toEqual([user]);
   });
+});
 
+describe('claimOrComplete on sqlite', () => {
   it('reports contention when another process held the write lock as the claim began', async () => {
     const db = sqlite.fresh();
     const store = await open(db);

@@ -10,12 +10,12 @@ import type {
 import { createWorker } from '../../src/worker/create-worker.js';
 import type { HandlerSource } from '../../src/worker/handler-source.js';
 import { appendBacklog } from '../helpers/backlog.js';
-import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { backendKinds, createBackend, type BackendKind } from '../inbox/helpers/backends.js';
 import { eventBody, manualClock } from '../inbox/helpers/events.js';
 
-// On SQLite, with handlers that only collect writes (the built-in mirror), the worker applies
-// due events in the claim's own transaction (Store.claimOrComplete): many while nothing else
-// wants the write lock, few while requests arrive or another writer waited.
+// With handlers that only collect writes (the built-in mirror), the worker applies due events in
+// the claim's own transaction (Store.claimOrComplete): many while nothing else wants the write
+// lock, few while requests arrive or (SQLite) another writer waited.
 
 const clock = manualClock();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -24,12 +24,13 @@ afterEach(async () => {
 });
 
 async function storeWithBacklog(
+  kind: BackendKind,
   ids: readonly string[],
   name = (_: number) => 'dsync.user.created',
 ) {
-  const temp = createTempSqlitePath();
-  const store = await openMigratedStore({ database: temp.path });
-  cleanups.push(temp.cleanup, () => store.close());
+  const backend = await createBackend(kind, 'wi_inline');
+  const store = await openMigratedStore({ database: backend.database });
+  cleanups.push(backend.cleanup, () => store.close());
   await appendBacklog(
     store,
     ids.map((id, i) => ({
@@ -92,10 +93,12 @@ function collecting(perEventNames: readonly string[] = []) {
 const ids = (n: number, prefix = 'evt_inline') =>
   Array.from({ length: n }, (_, i) => `${prefix}_${String(i).padStart(3, '0')}`);
 
-describe('the worker on SQLite with handlers that only collect', () => {
+describe.each(backendKinds)('the worker on %s with handlers that only collect', (kind) => {
+  // A claim's size when it must stay small: max(concurrency, batchSize), × 4 on PostgreSQL.
+  const claimLimit = kind === 'postgres' ? 16 : 4;
   it('applies a quiet backlog in transactions of drainBatchSize, each event once, with no lease', async () => {
-    const backlog = ids(25);
-    const store = await storeWithBacklog(backlog);
+    const backlog = ids(45);
+    const store = await storeWithBacklog(kind, backlog);
     const { proxy, calls } = observed(store);
     const { handlers, applied } = collecting();
     const worker = createWorker({
@@ -104,22 +107,23 @@ describe('the worker on SQLite with handlers that only collect', () => {
       clock,
       batchSize: 4,
       concurrency: 2,
-      drainBatchSize: 10,
+      drainBatchSize: 20,
     });
 
-    expect(await worker.drain()).toBe(25);
+    expect(await worker.drain()).toBe(45);
 
     expect(applied).toEqual(backlog);
-    expect(calls.map((c) => c.inlineLimit)).toEqual([10, 10, 10, 10]);
-    expect(calls.map((c) => c.done)).toEqual([10, 10, 5, 0]);
+    expect(calls.map((c) => c.inlineLimit)).toEqual([20, 20, 20, 20]);
+    expect(calls.map((c) => c.done)).toEqual([20, 20, 5, 0]);
+    expect(calls.every((c) => c.claimed === 0)).toBe(true);
     const stats = await store.stats(new Date(clock.now()));
-    expect(stats.byStatus.done).toBe(25);
+    expect(stats.byStatus.done).toBe(45);
     expect((await store.attempts(backlog[0]!)).map((a) => a.outcome)).toEqual(['done']);
   });
 
-  it('takes batchSize-sized bites after a claim another writer waited on, and while requests are in flight', async () => {
-    const backlog = ids(30);
-    const store = await storeWithBacklog(backlog);
+  it('takes small bites (claimLimit) after a claim another writer waited on, and while requests are in flight', async () => {
+    const backlog = ids(60);
+    const store = await storeWithBacklog(kind, backlog);
     // The second claim reports that something waited for the write lock.
     const { proxy, calls } = observed(store, [false, true, false]);
     let receiving = false;
@@ -130,12 +134,12 @@ describe('the worker on SQLite with handlers that only collect', () => {
       clock,
       batchSize: 4,
       concurrency: 2,
-      drainBatchSize: 10,
+      drainBatchSize: 20,
       shareUnderLoad: 1,
       underLoad: () => receiving,
     });
 
-    expect(await worker.drain()).toBe(30);
+    expect(await worker.drain()).toBe(60);
     receiving = true;
     const more = ids(6, 'evt_loaded');
     await appendBacklog(
@@ -151,16 +155,17 @@ describe('the worker on SQLite with handlers that only collect', () => {
     );
     expect(await worker.drain()).toBe(6);
 
-    // Quiet: 10; after the contended claim: claimLimit (max(concurrency, batchSize) = 4); quiet
-    // again: 10 until none is due; then, receiving: 4 at a time.
-    expect(calls.map((c) => c.inlineLimit)).toEqual([10, 10, 4, 10, 10, 4, 4, 4]);
+    // Quiet: 20; after the contended claim: claimLimit; quiet again: 20 until none is due; then,
+    // receiving: claimLimit at a time until none is due.
+    const loaded = Array.from({ length: Math.ceil(6 / claimLimit) + 1 }, () => claimLimit);
+    expect(calls.map((c) => c.inlineLimit)).toEqual([20, 20, claimLimit, 20, 20, ...loaded]);
     expect(applied).toEqual([...backlog, ...more]);
   });
 
   it('leases the events that also run a handler of their own, and runs that handler once', async () => {
     const backlog = ids(12);
     const name = (i: number) => (i % 3 === 0 ? 'dsync.group.created' : 'dsync.user.created');
-    const store = await storeWithBacklog(backlog, name);
+    const store = await storeWithBacklog(kind, backlog, name);
     const { proxy, calls } = observed(store);
     const { handlers, applied, handled } = collecting(['dsync.group.created']);
     const worker = createWorker({ store: proxy, handlers, clock, batchSize: 4, concurrency: 2 });

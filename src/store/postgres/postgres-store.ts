@@ -18,6 +18,7 @@ import {
 } from '../event-queries.js';
 import {
   claimEvents,
+  claimOrCompleteEvents,
   extendLease,
   completeItems,
   markDone,
@@ -34,11 +35,13 @@ import type {
   AppendStats,
   AttemptRecord,
   ClaimOptions,
+  ClaimOrCompleteResult,
   CompleteItem,
   CompleteManyOptions,
   CompleteResult,
   EventFilter,
   FailOptions,
+  InlineCompletion,
   ListOptions,
   ListPage,
   MigrationSet,
@@ -261,6 +264,16 @@ export class PostgresStore implements Store {
 
   claim(options: ClaimOptions): Promise<StoredEvent[]> {
     return this.workerTransaction('claiming', (tx) => claimEvents(tx, options));
+  }
+
+  async claimOrComplete(
+    options: ClaimOptions,
+    inline: InlineCompletion,
+  ): Promise<ClaimOrCompleteResult> {
+    const value = await this.workerTransaction('claiming', (tx) =>
+      claimOrCompleteEvents(tx, options, inline),
+    );
+    return { ...value, contended: false };
   }
 
   complete(
