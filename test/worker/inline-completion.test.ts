@@ -23,25 +23,31 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** The events `ids` as received in this order, `agoMs` before the clock's now. */
+function received(
+  ids: readonly string[],
+  name = (_: number) => 'dsync.user.created',
+  agoMs = 60_000,
+) {
+  return ids.map((id, i) => ({
+    id,
+    event: name(i),
+    createdAt: '2026-11-27T10:00:00.000Z',
+    receivedAt: new Date(clock.now() - agoMs + i),
+    rawBody: Buffer.from(eventBody(id, name(i))),
+    source: 'webhook' as const,
+  }));
+}
+
 async function storeWithBacklog(
   kind: BackendKind,
   ids: readonly string[],
-  name = (_: number) => 'dsync.user.created',
+  name?: (i: number) => string,
 ) {
   const backend = await createBackend(kind, 'wi_inline');
   const store = await openMigratedStore({ database: backend.database });
   cleanups.push(backend.cleanup, () => store.close());
-  await appendBacklog(
-    store,
-    ids.map((id, i) => ({
-      id,
-      event: name(i),
-      createdAt: '2026-11-27T10:00:00.000Z',
-      receivedAt: new Date(clock.now() - 60_000 + i),
-      rawBody: Buffer.from(eventBody(id, name(i))),
-      source: 'webhook' as const,
-    })),
-  );
+  await appendBacklog(store, received(ids, name));
   return store;
 }
 
@@ -93,6 +99,9 @@ function collecting(perEventNames: readonly string[] = []) {
 const ids = (n: number, prefix = 'evt_inline') =>
   Array.from({ length: n }, (_, i) => `${prefix}_${String(i).padStart(3, '0')}`);
 
+/** Small sizes, so a few dozen events make several claims. */
+const small = { clock, batchSize: 4, concurrency: 2, drainBatchSize: 20 };
+
 describe.each(backendKinds)('the worker on %s with handlers that only collect', (kind) => {
   // A claim's size when it must stay small: max(concurrency, batchSize), × 4 on PostgreSQL.
   const claimLimit = kind === 'postgres' ? 16 : 4;
@@ -101,14 +110,7 @@ describe.each(backendKinds)('the worker on %s with handlers that only collect', 
     const store = await storeWithBacklog(kind, backlog);
     const { proxy, calls } = observed(store);
     const { handlers, applied } = collecting();
-    const worker = createWorker({
-      store: proxy,
-      handlers,
-      clock,
-      batchSize: 4,
-      concurrency: 2,
-      drainBatchSize: 20,
-    });
+    const worker = createWorker({ store: proxy, handlers, ...small });
 
     expect(await worker.drain()).toBe(45);
 
@@ -131,10 +133,7 @@ describe.each(backendKinds)('the worker on %s with handlers that only collect', 
     const worker = createWorker({
       store: proxy,
       handlers,
-      clock,
-      batchSize: 4,
-      concurrency: 2,
-      drainBatchSize: 20,
+      ...small,
       shareUnderLoad: 1,
       underLoad: () => receiving,
     });
@@ -142,17 +141,7 @@ describe.each(backendKinds)('the worker on %s with handlers that only collect', 
     expect(await worker.drain()).toBe(60);
     receiving = true;
     const more = ids(6, 'evt_loaded');
-    await appendBacklog(
-      store,
-      more.map((id, i) => ({
-        id,
-        event: 'dsync.user.created',
-        createdAt: '2026-11-27T10:00:00.000Z',
-        receivedAt: new Date(clock.now() - 1_000 + i),
-        rawBody: Buffer.from(eventBody(id)),
-        source: 'webhook' as const,
-      })),
-    );
+    await appendBacklog(store, received(more, undefined, 1_000));
     expect(await worker.drain()).toBe(6);
 
     // Quiet: 20; after the contended claim: claimLimit; quiet again: 20 until none is due; then,
