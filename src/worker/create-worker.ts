@@ -62,10 +62,12 @@ function wakeableDelay(ms: number): { done: Promise<void>; wake: () => void } {
 }
 
 /**
- * The claim loop: leases, lease extension, backoff, dead letters. Claimed events are completed
- * several per transaction (`Store.completeMany`) on SQLite, and on both backends when the
- * handlers batch (the built-in mirror: grouped by directory, writes applied together); otherwise
- * one per transaction on PostgreSQL (see `batchSize`).
+ * The claim loop: leases, lease extension, backoff, dead letters. When the handlers batch (the
+ * built-in mirror), the events they only collect writes for are applied and marked done by the
+ * claim itself (`Store.claimOrComplete`). Leased events are completed several per transaction
+ * (`Store.completeMany`) on SQLite, and on both backends when the handlers batch (grouped by
+ * directory, writes applied together); otherwise one per transaction on PostgreSQL (see
+ * `batchSize`).
  */
 export function createWorker(options: WorkerOptions): Worker {
   const { store, handlers } = options;
@@ -459,11 +461,11 @@ export function createWorker(options: WorkerOptions): Worker {
   let contended = false;
 
   /**
-   * Lease up to `limit` due events. Where the store can (SQLite) and the handlers batch, the due
-   * events whose handlers only collect writes (the built-in mirror alone) are applied and marked
-   * done in the claim's own transaction instead: no lease, no `processing` state, no second
-   * transaction; up to `drainBatchSize` of them while nothing else wants the write lock, else
-   * up to `claimLimit`. Returns the leased events, how many attempts were made (done here, or
+   * Lease up to `limit` due events. Where the store can (both backends) and the handlers batch,
+   * the due events whose handlers only collect writes (the built-in mirror alone) are applied and
+   * marked done in the claim's own transaction instead: no lease, no `processing` state, no
+   * second transaction; up to `drainBatchSize` of them while nothing else wanted the SQLite write
+   * lock during the previous claim and no request is in flight, else up to `claimLimit`. Returns the leased events, how many attempts were made (done here, or
    * leased), how many events were due and how many were asked for (fewer due than asked: the
    * backlog is empty for now).
    */
@@ -497,8 +499,8 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   /**
-   * As `chains` would split them: a collector per key and per `batchSize` events, flushed one
-   * after another in the claim's transaction.
+   * On SQLite as `chains` would split them: a collector per key and per `batchSize` events,
+   * flushed one after another in the claim's transaction. On PostgreSQL one collector.
    */
   function inlineCompletion(batching: HandlerBatching, limit: number): InlineCompletion {
     const current = new Map<string, { collector: BatchCollector; events: number }>();
