@@ -46,14 +46,25 @@ function dueSelect(
        LIMIT $2 ${lock}`;
 }
 
+/** SET columns of a claim: `processing`, one more attempt, leased to `owner` until `until`. */
+function leaseColumns(owner: string, until: string): string {
+  return `status = 'processing', attempts = attempts + 1, lease_owner = ${owner},
+         lease_expires_at = ${until}, next_attempt_at = ${until}`;
+}
+
+/** SET columns of a completion: `done` at `processedAt`, lease and error cleared. */
+function doneColumns(processedAt: string): string {
+  return `status = 'done', processed_at = ${processedAt}, next_attempt_at = NULL,
+         lease_owner = NULL, lease_expires_at = NULL, last_error = NULL`;
+}
+
 export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promise<StoredEvent[]> {
   if (options.limit <= 0 || (options.events && options.events.length === 0)) return [];
   const until = new Date(options.now.getTime() + options.leaseMs);
   const params: unknown[] = [options.now, Math.floor(options.limit), options.owner, until];
   const due = `due AS (${dueSelect(tx, options, params, 'id')})`;
   const update = `UPDATE ${events}
-     SET status = 'processing', attempts = attempts + 1, lease_owner = $3,
-         lease_expires_at = $4, next_attempt_at = $4
+     SET ${leaseColumns('$3', '$4')}
      WHERE id IN (SELECT id FROM due)
      RETURNING *`;
   if (tx.dialect === 'postgres') {
@@ -168,8 +179,7 @@ export async function claimOrCompleteEvents(
     );
     await tx.query(
       `UPDATE ${events}
-       SET status = 'done', attempts = attempts + 1, processed_at = $1, next_attempt_at = NULL,
-           lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+       SET ${doneColumns('$1')}, attempts = attempts + 1
        WHERE id IN (${list})`,
       doneParams,
     );
@@ -195,8 +205,7 @@ export async function claimOrCompleteEvents(
     );
     const { rows: updated } = await tx.query<EventRow>(
       `UPDATE ${events}
-       SET status = 'processing', attempts = attempts + 1, lease_owner = $1,
-           lease_expires_at = $2, next_attempt_at = $2
+       SET ${leaseColumns('$1', '$2')}
        WHERE id IN (${list})
        RETURNING *`,
       claimParams,
@@ -224,8 +233,7 @@ export async function markDone(
 ): Promise<boolean> {
   const { rowCount } = await tx.query(
     `UPDATE ${events}
-     SET status = 'done', processed_at = $3, next_attempt_at = NULL,
-         lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+     SET ${doneColumns('$3')}
      WHERE id = $1 AND lease_owner = $2 AND status = 'processing'`,
     [id, owner, now],
   );
@@ -275,8 +283,7 @@ async function markManyDone(
   const params: unknown[] = [owner, now];
   const list = placeholders(params, ids);
   const done = `UPDATE ${events}
-     SET status = 'done', processed_at = $2, next_attempt_at = NULL,
-         lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+     SET ${doneColumns('$2')}
      WHERE id IN (${list})`;
   const finish = (
     eventIds: string,
