@@ -280,8 +280,9 @@ export const defaults = {
     options: ['WorkerSettings.concurrency'],
   },
   workerShare: {
-    value: 0.25,
+    value: undefined,
     unit: 'fraction',
+    shown: '0.15 on SQLite, 0.25 on PostgreSQL',
     flag: '--worker-share <fraction>',
     env: 'WORKOS_INBOX_WORKER_SHARE',
     command: 'serve',
@@ -289,6 +290,18 @@ export const defaults = {
       'while requests are in flight, the most of its time the worker spends processing (1: never yield)',
     docs: 'while requests are in flight, the most of its time the worker spends claiming and completing (1: never yield to requests; see [inbox.md](inbox.md#receiving-comes-first))',
     options: ['WorkerSettings.shareUnderLoad'],
+  },
+  sqliteWorkerShare: {
+    value: 0.15,
+    unit: 'fraction',
+    description:
+      "`workerShare` on SQLite, where the claim and the mirror's writes run on the event loop and hold the write lock",
+  },
+  postgresWorkerShare: {
+    value: 0.25,
+    unit: 'fraction',
+    description:
+      '`workerShare` on PostgreSQL, where much of the active time is spent waiting for the server, not on the event loop',
   },
   leaseMs: {
     value: 30 * second,

@@ -103,8 +103,11 @@ export interface WorkerTuning {
   backoffBaseMs: number;
   backoffCapMs: number;
   concurrency: number;
-  /** See `WorkerSettings.shareUnderLoad`; only a process that also receives yields. */
-  shareUnderLoad: number;
+  /**
+   * See `WorkerSettings.shareUnderLoad`; only a process that also receives yields. Not given: the
+   * worker's default for its backend.
+   */
+  shareUnderLoad: number | undefined;
   leaseMs: number;
 }
 
@@ -151,7 +154,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     }
     return Number(value);
   };
-  const fraction = (key: RawConfigKey, fallback: number): number => {
+  const fraction = <T extends number | undefined>(key: RawConfigKey, fallback: T): number | T => {
     const value = raw(key);
     if (value === undefined) return fallback;
     const n = Number(value.trim());
@@ -271,7 +274,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       backoffBaseMs: integer('backoffBaseMs', defaults.backoffBaseMs.value, 1, 3600_000),
       backoffCapMs: integer('backoffCapMs', defaults.backoffCapMs.value, 1, 7 * 24 * 3600_000),
       concurrency: integer('workerConcurrency', defaults.workerConcurrency.value, 1, 1000),
-      shareUnderLoad: fraction('workerShare', defaults.workerShare.value),
+      shareUnderLoad: fraction('workerShare', undefined),
       leaseMs: integer('leaseMs', defaults.leaseMs.value, 1000, 3600_000),
     },
     logLevel,

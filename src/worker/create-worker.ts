@@ -88,7 +88,11 @@ export function createWorker(options: WorkerOptions): Worker {
     (batching ? workerDefaults.batchingBatchSize : store.dialect === 'sqlite' ? concurrency : 1);
   const batchBudgetMs = options.batchBudgetMs ?? workerDefaults.batchBudgetMs;
   const drainBatchSize = options.drainBatchSize ?? workerDefaults.drainBatchSize;
-  const shareUnderLoad = options.shareUnderLoad ?? workerDefaults.shareUnderLoad;
+  const shareUnderLoad =
+    options.shareUnderLoad ??
+    (store.dialect === 'postgres'
+      ? workerDefaults.postgresShareUnderLoad
+      : workerDefaults.sqliteShareUnderLoad);
   for (const [name, value] of Object.entries({
     concurrency,
     leaseMs,

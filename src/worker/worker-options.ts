@@ -74,7 +74,9 @@ export interface WorkerSettings {
    * spends at most this fraction of its time claiming and completing, and rests the remainder, so
    * answering WorkOS comes first and the backlog drains at full speed as soon as requests stop.
    * Between 0 (exclusive) and 1; 1 turns the yielding off.
-   * @defaultValue `defaults.workerShare.value`
+   * @defaultValue `defaults.sqliteWorkerShare.value` on SQLite (the claim and the mirror's writes
+   * run on the event loop and hold the write lock), `defaults.postgresWorkerShare.value` on
+   * PostgreSQL (much of the active time is waiting for the server)
    */
   shareUnderLoad?: number;
   /** Only claim events with these names (default: all). */
@@ -113,7 +115,8 @@ export const workerDefaults = {
   batchingBatchSize: defaults.batchingBatchSize.value,
   postgresClaimBatches: defaults.postgresClaimBatches.value,
   drainBatchSize: defaults.drainBatchSize.value,
-  shareUnderLoad: defaults.workerShare.value,
+  sqliteShareUnderLoad: defaults.sqliteWorkerShare.value,
+  postgresShareUnderLoad: defaults.postgresWorkerShare.value,
   /** `stop()` waits this long for running handlers (serve's `--shutdown-timeout-ms`). */
   shutdownTimeoutMs: defaults.shutdownTimeoutMs.value,
   /** Then this long to give back its leases. */

@@ -39,7 +39,7 @@ describe('resolveServeConfig', () => {
         backoffBaseMs: 1000,
         backoffCapMs: 3_600_000,
         concurrency: 8,
-        shareUnderLoad: 0.25,
+        shareUnderLoad: undefined,
         leaseMs: 30_000,
       },
       poolSize: 10,

@@ -38,7 +38,8 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
     cleanup?.();
   });
 
-  it('rests between batches while a request is in flight, and runs flat out once none is', async () => {
+  /** An inbox whose one request stays in flight until `openGate()`, its worker's handler busy 10 ms. */
+  async function startUnderLoad(worker: { concurrency: number; shareUnderLoad?: number }) {
     const tmp = createTempSqlitePath();
     cleanup = tmp.cleanup;
     const real = await openStore({ database: tmp.path });
@@ -73,14 +74,13 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
       store: gated,
       secret,
       mirror: false,
-      worker: { concurrency: 1, shareUnderLoad: 0.2 },
+      worker,
     });
     const started: number[] = [];
     inbox.on('dsync.user.created', () => {
       started.push(performance.now());
       busyWait(10);
     });
-
     const body = eventBody('evt_yield_request');
     const answer = inbox.receiver.handle({
       method: 'POST',
@@ -89,6 +89,18 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
     });
     expect(inbox.receiver.inFlight).toBe(1);
     await inbox.start();
+    return { inbox, started, answer };
+  }
+
+  it('rests between batches while a request is in flight, and runs flat out once none is', async () => {
+    const {
+      inbox: running,
+      started,
+      answer,
+    } = await startUnderLoad({
+      concurrency: 1,
+      shareUnderLoad: 0.2,
+    });
     await until(() => started.length >= 5);
     // Active >= 10 ms per event, share 0.2: a rest of >= 40 ms before each next claim.
     const underLoad = gaps(started.slice(0, 5));
@@ -96,7 +108,7 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
 
     openGate();
     expect((await answer).status).toBe(200);
-    expect(inbox.receiver.inFlight).toBe(0);
+    expect(running.receiver.inFlight).toBe(0);
     const mark = started.length;
     await until(() => started.length >= 13);
     const unloaded = gaps(started.slice(mark));
@@ -104,6 +116,14 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
     // while under load each gap holds a rest of 4x the active time. Compared with each other, not
     // with a fixed number of ms: a loaded machine slows both alike.
     expect(median(unloaded) * 2).toBeLessThan(median(underLoad));
-    expect((await inbox.store.get('evt_yield_request'))?.status).toBe('done');
+    expect((await running.store.get('evt_yield_request'))?.status).toBe('done');
+  });
+
+  it('by default, on SQLite, keeps its share at 0.15: a rest of at least 5.7x the active time', async () => {
+    const { started } = await startUnderLoad({ concurrency: 1 });
+    await until(() => started.length >= 4);
+    // Active >= 10 ms per event, share 0.15: a rest of >= 56.7 ms before each next claim (at
+    // 0.25 it would be 30 ms; the gap would then hold the 10 ms handler and 30 ms of rest).
+    for (const gap of gaps(started.slice(0, 4))) expect(gap).toBeGreaterThanOrEqual(66);
   });
 });
