@@ -301,7 +301,7 @@ export const defaults = {
     value: 0.25,
     unit: 'fraction',
     description:
-      '`workerShare` on PostgreSQL, where much of the active time is spent waiting for the server, not on the event loop',
+      '`workerShare` on PostgreSQL, where part of the active time is spent waiting for the server while the event loop answers requests',
   },
   leaseMs: {
     value: 30 * second,

@@ -76,7 +76,7 @@ export interface WorkerSettings {
    * Between 0 (exclusive) and 1; 1 turns the yielding off.
    * @defaultValue `defaults.sqliteWorkerShare.value` on SQLite (the claim and the mirror's writes
    * run on the event loop and hold the write lock), `defaults.postgresWorkerShare.value` on
-   * PostgreSQL (much of the active time is waiting for the server)
+   * PostgreSQL (part of the active time is waiting for the server)
    */
   shareUnderLoad?: number;
   /** Only claim events with these names (default: all). */
