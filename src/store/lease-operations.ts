@@ -151,10 +151,8 @@ export async function claimOrCompleteEvents(
   if (limit <= 0 || (options.events && options.events.length === 0)) {
     return { done: [], claimed: [], due: 0 };
   }
-  const params: unknown[] = [options.now, limit];
-  const { rows } = await tx.query<EventRow>(dueSelect(tx, options, params, '*'), params);
-  const due = rows.map(toStoredEvent);
-  let done = due.filter((stored) => inline.collect(stored));
+  const due = await readDue(tx, options, limit, inline);
+  let done = due.filter(isWhole).filter((stored) => inline.collect(stored));
   if (done.length > 0) {
     await tx.query(`SAVEPOINT ${savepoint}`);
     try {
@@ -214,6 +212,44 @@ export async function claimOrCompleteEvents(
     await startAttempts(tx, options.owner, claimed, options.now, null);
   }
   return { done, claimed: sortClaimed(claimed), due: due.length };
+}
+
+/**
+ * The due events, oldest first: whole rows, or with `inline.accepts` ids and names first and
+ * whole rows only for the names it accepts (the others are only ever leased, by id).
+ */
+async function readDue(
+  tx: SqlExecutor,
+  options: ClaimOptions,
+  limit: number,
+  inline: InlineCompletion,
+): Promise<Array<StoredEvent | { id: string; event: string }>> {
+  const params: unknown[] = [options.now, limit];
+  if (!inline.accepts) {
+    const { rows } = await tx.query<EventRow>(dueSelect(tx, options, params, '*'), params);
+    return rows.map(toStoredEvent);
+  }
+  const { rows: heads } = await tx.query<{ id: string; event: string }>(
+    dueSelect(tx, options, params, 'id, event'),
+    params,
+  );
+  const wanted = heads.filter((head) => inline.accepts!(head.event));
+  if (wanted.length === 0) return heads;
+  const idParams: unknown[] = [];
+  const list = placeholders(
+    idParams,
+    wanted.map((head) => head.id),
+  );
+  const { rows } = await tx.query<EventRow>(
+    `SELECT * FROM ${events} WHERE id IN (${list})`,
+    idParams,
+  );
+  const whole = new Map(rows.map((row) => [row.id, toStoredEvent(row)]));
+  return heads.map((head) => whole.get(head.id) ?? head);
+}
+
+function isWhole(row: StoredEvent | { id: string; event: string }): row is StoredEvent {
+  return 'rawBody' in row;
 }
 
 /** In the order they were received (ties by id). */

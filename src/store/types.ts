@@ -326,9 +326,17 @@ export interface InlineCompletion {
   limit: number;
   /**
    * Collect this due event's writes and answer true, or answer false (collecting nothing) to have
-   * it claimed as usual. Called once per due event, oldest first; must not throw.
+   * it claimed as usual. Called once per due event (with `accepts`, per due event of a name it
+   * accepts), oldest first; must not throw.
    */
   collect(event: StoredEvent): boolean;
+  /**
+   * Whether `collect` may take events of this name. Given, the claim first reads the due events'
+   * ids and names, then the whole rows (bodies included) of those it may apply only: a backlog of
+   * events with handlers of their own is then not read `limit` at a time to lease a few. Left
+   * out, every due event is read whole in one statement (cheaper when `collect` takes nearly all).
+   */
+  accepts?(event: string): boolean;
   /** Apply what `collect` collected, inside the transaction. */
   flush(tx: SqlExecutor): Promise<void>;
   /** Told when `flush` threw (everything collected is then claimed instead). */

@@ -511,6 +511,9 @@ export function createWorker(options: WorkerOptions): Worker {
     const collectors: BatchCollector[] = [];
     return {
       limit,
+      // Events with handlers of their own are only ever leased: the claim need not read their
+      // bodies (a backlog of them would otherwise be read `limit` at a time to lease a few).
+      accepts: (name) => batching.perEvent(name).length === 0,
       collect(stored) {
         if (batching.perEvent(stored.event).length > 0) return false;
         try {

@@ -135,6 +135,42 @@ describe.each(backends)('claimOrComplete on $name', (backend) => {
     }
   });
 
+  it('with `accepts`, hands `collect` only the names it accepts, whole, and leases the rest by id', async () => {
+    const store = await open(backend.fresh());
+    // Oldest first: two events with handlers of their own, a mirror event, two more, another.
+    const ids: string[] = [];
+    for (const [i, event] of ['own', 'own', 'mirror', 'own', 'own', 'mirror'].entries()) {
+      const name = event === 'own' ? 'dsync.group.created' : 'dsync.user.created';
+      const appended = newEvent({ event: name, receivedAt: at(-100 + i) });
+      await store.append(appended);
+      ids.push(appended.id);
+    }
+    const [mirror1, mirror2] = [ids[2], ids[5]];
+    const own1 = [ids[0], ids[1]];
+    const own2 = [ids[3], ids[4]];
+    const seen: StoredEvent[] = [];
+    const completion = inline((event) => {
+      seen.push(event);
+      return true;
+    }, 6);
+    completion.accepts = (name) => name === 'dsync.user.created';
+
+    const result = await store.claimOrComplete!({ ...claimOptions, limit: 3 }, completion);
+
+    expect(seen.map((e) => e.id)).toEqual([mirror1, mirror2]);
+    expect(seen.map((e) => e.rawBody.length > 0 && e.status === 'pending')).toEqual([true, true]);
+    expect(await store.get(mirror1!)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(result.due).toBe(6);
+    expect(result.done.map((e) => e.id)).toEqual([mirror1, mirror2]);
+    // The oldest `limit` of the others, read whole by the lease's own statement.
+    expect(result.claimed.map((e) => e.id)).toEqual([...own1, own2[0]]);
+    expect(result.claimed.every((e) => e.rawBody.length > 0 && e.leaseOwner === 'w')).toBe(true);
+    expect(await store.get(own2[1]!)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect((await effects(store)).map((row) => row.event_id).sort()).toEqual(
+      [mirror1, mirror2].sort(),
+    );
+  });
+
   it('looks at no more than the larger of the two limits, oldest first', async () => {
     const store = await open(backend.fresh());
     const ids = await backlog(store, 5);
