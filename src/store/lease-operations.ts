@@ -215,8 +215,8 @@ export async function claimOrCompleteEvents(
 }
 
 /**
- * The due events, oldest first: whole rows, or with `inline.accepts` ids and names first and
- * whole rows only for the names it accepts (the others are only ever leased, by id).
+ * The due events, oldest first: ids and names first, then whole rows for the names
+ * `inline.accepts` (the others are only ever leased, by id, and read by the lease's RETURNING).
  */
 async function readDue(
   tx: SqlExecutor,
@@ -225,15 +225,11 @@ async function readDue(
   inline: InlineCompletion,
 ): Promise<Array<StoredEvent | { id: string; event: string }>> {
   const params: unknown[] = [options.now, limit];
-  if (!inline.accepts) {
-    const { rows } = await tx.query<EventRow>(dueSelect(tx, options, params, '*'), params);
-    return rows.map(toStoredEvent);
-  }
   const { rows: heads } = await tx.query<{ id: string; event: string }>(
     dueSelect(tx, options, params, 'id, event'),
     params,
   );
-  const wanted = heads.filter((head) => inline.accepts!(head.event));
+  const wanted = heads.filter((head) => inline.accepts(head.event));
   if (wanted.length === 0) return heads;
   const idParams: unknown[] = [];
   const list = placeholders(

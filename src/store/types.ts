@@ -326,17 +326,16 @@ export interface InlineCompletion {
   limit: number;
   /**
    * Collect this due event's writes and answer true, or answer false (collecting nothing) to have
-   * it claimed as usual. Called once per due event (with `accepts`, per due event of a name it
-   * accepts), oldest first; must not throw.
+   * it claimed as usual. Called once per due event of a name `accepts` accepts, oldest first;
+   * must not throw.
    */
   collect(event: StoredEvent): boolean;
   /**
-   * Whether `collect` may take events of this name. Given, the claim first reads the due events'
-   * ids and names, then the whole rows (bodies included) of those it may apply only: a backlog of
-   * events with handlers of their own is then not read `limit` at a time to lease a few. Left
-   * out, every due event is read whole in one statement (cheaper when `collect` takes nearly all).
+   * Whether `collect` may take events of this name. The claim reads the due events' ids and names
+   * first, then the whole rows (bodies included) only of the names accepted: a backlog of events
+   * with handlers of their own is not read `limit` at a time to lease a few.
    */
-  accepts?(event: string): boolean;
+  accepts(event: string): boolean;
   /** Apply what `collect` collected, inside the transaction. */
   flush(tx: SqlExecutor): Promise<void>;
   /** Told when `flush` threw (everything collected is then claimed instead). */

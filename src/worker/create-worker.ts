@@ -509,13 +509,14 @@ export function createWorker(options: WorkerOptions): Worker {
   function inlineCompletion(batching: HandlerBatching, limit: number): InlineCompletion {
     const current = new Map<string, { collector: BatchCollector; events: number }>();
     const collectors: BatchCollector[] = [];
+    // Events with handlers of their own are only ever leased, so the claim need not read their
+    // bodies (a backlog of them would otherwise be read `limit` at a time to lease a few).
+    const onlyCollects = (name: string) => batching.perEvent(name).length === 0;
     return {
       limit,
-      // Events with handlers of their own are only ever leased: the claim need not read their
-      // bodies (a backlog of them would otherwise be read `limit` at a time to lease a few).
-      accepts: (name) => batching.perEvent(name).length === 0,
+      accepts: onlyCollects,
       collect(stored) {
-        if (batching.perEvent(stored.event).length > 0) return false;
+        if (!onlyCollects(stored.event)) return false;
         try {
           const wire = wireOf(stored);
           // PostgreSQL: one collector for the whole claim, whose flush takes every directory's

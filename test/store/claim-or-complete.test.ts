@@ -21,11 +21,12 @@ async function open(db: TestDb): Promise<Store> {
 async function backlog(
   store: Store,
   count: number,
-  event = 'dsync.user.created',
+  event: string | ((i: number) => string) = 'dsync.user.created',
 ): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const appended = newEvent({ event, receivedAt: at(-100 + i) });
+    const name = typeof event === 'string' ? event : event(i);
+    const appended = newEvent({ event: name, receivedAt: at(-100 + i) });
     await store.append(appended);
     ids.push(appended.id);
   }
@@ -45,6 +46,7 @@ function inline(
   return {
     limit,
     flushErrors,
+    accepts: () => true,
     collect(event) {
       if (!accept(event)) return false;
       collected.push(event.id);
@@ -138,13 +140,10 @@ describe.each(backends)('claimOrComplete on $name', (backend) => {
   it('with `accepts`, hands `collect` only the names it accepts, whole, and leases the rest by id', async () => {
     const store = await open(backend.fresh());
     // Oldest first: two events with handlers of their own, a mirror event, two more, another.
-    const ids: string[] = [];
-    for (const [i, event] of ['own', 'own', 'mirror', 'own', 'own', 'mirror'].entries()) {
-      const name = event === 'own' ? 'dsync.group.created' : 'dsync.user.created';
-      const appended = newEvent({ event: name, receivedAt: at(-100 + i) });
-      await store.append(appended);
-      ids.push(appended.id);
-    }
+    const names = ['own', 'own', 'mirror', 'own', 'own', 'mirror'];
+    const ids = await backlog(store, names.length, (i) =>
+      names[i] === 'own' ? 'dsync.group.created' : 'dsync.user.created',
+    );
     const [mirror1, mirror2] = [ids[2], ids[5]];
     const own1 = [ids[0], ids[1]];
     const own2 = [ids[3], ids[4]];
