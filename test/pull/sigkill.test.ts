@@ -9,6 +9,8 @@ import { maxUncommittedPages } from '../../src/pull/puller.js';
 import { openStore } from '../../src/store/open-store.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { useBackends } from '../store/backends.js';
+import type { TestDb } from '../store/backends.js';
+import { patienceMs } from '../helpers/patience.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 
@@ -64,6 +66,31 @@ async function pullAndKill(
   }
 }
 
+/**
+ * The connections of the killed child, named in its database URL (the URL's `application_name`
+ * wins over the store's). PostgreSQL runs a statement the child sent before it died to its end,
+ * and commits it: the test reads the tables only once those sessions are gone.
+ */
+function childDatabase(options: { database: string; schema?: string }, name: string) {
+  if (!options.schema) return options;
+  const url = new URL(options.database);
+  url.searchParams.set('application_name', name);
+  return { ...options, database: url.toString() };
+}
+
+async function sessionsGone(sql: TestDb['sql'], name: string): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const [row] = await sql<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1',
+      [name],
+    );
+    if (Number(row!.n) === 0) return;
+    if (Date.now() > deadline) throw new Error(`the killed child's sessions (${name}) lingered`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe.each(backends)('a pull killed with SIGKILL on $name', (backend) => {
   it.each([
     // Late enough that some pages have committed: fetching runs up to maxUncommittedPages ahead.
@@ -71,8 +98,10 @@ describe.each(backends)('a pull killed with SIGKILL on $name', (backend) => {
     ['just after page 21 was answered', 21, 'after'],
   ] as const)('%s: the next pull fills the rest, nothing twice', async (_, killAt, when) => {
     const db = backend.fresh();
-    const options = db.options as { database: string; schema?: string };
+    const name = `pull_sigkill_${db.options.schema ?? 'sqlite'}`;
+    const options = childDatabase(db.options as { database: string; schema?: string }, name);
     await pullAndKill(options, killAt, when);
+    if (options.schema) await sessionsGone(db.sql, name);
     const store = await openStore(db.options);
     await store.migrate();
     const cursor = await store.pullCursor('events_api');
