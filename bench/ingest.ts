@@ -348,6 +348,10 @@ async function main(): Promise<void> {
         name: '(iv) workos-inbox serve, PostgreSQL, worker on',
         run: viaServe(pgDatabase),
       });
+      targets.push({
+        name: '(iv-b) serve --no-worker, PostgreSQL (receiver only)',
+        run: viaServe(pgDatabase, ['--no-worker']),
+      });
     }
     const perTarget = targets.map(() => [] as LoadResult[]);
     for (let round = 0; round < (has('skip-ingest') ? 0 : rounds); round++) {
@@ -359,6 +363,27 @@ async function main(): Promise<void> {
       [...xs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(xs.length / 2)]!;
     if (!has('skip-ingest')) {
       targets.forEach((t, i) => results.push({ name: t.name, r: median(perTarget[i]!) }));
+    }
+    // Issue #14 item 2: the answer rate with the worker on against the same backend's receiver
+    // only, round by round (the two ran back to back), beside the worker's rate during the load.
+    const answerRatios = (on: number, only: number): string =>
+      perTarget[on]!
+        .map((r, round) => {
+          const alone = perTarget[only]![round]!.requestsPerSecond;
+          const done = progress.get(`t${on}`)?.[round]?.doneRate ?? 0;
+          return `${fmt(r.requestsPerSecond / alone, 2)} (worker ${fmt(done)}/s)`;
+        })
+        .join(', ');
+    const underLoad: string[] = [];
+    if (perTarget[2]?.length && perTarget[3]?.length)
+      underLoad.push(`  SQLite: ${answerRatios(2, 3)}`);
+    if (perTarget[5]?.length && perTarget[6]?.length)
+      underLoad.push(`  PostgreSQL: ${answerRatios(5, 6)}`);
+    if (underLoad.length > 0) {
+      console.log(
+        '\nAnswer rate with the worker on / receiver only, per round (target: >= 0.80 with the worker >= 1,000 events/s):',
+      );
+      for (const line of underLoad) console.log(line);
     }
     const sqliteRss = { peakMb: sqliteRssPeak };
 
