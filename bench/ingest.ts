@@ -367,13 +367,11 @@ async function main(): Promise<void> {
     // Issue #14 item 2: the answer rate with the worker on against the same backend's receiver
     // only, round by round (the two ran back to back), beside the worker's rate during the load.
     const answerRatios = (on: number, only: number): string =>
-      perTarget[on]!
-        .map((r, round) => {
-          const alone = perTarget[only]![round]!.requestsPerSecond;
-          const done = progress.get(`t${on}`)?.[round]?.doneRate ?? 0;
-          return `${fmt(r.requestsPerSecond / alone, 2)} (worker ${fmt(done)}/s)`;
-        })
-        .join(', ');
+      perTarget[on]!.map((r, round) => {
+        const alone = perTarget[only]![round]!.requestsPerSecond;
+        const done = progress.get(`t${on}`)?.[round]?.doneRate ?? 0;
+        return `${fmt(r.requestsPerSecond / alone, 2)} (worker ${fmt(done)}/s)`;
+      }).join(', ');
     const underLoad: string[] = [];
     if (perTarget[2]?.length && perTarget[3]?.length)
       underLoad.push(`  SQLite: ${answerRatios(2, 3)}`);

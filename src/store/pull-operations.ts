@@ -2,7 +2,7 @@
 // append thread, PostgreSQL's is one statement); the rest is written once over SqlExecutor.
 import type Database from 'better-sqlite3';
 import { toDate } from './event-rows.js';
-import { eventArrays, insertEventArrays } from './postgres/insert-events.js';
+import { eventArrayParameters, eventArrays, insertEventArrays } from './postgres/insert-events.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { runSqlite } from './sqlite/sqlite-executor.js';
 import type { AppendOutcome, NewEvent, PullCursor, PullCursorUpdate } from './types.js';
@@ -131,9 +131,9 @@ export function appendPageSqlite(
   return outcomes;
 }
 
-const postgresPageAppend = `WITH moved AS (${cursorUpsert(7)}),
+const postgresPageAppend = `WITH moved AS (${cursorUpsert(eventArrayParameters + 1)}),
   inserted AS (${insertEventArrays})
-  SELECT id, pg_notify($11, '') FROM inserted`;
+  SELECT id, pg_notify($${eventArrayParameters + 5}, '') FROM inserted`;
 
 /**
  * PostgreSQL: the page's events, the cursor and the wake-up NOTIFY in ONE statement, so one round

@@ -62,7 +62,7 @@ import { WakeListeners } from '../wake-listeners.js';
 import { AppendBatcher } from './append-batcher.js';
 import { postgresConfig } from './postgres-config.js';
 import { postgresExecutor } from './postgres-executor.js';
-import { eventArrays, insertEventArrays } from './insert-events.js';
+import { eventArrayParameters, eventArrays, insertEventArrays } from './insert-events.js';
 import { asUnavailable } from './unavailable.js';
 import { WakeListener, wakeChannel } from './wake-listener.js';
 
@@ -125,7 +125,7 @@ export class PostgresStore implements Store {
     const result = await this.pool.query<{ id: string }>({
       name: 'workos_inbox_append',
       text: `WITH inserted AS (${insertEventArrays})
-       SELECT id, pg_notify($7, '') FROM inserted`,
+       SELECT id, pg_notify($${eventArrayParameters + 1}, '') FROM inserted`,
       values: [...eventArrays(events), wakeChannel],
     });
     const inserted = new Set(result.rows.map((r) => r.id));
