@@ -1,9 +1,9 @@
 // npm run bench:pull — catch up 100k events from the stand-in Events API (loopback HTTP, pages of
 // 100, the same server as the tests, in a process of its own) into a fresh SQLite inbox with the
-// puller, against a
-// ceiling run in the same process: a bare loop that fetches and JSON-parses the same pages with
-// the same client and the same requests (the puller's `events` filter included) and stores nothing. The ratio is what storing (one transaction per page with
-// its cursor) costs. A benchmark, not a test: it prints numbers; nothing fails on a slow machine.
+// puller, against a ceiling run in the same process: a bare loop that fetches and JSON-parses the
+// same pages with the same client and the same requests (the puller's `events` filter included)
+// and stores nothing. The ratio is what storing (one transaction per page with its cursor) costs.
+// A benchmark, not a test: it prints numbers; nothing fails on a slow machine.
 // Rounds alternate the two (ceiling, then puller into a fresh file) so a slow spell of the machine
 // (the last round's file being written back, another process) falls on both; each round prints its
 // ratio and the summary the median and the range.
