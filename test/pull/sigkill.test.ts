@@ -10,7 +10,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { useBackends } from '../store/backends.js';
 import type { TestDb } from '../store/backends.js';
-import { patienceMs } from '../helpers/patience.js';
+import { until } from '../helpers/until.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 
@@ -78,17 +78,14 @@ function childDatabase(options: { database: string; schema?: string }, name: str
   return { ...options, database: url.toString() };
 }
 
-async function sessionsGone(sql: TestDb['sql'], name: string): Promise<void> {
-  const deadline = Date.now() + patienceMs;
-  for (;;) {
+function sessionsGone(sql: TestDb['sql'], name: string): Promise<void> {
+  return until(async () => {
     const [row] = await sql<{ n: number | string }>(
       'SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1',
       [name],
     );
-    if (Number(row!.n) === 0) return;
-    if (Date.now() > deadline) throw new Error(`the killed child's sessions (${name}) lingered`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return Number(row!.n) === 0;
+  }, `the killed child's sessions (${name}) to end`);
 }
 
 describe.each(backends)('a pull killed with SIGKILL on $name', (backend) => {

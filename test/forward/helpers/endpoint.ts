@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { patienceMs } from '../../helpers/patience.js';
 
 /** One request a test endpoint received, as it arrived. */
 export interface Received {
@@ -71,15 +70,4 @@ async function listenOn(
   };
 }
 
-/** Poll `check` until it is true (bounded by `timeoutMs`, a limit, not a speed assertion). */
-export async function until(
-  check: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = patienceMs,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from '../../helpers/until.js';
