@@ -11,6 +11,9 @@ export class InvalidFilterError extends WorkosInboxError {
 
 const sources = ['webhook', 'replay', 'api', 'events_api'];
 
+/** The predicate of the status-led indexes (store migration 0006), as the query must spell it. */
+const openStatusesOnly = "status <> 'done'";
+
 /** SQL conditions (joined with AND, `TRUE` when empty) for a filter; pushes its values to `params`. */
 export function filterSql(filter: EventFilter, params: unknown[]): string {
   const conditions: string[] = [];
@@ -26,6 +29,10 @@ export function filterSql(filter: EventFilter, params: unknown[]): string {
     conditions.push(
       statuses.length === 0 ? '1 = 0' : `status IN (${placeholders(params, statuses)})`,
     );
+    // The status indexes hold every status but `done` (migration 0006): the planner uses them
+    // only where the WHERE clause itself says so, in these words (SQLite's planner cannot tell
+    // that a bound `status IN (?)` excludes 'done').
+    if (statuses.length > 0 && !statuses.includes('done')) conditions.push(openStatusesOnly);
   }
   if (filter.event !== undefined)
     conditions.push(`event = ${placeholders(params, [filter.event])}`);

@@ -190,6 +190,7 @@ describe('loadMigrations', () => {
       '0003-pruned-events',
       '0004-deliveries',
       '0005-status-event-index',
+      '0006-open-status-indexes',
     ]);
     expect(postgres.map((m) => m.name)).toEqual([
       '0001-initial',
@@ -197,6 +198,7 @@ describe('loadMigrations', () => {
       '0003-deliveries',
       '0004-status-event-index',
       '0005-worker-plans',
+      '0006-open-status-indexes',
     ]);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');

@@ -1,0 +1,12 @@
+-- The two indexes led by `status` keep only the statuses that need attention (pending,
+-- processing, retrying, dead): marking an event `done`, the worker's largest write per event,
+-- then removes it from them instead of moving it. A list filtered by statuses without `done` says
+-- `status <> 'done'` in its WHERE (event-filter.ts), which is how SQLite knows it may use them; a
+-- list of `done` events, the bulk of the table, walks the received-order indexes and tests the
+-- status.
+DROP INDEX workos_inbox_events_status_received;
+DROP INDEX workos_inbox_events_status_event_received;
+CREATE INDEX workos_inbox_events_open_status_received
+  ON workos_inbox_events (status, received_at, id) WHERE status <> 'done';
+CREATE INDEX workos_inbox_events_open_status_event_received
+  ON workos_inbox_events (status, event, received_at, id) WHERE status <> 'done';
