@@ -34,6 +34,10 @@ export class HandlerRegistry implements HandlerSource {
     return () => this.#remove(this.#any, handler as EventHandler);
   }
 
+  isEmpty(): boolean {
+    return this.#any.length === 0 && [...this.#byName.values()].every((list) => list.length === 0);
+  }
+
   handlersFor(eventName: string): readonly EventHandler[] {
     let list = this.#cache.get(eventName);
     if (!list) {
@@ -65,6 +69,8 @@ export function chainHandlerSources(first: HandlerSource, second: HandlerSource)
               const b = second.handlersFor(name);
               return a.length === 0 ? b : b.length === 0 ? a : [...a, ...b];
             },
+            onlyCollects: () =>
+              (batching.onlyCollects?.() ?? false) && (second.isEmpty?.() ?? false),
           },
         }
       : {}),

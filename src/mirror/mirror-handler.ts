@@ -36,6 +36,7 @@ export interface MirrorHandlerSource {
     key(wire: WireEvent): string;
     open(): { add(wire: WireEvent): void; flush(tx: SqlExecutor): Promise<void> };
     perEvent(eventName: string): readonly MirrorEventHandler[];
+    onlyCollects(): boolean;
   };
 }
 
@@ -86,6 +87,7 @@ export function createMirrorHandler(options: MirrorHandlerOptions = {}): MirrorH
         };
       },
       perEvent: () => [],
+      onlyCollects: () => true,
     },
   };
 }

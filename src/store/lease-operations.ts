@@ -216,7 +216,8 @@ export async function claimOrCompleteEvents(
 
 /**
  * The due events, oldest first: ids and names first, then whole rows for the names
- * `inline.accepts` (the others are only ever leased, by id, and read by the lease's RETURNING).
+ * `inline.accepts` (the others are only ever leased, by id, and read by the lease's RETURNING);
+ * whole rows at once when it accepts every name.
  */
 async function readDue(
   tx: SqlExecutor,
@@ -225,6 +226,11 @@ async function readDue(
   inline: InlineCompletion,
 ): Promise<Array<StoredEvent | { id: string; event: string }>> {
   const params: unknown[] = [options.now, limit];
+  if (inline.acceptsEvery) {
+    // Nothing to leave unread: one statement, whole rows.
+    const { rows } = await tx.query<EventRow>(dueSelect(tx, options, params, '*'), params);
+    return rows.map(toStoredEvent);
+  }
   const { rows: heads } = await tx.query<{ id: string; event: string }>(
     dueSelect(tx, options, params, 'id, event'),
     params,

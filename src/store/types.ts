@@ -336,6 +336,11 @@ export interface InlineCompletion {
    * with handlers of their own is not read `limit` at a time to lease a few.
    */
   accepts(event: string): boolean;
+  /**
+   * Optional: `accepts` accepts every name (no event has handlers of its own), so the claim reads
+   * the due events whole in its first statement instead of reading their names first.
+   */
+  acceptsEvery?: boolean;
   /** Apply what `collect` collected, inside the transaction. */
   flush(tx: SqlExecutor): Promise<void>;
   /** Told when `flush` threw (everything collected is then claimed instead). */

@@ -515,6 +515,7 @@ export function createWorker(options: WorkerOptions): Worker {
     return {
       limit,
       accepts: onlyCollects,
+      acceptsEvery: batching.onlyCollects?.() ?? false,
       collect(stored) {
         if (!onlyCollects(stored.event)) return false;
         try {

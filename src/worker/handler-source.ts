@@ -27,6 +27,8 @@ export type EventHandler<E = unknown> = (event: E, context: HandlerContext) => P
 export interface HandlerSource {
   /** Handlers in the order they run; empty when none (the event is then simply marked done). */
   handlersFor(eventName: string): readonly EventHandler[];
+  /** Optional: true while no event name has a handler (`handlersFor` is empty for every name). */
+  isEmpty?(): boolean;
   /**
    * Optional: handlers that can collect the writes of several events and apply them together
    * (the built-in mirror). The worker then completes several events per transaction on both
@@ -51,6 +53,11 @@ export interface HandlerBatching {
    * applied (`handlersFor` minus what `add` does). Empty: the event only collects.
    */
   perEvent(eventName: string): readonly EventHandler[];
+  /**
+   * Optional: true while `perEvent` is empty for every name (every event only collects), so a
+   * claim may read every due event whole at once. Absent: names are asked one by one.
+   */
+  onlyCollects?(): boolean;
 }
 
 /** Writes of several events, collected, then applied in one go. */
