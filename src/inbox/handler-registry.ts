@@ -35,7 +35,10 @@ export class HandlerRegistry implements HandlerSource {
   }
 
   isEmpty(): boolean {
-    return this.#any.length === 0 && [...this.#byName.values()].every((list) => list.length === 0);
+    if (this.#any.length > 0) return false;
+    // `off()` leaves a name's list in place, empty.
+    for (const list of this.#byName.values()) if (list.length > 0) return false;
+    return true;
   }
 
   handlersFor(eventName: string): readonly EventHandler[] {

@@ -45,7 +45,7 @@ async function plan(backend: Backend, store: Store, options: ListOptions): Promi
 }
 
 /** 2,000 done events of two names, and a few open ones of each status. */
-async function fill(db: TestDb, store: Store): Promise<void> {
+async function fill(b: Backend, db: TestDb, store: Store): Promise<void> {
   const names = ['dsync.user.created', 'dsync.group.created'];
   const events = Array.from({ length: 2_000 }, (_, i) =>
     newEvent({ id: `evt_done_${i}`, event: names[i % 2]!, receivedAt: at(i * 1000) }),
@@ -62,11 +62,8 @@ async function fill(db: TestDb, store: Store): Promise<void> {
     `UPDATE workos_inbox_events SET status = 'dead', next_attempt_at = NULL WHERE id LIKE 'evt_dead_%'`,
   );
   await db.sql(`UPDATE workos_inbox_events SET status = 'retrying' WHERE id LIKE 'evt_retrying_%'`);
-  await db.sql(backend(db) === 'sqlite' ? 'ANALYZE' : 'ANALYZE workos_inbox_events');
+  await db.sql(b.name === 'sqlite' ? 'ANALYZE' : 'ANALYZE workos_inbox_events');
 }
-
-const backend = (db: TestDb): 'sqlite' | 'postgres' =>
-  db.options.schema === undefined ? 'sqlite' : 'postgres';
 
 describe.each(backends)('status-led indexes on $name (store migration 0006)', (b) => {
   it('hold the open statuses only', async () => {
@@ -98,7 +95,7 @@ describe.each(backends)('status-led indexes on $name (store migration 0006)', (b
     const db = b.fresh();
     const store = await db.open();
     await store.migrate();
-    await fill(db, store);
+    await fill(b, db, store);
 
     const byStatusAndName = await plan(b, store, {
       limit: 50,
