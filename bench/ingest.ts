@@ -352,6 +352,10 @@ async function main(): Promise<void> {
         name: '(iv-b) serve --no-worker, PostgreSQL (receiver only)',
         run: viaServe(pgDatabase, ['--no-worker']),
       });
+      targets.push({
+        name: '(iv-c) serve --no-worker-thread, PostgreSQL (worker on the main thread)',
+        run: viaServe(pgDatabase, ['--no-worker-thread']),
+      });
     }
     const perTarget = targets.map(() => [] as LoadResult[]);
     for (let round = 0; round < (has('skip-ingest') ? 0 : rounds); round++) {
@@ -377,6 +381,8 @@ async function main(): Promise<void> {
       underLoad.push(`  SQLite: ${answerRatios(2, 3)}`);
     if (perTarget[5]?.length && perTarget[6]?.length)
       underLoad.push(`  PostgreSQL: ${answerRatios(5, 6)}`);
+    if (perTarget[7]?.length && perTarget[6]?.length)
+      underLoad.push(`  PostgreSQL, worker on the main thread: ${answerRatios(7, 6)}`);
     if (underLoad.length > 0) {
       console.log(
         '\nAnswer rate with the worker on / receiver only, per round (target: >= 0.80 with the worker >= 1,000 events/s):',

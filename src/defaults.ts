@@ -159,6 +159,17 @@ export const defaults = {
     description: 'receive only; leave processing to `workos-inbox work` processes',
     docs: 'receive only (`WORKOS_INBOX_WORKER=false`); leave processing to `workos-inbox work` processes',
   },
+  workerThread: {
+    value: true,
+    shown: 'on PostgreSQL',
+    flag: '--no-worker-thread',
+    env: 'WORKOS_INBOX_WORKER_THREAD',
+    command: 'serve',
+    readme: true,
+    description:
+      "on PostgreSQL, run the worker on serve's main thread instead of a worker thread of its own",
+    docs: "on PostgreSQL, run the worker (and `--pull`, `--reconcile-every`, `--forward-to`) on `serve`'s main thread instead of a worker thread of its own (`WORKOS_INBOX_WORKER_THREAD=false`); SQLite always runs it on the main thread",
+  },
   dashboard: {
     value: true,
     shown: 'dashboard on',
@@ -318,8 +329,8 @@ export const defaults = {
     flag: '--pool-size <n>',
     env: 'WORKOS_INBOX_POOL_SIZE',
     description:
-      'PostgreSQL connections per process (budget: processes × pool size < max_connections)',
-    docs: "PostgreSQL connections per process; keep processes × pool size (+1 each for LISTEN) under the server's `max_connections`",
+      "PostgreSQL connections per pool (budget: processes × pool size < max_connections; serve's worker thread has a pool of its own)",
+    docs: "PostgreSQL connections per pool; one pool per process, two for `serve` with its worker thread (receiving, processing); keep the pools × pool size (+1 each for LISTEN) under the server's `max_connections`",
     options: ['InboxOptions.poolSize', 'StoreOptions.poolSize'],
   },
   metricsPort: {
@@ -713,6 +724,13 @@ export const defaults = {
     unit: 'ms',
     description: 'with nothing due, the forwarder looks again after this long',
     options: ['ForwarderOptions.idlePollMs'],
+  },
+  forwardClaimAheadMax: {
+    value: 256,
+    unit: 'count',
+    description:
+      'deliveries a destination claims ahead of its attempts, at most; fewer as its answers slow, so the last one claimed still starts within a quarter of its lease (at least twice its concurrency)',
+    options: ['ForwarderOptions.claimAheadMax'],
   },
 } as const satisfies Record<string, DefaultEntry>;
 

@@ -57,7 +57,12 @@ async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Prom
     exitAfterFlush(logger, code);
     return;
   }
-  const running = await runServe(config, { mode, logger, printBanner });
+  const running = await runServe(config, {
+    mode,
+    logger,
+    printBanner,
+    prettyLogs: wantsPrettyLogs(config.production),
+  });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     // `on`, not `once`: a second signal (Ctrl-C reaches every process of a cluster, then the
     // primary sends SIGTERM) must not fall through to the default, which kills without draining.

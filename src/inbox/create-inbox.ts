@@ -83,6 +83,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     logger: logger.child({ component: 'receiver' }),
     clock,
     metrics: metrics.receiver,
+    ...(options.inFlightCounter ? { inFlightCounter: options.inFlightCounter } : {}),
   });
   if (options.store) {
     store = options.store;
@@ -117,7 +118,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       clock,
       ...(options.random ? { random: options.random } : {}),
       metrics: metrics.worker,
-      underLoad: () => receiver.inFlight > 0,
+      underLoad: options.underLoad ?? (() => receiver.inFlight > 0),
     });
   } catch (error) {
     if (ownsStore) await store.close().catch(() => {});

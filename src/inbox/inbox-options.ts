@@ -59,4 +59,12 @@ export interface InboxOptions {
    * and attempts go, their ids stay (dedup). @defaultValue off
    */
   retention?: RetentionSettings;
+  /** The receiver's count of requests in flight, in element 0 (`ReceiverOptions.inFlightCounter`). */
+  inFlightCounter?: Int32Array;
+  /**
+   * Whether requests are being received right now; the worker yields while it holds
+   * (`WorkerSettings.shareUnderLoad`).
+   * @defaultValue this inbox's receiver has requests in flight
+   */
+  underLoad?: () => boolean;
 }

@@ -78,7 +78,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const { sink } = options;
 
   let accepting = true;
-  let inFlight = 0;
+  const inFlight = options.inFlightCounter ?? new Int32Array(1);
   let drainWaiters: Array<() => void> = [];
 
   /** Count, log and answer a rejection; its reason is the body's `code`. */
@@ -205,7 +205,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
           { 'retry-after': retryAfter, connection: 'close' },
         );
       }
-      inFlight++;
+      inFlight[0] = inFlight[0]! + 1;
       try {
         return await verifyAndCommit(request);
       } catch (error) {
@@ -213,9 +213,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         logger.error({ err: error }, 'receiver failed unexpectedly');
         return errorResponse({ status: 500, code: 'internal_error', message: 'Unexpected error.' });
       } finally {
-        inFlight--;
+        inFlight[0] = inFlight[0]! - 1;
         metrics.ingestSeconds((performance.now() - started) / 1000);
-        if (inFlight === 0 && drainWaiters.length > 0) {
+        if (inFlight[0] === 0 && drainWaiters.length > 0) {
           const waiters = drainWaiters;
           drainWaiters = [];
           for (const w of waiters) w();
@@ -226,11 +226,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       accepting = false;
     },
     drain() {
-      if (inFlight === 0) return Promise.resolve();
+      if (inFlight[0] === 0) return Promise.resolve();
       return new Promise((resolve) => drainWaiters.push(resolve));
     },
     get inFlight() {
-      return inFlight;
+      return inFlight[0]!;
     },
   };
 }

@@ -54,4 +54,11 @@ export interface ReceiverOptions {
   /** @defaultValue the system clock */
   clock?: Clock;
   metrics?: ReceiverMetrics;
+  /**
+   * Where the count of requests in flight is kept (its element 0): a view of a
+   * `SharedArrayBuffer` lets a worker thread read it (`serve` runs its worker in one on
+   * PostgreSQL and yields while this is above 0). Only the receiver writes it.
+   * @defaultValue a counter of its own
+   */
+  inFlightCounter?: Int32Array;
 }

@@ -42,6 +42,8 @@ export interface ServeConfig {
   /** Absolute path or package name of the handlers module. */
   handlers: string | undefined;
   worker: boolean;
+  /** On PostgreSQL, `serve` runs its worker in a worker thread (`--no-worker-thread`: on the main thread). */
+  workerThread: boolean;
   /** Serve the web dashboard at `/` (`--no-dashboard` turns it off). */
   dashboard: boolean;
   processes: number;
@@ -258,6 +260,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     toleranceMs: integer('toleranceMs', defaults.toleranceMs.value, 0, 24 * 3600 * 1000),
     handlers,
     worker: boolean('worker', defaults.worker.value),
+    workerThread: boolean('workerThread', defaults.workerThread.value),
     dashboard: boolean('dashboard', defaults.dashboard.value),
     processes,
     tls,

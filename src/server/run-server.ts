@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { systemClock } from '../clock.js';
 import { createForwarder } from '../forward/create-forwarder.js';
 import type { Forwarder } from '../forward/create-forwarder.js';
@@ -29,11 +30,17 @@ import { clusterMetricsSource } from './cluster-metrics.js';
 import { createQueueMetrics } from './queue-metrics.js';
 import { createRequestHandler } from './request-handler.js';
 import { redactDatabase } from './redact-database.js';
+import { mergedMetrics } from './merged-metrics.js';
+import { startWorkerThread } from './worker-thread.js';
+import type { WorkerThread } from './worker-thread.js';
+import { isPostgresUrl } from '../store/open-store.js';
 
 export interface RunningServe {
   /** Empty for `work` (no HTTP). */
   url: string;
   inbox: Inbox;
+  /** This process's event metrics (the inbox's, the forwarder's), as prom-client JSON. */
+  metrics(): Promise<MetricsJson>;
   /** Graceful: stop accepting, answer what is in flight, finish handlers, release leases, close. */
   close(): Promise<void>;
 }
@@ -43,6 +50,22 @@ export interface RunServeOptions {
   logger: Logger;
   /** Print the development banner (the cluster primary prints it once, not each process). */
   printBanner: (lines: string[]) => void;
+  /** Whether requests are being received (a worker thread reads its process's receiver). */
+  underLoad?: () => boolean;
+  /** Log lines readable in a terminal (passed on to a worker thread). */
+  prettyLogs?: boolean;
+}
+
+type MetricsJson = Array<MetricObjectWithValues<MetricValue<string>>>;
+
+/**
+ * Whether `serve` runs its worker in a thread of its own: on PostgreSQL, where the worker's
+ * statements wait on the server and its JavaScript (parsing, the mirror's rows) would otherwise
+ * delay the answers; not on SQLite, where the two threads would take turns on one write lock and
+ * a blocked append would stall the event loop.
+ */
+export function workerRunsInThread(config: ServeConfig, mode: 'serve' | 'work'): boolean {
+  return mode === 'serve' && config.worker && config.workerThread && isPostgresUrl(config.database);
 }
 
 /** One `serve` (or `work`) process: the inbox, its worker and, for `serve`, the HTTP server. */
@@ -51,15 +74,21 @@ export async function runServe(
   options: RunServeOptions,
 ): Promise<RunningServe> {
   const { logger, mode } = options;
-  if (!/^postgres(ql)?:\/\//i.test(config.database)) {
+  if (!isPostgresUrl(config.database)) {
     mkdirSync(dirname(config.database), { recursive: true });
   }
   const credentials = mode === 'serve' ? prepareCredentials(config) : undefined;
   // A worker-only process never verifies a request, but the inbox's receiver needs some secret.
   const secrets = credentials?.secrets ?? [randomBytes(16).toString('hex')];
 
-  const handlers = config.handlers ? await loadHandlers(config.handlers) : undefined;
+  const inThread = workerRunsInThread(config, mode);
+  // The receiver's in-flight count, shared with the worker thread's pacer.
+  const inFlightCounter = inThread ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  // Handlers run where the worker runs.
+  const handlers = config.handlers && !inThread ? await loadHandlers(config.handlers) : undefined;
   const inbox = await createInbox({
+    ...(inFlightCounter ? { inFlightCounter } : {}),
+    ...(options.underLoad ? { underLoad: options.underLoad } : {}),
     database: config.database,
     secret: secrets,
     toleranceMs: config.toleranceMs,
@@ -89,10 +118,10 @@ export async function runServe(
   }
 
   // In the inbox's registry: pulled duplicates join the webhook ones in events_duplicate_total.
-  const pullMetrics = config.pull ? createPullMetrics({ registry: inbox.metrics }) : undefined;
-  const reconcileMetrics = config.reconcile
-    ? createReconcileMetrics({ registry: inbox.metrics })
-    : undefined;
+  const pullMetrics =
+    config.pull && !inThread ? createPullMetrics({ registry: inbox.metrics }) : undefined;
+  const reconcileMetrics =
+    config.reconcile && !inThread ? createReconcileMetrics({ registry: inbox.metrics }) : undefined;
   let forwarder: Forwarder | undefined;
   if (config.forward.spec !== undefined) {
     // Deliveries are signed with the webhook secret by default, so the app's own verification
@@ -112,6 +141,35 @@ export async function runServe(
     await forwarder.register();
   }
 
+  let workerThread: WorkerThread | undefined;
+  if (inThread) {
+    try {
+      workerThread = await startWorkerThread({
+        config: {
+          ...config,
+          // The main thread generated (or read) the development secret; the thread signs
+          // forwarded deliveries with the same.
+          secrets: credentials?.secrets ?? config.secrets,
+        },
+        inFlight: inFlightCounter!,
+        prettyLogs: options.prettyLogs ?? false,
+        onCrash: (error) => {
+          logger.fatal({ err: error }, 'the worker thread crashed; exiting');
+          logger.flush(() => process.exit(1));
+        },
+      });
+    } catch (error) {
+      await forwarder?.close();
+      await inbox.close();
+      throw error;
+    }
+  }
+
+  const eventRegistries = [inbox.metrics, ...(forwarder ? [forwarder.metrics.registry] : [])];
+  // With a worker thread, the worker's counters live there under the same names: summed.
+  const eventMetrics: Registry[] = workerThread
+    ? [mergedMetrics(eventRegistries, () => workerThread.metrics())]
+    : eventRegistries;
   let http: RunningHttpServer | undefined;
   let dashboard: Dashboard | undefined;
   // `serve` listens on --port; `work` only with --metrics-port, for probes and scrapes.
@@ -125,9 +183,8 @@ export async function runServe(
     const processMetrics = new Registry();
     collectDefaultMetrics({ register: processMetrics, prefix: 'workos_inbox_process_' });
     const registries = [
-      inbox.metrics,
+      ...eventMetrics,
       createQueueMetrics(inbox.store, systemClock),
-      ...(forwarder ? [forwarder.metrics.registry] : []),
       processMetrics,
     ];
     const metrics = cluster.isWorker ? [clusterMetricsSource(registries)] : registries;
@@ -139,7 +196,7 @@ export async function runServe(
             logger: logger.child({ component: 'dashboard' }),
             adminToken: credentials.adminToken,
             trustProxy: config.trustProxy,
-            metrics: inbox.metrics,
+            metrics: eventMetrics[0]!,
             pull: config.pull !== undefined,
             // One-time links only for the development token, and only where this process is the
             // one that prints them (with --processes N the primary prints the banner).
@@ -165,11 +222,12 @@ export async function runServe(
         }),
       );
     } catch (error) {
+      await workerThread?.close();
       await inbox.close();
       throw error;
     }
   }
-  if (config.worker || mode === 'work') {
+  if ((config.worker || mode === 'work') && !workerThread) {
     await inbox.start();
     await forwarder?.start();
   }
@@ -201,7 +259,7 @@ export async function runServe(
       url: url || undefined,
       webhookPath: mode === 'serve' ? config.path : undefined,
       database: redactDatabase(config.database),
-      worker: config.worker || mode === 'work',
+      worker: workerThread ? 'thread' : config.worker || mode === 'work',
       handlers: handlers ? [...handlers.byName.keys()] : [],
       production: config.production,
       pull: config.pull
@@ -216,12 +274,15 @@ export async function runServe(
   return {
     url,
     inbox,
+    metrics: async () =>
+      (await Promise.all(eventRegistries.map((r) => r.getMetricsAsJSON()))).flat(),
     close() {
       closing ??= (async () => {
         await pullLoop?.stop();
         await reconcileLoop?.stop();
         dashboard?.close();
         const httpClosed = http?.close(config.shutdownTimeoutMs);
+        await workerThread?.close();
         await forwarder?.close();
         await inbox.close({ timeoutMs: config.shutdownTimeoutMs });
         await httpClosed;

@@ -27,6 +27,7 @@ async function until(check: () => boolean, timeoutMs = patienceMs): Promise<void
 // worker keeps its share of the time at `shareUnderLoad` so acknowledging WorkOS comes first.
 describe('the worker yields to requests being received (createInbox on SQLite)', () => {
   let inbox: Inbox | undefined;
+  let workerInbox: Inbox | undefined;
   let store: Store | undefined;
   let cleanup: (() => void) | undefined;
   let openGate: () => void = () => {};
@@ -34,12 +35,20 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
   afterEach(async () => {
     openGate(); // a failed assertion must not leave the request in flight forever
     await inbox?.close();
+    await workerInbox?.close();
     await store?.close();
     cleanup?.();
   });
 
-  /** An inbox whose one request stays in flight until `openGate()`, its worker's handler busy 10 ms. */
-  async function startUnderLoad(worker: { concurrency: number; shareUnderLoad?: number }) {
+  /**
+   * An inbox whose one request stays in flight until `openGate()`, its worker's handler busy 10 ms.
+   * `split`: as `serve` on PostgreSQL, the worker belongs to a second inbox that learns of the
+   * first one's requests through a counter in shared memory (its own receiver stays idle).
+   */
+  async function startUnderLoad(
+    worker: { concurrency: number; shareUnderLoad?: number },
+    split = false,
+  ) {
     const tmp = createTempSqlitePath();
     cleanup = tmp.cleanup;
     const real = await openStore({ database: tmp.path });
@@ -70,14 +79,26 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
         source: 'webhook',
       });
     }
+    const inFlightCounter = new Int32Array(new SharedArrayBuffer(4));
     inbox = await createInbox({
       store: gated,
       secret,
       mirror: false,
       worker,
+      ...(split ? { inFlightCounter } : {}),
     });
+    if (split) {
+      workerInbox = await createInbox({
+        store: real,
+        secret,
+        mirror: false,
+        worker,
+        underLoad: () => Atomics.load(inFlightCounter, 0) > 0,
+      });
+    }
+    const processing = split ? workerInbox! : inbox;
     const started: number[] = [];
-    inbox.on('dsync.user.created', () => {
+    processing.on('dsync.user.created', () => {
       started.push(performance.now());
       busyWait(10);
     });
@@ -88,8 +109,9 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
       body: Buffer.from(body),
     });
     expect(inbox.receiver.inFlight).toBe(1);
-    await inbox.start();
-    return { inbox, started, answer };
+    if (split) expect(Atomics.load(inFlightCounter, 0)).toBe(1);
+    await processing.start();
+    return { inbox, started, answer, inFlightCounter };
   }
 
   it('rests between batches while a request is in flight, and runs flat out once none is', async () => {
@@ -126,5 +148,21 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
     // gap of >= 66.7 ms, less ~2 ms for a timer's rounding (at 0.25: 10 ms of handler and 30 of
     // rest, measured ~48 ms). A slow machine only lengthens the gaps.
     for (const gap of gaps(started.slice(0, 4))) expect(gap).toBeGreaterThanOrEqual(64);
+  });
+
+  it("yields to another inbox's requests through a shared in-flight counter (serve's worker thread)", async () => {
+    const { started, answer, inFlightCounter } = await startUnderLoad(
+      { concurrency: 1, shareUnderLoad: 0.2 },
+      true,
+    );
+    await until(() => started.length >= 5);
+    const underLoad = gaps(started.slice(0, 5));
+    for (const gap of underLoad) expect(gap).toBeGreaterThanOrEqual(48);
+    openGate();
+    expect((await answer).status).toBe(200);
+    expect(Atomics.load(inFlightCounter, 0)).toBe(0);
+    const mark = started.length;
+    await until(() => started.length >= 13);
+    expect(median(gaps(started.slice(mark))) * 2).toBeLessThan(median(underLoad));
   });
 });

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../threads/start-thread.js';
 import { AppendBound } from '../append-bound.js';
 import { packPage } from '../pull-operations.js';
 import type {
@@ -25,26 +23,8 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-/** The ESM build of `tsx/esm/api` (require.resolve would give the CommonJS one). */
-function tsxEsmApi(from: string): string {
-  const manifestPath = createRequire(from).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const entry = manifest.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
-  return new URL(entry, pathToFileURL(manifestPath)).href;
-}
-
 function startWorker(data: AppendWorkerData): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Running from source (vitest, tsx): the thread needs tsx's loader to import TypeScript.
-    const tsx = tsxEsmApi(here);
-    const entry = new URL('./append-worker.ts', here).href;
-    const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(code, { eval: true, workerData: data });
-  }
-  return new Worker(new URL('./append-worker.js', here), { workerData: data });
+  return startThread('append-worker', import.meta.url, data);
 }
 
 /**
