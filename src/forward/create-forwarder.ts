@@ -26,6 +26,11 @@ export interface ForwarderOptions {
   leaseMs?: number;
   /** With nothing due, look again after this long (retries come due without a wake-up). @defaultValue `defaults.forwardIdlePollMs.value` */
   idlePollMs?: number;
+  /**
+   * Deliveries a destination claims ahead of its attempts, at most (fewer as its answers slow,
+   * at least twice its concurrency). @defaultValue `defaults.forwardClaimAheadMax.value`
+   */
+  claimAheadMax?: number;
   /** Waits between `rate=` starts; tests drive it with their clock. @defaultValue setTimeout */
   sleep?: Sleep;
   /** Unique per process; names the attempts' worker. @defaultValue host:pid:random */
@@ -69,6 +74,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         owner,
         leaseMs: options.leaseMs ?? defaults.forwardLeaseMs.value,
         idlePollMs: options.idlePollMs ?? defaults.forwardIdlePollMs.value,
+        claimAheadMax: options.claimAheadMax ?? defaults.forwardClaimAheadMax.value,
         metrics,
         sleep: options.sleep ?? realSleep,
       }),

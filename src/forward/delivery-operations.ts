@@ -287,14 +287,17 @@ export async function releaseDeliveries(
   tx: SqlExecutor,
   owner: string,
   now: Date,
+  /** Only this delivery (claimed, never started); default: every one `owner` holds. */
+  only?: { destination: string; eventId: string },
 ): Promise<number> {
   const { rows } = await tx.query<{ event_id: string; destination: string }>(
     `UPDATE ${deliveries}
      SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END,
          attempts = attempts - 1, next_attempt_at = $2, lease_owner = NULL
      WHERE lease_owner = $1 AND status = 'delivering'
+       ${only ? 'AND destination = $3 AND event_id = $4' : ''}
      RETURNING event_id, destination`,
-    [owner, now],
+    only ? [owner, now, only.destination, only.eventId] : [owner, now],
   );
   for (const r of rows) {
     await tx.query(

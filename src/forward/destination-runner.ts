@@ -4,7 +4,12 @@ import type { Clock } from '../clock.js';
 import { signatureHeader } from '../signature/sign.js';
 import type { Store } from '../store/types.js';
 import { backoffDelayMs } from '../worker/backoff.js';
-import { claimDeliveries, finishDeliveries, pauseDestination } from './delivery-operations.js';
+import {
+  claimDeliveries,
+  finishDeliveries,
+  pauseDestination,
+  releaseDeliveries,
+} from './delivery-operations.js';
 import type { DeliveryResult } from './delivery-operations.js';
 import type { ClaimedDelivery } from './delivery-types.js';
 import type { Destination } from './destination.js';
@@ -12,6 +17,10 @@ import type { ForwardMetrics } from './forward-metrics.js';
 import { createAgent, postDelivery } from './post-delivery.js';
 import { StartPacer } from './start-pacer.js';
 import type { Sleep } from './start-pacer.js';
+
+/** Outcomes that are recorded at once; fewer wait {@link outcomeWaitMs} for others to join them. */
+const outcomesPerFlush = 64;
+const outcomeWaitMs = 5;
 
 export interface RunnerDeps {
   store: Store;
@@ -21,6 +30,8 @@ export interface RunnerDeps {
   owner: string;
   leaseMs: number;
   idlePollMs: number;
+  /** Claimed ahead of the attempts, at most (see {@link claimWindow}). */
+  claimAheadMax: number;
   metrics: ForwardMetrics;
   /** Waits between paced starts (`rate=`). */
   sleep: Sleep;
@@ -39,12 +50,20 @@ export class DestinationRunner {
   private signalled = false;
   private results: DeliveryResult[] = [];
   private flushing: Promise<void> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly pacer: StartPacer;
   private loop: Promise<void> | undefined;
   /** Attempts in flight (each settles within its timeout). */
   private readonly attempts = new Set<Promise<void>>();
-  /** Claimed, not yet started (their leases cover the wait). */
-  private queue: ClaimedDelivery[] = [];
+  /** Claimed, not yet started, with the end of each one's lease (ms, the runner's clock). */
+  private queue: Array<{ delivery: ClaimedDelivery; leaseEndsAt: number }> = [];
+  /** Wake-ups so far (appends, redrives, recorded outcomes of an ordered destination). */
+  private wakes = 0;
+  /** `wakes` when a claim last got fewer than it asked for; undefined after a full one. */
+  private shortClaimAt: number | undefined;
+  /** Recent attempts' duration, ms (an exponential moving average); undefined before the first. */
+  private attemptMs: number | undefined;
+  private readonly leaseMs: number;
 
   constructor(
     readonly destination: Destination,
@@ -52,14 +71,44 @@ export class DestinationRunner {
   ) {
     this.agent = createAgent(destination.url, destination.concurrency);
     this.pacer = new StartPacer(destination.ratePerSecond, deps.clock, deps.sleep);
+    this.leaseMs = Math.max(deps.leaseMs, destination.timeoutMs + 5000);
+  }
+
+  /**
+   * How many deliveries to hold claimed (in flight and queued). On PostgreSQL a claim is a
+   * transaction of three round trips, so a fast destination is fed by few, large claims; but a queued delivery's lease runs while it
+   * waits, so the window is sized for the last one in line to start within a quarter of its
+   * lease at the pace attempts have been finishing (concurrency slots, each busy `attemptMs`,
+   * and `rate=`). Never less than twice the concurrency (one claim feeds the next round of
+   * attempts), nor more than `claimAheadMax`.
+   */
+  claimWindow(): number {
+    const d = this.destination;
+    const floor = 2 * d.concurrency;
+    // On SQLite a claim is a short local transaction, but it holds the write lock that every
+    // acknowledgement waits for: claims stay small there (measured: larger ones gained nothing).
+    if (this.attemptMs === undefined || this.deps.store.dialect === 'sqlite') return floor;
+    const msPerStart = Math.max(
+      this.attemptMs / d.concurrency,
+      d.ratePerSecond ? 1000 / d.ratePerSecond : 0,
+      0.01,
+    );
+    const fits = Math.floor(this.leaseMs / 4 / msPerStart);
+    return Math.max(floor, Math.min(this.deps.claimAheadMax, fits));
   }
 
   start(): void {
     this.loop ??= this.run();
   }
 
-  /** Something may be due (an append, a redrive, a finished delivery). */
+  /** Something may be due (an append, a redrive): claim again even after a short claim. */
   wake(): void {
+    this.wakes++;
+    this.poke();
+  }
+
+  /** Let the loop look at its slots and queue (an attempt ended) without claiming for that alone. */
+  private poke(): void {
     this.signalled = true;
     const signal = this.signal;
     this.signal = undefined;
@@ -72,25 +121,30 @@ export class DestinationRunner {
     this.wake();
     await this.loop;
     await Promise.all(this.attempts);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     await this.flushing;
     await this.flush();
     this.agent.destroy();
   }
 
+  /** Wait for a signal or `ms`; after `ms` with none, claim again (retries come due on their own). */
   private waitForSignal(ms: number): Promise<void> {
     if (this.signalled || this.stopped) {
       this.signalled = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (timedOut: boolean) => {
         clearTimeout(timer);
-        if (this.signal === done) this.signal = undefined;
+        if (this.signal === signal) this.signal = undefined;
         this.signalled = false;
+        if (timedOut) this.shortClaimAt = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      this.signal = done;
+      const signal = () => done(false);
+      const timer = setTimeout(() => done(true), ms);
+      this.signal = signal;
     });
   }
 
@@ -100,34 +154,46 @@ export class DestinationRunner {
     while (!this.stopped) {
       // Start what is claimed while slots are free.
       while (this.queue.length > 0 && this.inFlight < d.concurrency && !this.stopped) {
-        const delivery = this.queue.shift()!;
+        const { delivery, leaseEndsAt } = this.queue.shift()!;
         await this.pacer.next();
+        // Waited so long (the destination slowed down after a large claim) that the attempt could
+        // outlive the lease: give it back uncounted, to be claimed again with a fresh lease.
+        if (clock.now() + d.timeoutMs > leaseEndsAt) {
+          await this.requeue(delivery);
+          continue;
+        }
         this.inFlight++;
         const attempt = this.deliver(delivery).finally(() => {
           this.inFlight--;
           this.attempts.delete(attempt);
-          this.wake();
+          this.poke();
         });
         this.attempts.add(attempt);
       }
-      // Claim ahead, up to twice the concurrency, once half of that window is free: one claim
-      // transaction then feeds several attempts instead of one.
-      const window = 2 * d.concurrency;
+      // Claim ahead, up to the window, once half of it is free: one claim transaction then feeds
+      // many attempts instead of one.
+      const window = this.claimWindow();
       const held = this.inFlight + this.queue.length;
-      if (this.stopped || held > d.concurrency) {
+      // After a claim that got fewer than it asked for, nothing more is due until something is
+      // appended or redriven (a wake), an ordered object's earlier delivery is recorded, or the
+      // idle poll finds retries come due.
+      const backlogEmpty = this.shortClaimAt !== undefined && this.shortClaimAt === this.wakes;
+      if (this.stopped || held > window / 2 || backlogEmpty) {
         await this.waitForSignal(this.deps.idlePollMs);
         continue;
       }
       this.signalled = false;
+      const wakesBefore = this.wakes;
       let claimed: ClaimedDelivery[];
+      const claimedAt = clock.now();
       try {
         claimed = await store.writeTransaction((tx) =>
           claimDeliveries(tx, {
             destination: d.name,
             owner: this.deps.owner,
             limit: window - held,
-            leaseMs: Math.max(this.deps.leaseMs, d.timeoutMs + 5000),
-            now: new Date(clock.now()),
+            leaseMs: this.leaseMs,
+            now: new Date(claimedAt),
             ordered: d.ordered,
           }),
         );
@@ -136,11 +202,30 @@ export class DestinationRunner {
         await this.waitForSignal(this.deps.idlePollMs);
         continue;
       }
-      if (claimed.length === 0) {
-        if (this.queue.length === 0) await this.waitForSignal(this.deps.idlePollMs);
-        continue;
-      }
-      this.queue.push(...claimed);
+      this.shortClaimAt = claimed.length < window - held ? wakesBefore : undefined;
+      if (claimed.length === 0) continue;
+      const leaseEndsAt = claimedAt + this.leaseMs;
+      for (const delivery of claimed) this.queue.push({ delivery, leaseEndsAt });
+    }
+  }
+
+  private async requeue(delivery: ClaimedDelivery): Promise<void> {
+    const d = this.destination;
+    this.deps.metrics.requeued.inc({ destination: d.name });
+    try {
+      await this.deps.store.writeTransaction((tx) =>
+        releaseDeliveries(tx, this.deps.owner, new Date(this.deps.clock.now()), {
+          destination: d.name,
+          eventId: delivery.eventId,
+        }),
+      );
+      this.wake();
+    } catch (error) {
+      // Still leased: claimed again once the lease ends.
+      this.deps.logger.warn(
+        { err: error, destination: d.name, eventId: delivery.eventId },
+        'could not give back a delivery that waited too long; it is claimed again after its lease',
+      );
     }
   }
 
@@ -161,7 +246,9 @@ export class DestinationRunner {
         'workos-inbox-delivery-attempt': String(delivery.attempts),
       },
     });
-    metrics.latency.observe({ destination: d.name }, (performance.now() - started) / 1000);
+    const tookMs = performance.now() - started;
+    metrics.latency.observe({ destination: d.name }, tookMs / 1000);
+    this.attemptMs = this.attemptMs === undefined ? tookMs : 0.8 * this.attemptMs + 0.2 * tookMs;
     const now = new Date(clock.now());
     const code = result.statusCode;
     const base = { eventId: delivery.eventId, destination: d.name, statusCode: code, now };
@@ -201,7 +288,24 @@ export class DestinationRunner {
     this.kick();
   }
 
+  /**
+   * Record what has finished: at once from 64 outcomes (or when stopping), else after a few
+   * milliseconds, so one transaction records many attempts' outcomes instead of the few that
+   * ended during the previous one.
+   */
   private kick(): void {
+    if (this.flushing || this.flushTimer) return;
+    if (this.results.length < outcomesPerFlush && !this.stopped) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flushNow();
+      }, outcomeWaitMs);
+      return;
+    }
+    this.flushNow();
+  }
+
+  private flushNow(): void {
     if (this.flushing) return;
     this.flushing = this.flush().finally(() => {
       this.flushing = undefined;
@@ -227,6 +331,8 @@ export class DestinationRunner {
           }
           await finishDeliveries(tx, owner, batch);
         });
+        // An ordered object's next delivery is due once this one is recorded.
+        if (this.destination.ordered) this.wake();
       } catch (error) {
         // The deliveries stay leased; when the lease ends they are delivered again (at least once).
         logger.error(

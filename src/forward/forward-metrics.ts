@@ -11,6 +11,11 @@ export interface ForwardMetrics {
   failed: Counter<'destination' | 'reason'>;
   /** Deliveries that exhausted their attempts. */
   dead: Counter<'destination'>;
+  /**
+   * Claimed deliveries given back unstarted because they waited in the queue until their lease
+   * was about to end (the destination slowed down after a large claim); claimed again at once.
+   */
+  requeued: Counter<'destination'>;
   latency: Histogram<'destination'>;
 }
 
@@ -95,6 +100,12 @@ export function createForwardMetrics(
     dead: new Counter({
       name: 'workos_inbox_forward_dead_total',
       help: 'Deliveries that exhausted their attempts (redrive them)',
+      labelNames: ['destination'],
+      registers: [registry],
+    }),
+    requeued: new Counter({
+      name: 'workos_inbox_forward_requeued_total',
+      help: 'Claimed deliveries given back unstarted because their lease was about to end (claimed again with a fresh one)',
       labelNames: ['destination'],
       registers: [registry],
     }),

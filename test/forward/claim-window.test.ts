@@ -1,0 +1,182 @@
+// How far ahead a destination claims: on PostgreSQL a fast destination is fed by few, large claims
+// (each claim is a transaction of three round trips); a queued delivery never starts once its lease could end during the attempt
+// (the destination slowed down after a large claim): it is claimed again after the lease, and
+// every event is still delivered.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createForwarder } from '../../src/forward/create-forwarder.js';
+import { listDeliveries } from '../../src/forward/delivery-queries.js';
+import { parseDestinations } from '../../src/forward/parse-destinations.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/types.js';
+import { sampleEvent } from '../../src/testing/sample-event.js';
+import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
+import { startEndpoint, until } from './helpers/endpoint.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+});
+
+const options = {
+  secret: 'whsec_claim_window_test',
+  timeoutMs: 10_000,
+  concurrency: 2,
+  ordered: false,
+  maxAttempts: 10,
+  backoff: { baseMs: 1000, capMs: 1000 },
+};
+
+async function storeWithEvents(kind: (typeof backendKinds)[number], at: number) {
+  const backend = await createBackend(kind, 'wi_forward_window');
+  cleanups.push(backend.cleanup);
+  const opened = await openStore({ database: backend.database });
+  cleanups.push(() => opened.close());
+  await opened.migrate();
+  // Claims are counted: every claim is a write transaction whose first statement claims.
+  let claims = 0;
+  const store: Store = new Proxy(opened, {
+    get(target, key, receiver) {
+      if (key === 'writeTransaction') {
+        return (fn: Parameters<Store['writeTransaction']>[0]) =>
+          target.writeTransaction(async (tx) => {
+            const counted = new Proxy(tx, {
+              get(t, k, r) {
+                if (k !== 'query') return Reflect.get(t, k, r) as unknown;
+                return (sql: string, ...rest: unknown[]) => {
+                  if (/SET status = 'delivering'/.test(sql)) claims++;
+                  return (Reflect.get(t, k, r) as (...a: unknown[]) => unknown).call(
+                    t,
+                    sql,
+                    ...rest,
+                  );
+                };
+              },
+            });
+            return fn(counted);
+          });
+      }
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const append = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const event = sampleEvent('dsync.user.created', {
+        seed: 10_000 + Math.floor(Math.random() * 1e9),
+      });
+      await opened.append({
+        id: event.id,
+        event: event.event,
+        createdAt: event.created_at,
+        rawBody: Buffer.from(JSON.stringify(event)),
+        source: 'webhook',
+        receivedAt: new Date(at),
+      });
+    }
+  };
+  return { store, opened, append, claims: () => claims };
+}
+
+describe.each(backendKinds)('claiming ahead on %s', (kind) => {
+  it('a destination that answers at once is fed by a few large claims on PostgreSQL, small ones on SQLite', async () => {
+    const { store, opened, append, claims } = await storeWithEvents(kind, Date.now());
+    const endpoint = await startEndpoint((_r, res) => void res.writeHead(204).end());
+    cleanups.push(() => endpoint.close());
+    const forwarder = createForwarder({
+      store,
+      destinations: parseDestinations(`${endpoint.url};name=fast`, options),
+      idlePollMs: 20,
+    });
+    cleanups.push(() => forwarder.close());
+    await forwarder.register();
+    await append(300);
+    await forwarder.start();
+    const delivered = async () =>
+      (
+        await opened.read((db) => listDeliveries(db, { destination: 'fast', limit: 1000 }))
+      ).deliveries.filter((d) => d.status === 'delivered').length;
+    await until(async () => (await delivered()) === 300, 'all delivered');
+    expect(endpoint.received).toHaveLength(300);
+    // Concurrency 2: a window of twice the concurrency needs at least 75 claims. On SQLite that
+    // is kept (a claim holds the write lock acknowledgements wait for); on PostgreSQL the window
+    // grows with fast answers.
+    if (kind === 'postgres') expect(claims()).toBeLessThanOrEqual(10);
+    else expect(claims()).toBeGreaterThanOrEqual(75);
+  });
+
+  it('queued deliveries whose lease could end during the attempt are left, then claimed again and delivered', async () => {
+    let now = Date.now();
+    const clock = { now: () => now };
+    const { store, opened, append } = await storeWithEvents(kind, now);
+    // The first answers at once (the window grows); the second waits until the test lets it.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let requests = 0;
+    const endpoint = await startEndpoint((_r, res) => {
+      requests++;
+      if (requests === 2) void held.then(() => res.writeHead(204).end());
+      else res.writeHead(204).end();
+    });
+    cleanups.push(async () => {
+      release();
+      await endpoint.close();
+    });
+    const forwarder = createForwarder({
+      store,
+      destinations: parseDestinations(`${endpoint.url};name=slowing;concurrency=1`, options),
+      clock,
+      idlePollMs: 20,
+    });
+    cleanups.push(() => forwarder.close());
+    await forwarder.register();
+    await append(1);
+    await forwarder.start();
+    await until(() => endpoint.received.length === 1, 'the first delivery');
+    await until(
+      async () =>
+        (await opened.read((db) => listDeliveries(db, { destination: 'slowing', limit: 10 })))
+          .deliveries[0]?.status === 'delivered',
+      'the first recorded',
+    );
+    // A backlog, claimed in one go now that attempts are fast; the second attempt hangs.
+    await append(40);
+    forwarder.wake();
+    await until(() => endpoint.received.length === 2, 'the second attempt');
+    const delivering = async () =>
+      (
+        await opened.read((db) => listDeliveries(db, { destination: 'slowing', limit: 100 }))
+      ).deliveries.filter((d) => d.status === 'delivering').length;
+    // PostgreSQL claimed the backlog; SQLite one ahead of the hung attempt.
+    expect(await delivering()).toBeGreaterThanOrEqual(kind === 'postgres' ? 10 : 2);
+    // 25 s later (lease 30 s, timeout 10 s) the hung attempt answers: what is still queued could
+    // outlive its lease, so it is not started.
+    now += 25_000;
+    release();
+    await until(
+      async () =>
+        (
+          await forwarder.metrics.registry.getSingleMetricAsString(
+            'workos_inbox_forward_requeued_total',
+          )
+        ).includes('} '),
+      'requeued',
+    );
+    // Given back at once: claimed again and delivered before the old leases end.
+    await until(
+      async () =>
+        (
+          await opened.read((db) => listDeliveries(db, { destination: 'slowing', limit: 100 }))
+        ).deliveries.filter((d) => d.status === 'delivered').length === 41,
+      'all delivered',
+    );
+    // Each POSTed once, in one counted attempt: what waited too long was given back uncounted
+    // and claimed again with a fresh lease, without waiting for the old one to end.
+    const ids = endpoint.received.map((r) => r.headers['workos-inbox-event-id']);
+    expect(new Set(ids).size).toBe(41);
+    expect(ids).toHaveLength(41);
+    const final = (
+      await opened.read((db) => listDeliveries(db, { destination: 'slowing', limit: 100 }))
+    ).deliveries;
+    expect(final.every((d) => d.attempts === 1)).toBe(true);
+  });
+});
