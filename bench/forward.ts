@@ -10,9 +10,11 @@
 // Prints ratios, not verdicts. Flags: --database postgres | postgres://… (a server: a scratch
 // database per run is created and dropped; default SQLite files), --rounds N (ingest off/on pairs,
 // default 3), --paced-requests N (requests per paced run, default 3000; 12,000 did not narrow the
-// rounds' spread on the 2-core machine). BENCH_FORWARD_EVENTS sets the number of deliveries
-// (default 5000).
-import { spawn } from 'node:child_process';
+// rounds' spread on the 2-core machine), --via serve (the ingest rounds run the built
+// `workos-inbox serve` as a child process, with and without `--forward-to`, as users deploy it:
+// on PostgreSQL its worker and forwarder then run in serve's worker thread; default: an inbox and
+// a forwarder in this process). BENCH_FORWARD_EVENTS sets the number of deliveries (default 5000).
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,6 +43,12 @@ const flag = (name: string) => {
 const databaseFlag = flag('database');
 const rounds = Number(flag('rounds') ?? 3);
 const pacedRequests = Number(flag('paced-requests') ?? 3000);
+const viaServe = flag('via') === 'serve';
+if (flag('via') !== undefined && !viaServe) throw new Error('--via takes serve');
+if (viaServe) {
+  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build failed');
+}
 const postgresServer =
   databaseFlag === 'postgres'
     ? await benchPostgresUrl()
@@ -158,16 +166,49 @@ async function forwarded(url: URL, run: number): Promise<number> {
 
 type Load = { kind: 'saturated' } | { kind: 'paced'; rate: number };
 
+/**
+ * The load, after a warm-up of the same kind whose latencies are dropped (1,000 requests, or two
+ * seconds at the paced rate): a fresh server's first second (JIT, the pool's connections, the
+ * forwarder's first claims) would otherwise be most of a 3,000-request run's p99.
+ */
+async function measuredLoad(target: string, load: Load, prefix: string) {
+  const run = (count: number, id: string) =>
+    firstJsonLine(
+      load.kind === 'saturated'
+        ? [
+            '--import',
+            'tsx',
+            join(root, 'bench/fixtures/load.ts'),
+            target,
+            '16',
+            '0',
+            String(count),
+            id,
+          ]
+        : [
+            '--import',
+            'tsx',
+            join(root, 'bench/fixtures/paced-load.ts'),
+            target,
+            String(load.rate),
+            String(count),
+            id,
+          ],
+    );
+  const warm = await run(load.kind === 'saturated' ? 1000 : 2 * load.rate, `${prefix}_warm`);
+  warm.kill();
+  return run(load.kind === 'saturated' ? 3000 : pacedRequests, prefix);
+}
+
 async function ingestP99(
   url: URL,
   forwarding: boolean,
   run: number,
   load: Load,
 ): Promise<{ p99: number; perSecond: number }> {
-  const inbox = await createInbox({
-    database: await freshDatabase(`ingest-${forwarding ? 'on' : 'off'}-${run}`),
-    secret: benchSecret,
-  });
+  const database = await freshDatabase(`ingest-${forwarding ? 'on' : 'off'}-${run}`);
+  if (viaServe) return ingestP99ViaServe(url, forwarding, run, load, database);
+  const inbox = await createInbox({ database, secret: benchSecret });
   const forwarder = forwarding
     ? createForwarder({ store: inbox.store, destinations: destinationSettings(url.href) })
     : undefined;
@@ -176,24 +217,76 @@ async function ingestP99(
   const server = createServer(inbox.node());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/workos`;
-  const prefix = `event_ingest_${load.kind}_${forwarding}_${run}`;
-  const result = await firstJsonLine(
-    load.kind === 'saturated'
-      ? ['--import', 'tsx', join(root, 'bench/fixtures/load.ts'), target, '16', '0', '3000', prefix]
-      : [
-          '--import',
-          'tsx',
-          join(root, 'bench/fixtures/paced-load.ts'),
-          target,
-          String(load.rate),
-          String(pacedRequests),
-          prefix,
-        ],
-  );
+  const result = await measuredLoad(target, load, `event_ingest_${load.kind}_${forwarding}_${run}`);
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
   await forwarder?.close();
   await inbox.close();
+  if (result.value.non2xx || result.value.errors)
+    throw new Error(`ingest load had failures: ${JSON.stringify(result.value)}`);
+  return {
+    p99: result.value.p99 ?? NaN,
+    perSecond: result.value.requestsPerSecond ?? result.value.sentPerSecond ?? NaN,
+  };
+}
+
+/** The same load against `workos-inbox serve` in its own process (--via serve). */
+async function ingestP99ViaServe(
+  url: URL,
+  forwarding: boolean,
+  run: number,
+  load: Load,
+  database: string,
+): Promise<{ p99: number; perSecond: number }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const serve = spawn(
+    process.execPath,
+    [
+      join(root, 'dist/cli/main.js'),
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--database',
+      database,
+      '--secret',
+      benchSecret,
+      '--log-level',
+      'warn',
+      ...(forwarding ? ['--forward-to', `${url.href};name=bench;concurrency=${concurrency}`] : []),
+    ],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        WORKOS_INBOX_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const exited = new Promise((r) => serve.once('exit', r));
+  const base = `http://127.0.0.1:${port}`;
+  for (let ready = false; !ready;) {
+    ready = await fetch(`${base}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (!ready) {
+      if (serve.exitCode !== null) throw new Error(`serve exited ${serve.exitCode}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const target = `${base}/webhooks/workos`;
+  const result = await measuredLoad(target, load, `event_serve_${load.kind}_${forwarding}_${run}`);
+  serve.kill('SIGTERM');
+  await exited;
   if (result.value.non2xx || result.value.errors)
     throw new Error(`ingest load had failures: ${JSON.stringify(result.value)}`);
   return {
@@ -213,7 +306,9 @@ try {
   const run = Number(process.env.BENCH_RUN ?? 0);
   const bare = await ceiling(url);
   const fwd = await forwarded(url, run);
-  console.log(`deliveries: ${deliveries}, concurrency ${concurrency}, ${backend}`);
+  console.log(
+    `deliveries: ${deliveries}, concurrency ${concurrency}, ${backend}; ingest rounds ${viaServe ? 'against `workos-inbox serve` (its own process)' : 'against an inbox in this process'}`,
+  );
   console.log(`  bare loop (ceiling)   ${bare.toFixed(0)} req/s`);
   console.log(
     `  forwarder             ${fwd.toFixed(0)} deliveries/s  = ${((fwd / bare) * 100).toFixed(0)}% of the ceiling (target >= 50%)`,
@@ -260,6 +355,7 @@ try {
   console.log(
     JSON.stringify({
       backend,
+      ingestVia: viaServe ? 'serve' : 'in-process',
       bare,
       forwarded: fwd,
       ratio: fwd / bare,
