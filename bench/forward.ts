@@ -29,6 +29,7 @@ import { openStore } from '../src/store/open-store.js';
 import pg from 'pg';
 import { benchBody, benchNewEvent, benchSecret } from './fixtures/bench-events.js';
 import { median } from './fixtures/stats.js';
+import { startServe, stopProcess } from './fixtures/serve-process.js';
 import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -238,55 +239,14 @@ async function ingestP99ViaServe(
   load: Load,
   database: string,
 ): Promise<{ p99: number; perSecond: number }> {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
-  const serve = spawn(
-    process.execPath,
-    [
-      join(root, 'dist/cli/main.js'),
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--database',
-      database,
-      '--secret',
-      benchSecret,
-      '--log-level',
-      'warn',
-      ...(forwarding ? ['--forward-to', `${url.href};name=bench;concurrency=${concurrency}`] : []),
-    ],
-    {
-      cwd: dir,
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        WORKOS_INBOX_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
+  const { proc: serve, base } = await startServe(
+    database,
+    forwarding ? ['--forward-to', `${url.href};name=bench;concurrency=${concurrency}`] : [],
+    { cwd: dir },
   );
-  const exited = new Promise((r) => serve.once('exit', r));
-  const base = `http://127.0.0.1:${port}`;
-  for (let ready = false; !ready;) {
-    ready = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (!ready) {
-      if (serve.exitCode !== null) throw new Error(`serve exited ${serve.exitCode}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
   const target = `${base}/webhooks/workos`;
   const result = await measuredLoad(target, load, `event_serve_${load.kind}_${forwarding}_${run}`);
-  serve.kill('SIGTERM');
-  await exited;
+  await stopProcess(serve);
   if (result.value.non2xx || result.value.errors)
     throw new Error(`ingest load had failures: ${JSON.stringify(result.value)}`);
   return {

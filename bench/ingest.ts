@@ -7,15 +7,14 @@
 // `workos-inbox work`, sampling each child's RSS. The load generator runs in its own process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { benchSecret } from './fixtures/bench-events.js';
 import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
 import { runWrk, wrkInstalled, writeRequests, type LoadResult } from './fixtures/wrk.js';
+import { startServe, stopProcess } from './fixtures/serve-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli/main.js');
@@ -45,16 +44,6 @@ process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function start(args: string[], env: Record<string, string> = {}): ChildProcess {
   const proc = spawn(process.execPath, args, {
     cwd: root,
@@ -79,28 +68,6 @@ function firstJsonLine(proc: ChildProcess): Promise<Record<string, unknown>> {
     });
     proc.once('exit', (code) => reject(new Error(`child exited with ${String(code)}`)));
   });
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready in 60 s`);
 }
 
 /** Requests signed in advance for one wrk run: more than the fastest server answers in the run. */
@@ -151,32 +118,16 @@ function sampleRss(pid: number): { stop(): { peakMb: number; samplesMb: number[]
   };
 }
 
-async function serve(
+function serve(
   database: string,
   extra: string[] = [],
 ): Promise<{ proc: ChildProcess; base: string }> {
-  const port = await freePort();
-  const proc = start(
-    [
-      cli,
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--database',
-      database,
-      '--secret',
-      benchSecret,
-      '--log-level',
-      'warn',
-      ...extra,
-    ],
-    { WORKOS_INBOX_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef' },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  await waitReady(`${base}/readyz`);
-  return { proc, base };
+  return startServe(database, extra, {
+    onSpawn: (proc) => {
+      children.add(proc);
+      proc.once('exit', () => children.delete(proc));
+    },
+  });
 }
 
 async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -254,7 +205,7 @@ async function main(): Promise<void> {
       try {
         return await load(`http://127.0.0.1:${port}${path}`, prefix);
       } finally {
-        await stop(proc);
+        await stopProcess(proc);
       }
     };
     let sqliteRssPeak = 0;
@@ -317,7 +268,7 @@ async function main(): Promise<void> {
           return result;
         } finally {
           sqliteRssPeak = Math.max(sqliteRssPeak, rss.stop().peakMb);
-          await stop(s.proc);
+          await stopProcess(s.proc);
         }
       };
     let n = 0;
@@ -431,7 +382,7 @@ async function main(): Promise<void> {
       const ingest = await load(`${r.base}/webhooks/workos`, 'drain', drainEvents);
       const ingestS = (performance.now() - t0) / 1000;
       const recvRss = rss.stop();
-      await stop(r.proc);
+      await stopProcess(r.proc);
       const w = start([cli, 'work', '--database', drainDb, '--log-level', 'warn']);
       const wRss = sampleRss(w.pid!);
       const t1 = performance.now();
@@ -442,7 +393,7 @@ async function main(): Promise<void> {
       }
       const drainS = (performance.now() - t1) / 1000;
       const workRss = wRss.stop();
-      await stop(w);
+      await stopProcess(w);
       const tenthPeaks = (xs: number[]) =>
         Array.from({ length: 10 }, (_, i) =>
           fmt(

@@ -8,9 +8,9 @@ import { listDeliveries } from '../../src/forward/delivery-queries.js';
 import { parseDestinations } from '../../src/forward/parse-destinations.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
-import { sampleEvent } from '../../src/testing/sample-event.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { startEndpoint, until } from './helpers/endpoint.js';
+import { appendSampleUsers } from './helpers/sample-appends.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -59,21 +59,13 @@ async function storeWithEvents(kind: (typeof backendKinds)[number], at: number) 
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const append = async (n: number) => {
-    for (let i = 0; i < n; i++) {
-      const event = sampleEvent('dsync.user.created', {
-        seed: 10_000 + Math.floor(Math.random() * 1e9),
-      });
-      await opened.append({
-        id: event.id,
-        event: event.event,
-        createdAt: event.created_at,
-        rawBody: Buffer.from(JSON.stringify(event)),
-        source: 'webhook',
-        receivedAt: new Date(at),
-      });
-    }
-  };
+  let seed = 10_000;
+  const append = (n: number) =>
+    appendSampleUsers(
+      opened,
+      Array.from({ length: n }, () => seed++),
+      at,
+    );
   return { store, opened, append, claims: () => claims };
 }
 

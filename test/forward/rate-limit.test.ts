@@ -5,9 +5,9 @@ import { createForwarder } from '../../src/forward/create-forwarder.js';
 import { listDeliveries } from '../../src/forward/delivery-queries.js';
 import { parseDestinations } from '../../src/forward/parse-destinations.js';
 import { openStore } from '../../src/store/open-store.js';
-import { sampleEvent } from '../../src/testing/sample-event.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { startEndpoint, until } from './helpers/endpoint.js';
+import { appendSampleUsers } from './helpers/sample-appends.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -69,17 +69,11 @@ describe.each(backendKinds)('rate= on %s', (kind) => {
       return forwarder.close();
     });
     await forwarder.register();
-    for (let i = 0; i < 12; i++) {
-      const event = sampleEvent('dsync.user.created', { seed: i + 1 });
-      await store.append({
-        id: event.id,
-        event: event.event,
-        createdAt: event.created_at,
-        rawBody: Buffer.from(JSON.stringify(event)),
-        source: 'webhook',
-        receivedAt: new Date(time.clock.now()),
-      });
-    }
+    await appendSampleUsers(
+      store,
+      Array.from({ length: 12 }, (_, i) => i + 1),
+      time.clock.now(),
+    );
     await forwarder.start();
     // The first attempt starts at once; the second waits for 250 ms of the clock.
     await until(() => endpoint.received.length === 1 && time.sleeping === 1, 'the first attempt');
