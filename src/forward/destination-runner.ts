@@ -76,10 +76,10 @@ export class DestinationRunner {
 
   /**
    * How many deliveries to hold claimed (in flight and queued). On PostgreSQL a claim is a
-   * transaction of three round trips, so a fast destination is fed by few, large claims; but a queued delivery's lease runs while it
-   * waits, so the window is sized for the last one in line to start within a quarter of its
-   * lease at the pace attempts have been finishing (concurrency slots, each busy `attemptMs`,
-   * and `rate=`). Never less than twice the concurrency (one claim feeds the next round of
+   * transaction of three round trips, so a fast destination is fed by few, large claims; but a
+   * queued delivery's lease runs while it waits, so the window is sized for the last one in line
+   * to start within a quarter of its lease at the pace attempts have been finishing
+   * (concurrency slots, each busy `attemptMs`, and `rate=`). Never less than twice the concurrency (one claim feeds the next round of
    * attempts), nor more than `claimAheadMax`.
    */
   claimWindow(): number {
@@ -157,9 +157,9 @@ export class DestinationRunner {
         const { delivery, leaseEndsAt } = this.queue.shift()!;
         await this.pacer.next();
         // Waited so long (the destination slowed down after a large claim) that the attempt could
-        // outlive the lease: give it back uncounted, to be claimed again with a fresh lease.
+        // outlive the lease: give it back uncounted, with every other queued one in that case.
         if (clock.now() + d.timeoutMs > leaseEndsAt) {
-          await this.requeue(delivery);
+          await this.requeueStale(delivery);
           continue;
         }
         this.inFlight++;
@@ -209,22 +209,36 @@ export class DestinationRunner {
     }
   }
 
-  private async requeue(delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * Give back, uncounted and in one transaction, `first` and every queued delivery whose attempt
+   * could also outlive its lease; they are claimed again with a fresh one.
+   */
+  private async requeueStale(first: ClaimedDelivery): Promise<void> {
     const d = this.destination;
-    this.deps.metrics.requeued.inc({ destination: d.name });
+    const { clock, store, owner, logger, metrics } = this.deps;
+    const latestStart = clock.now() + d.timeoutMs;
+    const stale = [
+      first,
+      ...this.queue.filter((q) => latestStart > q.leaseEndsAt).map((q) => q.delivery),
+    ];
+    this.queue = this.queue.filter((q) => latestStart <= q.leaseEndsAt);
+    metrics.requeued.inc({ destination: d.name }, stale.length);
     try {
-      await this.deps.store.writeTransaction((tx) =>
-        releaseDeliveries(tx, this.deps.owner, new Date(this.deps.clock.now()), {
-          destination: d.name,
-          eventId: delivery.eventId,
-        }),
-      );
+      await store.writeTransaction(async (tx) => {
+        const now = new Date(clock.now());
+        for (const delivery of stale) {
+          await releaseDeliveries(tx, owner, now, {
+            destination: d.name,
+            eventId: delivery.eventId,
+          });
+        }
+      });
       this.wake();
     } catch (error) {
-      // Still leased: claimed again once the lease ends.
-      this.deps.logger.warn(
-        { err: error, destination: d.name, eventId: delivery.eventId },
-        'could not give back a delivery that waited too long; it is claimed again after its lease',
+      // Still leased: claimed again once the leases end.
+      logger.warn(
+        { err: error, destination: d.name, count: stale.length },
+        'could not give back deliveries that waited too long; they are claimed again after their lease',
       );
     }
   }
