@@ -12,8 +12,9 @@
 // default 3), --paced-requests N (requests per paced run, default 3000; 12,000 did not narrow the
 // rounds' spread on the 2-core machine), --via serve (the ingest rounds run the built
 // `workos-inbox serve` as a child process, with and without `--forward-to`, as users deploy it:
-// on PostgreSQL its worker and forwarder then run in serve's worker thread; default: an inbox and
-// a forwarder in this process). BENCH_FORWARD_EVENTS sets the number of deliveries (default 5000).
+// its worker and forwarder then run in serve's worker thread; default: an inbox and a forwarder in
+// this process), --serve-args='--no-worker-thread …' (more flags for each such serve).
+// BENCH_FORWARD_EVENTS sets the number of deliveries (default 5000).
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +46,10 @@ const databaseFlag = flag('database');
 const rounds = Number(flag('rounds') ?? 3);
 const pacedRequests = Number(flag('paced-requests') ?? 3000);
 const viaServe = flag('via') === 'serve';
+// More flags for each `serve` of --via serve, e.g. --serve-args=--no-worker-thread.
+const serveArgs = (args.find((a) => a.startsWith('--serve-args='))?.slice(13) ?? '')
+  .split(' ')
+  .filter(Boolean);
 if (flag('via') !== undefined && !viaServe) throw new Error('--via takes serve');
 if (viaServe) {
   const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
@@ -241,7 +246,10 @@ async function ingestP99ViaServe(
 ): Promise<{ p99: number; perSecond: number }> {
   const { proc: serve, base } = await startServe(
     database,
-    forwarding ? ['--forward-to', `${url.href};name=bench;concurrency=${concurrency}`] : [],
+    [
+      ...serveArgs,
+      ...(forwarding ? ['--forward-to', `${url.href};name=bench;concurrency=${concurrency}`] : []),
+    ],
     { cwd: dir },
   );
   const target = `${base}/webhooks/workos`;

@@ -293,6 +293,10 @@ async function main(): Promise<void> {
         name: '(iii-c) serve --worker-share 1, SQLite (worker never yields)',
         run: viaServe(sqliteFile, ['--worker-share', '1']),
       },
+      {
+        name: '(iii-d) serve --no-worker-thread, SQLite (worker on the main thread)',
+        run: viaServe(sqliteFile, ['--no-worker-thread']),
+      },
     ];
     if (!has('skip-postgres')) {
       targets.push({

@@ -161,14 +161,13 @@ export const defaults = {
   },
   workerThread: {
     value: true,
-    shown: 'on PostgreSQL',
+    shown: 'on',
     flag: '--no-worker-thread',
     env: 'WORKOS_INBOX_WORKER_THREAD',
     command: 'serve',
     readme: true,
-    description:
-      "on PostgreSQL, run the worker on serve's main thread instead of a worker thread of its own",
-    docs: "on PostgreSQL, run the worker (and `--pull`, `--reconcile-every`, `--forward-to`) on `serve`'s main thread instead of a worker thread of its own (`WORKOS_INBOX_WORKER_THREAD=false`); SQLite always runs it on the main thread",
+    description: "run the worker on serve's main thread instead of a worker thread of its own",
+    docs: "run the worker (and `--pull`, `--reconcile-every`, `--forward-to`) on `serve`'s main thread instead of a worker thread of its own (`WORKOS_INBOX_WORKER_THREAD=false`)",
   },
   dashboard: {
     value: true,

@@ -105,6 +105,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       ...(options.maxPendingAppendBytes !== undefined
         ? { maxPendingAppendBytes: options.maxPendingAppendBytes }
         : {}),
+      ...(options.sqliteThreadShare ? { sqliteThreadShare: options.sqliteThreadShare } : {}),
     });
   }
   let worker: Worker;

@@ -1,3 +1,4 @@
+import type { SqliteThreadShare } from '../store/sqlite/thread-share.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
@@ -54,6 +55,8 @@ export interface InboxOptions {
   maxPendingAppends?: number;
   /** Body bytes waiting for a commit, at most (StoreOptions). @defaultValue `defaults.maxPendingAppendBytes.value` */
   maxPendingAppendBytes?: number;
+  /** SQLite: shared with the process's other threads on the same file (StoreOptions). */
+  sqliteThreadShare?: SqliteThreadShare;
   /**
    * Prune processed events in the background while the worker runs (`start()`): their payload
    * and attempts go, their ids stay (dedup). @defaultValue off

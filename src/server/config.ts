@@ -42,7 +42,7 @@ export interface ServeConfig {
   /** Absolute path or package name of the handlers module. */
   handlers: string | undefined;
   worker: boolean;
-  /** On PostgreSQL, `serve` runs its worker in a worker thread (`--no-worker-thread`: on the main thread). */
+  /** `serve` runs its worker in a worker thread (`--no-worker-thread`: on the main thread). */
   workerThread: boolean;
   /** Serve the web dashboard at `/` (`--no-dashboard` turns it off). */
   dashboard: boolean;

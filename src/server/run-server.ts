@@ -34,6 +34,8 @@ import { mergedMetrics } from './merged-metrics.js';
 import { startWorkerThread } from './worker-thread.js';
 import type { WorkerThread } from './worker-thread.js';
 import { isPostgresUrl } from '../store/open-store.js';
+import { createSqliteThreadShare } from '../store/sqlite/thread-share.js';
+import type { SqliteThreadShare } from '../store/sqlite/thread-share.js';
 
 export interface RunningServe {
   /** Empty for `work` (no HTTP). */
@@ -52,6 +54,8 @@ export interface RunServeOptions {
   printBanner: (lines: string[]) => void;
   /** Whether requests are being received (a worker thread reads its process's receiver). */
   underLoad?: () => boolean;
+  /** SQLite: what the worker thread's store shares with the main thread's (write lock, wake-ups). */
+  sqliteThreadShare?: SqliteThreadShare;
   /** Log lines readable in a terminal (passed on to a worker thread). */
   prettyLogs?: boolean;
 }
@@ -59,13 +63,12 @@ export interface RunServeOptions {
 type MetricsJson = Array<MetricObjectWithValues<MetricValue<string>>>;
 
 /**
- * Whether `serve` runs its worker in a thread of its own: on PostgreSQL, where the worker's
- * statements wait on the server and its JavaScript (parsing, the mirror's rows) would otherwise
- * delay the answers; not on SQLite, where the two threads would take turns on one write lock and
- * a blocked append would stall the event loop.
+ * Whether `serve` runs its worker in a thread of its own, so that the worker's JavaScript (parsing,
+ * the mirror's rows, handlers, forwarding's HTTP client) and, on SQLite, its synchronous
+ * transactions never delay an answer.
  */
 export function workerRunsInThread(config: ServeConfig, mode: 'serve' | 'work'): boolean {
-  return mode === 'serve' && config.worker && config.workerThread && isPostgresUrl(config.database);
+  return mode === 'serve' && config.worker && config.workerThread;
 }
 
 /** One `serve` (or `work`) process: the inbox, its worker and, for `serve`, the HTTP server. */
@@ -84,11 +87,18 @@ export async function runServe(
   const inThread = workerRunsInThread(config, mode);
   // The receiver's in-flight count, shared with the worker thread's pacer.
   const inFlightCounter = inThread ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  // On SQLite the two threads' stores take turns on one write lock (appends first) and wake each
+  // other's workers, as one store's connections do.
+  const sqliteThreadShare =
+    inThread && !isPostgresUrl(config.database)
+      ? createSqliteThreadShare()
+      : options.sqliteThreadShare;
   // Handlers run where the worker runs.
   const handlers = config.handlers && !inThread ? await loadHandlers(config.handlers) : undefined;
   const inbox = await createInbox({
     ...(inFlightCounter ? { inFlightCounter } : {}),
     ...(options.underLoad ? { underLoad: options.underLoad } : {}),
+    ...(sqliteThreadShare ? { sqliteThreadShare } : {}),
     database: config.database,
     secret: secrets,
     toleranceMs: config.toleranceMs,
@@ -152,6 +162,7 @@ export async function runServe(
           secrets: credentials?.secrets ?? config.secrets,
         },
         inFlight: inFlightCounter!,
+        ...(sqliteThreadShare ? { sqliteThreadShare } : {}),
         prettyLogs: options.prettyLogs ?? false,
         onCrash: (error) => {
           logger.fatal({ err: error }, 'the worker thread crashed; exiting');

@@ -10,7 +10,7 @@ import type {
 } from './worker-thread-protocol.js';
 
 const port = parentPort!;
-const { config, inFlight, prettyLogs } = workerData as WorkerThreadData;
+const { config, inFlight, prettyLogs, sqliteThreadShare } = workerData as WorkerThreadData;
 const send = (message: FromWorkerThread) => port.postMessage(message);
 const logger = createLogger({ level: config.logLevel, pretty: prettyLogs }).child({
   thread: 'worker',
@@ -24,6 +24,7 @@ try {
     printBanner: () => {},
     // Yield to the main thread's requests as the in-process worker does.
     underLoad: () => Atomics.load(inFlight, 0) > 0,
+    ...(sqliteThreadShare ? { sqliteThreadShare } : {}),
   });
 } catch (error) {
   const { message, name } = error as Error;

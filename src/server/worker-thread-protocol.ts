@@ -1,4 +1,5 @@
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { SqliteThreadShare } from '../store/sqlite/thread-share.js';
 import type { ServeConfig } from './config.js';
 
 /** What `serve` hands its worker thread (structured-cloned; the counter's buffer is shared). */
@@ -9,6 +10,8 @@ export interface WorkerThreadData {
   inFlight: Int32Array;
   /** Log lines as the main thread writes them (readable in a terminal, else JSON). */
   prettyLogs: boolean;
+  /** SQLite: the write lock and wake-ups the thread's store shares with the main thread's. */
+  sqliteThreadShare?: SqliteThreadShare;
 }
 
 export type ToWorkerThread = { type: 'metrics'; id: number } | { type: 'close' };

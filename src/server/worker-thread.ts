@@ -1,3 +1,4 @@
+import type { SqliteThreadShare } from '../store/sqlite/thread-share.js';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { startThread } from '../threads/start-thread.js';
 import { SchemaMismatchError, StoreUnavailableError } from '../store/types.js';
@@ -38,6 +39,8 @@ export interface StartWorkerThreadOptions {
   /** The receiver's requests in flight (a view of a SharedArrayBuffer), read by the worker's pacer. */
   inFlight: Int32Array;
   prettyLogs: boolean;
+  /** SQLite: the write lock and wake-ups the thread's store shares with the main thread's. */
+  sqliteThreadShare?: SqliteThreadShare;
   /** The thread ended on its own (a crash): the process cannot process events any more. */
   onCrash: (error: Error) => void;
 }
@@ -52,6 +55,7 @@ export async function startWorkerThread(options: StartWorkerThreadOptions): Prom
     config: { ...options.config, metricsPort: undefined, processes: 1 },
     inFlight: options.inFlight,
     prettyLogs: options.prettyLogs,
+    ...(options.sqliteThreadShare ? { sqliteThreadShare: options.sqliteThreadShare } : {}),
   };
   const thread = startThread('worker-thread-entry', import.meta.url, data);
   const send = (message: ToWorkerThread) => thread.postMessage(message);

@@ -1,3 +1,4 @@
+import type { SqliteThreadShare } from './sqlite/thread-share.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { Dialect, SqlExecutor } from './sql-executor.js';
 
@@ -440,6 +441,12 @@ export interface StoreOptions {
    * handler's `complete` transaction) before failing with StoreUnavailableError. @defaultValue `defaults.busyTimeoutMs.value`
    */
   busyTimeoutMs?: number;
+  /**
+   * SQLite: what this store shares with the stores of the process's other threads on the same
+   * file (`serve`'s worker thread): their turns on the write lock and their wake-ups. From
+   * `createSqliteThreadShare()`, passed to each thread. @defaultValue none (this thread alone)
+   */
+  sqliteThreadShare?: SqliteThreadShare;
 }
 
 /** The database could not be reached or could not commit. Receivers answer 503 + Retry-After. */

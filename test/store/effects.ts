@@ -24,3 +24,31 @@ export async function effects(store: Store): Promise<{ event_id: string; note: s
     return rows;
   });
 }
+
+/**
+ * Complete a claimed event with a handler that writes its effect ('slow'), then waits: resolves
+ * once the handler runs (its transaction open); `finish()` lets it end.
+ */
+export async function holdCompleteOpen(
+  store: Store,
+  eventId: string,
+  owner: string,
+  now: Date,
+): Promise<{ finish: () => void; completing: Promise<boolean> }> {
+  let finish!: () => void;
+  const mayFinish = new Promise<void>((resolve) => (finish = resolve));
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const completing = store.complete(
+    eventId,
+    owner,
+    async (tx) => {
+      await writeEffect(eventId, 'slow')(tx);
+      started();
+      await mayFinish;
+    },
+    now,
+  );
+  await running;
+  return { finish, completing };
+}

@@ -4,7 +4,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { AppendOutcome } from '../../src/store/types.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { at, newEvent, t0, useBackends } from './backends.js';
-import { effects, effectsSet, writeEffect } from './effects.js';
+import { effects, effectsSet, holdCompleteOpen, writeEffect } from './effects.js';
 
 const [sqlite] = useBackends();
 
@@ -16,21 +16,7 @@ describe('SQLite write path', () => {
     await store.append(event);
     await store.claim({ owner: 'w', limit: 1, leaseMs: 60_000, now: t0 });
 
-    let finishHandler!: () => void;
-    const handlerMayFinish = new Promise<void>((resolve) => (finishHandler = resolve));
-    let handlerStarted!: () => void;
-    const started = new Promise<void>((resolve) => (handlerStarted = resolve));
-    const completing = store.complete(
-      event.id,
-      'w',
-      async (tx) => {
-        await writeEffect(event.id, 'slow')(tx);
-        handlerStarted();
-        await handlerMayFinish;
-      },
-      t0,
-    );
-    await started;
+    const { finish: finishHandler, completing } = await holdCompleteOpen(store, event.id, 'w', t0);
 
     let appended: AppendOutcome | undefined;
     const late = newEvent();

@@ -53,7 +53,7 @@ export class AppendThread {
   >();
   private closed: Promise<void> | undefined;
   private readonly counters = { batches: 0, events: 0, inserted: 0, maxBatchSize: 0 };
-  private lock = new ThreadWriteLock();
+  private readonly lock: ThreadWriteLock;
   private checkpoints = 0;
   private readonly bound: AppendBound;
 
@@ -61,8 +61,11 @@ export class AppendThread {
     private readonly data: Omit<AppendWorkerData, 'lockBuffer'>,
     private readonly onCommitted: (inserted: number) => void,
     limits: Pick<StoreOptions, 'maxPendingAppends' | 'maxPendingAppendBytes'> = {},
+    /** Shared with the process's other threads on this file (SqliteThreadShare.writeLock). */
+    lockBuffer?: SharedArrayBuffer,
   ) {
     this.bound = new AppendBound(limits);
+    this.lock = new ThreadWriteLock(lockBuffer);
   }
 
   /**
@@ -70,11 +73,8 @@ export class AppendThread {
    * waits, goes first). Release it with `release()` on the returned lock.
    */
   async acquireWriteLock(): Promise<ThreadWriteLock> {
-    for (;;) {
-      const lock = this.lock;
-      // A thread that died holding (or queued for) the lock got a fresh lock on exit.
-      if (await lock.acquire(() => lock !== this.lock)) return lock;
-    }
+    await this.lock.acquire();
+    return this.lock;
   }
 
   stats(): AppendStats {
@@ -175,12 +175,15 @@ export class AppendThread {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = startWorker({ ...this.data, lockBuffer: this.lock.buffer });
+    // -1 once it has stopped, so read now.
+    const workerThreadId = worker.threadId;
     worker.on('message', (message: FromAppendThread) => this.receive(message));
     worker.on('error', (error) => this.failAll(`the append thread failed: ${error.message}`));
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
       this.checkpoints = 0;
-      this.lock = new ThreadWriteLock();
+      // A thread that died holding (or waiting for) the lock gives it up.
+      this.lock.abandonedBy(workerThreadId);
       this.failAll('the append thread exited');
     });
     this.worker = worker;

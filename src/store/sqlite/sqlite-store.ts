@@ -58,6 +58,7 @@ import { AppendThread } from './append-thread.js';
 import { isBusy, openSqlite } from './sqlite-connection.js';
 import { sqliteExecutor } from './sqlite-executor.js';
 import { ReaderPool } from './reader-pool.js';
+import { SharedWakes } from './thread-share.js';
 import { validateNewEvent } from '../validate-event.js';
 import { WakeListeners } from '../wake-listeners.js';
 
@@ -83,6 +84,7 @@ export class SqliteStore implements Store {
   private readonly busyTimeoutMs: number;
   private closing: Promise<void> | undefined;
   private writesSinceCheckpoint = 0;
+  private sharedWakes: SharedWakes | undefined;
 
   private constructor(path: string, options: StoreOptions) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? defaults.busyTimeoutMs.value;
@@ -105,9 +107,13 @@ export class SqliteStore implements Store {
         busyTimeoutMs: this.busyTimeoutMs,
         maxBatchSize: options.maxBatchSize ?? defaults.maxBatchSize.value,
       },
-      () => this.wake.emit(),
+      () => this.wakeAll(),
       options,
+      options.sqliteThreadShare?.writeLock,
     );
+    if (options.sqliteThreadShare) {
+      this.sharedWakes = new SharedWakes(options.sqliteThreadShare.wakes, () => this.wake.emit());
+    }
   }
 
   /** Open (creating the file and its folder if needed). Does not migrate. */
@@ -233,7 +239,7 @@ export class SqliteStore implements Store {
   ): Promise<AppendOutcome[]> {
     for (const event of events) validateNewEvent(event);
     const outcomes = await this.appender.appendPage(events, cursor, now);
-    if (outcomes.includes('inserted')) this.wake.emit();
+    if (outcomes.includes('inserted')) this.wakeAll();
     return outcomes;
   }
 
@@ -295,7 +301,7 @@ export class SqliteStore implements Store {
 
   async releaseLeases(owner: string, now: Date): Promise<number> {
     const released = await this.write((tx) => releaseLeases(tx, owner, now));
-    if (released > 0) this.wake.emit();
+    if (released > 0) this.wakeAll();
     return released;
   }
 
@@ -313,13 +319,13 @@ export class SqliteStore implements Store {
 
   async replay(id: string, now: Date): Promise<boolean> {
     const replayed = await this.write((tx) => replayEvent(tx, id, now));
-    if (replayed) this.wake.emit();
+    if (replayed) this.wakeAll();
     return replayed;
   }
 
   async redrive(filter: EventFilter, now: Date): Promise<number> {
     const count = await this.write((tx) => redriveEvents(tx, filter, now));
-    if (count > 0) this.wake.emit();
+    if (count > 0) this.wakeAll();
     return count;
   }
 
@@ -364,6 +370,12 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Wake this store's listeners and, through the thread share, the other threads' stores'. */
+  private wakeAll(): void {
+    if (this.sharedWakes) this.sharedWakes.signal();
+    else this.wake.emit();
+  }
+
   onWake(listener: () => void): () => void {
     return this.wake.add(listener);
   }
@@ -391,6 +403,7 @@ export class SqliteStore implements Store {
         this.writer.close();
       });
       this.readers.close();
+      this.sharedWakes?.stop();
     })();
     return this.closing;
   }

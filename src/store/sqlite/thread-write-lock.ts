@@ -1,8 +1,10 @@
 // SQLite's own busy handler makes a waiting writer sleep and poll (naps of up to 100 ms), so the
 // append thread starved while the main thread ran back-to-back claim/complete transactions. The
-// two threads of one process hand the write lock over through this lock instead: a waiter wakes
-// the moment the holder releases, and the append thread goes first, because requests are waiting
-// on it. (Other processes on the same file still meet SQLite's busy handling.)
+// threads of one process hand the write lock over through this lock instead: a waiter wakes the
+// moment the holder releases, and an append thread goes first, because requests are waiting on
+// it. (Other processes on the same file still meet SQLite's busy handling, and SQLite's own lock
+// stays what keeps writes apart: this one only orders the threads' turns.)
+import { threadId } from 'node:worker_threads';
 
 type WaitAsync = (
   cells: Int32Array,
@@ -11,54 +13,56 @@ type WaitAsync = (
   timeoutMs?: number,
 ) => { async: false; value: string } | { async: true; value: Promise<string> };
 
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+/** `Atomics.waitAsync` (Node 16+), typed: TypeScript's lib for our target lacks it. */
+export const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** 0 free, 1 held. */
+/** 0 free, else the holder's threadId + 1. */
 const state = 0;
-/** 1 while the append thread waits: the main thread lets it go first. */
+/** 0, or the threadId + 1 of an append thread waiting for the lock: the others let it go first. */
 const appendWaiting = 1;
 
-/** A lock shared by the main thread and the append thread through a SharedArrayBuffer. */
+/**
+ * A lock shared by the threads of one process writing one SQLite file (the main thread, its
+ * append thread and, in `serve`, the worker thread and its own) through a SharedArrayBuffer.
+ */
 export class ThreadWriteLock {
   private readonly cells: Int32Array;
+  private readonly me = threadId + 1;
 
   constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8)) {
     this.cells = new Int32Array(buffer);
   }
 
-  /** Blocking, for the append thread. False when `timeoutMs` passed first. */
+  /** Blocking, for an append thread. False when `timeoutMs` passed first. */
   acquireSync(timeoutMs: number): boolean {
     const deadline = Date.now() + timeoutMs;
-    Atomics.store(this.cells, appendWaiting, 1);
     try {
       for (;;) {
-        if (Atomics.compareExchange(this.cells, state, 0, 1) === 0) return true;
+        Atomics.store(this.cells, appendWaiting, this.me);
+        if (Atomics.compareExchange(this.cells, state, 0, this.me) === 0) return true;
         const left = deadline - Date.now();
         if (left <= 0) return false;
-        Atomics.wait(this.cells, state, 1, Math.min(left, 50));
+        const held = Atomics.load(this.cells, state);
+        if (held !== 0) Atomics.wait(this.cells, state, held, Math.min(left, 50));
       }
     } finally {
-      Atomics.store(this.cells, appendWaiting, 0);
+      Atomics.compareExchange(this.cells, appendWaiting, this.me, 0);
     }
   }
 
-  /**
-   * Non-blocking, for the main thread. `abandoned()` is checked on every wake-up (at least every
-   * 50 ms): when it says the lock was replaced (its other user died), stop and report false.
-   */
-  async acquire(abandoned: () => boolean): Promise<boolean> {
-    if (this.tryAcquire()) return true;
+  /** Non-blocking, for a thread with an event loop to keep turning. */
+  async acquire(): Promise<void> {
+    if (this.tryAcquire()) return;
     // A pending Atomics.waitAsync does not keep the process alive; this timer does, so a script
     // awaiting a store call cannot exit half-way (exit code 13, unsettled top-level await).
     const keepAlive = setInterval(() => {}, 60_000);
     try {
       for (;;) {
-        if (abandoned()) return false;
         const held = Atomics.load(this.cells, state);
-        // Free but the append thread is about to take it: look again very soon.
-        const result = waitAsync(this.cells, state, held, held === 1 ? 50 : 1);
+        // Free but an append thread is about to take it: look again very soon.
+        const result = waitAsync(this.cells, state, held, held !== 0 ? 50 : 1);
         if (result.async) await result.value;
-        if (this.tryAcquire()) return true;
+        if (this.tryAcquire()) return;
       }
     } finally {
       clearInterval(keepAlive);
@@ -68,17 +72,25 @@ export class ThreadWriteLock {
   private tryAcquire(): boolean {
     return (
       Atomics.load(this.cells, appendWaiting) === 0 &&
-      Atomics.compareExchange(this.cells, state, 0, 1) === 0
+      Atomics.compareExchange(this.cells, state, 0, this.me) === 0
     );
   }
 
-  /** Whether the append thread is waiting for the lock now. */
+  /** Whether an append thread is waiting for the lock now. */
   appendWaiting(): boolean {
-    return Atomics.load(this.cells, appendWaiting) === 1;
+    return Atomics.load(this.cells, appendWaiting) !== 0;
   }
 
   release(): void {
     Atomics.store(this.cells, state, 0);
     Atomics.notify(this.cells, state);
+  }
+
+  /** A thread ended: whatever it held or waited for is given up, so the others go on. */
+  abandonedBy(deadThreadId: number): void {
+    Atomics.compareExchange(this.cells, appendWaiting, deadThreadId + 1, 0);
+    if (Atomics.compareExchange(this.cells, state, deadThreadId + 1, 0) === deadThreadId + 1) {
+      Atomics.notify(this.cells, state);
+    }
   }
 }
