@@ -1,5 +1,7 @@
 // npm run bench:ingest [-- --duration 10 --rounds 1 --connections 32 --events 1000000
-//   --drain-seconds 600 --generator wrk|autocannon --skip-postgres --skip-ingest --skip-drain]
+//   --drain-seconds 600 --generator wrk|autocannon --skip-sqlite --skip-postgres --skip-ingest
+//   --skip-drain --shares 0.05,0.1]
+// --shares adds, per backend, `serve --worker-share <x>` for each x (a sweep of the trade-off).
 //
 // Ingest throughput of (i) the guide's Complete Example (baseline), (ii) a bare node:http HMAC
 // server (ceiling), (iii) `workos-inbox serve` on SQLite and (iv) on PostgreSQL, each with its
@@ -298,6 +300,15 @@ async function main(): Promise<void> {
         run: viaServe(sqliteFile, ['--no-worker-thread']),
       },
     ];
+    const shares = (has('shares') ? flag('shares', '') : '').split(',').filter(Boolean);
+    for (const share of shares) {
+      targets.push({
+        name: `(iii-s) serve --worker-share ${share}, SQLite`,
+        run: viaServe(sqliteFile, ['--worker-share', share]),
+      });
+    }
+    // --skip-sqlite keeps the baseline and the ceiling (every ratio needs them).
+    if (has('skip-sqlite')) targets.splice(2, targets.length - 2);
     if (!has('skip-postgres')) {
       targets.push({
         name: '(iv) workos-inbox serve, PostgreSQL, worker on',
@@ -311,6 +322,12 @@ async function main(): Promise<void> {
         name: '(iv-c) serve --no-worker-thread, PostgreSQL (worker on the main thread)',
         run: viaServe(pgDatabase, ['--no-worker-thread']),
       });
+      for (const share of shares) {
+        targets.push({
+          name: `(iv-s) serve --worker-share ${share}, PostgreSQL`,
+          run: viaServe(pgDatabase, ['--worker-share', share]),
+        });
+      }
     }
     const perTarget = targets.map(() => [] as LoadResult[]);
     for (let round = 0; round < (has('skip-ingest') ? 0 : rounds); round++) {
@@ -332,12 +349,25 @@ async function main(): Promise<void> {
         return `${fmt(r.requestsPerSecond / alone, 2)} (worker ${fmt(done)}/s)`;
       }).join(', ');
     const underLoad: string[] = [];
-    if (perTarget[2]?.length && perTarget[3]?.length)
-      underLoad.push(`  SQLite: ${answerRatios(2, 3)}`);
-    if (perTarget[5]?.length && perTarget[6]?.length)
-      underLoad.push(`  PostgreSQL: ${answerRatios(5, 6)}`);
-    if (perTarget[7]?.length && perTarget[6]?.length)
-      underLoad.push(`  PostgreSQL, worker on the main thread: ${answerRatios(7, 6)}`);
+    const at = (prefix: string) => targets.findIndex((t) => t.name.startsWith(prefix));
+    for (const [label, on, only] of [
+      ['SQLite', '(iii) ', '(iii-b) '],
+      ['SQLite, worker on the main thread', '(iii-d) ', '(iii-b) '],
+      ['PostgreSQL', '(iv) ', '(iv-b) '],
+      ['PostgreSQL, worker on the main thread', '(iv-c) ', '(iv-b) '],
+    ] as const) {
+      if (perTarget[at(on)]?.length && perTarget[at(only)]?.length)
+        underLoad.push(`  ${label}: ${answerRatios(at(on), at(only))}`);
+    }
+    targets.forEach((t, i) => {
+      const only = t.name.startsWith('(iii-s) ')
+        ? at('(iii-b) ')
+        : t.name.startsWith('(iv-s) ')
+          ? at('(iv-b) ')
+          : -1;
+      if (only >= 0 && perTarget[i]?.length && perTarget[only]?.length)
+        underLoad.push(`  ${t.name}: ${answerRatios(i, only)}`);
+    });
     if (underLoad.length > 0) {
       console.log(
         '\nAnswer rate with the worker on / receiver only, per round (target: >= 0.80 with the worker >= 1,000 events/s):',

@@ -292,7 +292,7 @@ export const defaults = {
   workerShare: {
     value: undefined,
     unit: 'fraction',
-    shown: '0.15 on SQLite, 0.25 on PostgreSQL',
+    shown: '0.05 on SQLite, 0.25 on PostgreSQL',
     flag: '--worker-share <fraction>',
     env: 'WORKOS_INBOX_WORKER_SHARE',
     command: 'serve',
@@ -302,7 +302,7 @@ export const defaults = {
     options: ['WorkerSettings.shareUnderLoad'],
   },
   sqliteWorkerShare: {
-    value: 0.15,
+    value: 0.05,
     unit: 'fraction',
     description:
       "`workerShare` on SQLite, where the claim and the mirror's writes run on the event loop and hold the write lock",
@@ -312,6 +312,18 @@ export const defaults = {
     unit: 'fraction',
     description:
       '`workerShare` on PostgreSQL, where part of the active time is spent waiting for the server while the event loop answers requests',
+  },
+  workerMinRate: {
+    value: 1000,
+    unit: 'count',
+    shown: '1000 events/s',
+    flag: '--worker-min-rate <events/s>',
+    env: 'WORKOS_INBOX_WORKER_MIN_RATE',
+    command: 'serve',
+    description:
+      'while requests are in flight, the worker still processes at least this many events per second if it can (0: the share alone decides)',
+    docs: 'while requests are in flight, the worker still processes at least this many events per second if it can, resting less than `--worker-share` asks where needed (0: the share alone decides; see [inbox.md](inbox.md#receiving-comes-first))',
+    options: ['WorkerSettings.minRateUnderLoad'],
   },
   leaseMs: {
     value: 30 * second,

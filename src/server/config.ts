@@ -110,6 +110,8 @@ export interface WorkerTuning {
    * worker's default for its backend.
    */
   shareUnderLoad: number | undefined;
+  /** See `WorkerSettings.minRateUnderLoad`. */
+  minRateUnderLoad: number;
   leaseMs: number;
 }
 
@@ -278,6 +280,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       backoffCapMs: integer('backoffCapMs', defaults.backoffCapMs.value, 1, 7 * 24 * 3600_000),
       concurrency: integer('workerConcurrency', defaults.workerConcurrency.value, 1, 1000),
       shareUnderLoad: fraction('workerShare', undefined),
+      minRateUnderLoad: integer('workerMinRate', defaults.workerMinRate.value, 0, 1_000_000),
       leaseMs: integer('leaseMs', defaults.leaseMs.value, 1000, 3600_000),
     },
     logLevel,

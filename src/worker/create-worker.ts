@@ -93,6 +93,7 @@ export function createWorker(options: WorkerOptions): Worker {
     (store.dialect === 'postgres'
       ? workerDefaults.postgresShareUnderLoad
       : workerDefaults.sqliteShareUnderLoad);
+  const minRateUnderLoad = options.minRateUnderLoad ?? workerDefaults.minRateUnderLoad;
   for (const [name, value] of Object.entries({
     concurrency,
     leaseMs,
@@ -132,6 +133,7 @@ export function createWorker(options: WorkerOptions): Worker {
   let unsubscribe: (() => void) | undefined;
   const pacer = createPacer({
     share: shareUnderLoad,
+    minRate: minRateUnderLoad,
     ...(options.underLoad ? { underLoad: options.underLoad } : {}),
   });
   let interruptRest: (() => void) | undefined;
@@ -417,6 +419,7 @@ export function createWorker(options: WorkerOptions): Worker {
           logger.error({ err: error }, 'a batch failed unexpectedly'),
         );
         busy -= batch.length;
+        pacer.finished(batch.length);
         signal();
       }
     })();
@@ -494,6 +497,7 @@ export function createWorker(options: WorkerOptions): Worker {
     contended = result.contended;
     const seconds = (performance.now() - started) / 1000;
     for (const stored of result.done) options.metrics?.attempt('done', stored.event, seconds);
+    pacer.finished(result.done.length);
     return {
       claimed: result.claimed,
       attempted: result.done.length + result.claimed.length,

@@ -79,6 +79,15 @@ export interface WorkerSettings {
    * PostgreSQL (part of the active time is waiting for the server)
    */
   shareUnderLoad?: number;
+  /**
+   * While requests are being received, the worker still processes at least this many events per
+   * second if it can (a backlog permitting): a rest that `shareUnderLoad` asks for is cut short
+   * where it would take the rate below this, though never below what a share of 0.5 asks (slow
+   * handlers that cannot reach the floor still leave half the time to receiving). 0: the share
+   * alone decides.
+   * @defaultValue `defaults.workerMinRate.value`
+   */
+  minRateUnderLoad?: number;
   /** Only claim events with these names (default: all). */
   events?: readonly string[];
   /** Lease owner name; unique per worker. @defaultValue `<hostname>:<pid>:<random>` */
@@ -117,6 +126,7 @@ export const workerDefaults = {
   drainBatchSize: defaults.drainBatchSize.value,
   sqliteShareUnderLoad: defaults.sqliteWorkerShare.value,
   postgresShareUnderLoad: defaults.postgresWorkerShare.value,
+  minRateUnderLoad: defaults.workerMinRate.value,
   /** `stop()` waits this long for running handlers (serve's `--shutdown-timeout-ms`). */
   shutdownTimeoutMs: defaults.shutdownTimeoutMs.value,
   /** Then this long to give back its leases. */

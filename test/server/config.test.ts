@@ -69,6 +69,11 @@ describe('resolveServeConfig', () => {
     );
     expect(resolve({}, { WORKOS_INBOX_WORKER_SHARE: '0.5' }).workerTuning.shareUnderLoad).toBe(0.5);
     expect(resolve({ workerShare: '1' }).workerTuning.shareUnderLoad).toBe(1);
+    expect(resolve({}).workerTuning.minRateUnderLoad).toBe(1000);
+    expect(resolve({}, { WORKOS_INBOX_WORKER_MIN_RATE: '0' }).workerTuning.minRateUnderLoad).toBe(
+      0,
+    );
+    expect(resolve({ workerMinRate: '250' }).workerTuning.minRateUnderLoad).toBe(250);
     // An empty variable counts as unset (a common docker-compose leftover).
     expect(resolve({}, { PORT: '' }).port).toBe(3000);
   });
@@ -133,6 +138,11 @@ describe('resolveServeConfig', () => {
     expect(() => resolve({ logLevel: 'loud' })).toThrow(/--log-level/);
     expect(() => resolve({ worker: 'maybe' })).toThrow(/true or false/);
     expect(() => resolve({ processes: '0' })).toThrow(/--processes/);
+    for (const bad of ['-1', '2.5', 'fast']) {
+      expect(() => resolve({ workerMinRate: bad })).toThrow(
+        /--worker-min-rate \(WORKOS_INBOX_WORKER_MIN_RATE\) must be a whole number from 0 to 1000000/,
+      );
+    }
     for (const bad of ['0', '1.5', '-0.1', 'half', 'NaN']) {
       expect(() => resolve({ workerShare: bad })).toThrow(
         /--worker-share \(WORKOS_INBOX_WORKER_SHARE\) must be a number above 0 and at most 1/,

@@ -149,6 +149,7 @@ describe('defaults are stated once (src/defaults.ts)', () => {
       backoffCapMs: (c) => c.workerTuning.backoffCapMs,
       workerConcurrency: (c) => c.workerTuning.concurrency,
       workerShare: (c) => c.workerTuning.shareUnderLoad,
+      workerMinRate: (c) => c.workerTuning.minRateUnderLoad,
       leaseMs: (c) => c.workerTuning.leaseMs,
       poolSize: (c) => c.poolSize,
       logLevel: (c) => c.logLevel,

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createPacer } from '../../src/worker/pacer.js';
 
 /** A pacer on a hand-moved clock. */
-function pacerAt(share: number, underLoad: () => boolean, maxRestMs?: number) {
+function pacerAt(share: number, underLoad: () => boolean, maxRestMs?: number, minRate?: number) {
   let t = 1000;
   const pacer = createPacer({
     share,
     underLoad,
     now: () => t,
     ...(maxRestMs !== undefined ? { maxRestMs } : {}),
+    minRate: minRate ?? 0,
   });
   return { pacer, advance: (ms: number) => (t += ms) };
 }
@@ -73,7 +74,7 @@ describe('yielding to ingest (pacer)', () => {
     full.pacer.end();
     expect(full.pacer.restMs()).toBe(0);
     let t = 0;
-    const unsignalled = createPacer({ share: 0.25, now: () => t });
+    const unsignalled = createPacer({ share: 0.25, minRate: 0, now: () => t });
     unsignalled.begin();
     t += 50;
     unsignalled.end();
@@ -82,8 +83,74 @@ describe('yielding to ingest (pacer)', () => {
 
   it('rejects shares outside (0, 1]', () => {
     for (const share of [0, -0.5, 1.01, Number.NaN]) {
-      expect(() => createPacer({ share })).toThrow(/above 0 and at most 1/);
+      expect(() => createPacer({ share, minRate: 0 })).toThrow(/above 0 and at most 1/);
     }
+  });
+
+  it('with a floor, rests no longer than keeps the window at minRate events per second', () => {
+    const { pacer, advance } = pacerAt(0.05, () => true, 250, 1000);
+    // The first rest under load opens the window, resting as at a share of one half.
+    pacer.begin();
+    advance(10);
+    pacer.end();
+    expect(pacer.restMs()).toBe(10);
+    advance(10);
+    // 64 events in 10 ms: the share alone would rest 190 ms (and let the rate fall to ~320/s);
+    // the floor allows 64 - 20 = 44 ms, so the window's rate stays 1,000 events/s.
+    pacer.begin();
+    advance(10);
+    pacer.finished(64);
+    pacer.end();
+    expect(pacer.restMs()).toBe(44);
+    advance(44);
+    // Where the share asks for less than the floor allows, the share wins.
+    pacer.begin();
+    advance(2);
+    pacer.finished(500);
+    pacer.end();
+    expect(pacer.restMs()).toBeCloseTo(38, 9);
+  });
+
+  it('with a floor the worker cannot reach, rests as at a share of one half; a new window each second', () => {
+    const { pacer, advance } = pacerAt(0.25, () => true, 250, 1000);
+    pacer.begin();
+    advance(5);
+    pacer.end();
+    expect(pacer.restMs()).toBe(5); // opens the window
+    pacer.begin();
+    advance(100);
+    pacer.finished(20); // 200 events/s, below the floor
+    pacer.end();
+    // The share would rest 250 ms (capped); the floor cuts it, but not below a share of 0.5.
+    expect(pacer.restMs()).toBe(100);
+    advance(900); // the window is a second old: the next rest opens a new one
+    pacer.begin();
+    advance(10);
+    pacer.finished(1000);
+    pacer.end();
+    expect(pacer.restMs()).toBe(10);
+    pacer.begin();
+    advance(10);
+    pacer.end();
+    // Nothing finished since the new window opened: the least rest.
+    expect(pacer.restMs()).toBe(10);
+  });
+
+  it('a floor changes nothing at a share of one half or more', () => {
+    const { pacer, advance } = pacerAt(0.5, () => true, 250, 1000);
+    pacer.begin();
+    advance(10);
+    pacer.end();
+    expect(pacer.restMs()).toBe(10);
+    pacer.begin();
+    advance(10);
+    pacer.finished(1);
+    pacer.end();
+    expect(pacer.restMs()).toBe(10);
+  });
+
+  it('rejects a negative floor', () => {
+    expect(() => createPacer({ share: 0.5, minRate: -1 })).toThrow(/0 or more/);
   });
 
   it('refuses an end() without a begin()', () => {

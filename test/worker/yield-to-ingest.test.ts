@@ -46,7 +46,7 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
    * first one's requests through a counter in shared memory (its own receiver stays idle).
    */
   async function startUnderLoad(
-    worker: { concurrency: number; shareUnderLoad?: number },
+    worker: { concurrency: number; shareUnderLoad?: number; minRateUnderLoad?: number },
     split = false,
   ) {
     const tmp = createTempSqlitePath();
@@ -122,6 +122,7 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
     } = await startUnderLoad({
       concurrency: 1,
       shareUnderLoad: 0.2,
+      minRateUnderLoad: 0,
     });
     await until(() => started.length >= 5);
     // Active >= 10 ms per event, share 0.2: a rest of >= 40 ms before each next claim.
@@ -141,18 +142,34 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
     expect((await running.store.get('evt_yield_request'))?.status).toBe('done');
   });
 
-  it('by default, on SQLite, keeps its share at 0.15: a rest of at least 5.7x the active time', async () => {
-    const { started } = await startUnderLoad({ concurrency: 1 });
-    await until(() => started.length >= 4);
-    // Active >= 10 ms per event, share 0.15: a rest of >= 56.7 ms before each next claim, so a
-    // gap of >= 66.7 ms, less ~2 ms for a timer's rounding (at 0.25: 10 ms of handler and 30 of
-    // rest, measured ~48 ms). A slow machine only lengthens the gaps.
-    for (const gap of gaps(started.slice(0, 4))) expect(gap).toBeGreaterThanOrEqual(64);
+  it('by default, on SQLite, keeps its share at 0.05 while it processes more than 1,000 events/s: a rest of 19x the active time', async () => {
+    // The floor set to what this worker does at most (10 ms per event: 100/s), so the share
+    // alone decides, as it does for the mirror's fast events by default.
+    const { started } = await startUnderLoad({ concurrency: 1, minRateUnderLoad: 1 });
+    await until(() => started.length >= 5);
+    // Active >= 10 ms per event, share 0.05: a rest of >= 190 ms before each next claim, so a
+    // gap of >= 200 ms, less ~2 ms for a timer's rounding. A slow machine only lengthens the gaps.
+    // (The first rest under load opens the floor's one-second window and is as at a share of
+    // one half.)
+    for (const gap of gaps(started.slice(1, 5))) expect(gap).toBeGreaterThanOrEqual(195);
+  });
+
+  it('by default, a worker that cannot reach 1,000 events/s rests as long as it was active, not less', async () => {
+    const { started, answer } = await startUnderLoad({ concurrency: 1 });
+    await until(() => started.length >= 5);
+    // 10 ms per event is 100 events/s, below the floor: the floor cuts each rest to the rest of
+    // a share of one half (>= 10 ms), no further, so receiving keeps half the time.
+    const underLoad = gaps(started.slice(0, 5));
+    for (const gap of underLoad) expect(gap).toBeGreaterThanOrEqual(18);
+    // And well below what the share alone asks (>= 200 ms): the floor is in effect.
+    expect(median(underLoad)).toBeLessThan(195);
+    openGate();
+    expect((await answer).status).toBe(200);
   });
 
   it("yields to another inbox's requests through a shared in-flight counter (serve's worker thread)", async () => {
     const { started, answer, inFlightCounter } = await startUnderLoad(
-      { concurrency: 1, shareUnderLoad: 0.2 },
+      { concurrency: 1, shareUnderLoad: 0.2, minRateUnderLoad: 0 },
       true,
     );
     await until(() => started.length >= 5);
