@@ -154,15 +154,17 @@ describe('the worker yields to requests being received (createInbox on SQLite)',
     for (const gap of gaps(started.slice(1, 5))) expect(gap).toBeGreaterThanOrEqual(195);
   });
 
-  it('by default, a worker that cannot reach 1,000 events/s rests as long as it was active, not less', async () => {
-    const { started, answer } = await startUnderLoad({ concurrency: 1 });
+  it('a worker that cannot reach its floor of 1,000 events/s rests as long as it was active, no less and no longer', async () => {
+    // A share so small that, alone, it would rest the longest rest (250 ms) after every event.
+    const { started, answer } = await startUnderLoad({ concurrency: 1, shareUnderLoad: 0.001 });
     await until(() => started.length >= 5);
-    // 10 ms per event is 100 events/s, below the floor: the floor cuts each rest to the rest of
-    // a share of one half (>= 10 ms), no further, so receiving keeps half the time.
+    // 10 ms per event is 100 events/s, below the default floor: the floor cuts each rest to the
+    // rest of a share of one half (as long as the worker was active, >= 10 ms), no further, so
+    // receiving keeps half the time.
     const underLoad = gaps(started.slice(0, 5));
     for (const gap of underLoad) expect(gap).toBeGreaterThanOrEqual(18);
-    // And well below what the share alone asks (>= 200 ms): the floor is in effect.
-    expect(median(underLoad)).toBeLessThan(195);
+    // And shorter than the share's own rest (250 ms) plus the work: the floor is in effect.
+    expect(median(underLoad)).toBeLessThan(250);
     openGate();
     expect((await answer).status).toBe(200);
   });
