@@ -5,7 +5,9 @@
 //     latency of a server at its limit is its queue, so this shows the capacity forwarding takes;
 //   paced: a fixed rate, half of what the saturated runs with forwarding off answered, latency
 //     counted from when each request was due (open loop): what a receiver below its limit, as
-//     production runs, feels from turning forwarding on. The 2 ms target is read here.
+//     production runs, feels from turning forwarding on. The 2 ms target is read here, beside a
+//     floor: each round, the same paced load against the endpoint that answers at once, whose p99
+//     is the machine's and the load generator's alone and shows how far it moves between rounds.
 // One process.
 // Prints ratios, not verdicts. Flags: --database postgres | postgres://… (a server: a scratch
 // database per run is created and dropped; default SQLite files), --rounds N (ingest off/on pairs,
@@ -294,10 +296,15 @@ try {
   const rate = Math.max(50, Math.round(median(offRates) / 2));
   const pacedOff: number[] = [];
   const pacedOn: number[] = [];
+  const pacedFloor: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const load = { kind: 'paced', rate } as const;
     pacedOff.push(round2((await ingestP99(url, false, run * 100 + round, load)).p99));
     pacedOn.push(round2((await ingestP99(url, true, run * 100 + round, load)).p99));
+    // The same load against the endpoint that answers at once (no verifying, no storing): what
+    // the machine and the load generator alone give, and how much that moves between rounds.
+    const floor = await measuredLoad(url.href, load, `event_floor_${run}_${round}`);
+    pacedFloor.push(round2(floor.value.p99 ?? NaN));
   }
   const report = (title: string, offs: number[], ons: number[], target: string) => {
     const diffs = ons.map((o, k) => round2(o - offs[k]!));
@@ -321,6 +328,9 @@ try {
     '; target <= 2 ms',
   );
   console.log(
+    `  floor                 ${pacedFloor.join(', ')} ms (the same load against an endpoint that answers at once; spread ${round2(Math.max(...pacedFloor) - Math.min(...pacedFloor))} ms)`,
+  );
+  console.log(
     JSON.stringify({
       backend,
       ingestVia: viaServe ? 'serve' : 'in-process',
@@ -332,6 +342,7 @@ try {
       pacedRate: rate,
       p99PacedOff: pacedOff,
       p99PacedOn: pacedOn,
+      p99PacedFloor: pacedFloor,
     }),
   );
 } finally {
