@@ -35,6 +35,11 @@ export interface Pacer {
   restMs(): number;
 }
 
+/** The floor's window (`minRate`). */
+const windowMs = 1000;
+/** The floor raises the worker's share under load up to this, never further. */
+const floorMaxShare = 0.5;
+
 /**
  * Yielding to ingest. On one machine, receiving and processing share the CPU (and on SQLite the
  * write lock); while requests arrive, acknowledging them comes first. The worker measures how
@@ -47,11 +52,6 @@ export interface Pacer {
  * on a slower one, and a worker that cannot reach it (slow handlers) still leaves half the time
  * to receiving.
  */
-/** The floor's window (`minRate`). */
-const windowMs = 1000;
-/** The floor raises the worker's share under load up to this, never further. */
-const floorMaxShare = 0.5;
-
 export function createPacer(options: PacerOptions): Pacer {
   const { share, underLoad } = options;
   if (!(share > 0 && share <= 1)) {

@@ -11,7 +11,15 @@ function pacerAt(share: number, underLoad: () => boolean, maxRestMs?: number, mi
     ...(maxRestMs !== undefined ? { maxRestMs } : {}),
     minRate: minRate ?? 0,
   });
-  return { pacer, advance: (ms: number) => (t += ms) };
+  const advance = (ms: number) => (t += ms);
+  /** The worker active for `ms`, finishing `events` events. */
+  const work = (ms: number, events = 0) => {
+    pacer.begin();
+    advance(ms);
+    if (events > 0) pacer.finished(events);
+    pacer.end();
+  };
+  return { pacer, advance, work };
 }
 
 describe('yielding to ingest (pacer)', () => {
@@ -88,64 +96,41 @@ describe('yielding to ingest (pacer)', () => {
   });
 
   it('with a floor, rests no longer than keeps the window at minRate events per second', () => {
-    const { pacer, advance } = pacerAt(0.05, () => true, 250, 1000);
+    const { pacer, advance, work } = pacerAt(0.05, () => true, 250, 1000);
     // The first rest under load opens the window, resting as at a share of one half.
-    pacer.begin();
-    advance(10);
-    pacer.end();
+    work(10);
     expect(pacer.restMs()).toBe(10);
     advance(10);
     // 64 events in 10 ms: the share alone would rest 190 ms (and let the rate fall to ~320/s);
     // the floor allows 64 - 20 = 44 ms, so the window's rate stays 1,000 events/s.
-    pacer.begin();
-    advance(10);
-    pacer.finished(64);
-    pacer.end();
+    work(10, 64);
     expect(pacer.restMs()).toBe(44);
     advance(44);
     // Where the share asks for less than the floor allows, the share wins.
-    pacer.begin();
-    advance(2);
-    pacer.finished(500);
-    pacer.end();
+    work(2, 500);
     expect(pacer.restMs()).toBeCloseTo(38, 9);
   });
 
   it('with a floor the worker cannot reach, rests as at a share of one half; a new window each second', () => {
-    const { pacer, advance } = pacerAt(0.25, () => true, 250, 1000);
-    pacer.begin();
-    advance(5);
-    pacer.end();
+    const { pacer, advance, work } = pacerAt(0.25, () => true, 250, 1000);
+    work(5);
     expect(pacer.restMs()).toBe(5); // opens the window
-    pacer.begin();
-    advance(100);
-    pacer.finished(20); // 200 events/s, below the floor
-    pacer.end();
+    work(100, 20); // 200 events/s, below the floor
     // The share would rest 250 ms (capped); the floor cuts it, but not below a share of 0.5.
     expect(pacer.restMs()).toBe(100);
     advance(900); // the window is a second old: the next rest opens a new one
-    pacer.begin();
-    advance(10);
-    pacer.finished(1000);
-    pacer.end();
+    work(10, 1000);
     expect(pacer.restMs()).toBe(10);
-    pacer.begin();
-    advance(10);
-    pacer.end();
+    work(10);
     // Nothing finished since the new window opened: the least rest.
     expect(pacer.restMs()).toBe(10);
   });
 
   it('a floor changes nothing at a share of one half or more', () => {
-    const { pacer, advance } = pacerAt(0.5, () => true, 250, 1000);
-    pacer.begin();
-    advance(10);
-    pacer.end();
+    const { pacer, work } = pacerAt(0.5, () => true, 250, 1000);
+    work(10);
     expect(pacer.restMs()).toBe(10);
-    pacer.begin();
-    advance(10);
-    pacer.finished(1);
-    pacer.end();
+    work(10, 1);
     expect(pacer.restMs()).toBe(10);
   });
 
