@@ -3,7 +3,8 @@
 // on SQLite and on PostgreSQL, against a ceiling run in the same process: a bare loop that fetches
 // and JSON-parses the same pages with the same client and stores nothing. Several runs, each
 // backend's ratio to the ceiling run just before it. A benchmark, not a test: it prints numbers.
-// Flags: --users N (100000), --groups N (1000), --runs N (3), --backend sqlite|postgres|both.
+// Flags: --users N (100000), --groups N (1000), --runs N (3), --backend sqlite|postgres|both,
+// --in-flight N (PostgreSQL's transactions in flight; default: reconcile's own default).
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -30,6 +31,7 @@ const userCount = Number(flag('--users', '100000'));
 const groupCount = Number(flag('--groups', '1000'));
 const runs = Number(flag('--runs', '3'));
 const backendFlag = flag('--backend', 'both');
+const inFlight = args.includes('--in-flight') ? Number(flag('--in-flight', '')) : undefined;
 const backends = (backendFlag === 'both' ? ['sqlite', 'postgres'] : [backendFlag]) as (
   'sqlite' | 'postgres'
 )[];
@@ -97,7 +99,12 @@ async function reconcileRun(backend: 'sqlite' | 'postgres'): Promise<number> {
   try {
     await store.migrate();
     const started = performance.now();
-    const result = await reconcile({ db: store, api: client, scope: { directory: 'directory_1' } });
+    const result = await reconcile({
+      db: store,
+      api: client,
+      scope: { directory: 'directory_1' },
+      ...(inFlight !== undefined ? { transactionsInFlight: inFlight } : {}),
+    });
     const seconds = (performance.now() - started) / 1000;
     const c = result.counts;
     if (

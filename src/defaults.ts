@@ -456,6 +456,13 @@ export const defaults = {
       'reconcile: list pages (100 objects each) compared and written per transaction, each group read before its transaction begins',
     options: ['ReconcileOptions.pagesPerTransaction'],
   },
+  reconcileTransactionsInFlight: {
+    value: 2,
+    unit: 'count',
+    description:
+      "reconcile on PostgreSQL: groups of pages written at once, each in its own transaction (the server's work on one overlaps the comparison of the next; SQLite has one writer, so 1 there)",
+    options: ['ReconcileOptions.transactionsInFlight'],
+  },
   reconcileGroupReadMs: {
     value: 2 * second,
     unit: 'ms',

@@ -1,6 +1,6 @@
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
-import { lockDirectoriesSql } from '../mirror/apply/mirror-writes.js';
+import { lockDirectoriesSharedSql, lockDirectoriesSql } from '../mirror/apply/mirror-writes.js';
 import { runStatement } from '../mirror/apply/run-statement.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import { PageWrites } from './batched-sql.js';
@@ -27,6 +27,8 @@ import { defaults } from '../defaults.js';
 
 /** The database a reconcile writes: a `Store` (its `writeTransaction` and `read`). */
 export interface ReconcileDatabase {
+  /** SQLite has one writer: its page transactions run one at a time whatever `transactionsInFlight` says. */
+  readonly dialect: 'sqlite' | 'postgres';
   writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
 }
@@ -68,6 +70,14 @@ export interface ReconcileOptions {
    * @defaultValue `defaults.reconcileGroupReadMs.value`
    */
   groupReadMs?: number;
+  /**
+   * PostgreSQL: groups of pages written at once, each in its own transaction, so the server's
+   * work on one overlaps the comparison (and the server's work) of the next. They take the
+   * directory's lock shared, so an event's transaction still waits for them. Pages are reported
+   * (`onPage`) in order, each once its transaction committed. Ignored on SQLite (one writer).
+   * @defaultValue `defaults.reconcileTransactionsInFlight.value`
+   */
+  transactionsInFlight?: number;
   onPage?: (progress: ReconcileProgress) => void | Promise<void>;
 }
 
@@ -181,6 +191,7 @@ class Run {
   private readonly dryRun: boolean;
   private readonly pagesPerTransaction: number;
   private readonly groupReadMs: number;
+  private readonly transactionsInFlight: number;
 
   constructor(
     private readonly options: ReconcileOptions,
@@ -194,17 +205,35 @@ class Run {
       Math.floor(options.pagesPerTransaction ?? defaults.reconcilePagesPerTransaction.value),
     );
     this.groupReadMs = options.groupReadMs ?? defaults.reconcileGroupReadMs.value;
+    this.transactionsInFlight =
+      options.db.dialect === 'postgres'
+        ? Math.max(
+            1,
+            Math.floor(
+              options.transactionsInFlight ?? defaults.reconcileTransactionsInFlight.value,
+            ),
+          )
+        : 1;
   }
 
   private get whole(): boolean {
     return this.scope.organization === undefined && this.scope.directory === undefined;
   }
 
-  private tx<T>(fn: (tx: SqlExecutor) => Promise<T>, directories: readonly string[] = []) {
+  /**
+   * A transaction locking `directories` on PostgreSQL: the lock the mirror's dsync events take
+   * (so cascades never interleave), `shared` for page transactions, which may run side by side.
+   */
+  private tx<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    directories: readonly string[] = [],
+    shared = false,
+  ) {
     const locked = async (tx: SqlExecutor) => {
-      // The same lock the mirror's dsync events take, so cascades never interleave.
       if (tx.dialect === 'postgres' && directories.length > 0) {
-        await runStatement(tx, lockDirectoriesSql, [[...new Set(directories)]]);
+        await runStatement(tx, shared ? lockDirectoriesSharedSql : lockDirectoriesSql, [
+          [...new Set(directories)],
+        ]);
       }
       return fn(tx);
     };
@@ -220,7 +249,10 @@ class Run {
 
   /**
    * Each page of `source`, compared and written by `compare`: a group of pages per transaction,
-   * each page's writes applied before the next page is compared (as if it had its own).
+   * each page's writes applied before the next page is compared (as if it had its own). Up to
+   * `transactionsInFlight` groups are written at once; their pages are counted and reported in
+   * order, each group once it committed. When one fails, the others finish first, then its error
+   * is thrown (a failed run keeps every group that committed).
    */
   private async each(
     table: ReconcileTableName,
@@ -230,25 +262,58 @@ class Run {
     directories?: (objects: WireObject[]) => string[],
   ): Promise<void> {
     this.at = `reading ${label}`;
-    for await (const group of grouped(source, this.pagesPerTransaction, this.groupReadMs)) {
-      await this.tx(
-        async (tx) => {
-          for (const objects of group) {
-            const writes = new PageWrites();
-            await compare(tx, objects, writes);
-            if (!this.dryRun) await writes.flush(tx);
-          }
-        },
-        directories ? group.flatMap(directories) : [],
-      );
-      for (const objects of group) {
-        this.pages++;
-        this.objects += objects.length;
-        const last = objects.at(-1)?.id;
-        if (typeof last === 'string') this.at = `reading ${label} after ${last}`;
-        await this.options.onPage?.({ table, objects: this.objects, pages: this.pages });
+    const inFlight: Array<{ group: WireObject[][]; written: Promise<unknown> }> = [];
+    // Pages are reported until a write (or `onPage`) fails; after that, later groups that commit
+    // are only waited for, so `at` never points past a group that was not written.
+    let reporting = true;
+    const settleOldest = async () => {
+      const { group, written } = inFlight.shift()!;
+      try {
+        await written;
+        if (!reporting) return;
+        for (const objects of group) {
+          this.pages++;
+          this.objects += objects.length;
+          const last = objects.at(-1)?.id;
+          if (typeof last === 'string') this.at = `reading ${label} after ${last}`;
+          await this.options.onPage?.({ table, objects: this.objects, pages: this.pages });
+        }
+      } catch (error) {
+        reporting = false;
+        throw error;
+      }
+    };
+    let failure: { error: unknown } | undefined;
+    try {
+      for await (const group of grouped(source, this.pagesPerTransaction, this.groupReadMs)) {
+        const written = this.tx(
+          async (tx) => {
+            for (const objects of group) {
+              const writes = new PageWrites();
+              await compare(tx, objects, writes);
+              if (!this.dryRun) await writes.flush(tx);
+            }
+          },
+          directories ? group.flatMap(directories) : [],
+          true,
+        );
+        written.catch(() => {}); // awaited in order by settleOldest
+        inFlight.push({ group, written });
+        if (inFlight.length >= this.transactionsInFlight) await settleOldest();
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    // What is still in flight ends before anything is thrown (a read that failed leaves the
+    // groups read before it good: they are reported as written).
+    while (inFlight.length > 0) {
+      try {
+        await settleOldest();
+      } catch (error) {
+        failure ??= { error };
       }
     }
+    if (failure) throw failure.error;
   }
 
   private async tombstone(

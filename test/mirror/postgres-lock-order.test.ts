@@ -2,6 +2,10 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
+import {
+  lockDirectoriesSharedSql,
+  lockDirectoriesSql,
+} from '../../src/mirror/apply/mirror-writes.js';
 import { createMirror } from '../../src/mirror/read/create-mirror.js';
 import type { SqlExecutor } from '../../src/store/sql-executor.js';
 import { openPostgresMirrorDatabase, pgExecutor } from './helpers/mirror-databases.js';
@@ -125,5 +129,41 @@ describe('PostgreSQL row-lock order', () => {
       'SELECT deleted_at, version FROM workos_directory_group_memberships',
     );
     expect(rows).toEqual([{ deleted_at: null, version: '2026-03-01T10:05:00.000000000Z event_5' }]);
+  });
+
+  it("lets reconcile's page transactions share a directory's lock while an event's transaction waits for all of them", async () => {
+    const [a, b, c] = [await db.pool.connect(), await db.pool.connect(), await db.pool.connect()];
+    const directories = [['directory_1']];
+    try {
+      // Two page transactions hold the lock at once (the second would hang here otherwise).
+      for (const page of [a, b]) {
+        await page.query('BEGIN');
+        await page.query(lockDirectoriesSharedSql, directories);
+      }
+      await c.query('BEGIN');
+      const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const pid = rows[0]!.pid;
+      const granted = async () =>
+        (
+          await db.pool.query<{ granted: boolean }>(
+            "SELECT granted FROM pg_locks WHERE pid = $1 AND locktype = 'advisory'",
+            [pid],
+          )
+        ).rows.map((r) => r.granted);
+      const event = c.query(lockDirectoriesSql, directories);
+      // Polls until the event's lock request is queued (bounded generously for a loaded machine).
+      for (let i = 0; i < 2400 && (await granted()).length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(await granted()).toEqual([false]);
+      await a.query('COMMIT');
+      expect(await granted()).toEqual([false]); // the other page transaction still holds it
+      await b.query('COMMIT');
+      await event;
+      expect(await granted()).toEqual([true]);
+      await c.query('COMMIT');
+    } finally {
+      for (const client of [a, b, c]) client.release();
+    }
   });
 });

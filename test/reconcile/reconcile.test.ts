@@ -67,11 +67,12 @@ describe.each(backends)('reconcile on $name', (backend) => {
       )
     ).rows[0];
 
-  it('pages written in groups leave the same mirror as pages written one by one; progress is told per page', async () => {
-    api.state = sampleState({ users: 450, groups: 3 });
+  it('pages written in groups, several transactions at once (PostgreSQL), leave the same mirror as pages written one by one; progress is told per page, in order', async () => {
+    api.state = sampleState({ users: 950, groups: 3 });
     const progress: number[] = [];
     const grouped = await run({
-      pagesPerTransaction: 3,
+      pagesPerTransaction: 2,
+      transactionsInFlight: 3,
       groupReadMs: 60_000,
       onPage: ({ pages }) => void progress.push(pages),
     });
@@ -79,7 +80,7 @@ describe.each(backends)('reconcile on $name', (backend) => {
     expect(progress).toEqual(Array.from({ length: grouped.pages }, (_, i) => i + 1));
     const rows = await dumpRows(store);
     store = await openMirrorStore(backend.fresh());
-    const single = await run({ pagesPerTransaction: 1 });
+    const single = await run({ pagesPerTransaction: 1, transactionsInFlight: 1 });
     expect(single.counts).toEqual(grouped.counts);
     expect(await dumpRows(store)).toEqual(rows);
   });

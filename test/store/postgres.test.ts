@@ -190,6 +190,26 @@ describe('PostgreSQL commit modes', () => {
   });
 });
 
+describe('PostgreSQL session settings', () => {
+  it('turns JIT off on every pooled connection, in transactions and plain reads alike', async () => {
+    // Two connections at once, so the setting is not only on the first one the pool made.
+    const store = await open({ schema: 'jit_off', poolSize: 2 });
+    await store.migrate();
+    const show = (db: Parameters<Parameters<Store['read']>[0]>[0]) =>
+      db.query<{ jit: string }>('SHOW jit').then(({ rows }) => rows[0]!.jit);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inTransaction = store.writeTransaction(async (tx) => {
+      const jit = await show(tx);
+      await held;
+      return jit;
+    });
+    const inRead = await store.read(show);
+    release();
+    expect([await inTransaction, inRead]).toEqual(['off', 'off']);
+  });
+});
+
 describe('PostgreSQL lease extension during complete', () => {
   it('answers at once (held) while the owner is completing the event, without waiting on the row lock', async () => {
     const store = await open({ schema: 'extend_during_complete' });

@@ -128,6 +128,17 @@ export const lockDirectoriesSql =
   `SELECT pg_advisory_xact_lock(1835627634, hashtext(d)) AS locked ` +
   `FROM (SELECT d FROM unnest($1::text[]) AS d ORDER BY d) AS sorted`;
 
+/**
+ * PostgreSQL: the same locks, shared. Reconcile's page transactions take these: they only write
+ * rows of their own page (users listed once each, their memberships) and never cascade, so they
+ * may run side by side, while an event's transaction (exclusive) still waits for them and they
+ * for it.
+ */
+export const lockDirectoriesSharedSql = lockDirectoriesSql.replace(
+  'pg_advisory_xact_lock(',
+  'pg_advisory_xact_lock_shared(',
+);
+
 /** One event's writes, collected before any is added to the batch. */
 export interface EventWrites {
   add(kind: WriteKind, row: unknown[]): void;

@@ -18,11 +18,16 @@ export function postgresConfig(options: StoreOptions): pg.ClientConfig {
       `schema "${options.schema}" must be a plain identifier (letters, digits, underscore)`,
     );
   }
+  const settings = [...(options.schema ? [`-c search_path=${options.schema}`] : []), '-c jit=off'];
   return {
     connectionString: options.database,
     connectionTimeoutMillis: options.connectTimeoutMs ?? defaults.connectTimeoutMs.value,
     application_name: 'workos-inbox',
-    // Every connection resolves the inbox's tables in the chosen schema.
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    // Set at connection start-up (no extra round trip). Every connection resolves the inbox's
+    // tables in the chosen schema, and runs without JIT: our statements are short (a batch, a
+    // claim, a page), and once a table outgrows the planner's statistics an estimate can cross
+    // `jit_above_cost`; reconcile's membership read (~0.3 ms) then spent ~7 ms compiling on every
+    // call (bench:reconcile on PostgreSQL: 15.1 s with JIT, 10.9 s without, one run each).
+    options: settings.join(' '),
   };
 }
