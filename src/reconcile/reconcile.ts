@@ -27,8 +27,11 @@ import { defaults } from '../defaults.js';
 
 /** The database a reconcile writes: a `Store` (its `writeTransaction` and `read`). */
 export interface ReconcileDatabase {
-  /** SQLite has one writer: its page transactions run one at a time whatever `transactionsInFlight` says. */
-  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Page transactions run `transactionsInFlight` at a time only on `postgres`; on SQLite (one
+   * writer), or when not said, one at a time.
+   */
+  readonly dialect?: 'sqlite' | 'postgres';
   writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
 }

@@ -220,8 +220,11 @@ export class AppendThread {
       }
     }
     if (message.type === 'checkpointed') this.checkpoints--;
-    // An idle thread must not keep the process alive; one with work in flight must.
+    // An idle thread must not keep the process alive; one with work in flight must, and so must
+    // one being closed: close() awaits its exit, which an unref'd thread may not get to deliver
+    // before the process ends (a script awaiting close() then exited 13, one run in ~50).
     if (
+      !this.closed &&
       this.waiters.size === 0 &&
       this.pageWaiters.size === 0 &&
       this.outbox.length === 0 &&
