@@ -4,7 +4,8 @@
 // and JSON-parses the same pages with the same client and stores nothing. Several runs, each
 // backend's ratio to the ceiling run just before it. A benchmark, not a test: it prints numbers.
 // Flags: --users N (100000), --groups N (1000), --runs N (3), --backend sqlite|postgres|both,
-// --in-flight N (PostgreSQL's transactions in flight; default: reconcile's own default).
+// --in-flight N (PostgreSQL's transactions in flight), --pages-per-transaction N (defaults:
+// reconcile's own).
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -32,6 +33,9 @@ const groupCount = Number(flag('--groups', '1000'));
 const runs = Number(flag('--runs', '3'));
 const backendFlag = flag('--backend', 'both');
 const inFlight = args.includes('--in-flight') ? Number(flag('--in-flight', '')) : undefined;
+const pagesPerTransaction = args.includes('--pages-per-transaction')
+  ? Number(flag('--pages-per-transaction', ''))
+  : undefined;
 const backends = (backendFlag === 'both' ? ['sqlite', 'postgres'] : [backendFlag]) as (
   'sqlite' | 'postgres'
 )[];
@@ -104,6 +108,7 @@ async function reconcileRun(backend: 'sqlite' | 'postgres'): Promise<number> {
       api: client,
       scope: { directory: 'directory_1' },
       ...(inFlight !== undefined ? { transactionsInFlight: inFlight } : {}),
+      ...(pagesPerTransaction !== undefined ? { pagesPerTransaction } : {}),
     });
     const seconds = (performance.now() - started) / 1000;
     const c = result.counts;
