@@ -32,10 +32,10 @@ const userCount = Number(flag('--users', '100000'));
 const groupCount = Number(flag('--groups', '1000'));
 const runs = Number(flag('--runs', '3'));
 const backendFlag = flag('--backend', 'both');
-const inFlight = args.includes('--in-flight') ? Number(flag('--in-flight', '')) : undefined;
-const pagesPerTransaction = args.includes('--pages-per-transaction')
-  ? Number(flag('--pages-per-transaction', ''))
-  : undefined;
+/** A number flag that, when absent, leaves reconcile's own default. */
+const numberFlag = (name: string) => (args.includes(name) ? Number(flag(name, '')) : undefined);
+const inFlight = numberFlag('--in-flight');
+const pagesPerTransaction = numberFlag('--pages-per-transaction');
 const backends = (backendFlag === 'both' ? ['sqlite', 'postgres'] : [backendFlag]) as (
   'sqlite' | 'postgres'
 )[];

@@ -123,10 +123,13 @@ const flushOrder: readonly WriteKind[] = [
 // advisory lock first and apply one transaction at a time; other directories and families stay
 // concurrent. Several directories are locked in sorted order, so two transactions never wait
 // for each other. (SQLite has one writer at a time already.)
-/** PostgreSQL: lock the rows of these directories for this transaction (param: text[]). */
-export const lockDirectoriesSql =
-  `SELECT pg_advisory_xact_lock(1835627634, hashtext(d)) AS locked ` +
+/** The directories' locks in sorted order, taken with `lockFunction` (param: text[]). */
+const lockDirectoriesWith = (lockFunction: string): string =>
+  `SELECT ${lockFunction}(1835627634, hashtext(d)) AS locked ` +
   `FROM (SELECT d FROM unnest($1::text[]) AS d ORDER BY d) AS sorted`;
+
+/** PostgreSQL: lock the rows of these directories for this transaction (param: text[]). */
+export const lockDirectoriesSql = lockDirectoriesWith('pg_advisory_xact_lock');
 
 /**
  * PostgreSQL: the same locks, shared. Reconcile's page transactions take these: they only write
@@ -134,10 +137,7 @@ export const lockDirectoriesSql =
  * may run side by side, while an event's transaction (exclusive) still waits for them and they
  * for it.
  */
-export const lockDirectoriesSharedSql = lockDirectoriesSql.replace(
-  'pg_advisory_xact_lock(',
-  'pg_advisory_xact_lock_shared(',
-);
+export const lockDirectoriesSharedSql = lockDirectoriesWith('pg_advisory_xact_lock_shared');
 
 /** One event's writes, collected before any is added to the batch. */
 export interface EventWrites {
