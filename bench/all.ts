@@ -8,9 +8,13 @@ import { median } from './fixtures/stats.js';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { benchFlags } from './fixtures/flags.js';
 
-const args = process.argv.slice(2);
-const full = args.includes('--full');
+const { values } = benchFlags('npm run bench -- [--full] [--ingest]', {
+  full: { type: 'boolean' },
+  ingest: { type: 'boolean' },
+});
+const full = values.full === true;
 const root = new URL('..', import.meta.url).pathname;
 
 interface Bench {
@@ -118,7 +122,7 @@ const benches: Bench[] = [
     },
   },
 ];
-if (args.includes('--ingest')) {
+if (values.ingest === true) {
   benches.push({
     name: 'ingest',
     args: [

@@ -21,17 +21,23 @@ import { openMigratedStore } from '../src/store/open-store.js';
 import type { NewEvent, Store } from '../src/store/types.js';
 import { generateDirectoryHistory } from '../src/testing/directory-history.js';
 import { appendBacklog, asReceived } from '../test/helpers/backlog.js';
+import { benchFlags } from './fixtures/flags.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
-};
-const eventCount = Number(flag('events', '100000'));
-const directories = Number(flag('directories', '10'));
-const processCounts = flag('processes', '1,2,4').split(',').map(Number);
-const only = flag('only', '');
-const json = args.includes('--json');
+const { values, number, choice } = benchFlags(
+  'npm run bench:drain -- [--events N] [--directories N] [--processes 1,2,4] [--only sqlite|postgres] [--json]',
+  {
+    events: { type: 'string' },
+    directories: { type: 'string' },
+    processes: { type: 'string', default: '1,2,4' },
+    only: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+);
+const eventCount = number('events') ?? 100_000;
+const directories = number('directories') ?? 10;
+const processCounts = values.processes.split(',').map(Number);
+const only = choice('only', ['sqlite', 'postgres']);
+const json = values.json === true;
 const workerFile = new URL('./fixtures/drain-worker.ts', import.meta.url).pathname;
 
 /** One directory's (or several) history as the inbox would have stored it. */

@@ -34,25 +34,29 @@ import { benchBody, benchNewEvent, benchSecret } from './fixtures/bench-events.j
 import { median } from './fixtures/stats.js';
 import { startServe, stopProcess } from './fixtures/serve-process.js';
 import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
+import { benchFlags } from './fixtures/flags.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const deliveries = Number(process.env.BENCH_FORWARD_EVENTS ?? 5000);
 const concurrency = 8;
+const { values, number, choice } = benchFlags(
+  "npm run bench:forward -- [--database postgres|postgres://…] [--rounds N] [--paced-requests N] [--via serve] [--serve-args='--flag …']",
+  {
+    database: { type: 'string' },
+    rounds: { type: 'string' },
+    'paced-requests': { type: 'string' },
+    via: { type: 'string' },
+    'serve-args': { type: 'string' },
+  },
+);
+const databaseFlag = values.database;
+const rounds = number('rounds') ?? 3;
+const pacedRequests = number('paced-requests') ?? 3000;
+const viaServe = choice('via', ['serve']) === 'serve';
+// More flags for each `serve` of --via serve, e.g. --serve-args=--no-worker-thread (with `=`: a
+// value that starts with `--` is otherwise read as a flag of its own).
+const serveArgs = (values['serve-args'] ?? '').split(' ').filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'wi-bench-forward-'));
-const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const databaseFlag = flag('database');
-const rounds = Number(flag('rounds') ?? 3);
-const pacedRequests = Number(flag('paced-requests') ?? 3000);
-const viaServe = flag('via') === 'serve';
-// More flags for each `serve` of --via serve, e.g. --serve-args=--no-worker-thread.
-const serveArgs = (args.find((a) => a.startsWith('--serve-args='))?.slice(13) ?? '')
-  .split(' ')
-  .filter(Boolean);
-if (flag('via') !== undefined && !viaServe) throw new Error('--via takes serve');
 if (viaServe) {
   const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');

@@ -17,29 +17,41 @@ import pg from 'pg';
 import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
 import { runWrk, wrkInstalled, writeRequests, type LoadResult } from './fixtures/wrk.js';
 import { startServe, stopProcess } from './fixtures/serve-process.js';
+import { benchFlags } from './fixtures/flags.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli/main.js');
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
-const has = (name: string) => process.argv.includes(`--${name}`);
-const durationS = Number(flag('duration', '10'));
-const connections = Number(flag('connections', '32'));
-const drainEvents = Number(flag('events', '1000000'));
+const { values, number, choice } = benchFlags(
+  'npm run bench:ingest -- [--duration S] [--rounds N] [--connections N] [--events N] [--drain-seconds S] [--generator wrk|autocannon] [--skip-sqlite] [--skip-postgres] [--skip-ingest] [--skip-drain] [--shares 0.05,0.1]',
+  {
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    events: { type: 'string' },
+    rounds: { type: 'string' },
+    'drain-seconds': { type: 'string' },
+    generator: { type: 'string' },
+    shares: { type: 'string' },
+    'skip-sqlite': { type: 'boolean' },
+    'skip-postgres': { type: 'boolean' },
+    'skip-ingest': { type: 'boolean' },
+    'skip-drain': { type: 'boolean' },
+  },
+);
+const has = (name: 'skip-sqlite' | 'skip-postgres' | 'skip-ingest' | 'skip-drain') =>
+  values[name] === true;
+const durationS = number('duration') ?? 10;
+const connections = number('connections') ?? 32;
+const drainEvents = number('events') ?? 1_000_000;
 // Several short rounds, each running every server once, and the median per server: a load
 // spike on a shared machine then skews one round, not one server's whole result.
-const rounds = Number(flag('rounds', '1'));
+const rounds = number('rounds') ?? 1;
 // Stop measuring the drain after this long (the rate is events done / time spent).
-const drainSeconds = Number(flag('drain-seconds', '600'));
+const drainSeconds = number('drain-seconds') ?? 600;
 // wrk (C, one thread) leaves the servers more of the two cores than autocannon (JavaScript, which
 // also signs every request as it goes); both are supported, the same one runs every server.
-const generator = flag('generator', wrkInstalled() ? 'wrk' : 'autocannon');
-if (generator !== 'wrk' && generator !== 'autocannon') {
-  throw new Error(`--generator must be wrk or autocannon, got ${generator}`);
-}
+const generator =
+  choice('generator', ['wrk', 'autocannon']) ?? (wrkInstalled() ? 'wrk' : 'autocannon');
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -300,7 +312,7 @@ async function main(): Promise<void> {
         run: viaServe(sqliteFile, ['--no-worker-thread']),
       },
     ];
-    const shares = (has('shares') ? flag('shares', '') : '').split(',').filter(Boolean);
+    const shares = (values.shares ?? '').split(',').filter(Boolean);
     for (const share of shares) {
       targets.push({
         name: `(iii-s) serve --worker-share ${share}, SQLite`,

@@ -28,17 +28,23 @@ import { openSqlite } from '../src/store/sqlite/sqlite-connection.js';
 import { sqliteExecutor } from '../src/store/sqlite/sqlite-executor.js';
 import { postgresExecutor } from '../src/store/postgres/postgres-executor.js';
 import { generateDirectoryHistory } from '../src/testing/directory-history.js';
+import { benchFlags } from './fixtures/flags.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const eventCount = Number(flag('events') ?? 100_000);
-const only = flag('only');
-const perEventCount = Number(flag('per-event-events') ?? 20_000);
-const batchSize = Number(flag('batch') ?? 500);
-const json = args.includes('--json');
+const { values, number, choice } = benchFlags(
+  'npm run bench:mirror -- [--events N] [--per-event-events N] [--batch N] [--only sqlite|postgres] [--json]',
+  {
+    events: { type: 'string' },
+    'per-event-events': { type: 'string' },
+    batch: { type: 'string' },
+    only: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+);
+const eventCount = number('events') ?? 100_000;
+const only = choice('only', ['sqlite', 'postgres']);
+const perEventCount = number('per-event-events') ?? 20_000;
+const batchSize = number('batch') ?? 500;
+const json = values.json === true;
 
 type Apply = (tx: SqlExecutor, e: WireEvent) => Promise<unknown>;
 

@@ -19,16 +19,17 @@ import { eventNames } from '../src/events/event-names.js';
 import { Puller } from '../src/pull/puller.js';
 import { openStore } from '../src/store/open-store.js';
 import { WorkosApiClient } from '../src/workos-api/workos-api-client.js';
+import { benchFlags } from './fixtures/flags.js';
 import { median } from './fixtures/stats.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
-  const at = args.indexOf(name);
-  return at >= 0 ? Number(args[at + 1]) : fallback;
-};
-const eventCount = flag('--events', 100_000);
-const rounds = flag('--rounds', 3);
-const json = args.includes('--json');
+const { values, number } = benchFlags('npm run bench:pull -- [--events N] [--rounds N] [--json]', {
+  events: { type: 'string' },
+  rounds: { type: 'string' },
+  json: { type: 'boolean' },
+});
+const eventCount = number('events') ?? 100_000;
+const rounds = number('rounds') ?? 3;
+const json = values.json === true;
 
 const server = spawn(
   process.execPath,

@@ -22,23 +22,28 @@ import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/types.js';
 import { WorkosApiClient } from '../src/workos-api/workos-api-client.js';
 import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
+import { benchFlags } from './fixtures/flags.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const userCount = Number(flag('--users', '100000'));
-const groupCount = Number(flag('--groups', '1000'));
-const runs = Number(flag('--runs', '3'));
-const backendFlag = flag('--backend', 'both');
-/** A number flag that, when absent, leaves reconcile's own default. */
-const numberFlag = (name: string) => (args.includes(name) ? Number(flag(name, '')) : undefined);
-const inFlight = numberFlag('--in-flight');
-const pagesPerTransaction = numberFlag('--pages-per-transaction');
-const backends = (backendFlag === 'both' ? ['sqlite', 'postgres'] : [backendFlag]) as (
-  'sqlite' | 'postgres'
-)[];
+const { number, choice } = benchFlags(
+  'npm run bench:reconcile -- [--users N] [--groups N] [--runs N] [--backend sqlite|postgres|both] [--in-flight N] [--pages-per-transaction N]',
+  {
+    users: { type: 'string' },
+    groups: { type: 'string' },
+    runs: { type: 'string' },
+    backend: { type: 'string' },
+    'in-flight': { type: 'string' },
+    'pages-per-transaction': { type: 'string' },
+  },
+);
+const userCount = number('users') ?? 100_000;
+const groupCount = number('groups') ?? 1000;
+const runs = number('runs') ?? 3;
+const backendFlag = choice('backend', ['sqlite', 'postgres', 'both']) ?? 'both';
+// Absent, these leave reconcile's own defaults.
+const inFlight = number('in-flight');
+const pagesPerTransaction = number('pages-per-transaction');
+const backends: ('sqlite' | 'postgres')[] =
+  backendFlag === 'both' ? ['sqlite', 'postgres'] : [backendFlag];
 
 const server = spawn(
   process.execPath,

@@ -12,20 +12,28 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createInbox } from '../src/inbox/create-inbox.js';
 import { benchNewEvent, benchSecret } from './fixtures/bench-events.js';
+import { benchFlags } from './fixtures/flags.js';
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-}
-const total = Number(flag('events', '2000000'));
-const retentionMs = Number(flag('retention-s', '20')) * 1000;
-const intervalMs = Number(flag('interval-s', '5')) * 1000;
-const concurrency = Number(flag('concurrency', '256'));
+const { values, number } = benchFlags(
+  'npm run soak -- [--events N] [--database <postgres-url-or-sqlite-path>] [--retention-s N] [--interval-s N] [--concurrency N] [--backlog N]',
+  {
+    events: { type: 'string' },
+    database: { type: 'string' },
+    'retention-s': { type: 'string' },
+    'interval-s': { type: 'string' },
+    concurrency: { type: 'string' },
+    backlog: { type: 'string' },
+  },
+);
+const total = number('events') ?? 2_000_000;
+const retentionMs = (number('retention-s') ?? 20) * 1000;
+const intervalMs = (number('interval-s') ?? 5) * 1000;
+const concurrency = number('concurrency') ?? 256;
 // Receiving pauses while this many events wait for the worker, so the run measures retention,
 // not a backlog that grows because two cores cannot receive and process at the same rate.
-const maxBacklog = Number(flag('backlog', '5000'));
+const maxBacklog = number('backlog') ?? 5000;
 const tmp = mkdtempSync(join(tmpdir(), 'wi-soak-'));
-const database = flag('database', join(tmp, 'inbox.db'));
+const database = values.database ?? join(tmp, 'inbox.db');
 const isPostgres = /^postgres(ql)?:\/\//.test(database);
 
 const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
@@ -113,7 +121,7 @@ async function main(): Promise<void> {
   console.log(
     `final prune: ${final.pruned} more; database ${mb(bytes)} for ${total} pruned ids = ${(bytes / total).toFixed(0)} bytes per pruned event`,
   );
-  if (!flag('database', '')) rmSync(tmp, { recursive: true, force: true });
+  if (values.database === undefined) rmSync(tmp, { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {
