@@ -12,10 +12,12 @@
 // Prints ratios, not verdicts. Flags: --database postgres | postgres://… (a server: a scratch
 // database per run is created and dropped; default SQLite files), --rounds N (ingest off/on pairs,
 // default 3), --paced-requests N (requests per paced run, default 3000; 12,000 did not narrow the
-// rounds' spread on the 2-core machine), --via serve (the ingest rounds run the built
-// `workos-inbox serve` as a child process, with and without `--forward-to`, as users deploy it:
-// its worker and forwarder then run in serve's worker thread; default: an inbox and a forwarder in
-// this process), --serve-args='--no-worker-thread …' (more flags for each such serve).
+// rounds' spread on the 2-core machine), --paced-rate N (requests/s of the paced runs; default
+// half the saturated rate with forwarding off, which moves between runs), --via serve (the ingest
+// rounds run the built `workos-inbox serve` as a child process, with and without `--forward-to`,
+// as users deploy it: its worker and forwarder then run in serve's worker thread; default: an
+// inbox and a forwarder in this process), --serve-args='--no-worker-thread …' (more flags for
+// each such serve).
 // BENCH_FORWARD_EVENTS sets the number of deliveries (default 5000).
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -40,11 +42,12 @@ const root = new URL('..', import.meta.url).pathname;
 const deliveries = Number(process.env.BENCH_FORWARD_EVENTS ?? 5000);
 const concurrency = 8;
 const { values, number, choice } = benchFlags(
-  "npm run bench:forward -- [--database postgres|postgres://…] [--rounds N] [--paced-requests N] [--via serve] [--serve-args='--flag …']",
+  "npm run bench:forward -- [--database postgres|postgres://…] [--rounds N] [--paced-requests N] [--paced-rate N] [--via serve] [--serve-args='--flag …']",
   {
     database: { type: 'string' },
     rounds: { type: 'string' },
     'paced-requests': { type: 'string' },
+    'paced-rate': { type: 'string' },
     via: { type: 'string' },
     'serve-args': { type: 'string' },
   },
@@ -52,6 +55,8 @@ const { values, number, choice } = benchFlags(
 const databaseFlag = values.database;
 const rounds = number('rounds') ?? 3;
 const pacedRequests = number('paced-requests') ?? 3000;
+// A fixed paced rate makes runs comparable; by default half of what this run's saturated rounds answered.
+const pacedRate = number('paced-rate');
 const viaServe = choice('via', ['serve']) === 'serve';
 // More flags for each `serve` of --via serve, e.g. --serve-args=--no-worker-thread (with `=`: a
 // value that starts with `--` is otherwise read as a flag of its own).
@@ -297,7 +302,7 @@ try {
     offRates.push(o.perSecond);
     on.push((await ingestP99(url, true, run * 100 + round, { kind: 'saturated' })).p99);
   }
-  const rate = Math.max(50, Math.round(median(offRates) / 2));
+  const rate = pacedRate ?? Math.max(50, Math.round(median(offRates) / 2));
   const pacedOff: number[] = [];
   const pacedOn: number[] = [];
   const pacedFloor: number[] = [];
@@ -326,7 +331,7 @@ try {
     '',
   );
   report(
-    `ingest p99 paced (${pacedRequests} requests at ${rate} req/s, half the saturated rate, mirror worker on), ${rounds} rounds`,
+    `ingest p99 paced (${pacedRequests} requests at ${rate} req/s, ${pacedRate === undefined ? 'half the saturated rate' : '--paced-rate'}, mirror worker on), ${rounds} rounds`,
     pacedOff,
     pacedOn,
     '; target <= 2 ms',
