@@ -55,7 +55,8 @@ const { values, number, choice } = benchFlags(
 const databaseFlag = values.database;
 const rounds = number('rounds') ?? 3;
 const pacedRequests = number('paced-requests') ?? 3000;
-// A fixed paced rate makes runs comparable; by default half of what this run's saturated rounds answered.
+// A fixed paced rate makes runs comparable; by default half of what this run's saturated rounds
+// answered.
 const pacedRate = number('paced-rate');
 const viaServe = choice('via', ['serve']) === 'serve';
 // More flags for each `serve` of --via serve, e.g. --serve-args=--no-worker-thread (with `=`: a
