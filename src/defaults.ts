@@ -249,6 +249,17 @@ export const defaults = {
     command: 'serve',
     description: 'a request must arrive completely within this time, else 408',
   },
+  headersTimeoutMaxMs: {
+    value: 1 * minute,
+    unit: 'ms',
+    description:
+      "a request's headers must arrive within this long, or `requestTimeoutMs` if shorter (else 408)",
+  },
+  keepAliveTimeoutMs: {
+    value: 5 * second,
+    unit: 'ms',
+    description: "an idle keep-alive connection is closed after this long (node:http's default)",
+  },
   shutdownTimeoutMs: {
     value: 30 * second,
     unit: 'ms',
@@ -644,6 +655,18 @@ export const defaults = {
     description:
       'SQLite: wait this long for the write lock before failing with StoreUnavailableError',
     options: ['StoreOptions.busyTimeoutMs'],
+  },
+  sqliteReaders: {
+    value: 4,
+    unit: 'count',
+    description:
+      'SQLite: read-only connections for lists, counts and the read API (one writer besides)',
+  },
+  sqliteReaderBusyTimeoutMaxMs: {
+    value: 5 * second,
+    unit: 'ms',
+    description:
+      'SQLite: a read waits this long for a lock at most (or `busyTimeoutMs` if shorter)',
   },
   pruneBatchSize: {
     value: 100,

@@ -3,6 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { defaults } from '../defaults.js';
 import { ConfigError } from './config.js';
 
 export interface HttpServerOptions {
@@ -33,8 +34,8 @@ export async function startHttpServer(
   const common = {
     maxHeaderSize: options.maxHeaderBytes,
     requestTimeout: options.requestTimeoutMs,
-    headersTimeout: Math.min(options.requestTimeoutMs, 60_000),
-    keepAliveTimeout: 5_000,
+    headersTimeout: Math.min(options.requestTimeoutMs, defaults.headersTimeoutMaxMs.value),
+    keepAliveTimeout: defaults.keepAliveTimeoutMs.value,
   };
   let closing = false;
   // Requests still arriving on keep-alive connections during shutdown close them afterwards.

@@ -100,7 +100,11 @@ export class SqliteStore implements Store {
     // commits auto-checkpoint, and `write` asks it to after every 200 transactions here).
     this.writer.pragma('wal_autocheckpoint = 0');
     this.writerSession = sqliteExecutor(this.writer);
-    this.readers = new ReaderPool(path, 4, Math.min(this.busyTimeoutMs, 5000));
+    this.readers = new ReaderPool(
+      path,
+      defaults.sqliteReaders.value,
+      Math.min(this.busyTimeoutMs, defaults.sqliteReaderBusyTimeoutMaxMs.value),
+    );
     this.appender = new AppendThread(
       {
         path,
