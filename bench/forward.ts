@@ -8,6 +8,8 @@
 //     production runs, feels from turning forwarding on. The 2 ms target is read here, beside a
 //     floor: each round, the same paced load against the endpoint that answers at once, whose p99
 //     is the machine's and the load generator's alone and shows how far it moves between rounds.
+//     With --via serve, also serve's CPU time per request over each paced run (all its threads,
+//     from /proc on Linux): what forwarding, or a worker setting, costs at a rate below the limit.
 // One process.
 // Prints ratios, not verdicts. Flags: --database postgres | postgres://… (a server: a scratch
 // database per run is created and dropped; default SQLite files), --rounds N (ingest off/on pairs,
@@ -34,6 +36,7 @@ import { openStore } from '../src/store/open-store.js';
 import pg from 'pg';
 import { benchBody, benchNewEvent, benchSecret } from './fixtures/bench-events.js';
 import { median } from './fixtures/stats.js';
+import { processCpuMs } from './fixtures/process-cpu.js';
 import { startServe, stopProcess } from './fixtures/serve-process.js';
 import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
 import { benchFlags } from './fixtures/flags.js';
@@ -106,7 +109,11 @@ function firstJsonLine(
     let out = '';
     proc.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      const line = out.split('\n').find((l) => l.trim().startsWith('{'));
+      // Whole lines only: a JSON line can arrive in two chunks.
+      const line = out
+        .split('\n')
+        .slice(0, -1)
+        .find((l) => l.trim().startsWith('{'));
       if (line)
         resolve({ value: JSON.parse(line) as Record<string, number>, kill: () => proc.kill() });
     });
@@ -189,7 +196,7 @@ type Load = { kind: 'saturated' } | { kind: 'paced'; rate: number };
  * seconds at the paced rate): a fresh server's first second (JIT, the pool's connections, the
  * forwarder's first claims) would otherwise be most of a 3,000-request run's p99.
  */
-async function measuredLoad(target: string, load: Load, prefix: string) {
+async function measuredLoad(target: string, load: Load, prefix: string, cpuOfPid?: number) {
   const run = (count: number, id: string) =>
     firstJsonLine(
       load.kind === 'saturated'
@@ -215,7 +222,14 @@ async function measuredLoad(target: string, load: Load, prefix: string) {
     );
   const warm = await run(load.kind === 'saturated' ? 1000 : 2 * load.rate, `${prefix}_warm`);
   warm.kill();
-  return run(load.kind === 'saturated' ? 3000 : pacedRequests, prefix);
+  const count = load.kind === 'saturated' ? 3000 : pacedRequests;
+  // The server's CPU over the measured run only (its warm-up excluded), per request.
+  const cpuBefore = cpuOfPid === undefined ? undefined : processCpuMs(cpuOfPid);
+  const result = await run(count, prefix);
+  const cpuAfter = cpuOfPid === undefined ? undefined : processCpuMs(cpuOfPid);
+  const cpuMsPerRequest =
+    cpuBefore === undefined || cpuAfter === undefined ? NaN : (cpuAfter - cpuBefore) / count;
+  return { ...result, cpuMsPerRequest };
 }
 
 async function ingestP99(
@@ -223,7 +237,7 @@ async function ingestP99(
   forwarding: boolean,
   run: number,
   load: Load,
-): Promise<{ p99: number; perSecond: number }> {
+): Promise<{ p99: number; perSecond: number; cpuMsPerRequest: number }> {
   const database = await freshDatabase(`ingest-${forwarding ? 'on' : 'off'}-${run}`);
   if (viaServe) return ingestP99ViaServe(url, forwarding, run, load, database);
   const inbox = await createInbox({ database, secret: benchSecret });
@@ -245,6 +259,8 @@ async function ingestP99(
   return {
     p99: result.value.p99 ?? NaN,
     perSecond: result.value.requestsPerSecond ?? result.value.sentPerSecond ?? NaN,
+    // In this process, the bench's own work would count too: measured via serve only.
+    cpuMsPerRequest: NaN,
   };
 }
 
@@ -255,7 +271,7 @@ async function ingestP99ViaServe(
   run: number,
   load: Load,
   database: string,
-): Promise<{ p99: number; perSecond: number }> {
+): Promise<{ p99: number; perSecond: number; cpuMsPerRequest: number }> {
   const { proc: serve, base } = await startServe(
     database,
     [
@@ -265,13 +281,19 @@ async function ingestP99ViaServe(
     { cwd: dir },
   );
   const target = `${base}/webhooks/workos`;
-  const result = await measuredLoad(target, load, `event_serve_${load.kind}_${forwarding}_${run}`);
+  const result = await measuredLoad(
+    target,
+    load,
+    `event_serve_${load.kind}_${forwarding}_${run}`,
+    serve.pid,
+  );
   await stopProcess(serve);
   if (result.value.non2xx || result.value.errors)
     throw new Error(`ingest load had failures: ${JSON.stringify(result.value)}`);
   return {
     p99: result.value.p99 ?? NaN,
     perSecond: result.value.requestsPerSecond ?? result.value.sentPerSecond ?? NaN,
+    cpuMsPerRequest: result.cpuMsPerRequest,
   };
 }
 
@@ -307,10 +329,17 @@ try {
   const pacedOff: number[] = [];
   const pacedOn: number[] = [];
   const pacedFloor: number[] = [];
+  const cpuOff: number[] = [];
+  const cpuOn: number[] = [];
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
   for (let round = 0; round < rounds; round++) {
     const load = { kind: 'paced', rate } as const;
-    pacedOff.push(round2((await ingestP99(url, false, run * 100 + round, load)).p99));
-    pacedOn.push(round2((await ingestP99(url, true, run * 100 + round, load)).p99));
+    const pacedRoundOff = await ingestP99(url, false, run * 100 + round, load);
+    pacedOff.push(round2(pacedRoundOff.p99));
+    cpuOff.push(round3(pacedRoundOff.cpuMsPerRequest));
+    const pacedRoundOn = await ingestP99(url, true, run * 100 + round, load);
+    pacedOn.push(round2(pacedRoundOn.p99));
+    cpuOn.push(round3(pacedRoundOn.cpuMsPerRequest));
     // The same load against the endpoint that answers at once (no verifying, no storing): what
     // the machine and the load generator alone give, and how much that moves between rounds.
     const floor = await measuredLoad(url.href, load, `event_floor_${run}_${round}`);
@@ -340,6 +369,11 @@ try {
   console.log(
     `  floor                 ${pacedFloor.join(', ')} ms (the same load against an endpoint that answers at once; spread ${round2(Math.max(...pacedFloor) - Math.min(...pacedFloor))} ms)`,
   );
+  if (viaServe) {
+    console.log(
+      `  serve's CPU per request: off ${cpuOff.join(', ')} ms (median ${median(cpuOff)}), on ${cpuOn.join(', ')} ms (median ${median(cpuOn)}); all its threads, the paced runs only`,
+    );
+  }
   console.log(
     JSON.stringify({
       backend,
@@ -353,6 +387,7 @@ try {
       p99PacedOff: pacedOff,
       p99PacedOn: pacedOn,
       p99PacedFloor: pacedFloor,
+      ...(viaServe ? { serveCpuMsPerRequestOff: cpuOff, serveCpuMsPerRequestOn: cpuOn } : {}),
     }),
   );
 } finally {
