@@ -336,6 +336,16 @@ export const defaults = {
     docs: 'while requests are in flight, the worker still processes at least this many events per second if it can, resting less than `--worker-share` asks where needed (0: the share alone decides; see [inbox.md](inbox.md#receiving-comes-first))',
     options: ['WorkerSettings.minRateUnderLoad'],
   },
+  claimCoalesceMs: {
+    value: 10,
+    unit: 'ms',
+    flag: '--claim-coalesce-ms <ms>',
+    env: 'WORKOS_INBOX_CLAIM_COALESCE_MS',
+    description:
+      'once the worker has caught up, its next claim waits until this long after the last one, so events appended meanwhile are applied together (0: claim at every wake-up)',
+    docs: 'once the worker has caught up (a claim found fewer events than it asked for), its next claim waits until this long after the last one began, so the events appended meanwhile are claimed and applied together; a sparse event is claimed at once, a backlog never waits (0: claim at every wake-up; see [inbox.md](inbox.md#the-worker))',
+    options: ['WorkerSettings.claimCoalesceMs'],
+  },
   leaseMs: {
     value: 30 * second,
     unit: 'ms',

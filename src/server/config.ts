@@ -112,6 +112,8 @@ export interface WorkerTuning {
   shareUnderLoad: number | undefined;
   /** See `WorkerSettings.minRateUnderLoad`. */
   minRateUnderLoad: number;
+  /** See `WorkerSettings.claimCoalesceMs`. */
+  claimCoalesceMs: number;
   leaseMs: number;
 }
 
@@ -281,6 +283,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       concurrency: integer('workerConcurrency', defaults.workerConcurrency.value, 1, 1000),
       shareUnderLoad: fraction('workerShare', undefined),
       minRateUnderLoad: integer('workerMinRate', defaults.workerMinRate.value, 0, 1_000_000),
+      claimCoalesceMs: integer('claimCoalesceMs', defaults.claimCoalesceMs.value, 0, 60_000),
       leaseMs: integer('leaseMs', defaults.leaseMs.value, 1000, 3600_000),
     },
     logLevel,

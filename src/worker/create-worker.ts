@@ -47,6 +47,16 @@ function describeError(error: unknown): string {
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
 }
 
+/**
+ * How long a caught-up worker waits before its next claim (`claimCoalesceMs`): until `windowMs`
+ * after the last claim began (`claimedAt`, the clock's ms), so the events appended meanwhile go
+ * into one claim; 0 once that is past (a sparse event is claimed at once); never more than
+ * `windowMs`, even when the clock was set back.
+ */
+export function coalesceWaitMs(claimedAt: number, now: number, windowMs: number): number {
+  return Math.max(0, Math.min(windowMs, claimedAt + windowMs - now));
+}
+
 /** A timer that can be cut short: `wake()` resolves `done` at once. */
 function wakeableDelay(ms: number): { done: Promise<void>; wake: () => void } {
   let wake: () => void = () => {};
@@ -77,6 +87,12 @@ export function createWorker(options: WorkerOptions): Worker {
   const concurrency = options.concurrency ?? workerDefaults.concurrency;
   const leaseMs = options.leaseMs ?? workerDefaults.leaseMs;
   const pollIntervalMs = options.pollIntervalMs ?? workerDefaults.pollIntervalMs;
+  const claimCoalesceMs = options.claimCoalesceMs ?? workerDefaults.claimCoalesceMs;
+  if (!(Number.isFinite(claimCoalesceMs) && claimCoalesceMs >= 0)) {
+    throw new RangeError(
+      `worker claimCoalesceMs must be 0 or more, got ${String(claimCoalesceMs)}`,
+    );
+  }
   const maxAttempts = options.maxAttempts ?? workerDefaults.maxAttempts;
   const backoff = {
     baseMs: options.backoffBaseMs ?? workerDefaults.backoffBaseMs,
@@ -142,6 +158,17 @@ export function createWorker(options: WorkerOptions): Worker {
   function rest(): Promise<void> {
     const ms = pacer.restMs();
     if (ms <= 0) return Promise.resolve();
+    const delay = wakeableDelay(ms);
+    interruptRest = delay.wake;
+    return delay.done.finally(() => {
+      interruptRest = undefined;
+    });
+  }
+
+  /** After a short claim begun at `claimedAt`, see {@link coalesceWaitMs}; `stop()` cuts it short. */
+  function coalesce(claimedAt: number): Promise<void> {
+    const ms = coalesceWaitMs(claimedAt, clock.now(), claimCoalesceMs);
+    if (ms <= 0 || !running) return Promise.resolve();
     const delay = wakeableDelay(ms);
     interruptRest = delay.wake;
     return delay.done.finally(() => {
@@ -570,6 +597,7 @@ export function createWorker(options: WorkerOptions): Worker {
       let due: number;
       let asked: number;
       pacer.begin();
+      const claimedAt = clock.now();
       try {
         ({ claimed, due, asked } = await claim(free));
       } catch (error) {
@@ -580,7 +608,11 @@ export function createWorker(options: WorkerOptions): Worker {
       }
       for (const chain of chains(claimed)) track(chain);
       pacer.end();
-      if (due < asked) await waitForSignal(pollIntervalMs);
+      if (due < asked) {
+        // Caught up: wait for a wake-up, then let more events join the next claim.
+        await waitForSignal(pollIntervalMs);
+        await coalesce(claimedAt);
+      }
     }
   }
 

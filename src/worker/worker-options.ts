@@ -30,6 +30,15 @@ export interface WorkerSettings {
    */
   pollIntervalMs?: number;
   /**
+   * After a claim that found fewer events than it asked for (the worker has caught up), a wake-up
+   * does not claim at once: the next claim waits until this long after the last one began, in ms,
+   * so the events appended meanwhile are claimed, applied and completed together instead of one
+   * transaction each. A sparse event (nothing claimed for this long) is claimed at once; a backlog
+   * (full claims) never waits. 0: claim at every wake-up.
+   * @defaultValue `defaults.claimCoalesceMs.value`
+   */
+  claimCoalesceMs?: number;
+  /**
    * Attempts before an event is dead (the first one included).
    * @defaultValue `defaults.maxAttempts.value`
    */
@@ -116,6 +125,7 @@ export const workerDefaults = {
   concurrency: defaults.workerConcurrency.value,
   leaseMs: defaults.leaseMs.value,
   pollIntervalMs: defaults.pollIntervalMs.value,
+  claimCoalesceMs: defaults.claimCoalesceMs.value,
   maxAttempts: defaults.maxAttempts.value,
   backoffBaseMs: defaults.backoffBaseMs.value,
   backoffCapMs: defaults.backoffCapMs.value,

@@ -74,6 +74,11 @@ describe('resolveServeConfig', () => {
       0,
     );
     expect(resolve({ workerMinRate: '250' }).workerTuning.minRateUnderLoad).toBe(250);
+    expect(resolve({}).workerTuning.claimCoalesceMs).toBe(10);
+    expect(resolve({}, { WORKOS_INBOX_CLAIM_COALESCE_MS: '0' }).workerTuning.claimCoalesceMs).toBe(
+      0,
+    );
+    expect(resolve({ claimCoalesceMs: '25' }).workerTuning.claimCoalesceMs).toBe(25);
     // An empty variable counts as unset (a common docker-compose leftover).
     expect(resolve({}, { PORT: '' }).port).toBe(3000);
   });
@@ -141,6 +146,11 @@ describe('resolveServeConfig', () => {
     for (const bad of ['-1', '2.5', 'fast']) {
       expect(() => resolve({ workerMinRate: bad })).toThrow(
         /--worker-min-rate \(WORKOS_INBOX_WORKER_MIN_RATE\) must be a whole number from 0 to 1000000/,
+      );
+    }
+    for (const bad of ['-1', '2.5', 'soon', '60001']) {
+      expect(() => resolve({ claimCoalesceMs: bad })).toThrow(
+        /--claim-coalesce-ms \(WORKOS_INBOX_CLAIM_COALESCE_MS\) must be a whole number from 0 to 60000/,
       );
     }
     for (const bad of ['0', '1.5', '-0.1', 'half', 'NaN']) {

@@ -150,6 +150,7 @@ describe('defaults are stated once (src/defaults.ts)', () => {
       workerConcurrency: (c) => c.workerTuning.concurrency,
       workerShare: (c) => c.workerTuning.shareUnderLoad,
       workerMinRate: (c) => c.workerTuning.minRateUnderLoad,
+      claimCoalesceMs: (c) => c.workerTuning.claimCoalesceMs,
       leaseMs: (c) => c.workerTuning.leaseMs,
       poolSize: (c) => c.poolSize,
       logLevel: (c) => c.logLevel,
