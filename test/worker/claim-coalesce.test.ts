@@ -48,8 +48,9 @@ describe.each(backendKinds)('claim coalescing on %s', (kind) => {
     });
     const claim = vi.spyOn(started.store, 'claim');
     await started.start();
-    // The first claim (nothing due yet) has been made once the loop waits for a wake-up.
-    await until(() => claim.mock.calls.length >= 1);
+    // The first claim (nothing due yet) has returned: the loop now waits for a wake-up. (Called
+    // is not enough: an event appended before its transaction ran would be claimed by it.)
+    await until(() => claim.mock.settledResults.length >= 1);
     const deliver = async (id: string) => {
       const body = eventBody(id);
       const res = await started.receiver.handle({
