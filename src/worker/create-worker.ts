@@ -156,7 +156,11 @@ export function createWorker(options: WorkerOptions): Worker {
 
   /** Yield to ingest before the next claim (see `shareUnderLoad`); `stop()` cuts it short. */
   function rest(): Promise<void> {
-    const ms = pacer.restMs();
+    return pause(pacer.restMs());
+  }
+
+  /** Wait `ms` (none if 0 or less); `stop()` cuts it short. */
+  function pause(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
     const delay = wakeableDelay(ms);
     interruptRest = delay.wake;
@@ -167,13 +171,9 @@ export function createWorker(options: WorkerOptions): Worker {
 
   /** After a short claim begun at `claimedAt`, see {@link coalesceWaitMs}; `stop()` cuts it short. */
   function coalesce(claimedAt: number): Promise<void> {
-    const ms = coalesceWaitMs(claimedAt, clock.now(), claimCoalesceMs);
-    if (ms <= 0 || !running) return Promise.resolve();
-    const delay = wakeableDelay(ms);
-    interruptRest = delay.wake;
-    return delay.done.finally(() => {
-      interruptRest = undefined;
-    });
+    return running
+      ? pause(coalesceWaitMs(claimedAt, clock.now(), claimCoalesceMs))
+      : Promise.resolve();
   }
 
   function signal(): void {
