@@ -20,7 +20,10 @@
 // as users deploy it: its worker and forwarder then run in serve's worker thread; default: an
 // inbox and a forwarder in this process), --serve-args='--no-worker-thread …' (more flags for
 // each such serve).
-// BENCH_FORWARD_EVENTS sets the number of deliveries (default 5000).
+// The throughput rounds (--throughput-rounds N, default 3) alternate the bare loop and the
+// forwarder, after a warm-up of each (1,000 deliveries, dropped): a cold HTTP client or a cold
+// endpoint process made the first of them look twice as slow as it is.
+// BENCH_FORWARD_EVENTS sets the number of deliveries per throughput run (default 5000).
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,9 +48,10 @@ const root = new URL('..', import.meta.url).pathname;
 const deliveries = Number(process.env.BENCH_FORWARD_EVENTS ?? 5000);
 const concurrency = 8;
 const { values, number, choice } = benchFlags(
-  "npm run bench:forward -- [--database postgres|postgres://…] [--rounds N] [--paced-requests N] [--paced-rate N] [--via serve] [--serve-args='--flag …']",
+  "npm run bench:forward -- [--database postgres|postgres://…] [--throughput-rounds N] [--rounds N] [--paced-requests N] [--paced-rate N] [--via serve] [--serve-args='--flag …']",
   {
     database: { type: 'string' },
+    'throughput-rounds': { type: 'string' },
     rounds: { type: 'string' },
     'paced-requests': { type: 'string' },
     'paced-rate': { type: 'string' },
@@ -57,6 +61,8 @@ const { values, number, choice } = benchFlags(
 );
 const databaseFlag = values.database;
 const rounds = number('rounds') ?? 3;
+const throughputRounds = number('throughput-rounds') ?? 3;
+const warmUpDeliveries = 1000;
 const pacedRequests = number('paced-requests') ?? 3000;
 // A fixed paced rate makes runs comparable; by default half of what this run's saturated rounds
 // answered.
@@ -131,13 +137,20 @@ const destinationSettings = (url: string) =>
     backoff: { baseMs: 1000, capMs: 60_000 },
   });
 
-async function ceiling(url: URL): Promise<number> {
+/** CPU time of this process (all its threads) per delivery since `since`, in µs. */
+const cpuPerDelivery = (since: NodeJS.CpuUsage, count: number) => {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / count;
+};
+
+async function ceiling(url: URL, count = deliveries): Promise<{ rate: number; cpuUs: number }> {
   const agent = createAgent(url, concurrency);
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < deliveries) {
+      while (next < count) {
         const body = Buffer.from(benchBody(`event_bare_${next++}`));
         const r = await postDelivery(agent, {
           url,
@@ -149,12 +162,18 @@ async function ceiling(url: URL): Promise<number> {
       }
     }),
   );
+  const rate = count / ((performance.now() - started) / 1000);
+  const cpuUs = cpuPerDelivery(cpu, count);
   agent.destroy();
-  return deliveries / ((performance.now() - started) / 1000);
+  return { rate, cpuUs };
 }
 
-async function forwarded(url: URL, run: number): Promise<number> {
-  const store = await openStore({ database: await freshDatabase(`forward-${run}`) });
+async function forwarded(
+  url: URL,
+  label: string,
+  count = deliveries,
+): Promise<{ rate: number; cpuUs: number }> {
+  const store = await openStore({ database: await freshDatabase(`forward-${label}`) });
   await store.migrate();
   const forwarder = createForwarder({
     store,
@@ -162,19 +181,20 @@ async function forwarded(url: URL, run: number): Promise<number> {
     idlePollMs: 5,
   });
   await forwarder.register();
-  for (let i = 0; i < deliveries; i += 500) {
+  for (let i = 0; i < count; i += 500) {
     await Promise.all(
-      Array.from({ length: Math.min(500, deliveries - i) }, (_, k) => {
-        const id = `event_fwd_${run}_${i + k}`;
+      Array.from({ length: Math.min(500, count - i) }, (_, k) => {
+        const id = `event_fwd_${label}_${i + k}`;
         return store.append(benchNewEvent(id));
       }),
     );
   }
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await forwarder.start();
   // Wait on the process's own counter (cheap), then for the outcomes to be recorded: polling the
   // database all along would take the forwarder's thread and skew what is measured.
-  while (((await forwarder.metrics.delivered.get()).values[0]?.value ?? 0) < deliveries) {
+  while (((await forwarder.metrics.delivered.get()).values[0]?.value ?? 0) < count) {
     await new Promise((r) => setTimeout(r, 5));
   }
   for (;;) {
@@ -183,10 +203,11 @@ async function forwarded(url: URL, run: number): Promise<number> {
     if (left === 0) break;
     await new Promise((r) => setTimeout(r, 5));
   }
-  const rate = deliveries / ((performance.now() - started) / 1000);
+  const rate = count / ((performance.now() - started) / 1000);
+  const cpuUs = cpuPerDelivery(cpu, count);
   await forwarder.close();
   await store.close();
-  return rate;
+  return { rate, cpuUs };
 }
 
 type Load = { kind: 'saturated' } | { kind: 'paced'; rate: number };
@@ -306,14 +327,36 @@ const url = new URL(`http://127.0.0.1:${endpoint.value.port}/hook`);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 try {
   const run = Number(process.env.BENCH_RUN ?? 0);
-  const bare = await ceiling(url);
-  const fwd = await forwarded(url, run);
   console.log(
-    `deliveries: ${deliveries}, concurrency ${concurrency}, ${backend}; ingest rounds ${viaServe ? 'against `workos-inbox serve` (its own process)' : 'against an inbox in this process'}`,
+    `deliveries: ${deliveries} per run, concurrency ${concurrency}, ${backend}; ${throughputRounds} throughput rounds (bare loop, then forwarder) after a warm-up of each; ingest rounds ${viaServe ? 'against `workos-inbox serve` (its own process)' : 'against an inbox in this process'}`,
   );
-  console.log(`  bare loop (ceiling)   ${bare.toFixed(0)} req/s`);
+  await ceiling(url, warmUpDeliveries);
+  await forwarded(url, `${run}-warm`, warmUpDeliveries);
+  const bares: number[] = [];
+  const fwds: number[] = [];
+  const shares: number[] = [];
+  const bareCpu: number[] = [];
+  const fwdCpu: number[] = [];
+  for (let round = 0; round < throughputRounds; round++) {
+    const b = await ceiling(url);
+    const f = await forwarded(url, `${run}-${round}`);
+    bares.push(b.rate);
+    fwds.push(f.rate);
+    shares.push(f.rate / b.rate);
+    bareCpu.push(Math.round(b.cpuUs));
+    fwdCpu.push(Math.round(f.cpuUs));
+    console.log(
+      `  round ${round + 1}: bare loop (ceiling) ${b.rate.toFixed(0)} req/s, forwarder ${f.rate.toFixed(0)} deliveries/s = ${(100 * (f.rate / b.rate)).toFixed(1)}% of the ceiling; CPU of this process per delivery ${Math.round(b.cpuUs)} / ${Math.round(f.cpuUs)} µs`,
+    );
+  }
+  const bare = median(bares);
+  const fwd = median(fwds);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log(
-    `  forwarder             ${fwd.toFixed(0)} deliveries/s  = ${((fwd / bare) * 100).toFixed(0)}% of the ceiling (target >= 50%)`,
+    `  forwarder / ceiling: median ${pct(median(shares))} over ${throughputRounds} rounds (${pct(Math.min(...shares))}–${pct(Math.max(...shares))}) (target >= 50%)`,
+  );
+  console.log(
+    `  CPU per delivery (this process, all threads): bare loop median ${median(bareCpu)} µs, forwarder median ${median(fwdCpu)} µs`,
   );
   // Off and on alternate, so a change in the machine's load hits both alike.
   const off: number[] = [];
@@ -380,7 +423,10 @@ try {
       ingestVia: viaServe ? 'serve' : 'in-process',
       bare,
       forwarded: fwd,
-      ratio: fwd / bare,
+      ratio: median(shares),
+      ratios: shares,
+      bareCpuUsPerDelivery: bareCpu,
+      forwarderCpuUsPerDelivery: fwdCpu,
       p99Off: off,
       p99On: on,
       pacedRate: rate,

@@ -133,12 +133,18 @@ export async function claimDeliveries(
     params,
   );
   const byId = new Map(bodies.map((b) => [b.id, b]));
-  params.push(options.now, options.destination);
-  await tx.query(
-    `UPDATE ${deliveryAttempts} SET finished_at = $${params.length - 1}, outcome = 'lease_lost'
-     WHERE finished_at IS NULL AND destination = $${params.length} AND event_id IN (${ids})`,
-    params,
-  );
+  // A delivery claimed again after its lease ran out (its holder died mid-attempt) has an attempt
+  // left open: close it. Only a delivery on its second attempt or later can have one (a release
+  // closes its attempt and gives the count back; a redrive resets the count of finished ones).
+  const again = rows.filter((r) => Number(r.attempts) > 1).map((r) => r.event_id);
+  if (again.length > 0) {
+    const lostParams: unknown[] = [options.now, options.destination];
+    await tx.query(
+      `UPDATE ${deliveryAttempts} SET finished_at = $1, outcome = 'lease_lost'
+       WHERE finished_at IS NULL AND destination = $2 AND event_id IN (${placeholders(lostParams, again)})`,
+      lostParams,
+    );
+  }
   const insertParams: unknown[] = [];
   const values = rows
     .map(
