@@ -79,7 +79,7 @@ export class DestinationRunner {
    * cost of its own (three round trips on PostgreSQL; on SQLite three or four statements and a
    * commit under the write lock, whose claiming statement costs ~40% less per delivery in claims
    * of 64 than of 8), so a fast destination is fed by few, large claims (on SQLite one of 128
-   * holds the write lock a millisecond or two, as the worker's batches do); but a queued
+   * held the write lock ~3 ms on the 2-core machine, as the worker's batches do); but a queued
    * delivery's lease runs while it waits, so the window is sized for the last one in line to
    * start within a quarter of its lease at the pace attempts have been finishing (concurrency
    * slots, each busy `attemptMs`, and `rate=`). Never less than twice the concurrency (one claim
