@@ -62,9 +62,6 @@ const { values, number, choice } = benchFlags(
 const databaseFlag = values.database;
 const rounds = number('rounds') ?? 3;
 const throughputRounds = number('throughput-rounds') ?? 3;
-// As many as a measured run: a warm-up of 1,000 left the first round's bare loop at two thirds
-// of the speed of the next ones (the endpoint's process, too, warms up over the first thousands).
-const warmUpDeliveries = deliveries;
 const pacedRequests = number('paced-requests') ?? 3000;
 // A fixed paced rate makes runs comparable; by default half of what this run's saturated rounds
 // answered.
@@ -145,14 +142,14 @@ const cpuPerDelivery = (since: NodeJS.CpuUsage, count: number) => {
   return (user + system) / count;
 };
 
-async function ceiling(url: URL, count = deliveries): Promise<{ rate: number; cpuUs: number }> {
+async function ceiling(url: URL): Promise<{ rate: number; cpuUs: number }> {
   const agent = createAgent(url, concurrency);
   let next = 0;
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < count) {
+      while (next < deliveries) {
         const body = Buffer.from(benchBody(`event_bare_${next++}`));
         const r = await postDelivery(agent, {
           url,
@@ -164,17 +161,13 @@ async function ceiling(url: URL, count = deliveries): Promise<{ rate: number; cp
       }
     }),
   );
-  const rate = count / ((performance.now() - started) / 1000);
-  const cpuUs = cpuPerDelivery(cpu, count);
+  const rate = deliveries / ((performance.now() - started) / 1000);
+  const cpuUs = cpuPerDelivery(cpu, deliveries);
   agent.destroy();
   return { rate, cpuUs };
 }
 
-async function forwarded(
-  url: URL,
-  label: string,
-  count = deliveries,
-): Promise<{ rate: number; cpuUs: number }> {
+async function forwarded(url: URL, label: string): Promise<{ rate: number; cpuUs: number }> {
   const store = await openStore({ database: await freshDatabase(`forward-${label}`) });
   await store.migrate();
   const forwarder = createForwarder({
@@ -183,9 +176,9 @@ async function forwarded(
     idlePollMs: 5,
   });
   await forwarder.register();
-  for (let i = 0; i < count; i += 500) {
+  for (let i = 0; i < deliveries; i += 500) {
     await Promise.all(
-      Array.from({ length: Math.min(500, count - i) }, (_, k) => {
+      Array.from({ length: Math.min(500, deliveries - i) }, (_, k) => {
         const id = `event_fwd_${label}_${i + k}`;
         return store.append(benchNewEvent(id));
       }),
@@ -196,7 +189,7 @@ async function forwarded(
   await forwarder.start();
   // Wait on the process's own counter (cheap), then for the outcomes to be recorded: polling the
   // database all along would take the forwarder's thread and skew what is measured.
-  while (((await forwarder.metrics.delivered.get()).values[0]?.value ?? 0) < count) {
+  while (((await forwarder.metrics.delivered.get()).values[0]?.value ?? 0) < deliveries) {
     await new Promise((r) => setTimeout(r, 5));
   }
   for (;;) {
@@ -205,8 +198,8 @@ async function forwarded(
     if (left === 0) break;
     await new Promise((r) => setTimeout(r, 5));
   }
-  const rate = count / ((performance.now() - started) / 1000);
-  const cpuUs = cpuPerDelivery(cpu, count);
+  const rate = deliveries / ((performance.now() - started) / 1000);
+  const cpuUs = cpuPerDelivery(cpu, deliveries);
   await forwarder.close();
   await store.close();
   return { rate, cpuUs };
@@ -332,8 +325,10 @@ try {
   console.log(
     `deliveries: ${deliveries} per run, concurrency ${concurrency}, ${backend}; ${throughputRounds} throughput rounds (bare loop, then forwarder) after a warm-up of each; ingest rounds ${viaServe ? 'against `workos-inbox serve` (its own process)' : 'against an inbox in this process'}`,
   );
-  await ceiling(url, warmUpDeliveries);
-  await forwarded(url, `${run}-warm`, warmUpDeliveries);
+  // A warm-up of each, as large as a measured run: one of 1,000 left the first round's bare loop
+  // at two thirds of the speed of the next ones (the endpoint's process warms up too).
+  await ceiling(url);
+  await forwarded(url, `${run}-warm`);
   const bares: number[] = [];
   const fwds: number[] = [];
   const shares: number[] = [];
