@@ -64,6 +64,9 @@ export class DestinationRunner {
   /** Recent attempts' duration, ms (an exponential moving average); undefined before the first. */
   private attemptMs: number | undefined;
   private readonly leaseMs: number;
+  /** Failed attempts since the last success, and when the first of them ended (the runner's clock). */
+  private failuresInRow = 0;
+  private failingSince = 0;
 
   constructor(
     readonly destination: Destination,
@@ -272,6 +275,17 @@ export class DestinationRunner {
     if (code !== null && code >= 200 && code < 300) {
       metrics.delivered.inc({ destination: d.name });
       this.record({ ...base, outcome: 'delivered', nextAttemptAt: null, error: null });
+      if (this.failuresInRow > 0) {
+        this.deps.logger.info(
+          {
+            destination: d.name,
+            failedAttempts: this.failuresInRow,
+            failingForMs: now.getTime() - this.failingSince,
+          },
+          'destination accepts deliveries again',
+        );
+        this.failuresInRow = 0;
+      }
       return;
     }
     const error = result.error ?? `answered ${code}`;
@@ -281,6 +295,15 @@ export class DestinationRunner {
       return;
     }
     metrics.failed.inc({ destination: d.name, reason: code === null ? 'network' : 'status' });
+    // One line when a destination starts failing, one when it recovers: not one per attempt of a
+    // destination that is down for hours (the failed counter and `deliveries list` have those).
+    if (this.failuresInRow++ === 0) {
+      this.failingSince = now.getTime();
+      this.deps.logger.warn(
+        { destination: d.name, eventId: delivery.eventId, statusCode: code, error },
+        'destination is failing: its deliveries are retried with backoff (logged again when it recovers)',
+      );
+    }
     if (delivery.attempts >= d.maxAttempts) {
       metrics.dead.inc({ destination: d.name });
       this.deps.logger.warn(

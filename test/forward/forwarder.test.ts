@@ -3,6 +3,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkOS } from '@workos-inc/node';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createForwarder } from '../../src/forward/create-forwarder.js';
 import type { Forwarder } from '../../src/forward/create-forwarder.js';
@@ -86,7 +88,7 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
       });
       return res.status;
     };
-    const forward = async (spec: string, startNow = true): Promise<Forwarder> => {
+    const forward = async (spec: string, startNow = true, logger?: Logger): Promise<Forwarder> => {
       const forwarder = createForwarder({
         store: inbox.store,
         destinations: parseDestinations(spec, {
@@ -99,6 +101,7 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
         }),
         clock,
         idlePollMs: 20,
+        logger,
       });
       cleanups.push(() => forwarder.close());
       if (startNow) await forwarder.start();
@@ -164,6 +167,12 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
 
   it('a destination killed in the middle and restarted later gets every event, byte for byte', async () => {
     const { send, forward, statuses, advance } = await setup();
+    const logs: { level: number; msg: string; destination?: string; failedAttempts?: number }[] =
+      [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => logs.push(JSON.parse(line)) },
+    );
     let answered = 0;
     const endpoint = track(
       await startEndpoint((_r, res) => {
@@ -176,7 +185,7 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
         res.writeHead(200).end();
       }),
     );
-    const forwarder = await forward(endpoint.url);
+    const forwarder = await forward(endpoint.url, true, logger);
     const events = Array.from({ length: 12 }, (_, i) => userEvent(i));
     for (const e of events.slice(0, 8)) expect(await send(e.body)).toBe(200);
     await until(
@@ -210,6 +219,16 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     }
     const retried = (await statuses(endpoint.url)).filter((d) => d.attempts > 1);
     expect(retried.length).toBeGreaterThan(0);
+    // The outage is logged once when it starts and once when it ends, not per failed attempt.
+    const failing = logs.filter((l) => l.msg.startsWith('destination is failing'));
+    const recovered = logs.filter((l) => l.msg === 'destination accepts deliveries again');
+    // (A blip after the restart, a reused socket the kill cut, would make it two outages.)
+    const failedAttempts = retried.reduce((n, d) => n + d.attempts - 1, 0);
+    expect(failing[0]).toMatchObject({ level: 40, destination: endpoint.url });
+    expect(failing.length).toBeLessThan(failedAttempts);
+    expect(recovered).toHaveLength(failing.length);
+    expect(recovered[0]).toMatchObject({ level: 30, destination: endpoint.url });
+    expect(recovered.reduce((n, l) => n + l.failedAttempts!, 0)).toBe(failedAttempts);
   });
 
   it('a destination that never answers holds up neither receiving, the mirror nor another destination', async () => {
