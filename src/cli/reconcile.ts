@@ -3,6 +3,7 @@ import { ReconcileScopeError, ReconcileStoppedError } from '../reconcile/reconci
 import { checkScope, parseFamilies } from '../reconcile/reconcile-scope.js';
 import type { ReconcileScope } from '../reconcile/reconcile-scope.js';
 import { rateLimited } from '../reconcile/rate-limit.js';
+import { repairedRows } from '../reconcile/table-counts.js';
 import type { ReconcileCounts } from '../reconcile/table-counts.js';
 import { WorkosApiAuthError } from '../workos-api/workos-api-errors.js';
 import { addDatabaseFlags } from './database-flags.js';
@@ -129,10 +130,21 @@ export function registerReconcile(program: Command): void {
         } catch (error) {
           progress.finish();
           if (!(error instanceof ReconcileStoppedError)) throw error;
-          print(error.counts, { dry_run: flags.dryRun ?? false, stopped_at: error.stoppedAt });
+          const compared = Object.values(error.counts).some(
+            (c) => repairedRows(c) + c.unchanged > 0,
+          );
+          // A table of zeros says nothing a person needs; scripts get their JSON either way.
+          if (compared || flags.json) {
+            print(error.counts, { dry_run: flags.dryRun ?? false, stopped_at: error.stoppedAt });
+          }
           const cause = error.cause;
+          const after = flags.dryRun
+            ? 'Nothing was written (dry run).'
+            : compared
+              ? 'What was compared before that is written; run reconcile again to finish.'
+              : 'Nothing was compared, so nothing was written.';
           throw new CliError(
-            `${error.message}\nWhat was compared before that is written; run reconcile again to finish.`,
+            `${error.message}\n${after}`,
             cause instanceof WorkosApiAuthError ? exitCodes.usage : exitCodes.failed,
             error.code,
           );

@@ -153,5 +153,16 @@ describe.each([
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('reconcile stopped while reading connections');
     expect(failed.stderr).toContain('503');
+    // It stopped on its first list: no table of zeros, and it says nothing was written.
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toContain('Nothing was compared, so nothing was written.');
+    // A wrong key: exit 2, naming the variable; a dry run never claims to have written.
+    const refused = await runCli([...args, '--dry-run'], {
+      cwd: temp.dir,
+      env: { WORKOS_API_URL: api.url, WORKOS_API_KEY: 'sk_test_wrong' },
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('WORKOS_API_KEY');
+    expect(refused.stderr).toContain('Nothing was written (dry run).');
   });
 });
