@@ -51,6 +51,17 @@ export function registerPull(program: Command): void {
     await withCliStore(
       flags,
       async (store) => {
+        if (command.getOptionValueSource('since') === 'cli' && !flags.resetCursor) {
+          // --since only places the first pull; a later one goes on from the cursor. Say so,
+          // rather than let `pull --since 7d` after a first `pull` quietly find nothing older.
+          const stored = await store.pullCursor(defaultCursorName);
+          if (stored?.after || stored?.rangeStart) {
+            const from = stored.after ? `after ${stored.after}` : `from ${stored.rangeStart}`;
+            process.stderr.write(
+              `workos-inbox: --since ${flags.since} is not used: this database already pulls on from its cursor (${from}). To start over from --since, add --reset-cursor.\n`,
+            );
+          }
+        }
         if (flags.resetCursor) {
           await store.appendPage(
             [],

@@ -37,6 +37,23 @@ describe('workos-inbox pull', () => {
     expect(again.stdout).toMatch(
       /^pulled 0 events \(0 new, 0 duplicates\) in 1 pages, [\d.]+ s\n$/,
     );
+    // The cursor, not --since, places a later pull, and the CLI says so.
+    const last = events[events.length - 1]!.id;
+    expect(again.stderr).toContain(
+      `--since 2020-01-01T00:00:00Z is not used: this database already pulls on from its cursor (after ${last})`,
+    );
+    expect(again.stderr).toContain('--reset-cursor');
+    const plain = await runCli(['pull', '--database', temp.path], { cwd: temp.dir, env });
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toBe('');
+    const reset = await runCli([...args, '--reset-cursor', '--json'], { cwd: temp.dir, env });
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toBe('');
+    expect(JSON.parse(reset.stdout)).toMatchObject({
+      pulled: events.length,
+      inserted: 0,
+      duplicates: events.length,
+    });
   });
 
   it('exit 2 naming WORKOS_API_KEY without a key or with a wrong one; 2 on a bad --since', async () => {
