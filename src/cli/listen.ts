@@ -88,7 +88,7 @@ export function registerListen(program: Command): void {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     process.stderr.write(
-      `listening on ${client.apiUrl}, forwarding to ${flags.forwardTo} (Ctrl-C stops)\n`,
+      `reading new events from ${client.apiUrl}/events, forwarding each to ${flags.forwardTo} (Ctrl-C stops)\n`,
     );
     const delivered = await listen({
       client,
