@@ -83,7 +83,7 @@ export function createForwardMetrics(
       }
     },
   });
-  return {
+  const metrics = {
     registry,
     delivered: new Counter({
       name: 'workos_inbox_forward_delivered_total',
@@ -117,4 +117,16 @@ export function createForwardMetrics(
       registers: [registry],
     }),
   };
+  // Every configured destination's counters exist from the start at 0, so a rate or an alert on
+  // them (nothing delivered for 10 minutes, any dead) has a series before the first attempt.
+  for (const destination of names) {
+    for (const counter of [metrics.delivered, metrics.dead, metrics.requeued]) {
+      counter.inc({ destination }, 0);
+    }
+    for (const reason of failureReasons) metrics.failed.inc({ destination, reason }, 0);
+  }
+  return metrics;
 }
+
+/** `workos_inbox_forward_failed_total`'s reasons. */
+export const failureReasons = ['status', 'network', 'gone'] as const;

@@ -308,6 +308,17 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     );
     const other = track(await startEndpoint((_r, res) => void res.writeHead(200).end()));
     const forwarder = await forward(`${endpoint.url};name=gone,${other.url};name=other`);
+    // Before any attempt, each destination's counters are there at 0 (alerts have a series).
+    const before = await forwarder.metrics.registry.metrics();
+    for (const name of ['gone', 'other']) {
+      expect(before).toContain(`workos_inbox_forward_delivered_total{destination="${name}"} 0`);
+      expect(before).toContain(`workos_inbox_forward_dead_total{destination="${name}"} 0`);
+      for (const reason of ['status', 'network', 'gone']) {
+        expect(before).toContain(
+          `workos_inbox_forward_failed_total{destination="${name}",reason="${reason}"} 0`,
+        );
+      }
+    }
     const events = Array.from({ length: 3 }, (_, i) => userEvent(i));
     expect(await send(events[0]!.body)).toBe(200);
     await until(
@@ -328,6 +339,8 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
       /workos_inbox_forward_failed_total\{destination="gone",reason="gone"\} 1/,
     );
     expect(metrics).toMatch(/workos_inbox_forward_paused\{destination="gone"\} 1/);
+    expect(metrics).toContain('workos_inbox_forward_delivered_total{destination="other"} 3');
+    expect(metrics).toContain('workos_inbox_forward_delivered_total{destination="gone"} 0');
     const [first] = await inbox.store.read((db) => eventDeliveries(db, events[0]!.id));
     expect(first!.attemptLog.map((a) => [a.statusCode, a.outcome])).toContainEqual([410, 'paused']);
     gone = false;
