@@ -196,15 +196,22 @@ export async function finishDeliveries(
     if (group) group.push(r);
     else byDestination.set(r.destination, [r]);
   }
-  // `v` is the outcomes' VALUES list; $1 the destination, $2 the owner.
-  const updateDeliveries = (returning: string) => `UPDATE ${deliveries} AS d
+  // `v` is the outcomes' VALUES list; $1 the destination, $2 the owner. On SQLite each row is
+  // looked up by its key, named: from about 64 outcomes its planner otherwise read every
+  // delivery in flight (the status index) for each outcome, and built an automatic index over
+  // the whole attempt log for each statement, a cost that grows with the table.
+  const sqlite = tx.dialect === 'sqlite';
+  // (SQLite names a table's PRIMARY KEY index sqlite_autoindex_<table>_1.)
+  const byDeliveryKey = sqlite ? `INDEXED BY sqlite_autoindex_${deliveries}_1` : '';
+  const byAttemptKey = sqlite ? `INDEXED BY ${deliveryAttempts}_delivery` : '';
+  const updateDeliveries = (returning: string) => `UPDATE ${deliveries} AS d ${byDeliveryKey}
        SET status = v.status, next_attempt_at = v.next_attempt_at, lease_owner = NULL,
            last_status_code = v.status_code, last_error = v.error, delivered_at = v.delivered_at
        FROM v
        WHERE d.event_id = v.event_id AND d.destination = $1 AND d.lease_owner = $2
          AND d.status = 'delivering'
        RETURNING ${returning}`;
-  const closeAttempts = (andWhere = '') => `UPDATE ${deliveryAttempts} AS a
+  const closeAttempts = (andWhere = '') => `UPDATE ${deliveryAttempts} AS a ${byAttemptKey}
        SET finished_at = v.finished_at, outcome = v.outcome, status_code = v.status_code,
            error = v.error
        FROM v

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { signatureHeader } from '../signature/sign.js';
+import type { SqlExecutor } from '../store/sql-executor.js';
 import type { Store } from '../store/types.js';
 import { backoffDelayMs } from '../worker/backoff.js';
 import {
@@ -18,9 +19,15 @@ import { createAgent, postDelivery } from './post-delivery.js';
 import { StartPacer } from './start-pacer.js';
 import type { Sleep } from './start-pacer.js';
 
-/** Outcomes that are recorded at once; fewer wait {@link outcomeWaitMs} for others to join them. */
+/** Outcomes that are recorded at once; fewer wait a few ms for others to join them (`kick`). */
 const outcomesPerFlush = 64;
-const outcomeWaitMs = 5;
+/**
+ * How long fewer outcomes wait. An ordered destination's next delivery of an object waits for the
+ * previous one's outcome, so its outcomes are recorded sooner; other destinations' outcomes only
+ * end their leases, and mostly ride on the next claim's transaction anyway.
+ */
+const outcomeWaitMs = { ordered: 5, unordered: 20 };
+const maxOutcomesPerTransaction = 256;
 
 export interface RunnerDeps {
   store: Store;
@@ -130,7 +137,8 @@ export class DestinationRunner {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     await this.flushing;
-    await this.flush();
+    // Each flush takes one batch, and a failed one drops its batch (logged): this ends.
+    while (this.results.length > 0) await this.flush();
     this.agent.destroy();
   }
 
@@ -192,18 +200,24 @@ export class DestinationRunner {
       const wakesBefore = this.wakes;
       let claimed: ClaimedDelivery[];
       const claimedAt = clock.now();
+      // Outcomes waiting for their flush ride along: one transaction instead of two.
+      const outcomes = this.flushing ? [] : this.results.splice(0, maxOutcomesPerTransaction);
       try {
-        claimed = await store.writeTransaction((tx) =>
-          claimDeliveries(tx, {
+        claimed = await store.writeTransaction(async (tx) => {
+          if (outcomes.length > 0) await this.recordOutcomes(tx, outcomes);
+          return claimDeliveries(tx, {
             destination: d.name,
             owner: this.deps.owner,
             limit: window - held,
             leaseMs: this.leaseMs,
             now: new Date(claimedAt),
             ordered: d.ordered,
-          }),
-        );
+          });
+        });
       } catch (error) {
+        // The outcomes go back to wait for their own flush.
+        this.results.unshift(...outcomes);
+        if (outcomes.length > 0) this.kick();
         logger.error({ err: error, destination: d.name }, 'could not claim deliveries; retrying');
         await this.waitForSignal(this.deps.idlePollMs);
         continue;
@@ -336,10 +350,13 @@ export class DestinationRunner {
   private kick(): void {
     if (this.flushing || this.flushTimer) return;
     if (this.results.length < outcomesPerFlush && !this.stopped) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = undefined;
-        this.flushNow();
-      }, outcomeWaitMs);
+      this.flushTimer = setTimeout(
+        () => {
+          this.flushTimer = undefined;
+          this.flushNow();
+        },
+        outcomeWaitMs[this.destination.ordered ? 'ordered' : 'unordered'],
+      );
       return;
     }
     this.flushNow();
@@ -353,24 +370,29 @@ export class DestinationRunner {
     });
   }
 
+  /** Write `batch`'s outcomes in `tx`; a 410 among them pauses the destination. */
+  private async recordOutcomes(tx: SqlExecutor, batch: DeliveryResult[]): Promise<void> {
+    const gone = batch.find((r) => r.outcome === 'paused');
+    if (gone) {
+      const reason = `answered 410 Gone to ${gone.eventId}`;
+      if (await pauseDestination(tx, this.destination.name, reason, gone.now)) {
+        this.deps.logger.warn(
+          { destination: this.destination.name, eventId: gone.eventId },
+          'destination answered 410 Gone: paused (its deliveries wait; `deliveries resume` restarts them)',
+        );
+      }
+    }
+    await finishDeliveries(tx, this.deps.owner, batch);
+  }
+
   private async flush(): Promise<void> {
-    const { store, logger, owner } = this.deps;
-    while (this.results.length > 0) {
-      const batch = this.results.splice(0, 256);
-      const gone = batch.find((r) => r.outcome === 'paused');
+    const { store, logger } = this.deps;
+    // One batch per flush: what finishes meanwhile waits for the next one (kick, in `flushNow`),
+    // or for the next claim's transaction, instead of a transaction per handful of outcomes.
+    if (this.results.length > 0) {
+      const batch = this.results.splice(0, maxOutcomesPerTransaction);
       try {
-        await store.writeTransaction(async (tx) => {
-          if (gone) {
-            const reason = `answered 410 Gone to ${gone.eventId}`;
-            if (await pauseDestination(tx, this.destination.name, reason, gone.now)) {
-              logger.warn(
-                { destination: this.destination.name, eventId: gone.eventId },
-                'destination answered 410 Gone: paused (its deliveries wait; `deliveries resume` restarts them)',
-              );
-            }
-          }
-          await finishDeliveries(tx, owner, batch);
-        });
+        await store.writeTransaction((tx) => this.recordOutcomes(tx, batch));
         // An ordered object's next delivery is due once this one is recorded.
         if (this.destination.ordered) this.wake();
       } catch (error) {

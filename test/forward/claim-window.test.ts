@@ -32,18 +32,26 @@ async function storeWithEvents(kind: (typeof backendKinds)[number], at: number) 
   const opened = await openStore({ database: backend.database });
   cleanups.push(() => opened.close());
   await opened.migrate();
-  // Claims are counted: every claim is a write transaction whose first statement claims.
+  // Claims are counted, and the write transactions that record outcomes with or without one.
   let claims = 0;
+  let outcomesAlone = 0;
+  let outcomesWithClaim = 0;
   const store: Store = new Proxy(opened, {
     get(target, key, receiver) {
       if (key === 'writeTransaction') {
         return (fn: Parameters<Store['writeTransaction']>[0]) =>
           target.writeTransaction(async (tx) => {
+            let claimed = false;
+            let recorded = false;
             const counted = new Proxy(tx, {
               get(t, k, r) {
                 if (k !== 'query') return Reflect.get(t, k, r) as unknown;
                 return (sql: string, ...rest: unknown[]) => {
-                  if (/SET status = 'delivering'/.test(sql)) claims++;
+                  if (/SET status = 'delivering'/.test(sql)) {
+                    claims++;
+                    claimed = true;
+                  }
+                  if (/SET status = v\.status/.test(sql)) recorded = true;
                   return (Reflect.get(t, k, r) as (...a: unknown[]) => unknown).call(
                     t,
                     sql,
@@ -52,7 +60,10 @@ async function storeWithEvents(kind: (typeof backendKinds)[number], at: number) 
                 };
               },
             });
-            return fn(counted);
+            const value = await fn(counted);
+            if (recorded && claimed) outcomesWithClaim++;
+            else if (recorded) outcomesAlone++;
+            return value;
           });
       }
       const value: unknown = Reflect.get(target, key, receiver);
@@ -66,12 +77,21 @@ async function storeWithEvents(kind: (typeof backendKinds)[number], at: number) 
       Array.from({ length: n }, () => seed++),
       at,
     );
-  return { store, opened, append, claims: () => claims };
+  return {
+    store,
+    opened,
+    append,
+    claims: () => claims,
+    outcomeTransactions: () => ({ alone: outcomesAlone, withClaim: outcomesWithClaim }),
+  };
 }
 
 describe.each(backendKinds)('claiming ahead on %s', (kind) => {
-  it('a destination that answers at once is fed by a few large claims', async () => {
-    const { store, opened, append, claims } = await storeWithEvents(kind, Date.now());
+  it('a destination that answers at once is fed by a few large claims, which record outcomes too', async () => {
+    const { store, opened, append, claims, outcomeTransactions } = await storeWithEvents(
+      kind,
+      Date.now(),
+    );
     const endpoint = await startEndpoint((_r, res) => void res.writeHead(204).end());
     cleanups.push(() => endpoint.close());
     const forwarder = createForwarder({
@@ -92,6 +112,9 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
     // Concurrency 2: a window of twice the concurrency would need at least 75 claims; it grows
     // with fast answers.
     expect(claims()).toBeLessThanOrEqual(10);
+    // A claim made while outcomes wait for their flush records them in its own transaction (the
+    // second claim at the latest: it follows the first attempts' ends, before their flush).
+    expect(outcomeTransactions().withClaim).toBeGreaterThanOrEqual(1);
   });
 
   it('queued deliveries whose lease could end during the attempt are left, then claimed again and delivered', async () => {

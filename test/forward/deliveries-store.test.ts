@@ -242,3 +242,85 @@ describe.each(backends)('deliveries on $name', (backend) => {
     expect((await claim(store, 'o', at(5_002), true)).map((d) => d.eventId)).toEqual([u1b.id]);
   });
 });
+
+describe('recording outcomes on SQLite', () => {
+  const sqlite = backends.find((b) => b.name === 'sqlite')!;
+
+  it('finds each delivery and open attempt by its key, whatever the batch size', async () => {
+    const store = await sqlite.fresh().open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    // A log of finished attempts (the table a long-running inbox has), then 256 in flight.
+    const events = Array.from({ length: 600 }, () => newEvent());
+    for (const e of events) await store.append(e);
+    const finish = (ids: string[], now: Date) =>
+      store.writeTransaction((tx) =>
+        finishDeliveries(
+          tx,
+          'w1',
+          ids.map((eventId) => ({
+            eventId,
+            destination: 'a',
+            outcome: 'delivered' as const,
+            nextAttemptAt: null,
+            statusCode: 200,
+            error: null,
+            now,
+          })),
+        ),
+      );
+    const first = await claim(store, 'a', at(1_000), false, 344);
+    expect(
+      await finish(
+        first.map((d) => d.eventId),
+        at(1_001),
+      ),
+    ).toBe(344);
+    const inFlight = await claim(store, 'a', at(2_000), false, 256);
+    expect(inFlight).toHaveLength(256);
+    // The statements a batch of 256 runs, and SQLite's plan for each.
+    const statements: { sql: string; params: readonly unknown[] }[] = [];
+    const recorded = await store.writeTransaction((tx) =>
+      finishDeliveries(
+        new Proxy(tx, {
+          get(t, k, r) {
+            if (k !== 'query') return Reflect.get(t, k, r) as unknown;
+            return (sql: string, params: readonly unknown[] = []) => {
+              statements.push({ sql, params });
+              return t.query(sql, params);
+            };
+          },
+        }),
+        'w1',
+        inFlight.map((d) => ({
+          eventId: d.eventId,
+          destination: 'a',
+          outcome: 'delivered' as const,
+          nextAttemptAt: null,
+          statusCode: 200,
+          error: null,
+          now: at(2_001),
+        })),
+      ),
+    );
+    expect(recorded).toBe(256);
+    expect(statements).toHaveLength(2);
+    const plans = await store.read(async (db) =>
+      Promise.all(
+        statements.map(async ({ sql, params }) =>
+          (await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).rows
+            .map((r) => r.detail)
+            .join('; '),
+        ),
+      ),
+    );
+    // Not the in-flight deliveries (status index) for each outcome, nor an automatic index
+    // built over the whole attempt log for each statement.
+    expect(plans[0]).toContain('SEARCH d USING INDEX sqlite_autoindex_workos_inbox_deliveries_1');
+    expect(plans[1]).toContain('SEARCH a USING INDEX workos_inbox_delivery_attempts_delivery');
+    for (const plan of plans) expect(plan).not.toMatch(/AUTOMATIC|SCAN d|SCAN a/);
+    const [delivered] = await store.read((db) => eventDeliveries(db, inFlight[255]!.eventId));
+    expect(delivered).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(delivered!.attemptLog).toMatchObject([{ outcome: 'delivered', statusCode: 200 }]);
+  });
+});
