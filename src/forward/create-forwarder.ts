@@ -114,7 +114,11 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         await Promise.all(runners.map((r) => r.stop()));
         if (unsubscribe) {
           await store
-            .writeTransaction((tx) => releaseDeliveries(tx, owner, new Date(clock.now())))
+            .writeTransaction((tx) =>
+              releaseDeliveries(tx, owner, new Date(clock.now()), {
+                destinations: options.destinations.map((d) => d.name),
+              }),
+            )
             .catch((error: unknown) =>
               logger.warn({ err: error }, 'could not give back deliveries; their leases will end'),
             );

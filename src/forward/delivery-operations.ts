@@ -295,22 +295,29 @@ function outcomeValues(tx: SqlExecutor, results: readonly DeliveryResult[], para
     AS (VALUES ${rows.join(', ')})`;
 }
 
-/** Give back every delivery `owner` holds (graceful shutdown); the attempt is not counted. */
+/**
+ * Give back the deliveries `owner` holds, the attempt not counted: every one it holds for
+ * `scope.destinations` (graceful shutdown), or `scope`'s one delivery (claimed, never started).
+ */
 export async function releaseDeliveries(
   tx: SqlExecutor,
   owner: string,
   now: Date,
-  /** Only this delivery (claimed, never started); default: every one `owner` holds. */
-  only?: { destination: string; eventId: string },
+  scope: { destinations: readonly string[] } | { destination: string; eventId: string },
 ): Promise<number> {
+  const params: unknown[] = [owner, now];
+  // By destination and status (an index), not a scan of every delivery the inbox keeps.
+  const which =
+    'destinations' in scope
+      ? `destination IN (${scope.destinations.length === 0 ? 'NULL' : placeholders(params, scope.destinations)})`
+      : `destination = ${placeholders(params, [scope.destination])} AND event_id = ${placeholders(params, [scope.eventId])}`;
   const { rows } = await tx.query<{ event_id: string; destination: string }>(
     `UPDATE ${deliveries}
      SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END,
          attempts = attempts - 1, next_attempt_at = $2, lease_owner = NULL
-     WHERE lease_owner = $1 AND status = 'delivering'
-       ${only ? 'AND destination = $3 AND event_id = $4' : ''}
+     WHERE ${which} AND lease_owner = $1 AND status = 'delivering'
      RETURNING event_id, destination`,
-    only ? [owner, now, only.destination, only.eventId] : [owner, now],
+    params,
   );
   for (const r of rows) {
     await tx.query(

@@ -15,6 +15,7 @@ import {
   readDestinations,
   redriveDeliveries,
 } from '../../src/forward/delivery-queries.js';
+import type { SqlExecutor } from '../../src/store/sql-executor.js';
 import type { Store } from '../../src/store/types.js';
 import { at, newEvent, useBackends } from '../store/backends.js';
 
@@ -131,7 +132,22 @@ describe.each(backends)('deliveries on $name', (backend) => {
     expect(await claim(store, 'a', at(29_999))).toEqual([]);
     const [again] = await claim(store, 'a', at(30_000));
     expect(again).toMatchObject({ attempts: 2 });
-    expect(await store.writeTransaction((tx) => releaseDeliveries(tx, 'w1', at(30_001)))).toBe(1);
+    // Another destination's deliveries (and another owner's) are not this release's.
+    expect(
+      await store.writeTransaction((tx) =>
+        releaseDeliveries(tx, 'w1', at(30_001), { destinations: ['b'] }),
+      ),
+    ).toBe(0);
+    expect(
+      await store.writeTransaction((tx) =>
+        releaseDeliveries(tx, 'w2', at(30_001), { destinations: ['a'] }),
+      ),
+    ).toBe(0);
+    expect(
+      await store.writeTransaction((tx) =>
+        releaseDeliveries(tx, 'w1', at(30_001), { destinations: ['a', 'b'] }),
+      ),
+    ).toBe(1);
     const [d] = await store.read((db) => eventDeliveries(db, e.id));
     expect(d).toMatchObject({ status: 'retrying', attempts: 1 });
     expect(d!.attemptLog.map((a) => a.outcome)).toEqual(['lease_lost', 'released']);
@@ -246,42 +262,11 @@ describe.each(backends)('deliveries on $name', (backend) => {
 describe('recording outcomes on SQLite', () => {
   const sqlite = backends.find((b) => b.name === 'sqlite')!;
 
-  it('finds each delivery and open attempt by its key, whatever the batch size', async () => {
-    const store = await sqlite.fresh().open();
-    await store.migrate();
-    await sync(store, [{ name: 'a', events: ['*'] }]);
-    // A log of finished attempts (the table a long-running inbox has), then 256 in flight.
-    const events = Array.from({ length: 600 }, () => newEvent());
-    for (const e of events) await store.append(e);
-    const finish = (ids: string[], now: Date) =>
-      store.writeTransaction((tx) =>
-        finishDeliveries(
-          tx,
-          'w1',
-          ids.map((eventId) => ({
-            eventId,
-            destination: 'a',
-            outcome: 'delivered' as const,
-            nextAttemptAt: null,
-            statusCode: 200,
-            error: null,
-            now,
-          })),
-        ),
-      );
-    const first = await claim(store, 'a', at(1_000), false, 344);
-    expect(
-      await finish(
-        first.map((d) => d.eventId),
-        at(1_001),
-      ),
-    ).toBe(344);
-    const inFlight = await claim(store, 'a', at(2_000), false, 256);
-    expect(inFlight).toHaveLength(256);
-    // The statements a batch of 256 runs, and SQLite's plan for each.
+  /** Run `fn` in a write transaction; SQLite's plan of each statement it ran, in order. */
+  async function plansOf<T>(store: Store, fn: (tx: SqlExecutor) => Promise<T>) {
     const statements: { sql: string; params: readonly unknown[] }[] = [];
-    const recorded = await store.writeTransaction((tx) =>
-      finishDeliveries(
+    const value = await store.writeTransaction((tx) =>
+      fn(
         new Proxy(tx, {
           get(t, k, r) {
             if (k !== 'query') return Reflect.get(t, k, r) as unknown;
@@ -291,29 +276,55 @@ describe('recording outcomes on SQLite', () => {
             };
           },
         }),
+      ),
+    );
+    const plans = await store.read(async (db) => {
+      const out: string[] = [];
+      for (const { sql, params } of statements) {
+        const { rows } = await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
+        out.push(rows.map((r) => r.detail).join('; '));
+      }
+      return out;
+    });
+    return { value, plans };
+  }
+
+  const outcome = (eventId: string, now: Date) => ({
+    eventId,
+    destination: 'a',
+    outcome: 'delivered' as const,
+    nextAttemptAt: null,
+    statusCode: 200,
+    error: null,
+    now,
+  });
+
+  it('finds each delivery and open attempt by its key, whatever the batch size', async () => {
+    const store = await sqlite.fresh().open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    // A log of finished attempts (the table a long-running inbox has), then 256 in flight.
+    for (let i = 0; i < 610; i++) await store.append(newEvent());
+    const first = await claim(store, 'a', at(1_000), false, 344);
+    const done = await store.writeTransaction((tx) =>
+      finishDeliveries(
+        tx,
         'w1',
-        inFlight.map((d) => ({
-          eventId: d.eventId,
-          destination: 'a',
-          outcome: 'delivered' as const,
-          nextAttemptAt: null,
-          statusCode: 200,
-          error: null,
-          now: at(2_001),
-        })),
+        first.map((d) => outcome(d.eventId, at(1_001))),
+      ),
+    );
+    expect(done).toBe(344);
+    const inFlight = await claim(store, 'a', at(2_000), false, 256);
+    expect(inFlight).toHaveLength(256);
+    const { value: recorded, plans } = await plansOf(store, (tx) =>
+      finishDeliveries(
+        tx,
+        'w1',
+        inFlight.map((d) => outcome(d.eventId, at(2_001))),
       ),
     );
     expect(recorded).toBe(256);
-    expect(statements).toHaveLength(2);
-    const plans = await store.read(async (db) =>
-      Promise.all(
-        statements.map(async ({ sql, params }) =>
-          (await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).rows
-            .map((r) => r.detail)
-            .join('; '),
-        ),
-      ),
-    );
+    expect(plans).toHaveLength(2);
     // Not the in-flight deliveries (status index) for each outcome, nor an automatic index
     // built over the whole attempt log for each statement.
     expect(plans[0]).toContain('SEARCH d USING INDEX sqlite_autoindex_workos_inbox_deliveries_1');
@@ -322,5 +333,14 @@ describe('recording outcomes on SQLite', () => {
     const [delivered] = await store.read((db) => eventDeliveries(db, inFlight[255]!.eventId));
     expect(delivered).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(delivered!.attemptLog).toMatchObject([{ outcome: 'delivered', statusCode: 200 }]);
+    // A graceful stop's release finds what its owner holds by destination and status, not by
+    // reading every delivery the inbox keeps.
+    expect(await claim(store, 'a', at(3_000), false, 10)).toHaveLength(10);
+    const release = await plansOf(store, (tx) =>
+      releaseDeliveries(tx, 'w1', at(3_001), { destinations: ['a'] }),
+    );
+    expect(release.value).toBe(10);
+    expect(release.plans[0]).toContain('USING INDEX workos_inbox_deliveries_status');
+    expect(release.plans[0]).not.toMatch(/SCAN workos_inbox_deliveries/);
   });
 });
