@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rewritePlaceholders, sqliteExecutor } from '../../src/store/sqlite/sqlite-executor.js';
+import {
+  preparedPerConnection,
+  rewritePlaceholders,
+  sqliteExecutor,
+} from '../../src/store/sqlite/sqlite-executor.js';
 
 describe('SQLite executor', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wi-exec-'));
@@ -62,6 +66,40 @@ describe('SQLite executor', () => {
         bytes: Buffer.from([0, 255, 1]),
       });
       await expect(tx.query('SELECT $1', [undefined])).rejects.toThrow(/undefined/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps the statements in use prepared, also those first met after the cache is full', async () => {
+    const db = new Database(join(dir, 'cache.db'));
+    try {
+      const prepared: string[] = [];
+      const prepare = db.prepare.bind(db);
+      db.prepare = ((text: string) => {
+        prepared.push(text);
+        return prepare(text);
+      }) as typeof db.prepare;
+      const tx = sqliteExecutor(db);
+      const hot = 'SELECT $1 AS hot';
+      await tx.query(hot, [1]);
+      // More distinct texts than a connection keeps (IN lists of every length, say), the hot
+      // statement still in use among them.
+      for (let n = 1; n <= preparedPerConnection + 100; n++) {
+        const list = Array.from({ length: n }, (_, k) => `$${k + 1}`).join(', ');
+        await tx.query(`SELECT 1 WHERE 1 IN (${list})`, Array(n).fill(1));
+        if (n % 50 === 0) await tx.query(hot, [n]);
+      }
+      // A statement first met now is prepared once, not on every call.
+      const late = 'SELECT $1 AS late';
+      for (let i = 0; i < 3; i++) {
+        expect((await tx.query<{ late: number }>(late, [i])).rows).toEqual([{ late: i }]);
+      }
+      expect(prepared.filter((t) => t === 'SELECT ? AS late')).toHaveLength(1);
+      expect(prepared.filter((t) => t === 'SELECT ? AS hot')).toHaveLength(1);
+      // The least recently used went: the first list is prepared again.
+      await tx.query('SELECT 1 WHERE 1 IN ($1)', [1]);
+      expect(prepared.filter((t) => t === 'SELECT 1 WHERE 1 IN (?)')).toHaveLength(2);
     } finally {
       db.close();
     }

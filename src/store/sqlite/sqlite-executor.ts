@@ -8,7 +8,33 @@ export interface RewrittenSql {
   order: number[];
 }
 
-const rewritten = new Map<string, RewrittenSql>();
+/**
+ * A Map that keeps its `limit` most recently used entries. The caches below are keyed by SQL
+ * text, and statements with lists of any length (`IN (…)`, multi-row `VALUES`) have a text per
+ * length: an inbox running for weeks meets more of them than it keeps, so a cache that stopped
+ * taking entries once full would prepare every statement it met later on each call, for good.
+ */
+class RecentlyUsed<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      // Last in the Map's order is the most recently used.
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    if (this.map.size >= this.limit) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, value);
+  }
+}
+
+const rewritten = new RecentlyUsed<RewrittenSql>(1000);
 
 /**
  * `$1` → `?` outside string literals, identifiers and comments, noting which parameter each `?`
@@ -47,7 +73,7 @@ export function rewritePlaceholders(sql: string): RewrittenSql {
     }
   }
   const result = { text, order };
-  if (rewritten.size < 1000) rewritten.set(sql, result);
+  rewritten.set(sql, result);
   return result;
 }
 
@@ -69,20 +95,22 @@ interface Prepared {
   order: number[];
 }
 
-const statements = new WeakMap<Database.Database, Map<string, Prepared>>();
+/** Prepared statements kept per connection (the least recently used go first). */
+export const preparedPerConnection = 500;
+
+const statements = new WeakMap<Database.Database, RecentlyUsed<Prepared>>();
 
 function prepare(db: Database.Database, sql: string): Prepared {
   let cache = statements.get(db);
   if (!cache) {
-    cache = new Map();
+    cache = new RecentlyUsed(preparedPerConnection);
     statements.set(db, cache);
   }
   let prepared = cache.get(sql);
   if (!prepared) {
     const { text, order } = rewritePlaceholders(sql);
     prepared = { statement: db.prepare(text), order };
-    // Queries built from user input (IN lists of any length) must not grow the cache forever.
-    if (cache.size < 500) cache.set(sql, prepared);
+    cache.set(sql, prepared);
   }
   return prepared;
 }
