@@ -46,7 +46,7 @@ export {
   isPostgresUrl,
   InvalidDatabaseError,
 } from './store/open-store.js';
-export { DatabaseDriverMissingError } from './store/load-backend.js';
+export { DatabaseDriverMissingError, DatabaseDriverNotBuiltError } from './store/load-backend.js';
 export { loadMigrations, MigrationFolderError } from './store/load-migrations.js';
 export { InvalidCursorError } from './store/list-cursor.js';
 export { InvalidFilterError } from './store/event-filter.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.js';
+import { DatabaseDriverMissingError, DatabaseDriverNotBuiltError } from '../store/load-backend.js';
 import { SchemaMismatchError, StoreUnavailableError } from '../store/types.js';
 import { registerDeliveries } from './deliveries.js';
 import { registerDirectory } from './directory.js';
@@ -53,7 +54,7 @@ export function createProgram(): Command {
   registerListen(program);
   program.addHelpText(
     'after',
-    '\nExit codes: 0 ok · 1 failed (invalid signature, non-2xx answers) · 2 usage or configuration ·\n3 database unreachable or schema mismatch · 4 not found · 5 event busy (being processed)',
+    '\nExit codes: 0 ok · 1 failed (invalid signature, non-2xx answers) · 2 usage or configuration ·\n3 database unreachable, schema mismatch or driver missing · 4 not found · 5 event busy (being processed)',
   );
   return program;
 }
@@ -68,18 +69,21 @@ export function exitCodeFor(error: unknown): number {
   }
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof ConfigError) return exitCodes.usage;
-  if (error instanceof StoreUnavailableError || error instanceof SchemaMismatchError) {
-    return exitCodes.database;
-  }
+  if (isDatabaseError(error)) return exitCodes.database;
   return exitCodes.failed;
 }
 
 /** Errors whose message is meant for the user as is (no stack trace). */
 export function isExpectedError(error: unknown): error is Error {
+  return error instanceof CliError || error instanceof ConfigError || isDatabaseError(error);
+}
+
+/** The database cannot be used: unreachable, its schema, or its driver not installed or built. */
+function isDatabaseError(error: unknown): error is Error {
   return (
-    error instanceof CliError ||
-    error instanceof ConfigError ||
     error instanceof StoreUnavailableError ||
-    error instanceof SchemaMismatchError
+    error instanceof SchemaMismatchError ||
+    error instanceof DatabaseDriverMissingError ||
+    error instanceof DatabaseDriverNotBuiltError
   );
 }

@@ -23,6 +23,7 @@ export const errorCodes = {
   InvalidFilterError: ['invalid_filter'],
   InvalidDatabaseError: ['invalid_database'],
   DatabaseDriverMissingError: ['database_driver_missing'],
+  DatabaseDriverNotBuiltError: ['database_driver_not_built'],
   InvalidPruneOptionsError: ['invalid_prune_options'],
   InvalidSchemaError: ['invalid_schema'],
   MigrationFolderError: ['migration_folder_invalid'],

@@ -1,5 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,8 +129,32 @@ describe('the published package (npm pack, installed into an empty project)', ()
       '--database',
       database,
     ]);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain('npm install pg');
+    // One line for the user, not a stack trace.
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('says how to build better-sqlite3 when its addon was never built (npm skipped its install script)', async () => {
+    // This project was installed with --ignore-scripts, as an npm that blocks install scripts
+    // leaves it; only the copied build made SQLite work. Without it:
+    const addon = join(consumer, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+    renameSync(addon, `${addon}.aside`);
+    try {
+      const result = await run('npx', [
+        '--offline',
+        'workos-inbox',
+        'migrate',
+        '--database',
+        join(dir, 'addon.db'),
+      ]);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('npm rebuild better-sqlite3');
+      expect(result.stderr).toContain('npm install-scripts approve better-sqlite3');
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      renameSync(`${addon}.aside`, addon);
+    }
   });
 
   it("resolves 'workos-inbox' and 'workos-inbox/web' by name", async () => {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { sqliteAddonError } from '../load-backend.js';
 
 export interface SqliteConnectionOptions {
   /** sqlite3_busy_timeout: how long a statement waits for a lock, blocking its thread. */
@@ -15,7 +16,13 @@ export interface SqliteConnectionOptions {
  * process crash (NORMAL would skip that fsync and could lose the last commits on power loss).
  */
 export function openSqlite(path: string, options: SqliteConnectionOptions): Database.Database {
-  const db = new Database(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    // better-sqlite3 loads its addon on the first connection, not on import.
+    throw sqliteAddonError(error) ?? error;
+  }
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     // Lets prune give freed pages back to the file system in small steps (incremental_vacuum).
