@@ -10,6 +10,7 @@ import {
   syncDestinations,
 } from '../../src/forward/delivery-operations.js';
 import {
+  deliveryStats,
   eventDeliveries,
   listDeliveries,
   readDestinations,
@@ -257,37 +258,89 @@ describe.each(backends)('deliveries on $name', (backend) => {
     await finish(u1a.id, 'delivered', at(5_001), null);
     expect((await claim(store, 'o', at(5_002), true)).map((d) => d.eventId)).toEqual([u1b.id]);
   });
+  it('stats and a redrive without a destination count every destination with deliveries, configured or dropped', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'b', events: ['*'] },
+      { name: 'c', events: ['*'] },
+    ]);
+    const events = [newEvent(), newEvent(), newEvent()];
+    for (const e of events) await store.append(e);
+    const finish = (destination: string, eventId: string, outcome: 'delivered' | 'dead') =>
+      store.writeTransaction((tx) =>
+        finishDeliveries(tx, 'w1', [
+          {
+            eventId,
+            destination,
+            outcome,
+            nextAttemptAt: null,
+            statusCode: 500,
+            error: null,
+            now: at(2),
+          },
+        ]),
+      );
+    const a = await claim(store, 'a', at(1));
+    await finish('a', a[0]!.eventId, 'delivered');
+    await finish('a', a[1]!.eventId, 'dead');
+    const b = await claim(store, 'b', at(1), false, 1);
+    await finish('b', b[0]!.eventId, 'dead');
+    // c is dropped from the configuration: its deliveries stay, counted and redrivable.
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'b', events: ['*'] },
+      { name: 'z', events: ['*'] },
+    ]);
+    const stats = await store.read((db) => deliveryStats(db, at(10), ['z']));
+    expect(stats.map((s) => [s.destination, s.byStatus])).toEqual([
+      ['a', { pending: 0, delivering: 1, retrying: 0, dead: 1 }],
+      ['b', { pending: 2, delivering: 0, retrying: 0, dead: 1 }],
+      ['c', { pending: 3, delivering: 0, retrying: 0, dead: 0 }],
+      ['z', { pending: 0, delivering: 0, retrying: 0, dead: 0 }],
+    ]);
+    expect(stats.find((s) => s.destination === 'a')!.oldestPendingAgeMs).toBeNull();
+    expect(stats.find((s) => s.destination === 'c')!.oldestPendingAgeMs).toBeGreaterThan(0);
+    expect(await store.writeTransaction((tx) => redriveDeliveries(tx, {}, at(20)))).toBe(2);
+    const after = await store.read((db) => deliveryStats(db, at(30)));
+    expect(after.map((s) => [s.destination, s.byStatus.pending, s.byStatus.dead])).toEqual([
+      ['a', 1, 0],
+      ['b', 3, 0],
+      ['c', 3, 0],
+    ]);
+  });
 });
+
+/** Run `fn` in a write transaction; SQLite's plan of each statement it ran, in order. */
+async function plansOf<T>(store: Store, fn: (tx: SqlExecutor) => Promise<T>) {
+  const statements: { sql: string; params: readonly unknown[] }[] = [];
+  const value = await store.writeTransaction((tx) =>
+    fn(
+      new Proxy(tx, {
+        get(t, k, r) {
+          if (k !== 'query') return Reflect.get(t, k, r) as unknown;
+          return (sql: string, params: readonly unknown[] = []) => {
+            statements.push({ sql, params });
+            return t.query(sql, params);
+          };
+        },
+      }),
+    ),
+  );
+  const plans = await store.read(async (db) => {
+    const out: string[] = [];
+    for (const { sql, params } of statements) {
+      const { rows } = await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
+      out.push(rows.map((r) => r.detail).join('; '));
+    }
+    return out;
+  });
+  return { value, plans };
+}
 
 describe('recording outcomes on SQLite', () => {
   const sqlite = backends.find((b) => b.name === 'sqlite')!;
-
-  /** Run `fn` in a write transaction; SQLite's plan of each statement it ran, in order. */
-  async function plansOf<T>(store: Store, fn: (tx: SqlExecutor) => Promise<T>) {
-    const statements: { sql: string; params: readonly unknown[] }[] = [];
-    const value = await store.writeTransaction((tx) =>
-      fn(
-        new Proxy(tx, {
-          get(t, k, r) {
-            if (k !== 'query') return Reflect.get(t, k, r) as unknown;
-            return (sql: string, params: readonly unknown[] = []) => {
-              statements.push({ sql, params });
-              return t.query(sql, params);
-            };
-          },
-        }),
-      ),
-    );
-    const plans = await store.read(async (db) => {
-      const out: string[] = [];
-      for (const { sql, params } of statements) {
-        const { rows } = await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
-        out.push(rows.map((r) => r.detail).join('; '));
-      }
-      return out;
-    });
-    return { value, plans };
-  }
 
   const outcome = (eventId: string, now: Date) => ({
     eventId,
@@ -342,5 +395,35 @@ describe('recording outcomes on SQLite', () => {
     expect(release.value).toBe(10);
     expect(release.plans[0]).toContain('USING INDEX workos_inbox_deliveries_status');
     expect(release.plans[0]).not.toMatch(/SCAN workos_inbox_deliveries/);
+  });
+});
+
+describe('reading deliveries on SQLite', () => {
+  const sqlite = backends.find((b) => b.name === 'sqlite')!;
+
+  it('stats and a redrive of every destination search by destination and status, not every delivery', async () => {
+    const store = await sqlite.fresh().open();
+    await store.migrate();
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'b', events: ['*'] },
+    ]);
+    for (let i = 0; i < 20; i++) await store.append(newEvent());
+    const stats = await plansOf(store, (tx) => deliveryStats(tx, at(10)));
+    expect(stats.value.map((s) => s.byStatus.pending)).toEqual([20, 20]);
+    const redrive = await plansOf(store, (tx) => redriveDeliveries(tx, {}, at(20)));
+    expect(redrive.value).toBe(0);
+    // First the destinations (one search each, a loose index scan), then their rows by status.
+    for (const { plans } of [stats, redrive]) {
+      expect(plans[0]).toContain('(destination>?)');
+      for (const plan of plans.slice(1)) {
+        expect(plan).toMatch(
+          /SEARCH workos_inbox_deliveries USING (COVERING )?INDEX workos_inbox_deliveries_status \(destination=\? AND status=\?\)/,
+        );
+      }
+      for (const plan of plans) expect(plan).not.toMatch(/SCAN workos_inbox_deliveries/);
+    }
+    expect(stats.plans).toHaveLength(3);
+    expect(redrive.plans).toHaveLength(2);
   });
 });
