@@ -62,26 +62,59 @@ function filterSql(filter: DeliveryFilter, params: unknown[]): string {
   return where.length === 0 ? 'TRUE' : where.join(' AND ');
 }
 
-/** Newest first, by the time the event was received. */
+const newestFirst = 'ORDER BY queued_at DESC, event_id DESC, destination DESC';
+
+/**
+ * Newest first, by the time the event was received. Each filter reads an index in that order and
+ * stops after the page: no filter or a destination, the received-time index (a destination's
+ * rows are most of them where one is configured; on SQLite the planner otherwise read and sorted
+ * every one of them); a status, per destination the status index (destination, status,
+ * received time), whose newest rows of each destination are merged: the few dead deliveries
+ * among millions delivered are then found without reading the others.
+ */
 export async function listDeliveries(
   db: SqlExecutor,
   options: DeliveryListOptions,
 ): Promise<DeliveryPage> {
   const limit = Math.max(1, Math.min(limits.listPage, Math.floor(options.limit) || 1));
   const params: unknown[] = [];
-  let where = filterSql(options, params);
-  if (options.after !== undefined) {
+  const after = (): string => {
+    if (options.after === undefined) return '';
     const [queuedAt, eventId, destination] = decodeCursor(options.after);
     params.push(queuedAt, eventId, destination);
     const n = params.length;
-    where += ` AND (queued_at, event_id, destination) < ($${n - 2}, $${n - 1}, $${n})`;
+    return ` AND (queued_at, event_id, destination) < ($${n - 2}, $${n - 1}, $${n})`;
+  };
+  let sql: string;
+  if (
+    options.status !== undefined &&
+    options.destination === undefined &&
+    options.eventId === undefined
+  ) {
+    const names = await destinationsWithDeliveries(db);
+    if (names.length === 0) return { deliveries: [], nextCursor: null };
+    const where = filterSql(options, params) + after();
+    params.push(limit + 1);
+    const limitParam = `$${params.length}`;
+    const newest = names.map((name, k) => {
+      params.push(name);
+      return `SELECT * FROM (SELECT * FROM ${deliveries}
+        WHERE destination = $${params.length} AND ${where} ${newestFirst}
+        LIMIT ${limitParam}) AS d${k}`;
+    });
+    sql = `SELECT * FROM (${newest.join(' UNION ALL ')}) AS newest ${newestFirst}
+      LIMIT ${limitParam}`;
+  } else {
+    const byReceived =
+      db.dialect === 'sqlite' && options.status === undefined && options.eventId === undefined
+        ? `INDEXED BY ${deliveries}_queued`
+        : '';
+    const where = filterSql(options, params) + after();
+    params.push(limit + 1);
+    sql = `SELECT * FROM ${deliveries} ${byReceived} WHERE ${where} ${newestFirst}
+      LIMIT $${params.length}`;
   }
-  params.push(limit + 1);
-  const { rows } = await db.query<DeliveryRow>(
-    `SELECT * FROM ${deliveries} WHERE ${where}
-     ORDER BY queued_at DESC, event_id DESC, destination DESC LIMIT $${params.length}`,
-    params,
-  );
+  const { rows } = await db.query<DeliveryRow>(sql, params);
   const page = rows.slice(0, limit).map(toDelivery);
   const last = page.at(-1);
   return {

@@ -258,6 +258,80 @@ describe.each(backends)('deliveries on $name', (backend) => {
     await finish(u1a.id, 'delivered', at(5_001), null);
     expect((await claim(store, 'o', at(5_002), true)).map((d) => d.eventId)).toEqual([u1b.id]);
   });
+  it('lists newest first, page by page, whatever the filter (a status across destinations merged)', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'b', events: ['*'] },
+      { name: 'c', events: ['dsync.group.*'] },
+    ]);
+    // Received at four times, three events at each (ties ordered by event id, then destination).
+    for (let i = 0; i < 12; i++) {
+      await store.append(
+        newEvent({
+          event: i % 3 === 0 ? 'dsync.group.created' : 'dsync.user.created',
+          receivedAt: at(Math.floor(i / 3) * 1000),
+        }),
+      );
+    }
+    const dead = async (destination: string, n: number) => {
+      const claimed = await claim(store, destination, at(10_000), false, n);
+      await store.writeTransaction((tx) =>
+        finishDeliveries(
+          tx,
+          'w1',
+          claimed.map((d) => ({
+            eventId: d.eventId,
+            destination,
+            outcome: 'dead' as const,
+            nextAttemptAt: null,
+            statusCode: 500,
+            error: 'answered 500',
+            now: at(10_001),
+          })),
+        ),
+      );
+    };
+    await dead('a', 5);
+    await dead('b', 2);
+    await dead('c', 1);
+    const all = (await store.read((db) => listDeliveries(db, { limit: 1000 }))).deliveries;
+    expect(all).toHaveLength(28);
+    const key = (d: { eventId: string; destination: string }) => `${d.eventId}/${d.destination}`;
+    for (let k = 1; k < all.length; k++) {
+      expect(all[k - 1]!.queuedAt.getTime()).toBeGreaterThanOrEqual(all[k]!.queuedAt.getTime());
+    }
+    const filters = [
+      {},
+      { status: 'dead' as const },
+      { status: 'pending' as const },
+      { destination: 'a' },
+      { destination: 'b', status: 'dead' as const },
+    ];
+    for (const filter of filters) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.read((db) =>
+          listDeliveries(db, { ...filter, limit: 3, ...(after ? { after } : {}) }),
+        );
+        expect(page.deliveries.length).toBeLessThanOrEqual(3);
+        seen.push(...page.deliveries.map(key));
+        after = page.nextCursor ?? undefined;
+      } while (after);
+      const wanted = all.filter(
+        (d) =>
+          (filter.status === undefined || d.status === filter.status) &&
+          (filter.destination === undefined || d.destination === filter.destination),
+      );
+      expect(seen, JSON.stringify(filter)).toEqual(wanted.map(key));
+    }
+    expect(
+      (await store.read((db) => listDeliveries(db, { status: 'dead', limit: 1000 }))).deliveries,
+    ).toHaveLength(8);
+  });
+
   it('stats and a redrive without a destination count every destination with deliveries, configured or dropped', async () => {
     const store = await backend.fresh().open();
     await store.migrate();
@@ -425,5 +499,33 @@ describe('reading deliveries on SQLite', () => {
     }
     expect(stats.plans).toHaveLength(3);
     expect(redrive.plans).toHaveLength(2);
+  });
+
+  it('a list stops after its page: by received time, or per destination by status', async () => {
+    const store = await sqlite.fresh().open();
+    await store.migrate();
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'b', events: ['*'] },
+    ]);
+    for (let i = 0; i < 20; i++) await store.append(newEvent());
+    const planOf = async (filter: { destination?: string; status?: 'dead' }) =>
+      (await plansOf(store, (tx) => listDeliveries(tx, { ...filter, limit: 5 }))).plans.at(-1)!;
+    // Read in order, no sort of every row read (a temporary b-tree FOR ORDER BY would mean all
+    // were read; one for the LAST TERM orders only the destinations of one event, as they come).
+    for (const plan of [await planOf({}), await planOf({ destination: 'a' })]) {
+      expect(plan).toContain(
+        'SCAN workos_inbox_deliveries USING INDEX workos_inbox_deliveries_queued',
+      );
+      expect(plan).not.toContain('TEMP B-TREE FOR ORDER BY');
+    }
+    const byStatus = await planOf({ status: 'dead' });
+    // One ordered search per destination; only the merged pages (at most 2 × 6 rows) are sorted.
+    expect(
+      byStatus.match(
+        /SEARCH workos_inbox_deliveries USING INDEX workos_inbox_deliveries_status \(destination=\? AND status=\?\)/g,
+      ),
+    ).toHaveLength(2);
+    expect(byStatus).not.toMatch(/SCAN workos_inbox_deliveries/);
   });
 });
