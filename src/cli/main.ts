@@ -2,13 +2,15 @@
 // The `workos-inbox` bin: parse, run, and turn every failure into one line and an exit code.
 import { CommanderError } from 'commander';
 import { databaseCliError } from './database-error.js';
+import { fileSystemCliError } from './file-error.js';
 import { createProgram, exitCodeFor, isExpectedError } from './program.js';
 
 try {
   await createProgram().parseAsync(process.argv);
 } catch (thrown) {
-  // A driver's "no such database" or "connection refused" is the user's to fix: one line, exit 3.
-  const error = databaseCliError(thrown) ?? thrown;
+  // A driver's "no such database" or "connection refused" is the user's to fix: one line, exit 3;
+  // so is a folder this user cannot write: one line, exit 2.
+  const error = databaseCliError(thrown) ?? fileSystemCliError(thrown) ?? thrown;
   // Commander has already printed its own message (usage errors, help).
   if (!(error instanceof CommanderError)) {
     const message = isExpectedError(error)

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveDatabase } from '../server/config.js';
 import { redactDatabase } from '../server/redact-database.js';
+import { DatabaseDriverNotBuiltError } from '../store/load-backend.js';
+import { StoreUnavailableError } from '../store/types.js';
 import type { Store } from '../store/types.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
@@ -51,6 +53,11 @@ export async function withCliStore<T>(
       poolSize: 2,
     });
   } catch (error) {
+    // What the store says already names the database and what to check.
+    if (error instanceof DatabaseDriverNotBuiltError) throw error;
+    if (error instanceof StoreUnavailableError) {
+      throw new CliError(error.message, exitCodes.database, 'store_unavailable', { cause: error });
+    }
     throw new CliError(
       `cannot open the database ${shown}: ${(error as Error).message}`,
       exitCodes.database,

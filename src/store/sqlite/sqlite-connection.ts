@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { sqliteAddonError } from '../load-backend.js';
+import { StoreUnavailableError } from '../types.js';
 
 export interface SqliteConnectionOptions {
   /** sqlite3_busy_timeout: how long a statement waits for a lock, blocking its thread. */
@@ -21,7 +22,17 @@ export function openSqlite(path: string, options: SqliteConnectionOptions): Data
     db = new Database(path);
   } catch (error) {
     // better-sqlite3 loads its addon on the first connection, not on import.
-    throw sqliteAddonError(error) ?? error;
+    const addon = sqliteAddonError(error);
+    if (addon) throw addon;
+    if ((error as { code?: unknown }).code === 'SQLITE_CANTOPEN') {
+      throw new StoreUnavailableError(
+        `SQLite cannot open or create the database ${path}: check that it names a file (not a ` +
+          `folder) in a folder that exists, and that this user can write to both ` +
+          `(${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+    throw error;
   }
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
