@@ -258,6 +258,7 @@ describe.each(backends)('deliveries on $name', (backend) => {
     await finish(u1a.id, 'delivered', at(5_001), null);
     expect((await claim(store, 'o', at(5_002), true)).map((d) => d.eventId)).toEqual([u1b.id]);
   });
+
   it('lists newest first, page by page, whatever the filter (a status across destinations merged)', async () => {
     const store = await backend.fresh().open();
     await store.migrate();
@@ -475,7 +476,8 @@ describe('recording outcomes on SQLite', () => {
 describe('reading deliveries on SQLite', () => {
   const sqlite = backends.find((b) => b.name === 'sqlite')!;
 
-  it('stats and a redrive of every destination search by destination and status, not every delivery', async () => {
+  /** Two destinations with 20 pending deliveries each. */
+  async function twoDestinations(): Promise<Store> {
     const store = await sqlite.fresh().open();
     await store.migrate();
     await sync(store, [
@@ -483,6 +485,11 @@ describe('reading deliveries on SQLite', () => {
       { name: 'b', events: ['*'] },
     ]);
     for (let i = 0; i < 20; i++) await store.append(newEvent());
+    return store;
+  }
+
+  it('stats and a redrive of every destination search by destination and status, not every delivery', async () => {
+    const store = await twoDestinations();
     const stats = await plansOf(store, (tx) => deliveryStats(tx, at(10)));
     expect(stats.value.map((s) => s.byStatus.pending)).toEqual([20, 20]);
     const redrive = await plansOf(store, (tx) => redriveDeliveries(tx, {}, at(20)));
@@ -502,13 +509,7 @@ describe('reading deliveries on SQLite', () => {
   });
 
   it('a list stops after its page: by received time, or per destination by status', async () => {
-    const store = await sqlite.fresh().open();
-    await store.migrate();
-    await sync(store, [
-      { name: 'a', events: ['*'] },
-      { name: 'b', events: ['*'] },
-    ]);
-    for (let i = 0; i < 20; i++) await store.append(newEvent());
+    const store = await twoDestinations();
     const planOf = async (filter: { destination?: string; status?: 'dead' }) =>
       (await plansOf(store, (tx) => listDeliveries(tx, { ...filter, limit: 5 }))).plans.at(-1)!;
     // Read in order, no sort of every row read (a temporary b-tree FOR ORDER BY would mean all
