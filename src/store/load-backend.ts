@@ -27,7 +27,7 @@ export class DatabaseDriverNotBuiltError extends WorkosInboxError {
   constructor(
     /** The npm package whose addon is unusable, e.g. `better-sqlite3`. */
     readonly driver: string,
-    /** What loading it said, first line. */
+    /** What loading it said (Node's message on one line, without its own advice). */
     readonly reason: string,
   ) {
     super(
