@@ -1,13 +1,19 @@
 import type { Command } from 'commander';
 import { resumeDestination } from '../forward/delivery-operations.js';
 import { toDeliveryJson } from '../forward/delivery-json.js';
-import { listDeliveries, redriveDeliveries } from '../forward/delivery-queries.js';
+import {
+  knownDestinations,
+  listDeliveries,
+  redriveDeliveries,
+} from '../forward/delivery-queries.js';
 import { deliveryStatuses } from '../forward/delivery-types.js';
 import type { DeliveryStatus } from '../forward/delivery-types.js';
 import { destinationsReport } from '../forward/forward-admin-api.js';
 import { addDatabaseFlags } from './database-flags.js';
+import { closeMatches } from './close-matches.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
+import type { Store } from '../store/types.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
 import { defaults } from '../defaults.js';
@@ -19,6 +25,25 @@ function statusFlag(value: string | undefined): DeliveryStatus | undefined {
     throw new CliError(`--status must be one of ${deliveryStatuses.join(', ')}`, exitCodes.usage);
   }
   return value as DeliveryStatus;
+}
+
+/**
+ * A `--destination` no configuration and no delivery knows (a typo would otherwise list or
+ * redrive nothing, silently): exit 4, with the names there are.
+ */
+async function checkDestination(store: Store, name: string | undefined): Promise<void> {
+  if (name === undefined) return;
+  const known = await store.read(knownDestinations);
+  if (known.includes(name)) return;
+  const close = closeMatches(name, known, 3);
+  throw new CliError(
+    `no destination named ${name}` +
+      (known.length === 0
+        ? ': no destination is configured or has deliveries'
+        : `${close.length > 0 ? `. Did you mean: ${close.join(', ')}?` : ''} (destinations: ${known.join(', ')})`),
+    exitCodes.notFound,
+    'not_found',
+  );
 }
 
 /** `deliveries list|redrive|resume|destinations`: operate forwarding (docs/forward.md). */
@@ -51,6 +76,7 @@ export function registerDeliveries(program: Command): void {
       }
       const status = statusFlag(flags.status);
       await withCliStore(flags, async (store) => {
+        await checkDestination(store, flags.destination);
         const rows: ReturnType<typeof toDeliveryJson>[] = [];
         let after: string | undefined;
         while (rows.length < Number(flags.limit)) {
@@ -101,6 +127,7 @@ export function registerDeliveries(program: Command): void {
       throw new CliError('--status must not be delivering (those are in flight)', exitCodes.usage);
     }
     await withCliStore(flags, async (store) => {
+      await checkDestination(store, flags.destination);
       const count = await store.writeTransaction((tx) =>
         redriveDeliveries(
           tx,

@@ -184,6 +184,16 @@ async function destinationsWithDeliveries(db: SqlExecutor): Promise<string[]> {
   return rows.map((r) => r.name!);
 }
 
+/**
+ * Every destination name an operator can mean: the configured ones and those that still have
+ * deliveries (dropped from the configuration), sorted.
+ */
+export async function knownDestinations(db: SqlExecutor): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(`SELECT name FROM ${destinations}`);
+  const names = new Set([...rows.map((r) => r.name), ...(await destinationsWithDeliveries(db))]);
+  return [...names].sort();
+}
+
 /** Queue matching deliveries again (default: dead ones), due now, attempts reset. */
 export async function redriveDeliveries(
   tx: SqlExecutor,

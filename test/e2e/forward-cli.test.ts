@@ -202,6 +202,13 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
     expect(await deliveries(db, '--destination', 'old', '--status', 'delivered')).toEqual([]);
     failing = false;
     gone = false;
+    // A mistyped destination is named, with the ones there are, instead of redriving nothing.
+    const typo = await runCli(['deliveries', 'redrive', '--destination', 'ap', '--database', db], {
+      cwd,
+    });
+    expect(typo.code).toBe(4);
+    expect(typo.stderr).toContain('no destination named ap. Did you mean: app');
+    expect(typo.stderr).toContain('(destinations: app, old)');
     const redriven = await runCli(
       ['deliveries', 'redrive', '--destination', 'app', '--database', db],
       { cwd },
