@@ -88,8 +88,9 @@ export function registerTrigger(program: Command): void {
       } catch {
         throw new CliError(`--to must be a URL, got "${flags.to}"`, exitCodes.usage);
       }
-      const [secret] = resolveToolSecrets(flags);
+      // What to send first: a mistyped event name is the error to show, not a missing secret.
       const bodies = await buildBodies(samples, name, flags, count);
+      const [secret] = resolveToolSecrets(flags);
       const label = flags.scenario ? `scenario ${flags.scenario}` : (name ?? '');
       const bar = createProgressBar(bodies.total, label);
       const summary = await sendWebhooks({

@@ -228,6 +228,16 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
     const unknown = await runCli(['trigger', 'dsync.user.creatd'], { cwd, env: env() });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Did you mean: dsync.user.created');
+    // Where no secret is set up yet, the mistyped name is still what is reported.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'wi-e2e-no-secret-'));
+    try {
+      const typo = await runCli(['trigger', 'dsync.user.creatd'], { cwd: elsewhere });
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain('Did you mean: dsync.user.created');
+      expect(typo.stderr).not.toContain('no webhook secret');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('SIGTERM drains and exits 0', async () => {
