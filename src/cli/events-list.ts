@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { toEventSummaryJson } from '../server/event-json.js';
 import { FilterError, parseEventFilter } from '../server/event-filter.js';
+import { eventNames, isKnownEventName } from '../events/event-names.js';
+import { closeMatches } from './close-matches.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
@@ -81,6 +83,15 @@ export function registerEventsList(events: Command): void {
         shown += page.events.length;
         if (!page.nextCursor || page.events.length === 0) break;
         after = page.nextCursor;
+      }
+      // Any event name can be stored (WorkOS adds events), so an unknown one is not an error; but
+      // when it matches nothing, a typo is the likely reason: say so on stderr.
+      if (shown === 0 && flags.event !== undefined && !isKnownEventName(flags.event)) {
+        const close = closeMatches(flags.event, eventNames, 3);
+        process.stderr.write(
+          `workos-inbox: "${flags.event}" is not an event name this version knows` +
+            `${close.length > 0 ? `; did you mean: ${close.join(', ')}?` : ''}\n`,
+        );
       }
       if (!flags.json) {
         if (rows.length === 0) process.stdout.write('no events match\n');

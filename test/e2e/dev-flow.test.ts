@@ -220,6 +220,12 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
     expect(await listEvents(cwd, ['--since', '1h'])).toHaveLength(5);
     expect(await listEvents(cwd, ['--since', '2999-01-01T00:00:00Z'])).toHaveLength(0);
 
+    // An unknown name may be stored (WorkOS adds events): no error, but a typo is pointed out.
+    const typo = await runCli(['events', 'list', '--event', 'dsync.user.creatd'], { cwd });
+    expect(typo.code).toBe(0);
+    expect(typo.stdout).toContain('no events match');
+    expect(typo.stderr).toContain('did you mean: dsync.user.created');
+
     const badStatus = await runCli(['events', 'list', '--status', 'bogus'], { cwd });
     expect(badStatus.code).toBe(2);
     expect(badStatus.stderr).toContain('unknown status "bogus"');
