@@ -146,9 +146,15 @@ export function registerDeliveries(program: Command): void {
   addDatabaseFlags(resume);
   resume.action(async (name: string, flags: DatabaseFlags) => {
     await withCliStore(flags, async (store) => {
+      await checkDestination(store, name);
       const resumed = await store.writeTransaction((tx) => resumeDestination(tx, name, new Date()));
       if (!resumed) {
-        throw new CliError(`no destination named ${name}`, exitCodes.notFound, 'not_found');
+        // Known only by its deliveries: dropped from the configuration, so never paused now.
+        throw new CliError(
+          `${name} is no longer configured (only its deliveries are kept), so it is not paused`,
+          exitCodes.notFound,
+          'not_found',
+        );
       }
       process.stdout.write(`resumed ${name}\n`);
     });

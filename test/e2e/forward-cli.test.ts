@@ -209,6 +209,9 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
     expect(typo.code).toBe(4);
     expect(typo.stderr).toContain('no destination named ap. Did you mean: app');
     expect(typo.stderr).toContain('(destinations: app, old)');
+    const resumeTypo = await runCli(['deliveries', 'resume', 'olf', '--database', db], { cwd });
+    expect(resumeTypo.code).toBe(4);
+    expect(resumeTypo.stderr).toContain('no destination named olf. Did you mean: old');
     const redriven = await runCli(
       ['deliveries', 'redrive', '--destination', 'app', '--database', db],
       { cwd },
