@@ -189,8 +189,8 @@ async function destinationsWithDeliveries(db: SqlExecutor): Promise<string[]> {
  * deliveries (dropped from the configuration), sorted.
  */
 export async function knownDestinations(db: SqlExecutor): Promise<string[]> {
-  const { rows } = await db.query<{ name: string }>(`SELECT name FROM ${destinations}`);
-  const names = new Set([...rows.map((r) => r.name), ...(await destinationsWithDeliveries(db))]);
+  const configured = (await readDestinations(db)).map((d) => d.name);
+  const names = new Set([...configured, ...(await destinationsWithDeliveries(db))]);
   return [...names].sort();
 }
 
