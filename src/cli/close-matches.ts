@@ -35,3 +35,12 @@ export function closeMatches(typed: string, names: readonly string[], limit = 5)
     .slice(0, limit)
     .map((s) => s.name);
 }
+
+/**
+ * The CLI's one wording of a suggestion, to append to a sentence that ends with its full stop:
+ * ` Did you mean: a, b?`, or '' when nothing is close.
+ */
+export function didYouMean(typed: string, names: readonly string[], limit?: number): string {
+  const close = closeMatches(typed, names, limit);
+  return close.length > 0 ? ` Did you mean: ${close.join(', ')}?` : '';
+}

@@ -10,7 +10,7 @@ import { deliveryStatuses } from '../forward/delivery-types.js';
 import type { DeliveryStatus } from '../forward/delivery-types.js';
 import { destinationsReport } from '../forward/forward-admin-api.js';
 import { addDatabaseFlags } from './database-flags.js';
-import { closeMatches } from './close-matches.js';
+import { didYouMean } from './close-matches.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
 import type { Store } from '../store/types.js';
@@ -35,12 +35,11 @@ async function checkDestination(store: Store, name: string | undefined): Promise
   if (name === undefined) return;
   const known = await store.read(knownDestinations);
   if (known.includes(name)) return;
-  const close = closeMatches(name, known, 3);
   throw new CliError(
     `no destination named ${name}` +
       (known.length === 0
         ? ': no destination is configured or has deliveries'
-        : `${close.length > 0 ? `. Did you mean: ${close.join(', ')}?` : ''} (destinations: ${known.join(', ')})`),
+        : `.${didYouMean(name, known, 3)} (destinations: ${known.join(', ')})`),
     exitCodes.notFound,
     'not_found',
   );

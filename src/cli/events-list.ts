@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { toEventSummaryJson } from '../server/event-json.js';
 import { FilterError, parseEventFilter } from '../server/event-filter.js';
 import { eventNames, isKnownEventName } from '../events/event-names.js';
-import { closeMatches } from './close-matches.js';
+import { didYouMean } from './close-matches.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
@@ -87,10 +87,9 @@ export function registerEventsList(events: Command): void {
       // Any event name can be stored (WorkOS adds events), so an unknown one is not an error; but
       // when it matches nothing, a typo is the likely reason: say so on stderr.
       if (shown === 0 && flags.event !== undefined && !isKnownEventName(flags.event)) {
-        const close = closeMatches(flags.event, eventNames, 3);
         process.stderr.write(
-          `workos-inbox: "${flags.event}" is not an event name this version knows` +
-            `${close.length > 0 ? `; did you mean: ${close.join(', ')}?` : ''}\n`,
+          `workos-inbox: "${flags.event}" is not an event name this version knows.` +
+            `${didYouMean(flags.event, eventNames, 3)}\n`,
         );
       }
       if (!flags.json) {

@@ -2,7 +2,7 @@ import { defaults } from '../defaults.js';
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { closeMatches } from './close-matches.js';
+import { didYouMean } from './close-matches.js';
 import { applySet, deepMerge } from './event-shaping.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { createProgressBar } from './progress-bar.js';
@@ -129,9 +129,8 @@ async function buildBodies(
   }
   const names = samples.sampleEventNames();
   if (!names.includes(name)) {
-    const close = closeMatches(name, names);
     throw new CliError(
-      `unknown event "${name}".${close.length > 0 ? ` Did you mean: ${close.join(', ')}?` : ''} (\`trigger --list\` shows all ${names.length} names)`,
+      `unknown event "${name}".${didYouMean(name, names)} (\`trigger --list\` shows all ${names.length} names)`,
       exitCodes.usage,
       'unknown_event',
     );

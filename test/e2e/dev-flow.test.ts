@@ -224,7 +224,9 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
     const typo = await runCli(['events', 'list', '--event', 'dsync.user.creatd'], { cwd });
     expect(typo.code).toBe(0);
     expect(typo.stdout).toContain('no events match');
-    expect(typo.stderr).toContain('did you mean: dsync.user.created');
+    expect(typo.stderr).toContain(
+      'is not an event name this version knows. Did you mean: dsync.user.created,',
+    );
 
     const badStatus = await runCli(['events', 'list', '--status', 'bogus'], { cwd });
     expect(badStatus.code).toBe(2);

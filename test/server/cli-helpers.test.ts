@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { closeMatches } from '../../src/cli/close-matches.js';
+import { closeMatches, didYouMean } from '../../src/cli/close-matches.js';
 import { applySet, deepMerge } from '../../src/cli/event-shaping.js';
 import { CliError } from '../../src/cli/exit-codes.js';
 import { defaultTriggerUrl } from '../../src/cli/trigger.js';
@@ -55,6 +55,14 @@ describe('closeMatches', () => {
     expect(closeMatches('user.created', eventNames)).toContain('dsync.user.created');
     expect(closeMatches('connection.activate', eventNames)[0]).toBe('connection.activated');
     expect(closeMatches('zzzzzzzzzz', eventNames)).toEqual([]);
+  });
+
+  it('words a suggestion one way for every command, or says nothing', () => {
+    expect(didYouMean('ap', ['app', 'billing'], 3)).toBe(' Did you mean: app?');
+    expect(didYouMean('dsync.user.creatd', eventNames, 1)).toBe(
+      ' Did you mean: dsync.user.created?',
+    );
+    expect(didYouMean('zzzzzzzzzz', eventNames)).toBe('');
   });
 });
 
