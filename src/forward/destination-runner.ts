@@ -14,6 +14,7 @@ import {
 import type { DeliveryResult } from './delivery-operations.js';
 import type { ClaimedDelivery } from './delivery-types.js';
 import type { Destination } from './destination.js';
+import { countFailure } from './forward-metrics.js';
 import type { ForwardMetrics } from './forward-metrics.js';
 import { createAgent, postDelivery } from './post-delivery.js';
 import { StartPacer } from './start-pacer.js';
@@ -304,11 +305,11 @@ export class DestinationRunner {
     }
     const error = result.error ?? `answered ${code}`;
     if (code === 410) {
-      metrics.failed.inc({ destination: d.name, reason: 'gone' });
+      countFailure(metrics, d.name, 'gone');
       this.record({ ...base, outcome: 'paused', nextAttemptAt: now, error });
       return;
     }
-    metrics.failed.inc({ destination: d.name, reason: code === null ? 'network' : 'status' });
+    countFailure(metrics, d.name, code === null ? 'network' : 'status');
     // One line when a destination starts failing, one when it recovers: not one per attempt of a
     // destination that is down for hours (the failed counter and `deliveries list` have those).
     if (this.failuresInRow++ === 0) {

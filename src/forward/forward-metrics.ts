@@ -130,3 +130,9 @@ export function createForwardMetrics(
 
 /** `workos_inbox_forward_failed_total`'s reasons. */
 export const failureReasons = ['status', 'network', 'gone'] as const;
+export type FailureReason = (typeof failureReasons)[number];
+
+/** Count a failed attempt; the reason is one of {@link failureReasons}, checked when compiled. */
+export function countFailure(metrics: ForwardMetrics, destination: string, reason: FailureReason) {
+  metrics.failed.inc({ destination, reason });
+}
