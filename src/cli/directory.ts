@@ -131,7 +131,40 @@ async function printList(
     if (!flags.json) {
       process.stdout.write(rows.length === 0 ? 'none\n' : `${formatTable(headers, rows)}\n`);
     }
+    // An id that matches nothing may be a mistyped one: say so on stderr (exit 0, as for any
+    // filter that matches nothing), with the directories the mirror has.
+    if (shown === 0 && flags.directory !== undefined) {
+      const note = await unknownDirectoryNote(store, flags.directory);
+      if (note) process.stderr.write(`workos-inbox: ${note}\n`);
+    }
   });
+}
+
+/** Directories a "no such directory" note lists, at most. */
+const directoriesNamed = 5;
+
+/** Undefined when the mirror has directory `id`, else what to tell. */
+async function unknownDirectoryNote(store: Store, id: string): Promise<string | undefined> {
+  const { handleMirrorRequest } = await import('../mirror/http/handle-mirror-request.js');
+  const found = await handleMirrorRequest(store, {
+    method: 'GET',
+    path: `/directories/${encodeURIComponent(id)}`,
+    query: {},
+  });
+  if (found?.status === 200) return undefined;
+  const listed = await handleMirrorRequest(store, {
+    method: 'GET',
+    path: '/directories',
+    query: { limit: String(directoriesNamed + 1) },
+  });
+  const known = (listed?.status === 200 ? (listed.body as { data: Wire[] }).data : []).map(
+    (d) => `${text(d.id)} (${text(d.name)})`,
+  );
+  if (known.length === 0) {
+    return `the mirror has no directory ${id}, nor any other yet (directories arrive with their dsync events, or run \`workos-inbox reconcile\`)`;
+  }
+  const more = known.length > directoriesNamed ? ', …' : '';
+  return `the mirror has no directory ${id}; its directories: ${known.slice(0, directoriesNamed).join(', ')}${more}`;
 }
 
 async function* pages(store: Store, path: string, flags: ListFlags): AsyncGenerator<Wire> {

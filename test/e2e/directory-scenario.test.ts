@@ -112,6 +112,25 @@ describe.each(['sqlite', 'postgres'] as const)(
         });
         expect(missing.code).toBe(4);
 
+        // A mistyped directory id lists nothing, and says which directories there are.
+        const [someDirectory] = [...history.final.directories.keys()];
+        const typo = await runCli(['directory', 'users', '--directory', 'directory_nope'], {
+          cwd,
+          env: env(),
+        });
+        expect(typo.code).toBe(0);
+        expect(typo.stdout).toBe('none\n');
+        expect(typo.stderr).toContain(
+          'the mirror has no directory directory_nope; its directories:',
+        );
+        expect(typo.stderr).toContain(someDirectory!);
+        const known = await runCli(['directory', 'users', '--directory', someDirectory!], {
+          cwd,
+          env: env(),
+        });
+        expect(known.code).toBe(0);
+        expect(known.stderr).toBe('');
+
         // Without the admin token the read API answers 401.
         expect((await fetch(`${serve.base}/directory_users`)).status).toBe(401);
         expect(await serve.stop()).toBe(0);
