@@ -1,10 +1,14 @@
 // One delivery POST as the destination receives it: the headers are handed to Node as a flat array
 // (faster than an object), so Node adds neither `Host` nor the URL's credentials itself; these
 // tests pin what the receiver sees, and that a failure is a result, never a rejection.
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent, postDelivery } from '../../src/forward/post-delivery.js';
 import { startEndpoint } from './helpers/endpoint.js';
 import type { TestEndpoint } from './helpers/endpoint.js';
+import { localhostCert, localhostKey } from './fixtures/localhost-cert.js';
 
 const endpoints: TestEndpoint[] = [];
 afterEach(async () => {
@@ -103,5 +107,53 @@ describe('postDelivery', () => {
     });
     silentAgent.destroy();
     expect(timedOut).toEqual({ statusCode: null, error: 'timed out after 50 ms' });
+  });
+
+  it('delivers over HTTPS to the host the URL names (SNI, Host, certificate checked)', async () => {
+    let serverName: string | undefined;
+    const seen: { host?: string; body: string }[] = [];
+    const server = https.createServer(
+      {
+        key: localhostKey,
+        cert: localhostCert,
+        SNICallback: (name, done) => {
+          serverName = name;
+          done(null, createSecureContext({ key: localhostKey, cert: localhostCert }));
+        },
+      },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          seen.push({ host: req.headers.host, body: Buffer.concat(chunks).toString() });
+          res.writeHead(204).end();
+        });
+      },
+    );
+    // Every interface, so `localhost` answers whether it resolves to 127.0.0.1 or ::1.
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const url = new URL(`https://localhost:${port}/hook`);
+      const body = Buffer.from('{"id":"event_tls"}');
+      // An agent that trusts the test's certificate, as a destination's real one is trusted.
+      const trusting = new https.Agent({ keepAlive: true, ca: localhostCert });
+      const result = await postDelivery(trusting, { url, body, headers: {}, timeoutMs: 5000 });
+      trusting.destroy();
+      expect(result).toEqual({ statusCode: 204, error: null });
+      expect(serverName).toBe('localhost');
+      expect(seen).toEqual([{ host: `localhost:${port}`, body: '{"id":"event_tls"}' }]);
+
+      // The forwarder's own agent checks certificates: a self-signed one is refused, as a result.
+      const agent = createAgent(url, 1);
+      const refused = await postDelivery(agent, { url, body, headers: {}, timeoutMs: 5000 });
+      agent.destroy();
+      expect(refused.statusCode).toBeNull();
+      expect(refused.error).toMatch(/self[- ]signed/i);
+      expect(seen).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
