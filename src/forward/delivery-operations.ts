@@ -121,46 +121,46 @@ export async function claimDeliveries(
     );
     return sortByDue(rows.map(toClaimedDelivery));
   }
-  const { rows } = await tx.query<DeliveryRow>(`WITH ${due} ${update}`, claimParams);
+  // SQLite: no data-modifying CTEs, but its RETURNING may hold subqueries: the bodies come with
+  // the claimed rows. The attempt log's statements take their rows as one JSON array
+  // (`json_each`), so each keeps one text whatever the claim's size: a text per size would be
+  // prepared again for most claims (each costs a few hundred µs for a large one, and sizes vary
+  // from 1 to the claim window).
+  const event = (column: string) =>
+    `(SELECT e.${column} FROM workos_inbox_events e WHERE e.id = ${deliveries}.event_id)`;
+  const { rows } = await tx.query<DeliveryRow & { event: string | null; raw_body: Buffer | null }>(
+    `WITH ${due} ${update}, ${event('event')} AS event, ${event('raw_body')} AS raw_body`,
+    claimParams,
+  );
   if (rows.length === 0) return [];
-  const params: unknown[] = [];
-  const ids = placeholders(
-    params,
-    rows.map((r) => r.event_id),
-  );
-  const { rows: bodies } = await tx.query<{ id: string; event: string; raw_body: Buffer }>(
-    `SELECT id, event, raw_body FROM workos_inbox_events WHERE id IN (${ids})`,
-    params,
-  );
-  const byId = new Map(bodies.map((b) => [b.id, b]));
   // A delivery claimed again after its lease ran out (its holder died mid-attempt) has an attempt
   // left open: close it. Only a delivery on its second attempt or later can have one (a release
   // closes its attempt and gives the count back; a redrive resets the count of finished ones).
   const again = rows.filter((r) => Number(r.attempts) > 1).map((r) => r.event_id);
   if (again.length > 0) {
-    const lostParams: unknown[] = [options.now, options.destination];
     await tx.query(
       `UPDATE ${deliveryAttempts} SET finished_at = $1, outcome = 'lease_lost'
-       WHERE finished_at IS NULL AND destination = $2 AND event_id IN (${placeholders(lostParams, again)})`,
-      lostParams,
+       WHERE finished_at IS NULL AND destination = $2
+         AND event_id IN (SELECT value FROM json_each($3))`,
+      [options.now, options.destination, JSON.stringify(again)],
     );
   }
-  const insertParams: unknown[] = [];
-  const values = rows
-    .map(
-      (r) =>
-        `(${placeholders(insertParams, [r.event_id, options.destination, Number(r.attempts), options.owner, options.now])})`,
-    )
-    .join(', ');
   await tx.query(
-    `INSERT INTO ${deliveryAttempts} (event_id, destination, attempt, worker, started_at) VALUES ${values}`,
-    insertParams,
+    `INSERT INTO ${deliveryAttempts} (event_id, destination, attempt, worker, started_at)
+     SELECT value ->> 0, $1, value ->> 1, $2, $3 FROM json_each($4)`,
+    [
+      options.destination,
+      options.owner,
+      options.now,
+      JSON.stringify(rows.map((r) => [r.event_id, Number(r.attempts)])),
+    ],
   );
   return sortByDue(
-    rows.flatMap((r) => {
-      const body = byId.get(r.event_id);
-      return body ? [toClaimedDelivery({ ...r, event: body.event, raw_body: body.raw_body })] : [];
-    }),
+    rows.flatMap((r) =>
+      r.raw_body === null || r.event === null
+        ? []
+        : [toClaimedDelivery({ ...r, event: r.event, raw_body: r.raw_body })],
+    ),
   );
 }
 
@@ -254,17 +254,29 @@ export async function finishDeliveries(
   return recorded;
 }
 
+/** The columns of `outcomeValues`' rows, in order. */
+const outcomeColumns = [
+  'event_id',
+  'status',
+  'next_attempt_at',
+  'status_code',
+  'error',
+  'delivered_at',
+  'finished_at',
+  'outcome',
+] as const;
+
 /**
- * `WITH v(…) AS (VALUES …)`: one row per outcome, its parameters appended to `params` (which
- * holds the statement's own first). PostgreSQL types the columns from the first row's casts.
+ * `WITH v(…) AS (…)`: one row per outcome. On PostgreSQL a `VALUES` list, its parameters appended
+ * to `params` (which holds the statement's own first), its columns typed from the first row's
+ * casts; on SQLite one parameter, the rows as a JSON array read with `json_each`, so the
+ * statement keeps one text (prepared once) whatever the batch's size.
  */
 function outcomeValues(tx: SqlExecutor, results: readonly DeliveryResult[], params: unknown[]) {
-  const pg = tx.dialect === 'postgres';
-  const cast = (type: string) => (pg ? `::${type}` : '');
-  const rows = results.map((r, index) => {
+  const rows = results.map((r) => {
     const status =
       r.outcome === 'delivered' ? 'delivered' : r.outcome === 'dead' ? 'dead' : 'retrying';
-    const values = [
+    return [
       r.eventId,
       status,
       status === 'retrying' ? r.nextAttemptAt : null,
@@ -274,25 +286,34 @@ function outcomeValues(tx: SqlExecutor, results: readonly DeliveryResult[], para
       r.now,
       r.outcome,
     ];
-    const types = [
-      'text',
-      'text',
-      'timestamptz',
-      'integer',
-      'text',
-      'timestamptz',
-      'timestamptz',
-      'text',
-    ];
-    return `(${values
-      .map((value, k) => {
-        params.push(value);
-        return `$${params.length}${index === 0 ? cast(types[k]!) : ''}`;
-      })
-      .join(', ')})`;
   });
-  return `WITH v (event_id, status, next_attempt_at, status_code, error, delivered_at, finished_at, outcome)
-    AS (VALUES ${rows.join(', ')})`;
+  const columns = `v (${outcomeColumns.join(', ')})`;
+  if (tx.dialect === 'sqlite') {
+    // Dates become the ISO text `toSqliteValue` binds (Date's toJSON).
+    params.push(JSON.stringify(rows));
+    const fields = outcomeColumns.map((_, k) => `value ->> ${k}`).join(', ');
+    return `WITH ${columns} AS (SELECT ${fields} FROM json_each($${params.length}))`;
+  }
+  const types = [
+    'text',
+    'text',
+    'timestamptz',
+    'integer',
+    'text',
+    'timestamptz',
+    'timestamptz',
+    'text',
+  ];
+  const list = rows.map(
+    (values, index) =>
+      `(${values
+        .map((value, k) => {
+          params.push(value);
+          return `$${params.length}${index === 0 ? `::${types[k]!}` : ''}`;
+        })
+        .join(', ')})`,
+  );
+  return `WITH ${columns} AS (VALUES ${list.join(', ')})`;
 }
 
 /**
