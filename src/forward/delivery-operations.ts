@@ -121,17 +121,12 @@ export async function claimDeliveries(
     );
     return sortByDue(rows.map(toClaimedDelivery));
   }
-  // SQLite: no data-modifying CTEs, but its RETURNING may hold subqueries: the bodies come with
-  // the claimed rows. The attempt log's statements take their rows as one JSON array
-  // (`json_each`), so each keeps one text whatever the claim's size: a text per size would be
-  // prepared again for most claims (each costs a few hundred µs for a large one, and sizes vary
-  // from 1 to the claim window).
-  const event = (column: string) =>
-    `(SELECT e.${column} FROM workos_inbox_events e WHERE e.id = ${deliveries}.event_id)`;
-  const { rows } = await tx.query<DeliveryRow & { event: string | null; raw_body: Buffer | null }>(
-    `WITH ${due} ${update}, ${event('event')} AS event, ${event('raw_body')} AS raw_body`,
-    claimParams,
-  );
+  // SQLite: no data-modifying CTEs. The bodies are read by a second statement, and the attempt
+  // log's statements follow; each takes its rows as one JSON array (`json_each`), so it keeps one
+  // text whatever the claim's size: a text per size would be prepared again for most claims (a
+  // few hundred µs for a large one; sizes vary from 1 to the claim window). (Subqueries in the
+  // claim's RETURNING read the bodies too, measured ~2 µs per delivery slower: two lookups each.)
+  const { rows } = await tx.query<DeliveryRow>(`WITH ${due} ${update}`, claimParams);
   if (rows.length === 0) return [];
   // A delivery claimed again after its lease ran out (its holder died mid-attempt) has an attempt
   // left open: close it. Only a delivery on its second attempt or later can have one (a release
@@ -155,12 +150,17 @@ export async function claimDeliveries(
       JSON.stringify(rows.map((r) => [r.event_id, Number(r.attempts)])),
     ],
   );
+  const { rows: bodies } = await tx.query<{ id: string; event: string; raw_body: Buffer }>(
+    `SELECT e.id, e.event, e.raw_body
+     FROM json_each($1) j CROSS JOIN workos_inbox_events e ON e.id = j.value`,
+    [JSON.stringify(rows.map((r) => r.event_id))],
+  );
+  const byId = new Map(bodies.map((b) => [b.id, b]));
   return sortByDue(
-    rows.flatMap((r) =>
-      r.raw_body === null || r.event === null
-        ? []
-        : [toClaimedDelivery({ ...r, event: r.event, raw_body: r.raw_body })],
-    ),
+    rows.flatMap((r) => {
+      const body = byId.get(r.event_id);
+      return body ? [toClaimedDelivery({ ...r, event: body.event, raw_body: body.raw_body })] : [];
+    }),
   );
 }
 
@@ -223,7 +223,7 @@ export async function finishDeliveries(
       // One round trip: the attempts are closed in a data-modifying CTE, for the deliveries
       // whose lease this owner still held (those the first UPDATE returns).
       const { rows } = await tx.query<{ recorded: string }>(
-        `${outcomeValues(tx, group, params)},
+        `${outcomeValues(tx, outcomeRows(group), params)},
          done AS (${updateDeliveries('d.event_id')}),
          closed AS (${closeAttempts('AND a.event_id IN (SELECT event_id FROM done)')})
          SELECT count(*) AS recorded FROM done`,
@@ -234,22 +234,21 @@ export async function finishDeliveries(
     }
     // SQLite: no data-modifying CTEs, and its RETURNING sees only the updated table (by its own
     // name, not the alias).
+    // Both statements read the same JSON unless a lease was lost meanwhile (rare).
+    const outcomes = outcomeRows(group);
     const { rows } = await tx.query<{ event_id: string }>(
-      `${outcomeValues(tx, group, params)} ${updateDeliveries('event_id')}`,
+      `${outcomeValues(tx, outcomes, params)} ${updateDeliveries('event_id')}`,
       params,
     );
     if (rows.length === 0) continue;
     recorded += rows.length;
     const kept = new Set(rows.map((r) => r.event_id));
     const attemptParams: unknown[] = [destination, owner];
-    await tx.query(
-      `${outcomeValues(
-        tx,
-        group.filter((r) => kept.has(r.eventId)),
-        attemptParams,
-      )} ${closeAttempts()}`,
-      attemptParams,
-    );
+    const closed =
+      rows.length === group.length
+        ? outcomes
+        : outcomeRows(group.filter((r) => kept.has(r.eventId)));
+    await tx.query(`${outcomeValues(tx, closed, attemptParams)} ${closeAttempts()}`, attemptParams);
   }
   return recorded;
 }
@@ -267,30 +266,43 @@ const outcomeColumns = [
 ] as const;
 
 /**
- * `WITH v(…) AS (…)`: one row per outcome. On PostgreSQL a `VALUES` list, its parameters appended
- * to `params` (which holds the statement's own first), its columns typed from the first row's
- * casts; on SQLite one parameter, the rows as a JSON array read with `json_each`, so the
- * statement keeps one text (prepared once) whatever the batch's size.
+ * Outcomes as `outcomeValues` takes them: each one's row, and the rows as the JSON text SQLite
+ * reads (dates as the ISO text `toSqliteValue` binds, Date's toJSON), made once per batch.
  */
-function outcomeValues(tx: SqlExecutor, results: readonly DeliveryResult[], params: unknown[]) {
+function outcomeRows(results: readonly DeliveryResult[]) {
   const rows = results.map((r) => {
     const status =
       r.outcome === 'delivered' ? 'delivered' : r.outcome === 'dead' ? 'dead' : 'retrying';
+    const now = r.now.toISOString();
     return [
       r.eventId,
       status,
       status === 'retrying' ? r.nextAttemptAt : null,
       r.statusCode,
       r.error,
-      status === 'delivered' ? r.now : null,
-      r.now,
+      status === 'delivered' ? now : null,
+      now,
       r.outcome,
     ];
   });
+  let json: string | undefined;
+  return { rows, json: () => (json ??= JSON.stringify(rows)) };
+}
+
+/**
+ * `WITH v(…) AS (…)`: one row per outcome. On PostgreSQL a `VALUES` list, its parameters appended
+ * to `params` (which holds the statement's own first), its columns typed from the first row's
+ * casts; on SQLite one parameter, the rows as a JSON array read with `json_each`, so the
+ * statement keeps one text (prepared once) whatever the batch's size.
+ */
+function outcomeValues(
+  tx: SqlExecutor,
+  { rows, json }: ReturnType<typeof outcomeRows>,
+  params: unknown[],
+) {
   const columns = `v (${outcomeColumns.join(', ')})`;
   if (tx.dialect === 'sqlite') {
-    // Dates become the ISO text `toSqliteValue` binds (Date's toJSON).
-    params.push(JSON.stringify(rows));
+    params.push(json());
     const fields = outcomeColumns.map((_, k) => `value ->> ${k}`).join(', ');
     return `WITH ${columns} AS (SELECT ${fields} FROM json_each($${params.length}))`;
   }
