@@ -411,7 +411,7 @@ async function plansOf<T>(store: Store, fn: (tx: SqlExecutor) => Promise<T>) {
     }
     return out;
   });
-  return { value, plans };
+  return { value, plans, statements };
 }
 
 describe('recording outcomes on SQLite', () => {
@@ -470,6 +470,53 @@ describe('recording outcomes on SQLite', () => {
     expect(release.value).toBe(10);
     expect(release.plans[0]).toContain('USING INDEX workos_inbox_deliveries_status');
     expect(release.plans[0]).not.toMatch(/SCAN workos_inbox_deliveries/);
+  });
+
+  it('claims and outcome batches of any size run the same statement texts, each by key', async () => {
+    const store = await sqlite.fresh().open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    for (let i = 0; i < 40; i++) await store.append(newEvent());
+    // Sizes 1 to 8: a text per size would be prepared anew for most claims of a running forwarder.
+    const texts = new Set<string>();
+    let clock = 1_000;
+    let lastId = '';
+    for (let size = 1; size <= 8; size++) {
+      const claimed = await plansOf(store, (tx) =>
+        claimDeliveries(tx, {
+          destination: 'a',
+          owner: 'w1',
+          limit: size,
+          leaseMs: 30_000,
+          now: at(clock++),
+          ordered: false,
+        }),
+      );
+      expect(claimed.value).toHaveLength(size);
+      const finished = await plansOf(store, (tx) =>
+        finishDeliveries(
+          tx,
+          'w1',
+          claimed.value.map((d) => outcome(d.eventId, at(clock))),
+        ),
+      );
+      expect(finished.value).toBe(size);
+      lastId = claimed.value.at(-1)!.eventId;
+      for (const { sql } of [...claimed.statements, ...finished.statements]) texts.add(sql);
+      // The bodies and the attempt log by key, not by reading every event or attempt.
+      for (const plan of [...claimed.plans, ...finished.plans]) {
+        expect(plan).not.toMatch(/AUTOMATIC|SCAN (e|a|d|workos_inbox_\w+)(;|$| )/);
+      }
+    }
+    // Claim, attempt-log insert and bodies; outcomes on the deliveries and on the attempt log.
+    expect(texts.size).toBe(5);
+    // What the JSON rows carried landed as the VALUES lists did: dates, codes, the attempt count.
+    const [delivered] = await store.read((db) => eventDeliveries(db, lastId));
+    expect(delivered).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: at(clock) });
+    expect(delivered!.attemptLog).toMatchObject([
+      { attempt: 1, worker: 'w1', startedAt: at(clock - 1), finishedAt: at(clock) },
+    ]);
+    expect(delivered!.attemptLog[0]).toMatchObject({ outcome: 'delivered', statusCode: 200 });
   });
 });
 
