@@ -128,7 +128,7 @@ export class DestinationRunner {
    * every answer that arrived with this one, so the freed slots start together. Started one at a
    * time, each request woke the destination's process on its own (the destination idle between
    * them, as a destination faster than its sender is), and a loopback send that wakes its reader
-   * cost this process about twice the CPU of one that does not (profiled: 42 against 22 µs per
+   * cost this process about twice the CPU of one that does not (profiled: ~40 against ~22 µs per
    * `writev`). Measured in one process, alternated runs of 5,000 deliveries to the endpoint of
    * `bench:forward` (2-core machine): 6,240 → 8,028 deliveries/s (medians), CPU per delivery
    * 167 → 130 µs. The wait is one turn (`setImmediate`), not a count of free slots: a slot never
