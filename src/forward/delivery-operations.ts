@@ -253,16 +253,16 @@ export async function finishDeliveries(
   return recorded;
 }
 
-/** The columns of `outcomeValues`' rows, in order. */
+/** The columns of `outcomeValues`' rows, in order, with PostgreSQL's type for each. */
 const outcomeColumns = [
-  'event_id',
-  'status',
-  'next_attempt_at',
-  'status_code',
-  'error',
-  'delivered_at',
-  'finished_at',
-  'outcome',
+  ['event_id', 'text'],
+  ['status', 'text'],
+  ['next_attempt_at', 'timestamptz'],
+  ['status_code', 'integer'],
+  ['error', 'text'],
+  ['delivered_at', 'timestamptz'],
+  ['finished_at', 'timestamptz'],
+  ['outcome', 'text'],
 ] as const;
 
 /**
@@ -300,28 +300,18 @@ function outcomeValues(
   { rows, json }: ReturnType<typeof outcomeRows>,
   params: unknown[],
 ) {
-  const columns = `v (${outcomeColumns.join(', ')})`;
+  const columns = `v (${outcomeColumns.map(([name]) => name).join(', ')})`;
   if (tx.dialect === 'sqlite') {
     params.push(json());
     const fields = outcomeColumns.map((_, k) => `value ->> ${k}`).join(', ');
     return `WITH ${columns} AS (SELECT ${fields} FROM json_each($${params.length}))`;
   }
-  const types = [
-    'text',
-    'text',
-    'timestamptz',
-    'integer',
-    'text',
-    'timestamptz',
-    'timestamptz',
-    'text',
-  ];
   const list = rows.map(
     (values, index) =>
       `(${values
         .map((value, k) => {
           params.push(value);
-          return `$${params.length}${index === 0 ? `::${types[k]!}` : ''}`;
+          return `$${params.length}${index === 0 ? `::${outcomeColumns[k]![1]}` : ''}`;
         })
         .join(', ')})`,
   );
