@@ -59,6 +59,13 @@ export interface ClaimDeliveriesOptions {
 const unfinished = `('pending', 'retrying', 'delivering')`;
 
 /**
+ * SET clause for a release or redrive, which end the row's attempt after logging it: the row then
+ * holds none until the next claim starts one (store migration 0007).
+ */
+export const noAttempt =
+  'attempt_worker = NULL, attempt_started_at = NULL, attempt_finished_at = NULL, attempt_outcome = NULL';
+
+/**
  * Lease due deliveries of one destination: each becomes `delivering` with `attempts + 1`. A paused
  * destination (410) yields none, whichever process paused it.
  */
@@ -88,8 +95,12 @@ export async function claimDeliveries(
        ORDER BY d.next_attempt_at, d.event_id
        LIMIT $3 ${lock}
      )`;
+  // The claim starts the row's new attempt; the one it replaces, if any (a retry, or a lease its
+  // holder lost), goes to the attempt log by the table's trigger (store migration 0007).
   const update = `UPDATE ${deliveries}
-     SET status = 'delivering', attempts = attempts + 1, lease_owner = $4, next_attempt_at = $5
+     SET status = 'delivering', attempts = attempts + 1, lease_owner = $4, next_attempt_at = $5,
+         attempt_worker = $4, attempt_started_at = $2, attempt_finished_at = NULL,
+         attempt_outcome = NULL
      WHERE destination = $1 AND event_id IN (SELECT event_id FROM due)
      RETURNING *`;
   const claimParams = [
@@ -100,56 +111,23 @@ export async function claimDeliveries(
     until,
   ];
   if (tx.dialect === 'postgres') {
-    // One round trip, as the worker's claim: the attempt log follows in data-modifying CTEs,
-    // which see the rows as they were before the statement, so `lost` closes the previous
-    // attempt only, not the one `started` adds; the bodies are joined in.
+    // One round trip, as the worker's claim: the bodies are joined in.
     const { rows } = await tx.query<DeliveryRow & { event: string; raw_body: Buffer }>(
       `WITH ${due},
-       claimed AS (${update}),
-       lost AS (
-         UPDATE ${deliveryAttempts} SET finished_at = $2, outcome = 'lease_lost'
-         WHERE finished_at IS NULL AND destination = $1
-           AND event_id IN (SELECT event_id FROM claimed)
-       ),
-       started AS (
-         INSERT INTO ${deliveryAttempts} (event_id, destination, attempt, worker, started_at)
-         SELECT event_id, $1, attempts, $4, $2 FROM claimed
-       )
+       claimed AS (${update})
        SELECT c.*, e.event, e.raw_body
        FROM claimed c JOIN workos_inbox_events e ON e.id = c.event_id`,
       claimParams,
     );
     return sortByDue(rows.map(toClaimedDelivery));
   }
-  // SQLite: no data-modifying CTEs. The bodies are read by a second statement, and the attempt
-  // log's statements follow; each takes its rows as one JSON array (`json_each`), so it keeps one
-  // text whatever the claim's size: a text per size would be prepared again for most claims (a
-  // few hundred µs for a large one; sizes vary from 1 to the claim window). (Subqueries in the
-  // claim's RETURNING read the bodies too, measured ~2 µs per delivery slower: two lookups each.)
+  // SQLite: no data-modifying CTEs, so the bodies are read by a second statement, which takes the
+  // ids as one JSON array (`json_each`): one text whatever the claim's size, where a text per size
+  // would be prepared again for most claims (a few hundred µs for a large one; sizes vary from 1
+  // to the claim window). (Subqueries in the claim's RETURNING read the bodies too, measured ~2 µs
+  // per delivery slower: two lookups each.)
   const { rows } = await tx.query<DeliveryRow>(`WITH ${due} ${update}`, claimParams);
   if (rows.length === 0) return [];
-  // A delivery claimed again after its lease ran out (its holder died mid-attempt) has an attempt
-  // left open: close it. Only a delivery on its second attempt or later can have one (a release
-  // closes its attempt and gives the count back; a redrive resets the count of finished ones).
-  const again = rows.filter((r) => Number(r.attempts) > 1).map((r) => r.event_id);
-  if (again.length > 0) {
-    await tx.query(
-      `UPDATE ${deliveryAttempts} SET finished_at = $1, outcome = 'lease_lost'
-       WHERE finished_at IS NULL AND destination = $2
-         AND event_id IN (SELECT value FROM json_each($3))`,
-      [options.now, options.destination, JSON.stringify(again)],
-    );
-  }
-  await tx.query(
-    `INSERT INTO ${deliveryAttempts} (event_id, destination, attempt, worker, started_at)
-     SELECT value ->> 0, $1, value ->> 1, $2, $3 FROM json_each($4)`,
-    [
-      options.destination,
-      options.owner,
-      options.now,
-      JSON.stringify(rows.map((r) => [r.event_id, Number(r.attempts)])),
-    ],
-  );
   const { rows: bodies } = await tx.query<{ id: string; event: string; raw_body: Buffer }>(
     `SELECT e.id, e.event, e.raw_body
      FROM json_each($1) j CROSS JOIN workos_inbox_events e ON e.id = j.value`,
@@ -181,8 +159,10 @@ export interface DeliveryResult {
 
 /**
  * Record several attempts' outcomes for deliveries `owner` still holds. Returns how many were
- * recorded (a delivery whose lease was lost meanwhile is left to its new holder). Two statements
- * per destination, whatever the batch size: the outcomes are a `VALUES` list joined to the rows.
+ * recorded (a delivery whose lease was lost meanwhile is left to its new holder). One statement
+ * per destination, whatever the batch size: the outcomes are a list of rows joined to the
+ * deliveries, each of which holds its latest attempt (store migration 0007), so the outcome ends
+ * the attempt on the row; no attempt-log row is written.
  */
 export async function finishDeliveries(
   tx: SqlExecutor,
@@ -196,59 +176,26 @@ export async function finishDeliveries(
     if (group) group.push(r);
     else byDestination.set(r.destination, [r]);
   }
-  // `v` is the outcomes' VALUES list; $1 the destination, $2 the owner. On SQLite each row is
-  // looked up by its key, named: from about 64 outcomes its planner otherwise read every
-  // delivery in flight (the status index) for each outcome, and built an automatic index over
-  // the whole attempt log for each statement, a cost that grows with the table.
-  const sqlite = tx.dialect === 'sqlite';
+  // `v` is the outcomes' rows; $1 the destination, $2 the owner. On SQLite each row is looked up
+  // by its key, named: from about 64 outcomes its planner otherwise read every delivery in flight
+  // (the status index) for each outcome.
   // (SQLite names a table's PRIMARY KEY index sqlite_autoindex_<table>_1.)
-  const byDeliveryKey = sqlite ? `INDEXED BY sqlite_autoindex_${deliveries}_1` : '';
-  const byAttemptKey = sqlite ? `INDEXED BY ${deliveryAttempts}_delivery` : '';
-  const updateDeliveries = (returning: string) => `UPDATE ${deliveries} AS d ${byDeliveryKey}
-       SET status = v.status, next_attempt_at = v.next_attempt_at, lease_owner = NULL,
-           last_status_code = v.status_code, last_error = v.error, delivered_at = v.delivered_at
-       FROM v
-       WHERE d.event_id = v.event_id AND d.destination = $1 AND d.lease_owner = $2
-         AND d.status = 'delivering'
-       RETURNING ${returning}`;
-  const closeAttempts = (andWhere = '') => `UPDATE ${deliveryAttempts} AS a ${byAttemptKey}
-       SET finished_at = v.finished_at, outcome = v.outcome, status_code = v.status_code,
-           error = v.error
-       FROM v
-       WHERE a.event_id = v.event_id AND a.destination = $1 AND a.worker = $2
-         AND a.finished_at IS NULL ${andWhere}`;
+  const byDeliveryKey =
+    tx.dialect === 'sqlite' ? `INDEXED BY sqlite_autoindex_${deliveries}_1` : '';
   for (const [destination, group] of byDestination) {
     const params: unknown[] = [destination, owner];
-    if (tx.dialect === 'postgres') {
-      // One round trip: the attempts are closed in a data-modifying CTE, for the deliveries
-      // whose lease this owner still held (those the first UPDATE returns).
-      const { rows } = await tx.query<{ recorded: string }>(
-        `${outcomeValues(tx, outcomeRows(group), params)},
-         done AS (${updateDeliveries('d.event_id')}),
-         closed AS (${closeAttempts('AND a.event_id IN (SELECT event_id FROM done)')})
-         SELECT count(*) AS recorded FROM done`,
-        params,
-      );
-      recorded += Number(rows[0]?.recorded ?? 0);
-      continue;
-    }
-    // SQLite: no data-modifying CTEs, and its RETURNING sees only the updated table (by its own
-    // name, not the alias).
-    // Both statements read the same JSON unless a lease was lost meanwhile (rare).
-    const outcomes = outcomeRows(group);
-    const { rows } = await tx.query<{ event_id: string }>(
-      `${outcomeValues(tx, outcomes, params)} ${updateDeliveries('event_id')}`,
+    const { rowCount } = await tx.query(
+      `${outcomeValues(tx, outcomeRows(group), params)}
+       UPDATE ${deliveries} AS d ${byDeliveryKey}
+       SET status = v.status, next_attempt_at = v.next_attempt_at, lease_owner = NULL,
+           last_status_code = v.status_code, last_error = v.error, delivered_at = v.delivered_at,
+           attempt_finished_at = v.finished_at, attempt_outcome = v.outcome
+       FROM v
+       WHERE d.event_id = v.event_id AND d.destination = $1 AND d.lease_owner = $2
+         AND d.status = 'delivering'`,
       params,
     );
-    if (rows.length === 0) continue;
-    recorded += rows.length;
-    const kept = new Set(rows.map((r) => r.event_id));
-    const attemptParams: unknown[] = [destination, owner];
-    const closed =
-      rows.length === group.length
-        ? outcomes
-        : outcomeRows(group.filter((r) => kept.has(r.eventId)));
-    await tx.query(`${outcomeValues(tx, closed, attemptParams)} ${closeAttempts()}`, attemptParams);
+    recorded += rowCount;
   }
   return recorded;
 }
@@ -334,22 +281,24 @@ export async function releaseDeliveries(
     'destinations' in scope
       ? `destination IN (${scope.destinations.length === 0 ? 'NULL' : placeholders(params, scope.destinations)})`
       : `destination = ${placeholders(params, [scope.destination])} AND event_id = ${placeholders(params, [scope.eventId])}`;
-  const { rows } = await tx.query<{ event_id: string; destination: string }>(
-    `UPDATE ${deliveries}
-     SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END,
-         attempts = attempts - 1, next_attempt_at = $2, lease_owner = NULL
-     WHERE ${which} AND lease_owner = $1 AND status = 'delivering'
-     RETURNING event_id, destination`,
+  const held = `${which} AND lease_owner = $1 AND status = 'delivering'`;
+  // The attempt ends here, released: to the log, as the next claim starts another.
+  await tx.query(
+    `INSERT INTO ${deliveryAttempts}
+       (event_id, destination, attempt, worker, started_at, finished_at, outcome)
+     SELECT event_id, destination, attempts, attempt_worker, attempt_started_at, $2, 'released'
+     FROM ${deliveries} WHERE ${held} AND attempt_started_at IS NOT NULL`,
     params,
   );
-  for (const r of rows) {
-    await tx.query(
-      `UPDATE ${deliveryAttempts} SET finished_at = $4, outcome = 'released'
-       WHERE event_id = $1 AND destination = $2 AND worker = $3 AND finished_at IS NULL`,
-      [r.event_id, r.destination, owner, now],
-    );
-  }
-  return rows.length;
+  const { rowCount } = await tx.query(
+    `UPDATE ${deliveries}
+     SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END,
+         attempts = attempts - 1, next_attempt_at = $2, lease_owner = NULL,
+         ${noAttempt}
+     WHERE ${held}`,
+    params,
+  );
+  return rowCount;
 }
 
 /** Stop delivering to `name` (it answered 410 Gone) until `resumeDestination`. */

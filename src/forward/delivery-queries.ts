@@ -4,6 +4,7 @@ import { placeholders } from '../store/event-rows.js';
 import { toDate } from '../store/event-rows.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import {
+  currentAttempt,
   deliveries,
   deliveryAttempts,
   destinationFilters,
@@ -20,6 +21,7 @@ import type {
   DestinationStats,
 } from './delivery-types.js';
 import { limits } from '../limits.js';
+import { noAttempt } from './delivery-operations.js';
 
 /** A deliveries list cursor this store did not issue. */
 export class InvalidDeliveryCursorError extends WorkosInboxError {
@@ -145,7 +147,10 @@ function decodeCursor(cursor: string): [Date, string, string] {
   throw new InvalidDeliveryCursorError('after is not a cursor returned by the deliveries list');
 }
 
-/** One event's deliveries, each with its attempts (for `events show` and the admin API). */
+/**
+ * One event's deliveries, each with its attempts (for `events show` and the admin API): the
+ * attempt log's, then the latest, which the delivery's row holds.
+ */
 export async function eventDeliveries(
   db: SqlExecutor,
   eventId: string,
@@ -158,10 +163,16 @@ export async function eventDeliveries(
     `SELECT * FROM ${deliveryAttempts} WHERE event_id = $1 ORDER BY id`,
     [eventId],
   );
-  return rows.map((row) => ({
-    ...toDelivery(row),
-    attemptLog: attempts.filter((a) => a.destination === row.destination).map(toDeliveryAttempt),
-  }));
+  return rows.map((row) => {
+    const latest = currentAttempt(row);
+    return {
+      ...toDelivery(row),
+      attemptLog: [
+        ...attempts.filter((a) => a.destination === row.destination).map(toDeliveryAttempt),
+        ...(latest ? [latest] : []),
+      ],
+    };
+  });
 }
 
 /**
@@ -200,20 +211,34 @@ export async function redriveDeliveries(
   filter: DeliveryFilter,
   now: Date,
 ): Promise<number> {
-  const params: unknown[] = [now];
-  const where = filterSql({ ...filter, status: filter.status ?? 'dead' }, params);
   // Without a destination, each destination's rows of that status are found by the status index
   // (destination, status, …), not by reading every delivery ever delivered.
-  let everyDestination = '';
+  let names: string[] | undefined;
   if (filter.destination === undefined && filter.eventId === undefined) {
-    const names = await destinationsWithDeliveries(tx);
+    names = await destinationsWithDeliveries(tx);
     if (names.length === 0) return 0;
-    everyDestination = ` AND destination IN (${placeholders(params, names)})`;
   }
+  const matching = (params: unknown[]) => {
+    const where = filterSql({ ...filter, status: filter.status ?? 'dead' }, params);
+    const among = names ? ` AND destination IN (${placeholders(params, names)})` : '';
+    return `${where}${among} AND status <> 'delivering'`;
+  };
+  // Each one's last attempt goes to the log: the count starts again from the next claim.
+  const logParams: unknown[] = [];
+  await tx.query(
+    `INSERT INTO ${deliveryAttempts}
+       (event_id, destination, attempt, worker, started_at, finished_at, status_code, outcome,
+        error)
+     SELECT event_id, destination, attempts, attempt_worker, attempt_started_at,
+       attempt_finished_at, last_status_code, attempt_outcome, last_error
+     FROM ${deliveries} WHERE ${matching(logParams)} AND attempt_started_at IS NOT NULL`,
+    logParams,
+  );
+  const params: unknown[] = [now];
   const { rowCount } = await tx.query(
     `UPDATE ${deliveries}
-     SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL
-     WHERE ${where}${everyDestination} AND status <> 'delivering'`,
+     SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, ${noAttempt}
+     WHERE ${matching(params)}`,
     params,
   );
   return rowCount;

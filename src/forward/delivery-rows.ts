@@ -25,6 +25,11 @@ export interface DeliveryRow {
   last_status_code: number | string | null;
   last_error: string | null;
   delivered_at: string | Date | null;
+  /** The latest attempt (store migration 0007); null when none started since a release/redrive. */
+  attempt_worker: string | null;
+  attempt_started_at: string | Date | null;
+  attempt_finished_at: string | Date | null;
+  attempt_outcome: string | null;
 }
 
 export interface DeliveryAttemptRow {
@@ -67,6 +72,26 @@ export function toClaimedDelivery(
       ? body
       : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
   };
+}
+
+/**
+ * The delivery's latest attempt, which its row holds (the attempt log holds the earlier ones):
+ * in flight while `finished_at` is null, else with the row's last status code and error.
+ */
+export function currentAttempt(row: DeliveryRow): DeliveryAttempt | null {
+  if (row.attempt_started_at === null || row.attempt_worker === null) return null;
+  const finished = row.attempt_finished_at !== null;
+  return toDeliveryAttempt({
+    event_id: row.event_id,
+    destination: row.destination,
+    attempt: row.attempts,
+    worker: row.attempt_worker,
+    started_at: row.attempt_started_at,
+    finished_at: row.attempt_finished_at,
+    status_code: finished ? row.last_status_code : null,
+    outcome: row.attempt_outcome,
+    error: finished ? row.last_error : null,
+  });
 }
 
 export function toDeliveryAttempt(row: DeliveryAttemptRow): DeliveryAttempt {

@@ -191,6 +191,7 @@ describe('loadMigrations', () => {
       '0004-deliveries',
       '0005-status-event-index',
       '0006-open-status-indexes',
+      '0007-delivery-current-attempt',
     ]);
     expect(postgres.map((m) => m.name)).toEqual([
       '0001-initial',
@@ -199,6 +200,7 @@ describe('loadMigrations', () => {
       '0004-status-event-index',
       '0005-worker-plans',
       '0006-open-status-indexes',
+      '0007-delivery-current-attempt',
     ]);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
