@@ -9,7 +9,6 @@ import {
   destinations,
   toClaimedDelivery,
 } from './delivery-rows.js';
-import type { DeliveryRow } from './delivery-rows.js';
 import type { ClaimedDelivery, DeliveryOutcome } from './delivery-types.js';
 
 /**
@@ -66,8 +65,9 @@ export const noAttempt =
   'attempt_worker = NULL, attempt_started_at = NULL, attempt_finished_at = NULL, attempt_outcome = NULL';
 
 /**
- * Lease due deliveries of one destination: each becomes `delivering` with `attempts + 1`. A paused
- * destination (410) yields none, whichever process paused it.
+ * Lease due deliveries of one destination: each becomes `delivering` with `attempts + 1`, leased
+ * to `owner` until `now + leaseMs`, and comes back with what its attempt needs (id, attempt number,
+ * the event's name and body). A paused destination (410) yields none, whichever process paused it.
  */
 export async function claimDeliveries(
   tx: SqlExecutor,
@@ -102,7 +102,7 @@ export async function claimDeliveries(
          attempt_worker = $4, attempt_started_at = $2, attempt_finished_at = NULL,
          attempt_outcome = NULL
      WHERE destination = $1 AND event_id IN (SELECT event_id FROM due)
-     RETURNING *`;
+     RETURNING event_id, attempts`;
   const claimParams = [
     options.destination,
     options.now,
@@ -112,21 +112,21 @@ export async function claimDeliveries(
   ];
   if (tx.dialect === 'postgres') {
     // One round trip, as the worker's claim: the bodies are joined in.
-    const { rows } = await tx.query<DeliveryRow & { event: string; raw_body: Buffer }>(
+    const { rows } = await tx.query<ClaimedRow & { event: string; raw_body: Buffer }>(
       `WITH ${due},
        claimed AS (${update})
-       SELECT c.*, e.event, e.raw_body
+       SELECT c.event_id, c.attempts, e.event, e.raw_body
        FROM claimed c JOIN workos_inbox_events e ON e.id = c.event_id`,
       claimParams,
     );
-    return sortByDue(rows.map(toClaimedDelivery));
+    return rows.map((r) => toClaimedDelivery(options.destination, r, r));
   }
   // SQLite: no data-modifying CTEs, so the bodies are read by a second statement, which takes the
   // ids as one JSON array (`json_each`): one text whatever the claim's size, where a text per size
   // would be prepared again for most claims (a few hundred µs for a large one; sizes vary from 1
   // to the claim window). (Subqueries in the claim's RETURNING read the bodies too, measured ~2 µs
   // per delivery slower: two lookups each.)
-  const { rows } = await tx.query<DeliveryRow>(`WITH ${due} ${update}`, claimParams);
+  const { rows } = await tx.query<ClaimedRow>(`WITH ${due} ${update}`, claimParams);
   if (rows.length === 0) return [];
   const { rows: bodies } = await tx.query<{ id: string; event: string; raw_body: Buffer }>(
     `SELECT e.id, e.event, e.raw_body
@@ -134,16 +134,14 @@ export async function claimDeliveries(
     [JSON.stringify(rows.map((r) => r.event_id))],
   );
   const byId = new Map(bodies.map((b) => [b.id, b]));
-  return sortByDue(
-    rows.flatMap((r) => {
-      const body = byId.get(r.event_id);
-      return body ? [toClaimedDelivery({ ...r, event: body.event, raw_body: body.raw_body })] : [];
-    }),
-  );
+  return rows.flatMap((r) => {
+    const body = byId.get(r.event_id);
+    return body ? [toClaimedDelivery(options.destination, r, body)] : [];
+  });
 }
 
-const sortByDue = (claimed: ClaimedDelivery[]): ClaimedDelivery[] =>
-  claimed.sort((a, b) => a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime());
+/** What a claim returns of each row it leases: the rest is known (status, lease) or not needed. */
+type ClaimedRow = { event_id: string; attempts: number | string };
 
 /** How one attempt ended, to record with `finishDeliveries`. */
 export interface DeliveryResult {

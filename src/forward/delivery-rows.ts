@@ -61,16 +61,21 @@ export function toDelivery(row: DeliveryRow): Delivery {
   };
 }
 
+/** A claim's row (its id and attempt number) with the event's name and body. */
 export function toClaimedDelivery(
-  row: DeliveryRow & { event: string; raw_body: Buffer | Uint8Array },
+  destination: string,
+  row: { event_id: string; attempts: number | string },
+  body: { event: string; raw_body: Buffer | Uint8Array },
 ): ClaimedDelivery {
-  const body = row.raw_body;
+  const bytes = body.raw_body;
   return {
-    ...toDelivery(row),
-    event: row.event,
-    rawBody: Buffer.isBuffer(body)
-      ? body
-      : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    eventId: row.event_id,
+    destination,
+    attempts: Number(row.attempts),
+    event: body.event,
+    rawBody: Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
   };
 }
 

@@ -27,9 +27,18 @@ export interface Delivery {
   deliveredAt: Date | null;
 }
 
-/** A claimed delivery with what is sent. */
-export interface ClaimedDelivery extends Delivery {
+/**
+ * A claimed delivery: what its attempt needs, no more (the claim returns these columns only; the
+ * rest of the row is `delivering`, leased to the claimer until the lease's end).
+ */
+export interface ClaimedDelivery {
+  eventId: string;
+  destination: string;
+  /** This attempt's number: 1 for the first. */
+  attempts: number;
+  /** The event's name. */
   event: string;
+  /** The body as received, sent byte for byte. */
   rawBody: Buffer;
 }
 

@@ -89,7 +89,13 @@ describe.each(backends)('deliveries on $name', (backend) => {
     const e = newEvent();
     await store.append(e);
     const [claimed] = await claim(store, 'a', at(0));
-    expect(claimed).toMatchObject({ eventId: e.id, status: 'delivering', attempts: 1 });
+    expect(claimed).toMatchObject({ eventId: e.id, destination: 'a', attempts: 1 });
+    const [leased] = await store.read((db) => eventDeliveries(db, e.id));
+    expect(leased).toMatchObject({
+      status: 'delivering',
+      leaseOwner: 'w1',
+      nextAttemptAt: at(30_000),
+    });
     expect(claimed!.rawBody.equals(Buffer.from(e.rawBody))).toBe(true);
     expect(await claim(store, 'a', at(1))).toEqual([]);
     const fail = (outcome: 'retrying' | 'dead', now: Date, next: Date | null) =>
