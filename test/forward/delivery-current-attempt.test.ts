@@ -14,6 +14,7 @@ import {
 import type { DeliveryResult } from '../../src/forward/delivery-operations.js';
 import { toDeliveryAttempt } from '../../src/forward/delivery-rows.js';
 import type { DeliveryAttemptRow } from '../../src/forward/delivery-rows.js';
+import { toDeliveryAttemptJson } from '../../src/forward/delivery-json.js';
 import { eventDeliveries, redriveDeliveries } from '../../src/forward/delivery-queries.js';
 import { coreMigrationSet } from '../../src/store/core-migrations.js';
 import { eventsApiMigrationSet } from '../../src/store/events-api-migrations.js';
@@ -63,17 +64,10 @@ const logRows = async (db: TestDb) =>
     )[0]!.n,
   );
 
+/** The delivery's attempts as the admin API and `events show --json` print them. */
 const attemptsOf = async (store: Store, eventId: string) => {
   const [delivery] = await store.read((db) => eventDeliveries(db, eventId));
-  return delivery!.attemptLog.map((a) => ({
-    attempt: a.attempt,
-    worker: a.worker,
-    startedAt: a.startedAt.toISOString(),
-    finishedAt: a.finishedAt?.toISOString() ?? null,
-    statusCode: a.statusCode,
-    outcome: a.outcome,
-    error: a.error,
-  }));
+  return delivery!.attemptLog.map(toDeliveryAttemptJson);
 };
 
 /** A session on the test database outside any store, to build the schema version 6 left. */
@@ -290,15 +284,7 @@ describe.each(backends)('the latest attempt on the delivery row, $name', (backen
       logged
         .filter((row) => row.event_id === id)
         .map(toDeliveryAttempt)
-        .map((a) => ({
-          attempt: a.attempt,
-          worker: a.worker,
-          startedAt: a.startedAt.toISOString(),
-          finishedAt: a.finishedAt?.toISOString() ?? null,
-          statusCode: a.statusCode,
-          outcome: a.outcome,
-          error: a.error,
-        })),
+        .map(toDeliveryAttemptJson),
     );
     expect(before.map((list) => list.length)).toEqual([1, 2, 1, 1, 2]);
     const store = await db.open();
