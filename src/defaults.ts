@@ -342,9 +342,9 @@ export const defaults = {
     flag: '--claim-coalesce-ms <ms>',
     env: 'WORKOS_INBOX_CLAIM_COALESCE_MS',
     description:
-      'once the worker has caught up, its next claim waits until this long after the last one, so events appended meanwhile are applied together (0: claim at every wake-up)',
-    docs: 'once the worker has caught up (a claim found fewer events than it asked for), its next claim waits until this long after the last one began, so the events appended meanwhile are claimed and applied together; a sparse event is claimed at once, a backlog never waits (0: claim at every wake-up; see [inbox.md](inbox.md#the-worker))',
-    options: ['WorkerSettings.claimCoalesceMs'],
+      'once the worker (or a forwarding destination) has caught up, its next claim waits until this long after the last one, so events appended meanwhile are applied (or delivered) together (0: claim at every wake-up)',
+    docs: 'once the worker has caught up (a claim found fewer events than it asked for), its next claim waits until this long after the last one began, so the events appended meanwhile are claimed and applied together; a sparse event is claimed at once, a backlog never waits (0: claim at every wake-up; see [inbox.md](inbox.md#the-worker)). Each unordered forwarding destination does the same with its deliveries ([forward.md](forward.md#guarantees))',
+    options: ['WorkerSettings.claimCoalesceMs', 'ForwarderOptions.claimCoalesceMs'],
   },
   leaseMs: {
     value: 30 * second,

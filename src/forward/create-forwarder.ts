@@ -31,6 +31,12 @@ export interface ForwarderOptions {
    * at least twice its concurrency). @defaultValue `defaults.forwardClaimAheadMax.value`
    */
   claimAheadMax?: number;
+  /**
+   * Once a destination has caught up, its next claim waits until this long after the last one
+   * began, so deliveries queued meanwhile go out together (0: claim at every wake-up). The same
+   * setting as the worker's. @defaultValue `defaults.claimCoalesceMs.value`
+   */
+  claimCoalesceMs?: number;
   /** Waits between `rate=` starts; tests drive it with their clock. @defaultValue setTimeout */
   sleep?: Sleep;
   /** Unique per process; names the attempts' worker. @defaultValue host:pid:random */
@@ -75,6 +81,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         leaseMs: options.leaseMs ?? defaults.forwardLeaseMs.value,
         idlePollMs: options.idlePollMs ?? defaults.forwardIdlePollMs.value,
         claimAheadMax: options.claimAheadMax ?? defaults.forwardClaimAheadMax.value,
+        claimCoalesceMs: options.claimCoalesceMs ?? defaults.claimCoalesceMs.value,
         metrics,
         sleep: options.sleep ?? realSleep,
       }),

@@ -146,6 +146,7 @@ export async function runServe(
       clock: systemClock,
       logger: logger.child({ component: 'forward' }),
       leaseMs: config.workerTuning.leaseMs,
+      claimCoalesceMs: config.workerTuning.claimCoalesceMs,
     });
     // Every process writes the destinations, so appends queue deliveries even where none is sent.
     await forwarder.register();
