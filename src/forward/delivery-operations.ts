@@ -65,6 +65,31 @@ export const noAttempt =
   'attempt_worker = NULL, attempt_started_at = NULL, attempt_finished_at = NULL, attempt_outcome = NULL';
 
 /**
+ * Copy the attempt each row matching `where` holds to the attempt log, before a release or redrive
+ * ends it (`noAttempt`). With `releasedAt` (a placeholder of `params`) the attempt is logged as
+ * `released` then, unfinished; without, as the row recorded its end (outcome, status code, error).
+ */
+export async function logRowAttempts(
+  tx: SqlExecutor,
+  where: string,
+  params: readonly unknown[],
+  releasedAt?: string,
+): Promise<void> {
+  const ending =
+    releasedAt === undefined
+      ? 'attempt_finished_at, last_status_code, attempt_outcome, last_error'
+      : `${releasedAt}, NULL, 'released', NULL`;
+  await tx.query(
+    `INSERT INTO ${deliveryAttempts}
+       (event_id, destination, attempt, worker, started_at, finished_at, status_code, outcome,
+        error)
+     SELECT event_id, destination, attempts, attempt_worker, attempt_started_at, ${ending}
+     FROM ${deliveries} WHERE ${where} AND attempt_started_at IS NOT NULL`,
+    params,
+  );
+}
+
+/**
  * Lease due deliveries of one destination: each becomes `delivering` with `attempts + 1`, leased
  * to `owner` until `now + leaseMs`, and comes back with what its attempt needs (id, attempt number,
  * the event's name and body). A paused destination (410) yields none, whichever process paused it.
@@ -281,13 +306,7 @@ export async function releaseDeliveries(
       : `destination = ${placeholders(params, [scope.destination])} AND event_id = ${placeholders(params, [scope.eventId])}`;
   const held = `${which} AND lease_owner = $1 AND status = 'delivering'`;
   // The attempt ends here, released: to the log, as the next claim starts another.
-  await tx.query(
-    `INSERT INTO ${deliveryAttempts}
-       (event_id, destination, attempt, worker, started_at, finished_at, outcome)
-     SELECT event_id, destination, attempts, attempt_worker, attempt_started_at, $2, 'released'
-     FROM ${deliveries} WHERE ${held} AND attempt_started_at IS NOT NULL`,
-    params,
-  );
+  await logRowAttempts(tx, held, params, '$2');
   const { rowCount } = await tx.query(
     `UPDATE ${deliveries}
      SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END,

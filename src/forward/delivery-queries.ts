@@ -21,7 +21,7 @@ import type {
   DestinationStats,
 } from './delivery-types.js';
 import { limits } from '../limits.js';
-import { noAttempt } from './delivery-operations.js';
+import { logRowAttempts, noAttempt } from './delivery-operations.js';
 
 /** A deliveries list cursor this store did not issue. */
 export class InvalidDeliveryCursorError extends WorkosInboxError {
@@ -225,15 +225,7 @@ export async function redriveDeliveries(
   };
   // Each one's last attempt goes to the log: the count starts again from the next claim.
   const logParams: unknown[] = [];
-  await tx.query(
-    `INSERT INTO ${deliveryAttempts}
-       (event_id, destination, attempt, worker, started_at, finished_at, status_code, outcome,
-        error)
-     SELECT event_id, destination, attempts, attempt_worker, attempt_started_at,
-       attempt_finished_at, last_status_code, attempt_outcome, last_error
-     FROM ${deliveries} WHERE ${matching(logParams)} AND attempt_started_at IS NOT NULL`,
-    logParams,
-  );
+  await logRowAttempts(tx, matching(logParams), logParams);
   const params: unknown[] = [now];
   const { rowCount } = await tx.query(
     `UPDATE ${deliveries}

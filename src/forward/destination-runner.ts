@@ -270,9 +270,9 @@ export class DestinationRunner {
    * last one began, so the deliveries queued meanwhile go out in one claim, one transaction and
    * one burst of requests instead of one each: at a moderate stream (750 webhooks/s into `serve`,
    * 2-core machine) claims fell from ~2,300–2,900 to ~700 per 5,500 deliveries and `serve`'s CPU
-   * per request from 1.33–1.52 to 1.07–1.37 ms (three alternated pairs). A sparse event (no claim within the window) and
-   * a backlog (full claims) are claimed at once; an ordered destination too, since each object's
-   * next delivery already waits for the previous one's outcome.
+   * per request from 1.33–1.52 to 1.07–1.37 ms (three alternated pairs). A sparse event (no claim
+   * within the window) and a backlog (full claims) are claimed at once; an ordered destination
+   * too, since each object's next delivery already waits for the previous one's outcome.
    */
   private coalesceLeftMs(): number {
     const ms = this.deps.claimCoalesceMs;
