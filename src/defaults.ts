@@ -169,6 +169,16 @@ export const defaults = {
     description: "run the worker on serve's main thread instead of a worker thread of its own",
     docs: "run the worker (and `--pull`, `--reconcile-every`, `--forward-to`) on `serve`'s main thread instead of a worker thread of its own (`WORKOS_INBOX_WORKER_THREAD=false`)",
   },
+  workerNice: {
+    value: 10,
+    unit: 'count',
+    flag: '--worker-nice <n>',
+    env: 'WORKOS_INBOX_WORKER_NICE',
+    command: 'serve',
+    description:
+      "Linux: the nice value (0-19) of serve's worker thread, so that answering requests gets a core first when both want one (0: the same priority)",
+    docs: "Linux: the nice value (0–19) of `serve`'s worker thread (the worker, `--pull`, `--reconcile-every`, `--forward-to`), so that answering requests gets a core first when both want one; 0 keeps the same priority. Other systems, and `--no-worker-thread`, ignore it (see [inbox.md](inbox.md#receiving-comes-first))",
+  },
   dashboard: {
     value: true,
     shown: 'dashboard on',

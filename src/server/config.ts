@@ -44,6 +44,8 @@ export interface ServeConfig {
   worker: boolean;
   /** `serve` runs its worker in a worker thread (`--no-worker-thread`: on the main thread). */
   workerThread: boolean;
+  /** Linux: the worker thread's nice value (0: unchanged). See `defaults.workerNice`. */
+  workerNice: number;
   /** Serve the web dashboard at `/` (`--no-dashboard` turns it off). */
   dashboard: boolean;
   processes: number;
@@ -265,6 +267,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     handlers,
     worker: boolean('worker', defaults.worker.value),
     workerThread: boolean('workerThread', defaults.workerThread.value),
+    workerNice: integer('workerNice', defaults.workerNice.value, 0, 19),
     dashboard: boolean('dashboard', defaults.dashboard.value),
     processes,
     tls,

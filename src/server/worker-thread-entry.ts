@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from './logger.js';
 import { runServe } from './run-server.js';
+import { lowerThreadPriority } from './thread-nice.js';
 import type { RunningServe } from './run-server.js';
 import type {
   FromWorkerThread,
@@ -15,6 +16,12 @@ const send = (message: FromWorkerThread) => port.postMessage(message);
 const logger = createLogger({ level: config.logLevel, pretty: prettyLogs }).child({
   thread: 'worker',
 });
+
+// Before anything starts a thread (the store's append thread): they inherit this thread's value.
+const nice = lowerThreadPriority(config.workerNice);
+if ('nice' in nice) logger.debug({ nice: nice.nice }, 'worker thread priority lowered');
+if ('failed' in nice)
+  logger.warn({ reason: nice.failed }, 'could not lower the worker thread priority');
 
 let running: RunningServe;
 try {

@@ -1,3 +1,5 @@
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { SqliteThreadShare } from '../store/sqlite/thread-share.js';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { startThread } from '../threads/start-thread.js';
@@ -57,6 +59,10 @@ export async function startWorkerThread(options: StartWorkerThreadOptions): Prom
     prettyLogs: options.prettyLogs,
     ...(options.sqliteThreadShare ? { sqliteThreadShare: options.sqliteThreadShare } : {}),
   };
+  // libuv's threadpool (the whole process's fs, dns and crypto callbacks) starts its threads from
+  // the thread that first queues work to it, and they inherit that thread's nice value: start them
+  // here, before the worker thread lowers its own (--worker-nice).
+  await access(fileURLToPath(import.meta.url));
   const thread = startThread('worker-thread-entry', import.meta.url, data);
   const send = (message: ToWorkerThread) => thread.postMessage(message);
   const pending = new Map<number, (metrics: MetricsJson) => void>();

@@ -138,6 +138,7 @@ describe('defaults are stated once (src/defaults.ts)', () => {
       path: (c) => c.path,
       toleranceMs: (c) => c.toleranceMs,
       worker: (c) => c.worker,
+      workerNice: (c) => c.workerNice,
       processes: (c) => c.processes,
       trustProxy: (c) => c.trustProxy,
       maxBodyBytes: (c) => c.maxBodyBytes,
