@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
+import { openSqlite } from '../../src/store/sqlite/sqlite-connection.js';
 import type { AppendOutcome } from '../../src/store/types.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { at, newEvent, t0, useBackends } from './backends.js';
@@ -108,5 +109,37 @@ describe('SQLite write path', () => {
     await expect(openStore({ database: ':memory:' })).rejects.toMatchObject({
       code: 'invalid_database',
     });
+  });
+});
+
+describe('opening a SQLite connection', () => {
+  // A thread opening its connection while another holds the write lock (serve's append thread
+  // starting while its worker thread runs a handler) must not sleep in SQLite's busy handler: a
+  // thread there cannot be stopped, so serve could not exit when the other thread died.
+  it('does not take the write lock on an existing database; a new one gets incremental auto-vacuum', () => {
+    const { path, cleanup } = createTempSqlitePath();
+    const first = openSqlite(path, { busyTimeoutMs: 0 });
+    try {
+      expect(first.pragma('auto_vacuum', { simple: true })).toBe(2);
+      first.exec('CREATE TABLE t (x integer)');
+      first.exec('BEGIN IMMEDIATE');
+      first.exec('INSERT INTO t VALUES (1)');
+      const second = openSqlite(path, { busyTimeoutMs: 0 });
+      try {
+        expect(second.pragma('auto_vacuum', { simple: true })).toBe(2);
+        expect(second.pragma('journal_mode', { simple: true })).toBe('wal');
+        // The lock really was held: a write from the new connection is refused at once.
+        expect(() => second.exec('INSERT INTO t VALUES (2)')).toThrow(/locked|busy/i);
+        first.exec('COMMIT');
+        second.exec('INSERT INTO t VALUES (2)');
+        expect(second.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 2 });
+      } finally {
+        second.close();
+      }
+    } finally {
+      if (first.inTransaction) first.exec('ROLLBACK');
+      first.close();
+      cleanup();
+    }
   });
 });

@@ -27,9 +27,19 @@ function send(message: FromAppendThread): void {
   port.postMessage(message);
 }
 
+/**
+ * This thread's connection, opened holding the write lock: a thread of this process in a write
+ * transaction (a handler's, in `serve`'s worker thread) then keeps this one waiting on the lock,
+ * where it can be stopped, rather than in SQLite's busy handler, where it cannot (a thread that
+ * ended in a transaction would keep the process from exiting for busyTimeoutMs).
+ */
+function connection(): Database.Database {
+  db ??= underWriteLock(() => openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs }));
+  return db;
+}
+
 function prepareInsert(): Database.Statement {
-  db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs });
-  insert ??= db.prepare(
+  insert ??= connection().prepare(
     `INSERT INTO workos_inbox_events
        (id, event, created_at, received_at, raw_body, source, status, attempts, next_attempt_at)
      VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)
@@ -106,7 +116,7 @@ function commitBatch(batch: AppendItem[]): void {
  */
 function commitPage(message: PageMessage): void {
   try {
-    const database = (db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs }));
+    const database = connection();
     writePage ??= database.transaction((m: PageMessage) =>
       appendPageSqlite(database, m.page, m.cursor, m.now),
     );
@@ -149,15 +159,15 @@ port.on('message', (message: ToAppendThread) => {
     commitPage(message);
   } else if (message.type === 'checkpoint') {
     try {
-      db ??= openSqlite(data.path, { busyTimeoutMs: data.busyTimeoutMs });
+      const database = connection();
       // Two passes, both PASSIVE (they do not wait for readers). The first copies the WAL's
       // frames into the database file while writers go on. The second, under the write lock so
       // no frame is appended meanwhile, copies only what they added during the first, and so
       // finishes, letting the next writer start the WAL over from its beginning.
-      db.pragma('wal_checkpoint(PASSIVE)');
+      database.pragma('wal_checkpoint(PASSIVE)');
       if (lock.acquireSync(data.busyTimeoutMs)) {
         try {
-          db.pragma('wal_checkpoint(PASSIVE)');
+          database.pragma('wal_checkpoint(PASSIVE)');
         } finally {
           lock.release();
         }

@@ -39,8 +39,13 @@ export function openSqlite(path: string, options: SqliteConnectionOptions): Data
     // Lets prune give freed pages back to the file system in small steps (incremental_vacuum).
     // SQLite honours it only on a new database and before journal_mode=WAL writes the header; an
     // existing database keeps its mode until a one-time VACUUM (docs/store.md), and reuses freed
-    // pages for new events either way, so its file stops growing rather than shrinking.
-    if (!options.readOnly) db.pragma('auto_vacuum = INCREMENTAL');
+    // pages for new events either way, so its file stops growing rather than shrinking. Only on a
+    // new (empty) file: setting it opens a write transaction, so on an existing database every
+    // connection's opening would wait for whoever holds the write lock (a handler's transaction on
+    // another thread), asleep in SQLite's busy handler where a thread cannot be stopped.
+    if (!options.readOnly && db.pragma('page_count', { simple: true }) === 0) {
+      db.pragma('auto_vacuum = INCREMENTAL');
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
