@@ -5,7 +5,7 @@ import { signatureHeader } from '../signature/sign.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import type { Store } from '../store/types.js';
 import { backoffDelayMs } from '../worker/backoff.js';
-import { coalesceWaitMs } from '../worker/create-worker.js';
+import { coalesceWaitMs } from '../worker/claim-coalesce.js';
 import {
   claimDeliveries,
   finishDeliveries,

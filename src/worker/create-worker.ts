@@ -13,6 +13,7 @@ import type {
   StoredEvent,
 } from '../store/types.js';
 import { backoffDelayMs } from './backoff.js';
+import { coalesceWaitMs } from './claim-coalesce.js';
 import { createPacer } from './pacer.js';
 import type {
   BatchCollector,
@@ -45,16 +46,6 @@ function describeError(error: unknown): string {
   const text =
     error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
-}
-
-/**
- * How long a caught-up worker waits before its next claim (`claimCoalesceMs`): until `windowMs`
- * after the last claim began (`claimedAt`, the clock's ms), so the events appended meanwhile go
- * into one claim; 0 once that is past (a sparse event is claimed at once); never more than
- * `windowMs`, even when the clock was set back.
- */
-export function coalesceWaitMs(claimedAt: number, now: number, windowMs: number): number {
-  return Math.max(0, Math.min(windowMs, claimedAt + windowMs - now));
 }
 
 /** A timer that can be cut short: `wake()` resolves `done` at once. */

@@ -6,7 +6,7 @@
 // and never lasts longer than `claimCoalesceMs`, even if the clock is set back.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
-import { coalesceWaitMs } from '../../src/worker/create-worker.js';
+import { coalesceWaitMs } from '../../src/worker/claim-coalesce.js';
 import { patienceMs } from '../helpers/patience.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { eventBody, manualClock, secret, signedHeaders } from '../inbox/helpers/events.js';
