@@ -82,6 +82,10 @@ export class DestinationRunner {
   private failingSince = 0;
   /** When the last claim began (the runner's clock). */
   private lastClaimAt = 0;
+  /** The claim in progress: attempts go on starting meanwhile. One at a time. */
+  private claiming: Promise<void> | undefined;
+  /** After a failed claim, none before this (the runner's clock). */
+  private claimAgainAt = 0;
 
   constructor(
     readonly destination: Destination,
@@ -191,7 +195,7 @@ export class DestinationRunner {
   }
 
   private async run(): Promise<void> {
-    const { store, clock, logger } = this.deps;
+    const { clock } = this.deps;
     const d = this.destination;
     while (!this.stopped) {
       // Start what is claimed while slots are free.
@@ -213,55 +217,69 @@ export class DestinationRunner {
         this.attempts.add(attempt);
       }
       // Claim ahead, up to the window, once half of it is free: one claim transaction then feeds
-      // many attempts instead of one.
+      // many attempts instead of one. The claim runs beside the attempts: the loop goes on
+      // starting queued deliveries in the slots that free up meanwhile (on PostgreSQL a claim is
+      // three round trips, plus the outcomes riding along, longer than the attempts it overlaps).
       const window = this.claimWindow();
       const held = this.inFlight + this.queue.length;
       // After a claim that got fewer than it asked for, nothing more is due until something is
       // appended or redriven (a wake), an ordered object's earlier delivery is recorded, or the
       // idle poll finds retries come due.
       const backlogEmpty = this.shortClaimAt !== undefined && this.shortClaimAt === this.wakes;
-      if (this.stopped || held > window / 2 || backlogEmpty) {
+      if (this.stopped || this.claiming || held > window / 2 || backlogEmpty) {
         await this.waitForSignal(this.deps.idlePollMs);
         continue;
       }
-      const coalesceLeftMs = this.coalesceLeftMs();
-      if (coalesceLeftMs > 0) {
+      const waitLeftMs = Math.max(this.coalesceLeftMs(), this.claimAgainAt - clock.now());
+      if (waitLeftMs > 0) {
         // Started attempts still end meanwhile (a poke); the claim comes when the window has.
-        await this.waitForSignal(coalesceLeftMs);
+        await this.waitForSignal(waitLeftMs);
         continue;
       }
       this.signalled = false;
-      const wakesBefore = this.wakes;
-      let claimed: ClaimedDelivery[];
-      const claimedAt = clock.now();
-      this.lastClaimAt = claimedAt;
-      // Outcomes waiting for their flush ride along: one transaction instead of two.
-      const outcomes = this.flushing ? [] : this.results.splice(0, maxOutcomesPerTransaction);
-      try {
-        claimed = await store.writeTransaction(async (tx) => {
-          if (outcomes.length > 0) await this.recordOutcomes(tx, outcomes);
-          return claimDeliveries(tx, {
-            destination: d.name,
-            owner: this.deps.owner,
-            limit: window - held,
-            leaseMs: this.leaseMs,
-            now: new Date(claimedAt),
-            ordered: d.ordered,
-          });
-        });
-      } catch (error) {
-        // The outcomes go back to wait for their own flush.
-        this.results.unshift(...outcomes);
-        if (outcomes.length > 0) this.kick();
-        logger.error({ err: error, destination: d.name }, 'could not claim deliveries; retrying');
-        await this.waitForSignal(this.deps.idlePollMs);
-        continue;
-      }
-      this.shortClaimAt = claimed.length < window - held ? wakesBefore : undefined;
-      if (claimed.length === 0) continue;
-      const leaseEndsAt = claimedAt + this.leaseMs;
-      for (const delivery of claimed) this.queue.push({ delivery, leaseEndsAt });
+      // The loop looks again when it ends (its deliveries queued, or it failed).
+      this.claiming = this.claim(window - held).finally(() => {
+        this.claiming = undefined;
+        this.poke();
+      });
     }
+    // Stopping: a claim in progress still queues what it leased (left to its lease, as before).
+    await this.claiming;
+  }
+
+  /** Lease up to `limit` due deliveries into the queue, recording the finished outcomes too. */
+  private async claim(limit: number): Promise<void> {
+    const { store, clock, logger } = this.deps;
+    const d = this.destination;
+    const wakesBefore = this.wakes;
+    const claimedAt = clock.now();
+    this.lastClaimAt = claimedAt;
+    // Outcomes waiting for their flush ride along: one transaction instead of two.
+    const outcomes = this.flushing ? [] : this.results.splice(0, maxOutcomesPerTransaction);
+    let claimed: ClaimedDelivery[];
+    try {
+      claimed = await store.writeTransaction(async (tx) => {
+        if (outcomes.length > 0) await this.recordOutcomes(tx, outcomes);
+        return claimDeliveries(tx, {
+          destination: d.name,
+          owner: this.deps.owner,
+          limit,
+          leaseMs: this.leaseMs,
+          now: new Date(claimedAt),
+          ordered: d.ordered,
+        });
+      });
+    } catch (error) {
+      // The outcomes go back to wait for their own flush.
+      this.results.unshift(...outcomes);
+      if (outcomes.length > 0) this.kick();
+      logger.error({ err: error, destination: d.name }, 'could not claim deliveries; retrying');
+      this.claimAgainAt = clock.now() + this.deps.idlePollMs;
+      return;
+    }
+    this.shortClaimAt = claimed.length < limit ? wakesBefore : undefined;
+    const leaseEndsAt = claimedAt + this.leaseMs;
+    for (const delivery of claimed) this.queue.push({ delivery, leaseEndsAt });
   }
 
   /**
