@@ -26,7 +26,12 @@ const options = {
   backoff: { baseMs: 1000, capMs: 1000 },
 };
 
-async function storeWithEvents(kind: (typeof backendKinds)[number], at: number) {
+async function storeWithEvents(
+  kind: (typeof backendKinds)[number],
+  at: number,
+  /** Runs before each claim's statement (the first is number 1), in its transaction. */
+  beforeClaim?: (claim: number) => Promise<void>,
+) {
   const backend = await createBackend(kind, 'wi_forward_window');
   cleanups.push(backend.cleanup);
   const opened = await openStore({ database: backend.database });
@@ -46,10 +51,11 @@ async function storeWithEvents(kind: (typeof backendKinds)[number], at: number) 
             const counted = new Proxy(tx, {
               get(t, k, r) {
                 if (k !== 'query') return Reflect.get(t, k, r) as unknown;
-                return (sql: string, ...rest: unknown[]) => {
+                return async (sql: string, ...rest: unknown[]) => {
                   if (/SET status = 'delivering'/.test(sql)) {
                     claims++;
                     claimed = true;
+                    await beforeClaim?.(claims);
                   }
                   if (/SET status = v\.status/.test(sql)) recorded = true;
                   return (Reflect.get(t, k, r) as (...a: unknown[]) => unknown).call(
@@ -115,6 +121,66 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
     // A claim made while outcomes wait for their flush records them in its own transaction (the
     // second claim at the latest: it follows the first attempts' ends, before their flush).
     expect(outcomeTransactions().withClaim).toBeGreaterThanOrEqual(1);
+  });
+
+  it('queued deliveries keep starting while a claim is in progress', async () => {
+    // Claims after the first wait at a gate; the endpoint answers when the test says.
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((r) => (openGate = r));
+    let secondClaimWaiting: () => void = () => {};
+    const secondClaim = new Promise<void>((r) => (secondClaimWaiting = r));
+    const { store, opened, append } = await storeWithEvents(kind, Date.now(), async (n) => {
+      if (n < 2) return;
+      secondClaimWaiting();
+      await gate;
+    });
+    const pending: Array<() => void> = [];
+    let answerAll = false;
+    const endpoint = await startEndpoint((_r, res) => {
+      const answer = () => void res.writeHead(204).end();
+      if (answerAll) answer();
+      else pending.push(answer);
+    });
+    cleanups.push(async () => {
+      openGate();
+      answerAll = true;
+      for (const answer of pending.splice(0)) answer();
+      await endpoint.close();
+    });
+    const forwarder = createForwarder({
+      store,
+      destinations: parseDestinations(`${endpoint.url};name=gated`, options),
+      idlePollMs: 20,
+      claimAheadMax: 8,
+    });
+    cleanups.push(() => forwarder.close());
+    await forwarder.register();
+    await append(20);
+    await forwarder.start();
+    // The first claim takes twice the concurrency (no attempt timed yet): two sent, two queued.
+    await until(() => endpoint.received.length === 2, 'the first two attempts');
+    // The first answers: its slot takes a queued delivery, and with the window grown to 8 and
+    // three held, the next claim starts, and waits at the gate.
+    pending.shift()!();
+    await secondClaim;
+    await until(() => endpoint.received.length === 3, 'the third attempt');
+    // The two in flight answer while that claim is still open: their slots take the last queued
+    // delivery instead of waiting for the claim.
+    for (const answer of pending.splice(0)) answer();
+    await until(() => endpoint.received.length === 4, 'the fourth attempt, during the claim');
+    expect(endpoint.received).toHaveLength(4);
+    openGate();
+    answerAll = true;
+    for (const answer of pending.splice(0)) answer();
+    await until(
+      async () =>
+        (
+          await opened.read((db) => listDeliveries(db, { destination: 'gated', limit: 100 }))
+        ).deliveries.filter((d) => d.status === 'delivered').length === 20,
+      'all delivered',
+    );
+    const ids = endpoint.received.map((r) => r.headers['workos-inbox-event-id']);
+    expect(new Set(ids).size).toBe(20);
   });
 
   it('queued deliveries whose lease could end during the attempt are left, then claimed again and delivered', async () => {
