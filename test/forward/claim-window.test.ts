@@ -83,10 +83,16 @@ async function storeWithEvents(
       Array.from({ length: n }, () => seed++),
       at,
     );
+  const deliveries = async (destination: string) =>
+    (await opened.read((db) => listDeliveries(db, { destination, limit: 1000 }))).deliveries;
+  /** How many of `destination`'s deliveries are in `status` now. */
+  const count = async (destination: string, status: string) =>
+    (await deliveries(destination)).filter((d) => d.status === status).length;
   return {
     store,
-    opened,
     append,
+    deliveries,
+    count,
     claims: () => claims,
     outcomeTransactions: () => ({ alone: outcomesAlone, withClaim: outcomesWithClaim }),
   };
@@ -94,7 +100,7 @@ async function storeWithEvents(
 
 describe.each(backendKinds)('claiming ahead on %s', (kind) => {
   it('a destination that answers at once is fed by a few large claims, which record outcomes too', async () => {
-    const { store, opened, append, claims, outcomeTransactions } = await storeWithEvents(
+    const { store, append, count, claims, outcomeTransactions } = await storeWithEvents(
       kind,
       Date.now(),
     );
@@ -109,11 +115,7 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
     await forwarder.register();
     await append(300);
     await forwarder.start();
-    const delivered = async () =>
-      (
-        await opened.read((db) => listDeliveries(db, { destination: 'fast', limit: 1000 }))
-      ).deliveries.filter((d) => d.status === 'delivered').length;
-    await until(async () => (await delivered()) === 300, 'all delivered');
+    await until(async () => (await count('fast', 'delivered')) === 300, 'all delivered');
     expect(endpoint.received).toHaveLength(300);
     // Concurrency 2: a window of twice the concurrency would need at least 75 claims; it grows
     // with fast answers.
@@ -129,7 +131,7 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
     const gate = new Promise<void>((r) => (openGate = r));
     let secondClaimWaiting: () => void = () => {};
     const secondClaim = new Promise<void>((r) => (secondClaimWaiting = r));
-    const { store, opened, append } = await storeWithEvents(kind, Date.now(), async (n) => {
+    const { store, append, count } = await storeWithEvents(kind, Date.now(), async (n) => {
       if (n < 2) return;
       secondClaimWaiting();
       await gate;
@@ -172,13 +174,7 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
     openGate();
     answerAll = true;
     for (const answer of pending.splice(0)) answer();
-    await until(
-      async () =>
-        (
-          await opened.read((db) => listDeliveries(db, { destination: 'gated', limit: 100 }))
-        ).deliveries.filter((d) => d.status === 'delivered').length === 20,
-      'all delivered',
-    );
+    await until(async () => (await count('gated', 'delivered')) === 20, 'all delivered');
     const ids = endpoint.received.map((r) => r.headers['workos-inbox-event-id']);
     expect(new Set(ids).size).toBe(20);
   });
@@ -186,7 +182,7 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
   it('queued deliveries whose lease could end during the attempt are left, then claimed again and delivered', async () => {
     let now = Date.now();
     const clock = { now: () => now };
-    const { store, opened, append } = await storeWithEvents(kind, now);
+    const { store, append, deliveries, count } = await storeWithEvents(kind, now);
     // The first answers at once (the window grows); the second waits until the test lets it.
     let release: () => void = () => {};
     const held = new Promise<void>((r) => (release = r));
@@ -212,24 +208,18 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
     await forwarder.start();
     await until(() => endpoint.received.length === 1, 'the first delivery');
     await until(
-      async () =>
-        (await opened.read((db) => listDeliveries(db, { destination: 'slowing', limit: 10 })))
-          .deliveries[0]?.status === 'delivered',
+      async () => (await deliveries('slowing'))[0]?.status === 'delivered',
       'the first recorded',
     );
     // A backlog, claimed in one go now that attempts are fast; the second attempt hangs.
     await append(40);
     forwarder.wake();
     await until(() => endpoint.received.length === 2, 'the second attempt');
-    const delivering = async () =>
-      (
-        await opened.read((db) => listDeliveries(db, { destination: 'slowing', limit: 100 }))
-      ).deliveries.filter((d) => d.status === 'delivering').length;
     // The backlog is claimed ahead of the hung attempt. (Waited for: the appends' wake-ups can
     // start a claim before the last of the 40 is committed, and the rest then goes in the next
     // claim.)
     await until(
-      async () => (await delivering()) >= 10,
+      async () => (await count('slowing', 'delivering')) >= 10,
       'the backlog claimed ahead of the hung attempt',
     );
     // 25 s later (lease 30 s, timeout 10 s) the hung attempt answers: what is still queued could
@@ -246,21 +236,12 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
       'requeued',
     );
     // Given back at once: claimed again and delivered before the old leases end.
-    await until(
-      async () =>
-        (
-          await opened.read((db) => listDeliveries(db, { destination: 'slowing', limit: 100 }))
-        ).deliveries.filter((d) => d.status === 'delivered').length === 41,
-      'all delivered',
-    );
+    await until(async () => (await count('slowing', 'delivered')) === 41, 'all delivered');
     // Each POSTed once, in one counted attempt: what waited too long was given back uncounted
     // and claimed again with a fresh lease, without waiting for the old one to end.
     const ids = endpoint.received.map((r) => r.headers['workos-inbox-event-id']);
     expect(new Set(ids).size).toBe(41);
     expect(ids).toHaveLength(41);
-    const final = (
-      await opened.read((db) => listDeliveries(db, { destination: 'slowing', limit: 100 }))
-    ).deliveries;
-    expect(final.every((d) => d.attempts === 1)).toBe(true);
+    expect((await deliveries('slowing')).every((d) => d.attempts === 1)).toBe(true);
   });
 });
