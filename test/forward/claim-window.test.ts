@@ -26,6 +26,23 @@ const options = {
   backoff: { baseMs: 1000, capMs: 1000 },
 };
 
+/** A registered forwarder to one destination (`url;name=…`), closed after the test. */
+async function registeredForwarder(
+  store: Store,
+  destination: string,
+  extra: Partial<Parameters<typeof createForwarder>[0]> = {},
+) {
+  const forwarder = createForwarder({
+    store,
+    destinations: parseDestinations(destination, options),
+    idlePollMs: 20,
+    ...extra,
+  });
+  cleanups.push(() => forwarder.close());
+  await forwarder.register();
+  return forwarder;
+}
+
 async function storeWithEvents(
   kind: (typeof backendKinds)[number],
   at: number,
@@ -106,13 +123,7 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
     );
     const endpoint = await startEndpoint((_r, res) => void res.writeHead(204).end());
     cleanups.push(() => endpoint.close());
-    const forwarder = createForwarder({
-      store,
-      destinations: parseDestinations(`${endpoint.url};name=fast`, options),
-      idlePollMs: 20,
-    });
-    cleanups.push(() => forwarder.close());
-    await forwarder.register();
+    const forwarder = await registeredForwarder(store, `${endpoint.url};name=fast`);
     await append(300);
     await forwarder.start();
     await until(async () => (await count('fast', 'delivered')) === 300, 'all delivered');
@@ -149,14 +160,9 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
       for (const answer of pending.splice(0)) answer();
       await endpoint.close();
     });
-    const forwarder = createForwarder({
-      store,
-      destinations: parseDestinations(`${endpoint.url};name=gated`, options),
-      idlePollMs: 20,
+    const forwarder = await registeredForwarder(store, `${endpoint.url};name=gated`, {
       claimAheadMax: 8,
     });
-    cleanups.push(() => forwarder.close());
-    await forwarder.register();
     await append(20);
     await forwarder.start();
     // The first claim takes twice the concurrency (no attempt timed yet): two sent, two queued.
@@ -196,14 +202,11 @@ describe.each(backendKinds)('claiming ahead on %s', (kind) => {
       release();
       await endpoint.close();
     });
-    const forwarder = createForwarder({
+    const forwarder = await registeredForwarder(
       store,
-      destinations: parseDestinations(`${endpoint.url};name=slowing;concurrency=1`, options),
-      clock,
-      idlePollMs: 20,
-    });
-    cleanups.push(() => forwarder.close());
-    await forwarder.register();
+      `${endpoint.url};name=slowing;concurrency=1`,
+      { clock },
+    );
     await append(1);
     await forwarder.start();
     await until(() => endpoint.received.length === 1, 'the first delivery');
