@@ -529,6 +529,71 @@ describe('recording outcomes on SQLite', () => {
   });
 });
 
+describe('recording outcomes on PostgreSQL', () => {
+  const postgres = backends.find((b) => b.name === 'postgres')!;
+
+  it('finds each delivery by its key, not by reading every delivery in flight for each outcome', async () => {
+    const fresh = postgres.fresh();
+    const store = await fresh.open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    // A long-running inbox: many delivered rows, and statistics taken while few were in flight,
+    // so the planner expects about one row `delivering` for this owner; 256 are.
+    await fresh.sql(
+      `INSERT INTO workos_inbox_events
+         (id, event, created_at, received_at, raw_body, source, status, attempts)
+       SELECT 'event_old_' || g, 'dsync.user.created', '2026-01-01T00:00:00.000Z', $1, '\\x7b7d',
+              'webhook', 'done', 1
+       FROM generate_series(1, 20000) g`,
+      [at(0)],
+    );
+    await fresh.sql(
+      `UPDATE workos_inbox_deliveries SET status = 'delivered', delivered_at = $1
+       WHERE destination = 'a'`,
+      [at(0)],
+    );
+    for (let i = 0; i < 256; i++) await store.append(newEvent());
+    await fresh.sql('ANALYZE');
+    const inFlight = await claim(store, 'a', at(2_000), false, 256);
+    expect(inFlight).toHaveLength(256);
+    const outcomes = inFlight.map((d) => ({
+      eventId: d.eventId,
+      destination: 'a',
+      outcome: 'delivered' as const,
+      nextAttemptAt: null,
+      statusCode: 200,
+      error: null,
+      now: at(2_001),
+    }));
+    // Each statement's plan, taken in the same transaction just before it runs.
+    const plans: string[] = [];
+    const recorded = await store.writeTransaction((tx) =>
+      finishDeliveries(
+        {
+          dialect: tx.dialect,
+          native: tx.native,
+          query: async <Row>(sql: string, params: readonly unknown[] = []) => {
+            const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
+            plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+            return tx.query<Row>(sql, params);
+          },
+        } satisfies SqlExecutor,
+        'w1',
+        outcomes,
+      ),
+    );
+    expect(recorded).toBe(256);
+    expect(plans).toHaveLength(1);
+    const plan = plans[0]!;
+    // Each outcome looks its delivery up by the primary key; not a nested loop that reads every
+    // row in flight (the status index) once per outcome, quadratic in the batch.
+    expect(plan).toContain('workos_inbox_deliveries_pkey');
+    expect(plan).not.toContain('workos_inbox_deliveries_status');
+    const [delivered] = await store.read((db) => eventDeliveries(db, inFlight[255]!.eventId));
+    expect(delivered).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: at(2_001) });
+  });
+});
+
 describe('reading deliveries on SQLite', () => {
   const sqlite = backends.find((b) => b.name === 'sqlite')!;
 
