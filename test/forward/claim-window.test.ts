@@ -74,7 +74,8 @@ async function storeWithEvents(
                     claimed = true;
                     await beforeClaim?.(claims);
                   }
-                  if (/SET status = v\.status/.test(sql)) recorded = true;
+                  // Outcomes: of the statements run here, the only one that writes delivered_at.
+                  if (/\bdelivered_at\b/.test(sql)) recorded = true;
                   return (Reflect.get(t, k, r) as (...a: unknown[]) => unknown).call(
                     t,
                     sql,

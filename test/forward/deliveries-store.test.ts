@@ -532,40 +532,8 @@ describe('recording outcomes on SQLite', () => {
 describe('recording outcomes on PostgreSQL', () => {
   const postgres = backends.find((b) => b.name === 'postgres')!;
 
-  it('finds each delivery by its key, not by reading every delivery in flight for each outcome', async () => {
-    const fresh = postgres.fresh();
-    const store = await fresh.open();
-    await store.migrate();
-    await sync(store, [{ name: 'a', events: ['*'] }]);
-    // A long-running inbox: many delivered rows, and statistics taken while few were in flight,
-    // so the planner expects about one row `delivering` for this owner; 256 are.
-    await fresh.sql(
-      `INSERT INTO workos_inbox_events
-         (id, event, created_at, received_at, raw_body, source, status, attempts)
-       SELECT 'event_old_' || g, 'dsync.user.created', '2026-01-01T00:00:00.000Z', $1, '\\x7b7d',
-              'webhook', 'done', 1
-       FROM generate_series(1, 20000) g`,
-      [at(0)],
-    );
-    await fresh.sql(
-      `UPDATE workos_inbox_deliveries SET status = 'delivered', delivered_at = $1
-       WHERE destination = 'a'`,
-      [at(0)],
-    );
-    for (let i = 0; i < 256; i++) await store.append(newEvent());
-    await fresh.sql('ANALYZE');
-    const inFlight = await claim(store, 'a', at(2_000), false, 256);
-    expect(inFlight).toHaveLength(256);
-    const outcomes = inFlight.map((d) => ({
-      eventId: d.eventId,
-      destination: 'a',
-      outcome: 'delivered' as const,
-      nextAttemptAt: null,
-      statusCode: 200,
-      error: null,
-      now: at(2_001),
-    }));
-    // Each statement's plan, taken in the same transaction just before it runs.
+  /** Record `claimed` as delivered; the plan PostgreSQL chose for each statement, and the count. */
+  async function recordWithPlans(store: Store, claimed: readonly { eventId: string }[]) {
     const plans: string[] = [];
     const recorded = await store.writeTransaction((tx) =>
       finishDeliveries(
@@ -579,18 +547,84 @@ describe('recording outcomes on PostgreSQL', () => {
           },
         } satisfies SqlExecutor,
         'w1',
-        outcomes,
+        claimed.map((d) => ({
+          eventId: d.eventId,
+          destination: 'a',
+          outcome: 'delivered' as const,
+          nextAttemptAt: null,
+          statusCode: 200,
+          error: null,
+          now: at(5_000),
+        })),
       ),
     );
-    expect(recorded).toBe(256);
-    expect(plans).toHaveLength(1);
-    const plan = plans[0]!;
-    // Each outcome looks its delivery up by the primary key; not a nested loop that reads every
-    // row in flight (the status index) once per outcome, quadratic in the batch.
-    expect(plan).toContain('workos_inbox_deliveries_pkey');
-    expect(plan).not.toContain('workos_inbox_deliveries_status');
-    const [delivered] = await store.read((db) => eventDeliveries(db, inFlight[255]!.eventId));
-    expect(delivered).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: at(2_001) });
+    return { recorded, plans };
+  }
+
+  it('finds each delivery by its key, with or without statistics, not by reading the deliveries in flight or the backlog', async () => {
+    const fresh = postgres.fresh();
+    const store = await fresh.open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    // A destination with a backlog of 3,000 deliveries in a table PostgreSQL has no statistics
+    // for yet (a new inbox), then many delivered rows and statistics taken while none was in
+    // flight (a long-running one).
+    const insertEvents = (from: number, to: number) =>
+      fresh.sql(
+        `INSERT INTO workos_inbox_events
+           (id, event, created_at, received_at, raw_body, source, status, attempts)
+         SELECT 'event_' || lpad(g::text, 6, '0'), 'dsync.user.created',
+                '2026-01-01T00:00:00.000Z', $1, '\\x7b7d', 'webhook', 'done', 1
+         FROM generate_series(${from}, ${to}) g`,
+        [at(0)],
+      );
+    await insertEvents(1, 3_000);
+    const checks: Array<{ recorded: number; plans: string[]; last: string }> = [];
+    const claimAndRecord = async (now: number) => {
+      const claimed = await claim(store, 'a', at(now), false, 256);
+      expect(claimed).toHaveLength(256);
+      checks.push({ ...(await recordWithPlans(store, claimed)), last: claimed.at(-1)!.eventId });
+    };
+    await claimAndRecord(1_000);
+    await insertEvents(3_001, 20_000);
+    await fresh.sql(
+      `UPDATE workos_inbox_deliveries SET status = 'delivered', delivered_at = $1
+       WHERE status = 'pending' AND event_id > 'event_003000'`,
+      [at(0)],
+    );
+    await fresh.sql('ANALYZE');
+    await claimAndRecord(2_000);
+    for (const { recorded, plans, last } of checks) {
+      expect(recorded).toBe(256);
+      expect(plans).toHaveLength(1);
+      // Each outcome's delivery by the primary key, then the row by its address: not an index on
+      // the destination or status, which held the whole backlog (the due index) or every delivery
+      // in flight (the status index), read once per batch or once per outcome.
+      expect(plans[0]).toContain('workos_inbox_deliveries_pkey');
+      expect(plans[0]).toContain('Tid Scan on workos_inbox_deliveries d');
+      expect(plans[0]).not.toMatch(/workos_inbox_deliveries_(status|due)|Seq Scan/);
+      const [delivered] = await store.read((db) => eventDeliveries(db, last));
+      expect(delivered).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: at(5_000) });
+    }
+  });
+
+  it('leaves a delivery whose lease another owner holds now', async () => {
+    const fresh = postgres.fresh();
+    const store = await fresh.open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    for (let i = 0; i < 3; i++) await store.append(newEvent());
+    const claimed = await claim(store, 'a', at(1_000), false, 3);
+    // The first one's lease ended and another process claimed it again.
+    await fresh.sql(`UPDATE workos_inbox_deliveries SET lease_owner = 'w2' WHERE event_id = $1`, [
+      claimed[0]!.eventId,
+    ]);
+    const { recorded } = await recordWithPlans(store, claimed);
+    expect(recorded).toBe(2);
+    const [taken] = await store.read((db) => eventDeliveries(db, claimed[0]!.eventId));
+    expect(taken).toMatchObject({ status: 'delivering' });
+    const [mine] = await store.read((db) => eventDeliveries(db, claimed[1]!.eventId));
+    expect(mine).toMatchObject({ status: 'delivered', deliveredAt: at(5_000) });
   });
 });
 
