@@ -150,7 +150,9 @@ export function registerReconcile(program: Command): void {
           );
         }
       },
-      { migrate: true },
+      // A dry run writes nothing, the schema included: it needs a database `serve` or `migrate`
+      // made (and says so otherwise); a real run brings the schema up to date first.
+      { migrate: !flags.dryRun },
     );
   });
 }

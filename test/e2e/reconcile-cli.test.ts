@@ -2,9 +2,10 @@
 // SQLite file and on PostgreSQL: summary as a table and as JSON, --dry-run writes nothing, exit
 // codes, and a run killed with SIGKILL part way, run again, converges to WorkOS's state.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mirrorMigrations } from '../../src/mirror/mirror-migrations.js';
-import { openStore } from '../../src/store/open-store.js';
+import { isPostgresUrl, openStore } from '../../src/store/open-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -51,6 +52,13 @@ describe.each([
   it('--dry-run writes nothing; a run fills the mirror and prints the summary; again: unchanged', async () => {
     api.state = sampleState({ users: 30, groups: 3 });
     const args = ['reconcile', '--database', database()];
+    // Not even the schema: a dry run against a database no one has migrated says what to run.
+    const unmigrated = await runCli([...args, '--dry-run'], { cwd: temp.dir, env: env() });
+    expect(unmigrated.code).toBe(3);
+    expect(unmigrated.stderr).toMatch(/workos-inbox migrate/);
+    if (!isPostgresUrl(database())) expect(existsSync(database())).toBe(false);
+    const migrated = await runCli(['migrate', '--database', database()], { cwd: temp.dir });
+    expect(migrated.code, migrated.stderr).toBe(0);
     const dry = await runCli([...args, '--dry-run', '--json'], { cwd: temp.dir, env: env() });
     expect(dry.code, dry.stderr).toBe(0);
     const drySummary = JSON.parse(dry.stdout) as {
