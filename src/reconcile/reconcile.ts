@@ -421,19 +421,46 @@ class Run {
       this.page(E.directories, directories),
       ids,
     );
+    const directoryScope = directory
+      ? scopeWhere('id', directory)
+      : organization
+        ? scopeWhere('organization_id', organization)
+        : wholeTable;
+    const allUsers = new Set<string>();
+    const allGroups = new Set<string>();
+    // A directory WorkOS no longer has takes its users, groups and memberships with it. They are
+    // tombstoned first, table by table and counted there, so that a dry run (which removes no
+    // directory, hence cascades nothing) counts what a real run does, and the last pass of a full
+    // run does not count them again.
+    this.at = 'tombstoning directories';
+    const goneDirectories = await this.tx(
+      (tx) =>
+        tombstoneMissing(tx, E.directories, directoryScope, directories, this.start, true, {
+          created: 0,
+          updated: 0,
+          deleted: 0,
+          unchanged: 0,
+        }),
+      directory ? [directory] : [],
+    );
+    for (const id of goneDirectories) {
+      const gone = await this.tombstoneDirectoryChildren(
+        `of deleted directory ${id}`,
+        scopeWhere('directory_id', id),
+        new Set(),
+        new Set(),
+        [id],
+      );
+      for (const u of gone[0]) allUsers.add(u);
+      for (const g of gone[1]) allGroups.add(g);
+    }
     await this.tombstone(
       'directories',
       E.directories,
-      directory
-        ? scopeWhere('id', directory)
-        : organization
-          ? scopeWhere('organization_id', organization)
-          : wholeTable,
+      directoryScope,
       directories,
       directory ? [directory] : [],
     );
-    const allUsers = new Set<string>();
-    const allGroups = new Set<string>();
     for (const id of directories) {
       const users = new Set<string>();
       const groups = new Set<string>();

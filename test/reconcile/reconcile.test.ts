@@ -191,6 +191,27 @@ describe.each(backends)('reconcile on $name', (backend) => {
     expect(await dumpRows(store)).toEqual(before);
     expect(dryDrift.counts.directory_users.deleted).toBe(2);
     expect(dryDrift.counts.users.updated).toBe(1);
+
+    // WorkOS deleted the directory, and its users, groups and memberships with it: a dry run
+    // (which removes no directory, so cascades nothing) counts what the real run removes, by table.
+    const live = await liveCounts(store);
+    expect(live.workos_directory_users).toBeGreaterThan(0);
+    api.state.directories = api.state.directories.filter((d) => d.id !== 'directory_1');
+    api.state.directoryUsers = [];
+    api.state.directoryGroups = [];
+    const dryGone = await run({ dryRun: true, clock: clockAt(3000) });
+    expect(await dumpRows(store)).toEqual(before);
+    const realGone = await run({ clock: clockAt(3000) });
+    expect(dryGone.counts).toEqual(realGone.counts);
+    expect(realGone.counts.directories.deleted).toBe(1);
+    expect(realGone.counts.directory_users.deleted).toBe(live.workos_directory_users);
+    expect(realGone.counts.directory_groups.deleted).toBe(live.workos_directory_groups);
+    expect(realGone.counts.directory_group_memberships.deleted).toBe(
+      live.workos_directory_group_memberships,
+    );
+    const after = await liveCounts(store);
+    expect(after.workos_directory_users).toBe(0);
+    expect(after.workos_directory_group_memberships).toBe(0);
   });
 
   it('honours 429 Retry-After; a failed run says where it stopped and tombstones nothing it did not finish', async () => {
