@@ -1,3 +1,4 @@
+import { sinceForms, sinceMs } from '../pull/parse-since.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { eventStatuses } from '../store/types.js';
 import type { EventFilter, EventStatus } from '../store/types.js';
@@ -42,20 +43,11 @@ export function parseEventFilter(
   return filter;
 }
 
-const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** An ISO date, or a duration back from now such as `15m`, `2h`, `7d`. */
+/** An ISO date, or a duration back from now such as `15m`, `2h`, `7d` (read as `--since` is). */
 export function parseSince(value: string, now: Date): Date {
-  const relative = /^(\d+)\s*([smhd])$/.exec(value.trim());
-  if (relative?.[1] && relative[2]) {
-    return new Date(now.getTime() - Number(relative[1]) * (units[relative[2]] ?? 0));
+  const ms = sinceMs(value, now.getTime());
+  if (ms === undefined) {
+    throw new FilterError(`"since" must be ${sinceForms}; got "${value}"`, 'since');
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new FilterError(
-      `"since" must be an ISO date (2024-05-01T12:00:00Z) or a duration (30m, 2h, 7d), got "${value}"`,
-      'since',
-    );
-  }
-  return date;
+  return new Date(ms);
 }
