@@ -1,8 +1,9 @@
 import type { ListSource } from './list-pages.js';
 
 /**
- * `--max-rps`: requests start at least `1000 / maxRps` ms apart (retries included, since they go
- * through the same `get`). Undefined or 0 leaves `api` as it is.
+ * `--max-rps`: requests start at least `1000 / maxRps` ms apart. A retry happens inside the
+ * client's `get` (after a 429 or 5xx), so it waits its own backoff or `Retry-After`, not this pace.
+ * Undefined or 0 leaves `api` as it is.
  */
 export function rateLimited(
   api: ListSource,
