@@ -113,7 +113,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
     expect(seen).toEqual(events.map((e) => e.id));
   });
 
-  it('400 naming the field on bad parameters; 401 without the admin token', async () => {
+  it('400 naming the field on bad parameters or an unknown after; 401 without the token', async () => {
     const get = (query: string, auth = `Bearer ${token}`) =>
       fetch(`${http.url}/events?${query}`, { headers: { authorization: auth } });
     for (const [query, field] of [
@@ -124,6 +124,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
       ['range_start=yesterday', 'range_start'],
       [`after=${events[0]!.id}&range_start=2026-01-01T00:00:00Z`, 'after'],
       ['events=not%20a%20name', 'events'],
+      ['after=event_01NOTINTHISINBOX0000000000', 'after'],
     ] as const) {
       const res = await get(query);
       expect(res.status, query).toBe(400);
