@@ -9,6 +9,17 @@ const scanBatch = 500;
 
 const events = 'workos_inbox_events';
 
+/**
+ * How much earlier than its `created_at` (WorkOS's clock) an event may have been received (our
+ * clock, `received_at`). None, in truth: an event is received after it happened; this allows for
+ * clocks that disagree, far beyond what webhook signatures tolerate (3 minutes). So no row
+ * received before `range_start` minus this can match `range_start`: the scan starts there (asc)
+ * or stops there (desc) instead of reading the whole inbox. `range_end` gives no such bound (an
+ * old event may be received, pulled, at any later time), so with it a scan still reads on to the
+ * end of the inbox when a page does not fill.
+ */
+export const receivedBeforeCreatedMaxMs = 24 * 60 * 60 * 1000;
+
 interface Row {
   id: string;
   event: string;
@@ -31,7 +42,8 @@ interface Row {
  * it is refused ({@link EventsQueryError}, answered 400 like the other bad parameters) rather
  * than answered from a guessed one.
  * Event names filter in SQL; `organization_id` and the time range are read from each stored
- * body (they are not columns), scanning on in batches until the page is full.
+ * body (they are not columns), scanning on in batches until the page is full. `range_start`
+ * also bounds `received_at` in SQL (see {@link receivedBeforeCreatedMaxMs}).
  */
 export async function listInboxEvents(db: SqlExecutor, query: EventsQuery): Promise<WireEventList> {
   const data: WireEventList['data'] = [];
@@ -47,6 +59,11 @@ export async function listInboxEvents(db: SqlExecutor, query: EventsQuery): Prom
       const id = `$${params.length}`;
       const place = `((SELECT received_at FROM ${events} WHERE id = ${id}), ${id})`;
       where.push(`(received_at, id) ${desc ? '<' : '>'} ${place}`);
+    }
+    const receivedFrom = earliestReceived(query);
+    if (receivedFrom !== undefined) {
+      params.push(receivedFrom);
+      where.push(`received_at >= $${params.length}`);
     }
     if (query.events.length > 0) {
       const marks = query.events.map((name) => (params.push(name), `$${params.length}`));
@@ -95,6 +112,13 @@ export async function listInboxEvents(db: SqlExecutor, query: EventsQuery): Prom
     data,
     list_metadata: { after: more ? data[data.length - 1]!.id : null },
   };
+}
+
+/** The earliest `received_at` of a row that can match `range_start` (none without one). */
+function earliestReceived(query: EventsQuery): Date | undefined {
+  if (query.rangeStartMs === undefined) return undefined;
+  const from = new Date(query.rangeStartMs - receivedBeforeCreatedMaxMs);
+  return Number.isNaN(from.getTime()) ? undefined : from;
 }
 
 /**
