@@ -41,6 +41,8 @@ interface Row {
  * starts after the last row read the same way. An id the inbox does not hold has no position:
  * it is refused ({@link EventsQueryError}, answered 400 like the other bad parameters) rather
  * than answered from a guessed one.
+ * Pruned events (their payload gone) are left out, as WorkOS leaves out events older than it
+ * keeps; a pruned event's id still works as a cursor (its row, and so its place, stays).
  * Event names filter in SQL; `organization_id` and the time range are read from each stored
  * body (they are not columns), scanning on in batches until the page is full. `range_start`
  * also bounds `received_at` in SQL (see {@link receivedBeforeCreatedMaxMs}).
@@ -53,7 +55,8 @@ export async function listInboxEvents(db: SqlExecutor, query: EventsQuery): Prom
   let more = false;
   scan: for (;;) {
     const params: unknown[] = [];
-    const where: string[] = [];
+    // A pruned event's payload is gone (retention): WorkOS no longer lists an event past its own.
+    const where: string[] = ['pruned_at IS NULL'];
     if (position !== undefined) {
       params.push(position);
       const id = `$${params.length}`;
@@ -72,7 +75,7 @@ export async function listInboxEvents(db: SqlExecutor, query: EventsQuery): Prom
     params.push(scanBatch);
     const { rows } = await db.query<Row>(
       `SELECT id, event, created_at, raw_body FROM ${events}
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       WHERE ${where.join(' AND ')}
        ORDER BY received_at ${direction}, id ${direction} LIMIT $${params.length}`,
       params,
     );
