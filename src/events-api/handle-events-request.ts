@@ -10,7 +10,8 @@ export const eventsApiPath = '/events';
 /**
  * Our own `GET /events`, in WorkOS's Events API shape, over the events in the inbox: the official
  * SDK's `workos.events.listEvents(...)` pointed at `serve` reads it unchanged. The caller checks
- * the admin token. Bad parameters answer 400 naming the field.
+ * the admin token. Bad parameters, and an `after` that is not an event in the inbox, answer 400
+ * naming the field.
  */
 export async function handleEventsRequest(
   source: MirrorSource,
@@ -26,9 +27,9 @@ export async function handleEventsRequest(
       }),
     };
   }
-  let query;
   try {
-    query = parseEventsQuery(request.query);
+    const query = parseEventsQuery(request.query);
+    return { status: 200, body: await runOnSource(source, (db) => listInboxEvents(db, query)) };
   } catch (error) {
     if (error instanceof EventsQueryError) {
       return {
@@ -44,5 +45,4 @@ export async function handleEventsRequest(
     }
     throw error;
   }
-  return { status: 200, body: await runOnSource(source, (db) => listInboxEvents(db, query)) };
 }

@@ -39,6 +39,7 @@ const cases: [string, ListOptions][] = [
       order: 'asc',
     },
   ],
+  ['range_start only, desc', { events: [], rangeStart: events[200]!.created_at, limit: 100 }],
   ['after, asc', { events: [], after: events[99]!.id, order: 'asc', limit: 30 }],
   ['after, desc', { events: [], after: events[99]!.id, order: 'desc', limit: 30 }],
   [
@@ -113,7 +114,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
     expect(seen).toEqual(events.map((e) => e.id));
   });
 
-  it('400 naming the field on bad parameters; 401 without the admin token', async () => {
+  it('400 naming the field on bad parameters or unknown after; 401 without the token', async () => {
     const get = (query: string, auth = `Bearer ${token}`) =>
       fetch(`${http.url}/events?${query}`, { headers: { authorization: auth } });
     for (const [query, field] of [
@@ -124,6 +125,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
       ['range_start=yesterday', 'range_start'],
       [`after=${events[0]!.id}&range_start=2026-01-01T00:00:00Z`, 'after'],
       ['events=not%20a%20name', 'events'],
+      ['after=event_01NOTINTHISINBOX0000000000', 'after'],
     ] as const) {
       const res = await get(query);
       expect(res.status, query).toBe(400);
