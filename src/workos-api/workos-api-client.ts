@@ -152,11 +152,20 @@ export class WorkosApiClient {
       } catch (cause) {
         const reason = abort.signal.aborted
           ? `no answer within ${this.timeoutMs} ms`
-          : `cannot reach ${this.apiUrl} (${(cause as Error).message})`;
+          : `cannot reach ${this.apiUrl} (${causeMessage(cause)})`;
         return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
       }
-      // As response.text() does, keeping the bytes for listEventsAsSent.
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      // As response.text() does, keeping the bytes for listEventsAsSent. The body is part of the
+      // attempt: a timeout or a reset after the headers is retried like no answer at all.
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch (cause) {
+        const reason = abort.signal.aborted
+          ? `the answer's body did not arrive within ${this.timeoutMs} ms`
+          : `the answer's body was cut off (${causeMessage(cause)})`;
+        return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
+      }
       const text = utf8.decode(bytes);
       if (response.ok) {
         try {
@@ -219,6 +228,13 @@ function failure(
     error = new WorkosApiError(message, status, { cause });
   }
   return { retry, status, retryAfterMs: retryAfter, error };
+}
+
+/** fetch's errors say "fetch failed" or "terminated" and keep the socket's reason in `cause`. */
+function causeMessage(error: unknown): string {
+  const message = (error as Error | undefined)?.message ?? String(error);
+  const inner = (error as Error | undefined)?.cause;
+  return inner instanceof Error && inner.message ? `${message}: ${inner.message}` : message;
 }
 
 /** WorkOS answers errors as JSON with `message` (and sometimes `code`, `errors`): keep it short. */

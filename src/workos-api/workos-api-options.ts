@@ -12,7 +12,7 @@ export interface WorkosApiOptions {
   apiUrl?: string;
   /** Give up on one request (answer included) after this long. @defaultValue `defaults.apiTimeoutMs.value` */
   timeoutMs?: number;
-  /** Retries after a 429, a 5xx or no answer (so at most `maxRetries + 1` requests). @defaultValue `defaults.apiMaxRetries.value` */
+  /** Retries after a 429, a 5xx, no answer or one cut off (so at most `maxRetries + 1` requests). @defaultValue `defaults.apiMaxRetries.value` */
   maxRetries?: number;
   /** First backoff; doubles per retry, with jitter. @defaultValue `defaults.apiRetryBaseMs.value` */
   retryBaseMs?: number;
