@@ -549,7 +549,7 @@ export const defaults = {
     env: 'WORKOS_INBOX_FORWARD_TIMEOUT_MS',
     description: 'one delivery attempt may take this long (per destination: timeout=)',
     docs: 'one delivery attempt may take this long (per destination: `timeout=`)',
-    options: ['Destination.timeoutMs'],
+    options: ['Destination.timeoutMs', 'ListenOptions.timeoutMs'],
   },
   forwardConcurrency: {
     value: 4,

@@ -25,7 +25,18 @@ const version = (
 /** `workos-inbox/<version> node/<version>`: WorkOS support can tell our requests apart. */
 export const userAgent = `workos-inbox/${version} node/${process.versions.node}`;
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts (its timer is cleared: nothing keeps a process up). */
+const realSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 const utf8 = new TextDecoder();
 
 /** A page of `GET /events` with each event's JSON exactly as WorkOS sent it. */
@@ -56,7 +67,8 @@ export class WorkosApiClient {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly clock: Clock;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly signal: AbortSignal | undefined;
   private readonly random: () => number;
   private readonly fetch: typeof globalThis.fetch;
 
@@ -77,6 +89,7 @@ export class WorkosApiClient {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.signal = options.signal;
   }
 
   /** `GET /events`: one page of events, as sent. */
@@ -110,8 +123,10 @@ export class WorkosApiClient {
   /** {@link get}, with the answer's bytes. */
   private async getAnswer(path: string): Promise<{ body: unknown; bytes: Uint8Array }> {
     for (let attempt = 1; ; attempt++) {
+      this.signal?.throwIfAborted();
       const outcome = await this.attempt(path);
       if (!('error' in outcome)) return outcome;
+      this.signal?.throwIfAborted();
       this.options.onError?.(outcome.status);
       if (!outcome.retry) throw outcome.error;
       if (attempt > this.maxRetries) {
@@ -127,7 +142,7 @@ export class WorkosApiClient {
           backoffMs(attempt, this.retryBaseMs, this.retryMaxMs, this.random()),
       );
       this.options.onRetry?.({ attempt, status: outcome.status, delayMs });
-      await this.sleep(delayMs);
+      await this.sleep(delayMs, this.signal);
     }
   }
 
@@ -137,7 +152,9 @@ export class WorkosApiClient {
     const url = `${this.apiUrl}${path}`;
     const what = `GET ${path.split('?')[0]}`;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    const stop = () => abort.abort();
+    const timer = setTimeout(stop, this.timeoutMs);
+    this.signal?.addEventListener('abort', stop, { once: true });
     try {
       let response: Response;
       try {
@@ -190,6 +207,7 @@ export class WorkosApiClient {
       return failure(false, status, undefined, message);
     } finally {
       clearTimeout(timer);
+      this.signal?.removeEventListener('abort', stop);
     }
   }
 }

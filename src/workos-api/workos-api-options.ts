@@ -18,9 +18,15 @@ export interface WorkosApiOptions {
   retryBaseMs?: number;
   /** Longest wait between two attempts, `Retry-After` included. @defaultValue `defaults.apiRetryMaxMs.value` */
   retryMaxMs?: number;
-  /** For tests: time, the wait between retries, and the jitter. */
+  /**
+   * Stops the client: the request in progress and the wait before a retry end at once, and the
+   * call rejects with the signal's reason (e.g. Ctrl-C during an outage does not wait out the
+   * retries). Neither counted in `onError` nor retried.
+   */
+  signal?: AbortSignal;
+  /** For tests: time, the wait between retries (told `signal`, to end early), and the jitter. */
   clock?: Clock;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   /** Another fetch (tests, proxies). @defaultValue globalThis.fetch */
   fetch?: typeof globalThis.fetch;
