@@ -549,7 +549,7 @@ export const defaults = {
     env: 'WORKOS_INBOX_FORWARD_TIMEOUT_MS',
     description: 'one delivery attempt may take this long (per destination: timeout=)',
     docs: 'one delivery attempt may take this long (per destination: `timeout=`)',
-    options: ['Destination.timeoutMs'],
+    options: ['Destination.timeoutMs', 'ListenOptions.timeoutMs'],
   },
   forwardConcurrency: {
     value: 4,
@@ -559,6 +559,19 @@ export const defaults = {
     description: 'deliveries in flight per destination and process (per destination: concurrency=)',
     docs: 'deliveries in flight per destination and process (per destination: `concurrency=`)',
     options: ['Destination.concurrency'],
+  },
+  forwardMaxAttempts: {
+    // Sized with retryWindowMs (src/worker/backoff.ts) and the backoff's defaults so that a
+    // destination down for a day keeps its deliveries: docs/forward.md states the window and
+    // test/forward/retry-window.test.ts checks both against this value.
+    value: 80,
+    unit: 'count',
+    flag: '--forward-max-attempts <n>',
+    env: 'WORKOS_INBOX_FORWARD_MAX_ATTEMPTS',
+    description:
+      'attempts before a delivery is dead, the first included (per destination: max-attempts=)',
+    docs: 'attempts before a delivery is dead, the first one included; sized so a destination down for a day keeps its deliveries (per destination: `max-attempts=`; see [forward.md](forward.md#how-long-a-destination-may-be-down))',
+    options: ['Destination.maxAttempts'],
   },
 
   // ── library options only (docs/inbox.md "Defaults") ──────────────────────────────────────────

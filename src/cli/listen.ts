@@ -1,10 +1,9 @@
 import { defaults } from '../defaults.js';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { listen } from '../listen/listen.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
-import { devSecretFile, readDevCredential } from '../server/dev-credentials.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { resolveToolSecrets } from './secret-option.js';
 import { addWorkosApiFlags, cliWorkosApiClient, parseEventNames } from './workos-api-flags.js';
 import type { WorkosApiFlags } from './workos-api-flags.js';
 
@@ -31,9 +30,12 @@ export function registerListen(program: Command): void {
     )
     .option(
       '--secret <secret>',
-      "signing secret (env: WORKOS_WEBHOOK_SECRET; default: local serve's development secret)",
+      `signing secret (env: ${defaults.secret.env}, the first one if comma-separated; default: local serve's development secret)`,
     )
-    .option('--data-dir <path>', 'where serve keeps its development secret', defaults.dataDir.value)
+    .option(
+      '--data-dir <path>',
+      `where serve keeps its development secret (env: ${defaults.dataDir.env}; default: ${defaults.dataDir.value})`,
+    )
     .option(
       '--since <when>',
       'start from: now, 30m, 12h, 7d or an ISO date',
@@ -47,19 +49,12 @@ export function registerListen(program: Command): void {
     );
   addWorkosApiFlags(command);
   command.action(async (flags: ListenFlags) => {
-    const client = cliWorkosApiClient(flags);
+    // Ctrl-C ends the request to WorkOS, the wait before its retry and the delivery in progress.
+    const stop = new AbortController();
+    const client = cliWorkosApiClient(flags, { signal: stop.signal });
     const events = parseEventNames(flags.events);
-    const secret =
-      flags.secret ??
-      (process.env[defaults.secret.env] || undefined) ??
-      readDevCredential(resolve(flags.dataDir ?? defaults.dataDir.value), devSecretFile);
-    if (!secret) {
-      throw new CliError(
-        'no signing secret: start `workos-inbox serve` here once (it creates a development secret), or pass --secret / set WORKOS_WEBHOOK_SECRET',
-        exitCodes.usage,
-        'no_secret',
-      );
-    }
+    // As `trigger` signs (and forwarding, by default): with the first of a rotation's secrets.
+    const [secret] = resolveToolSecrets(flags);
     if (!/^https?:\/\/[^/]/.test(flags.forwardTo)) {
       throw new CliError(
         `--forward-to "${flags.forwardTo}": expected an http(s):// URL`,
@@ -83,7 +78,6 @@ export function registerListen(program: Command): void {
         throw new CliError(error.message, exitCodes.usage, error.code);
       throw error;
     }
-    const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

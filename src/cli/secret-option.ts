@@ -4,14 +4,15 @@ import { devSecretFile, readDevCredential } from '../server/dev-credentials.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
 /**
- * The webhook secret for `trigger`, `sign` and `verify`: `--secret`, else WORKOS_WEBHOOK_SECRET,
- * else the development secret `serve` keeps in the data folder. Comma-separated lists allowed.
+ * The webhook secret for `trigger`, `sign`, `verify` and `listen`: `--secret`, else
+ * WORKOS_WEBHOOK_SECRET, else the development secret `serve` keeps in the data folder
+ * (`--data-dir`, else WORKOS_INBOX_DATA_DIR). Comma-separated lists allowed (at least one).
  */
 export function resolveToolSecrets(options: {
   secret?: string | undefined;
   dataDir?: string | undefined;
   env?: NodeJS.ProcessEnv;
-}): string[] {
+}): [string, ...string[]] {
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? env[defaults.dataDir.env] ?? defaults.dataDir.value);
   const given = options.secret ?? (env[defaults.secret.env] || undefined);
@@ -20,12 +21,13 @@ export function resolveToolSecrets(options: {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (secrets.length === 0) {
+  const [first, ...more] = secrets;
+  if (first === undefined) {
     throw new CliError(
       `no webhook secret: pass --secret, set WORKOS_WEBHOOK_SECRET, or start \`workos-inbox serve\` once in this folder to create a development secret in ${dataDir}`,
       exitCodes.usage,
       'no_secret',
     );
   }
-  return secrets;
+  return [first, ...more];
 }

@@ -19,7 +19,15 @@ export interface ListenOptions {
   intervalMs?: number;
   /** First wait before delivering again to a destination that is down; doubles up to 30 s. @defaultValue `defaults.listenRetryBaseMs.value` */
   retryBaseMs?: number;
-  /** Stops the loop (Ctrl-C); the delivery in progress finishes first. */
+  /**
+   * One delivery attempt (the answer's body included) may take this long; then it is retried as
+   * down. @defaultValue `defaults.forwardTimeoutMs.value`
+   */
+  timeoutMs?: number;
+  /**
+   * Stops the loop (Ctrl-C) at once: a delivery in progress is abandoned (it is not counted; the
+   * next start delivers it again), a wait is cut short.
+   */
   signal: AbortSignal;
   /** One line per delivery attempt. */
   print: (line: string) => void;
@@ -30,6 +38,7 @@ export interface ListenOptions {
 
 const abortableSleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
@@ -63,13 +72,13 @@ export async function listen(options: ListenOptions): Promise<number> {
         ...(after ? { after } : { range_start: options.since }),
       });
     } catch (error) {
+      if (signal.aborted) break;
       options.print(`${time(clock)}  Events API error: ${(error as Error).message}`);
       await sleep(options.intervalMs ?? defaults.listenIntervalMs.value, signal);
       continue;
     }
     for (const event of page.data) {
-      if (signal.aborted) return delivered;
-      await deliver(event);
+      if (signal.aborted || !(await deliver(event))) return delivered;
       after = event.id;
       delivered++;
     }
@@ -78,14 +87,21 @@ export async function listen(options: ListenOptions): Promise<number> {
   }
   return delivered;
 
-  async function deliver(event: WireEvent): Promise<void> {
+  /** POST `event` until the destination answers (true), or until `signal` stops it (false). */
+  async function deliver(event: WireEvent): Promise<boolean> {
     const body = JSON.stringify(event);
+    const timeoutMs = options.timeoutMs ?? defaults.forwardTimeoutMs.value;
     for (
       let waitMs = options.retryBaseMs ?? defaults.listenRetryBaseMs.value;
       ;
       waitMs = Math.min(waitMs * 2, 30_000)
     ) {
       let status: number | string;
+      // One attempt: until an answer (its body included), the timeout, or Ctrl-C.
+      const attempt = new AbortController();
+      const stop = () => attempt.abort();
+      const timer = setTimeout(stop, timeoutMs);
+      signal.addEventListener('abort', stop, { once: true });
       try {
         const res = await fetchFn(options.forwardTo, {
           method: 'POST',
@@ -94,19 +110,29 @@ export async function listen(options: ListenOptions): Promise<number> {
             'workos-signature': signatureHeader(body, options.secret, clock.now()),
           },
           body,
+          signal: attempt.signal,
         });
         await res.arrayBuffer();
         status = res.status;
       } catch (error) {
-        status = `down (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+        // After Ctrl-C, a delivery without an answer is not retried: the next start's first event.
+        if (signal.aborted) return false;
+        status = attempt.signal.aborted
+          ? `down (no answer within ${timeoutMs} ms)`
+          : `down (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', stop);
       }
       const retry = typeof status === 'string' || status === 429 || status >= 500;
       options.print(
         `${time(clock)}  ${event.event}  ${event.id}  ${status}${retry ? `  retrying in ${waitMs} ms` : ''}`,
       );
+      if (!retry) return true;
       // After Ctrl-C, a delivery that failed is not retried: it is the next start's first event.
-      if (!retry || signal.aborted) return;
+      if (signal.aborted) return false;
       await sleep(waitMs, signal);
+      if (signal.aborted) return false;
     }
   }
 }

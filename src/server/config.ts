@@ -100,6 +100,8 @@ export interface ForwardConfig {
   ordered: boolean;
   timeoutMs: number;
   concurrency: number;
+  /** Attempts before a delivery is dead (not the worker's `maxAttempts`). */
+  maxAttempts: number;
 }
 
 export interface WorkerTuning {
@@ -305,6 +307,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       ordered: boolean('forwardOrdered', defaults.forwardOrdered.value),
       timeoutMs: integer('forwardTimeoutMs', defaults.forwardTimeoutMs.value, 1, 600_000),
       concurrency: integer('forwardConcurrency', defaults.forwardConcurrency.value, 1, 1000),
+      maxAttempts: integer('forwardMaxAttempts', defaults.forwardMaxAttempts.value, 1, 1000),
     },
   };
   if (config.forward.spec !== undefined) {
@@ -368,7 +371,10 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   return config;
 }
 
-/** What a destination does not set itself: the forwarding flags and the worker's retry policy. */
+/**
+ * What a destination does not set itself: the forwarding flags (attempts included) and the
+ * worker's backoff.
+ */
 export function forwardDefaults(config: ServeConfig): {
   secret: string | undefined;
   timeoutMs: number;
@@ -382,7 +388,7 @@ export function forwardDefaults(config: ServeConfig): {
     timeoutMs: config.forward.timeoutMs,
     concurrency: config.forward.concurrency,
     ordered: config.forward.ordered,
-    maxAttempts: config.workerTuning.maxAttempts,
+    maxAttempts: config.forward.maxAttempts,
     backoff: { baseMs: config.workerTuning.backoffBaseMs, capMs: config.workerTuning.backoffCapMs },
   };
 }

@@ -25,7 +25,18 @@ const version = (
 /** `workos-inbox/<version> node/<version>`: WorkOS support can tell our requests apart. */
 export const userAgent = `workos-inbox/${version} node/${process.versions.node}`;
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts (its timer is cleared: nothing keeps a process up). */
+const realSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 const utf8 = new TextDecoder();
 
 /** A page of `GET /events` with each event's JSON exactly as WorkOS sent it. */
@@ -56,7 +67,8 @@ export class WorkosApiClient {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly clock: Clock;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly signal: AbortSignal | undefined;
   private readonly random: () => number;
   private readonly fetch: typeof globalThis.fetch;
 
@@ -77,6 +89,7 @@ export class WorkosApiClient {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.signal = options.signal;
   }
 
   /** `GET /events`: one page of events, as sent. */
@@ -110,8 +123,10 @@ export class WorkosApiClient {
   /** {@link get}, with the answer's bytes. */
   private async getAnswer(path: string): Promise<{ body: unknown; bytes: Uint8Array }> {
     for (let attempt = 1; ; attempt++) {
+      this.signal?.throwIfAborted();
       const outcome = await this.attempt(path);
       if (!('error' in outcome)) return outcome;
+      this.signal?.throwIfAborted();
       this.options.onError?.(outcome.status);
       if (!outcome.retry) throw outcome.error;
       if (attempt > this.maxRetries) {
@@ -127,7 +142,7 @@ export class WorkosApiClient {
           backoffMs(attempt, this.retryBaseMs, this.retryMaxMs, this.random()),
       );
       this.options.onRetry?.({ attempt, status: outcome.status, delayMs });
-      await this.sleep(delayMs);
+      await this.sleep(delayMs, this.signal);
     }
   }
 
@@ -137,7 +152,9 @@ export class WorkosApiClient {
     const url = `${this.apiUrl}${path}`;
     const what = `GET ${path.split('?')[0]}`;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    const stop = () => abort.abort();
+    const timer = setTimeout(stop, this.timeoutMs);
+    this.signal?.addEventListener('abort', stop, { once: true });
     try {
       let response: Response;
       try {
@@ -152,11 +169,20 @@ export class WorkosApiClient {
       } catch (cause) {
         const reason = abort.signal.aborted
           ? `no answer within ${this.timeoutMs} ms`
-          : `cannot reach ${this.apiUrl} (${(cause as Error).message})`;
+          : `cannot reach ${this.apiUrl} (${causeMessage(cause)})`;
         return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
       }
-      // As response.text() does, keeping the bytes for listEventsAsSent.
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      // As response.text() does, keeping the bytes for listEventsAsSent. The body is part of the
+      // attempt: a timeout or a reset after the headers is retried like no answer at all.
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch (cause) {
+        const reason = abort.signal.aborted
+          ? `the answer's body did not arrive within ${this.timeoutMs} ms`
+          : `the answer's body was cut off (${causeMessage(cause)})`;
+        return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
+      }
       const text = utf8.decode(bytes);
       if (response.ok) {
         try {
@@ -181,6 +207,7 @@ export class WorkosApiClient {
       return failure(false, status, undefined, message);
     } finally {
       clearTimeout(timer);
+      this.signal?.removeEventListener('abort', stop);
     }
   }
 }
@@ -219,6 +246,13 @@ function failure(
     error = new WorkosApiError(message, status, { cause });
   }
   return { retry, status, retryAfterMs: retryAfter, error };
+}
+
+/** fetch's errors say "fetch failed" or "terminated" and keep the socket's reason in `cause`. */
+function causeMessage(error: unknown): string {
+  const message = (error as Error | undefined)?.message ?? String(error);
+  const inner = (error as Error | undefined)?.cause;
+  return inner instanceof Error && inner.message ? `${message}: ${inner.message}` : message;
 }
 
 /** WorkOS answers errors as JSON with `message` (and sometimes `code`, `errors`): keep it short. */

@@ -12,15 +12,21 @@ export interface WorkosApiOptions {
   apiUrl?: string;
   /** Give up on one request (answer included) after this long. @defaultValue `defaults.apiTimeoutMs.value` */
   timeoutMs?: number;
-  /** Retries after a 429, a 5xx or no answer (so at most `maxRetries + 1` requests). @defaultValue `defaults.apiMaxRetries.value` */
+  /** Retries after a 429, a 5xx, no answer or one cut off (so at most `maxRetries + 1` requests). @defaultValue `defaults.apiMaxRetries.value` */
   maxRetries?: number;
   /** First backoff; doubles per retry, with jitter. @defaultValue `defaults.apiRetryBaseMs.value` */
   retryBaseMs?: number;
   /** Longest wait between two attempts, `Retry-After` included. @defaultValue `defaults.apiRetryMaxMs.value` */
   retryMaxMs?: number;
-  /** For tests: time, the wait between retries, and the jitter. */
+  /**
+   * Stops the client: the request in progress and the wait before a retry end at once, and the
+   * call rejects with the signal's reason (e.g. Ctrl-C during an outage does not wait out the
+   * retries). Neither counted in `onError` nor retried.
+   */
+  signal?: AbortSignal;
+  /** For tests: time, the wait between retries (told `signal`, to end early), and the jitter. */
   clock?: Clock;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   /** Another fetch (tests, proxies). @defaultValue globalThis.fetch */
   fetch?: typeof globalThis.fetch;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { defaults as defaultsTable } from '../../src/defaults.js';
 import { matchesEventPattern } from '../../src/forward/destination.js';
+import type { Destination } from '../../src/forward/destination.js';
 import { parseDestinations } from '../../src/forward/parse-destinations.js';
-import { resolveServeConfig } from '../../src/server/config.js';
+import { forwardDefaults, resolveServeConfig } from '../../src/server/config.js';
 
 const defaults = {
   secret: 'whsec_default',
@@ -75,7 +77,41 @@ describe('--forward-to', () => {
       ordered: true,
       timeoutMs: 10_000,
       concurrency: 4,
+      maxAttempts: defaultsTable.forwardMaxAttempts.value,
     });
+  });
+
+  it("attempts: forwarding's own default, not the worker's; the flag, the variable, max-attempts=", () => {
+    const destinationsOf = (
+      flags: Record<string, string>,
+      env: NodeJS.ProcessEnv = {},
+    ): Destination[] => {
+      const config = resolveServeConfig({
+        flags: { secret: 'whsec_x', ...flags },
+        env,
+        cwd: '/tmp',
+      });
+      return parseDestinations(config.forward.spec!, forwardDefaults(config), env);
+    };
+    const spec = 'https://a/x,https://b/y;max-attempts=5';
+    // --max-attempts is the handlers' setting: it leaves forwarding's alone.
+    const [a, b] = destinationsOf({ forwardTo: spec, maxAttempts: '3' });
+    expect(defaultsTable.forwardMaxAttempts.value).not.toBe(defaultsTable.maxAttempts.value);
+    expect(a!.maxAttempts).toBe(defaultsTable.forwardMaxAttempts.value);
+    expect(b!.maxAttempts).toBe(5);
+    const fromEnv = destinationsOf(
+      { forwardTo: spec },
+      { WORKOS_INBOX_FORWARD_MAX_ATTEMPTS: '120' },
+    );
+    expect(fromEnv.map((d) => d.maxAttempts)).toEqual([120, 5]);
+    const fromFlag = destinationsOf(
+      { forwardTo: spec, forwardMaxAttempts: '40' },
+      { WORKOS_INBOX_FORWARD_MAX_ATTEMPTS: '120' },
+    );
+    expect(fromFlag.map((d) => d.maxAttempts)).toEqual([40, 5]);
+    expect(() => destinationsOf({ forwardTo: spec, forwardMaxAttempts: '0' })).toThrow(
+      /--forward-max-attempts/,
+    );
   });
 
   it('patterns match as the database does: * is any run, everything else literal', () => {

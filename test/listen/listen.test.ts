@@ -39,6 +39,7 @@ async function listenUntil(
   forwardTo: string,
   count: number,
   sleep?: (ms: number) => Promise<void>,
+  more: Partial<Parameters<typeof listen>[0]> = {},
 ) {
   const lines: string[] = [];
   const stop = new AbortController();
@@ -54,6 +55,7 @@ async function listenUntil(
       lines.push(line);
       if (lines.filter((l) => / 2\d\d$/.test(l)).length === count) stop.abort();
     },
+    ...more,
   });
   return { lines, delivered };
 }
@@ -122,5 +124,80 @@ describe('workos-inbox listen', () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('a destination that never answers is timed out and retried as down', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      // The first request is never answered; the others are, after their body.
+      if (requests > 1) req.on('end', () => res.writeHead(200).end()).resume();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { lines, delivered } = await listenUntil(urlOf(server), events.length, undefined, {
+        timeoutMs: 50,
+      });
+      expect(delivered).toBe(events.length);
+      expect(lines[0]).toMatch(/event_01 {2}down \(no answer within 50 ms\) {2}retrying in 10 ms$/);
+      expect(lines[1]).toMatch(/event_01 {2}200$/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('a stop while a destination has not answered ends listen at once, the event not counted', async () => {
+    const stop = new AbortController();
+    // Never answers; the stop comes once the request has arrived (an hour's timeout: not reached).
+    const server = createServer(() => stop.abort());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const lines: string[] = [];
+    try {
+      const delivered = await listen({
+        client,
+        forwardTo: urlOf(server),
+        secret,
+        since: '2020-01-01T00:00:00Z',
+        signal: stop.signal,
+        timeoutMs: 3_600_000,
+        sleep: async () => {},
+        print: (line) => lines.push(line),
+      });
+      expect(delivered).toBe(0);
+      expect(lines).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("a stop during a WorkOS outage ends the client's wait for its retry at once", async () => {
+    const stop = new AbortController();
+    // The client as `listen` on the command line builds it: its default (real) waits, an hour
+    // each here, ended by the same signal that stops listen.
+    const patient = new WorkosApiClient({
+      apiKey: api.apiKey,
+      apiUrl: api.url,
+      retryBaseMs: 3_600_000,
+      retryMaxMs: 3_600_000,
+      signal: stop.signal,
+      onRetry: () => stop.abort(),
+    });
+    api.requests.splice(0);
+    api.failNext({ status: 503 });
+    const lines: string[] = [];
+    const delivered = await listen({
+      client: patient,
+      forwardTo: 'http://127.0.0.1:9/never',
+      secret,
+      since: '2020-01-01T00:00:00Z',
+      signal: stop.signal,
+      print: (line) => lines.push(line),
+    });
+    expect(delivered).toBe(0);
+    expect(api.requests).toHaveLength(1);
+    // Stopping is not an Events API error.
+    expect(lines).toEqual([]);
   });
 });

@@ -159,6 +159,7 @@ describe('defaults are stated once (src/defaults.ts)', () => {
       forwardOrdered: (c) => c.forward.ordered,
       forwardTimeoutMs: (c) => c.forward.timeoutMs,
       forwardConcurrency: (c) => c.forward.concurrency,
+      forwardMaxAttempts: (c) => c.forward.maxAttempts,
     };
     for (const [key, read] of Object.entries(resolved)) {
       expect(read(config), key).toBe(table[key]!.value);

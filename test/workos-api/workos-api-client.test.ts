@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleEvent } from '../../src/testing/sample-event.js';
@@ -112,6 +113,82 @@ describe('WorkosApiClient', () => {
     } finally {
       silent.closeAllConnections();
       silent.close();
+    }
+  });
+
+  /** A loopback server that answers request `n` with `answer(n, req, res)`. */
+  async function serverAnswering(answer: (n: number, res: ServerResponse) => void) {
+    let calls = 0;
+    const server = createServer((_req, res) => answer(++calls, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      calls: () => calls,
+      close: () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    };
+  }
+
+  /** Headers and the first bytes of a 1,000-byte body, then nothing more. */
+  function startBody(res: ServerResponse) {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+    res.write('{"object":"list","data":[');
+  }
+
+  const emptyList = JSON.stringify({ object: 'list', data: [], list_metadata: {} });
+
+  it('a connection reset in the middle of the body is retried and counted', async () => {
+    const server = await serverAnswering((n, res) => {
+      if (n === 2) return void res.end(emptyList);
+      startBody(res);
+      setImmediate(() => res.socket?.destroy());
+    });
+    try {
+      const errors: (number | undefined)[] = [];
+      const { client, waits } = clientWith({
+        apiUrl: server.url,
+        onError: (status) => errors.push(status),
+      });
+      const page = await client.listEvents({ limit: 1 });
+      expect(page.data).toEqual([]);
+      expect(server.calls()).toBe(2);
+      expect(waits).toHaveLength(1);
+      expect(errors).toEqual([undefined]);
+      // With no retry left, the error names the path and what happened to the connection.
+      const error = await clientWith({ apiUrl: server.url, maxRetries: 0 })
+        .client.get('/events')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkosApiUnavailableError);
+      expect((error as Error).message).toMatch(
+        /^GET \/events: the answer's body was cut off \(terminated: .+\) \(gave up after 1 attempts\)$/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a body that stops arriving times out; after the last retry, an error naming path and cause', async () => {
+    const server = await serverAnswering((_n, res) => startBody(res));
+    try {
+      const errors: (number | undefined)[] = [];
+      const { client, waits } = clientWith({
+        apiUrl: server.url,
+        timeoutMs: 100,
+        maxRetries: 1,
+        onError: (status) => errors.push(status),
+      });
+      const error = await client.listEvents({ limit: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkosApiUnavailableError);
+      expect((error as Error).message).toBe(
+        "GET /events: the answer's body did not arrive within 100 ms (gave up after 2 attempts)",
+      );
+      expect(server.calls()).toBe(2);
+      expect(waits).toHaveLength(1);
+      expect(errors).toEqual([undefined, undefined]);
+    } finally {
+      server.close();
     }
   });
 

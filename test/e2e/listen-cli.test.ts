@@ -1,0 +1,190 @@
+// `workos-inbox listen`, the built CLI as a user runs it, against the stand-in Events API: the
+// signing secret comes from where `sign`, `trigger` and `verify` take it, and Ctrl-C stops it at
+// once, whatever the destination or WorkOS is doing.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devSecretFile } from '../../src/server/dev-credentials.js';
+import { signatureHeader } from '../../src/signature/sign.js';
+import { sampleEvent } from '../../src/testing/sample-event.js';
+import { patienceMs } from '../helpers/patience.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import { childEnv, cliPath, ensureBuilt, waitFor } from './cli-harness.js';
+
+let api: WorkosApiStandIn;
+const temp = createTempSqlitePath();
+
+beforeAll(async () => {
+  ensureBuilt();
+  api = await startWorkosApiStandIn();
+  api.events = [sampleEvent('dsync.user.created', { overrides: { id: 'event_01' } }) as never];
+});
+const running = new Set<ChildProcess>();
+afterAll(async () => {
+  // No child outlives the file, even one a failed test left running.
+  for (const child of running) child.kill('SIGKILL');
+  await api.close();
+  temp.cleanup();
+});
+
+interface Received {
+  body: string;
+  signature: string;
+}
+
+/** A destination on loopback that records each request and answers with `answer` (or never). */
+async function startDestination(answer: (res: ServerResponse) => void) {
+  const received: Received[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({
+        body: Buffer.concat(chunks).toString(),
+        signature: String(req.headers['workos-signature']),
+      });
+      answer(res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/workos`,
+    received,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/**
+ * Run `listen` until `ready()`, then Ctrl-C (SIGINT); its exit code and output. A listen that does
+ * not stop is killed at the end of the test's patience and fails the test.
+ */
+async function listenUntil(
+  ready: () => boolean,
+  options: { cwd: string; env: Record<string, string | undefined>; forwardTo: string },
+) {
+  const child = spawn(
+    process.execPath,
+    [cliPath, 'listen', '--since', '2020-01-01T00:00:00Z', '--forward-to', options.forwardTo],
+    {
+      cwd: options.cwd,
+      env: childEnv({ WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url, ...options.env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      r(code);
+    }),
+  );
+  try {
+    await waitFor(async () => ready() || child.exitCode !== null, 'listen to get going');
+    child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), patienceMs);
+    const code = await exited;
+    clearTimeout(killer);
+    return { code, stdout, stderr };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** The header `listen` sent was made with exactly this one secret. */
+function expectSignedWith(received: Received, secret: string) {
+  const t = Number(/^t=(\d+)/.exec(received.signature)?.[1]);
+  expect(received.signature).toBe(signatureHeader(received.body, secret, t));
+}
+
+describe('workos-inbox listen', () => {
+  it('signs with the first secret of a comma-separated WORKOS_WEBHOOK_SECRET', async () => {
+    const destination = await startDestination((res) => res.writeHead(200).end());
+    try {
+      const run = await listenUntil(() => destination.received.length > 0, {
+        cwd: temp.dir,
+        env: { WORKOS_WEBHOOK_SECRET: 'whsec_new, whsec_old' },
+        forwardTo: destination.url,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/dsync\.user\.created {2}event_01 {2}200\n/);
+      expectSignedWith(destination.received[0]!, 'whsec_new');
+    } finally {
+      destination.close();
+    }
+  });
+
+  it("takes serve's development secret from WORKOS_INBOX_DATA_DIR", async () => {
+    const dataDir = join(temp.dir, 'elsewhere');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, devSecretFile), 'wi_dev_secret_from_env_dir\n');
+    const cwd = join(temp.dir, 'empty');
+    mkdirSync(cwd, { recursive: true });
+    const destination = await startDestination((res) => res.writeHead(200).end());
+    try {
+      const run = await listenUntil(() => destination.received.length > 0, {
+        cwd,
+        env: { WORKOS_INBOX_DATA_DIR: dataDir },
+        forwardTo: destination.url,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expectSignedWith(destination.received[0]!, 'wi_dev_secret_from_env_dir');
+    } finally {
+      destination.close();
+    }
+  });
+
+  it('Ctrl-C while the destination has not answered stops it; nothing is counted', async () => {
+    // Never answers (and listen's timeout is 10 s: Ctrl-C comes first, or the run fails).
+    const destination = await startDestination(() => {});
+    try {
+      const run = await listenUntil(() => destination.received.length > 0, {
+        cwd: temp.dir,
+        env: { WORKOS_WEBHOOK_SECRET: 'whsec_test' },
+        forwardTo: destination.url,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('stopped: 0 events forwarded');
+    } finally {
+      destination.close();
+    }
+  });
+
+  it('Ctrl-C while WorkOS has not answered stops it, without another request', async () => {
+    let release = () => {};
+    let asked = 0;
+    api.beforeAnswer = () => {
+      asked++;
+      return new Promise<void>((r) => (release = r));
+    };
+    try {
+      const run = await listenUntil(() => asked > 0, {
+        cwd: temp.dir,
+        env: { WORKOS_WEBHOOK_SECRET: 'whsec_test' },
+        forwardTo: 'http://127.0.0.1:9/never',
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('stopped: 0 events forwarded');
+      expect(run.stderr).not.toContain('Events API error');
+      // Its request was abandoned, not timed out and retried (after 30 s: apiTimeoutMs).
+      expect(asked).toBe(1);
+    } finally {
+      api.beforeAnswer = undefined;
+      release();
+    }
+  });
+});
