@@ -1,4 +1,5 @@
 import { defaults } from '../defaults.js';
+import { redactUrl } from '../forward/redact-url.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { signatureHeader } from '../signature/sign.js';
@@ -98,7 +99,10 @@ export async function listen(options: ListenOptions): Promise<number> {
         await res.arrayBuffer();
         status = res.status;
       } catch (error) {
-        status = `down (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+        const reason =
+          ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+        // fetch's errors may quote the URL whole (it refuses one with credentials).
+        status = `down (${reason.split(options.forwardTo).join(redactUrl(options.forwardTo))})`;
       }
       const retry = typeof status === 'string' || status === 429 || status >= 500;
       options.print(
