@@ -6,8 +6,12 @@ import {
   listDeliveries,
   redriveDeliveries,
 } from '../forward/delivery-queries.js';
-import { deliveryStatuses } from '../forward/delivery-types.js';
-import type { DeliveryStatus } from '../forward/delivery-types.js';
+import {
+  deliveryStatuses,
+  isRedrivableStatus,
+  redrivableStatusesText,
+} from '../forward/delivery-types.js';
+import type { DeliveryStatus, RedrivableStatus } from '../forward/delivery-types.js';
 import { destinationsReport } from '../forward/forward-admin-api.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { didYouMean } from './close-matches.js';
@@ -25,6 +29,22 @@ function statusFlag(value: string | undefined): DeliveryStatus | undefined {
     throw new CliError(`--status must be one of ${deliveryStatuses.join(', ')}`, exitCodes.usage);
   }
   return value as DeliveryStatus;
+}
+
+/** `redrive --status`: never delivered (done) nor delivering (in flight). */
+function redriveStatusFlag(value: string): RedrivableStatus {
+  if (!isRedrivableStatus(value)) {
+    throw new CliError(
+      `--status ${value}: redrive takes ${redrivableStatusesText} (default dead)` +
+        (value === 'delivered'
+          ? '; delivered ones are done'
+          : value === 'delivering'
+            ? '; delivering ones are in flight'
+            : ''),
+      exitCodes.usage,
+    );
+  }
+  return value;
 }
 
 /**
@@ -118,19 +138,16 @@ export function registerDeliveries(program: Command): void {
     .command('redrive')
     .description('queue deliveries again, due now, attempts reset (default: the dead ones)')
     .option('--destination <name>', 'only this destination')
-    .option('--status <status>', 'pending, retrying or dead', 'dead');
+    .option('--status <status>', redrivableStatusesText, 'dead');
   addDatabaseFlags(redrive);
   redrive.action(async (flags: DatabaseFlags & { destination?: string; status: string }) => {
-    const status = statusFlag(flags.status);
-    if (status === 'delivering') {
-      throw new CliError('--status must not be delivering (those are in flight)', exitCodes.usage);
-    }
+    const status = redriveStatusFlag(flags.status);
     await withCliStore(flags, async (store) => {
       await checkDestination(store, flags.destination);
       const count = await store.writeTransaction((tx) =>
         redriveDeliveries(
           tx,
-          { ...(flags.destination ? { destination: flags.destination } : {}), status: status! },
+          { ...(flags.destination ? { destination: flags.destination } : {}), status },
           new Date(),
         ),
       );

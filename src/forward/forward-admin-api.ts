@@ -13,7 +13,7 @@ import {
   readDestinations,
   redriveDeliveries,
 } from './delivery-queries.js';
-import { deliveryStatuses } from './delivery-types.js';
+import { deliveryStatuses, isRedrivableStatus, redrivableStatusesText } from './delivery-types.js';
 import type { DeliveryStatus } from './delivery-types.js';
 import { defaults } from '../defaults.js';
 import { limits } from '../limits.js';
@@ -116,10 +116,10 @@ export async function handleForwardAdminRequest(
         return value;
       };
       const destination = pick('destination');
-      const wanted = status(pick('status')) ?? 'dead';
-      if (wanted === 'delivering') {
+      const wanted = pick('status') ?? 'dead';
+      if (!isRedrivableStatus(wanted)) {
         throw new DeliveryRequestError(
-          'status must not be delivering (those are in flight)',
+          `status must be ${redrivableStatusesText} (default dead), got ${wanted}`,
           'status',
         );
       }

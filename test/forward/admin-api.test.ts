@@ -80,10 +80,23 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
       ['null', 'body'],
       ['[]', 'body'],
       ['{"status":"delivering"}', 'status'],
+      ['{"status":"delivered"}', 'status'],
     ] as const) {
       const res = await call('/inbox/deliveries/redrive', { method: 'POST', body });
       expect(res, body).toMatchObject({ status: 400, body: { code: 'invalid_request', field } });
     }
+    // Delivered ones are done (their event's payload may be pruned): not redriven.
+    expect(
+      await call('/inbox/deliveries/redrive?status=delivered', { method: 'POST' }),
+    ).toMatchObject({
+      status: 400,
+      body: {
+        error: 'bad_request',
+        code: 'invalid_request',
+        field: 'status',
+        message: 'status must be pending, retrying or dead (default dead), got delivered',
+      },
+    });
     // A malformed percent-escape in a destination name: 400, not a 500 from decodeURIComponent.
     expect(await call('/inbox/destinations/%E0%A4%A/resume', { method: 'POST' })).toMatchObject({
       status: 400,
