@@ -6,9 +6,14 @@ import {
   listDeliveries,
   redriveDeliveries,
 } from '../forward/delivery-queries.js';
-import { deliveryStatuses } from '../forward/delivery-types.js';
-import type { DeliveryStatus } from '../forward/delivery-types.js';
-import { destinationsReport } from '../forward/forward-admin-api.js';
+import {
+  deliveryStatuses,
+  isRedrivableStatus,
+  redrivableStatusesText,
+} from '../forward/delivery-types.js';
+import type { DeliveryStatus, RedrivableStatus } from '../forward/delivery-types.js';
+import { destinationsReport, removeDestinationAndCount } from '../forward/forward-admin-api.js';
+import type { RemovedDestination } from '../forward/forward-admin-api.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { didYouMean } from './close-matches.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -25,6 +30,22 @@ function statusFlag(value: string | undefined): DeliveryStatus | undefined {
     throw new CliError(`--status must be one of ${deliveryStatuses.join(', ')}`, exitCodes.usage);
   }
   return value as DeliveryStatus;
+}
+
+/** `redrive --status`: never delivered (done) nor delivering (in flight). */
+function redriveStatusFlag(value: string): RedrivableStatus {
+  if (!isRedrivableStatus(value)) {
+    throw new CliError(
+      `--status ${value}: redrive takes ${redrivableStatusesText} (default dead)` +
+        (value === 'delivered'
+          ? '; delivered ones are done'
+          : value === 'delivering'
+            ? '; delivering ones are in flight'
+            : ''),
+      exitCodes.usage,
+    );
+  }
+  return value;
 }
 
 /**
@@ -45,11 +66,38 @@ async function checkDestination(store: Store, name: string | undefined): Promise
   );
 }
 
-/** `deliveries list|redrive|resume|destinations`: operate forwarding (docs/forward.md). */
+/** What `deliveries remove` prints: what it did, what is left, and what may be done with it. */
+function removedText({ name, removed, unfinished }: RemovedDestination): string {
+  const lines = [
+    removed
+      ? `removed ${name}: new events queue no delivery for it.`
+      : `${name} is not configured (removed already): new events queue no delivery for it.`,
+  ];
+  const count = unfinished.pending + unfinished.retrying + unfinished.delivering + unfinished.dead;
+  if (count === 0) {
+    lines.push('None of its deliveries is unfinished.');
+  } else {
+    lines.push(
+      `${count} of its deliveries ${count === 1 ? 'is' : 'are'} unfinished (pending ` +
+        `${unfinished.pending}, retrying ${unfinished.retrying}, delivering ` +
+        `${unfinished.delivering}, dead ${unfinished.dead}); they stay listed ` +
+        `(\`deliveries list --destination ${name}\`). Name it in --forward-to again to send ` +
+        `them (\`deliveries redrive --destination ${name}\` for the dead ones), or leave them to ` +
+        "retention: they no longer keep their events' payloads, and are pruned with them.",
+    );
+  }
+  lines.push(
+    `A serve or work process with ${name} in its --forward-to still sends what is queued, and ` +
+      'writes it back when it starts: take it out of every --forward-to too.',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** `deliveries list|redrive|resume|remove|destinations`: operate forwarding (docs/forward.md). */
 export function registerDeliveries(program: Command): void {
   const deliveries = program
     .command('deliveries')
-    .description('list, redrive and resume deliveries to --forward-to destinations');
+    .description('list, redrive and resume deliveries to --forward-to destinations, or remove one');
 
   const list = deliveries
     .command('list')
@@ -118,19 +166,16 @@ export function registerDeliveries(program: Command): void {
     .command('redrive')
     .description('queue deliveries again, due now, attempts reset (default: the dead ones)')
     .option('--destination <name>', 'only this destination')
-    .option('--status <status>', 'pending, retrying or dead', 'dead');
+    .option('--status <status>', redrivableStatusesText, 'dead');
   addDatabaseFlags(redrive);
   redrive.action(async (flags: DatabaseFlags & { destination?: string; status: string }) => {
-    const status = statusFlag(flags.status);
-    if (status === 'delivering') {
-      throw new CliError('--status must not be delivering (those are in flight)', exitCodes.usage);
-    }
+    const status = redriveStatusFlag(flags.status);
     await withCliStore(flags, async (store) => {
       await checkDestination(store, flags.destination);
       const count = await store.writeTransaction((tx) =>
         redriveDeliveries(
           tx,
-          { ...(flags.destination ? { destination: flags.destination } : {}), status: status! },
+          { ...(flags.destination ? { destination: flags.destination } : {}), status },
           new Date(),
         ),
       );
@@ -156,6 +201,23 @@ export function registerDeliveries(program: Command): void {
         );
       }
       process.stdout.write(`resumed ${name}\n`);
+    });
+  });
+
+  const remove = deliveries
+    .command('remove')
+    .description(
+      'stop forwarding to a destination: new events queue no delivery for it (its deliveries stay)',
+    )
+    .argument('<destination>', 'the destination name (see `deliveries destinations`)');
+  addDatabaseFlags(remove);
+  remove.action(async (name: string, flags: DatabaseFlags) => {
+    await withCliStore(flags, async (store) => {
+      await checkDestination(store, name);
+      const result = await removeDestinationAndCount(store, name, new Date());
+      // Unknown only if its deliveries were pruned since the check.
+      if (!result) await checkDestination(store, name);
+      process.stdout.write(removedText(result!));
     });
   });
 

@@ -1,5 +1,6 @@
 import { defaults } from '../defaults.js';
 import type { Command } from 'commander';
+import { redactUrl } from '../forward/redact-url.js';
 import { listen } from '../listen/listen.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -57,7 +58,7 @@ export function registerListen(program: Command): void {
     const [secret] = resolveToolSecrets(flags);
     if (!/^https?:\/\/[^/]/.test(flags.forwardTo)) {
       throw new CliError(
-        `--forward-to "${flags.forwardTo}": expected an http(s):// URL`,
+        `--forward-to "${redactUrl(flags.forwardTo)}": expected an http(s):// URL`,
         exitCodes.usage,
         'invalid_url',
       );
@@ -82,7 +83,7 @@ export function registerListen(program: Command): void {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     process.stderr.write(
-      `reading new events from ${client.apiUrl}/events, forwarding each to ${flags.forwardTo} (Ctrl-C stops)\n`,
+      `reading new events from ${client.apiUrl}/events, forwarding each to ${redactUrl(flags.forwardTo)} (Ctrl-C stops)\n`,
     );
     const delivered = await listen({
       client,

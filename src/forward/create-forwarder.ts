@@ -7,6 +7,7 @@ import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
 import { releaseDeliveries, syncDestinations } from './delivery-operations.js';
+import { readDestinations } from './delivery-queries.js';
 import type { Destination } from './destination.js';
 import { DestinationRunner } from './destination-runner.js';
 import { createForwardMetrics } from './forward-metrics.js';
@@ -134,4 +135,21 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       return closing;
     },
   };
+}
+
+/**
+ * For a process that runs the worker without `--forward-to`: warn if the database has
+ * destinations, whose deliveries every new event still queues (written by another process, or by
+ * an earlier start of this one with `--forward-to`). Only an explicit `deliveries remove` takes
+ * one out: this process may run beside one that does forward (`serve --forward-to`).
+ */
+export async function warnOfUnforwardedDestinations(store: Store, logger: Logger): Promise<void> {
+  const names = (await store.read(readDestinations)).map((d) => d.name);
+  if (names.length === 0) return;
+  logger.warn(
+    { destinations: names },
+    'the database has forwarding destinations, but this process has no --forward-to: every new ' +
+      'event still queues a delivery for each, sent only by a serve or work process forwarding ' +
+      'to it. If none does, stop forwarding to one with `workos-inbox deliveries remove <name>`',
+  );
 }

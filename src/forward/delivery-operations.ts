@@ -338,6 +338,18 @@ export async function pauseDestination(
   return rowCount > 0;
 }
 
+/**
+ * Take `name` out of the configuration (`deliveries remove`): appends queue no delivery for it
+ * from this transaction on. Its deliveries stay (listed, redrivable); their events' payloads are
+ * no longer kept for them by retention. `false` if it was not configured (removed already, or
+ * never). A process started later with it in `--forward-to` writes it back.
+ */
+export async function removeDestination(tx: SqlExecutor, name: string): Promise<boolean> {
+  await tx.query(`DELETE FROM ${destinationFilters} WHERE destination = $1`, [name]);
+  const { rowCount } = await tx.query(`DELETE FROM ${destinations} WHERE name = $1`, [name]);
+  return rowCount > 0;
+}
+
 /** Lift a pause; its deliveries are due at once. `false` if the destination is unknown. */
 export async function resumeDestination(
   tx: SqlExecutor,

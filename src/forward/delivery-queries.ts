@@ -19,6 +19,7 @@ import type {
   DeliveryStatus,
   DestinationRecord,
   DestinationStats,
+  RedrivableStatus,
 } from './delivery-types.js';
 import { limits } from '../limits.js';
 import { logRowAttempts, noAttempt } from './delivery-operations.js';
@@ -205,10 +206,13 @@ export async function knownDestinations(db: SqlExecutor): Promise<string[]> {
   return [...names].sort();
 }
 
-/** Queue matching deliveries again (default: dead ones), due now, attempts reset. */
+/**
+ * Queue matching deliveries again (default: dead ones), due now, attempts reset. Never delivered
+ * or in-flight ones (`RedrivableStatus`).
+ */
 export async function redriveDeliveries(
   tx: SqlExecutor,
-  filter: DeliveryFilter,
+  filter: Omit<DeliveryFilter, 'status'> & { status?: RedrivableStatus },
   now: Date,
 ): Promise<number> {
   // Without a destination, each destination's rows of that status are found by the status index

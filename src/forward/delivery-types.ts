@@ -7,6 +7,19 @@ export const deliveryStatuses: readonly DeliveryStatus[] = [
   'dead',
 ];
 
+/**
+ * What a redrive queues again. Not `delivering` (in flight: its attempt's outcome is on its way)
+ * nor `delivered` (done: its event's payload may already be pruned, and it was accepted once).
+ */
+export type RedrivableStatus = 'pending' | 'retrying' | 'dead';
+export const redrivableStatuses: readonly RedrivableStatus[] = ['pending', 'retrying', 'dead'];
+/** The redrivable statuses as the help and the errors say them. */
+export const redrivableStatusesText = 'pending, retrying or dead';
+
+export function isRedrivableStatus(value: string): value is RedrivableStatus {
+  return (redrivableStatuses as readonly string[]).includes(value);
+}
+
 /** One event's delivery to one destination. */
 export interface Delivery {
   eventId: string;

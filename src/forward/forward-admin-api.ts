@@ -4,17 +4,18 @@ import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { BodyTooLargeError, readSmallBody } from '../server/read-small-body.js';
 import { sendError, sendJson } from '../server/send.js';
 import type { Store } from '../store/types.js';
-import { resumeDestination } from './delivery-operations.js';
+import { removeDestination, resumeDestination } from './delivery-operations.js';
 import { toDeliveryJson, toDestinationJson } from './delivery-json.js';
 import {
   deliveryStats,
   InvalidDeliveryCursorError,
+  knownDestinations,
   listDeliveries,
   readDestinations,
   redriveDeliveries,
 } from './delivery-queries.js';
-import { deliveryStatuses } from './delivery-types.js';
-import type { DeliveryStatus } from './delivery-types.js';
+import { deliveryStatuses, isRedrivableStatus, redrivableStatusesText } from './delivery-types.js';
+import type { DeliveryStatus, DestinationStats } from './delivery-types.js';
 import { defaults } from '../defaults.js';
 import { limits } from '../limits.js';
 
@@ -58,12 +59,39 @@ export async function destinationsReport(store: Store, now: Date) {
   });
 }
 
+/** What `deliveries remove` (and its route) did, and what is left of the destination. */
+export interface RemovedDestination {
+  name: string;
+  /** False when it was not configured (removed already): nothing changed. */
+  removed: boolean;
+  /** Its deliveries not delivered, by status: kept, listed and redrivable. */
+  unfinished: DestinationStats['byStatus'];
+}
+
+/**
+ * Take `name` out of the configuration, so new events queue no delivery for it. Undefined when
+ * neither the configuration nor any delivery knows the name.
+ */
+export async function removeDestinationAndCount(
+  store: Store,
+  name: string,
+  now: Date,
+): Promise<RemovedDestination | undefined> {
+  const removed = await store.writeTransaction(async (tx) =>
+    (await knownDestinations(tx)).includes(name) ? removeDestination(tx, name) : undefined,
+  );
+  if (removed === undefined) return undefined;
+  const stats = await store.read((db) => deliveryStats(db, now, [name]));
+  return { name, removed, unfinished: stats.find((s) => s.destination === name)!.byStatus };
+}
+
 /**
  * The forwarding routes under /inbox (the bearer token is already checked). Answers `true` when
  * the path was one of them:
  * - `GET /inbox/deliveries?destination=&status=&event_id=&limit=&after=`
  * - `POST /inbox/deliveries/redrive` (`destination`, `status` as query or JSON body)
  * - `GET /inbox/destinations`, `POST /inbox/destinations/:name/resume`
+ * - `POST /inbox/destinations/:name/remove` (out of the configuration; its deliveries stay)
  */
 export async function handleForwardAdminRequest(
   req: IncomingMessage,
@@ -116,10 +144,10 @@ export async function handleForwardAdminRequest(
         return value;
       };
       const destination = pick('destination');
-      const wanted = status(pick('status')) ?? 'dead';
-      if (wanted === 'delivering') {
+      const wanted = pick('status') ?? 'dead';
+      if (!isRedrivableStatus(wanted)) {
         throw new DeliveryRequestError(
-          'status must not be delivering (those are in flight)',
+          `status must be ${redrivableStatusesText} (default dead), got ${wanted}`,
           'status',
         );
       }
@@ -143,6 +171,14 @@ export async function handleForwardAdminRequest(
       } else {
         sendJson(res, 200, { name, resumed: true });
       }
+      return true;
+    }
+    if (parts.length === 4 && parts[1] === 'destinations' && parts[3] === 'remove') {
+      if (method !== 'POST') return (wrongMethod('POST'), true);
+      const name = decodeSegment(parts[2], 'name');
+      const result = await removeDestinationAndCount(store, name, now());
+      if (!result) sendError(res, 404, 'not_found', `No destination named ${name}`);
+      else sendJson(res, 200, result);
       return true;
     }
     return false;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Destination, DestinationDefaults } from './destination.js';
 import { DestinationSpecError, eventPatternShape } from './destination.js';
+import { redactUrl } from './redact-url.js';
 
 /**
  * Parse `--forward-to` / `WORKOS_INBOX_FORWARD_TO`: destinations separated by commas, each a URL
@@ -12,6 +13,9 @@ import { DestinationSpecError, eventPatternShape } from './destination.js';
  * several patterns with commas. Settings: `name`, `events`, `secret` (`env:VAR`, `file:path` or
  * the value), `timeout`, `concurrency`, `rate` (attempts per second), `ordered`, `max-attempts`,
  * `backoff-base`, `backoff-cap` (durations: `500ms`, `5s`, `2m`, `1h`; a bare number is ms).
+ *
+ * Errors name the destination by its URL's origin and path (`redactUrl`) and the setting by its
+ * key: never a `secret=` value, the URL's credentials or its query.
  */
 export function parseDestinations(
   value: string,
@@ -22,7 +26,14 @@ export function parseDestinations(
     .split(/,(?=\s*https?:\/\/)/i)
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const destinations = specs.map((spec) => parseOne(spec, defaults, env));
+  const destinations = specs.map((spec, i) =>
+    parseOne(
+      spec,
+      specs.length > 1 ? ` (destination ${i + 1} of ${specs.length})` : '',
+      defaults,
+      env,
+    ),
+  );
   const names = new Set<string>();
   for (const d of destinations) {
     if (names.has(d.name)) {
@@ -51,32 +62,39 @@ type Key = (typeof keys)[number];
 
 function parseOne(
   spec: string,
+  position: string,
   defaults: DestinationDefaults,
   env: NodeJS.ProcessEnv,
 ): Destination {
   const [urlText = '', ...settings] = spec.split(';').map((s) => s.trim());
+  const shown = redactUrl(urlText);
   let url: URL;
   try {
     url = new URL(urlText);
   } catch {
-    throw new DestinationSpecError(`"${urlText}" is not a URL (destination "${spec}")`);
+    throw new DestinationSpecError(`"${shown}" is not a URL${position}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new DestinationSpecError(`"${urlText}" must be an http:// or https:// URL`);
+    throw new DestinationSpecError(`"${shown}" must be an http:// or https:// URL${position}`);
   }
   const given = new Map<Key, string>();
   for (const setting of settings) {
     if (setting === '') continue;
     const eq = setting.indexOf('=');
-    const key = (eq < 0 ? setting : setting.slice(0, eq)).trim().toLowerCase();
+    const keyText = (eq < 0 ? setting : setting.slice(0, eq)).trim();
+    const key = keyText.toLowerCase();
     if (!(keys as readonly string[]).includes(key)) {
+      // Shown only if it looks like a key: `;whsec_…` is a secret that lost its `secret=`.
       throw new DestinationSpecError(
-        `${urlText}: unknown setting "${key}" (known: ${keys.join(', ')})`,
+        /^[a-z]+(-[a-z]+)*$/.test(keyText) && keyText.length <= 30
+          ? `${shown}: unknown setting "${key}" (known: ${keys.join(', ')})`
+          : `${shown}: unknown setting, not shown (it is not a setting's name and may be a ` +
+              `value, such as a secret; settings are key=value, keys: ${keys.join(', ')})`,
       );
     }
     given.set(key as Key, eq < 0 ? 'true' : setting.slice(eq + 1).trim());
   }
-  const where = (key: Key) => `${urlText}: ${key}`;
+  const where = (key: Key) => `${shown}: ${key}`;
   const whole = (key: Key, fallback: number, min: number, max: number): number => {
     const text = given.get(key);
     if (text === undefined) return fallback;
@@ -112,10 +130,10 @@ function parseOne(
   if (orderedText !== undefined && !['true', 'false', '1', '0'].includes(orderedText)) {
     throw new DestinationSpecError(`${where('ordered')} must be true or false`);
   }
-  const secret = resolveSecret(given.get('secret'), urlText, env) ?? defaults.secret;
+  const secret = resolveSecret(given.get('secret'), shown, env) ?? defaults.secret;
   if (secret === undefined || secret === '') {
     throw new DestinationSpecError(
-      `${urlText}: no secret to sign deliveries with: set the webhook secret (WORKOS_WEBHOOK_SECRET) or secret=env:VAR`,
+      `${shown}: no secret to sign deliveries with: set the webhook secret (WORKOS_WEBHOOK_SECRET) or secret=env:VAR`,
     );
   }
   const rate = given.get('rate');
@@ -156,16 +174,17 @@ function defaultName(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
+/** `shown` is the redacted URL; only `env:` / `file:` references are printed, never a value. */
 function resolveSecret(
   text: string | undefined,
-  urlText: string,
+  shown: string,
   env: NodeJS.ProcessEnv,
 ): string | undefined {
   if (text === undefined) return undefined;
   if (text.startsWith('env:')) {
     const value = env[text.slice(4)];
     if (value === undefined || value === '') {
-      throw new DestinationSpecError(`${urlText}: secret=${text}, but ${text.slice(4)} is not set`);
+      throw new DestinationSpecError(`${shown}: secret=${text}, but ${text.slice(4)} is not set`);
     }
     return value;
   }
@@ -174,7 +193,7 @@ function resolveSecret(
       return readFileSync(text.slice(5), 'utf8').trim();
     } catch (error) {
       throw new DestinationSpecError(
-        `${urlText}: secret=${text} cannot be read: ${(error as Error).message}`,
+        `${shown}: secret=${text} cannot be read: ${(error as Error).message}`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { defaults } from '../defaults.js';
+import { redactUrl } from '../forward/redact-url.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { signatureHeader } from '../signature/sign.js';
@@ -117,9 +118,12 @@ export async function listen(options: ListenOptions): Promise<number> {
       } catch (error) {
         // After Ctrl-C, a delivery without an answer is not retried: the next start's first event.
         if (signal.aborted) return false;
+        const reason =
+          ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+        // fetch's errors may quote the URL whole (it refuses one with credentials).
         status = attempt.signal.aborted
           ? `down (no answer within ${timeoutMs} ms)`
-          : `down (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+          : `down (${reason.split(options.forwardTo).join(redactUrl(options.forwardTo))})`;
       } finally {
         clearTimeout(timer);
         signal.removeEventListener('abort', stop);

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { systemClock } from '../clock.js';
-import { createForwarder } from '../forward/create-forwarder.js';
+import { createForwarder, warnOfUnforwardedDestinations } from '../forward/create-forwarder.js';
 import type { Forwarder } from '../forward/create-forwarder.js';
 import { parseDestinations } from '../forward/parse-destinations.js';
 import { createInbox } from '../inbox/create-inbox.js';
@@ -240,6 +240,8 @@ export async function runServe(
     }
   }
   if ((config.worker || mode === 'work') && !workerThread) {
+    // Deliveries queued for nobody would keep their events from retention: say so at start.
+    if (!forwarder) await warnOfUnforwardedDestinations(inbox.store, logger);
     await inbox.start();
     await forwarder?.start();
   }

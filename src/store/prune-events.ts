@@ -77,8 +77,11 @@ export const prunableIndex = (tx: SqlExecutor): string =>
 /**
  * The next rows a prune may take, oldest first: `$1` the cut-off, `$2` how many. The first two
  * conditions repeat the partial index's own, so the index applies. An event with a forwarding
- * delivery not yet delivered keeps its payload: the delivery (or its redrive) still has to send
- * those bytes. SKIP LOCKED: a concurrent prune on PostgreSQL takes other rows.
+ * delivery not yet delivered to a configured destination keeps its payload: the delivery (or its
+ * redrive) still has to send those bytes. A destination removed from the configuration
+ * (`deliveries remove`, or dropped from `--forward-to`) holds nothing: nobody sends its
+ * deliveries, and they would otherwise keep every event's payload forever. SKIP LOCKED: a
+ * concurrent prune on PostgreSQL takes other rows.
  */
 export function prunableSelect(tx: SqlExecutor, statuses: string): string {
   const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
@@ -87,6 +90,7 @@ export function prunableSelect(tx: SqlExecutor, statuses: string): string {
        AND received_at < $1 AND status IN (${statuses})
        AND NOT EXISTS (
          SELECT 1 FROM workos_inbox_deliveries d
+         JOIN workos_inbox_destinations c ON c.name = d.destination
          WHERE d.event_id = ${events}.id AND d.status <> 'delivered')
      ORDER BY received_at, id LIMIT $2 ${lock}`;
 }
@@ -124,8 +128,16 @@ async function updateSlim(tx: SqlExecutor, idList: string[], now: Date): Promise
     params,
   );
   const deleteParams: unknown[] = [];
+  const deleteIds = placeholders(deleteParams, idList);
   await tx.query(
-    `DELETE FROM workos_inbox_attempts WHERE event_id IN (${placeholders(deleteParams, idList)})`,
+    `DELETE FROM workos_inbox_attempts WHERE event_id IN (${deleteIds})`,
+    deleteParams,
+  );
+  // Unfinished deliveries of a pruned event are for removed destinations (prunableSelect): gone
+  // with the payload, so a destination configured again never claims an empty body. (SQLite's
+  // rewrite deletes the event's deliveries with the old row.)
+  await tx.query(
+    `DELETE FROM workos_inbox_deliveries WHERE event_id IN (${deleteIds}) AND status <> 'delivered'`,
     deleteParams,
   );
   return idList.length;

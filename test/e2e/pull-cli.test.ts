@@ -77,6 +77,16 @@ describe('workos-inbox pull', () => {
     expect(since.stderr).toContain('--since');
   });
 
+  it('`listen` prints a bad --forward-to without its credentials or query', async () => {
+    const r = await runCli(
+      ['listen', '--forward-to', 'ftp://admin:hunter2@files.example.com/in?token=tok_abc123'],
+      { cwd: temp.dir, env: { WORKOS_API_KEY: api.apiKey, WORKOS_WEBHOOK_SECRET: 'whsec_l' } },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--forward-to "ftp://files.example.com/in": expected an http(s)://');
+    expect(r.stderr).not.toMatch(/hunter2|tok_abc123/);
+  });
+
   it('`pull --help` and `listen --help` exit 0 and name their flags and WORKOS_API_KEY', async () => {
     for (const [command, flags] of [
       ['pull', ['--since', '--events', '--reset-cursor', '--json', '--database']],

@@ -1,9 +1,11 @@
-// The forwarding routes of the admin API over real HTTP: lists, redrive, resume, 400s naming the field.
+// The forwarding routes of the admin API over real HTTP: lists, redrive, resume, remove, 400s
+// naming the field.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncDestinations, pauseDestination } from '../../src/forward/delivery-operations.js';
 import { handleAdminRequest } from '../../src/server/admin-api.js';
+import { eventDeliveries } from '../../src/forward/delivery-queries.js';
 import { newEvent, useBackends } from '../store/backends.js';
 
 const backends = useBackends();
@@ -80,10 +82,23 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
       ['null', 'body'],
       ['[]', 'body'],
       ['{"status":"delivering"}', 'status'],
+      ['{"status":"delivered"}', 'status'],
     ] as const) {
       const res = await call('/inbox/deliveries/redrive', { method: 'POST', body });
       expect(res, body).toMatchObject({ status: 400, body: { code: 'invalid_request', field } });
     }
+    // Delivered ones are done (their event's payload may be pruned): not redriven.
+    expect(
+      await call('/inbox/deliveries/redrive?status=delivered', { method: 'POST' }),
+    ).toMatchObject({
+      status: 400,
+      body: {
+        error: 'bad_request',
+        code: 'invalid_request',
+        field: 'status',
+        message: 'status must be pending, retrying or dead (default dead), got delivered',
+      },
+    });
     // A malformed percent-escape in a destination name: 400, not a 500 from decodeURIComponent.
     expect(await call('/inbox/destinations/%E0%A4%A/resume', { method: 'POST' })).toMatchObject({
       status: 400,
@@ -107,5 +122,36 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
     });
     expect((await call('/inbox/destinations/nope/resume', { method: 'POST' })).status).toBe(404);
     expect((await call('/inbox/destinations')).body.data).toMatchObject([{ pausedAt: null }]);
+  });
+
+  it('removes a destination: new events queue nothing for it, its deliveries stay; idempotent', async () => {
+    const { store, event, call } = await setup();
+    expect((await call('/inbox/destinations/app/remove')).status).toBe(405);
+    expect(await call('/inbox/destinations/app/remove', { method: 'POST' })).toEqual({
+      status: 200,
+      body: {
+        name: 'app',
+        removed: true,
+        unfinished: { pending: 1, delivering: 0, retrying: 0, dead: 0 },
+      },
+    });
+    const later = newEvent();
+    await store.append(later);
+    expect(await store.read((db) => eventDeliveries(db, later.id))).toEqual([]);
+    expect(await store.read((db) => eventDeliveries(db, event.id))).toMatchObject([
+      { destination: 'app', status: 'pending' },
+    ]);
+    expect((await call('/inbox/destinations')).body.data).toMatchObject([
+      { name: 'app', configured: false, unfinished: { pending: 1 } },
+    ]);
+    // Again: known by its deliveries only, nothing to remove.
+    expect(await call('/inbox/destinations/app/remove', { method: 'POST' })).toMatchObject({
+      status: 200,
+      body: { name: 'app', removed: false, unfinished: { pending: 1 } },
+    });
+    expect(await call('/inbox/destinations/nope/remove', { method: 'POST' })).toMatchObject({
+      status: 404,
+      body: { error: 'not_found', code: 'not_found', message: 'No destination named nope' },
+    });
   });
 });

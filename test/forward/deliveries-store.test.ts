@@ -6,6 +6,7 @@ import {
   finishDeliveries,
   pauseDestination,
   releaseDeliveries,
+  removeDestination,
   resumeDestination,
   syncDestinations,
 } from '../../src/forward/delivery-operations.js';
@@ -220,6 +221,80 @@ describe.each(backends)('deliveries on $name', (backend) => {
     const left = await store.read((db) => eventDeliveries(db, e.id));
     expect(left.filter((d) => d.status !== 'delivered')).toEqual([]);
     expect(await claim(store, 'a', at(99_999_999))).toEqual([]);
+  });
+
+  it('a removed destination queues nothing more, keeps its deliveries listed, and no longer holds payloads from retention', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'gone', events: ['dsync.*'] },
+    ]);
+    const old = newEvent({ receivedAt: at(-10 * 86_400_000) });
+    await store.append(old);
+    const [handled] = await store.claim({ owner: 'h', limit: 1, leaseMs: 60_000, now: at(0) });
+    await store.complete(handled!.id, 'h', async () => {}, at(0));
+    const [forA] = await claim(store, 'a', at(1));
+    await store.writeTransaction((tx) =>
+      finishDeliveries(tx, 'w1', [
+        {
+          eventId: forA!.eventId,
+          destination: 'a',
+          outcome: 'delivered',
+          nextAttemptAt: null,
+          statusCode: 204,
+          error: null,
+          now: at(2),
+        },
+      ]),
+    );
+    const prune = () => store.prune({ receivedBefore: at(-86_400_000), now: at(3) });
+    // `gone`'s delivery is still pending: the payload stays while gone is configured.
+    expect((await prune()).pruned).toBe(0);
+
+    expect(await store.writeTransaction((tx) => removeDestination(tx, 'gone'))).toBe(true);
+    // Idempotent: removed already.
+    expect(await store.writeTransaction((tx) => removeDestination(tx, 'gone'))).toBe(false);
+    expect((await store.read(readDestinations)).map((d) => d.name)).toEqual(['a']);
+    // A new event queues a delivery for a only; the old one is still listed for gone.
+    const later = newEvent();
+    await store.append(later);
+    expect(
+      (await store.read((db) => eventDeliveries(db, later.id))).map((d) => d.destination),
+    ).toEqual(['a']);
+    expect(
+      (await store.read((db) => eventDeliveries(db, old.id))).map((d) => [d.destination, d.status]),
+    ).toEqual([
+      ['a', 'delivered'],
+      ['gone', 'pending'],
+    ]);
+
+    // Retention prunes the old event now, and its unfinished delivery to gone with it: were gone
+    // configured again, it would never be sent the pruned (empty) payload.
+    expect((await prune()).pruned).toBe(1);
+    expect(await store.get(old.id)).toMatchObject({ prunedAt: at(3) });
+    expect(
+      (await store.read((db) => eventDeliveries(db, old.id))).filter(
+        (d) => d.status !== 'delivered',
+      ),
+    ).toEqual([]);
+    await sync(store, [
+      { name: 'a', events: ['*'] },
+      { name: 'gone', events: ['dsync.*'] },
+    ]);
+    expect(await claim(store, 'gone', at(99_999_999))).toEqual([]);
+  });
+
+  it('a destination dropped from the configuration no longer holds payloads from retention', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await sync(store, [{ name: 'a', events: ['*'] }]);
+    const e = newEvent({ receivedAt: at(-10 * 86_400_000) });
+    await store.append(e);
+    const [handled] = await store.claim({ owner: 'h', limit: 1, leaseMs: 60_000, now: at(0) });
+    await store.complete(handled!.id, 'h', async () => {}, at(0));
+    await sync(store, [{ name: 'b', events: ['*'] }]);
+    expect((await store.prune({ receivedBefore: at(-86_400_000), now: at(1) })).pruned).toBe(1);
   });
 
   it('ordered: one object at a time, in created_at order, held back while an earlier one retries', async () => {

@@ -64,8 +64,12 @@ afterEach(async () => {
 });
 
 describe.each(backendKinds)('forwarding on %s', (kind) => {
-  /** A receiving inbox with its mirror worker, behind a real HTTP server. */
-  async function setup() {
+  /**
+   * A receiving inbox with its mirror worker, behind a real HTTP server. The forwarder's clock is
+   * real time plus what the test moved it by, or, with `clockAt`, that instant plus what the test
+   * moved it by (time stands still otherwise).
+   */
+  async function setup(options: { clockAt?: number } = {}) {
     const backend = await createBackend(kind, 'wi_forward');
     cleanups.push(backend.cleanup);
     const inbox = await createInbox({ database: backend.database, secret });
@@ -76,7 +80,7 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/workos`;
     let offsetMs = 0;
     // Real time plus what the test moved it by: signatures stay fresh for the SDK's tolerance.
-    const clock = { now: () => Date.now() + offsetMs };
+    const clock = { now: () => (options.clockAt ?? Date.now()) + offsetMs };
     const send = async (body: string) => {
       const res = await fetch(url, {
         method: 'POST',
@@ -219,6 +223,16 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     }
     const retried = (await statuses(endpoint.url)).filter((d) => d.attempts > 1);
     expect(retried.length).toBeGreaterThan(0);
+    // Each request names its attempt: the one accepted (the last of its event's) the count the
+    // delivery's row holds, 2 or more for those retried after the crash.
+    const rows = await statuses(endpoint.url);
+    for (const d of rows) {
+      const last = endpoint.received.findLast(
+        (r) => r.headers['workos-inbox-event-id'] === d.eventId,
+      );
+      expect(last!.headers['workos-inbox-delivery-attempt'], d.eventId).toBe(String(d.attempts));
+      expect(last!.headers['user-agent']).toBe('workos-inbox');
+    }
     // The outage is logged once when it starts and once when it ends, not per failed attempt.
     const failing = logs.filter((l) => l.msg.startsWith('destination is failing'));
     const recovered = logs.filter((l) => l.msg === 'destination accepts deliveries again');
@@ -286,6 +300,11 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
       'both destinations',
     );
     expect(a.received.map((r) => r.headers['workos-inbox-event-id'])).toEqual([created.id]);
+    // Accepted at once: each request is attempt 1, from workos-inbox.
+    for (const r of [...a.received, ...b.received]) {
+      expect(r.headers['workos-inbox-delivery-attempt']).toBe('1');
+      expect(r.headers['user-agent']).toBe('workos-inbox');
+    }
     expect(b.received.map((r) => r.headers['workos-inbox-event-id']).sort()).toEqual(
       [group.id, other.id].sort(),
     );
@@ -356,7 +375,10 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
   });
 
   it('ordered delivery keeps each object in created_at order under retries', async () => {
-    const { send, forward, statuses, advance } = await setup();
+    // The forwarder's clock stands at a whole second years ahead of the events' receipt (real
+    // time) and moves only by the test's steps of 1 s: a signature's t= can be told from both.
+    const clockAt = Date.UTC(2040, 0, 1);
+    const { send, forward, statuses, advance } = await setup({ clockAt });
     const seen = new Set<string>();
     const accepted: { object: string; createdAt: string }[] = [];
     const endpoint = track(
@@ -402,6 +424,33 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
       const times = accepted.filter((a) => a.object === object).map((a) => a.createdAt);
       expect(times).toHaveLength(4);
       expect(times).toEqual([...times].sort());
+    }
+    // The headers of every request: attempt 1 (answered 503), then 2 (the retry, accepted),
+    // which is what the delivery's row counted.
+    const rows = new Map((await statuses('o')).map((d) => [d.eventId, d]));
+    const byEvent = new Map<string, typeof endpoint.received>();
+    for (const r of endpoint.received) {
+      expect(r.headers['user-agent']).toBe('workos-inbox');
+      const id = String(r.headers['workos-inbox-event-id']);
+      byEvent.set(id, [...(byEvent.get(id) ?? []), r]);
+      // t= is the injected clock's time of the attempt: past clockAt by whole steps, never the
+      // event's receipt (before clockAt by years) nor the machine's time.
+      const t = Number(/^t=(\d+),/.exec(String(r.headers['workos-signature']))![1]);
+      const received = rows.get(id)!.queuedAt.getTime();
+      expect(received).toBeLessThan(clockAt);
+      expect(t).toBeGreaterThanOrEqual(clockAt);
+      expect((t - clockAt) % 1000).toBe(0);
+    }
+    expect(byEvent.size).toBe(12);
+    for (const [id, requests] of byEvent) {
+      const attempts = requests.map((r) => r.headers['workos-inbox-delivery-attempt']);
+      expect(attempts.slice(0, 2), id).toEqual(['1', '2']);
+      expect(attempts.at(-1), id).toBe(String(rows.get(id)!.attempts));
+      // The retry is signed at its own attempt, not at the first one's time or before.
+      const ts = requests.map((r) =>
+        Number(/^t=(\d+),/.exec(String(r.headers['workos-signature']))![1]),
+      );
+      expect(ts, id).toEqual([...ts].sort((x, y) => x - y));
     }
   });
 });

@@ -57,6 +57,59 @@ describe('--forward-to', () => {
     );
   });
 
+  it('never prints a secret, URL credentials or a query: the URL as origin and path', () => {
+    const message = (spec: string, options: { noSecret?: boolean } = {}): string => {
+      try {
+        parseDestinations(spec, options.noSecret ? { ...defaults, secret: undefined } : defaults, {
+          EMPTY: '',
+        });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${spec} parsed`);
+    };
+    const secrets = ['whsec_inline_9f8e7d', 'hunter2', 'tok_abc123'];
+    const cases: [string, RegExp, { noSecret?: boolean }?][] = [
+      // Not a URL at all (the host has a space): the text before the first `;`, redacted.
+      [
+        'https://admin:hunter2@app example.com/hooks?key=tok_abc123;secret=whsec_inline_9f8e7d',
+        /"https:\/\/app example\.com\/hooks" is not a URL/,
+      ],
+      [
+        'admin:hunter2@app.example.com/hooks;secret=whsec_inline_9f8e7d',
+        /^"app\.example\.com\/hooks" must be an http/,
+      ],
+      [
+        'ftp://admin:hunter2@files.example.com/in?key=tok_abc123;secret=whsec_inline_9f8e7d',
+        /^"ftp:\/\/files\.example\.com\/in" must be an http/,
+      ],
+      [
+        'https://admin:hunter2@app.example.com/hooks?key=tok_abc123;secret=whsec_inline_9f8e7d;tiemout=5s',
+        /^https:\/\/app\.example\.com\/hooks: unknown setting "tiemout"/,
+      ],
+      // A secret pasted without `secret=`: not echoed as an unknown setting's name.
+      ['https://app.example.com/hooks;whsec_inline_9f8e7d', /unknown setting, not shown/],
+      [
+        'https://admin:hunter2@app.example.com/hooks?key=tok_abc123;secret=whsec_inline_9f8e7d;timeout=soon',
+        /^https:\/\/app\.example\.com\/hooks: timeout must be a duration/,
+      ],
+      [
+        'https://admin:hunter2@app.example.com/hooks?key=tok_abc123',
+        /^https:\/\/app\.example\.com\/hooks: no secret/,
+        { noSecret: true },
+      ],
+      [
+        'https://admin:hunter2@app.example.com/hooks?key=tok_abc123;secret=env:EMPTY',
+        /^https:\/\/app\.example\.com\/hooks: secret=env:EMPTY, but EMPTY is not set/,
+      ],
+    ];
+    for (const [spec, expected, options] of cases) {
+      const text = message(spec, options);
+      expect(text, spec).toMatch(expected);
+      for (const secret of secrets) expect(text, spec).not.toContain(secret);
+    }
+  });
+
   it('is checked at start, naming the flag and variable', () => {
     expect(() =>
       resolveServeConfig({

@@ -88,6 +88,28 @@ describe('workos-inbox listen', () => {
     }
   });
 
+  it('prints the destination without its credentials or query', async () => {
+    const lines: string[] = [];
+    const stop = new AbortController();
+    // fetch refuses a URL with credentials, and its error quotes the whole URL.
+    await listen({
+      client,
+      forwardTo: 'http://admin:hunter2@127.0.0.1:9/hook?token=tok_abc123',
+      secret,
+      since: '2020-01-01T00:00:00Z',
+      signal: stop.signal,
+      sleep: async () => {},
+      print: (line) => {
+        lines.push(line);
+        stop.abort();
+      },
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('down (');
+    expect(lines[0]).toContain('http://127.0.0.1:9/hook');
+    expect(lines[0]).not.toMatch(/hunter2|tok_abc123|admin/);
+  });
+
   it('a destination that is down is retried, not skipped', async () => {
     const received: string[] = [];
     let answers = [503, 503];
