@@ -3,19 +3,18 @@
 // paging with `after` has passed those ids. Its next page from the same cursor must still bring
 // them (issue #9: every event once, in a stable order), to the official SDK 11.0.0 and to another
 // inbox pulling from this one.
-import { WorkOS } from '@workos-inc/node';
+import type { WorkOS } from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/events/index.js';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import type { Inbox } from '../../src/inbox/create-inbox.js';
 import { Puller } from '../../src/pull/puller.js';
 import type { startHttpServer } from '../../src/server/http-server.js';
-import { createMirrorHandler } from '../../src/server/mirror-routes.js';
 import { signatureHeader } from '../../src/signature/sign.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import { createBackend } from '../inbox/helpers/backends.js';
-import { startServeRoutes } from '../helpers/serve-routes.js';
+import { serveEventsApi } from './serve-events-api.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 
@@ -46,12 +45,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events in arrival order (%s
     const downDb = await createBackend(backend, 'wi_events_order_down');
     cleanups.push(downDb.cleanup);
     downstream = await createInbox({ database: downDb.database, secret });
-    http = await startServeRoutes(
-      { store: inbox.store, adminToken: token, mirror: createMirrorHandler(inbox.store) },
-      { maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
-    );
-    const port = Number(new URL(http.url).port);
-    sdk = new WorkOS(token, { apiHostname: '127.0.0.1', port, https: false, maxRetries: 0 });
+    ({ http, sdk } = await serveEventsApi(inbox.store, token));
   });
   afterAll(async () => {
     await http?.close(1000);

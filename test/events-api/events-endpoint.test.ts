@@ -7,13 +7,12 @@ import { createInbox } from '../../src/inbox/create-inbox.js';
 import type { Inbox } from '../../src/inbox/create-inbox.js';
 import { Puller } from '../../src/pull/puller.js';
 import type { startHttpServer } from '../../src/server/http-server.js';
-import { createMirrorHandler } from '../../src/server/mirror-routes.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import { createBackend } from '../inbox/helpers/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
-import { startServeRoutes } from '../helpers/serve-routes.js';
+import { serveEventsApi } from './serve-events-api.js';
 
 const token = 'admin_token_events_api';
 const { events } = generateDirectoryHistory({ seed: 9, events: 260 });
@@ -64,16 +63,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
     inbox = await createInbox({ database: db.database, secret: 'whsec_x' });
     const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
     await new Puller({ store: inbox.store, client, since: '2020-01-01T00:00:00Z' }).catchUp();
-    http = await startServeRoutes(
-      {
-        store: inbox.store,
-        adminToken: token,
-        mirror: createMirrorHandler(inbox.store),
-      },
-      { maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
-    );
-    const port = Number(new URL(http.url).port);
-    fromServe = new WorkOS(token, { apiHostname: '127.0.0.1', port, https: false, maxRetries: 0 });
+    ({ http, sdk: fromServe } = await serveEventsApi(inbox.store, token));
     fromWorkos = new WorkOS(api.apiKey, {
       apiHostname: '127.0.0.1',
       port: api.port,

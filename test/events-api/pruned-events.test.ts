@@ -1,15 +1,14 @@
 // Our GET /events over an inbox that retention has pruned: a pruned event (its payload gone) is
 // not listed, as WorkOS does not list events older than it keeps, and its id still works as a
 // cursor. Before, the first pruned row a page reached answered 500 (its empty body parsed as JSON).
-import { WorkOS } from '@workos-inc/node';
+import type { WorkOS } from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import type { Inbox } from '../../src/inbox/create-inbox.js';
 import type { startHttpServer } from '../../src/server/http-server.js';
-import { createMirrorHandler } from '../../src/server/mirror-routes.js';
 import { createBackend } from '../inbox/helpers/backends.js';
 import { eventBody, manualClock, secret, signedHeaders } from '../inbox/helpers/events.js';
-import { startServeRoutes } from '../helpers/serve-routes.js';
+import { serveEventsApi } from './serve-events-api.js';
 
 const token = 'admin_token_events_pruned';
 const day = 86_400_000;
@@ -50,12 +49,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events after a prune (%s)',
       now: new Date(clock.now()),
     });
     expect(pruned.pruned).toBe(old.length);
-    http = await startServeRoutes(
-      { store: inbox.store, adminToken: token, mirror: createMirrorHandler(inbox.store) },
-      { maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
-    );
-    const port = Number(new URL(http.url).port);
-    sdk = new WorkOS(token, { apiHostname: '127.0.0.1', port, https: false, maxRetries: 0 });
+    ({ http, sdk } = await serveEventsApi(inbox.store, token));
   });
   afterAll(async () => {
     await http?.close(1000);

@@ -41,6 +41,21 @@ const claim = (store: Store, destination: string, now: Date, ordered = false, li
     claimDeliveries(tx, { destination, owner: 'w1', limit, leaseMs: 30_000, now, ordered }),
   );
 
+/**
+ * A store with destination `a` and one event received ten days ago, already done by the
+ * handlers, its delivery to `a` still pending: what retention has to decide about.
+ */
+async function handledTenDaysAgo(backend: (typeof backends)[number]) {
+  const store = await backend.fresh().open();
+  await store.migrate();
+  await sync(store, [{ name: 'a', events: ['*'] }]);
+  const e = newEvent({ receivedAt: at(-10 * 86_400_000) });
+  await store.append(e);
+  const [handled] = await store.claim({ owner: 'h', limit: 1, leaseMs: 60_000, now: at(0) });
+  await store.complete(handled!.id, 'h', async () => {}, at(0));
+  return { store, e };
+}
+
 describe.each(backends)('deliveries on $name', (backend) => {
   it('an append queues one delivery per matching destination, in its own transaction', async () => {
     const store = await backend.fresh().open();
@@ -188,13 +203,7 @@ describe.each(backends)('deliveries on $name', (backend) => {
   });
 
   it('retention keeps the payload of an event whose delivery is unfinished, and pruning queues no delivery again', async () => {
-    const store = await backend.fresh().open();
-    await store.migrate();
-    await sync(store, [{ name: 'a', events: ['*'] }]);
-    const e = newEvent({ receivedAt: at(-10 * 86_400_000) });
-    await store.append(e);
-    const [handled] = await store.claim({ owner: 'h', limit: 1, leaseMs: 60_000, now: at(0) });
-    await store.complete(handled!.id, 'h', async () => {}, at(0));
+    const { store, e } = await handledTenDaysAgo(backend);
     const prune = () => store.prune({ receivedBefore: at(-86_400_000), now: at(1) });
 
     // Done by the handlers, but its delivery still has to send these bytes: not pruned.
@@ -286,13 +295,7 @@ describe.each(backends)('deliveries on $name', (backend) => {
   });
 
   it('a destination dropped from the configuration no longer holds payloads from retention', async () => {
-    const store = await backend.fresh().open();
-    await store.migrate();
-    await sync(store, [{ name: 'a', events: ['*'] }]);
-    const e = newEvent({ receivedAt: at(-10 * 86_400_000) });
-    await store.append(e);
-    const [handled] = await store.claim({ owner: 'h', limit: 1, leaseMs: 60_000, now: at(0) });
-    await store.complete(handled!.id, 'h', async () => {}, at(0));
+    const { store } = await handledTenDaysAgo(backend);
     await sync(store, [{ name: 'b', events: ['*'] }]);
     expect((await store.prune({ receivedBefore: at(-86_400_000), now: at(1) })).pruned).toBe(1);
   });
