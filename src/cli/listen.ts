@@ -42,7 +42,10 @@ export function registerListen(program: Command): void {
       'start from: now, 30m, 12h, 7d or an ISO date',
       defaults.pullSince.value,
     )
-    .option('--events <names>', 'comma-separated event names (default: all)')
+    .option(
+      '--events <names>',
+      'comma-separated event names (default: every name this version knows)',
+    )
     .option(
       '--interval-ms <ms>',
       'pause between reads once caught up',

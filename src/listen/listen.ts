@@ -1,4 +1,5 @@
 import { defaults } from '../defaults.js';
+import { eventNames } from '../events/event-names.js';
 import { redactUrl } from '../forward/redact-url.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
@@ -15,6 +16,10 @@ export interface ListenOptions {
   secret: string;
   /** `range_start` of the first read, ISO-8601. */
   since: string;
+  /**
+   * Event names to read. WorkOS's API takes the filter as required (the official SDK's type says
+   * so): by default every name this version knows, as `pull` sends.
+   */
   events?: readonly string[];
   /** Pause between reads once caught up. @defaultValue `defaults.listenIntervalMs.value` */
   intervalMs?: number;
@@ -67,7 +72,7 @@ export async function listen(options: ListenOptions): Promise<number> {
     let page;
     try {
       page = await options.client.listEvents({
-        events: options.events,
+        events: options.events ?? eventNames,
         order: 'asc',
         limit: 100,
         ...(after ? { after } : { range_start: options.since }),

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { eventNames } from '../../src/events/event-names.js';
 import { listen } from '../../src/listen/listen.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
@@ -74,6 +75,9 @@ describe('workos-inbox listen', () => {
       );
       expect(delivered).toBe(events.length);
       expect(lines).toHaveLength(events.length);
+      // Without --events it asks for every name this version knows, as `pull` does.
+      const read = api.requests.find((r) => r.url.startsWith('/events'))!;
+      expect(read.query.get('events')?.split(',')).toEqual([...eventNames]);
       lines.forEach((line, i) => {
         expect(line).toMatch(/^\d{2}:\d{2}:\d{2} {2}/);
         expect(line.endsWith(`  ${events[i]!.event}  ${events[i]!.id}  200`)).toBe(true);
