@@ -86,6 +86,12 @@ export class DestinationRunner {
   private claiming: Promise<void> | undefined;
   /** After a failed claim, none before this (the runner's clock). */
   private claimAgainAt = 0;
+  /**
+   * A 410 came back and the pause it makes is not recorded yet: nothing starts or is claimed
+   * meanwhile, and what is queued goes back (the database's pause then holds them, in every
+   * process, until `deliveries resume`).
+   */
+  private gone = false;
 
   constructor(
     readonly destination: Destination,
@@ -198,8 +204,15 @@ export class DestinationRunner {
     const { clock } = this.deps;
     const d = this.destination;
     while (!this.stopped) {
+      // Gone (410): the queued deliveries go back unstarted, not to the endpoint that said so.
+      if (this.gone && this.queue.length > 0) await this.giveBack(this.takeQueue());
       // Start what is claimed while slots are free.
-      while (this.queue.length > 0 && this.inFlight < d.concurrency && !this.stopped) {
+      while (
+        this.queue.length > 0 &&
+        this.inFlight < d.concurrency &&
+        !this.stopped &&
+        !this.gone
+      ) {
         const { delivery, leaseEndsAt } = this.queue.shift()!;
         await this.pacer.next();
         // Waited so long (the destination slowed down after a large claim) that the attempt could
@@ -226,7 +239,7 @@ export class DestinationRunner {
       // appended or redriven (a wake), an ordered object's earlier delivery is recorded, or the
       // idle poll finds retries come due.
       const backlogEmpty = this.shortClaimAt !== undefined && this.shortClaimAt === this.wakes;
-      if (this.stopped || this.claiming || held > window / 2 || backlogEmpty) {
+      if (this.stopped || this.claiming || this.gone || held > window / 2 || backlogEmpty) {
         await this.waitForSignal(this.deps.idlePollMs);
         continue;
       }
@@ -303,19 +316,31 @@ export class DestinationRunner {
    * could also outlive its lease; they are claimed again with a fresh one.
    */
   private async requeueStale(first: ClaimedDelivery): Promise<void> {
-    const d = this.destination;
-    const { clock, store, owner, logger, metrics } = this.deps;
-    const latestStart = clock.now() + d.timeoutMs;
+    const latestStart = this.deps.clock.now() + this.destination.timeoutMs;
     const stale = [
       first,
       ...this.queue.filter((q) => latestStart > q.leaseEndsAt).map((q) => q.delivery),
     ];
     this.queue = this.queue.filter((q) => latestStart <= q.leaseEndsAt);
-    metrics.requeued.inc({ destination: d.name }, stale.length);
+    this.deps.metrics.requeued.inc({ destination: this.destination.name }, stale.length);
+    await this.giveBack(stale);
+  }
+
+  /** Empty the queue; its deliveries, claimed and not started. */
+  private takeQueue(): ClaimedDelivery[] {
+    const queued = this.queue.map((q) => q.delivery);
+    this.queue = [];
+    return queued;
+  }
+
+  /** Give `deliveries` (claimed, not started) back, uncounted, in one transaction. */
+  private async giveBack(deliveries: readonly ClaimedDelivery[]): Promise<void> {
+    const d = this.destination;
+    const { clock, store, owner, logger } = this.deps;
     try {
       await store.writeTransaction(async (tx) => {
         const now = new Date(clock.now());
-        for (const delivery of stale) {
+        for (const delivery of deliveries) {
           await releaseDeliveries(tx, owner, now, {
             destination: d.name,
             eventId: delivery.eventId,
@@ -326,8 +351,8 @@ export class DestinationRunner {
     } catch (error) {
       // Still leased: claimed again once the leases end.
       logger.warn(
-        { err: error, destination: d.name, count: stale.length },
-        'could not give back deliveries that waited too long; they are claimed again after their lease',
+        { err: error, destination: d.name, count: deliveries.length },
+        'could not give back deliveries that were not started; they are claimed again after their lease',
       );
     }
   }
@@ -374,7 +399,14 @@ export class DestinationRunner {
     const error = result.error ?? `answered ${code}`;
     if (code === 410) {
       countFailure(metrics, d.name, 'gone');
-      this.record({ ...base, outcome: 'paused', nextAttemptAt: now, error });
+      // Record the pause at once (not after the usual wait for more outcomes); until then
+      // nothing more starts, and the loop gives back what is queued.
+      this.gone = true;
+      this.results.push({ ...base, outcome: 'paused', nextAttemptAt: now, error });
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.flushNow();
+      this.poke();
       return;
     }
     countFailure(metrics, d.name, code === null ? 'network' : 'status');
@@ -460,6 +492,7 @@ export class DestinationRunner {
     // or for the next claim's transaction, instead of a transaction per handful of outcomes.
     if (this.results.length > 0) {
       const batch = this.results.splice(0, maxOutcomesPerTransaction);
+      const pauses = batch.some((r) => r.outcome === 'paused');
       try {
         await store.writeTransaction((tx) => this.recordOutcomes(tx, batch));
         // An ordered object's next delivery is due once this one is recorded.
@@ -470,6 +503,13 @@ export class DestinationRunner {
           { err: error, destination: this.destination.name, count: batch.length },
           'could not record delivery outcomes; they will be attempted again after the lease',
         );
+      } finally {
+        // The pause is in the database now (claims yield nothing until a resume), or it could
+        // not be written and the next 410 tries again: the loop goes on either way.
+        if (pauses) {
+          this.gone = false;
+          this.poke();
+        }
       }
     }
   }

@@ -374,6 +374,41 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     );
   });
 
+  it('after a 410 nothing more is sent: the queued deliveries go back unstarted', async () => {
+    const { inbox, send, forward, statuses } = await setup();
+    let gone = true;
+    const endpoint = track(
+      await startEndpoint((_r, res) => void res.writeHead(gone ? 410 : 200).end()),
+    );
+    // Registered first, so that every event queues a delivery, and started once all are in: the
+    // first claim takes a window of twice the concurrency (4), four sent at once, four queued.
+    const forwarder = await forward(`${endpoint.url};name=gone`, false);
+    const events = Array.from({ length: 20 }, (_, i) => userEvent(i));
+    for (const e of events) expect(await send(e.body)).toBe(200);
+    await forwarder.start();
+    await until(
+      async () => (await inbox.store.read(readDestinations))[0]!.pausedAt !== null,
+      'the pause',
+    );
+    // Only the attempts in flight when the first 410 came back reached the endpoint; after the
+    // pause is recorded every delivery waits, none of them claimed.
+    await until(
+      async () => (await statuses('gone')).every((d) => d.status !== 'delivering'),
+      'the queued ones given back',
+    );
+    expect(endpoint.received.length).toBeLessThanOrEqual(4);
+    const waiting = await statuses('gone');
+    expect(waiting).toHaveLength(20);
+    expect(waiting.filter((d) => d.attempts === 0)).toHaveLength(20 - endpoint.received.length);
+    gone = false;
+    await inbox.store.writeTransaction((tx) => resumeDestination(tx, 'gone', new Date()));
+    forwarder.wake();
+    await until(
+      async () => (await statuses('gone')).every((d) => d.status === 'delivered'),
+      'delivery after resume',
+    );
+  });
+
   it('ordered delivery keeps each object in created_at order under retries', async () => {
     // The forwarder's clock stands at a whole second years ahead of the events' receipt (real
     // time) and moves only by the test's steps of 1 s: a signature's t= can be told from both.
