@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkOS } from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { startEndpoint, until } from '../forward/helpers/endpoint.js';
 import type { TestEndpoint } from '../forward/helpers/endpoint.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { ensureBuilt, freePort, killAll, runCli, startServe } from './cli-harness.js';
 
 const secret = 'whsec_forward_cli_test_0123456789';
@@ -65,10 +65,7 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
           const res = await fetch(`${base}/webhooks/workos`, {
             method: 'POST',
             body,
-            headers: {
-              'content-type': 'application/json',
-              'workos-signature': signatureHeader(body, secret),
-            },
+            headers: signedHeaders(body, Date.now(), secret),
           });
           return res.status;
         }),

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { startEndpoint, until } from '../forward/helpers/endpoint.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { ensureBuilt, killAll, runCli, startServe } from './cli-harness.js';
 
 const secret = 'whsec_forward_sigkill_test';
@@ -51,10 +51,7 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding survives SIGKILL on %
         const res = await fetch(`${first.base}/webhooks/workos`, {
           method: 'POST',
           body,
-          headers: {
-            'content-type': 'application/json',
-            'workos-signature': signatureHeader(body, secret),
-          },
+          headers: signedHeaders(body, Date.now(), secret),
         });
         expect(res.status).toBe(200);
         ids.push(`event_kill_${i}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signatureHeader } from '../../src/signature/sign.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { ensureBuilt, killAll, startServe } from './cli-harness.js';
 import type { ServeProcess } from './cli-harness.js';
 
@@ -37,10 +37,7 @@ describe('serve answers an oversized body 413, and the client reads it', () => {
       outcomes.push(
         await fetch(`${serve.base}/webhooks/workos`, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'workos-signature': signatureHeader(body, secret),
-          },
+          headers: signedHeaders(body, Date.now(), secret),
           body,
         }).then(
           async (answer) => {

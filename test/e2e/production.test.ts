@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { ensureBuilt, freePort, killAll, listEvents, runCli, startServe } from './cli-harness.js';
 
 // Child processes on a loaded CI machine: generous bounds; every wait inside is bounded too.
@@ -24,10 +24,7 @@ function signedBody(id: string): { body: string; headers: Record<string, string>
   const body = JSON.stringify(sampleEvent('dsync.user.created', { overrides: { id } }));
   return {
     body,
-    headers: {
-      'content-type': 'application/json',
-      'workos-signature': signatureHeader(body, secret),
-    },
+    headers: signedHeaders(body, Date.now(), secret),
   };
 }
 

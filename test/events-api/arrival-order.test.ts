@@ -10,10 +10,10 @@ import { createInbox } from '../../src/inbox/create-inbox.js';
 import type { Inbox } from '../../src/inbox/create-inbox.js';
 import { Puller } from '../../src/pull/puller.js';
 import type { startHttpServer } from '../../src/server/http-server.js';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import { createBackend } from '../inbox/helpers/backends.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { serveEventsApi } from './serve-events-api.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -61,10 +61,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events in arrival order (%s
       const res = await inbox.fetch(
         new Request('http://inbox.test/webhooks/workos', {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'workos-signature': signatureHeader(body, secret),
-          },
+          headers: signedHeaders(body, Date.now(), secret),
           body,
         }),
       );

@@ -16,8 +16,8 @@ import {
 import { resumeDestination } from '../../src/forward/delivery-operations.js';
 import { parseDestinations } from '../../src/forward/parse-destinations.js';
 import { createInbox } from '../../src/inbox/create-inbox.js';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { createCompleteExample } from './fixtures/guide-complete-example.js';
 import { startApp, startEndpoint, until } from './helpers/endpoint.js';
 import type { TestEndpoint } from './helpers/endpoint.js';
@@ -85,10 +85,7 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
       const res = await fetch(url, {
         method: 'POST',
         body,
-        headers: {
-          'content-type': 'application/json',
-          'workos-signature': signatureHeader(body, secret),
-        },
+        headers: signedHeaders(body, Date.now(), secret),
       });
       return res.status;
     };

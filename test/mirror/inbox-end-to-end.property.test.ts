@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/events/index.js';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { createBackend } from '../inbox/helpers/backends.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
 import {
   dumpMirror,
@@ -35,10 +35,7 @@ async function deliver(port: number, deliveries: readonly WireEvent[]): Promise<
       const body = JSON.stringify(deliveries[next++]);
       const res = await fetch(`http://127.0.0.1:${port}/webhooks/workos`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'workos-signature': signatureHeader(body, secret),
-        },
+        headers: signedHeaders(body, Date.now(), secret),
         body,
       });
       statuses.push(res.status);

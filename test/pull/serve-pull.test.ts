@@ -5,8 +5,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveServeConfig } from '../../src/server/config.js';
 import { runServe } from '../../src/server/run-server.js';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -77,10 +77,7 @@ describe('serve --pull', () => {
         const body = JSON.stringify(event);
         const res = await fetch(`${running.url}/webhooks/workos`, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'workos-signature': signatureHeader(body, 'whsec_serve_pull'),
-          },
+          headers: signedHeaders(body, Date.now(), 'whsec_serve_pull'),
           body,
         });
         expect(res.status).toBe(200);

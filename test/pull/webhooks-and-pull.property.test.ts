@@ -8,10 +8,10 @@ import type { WireEvent } from '../../src/events/index.js';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { Puller } from '../../src/pull/puller.js';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import { createBackend } from '../inbox/helpers/backends.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { MirrorTestDatabase } from '../mirror/helpers/mirror-databases.js';
@@ -36,10 +36,7 @@ async function deliver(port: number, deliveries: readonly WireEvent[]): Promise<
     const body = JSON.stringify(event);
     const res = await fetch(`http://127.0.0.1:${port}/webhooks/workos`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'workos-signature': signatureHeader(body, secret),
-      },
+      headers: signedHeaders(body, Date.now(), secret),
       body,
     });
     expect(res.status).toBe(200);

@@ -9,9 +9,9 @@ import type { RunningHttpServer } from '../../src/server/http-server.js';
 import { createMirrorHandler } from '../../src/server/mirror-routes.js';
 import { createQueueMetrics } from '../../src/server/queue-metrics.js';
 import { createRequestHandler } from '../../src/server/request-handler.js';
-import { signatureHeader } from '../../src/signature/sign.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { createBackend } from '../inbox/helpers/backends.js';
+import { signedHeaders } from '../inbox/helpers/events.js';
 import { resolveMirror } from '../../src/inbox/mirror-setup.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { MigrationSet } from '../../src/store/types.js';
@@ -51,11 +51,7 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
     return fetch(`${http.url}/hooks`, {
       method: 'POST',
       body,
-      headers: {
-        'content-type': 'application/json',
-        'workos-signature': signatureHeader(body, secret),
-        ...headers,
-      },
+      headers: { ...signedHeaders(body, Date.now(), secret), ...headers },
     });
   };
 
