@@ -127,6 +127,23 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     return endpoint;
   };
 
+  /**
+   * Resume the paused `destination`, wake the forwarder, and wait until every delivery to that
+   * destination is delivered.
+   */
+  async function resumeUntilDelivered(
+    { inbox, statuses }: Pick<Awaited<ReturnType<typeof setup>>, 'inbox' | 'statuses'>,
+    forwarder: Forwarder,
+    destination: string,
+  ): Promise<void> {
+    await inbox.store.writeTransaction((tx) => resumeDestination(tx, destination, new Date()));
+    forwarder.wake();
+    await until(
+      async () => (await statuses(destination)).every((d) => d.status === 'delivered'),
+      'delivery after resume',
+    );
+  }
+
   it("the guide's Complete Example, unchanged, accepts every forwarded event", async () => {
     const { send, forward, statuses } = await setup();
     vi.stubEnv('WORKOS_WEBHOOK_SECRET', secret);
@@ -360,12 +377,7 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     const [first] = await inbox.store.read((db) => eventDeliveries(db, events[0]!.id));
     expect(first!.attemptLog.map((a) => [a.statusCode, a.outcome])).toContainEqual([410, 'paused']);
     gone = false;
-    await inbox.store.writeTransaction((tx) => resumeDestination(tx, 'gone', new Date()));
-    forwarder.wake();
-    await until(
-      async () => (await statuses('gone')).every((d) => d.status === 'delivered'),
-      'delivery after resume',
-    );
+    await resumeUntilDelivered({ inbox, statuses }, forwarder, 'gone');
     expect(new Set(endpoint.received.map((r) => r.headers['workos-inbox-event-id']))).toEqual(
       new Set(events.map((e) => e.id)),
     );
@@ -398,12 +410,7 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     expect(waiting).toHaveLength(20);
     expect(waiting.filter((d) => d.attempts === 0)).toHaveLength(20 - endpoint.received.length);
     gone = false;
-    await inbox.store.writeTransaction((tx) => resumeDestination(tx, 'gone', new Date()));
-    forwarder.wake();
-    await until(
-      async () => (await statuses('gone')).every((d) => d.status === 'delivered'),
-      'delivery after resume',
-    );
+    await resumeUntilDelivered({ inbox, statuses }, forwarder, 'gone');
   });
 
   it('ordered delivery keeps each object in created_at order under retries', async () => {
