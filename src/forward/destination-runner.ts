@@ -87,9 +87,14 @@ export class DestinationRunner {
   /** After a failed claim, none before this (the runner's clock). */
   private claimAgainAt = 0;
   /**
-   * A 410 came back and the pause it makes is not recorded yet: nothing starts or is claimed
-   * meanwhile, and what is queued goes back (the database's pause then holds them, in every
-   * process, until `deliveries resume`).
+   * The 410 rule (the places that set, read and clear this flag point here): a 410 stops the
+   * destination at once, until the pause it makes is flushed. `deliver` sets it when a 410 comes
+   * back and flushes that outcome at once, not after the usual wait for more outcomes; while it
+   * is set, `run` starts nothing, claims nothing and gives back what is queued, unstarted, not to
+   * the endpoint that said Gone. `flush` clears it in its finally, once the batch carrying the
+   * pause is written (the database's pause then holds the deliveries, in every process, until
+   * `deliveries resume`; claims yield nothing meanwhile) or could not be (the next 410 tries
+   * again): the loop goes on either way.
    */
   private gone = false;
 
@@ -204,7 +209,7 @@ export class DestinationRunner {
     const { clock } = this.deps;
     const d = this.destination;
     while (!this.stopped) {
-      // Gone (410): the queued deliveries go back unstarted, not to the endpoint that said so.
+      // Gone (410), see `gone`: the queued deliveries go back unstarted.
       if (this.gone && this.queue.length > 0) await this.giveBack(this.takeQueue());
       // Start what is claimed while slots are free.
       while (
@@ -399,8 +404,7 @@ export class DestinationRunner {
     const error = result.error ?? `answered ${code}`;
     if (code === 410) {
       countFailure(metrics, d.name, 'gone');
-      // Record the pause at once (not after the usual wait for more outcomes); until then
-      // nothing more starts, and the loop gives back what is queued.
+      // Stop at once and record the pause now: see `gone`.
       this.gone = true;
       this.results.push({ ...base, outcome: 'paused', nextAttemptAt: now, error });
       clearTimeout(this.flushTimer);
@@ -504,8 +508,7 @@ export class DestinationRunner {
           'could not record delivery outcomes; they will be attempted again after the lease',
         );
       } finally {
-        // The pause is in the database now (claims yield nothing until a resume), or it could
-        // not be written and the next 410 tries again: the loop goes on either way.
+        // The pause is written, or could not be: the destination goes on (see `gone`).
         if (pauses) {
           this.gone = false;
           this.poke();
