@@ -433,6 +433,20 @@ export const defaults = {
     docs: 'webhooks waiting for the database to commit, at most; past it new ones get 503 + `Retry-After`, so memory stays bounded while the database stalls',
     options: ['InboxOptions.maxPendingAppends', 'StoreOptions.maxPendingAppends'],
   },
+  eventsApiHoldBackMs: {
+    // WorkOS does the same: its Events API holds new events back from ascending cursor reads for
+    // a few seconds (workos-node-sdk.md, "Cursor caveat"). An event's place in our list is its
+    // `received_at`, stamped before its commit; see src/events-api/list-inbox-events.ts.
+    value: 5 * second,
+    unit: 'ms',
+    flag: '--events-api-hold-back-ms <ms>',
+    env: 'WORKOS_INBOX_EVENTS_API_HOLD_BACK_MS',
+    command: 'serve',
+    description:
+      'GET /events in ascending order lists only events received at least this long ago, so a cursor never passes one still committing',
+    docs: '`GET /events` with `order=asc` lists only events received at least this long ago, as WorkOS holds new events back from cursor reads: an event whose commit comes after a later-received one is then not stepped over by a client paging with `after` (0 turns it off; see the [README](../README.md#webhooks-and-the-events-api-together))',
+    options: ['EventsApiOptions.holdBackMs'],
+  },
   pull: {
     value: false,
     flag: '--pull',

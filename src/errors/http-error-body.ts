@@ -72,3 +72,25 @@ export function workosErrorBody(input: HttpErrorInput): Record<string, unknown> 
   if (sdkReadsErrorAsOauth(input.status)) delete body.error;
   return body;
 }
+
+/**
+ * A WorkOS-compatible route's answer to a parameter it cannot take: 422 with WorkOS's
+ * `invalid_request_parameters` body (`errors: [{ field, code }]`), on which the official SDK raises
+ * `UnprocessableEntityException` as it does against WorkOS. `problem` is a sentence naming the
+ * field; the SDK shows each `errors[].code` in its message, so it carries the sentence too.
+ */
+export function invalidParameterAnswer(
+  field: string,
+  problem: string,
+): { status: 422; body: Record<string, unknown> } {
+  return {
+    status: 422,
+    body: workosErrorBody({
+      status: 422,
+      code: 'invalid_request_parameters',
+      message: `Validation failed: ${problem}`,
+      errors: [{ field, code: problem }],
+      field,
+    }),
+  };
+}

@@ -3,7 +3,7 @@ import { eventTimeMs } from '../workos-api/event-time.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { limits } from '../limits.js';
 
-/** A query parameter of our `GET /events` is invalid; `field` names it. Answered 400. */
+/** A query parameter of our `GET /events` is invalid; `field` names it. Answered 422, as WorkOS does. */
 export class EventsQueryError extends WorkosInboxError {
   override readonly name = 'EventsQueryError';
   readonly code = 'invalid_request_parameters';

@@ -34,20 +34,31 @@ interface Row {
  * stored before them, and a client paging by id would already have passed those ids and never
  * see them. In arrival order an event joins at the end, so a cursor sees every event once (but
  * for one gap: the place is taken when the event is received, not when it commits; an event
- * received before a row a client has listed and committed after it lands behind that cursor).
+ * received before a row a client has listed and committed after it would land behind that
+ * cursor: see `heldBackFrom` below).
  *
  * `after` is an event id, as on WorkOS: its position is that row's `(received_at, id)`, looked up
  * by the statement itself (a scalar subquery on the primary key), and each further scan step
  * starts after the last row read the same way. An id the inbox does not hold has no position:
- * it is refused ({@link EventsQueryError}, answered 400 like the other bad parameters) rather
+ * it is refused ({@link EventsQueryError}, answered 422 like the other bad parameters) rather
  * than answered from a guessed one.
  * Pruned events (their payload gone) are left out, as WorkOS leaves out events older than it
  * keeps; a pruned event's id still works as a cursor (its row, and so its place, stays).
  * Event names filter in SQL; `organization_id` and the time range are read from each stored
  * body (they are not columns), scanning on in batches until the page is full. `range_start`
  * also bounds `received_at` in SQL (see {@link receivedBeforeCreatedMaxMs}).
+ *
+ * The gap above is closed as WorkOS closes it on its own Events API: an ascending read lists only
+ * events received before `heldBackFrom` (the caller passes now minus
+ * `defaults.eventsApiHoldBackMs`), so the newest events, whose transactions may still be open
+ * beside an older-stamped one, wait a few seconds before a cursor can reach them. A descending
+ * read walks away from the newest events, where nothing can land behind it, and lists everything.
  */
-export async function listInboxEvents(db: SqlExecutor, query: EventsQuery): Promise<WireEventList> {
+export async function listInboxEvents(
+  db: SqlExecutor,
+  query: EventsQuery,
+  heldBackFrom?: Date,
+): Promise<WireEventList> {
   const data: WireEventList['data'] = [];
   const desc = query.order === 'desc';
   const direction = desc ? 'DESC' : 'ASC';
@@ -62,6 +73,10 @@ export async function listInboxEvents(db: SqlExecutor, query: EventsQuery): Prom
       const id = `$${params.length}`;
       const place = `((SELECT received_at FROM ${events} WHERE id = ${id}), ${id})`;
       where.push(`(received_at, id) ${desc ? '<' : '>'} ${place}`);
+    }
+    if (!desc && heldBackFrom !== undefined) {
+      params.push(heldBackFrom);
+      where.push(`received_at < $${params.length}`);
     }
     const receivedFrom = earliestReceived(query);
     if (receivedFrom !== undefined) {

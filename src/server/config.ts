@@ -69,6 +69,8 @@ export interface ServeConfig {
   retentionIntervalMs: number | undefined;
   /** Appends waiting for a commit, at most (StoreOptions.maxPendingAppends). */
   maxPendingAppends: number;
+  /** `GET /events`: ascending reads list only events received at least this long ago. */
+  eventsApiHoldBackMs: number;
   logLevel: string;
   /** `--pull`: pull WorkOS's Events API continuously; undefined when off. */
   pull: PullSettings | undefined;
@@ -299,6 +301,12 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       defaults.maxPendingAppends.value,
       1,
       10_000_000,
+    ),
+    eventsApiHoldBackMs: integer(
+      'eventsApiHoldBackMs',
+      defaults.eventsApiHoldBackMs.value,
+      0,
+      3600_000,
     ),
     pull: undefined,
     reconcile: undefined,

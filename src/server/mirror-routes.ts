@@ -1,4 +1,5 @@
 import { eventsApiPath, handleEventsRequest } from '../events-api/handle-events-request.js';
+import type { EventsApiOptions } from '../events-api/handle-events-request.js';
 import { handleMirrorRequest, isMirrorPath } from '../mirror/http/handle-mirror-request.js';
 import type { MirrorSource } from '../mirror/read/create-mirror.js';
 import { dashboardBase } from '../dashboard/layout.js';
@@ -25,9 +26,12 @@ export function isReadApiPath(path: string): boolean {
  * The mirror's WorkOS-compatible read API and our Events API over the inbox's events (the caller
  * checks the admin token first).
  */
-export function createMirrorHandler(source: MirrorSource): MirrorHandler {
+export function createMirrorHandler(
+  source: MirrorSource,
+  eventsApi: EventsApiOptions = {},
+): MirrorHandler {
   return async (request) =>
     request.path === eventsApiPath
-      ? handleEventsRequest(source, request)
+      ? handleEventsRequest(source, request, eventsApi)
       : ((await handleMirrorRequest(source, request)) ?? undefined);
 }

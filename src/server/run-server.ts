@@ -229,7 +229,12 @@ export async function runServe(
           trustProxy: config.trustProxy,
           allowIps: config.allowIps,
           metrics,
-          mirror: credentials ? createMirrorHandler(inbox.store) : undefined,
+          mirror: credentials
+            ? createMirrorHandler(inbox.store, {
+                holdBackMs: config.eventsApiHoldBackMs,
+                clock: systemClock,
+              })
+            : undefined,
           dashboard,
         }),
       );

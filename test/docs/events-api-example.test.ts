@@ -6,6 +6,7 @@ import { createMirrorHandler } from '../../src/server/mirror-routes.js';
 import { generateTestWebhook, sampleEvent } from '../../src/testing/index.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startServeRoutes } from '../helpers/serve-routes.js';
+import { readAMinuteLater } from '../events-api/serve-events-api.js';
 
 const secret = 'whsec_docs_events';
 const token = 'admin_token_docs_events';
@@ -33,7 +34,8 @@ describe('README: the official SDK reads GET /events from serve', () => {
         store: inbox.store,
         webhookPath: '/webhooks/workos',
         adminToken: token,
-        mirror: createMirrorHandler(inbox.store),
+        // Read a minute later: GET /events holds the newest events back from asc reads.
+        mirror: createMirrorHandler(inbox.store, readAMinuteLater),
       },
       { maxHeaderBytes: 8192, requestTimeoutMs: 5000 },
     );

@@ -14,7 +14,7 @@ import { generateDirectoryHistory } from '../../src/testing/directory-history.js
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import { createBackend } from '../inbox/helpers/backends.js';
 import { signedHeaders } from '../inbox/helpers/events.js';
-import { serveEventsApi } from './serve-events-api.js';
+import { readAMinuteLater, serveEventsApi } from './serve-events-api.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 
@@ -45,7 +45,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events in arrival order (%s
     const downDb = await createBackend(backend, 'wi_events_order_down');
     cleanups.push(downDb.cleanup);
     downstream = await createInbox({ database: downDb.database, secret });
-    ({ http, sdk } = await serveEventsApi(inbox.store, token));
+    ({ http, sdk } = await serveEventsApi(inbox.store, token, readAMinuteLater));
   });
   afterAll(async () => {
     await http?.close(1000);

@@ -12,7 +12,7 @@ import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import { createBackend } from '../inbox/helpers/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
-import { serveEventsApi } from './serve-events-api.js';
+import { readAMinuteLater, serveEventsApi } from './serve-events-api.js';
 
 const token = 'admin_token_events_api';
 const { events } = generateDirectoryHistory({ seed: 9, events: 260 });
@@ -63,7 +63,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
     inbox = await createInbox({ database: db.database, secret: 'whsec_x' });
     const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
     await new Puller({ store: inbox.store, client, since: '2020-01-01T00:00:00Z' }).catchUp();
-    ({ http, sdk: fromServe } = await serveEventsApi(inbox.store, token));
+    ({ http, sdk: fromServe } = await serveEventsApi(inbox.store, token, readAMinuteLater));
     fromWorkos = new WorkOS(api.apiKey, {
       apiHostname: '127.0.0.1',
       port: api.port,
@@ -104,7 +104,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
     expect(seen).toEqual(events.map((e) => e.id));
   });
 
-  it('400 naming the field on bad parameters or unknown after; 401 without the token', async () => {
+  it('422 naming the field on bad parameters or unknown after, as WorkOS; 401 without the token', async () => {
     const get = (query: string, auth = `Bearer ${token}`) =>
       fetch(`${http.url}/events?${query}`, { headers: { authorization: auth } });
     for (const [query, field] of [
@@ -118,11 +118,30 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
       ['after=event_01NOTINTHISINBOX0000000000', 'after'],
     ] as const) {
       const res = await get(query);
-      expect(res.status, query).toBe(400);
-      const body = (await res.json()) as { message: string; errors: { field: string }[] };
+      expect(res.status, query).toBe(422);
+      const body = (await res.json()) as {
+        code: string;
+        message: string;
+        errors: { field: string }[];
+      };
+      expect(body.code, query).toBe('invalid_request_parameters');
       expect(body.errors[0]!.field, query).toBe(field);
       expect(body.message, query).toContain(field);
     }
     expect((await get('limit=1', 'Bearer wrong')).status).toBe(401);
+    // The SDK raises the same exception from serve as from WorkOS, with serve's reason in it.
+    const unknownAfter = { events: [], order: 'asc', after: 'event_01NOTINTHISINBOX0000000000' };
+    const [ours, theirs] = await Promise.all(
+      [fromServe, fromWorkos].map((sdk) =>
+        sdk.events.listEvents(unknownAfter as ListOptions).then(
+          () => undefined,
+          (error: unknown) => error as Error & { status?: number },
+        ),
+      ),
+    );
+    expect(ours?.name).toBe('UnprocessableEntityException');
+    expect(ours?.name).toBe(theirs?.name);
+    expect(ours?.status).toBe(422);
+    expect(ours?.message).toContain('no event event_01NOTINTHISINBOX0000000000');
   });
 });

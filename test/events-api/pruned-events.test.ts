@@ -8,7 +8,7 @@ import type { Inbox } from '../../src/inbox/create-inbox.js';
 import type { startHttpServer } from '../../src/server/http-server.js';
 import { createBackend } from '../inbox/helpers/backends.js';
 import { eventBody, manualClock, secret, signedHeaders } from '../inbox/helpers/events.js';
-import { serveEventsApi } from './serve-events-api.js';
+import { readAMinuteLater, serveEventsApi } from './serve-events-api.js';
 
 const token = 'admin_token_events_pruned';
 const day = 86_400_000;
@@ -49,7 +49,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events after a prune (%s)',
       now: new Date(clock.now()),
     });
     expect(pruned.pruned).toBe(old.length);
-    ({ http, sdk } = await serveEventsApi(inbox.store, token));
+    ({ http, sdk } = await serveEventsApi(inbox.store, token, readAMinuteLater));
   });
   afterAll(async () => {
     await http?.close(1000);

@@ -160,6 +160,7 @@ describe('defaults are stated once (src/defaults.ts)', () => {
       forwardTimeoutMs: (c) => c.forward.timeoutMs,
       forwardConcurrency: (c) => c.forward.concurrency,
       forwardMaxAttempts: (c) => c.forward.maxAttempts,
+      eventsApiHoldBackMs: (c) => c.eventsApiHoldBackMs,
     };
     for (const [key, read] of Object.entries(resolved)) {
       expect(read(config), key).toBe(table[key]!.value);

@@ -1,4 +1,4 @@
-import { workosErrorBody } from '../../errors/http-error-body.js';
+import { invalidParameterAnswer, workosErrorBody } from '../../errors/http-error-body.js';
 import type { SqlExecutor } from '../../store/sql-executor.js';
 import type { MirrorSource } from '../read/create-mirror.js';
 import { runOnSource } from '../read/create-mirror.js';
@@ -124,16 +124,7 @@ const routes: Readonly<Record<string, Route>> = {
 };
 
 function unprocessable(field: string, problem: string): MirrorHttpResponse {
-  return {
-    status: 422,
-    body: workosErrorBody({
-      status: 422,
-      code: 'invalid_request_parameters',
-      message: `Validation failed: ${problem}`,
-      errors: [{ field, code: problem }],
-      field,
-    }),
-  };
+  return invalidParameterAnswer(field, problem);
 }
 
 function pageFromQuery(query: MirrorQuery): PageOptions | MirrorHttpResponse {
