@@ -14,7 +14,10 @@ export const exitCodes = {
   database: 3,
   /** The event, user or group asked for does not exist. */
   notFound: 4,
-  /** `events replay`: the event is being processed right now. */
+  /**
+   * Busy or in the way: `events replay`, the event is being processed right now (or was pruned);
+   * `pull`, another process holds the Events API puller lease (or took it during the pull).
+   */
   conflict: 5,
 } as const;
 

@@ -1,9 +1,15 @@
 import { defaults } from '../defaults.js';
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { systemClock } from '../clock.js';
+import { LeaseLoop, LeaseLostError } from '../leases/lease-loop.js';
 import { defaultCursorName } from '../pull/pull-options.js';
 import { PullCursorRejectedError } from '../pull/pull-errors.js';
+import { pullerLeaseName } from '../pull/pull-loop.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { Puller } from '../pull/puller.js';
+import { readNamedLease } from '../store/pull-operations.js';
+import type { Store } from '../store/types.js';
 import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -38,7 +44,9 @@ export function registerPull(program: Command): void {
   addDatabaseFlags(command);
   addWorkosApiFlags(command);
   command.action(async (flags: PullFlags) => {
-    const client = cliWorkosApiClient(flags);
+    // Ctrl-C (or SIGTERM) ends the request to WorkOS and the wait before a retry at once.
+    const stopping = new AbortController();
+    const client = cliWorkosApiClient(flags, { signal: stopping.signal });
     const events = parseEventNames(flags.events);
     let since: string;
     try {
@@ -51,46 +59,125 @@ export function registerPull(program: Command): void {
     await withCliStore(
       flags,
       async (store) => {
-        if (command.getOptionValueSource('since') === 'cli' && !flags.resetCursor) {
-          // --since only places the first pull; a later one goes on from the cursor. Say so,
-          // rather than let `pull --since 7d` after a first `pull` quietly find nothing older.
-          const stored = await store.pullCursor(defaultCursorName);
-          if (stored?.after || stored?.rangeStart) {
-            const from = stored.after ? `after ${stored.after}` : `from ${stored.rangeStart}`;
-            process.stderr.write(
-              `workos-inbox: --since ${flags.since} is not used: this database already pulls on from its cursor (${from}). To start over from --since, add --reset-cursor.\n`,
+        // The puller lease of `serve --pull` / `work --pull`: one process pulls at a time, since
+        // each commits the shared cursor with its pages. Never started as a loop: this command
+        // runs one catch-up itself and borrows the lease handling (take, keep, release, stop).
+        const lease = new LeaseLoop({
+          store,
+          name: pullerLeaseName,
+          owner: `cli-pull-${randomUUID()}`,
+          leaseMs: defaults.leaseMs.value,
+          intervalMs: defaults.pullIntervalMs.value,
+          round: () => Promise.resolve(),
+          onStop: () => stopping.abort(),
+          label: 'puller',
+          clock: systemClock,
+        });
+        let signal: NodeJS.Signals | undefined;
+        // Stop after the page being stored and give the lease back; a second signal kills.
+        const onSignal = (received: NodeJS.Signals) => {
+          signal = received;
+          void lease.stop();
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          await takePullerLease(store, lease);
+          if (signal) throw await stoppedError(store, signal);
+          if (command.getOptionValueSource('since') === 'cli' && !flags.resetCursor) {
+            // --since only places the first pull; a later one goes on from the cursor. Say so,
+            // rather than let `pull --since 7d` after a first `pull` quietly find nothing older.
+            const stored = await store.pullCursor(defaultCursorName);
+            if (stored?.after || stored?.rangeStart) {
+              const from = stored.after ? `after ${stored.after}` : `from ${stored.rangeStart}`;
+              process.stderr.write(
+                `workos-inbox: --since ${flags.since} is not used: this database already pulls on from its cursor (${from}). To start over from --since, add --reset-cursor.\n`,
+              );
+            }
+          }
+          if (flags.resetCursor) {
+            await store.appendPage(
+              [],
+              { name: defaultCursorName, after: null, rangeStart: since },
+              new Date(),
             );
           }
-        }
-        if (flags.resetCursor) {
-          await store.appendPage(
-            [],
-            { name: defaultCursorName, after: null, rangeStart: since },
-            new Date(),
-          );
-        }
-        const started = performance.now();
-        const puller = new Puller({ store, client, events, since });
-        let result;
-        try {
-          result = await puller.catchUp();
-        } catch (error) {
-          throw asCliError(error);
-        }
-        const seconds = (performance.now() - started) / 1000;
-        if (flags.json) {
+          const started = performance.now();
+          const puller = new Puller({ store, client, events, since });
+          let result;
+          try {
+            // Renewed after each page, as the loop does: a long catch-up keeps the lease.
+            result = await puller.catchUp(() => lease.keep());
+          } catch (error) {
+            if (signal) throw await stoppedError(store, signal);
+            if (error instanceof LeaseLostError) throw await leaseLostError(store);
+            throw asCliError(error);
+          }
+          const seconds = (performance.now() - started) / 1000;
+          if (flags.json) {
+            process.stdout.write(
+              `${JSON.stringify({ ...result, seconds: Number(seconds.toFixed(3)) })}\n`,
+            );
+            return;
+          }
           process.stdout.write(
-            `${JSON.stringify({ ...result, seconds: Number(seconds.toFixed(3)) })}\n`,
+            `pulled ${result.pulled} events (${result.inserted} new, ${result.duplicates} duplicates) in ${result.pages} pages, ${seconds.toFixed(1)} s\n`,
           );
-          return;
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          await lease.release();
         }
-        process.stdout.write(
-          `pulled ${result.pulled} events (${result.inserted} new, ${result.duplicates} duplicates) in ${result.pages} pages, ${seconds.toFixed(1)} s\n`,
-        );
       },
       { migrate: true },
     );
   });
+}
+
+/**
+ * Take the puller lease, or refuse to pull while another live process holds it. A lease whose
+ * holder died (expired) is taken over.
+ */
+async function takePullerLease(store: Store, lease: LeaseLoop): Promise<void> {
+  // The holder read after a refused take may have let go or expired meanwhile: take again then.
+  for (let attempt = 1; ; attempt++) {
+    if (await lease.renew()) return;
+    const holder = await store.read((db) => readNamedLease(db, pullerLeaseName));
+    if ((holder && holder.expiresAt.getTime() > Date.now()) || attempt === 3) {
+      const who = holder
+        ? ` (owner ${holder.owner}, expires ${holder.expiresAt.toISOString()} unless renewed)`
+        : '';
+      throw new CliError(
+        `another process holds the Events API puller lease${who}, so nothing was pulled. A \`serve --pull\` or \`work --pull\` already keeps this database caught up; to pull here instead, stop that process's pulling, or wait until the lease is free (another \`pull\` frees it when it ends; a dead holder's lease expires).`,
+        exitCodes.conflict,
+        'puller_lease_held',
+      );
+    }
+  }
+}
+
+/** Where the cursor stands now, for the messages of a catch-up that ended early. */
+async function cursorNow(store: Store): Promise<string> {
+  const cursor = await store.pullCursor(defaultCursorName).catch(() => undefined);
+  if (cursor?.after) return ` (after ${cursor.after})`;
+  if (cursor?.rangeStart) return ` (from ${cursor.rangeStart})`;
+  return '';
+}
+
+async function stoppedError(store: Store, signal: NodeJS.Signals): Promise<CliError> {
+  return new CliError(
+    `pull stopped by ${signal} before it caught up: the pages stored so far stay, and the next \`pull\` goes on from the cursor${await cursorNow(store)}.`,
+    exitCodes.failed,
+    'pull_stopped',
+  );
+}
+
+async function leaseLostError(store: Store): Promise<CliError> {
+  return new CliError(
+    `another process took the Events API puller lease during this pull (this one's ran out between two pages) and pulls on from the cursor${await cursorNow(store)}; the pages stored so far stay.`,
+    exitCodes.conflict,
+    'puller_lease_lost',
+  );
 }
 
 function asCliError(error: unknown): unknown {

@@ -33,7 +33,8 @@ export interface LeaseLoopOptions {
  * A job that one process of many runs, through a named lease in the database: a round on a
  * timer (the first at once, then `intervalMs` after each ends), the lease taken or renewed by
  * the round, kept between the pages of a long run, and a stop that waits for the round in
- * progress. `serve --pull` (PullLoop) and `--reconcile-every` (ReconcileLoop) are built on it.
+ * progress. `serve --pull` (PullLoop) and `--reconcile-every` (ReconcileLoop) are built on it;
+ * the `pull` command uses one without starting it, for its take, keep, release and stop.
  */
 export class LeaseLoop {
   private timer: NodeJS.Timeout | undefined;

@@ -214,3 +214,22 @@ export async function releaseNamedLease(
 ): Promise<void> {
   await tx.query(`DELETE FROM ${leases} WHERE name = $1 AND owner = $2`, [name, owner]);
 }
+
+/** A named lease as stored: who took it last, and until when (possibly past). */
+export interface NamedLeaseHolder {
+  owner: string;
+  expiresAt: Date;
+}
+
+/** The row of the lease `name`, or undefined when nobody holds it (never taken, or given back). */
+export async function readNamedLease(
+  db: SqlExecutor,
+  name: string,
+): Promise<NamedLeaseHolder | undefined> {
+  const { rows } = await db.query<{ owner: string; expires_at: string | Date }>(
+    `SELECT owner, expires_at FROM ${leases} WHERE name = $1`,
+    [name],
+  );
+  const row = rows[0];
+  return row ? { owner: row.owner, expiresAt: toDate(row.expires_at) } : undefined;
+}
