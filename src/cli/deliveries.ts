@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
-import { resumeDestination } from '../forward/delivery-operations.js';
 import { toDeliveryJson } from '../forward/delivery-json.js';
-import {
-  knownDestinations,
-  listDeliveries,
-  redriveDeliveries,
-} from '../forward/delivery-queries.js';
+import { knownDestinations, listDeliveries } from '../forward/delivery-queries.js';
 import {
   deliveryStatuses,
   isRedrivableStatus,
   redrivableStatusesText,
 } from '../forward/delivery-types.js';
 import type { DeliveryStatus, RedrivableStatus } from '../forward/delivery-types.js';
-import { destinationsReport, removeDestinationAndCount } from '../forward/forward-admin-api.js';
+import {
+  destinationsReport,
+  redriveAndWake,
+  removeDestinationAndCount,
+  resumeAndWake,
+} from '../forward/forward-admin-api.js';
 import type { RemovedDestination } from '../forward/forward-admin-api.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { didYouMean } from './close-matches.js';
@@ -172,12 +172,12 @@ export function registerDeliveries(program: Command): void {
     const status = redriveStatusFlag(flags.status);
     await withCliStore(flags, async (store) => {
       await checkDestination(store, flags.destination);
-      const count = await store.writeTransaction((tx) =>
-        redriveDeliveries(
-          tx,
-          { ...(flags.destination ? { destination: flags.destination } : {}), status },
-          new Date(),
-        ),
+      // On PostgreSQL the redrive wakes every process's forwarder; on SQLite one in another
+      // process (`serve`) finds them at its idle poll.
+      const count = await redriveAndWake(
+        store,
+        { ...(flags.destination ? { destination: flags.destination } : {}), status },
+        new Date(),
       );
       process.stdout.write(`redriven ${count} deliveries\n`);
     });
@@ -191,7 +191,7 @@ export function registerDeliveries(program: Command): void {
   resume.action(async (name: string, flags: DatabaseFlags) => {
     await withCliStore(flags, async (store) => {
       await checkDestination(store, name);
-      const resumed = await store.writeTransaction((tx) => resumeDestination(tx, name, new Date()));
+      const resumed = await resumeAndWake(store, name, new Date());
       if (!resumed) {
         // Known only by its deliveries: dropped from the configuration, so never paused now.
         throw new CliError(

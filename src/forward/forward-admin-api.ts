@@ -15,7 +15,7 @@ import {
   redriveDeliveries,
 } from './delivery-queries.js';
 import { deliveryStatuses, isRedrivableStatus, redrivableStatusesText } from './delivery-types.js';
-import type { DeliveryStatus, DestinationStats } from './delivery-types.js';
+import type { DeliveryStatus, DestinationStats, RedrivableStatus } from './delivery-types.js';
 import { defaults } from '../defaults.js';
 import { limits } from '../limits.js';
 
@@ -86,12 +86,39 @@ export async function removeDestinationAndCount(
 }
 
 /**
+ * `deliveries redrive` (and its route): queue the matching deliveries again, due now, and wake the
+ * forwarders that send them (`wakeIf`: this process's at once, on PostgreSQL every process's; on
+ * SQLite a forwarder in another process finds them at its idle poll). Returns how many.
+ */
+export function redriveAndWake(
+  store: Store,
+  filter: { destination?: string; status: RedrivableStatus },
+  now: Date,
+): Promise<number> {
+  return store.writeTransaction((tx) => redriveDeliveries(tx, filter, now), {
+    wakeIf: (count) => count > 0,
+  });
+}
+
+/**
+ * `deliveries resume` (and its route): lift `name`'s pause (its deliveries due at once) and wake
+ * the forwarders, as `redriveAndWake` does. `false` if the destination is not configured.
+ */
+export function resumeAndWake(store: Store, name: string, now: Date): Promise<boolean> {
+  return store.writeTransaction((tx) => resumeDestination(tx, name, now), {
+    wakeIf: (resumed) => resumed,
+  });
+}
+
+/**
  * The forwarding routes under /inbox (the bearer token is already checked). Answers `true` when
  * the path was one of them:
  * - `GET /inbox/deliveries?destination=&status=&event_id=&limit=&after=`
  * - `POST /inbox/deliveries/redrive` (`destination`, `status` as query or JSON body)
  * - `GET /inbox/destinations`, `POST /inbox/destinations/:name/resume`
  * - `POST /inbox/destinations/:name/remove` (out of the configuration; its deliveries stay)
+ *
+ * A redrive or resume wakes the forwarders (`redriveAndWake`).
  */
 export async function handleForwardAdminRequest(
   req: IncomingMessage,
@@ -151,8 +178,10 @@ export async function handleForwardAdminRequest(
           'status',
         );
       }
-      const count = await store.writeTransaction((tx) =>
-        redriveDeliveries(tx, { ...(destination ? { destination } : {}), status: wanted }, now()),
+      const count = await redriveAndWake(
+        store,
+        { ...(destination ? { destination } : {}), status: wanted },
+        now(),
       );
       sendJson(res, 200, { redriven: count });
       return true;
@@ -165,7 +194,7 @@ export async function handleForwardAdminRequest(
     if (parts.length === 4 && parts[1] === 'destinations' && parts[3] === 'resume') {
       if (method !== 'POST') return (wrongMethod('POST'), true);
       const name = decodeSegment(parts[2], 'name');
-      const resumed = await store.writeTransaction((tx) => resumeDestination(tx, name, now()));
+      const resumed = await resumeAndWake(store, name, now());
       if (!resumed) {
         sendError(res, 404, 'not_found', `No destination named ${name}`);
       } else {
