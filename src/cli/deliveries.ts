@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { resumeDestination } from '../forward/delivery-operations.js';
 import { toDeliveryJson } from '../forward/delivery-json.js';
 import {
-  knownDestinations,
+  checkKnownDestination,
   listDeliveries,
-  redriveDeliveries,
+  UnknownDestinationError,
 } from '../forward/delivery-queries.js';
 import {
   deliveryStatuses,
@@ -12,13 +11,17 @@ import {
   redrivableStatusesText,
 } from '../forward/delivery-types.js';
 import type { DeliveryStatus, RedrivableStatus } from '../forward/delivery-types.js';
-import { destinationsReport, removeDestinationAndCount } from '../forward/forward-admin-api.js';
+import {
+  destinationsReport,
+  notResumableMessage,
+  redriveAndWake,
+  removeDestinationAndCount,
+  resumeAndWake,
+} from '../forward/forward-admin-api.js';
 import type { RemovedDestination } from '../forward/forward-admin-api.js';
 import { addDatabaseFlags } from './database-flags.js';
-import { didYouMean } from './close-matches.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
-import type { Store } from '../store/types.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
 import { defaults } from '../defaults.js';
@@ -49,21 +52,18 @@ function redriveStatusFlag(value: string): RedrivableStatus {
 }
 
 /**
- * A `--destination` no configuration and no delivery knows (a typo would otherwise list or
- * redrive nothing, silently): exit 4, with the names there are.
+ * A destination no configuration and no delivery knows (UnknownDestinationError: a typo would
+ * otherwise list or redrive nothing, silently): exit 4, with the names there are.
  */
-async function checkDestination(store: Store, name: string | undefined): Promise<void> {
-  if (name === undefined) return;
-  const known = await store.read(knownDestinations);
-  if (known.includes(name)) return;
-  throw new CliError(
-    `no destination named ${name}` +
-      (known.length === 0
-        ? ': no destination is configured or has deliveries'
-        : `.${didYouMean(name, known, 3)} (destinations: ${known.join(', ')})`),
-    exitCodes.notFound,
-    'not_found',
-  );
+async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof UnknownDestinationError) {
+      throw new CliError(error.message, exitCodes.notFound, 'not_found', { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** What `deliveries remove` prints: what it did, what is left, and what may be done with it. */
@@ -123,7 +123,10 @@ export function registerDeliveries(program: Command): void {
       }
       const status = statusFlag(flags.status);
       await withCliStore(flags, async (store) => {
-        await checkDestination(store, flags.destination);
+        const { destination } = flags;
+        if (destination !== undefined) {
+          await orNotFound(store.read((db) => checkKnownDestination(db, destination)));
+        }
         const rows: ReturnType<typeof toDeliveryJson>[] = [];
         let after: string | undefined;
         while (rows.length < Number(flags.limit)) {
@@ -171,11 +174,15 @@ export function registerDeliveries(program: Command): void {
   redrive.action(async (flags: DatabaseFlags & { destination?: string; status: string }) => {
     const status = redriveStatusFlag(flags.status);
     await withCliStore(flags, async (store) => {
-      await checkDestination(store, flags.destination);
-      const count = await store.writeTransaction((tx) =>
-        redriveDeliveries(
-          tx,
-          { ...(flags.destination ? { destination: flags.destination } : {}), status },
+      // On PostgreSQL the redrive wakes every process's forwarder; on SQLite one in another
+      // process (`serve`) finds them at its idle poll.
+      const count = await orNotFound(
+        redriveAndWake(
+          store,
+          {
+            ...(flags.destination !== undefined ? { destination: flags.destination } : {}),
+            status,
+          },
           new Date(),
         ),
       );
@@ -190,15 +197,9 @@ export function registerDeliveries(program: Command): void {
   addDatabaseFlags(resume);
   resume.action(async (name: string, flags: DatabaseFlags) => {
     await withCliStore(flags, async (store) => {
-      await checkDestination(store, name);
-      const resumed = await store.writeTransaction((tx) => resumeDestination(tx, name, new Date()));
-      if (!resumed) {
+      if (!(await orNotFound(resumeAndWake(store, name, new Date())))) {
         // Known only by its deliveries: dropped from the configuration, so never paused now.
-        throw new CliError(
-          `${name} is no longer configured (only its deliveries are kept), so it is not paused`,
-          exitCodes.notFound,
-          'not_found',
-        );
+        throw new CliError(notResumableMessage(name), exitCodes.notFound, 'not_found');
       }
       process.stdout.write(`resumed ${name}\n`);
     });
@@ -213,11 +214,9 @@ export function registerDeliveries(program: Command): void {
   addDatabaseFlags(remove);
   remove.action(async (name: string, flags: DatabaseFlags) => {
     await withCliStore(flags, async (store) => {
-      await checkDestination(store, name);
-      const result = await removeDestinationAndCount(store, name, new Date());
-      // Unknown only if its deliveries were pruned since the check.
-      if (!result) await checkDestination(store, name);
-      process.stdout.write(removedText(result!));
+      process.stdout.write(
+        removedText(await orNotFound(removeDestinationAndCount(store, name, new Date()))),
+      );
     });
   });
 

@@ -45,6 +45,7 @@ export const errorCodes = {
   DestinationSpecError: ['invalid_destination'],
   InvalidDeliveryCursorError: ['invalid_cursor'],
   DeliveryRequestError: ['invalid_request'],
+  UnknownDestinationError: ['not_found'],
   CliError: [
     'cli_error',
     'database_unreachable',

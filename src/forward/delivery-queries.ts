@@ -1,3 +1,4 @@
+import { didYouMean } from '../cli/close-matches.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 // Reads and re-queueing of deliveries, written once for both backends over SqlExecutor.
 import { placeholders } from '../store/event-rows.js';
@@ -204,6 +205,36 @@ export async function knownDestinations(db: SqlExecutor): Promise<string[]> {
   const configured = (await readDestinations(db)).map((d) => d.name);
   const names = new Set([...configured, ...(await destinationsWithDeliveries(db))]);
   return [...names].sort();
+}
+
+/**
+ * A destination name that neither the configuration nor any delivery knows (a typo would
+ * otherwise list or redrive nothing, silently): the CLI exits 4 with its message, the admin API
+ * answers 404.
+ */
+export class UnknownDestinationError extends WorkosInboxError {
+  override readonly name = 'UnknownDestinationError';
+  readonly code = 'not_found';
+
+  constructor(
+    /** The name asked for. */
+    readonly destination: string,
+    /** The names there are (`knownDestinations`). */
+    readonly known: readonly string[],
+  ) {
+    super(
+      `no destination named ${destination}` +
+        (known.length === 0
+          ? ': no destination is configured or has deliveries'
+          : `.${didYouMean(destination, known, 3)} (destinations: ${known.join(', ')})`),
+    );
+  }
+}
+
+/** Throw UnknownDestinationError unless `name` is one of `knownDestinations`. */
+export async function checkKnownDestination(db: SqlExecutor, name: string): Promise<void> {
+  const known = await knownDestinations(db);
+  if (!known.includes(name)) throw new UnknownDestinationError(name, known);
 }
 
 /**

@@ -7,15 +7,16 @@ import type { Store } from '../store/types.js';
 import { removeDestination, resumeDestination } from './delivery-operations.js';
 import { toDeliveryJson, toDestinationJson } from './delivery-json.js';
 import {
+  checkKnownDestination,
   deliveryStats,
   InvalidDeliveryCursorError,
-  knownDestinations,
   listDeliveries,
   readDestinations,
   redriveDeliveries,
+  UnknownDestinationError,
 } from './delivery-queries.js';
 import { deliveryStatuses, isRedrivableStatus, redrivableStatusesText } from './delivery-types.js';
-import type { DeliveryStatus, DestinationStats } from './delivery-types.js';
+import type { DeliveryStatus, DestinationStats, RedrivableStatus } from './delivery-types.js';
 import { defaults } from '../defaults.js';
 import { limits } from '../limits.js';
 
@@ -69,20 +70,61 @@ export interface RemovedDestination {
 }
 
 /**
- * Take `name` out of the configuration, so new events queue no delivery for it. Undefined when
- * neither the configuration nor any delivery knows the name.
+ * Take `name` out of the configuration, so new events queue no delivery for it. Throws
+ * UnknownDestinationError when neither the configuration nor any delivery knows the name.
  */
 export async function removeDestinationAndCount(
   store: Store,
   name: string,
   now: Date,
-): Promise<RemovedDestination | undefined> {
-  const removed = await store.writeTransaction(async (tx) =>
-    (await knownDestinations(tx)).includes(name) ? removeDestination(tx, name) : undefined,
-  );
-  if (removed === undefined) return undefined;
+): Promise<RemovedDestination> {
+  const removed = await store.writeTransaction(async (tx) => {
+    await checkKnownDestination(tx, name);
+    return removeDestination(tx, name);
+  });
   const stats = await store.read((db) => deliveryStats(db, now, [name]));
   return { name, removed, unfinished: stats.find((s) => s.destination === name)!.byStatus };
+}
+
+/**
+ * `deliveries redrive` (and its route): queue the matching deliveries again, due now, and wake the
+ * forwarders that send them (`wakeIf`: this process's at once, on PostgreSQL every process's; on
+ * SQLite a forwarder in another process finds them at its idle poll). A `destination` nothing
+ * knows throws UnknownDestinationError and redrives nothing. Returns how many.
+ */
+export function redriveAndWake(
+  store: Store,
+  filter: { destination?: string; status: RedrivableStatus },
+  now: Date,
+): Promise<number> {
+  return store.writeTransaction(
+    async (tx) => {
+      if (filter.destination !== undefined) await checkKnownDestination(tx, filter.destination);
+      return redriveDeliveries(tx, filter, now);
+    },
+    { wakeIf: (count) => count > 0 },
+  );
+}
+
+/**
+ * `deliveries resume` (and its route): lift `name`'s pause (its deliveries due at once) and wake
+ * the forwarders, as `redriveAndWake` does. A name nothing knows throws UnknownDestinationError;
+ * `false` for one known only by its deliveries (dropped from the configuration, so never paused
+ * now: `notResumableMessage`).
+ */
+export function resumeAndWake(store: Store, name: string, now: Date): Promise<boolean> {
+  return store.writeTransaction(
+    async (tx) => {
+      await checkKnownDestination(tx, name);
+      return resumeDestination(tx, name, now);
+    },
+    { wakeIf: (resumed) => resumed },
+  );
+}
+
+/** Why `resumeAndWake` answered `false` for `name`. */
+export function notResumableMessage(name: string): string {
+  return `${name} is no longer configured (only its deliveries are kept), so it is not paused`;
 }
 
 /**
@@ -92,6 +134,10 @@ export async function removeDestinationAndCount(
  * - `POST /inbox/deliveries/redrive` (`destination`, `status` as query or JSON body)
  * - `GET /inbox/destinations`, `POST /inbox/destinations/:name/resume`
  * - `POST /inbox/destinations/:name/remove` (out of the configuration; its deliveries stay)
+ *
+ * A destination name (`destination`, `:name`) that neither the configuration nor any delivery
+ * knows answers 404 `not_found` naming the ones there are, as the CLI exits 4. A redrive or resume
+ * wakes the forwarders (`redriveAndWake`).
  */
 export async function handleForwardAdminRequest(
   req: IncomingMessage,
@@ -117,15 +163,18 @@ export async function handleForwardAdminRequest(
           'limit',
         );
       }
-      const page = await store.read((db) =>
-        listDeliveries(db, {
-          limit,
-          ...(q.get('destination') !== null ? { destination: q.get('destination')! } : {}),
-          ...(q.get('event_id') !== null ? { eventId: q.get('event_id')! } : {}),
-          ...(q.get('status') !== null ? { status: status(q.get('status')!) } : {}),
-          ...(q.get('after') !== null ? { after: q.get('after')! } : {}),
-        }),
-      );
+      const destination = q.get('destination');
+      const filter = {
+        limit,
+        ...(destination !== null ? { destination } : {}),
+        ...(q.get('event_id') !== null ? { eventId: q.get('event_id')! } : {}),
+        ...(q.get('status') !== null ? { status: status(q.get('status')!) } : {}),
+        ...(q.get('after') !== null ? { after: q.get('after')! } : {}),
+      };
+      const page = await store.read(async (db) => {
+        if (destination !== null) await checkKnownDestination(db, destination);
+        return listDeliveries(db, filter);
+      });
       sendJson(res, 200, {
         data: page.deliveries.map(toDeliveryJson),
         list_metadata: { after: page.nextCursor },
@@ -151,8 +200,10 @@ export async function handleForwardAdminRequest(
           'status',
         );
       }
-      const count = await store.writeTransaction((tx) =>
-        redriveDeliveries(tx, { ...(destination ? { destination } : {}), status: wanted }, now()),
+      const count = await redriveAndWake(
+        store,
+        { ...(destination ? { destination } : {}), status: wanted },
+        now(),
       );
       sendJson(res, 200, { redriven: count });
       return true;
@@ -165,24 +216,28 @@ export async function handleForwardAdminRequest(
     if (parts.length === 4 && parts[1] === 'destinations' && parts[3] === 'resume') {
       if (method !== 'POST') return (wrongMethod('POST'), true);
       const name = decodeSegment(parts[2], 'name');
-      const resumed = await store.writeTransaction((tx) => resumeDestination(tx, name, now()));
-      if (!resumed) {
-        sendError(res, 404, 'not_found', `No destination named ${name}`);
-      } else {
+      if (await resumeAndWake(store, name, now())) {
         sendJson(res, 200, { name, resumed: true });
+      } else {
+        sendError(res, 404, 'not_found', notResumableMessage(name), { field: 'name' });
       }
       return true;
     }
     if (parts.length === 4 && parts[1] === 'destinations' && parts[3] === 'remove') {
       if (method !== 'POST') return (wrongMethod('POST'), true);
       const name = decodeSegment(parts[2], 'name');
-      const result = await removeDestinationAndCount(store, name, now());
-      if (!result) sendError(res, 404, 'not_found', `No destination named ${name}`);
-      else sendJson(res, 200, result);
+      sendJson(res, 200, await removeDestinationAndCount(store, name, now()));
       return true;
     }
     return false;
   } catch (error) {
+    if (error instanceof UnknownDestinationError) {
+      // `destination` in the query or body of the deliveries routes, `:name` in the path of the
+      // destinations routes.
+      const field = parts[1] === 'deliveries' ? 'destination' : 'name';
+      sendError(res, 404, 'not_found', error.message, { field });
+      return true;
+    }
     if (error instanceof DeliveryRequestError) {
       sendError(res, 400, 'invalid_request', error.message, { field: error.field });
       return true;

@@ -140,6 +140,19 @@ export interface SchemaStatus {
   problems: string[];
 }
 
+/** How `Store.writeTransaction` ends, besides committing. */
+export interface WriteTransactionOptions<T> {
+  /**
+   * For a write that makes work due now (forwarding's redrive, a destination's resume): when it
+   * returns true for `fn`'s result, the transaction wakes what `onWake` tells, as an append does:
+   * this store's listeners once it has committed (on SQLite, through `sqliteThreadShare`, the
+   * process's other threads' too: `serve`'s worker thread) and, on PostgreSQL, every process's,
+   * by a NOTIFY sent in the transaction (it goes out at the commit). SQLite has no signal across
+   * processes: a forwarder or worker in another process finds the work at its idle poll.
+   */
+  wakeIf?: (result: T) => boolean;
+}
+
 /**
  * The durable inbox. Both backends pass the same test suite (test/store/store.test.ts).
  * Every method is safe to call from several processes at once (SQLite: one machine; PostgreSQL: many).
@@ -240,7 +253,10 @@ export interface Store {
    * does not wait for the WAL flush (like the worker's): a server crash can undo the last few
    * such transactions whole, never half of one.
    */
-  writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  writeTransaction<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    options?: WriteTransactionOptions<T>,
+  ): Promise<T>;
   /** Run `fn` in a read transaction (for mirror reads and the CLI). */
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
   /** Flush pending appends, then close connections. */

@@ -1,5 +1,5 @@
 // The forwarding routes of the admin API over real HTTP: lists, redrive, resume, remove, 400s
-// naming the field.
+// naming the field, 404s naming an unknown destination.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,7 +120,13 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
       status: 200,
       body: { resumed: true },
     });
-    expect((await call('/inbox/destinations/nope/resume', { method: 'POST' })).status).toBe(404);
+    expect(await call('/inbox/destinations/nope/resume', { method: 'POST' })).toMatchObject({
+      status: 404,
+      body: {
+        code: 'not_found',
+        message: 'no destination named nope. Did you mean: app? (destinations: app)',
+      },
+    });
     expect((await call('/inbox/destinations')).body.data).toMatchObject([{ pausedAt: null }]);
   });
 
@@ -149,9 +155,119 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
       status: 200,
       body: { name: 'app', removed: false, unfinished: { pending: 1 } },
     });
-    expect(await call('/inbox/destinations/nope/remove', { method: 'POST' })).toMatchObject({
+    expect(await call('/inbox/destinations/nope/remove', { method: 'POST' })).toEqual({
       status: 404,
-      body: { error: 'not_found', code: 'not_found', message: 'No destination named nope' },
+      body: {
+        error: 'not_found',
+        code: 'not_found',
+        field: 'name',
+        message: 'no destination named nope. Did you mean: app? (destinations: app)',
+      },
+    });
+    // Known by its deliveries only: listed and redriven as before, but not paused, so not resumed.
+    expect((await call('/inbox/deliveries?destination=app')).body.data).toMatchObject([
+      { destination: 'app', status: 'pending' },
+    ]);
+    expect(
+      await call('/inbox/deliveries/redrive', {
+        method: 'POST',
+        body: '{"destination":"app","status":"pending"}',
+      }),
+    ).toEqual({ status: 200, body: { redriven: 1 } });
+    expect(await call('/inbox/destinations/app/resume', { method: 'POST' })).toEqual({
+      status: 404,
+      body: {
+        error: 'not_found',
+        code: 'not_found',
+        field: 'name',
+        message: 'app is no longer configured (only its deliveries are kept), so it is not paused',
+      },
+    });
+  });
+
+  it('answers 404 for a destination name nothing knows, on every route that takes one, as the CLI exits 4', async () => {
+    const { store, event, call } = await setup();
+    await store.writeTransaction((tx) =>
+      syncDestinations(tx, [
+        { name: 'app', events: ['*'], ordered: false },
+        { name: 'billing', events: ['*'], ordered: false },
+      ]),
+    );
+    await store.writeTransaction((tx) => pauseDestination(tx, 'app', 'answered 410', new Date()));
+    const before = await store.read((db) => eventDeliveries(db, event.id));
+    const notFound = (field: string, name = 'ap') => ({
+      status: 404,
+      body: {
+        error: 'not_found',
+        code: 'not_found',
+        field,
+        message: `no destination named ${name}. Did you mean: app? (destinations: app, billing)`,
+      },
+    });
+    const post = { method: 'POST' };
+    expect(await call('/inbox/deliveries?destination=ap')).toEqual(notFound('destination'));
+    expect(await call('/inbox/deliveries?destination=ap&status=pending')).toEqual(
+      notFound('destination'),
+    );
+    expect(await call('/inbox/deliveries/redrive?destination=ap&status=pending', post)).toEqual(
+      notFound('destination'),
+    );
+    expect(
+      await call('/inbox/deliveries/redrive', {
+        method: 'POST',
+        body: '{"destination":"ap","status":"pending"}',
+      }),
+    ).toEqual(notFound('destination'));
+    expect(await call('/inbox/destinations/ap/resume', post)).toEqual(notFound('name'));
+    expect(await call('/inbox/destinations/ap/remove', post)).toEqual(notFound('name'));
+    // A name escaped in the path is named as decoded.
+    expect(await call('/inbox/destinations/a%20p/resume', post)).toEqual(notFound('name', 'a p'));
+    // Nothing changed: the pause, the configuration, the delivery.
+    expect(await store.read((db) => eventDeliveries(db, event.id))).toEqual(before);
+    expect((await call('/inbox/destinations')).body.data).toMatchObject([
+      { name: 'app', configured: true, pausedReason: 'answered 410' },
+      { name: 'billing', configured: true },
+    ]);
+
+    // The names there are: as before.
+    expect(await call('/inbox/deliveries?destination=app')).toMatchObject({
+      status: 200,
+      body: { data: [{ destination: 'app', status: 'pending' }], list_metadata: { after: null } },
+    });
+    expect(await call('/inbox/deliveries?destination=billing&status=dead')).toEqual({
+      status: 200,
+      body: { data: [], list_metadata: { after: null } },
+    });
+    expect(await call('/inbox/deliveries/redrive?destination=app&status=pending', post)).toEqual({
+      status: 200,
+      body: { redriven: 1 },
+    });
+    expect(await call('/inbox/deliveries/redrive?destination=billing', post)).toEqual({
+      status: 200,
+      body: { redriven: 0 },
+    });
+    expect(await call('/inbox/destinations/app/resume', post)).toEqual({
+      status: 200,
+      body: { name: 'app', resumed: true },
+    });
+    expect(await call('/inbox/destinations/billing/remove', post)).toMatchObject({
+      status: 200,
+      body: { name: 'billing', removed: true },
+    });
+  });
+
+  it('names no destination when none is configured or has deliveries', async () => {
+    const { store, call } = await setup();
+    await store.writeTransaction((tx) => syncDestinations(tx, []));
+    await store.writeTransaction((tx) => tx.query('DELETE FROM workos_inbox_deliveries'));
+    expect(await call('/inbox/deliveries?destination=app')).toEqual({
+      status: 404,
+      body: {
+        error: 'not_found',
+        code: 'not_found',
+        field: 'destination',
+        message: 'no destination named app: no destination is configured or has deliveries',
+      },
     });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { SqlExecutor } from '../../src/store/sql-executor.js';
 import type { Store, StoredEvent } from '../../src/store/types.js';
+import { until } from '../helpers/until.js';
 import { at, newEvent, t0, useBackends } from './backends.js';
 
 const backends = useBackends();
@@ -160,6 +162,36 @@ describe.each(backends)('queries on $name', (backend) => {
     expect(await store.replay('unknown', at(500))).toBe(false);
     const [again] = await store.claim({ owner: 'w2', limit: 5, leaseMs: 1000, now: at(500) });
     expect(again).toMatchObject({ id: done.id, attempts: 1 });
+  });
+
+  it('writeTransaction with wakeIf wakes the listeners once it commits, if wakeIf says so', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    let wakes = 0;
+    store.onWake(() => wakes++);
+    if (backend.name === 'postgres') {
+      // The LISTEN connection wakes once when it connects: spent before counting.
+      await until(() => wakes > 0, 'the LISTEN connection');
+      wakes = 0;
+    }
+    const seen: number[] = [];
+    const wakeIf = (n: number) => (seen.push(n), n > 0);
+    const count = (tx: SqlExecutor) =>
+      tx.query<{ n: number | string }>('SELECT 0 AS n').then(({ rows }) => Number(rows[0]!.n));
+    expect(await store.writeTransaction(count, { wakeIf })).toBe(0);
+    await expect(
+      store.writeTransaction(
+        async () => {
+          throw new Error('rolled back');
+        },
+        { wakeIf: () => true },
+      ),
+    ).rejects.toThrow('rolled back');
+    expect(wakes).toBe(0);
+    expect(await store.writeTransaction(async (tx) => (await count(tx)) + 2, { wakeIf })).toBe(2);
+    // This process's listeners at once (on PostgreSQL the NOTIFY also comes back later).
+    expect(wakes).toBeGreaterThanOrEqual(1);
+    expect(seen).toEqual([0, 2]);
   });
 
   it('redrives dead events (the default) or those matching a filter', async () => {

@@ -56,6 +56,7 @@ import type {
   StatsOptions,
   StoreStats,
   StoredEvent,
+  WriteTransactionOptions,
 } from '../types.js';
 import { validateNewEvent } from '../validate-event.js';
 import { WakeListeners } from '../wake-listeners.js';
@@ -381,8 +382,23 @@ export class PostgresStore implements Store {
     return remove;
   }
 
-  writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.workerTransaction('writing', fn);
+  async writeTransaction<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    options?: WriteTransactionOptions<T>,
+  ): Promise<T> {
+    const wakeIf = options?.wakeIf;
+    if (!wakeIf) return this.workerTransaction('writing', fn);
+    let wake = false;
+    const result = await this.workerTransaction('writing', async (tx) => {
+      const value = await fn(tx);
+      wake = wakeIf(value);
+      // Every process's listeners, at the commit (as a redrive of events does).
+      if (wake) await tx.query(`SELECT pg_notify($1, '')`, [wakeChannel]);
+      return value;
+    });
+    // The NOTIFY reaches this process too, but later: wake its listeners at once.
+    if (wake) this.wake.emit();
+    return result;
   }
 
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T> {

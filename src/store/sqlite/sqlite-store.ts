@@ -53,6 +53,7 @@ import type {
   StoreStats,
   StoredEvent,
   AttemptRecord,
+  WriteTransactionOptions,
 } from '../types.js';
 import { AppendThread } from './append-thread.js';
 import { isBusy, openSqlite } from './sqlite-connection.js';
@@ -384,8 +385,21 @@ export class SqliteStore implements Store {
     return this.wake.add(listener);
   }
 
-  writeTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.write(fn);
+  async writeTransaction<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    options?: WriteTransactionOptions<T>,
+  ): Promise<T> {
+    const wakeIf = options?.wakeIf;
+    if (!wakeIf) return this.write(fn);
+    let wake = false;
+    const result = await this.write(async (tx) => {
+      const value = await fn(tx);
+      wake = wakeIf(value);
+      return value;
+    });
+    // This process's threads only: SQLite has no signal to another process, which polls.
+    if (wake) this.wakeAll();
+    return result;
   }
 
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
