@@ -538,6 +538,21 @@ export const defaults = {
     description: 'WorkOS API base URL',
     options: ['WorkosApiOptions.apiUrl', 'pull --api-url', 'listen --api-url'],
   },
+  apiTimeoutMs: {
+    value: 30 * second,
+    unit: 'ms',
+    flag: '--api-timeout-ms <ms>',
+    env: 'WORKOS_API_TIMEOUT_MS',
+    description:
+      'WorkOS API: give up on one request (its answer included) after this long, then retry (--pull, --reconcile-every)',
+    docs: 'WorkOS API (`--pull`, `--reconcile-every`): give up on one request, its answer included, after this long; it counts as no answer and is retried with backoff',
+    options: [
+      'WorkosApiOptions.timeoutMs',
+      'pull --api-timeout-ms',
+      'reconcile --api-timeout-ms',
+      'listen --api-timeout-ms',
+    ],
+  },
   forwardTo: {
     value: undefined,
     flag: '--forward-to <destination>',
@@ -726,12 +741,6 @@ export const defaults = {
     unit: 'ms',
     description: 'retention: a prune transaction starts no further batch after this long',
     options: ['PruneOptions.budgetMs', 'events prune --budget-ms'],
-  },
-  apiTimeoutMs: {
-    value: 30 * second,
-    unit: 'ms',
-    description: 'Events API client: give up on one request (answer included) after this long',
-    options: ['WorkosApiOptions.timeoutMs'],
   },
   apiMaxRetries: {
     value: 5,

@@ -7,4 +7,6 @@ export const limits = {
   listPage: 1000,
   /** The most objects one page of the WorkOS-shaped APIs answers (the mirror's REST API, `GET /events`), as WorkOS's own. */
   workosListPage: 100,
+  /** The longest `--api-timeout-ms` (`WORKOS_API_TIMEOUT_MS`) taken: ten minutes. */
+  apiTimeoutMaxMs: 600_000,
 } as const;

@@ -1,5 +1,6 @@
 import { defaults } from '../defaults.js';
 import type { Command } from 'commander';
+import { limits } from '../limits.js';
 import { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import { workosApiSettings } from '../workos-api/workos-api-options.js';
 import type { WorkosApiOptions } from '../workos-api/workos-api-options.js';
@@ -8,16 +9,37 @@ import { CliError, exitCodes } from './exit-codes.js';
 export interface WorkosApiFlags {
   apiKey?: string;
   apiUrl?: string;
+  apiTimeoutMs?: string;
 }
 
-/** `--api-key` and `--api-url`, for commands that call WorkOS's REST API. */
+/** `--api-key`, `--api-url` and `--api-timeout-ms`, for commands that call WorkOS's REST API. */
 export function addWorkosApiFlags(command: Command): Command {
   return command
     .option('--api-key <key>', `WorkOS API key, sk_… (env: ${defaults.apiKey.env})`)
     .option(
       '--api-url <url>',
       `WorkOS API base URL (env: ${defaults.apiUrl.env}; default: ${defaults.apiUrl.value})`,
+    )
+    .option(
+      '--api-timeout-ms <ms>',
+      `give up on one request to WorkOS, its answer included, after this long; then retry (env: ${defaults.apiTimeoutMs.env}; default: ${defaults.apiTimeoutMs.value})`,
     );
+}
+
+/** `--api-timeout-ms`, else `WORKOS_API_TIMEOUT_MS`, else the default; a bad value is a usage error. */
+export function apiTimeoutMs(flags: WorkosApiFlags, env: NodeJS.ProcessEnv = process.env): number {
+  const { env: name } = defaults.apiTimeoutMs;
+  const text = flags.apiTimeoutMs ?? (env[name] || undefined);
+  if (text === undefined) return defaults.apiTimeoutMs.value;
+  const max = limits.apiTimeoutMaxMs;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > max) {
+    throw new CliError(
+      `--api-timeout-ms (${name}) must be a whole number from 1 to ${max}, got "${text}"`,
+      exitCodes.usage,
+      'invalid_api_timeout',
+    );
+  }
+  return Number(text);
 }
 
 /** A client from the flags and environment; a missing key is a usage error naming the variable. */
@@ -40,7 +62,8 @@ export function cliWorkosApiClient(
       'invalid_api_url',
     );
   }
-  return new WorkosApiClient({ apiKey, apiUrl, ...extra });
+  const timeoutMs = apiTimeoutMs(flags);
+  return new WorkosApiClient({ apiKey, apiUrl, timeoutMs, ...extra });
 }
 
 /** `--events a,b`: event names as WorkOS spells them (new names are allowed). */

@@ -51,6 +51,7 @@ export const errorCodes = {
     'database_unreachable',
     'event_processing',
     'event_pruned',
+    'invalid_api_timeout',
     'invalid_api_url',
     'invalid_events',
     'invalid_interval',

@@ -1,20 +1,25 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { ReconcileCounts } from '../reconcile/table-counts.js';
+import type { ReconcileChanges } from '../reconcile/filled-rows.js';
+import { reconcileTableNames } from '../reconcile/reconcile-tables.js';
 import { defaults } from '../defaults.js';
 
 /** What periodic reconcile reports (see {@link createReconcileMetrics}). */
 export interface ReconcileMetrics {
   readonly registry: Registry;
-  /** A run finished: rows it repaired, by table and change. */
-  success(counts: ReconcileCounts, nowMs: number, seconds: number): void;
-  /** A run stopped; what it repaired before that still counts. */
-  failure(counts: ReconcileCounts | undefined, nowMs: number, seconds: number): void;
+  /** A run finished: rows it filled and repaired, by table (and change). */
+  success(changes: ReconcileChanges, nowMs: number, seconds: number): void;
+  /** A run stopped; what it filled and repaired before that still counts. */
+  failure(changes: ReconcileChanges | undefined, nowMs: number, seconds: number): void;
 }
 
 /**
  * Metric names (with the default prefix):
  * - `workos_inbox_reconcile_rows_repaired_total{table,change}`: rows reconcile created, updated
- *   or deleted because the mirror differed from WorkOS. Anything but 0 is drift: worth an alert.
+ *   or deleted because the mirror differed from WorkOS, except the first fill of an empty table
+ *   (below). Anything but 0 is drift: worth an alert. Every series starts at 0.
+ * - `workos_inbox_reconcile_rows_filled_total{table}`: rows created in a table that held no row
+ *   at all (tombstones included) when the run began: the first fill of an empty mirror (a first
+ *   deploy, a new database), not drift.
  * - `workos_inbox_reconcile_runs_total{outcome}`: `success` or `failure`
  * - `workos_inbox_reconcile_last_run_timestamp_seconds`, `…_last_run_success` (1 or 0),
  *   `…_last_run_duration_seconds`
@@ -27,10 +32,24 @@ export function createReconcileMetrics(
   const registers = [registry];
   const repaired = new Counter({
     name: `${p}reconcile_rows_repaired_total`,
-    help: 'Mirror rows reconcile created, updated or deleted to match WorkOS (drift), by table.',
+    help: 'Mirror rows reconcile created, updated or deleted to match WorkOS (drift), by table; rows created in a table that was empty when the run began are counted in reconcile_rows_filled_total instead.',
     labelNames: ['table', 'change'] as const,
     registers,
   });
+  const filled = new Counter({
+    name: `${p}reconcile_rows_filled_total`,
+    help: 'Mirror rows reconcile created in a table that held no row when the run began (the first fill of an empty mirror, not drift), by table.',
+    labelNames: ['table'] as const,
+    registers,
+  });
+  // At 0 from the start, so that the first repair is an increase (a series that appears with its
+  // first value is not one for increase() and rate()).
+  for (const table of reconcileTableNames) {
+    filled.inc({ table }, 0);
+    for (const change of ['created', 'updated', 'deleted'] as const) {
+      repaired.inc({ table, change }, 0);
+    }
+  }
   const runs = new Counter({
     name: `${p}reconcile_runs_total`,
     help: 'Reconcile runs, by outcome (success or failure).',
@@ -52,12 +71,13 @@ export function createReconcileMetrics(
     help: 'How long the last reconcile run of this process took.',
     registers,
   });
-  const record = (counts: ReconcileCounts | undefined, ok: boolean, nowMs: number, s: number) => {
-    for (const [table, c] of Object.entries(counts ?? {})) {
+  const record = (changes: ReconcileChanges | undefined, ok: boolean, nowMs: number, s: number) => {
+    for (const [table, c] of Object.entries(changes?.repaired ?? {})) {
       for (const change of ['created', 'updated', 'deleted'] as const) {
         if (c[change] > 0) repaired.inc({ table, change }, c[change]);
       }
     }
+    for (const [table, n] of Object.entries(changes?.filled ?? {})) filled.inc({ table }, n);
     runs.inc({ outcome: ok ? 'success' : 'failure' });
     lastRun.set(nowMs / 1000);
     lastSuccess.set(ok ? 1 : 0);
@@ -65,7 +85,7 @@ export function createReconcileMetrics(
   };
   return {
     registry,
-    success: (counts, nowMs, seconds) => record(counts, true, nowMs, seconds),
-    failure: (counts, nowMs, seconds) => record(counts, false, nowMs, seconds),
+    success: (changes, nowMs, seconds) => record(changes, true, nowMs, seconds),
+    failure: (changes, nowMs, seconds) => record(changes, false, nowMs, seconds),
   };
 }

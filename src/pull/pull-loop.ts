@@ -81,12 +81,10 @@ export class PullLoop {
       }
       if (!this.holding) return;
       const result = await this.puller.catchUp(async (_, page) => {
-        const now = this.clock.now();
         metrics?.page(
           page.inserted,
           page.duplicates,
           page.newestCreatedAt ? eventTimeMs(page.newestCreatedAt) : undefined,
-          now,
         );
         await this.loop.keep();
       });

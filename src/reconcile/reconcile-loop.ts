@@ -8,7 +8,8 @@ import type { ListSource } from './list-pages.js';
 import { LeaseLoop } from '../leases/lease-loop.js';
 import { reconcile } from './reconcile.js';
 import { ReconcileStoppedError } from './reconcile-errors.js';
-import { repairedRows } from './table-counts.js';
+import { classifyChanges, emptyTables } from './filled-rows.js';
+import type { ReconcileTableName } from './reconcile-tables.js';
 import { defaults } from '../defaults.js';
 
 /** The named lease that makes one process of many the one that reconciles, and spaces the runs. */
@@ -74,7 +75,10 @@ export class ReconcileLoop {
     const started = this.clock.now();
     logger.info({ owner: this.loop.owner }, 'reconciling the mirror with WorkOS');
     let ok = false;
+    let empty: ReadonlySet<ReconcileTableName> | undefined;
     try {
+      // Rows created where the mirror had none are its first fill, not drift (see filled-rows.ts).
+      empty = await emptyTables(this.options.store);
       const result = await reconcile({
         db: this.options.store,
         api: this.options.api,
@@ -83,19 +87,23 @@ export class ReconcileLoop {
       });
       ok = true;
       const seconds = (this.clock.now() - started) / 1000;
-      metrics?.success(result.counts, this.clock.now(), seconds);
-      const repaired = Object.fromEntries(
-        Object.entries(result.counts).filter(([, c]) => repairedRows(c) > 0),
-      );
+      const { filled, repaired } = classifyChanges(result.counts, empty);
+      metrics?.success({ filled, repaired }, this.clock.now(), seconds);
       logger.info(
-        { repaired, pages: result.pages, objects: result.objects, seconds },
+        { repaired, filled, pages: result.pages, objects: result.objects, seconds },
         Object.keys(repaired).length > 0
           ? 'reconcile repaired the mirror'
-          : 'reconcile: the mirror matches WorkOS',
+          : Object.keys(filled).length > 0
+            ? 'reconcile filled empty mirror tables'
+            : 'reconcile: the mirror matches WorkOS',
       );
     } catch (error) {
       const counts = error instanceof ReconcileStoppedError ? error.counts : undefined;
-      metrics?.failure(counts, this.clock.now(), (this.clock.now() - started) / 1000);
+      metrics?.failure(
+        counts && empty ? classifyChanges(counts, empty) : undefined,
+        this.clock.now(),
+        (this.clock.now() - started) / 1000,
+      );
       logger.warn({ err: error }, 'reconcile stopped; the next run starts over');
     } finally {
       // Keep the slot until the next run is due, so other processes do not run it again now.

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { DestinationSpecError } from '../forward/destination.js';
 import { parseDestinations } from '../forward/parse-destinations.js';
 import { defaults } from '../defaults.js';
+import { limits } from '../limits.js';
 import { configOptions } from './config-options.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
@@ -83,6 +84,8 @@ export interface ServeConfig {
 export interface ReconcileSettings {
   apiKey: string;
   apiUrl: string;
+  /** `--api-timeout-ms`: one request to WorkOS, its answer included. */
+  apiTimeoutMs: number;
   everyMs: number;
 }
 
@@ -90,6 +93,8 @@ export interface ReconcileSettings {
 export interface PullSettings {
   apiKey: string;
   apiUrl: string;
+  /** `--api-timeout-ms`: one request to WorkOS, its answer included. */
+  apiTimeoutMs: number;
   intervalMs: number;
   /** `--pull-since` as typed (`now`, `7d`, an ISO date), read when the puller starts. */
   since: string;
@@ -336,7 +341,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       throw error;
     }
   }
-  /** The WorkOS API key and URL, which `flag` needs. */
+  /** The WorkOS API key, URL and request timeout, which `flag` needs. */
   const workosApi = (flag: string) => {
     const apiKey = raw('apiKey');
     if (!apiKey) {
@@ -348,7 +353,13 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     if (!/^https?:\/\/[^/]/.test(apiUrl)) {
       throw new ConfigError(`${label('apiUrl')} must be an http(s):// URL, got "${apiUrl}"`);
     }
-    return { apiKey, apiUrl };
+    const apiTimeoutMs = integer(
+      'apiTimeoutMs',
+      defaults.apiTimeoutMs.value,
+      1,
+      limits.apiTimeoutMaxMs,
+    );
+    return { apiKey, apiUrl, apiTimeoutMs };
   };
   const reconcileRaw = raw('reconcileEvery');
   if (reconcileRaw !== undefined && reconcileRaw.trim().toLowerCase() !== 'off') {
@@ -361,7 +372,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     config.reconcile = { ...workosApi('--reconcile-every'), everyMs };
   }
   if (boolean('pull', defaults.pull.value)) {
-    const { apiKey, apiUrl } = workosApi('--pull');
+    const api = workosApi('--pull');
     const since = raw('pullSince') ?? defaults.pullSince.value;
     try {
       parseSince(since, 0);
@@ -369,8 +380,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       throw new ConfigError(`${label('pullSince')}: ${(error as Error).message}`);
     }
     config.pull = {
-      apiKey,
-      apiUrl,
+      ...api,
       intervalMs: integer('pullIntervalMs', defaults.pullIntervalMs.value, 100, 24 * 3600_000),
       since,
     };

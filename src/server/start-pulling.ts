@@ -18,6 +18,7 @@ export function startPulling(
   const client = new WorkosApiClient({
     apiKey: settings.apiKey,
     apiUrl: settings.apiUrl,
+    timeoutMs: settings.apiTimeoutMs,
     onError: (status) => deps.metrics.apiError(status),
     sleep: abortableSleep(stopping.signal),
   });

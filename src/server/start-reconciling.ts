@@ -17,6 +17,7 @@ export function startReconciling(
     api: new WorkosApiClient({
       apiKey: settings.apiKey,
       apiUrl: settings.apiUrl,
+      timeoutMs: settings.apiTimeoutMs,
       sleep: abortableSleep(stopping.signal),
     }),
     logger: deps.logger.child({ component: 'reconcile' }),

@@ -57,14 +57,14 @@ describe('the overview figures', () => {
 
   it('shows the pull state from the pull metrics, and nothing when not pulling', async () => {
     const metrics = createInboxMetrics();
-    const pull = createPullMetrics({ registry: metrics.registry });
     const clock = manualClock();
+    const pull = createPullMetrics({ registry: metrics.registry, clock });
     const off = createMetricsHistory(metrics.registry, clock, { pull: false, timer: false });
     expect(await off.pull()).toBeUndefined();
     const on = createMetricsHistory(metrics.registry, clock, { pull: true, timer: false });
     expect(await on.pull()).toMatchObject({ leader: false, lastSuccessAt: null, inserted: 0 });
     pull.leader(true);
-    pull.page(7, 2, clock.now() - 3000, clock.now());
+    pull.page(7, 2, clock.now() - 3000);
     pull.success(clock.now());
     pull.apiError(503);
     expect(await on.pull()).toEqual({

@@ -1,4 +1,6 @@
 // `workos-inbox pull`, the built CLI as a user runs it, against the stand-in Events API.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
@@ -77,6 +79,56 @@ describe('workos-inbox pull', () => {
     expect(since.stderr).toContain('--since');
   });
 
+  it('--api-timeout-ms (or WORKOS_API_TIMEOUT_MS) bounds each request; a bad value exits 2', async () => {
+    const silent = createServer(() => {}); // takes each request and never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const env = {
+        WORKOS_API_KEY: api.apiKey,
+        WORKOS_API_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      };
+      const args = ['pull', '--database', temp.path];
+      // The default (30 s) would keep each at it for minutes; these give up after their retries.
+      const [byFlag, byEnv] = await Promise.all([
+        runCli([...args, '--api-timeout-ms', '50'], { cwd: temp.dir, env }),
+        runCli(args, { cwd: temp.dir, env: { ...env, WORKOS_API_TIMEOUT_MS: '80' } }),
+      ]);
+      expect(byFlag.code, byFlag.stderr).toBe(1);
+      expect(byFlag.stderr).toContain(
+        'GET /events: no answer within 50 ms (gave up after 6 attempts)',
+      );
+      expect(byEnv.code, byEnv.stderr).toBe(1);
+      expect(byEnv.stderr).toContain(
+        'GET /events: no answer within 80 ms (gave up after 6 attempts)',
+      );
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+    const env = { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url };
+    for (const [flags, extra] of [
+      [['--api-timeout-ms', '0'], {}],
+      [['--api-timeout-ms', '2s'], { WORKOS_API_TIMEOUT_MS: '100' }],
+      [[], { WORKOS_API_TIMEOUT_MS: 'soon' }],
+    ] as const) {
+      const bad = await runCli(['pull', '--database', temp.path, ...flags], {
+        cwd: temp.dir,
+        env: { ...env, ...extra },
+      });
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toContain(
+        '--api-timeout-ms (WORKOS_API_TIMEOUT_MS) must be a whole number from 1 to 600000',
+      );
+    }
+    // serve and work refuse it as they refuse any bad setting, when --pull needs WorkOS.
+    const serve = await runCli(['serve', '--pull', '--api-timeout-ms', '-1'], {
+      cwd: temp.dir,
+      env,
+    });
+    expect(serve.code, serve.stderr).toBe(2);
+    expect(serve.stderr).toContain('--api-timeout-ms (WORKOS_API_TIMEOUT_MS)');
+  });
+
   it('`listen` prints a bad --forward-to without its credentials or query', async () => {
     const r = await runCli(
       ['listen', '--forward-to', 'ftp://admin:hunter2@files.example.com/in?token=tok_abc123'],
@@ -95,7 +147,8 @@ describe('workos-inbox pull', () => {
       const help = await runCli([command, '--help'], { cwd: temp.dir });
       expect(help.code, command).toBe(0);
       expect(help.stdout).toContain(`Usage: workos-inbox ${command}`);
-      for (const flag of [...flags, '--api-key', '--api-url']) expect(help.stdout).toContain(flag);
+      for (const flag of [...flags, '--api-key', '--api-url', '--api-timeout-ms'])
+        expect(help.stdout).toContain(flag);
       expect(help.stdout).toContain('env: WORKOS_API_KEY');
     }
   });

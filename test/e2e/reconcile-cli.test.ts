@@ -135,13 +135,19 @@ describe.each([
     expect(counts.workos_directory_users).toBe(410);
   });
 
-  it('exit 2 on a bad scope or --max-rps, or without a key; exit 1 saying where it stopped', async () => {
+  it('exit 2 on a bad scope, --max-rps or --api-timeout-ms, or without a key; exit 1 saying where it stopped', async () => {
     const args = ['reconcile', '--database', database()];
     const only = await runCli([...args, '--only', 'dsync,nope'], { cwd: temp.dir, env: env() });
     expect(only.code).toBe(2);
     expect(only.stderr).toContain('--only "nope"');
     const rps = await runCli([...args, '--max-rps', '0'], { cwd: temp.dir, env: env() });
     expect(rps.code).toBe(2);
+    const timeout = await runCli([...args, '--api-timeout-ms', 'soon'], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toContain('--api-timeout-ms (WORKOS_API_TIMEOUT_MS)');
     const both = await runCli([...args, '--directory', 'd', '--organization', 'o'], {
       cwd: temp.dir,
       env: env(),

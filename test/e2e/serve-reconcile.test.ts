@@ -1,6 +1,7 @@
 // `serve --reconcile-every`, the built CLI as a user runs it, against the stand-in WorkOS API: an
 // empty mirror is filled by the first run (at start, not an interval later), serve's read API and
-// `directory users` then answer with WorkOS's state, and /metrics reports the run.
+// `directory users` then answer with WorkOS's state, and /metrics reports the run: as a fill, not
+// as repaired drift.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -41,8 +42,17 @@ describe('serve --reconcile-every', () => {
       }, 'a successful reconcile run in /metrics');
       expect(metrics).toMatch(/^workos_inbox_reconcile_last_run_success 1$/m);
       expect(metrics).toMatch(
-        /^workos_inbox_reconcile_rows_repaired_total\{table="directory_users",change="created"\} 30$/m,
+        /^workos_inbox_reconcile_rows_filled_total\{table="directory_users"\} 30$/m,
       );
+      expect(metrics).toMatch(
+        /^workos_inbox_reconcile_rows_repaired_total\{table="directory_users",change="created"\} 0$/m,
+      );
+      expect(
+        metrics
+          .split('\n')
+          .filter((line) => line.startsWith('workos_inbox_reconcile_rows_repaired_total{'))
+          .filter((line) => !line.endsWith(' 0')),
+      ).toEqual([]);
 
       for (const [path, query] of comparedLists(
         ['directory_1', 'directory_2'],
@@ -61,7 +71,8 @@ describe('serve --reconcile-every', () => {
       expect(ids.sort()).toEqual(api.state.directoryUsers.map((u) => String(u.id)).sort());
 
       expect(await serve.stop()).toBe(0);
-      expect(serve.output().stdout).toContain('"msg":"reconcile repaired the mirror"');
+      expect(serve.output().stdout).toContain('"msg":"reconcile filled empty mirror tables"');
+      expect(serve.output().stdout).not.toContain('"msg":"reconcile repaired the mirror"');
     } finally {
       await serve.stop('SIGKILL');
     }

@@ -31,17 +31,22 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     let now = Date.parse('2026-03-01T00:00:00Z');
     const clock = { now: () => now };
     const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
-    const make = (store: typeof storeA, owner: string) =>
-      new PullLoop({
+    const metricsOf = new Map<string, ReturnType<typeof createPullMetrics>>();
+    const make = (store: typeof storeA, owner: string) => {
+      const metrics = createPullMetrics({ clock });
+      metricsOf.set(owner, metrics);
+      return new PullLoop({
         store,
         client,
         logger: pino({ level: 'silent' }),
-        metrics: createPullMetrics(),
+        metrics,
         leaseMs: 10_000,
         owner,
         clock,
         since: '2020-01-01T00:00:00Z',
       });
+    };
+    const lag = async (owner: string) => lagSeconds(metricsOf.get(owner)!);
     const a = make(storeA, 'a');
     const b = make(storeB, 'b');
     api.events = events.slice(0, 100);
@@ -57,10 +62,18 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     await b.tick();
     expect(b.holding).toBe(false);
     expect(api.requests.length).toBe(before);
+    expect(await lag('b')).toBe(0);
     now += 2_000;
     await b.tick();
     expect(b.holding).toBe(true);
     expect(await count()).toBe(200);
+    expect(await lag('b')).toBe((now - eventTimeMs(events[199]!.created_at)) / 1000);
+    // a comes back (it was paused, not dead): it stands by, and its lag no longer counts (summed
+    // across processes, a stale and growing age would add to the holder's).
+    expect(await lag('a')).toBeGreaterThan(0);
+    await a.tick();
+    expect(a.holding).toBe(false);
+    expect(await lag('a')).toBe(0);
     // b stops cleanly: its lease is released and a new process takes over without waiting.
     await b.stop();
     const c = make(storeA, 'c');
@@ -74,8 +87,8 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     const db = backend.fresh();
     const store = await db.open();
     await store.migrate();
-    const metrics = createPullMetrics();
-    const now = eventTimeMs(events[99]!.created_at) + 60_000;
+    let now = eventTimeMs(events[99]!.created_at) + 60_000;
+    const metrics = createPullMetrics({ clock: { now: () => now } });
     const client = new WorkosApiClient({
       apiKey: api.apiKey,
       apiUrl: api.url,
@@ -104,5 +117,25 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     expect(text).toContain('workos_inbox_pull_lag_seconds 60');
     expect(text).toContain(`workos_inbox_pull_last_success_timestamp_seconds ${now / 1000}`);
     expect(text).toContain('workos_inbox_pull_leader 1');
+    // No page for an hour (pulling stopped): the lag is measured when scraped, so it grows.
+    now += 3600_000;
+    expect(await lagSeconds(metrics)).toBe(3660);
+    // Pages that bring nothing newer: it keeps growing.
+    await loop.tick();
+    now += 1000;
+    expect(await lagSeconds(metrics)).toBe(3661);
+    // A newer event arrives: the lag drops to that event's age.
+    api.events = events.slice(0, 150);
+    await loop.tick();
+    expect(await lagSeconds(metrics)).toBe((now - eventTimeMs(events[149]!.created_at)) / 1000);
+    expect(await lagSeconds(metrics)).toBeLessThan(3661);
+    now += 30_000;
+    expect(await lagSeconds(metrics)).toBe((now - eventTimeMs(events[149]!.created_at)) / 1000);
   });
 });
+
+/** `workos_inbox_pull_lag_seconds` as a scrape reads it. */
+async function lagSeconds(metrics: ReturnType<typeof createPullMetrics>): Promise<number> {
+  const metric = await metrics.registry.getSingleMetric('workos_inbox_pull_lag_seconds')!.get();
+  return metric.values[0]!.value;
+}

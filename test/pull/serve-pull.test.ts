@@ -1,6 +1,9 @@
 // serve --pull, in-process: it pulls from the (stand-in) Events API into its inbox, and a WorkOS
 // outage leaves /readyz at 200 (readiness is about our database, not WorkOS); --pull without a
-// key is a configuration error naming WORKOS_API_KEY.
+// key is a configuration error naming WORKOS_API_KEY; --api-timeout-ms reaches the WorkOS client
+// of --pull and of --reconcile-every.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveServeConfig } from '../../src/server/config.js';
@@ -124,6 +127,61 @@ describe('serve --pull', () => {
       expect(ready.status).toBe(200);
     } finally {
       await running.close();
+    }
+  });
+
+  it('--api-timeout-ms: the requests of --pull and --reconcile-every to a WorkOS that never answers time out after it', async () => {
+    const silent = createServer(() => {}); // takes each request and never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const logs: Array<{ msg: string; component?: string; err?: { message: string } }> = [];
+    const running = await runServe(
+      resolveServeConfig({
+        flags: {
+          pull: 'true',
+          reconcileEvery: '1h',
+          apiKey: api.apiKey,
+          apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          apiTimeoutMs: '50',
+          port: '0',
+          host: '127.0.0.1',
+          database: `${temp.dir}/timeout.db`,
+          secret: 'whsec_serve_pull',
+          adminToken: 'admin_token_serve_pull',
+          // On this thread, so that this logger hears the pull and reconcile loops.
+          workerThread: 'false',
+        },
+        env: {},
+        cwd: temp.dir,
+      }),
+      {
+        mode: 'serve',
+        logger: pino(
+          { level: 'warn' },
+          { write: (line: string) => void logs.push(JSON.parse(line)) },
+        ),
+        printBanner: () => {},
+      },
+    );
+    try {
+      // Each gives up after its retries (the backoff's waits), naming the timeout.
+      const failure = (component: string) =>
+        logs.find((l) => l.component === component && l.err)?.err?.message;
+      await expect.poll(() => failure('pull'), { timeout: patienceMs }).toBeDefined();
+      await expect.poll(() => failure('reconcile'), { timeout: patienceMs }).toBeDefined();
+      expect(failure('pull')).toMatch(
+        /^GET \/events: no answer within 50 ms \(gave up after 6 attempts\)/,
+      );
+      expect(failure('reconcile')).toMatch(
+        /GET \/organizations: no answer within 50 ms \(gave up after 6 attempts\)/,
+      );
+      const metrics = await (await fetch(`${running.url}/metrics`)).text();
+      // Counted as no answer (6 per catch-up; another may have begun since).
+      const none = /^workos_inbox_pull_api_errors_total\{status="none"\} (\d+)$/m.exec(metrics);
+      expect(Number(none?.[1])).toBeGreaterThanOrEqual(6);
+    } finally {
+      await running.close();
+      silent.closeAllConnections();
+      silent.close();
     }
   });
 

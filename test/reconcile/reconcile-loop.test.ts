@@ -1,6 +1,7 @@
 // serve/work --reconcile-every: one process at a time reconciles (a lease in the database), runs
 // are `everyMs` apart across processes, a dead holder's slot is taken over, and the metrics say
-// how many rows were repaired per table and how the last run ended.
+// how many rows were filled (created where the mirror had none) and repaired (drift) per table,
+// and how the last run ended.
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileMetrics } from '../../src/metrics/reconcile-metrics.js';
@@ -9,7 +10,7 @@ import type { Store } from '../../src/store/types.js';
 import { useBackends } from '../store/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
-import { at, sampleState } from '../helpers/workos-state-fixtures.js';
+import { at, directoryUser, sampleState } from '../helpers/workos-state-fixtures.js';
 import { client, openMirrorStore } from './helpers.js';
 
 const backends = useBackends();
@@ -28,7 +29,7 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     api.state = sampleState();
   });
 
-  it('one process runs per interval; metrics count repaired rows and the last outcome', async () => {
+  it('one process runs per interval; metrics count filled and repaired rows and the last outcome', async () => {
     const now = { ms: Date.parse(at(3600)) };
     const clock = { now: () => now.ms };
     const logs: Record<string, unknown>[] = [];
@@ -52,25 +53,47 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     );
     expect(await loops[0]!.tick()).toBe(true);
     expect(await loops[1]!.tick()).toBe(false); // the slot is taken until the next run is due
+    // The mirror was empty: the first run fills it, and that is no drift (a first deploy must not
+    // fire the alert on repairs).
     const text = await metrics[0]!.registry.metrics();
     expect(text).toMatch(
-      /reconcile_rows_repaired_total\{table="directory_users",change="created"\} 12/,
+      /^workos_inbox_reconcile_rows_filled_total\{table="directory_users"\} 12$/m,
     );
+    expect(text).toMatch(/^workos_inbox_reconcile_rows_filled_total\{table="organizations"\} 2$/m);
+    expect(repairedSeries(text).length).toBe(27); // 9 tables × created, updated, deleted
+    expect(repairedSeries(text).filter((line) => !line.endsWith(' 0'))).toEqual([]);
     expect(text).toMatch(/reconcile_last_run_success 1/);
-    expect(logs.find((l) => l.msg === 'reconcile repaired the mirror')).toMatchObject({
-      repaired: { directory_users: { created: 12 } },
+    expect(logs.find((l) => l.msg === 'reconcile filled empty mirror tables')).toMatchObject({
+      filled: { directory_users: 12, organizations: 2 },
+      repaired: {},
     });
 
-    // Drift, then the next slot: whichever process asks first runs it.
+    // Drift (a user WorkOS deleted, one it created, both without an event), then the next slot:
+    // whichever process asks first runs it; now every change is a repair.
     api.state.directoryUsers.splice(0, 1);
+    api.state.directoryUsers.unshift(
+      directoryUser('directory_user_new', [api.state.directoryGroups[0]!]),
+    );
     now.ms += hour / 2;
     expect(await loops[0]!.tick()).toBe(false);
     expect(await loops[1]!.tick()).toBe(false);
     now.ms += hour / 2 + 1;
     expect(await loops[1]!.tick()).toBe(true);
-    expect(await metrics[1]!.registry.metrics()).toMatch(
-      /reconcile_rows_repaired_total\{table="directory_users",change="deleted"\} 1/,
+    const drifted = await metrics[1]!.registry.metrics();
+    expect(drifted).toMatch(
+      /^workos_inbox_reconcile_rows_repaired_total\{table="directory_users",change="deleted"\} 1$/m,
     );
+    expect(drifted).toMatch(
+      /^workos_inbox_reconcile_rows_repaired_total\{table="directory_users",change="created"\} 1$/m,
+    );
+    expect(drifted).toMatch(
+      /^workos_inbox_reconcile_rows_filled_total\{table="directory_users"\} 0$/m,
+    );
+    expect(logs.at(-1)).toMatchObject({
+      msg: 'reconcile repaired the mirror',
+      repaired: { directory_users: { created: 1, updated: 0, deleted: 1 } },
+      filled: {},
+    });
 
     // A failing run: outcome 0, counted as a failure, logged with where it stopped.
     now.ms += hour + 1;
@@ -80,6 +103,44 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     expect(failed).toMatch(/reconcile_last_run_success 0/);
     expect(failed).toMatch(/reconcile_runs_total\{outcome="failure"\} 1/);
     expect(JSON.stringify(logs.at(-1))).toContain('reconcile stopped while reading organizations');
+  });
+
+  it('a run that stops counts what it filled; the next one fills the tables still empty', async () => {
+    const now = { ms: Date.parse(at(3600)) };
+    const metrics = createReconcileMetrics();
+    const real = client(api, { maxRetries: 0 });
+    let connectionsDown = true;
+    const loop = new ReconcileLoop({
+      store,
+      api: {
+        get: (path) =>
+          connectionsDown && path.startsWith('/connections')
+            ? Promise.reject(new Error('connections are down'))
+            : real.get(path),
+      },
+      logger: pino({ level: 'silent' }),
+      metrics,
+      everyMs: hour,
+      clock: { now: () => now.ms },
+    });
+    expect(await loop.tick()).toBe(true);
+    let text = await metrics.registry.metrics();
+    expect(text).toMatch(/reconcile_runs_total\{outcome="failure"\} 1/);
+    expect(text).toMatch(
+      /^workos_inbox_reconcile_rows_filled_total\{table="directory_users"\} 12$/m,
+    );
+    expect(text).toMatch(/^workos_inbox_reconcile_rows_filled_total\{table="connections"\} 0$/m);
+    expect(repairedSeries(text).filter((line) => !line.endsWith(' 0'))).toEqual([]);
+    connectionsDown = false;
+    now.ms += hour + 1;
+    expect(await loop.tick()).toBe(true);
+    text = await metrics.registry.metrics();
+    expect(text).toMatch(/reconcile_runs_total\{outcome="success"\} 1/);
+    expect(text).toMatch(/^workos_inbox_reconcile_rows_filled_total\{table="connections"\} 2$/m);
+    expect(text).toMatch(
+      /^workos_inbox_reconcile_rows_filled_total\{table="directory_users"\} 12$/m,
+    );
+    expect(repairedSeries(text).filter((line) => !line.endsWith(' 0'))).toEqual([]);
   });
 
   it('a holder that died mid-run loses its slot after the lease; another process takes over', async () => {
@@ -106,3 +167,10 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     expect(await loop.tick()).toBe(true);
   });
 });
+
+/** The lines of `workos_inbox_reconcile_rows_repaired_total`'s series. */
+function repairedSeries(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('workos_inbox_reconcile_rows_repaired_total{'));
+}

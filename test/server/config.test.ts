@@ -160,6 +160,27 @@ describe('resolveServeConfig', () => {
     }
   });
 
+  it('--api-timeout-ms (WORKOS_API_TIMEOUT_MS) reaches the WorkOS client settings of --pull and --reconcile-every', () => {
+    const api = { pull: 'true', reconcileEvery: '24h', apiKey: 'sk_test' };
+    const timeouts = (c: ReturnType<typeof resolve>) => [
+      c.pull?.apiTimeoutMs,
+      c.reconcile?.apiTimeoutMs,
+    ];
+    expect(timeouts(resolve(api))).toEqual([30_000, 30_000]);
+    expect(timeouts(resolve(api, { WORKOS_API_TIMEOUT_MS: '2500' }))).toEqual([2500, 2500]);
+    expect(
+      timeouts(resolve({ ...api, apiTimeoutMs: '750' }, { WORKOS_API_TIMEOUT_MS: '2500' })),
+    ).toEqual([750, 750]);
+    for (const bad of ['0', '-5', '1.5', '30s', '600001']) {
+      expect(() => resolve({ ...api, apiTimeoutMs: bad })).toThrow(
+        /--api-timeout-ms \(WORKOS_API_TIMEOUT_MS\) must be a whole number from 1 to 600000/,
+      );
+      expect(() =>
+        resolve({ reconcileEvery: '24h', apiKey: 'sk_test' }, { WORKOS_API_TIMEOUT_MS: bad }),
+      ).toThrow(ConfigError);
+    }
+  });
+
   it('in production, refuses a missing secret, a missing or short admin token, and plain HTTP', () => {
     const production = { NODE_ENV: 'production' };
     let error: unknown;

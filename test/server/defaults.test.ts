@@ -175,12 +175,13 @@ describe('defaults are stated once (src/defaults.ts)', () => {
       intervalMs: defaults.pullIntervalMs.value,
       since: defaults.pullSince.value,
       apiUrl: defaults.apiUrl.value,
+      apiTimeoutMs: defaults.apiTimeoutMs.value,
     });
     // Every numeric flag is covered above or by --pull.
     const numeric = configOptions.filter(
       (o) => typeof table[o.key]!.value === 'number' && !(o.key in resolved),
     );
-    expect(numeric.map((o) => o.key)).toEqual(['pullIntervalMs']);
+    expect(numeric.map((o) => o.key)).toEqual(['pullIntervalMs', 'apiTimeoutMs']);
   });
 
   it('every flag has its own environment variable', () => {
