@@ -105,7 +105,8 @@ describe('WorkosApiClient', () => {
     try {
       const { client, waits } = clientWith({
         apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
-        timeoutMs: 200,
+        // Long enough for a loaded machine to answer the second request within it.
+        timeoutMs: 2000,
       });
       const page = await client.listEvents({ limit: 1 });
       expect(page.data).toEqual([]);
@@ -175,14 +176,16 @@ describe('WorkosApiClient', () => {
       const errors: (number | undefined)[] = [];
       const { client, waits } = clientWith({
         apiUrl: server.url,
-        timeoutMs: 100,
+        // Long enough for the headers to arrive within it on a loaded machine (at 100 ms they
+        // once did not, and the error said "no answer" instead).
+        timeoutMs: 2000,
         maxRetries: 1,
         onError: (status) => errors.push(status),
       });
       const error = await client.listEvents({ limit: 1 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkosApiUnavailableError);
       expect((error as Error).message).toBe(
-        "GET /events: the answer's body did not arrive within 100 ms (gave up after 2 attempts)",
+        "GET /events: the answer's body did not arrive within 2000 ms (gave up after 2 attempts)",
       );
       expect(server.calls()).toBe(2);
       expect(waits).toHaveLength(1);
