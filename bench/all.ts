@@ -1,8 +1,14 @@
 // npm run bench — every benchmark, briefly (small sizes: a smoke run of each, minutes not hours),
 // then one JSON summary of the ratios each prints (same-run comparisons, which a loaded machine
 // distorts less than absolute rates) and the machine, written to bench-results/summary.json and
-// printed. bench:ingest is left out unless --ingest is given (it builds, needs wrk or autocannon
-// and takes minutes; run `npm run build` first). --full runs each benchmark at its default size instead of briefly.
+// printed. Brief sizes: drain 3,000 events (one directory on SQLite and PostgreSQL, then ten
+// directories on PostgreSQL with 1, 2 and 4 processes), mirror 10,000 events (1,000 per event),
+// events and verify 3 rounds of 150 ms, pull 10,000 events in 2 rounds, reconcile 10,000 users
+// and 100 groups in 1 run on SQLite and PostgreSQL, dashboard 600,000 events in 2 rounds of 50
+// requests per case, forward on SQLite and on PostgreSQL with 1,000 deliveries per throughput
+// round and 1 ingest round of each kind (paced: 1,000 requests). bench:ingest is left out unless
+// --ingest is given (it builds, needs wrk or autocannon and takes minutes; run `npm run build`
+// first). --full runs each benchmark at its default size instead of briefly.
 // A benchmark, not a test: nothing fails on a slow machine; a benchmark that fails is reported.
 import { median } from './fixtures/stats.js';
 import { spawn } from 'node:child_process';
@@ -26,6 +32,10 @@ interface Bench {
 }
 
 const num = (s: string | undefined): number => Number((s ?? '').replace(/,/g, ''));
+const backendName = (b: string): string =>
+  b === 'sqlite' ? 'SQLite' : b === 'postgres' ? 'PostgreSQL' : b;
+/** bench/drain.ts's default number of directories for its multi-process runs. */
+const directories = 10;
 
 /** Every match of `pattern` (global) as [key, value] by `pick`. */
 function each(
@@ -44,11 +54,64 @@ const lastJson = (output: string): Record<string, unknown> => {
   return line ? (JSON.parse(line) as Record<string, unknown>) : {};
 };
 
+/** bench/forward.ts on one backend: throughput to the ceiling, ingest p99 with forwarding on/off. */
+function forward(backend: 'sqlite' | 'postgres'): Bench {
+  const name = backendName(backend);
+  return {
+    name: `forward ${name}`,
+    args: [
+      'bench/forward.ts',
+      ...(backend === 'postgres' ? ['--database', 'postgres'] : []),
+      ...(full ? [] : ['--rounds', '1', '--paced-requests', '1000']),
+    ],
+    env: full ? {} : { BENCH_FORWARD_EVENTS: '1000' },
+    ratios: (out) => {
+      const j = lastJson(out) as Partial<
+        Record<'p99Off' | 'p99On' | 'p99PacedOff' | 'p99PacedOn', number[]>
+      > & {
+        ratio?: number;
+      };
+      const r: Record<string, number> = {};
+      if (j.ratio !== undefined)
+        r[`deliveries/s forwarder / ceiling, ${name} (median of the rounds)`] = j.ratio;
+      if (j.p99Off?.length && j.p99On?.length)
+        r[`ingest p99 saturated, forwarding on / off, ${name} (medians of the rounds)`] =
+          median(j.p99On) / median(j.p99Off);
+      if (j.p99PacedOff?.length && j.p99PacedOn?.length)
+        r[`ingest p99 paced, forwarding on / off, ${name} (medians of the rounds)`] =
+          median(j.p99PacedOn) / median(j.p99PacedOff);
+      return r;
+    },
+  };
+}
+
 const benches: Bench[] = [
   {
     name: 'drain',
-    args: ['bench/drain.ts', '--json', ...(full ? [] : ['--events', '3000', '--processes', '1,2'])],
-    ratios: (out) => (lastJson(out).ratios ?? {}) as Record<string, number>,
+    args: [
+      'bench/drain.ts',
+      '--json',
+      ...(full ? [] : ['--events', '3000']),
+      '--processes',
+      '1,2,4',
+    ],
+    ratios: (out) => {
+      const j = lastJson(out) as { ratios?: Record<string, number> };
+      const r: Record<string, number> = {};
+      for (const [key, value] of Object.entries(j.ratios ?? {})) {
+        const n = /^processes(\d+)Over1$/.exec(key)?.[1];
+        const name =
+          key === 'postgresOverSqlite'
+            ? 'events/s PostgreSQL / SQLite, one directory, 1 process'
+            : key === 'sqliteCpuOverPostgresCpu'
+              ? 'CPU per event SQLite / PostgreSQL (worker + database), one directory'
+              : n
+                ? `events/s ${n} processes / 1, ${directories} directories, PostgreSQL`
+                : key;
+        r[name] = value;
+      }
+      return r;
+    },
   },
   {
     name: 'mirror',
@@ -96,31 +159,45 @@ const benches: Bench[] = [
     ratios: (out) => {
       const j = lastJson(out) as { pullRatio?: number };
       const r: Record<string, number> = {};
-      if (j.pullRatio !== undefined) r['puller/ceiling (median of the rounds)'] = j.pullRatio;
+      if (j.pullRatio !== undefined)
+        r['events/s puller / ceiling, SQLite (median of the rounds)'] = j.pullRatio;
       return r;
     },
   },
   {
-    name: 'forward',
-    args: ['bench/forward.ts'],
-    env: full ? {} : { BENCH_FORWARD_EVENTS: '1000' },
+    name: 'reconcile',
+    args: [
+      'bench/reconcile.ts',
+      '--json',
+      ...(full ? [] : ['--users', '10000', '--groups', '100', '--runs', '1']),
+    ],
     ratios: (out) => {
-      const j = lastJson(out) as Partial<
-        Record<'p99Off' | 'p99On' | 'p99PacedOff' | 'p99PacedOn', number[]>
-      > & {
-        ratio?: number;
-      };
+      const j = lastJson(out) as { reconcileRatio?: Record<string, number> };
       const r: Record<string, number> = {};
-      if (j.ratio !== undefined) r['forwarded/bare'] = j.ratio;
-      if (j.p99Off?.length && j.p99On?.length)
-        r['ingest p99 saturated on/off (medians of the rounds)'] =
-          median(j.p99On) / median(j.p99Off);
-      if (j.p99PacedOff?.length && j.p99PacedOn?.length)
-        r['ingest p99 paced on/off (medians of the rounds)'] =
-          median(j.p99PacedOn) / median(j.p99PacedOff);
+      for (const [backend, ratio] of Object.entries(j.reconcileRatio ?? {}))
+        r[`users/s reconciled / ceiling, ${backendName(backend)} (median of the runs)`] = ratio;
       return r;
     },
   },
+  {
+    name: 'dashboard',
+    args: ['bench/dashboard.ts', '--json'],
+    // 600,000: the fewest (rounded up) with a cursor for the deep page, which needs 1,001 rows
+    // matching its filter (bench/dashboard.ts's header); inserted in seconds.
+    env: full ? {} : { BENCH_EVENTS: '600000', BENCH_ROUNDS: '2', BENCH_REQUESTS: '50' },
+    ratios: (out) => {
+      const j = lastJson(out) as { ratios?: Record<string, number>; deepCursor?: boolean };
+      const r: Record<string, number> = {};
+      for (const [page, ratio] of Object.entries(j.ratios ?? {})) {
+        // Too few events for the deep page's cursor: that case read the filtered first page.
+        if (page.includes('page after') && j.deepCursor === false) continue;
+        r[`events page p50 / store.list first page p50, SQLite: ${page}`] = ratio;
+      }
+      return r;
+    },
+  },
+  forward('sqlite'),
+  forward('postgres'),
 ];
 if (values.ingest === true) {
   benches.push({
@@ -174,7 +251,11 @@ const summary = {
   >,
 };
 for (const bench of benches) {
-  console.log(`\n=== bench:${bench.name} (${bench.args.slice(1).join(' ') || 'defaults'})`);
+  const settings = [
+    ...Object.entries(bench.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...bench.args.slice(1),
+  ];
+  console.log(`\n=== bench:${bench.name} (${settings.join(' ') || 'defaults'})`);
   const { output, code, seconds } = await run(bench);
   const ratios = Object.fromEntries(
     Object.entries(bench.ratios(output)).map(([k, v]) => [k, Number(v.toFixed(3))]),
@@ -182,7 +263,11 @@ for (const bench of benches) {
   summary.benchmarks[bench.name] = {
     ratios,
     seconds: Math.round(seconds),
-    ...(code === 0 ? {} : { failed: `exit code ${String(code)}` }),
+    ...(code !== 0
+      ? { failed: `exit code ${String(code)}` }
+      : Object.keys(ratios).length === 0
+        ? { failed: 'no ratios found in its output' }
+        : {}),
   };
 }
 summary.machine.loadAverageAfter = loadavg().map((l) => Number(l.toFixed(2)));

@@ -5,7 +5,8 @@
 // backend's ratio to the ceiling run just before it. A benchmark, not a test: it prints numbers.
 // Flags: --users N (100000), --groups N (1000), --runs N (3), --backend sqlite|postgres|both,
 // --in-flight N (PostgreSQL's transactions in flight), --pages-per-transaction N (defaults:
-// reconcile's own).
+// reconcile's own), --json (one JSON line at the end: each backend's median and per-run ratios to
+// the ceiling, as fractions, for `npm run bench`).
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,8 +25,8 @@ import { WorkosApiClient } from '../src/workos-api/workos-api-client.js';
 import { benchPostgresUrl, stopBenchPostgres } from './fixtures/postgres.js';
 import { benchFlags } from './fixtures/flags.js';
 
-const { number, choice } = benchFlags(
-  'npm run bench:reconcile -- [--users N] [--groups N] [--runs N] [--backend sqlite|postgres|both] [--in-flight N] [--pages-per-transaction N]',
+const { values, number, choice } = benchFlags(
+  'npm run bench:reconcile -- [--users N] [--groups N] [--runs N] [--backend sqlite|postgres|both] [--in-flight N] [--pages-per-transaction N] [--json]',
   {
     users: { type: 'string' },
     groups: { type: 'string' },
@@ -33,6 +34,7 @@ const { number, choice } = benchFlags(
     backend: { type: 'string' },
     'in-flight': { type: 'string' },
     'pages-per-transaction': { type: 'string' },
+    json: { type: 'boolean' },
   },
 );
 const userCount = number('users') ?? 100_000;
@@ -42,6 +44,7 @@ const backendFlag = choice('backend', ['sqlite', 'postgres', 'both']) ?? 'both';
 // Absent, these leave reconcile's own defaults.
 const inFlight = number('in-flight');
 const pagesPerTransaction = number('pages-per-transaction');
+const json = values.json === true;
 const backends: ('sqlite' | 'postgres')[] =
   backendFlag === 'both' ? ['sqlite', 'postgres'] : [backendFlag];
 
@@ -157,11 +160,31 @@ for (let run = 1; run <= runs; run++) {
   }
 }
 const targets: Record<string, number> = { sqlite: 60, postgres: 40 };
+const medians: Record<string, number> = {};
 for (const [backend, list] of Object.entries(ratios)) {
   const sorted = [...list].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
+  medians[backend] = median;
   console.log(
     `${backend}: median ${median.toFixed(1)}% of the ceiling, range ${sorted[0]!.toFixed(1)}–${sorted.at(-1)!.toFixed(1)}% over ${list.length} runs (target >= ${targets[backend]}%)`,
+  );
+}
+if (json) {
+  // The same figures as above, as fractions of the ceiling (bench:pull's pullRatio is one too).
+  const fraction = (pct: number) => pct / 100;
+  console.log(
+    JSON.stringify({
+      bench: 'reconcile',
+      users: userCount,
+      groups: groupCount,
+      memberships: api.memberships,
+      reconcileRatio: Object.fromEntries(
+        Object.entries(medians).map(([backend, m]) => [backend, fraction(m)]),
+      ),
+      reconcileRatios: Object.fromEntries(
+        Object.entries(ratios).map(([backend, list]) => [backend, list.map(fraction)]),
+      ),
+    }),
   );
 }
 server.kill('SIGTERM');
