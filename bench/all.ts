@@ -148,7 +148,7 @@ const benches: Bench[] = [
         const at = `${sizes[Math.floor(i / 2)] ?? '?'}B ${m[1]!}`;
         r[`${at} (b)/(d)`] = num(m[2]);
         r[`${at} (c)/(d)`] = num(m[3]);
-        r[`${at} time (b)/(a)`] = num(m[4]);
+        r[`${at} (b)/(a)`] = num(m[4]);
       });
       return r;
     },

@@ -190,7 +190,7 @@ async function measure(insertSeconds: number | undefined): Promise<void> {
       ?.split(';')[0] ?? '';
   if (!cookie) throw new Error(`sign-in failed: ${signedIn.status}`);
 
-  // A cursor 10,000 rows into the filtered list: keyset pages cost the same wherever they are.
+  // A cursor 1,000 rows into the filtered list: keyset pages cost the same wherever they are.
   const deep = await store.list({ status: 'dead', event: 'dsync.group.created', limit: 1000 });
   const cursor = deep.nextCursor ?? '';
   const cases: Array<[string, string]> = [
