@@ -1,5 +1,6 @@
 // `workos-inbox pull`, the built CLI as a user runs it, against the stand-in Events API.
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
@@ -87,11 +88,14 @@ describe('workos-inbox pull', () => {
         WORKOS_API_KEY: api.apiKey,
         WORKOS_API_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
       };
-      const args = ['pull', '--database', temp.path];
       // The default (30 s) would keep each at it for minutes; these give up after their retries.
+      // Two databases: on one, the second `pull` would find the first's puller lease and exit 5.
       const [byFlag, byEnv] = await Promise.all([
-        runCli([...args, '--api-timeout-ms', '50'], { cwd: temp.dir, env }),
-        runCli(args, { cwd: temp.dir, env: { ...env, WORKOS_API_TIMEOUT_MS: '80' } }),
+        runCli(['pull', '--database', temp.path, '--api-timeout-ms', '50'], { cwd: temp.dir, env }),
+        runCli(['pull', '--database', join(temp.dir, 'by-env.db')], {
+          cwd: temp.dir,
+          env: { ...env, WORKOS_API_TIMEOUT_MS: '80' },
+        }),
       ]);
       expect(byFlag.code, byFlag.stderr).toBe(1);
       expect(byFlag.stderr).toContain(
