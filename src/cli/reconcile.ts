@@ -122,8 +122,8 @@ export function registerReconcile(program: Command): void {
           });
           progress.finish();
           print(result.counts, {
-            dry_run: result.dryRun,
-            snapshot_start: result.snapshotStart,
+            dryRun: result.dryRun,
+            snapshotStart: result.snapshotStart,
             pages: result.pages,
             objects: result.objects,
           });
@@ -135,7 +135,7 @@ export function registerReconcile(program: Command): void {
           );
           // A table of zeros says nothing a person needs; scripts get their JSON either way.
           if (compared || flags.json) {
-            print(error.counts, { dry_run: flags.dryRun ?? false, stopped_at: error.stoppedAt });
+            print(error.counts, { dryRun: flags.dryRun ?? false, stoppedAt: error.stoppedAt });
           }
           const cause = error.cause;
           const after = flags.dryRun

@@ -62,10 +62,12 @@ describe.each([
     const dry = await runCli([...args, '--dry-run', '--json'], { cwd: temp.dir, env: env() });
     expect(dry.code, dry.stderr).toBe(0);
     const drySummary = JSON.parse(dry.stdout) as {
-      dry_run: boolean;
+      dryRun: boolean;
+      snapshotStart: string;
       tables: Record<string, { created: number }>;
     };
-    expect(drySummary.dry_run).toBe(true);
+    expect(drySummary.dryRun).toBe(true);
+    expect(Date.parse(drySummary.snapshotStart)).not.toBeNaN();
     expect(drySummary.tables.directory_users!.created).toBe(30);
     const store = await openStore({ database: database(), migrationSets: [mirrorMigrations] });
     expect(Object.values(await liveCounts(store)).every((n) => n === 0)).toBe(true);
@@ -170,6 +172,18 @@ describe.each([
     // It stopped on its first list: no table of zeros, and it says nothing was written.
     expect(failed.stdout).toBe('');
     expect(failed.stderr).toContain('Nothing was compared, so nothing was written.');
+    // With --json, scripts get the summary anyway, naming where it stopped.
+    api.failNext(fault, fault, fault, fault, fault, fault);
+    const failedJson = await runCli(
+      [...args, '--only', 'connections', '--max-rps', '1000', '--json'],
+      { cwd: temp.dir, env: env() },
+    );
+    expect(failedJson.code).toBe(1);
+    expect(JSON.parse(failedJson.stdout)).toMatchObject({
+      dryRun: false,
+      stoppedAt: 'reading connections',
+      tables: { connections: { created: 0, updated: 0, deleted: 0, unchanged: 0 } },
+    });
     // A wrong key: exit 2, naming the variable; a dry run never claims to have written.
     const refused = await runCli([...args, '--dry-run'], {
       cwd: temp.dir,
