@@ -16,7 +16,8 @@ export const exitCodes = {
   notFound: 4,
   /**
    * Busy or in the way: `events replay`, the event is being processed right now (or was pruned);
-   * `pull`, another process holds the Events API puller lease (or took it during the pull).
+   * `pull`, another process holds the Events API puller lease (or took it during the pull);
+   * `reconcile`, another reconcile is running on the database (or took over during this one).
    */
   conflict: 5,
 } as const;

@@ -8,11 +8,11 @@ import { PullCursorRejectedError } from '../pull/pull-errors.js';
 import { pullerLeaseName } from '../pull/pull-loop.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { Puller } from '../pull/puller.js';
-import { readNamedLease } from '../store/pull-operations.js';
 import type { Store } from '../store/types.js';
 import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { takeLeaseOrRefuse } from './take-lease.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { addWorkosApiFlags, cliWorkosApiClient, parseEventNames } from './workos-api-flags.js';
@@ -134,26 +134,19 @@ export function registerPull(program: Command): void {
   });
 }
 
-/**
- * Take the puller lease, or refuse to pull while another live process holds it. A lease whose
- * holder died (expired) is taken over.
- */
-async function takePullerLease(store: Store, lease: LeaseLoop): Promise<void> {
-  // The holder read after a refused take may have let go or expired meanwhile: take again then.
-  for (let attempt = 1; ; attempt++) {
-    if (await lease.renew()) return;
-    const holder = await store.read((db) => readNamedLease(db, pullerLeaseName));
-    if ((holder && holder.expiresAt.getTime() > Date.now()) || attempt === 3) {
-      const who = holder
-        ? ` (owner ${holder.owner}, expires ${holder.expiresAt.toISOString()} unless renewed)`
-        : '';
-      throw new CliError(
+/** Take the puller lease, or refuse to pull while another live process holds it. */
+function takePullerLease(store: Store, lease: LeaseLoop): Promise<void> {
+  return takeLeaseOrRefuse(
+    store,
+    lease,
+    pullerLeaseName,
+    (who) =>
+      new CliError(
         `another process holds the Events API puller lease${who}, so nothing was pulled. A \`serve --pull\` or \`work --pull\` already keeps this database caught up; to pull here instead, stop that process's pulling, or wait until the lease is free (another \`pull\` frees it when it ends; a dead holder's lease expires).`,
         exitCodes.conflict,
         'puller_lease_held',
-      );
-    }
-  }
+      ),
+  );
 }
 
 /** Where the cursor stands now, for the messages of a catch-up that ended early. */

@@ -1,4 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { systemClock } from '../clock.js';
+import { defaults } from '../defaults.js';
+import { LeaseLostError } from '../leases/lease-loop.js';
+import type { LeaseLoop } from '../leases/lease-loop.js';
+import { reconcileRunLease, reconcileRunLeaseName } from '../reconcile/reconcile-loop.js';
+import type { Store } from '../store/types.js';
 import { ReconcileScopeError, ReconcileStoppedError } from '../reconcile/reconcile-errors.js';
 import { checkScope, parseFamilies } from '../reconcile/reconcile-scope.js';
 import type { ReconcileScope } from '../reconcile/reconcile-scope.js';
@@ -12,6 +19,7 @@ import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { createProgressLine } from './progress-bar.js';
 import { formatTable } from './table.js';
+import { takeLeaseOrRefuse } from './take-lease.js';
 import { addWorkosApiFlags, cliWorkosApiClient } from './workos-api-flags.js';
 import type { WorkosApiFlags } from './workos-api-flags.js';
 
@@ -58,6 +66,29 @@ function maxRpsOf(text: string | undefined): number | undefined {
   return value;
 }
 
+/** Take the reconcile run lease, or refuse to run while another live reconcile holds it. */
+function takeRunLease(store: Store, lease: LeaseLoop): Promise<void> {
+  return takeLeaseOrRefuse(
+    store,
+    lease,
+    reconcileRunLeaseName,
+    (who) =>
+      new CliError(
+        `another reconcile is running on this database${who}, so nothing was read or written. It is a \`serve\` or \`work\` with --reconcile-every, or another \`reconcile\`: wait for it to end (its lease is given back then; a dead holder's expires), or run with --dry-run, which writes nothing and needs no lease.`,
+        exitCodes.conflict,
+        'reconcile_running',
+      ),
+  );
+}
+
+function stoppedBeforeStart(signal: NodeJS.Signals): CliError {
+  return new CliError(
+    `reconcile stopped by ${signal} before it started: nothing was read or written.`,
+    exitCodes.failed,
+    'reconcile_stopped',
+  );
+}
+
 /** The per-table summary, as a table for people. */
 export function formatCounts(counts: ReconcileCounts): string {
   return formatTable(
@@ -96,11 +127,30 @@ export function registerReconcile(program: Command): void {
   command.action(async (flags: ReconcileFlags) => {
     const scope = scopeOf(flags);
     const maxRps = maxRpsOf(flags.maxRps);
-    const client = cliWorkosApiClient(flags);
+    // Ctrl-C (or SIGTERM) ends the request to WorkOS and the wait before a retry at once.
+    const stopping = new AbortController();
+    const client = cliWorkosApiClient(flags, { signal: stopping.signal });
     const { reconcile } = await import('../reconcile/reconcile.js');
     await withCliStore(
       flags,
       async (store) => {
+        // One reconcile at a time per database: this run holds the run lease of
+        // `serve/work --reconcile-every` while it writes (a dry run writes nothing and takes none).
+        const lease = reconcileRunLease({
+          store,
+          owner: `cli-reconcile-${randomUUID()}`,
+          leaseMs: defaults.reconcileLeaseMs.value,
+          clock: systemClock,
+          onStop: () => stopping.abort(),
+        });
+        let signal: NodeJS.Signals | undefined;
+        // Stop after the page being written and give the lease back; a second signal kills.
+        const onSignal = (received: NodeJS.Signals) => {
+          signal = received;
+          void lease.stop();
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
         const started = performance.now();
         const progress = createProgressLine('reconcile');
         const print = (counts: ReconcileCounts, extra: Record<string, unknown>) => {
@@ -113,12 +163,19 @@ export function registerReconcile(program: Command): void {
           process.stdout.write(`${formatCounts(counts)}\n`);
         };
         try {
+          if (!flags.dryRun) await takeRunLease(store, lease);
+          if (signal) throw stoppedBeforeStart(signal);
           const result = await reconcile({
             db: store,
             api: rateLimited(client, maxRps),
             scope,
             dryRun: flags.dryRun,
-            onPage: (p) => progress.update(`${p.table}: ${p.objects} objects, ${p.pages} pages`),
+            onPage: async (p) => {
+              progress.update(`${p.table}: ${p.objects} objects, ${p.pages} pages`);
+              if (flags.dryRun) {
+                if (signal) throw new LeaseLostError('stopped');
+              } else await lease.keep();
+            },
           });
           progress.finish();
           print(result.counts, {
@@ -143,11 +200,29 @@ export function registerReconcile(program: Command): void {
             : compared
               ? 'What was compared before that is written; run reconcile again to finish.'
               : 'Nothing was compared, so nothing was written.';
+          if (signal) {
+            throw new CliError(
+              `reconcile stopped by ${signal} while ${error.stoppedAt}.\n${after}`,
+              exitCodes.failed,
+              'reconcile_stopped',
+            );
+          }
+          if (cause instanceof LeaseLostError) {
+            throw new CliError(
+              `reconcile stopped while ${error.stoppedAt}: its run lease ran out between two pages and another process took it to reconcile this database.\n${after}`,
+              exitCodes.conflict,
+              'reconcile_lease_lost',
+            );
+          }
           throw new CliError(
             `${error.message}\n${after}`,
             cause instanceof WorkosApiAuthError ? exitCodes.usage : exitCodes.failed,
             error.code,
           );
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          if (!flags.dryRun) await lease.release();
         }
       },
       // A dry run writes nothing, the schema included: it needs a database `serve` or `migrate`

@@ -11,9 +11,35 @@ import { ReconcileStoppedError } from './reconcile-errors.js';
 import { classifyChanges, emptyTables } from './filled-rows.js';
 import type { ReconcileTableName } from './reconcile-tables.js';
 import { defaults } from '../defaults.js';
+import { readNamedLease } from '../store/pull-operations.js';
 
 /** The named lease that makes one process of many the one that reconciles, and spaces the runs. */
 export const reconcileLeaseName = 'mirror_reconcile';
+
+/**
+ * The named lease held while a reconcile runs, and only then: by the periodic one and by the
+ * `reconcile` command alike, so two never run on one database at once (each would read every list
+ * from WorkOS again, against its rate limits, and write the same rows). Separate from
+ * {@link reconcileLeaseName}, which the periodic one keeps between runs to space them.
+ */
+export const reconcileRunLeaseName = 'mirror_reconcile_run';
+
+/** The lease of one reconcile run (not started as a loop: take, keep, release, stop). */
+export function reconcileRunLease(options: {
+  store: Store;
+  owner: string;
+  leaseMs: number;
+  clock: Clock;
+  onStop?: () => void;
+}): LeaseLoop {
+  return new LeaseLoop({
+    ...options,
+    name: reconcileRunLeaseName,
+    intervalMs: options.leaseMs,
+    round: () => Promise.resolve(),
+    label: 'reconcile run',
+  });
+}
 
 /** Options of {@link ReconcileLoop}. */
 export interface ReconcileLoopOptions {
@@ -41,16 +67,20 @@ export interface ReconcileLoopOptions {
 export class ReconcileLoop {
   private readonly clock: Clock;
   private readonly loop: LeaseLoop;
+  private readonly run: LeaseLoop;
   /** This process ran last: not before this time again. */
   private nextDueMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ReconcileLoopOptions) {
     this.clock = options.clock ?? systemClock;
+    const owner = options.owner ?? `reconcile-${randomUUID()}`;
+    const leaseMs = options.leaseMs ?? defaults.reconcileLeaseMs.value;
+    this.run = reconcileRunLease({ store: options.store, owner, leaseMs, clock: this.clock });
     this.loop = new LeaseLoop({
       store: options.store,
       name: reconcileLeaseName,
-      owner: options.owner ?? `reconcile-${randomUUID()}`,
-      leaseMs: options.leaseMs ?? defaults.reconcileLeaseMs.value,
+      owner,
+      leaseMs,
       // Look again at least this often: another process's slot may have ended.
       intervalMs: Math.min(options.everyMs, defaults.reconcileLookAgainMs.value),
       round: () => this.tick(),
@@ -66,12 +96,33 @@ export class ReconcileLoop {
 
   /**
    * One round: if the lease is free (or this process's and the run is due), reconcile. Returns
-   * whether this process ran. Exposed for tests (no timers needed).
+   * whether this process ran. Exposed for tests (no timers needed). While another reconcile runs
+   * (a `workos-inbox reconcile`, which holds only the run lease), the round waits for it: looked
+   * at again after `reconcileLookAgainMs`, not a whole interval later.
    */
   async tick(): Promise<boolean> {
-    const { logger, metrics } = this.options;
+    const { logger } = this.options;
     if (this.clock.now() < this.nextDueMs) return false;
     if (!(await this.loop.renew())) return false;
+    if (!(await this.run.renew())) {
+      const holder = await this.options.store
+        .read((db) => readNamedLease(db, reconcileRunLeaseName))
+        .catch(() => undefined);
+      logger.info(
+        { holder: holder?.owner, until: holder?.expiresAt },
+        'another reconcile is running on this database; this one waits for it to end',
+      );
+      return false;
+    }
+    try {
+      return await this.runOnce();
+    } finally {
+      await this.run.release();
+    }
+  }
+
+  private async runOnce(): Promise<true> {
+    const { logger, metrics } = this.options;
     const started = this.clock.now();
     logger.info({ owner: this.loop.owner }, 'reconciling the mirror with WorkOS');
     let ok = false;
@@ -83,7 +134,10 @@ export class ReconcileLoop {
         db: this.options.store,
         api: this.options.api,
         clock: this.clock,
-        onPage: () => this.loop.keep(),
+        onPage: async () => {
+          await this.loop.keep();
+          await this.run.keep();
+        },
       });
       ok = true;
       const seconds = (this.clock.now() - started) / 1000;

@@ -11,6 +11,8 @@ import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import { sampleState } from '../helpers/workos-state-fixtures.js';
+import { reconcileRunLeaseName as runLease } from '../../src/reconcile/reconcile-loop.js';
+import { readNamedLease } from '../../src/store/pull-operations.js';
 import { comparedLists, liveCounts, mirrorList, standInList } from '../reconcile/helpers.js';
 import { childEnv, cliPath, ensureBuilt, runCli } from './cli-harness.js';
 
@@ -128,6 +130,17 @@ describe.each([
     } finally {
       api.beforeAnswer = undefined;
     }
+    // Its run lease outlives it (30 s unrenewed): until then another run is refused, as beside
+    // a live reconcile; once it has run out (moved into the past here), the next run takes over.
+    const refused = await runCli(['reconcile', '--database', database()], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toMatch(
+      /another reconcile is running on this database \(owner cli-reconcile-/,
+    );
+    await expireRunLease(database());
     const again = await runCli(['reconcile', '--database', database(), '--json'], {
       cwd: temp.dir,
       env: env(),
@@ -193,4 +206,116 @@ describe.each([
     expect(refused.stderr).toContain('WORKOS_API_KEY');
     expect(refused.stderr).toContain('Nothing was written (dry run).');
   });
+
+  it('one reconcile at a time: exit 5 beside a running one (a dry run still runs); a run holds the lease while it writes and gives it back', async () => {
+    // The state the SIGKILL test converged to (users it tombstoned stay deleted: a tombstone
+    // blocks the resurrection of a row by an object no newer than it).
+    api.state = sampleState({ users: 450, groups: 5 });
+    api.state.directoryUsers.splice(0, 40);
+    const args = ['reconcile', '--database', database()];
+    const store = await openStore({ database: database(), migrationSets: [mirrorMigrations] });
+    try {
+      await store.migrate();
+      // A periodic reconcile of `serve --reconcile-every` is running.
+      const now = Date.now();
+      await store.takeNamedLease(
+        runLease,
+        'reconcile-serve-1',
+        new Date(now + 60_000),
+        new Date(now),
+      );
+      const before = api.requests.length;
+      const refused = await runCli(args, { cwd: temp.dir, env: env() });
+      expect(refused.code).toBe(5);
+      expect(refused.stderr).toContain(
+        'another reconcile is running on this database (owner reconcile-serve-1, expires',
+      );
+      expect(refused.stderr).toContain('--dry-run');
+      expect(api.requests.length).toBe(before); // nothing read from WorkOS
+      const dry = await runCli([...args, '--dry-run', '--json'], { cwd: temp.dir, env: env() });
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true });
+
+      // Its holder died: once the lease has run out, a run takes it, holds it while it reads
+      // and writes, and gives it back at the end.
+      await expireRunLease(database());
+      const holders = new Set<string | undefined>();
+      api.beforeAnswer = async () => {
+        holders.add((await store.read((db) => readNamedLease(db, runLease)))?.owner);
+      };
+      let ran;
+      try {
+        ran = await runCli(args, { cwd: temp.dir, env: env() });
+      } finally {
+        api.beforeAnswer = undefined;
+      }
+      expect(ran.code, ran.stderr).toBe(0);
+      expect([...holders]).toEqual([expect.stringMatching(/^cli-reconcile-/)]);
+      expect(await store.read((db) => readNamedLease(db, runLease))).toBeUndefined();
+      await expectMirrorEqualsState(database());
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('Ctrl-C stops a run at the request in flight: exit 1 saying where, the lease given back, what was compared kept', async () => {
+    api.state = sampleState({ users: 450, groups: 5 });
+    api.state.directoryUsers.splice(0, 40);
+    const base = api.requests.length;
+    const child = spawn(process.execPath, [cliPath, 'reconcile', '--database', database()], {
+      cwd: temp.dir,
+      env: childEnv(env()),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // Interrupted while it waits for the third page of directory users.
+    api.beforeAnswer = async () => {
+      const usersPages = api.requests
+        .slice(base)
+        .filter((r) => r.url.startsWith('/directory_users')).length;
+      if (usersPages === 3 && child.exitCode === null && !child.killed) {
+        child.kill('SIGINT');
+        await exited;
+      }
+    };
+    try {
+      expect(await exited).toBe(1);
+    } finally {
+      api.beforeAnswer = undefined;
+    }
+    expect(stderr).toContain('reconcile stopped by SIGINT while reading directory users');
+    expect(stderr).toContain('run reconcile again to finish');
+    expect(stdout).toMatch(/^table\s+created/);
+    const store = await openStore({ database: database() });
+    try {
+      expect(await store.read((db) => readNamedLease(db, runLease))).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+    const again = await runCli(['reconcile', '--database', database()], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(again.code, again.stderr).toBe(0);
+    await expectMirrorEqualsState(database());
+  });
 });
+
+/** As if the run lease's holder had died long enough ago: its lease has run out. */
+async function expireRunLease(database: string): Promise<void> {
+  const store = await openStore({ database });
+  try {
+    await store.writeTransaction((tx) =>
+      tx.query(`UPDATE workos_inbox_named_leases SET expires_at = $1 WHERE name = $2`, [
+        new Date(Date.now() - 1000),
+        runLease,
+      ]),
+    );
+  } finally {
+    await store.close();
+  }
+}

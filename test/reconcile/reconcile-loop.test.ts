@@ -5,7 +5,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileMetrics } from '../../src/metrics/reconcile-metrics.js';
-import { ReconcileLoop } from '../../src/reconcile/reconcile-loop.js';
+import { ReconcileLoop, reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
+import { readNamedLease } from '../../src/store/pull-operations.js';
 import type { Store } from '../../src/store/types.js';
 import { useBackends } from '../store/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -166,7 +167,61 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     now.ms += 30_001;
     expect(await loop.tick()).toBe(true);
   });
+
+  it('never runs beside a reconcile by hand: the round waits while another holds the run lease, and gives the run lease back after its own run', async () => {
+    const now = { ms: Date.parse(at(3600)) };
+    const clock = { now: () => now.ms };
+    const logs: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void logs.push(JSON.parse(line)) },
+    );
+    // A `workos-inbox reconcile` is running (it holds the run lease, not the periodic one's).
+    await store.takeNamedLease(
+      reconcileRunLeaseName,
+      'cli-reconcile-1',
+      new Date(now.ms + 30_000),
+      new Date(now.ms),
+    );
+    const loop = new ReconcileLoop({
+      store,
+      api: client(api, { maxRetries: 0 }),
+      logger,
+      everyMs: hour,
+      leaseMs: 30_000,
+      owner: 'process-0',
+      clock,
+    });
+    const requests = api.requests.length;
+    expect(await loop.tick()).toBe(false);
+    expect(api.requests.length).toBe(requests); // nothing read from WorkOS
+    expect(logs.at(-1)).toMatchObject({
+      msg: 'another reconcile is running on this database; this one waits for it to end',
+      holder: 'cli-reconcile-1',
+    });
+    // Not pushed back a whole interval: it runs as soon as the other one has ended.
+    await store.releaseNamedLease(reconcileRunLeaseName, 'cli-reconcile-1');
+    const holders = new Set<string | undefined>();
+    api.beforeAnswer = async () => {
+      holders.add((await store.read((db) => readNamedLease(db, reconcileRunLeaseName)))?.owner);
+    };
+    try {
+      expect(await loop.tick()).toBe(true);
+    } finally {
+      api.beforeAnswer = undefined;
+    }
+    expect([...holders]).toEqual(['process-0']);
+    expect(await store.read((db) => readNamedLease(db, reconcileRunLeaseName))).toBeUndefined();
+    expect(await mirrorCount(store)).toBe(12);
+  });
 });
+
+async function mirrorCount(store: Store): Promise<number> {
+  const { rows } = await store.read((db) =>
+    db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM workos_directory_users'),
+  );
+  return Number(rows[0]!.n);
+}
 
 /** The lines of `workos_inbox_reconcile_rows_repaired_total`'s series. */
 function repairedSeries(text: string): string[] {
