@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { toEventSummaryJson } from '../server/event-json.js';
 import { FilterError, parseEventFilter } from '../server/event-filter.js';
 import { eventNames, isKnownEventName } from '../events/event-names.js';
-import { didYouMean } from './close-matches.js';
+import { didYouMean } from '../errors/close-matches.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';

@@ -2,7 +2,7 @@ import { defaults } from '../defaults.js';
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { didYouMean } from './close-matches.js';
+import { didYouMean } from '../errors/close-matches.js';
 import { applySet, deepMerge } from './event-shaping.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { createProgressBar } from './progress-bar.js';

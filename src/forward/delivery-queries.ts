@@ -1,4 +1,4 @@
-import { didYouMean } from '../cli/close-matches.js';
+import { didYouMean } from '../errors/close-matches.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 // Reads and re-queueing of deliveries, written once for both backends over SqlExecutor.
 import { placeholders } from '../store/event-rows.js';

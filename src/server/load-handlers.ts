@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { closeMatches } from '../cli/close-matches.js';
+import { closeMatches } from '../errors/close-matches.js';
 import { eventNames, isKnownEventName } from '../events/index.js';
 import { ConfigError } from './config.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { closeMatches, didYouMean } from '../../src/cli/close-matches.js';
+import { closeMatches, didYouMean } from '../../src/errors/close-matches.js';
 import { applySet, deepMerge } from '../../src/cli/event-shaping.js';
 import { CliError } from '../../src/cli/exit-codes.js';
 import { defaultTriggerUrl } from '../../src/cli/trigger.js';
