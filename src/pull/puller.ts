@@ -1,3 +1,4 @@
+import { directoryOfEvent } from '../events/directory-of.js';
 import { defaults } from '../defaults.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
@@ -219,5 +220,6 @@ export function toNewEvent(event: WireEvent, receivedAt: Date, rawBody: Buffer):
     rawBody,
     source: 'events_api',
     receivedAt,
+    directoryId: directoryOfEvent(event.event, event.data),
   };
 }

@@ -1,3 +1,4 @@
+import { directoryOfEvent } from '../events/directory-of.js';
 import { defaults } from '../defaults.js';
 import { createDefaultLogger } from '../inbox/default-logger.js';
 import type { Logger } from 'pino';
@@ -166,6 +167,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         rawBody: body,
         source: 'webhook',
         receivedAt: new Date(clock.now()),
+        directoryId: directoryOfEvent(event, wire.data),
       });
     } catch (error) {
       metrics.rejected('store_unavailable');

@@ -24,6 +24,12 @@ export interface NewEvent {
   rawBody: Uint8Array;
   source: EventSource;
   receivedAt: Date;
+  /**
+   * Optional: the directory of a `dsync.*` event (`directoryOf`), when the caller parsed the body
+   * already (the receiver, the puller); PostgreSQL stores it for the worker's claims and reads it
+   * from the body when absent. SQLite ignores it.
+   */
+  directoryId?: string;
 }
 
 /** One row of the inbox. */
@@ -358,6 +364,14 @@ export interface InlineCompletion {
    * the due events whole in its first statement instead of reading their names first.
    */
   acceptsEvery?: boolean;
+  /**
+   * Optional, PostgreSQL: `collect`'s writes lock the event's directory (the mirror's). The claim
+   * then takes one directory's due events: the directory of the oldest due event that no other
+   * transaction holds (its lock taken without waiting; when every candidate is held, it waits
+   * for the first), with the due events of no directory, so several workers apply different
+   * directories side by side instead of queueing on one lock (store migration 0008).
+   */
+  byDirectory?: boolean;
   /** Apply what `collect` collected, inside the transaction. */
   flush(tx: SqlExecutor): Promise<void>;
   /** Told when `flush` threw (everything collected is then claimed instead). */

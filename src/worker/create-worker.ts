@@ -538,6 +538,9 @@ export function createWorker(options: WorkerOptions): Worker {
       limit,
       accepts: onlyCollects,
       acceptsEvery: batching.onlyCollects?.() ?? false,
+      // The mirror's writes lock their directory: one directory per claim on PostgreSQL, so two
+      // workers apply two directories at once instead of queueing on the same lock.
+      byDirectory: store.dialect === 'postgres',
       collect(stored) {
         if (!onlyCollects(stored.event)) return false;
         try {

@@ -201,6 +201,7 @@ describe('loadMigrations', () => {
       '0005-worker-plans',
       '0006-open-status-indexes',
       '0007-delivery-current-attempt',
+      '0008-directory-claims',
     ]);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');

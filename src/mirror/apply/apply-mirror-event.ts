@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../../store/sql-executor.js';
 import type { WireEvent } from '../../events/index.js';
+import { directoryOf } from '../../events/directory-of.js';
 import { MirrorEventError } from '../errors.js';
 import { eventVersion, snapshotVersion } from '../version.js';
 import type { EntityTable } from './entity-tables.js';
@@ -28,12 +29,7 @@ export interface MirrorApplyResult {
 }
 
 /** The directory a dsync event belongs to (its rows are locked together on PostgreSQL). */
-export function directoryOf(event: string, data: WireObject): string {
-  if (event === 'dsync.activated' || event === 'dsync.deleted') return String(data.id ?? '');
-  if (typeof data.directory_id === 'string') return data.directory_id;
-  const group = data.group as WireObject | undefined;
-  return typeof group?.directory_id === 'string' ? group.directory_id : '';
-}
+export { directoryOf };
 
 // The list/get API has `domain`; directory events carry `domains` instead.
 const directoryDerived: Derived = {

@@ -1,3 +1,4 @@
+import { directoryLockSpace } from '../../store/directory-locks.js';
 import type { SqlExecutor } from '../../store/sql-executor.js';
 import { buildCascadeSql, buildEntitySql } from './entity-sql.js';
 import type { EntityTable } from './entity-tables.js';
@@ -125,7 +126,7 @@ const flushOrder: readonly WriteKind[] = [
 // for each other. (SQLite has one writer at a time already.)
 /** The directories' locks in sorted order, taken with `lockFunction` (param: text[]). */
 const lockDirectoriesWith = (lockFunction: string): string =>
-  `SELECT ${lockFunction}(1835627634, hashtext(d)) AS locked ` +
+  `SELECT ${lockFunction}(${directoryLockSpace}, hashtext(d)) AS locked ` +
   `FROM (SELECT d FROM unnest($1::text[]) AS d ORDER BY d) AS sorted`;
 
 /** PostgreSQL: lock the rows of these directories for this transaction (param: text[]). */
