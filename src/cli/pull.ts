@@ -12,7 +12,7 @@ import type { Store } from '../store/types.js';
 import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
-import { takeLeaseOrRefuse } from './take-lease.js';
+import { stopOnSignals, takeLeaseOrRefuse } from './take-lease.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { addWorkosApiFlags, cliWorkosApiClient, parseEventNames } from './workos-api-flags.js';
@@ -73,17 +73,11 @@ export function registerPull(program: Command): void {
           label: 'puller',
           clock: systemClock,
         });
-        let signal: NodeJS.Signals | undefined;
         // Stop after the page being stored and give the lease back; a second signal kills.
-        const onSignal = (received: NodeJS.Signals) => {
-          signal = received;
-          void lease.stop();
-        };
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        const signals = stopOnSignals(lease);
         try {
           await takePullerLease(store, lease);
-          if (signal) throw await stoppedError(store, signal);
+          if (signals.received) throw await stoppedError(store, signals.received);
           if (command.getOptionValueSource('since') === 'cli' && !flags.resetCursor) {
             // --since only places the first pull; a later one goes on from the cursor. Say so,
             // rather than let `pull --since 7d` after a first `pull` quietly find nothing older.
@@ -109,7 +103,7 @@ export function registerPull(program: Command): void {
             // Renewed after each page, as the loop does: a long catch-up keeps the lease.
             result = await puller.catchUp(() => lease.keep());
           } catch (error) {
-            if (signal) throw await stoppedError(store, signal);
+            if (signals.received) throw await stoppedError(store, signals.received);
             if (error instanceof LeaseLostError) throw await leaseLostError(store);
             throw asCliError(error);
           }
@@ -124,8 +118,7 @@ export function registerPull(program: Command): void {
             `pulled ${result.pulled} events (${result.inserted} new, ${result.duplicates} duplicates) in ${result.pages} pages, ${seconds.toFixed(1)} s\n`,
           );
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
+          signals.dispose();
           await lease.release();
         }
       },

@@ -19,7 +19,7 @@ import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { createProgressLine } from './progress-bar.js';
 import { formatTable } from './table.js';
-import { takeLeaseOrRefuse } from './take-lease.js';
+import { stopOnSignals, takeLeaseOrRefuse } from './take-lease.js';
 import { addWorkosApiFlags, cliWorkosApiClient } from './workos-api-flags.js';
 import type { WorkosApiFlags } from './workos-api-flags.js';
 
@@ -143,14 +143,8 @@ export function registerReconcile(program: Command): void {
           clock: systemClock,
           onStop: () => stopping.abort(),
         });
-        let signal: NodeJS.Signals | undefined;
-        // Stop after the page being written and give the lease back; a second signal kills.
-        const onSignal = (received: NodeJS.Signals) => {
-          signal = received;
-          void lease.stop();
-        };
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        // Stop at the request in flight and give the lease back; a second signal kills.
+        const signals = stopOnSignals(lease);
         const started = performance.now();
         const progress = createProgressLine('reconcile');
         const print = (counts: ReconcileCounts, extra: Record<string, unknown>) => {
@@ -164,7 +158,7 @@ export function registerReconcile(program: Command): void {
         };
         try {
           if (!flags.dryRun) await takeRunLease(store, lease);
-          if (signal) throw stoppedBeforeStart(signal);
+          if (signals.received) throw stoppedBeforeStart(signals.received);
           const result = await reconcile({
             db: store,
             api: rateLimited(client, maxRps),
@@ -173,7 +167,7 @@ export function registerReconcile(program: Command): void {
             onPage: async (p) => {
               progress.update(`${p.table}: ${p.objects} objects, ${p.pages} pages`);
               if (flags.dryRun) {
-                if (signal) throw new LeaseLostError('stopped');
+                if (signals.received) throw new LeaseLostError('stopped');
               } else await lease.keep();
             },
           });
@@ -200,9 +194,9 @@ export function registerReconcile(program: Command): void {
             : compared
               ? 'What was compared before that is written; run reconcile again to finish.'
               : 'Nothing was compared, so nothing was written.';
-          if (signal) {
+          if (signals.received) {
             throw new CliError(
-              `reconcile stopped by ${signal} while ${error.stoppedAt}.\n${after}`,
+              `reconcile stopped by ${signals.received} while ${error.stoppedAt}.\n${after}`,
               exitCodes.failed,
               'reconcile_stopped',
             );
@@ -220,8 +214,7 @@ export function registerReconcile(program: Command): void {
             error.code,
           );
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
+          signals.dispose();
           if (!flags.dryRun) await lease.release();
         }
       },

@@ -31,3 +31,35 @@ function describeHolder(holder: NamedLeaseHolder | undefined): string {
     ? ` (owner ${holder.owner}, expires ${holder.expiresAt.toISOString()} unless renewed)`
     : '';
 }
+
+/** What {@link stopOnSignals} gives back. */
+export interface SignalStop {
+  /** The signal received, if any. */
+  readonly received: NodeJS.Signals | undefined;
+  /** Stop listening (the run is over). */
+  dispose(): void;
+}
+
+/**
+ * Ctrl-C or SIGTERM during a command's run: stop `lease`, so the run ends at its next `keep`
+ * (after the page being stored or written) and the command gives the lease back; a second
+ * signal kills the process as usual.
+ */
+export function stopOnSignals(lease: LeaseLoop): SignalStop {
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received = signal;
+    void lease.stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    get received() {
+      return received;
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
