@@ -33,11 +33,7 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
   it('one process runs per interval; metrics count filled and repaired rows and the last outcome', async () => {
     const now = { ms: Date.parse(at(3600)) };
     const clock = { now: () => now.ms };
-    const logs: Record<string, unknown>[] = [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (line: string) => void logs.push(JSON.parse(line)) },
-    );
+    const { logs, logger } = capturedLogs();
     const metrics = [createReconcileMetrics(), createReconcileMetrics()];
     const loops = metrics.map(
       (m, i) =>
@@ -171,11 +167,7 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
   it('never runs beside a reconcile by hand: the round waits while another holds the run lease, and gives the run lease back after its own run', async () => {
     const now = { ms: Date.parse(at(3600)) };
     const clock = { now: () => now.ms };
-    const logs: Record<string, unknown>[] = [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (line: string) => void logs.push(JSON.parse(line)) },
-    );
+    const { logs, logger } = capturedLogs();
     // A `workos-inbox reconcile` is running (it holds the run lease, not the periodic one's).
     await store.takeNamedLease(
       reconcileRunLeaseName,
@@ -215,6 +207,16 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     expect(await mirrorCount(store)).toBe(12);
   });
 });
+
+/** A logger whose lines are kept, parsed, in `logs`. */
+function capturedLogs() {
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void logs.push(JSON.parse(line)) },
+  );
+  return { logs, logger };
+}
 
 async function mirrorCount(store: Store): Promise<number> {
   const { rows } = await store.read((db) =>
