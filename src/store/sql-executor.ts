@@ -7,6 +7,18 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * The text is constant (never built from values) and runs often: keep it prepared on each
+   * connection. On PostgreSQL a named prepared statement, parsed once per connection instead of
+   * per run and, once PostgreSQL finds its generic plan no costlier than the plans it made for
+   * the first runs' values (it compares after five), planned once too; so it must read well with
+   * any values (an index in its order and a LIMIT, a key per row), not on the planner's guess
+   * of them. SQLite keeps every statement prepared anyway.
+   */
+  prepare?: boolean;
+}
+
 /**
  * A database connection inside a transaction, the same on both backends.
  *
@@ -19,6 +31,7 @@ export interface SqlExecutor {
   query<Row = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>>;
   /**
    * The driver's own handle for this transaction: a better-sqlite3 `Database` or a pg `PoolClient`.

@@ -17,7 +17,8 @@ import {
   readDestinations,
   redriveDeliveries,
 } from '../../src/forward/delivery-queries.js';
-import type { SqlExecutor } from '../../src/store/sql-executor.js';
+import type { QueryOptions, SqlExecutor } from '../../src/store/sql-executor.js';
+import { customAndGenericPlans } from '../helpers/postgres-plans.js';
 import type { Store } from '../../src/store/types.js';
 import { at, newEvent, useBackends } from '../store/backends.js';
 
@@ -610,18 +611,24 @@ describe('recording outcomes on SQLite', () => {
 describe('recording outcomes on PostgreSQL', () => {
   const postgres = backends.find((b) => b.name === 'postgres')!;
 
-  /** Record `claimed` as delivered; the plan PostgreSQL chose for each statement, and the count. */
+  /**
+   * Record `claimed` as delivered; the plans PostgreSQL makes for each statement, for its values
+   * and for any (the generic plan its prepared statement keeps), and the count.
+   */
   async function recordWithPlans(store: Store, claimed: readonly { eventId: string }[]) {
-    const plans: string[] = [];
+    const plans: string[][] = [];
     const recorded = await store.writeTransaction((tx) =>
       finishDeliveries(
         {
           dialect: tx.dialect,
           native: tx.native,
-          query: async <Row>(sql: string, params: readonly unknown[] = []) => {
-            const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
-            plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
-            return tx.query<Row>(sql, params);
+          query: async <Row>(
+            sql: string,
+            params: readonly unknown[] = [],
+            options?: QueryOptions,
+          ) => {
+            plans.push(await customAndGenericPlans(tx, sql, params));
+            return tx.query<Row>(sql, params, options);
           },
         } satisfies SqlExecutor,
         'w1',
@@ -639,7 +646,7 @@ describe('recording outcomes on PostgreSQL', () => {
     return { recorded, plans };
   }
 
-  it('finds each delivery by its key, with or without statistics, not by reading the deliveries in flight or the backlog', async () => {
+  it('finds each delivery by its key, with or without statistics, for any values, not by reading the deliveries in flight or the backlog', async () => {
     const fresh = postgres.fresh();
     const store = await fresh.open();
     await store.migrate();
@@ -657,9 +664,32 @@ describe('recording outcomes on PostgreSQL', () => {
         [at(0)],
       );
     await insertEvents(1, 3_000);
-    const checks: Array<{ recorded: number; plans: string[]; last: string }> = [];
+    const checks: Array<{ recorded: number; plans: string[][]; last: string }> = [];
+    const claimPlans: string[] = [];
     const claimAndRecord = async (now: number) => {
-      const claimed = await claim(store, 'a', at(now), false, 256);
+      const claimed = await store.writeTransaction(async (tx) => {
+        const options = { destination: 'a', owner: 'w1', limit: 256, leaseMs: 30_000 };
+        // Both claim texts (ordered or not) explained, the unordered one run.
+        for (const ordered of [true, false]) {
+          await claimDeliveries(
+            {
+              dialect: tx.dialect,
+              native: tx.native,
+              query: async <Row>(
+                sql: string,
+                params: readonly unknown[] = [],
+                queryOptions?: QueryOptions,
+              ) => {
+                claimPlans.push(...(await customAndGenericPlans(tx, sql, params)));
+                if (ordered) return { rows: [] as Row[], rowCount: 0 };
+                return tx.query<Row>(sql, params, queryOptions);
+              },
+            } satisfies SqlExecutor,
+            { ...options, now: at(now), ordered },
+          );
+        }
+        return claimDeliveries(tx, { ...options, now: at(now), ordered: false });
+      });
       expect(claimed).toHaveLength(256);
       checks.push({ ...(await recordWithPlans(store, claimed)), last: claimed.at(-1)!.eventId });
     };
@@ -672,15 +702,27 @@ describe('recording outcomes on PostgreSQL', () => {
     );
     await fresh.sql('ANALYZE');
     await claimAndRecord(2_000);
+    // The claim, ordered or not, for its values or any: the due index in its order, stopped by
+    // the LIMIT, never the table read and sorted (2 claims × 2 texts × custom and generic).
+    expect(claimPlans).toHaveLength(8);
+    for (const plan of claimPlans) {
+      expect(plan).toContain(
+        'Index Scan using workos_inbox_deliveries_due on workos_inbox_deliveries d',
+      );
+      expect(plan).not.toMatch(/Sort|Seq Scan on workos_inbox_deliveries/);
+    }
     for (const { recorded, plans, last } of checks) {
       expect(recorded).toBe(256);
       expect(plans).toHaveLength(1);
       // Each outcome's delivery by the primary key, then the row by its address: not an index on
       // the destination or status, which held the whole backlog (the due index) or every delivery
-      // in flight (the status index), read once per batch or once per outcome.
-      expect(plans[0]).toContain('workos_inbox_deliveries_pkey');
-      expect(plans[0]).toContain('Tid Scan on workos_inbox_deliveries d');
-      expect(plans[0]).not.toMatch(/workos_inbox_deliveries_(status|due)|Seq Scan/);
+      // in flight (the status index), read once per batch or once per outcome. The same plan
+      // without the values: the statement is prepared, and its generic plan is what runs.
+      for (const plan of plans[0]!) {
+        expect(plan).toContain('workos_inbox_deliveries_pkey');
+        expect(plan).toContain('Tid Scan on workos_inbox_deliveries d');
+        expect(plan).not.toMatch(/workos_inbox_deliveries_(status|due)|Seq Scan/);
+      }
       const [delivered] = await store.read((db) => eventDeliveries(db, last));
       expect(delivered).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: at(5_000) });
     }

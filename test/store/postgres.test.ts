@@ -210,6 +210,39 @@ describe('PostgreSQL session settings', () => {
   });
 });
 
+describe('PostgreSQL prepared statements (QueryOptions.prepare)', () => {
+  it('prepares a statement run with `prepare` once per connection and runs it with the values of each call; others stay unprepared', async () => {
+    const store = await open({ schema: 'prepared', poolSize: 1 });
+    await store.migrate();
+    const sql = 'SELECT $1::int + $2::int AS sum';
+    const prepared = (db: Parameters<Parameters<Store['read']>[0]>[0]) =>
+      db
+        .query<{ statement: string }>(
+          `SELECT statement FROM pg_prepared_statements WHERE NOT from_sql ORDER BY statement`,
+        )
+        .then(({ rows }) => rows.map((r) => r.statement));
+    const sums: number[] = [];
+    for (const [a, b] of [
+      [1, 2],
+      [40, 2],
+    ] as const) {
+      const { rows } = await store.read((db) =>
+        db.query<{ sum: number }>(sql, [a, b], { prepare: true }),
+      );
+      sums.push(rows[0]!.sum);
+    }
+    // Inside a transaction too: the same name, on the one connection of this pool.
+    const inTransaction = await store.writeTransaction(async (tx) => {
+      await tx.query('SELECT $1::text AS unprepared', ['x']);
+      return (await tx.query<{ sum: number }>(sql, [5, 5], { prepare: true })).rows[0]!.sum;
+    });
+    expect([...sums, inTransaction]).toEqual([3, 42, 10]);
+    const statements = await store.read(prepared);
+    expect(statements.filter((s) => s === sql)).toHaveLength(1);
+    expect(statements.some((s) => s.includes('unprepared'))).toBe(false);
+  });
+});
+
 describe('PostgreSQL lease extension during complete', () => {
   it('answers at once (held) while the owner is completing the event, without waiting on the row lock', async () => {
     const store = await open({ schema: 'extend_during_complete' });

@@ -1,16 +1,11 @@
 import type { SqlExecutor } from '../../store/sql-executor.js';
 
-interface PgLike {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
-}
 interface SqliteStatementLike {
   run(...params: unknown[]): unknown;
 }
 interface SqliteLike {
   prepare(sql: string): SqliteStatementLike;
 }
-
-const pgNames = new Map<string, string>();
 
 interface PreparedSqlite {
   statement: SqliteStatementLike;
@@ -42,30 +37,22 @@ function prepareSqlite(db: SqliteLike, sql: string): PreparedSqlite {
 const sqliteValue = (v: unknown): unknown => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 /**
- * Run one of the mirror's constant write statements through the driver the transaction belongs
- * to (`tx.native`), prepared once per connection: on PostgreSQL a named prepared statement
- * (parsed and planned once instead of per event), on SQLite a cached better-sqlite3 statement
- * with positional parameters. Any other executor gets a plain `tx.query`.
+ * Run one of the mirror's constant write statements prepared once per connection: on PostgreSQL a
+ * named prepared statement (parsed and planned once instead of per event, `QueryOptions.prepare`),
+ * on SQLite a better-sqlite3 statement cached on the transaction's own driver (`tx.native`) with
+ * positional parameters, run without the executor's promise.
  */
 export async function runStatement(
   tx: SqlExecutor,
   sql: string,
   params: readonly unknown[],
 ): Promise<void> {
-  const native = tx.native as Partial<PgLike & SqliteLike> | null | undefined;
-  if (tx.dialect === 'postgres' && typeof native?.query === 'function') {
-    let name = pgNames.get(sql);
-    if (name === undefined) {
-      name = `workos_mirror_${pgNames.size + 1}`;
-      pgNames.set(sql, name);
-    }
-    await (native as PgLike).query({ name, text: sql, values: [...params] });
-    return;
-  }
+  const native = tx.native as Partial<SqliteLike> | null | undefined;
   if (tx.dialect === 'sqlite' && typeof native?.prepare === 'function') {
     const { statement, order } = prepareSqlite(native as SqliteLike, sql);
     statement.run(...order.map((i) => sqliteValue(params[i])));
     return;
   }
-  await tx.query(sql, params);
+  // PostgreSQL: a named prepared statement (QueryOptions.prepare).
+  await tx.query(sql, params, { prepare: true });
 }

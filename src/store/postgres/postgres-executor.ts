@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { MigrationSession } from '../migration-runner.js';
-import type { QueryResult } from '../sql-executor.js';
+import type { QueryOptions, QueryResult } from '../sql-executor.js';
 
 /** Convert a parameter to what pg sends (see SqlExecutor for the rules). */
 export function toPgValue(value: unknown): unknown {
@@ -17,12 +17,29 @@ export function toPgValue(value: unknown): unknown {
 /** Anything pg can run a query on: a pool or one checked-out client. */
 export type PgQueryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
+/** One name per prepared statement text, the same on every connection (pg prepares it on each). */
+const preparedNames = new Map<string, string>();
+
+/** The name `sql` is prepared under (`QueryOptions.prepare`). */
+function preparedName(sql: string): string {
+  let name = preparedNames.get(sql);
+  if (name === undefined) {
+    name = `workos_inbox_prepared_${preparedNames.size + 1}`;
+    preparedNames.set(sql, name);
+  }
+  return name;
+}
+
 export async function runPg<Row>(
   db: PgQueryable,
   sql: string,
   params: readonly unknown[] = [],
+  options?: QueryOptions,
 ): Promise<QueryResult<Row>> {
-  const result = await (db as pg.Pool).query(sql, params.map(toPgValue));
+  const values = params.map(toPgValue);
+  const result = options?.prepare
+    ? await (db as pg.Pool).query({ name: preparedName(sql), text: sql, values })
+    : await (db as pg.Pool).query(sql, values);
   return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
 }
 
@@ -31,8 +48,11 @@ export function postgresExecutor(db: PgQueryable): MigrationSession {
   return {
     dialect: 'postgres',
     native: db,
-    query: <Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]) =>
-      runPg<Row>(db, sql, params),
+    query: <Row = Record<string, unknown>>(
+      sql: string,
+      params?: readonly unknown[],
+      options?: QueryOptions,
+    ) => runPg<Row>(db, sql, params, options),
     // No parameters: pg uses the simple protocol, which runs a script of several statements.
     exec: async (sql: string) => {
       await (db as pg.Pool).query(sql);
