@@ -59,6 +59,29 @@ function doneColumns(processedAt: string): string {
          lease_owner = NULL, lease_expires_at = NULL, last_error = NULL`;
 }
 
+/**
+ * A WHERE condition for the rows of `ids`. On PostgreSQL one `text[]` parameter, so the statement
+ * has one text whatever the count and is prepared (`preparedOn`): a claim's statements were parsed
+ * and planned at every claim, most of PostgreSQL's time per event on a live stream's small claims.
+ * Each id is looked up by the primary key (`OFFSET 0` keeps it a lookup) and the rows are reached
+ * by their address (a TID scan), so the plan is the same for any values and any statistics (with
+ * `id = ANY (…)`, a table PostgreSQL had no statistics for, or took them while small, was read
+ * whole). The rows are ones this transaction locked (`FOR UPDATE`), so their addresses cannot
+ * change under it. On SQLite a list of placeholders (statements are cached by text anyway).
+ */
+function whereIds(tx: SqlExecutor, params: unknown[], ids: readonly string[]): string {
+  if (tx.dialect === 'postgres') {
+    params.push(ids);
+    return `ctid = ANY (ARRAY(
+      SELECT found.ctid FROM unnest($${params.length}::text[]) AS k (id)
+      CROSS JOIN LATERAL (SELECT e.ctid FROM ${events} e WHERE e.id = k.id OFFSET 0) found))`;
+  }
+  return `id IN (${placeholders(params, ids)})`;
+}
+
+/** Prepare on PostgreSQL, where the text is one whatever the count (`whereIds`). */
+const preparedOn = (tx: SqlExecutor) => ({ prepare: tx.dialect === 'postgres' });
+
 export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promise<StoredEvent[]> {
   if (options.limit <= 0 || (options.events && options.events.length === 0)) return [];
   const until = new Date(options.now.getTime() + options.leaseMs);
@@ -111,6 +134,26 @@ async function startAttempts(
   outcome: 'done' | null,
 ): Promise<void> {
   const reclaimed = counted.filter((e) => e.attempts > 1);
+  if (tx.dialect === 'postgres') {
+    // Arrays: one text whatever the count, prepared (see whereIds).
+    if (reclaimed.length > 0) {
+      await tx.query(
+        `UPDATE ${attempts} SET finished_at = $1, outcome = 'lease_lost'
+         WHERE finished_at IS NULL AND event_id = ANY ($2::text[])`,
+        [now, reclaimed.map((e) => e.id)],
+        { prepare: true },
+      );
+    }
+    await tx.query(
+      `INSERT INTO ${attempts} (event_id, attempt, worker, started_at, finished_at, outcome)
+       SELECT id, attempt, $1::text, $2::timestamptz,
+         CASE WHEN $3::text IS NULL THEN NULL ELSE $2::timestamptz END, $3::text
+       FROM unnest($4::text[], $5::int[]) AS e (id, attempt)`,
+      [owner, now, outcome, counted.map((e) => e.id), counted.map((e) => e.attempts)],
+      { prepare: true },
+    );
+    return;
+  }
   if (reclaimed.length > 0) {
     const idParams: unknown[] = [now];
     const ids = placeholders(
@@ -175,15 +218,17 @@ export async function claimOrCompleteEvents(
     .slice(0, Math.max(0, Math.floor(options.limit)));
   if (done.length > 0) {
     const doneParams: unknown[] = [options.now];
-    const list = placeholders(
+    const which = whereIds(
+      tx,
       doneParams,
       done.map((stored) => stored.id),
     );
     await tx.query(
       `UPDATE ${events}
        SET ${doneColumns('$1')}, attempts = attempts + 1
-       WHERE id IN (${list})`,
+       WHERE ${which}`,
       doneParams,
+      preparedOn(tx),
     );
     done = done.map((stored) => ({
       ...stored,
@@ -201,16 +246,18 @@ export async function claimOrCompleteEvents(
   if (rest.length > 0) {
     const until = new Date(options.now.getTime() + options.leaseMs);
     const claimParams: unknown[] = [options.owner, until];
-    const list = placeholders(
+    const which = whereIds(
+      tx,
       claimParams,
       rest.map((stored) => stored.id),
     );
     const { rows: updated } = await tx.query<EventRow>(
       `UPDATE ${events}
        SET ${leaseColumns('$1', '$2')}
-       WHERE id IN (${list})
+       WHERE ${which}
        RETURNING *`,
       claimParams,
+      preparedOn(tx),
     );
     claimed = updated.map(toStoredEvent);
     await startAttempts(tx, options.owner, claimed, options.now, null);
@@ -251,13 +298,15 @@ async function wholeRowsOfAccepted(
   const wanted = heads.filter((head) => inline.accepts(head.event));
   if (wanted.length === 0) return [...heads];
   const idParams: unknown[] = [];
-  const list = placeholders(
+  const which = whereIds(
+    tx,
     idParams,
     wanted.map((head) => head.id),
   );
   const { rows } = await tx.query<EventRow>(
-    `SELECT * FROM ${events} WHERE id IN (${list})`,
+    `SELECT * FROM ${events} WHERE ${which}`,
     idParams,
+    preparedOn(tx),
   );
   const whole = new Map(rows.map((row) => [row.id, toStoredEvent(row)]));
   return heads.map((head) => whole.get(head.id) ?? head);
@@ -286,8 +335,12 @@ async function readDueByDirectory(
   limit: number,
   inline: InlineCompletion,
 ): Promise<{ rows: Array<StoredEvent | { id: string; event: string }>; looked: number }> {
-  const byName = (params: unknown[]) =>
-    options.events ? `AND event IN (${placeholders(params, options.events)})` : '';
+  // An array, so that each statement has one text (prepared) whether or not names are given.
+  const byName = (params: unknown[]) => {
+    if (!options.events) return '';
+    params.push(options.events);
+    return `AND event = ANY ($${params.length}::text[])`;
+  };
   const dueRows = `status IN ('pending', 'retrying', 'processing') AND next_attempt_at <= $1`;
   const columns = inline.acceptsEvery ? '*' : 'id, event';
   const dueOf = async (directory: string, room: number): Promise<EventRow[]> => {
@@ -297,6 +350,7 @@ async function readDueByDirectory(
        WHERE directory_id = $3 AND ${dueRows} ${byName(params)}
        ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
       params,
+      { prepare: true },
     );
     return rows;
   };
@@ -355,6 +409,7 @@ async function takeOldestFreeDirectory(
                ${byName(params)}
              ORDER BY next_attempt_at, id LIMIT 1) AS oldest`,
       params,
+      { prepare: true },
     );
     const next = rows[0];
     if (!next) break;

@@ -7,6 +7,9 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { directoryOf } from '../../src/events/directory-of.js';
 import { directoryLockSpace } from '../../src/store/directory-locks.js';
+import { claimOrCompleteEvents } from '../../src/store/lease-operations.js';
+import type { QueryOptions, SqlExecutor } from '../../src/store/sql-executor.js';
+import { customAndGenericPlans } from '../helpers/postgres-plans.js';
 import type { InlineCompletion, NewEvent, Store, StoredEvent } from '../../src/store/types.js';
 import { at, newEvent, t0, useBackends } from './backends.js';
 import type { TestDb } from './backends.js';
@@ -251,3 +254,98 @@ function migrationBackfill(): string {
   const start = sql.indexOf('DO $$');
   return sql.slice(start, sql.indexOf('$$;', start) + 2);
 }
+
+describe('the claim’s prepared statements on postgres', () => {
+  /**
+   * Run `claimOrCompleteEvents` as the store does, and explain each statement it prepares (one
+   * text, kept per connection) for its values and for any (the generic plan PostgreSQL may keep).
+   */
+  async function claimWithPlans(store: Store, inline: InlineCompletion, limit: number) {
+    const plans: Array<{ sql: string; plan: string }> = [];
+    const result = await store.writeTransaction((tx) =>
+      claimOrCompleteEvents(
+        {
+          dialect: tx.dialect,
+          native: tx.native,
+          query: async <Row>(
+            sql: string,
+            params: readonly unknown[] = [],
+            options?: QueryOptions,
+          ) => {
+            if (options?.prepare) {
+              for (const plan of await customAndGenericPlans(tx, sql, params)) {
+                plans.push({ sql, plan });
+              }
+            }
+            return tx.query<Row>(sql, params, options);
+          },
+        } satisfies SqlExecutor,
+        { ...claimOptions, limit },
+        { ...inline, limit },
+      ),
+    );
+    return { result, plans };
+  }
+
+  it('read the due index in its order and each event by its key, for any values, with or without statistics', async () => {
+    const db = postgres.fresh();
+    const store = await open(db);
+    // A backlog of 6,000 due events in three directories (and a few of none), in a table without
+    // statistics.
+    const insert = (from: number, to: number, status: string) =>
+      db.sql(
+        `INSERT INTO workos_inbox_events
+           (id, event, created_at, received_at, raw_body, source, status, attempts,
+            next_attempt_at, directory_id)
+         SELECT 'event_' || lpad(g::text, 6, '0'), 'dsync.user.updated', '2026-01-01T00:00:00Z',
+                $1::timestamptz + g * interval '1 ms', '\\x7b7d', 'webhook', $2, 0,
+                CASE WHEN $2 = 'done' THEN NULL ELSE $1::timestamptz + g * interval '1 ms' END,
+                CASE WHEN g % 1000 = 0 THEN ''
+                  ELSE (ARRAY['directory_a', 'directory_b', 'directory_c'])[g % 3 + 1] END
+         FROM generate_series($3::int, $4::int) g`,
+        [at(-100_000), status, from, to],
+      );
+    await insert(1, 6_000, 'pending');
+    const collectAll = collector();
+    // Reads whole rows (it accepts the name) but applies none: they are leased.
+    const leaveAll: InlineCompletion = {
+      ...collector(),
+      acceptsEvery: false,
+      collect: () => false,
+    };
+    const rounds = [
+      await claimWithPlans(store, collectAll, 64),
+      await claimWithPlans(store, leaveAll, 64),
+    ];
+    // Then most of the table done, statistics taken while few were due (a long-running inbox).
+    await insert(6_001, 60_000, 'done');
+    await db.sql('ANALYZE workos_inbox_events');
+    rounds.push(await claimWithPlans(store, collectAll, 64));
+    rounds.push(await claimWithPlans(store, leaveAll, 64));
+
+    expect(rounds[0]!.result.done).toHaveLength(64);
+    expect(rounds[1]!.result.claimed).toHaveLength(64);
+    for (const { plans } of rounds) {
+      expect(plans.length).toBeGreaterThanOrEqual(6);
+      for (const { sql, plan } of plans) {
+        if (/ORDER BY next_attempt_at, id LIMIT/.test(sql)) {
+          // The due rows of a directory, or the oldest due row's directory: an index read in
+          // its order and stopped by the LIMIT, never the backlog read and sorted.
+          expect(plan).toMatch(/Index Scan using workos_inbox_events_\w+ on workos_inbox_events/);
+          expect(plan).not.toMatch(/Sort|Seq Scan on workos_inbox_events|Bitmap/);
+        } else if (/FROM workos_inbox_events|UPDATE workos_inbox_events/.test(sql)) {
+          // Whole rows, the done marking, the lease: each event by its key, then by its address.
+          expect(plan).toContain('workos_inbox_events_pkey');
+          expect(plan).toContain('Tid Scan on workos_inbox_events');
+          expect(plan).not.toMatch(/Seq Scan on workos_inbox_events/);
+        }
+      }
+    }
+    // Every kind of statement was explained: due rows, directories, whole rows, done, lease.
+    const texts = rounds.flatMap(({ plans }) => plans.map(({ sql }) => sql));
+    expect(texts.some((t) => /SELECT \* FROM workos_inbox_events WHERE ctid/.test(t))).toBe(true);
+    expect(texts.some((t) => /SET status = 'done'/.test(t))).toBe(true);
+    expect(texts.some((t) => /SET status = 'processing'/.test(t))).toBe(true);
+    expect(texts.some((t) => /pg_try_advisory_xact_lock/.test(t))).toBe(true);
+  });
+});
