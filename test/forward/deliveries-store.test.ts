@@ -17,8 +17,8 @@ import {
   readDestinations,
   redriveDeliveries,
 } from '../../src/forward/delivery-queries.js';
-import type { QueryOptions, SqlExecutor } from '../../src/store/sql-executor.js';
-import { customAndGenericPlans } from '../helpers/postgres-plans.js';
+import { explainingExecutor } from '../helpers/postgres-plans.js';
+import type { SqlExecutor } from '../../src/store/sql-executor.js';
 import type { Store } from '../../src/store/types.js';
 import { at, newEvent, useBackends } from '../store/backends.js';
 
@@ -619,18 +619,7 @@ describe('recording outcomes on PostgreSQL', () => {
     const plans: string[][] = [];
     const recorded = await store.writeTransaction((tx) =>
       finishDeliveries(
-        {
-          dialect: tx.dialect,
-          native: tx.native,
-          query: async <Row>(
-            sql: string,
-            params: readonly unknown[] = [],
-            options?: QueryOptions,
-          ) => {
-            plans.push(await customAndGenericPlans(tx, sql, params));
-            return tx.query<Row>(sql, params, options);
-          },
-        } satisfies SqlExecutor,
+        explainingExecutor(tx, (_sql, twoPlans) => plans.push(twoPlans)),
         'w1',
         claimed.map((d) => ({
           eventId: d.eventId,
@@ -672,19 +661,9 @@ describe('recording outcomes on PostgreSQL', () => {
         // Both claim texts (ordered or not) explained, the unordered one run.
         for (const ordered of [true, false]) {
           await claimDeliveries(
-            {
-              dialect: tx.dialect,
-              native: tx.native,
-              query: async <Row>(
-                sql: string,
-                params: readonly unknown[] = [],
-                queryOptions?: QueryOptions,
-              ) => {
-                claimPlans.push(...(await customAndGenericPlans(tx, sql, params)));
-                if (ordered) return { rows: [] as Row[], rowCount: 0 };
-                return tx.query<Row>(sql, params, queryOptions);
-              },
-            } satisfies SqlExecutor,
+            explainingExecutor(tx, (_sql, twoPlans) => claimPlans.push(...twoPlans), {
+              run: !ordered,
+            }),
             { ...options, now: at(now), ordered },
           );
         }

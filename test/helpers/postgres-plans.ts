@@ -2,7 +2,7 @@
 // plan) and without them (the generic plan a prepared statement keeps once PostgreSQL finds it no
 // costlier; `QueryOptions.prepare`). PostgreSQL 15 has no `EXPLAIN (GENERIC_PLAN)`, so the
 // statement is prepared by SQL and explained with `plan_cache_mode = force_generic_plan`.
-import type { SqlExecutor } from '../../src/store/sql-executor.js';
+import type { QueryOptions, SqlExecutor } from '../../src/store/sql-executor.js';
 
 /** A parameter as an SQL literal of unknown type (PostgreSQL gives it the parameter's type). */
 function literal(value: unknown): string {
@@ -39,4 +39,27 @@ export async function customAndGenericPlans(
   } finally {
     await tx.query('DEALLOCATE workos_inbox_test_plan');
   }
+}
+
+/**
+ * `tx`, each statement explained (`customAndGenericPlans`) before it runs: `record` gets its text
+ * and its two plans. `onlyPrepared`: only the statements run with `prepare` (the ones whose generic
+ * plan PostgreSQL may keep); `run: false`: nothing runs, each statement answers no rows.
+ */
+export function explainingExecutor(
+  tx: SqlExecutor,
+  record: (sql: string, plans: [string, string]) => void,
+  { onlyPrepared = false, run = true }: { onlyPrepared?: boolean; run?: boolean } = {},
+): SqlExecutor {
+  return {
+    dialect: tx.dialect,
+    native: tx.native,
+    query: async <Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) => {
+      if (!onlyPrepared || options?.prepare) {
+        record(sql, await customAndGenericPlans(tx, sql, params));
+      }
+      if (!run) return { rows: [] as Row[], rowCount: 0 };
+      return tx.query<Row>(sql, params, options);
+    },
+  };
 }

@@ -8,8 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { directoryOf } from '../../src/events/directory-of.js';
 import { directoryLockSpace } from '../../src/store/directory-locks.js';
 import { claimOrCompleteEvents } from '../../src/store/lease-operations.js';
-import type { QueryOptions, SqlExecutor } from '../../src/store/sql-executor.js';
-import { customAndGenericPlans } from '../helpers/postgres-plans.js';
+import { explainingExecutor } from '../helpers/postgres-plans.js';
 import type { InlineCompletion, NewEvent, Store, StoredEvent } from '../../src/store/types.js';
 import { at, newEvent, t0, useBackends } from './backends.js';
 import type { TestDb } from './backends.js';
@@ -264,22 +263,11 @@ describe('the claim’s prepared statements on postgres', () => {
     const plans: Array<{ sql: string; plan: string }> = [];
     const result = await store.writeTransaction((tx) =>
       claimOrCompleteEvents(
-        {
-          dialect: tx.dialect,
-          native: tx.native,
-          query: async <Row>(
-            sql: string,
-            params: readonly unknown[] = [],
-            options?: QueryOptions,
-          ) => {
-            if (options?.prepare) {
-              for (const plan of await customAndGenericPlans(tx, sql, params)) {
-                plans.push({ sql, plan });
-              }
-            }
-            return tx.query<Row>(sql, params, options);
-          },
-        } satisfies SqlExecutor,
+        explainingExecutor(
+          tx,
+          (sql, [custom, generic]) => plans.push({ sql, plan: custom }, { sql, plan: generic }),
+          { onlyPrepared: true },
+        ),
         { ...claimOptions, limit },
         { ...inline, limit },
       ),
