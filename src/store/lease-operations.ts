@@ -61,8 +61,9 @@ function doneColumns(processedAt: string): string {
 
 /**
  * A WHERE condition for the rows of `ids`. On PostgreSQL one `text[]` parameter, so the statement
- * has one text whatever the count and is prepared (`preparedOn`): a claim's statements were parsed
- * and planned at every claim, most of PostgreSQL's time per event on a live stream's small claims.
+ * has one text whatever the count and is prepared (`preparedOn`), not parsed and planned at every
+ * claim (on the forwarder's claim that was a fifth of PostgreSQL's CPU; on the worker's drain and
+ * under `serve`'s load no change was measurable, docs/benchmarks.md).
  * Each id is looked up by the primary key (`OFFSET 0` keeps it a lookup) and the rows are reached
  * by their address (a TID scan), so the plan is the same for any values and any statistics (with
  * `id = ANY (…)`, a table PostgreSQL had no statistics for, or took them while small, was read
