@@ -484,7 +484,7 @@ export const defaults = {
     value: 30 * second,
     unit: 'ms',
     description:
-      'reconcile, periodic or the `reconcile` command: how long its lease lasts unrenewed during a run (renewed after each page)',
+      'reconcile, periodic or the `reconcile` command: how long its lease lasts unrenewed during a run (renewed after each page and every third of it between pages)',
     options: ['ReconcileLoopOptions.leaseMs'],
   },
   reconcileClockMarginMs: {

@@ -100,8 +100,9 @@ export function registerPull(program: Command): void {
           const puller = new Puller({ store, client, events, since });
           let result;
           try {
-            // Renewed after each page, as the loop does: a long catch-up keeps the lease.
-            result = await puller.catchUp(() => lease.keep());
+            // Renewed after each page and on a heartbeat, as the loop does: a long catch-up (or
+            // a long Retry-After) keeps the lease.
+            result = await lease.hold(() => puller.catchUp(() => lease.keep()));
           } catch (error) {
             if (signals.received) throw await stoppedError(store, signals.received);
             if (error instanceof LeaseLostError) throw await leaseLostError(store);

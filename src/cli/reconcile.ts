@@ -159,18 +159,21 @@ export function registerReconcile(program: Command): void {
         try {
           if (!flags.dryRun) await takeRunLease(store, lease);
           if (signals.received) throw stoppedBeforeStart(signals.received);
-          const result = await reconcile({
-            db: store,
-            api: rateLimited(client, maxRps),
-            scope,
-            dryRun: flags.dryRun,
-            onPage: async (p) => {
-              progress.update(`${p.table}: ${p.objects} objects, ${p.pages} pages`);
-              if (flags.dryRun) {
-                if (signals.received) throw new LeaseLostError('stopped');
-              } else await lease.keep();
-            },
-          });
+          const run = () =>
+            reconcile({
+              db: store,
+              api: rateLimited(client, maxRps),
+              scope,
+              dryRun: flags.dryRun,
+              onPage: async (p) => {
+                progress.update(`${p.table}: ${p.objects} objects, ${p.pages} pages`);
+                if (flags.dryRun) {
+                  if (signals.received) throw new LeaseLostError('stopped');
+                } else await lease.keep();
+              },
+            });
+          // The run lease renewed after each page and on a heartbeat between them.
+          const result = flags.dryRun ? await run() : await lease.hold(run);
           progress.finish();
           print(result.counts, {
             dryRun: result.dryRun,

@@ -27,6 +27,11 @@ export interface LeaseLoopOptions {
   /** Names the lease in the message of the {@link LeaseLostError} `keep` throws (`the <label> lease`). */
   label: string;
   clock: Clock;
+  /**
+   * How often {@link LeaseLoop.hold} renews the lease while a run holds it, whatever the run
+   * waits for. @defaultValue a third of `leaseMs`
+   */
+  heartbeatMs?: number;
 }
 
 /**
@@ -81,6 +86,33 @@ export class LeaseLoop {
   /** Take or renew the lease for `leaseMs` from now. */
   renew(): Promise<boolean> {
     return this.take(this.options.clock.now() + this.options.leaseMs);
+  }
+
+  /**
+   * Run `run` while renewing the lease every `heartbeatMs` (a third of `leaseMs` by default), so a
+   * live holder keeps it however long the run waits between two {@link LeaseLoop.keep}s: a
+   * `Retry-After` of a minute, WorkOS slow to answer, a slow commit. Without it, a wait longer
+   * than the lease let a second process take the lease and pull or reconcile beside the first
+   * until the first's next `keep`. A renewal that finds the lease taken changes nothing here: the
+   * run ends at its next `keep`, which throws. The heartbeat stops when `run` settles.
+   */
+  async hold<T>(run: () => Promise<T>): Promise<T> {
+    const everyMs = this.options.heartbeatMs ?? Math.max(1, Math.floor(this.options.leaseMs / 3));
+    let renewing: Promise<unknown> | undefined;
+    const heartbeat = setInterval(() => {
+      if (renewing || this.stopping) return;
+      renewing = this.renew()
+        .catch(() => false)
+        .finally(() => (renewing = undefined));
+    }, everyMs);
+    // A heartbeat alone keeps no process alive.
+    heartbeat.unref();
+    try {
+      return await run();
+    } finally {
+      clearInterval(heartbeat);
+      await renewing;
+    }
   }
 
   /**

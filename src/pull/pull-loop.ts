@@ -22,6 +22,8 @@ export interface PullLoopOptions extends Omit<PullerOptions, 'clock'> {
   intervalMs?: number;
   /** How long the lease lasts unrenewed: a dead holder's lease is taken after this. @defaultValue `defaults.leaseMs.value` */
   leaseMs?: number;
+  /** How often the lease is renewed while pulling, between pages too. @defaultValue a third of `leaseMs` */
+  heartbeatMs?: number;
   /** Called first thing in `stop()` (e.g. to cut the client's retry waits short). */
   onStop?: () => void;
   /** Who this process is (the lease owner). @defaultValue a random id */
@@ -31,7 +33,8 @@ export interface PullLoopOptions extends Omit<PullerOptions, 'clock'> {
 
 /**
  * `serve --pull` / `work --pull`: every `intervalMs`, take (or renew) the puller lease and, if this
- * process holds it, catch up; renew it after each page so a long catch-up keeps it. Errors are
+ * process holds it, catch up; renew it after each page and on a heartbeat between them, so a long
+ * catch-up keeps it whatever it waits for. Errors are
  * logged and counted, never fatal: a WorkOS outage must not stop webhooks or readiness.
  */
 export class PullLoop {
@@ -50,6 +53,7 @@ export class PullLoop {
       name: pullerLeaseName,
       owner: options.owner ?? `puller-${randomUUID()}`,
       leaseMs: options.leaseMs ?? defaults.leaseMs.value,
+      heartbeatMs: options.heartbeatMs,
       intervalMs: options.intervalMs ?? defaults.pullIntervalMs.value,
       round: () => this.tick(),
       onStop: options.onStop,
@@ -80,14 +84,16 @@ export class PullLoop {
         );
       }
       if (!this.holding) return;
-      const result = await this.puller.catchUp(async (_, page) => {
-        metrics?.page(
-          page.inserted,
-          page.duplicates,
-          page.newestCreatedAt ? eventTimeMs(page.newestCreatedAt) : undefined,
-        );
-        await this.loop.keep();
-      });
+      const result = await this.loop.hold(() =>
+        this.puller.catchUp(async (_, page) => {
+          metrics?.page(
+            page.inserted,
+            page.duplicates,
+            page.newestCreatedAt ? eventTimeMs(page.newestCreatedAt) : undefined,
+          );
+          await this.loop.keep();
+        }),
+      );
       metrics?.success(this.clock.now());
       if (result.inserted > 0) logger.info(result, 'pulled from the Events API');
     } catch (error) {

@@ -31,6 +31,7 @@ export function reconcileRunLease(options: {
   leaseMs: number;
   clock: Clock;
   onStop?: () => void;
+  heartbeatMs?: number;
 }): LeaseLoop {
   return new LeaseLoop({
     ...options,
@@ -52,6 +53,8 @@ export interface ReconcileLoopOptions {
   /** How long the lease lasts unrenewed during a run (renewed after each page).
    * @defaultValue `defaults.reconcileLeaseMs.value` */
   leaseMs?: number;
+  /** How often the leases are renewed during a run, between pages too. @defaultValue a third of `leaseMs` */
+  heartbeatMs?: number;
   /** Called first thing in `stop()` (e.g. to cut the client's retry waits short). */
   onStop?: () => void;
   owner?: string;
@@ -75,12 +78,20 @@ export class ReconcileLoop {
     this.clock = options.clock ?? systemClock;
     const owner = options.owner ?? `reconcile-${randomUUID()}`;
     const leaseMs = options.leaseMs ?? defaults.reconcileLeaseMs.value;
-    this.run = reconcileRunLease({ store: options.store, owner, leaseMs, clock: this.clock });
+    const { heartbeatMs } = options;
+    this.run = reconcileRunLease({
+      store: options.store,
+      owner,
+      leaseMs,
+      heartbeatMs,
+      clock: this.clock,
+    });
     this.loop = new LeaseLoop({
       store: options.store,
       name: reconcileLeaseName,
       owner,
       leaseMs,
+      heartbeatMs,
       // Look again at least this often: another process's slot may have ended.
       intervalMs: Math.min(options.everyMs, defaults.reconcileLookAgainMs.value),
       round: () => this.tick(),
@@ -130,15 +141,20 @@ export class ReconcileLoop {
     try {
       // Rows created where the mirror had none are its first fill, not drift (see filled-rows.ts).
       empty = await emptyTables(this.options.store);
-      const result = await reconcile({
-        db: this.options.store,
-        api: this.options.api,
-        clock: this.clock,
-        onPage: async () => {
-          await this.loop.keep();
-          await this.run.keep();
-        },
-      });
+      // Both leases renewed after each page and on a heartbeat between pages.
+      const result = await this.loop.hold(() =>
+        this.run.hold(() =>
+          reconcile({
+            db: this.options.store,
+            api: this.options.api,
+            clock: this.clock,
+            onPage: async () => {
+              await this.loop.keep();
+              await this.run.keep();
+            },
+          }),
+        ),
+      );
       ok = true;
       const seconds = (this.clock.now() - started) / 1000;
       const { filled, repaired } = classifyChanges(result.counts, empty);

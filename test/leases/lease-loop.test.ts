@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LeaseLoop, LeaseLostError } from '../../src/leases/lease-loop.js';
 import type { LeaseLoopOptions } from '../../src/leases/lease-loop.js';
 import { openMigratedStore } from '../../src/store/open-store.js';
+import { readNamedLease } from '../../src/store/pull-operations.js';
 import type { Store } from '../../src/store/types.js';
 import { waitFor } from '../e2e/cli-harness.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
@@ -29,8 +30,10 @@ function loop(
   store: LeaseLoopOptions['store'],
   owner: string,
   round: LeaseLoopOptions['round'] = async () => {},
+  heartbeatMs?: number,
 ) {
   return new LeaseLoop({
+    heartbeatMs,
     store,
     name: 'test_lease',
     owner,
@@ -101,5 +104,47 @@ describe('LeaseLoop', () => {
     expect(await b.renew()).toBe(false);
     await a.release();
     expect(await b.renew()).toBe(true);
+  });
+
+  it('hold() renews the lease while the run waits between keeps, and stops with the run', async () => {
+    const store = await migratedStore();
+    let renewals = 0;
+    const counting: LeaseLoopOptions['store'] = {
+      takeNamedLease: (...args) => {
+        renewals++;
+        return store.takeNamedLease(...args);
+      },
+      releaseNamedLease: (...args) => store.releaseNamedLease(...args),
+    };
+    const a = loop(counting, 'a', undefined, 1);
+    const b = loop(store, 'b');
+    expect(await a.renew()).toBe(true);
+    let release: () => void = () => {};
+    const waiting = new Promise<string>((resolve) => (release = () => resolve('done')));
+    const run = a.hold(() => waiting);
+    // The run waits (a Retry-After, a slow page) for longer than the lease lasts unrenewed.
+    now.ms += 25_000;
+    const expiresAt = () =>
+      store.read((db) => readNamedLease(db, 'test_lease')).then((h) => h?.expiresAt.getTime());
+    await waitFor(
+      async () => (await expiresAt()) === now.ms + 10_000,
+      'the heartbeat to renew the lease from the new time',
+    );
+    // A second process finds it held, though no keep() ran in 25 s of the clock.
+    expect(await b.renew()).toBe(false);
+    release();
+    await expect(run).resolves.toBe('done');
+    // The heartbeat ended with the run: no renewal after it, so the lease lapses.
+    const after = renewals;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(renewals).toBe(after);
+    now.ms += 10_001;
+    expect(await b.renew()).toBe(true);
+    // A heartbeat that finds the lease taken does not end the run; its next keep() does.
+    const stillRunning = a.hold(async () => {
+      await waitFor(async () => renewals > after + 2, 'heartbeats that find the lease taken');
+      return a.keep();
+    });
+    await expect(stillRunning).rejects.toBeInstanceOf(LeaseLostError);
   });
 });

@@ -4,10 +4,12 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPullMetrics } from '../../src/metrics/pull-metrics.js';
-import { PullLoop } from '../../src/pull/pull-loop.js';
+import { PullLoop, pullerLeaseName } from '../../src/pull/pull-loop.js';
+import { readNamedLease } from '../../src/store/pull-operations.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { eventTimeMs } from '../../src/workos-api/event-time.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
+import { waitFor } from '../e2e/cli-harness.js';
 import { useBackends } from '../store/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -81,6 +83,63 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     await c.tick();
     expect(c.holding).toBe(true);
     expect(await count()).toBe(300);
+  });
+
+  it('a holder waiting out a Retry-After longer than its lease keeps the lease', async () => {
+    const db = backend.fresh();
+    const [storeA, storeB] = [await db.open(), await db.open()];
+    await storeA.migrate();
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    const clock = { now: () => now };
+    let sleeping: ((ms: number) => void) | undefined;
+    let wake: () => void = () => {};
+    const clientA = new WorkosApiClient({
+      apiKey: api.apiKey,
+      apiUrl: api.url,
+      maxRetries: 1,
+      sleep: (ms) => {
+        sleeping?.(ms);
+        return new Promise<void>((resolve) => (wake = resolve));
+      },
+    });
+    const clientB = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
+    const make = (store: typeof storeA, owner: string, client: WorkosApiClient) =>
+      new PullLoop({
+        store,
+        client,
+        logger: pino({ level: 'silent' }),
+        leaseMs: 10_000,
+        heartbeatMs: 1,
+        owner,
+        clock,
+        since: '2020-01-01T00:00:00Z',
+      });
+    const a = make(storeA, 'a', clientA);
+    const b = make(storeB, 'b', clientB);
+    api.events = events.slice(0, 100);
+    api.failNext({ status: 429, retryAfter: '60' });
+    const slept = new Promise<number>((resolve) => (sleeping = resolve));
+    const ticking = a.tick();
+    expect(await slept).toBe(60_000);
+    // WorkOS asked for a minute; the lease lasts 10 s unrenewed. The clock moves on 30 s while a
+    // waits, and its heartbeat renews the lease from there.
+    now += 30_000;
+    await waitFor(
+      async () =>
+        (await storeB.read((tx) => readNamedLease(tx, pullerLeaseName)))?.expiresAt.getTime() ===
+        now + 10_000,
+      'the holder to renew its lease during the wait',
+    );
+    const requests = api.requests.length;
+    await b.tick();
+    expect(b.holding).toBe(false);
+    expect(api.requests.length).toBe(requests);
+    wake();
+    await ticking;
+    expect(a.holding).toBe(true);
+    expect((await storeA.stats(new Date(now))).byStatus.pending).toBe(100);
+    await a.stop();
+    await storeB.close();
   });
 
   it('a WorkOS outage is counted, not thrown; metrics report pages, outcomes and lag', async () => {

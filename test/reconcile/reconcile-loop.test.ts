@@ -8,6 +8,7 @@ import { createReconcileMetrics } from '../../src/metrics/reconcile-metrics.js';
 import { ReconcileLoop, reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
 import { readNamedLease } from '../../src/store/pull-operations.js';
 import type { Store } from '../../src/store/types.js';
+import { waitFor } from '../e2e/cli-harness.js';
 import { useBackends } from '../store/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -162,6 +163,57 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     expect(await loop.tick()).toBe(false);
     now.ms += 30_001;
     expect(await loop.tick()).toBe(true);
+  });
+
+  it('a run waiting on WorkOS longer than its lease keeps both leases; no other process runs beside it', async () => {
+    const now = { ms: Date.parse(at(3600)) };
+    const clock = { now: () => now.ms };
+    const make = (owner: string) =>
+      new ReconcileLoop({
+        store,
+        api: client(api, { maxRetries: 0 }),
+        logger: pino({ level: 'silent' }),
+        everyMs: hour,
+        leaseMs: 30_000,
+        heartbeatMs: 1,
+        owner,
+        clock,
+      });
+    const [a, b] = [make('process-0'), make('process-1')];
+    const expiries = async () =>
+      Promise.all(
+        ['mirror_reconcile', reconcileRunLeaseName].map(async (name) =>
+          (await store.read((db) => readNamedLease(db, name)))?.expiresAt.getTime(),
+        ),
+      );
+    let answered: () => void = () => {};
+    const held = new Promise<void>((resolve) => (answered = resolve));
+    let waiting: () => void = () => {};
+    const asked = new Promise<void>((resolve) => (waiting = resolve));
+    api.beforeAnswer = async () => {
+      api.beforeAnswer = undefined;
+      waiting();
+      await held;
+    };
+    try {
+      const running = a.tick();
+      await asked;
+      // WorkOS takes a minute to answer the first page; each lease lasts 30 s unrenewed.
+      now.ms += 60_000;
+      await waitFor(async () => {
+        const [slot, run] = await expiries();
+        return slot === now.ms + 30_000 && run === now.ms + 30_000;
+      }, 'the heartbeats to renew both leases');
+      const requests = api.requests.length;
+      expect(await b.tick()).toBe(false);
+      expect(api.requests.length).toBe(requests);
+      answered();
+      expect(await running).toBe(true);
+    } finally {
+      api.beforeAnswer = undefined;
+      answered();
+    }
+    expect(await mirrorCount(store)).toBe(12);
   });
 
   it('never runs beside a reconcile by hand: the round waits while another holds the run lease, and gives the run lease back after its own run', async () => {
