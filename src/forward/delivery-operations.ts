@@ -1,6 +1,7 @@
 // The forwarder's writes, written once for both backends over SqlExecutor (`$n` placeholders).
 // Each runs inside a transaction the backend opened (Store.writeTransaction).
 import { placeholders } from '../store/event-rows.js';
+import { addressesByKey } from '../store/postgres/addresses-by-key.js';
 import type { SqlExecutor } from '../store/sql-executor.js';
 import {
   deliveries,
@@ -282,12 +283,12 @@ const outcomeColumns = [
 /**
  * PostgreSQL: $1 the destination, $2 the owner, $3 the outcomes as a JSON object by event id (each
  * an `outcomeRow`), $4 their event ids. Written so that it has one plan whatever the statistics:
- * each delivery is found by its primary key (a lookup per id, `OFFSET 0` keeping it one), the
- * update reaches the rows found by their `ctid` (a TID scan), and each row takes its outcome from
- * the object by key (parsed once, at bind: the parameter is typed `jsonb`), so there is no join
- * whose order the planner could get wrong: a prepared statement's generic plan is the same plan. The lease and status are tested on each row, written
- * `(…) IS TRUE` (the same for these columns) so that no index on them can look attractive. A row
- * a lease-stealer updated meanwhile has a new `ctid` and is skipped, as the lease test would.
+ * each delivery is found by its primary key and reached by address ({@link addressesByKey}), and
+ * each row takes its outcome from the object by key (parsed once, at bind: the parameter is typed
+ * `jsonb`), so there is no join whose order the planner could get wrong: a prepared statement's
+ * generic plan is the same plan. The lease and status are tested on each row, written `(…) IS
+ * TRUE` (the same for these columns) so that no index on them can look attractive. A row a
+ * lease-stealer updated meanwhile has a new `ctid` and is skipped, as the lease test would.
  * Before, one `UPDATE … FROM (VALUES …)`: with statistics taken while few deliveries were in
  * flight, or none yet (a new inbox), PostgreSQL read every delivery in flight (or every unfinished
  * one, the backlog, by the due index) once per batch or per outcome; measured (EXPLAIN ANALYZE)
@@ -304,11 +305,7 @@ const postgresOutcomes = (() => {
          attempt_outcome, lease_owner) =
       (SELECT ${[1, 2, 3, 4, 5, 6, 7].map(field).join(', ')}, NULL
        FROM (SELECT $3::jsonb -> d.event_id AS o) x)
-    WHERE d.ctid = ANY (ARRAY(
-        SELECT found.ctid FROM unnest($4::text[]) AS k (event_id)
-        CROSS JOIN LATERAL (
-          SELECT x.ctid FROM ${deliveries} x
-          WHERE x.event_id = k.event_id AND x.destination = $1 OFFSET 0) found))
+    WHERE d.ctid = ANY (${addressesByKey(deliveries, 'event_id', '$4', 'r.destination = $1')})
       AND (d.destination = $1 AND d.lease_owner = $2 AND d.status = 'delivering') IS TRUE`;
 })();
 

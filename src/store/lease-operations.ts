@@ -2,6 +2,7 @@
 // Each runs inside a transaction the backend opened.
 import { defaults } from '../defaults.js';
 import { directoryLockSpace } from './directory-locks.js';
+import { addressesByKey } from './postgres/addresses-by-key.js';
 import { placeholders, toStoredEvent } from './event-rows.js';
 import type { EventRow } from './event-rows.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -60,22 +61,18 @@ function doneColumns(processedAt: string): string {
 }
 
 /**
- * A WHERE condition for the rows of `ids`. On PostgreSQL one `text[]` parameter, so the statement
+ * A WHERE condition for the rows of `ids`. On PostgreSQL one `text[]` parameter, each id looked
+ * up by the primary key and its row reached by address ({@link addressesByKey}), so the statement
  * has one text whatever the count and is prepared (`preparedOn`), not parsed and planned at every
  * claim (on the forwarder's claim that was a fifth of PostgreSQL's CPU; on the worker's drain and
- * under `serve`'s load no change was measurable, docs/benchmarks.md).
- * Each id is looked up by the primary key (`OFFSET 0` keeps it a lookup) and the rows are reached
- * by their address (a TID scan), so the plan is the same for any values and any statistics (with
- * `id = ANY (…)`, a table PostgreSQL had no statistics for, or took them while small, was read
- * whole). The rows are ones this transaction locked (`FOR UPDATE`), so their addresses cannot
+ * under `serve`'s load no change was measurable, docs/benchmarks.md), with one plan whatever the
+ * statistics. The rows are ones this transaction locked (`FOR UPDATE`), so their addresses cannot
  * change under it. On SQLite a list of placeholders (statements are cached by text anyway).
  */
 function whereIds(tx: SqlExecutor, params: unknown[], ids: readonly string[]): string {
   if (tx.dialect === 'postgres') {
     params.push(ids);
-    return `ctid = ANY (ARRAY(
-      SELECT found.ctid FROM unnest($${params.length}::text[]) AS k (id)
-      CROSS JOIN LATERAL (SELECT e.ctid FROM ${events} e WHERE e.id = k.id OFFSET 0) found))`;
+    return `ctid = ANY (${addressesByKey(events, 'id', `$${params.length}`)})`;
   }
   return `id IN (${placeholders(params, ids)})`;
 }

@@ -658,14 +658,14 @@ describe('recording outcomes on PostgreSQL', () => {
     const claimAndRecord = async (now: number) => {
       const claimed = await store.writeTransaction(async (tx) => {
         const options = { destination: 'a', owner: 'w1', limit: 256, leaseMs: 30_000 };
-        // Both claim texts (ordered or not) explained, the unordered one run.
+        // Both claim texts (ordered or not) explained without running them, then the claim.
+        const explaining = explainingExecutor(
+          tx,
+          (_sql, twoPlans) => claimPlans.push(...twoPlans),
+          { run: false },
+        );
         for (const ordered of [true, false]) {
-          await claimDeliveries(
-            explainingExecutor(tx, (_sql, twoPlans) => claimPlans.push(...twoPlans), {
-              run: !ordered,
-            }),
-            { ...options, now: at(now), ordered },
-          );
+          await claimDeliveries(explaining, { ...options, now: at(now), ordered });
         }
         return claimDeliveries(tx, { ...options, now: at(now), ordered: false });
       });
