@@ -36,7 +36,14 @@ function dueSelect(
   params: unknown[],
   columns: string,
 ): string {
-  const byName = options.events ? `AND event IN (${placeholders(params, options.events)})` : '';
+  // On PostgreSQL an array, so the statement has one text whatever the names (prepared).
+  let byName = '';
+  if (options.events && tx.dialect === 'postgres') {
+    params.push(options.events);
+    byName = `AND event = ANY ($${params.length}::text[])`;
+  } else if (options.events) {
+    byName = `AND event IN (${placeholders(params, options.events)})`;
+  }
   // SKIP LOCKED: concurrent workers on PostgreSQL take disjoint events instead of queueing on
   // each other's row locks. SQLite serialises writers, so it needs no row locks.
   const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
@@ -46,6 +53,22 @@ function dueSelect(
        WHERE status IN ('pending', 'retrying', 'processing') AND next_attempt_at <= $1 ${byName}
        ORDER BY next_attempt_at, id
        LIMIT $2 ${lock}`;
+}
+
+/**
+ * Run `read` (due rows, `ORDER BY next_attempt_at, id LIMIT n`) with PostgreSQL's bitmap scans
+ * off, then back to the setting for the rest of the transaction (`SET LOCAL`). Without statistics
+ * (a new or bulk-filled table) PostgreSQL expected a few due rows, read every one in a bitmap
+ * scan and sorted them: 180 ms per claim at 45,000 due, a drain slower with every event behind
+ * it. Without bitmap scans the due index is read in its order and the LIMIT stops it, whatever
+ * the statistics. SQLite names its index (`dueIndex`).
+ */
+async function inIndexOrder<T>(tx: SqlExecutor, read: () => Promise<T>): Promise<T> {
+  if (tx.dialect !== 'postgres') return read();
+  await tx.query('SET LOCAL enable_bitmapscan = off');
+  const result = await read();
+  await tx.query('SET LOCAL enable_bitmapscan TO DEFAULT');
+  return result;
 }
 
 /** SET columns of a claim: `processing`, one more attempt, leased to `owner` until `until`. */
@@ -94,9 +117,11 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
     // were before the statement, so `lost` closes the previous attempt only, not the new one.
     // Only a re-claimed event (attempts > 1 now) can have one: releaseLeases, replay and redrive
     // finish theirs. `= ANY (ARRAY(...))` reads the attempts by index; as `IN (SELECT ...)` the
-    // planner hash-joined against a scan of every attempt row (10 ms at 26,000).
-    const { rows } = await tx.query<EventRow>(
-      `WITH ${due},
+    // planner hash-joined against a scan of every attempt row (10 ms at 26,000). Prepared, and
+    // read in the due index's order whatever the statistics (`inIndexOrder`).
+    const { rows } = await inIndexOrder(tx, () =>
+      tx.query<EventRow>(
+        `WITH ${due},
        claimed AS (${update}),
        lost AS (
          UPDATE ${attempts} SET finished_at = $1, outcome = 'lease_lost'
@@ -108,7 +133,9 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
          SELECT id, attempts, $3, $1 FROM claimed
        )
        SELECT * FROM claimed`,
-      params,
+        params,
+        { prepare: true },
+      ),
     );
     return sortClaimed(rows.map(toStoredEvent));
   }
@@ -352,22 +379,19 @@ async function readDueByDirectory(
     );
     return rows;
   };
-  // Without statistics (a new or bulk-filled table) PostgreSQL expected a few rows and read every
-  // due row of the directory in a bitmap scan, then sorted them: 180 ms per claim at 45,000 due.
-  // Bitmap scans off for these statements, the index is read in its order and the LIMIT stops
-  // it, whatever the statistics; back to the setting for the rest of the transaction.
-  await tx.query('SET LOCAL enable_bitmapscan = off');
-  const found = await dueOf('', limit);
   const taken: string[] = [];
-  while (found.length < limit && taken.length < directoriesPerClaim) {
-    const directory = await takeOldestFreeDirectory(tx, options, dueRows, byName, taken, {
-      wait: found.length === 0 && taken.length === 0,
-    });
-    if (directory === undefined) break;
-    taken.push(directory);
-    found.push(...(await dueOf(directory, limit - found.length)));
-  }
-  await tx.query('SET LOCAL enable_bitmapscan TO DEFAULT');
+  const found = await inIndexOrder(tx, async () => {
+    const due = await dueOf('', limit);
+    while (due.length < limit && taken.length < directoriesPerClaim) {
+      const directory = await takeOldestFreeDirectory(tx, options, dueRows, byName, taken, {
+        wait: due.length === 0 && taken.length === 0,
+      });
+      if (directory === undefined) break;
+      taken.push(directory);
+      due.push(...(await dueOf(directory, limit - due.length)));
+    }
+    return due;
+  });
   const ordered = found.sort((a, b) => {
     const at = toTime(a.next_attempt_at) - toTime(b.next_attempt_at);
     return at !== 0 ? at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -465,24 +489,28 @@ async function heldLeases(
   ids: readonly string[],
 ): Promise<Set<string>> {
   const params: unknown[] = [owner];
-  const list = placeholders(params, ids);
-  const lock = tx.dialect === 'postgres' ? 'ORDER BY id FOR UPDATE' : '';
   // Only the ids in WHERE: with the lease test there too, PostgreSQL's planner (its estimates
   // behind a draining backlog) intersected the primary key with the status index and walked
-  // every processing entry left in it, thousands, for a batch of eight. A row whose lease
-  // somebody else took is locked too, until this transaction ends; that is rare (a lost lease).
+  // every processing entry left in it, thousands, for a batch of eight; and as an `IN (…)` list,
+  // a table without statistics was read whole. On PostgreSQL each id is found by its key and its
+  // row reached by address (`whereIds`), locked in id order; a row updated between the lookup and
+  // the lock (its lease taken by another worker) has a new address and is not returned, so it
+  // counts as lost, as it is. A row whose lease somebody else took is locked too, until this
+  // transaction ends; that is rare (a lost lease).
+  const lock = tx.dialect === 'postgres' ? 'ORDER BY id FOR UPDATE' : '';
   const { rows } = await tx.query<{ id: string; held: boolean | number }>(
     `SELECT id, (lease_owner = $1 AND status = 'processing') AS held FROM ${events}
-     WHERE id IN (${list}) ${lock}`,
+     WHERE ${whereIds(tx, params, ids)} ${lock}`,
     params,
+    preparedOn(tx),
   );
   return new Set(rows.filter((r) => Boolean(r.held)).map((r) => r.id));
 }
 
 /**
  * Mark `ids` done and finish their attempts. Their leases were checked (and on PostgreSQL the
- * rows locked) by `heldLeases` in this transaction, so the update selects by id alone, which
- * keeps the planner on the primary key (see heldLeases).
+ * rows locked) by `heldLeases` in this transaction, so the update selects by id alone
+ * (`whereIds`: by key, then by address on PostgreSQL).
  */
 async function markManyDone(
   tx: SqlExecutor,
@@ -492,25 +520,26 @@ async function markManyDone(
 ): Promise<void> {
   if (ids.length === 0) return;
   const params: unknown[] = [owner, now];
-  const list = placeholders(params, ids);
   const done = `UPDATE ${events}
      SET ${doneColumns('$2')}
-     WHERE id IN (${list})`;
+     WHERE ${whereIds(tx, params, ids)}`;
   const finish = (
     eventIds: string,
   ) => `UPDATE ${attempts} SET finished_at = $2, outcome = 'done', error = NULL
      WHERE event_id ${eventIds} AND worker = $1 AND finished_at IS NULL`;
   if (tx.dialect === 'postgres') {
-    // One round trip: the attempts are finished for exactly the rows the update marked (read by
-    // index: see the claim's `lost`).
+    // One round trip, prepared: the attempts are finished for exactly the rows the update marked
+    // (read by index: see the claim's `lost`).
     await tx.query(
       `WITH done AS (${done} RETURNING id) ${finish('= ANY (ARRAY(SELECT id FROM done))')}`,
       params,
+      { prepare: true },
     );
     return;
   }
+  // SQLite: whereIds put the ids after [owner, now], so they are $3 onwards.
   await tx.query(done, params);
-  await tx.query(finish(`IN (${list})`), params);
+  await tx.query(finish(`IN (${ids.map((_, k) => `$${k + 3}`).join(', ')})`), params);
 }
 
 /**
