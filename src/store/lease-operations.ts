@@ -36,14 +36,7 @@ function dueSelect(
   params: unknown[],
   columns: string,
 ): string {
-  // On PostgreSQL an array, so the statement has one text whatever the names (prepared).
-  let byName = '';
-  if (options.events && tx.dialect === 'postgres') {
-    params.push(options.events);
-    byName = `AND event = ANY ($${params.length}::text[])`;
-  } else if (options.events) {
-    byName = `AND event IN (${placeholders(params, options.events)})`;
-  }
+  const byName = options.events ? `AND event IN (${placeholders(params, options.events)})` : '';
   // SKIP LOCKED: concurrent workers on PostgreSQL take disjoint events instead of queueing on
   // each other's row locks. SQLite serialises writers, so it needs no row locks.
   const lock = tx.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
@@ -56,12 +49,12 @@ function dueSelect(
 }
 
 /**
- * Run `read` (due rows, `ORDER BY next_attempt_at, id LIMIT n`) with PostgreSQL's bitmap scans
- * off, then back to the setting for the rest of the transaction (`SET LOCAL`). Without statistics
- * (a new or bulk-filled table) PostgreSQL expected a few due rows, read every one in a bitmap
- * scan and sorted them: 180 ms per claim at 45,000 due, a drain slower with every event behind
- * it. Without bitmap scans the due index is read in its order and the LIMIT stops it, whatever
- * the statistics. SQLite names its index (`dueIndex`).
+ * Run `read` (the claim with the mirror's due rows, `ORDER BY next_attempt_at, id LIMIT n`) with
+ * PostgreSQL's bitmap scans off, then back to the setting for the rest of the transaction
+ * (`SET LOCAL`). Without statistics (a new or bulk-filled table) PostgreSQL expected a few rows
+ * and read every due row of the directory in a bitmap scan, then sorted them: 180 ms per claim at
+ * 45,000 due. Without bitmap scans the index is read in its order and the LIMIT stops it,
+ * whatever the statistics. SQLite names its index (`dueIndex`).
  */
 async function inIndexOrder<T>(tx: SqlExecutor, read: () => Promise<T>): Promise<T> {
   if (tx.dialect !== 'postgres') return read();
@@ -117,11 +110,9 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
     // were before the statement, so `lost` closes the previous attempt only, not the new one.
     // Only a re-claimed event (attempts > 1 now) can have one: releaseLeases, replay and redrive
     // finish theirs. `= ANY (ARRAY(...))` reads the attempts by index; as `IN (SELECT ...)` the
-    // planner hash-joined against a scan of every attempt row (10 ms at 26,000). Prepared, and
-    // read in the due index's order whatever the statistics (`inIndexOrder`).
-    const { rows } = await inIndexOrder(tx, () =>
-      tx.query<EventRow>(
-        `WITH ${due},
+    // planner hash-joined against a scan of every attempt row (10 ms at 26,000).
+    const { rows } = await tx.query<EventRow>(
+      `WITH ${due},
        claimed AS (${update}),
        lost AS (
          UPDATE ${attempts} SET finished_at = $1, outcome = 'lease_lost'
@@ -133,9 +124,7 @@ export async function claimEvents(tx: SqlExecutor, options: ClaimOptions): Promi
          SELECT id, attempts, $3, $1 FROM claimed
        )
        SELECT * FROM claimed`,
-        params,
-        { prepare: true },
-      ),
+      params,
     );
     return sortClaimed(rows.map(toStoredEvent));
   }

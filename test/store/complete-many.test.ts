@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimEvents, completeItems } from '../../src/store/lease-operations.js';
+import { completeItems } from '../../src/store/lease-operations.js';
 import { explainingExecutor } from '../helpers/postgres-plans.js';
 import type { CompleteItem, FailOptions, Store, StoredEvent } from '../../src/store/types.js';
 import { at, newEvent, t0, useBackends } from './backends.js';
@@ -268,55 +268,6 @@ describe('completeMany’s statements on postgres', () => {
           expect(plan).not.toMatch(/(Seq|Bitmap Heap) Scan on workos_inbox_events /);
         }
       }
-    }
-  });
-
-  it('the claim without the mirror reads the due index in its order, with or without statistics', async () => {
-    const db = postgres.fresh();
-    const store = await db.open();
-    await store.migrate();
-    const insert = (from: number, to: number, status: string) =>
-      db.sql(
-        `INSERT INTO workos_inbox_events
-           (id, event, created_at, received_at, raw_body, source, status, attempts, next_attempt_at)
-         SELECT 'event_' || lpad(g::text, 6, '0'),
-                (ARRAY['dsync.user.updated', 'dsync.group.updated'])[g % 2 + 1],
-                '2026-01-01T00:00:00Z', $1::timestamptz + g * interval '1 ms', '\\x7b7d',
-                'webhook', $2, 0,
-                CASE WHEN $2 = 'done' THEN NULL ELSE $1::timestamptz + g * interval '1 ms' END
-         FROM generate_series($3::int, $4::int) g`,
-        [at(-100_000), status, from, to],
-      );
-    await insert(1, 6_000, 'pending');
-    const claim = async (events?: string[]) => {
-      const plans: string[] = [];
-      const claimed = await store.writeTransaction((tx) =>
-        claimEvents(
-          explainingExecutor(tx, (_sql, twoPlans) => plans.push(...twoPlans), {
-            onlyPrepared: true,
-          }),
-          { owner: 'w', limit: 64, leaseMs: 60_000, now: t0, events },
-        ),
-      );
-      expect(claimed).toHaveLength(64);
-      return plans;
-    };
-    const plans = [...(await claim())];
-    const named = [...(await claim(['dsync.group.updated']))];
-    await insert(6_001, 60_000, 'done');
-    await db.sql('ANALYZE workos_inbox_events');
-    plans.push(...(await claim()));
-    named.push(...(await claim(['dsync.group.updated'])));
-    expect(plans.length).toBe(4);
-    expect(named.length).toBe(4);
-    // With names, the rows of those names may be read by the index that starts with them (then
-    // sorted, the planner's choice for a table without statistics); never the table itself.
-    for (const plan of named) {
-      expect(plan).not.toMatch(/(Seq|Bitmap Heap) Scan on workos_inbox_events /);
-    }
-    for (const plan of plans) {
-      expect(plan).toMatch(/Index Scan using workos_inbox_events_\w+ on workos_inbox_events/);
-      expect(plan).not.toMatch(/Sort|(Seq|Bitmap Heap) Scan on workos_inbox_events /);
     }
   });
 });
