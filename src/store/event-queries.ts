@@ -127,12 +127,24 @@ async function postgresCounts(
   return { rows: [...open, { status: 'done', n: Math.max(0, total - openCount) }] };
 }
 
-const requeue = `SET status = 'pending', attempts = 0, next_attempt_at = $1,
-  lease_owner = NULL, lease_expires_at = NULL, processed_at = NULL`;
+/**
+ * Due again from the start. On PostgreSQL a dsync event stored before its directory was (a done
+ * event is not read by store migration 0008) gets it now, so a worker claims it with its
+ * directory's events rather than as one of no directory (migration 0009).
+ */
+function requeue(tx: SqlExecutor): string {
+  const directory =
+    tx.dialect === 'postgres'
+      ? `, directory_id = CASE WHEN directory_id = '' AND event LIKE 'dsync.%'
+          THEN workos_inbox_directory_of(event, raw_body) ELSE directory_id END`
+      : '';
+  return `SET status = 'pending', attempts = 0, next_attempt_at = $1,
+    lease_owner = NULL, lease_expires_at = NULL, processed_at = NULL${directory}`;
+}
 
 export async function replayEvent(tx: SqlExecutor, id: string, now: Date): Promise<boolean> {
   const { rowCount } = await tx.query(
-    `UPDATE ${events} ${requeue} WHERE id = $2 AND status <> 'processing' AND pruned_at IS NULL`,
+    `UPDATE ${events} ${requeue(tx)} WHERE id = $2 AND status <> 'processing' AND pruned_at IS NULL`,
     [now, id],
   );
   return rowCount > 0;
@@ -146,7 +158,7 @@ export async function redriveEvents(
   const params: unknown[] = [now];
   const where = filterSql({ ...filter, status: filter.status ?? 'dead' }, params);
   const { rowCount } = await tx.query(
-    `UPDATE ${events} ${requeue} WHERE ${where} AND status <> 'processing' AND pruned_at IS NULL`,
+    `UPDATE ${events} ${requeue(tx)} WHERE ${where} AND status <> 'processing' AND pruned_at IS NULL`,
     params,
   );
   return rowCount;

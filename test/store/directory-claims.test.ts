@@ -112,8 +112,52 @@ describe('claims by directory on postgres', () => {
     expect(appended.map((e) => after.get(e.id))).toEqual(
       shapes.map(([name, data]) => (name.startsWith('dsync.') ? directoryOf(name, data) : '')),
     );
-    expect(after.get(given.id)).toBe(''); // done: never claimed again
+    expect(after.get(given.id)).toBe(''); // done: the migration leaves it
     expect(after.get(opaque.id)).toBe('');
+  });
+
+  it('gives a done event stored before its directory was its directory when it is replayed or redriven', async () => {
+    const db = postgres.fresh();
+    const store = await open(db);
+    const a = event('dsync.user.updated', { id: 'directory_user_1', directory_id: 'dir_a' }, 0);
+    const b = event('dsync.group.user_added', { group: { directory_id: 'dir_b' } }, 1);
+    const c = event('dsync.deleted', { id: 'dir_c', object: 'directory' }, 2);
+    const org = event('organization.updated', { id: 'org_1', directory_id: 'dir_x' }, 3);
+    const opaque = newEvent({ event: 'dsync.user.created', rawBody: Buffer.from([0xff, 0x00]) });
+    const kept = event('dsync.user.created', { directory_id: 'in_body' }, 4);
+    kept.directoryId = 'given';
+    for (const e of [a, b, c, org, opaque, kept]) await store.append(e);
+    // As an inbox that processed them before migration 0008: done, no directory stored.
+    await db.sql(
+      `UPDATE workos_inbox_events SET status = 'done', processed_at = now(),
+      next_attempt_at = NULL, directory_id = CASE WHEN id = $1 THEN directory_id ELSE '' END`,
+      [kept.id],
+    );
+    expect(await store.replay(a.id, t0)).toBe(true);
+    expect(await store.replay(opaque.id, t0)).toBe(true);
+    expect(await store.redrive({ status: 'done' }, t0)).toBe(4);
+    const rows = await db.sql<{ id: string; directory_id: string; status: string }>(
+      'SELECT id, directory_id, status FROM workos_inbox_events',
+    );
+    const stored = new Map(rows.map((r) => [r.id, r.directory_id]));
+    expect([a, b, c, org, opaque, kept].map((e) => stored.get(e.id))).toEqual([
+      'dir_a',
+      'dir_b',
+      'dir_c',
+      '', // not a dsync event
+      '', // not JSON: the replay still succeeds
+      'given', // stored at append: not read again
+    ]);
+    expect(rows.every((r) => r.status === 'pending')).toBe(true);
+    // Claimed with its directory, not as one of no directory.
+    const inbox = collector();
+    const other = await holdLocks(db, ['dir_a']);
+    try {
+      await store.claimOrComplete!({ ...claimOptions, limit: 100 }, inbox);
+    } finally {
+      await other.release();
+    }
+    expect(inbox.collected.map((e) => e.id)).not.toContain(a.id);
   });
 
   it('takes the events of no directory, then directories oldest first while the claim has room; a full claim leaves the next directory to the next claim', async () => {
