@@ -67,6 +67,23 @@ function keysFor(secret: WebhookSecret | undefined): ReturnType<typeof hmacKeys>
   return lastKeys;
 }
 
+/**
+ * The secret as the SDK reads it: it encodes any value as text (`TextEncoder`), so a Buffer read
+ * from a file, a number or `null` is its `String()` (a Symbol throws the SDK's TypeError). A list
+ * stays a list (rotation, an addition to the SDK); `undefined` stays unset (`no_secret`).
+ */
+function sdkSecret(secret: unknown): WebhookSecret | undefined {
+  if (secret === undefined || typeof secret === 'string' || Array.isArray(secret)) {
+    return secret as WebhookSecret | undefined;
+  }
+  return `${secret as string}`;
+}
+
+/** A `String` object is read as its text, as the SDK's `sigHeader.split` reads it. */
+function headerOf(sigHeader: SignatureHeaderInput): SignatureHeaderInput {
+  return (sigHeader as unknown) instanceof String ? String(sigHeader) : sigHeader;
+}
+
 function settle<T>(work: () => T): Promise<T> {
   // The work is synchronous: one settled promise, no awaits, and throws become rejections as
   // they would in the SDK's async functions.
@@ -98,8 +115,9 @@ export class Webhooks {
   }
 
   #verify(options: WebhookVerifyOptions): string | Buffer | object {
-    const { payload, sigHeader, secret, tolerance } = options;
-    const keys = keysFor(secret);
+    const { payload, tolerance } = options;
+    const sigHeader = headerOf(options.sigHeader);
+    const keys = keysFor(sdkSecret(options.secret));
     // The SDK's destructuring default: only `undefined` becomes 180000.
     const toleranceMs = this.#strict
       ? resolveToleranceMs(tolerance)
@@ -142,13 +160,20 @@ export class Webhooks {
   constructEvent(options: WebhookVerifyOptions): Promise<Event> {
     return settle(() => {
       const verified = this.#verify(options);
-      // Parse only after verification, as the SDK does; an object payload is used as given.
-      const wire =
+      // Parse only after verification, as the SDK does; an object payload is used as given, any
+      // other value (a number, a function) is parsed from its JSON text, as the SDK parses it.
+      // Verified and parsed at the call: a payload changed before the promise settles is not
+      // read again (the SDK parses it after its awaits).
+      const wire: unknown =
         typeof verified === 'string'
           ? JSON.parse(verified)
           : Buffer.isBuffer(verified)
             ? JSON.parse(verified.toString('utf8'))
-            : verified;
+            : typeof verified === 'object'
+              ? verified
+              : JSON.parse(JSON.stringify(verified) as string);
+      // The SDK's deserializer reads `id` first: the same TypeError for a null payload.
+      if (wire === null) throw new TypeError("Cannot read properties of null (reading 'id')");
       return deserializeEvent(wire as WireEvent);
     });
   }
@@ -162,7 +187,8 @@ export class Webhooks {
 
   /**
    * Lowercase hex HMAC-SHA256 of `${timestamp}.${payload}` as the SDK computes it (objects
-   * through JSON.stringify, bytes as UTF-8 text). Bound: safe to destructure.
+   * through JSON.stringify, bytes as UTF-8 text, the secret as text). Rejects as the SDK's Web
+   * Crypto does for an empty or `undefined` secret (`DataError`). Bound: safe to destructure.
    */
   readonly computeSignature = (
     timestamp: unknown,
@@ -170,13 +196,15 @@ export class Webhooks {
     secret: string,
   ): Promise<string> =>
     settle(() => {
+      const key = secret === undefined ? '' : `${secret as unknown as string}`;
+      if (key === '') throw new DOMException('Zero-length key is not supported', 'DataError');
       // Valid UTF-8 decodes and re-encodes to the same bytes, so those are HMACed as they are;
       // anything else goes through the SDK's decoding (U+FFFD replacements).
       const body =
         isBinaryPayload(payload) && isUtf8(bytesOf(payload))
           ? bytesOf(payload)
           : sdkSignedText(payload);
-      return computeSignatureSync(`${timestamp as string}`, body, secret);
+      return computeSignatureSync(`${timestamp as string}`, body, key);
     });
 
   /**
@@ -189,7 +217,7 @@ export class Webhooks {
   readonly getTimestampAndSignatureHash = (
     sigHeader: SignatureHeaderInput,
   ): TimestampAndSignatureHash => {
-    const [timestamp, signatureHash] = sdkHeaderParts(sigHeader);
+    const [timestamp, signatureHash] = sdkHeaderParts(headerOf(sigHeader));
     // The SDK's declared type is [string, string]; its values can be undefined, and so can ours.
     return timestampAndSignatureHash(timestamp as string, signatureHash as string);
   };

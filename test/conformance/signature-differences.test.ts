@@ -173,6 +173,55 @@ describe('header and body: the facade accepts what the SDK accepts and more of w
     ).toBe(1);
   });
 
+  it('a list as the secret: the SDK reads it as its text ("old,new"), we as a rotation', async () => {
+    const t = Date.now();
+    const list = [secret, 'whsec_new'];
+    const overText = { payload: body, sigHeader: `t=${t}, v1=${hmac(t, body, list.join(','))}` };
+    expect(await settled(sdk.verifyHeader({ ...overText, secret: list as never }))).toEqual({
+      ok: true,
+    });
+    expect(await settled(ours.verifyHeader({ ...overText, secret: list }))).toMatchObject({
+      message: expect.stringMatching(/^Signature hash does not match/),
+    });
+  });
+
+  it.each([
+    ['null', null],
+    ['a number', 42],
+    ['an object', { t: 1 }],
+  ])(
+    'a header that is %s: the SDK throws a TypeError, we reject with missing_header',
+    async (_name, sigHeader) => {
+      const args = { payload: body, sigHeader: sigHeader as never, secret };
+      const theirs = await sdk.verifyHeader(args).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(theirs).toBeInstanceOf(TypeError);
+      expect(await settled(ours.verifyHeader(args))).toEqual({
+        code: 'missing_header',
+        message: 'Signature or timestamp missing',
+      });
+    },
+  );
+
+  it('a payload changed before the promise settles: the SDK parses the changed bytes, we the verified ones', async () => {
+    const t = Date.now();
+    const signed = JSON.stringify({ id: 'event_1', event: 'user.created', data: { name: 'Ada' } });
+    const run = async (webhooks: typeof ours) => {
+      const payload = Buffer.from(signed);
+      const pending = webhooks.constructEvent({
+        payload,
+        sigHeader: `t=${t}, v1=${hmac(t, signed)}`,
+        secret,
+      });
+      payload.write('Eve', payload.indexOf('Ada'));
+      return ((await pending).data as { name: string }).name;
+    };
+    expect(await run(sdk as unknown as typeof ours)).toBe('Eve');
+    expect(await run(ours)).toBe('Ada');
+  });
+
   it('a failing parsed object: same SDK message, then how to pass the raw body', async () => {
     const t = Date.now();
     const pretty = JSON.stringify(JSON.parse(body), null, 1);

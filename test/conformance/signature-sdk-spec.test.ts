@@ -371,3 +371,82 @@ describe('observed-behaviour matrix (reference §1.5): same outcome and message 
     expect(new SignatureVerificationException('x')).toBeInstanceOf(Error);
   });
 });
+
+describe('values the SDK reads as text: the same result as the SDK', () => {
+  const body = compact;
+  /** What a promise came to: its value, or the error's class, name and message. */
+  const outcome = (promise: Promise<unknown>) =>
+    promise.then(
+      (value) => ({ value }),
+      (e: unknown) => ({
+        error: (e as Error).constructor.name,
+        name: (e as Error).name,
+        message: (e as Error).message,
+      }),
+    );
+  /** Both facades' verifyHeader and constructEvent on the same arguments. */
+  async function expectSame(args: Record<string, unknown>) {
+    for (const method of ['verifyHeader', 'constructEvent'] as const) {
+      const call = (w: typeof ours) =>
+        outcome(Promise.resolve().then(() => w[method](args as never)));
+      expect(await call(ours), method).toEqual(await call(sdk as unknown as typeof ours));
+    }
+  }
+
+  it.each([
+    ['a Buffer (read from a file)', Buffer.from('file secret'), 'file secret'],
+    ['a number', 12345, '12345'],
+    ['null', null, 'null'],
+    ['a Uint8Array (its String() is "1,2,3")', new Uint8Array([1, 2, 3]), '1,2,3'],
+  ])('a secret that is %s verifies what was signed with its text', async (_name, value, text) => {
+    const t = Date.now();
+    const args = { payload: body, sigHeader: header(t, hmac(t, body, text)), secret: value };
+    expect(await ours.verifyHeader(args as never)).toBe(true);
+    await expectSame(args);
+    await expectSame({ ...args, sigHeader: header(t, hmac(t, body, 'other')) });
+  });
+
+  it('a Symbol secret: the same TypeError', async () => {
+    const t = Date.now();
+    await expectSame({ payload: body, sigHeader: header(t, hmac(t, body)), secret: Symbol('s') });
+  });
+
+  it('a String object header is read as its text', async () => {
+    const t = Date.now();
+    const sigHeader = new String(header(t, hmac(t, body)));
+    await expectSame({ payload: body, sigHeader, secret });
+    expect(ours.getTimestampAndSignatureHash(sigHeader as never)).toEqual(
+      sdk.getTimestampAndSignatureHash(sigHeader as never),
+    );
+    expect(await ours.verifyHeader({ payload: body, sigHeader: sigHeader as never, secret })).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ['empty', ''],
+    ['undefined', undefined],
+    ['an empty list', []],
+    ['null', null],
+    ['a number', 7],
+    ['a Uint8Array', new Uint8Array([1, 2])],
+    ['a list', ['a', 'b']],
+  ])('computeSignature with a secret that is %s', async (_name, value) => {
+    const compute = (w: typeof ours) =>
+      outcome(Promise.resolve().then(() => w.computeSignature(1, body, value as never)));
+    expect(await compute(ours)).toEqual(await compute(sdk as unknown as typeof ours));
+  });
+
+  it.each([
+    ['a function', () => 1],
+    ['a Symbol', Symbol('p')],
+    ['undefined', undefined],
+    ['null', null],
+    ['a number', 5],
+    ['a boolean', true],
+  ])('a payload that is %s, signed over the text the SDK signs', async (_name, payload) => {
+    const t = Date.now();
+    const signed = await sdk.computeSignature(t, payload as never, secret);
+    await expectSame({ payload, sigHeader: header(t, signed), secret });
+  });
+});
