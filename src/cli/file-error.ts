@@ -10,6 +10,8 @@ const reasons: Record<string, string> = {
   EDQUOT: 'the disk quota is used up',
   ENOTDIR: 'a part of the path is a file, not a folder',
   EISDIR: 'it is a folder',
+  // mkdir -p where a part of the path is a file
+  EEXIST: 'a file of that name is in the way',
 };
 
 /**
@@ -21,7 +23,7 @@ const reasons: Record<string, string> = {
 export function fileSystemCliError(error: unknown): CliError | undefined {
   const e = error as { code?: unknown; path?: unknown; syscall?: unknown } | undefined;
   if (!e || typeof e.code !== 'string' || typeof e.path !== 'string') return undefined;
-  const reason = reasons[e.code];
+  const reason = e.code === 'EEXIST' && e.syscall !== 'mkdir' ? undefined : reasons[e.code];
   if (reason === undefined) return undefined;
   const what =
     e.syscall === 'mkdir' ? 'create the folder' : typeof e.syscall === 'string' ? e.syscall : 'use';

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { redactUrl } from '../forward/redact-url.js';
 import { listen } from '../listen/listen.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
+import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { resolveToolSecrets } from './secret-option.js';
 import { addWorkosApiFlags, cliWorkosApiClient, parseEventNames } from './workos-api-flags.js';
@@ -88,16 +89,26 @@ export function registerListen(program: Command): void {
     process.stderr.write(
       `reading new events from ${client.apiUrl}/events, forwarding each to ${redactUrl(flags.forwardTo)} (Ctrl-C stops)\n`,
     );
-    const delivered = await listen({
-      client,
-      forwardTo: flags.forwardTo,
-      secret,
-      since,
-      events,
-      intervalMs,
-      signal: stop.signal,
-      print: (line) => process.stdout.write(`${line}\n`),
-    });
+    let delivered: number;
+    try {
+      delivered = await listen({
+        client,
+        forwardTo: flags.forwardTo,
+        secret,
+        since,
+        events,
+        intervalMs,
+        signal: stop.signal,
+        print: (line) => process.stdout.write(`${line}\n`),
+      });
+    } catch (error) {
+      // WorkOS refused the key (exit 2, as `pull`), or the URL or a parameter (exit 1).
+      if (error instanceof WorkosApiAuthError)
+        throw new CliError(error.message, exitCodes.usage, error.code);
+      if (error instanceof WorkosApiError)
+        throw new CliError(error.message, exitCodes.failed, error.code);
+      throw error;
+    }
     process.stderr.write(`stopped: ${delivered} events forwarded\n`);
   });
 }

@@ -3,7 +3,15 @@
 import { CommanderError } from 'commander';
 import { databaseCliError } from './database-error.js';
 import { fileSystemCliError } from './file-error.js';
+import { exitCodes } from './exit-codes.js';
 import { createProgram, exitCodeFor, isExpectedError } from './program.js';
+
+// A reader that stops early (`events list --json | head`) closes the pipe: stop quietly, as Unix
+// tools do, instead of an unhandled EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(exitCodes.ok);
+  throw error;
+});
 
 try {
   await createProgram().parseAsync(process.argv);

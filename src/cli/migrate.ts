@@ -3,7 +3,7 @@ import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { cliDatabase, withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
-import { redactDatabase } from '../server/redact-database.js';
+import { redactDatabase } from '../store/redact-database.js';
 
 /** `migrate`: apply pending migrations (or `--check` without changing anything). */
 export function registerMigrate(program: Command): void {

@@ -2,7 +2,7 @@ import { defaults } from '../defaults.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveDatabase } from '../server/config.js';
-import { redactDatabase } from '../server/redact-database.js';
+import { redactDatabase } from '../store/redact-database.js';
 import { DatabaseDriverNotBuiltError } from '../store/load-backend.js';
 import { StoreUnavailableError } from '../store/types.js';
 import type { Store } from '../store/types.js';

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.js';
 import { DatabaseDriverMissingError, DatabaseDriverNotBuiltError } from '../store/load-backend.js';
 import { SchemaMismatchError, StoreUnavailableError } from '../store/types.js';
+import { InvalidDatabaseError } from '../store/open-store.js';
 import { registerDeliveries } from './deliveries.js';
 import { registerDirectory } from './directory.js';
 import { registerEventsList } from './events-list.js';
@@ -68,14 +69,19 @@ export function exitCodeFor(error: unknown): number {
     return exitCodes.usage;
   }
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof ConfigError) return exitCodes.usage;
+  if (error instanceof ConfigError || error instanceof InvalidDatabaseError) return exitCodes.usage;
   if (isDatabaseError(error)) return exitCodes.database;
   return exitCodes.failed;
 }
 
 /** Errors whose message is meant for the user as is (no stack trace). */
 export function isExpectedError(error: unknown): error is Error {
-  return error instanceof CliError || error instanceof ConfigError || isDatabaseError(error);
+  return (
+    error instanceof CliError ||
+    error instanceof ConfigError ||
+    error instanceof InvalidDatabaseError ||
+    isDatabaseError(error)
+  );
 }
 
 /** The database cannot be used: unreachable, its schema, or its driver not installed or built. */

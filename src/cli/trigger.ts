@@ -88,6 +88,12 @@ export function registerTrigger(program: Command): void {
       } catch {
         throw new CliError(`--to must be a URL, got "${flags.to}"`, exitCodes.usage);
       }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new CliError(
+          `--to must be an http:// or https:// URL, got a ${url.protocol}// one`,
+          exitCodes.usage,
+        );
+      }
       // What to send first: a mistyped event name is the error to show, not a missing secret.
       const bodies = await buildBodies(samples, name, flags, count);
       const [secret] = resolveToolSecrets(flags);
@@ -117,6 +123,12 @@ async function buildBodies(
   if (flags.scenario) {
     if (name)
       throw new CliError('give either an event name or --scenario, not both', exitCodes.usage);
+    if (count !== 1) {
+      throw new CliError(
+        '--count does not apply to --scenario: a scenario sends its history once (run it again, or with another --seed, for more)',
+        exitCodes.usage,
+      );
+    }
     const seed = flags.seed === undefined ? undefined : positiveInteger(flags.seed, '--seed');
     const events = await samples.scenarioEvents(flags.scenario, seed);
     return { total: events.length, body: (i) => JSON.stringify(events[i]) };

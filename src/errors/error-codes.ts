@@ -83,6 +83,9 @@ export const errorCodes = {
     'event_processing',
     'event_pruned',
     'body_too_large',
+    'headers_too_large',
+    'malformed_request',
+    'request_timeout',
     'internal_error',
   ],
   /** The web dashboard's refusals (pages redirect to sign-in; these are for API-like calls). */

@@ -19,10 +19,12 @@ const kindByStatus: Readonly<Record<number, string>> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
   422: 'unprocessable_entity',
   429: 'too_many_requests',
+  431: 'headers_too_large',
   500: 'internal_error',
   503: 'service_unavailable',
 };

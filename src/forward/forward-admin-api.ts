@@ -19,8 +19,12 @@ import { deliveryStatuses, isRedrivableStatus, redrivableStatusesText } from './
 import type { DeliveryStatus, DestinationStats, RedrivableStatus } from './delivery-types.js';
 import { defaults } from '../defaults.js';
 import { limits } from '../limits.js';
+import { unknownQueryParam, unknownQueryParamMessage } from '../server/query-params.js';
 
 /** Bad input to a deliveries route; `field` names it. */
+/** The query parameters of `GET /inbox/deliveries`. */
+const deliveryListParams = ['limit', 'destination', 'event_id', 'status', 'after'] as const;
+
 export class DeliveryRequestError extends WorkosInboxError {
   override readonly name = 'DeliveryRequestError';
   readonly code = 'invalid_request';
@@ -155,6 +159,13 @@ export async function handleForwardAdminRequest(
     if (parts.length === 2 && parts[1] === 'deliveries') {
       if (method !== 'GET') return (wrongMethod('GET'), true);
       const q = url.searchParams;
+      const unknown = unknownQueryParam(q, deliveryListParams);
+      if (unknown !== undefined) {
+        throw new DeliveryRequestError(
+          unknownQueryParamMessage(unknown, deliveryListParams),
+          unknown,
+        );
+      }
       const limitRaw = q.get('limit') ?? String(defaults.adminListLimit.value);
       const limit = Number(limitRaw);
       if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > limits.listPage) {

@@ -6,6 +6,11 @@ import type { Clock } from '../clock.js';
 import { signatureHeader } from '../signature/sign.js';
 import type { WireEvent } from '../workos-api/event-list.js';
 import type { WorkosApiClient } from '../workos-api/workos-api-client.js';
+import {
+  WorkosApiAuthError,
+  WorkosApiNotFoundError,
+  WorkosApiRequestError,
+} from '../workos-api/workos-api-errors.js';
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -79,6 +84,14 @@ export async function listen(options: ListenOptions): Promise<number> {
       });
     } catch (error) {
       if (signal.aborted) break;
+      // A refused key, a wrong URL or a parameter WorkOS rejects will not pass on a retry.
+      if (
+        error instanceof WorkosApiAuthError ||
+        error instanceof WorkosApiNotFoundError ||
+        error instanceof WorkosApiRequestError
+      ) {
+        throw error;
+      }
       options.print(`${time(clock)}  Events API error: ${(error as Error).message}`);
       await sleep(options.intervalMs ?? defaults.listenIntervalMs.value, signal);
       continue;

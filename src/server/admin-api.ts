@@ -14,6 +14,7 @@ import { parseRedriveRequest } from './redrive-request.js';
 import { sendError, sendJson } from './send.js';
 import { defaults } from '../defaults.js';
 import { limits } from '../limits.js';
+import { unknownQueryParam, unknownQueryParamMessage } from './query-params.js';
 
 /**
  * The admin API under /inbox (the caller has already checked the bearer token):
@@ -28,6 +29,9 @@ import { limits } from '../limits.js';
  * A malformed request (bad escape, filter, cursor or body) answers 400 naming the field and
  * changes nothing.
  */
+/** The query parameters of `GET /inbox/events`. */
+const eventListParams = ['status', 'event', 'since', 'limit', 'order', 'after'] as const;
+
 export async function handleAdminRequest(
   req: IncomingMessage,
   res: ServerResponse,
@@ -44,6 +48,10 @@ export async function handleAdminRequest(
     if (parts.length === 2 && parts[1] === 'events') {
       if (method !== 'GET') return wrongMethod('GET');
       const q = url.searchParams;
+      const unknown = unknownQueryParam(q, eventListParams);
+      if (unknown !== undefined) {
+        throw new FilterError(unknownQueryParamMessage(unknown, eventListParams), unknown);
+      }
       const filter = parseEventFilter(
         {
           status: q.get('status') ?? undefined,

@@ -10,6 +10,7 @@ import { configOptions } from './config-options.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
 import { parseSince } from '../pull/parse-since.js';
+import { databaseProblem, isPostgresUrl } from '../store/open-store.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
 export class ConfigError extends WorkosInboxError {
@@ -142,7 +143,12 @@ export interface ResolveConfigInput {
 /** A postgres:// URL as given, a SQLite path made absolute, or the default file in the data folder. */
 export function resolveDatabase(given: string | undefined, dataDir: string, cwd: string): string {
   if (given === undefined || given.trim() === '') return join(dataDir, 'inbox.db');
-  if (/^postgres(ql)?:\/\//i.test(given) || isAbsolute(given)) return given;
+  const problem = databaseProblem(given);
+  if (problem !== undefined) {
+    const option = `${defaults.database.flag.split(' ')[0]} (${defaults.database.env})`;
+    throw new ConfigError(`${option}: ${problem}`);
+  }
+  if (isPostgresUrl(given) || isAbsolute(given)) return given;
   return resolve(cwd, given);
 }
 

@@ -1,10 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { httpErrorBody } from '../errors/http-error-body.js';
 import { defaults } from '../defaults.js';
 import { ConfigError } from './config.js';
+
+/** Why `listen` failed, for the errors that mean --host or --port cannot be used here. */
+const listenProblems = new Map([
+  ['ENOTFOUND', 'the host name does not resolve'],
+  ['EAI_AGAIN', 'the host name could not be resolved now'],
+  ['EADDRNOTAVAIL', 'no network interface of this machine has that address'],
+  ['EACCES', 'this user may not listen on that port'],
+]);
 
 export interface HttpServerOptions {
   port: number;
@@ -62,6 +72,26 @@ export async function startHttpServer(
   } else {
     server = createHttpServer(common, wrapped);
   }
+  // Requests Node's parser refuses before any handler runs (headers over the limit, malformed
+  // HTTP, a request too slow to arrive) get the one error body too, not Node's bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const inProgress = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || error.code === 'ECONNRESET' || inProgress?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'the request headers are larger than this server accepts']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'request_timeout', 'the request did not arrive in time']
+          : [400, 'malformed_request', 'the request is not valid HTTP/1.1'];
+    const body = JSON.stringify(httpErrorBody({ status, code, message }));
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -74,7 +104,12 @@ export async function startHttpServer(
       reject(
         error.code === 'EADDRINUSE'
           ? new ConfigError(`port ${options.port} on ${options.host} is already in use`)
-          : error,
+          : listenProblems.has(error.code ?? '')
+            ? new ConfigError(
+                `cannot listen on ${options.host}:${options.port} (${error.code}: ` +
+                  `${listenProblems.get(error.code ?? '')}): check --host (HOST) and --port (PORT)`,
+              )
+            : error,
       );
     };
     const onListening = () => {

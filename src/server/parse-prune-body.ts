@@ -27,7 +27,9 @@ export function parsePruneBody(text: string, now: Date): PruneOptions {
     typeof fields.olderThan === 'string' ? parseDurationMs(fields.olderThan) : undefined;
   if (olderThanMs === undefined) {
     throw new InvalidPruneOptionsError(
-      'olderThan is required: a duration such as "30d", "12h" or "90m"',
+      fields.olderThan === undefined
+        ? 'olderThan is required: a duration such as "30d", "12h" or "90m"'
+        : `olderThan must be a duration such as "30d", "12h" or "90m", got ${JSON.stringify(fields.olderThan)}`,
       'olderThan',
     );
   }

@@ -29,7 +29,7 @@ import { developmentBanner, prepareCredentials } from './prepare-credentials.js'
 import { clusterMetricsSource } from './cluster-metrics.js';
 import { createQueueMetrics } from './queue-metrics.js';
 import { createRequestHandler } from './request-handler.js';
-import { redactDatabase } from './redact-database.js';
+import { redactDatabase } from '../store/redact-database.js';
 import { mergedMetrics } from './merged-metrics.js';
 import { startWorkerThread } from './worker-thread.js';
 import type { WorkerThread } from './worker-thread.js';

@@ -1,4 +1,5 @@
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
+import { redactDatabase } from './redact-database.js';
 import { loadPostgresBackend, loadSqliteBackend } from './load-backend.js';
 import type { Store, StoreOptions } from './types.js';
 
@@ -13,6 +14,37 @@ export class InvalidDatabaseError extends WorkosInboxError {
   readonly code = 'invalid_database';
 }
 
+/** Whether pg's connection-string parser reads `url` (its steps: spaces encoded, an empty host). */
+function driverParses(url: string): boolean {
+  const text = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url)
+    ? encodeURI(url).replace(/%25(\d\d)/g, '%$1')
+    : url;
+  return URL.canParse(text) || URL.canParse(text.replace('@/', '@___DUMMY___/'));
+}
+
+/**
+ * What is wrong with `database` as a store's name, or undefined. A URL of another scheme (a
+ * misspelled `postgress://`, `mysql://`) is refused rather than taken for a SQLite file path,
+ * which would store events in a new file named after the URL, password included. A PostgreSQL URL
+ * must parse as a URL (the driver's own parser would fail later with a bare `Invalid URL`).
+ */
+export function databaseProblem(database: string): string | undefined {
+  const trimmed = database.trim();
+  if (trimmed === '') return 'database is empty: give a file path or a postgres:// URL';
+  const shown = redactDatabase(trimmed);
+  if (isPostgresUrl(trimmed)) {
+    if (!driverParses(trimmed)) {
+      return `the PostgreSQL URL "${shown}" does not parse as a URL (postgres://user:password@host:5432/database; percent-encode special characters in the password)`;
+    }
+    return undefined;
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1];
+  if (scheme !== undefined && scheme.toLowerCase() !== 'file') {
+    return `the database "${shown}" is a ${scheme}:// URL: give a postgres:// or postgresql:// URL, or a SQLite file path`;
+  }
+  return undefined;
+}
+
 /**
  * Open the store `options.database` names: a `postgres://` / `postgresql://` URL selects
  * PostgreSQL, anything else is a SQLite file path (its folder is created if missing).
@@ -21,8 +53,8 @@ export class InvalidDatabaseError extends WorkosInboxError {
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const database = options.database.trim();
-  if (database === '')
-    throw new InvalidDatabaseError('database is empty: give a file path or a postgres:// URL');
+  const problem = databaseProblem(database);
+  if (problem !== undefined) throw new InvalidDatabaseError(problem);
   if (isPostgresUrl(database)) {
     const PostgresStore = await loadPostgresBackend();
     return PostgresStore.open({ ...options, database });

@@ -9,6 +9,7 @@ import { eventNames } from '../../src/events/event-names.js';
 import { listen } from '../../src/listen/listen.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
+import { WorkosApiAuthError } from '../../src/workos-api/workos-api-errors.js';
 import { createGuideApp, db, resetGuideState } from '../compat/guide-app.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -196,6 +197,26 @@ describe('workos-inbox listen', () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('a key WorkOS refuses ends listen with the error at once (it would not pass on a retry)', async () => {
+    const refused = new WorkosApiClient({ apiKey: 'sk_wrong', apiUrl: api.url, maxRetries: 0 });
+    api.requests.splice(0);
+    const lines: string[] = [];
+    const stop = new AbortController();
+    await expect(
+      listen({
+        client: refused,
+        forwardTo: 'http://127.0.0.1:9/never',
+        secret,
+        since: '2020-01-01T00:00:00Z',
+        signal: stop.signal,
+        sleep: async () => {},
+        print: (line) => lines.push(line),
+      }),
+    ).rejects.toBeInstanceOf(WorkosApiAuthError);
+    expect(api.requests).toHaveLength(1);
+    expect(lines).toEqual([]);
   });
 
   it("a stop during a WorkOS outage ends the client's wait for its retry at once", async () => {

@@ -71,6 +71,8 @@ describe.each(['sqlite', 'postgres'] as const)(
       ['a base64 cursor of garbage', '/inbox/events?after=eyJ4Ijp0cnVlfQ', {}, 'after'],
       ['a limit of 1.5', '/inbox/events?limit=1.5', {}, 'limit'],
       ['an unknown status', '/inbox/events?status=gone', {}, 'status'],
+      ['a misspelled filter (it would list everything)', '/inbox/events?stauts=dead', {}, 'stauts'],
+      ['an unknown deliveries filter', '/inbox/deliveries?statuss=dead', {}, 'statuss'],
       ['redrive with body null', '/inbox/redrive', { method: 'POST', body: 'null' }, 'body'],
       ['redrive with body []', '/inbox/redrive', { method: 'POST', body: '[]' }, 'body'],
       ['redrive with body "x"', '/inbox/redrive', { method: 'POST', body: '"x"' }, 'body'],

@@ -63,7 +63,7 @@ describe.each(['sqlite', 'postgres'] as const)('POST /inbox/prune (%s)', (kind) 
     ).toBe(405);
     const bad: [string, RegExp][] = [
       ['{}', /olderThan is required/],
-      ['{"olderThan":"soon"}', /olderThan/],
+      ['{"olderThan":"soon"}', /olderThan must be a duration .*, got "soon"/],
       ['{"olderThan":"1d","includeDead":"yes"}', /includeDead/],
       ['{"olderThan":"1d","batchSize":0}', /batchSize/],
       ['{"olderThan":"1d","budgetMs":1.5}', /budgetMs/],

@@ -125,7 +125,17 @@ export class SqliteStore implements Store {
   static open(options: StoreOptions): SqliteStore {
     const path = resolve(options.database);
     mkdirSync(dirname(path), { recursive: true });
-    return new SqliteStore(path, options);
+    try {
+      return new SqliteStore(path, options);
+    } catch (error) {
+      // SQLite's own refusals (not a database, corrupt, cannot open) name the file here.
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw error;
+      throw new StoreUnavailableError(
+        `cannot open the SQLite database ${path}: ${(error as Error).message} (${code})`,
+        { cause: error },
+      );
+    }
   }
 
   /**

@@ -1,0 +1,154 @@
+// docs/cli.md: bad input gets one line saying what to change and a documented exit code, never a
+// stack trace, and changes nothing. Each case here once did otherwise (a misspelled database URL
+// became a SQLite file named after it, password included; a bad --host was blamed on the database).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMigratedStore } from '../../src/store/open-store.js';
+import { sampleEvent } from '../../src/testing/sample-event.js';
+import { childEnv, cliPath, ensureBuilt, runCli } from './cli-harness.js';
+
+let cwd: string;
+beforeAll(() => {
+  ensureBuilt();
+  cwd = mkdtempSync(join(tmpdir(), 'wi-e2e-input-'));
+  writeFileSync(join(cwd, 'a-file'), '');
+  writeFileSync(join(cwd, 'not-a-database.db'), '{"not":"sqlite"}\n'.repeat(200));
+});
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+const oneLine = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
+
+describe('the database option', () => {
+  it.each([['serve', '--port', '0'], ['migrate'], ['events', 'list']])(
+    '%s: a URL of another scheme is refused (exit 2), its password masked, no file created',
+    async (...command) => {
+      const before = readdirSync(cwd).sort();
+      const result = await runCli(command, {
+        cwd,
+        env: { DATABASE_URL: 'postgress://app:S3cretPW@127.0.0.1:5432/app' },
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('is a postgress:// URL');
+      expect(result.stderr).toContain('postgress://app:***@127.0.0.1');
+      expect(result.stderr + result.stdout).not.toContain('S3cretPW');
+      oneLine(result.stderr);
+      expect(readdirSync(cwd).sort()).toEqual(before);
+    },
+  );
+
+  it.each([['stats'], ['serve', '--port', '0']])(
+    '%s: a PostgreSQL URL that does not parse is refused (exit 2)',
+    async (...command) => {
+      const result = await runCli([...command, '--database', 'postgres://::bad'], {
+        cwd,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('does not parse as a URL');
+      oneLine(result.stderr);
+    },
+  );
+
+  it.each([['serve', '--port', '0'], ['work']])(
+    '%s on a file that is not SQLite exits 3 naming the file',
+    async (...command) => {
+      const database = join(cwd, 'not-a-database.db');
+      const result = await runCli([...command, '--database', database], {
+        cwd,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`cannot open the SQLite database ${database}`);
+      expect(result.stderr).toContain('SQLITE_NOTADB');
+      oneLine(result.stderr);
+    },
+  );
+
+  it('serve with a database under a file exits 2 naming the folder', async () => {
+    const result = await runCli(['serve', '--port', '0', '--database', 'a-file/inbox.db'], {
+      cwd,
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot create the folder ${join(cwd, 'a-file')}`);
+    oneLine(result.stderr);
+  });
+});
+
+describe('serve’s address', () => {
+  it.each([
+    ['a name that does not resolve', 'no-such-host.invalid', 'ENOTFOUND'],
+    ['an address of no interface here', '192.0.2.1', 'EADDRNOTAVAIL'],
+  ])('--host %s exits 2 naming --host, not the database', async (_name, host, code) => {
+    const result = await runCli(['serve', '--port', '0', '--host', host], {
+      cwd: mkdtempSync(join(cwd, 'host-')),
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot listen on ${host}:0 (${code}`);
+    expect(result.stderr).toContain('--host (HOST)');
+    expect(result.stderr).not.toContain('database');
+    oneLine(result.stderr);
+  });
+});
+
+describe('trigger', () => {
+  it('--to with a scheme other than http(s) exits 2 and sends nothing', async () => {
+    const result = await runCli(['trigger', 'dsync.user.created', '--to', 'ftp://x/y'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--to must be an http:// or https:// URL');
+  });
+
+  it('--count with --scenario exits 2 instead of being ignored', async () => {
+    const result = await runCli(['trigger', '--scenario', 'directory-sync', '--count', '3'], {
+      cwd,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--count does not apply to --scenario');
+  });
+});
+
+describe('output into a pipe its reader closes early (`| head -1`)', () => {
+  it('events list --json stops quietly, exit 0', async () => {
+    const database = join(cwd, 'many.db');
+    expect((await runCli(['migrate', '--database', database], { cwd })).code).toBe(0);
+    const store = await openMigratedStore({ database });
+    // More than a pipe holds (64 KiB), appended together (one group commit).
+    await Promise.all(
+      Array.from({ length: 1500 }, (_, i) => {
+        const event = sampleEvent('dsync.user.created', { overrides: { id: `event_pipe_${i}` } });
+        return store.append({
+          id: event.id,
+          event: event.event,
+          createdAt: event.created_at,
+          rawBody: Buffer.from(JSON.stringify(event)),
+          source: 'webhook',
+          receivedAt: new Date(),
+        });
+      }),
+    );
+    await store.close();
+    const child = spawn(
+      process.execPath,
+      [cliPath, 'events', 'list', '--json', '--limit', '1000', '--database', database],
+      { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    // Read the first chunk, then close the pipe, as `head -1` does.
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // (Or the child's exit, so a failure to start shows its message rather than a timeout.)
+    await Promise.race([
+      new Promise<void>((resolve) => child.stdout.once('data', () => resolve())),
+      exited,
+    ]);
+    child.stdout.destroy();
+    const code = await exited;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
