@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedStore } from '../../src/store/open-store.js';
-import { sampleEvent } from '../../src/testing/sample-event.js';
+import { appendSampleUsers } from '../forward/helpers/sample-appends.js';
 import { childEnv, cliPath, ensureBuilt, runCli } from './cli-harness.js';
 
 let cwd: string;
@@ -117,24 +117,16 @@ describe('output into a pipe its reader closes early (`| head -1`)', () => {
     const database = join(cwd, 'many.db');
     expect((await runCli(['migrate', '--database', database], { cwd })).code).toBe(0);
     const store = await openMigratedStore({ database });
-    // More than a pipe holds (64 KiB), appended together (one group commit).
-    await Promise.all(
-      Array.from({ length: 1500 }, (_, i) => {
-        const event = sampleEvent('dsync.user.created', { overrides: { id: `event_pipe_${i}` } });
-        return store.append({
-          id: event.id,
-          event: event.event,
-          createdAt: event.created_at,
-          rawBody: Buffer.from(JSON.stringify(event)),
-          source: 'webhook',
-          receivedAt: new Date(),
-        });
-      }),
+    // More than a pipe holds (64 KiB of JSON lines).
+    await appendSampleUsers(
+      store,
+      Array.from({ length: 600 }, (_, i) => i + 1),
+      Date.now(),
     );
     await store.close();
     const child = spawn(
       process.execPath,
-      [cliPath, 'events', 'list', '--json', '--limit', '1000', '--database', database],
+      [cliPath, 'events', 'list', '--json', '--limit', '600', '--database', database],
       { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
