@@ -3,10 +3,14 @@ import type { Command } from 'commander';
 import { redactUrl } from '../forward/redact-url.js';
 import { listen } from '../listen/listen.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
-import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { resolveToolSecrets } from './secret-option.js';
-import { addWorkosApiFlags, cliWorkosApiClient, parseEventNames } from './workos-api-flags.js';
+import {
+  addWorkosApiFlags,
+  cliWorkosApiClient,
+  parseEventNames,
+  workosApiCliError,
+} from './workos-api-flags.js';
 import type { WorkosApiFlags } from './workos-api-flags.js';
 
 interface ListenFlags extends WorkosApiFlags {
@@ -103,11 +107,7 @@ export function registerListen(program: Command): void {
       });
     } catch (error) {
       // WorkOS refused the key (exit 2, as `pull`), or the URL or a parameter (exit 1).
-      if (error instanceof WorkosApiAuthError)
-        throw new CliError(error.message, exitCodes.usage, error.code);
-      if (error instanceof WorkosApiError)
-        throw new CliError(error.message, exitCodes.failed, error.code);
-      throw error;
+      throw workosApiCliError(error) ?? error;
     }
     process.stderr.write(`stopped: ${delivered} events forwarded\n`);
   });

@@ -9,13 +9,17 @@ import { pullerLeaseName } from '../pull/pull-loop.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { Puller } from '../pull/puller.js';
 import type { Store } from '../store/types.js';
-import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { stopOnSignals, takeLeaseOrRefuse } from './take-lease.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
-import { addWorkosApiFlags, cliWorkosApiClient, parseEventNames } from './workos-api-flags.js';
+import {
+  addWorkosApiFlags,
+  cliWorkosApiClient,
+  parseEventNames,
+  workosApiCliError,
+} from './workos-api-flags.js';
 import type { WorkosApiFlags } from './workos-api-flags.js';
 
 interface PullFlags extends DatabaseFlags, WorkosApiFlags {
@@ -168,10 +172,8 @@ async function leaseLostError(store: Store): Promise<CliError> {
 }
 
 function asCliError(error: unknown): unknown {
-  if (error instanceof WorkosApiAuthError)
-    return new CliError(error.message, exitCodes.usage, error.code);
-  if (error instanceof PullCursorRejectedError || error instanceof WorkosApiError) {
+  if (error instanceof PullCursorRejectedError) {
     return new CliError(error.message, exitCodes.failed, error.code);
   }
-  return error;
+  return workosApiCliError(error) ?? error;
 }

@@ -4,6 +4,7 @@ import { limits } from '../limits.js';
 import { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import { workosApiSettings } from '../workos-api/workos-api-options.js';
 import type { WorkosApiOptions } from '../workos-api/workos-api-options.js';
+import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
 export interface WorkosApiFlags {
@@ -82,4 +83,14 @@ export function parseEventNames(text: string | undefined, flag = '--events'): st
     );
   }
   return names;
+}
+
+/**
+ * A WorkOS API error as the commands report it: a refused key is the user's to fix (exit 2), any
+ * other failure of WorkOS's API exits 1; undefined for an error of another kind.
+ */
+export function workosApiCliError(error: unknown): CliError | undefined {
+  if (!(error instanceof WorkosApiError)) return undefined;
+  const exitCode = error instanceof WorkosApiAuthError ? exitCodes.usage : exitCodes.failed;
+  return new CliError(error.message, exitCode, error.code);
 }
