@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { systemClock } from '../clock.js';
 import { LeaseLoop, LeaseLostError } from '../leases/lease-loop.js';
-import { defaultCursorName } from '../pull/pull-options.js';
+import { cursorNameFor } from '../pull/pull-options.js';
 import { PullCursorRejectedError } from '../pull/pull-errors.js';
 import { pullerLeaseName } from '../pull/pull-loop.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
@@ -17,6 +17,7 @@ import type { DatabaseFlags } from './open-cli-store.js';
 import {
   addWorkosApiFlags,
   cliWorkosApiClient,
+  noteUnknownEventNames,
   parseEventNames,
   workosApiCliError,
 } from './workos-api-flags.js';
@@ -52,6 +53,9 @@ export function registerPull(program: Command): void {
     const stopping = new AbortController();
     const client = cliWorkosApiClient(flags, { signal: stopping.signal });
     const events = parseEventNames(flags.events);
+    noteUnknownEventNames(events);
+    // A pull of a few names moves a cursor of its own (see cursorNameFor).
+    const cursorName = cursorNameFor(events);
     let since: string;
     try {
       since = parseSince(flags.since ?? defaults.pullSince.value, Date.now());
@@ -81,11 +85,11 @@ export function registerPull(program: Command): void {
         const signals = stopOnSignals(lease);
         try {
           await takePullerLease(store, lease);
-          if (signals.received) throw await stoppedError(store, signals.received);
+          if (signals.received) throw await stoppedError(store, cursorName, signals.received);
           if (command.getOptionValueSource('since') === 'cli' && !flags.resetCursor) {
             // --since only places the first pull; a later one goes on from the cursor. Say so,
             // rather than let `pull --since 7d` after a first `pull` quietly find nothing older.
-            const stored = await store.pullCursor(defaultCursorName);
+            const stored = await store.pullCursor(cursorName);
             if (stored?.after || stored?.rangeStart) {
               const from = stored.after ? `after ${stored.after}` : `from ${stored.rangeStart}`;
               process.stderr.write(
@@ -96,7 +100,7 @@ export function registerPull(program: Command): void {
           if (flags.resetCursor) {
             await store.appendPage(
               [],
-              { name: defaultCursorName, after: null, rangeStart: since },
+              { name: cursorName, after: null, rangeStart: since },
               new Date(),
             );
           }
@@ -108,8 +112,8 @@ export function registerPull(program: Command): void {
             // a long Retry-After) keeps the lease.
             result = await lease.hold(() => puller.catchUp(() => lease.keep()));
           } catch (error) {
-            if (signals.received) throw await stoppedError(store, signals.received);
-            if (error instanceof LeaseLostError) throw await leaseLostError(store);
+            if (signals.received) throw await stoppedError(store, cursorName, signals.received);
+            if (error instanceof LeaseLostError) throw await leaseLostError(store, cursorName);
             throw asCliError(error);
           }
           const seconds = (performance.now() - started) / 1000;
@@ -120,7 +124,7 @@ export function registerPull(program: Command): void {
             return;
           }
           process.stdout.write(
-            `pulled ${result.pulled} events (${result.inserted} new, ${result.duplicates} duplicates) in ${result.pages} pages, ${seconds.toFixed(1)} s\n`,
+            `pulled ${result.pulled} event${result.pulled === 1 ? '' : 's'} (${result.inserted} new, ${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'}) in ${result.pages} page${result.pages === 1 ? '' : 's'}, ${seconds.toFixed(1)} s\n`,
           );
         } finally {
           signals.dispose();
@@ -140,7 +144,7 @@ function takePullerLease(store: Store, lease: LeaseLoop): Promise<void> {
     pullerLeaseName,
     (who) =>
       new CliError(
-        `another process holds the Events API puller lease${who}, so nothing was pulled. A \`serve --pull\` or \`work --pull\` already keeps this database caught up; to pull here instead, stop that process's pulling, or wait until the lease is free (another \`pull\` frees it when it ends; a dead holder's lease expires).`,
+        `another process holds the Events API puller lease${who}, so nothing was pulled: a \`serve --pull\` or \`work --pull\` (which pulls on its own), or another \`pull\`. To pull here, or to \`--reset-cursor\`, first stop that process's pulling (restart it without --pull), or wait until the lease is free (a \`pull\` frees it when it ends; a dead holder's lease expires).`,
         exitCodes.conflict,
         'puller_lease_held',
       ),
@@ -148,24 +152,28 @@ function takePullerLease(store: Store, lease: LeaseLoop): Promise<void> {
 }
 
 /** Where the cursor stands now, for the messages of a catch-up that ended early. */
-async function cursorNow(store: Store): Promise<string> {
-  const cursor = await store.pullCursor(defaultCursorName).catch(() => undefined);
+async function cursorNow(store: Store, cursorName: string): Promise<string> {
+  const cursor = await store.pullCursor(cursorName).catch(() => undefined);
   if (cursor?.after) return ` (after ${cursor.after})`;
   if (cursor?.rangeStart) return ` (from ${cursor.rangeStart})`;
   return '';
 }
 
-async function stoppedError(store: Store, signal: NodeJS.Signals): Promise<CliError> {
+async function stoppedError(
+  store: Store,
+  cursorName: string,
+  signal: NodeJS.Signals,
+): Promise<CliError> {
   return new CliError(
-    `pull stopped by ${signal} before it caught up: the pages stored so far stay, and the next \`pull\` goes on from the cursor${await cursorNow(store)}.`,
+    `pull stopped by ${signal} before it caught up: the pages stored so far stay, and the next \`pull\` goes on from the cursor${await cursorNow(store, cursorName)}.`,
     exitCodes.failed,
     'pull_stopped',
   );
 }
 
-async function leaseLostError(store: Store): Promise<CliError> {
+async function leaseLostError(store: Store, cursorName: string): Promise<CliError> {
   return new CliError(
-    `another process took the Events API puller lease during this pull (this one's ran out between two pages) and pulls on from the cursor${await cursorNow(store)}; the pages stored so far stay.`,
+    `another process took the Events API puller lease during this pull (this one's ran out between two pages) and pulls on from the cursor${await cursorNow(store, cursorName)}; the pages stored so far stay.`,
     exitCodes.conflict,
     'puller_lease_lost',
   );

@@ -55,7 +55,8 @@ function scopeOf(flags: ReconcileFlags): ReconcileScope {
 
 function maxRpsOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
+  // Decimal only: Number() would also read `0x10` as 16 and `1e3` as 1000.
+  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(value) || value <= 0) {
     throw new CliError(
       `--max-rps "${text}": expected a positive number of requests per second`,
@@ -166,7 +167,9 @@ export function registerReconcile(program: Command): void {
               scope,
               dryRun: flags.dryRun,
               onPage: async (p) => {
-                progress.update(`${p.table}: ${p.objects} objects, ${p.pages} pages`);
+                progress.update(
+                  `${p.table}: ${p.objects} object${p.objects === 1 ? '' : 's'}, ${p.pages} page${p.pages === 1 ? '' : 's'}`,
+                );
                 if (flags.dryRun) {
                   if (signals.received) throw new LeaseLostError('stopped');
                 } else await lease.keep();

@@ -1,5 +1,7 @@
 import { defaults } from '../defaults.js';
 import type { Command } from 'commander';
+import { didYouMean } from '../errors/close-matches.js';
+import { eventNames, isKnownEventName } from '../events/event-names.js';
 import { limits } from '../limits.js';
 import { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import { workosApiSettings } from '../workos-api/workos-api-options.js';
@@ -83,6 +85,23 @@ export function parseEventNames(text: string | undefined, flag = '--events'): st
     );
   }
   return names;
+}
+
+/**
+ * A note on stderr for each name this version does not know: WorkOS may have added it (so it is
+ * still asked for), but a typo (`dsync.user.creatd`) would otherwise pull nothing without a word.
+ */
+export function noteUnknownEventNames(
+  names: readonly string[] | undefined,
+  write = (line: string) => process.stderr.write(line),
+): void {
+  for (const name of names ?? []) {
+    if (isKnownEventName(name)) continue;
+    write(
+      `workos-inbox: "${name}" is not an event name this version knows; it is asked for anyway.` +
+        `${didYouMean(name, eventNames, 3)}\n`,
+    );
+  }
 }
 
 /**

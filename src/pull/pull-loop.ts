@@ -7,8 +7,12 @@ import type { PullMetrics } from '../metrics/pull-metrics.js';
 import type { Store } from '../store/types.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
 import { LeaseLoop, LeaseLostError } from '../leases/lease-loop.js';
+import { PullCursorRejectedError } from './pull-errors.js';
 import { Puller } from './puller.js';
 import type { PullerOptions } from './pull-options.js';
+
+/** How often a cursor WorkOS keeps refusing is logged again. */
+const refusedLogEveryMs = 10 * 60_000;
 
 /** The named lease that makes one process of many the puller. */
 export const pullerLeaseName = 'events_api_puller';
@@ -26,6 +30,11 @@ export interface PullLoopOptions extends Omit<PullerOptions, 'clock'> {
   heartbeatMs?: number;
   /** Called first thing in `stop()` (e.g. to cut the client's retry waits short). */
   onStop?: () => void;
+  /**
+   * `--pull-since` as given, when it was: the first round logs that it is not used if the
+   * database already has a cursor (it only places the first pull).
+   */
+  sinceGiven?: string;
   /** Who this process is (the lease owner). @defaultValue a random id */
   owner?: string;
   clock?: Clock;
@@ -42,6 +51,9 @@ export class PullLoop {
   private readonly puller: Puller;
   private readonly loop: LeaseLoop;
   private announced = false;
+  private sinceChecked = false;
+  /** When a refused cursor was last logged (the runner's clock), or undefined. */
+  private refusedLoggedAt: number | undefined;
   /** Whether this process held the lease after the last tick. */
   holding = false;
 
@@ -84,6 +96,7 @@ export class PullLoop {
         );
       }
       if (!this.holding) return;
+      await this.checkSince();
       const result = await this.loop.hold(() =>
         this.puller.catchUp(async (_, page) => {
           metrics?.page(
@@ -95,6 +108,7 @@ export class PullLoop {
         }),
       );
       metrics?.success(this.clock.now());
+      this.refusedLoggedAt = undefined;
       if (result.inserted > 0) logger.info(result, 'pulled from the Events API');
     } catch (error) {
       if (error instanceof LeaseLostError) {
@@ -102,8 +116,34 @@ export class PullLoop {
         metrics?.leader(false);
         return;
       }
+      if (error instanceof PullCursorRejectedError) {
+        // Retrying cannot help until someone resets the cursor: said once, then every
+        // `refusedLogEveryMs` while it lasts, not every round.
+        const now = this.clock.now();
+        if (this.refusedLoggedAt === undefined || now - this.refusedLoggedAt >= refusedLogEveryMs) {
+          this.refusedLoggedAt = now;
+          logger.error(
+            { err: error },
+            'Events API pull cannot go on: WorkOS refused the stored cursor. Stop this process (or restart it without --pull), run the `workos-inbox pull --reset-cursor` the error names, then start pulling again. Webhooks are still received (logged again every 10 minutes while this lasts)',
+          );
+        }
+        return;
+      }
       logger.warn({ err: error }, 'Events API pull failed; trying again next round');
     }
+  }
+
+  /** Once, on the first round this process pulls: say so if a stored cursor overrides `sinceGiven`. */
+  private async checkSince(): Promise<void> {
+    const given = this.options.sinceGiven;
+    if (this.sinceChecked || given === undefined) return;
+    this.sinceChecked = true;
+    const stored = await this.options.store.pullCursor(this.puller.cursorName);
+    if (!stored?.after && !stored?.rangeStart) return;
+    this.options.logger.warn(
+      { cursor: stored.after ?? stored.rangeStart },
+      `--pull-since ${given} is not used: this database already pulls on from its cursor (it only places the first pull). To start over from it, stop this process and run \`workos-inbox pull --reset-cursor --since ${given}\``,
+    );
   }
 
   /** Stop after the current page, and give the lease back so another process takes over at once. */

@@ -8,7 +8,7 @@ import type { WireEvent } from '../workos-api/event-list.js';
 import { WorkosApiRequestError } from '../workos-api/workos-api-errors.js';
 import type { EventPageAsSent } from '../workos-api/workos-api-client.js';
 import { PullCursorRejectedError } from './pull-errors.js';
-import { defaultCursorName } from './pull-options.js';
+import { cursorNameFor, defaultCursorName } from './pull-options.js';
 import type { PullResult, PullerOptions } from './pull-options.js';
 
 /**
@@ -55,7 +55,8 @@ export class Puller {
   private readonly store: Store;
   private readonly client: PullerOptions['client'];
   private readonly events: readonly string[];
-  private readonly cursorName: string;
+  /** The cursor this puller moves ({@link cursorNameFor}). */
+  readonly cursorName: string;
   private readonly pageLimit: number;
   private readonly since: string | undefined;
   private readonly clock: Clock;
@@ -64,7 +65,7 @@ export class Puller {
     this.store = options.store;
     this.client = options.client;
     this.events = options.events ?? eventNames;
-    this.cursorName = options.cursorName ?? defaultCursorName;
+    this.cursorName = options.cursorName ?? cursorNameFor(options.events);
     this.pageLimit = options.pageLimit ?? defaults.pullPageLimit.value;
     this.since = options.since;
     this.clock = options.clock ?? systemClock;
@@ -197,9 +198,12 @@ export class Puller {
       });
     } catch (error) {
       if (cursor.after && error instanceof WorkosApiRequestError) {
+        // The cause's text is in the message, which is what the CLI prints; not attached as
+        // `cause` too, which a log line would print a second time.
+        const eventsFlag =
+          this.cursorName === defaultCursorName ? '' : ` --events ${this.events.join(',')}`;
         throw new PullCursorRejectedError(
-          `WorkOS refused the stored cursor (after=${cursor.after}): ${error.message}. Events older than WorkOS keeps them (30 days) cannot be pulled; start over with \`workos-inbox pull --reset-cursor --since 7d\` (or any --since) and reconcile what was missed.`,
-          { cause: error },
+          `WorkOS refused the stored cursor (after=${cursor.after}): ${error.message}. Events older than WorkOS keeps them (30 days) cannot be pulled; start over with \`workos-inbox pull --reset-cursor --since 7d${eventsFlag}\` (or any --since) and reconcile what was missed.`,
         );
       }
       throw error;

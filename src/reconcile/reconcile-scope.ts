@@ -37,6 +37,18 @@ export function parseFamilies(text: string): ReconcileFamily[] {
 /** The families to run, after checking that the scope makes sense. */
 export function checkScope(scope: ReconcileScope): Set<ReconcileFamily> {
   const families = new Set<ReconcileFamily>(scope.only ?? reconcileFamilies);
+  // An empty id (an unset shell variable: `--organization "$ORG"`) must not widen a repair of one
+  // organization into a run over every one, deletions included.
+  for (const [flag, id] of [
+    ['--organization', scope.organization],
+    ['--directory', scope.directory],
+  ] as const) {
+    if (id !== undefined && id.trim() === '') {
+      throw new ReconcileScopeError(
+        `${flag} is empty: give an id, or leave the flag out to reconcile every one`,
+      );
+    }
+  }
   if (scope.directory !== undefined) {
     if (scope.organization !== undefined) {
       throw new ReconcileScopeError('--directory and --organization cannot be used together');

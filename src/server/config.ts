@@ -9,7 +9,7 @@ import { limits } from '../limits.js';
 import { configOptions } from './config-options.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
-import { parseSince } from '../pull/parse-since.js';
+import { sinceForms, sinceMs } from '../pull/parse-since.js';
 import { databaseProblem, isPostgresUrl } from '../store/open-store.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
@@ -99,6 +99,8 @@ export interface PullSettings {
   intervalMs: number;
   /** `--pull-since` as typed (`now`, `7d`, an ISO date), read when the puller starts. */
   since: string;
+  /** `--pull-since` was given (not the default): the puller says when a stored cursor overrides it. */
+  sinceGiven: boolean;
 }
 
 /** `--forward-to` and its defaults; destinations are parsed once the webhook secret is known. */
@@ -379,16 +381,16 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   }
   if (boolean('pull', defaults.pull.value)) {
     const api = workosApi('--pull');
-    const since = raw('pullSince') ?? defaults.pullSince.value;
-    try {
-      parseSince(since, 0);
-    } catch (error) {
-      throw new ConfigError(`${label('pullSince')}: ${(error as Error).message}`);
+    const given = raw('pullSince');
+    const since = given ?? defaults.pullSince.value;
+    if (sinceMs(since, 0) === undefined) {
+      throw new ConfigError(`${label('pullSince')} "${since}": expected ${sinceForms}`);
     }
     config.pull = {
       ...api,
       intervalMs: integer('pullIntervalMs', defaults.pullIntervalMs.value, 100, 24 * 3600_000),
       since,
+      sinceGiven: given !== undefined,
     };
   }
   if (production && mode === 'serve') checkProduction(config);

@@ -30,6 +30,7 @@ export function startPulling(
     intervalMs: settings.intervalMs,
     leaseMs: deps.leaseMs,
     since: parseSince(settings.since, Date.now()),
+    ...(settings.sinceGiven ? { sinceGiven: settings.since } : {}),
     onStop: () => stopping.abort(),
   });
   loop.start();

@@ -37,9 +37,7 @@ describe('workos-inbox pull', () => {
     });
     const again = await runCli(args, { cwd: temp.dir, env });
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(
-      /^pulled 0 events \(0 new, 0 duplicates\) in 1 pages, [\d.]+ s\n$/,
-    );
+    expect(again.stdout).toMatch(/^pulled 0 events \(0 new, 0 duplicates\) in 1 page, [\d.]+ s\n$/);
     // The cursor, not --since, places a later pull, and the CLI says so.
     const last = events[events.length - 1]!.id;
     expect(again.stderr).toContain(

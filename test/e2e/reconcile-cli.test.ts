@@ -157,6 +157,17 @@ describe.each([
     expect(only.stderr).toContain('--only "nope"');
     const rps = await runCli([...args, '--max-rps', '0'], { cwd: temp.dir, env: env() });
     expect(rps.code).toBe(2);
+    // Number('0x10') is 16: only a decimal is a rate.
+    const hex = await runCli([...args, '--max-rps', '0x10'], { cwd: temp.dir, env: env() });
+    expect(hex.code).toBe(2);
+    expect(hex.stderr).toContain('--max-rps "0x10"');
+    // An unset shell variable (`--organization "$ORG"`) must not widen the run to every one.
+    for (const flag of ['--organization', '--directory']) {
+      const empty = await runCli([...args, '--dry-run', flag, ''], { cwd: temp.dir, env: env() });
+      expect(empty.code, flag).toBe(2);
+      expect(empty.stderr).toContain(`${flag} is empty`);
+      expect(empty.stdout).toBe('');
+    }
     const timeout = await runCli([...args, '--api-timeout-ms', 'soon'], {
       cwd: temp.dir,
       env: env(),

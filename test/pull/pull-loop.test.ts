@@ -191,6 +191,61 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     now += 30_000;
     expect(await lagSeconds(metrics)).toBe((now - eventTimeMs(events[149]!.created_at)) / 1000);
   });
+
+  it('a refused cursor is logged once with the way out, then every 10 minutes; --pull-since a cursor overrides is said once', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    api.events = events.slice(0, 50);
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    const clock = { now: () => now };
+    const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
+    const first = new PullLoop({
+      store,
+      client,
+      logger: pino({ level: 'silent' }),
+      clock,
+      since: '2020-01-01T00:00:00Z',
+    });
+    await first.tick();
+    await first.stop();
+    const lines: Array<{ level: number; msg: string; err?: { message: string } }> = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    const strict = await startWorkosApiStandIn({ expiredIds: new Set([events[49]!.id]) });
+    try {
+      strict.events = events.slice(0, 60);
+      const loop = new PullLoop({
+        store,
+        client: new WorkosApiClient({ apiKey: strict.apiKey, apiUrl: strict.url, maxRetries: 0 }),
+        logger,
+        clock,
+        since: '2020-01-01T00:00:00Z',
+        sinceGiven: '7d',
+      });
+      const refused = () => lines.filter((l) => l.msg.includes('refused the stored cursor'));
+      await loop.tick();
+      expect(lines.filter((l) => l.msg.startsWith('--pull-since 7d is not used'))).toHaveLength(1);
+      expect(refused()).toHaveLength(1);
+      expect(refused()[0]!.level).toBe(50);
+      expect(refused()[0]!.msg).toContain('Stop this process (or restart it without --pull)');
+      // The cause is said once, in the error's message.
+      const message = refused()[0]!.err!.message;
+      expect(message).toContain('pull --reset-cursor --since 7d');
+      expect(message.split('invalid_cursor').length).toBe(2);
+      now += 5_000;
+      await loop.tick();
+      expect(refused()).toHaveLength(1);
+      now += 10 * 60_000;
+      await loop.tick();
+      expect(refused()).toHaveLength(2);
+      expect(lines.filter((l) => l.msg.startsWith('--pull-since'))).toHaveLength(1);
+      await loop.stop();
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 /** `workos_inbox_pull_lag_seconds` as a scrape reads it. */

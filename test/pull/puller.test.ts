@@ -1,5 +1,6 @@
 // The puller on both backends, against the stand-in Events API over real HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventNames } from '../../src/events/event-names.js';
 import { PullCursorRejectedError } from '../../src/pull/pull-errors.js';
 import { Puller, toNewEvent } from '../../src/pull/puller.js';
 import type { Store } from '../../src/store/types.js';
@@ -153,5 +154,53 @@ describe.each(backends)('Puller on $name', (backend) => {
     const expected = all.filter((e) => e.event === 'dsync.group.created');
     expect(result.inserted).toBe(expected.length);
     expect(api.requests[0]!.query.get('events')).toBe('dsync.group.created');
+  });
+
+  it('a pull of a few names moves a cursor of its own: a later pull of every name misses nothing', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    const few = await new Puller({
+      store,
+      client,
+      since,
+      events: ['dsync.group.created'],
+    }).catchUp();
+    expect(few.inserted).toBe(all.filter((e) => e.event === 'dsync.group.created').length);
+    expect(await store.pullCursor('events_api:dsync.group.created')).toMatchObject({
+      after: all.filter((e) => e.event === 'dsync.group.created').at(-1)!.id,
+    });
+    expect(await store.pullCursor('events_api')).toBeUndefined();
+    const rest = await new Puller({ store, client, since }).catchUp();
+    expect(rest).toMatchObject({ pulled: all.length, inserted: all.length - few.inserted });
+    expect(await storedIds(store)).toEqual(all.map((e) => e.id).sort());
+    // Every known name, in any order, is the default cursor.
+    const every = new Puller({ store, client, events: [...eventNames].reverse() });
+    expect(every.cursorName).toBe('events_api');
+    expect((await every.catchUp()).pulled).toBe(0);
+  });
+
+  it('a refused cursor of a few names names them in the way out', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    const events = ['dsync.user.created', 'dsync.group.created'];
+    await new Puller({ store, client, since, events }).catchUp();
+    const mine = all.filter((e) => events.includes(e.event));
+    const strict = await startWorkosApiStandIn({ expiredIds: new Set([mine.at(-1)!.id]) });
+    try {
+      strict.events = all;
+      const strictClient = new WorkosApiClient({
+        apiKey: strict.apiKey,
+        apiUrl: strict.url,
+        maxRetries: 0,
+      });
+      const error = await new Puller({ store, client: strictClient, events })
+        .catchUp()
+        .catch((e: unknown) => e);
+      expect((error as Error).message).toContain(
+        '`workos-inbox pull --reset-cursor --since 7d --events dsync.user.created,dsync.group.created`',
+      );
+    } finally {
+      await strict.close();
+    }
   });
 });
