@@ -398,8 +398,8 @@ export const defaults = {
     env: 'WORKOS_INBOX_RETENTION',
     description:
       'prune the payload and attempts of done events received longer ago (30d, 12h); ids stay for dedup',
-    docs: 'prune, in the background of every process that runs the worker, the payload and attempts of done events received longer ago (`30d`, `12h`; a minute at least); ids, names and times stay, so redeliveries stay duplicates (see [store.md](store.md#retention))',
-    options: ['InboxOptions.retention'],
+    docs: 'prune, in the background of every process that runs the worker, the payload and attempts of done events received longer ago (`30d`, `12h`; a minute at least; in the library `retention: { olderThanMs }`, in ms); ids, names and times stay, so redeliveries stay duplicates (see [store.md](store.md#retention))',
+    options: ['RetentionSettings.olderThanMs', 'InboxOptions.retention'],
   },
   retentionInterval: {
     value: undefined,

@@ -52,12 +52,14 @@ export { InvalidCursorError } from './store/list-cursor.js';
 export { InvalidFilterError } from './store/event-filter.js';
 export { InvalidPruneOptionsError } from './store/prune-events.js';
 export { InvalidEventError } from './store/validate-event.js';
+export { InvalidSchemaError } from './store/postgres/postgres-config.js';
 export * from './mirror/index.js';
 // Inbox: createInbox, the receiver core and its adapters, the worker, metrics.
 export { createInbox } from './inbox/create-inbox.js';
 export type { Inbox } from './inbox/create-inbox.js';
 export type { InboxOptions } from './inbox/inbox-options.js';
 export type { RetentionSettings } from './inbox/retention-loop.js';
+export { InvalidRetentionError } from './inbox/retention-loop.js';
 export { HandlerRegistry } from './inbox/handler-registry.js';
 export type { EventOf } from './inbox/handler-registry.js';
 export { createReceiver } from './receiver/create-receiver.js';

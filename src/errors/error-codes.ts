@@ -26,6 +26,7 @@ export const errorCodes = {
   DatabaseDriverNotBuiltError: ['database_driver_not_built'],
   InvalidPruneOptionsError: ['invalid_prune_options'],
   InvalidSchemaError: ['invalid_schema'],
+  InvalidRetentionError: ['invalid_retention'],
   MigrationFolderError: ['migration_folder_invalid'],
   ConfigError: ['invalid_option', 'missing_in_production'],
   FilterError: ['invalid_filter'],

@@ -7,10 +7,11 @@ import { createInboxMetrics } from '../metrics/inbox-metrics.js';
 import { createExpressHandler, type ExpressLikeHandler } from '../receiver/adapters/express.js';
 import { createFastifyPlugin, type FastifyInboxPlugin } from '../receiver/adapters/fastify.js';
 import { createNodeHandler } from '../receiver/adapters/node.js';
+import { workerDefaults } from '../worker/worker-options.js';
 import { createWebHandler } from '../receiver/adapters/web.js';
 import { createReceiver, type Receiver } from '../receiver/create-receiver.js';
 import { openStore } from '../store/open-store.js';
-import { createRetentionLoop } from './retention-loop.js';
+import { checkRetentionSettings, createRetentionLoop } from './retention-loop.js';
 import type { EventFilter, Store } from '../store/types.js';
 import { createWorker, type Worker } from '../worker/create-worker.js';
 import type { EventHandler } from '../worker/handler-source.js';
@@ -37,6 +38,8 @@ export interface Inbox {
   /**
    * Graceful: answer 503 to new requests, finish in-flight commits, wait up to `timeoutMs` for
    * running handlers (default `defaults.shutdownTimeoutMs`), release leases, close the store.
+   * A handler still running then is given up on: its transaction is rolled back and its event
+   * processed again after its lease (at least once); `close` does not wait for it.
    */
   close(options?: { timeoutMs?: number }): Promise<void>;
   /** Queue one event again. `false` if unknown or being processed. */
@@ -63,6 +66,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   // A store opened by the caller may lack the mirror's tables, so the mirror is opt-in then.
   const mirror = resolveMirror(options.mirror ?? options.store === undefined);
   const ownsStore = options.store === undefined;
+  // Before any database is opened, as the receiver's options below.
+  if (options.retention !== undefined) checkRetentionSettings(options.retention);
   let store: Store;
   const registry = new HandlerRegistry();
   const receiver = createReceiver({
@@ -156,7 +161,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
         await receiver.drain();
         await retention?.stop();
         await worker.stop(closeOptions);
-        if (ownsStore) await store.close();
+        // Handlers the worker gave up waiting for may still hold a transaction: rolled back.
+        if (ownsStore) await store.close({ timeoutMs: workerDefaults.leaseReleaseTimeoutMs });
       })();
       return closing;
     },

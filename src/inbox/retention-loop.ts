@@ -1,5 +1,6 @@
 import { defaults } from '../defaults.js';
 import type { Logger } from 'pino';
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import type { Clock } from '../clock.js';
 import type { PruneResult, Store } from '../store/types.js';
 
@@ -25,6 +26,50 @@ export interface RetentionLoop {
   stop(): Promise<void>;
 }
 
+/** Retention settings cannot be used. */
+export class InvalidRetentionError extends WorkosInboxError {
+  override readonly name = 'InvalidRetentionError';
+  readonly code = 'invalid_retention';
+}
+
+/**
+ * Refuse settings the timer cannot use: NaN (an unset environment variable read with `Number`)
+ * made the interval NaN, which Node's timers take as 1 ms, and every run failed: a log line and a
+ * database round trip, a thousand times a second. The rules are the CLI's (`--retention`,
+ * `--retention-interval`).
+ */
+export function checkRetentionSettings(settings: RetentionSettings): void {
+  if (typeof settings !== 'object' || settings === null) {
+    throw new InvalidRetentionError(
+      `retention must be an object such as { olderThanMs: 30 * 86_400_000 }, got ${JSON.stringify(settings)}`,
+    );
+  }
+  const { olderThanMs, intervalMs, batchSize, budgetMs } = settings;
+  if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 60_000) {
+    throw new InvalidRetentionError(
+      `retention.olderThanMs must be a number of ms, a minute (60000) or more, got ${String(olderThanMs)}`,
+    );
+  }
+  if (
+    intervalMs !== undefined &&
+    (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 1000)
+  ) {
+    throw new InvalidRetentionError(
+      `retention.intervalMs must be a number of ms, a second (1000) or more, got ${String(intervalMs)}`,
+    );
+  }
+  for (const [name, value] of [
+    ['batchSize', batchSize],
+    ['budgetMs', budgetMs],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new InvalidRetentionError(
+        `retention.${name} must be a positive integer, got ${String(value)}`,
+      );
+    }
+  }
+}
+
 export function retentionIntervalMs(settings: RetentionSettings): number {
   return (
     settings.intervalMs ??
@@ -48,6 +93,7 @@ export function createRetentionLoop(options: {
   settings: RetentionSettings;
 }): RetentionLoop {
   const { store, clock, logger, settings } = options;
+  checkRetentionSettings(settings);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<PruneResult> | undefined;
   let stopped = false;

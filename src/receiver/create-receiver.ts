@@ -70,7 +70,14 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     maxBytes: options.discardOversizeMaxBytes ?? defaultDiscardOversizeMaxBytes,
     maxMs: options.discardOversizeMaxMs ?? defaultDiscardOversizeMaxMs,
   };
-  const retryAfter = String(options.retryAfterSeconds ?? defaults.retryAfterSeconds.value);
+  const retryAfterSeconds = options.retryAfterSeconds ?? defaults.retryAfterSeconds.value;
+  // HTTP's Retry-After is a whole number of seconds, 0 or more.
+  if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) {
+    throw new RangeError(
+      `retryAfterSeconds must be a whole number of seconds, 0 or more, got ${String(retryAfterSeconds)}`,
+    );
+  }
+  const retryAfter = String(retryAfterSeconds);
   const verifier = createVerifier({
     secret: options.secret,
     ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),

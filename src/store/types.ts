@@ -265,8 +265,12 @@ export interface Store {
   ): Promise<T>;
   /** Run `fn` in a read transaction (for mirror reads and the CLI). */
   read<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Flush pending appends, then close connections. */
-  close(): Promise<void>;
+  /**
+   * Flush pending appends, then close connections. With `timeoutMs`, a transaction still open
+   * after it (a handler that never ends) is rolled back and its connection closed instead of
+   * waited for.
+   */
+  close(options?: CloseOptions): Promise<void>;
   /**
    * The Events API puller's write: append `events` (a known id is a duplicate and writes nothing)
    * and move the cursor `cursor.name`, in ONE transaction, so a crash repeats at most these events
@@ -489,4 +493,10 @@ export class StoreUnavailableError extends WorkosInboxError {
 export class SchemaMismatchError extends WorkosInboxError {
   override readonly name = 'SchemaMismatchError';
   readonly code = 'schema_mismatch';
+}
+
+/** Options of {@link Store.close}. */
+export interface CloseOptions {
+  /** Wait this long for open transactions, then roll them back. @defaultValue no limit */
+  timeoutMs?: number;
 }

@@ -15,6 +15,7 @@ import type {
 import { backoffDelayMs } from './backoff.js';
 import { coalesceWaitMs } from './claim-coalesce.js';
 import { createPacer } from './pacer.js';
+import { timedOut, within } from '../within.js';
 import type {
   BatchCollector,
   EventHandler,
@@ -89,6 +90,21 @@ export function createWorker(options: WorkerOptions): Worker {
     baseMs: options.backoffBaseMs ?? workerDefaults.backoffBaseMs,
     capMs: options.backoffCapMs ?? workerDefaults.backoffCapMs,
   };
+  // NaN (an unset environment variable) would make every retry's time invalid: the attempt could
+  // not be recorded and the event would go round its lease forever, never dead.
+  for (const [name, value] of Object.entries({
+    backoffBaseMs: backoff.baseMs,
+    backoffCapMs: backoff.capMs,
+  })) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(`worker ${name} must be 0 or more, in ms, got ${String(value)}`);
+    }
+  }
+  if (backoff.capMs < backoff.baseMs) {
+    throw new RangeError(
+      `worker backoffCapMs (${backoff.capMs}) must be at least backoffBaseMs (${backoff.baseMs})`,
+    );
+  }
   const batching = handlers.batching;
   const batchSize =
     options.batchSize ??
@@ -240,6 +256,9 @@ export function createWorker(options: WorkerOptions): Worker {
     );
   }
 
+  /** The lease extenders of the batches running; `stop()` ends those it gives up waiting for. */
+  const extenders = new Set<NodeJS.Timeout>();
+
   /** One timer extends the leases of every event of a batch still running. */
   function extendLeases(pending: Set<StoredEvent>, lost: Set<string>): NodeJS.Timeout {
     const timer = setInterval(
@@ -258,7 +277,13 @@ export function createWorker(options: WorkerOptions): Worker {
       Math.max(Math.floor(leaseMs / 3), 10),
     );
     timer.unref();
+    extenders.add(timer);
     return timer;
+  }
+
+  function stopExtending(timer: NodeJS.Timeout): void {
+    clearInterval(timer);
+    extenders.delete(timer);
   }
 
   async function attemptEvent(stored: StoredEvent): Promise<AttemptOutcome> {
@@ -286,7 +311,7 @@ export function createWorker(options: WorkerOptions): Worker {
       if (!recorded) return 'lease_lost';
       return fail.nextAttemptAt === null ? 'dead' : 'retrying';
     } finally {
-      clearInterval(extender);
+      stopExtending(extender);
     }
   }
 
@@ -396,7 +421,7 @@ export function createWorker(options: WorkerOptions): Worker {
     } catch (error) {
       logger.error({ err: error }, 'could not record a batch of attempts');
     } finally {
-      clearInterval(extender);
+      stopExtending(extender);
     }
   }
 
@@ -639,7 +664,17 @@ export function createWorker(options: WorkerOptions): Worker {
       wake?.();
       await loopDone;
       const timeoutMs = stopOptions?.timeoutMs ?? workerDefaults.shutdownTimeoutMs;
-      await within(Promise.allSettled([...inFlight]), timeoutMs);
+      if ((await within(Promise.allSettled([...inFlight]), timeoutMs)) === timedOut) {
+        // Handlers still running are given up on: their leases are no longer extended, so their
+        // events go to another worker (or the next start) once the leases end: at least once.
+        // Closing the store then rolls back what their transactions wrote.
+        for (const timer of extenders) clearInterval(timer);
+        extenders.clear();
+        logger.warn(
+          { timeoutMs, running: busy },
+          'handlers still running at shutdown are given up on: their events are processed again after their lease',
+        );
+      }
       // A handler still running may hold the SQLite write lock the release needs: bounded too.
       // Leases not given back expire after leaseMs, and another worker takes the events then.
       const released = await within(
@@ -656,21 +691,4 @@ export function createWorker(options: WorkerOptions): Worker {
       }
     },
   };
-}
-
-const timedOut: unique symbol = Symbol('timed out');
-
-/** `promise`'s value, or `timedOut` after `ms` (the promise keeps running). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<typeof timedOut>((resolve) => {
-        timer = setTimeout(() => resolve(timedOut), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -51,6 +51,40 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     if (kind === 'sqlite') expect(existsSync(backend.database)).toBe(false);
   });
 
+  it('refuses retention, backoff and Retry-After settings it cannot use, naming them, before opening a database', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const { database } = backend;
+    // NaN is what Number(process.env.UNSET) gives.
+    for (const [retention, message] of [
+      [{ olderThanMs: Number.NaN }, 'retention.olderThanMs must be a number of ms'],
+      [{ olderThanMs: 10 }, 'a minute (60000) or more, got 10'],
+      ['30d', 'retention must be an object'],
+      [{ olderThanMs: 86_400_000, intervalMs: 0 }, 'retention.intervalMs must be'],
+    ] as const) {
+      await expect(
+        createInbox({ database, secret, retention: retention as never }),
+      ).rejects.toMatchObject({
+        code: 'invalid_retention',
+        message: expect.stringContaining(message),
+      });
+    }
+    if (kind === 'sqlite') expect(existsSync(database)).toBe(false);
+    for (const retryAfterSeconds of [-1, 1.5, Number.NaN]) {
+      await expect(createInbox({ database, secret, retryAfterSeconds })).rejects.toThrow(
+        `retryAfterSeconds must be a whole number of seconds, 0 or more, got ${String(retryAfterSeconds)}`,
+      );
+    }
+    if (kind === 'sqlite') expect(existsSync(database)).toBe(false);
+    for (const [worker, message] of [
+      [{ backoffBaseMs: Number.NaN }, 'worker backoffBaseMs must be 0 or more, in ms, got NaN'],
+      [{ backoffCapMs: -1 }, 'worker backoffCapMs must be 0 or more, in ms, got -1'],
+      [{ backoffBaseMs: 10_000, backoffCapMs: 1000 }, 'must be at least backoffBaseMs'],
+    ] as const) {
+      await expect(createInbox({ database, secret, worker })).rejects.toThrow(message);
+    }
+  });
+
   it('rejects an unknown mirror family at creation', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);
@@ -99,6 +133,62 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
       expect(await check.store.get(`${id}_late`)).toBeUndefined();
     } finally {
       await check.close();
+    }
+  });
+
+  it('close({ timeoutMs }) ends with a handler that never does: its writes rolled back, its event processed again', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const inbox = await createInbox({
+      database: backend.database,
+      secret,
+      mirror: false,
+      worker: { pollIntervalMs: 50, leaseMs: 300 },
+    });
+    let started: () => void = () => {};
+    const handlerStarted = new Promise<void>((r) => (started = r));
+    inbox.onAny(async (_event, ctx) => {
+      await ctx.tx.query(`UPDATE workos_inbox_events SET last_error = 'written by the handler'`);
+      started();
+      await new Promise<never>(() => {});
+    });
+    const id = `evt_stuck_${kind}`;
+    const body = eventBody(id);
+    const res = await inbox.receiver.handle({
+      method: 'POST',
+      headers: signedHeaders(body),
+      body: Buffer.from(body),
+    });
+    expect(res.status).toBe(200);
+    await inbox.start();
+    await handlerStarted;
+    // Resolves (it used to wait for the handler forever); the timeout is not measured here.
+    await inbox.close({ timeoutMs: 50 });
+
+    const again = await createInbox({
+      database: backend.database,
+      secret,
+      mirror: false,
+      worker: { pollIntervalMs: 50 },
+    });
+    try {
+      const stored = await again.store.get(id);
+      expect(stored).toMatchObject({ status: 'processing', attempts: 1 });
+      expect(stored!.lastError).not.toBe('written by the handler');
+      const seen: string[] = [];
+      again.onAny((_event, ctx) => {
+        seen.push(ctx.eventId);
+      });
+      // Once the abandoned lease ends (its extensions stopped with the close), it is claimed again.
+      for (;;) {
+        await again.worker.drain();
+        if (seen.length > 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(seen).toEqual([id]);
+      expect(await again.store.get(id)).toMatchObject({ status: 'done', attempts: 2 });
+    } finally {
+      await again.close();
     }
   });
 });

@@ -138,6 +138,29 @@ describe('PostgreSQL backend', () => {
     });
   });
 
+  it('a schema with capitals is the schema of that name (it was looked up in lower case)', async () => {
+    const mixed = await open({ schema: 'Tenant_Mixed' });
+    await mixed.migrate();
+    const event = newEvent();
+    await mixed.append(event);
+    expect((await mixed.get(event.id))?.id).toBe(event.id);
+    const schemas = await mixed.read(async (db) => {
+      const { rows } = await db.query<{ table_schema: string }>(
+        `SELECT table_schema FROM information_schema.tables WHERE table_name = 'workos_inbox_events' AND table_schema ILIKE 'tenant_mixed'`,
+      );
+      return rows.map((r) => r.table_schema);
+    });
+    expect(schemas).toEqual(['Tenant_Mixed']);
+  });
+
+  it('refuses a poolSize that is not a positive integer, naming it', async () => {
+    for (const poolSize of [0, -1, 1.5, Number.NaN]) {
+      await expect(openStore({ database: url, poolSize })).rejects.toThrow(
+        `poolSize must be a positive integer, got ${String(poolSize)}`,
+      );
+    }
+  });
+
   it('never gives one event to two concurrent claimers (FOR UPDATE SKIP LOCKED)', async () => {
     const stores = await Promise.all([0, 1, 2].map(() => open({ schema: 'skip_locked' })));
     await stores[0]!.migrate();

@@ -18,7 +18,17 @@ export function postgresConfig(options: StoreOptions): pg.ClientConfig {
       `schema "${options.schema}" must be a plain identifier (letters, digits, underscore)`,
     );
   }
-  const settings = [...(options.schema ? [`-c search_path=${options.schema}`] : []), '-c jit=off'];
+  const { poolSize } = options;
+  if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize > 0)) {
+    // pg's pool would take it and then never hand out a connection: a connect timeout blaming
+    // the database.
+    throw new RangeError(`poolSize must be a positive integer, got ${String(poolSize)}`);
+  }
+  // Quoted, as CREATE SCHEMA quotes it: unquoted, `MySchema` would be looked up as `myschema`.
+  const settings = [
+    ...(options.schema ? [`-c search_path="${options.schema}"`] : []),
+    '-c jit=off',
+  ];
   return {
     connectionString: options.database,
     connectionTimeoutMillis: options.connectTimeoutMs ?? defaults.connectTimeoutMs.value,

@@ -36,6 +36,7 @@ import type {
   AttemptRecord,
   ClaimOptions,
   ClaimOrCompleteResult,
+  CloseOptions,
   CompleteItem,
   CompleteManyOptions,
   CompleteResult,
@@ -66,6 +67,7 @@ import { postgresExecutor } from './postgres-executor.js';
 import { eventArrayParameters, eventArrays, insertEventArrays } from './insert-events.js';
 import { asUnavailable } from './unavailable.js';
 import { WakeListener, wakeChannel } from './wake-listener.js';
+import { timedOut, within } from '../../within.js';
 
 /**
  * The PostgreSQL backend: a pool shared by every operation, group commit with one INSERT (over
@@ -75,6 +77,8 @@ import { WakeListener, wakeChannel } from './wake-listener.js';
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   private readonly pool: pg.Pool;
+  /** Connections in a transaction, for a `close` that stops waiting for them. */
+  private readonly open = new Map<pg.PoolClient, { released: boolean }>();
   private readonly batcher: AppendBatcher;
   private readonly wake = new WakeListeners();
   private readonly listener: WakeListener;
@@ -166,6 +170,8 @@ export class PostgresStore implements Store {
       throw asUnavailable(error, doing);
     }
     let broken: unknown;
+    const state = { released: false };
+    this.open.set(client, state);
     try {
       await client.query(begin);
       const result = await fn(postgresExecutor(client));
@@ -179,8 +185,10 @@ export class PostgresStore implements Store {
       }
       throw asUnavailable(error, doing);
     } finally {
-      // A connection that could not even roll back is dropped instead of reused.
-      client.release(broken instanceof Error ? broken : undefined);
+      this.open.delete(client);
+      // A connection that could not even roll back is dropped instead of reused (one `close`
+      // gave up waiting for is released already).
+      if (!state.released) client.release(broken instanceof Error ? broken : undefined);
     }
   }
 
@@ -405,11 +413,23 @@ export class PostgresStore implements Store {
     return this.transaction('reading', fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
-  close(): Promise<void> {
+  close(options?: CloseOptions): Promise<void> {
     this.closing ??= (async () => {
       await this.batcher.drain();
       await this.listener.stop();
-      await this.pool.end();
+      const ended = this.pool.end();
+      if (
+        options?.timeoutMs !== undefined &&
+        (await within(ended, options.timeoutMs)) === timedOut
+      ) {
+        // A transaction still open (a handler that never ends): its connection is closed, which
+        // rolls it back; its own commit then fails, and its event comes back.
+        for (const [client, state] of this.open) {
+          state.released = true;
+          client.release(new StoreUnavailableError('the store was closed during this transaction'));
+        }
+      }
+      await ended;
     })();
     return this.closing;
   }

@@ -33,6 +33,7 @@ import type {
   AppendStats,
   ClaimOptions,
   ClaimOrCompleteResult,
+  CloseOptions,
   CompleteItem,
   CompleteManyOptions,
   CompleteResult,
@@ -62,6 +63,7 @@ import { ReaderPool } from './reader-pool.js';
 import { SharedWakes } from './thread-share.js';
 import { validateNewEvent } from '../validate-event.js';
 import { WakeListeners } from '../wake-listeners.js';
+import { timedOut, within } from '../../within.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -424,12 +426,19 @@ export class SqliteStore implements Store {
     });
   }
 
-  close(): Promise<void> {
+  close(options?: CloseOptions): Promise<void> {
     this.closing ??= (async () => {
       await this.appender.close();
-      await this.mutex.run(async () => {
-        this.writer.close();
+      const closed = this.mutex.run(async () => {
+        if (this.writer.open) this.writer.close();
       });
+      if (options?.timeoutMs !== undefined) {
+        // A transaction still open (a handler that never ends) holds the write lock: closing the
+        // connection rolls it back; its own commit then fails, and its event comes back.
+        if ((await within(closed, options.timeoutMs)) === timedOut) this.writer.close();
+      } else {
+        await closed;
+      }
       this.readers.close();
       this.sharedWakes?.stop();
     })();
