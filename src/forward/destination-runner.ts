@@ -97,6 +97,8 @@ export class DestinationRunner {
    * again): the loop goes on either way.
    */
   private gone = false;
+  /** 410s so far: a claim during which one came back gives its deliveries back (see `claim`). */
+  private goneCount = 0;
 
   constructor(
     readonly destination: Destination,
@@ -270,6 +272,7 @@ export class DestinationRunner {
     const { store, clock, logger } = this.deps;
     const d = this.destination;
     const wakesBefore = this.wakes;
+    const goneBefore = this.goneCount;
     const claimedAt = clock.now();
     this.lastClaimAt = claimedAt;
     // Outcomes waiting for their flush ride along: one transaction instead of two.
@@ -293,6 +296,13 @@ export class DestinationRunner {
       if (outcomes.length > 0) this.kick();
       logger.error({ err: error, destination: d.name }, 'could not claim deliveries; retrying');
       this.claimAgainAt = clock.now() + this.deps.idlePollMs;
+      return;
+    }
+    // A 410 came back while this claim ran: its transaction may have run before the pause was
+    // written, so what it leased goes back unstarted, as the queue did (see `gone`); once the
+    // pause is written, claims lease nothing.
+    if (this.goneCount !== goneBefore) {
+      if (claimed.length > 0) await this.giveBack(claimed);
       return;
     }
     this.shortClaimAt = claimed.length < limit ? wakesBefore : undefined;
@@ -406,6 +416,7 @@ export class DestinationRunner {
       countFailure(metrics, d.name, 'gone');
       // Stop at once and record the pause now: see `gone`.
       this.gone = true;
+      this.goneCount++;
       this.results.push({ ...base, outcome: 'paused', nextAttemptAt: now, error });
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;

@@ -195,6 +195,14 @@ export async function handleForwardAdminRequest(
     if (parts.length === 3 && parts[1] === 'deliveries' && parts[2] === 'redrive') {
       if (method !== 'POST') return (wrongMethod('POST'), true);
       const parsed = parseJsonObject(await readSmallBody(req));
+      // Anything else is refused, not dropped: dropping it would widen the redrive (a body naming
+      // one event redrove the whole destination).
+      const known = ['destination', 'status'];
+      for (const key of [...Object.keys(parsed), ...url.searchParams.keys()]) {
+        if (!known.includes(key)) {
+          throw new DeliveryRequestError(`unknown field "${key}"; use ${known.join(', ')}`, key);
+        }
+      }
       const pick = (key: string): string | undefined => {
         const value =
           (parsed as Record<string, unknown>)[key] ?? url.searchParams.get(key) ?? undefined;

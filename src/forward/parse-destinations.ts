@@ -92,6 +92,12 @@ function parseOne(
               `value, such as a secret; settings are key=value, keys: ${keys.join(', ')})`,
       );
     }
+    if (given.has(key as Key)) {
+      // The second would silently win: `events=dsync.*;events=user.*` forwarded user.* only.
+      throw new DestinationSpecError(
+        `${shown}: ${key} is given twice${key === 'events' ? ' (list several patterns in one: events=dsync.*,user.*)' : ''}`,
+      );
+    }
     given.set(key as Key, eq < 0 ? 'true' : setting.slice(eq + 1).trim());
   }
   const where = (key: Key) => `${shown}: ${key}`;
@@ -148,6 +154,16 @@ function parseOne(
     throw new DestinationSpecError(`${where('name')} must be 1 to 200 characters`);
   }
   const backoffBase = duration('backoff-base', defaults.backoff.baseMs, 3600_000);
+  const backoffCap = duration(
+    'backoff-cap',
+    Math.max(defaults.backoff.capMs, backoffBase),
+    7 * 24 * 3600_000,
+  );
+  if (backoffCap < backoffBase) {
+    throw new DestinationSpecError(
+      `${where('backoff-cap')} (${backoffCap} ms) must be at least backoff-base (${backoffBase} ms)`,
+    );
+  }
   return {
     name,
     url,
@@ -158,14 +174,7 @@ function parseOne(
     ratePerSecond,
     ordered: orderedText === undefined ? defaults.ordered : ['true', '1'].includes(orderedText),
     maxAttempts: whole('max-attempts', defaults.maxAttempts, 1, 1000),
-    backoff: {
-      baseMs: backoffBase,
-      capMs: duration(
-        'backoff-cap',
-        Math.max(defaults.backoff.capMs, backoffBase),
-        7 * 24 * 3600_000,
-      ),
-    },
+    backoff: { baseMs: backoffBase, capMs: backoffCap },
   };
 }
 

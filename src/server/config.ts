@@ -332,6 +332,13 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     },
   };
   if (config.forward.spec !== undefined) {
+    // A flag given empty (`--forward-to "$UNSET"`) would make the database's list of destinations
+    // empty, un-configuring every one; an empty environment variable is read as unset.
+    if (config.forward.spec.replace(/[\s,]/g, '') === '') {
+      throw new ConfigError(
+        `${label('forwardTo')} is empty: give a destination URL (leave the flag out to keep the destinations the database has; \`deliveries remove <name>\` removes one)`,
+      );
+    }
     try {
       // Checked now, so a typo fails at start; the real secret (maybe a development one) comes later.
       parseDestinations(

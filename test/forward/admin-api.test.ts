@@ -83,10 +83,16 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
       ['[]', 'body'],
       ['{"status":"delivering"}', 'status'],
       ['{"status":"delivered"}', 'status'],
+      // A field it does not know is refused, not dropped (that widened the redrive).
+      ['{"status":"retrying","destination":"app","event_id":"x"}', 'event_id'],
     ] as const) {
       const res = await call('/inbox/deliveries/redrive', { method: 'POST', body });
       expect(res, body).toMatchObject({ status: 400, body: { code: 'invalid_request', field } });
     }
+    expect(await call('/inbox/deliveries/redrive?bogus=1', { method: 'POST' })).toMatchObject({
+      status: 400,
+      body: { field: 'bogus', message: 'unknown field "bogus"; use destination, status' },
+    });
     // Delivered ones are done (their event's payload may be pruned): not redriven.
     expect(
       await call('/inbox/deliveries/redrive?status=delivered', { method: 'POST' }),

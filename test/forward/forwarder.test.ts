@@ -413,6 +413,61 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
     await resumeUntilDelivered({ inbox, statuses }, forwarder, 'gone');
   });
 
+  it('after a 410 nothing more is sent, not even what a claim leased while the 410 came back', async () => {
+    const { inbox, send, statuses } = await setup();
+    let answered = 0;
+    const endpoint = track(
+      await startEndpoint((_r, res) => void res.writeHead(++answered === 1 ? 200 : 410).end()),
+    );
+    const paused = async () =>
+      (await inbox.store.read(readDestinations)).some((d) => d.pausedAt !== null);
+    // The second claim (the first transaction that leases and is not the first): its transaction
+    // commits beside the attempt that gets the 410, and its answer comes back only once the pause
+    // is written, when the runner has gone back to delivering.
+    let claims = 0;
+    const store = new Proxy(inbox.store, {
+      get(target, key) {
+        if (key === 'writeTransaction') {
+          return async (...args: Parameters<typeof target.writeTransaction>) => {
+            const result: unknown = await target.writeTransaction(...args);
+            if (Array.isArray(result) && ++claims === 2) await until(paused, 'the pause');
+            return result;
+          };
+        }
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    // One at a time: the first claim leases two (twice the concurrency); the second begins as the
+    // second attempt starts.
+    const forwarder = createForwarder({
+      store,
+      destinations: parseDestinations(`${endpoint.url};name=gone;concurrency=1`, {
+        secret,
+        timeoutMs: 10_000,
+        concurrency: 1,
+        ordered: false,
+        maxAttempts: 10,
+        backoff: { baseMs: 1000, capMs: 1000 },
+      }),
+      idlePollMs: 20,
+    });
+    cleanups.push(() => forwarder.close());
+    await forwarder.register();
+    for (let i = 0; i < 20; i++) expect(await send(userEvent(i).body)).toBe(200);
+    await forwarder.start();
+    await until(paused, 'the pause');
+    await until(
+      async () => (await statuses('gone')).every((d) => d.status !== 'delivering'),
+      'the claimed ones given back',
+    );
+    expect(claims).toBeGreaterThanOrEqual(2);
+    expect(endpoint.received).toHaveLength(2);
+    const waiting = await statuses('gone');
+    expect(waiting.filter((d) => d.status === 'delivered')).toHaveLength(1);
+    expect(waiting.filter((d) => d.attempts === 0)).toHaveLength(18);
+  });
+
   it('ordered delivery keeps each object in created_at order under retries', async () => {
     // The forwarder's clock stands at a whole second years ahead of the events' receipt (real
     // time) and moves only by the test's steps of 1 s: a signature's t= can be told from both.

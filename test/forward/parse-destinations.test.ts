@@ -52,6 +52,13 @@ describe('--forward-to', () => {
     expect(bad('https://x/y;events=dsync.[a]')).toThrow(/not an event name pattern/);
     expect(bad('https://x/y;secret=env:NOPE')).toThrow(/NOPE is not set/);
     expect(bad('https://x/y,https://x/y')).toThrow(/two destinations are named/);
+    // A key given twice would let the second win silently.
+    expect(bad('https://x/y;events=dsync.*;events=user.*')).toThrow(
+      'https://x/y: events is given twice (list several patterns in one: events=dsync.*,user.*)',
+    );
+    expect(bad('https://x/y;backoff-base=10s;backoff-cap=1s')).toThrow(
+      'https://x/y: backoff-cap (1000 ms) must be at least backoff-base (10000 ms)',
+    );
     expect(() => parseDestinations('https://x/y', { ...defaults, secret: undefined })).toThrow(
       /no secret/,
     );
@@ -120,6 +127,12 @@ describe('--forward-to', () => {
     ).toThrow(
       /--forward-to \(WORKOS_INBOX_FORWARD_TO\): https:\/\/x\/y: concurrency must be a whole number/,
     );
+    // Given empty (`--forward-to "$UNSET"`), it would un-configure every destination: refused.
+    for (const forwardTo of ['', ' , ']) {
+      expect(() => resolveServeConfig({ flags: { forwardTo }, env: {}, cwd: '/tmp' })).toThrow(
+        '--forward-to (WORKOS_INBOX_FORWARD_TO) is empty: give a destination URL',
+      );
+    }
     const config = resolveServeConfig({
       flags: {},
       env: { WORKOS_INBOX_FORWARD_TO: 'https://x/y', WORKOS_INBOX_FORWARD_ORDERED: 'true' },
