@@ -2,6 +2,7 @@ import { defaults } from '../defaults.js';
 import type { Command } from 'commander';
 import { redactUrl } from '../forward/redact-url.js';
 import { listen } from '../listen/listen.js';
+import type { ListenResult } from '../listen/listen.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { resolveToolSecrets } from './secret-option.js';
@@ -54,7 +55,8 @@ export function registerListen(program: Command): void {
     .option(
       '--interval-ms <ms>',
       'pause between reads once caught up',
-      String(defaults.listenIntervalMs.value),
+      // A number, so that the help shows it unquoted; a flag given is a string.
+      defaults.listenIntervalMs.value as unknown as string,
     );
   addWorkosApiFlags(command);
   command.action(async (flags: ListenFlags) => {
@@ -93,9 +95,9 @@ export function registerListen(program: Command): void {
     process.stderr.write(
       `reading new events from ${client.apiUrl}/events, forwarding each to ${redactUrl(flags.forwardTo)} (Ctrl-C stops)\n`,
     );
-    let delivered: number;
+    let result: ListenResult;
     try {
-      delivered = await listen({
+      result = await listen({
         client,
         forwardTo: flags.forwardTo,
         secret,
@@ -109,6 +111,15 @@ export function registerListen(program: Command): void {
       // WorkOS refused the key (exit 2, as `pull`), or the URL or a parameter (exit 1).
       throw workosApiCliError(error) ?? error;
     }
-    process.stderr.write(`stopped: ${delivered} events forwarded\n`);
+    const { forwarded, refused, undelivered } = result;
+    process.stderr.write(
+      `stopped: ${forwarded} event${forwarded === 1 ? '' : 's'} forwarded${refused > 0 ? `, ${refused} refused by the destination (4xx)` : ''}\n`,
+    );
+    if (undelivered) {
+      // The cursor lives in memory: say how to send the rest, rather than let `--since now` skip it.
+      process.stderr.write(
+        `not delivered: ${undelivered.id} (${undelivered.event}) and what followed it; to send them, run listen again with --since ${undelivered.createdAt}\n`,
+      );
+    }
   });
 }

@@ -22,6 +22,14 @@ export function resolveToolSecrets(options: {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   const [first, ...more] = secrets;
+  if (first === undefined && options.secret !== undefined) {
+    // Given, but empty (`--secret "$UNSET"`): the development secret is not looked for then.
+    throw new CliError(
+      '--secret is empty: give the webhook secret, or leave the flag out to use WORKOS_WEBHOOK_SECRET or the development secret',
+      exitCodes.usage,
+      'no_secret',
+    );
+  }
   if (first === undefined) {
     throw new CliError(
       `no webhook secret: pass --secret, set WORKOS_WEBHOOK_SECRET, or start \`workos-inbox serve\` once in this folder to create a development secret in ${dataDir}`,

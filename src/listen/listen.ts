@@ -36,8 +36,8 @@ export interface ListenOptions {
    */
   timeoutMs?: number;
   /**
-   * Stops the loop (Ctrl-C) at once: a delivery in progress is abandoned (it is not counted; the
-   * next start delivers it again), a wait is cut short.
+   * Stops the loop (Ctrl-C) at once: a delivery in progress is abandoned (not counted; reported
+   * as `undelivered`), a wait is cut short.
    */
   signal: AbortSignal;
   /** One line per delivery attempt. */
@@ -59,20 +59,33 @@ const abortableSleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/** What a `listen` run did, when it stopped. */
+export interface ListenResult {
+  /** Events the destination accepted (2xx). */
+  forwarded: number;
+  /** Events the destination refused (a 4xx other than 429): printed and passed. */
+  refused: number;
+  /**
+   * The event whose delivery was still without an answer, or still failing, at Ctrl-C: it and
+   * what follows it were not delivered, and `listen --since <its createdAt>` sends them.
+   */
+  undelivered?: { id: string; event: string; createdAt: string };
+}
+
 /**
  * `workos-inbox listen`: read new events from WorkOS's Events API and POST each, signed with the
  * local secret, to a local endpoint, like `stripe listen`. The cursor lives in memory (only
  * events the Events API returned move it). A destination that is down (no answer, 429, 5xx) is
  * retried with backoff until it answers, so nothing is skipped; a 4xx is printed and passed.
- * Resolves with the number of events delivered when `signal` aborts.
+ * Resolves with what it delivered when `signal` aborts.
  */
-export async function listen(options: ListenOptions): Promise<number> {
+export async function listen(options: ListenOptions): Promise<ListenResult> {
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? abortableSleep;
   const fetchFn = options.fetch ?? globalThis.fetch;
   const { signal } = options;
   let after: string | undefined;
-  let delivered = 0;
+  const result: ListenResult = { forwarded: 0, refused: 0 };
   while (!signal.aborted) {
     let page;
     try {
@@ -97,17 +110,25 @@ export async function listen(options: ListenOptions): Promise<number> {
       continue;
     }
     for (const event of page.data) {
-      if (signal.aborted || !(await deliver(event))) return delivered;
+      const answered = signal.aborted ? undefined : await deliver(event);
+      if (answered === undefined) {
+        result.undelivered = { id: event.id, event: event.event, createdAt: event.created_at };
+        return result;
+      }
       after = event.id;
-      delivered++;
+      if (answered) result.forwarded++;
+      else result.refused++;
     }
     if (page.data.length < 100)
       await sleep(options.intervalMs ?? defaults.listenIntervalMs.value, signal);
   }
-  return delivered;
+  return result;
 
-  /** POST `event` until the destination answers (true), or until `signal` stops it (false). */
-  async function deliver(event: WireEvent): Promise<boolean> {
+  /**
+   * POST `event` until the destination answers: true when it accepts it (2xx), false when it
+   * refuses it (4xx); undefined when `signal` stops it first.
+   */
+  async function deliver(event: WireEvent): Promise<boolean | undefined> {
     const body = JSON.stringify(event);
     const timeoutMs = options.timeoutMs ?? defaults.forwardTimeoutMs.value;
     for (
@@ -134,8 +155,8 @@ export async function listen(options: ListenOptions): Promise<number> {
         await res.arrayBuffer();
         status = res.status;
       } catch (error) {
-        // After Ctrl-C, a delivery without an answer is not retried: the next start's first event.
-        if (signal.aborted) return false;
+        // After Ctrl-C, a delivery without an answer is not retried: reported as undelivered.
+        if (signal.aborted) return undefined;
         const reason =
           ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
         // fetch's errors may quote the URL whole (it refuses one with credentials).
@@ -150,11 +171,11 @@ export async function listen(options: ListenOptions): Promise<number> {
       options.print(
         `${time(clock)}  ${event.event}  ${event.id}  ${status}${retry ? `  retrying in ${waitMs} ms` : ''}`,
       );
-      if (!retry) return true;
-      // After Ctrl-C, a delivery that failed is not retried: it is the next start's first event.
-      if (signal.aborted) return false;
+      if (!retry) return (status as number) >= 200 && (status as number) < 300;
+      // After Ctrl-C, a delivery that failed is not retried: reported as undelivered.
+      if (signal.aborted) return undefined;
       await sleep(waitMs, signal);
-      if (signal.aborted) return false;
+      if (signal.aborted) return undefined;
     }
   }
 }

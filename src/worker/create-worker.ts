@@ -188,6 +188,29 @@ export function createWorker(options: WorkerOptions): Worker {
     wake?.();
   }
 
+  /** The timer that wakes the loop when the earliest retry this worker recorded comes due. */
+  let retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
+
+  /**
+   * Claim again when a retry recorded here comes due, rather than at the next poll after it
+   * (`pollIntervalMs` late at most, which for short backoffs was most of the wait). Other
+   * processes' retries are still found by the poll.
+   */
+  function wakeAt(at: Date): void {
+    const ms = at.getTime();
+    if (!running || (retryTimer && retryTimer.at <= ms)) return;
+    if (retryTimer) clearTimeout(retryTimer.timer);
+    const timer = setTimeout(
+      () => {
+        retryTimer = undefined;
+        signal();
+      },
+      Math.max(0, ms - clock.now()),
+    );
+    timer.unref();
+    retryTimer = { at: ms, timer };
+  }
+
   function waitForSignal(timeoutMs: number): Promise<void> {
     if (wakePending || !running) return Promise.resolve();
     const delay = wakeableDelay(timeoutMs);
@@ -309,7 +332,9 @@ export function createWorker(options: WorkerOptions): Worker {
       logFailure(stored, error, fail);
       const recorded = await store.fail(stored.id, id, fail);
       if (!recorded) return 'lease_lost';
-      return fail.nextAttemptAt === null ? 'dead' : 'retrying';
+      if (fail.nextAttemptAt === null) return 'dead';
+      wakeAt(fail.nextAttemptAt);
+      return 'retrying';
     } finally {
       stopExtending(extender);
     }
@@ -339,7 +364,9 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     if (fail) logFailure(stored, result.error, fail);
     if (!result.recorded) return 'lease_lost';
-    return fail?.nextAttemptAt === null ? 'dead' : 'retrying';
+    if (fail?.nextAttemptAt === null) return 'dead';
+    if (fail?.nextAttemptAt) wakeAt(fail.nextAttemptAt);
+    return 'retrying';
   }
 
   /**
@@ -658,6 +685,8 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     async stop(stopOptions) {
       running = false;
+      if (retryTimer) clearTimeout(retryTimer.timer);
+      retryTimer = undefined;
       interruptRest?.();
       unsubscribe?.();
       unsubscribe = undefined;

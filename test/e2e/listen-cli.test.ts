@@ -159,6 +159,11 @@ describe('workos-inbox listen', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toBe('');
       expect(run.stderr).toContain('stopped: 0 events forwarded');
+      // The cursor lives in memory: it says how to send what was not delivered.
+      const [event] = api.events as unknown as { id: string; created_at: string }[];
+      expect(run.stderr).toContain(
+        `not delivered: event_01 (dsync.user.created) and what followed it; to send them, run listen again with --since ${event!.created_at}`,
+      );
     } finally {
       destination.close();
     }

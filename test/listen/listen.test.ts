@@ -45,7 +45,7 @@ async function listenUntil(
 ) {
   const lines: string[] = [];
   const stop = new AbortController();
-  const delivered = await listen({
+  const { forwarded: delivered, refused } = await listen({
     client,
     forwardTo,
     secret,
@@ -59,7 +59,7 @@ async function listenUntil(
     },
     ...more,
   });
-  return { lines, delivered };
+  return { lines, delivered, refused };
 }
 
 describe('workos-inbox listen', () => {
@@ -153,6 +153,23 @@ describe('workos-inbox listen', () => {
     }
   });
 
+  it('a 4xx is printed and passed, counted as refused, not as forwarded', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      const status = ++requests === 1 ? 401 : 200;
+      req.on('end', () => res.writeHead(status).end()).resume();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { lines, delivered, refused } = await listenUntil(urlOf(server), events.length - 1);
+      expect(lines[0]).toMatch(/event_01 {2}401$/);
+      expect({ delivered, refused }).toEqual({ delivered: events.length - 1, refused: 1 });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('a destination that never answers is timed out and retried as down', async () => {
     let requests = 0;
     const server = createServer((req, res) => {
@@ -191,7 +208,16 @@ describe('workos-inbox listen', () => {
         sleep: async () => {},
         print: (line) => lines.push(line),
       });
-      expect(delivered).toBe(0);
+      // Not counted, and named: the CLI says how to send it (the cursor lives in memory).
+      expect(delivered).toEqual({
+        forwarded: 0,
+        refused: 0,
+        undelivered: {
+          id: events[0]!.id,
+          event: events[0]!.event,
+          createdAt: events[0]!.created_at,
+        },
+      });
       expect(lines).toEqual([]);
     } finally {
       server.closeAllConnections();
@@ -242,7 +268,7 @@ describe('workos-inbox listen', () => {
       signal: stop.signal,
       print: (line) => lines.push(line),
     });
-    expect(delivered).toBe(0);
+    expect(delivered).toEqual({ forwarded: 0, refused: 0 });
     expect(api.requests).toHaveLength(1);
     // Stopping is not an Events API error.
     expect(lines).toEqual([]);

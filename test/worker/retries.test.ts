@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { backoffDelayMs } from '../../src/worker/backoff.js';
@@ -128,5 +129,44 @@ describe.each(backendKinds)('retries, backoff, dead letters and redrive on %s', 
     expect(await inbox.worker.drain()).toBe(1);
     expect(await inbox.store.get(id)).toMatchObject({ status: 'done', attempts: 1 });
     expect(calls.has(id)).toBe(false);
+  });
+});
+
+describe.each(backendKinds)('a running worker on %s', (kind) => {
+  it('claims a retry when it comes due, not at the next poll after it', async () => {
+    const backend = await createBackend(kind);
+    // The poll alone would take an hour: the retry (due 10 ms after the failure) must not wait
+    // for it. No wake-up from an append arrives meanwhile.
+    const inbox = await createInbox({
+      database: backend.database,
+      secret,
+      random: () => 0.5,
+      mirror: false,
+      logger: pino({ level: 'silent' }),
+      worker: { backoffBaseMs: 20, backoffCapMs: 20, pollIntervalMs: 3_600_000, maxAttempts: 3 },
+    });
+    try {
+      const attempts: number[] = [];
+      let succeeded: () => void = () => {};
+      const done = new Promise<void>((r) => (succeeded = r));
+      inbox.on('dsync.user.created', (_event, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt < 3) throw new Error(`boom ${ctx.attempt}`);
+        succeeded();
+      });
+      const body = eventBody(`evt_due_${kind}`);
+      const res = await inbox.receiver.handle({
+        method: 'POST',
+        headers: signedHeaders(body),
+        body: Buffer.from(body),
+      });
+      expect(res.status).toBe(200);
+      await inbox.start();
+      await done;
+      expect(attempts).toEqual([1, 2, 3]);
+    } finally {
+      await inbox.close();
+      await backend.cleanup();
+    }
   });
 });
