@@ -1,5 +1,5 @@
 import { defaults } from '../defaults.js';
-import { eventTimeMs } from '../workos-api/event-time.js';
+import { isoInstantMs } from '../pull/parse-since.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { limits } from '../limits.js';
 
@@ -37,7 +37,8 @@ function single(query: RawQuery, field: string): string | undefined {
 function time(query: RawQuery, field: string): number | undefined {
   const value = single(query, field);
   if (value === undefined) return undefined;
-  const ms = eventTimeMs(value);
+  // Strictly: `Date.parse` would take `2026-02-30` as March 2nd, and `0` or `2026` as a year.
+  const ms = isoInstantMs(value);
   if (Number.isNaN(ms)) throw new EventsQueryError(field, `"${value}" is not an ISO-8601 date`);
   return ms;
 }

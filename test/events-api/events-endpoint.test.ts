@@ -113,6 +113,10 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
       ['limit=ten', 'limit'],
       ['order=sideways', 'order'],
       ['range_start=yesterday', 'range_start'],
+      // Dates that do not exist, or are not dates: not rolled over or guessed.
+      ['range_start=2026-02-30', 'range_start'],
+      ['range_end=0', 'range_end'],
+      ['range_start=2026', 'range_start'],
       [`after=${events[0]!.id}&range_start=2026-01-01T00:00:00Z`, 'after'],
       ['events=not%20a%20name', 'events'],
       ['after=event_01NOTINTHISINBOX0000000000', 'after'],
