@@ -12,6 +12,7 @@ import { createWebHandler } from '../receiver/adapters/web.js';
 import { createReceiver, type Receiver } from '../receiver/create-receiver.js';
 import { openStore } from '../store/open-store.js';
 import { checkRetentionSettings, createRetentionLoop } from './retention-loop.js';
+import { checkInboxOptionKeys } from './option-keys.js';
 import type { EventFilter, Store } from '../store/types.js';
 import { createWorker, type Worker } from '../worker/create-worker.js';
 import type { EventHandler } from '../worker/handler-source.js';
@@ -58,6 +59,7 @@ export interface Inbox {
  * `const inbox = await createInbox({ database: 'inbox.db', secret })`.
  */
 export async function createInbox(options: InboxOptions): Promise<Inbox> {
+  checkInboxOptionKeys(options);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createDefaultLogger();
   const metrics = createInboxMetrics(

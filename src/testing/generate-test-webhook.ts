@@ -9,7 +9,7 @@ export interface TestWebhookOptions<N extends KnownEventName = KnownEventName> {
    * The secret to sign with; several give one `v1=` each (as during a rotation).
    * @defaultValue `process.env.WORKOS_WEBHOOK_SECRET`, else `'whsec_test'`
    */
-  secret?: string | readonly string[];
+  secret?: string | readonly string[] | undefined;
   /** Signature time, ms since the epoch. @defaultValue `Date.now()` */
   timestampMs?: number;
   /** The sample event's name. @defaultValue `'dsync.user.created'` */

@@ -75,12 +75,16 @@ export class WorkosApiClient {
   constructor(private readonly options: WorkosApiOptions) {
     if (!options.apiKey) {
       throw new WorkosApiAuthError(
-        'no WorkOS API key: pass --api-key or set WORKOS_API_KEY (an sk_… key from the WorkOS dashboard)',
+        'no WorkOS API key: pass apiKey, an sk_… key from the WorkOS dashboard (the CLI reads --api-key or WORKOS_API_KEY)',
         undefined,
       );
     }
     this.apiKey = options.apiKey;
     this.apiUrl = (options.apiUrl ?? defaultWorkosApiUrl).replace(/\/+$/, '');
+    // Refused now, not retried as an unreachable server six times with backoff.
+    if (!/^https?:\/\/[^/]/i.test(this.apiUrl) || !URL.canParse(this.apiUrl)) {
+      throw new TypeError(`apiUrl "${options.apiUrl}": expected an http(s):// URL`);
+    }
     this.timeoutMs = options.timeoutMs ?? defaults.apiTimeoutMs.value;
     this.maxRetries = options.maxRetries ?? defaults.apiMaxRetries.value;
     this.retryBaseMs = options.retryBaseMs ?? defaults.apiRetryBaseMs.value;

@@ -9,7 +9,7 @@ export interface WorkosApiOptions {
   /** `sk_…`; sent as `Authorization: Bearer`. Flag `--api-key`, env `WORKOS_API_KEY`. */
   apiKey: string;
   /** Flag `--api-url`, env `WORKOS_API_URL`. @defaultValue `defaults.apiUrl.value` */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
   /** Give up on one request (answer included) after this long. @defaultValue `defaults.apiTimeoutMs.value` */
   timeoutMs?: number;
   /** Retries after a 429, a 5xx, no answer or one cut off (so at most `maxRetries + 1` requests). @defaultValue `defaults.apiMaxRetries.value` */

@@ -85,6 +85,24 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     }
   });
 
+  it('refuses options it does not know (plain JavaScript typos), naming them, before opening a database', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const { database } = backend;
+    const bad = (options: object) => createInbox({ database, secret, ...options } as never);
+    await expect(bad({ tolerenceMs: 1000 })).rejects.toThrow(
+      'createInbox: unknown option "tolerenceMs". Did you mean: toleranceMs?',
+    );
+    await expect(bad({ worker: { maxAtempts: 3 } })).rejects.toThrow(
+      'createInbox worker: unknown option "maxAtempts". Did you mean: maxAttempts?',
+    );
+    await expect(bad({ mirror: 'dsync' })).rejects.toThrow(
+      'createInbox: mirror must be true, false or a list of families',
+    );
+    await expect(bad({ secret: 123 })).rejects.toThrow('createInbox: secret must be a string');
+    if (kind === 'sqlite') expect(existsSync(database)).toBe(false);
+  });
+
   it('rejects an unknown mirror family at creation', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);

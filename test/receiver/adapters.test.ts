@@ -67,7 +67,7 @@ describe('Express adapter', () => {
     );
   });
 
-  it('works after express.json({ verify: captureRawBody }) and after express.raw()', async () => {
+  it('works after express.json({ verify: captureRawBody }), after express.raw() and after express.text()', async () => {
     await withApp(
       (app) => {
         app.use(express.json({ verify: captureRawBody }));
@@ -82,6 +82,16 @@ describe('Express adapter', () => {
     );
     await withApp(
       (app) => app.post('/webhooks/workos', express.raw({ type: '*/*' }), inbox.express()),
+      async (url) => {
+        const id = nextId();
+        const body = oddlyFormatted(id);
+        expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+        await expectStoredExactly(id, body);
+      },
+    );
+    // express.text(): the body as a string (Express 5 no longer marks it `_body`).
+    await withApp(
+      (app) => app.post('/webhooks/workos', express.text({ type: '*/*' }), inbox.express()),
       async (url) => {
         const id = nextId();
         const body = oddlyFormatted(id);

@@ -81,8 +81,13 @@ describe('WorkosApiClient', () => {
     expect(api.requests).toHaveLength(1);
   });
 
-  it('no key at all: a clear error before any request', () => {
-    expect(() => new WorkosApiClient({ apiKey: '' })).toThrow(/WORKOS_API_KEY/);
+  it('no key at all, or an apiUrl that is not a URL: a clear error before any request', () => {
+    expect(() => new WorkosApiClient({ apiKey: '' })).toThrow(/pass apiKey.*WORKOS_API_KEY/);
+    for (const apiUrl of ['not-a-url', 'ftp://api.workos.com', 'http://']) {
+      expect(() => new WorkosApiClient({ apiKey: 'sk_test', apiUrl }), apiUrl).toThrow(
+        `apiUrl "${apiUrl}": expected an http(s):// URL`,
+      );
+    }
   });
 
   it("404 names WORKOS_API_URL; 422 keeps WorkOS's message", async () => {

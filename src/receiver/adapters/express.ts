@@ -39,8 +39,9 @@ export function createExpressHandler(receiver: Receiver): ExpressLikeHandler {
     if (req.rawBody instanceof Uint8Array) raw = req.rawBody;
     else if (req.body instanceof Uint8Array)
       raw = req.body; // express.raw()
-    else if (typeof req.body === 'string' && req._body === true)
-      raw = Buffer.from(req.body, 'utf8'); // express.text()
+    else if (typeof req.body === 'string' && (req._body === true || req.readableEnded))
+      // express.text(): Express 4's body-parser marks `_body`; Express 5's leaves the stream ended.
+      raw = Buffer.from(req.body, 'utf8');
 
     if (raw === undefined && method === 'POST' && (req._body === true || req.readableEnded)) {
       sendNodeResponse(
