@@ -183,7 +183,14 @@ export function registerReconcile(program: Command): void {
             snapshotStart: result.snapshotStart,
             pages: result.pages,
             objects: result.objects,
+            notFound: result.notFound,
           });
+          for (const what of result.notFound) {
+            // A typo in the id reads like a clean run otherwise.
+            process.stderr.write(
+              `workos-inbox: WorkOS has no ${what} (404): what the mirror had of it ${flags.dryRun ? 'would be' : 'is'} deleted. Check the id if you expected one.\n`,
+            );
+          }
         } catch (error) {
           progress.finish();
           if (!(error instanceof ReconcileStoppedError)) throw error;

@@ -133,7 +133,9 @@ function parseOne(
   }
   if (events.length === 0) throw new DestinationSpecError(`${where('events')} is empty`);
   const orderedText = given.get('ordered')?.toLowerCase();
-  if (orderedText !== undefined && !['true', 'false', '1', '0'].includes(orderedText)) {
+  // The same words as the flags' booleans (WORKOS_INBOX_FORWARD_ORDERED=yes).
+  const truthy = ['true', '1', 'yes', 'on'];
+  if (orderedText !== undefined && ![...truthy, 'false', '0', 'no', 'off'].includes(orderedText)) {
     throw new DestinationSpecError(`${where('ordered')} must be true or false`);
   }
   const secret = resolveSecret(given.get('secret'), shown, env) ?? defaults.secret;
@@ -172,7 +174,7 @@ function parseOne(
     timeoutMs: duration('timeout', defaults.timeoutMs, 600_000),
     concurrency: whole('concurrency', defaults.concurrency, 1, 1000),
     ratePerSecond,
-    ordered: orderedText === undefined ? defaults.ordered : ['true', '1'].includes(orderedText),
+    ordered: orderedText === undefined ? defaults.ordered : truthy.includes(orderedText),
     maxAttempts: whole('max-attempts', defaults.maxAttempts, 1, 1000),
     backoff: { baseMs: backoffBase, capMs: backoffCap },
   };

@@ -92,6 +92,11 @@ export interface ReconcileResult {
   pages: number;
   objects: number;
   dryRun: boolean;
+  /**
+   * The scope's organization or directory when WorkOS answered 404 for it (`organization org_…`,
+   * `directory directory_…`): what the mirror had of it is deleted, and a typo in the id shows.
+   */
+  notFound: string[];
 }
 
 /**
@@ -122,6 +127,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     pages: run.pages,
     objects: run.objects,
     dryRun: options.dryRun ?? false,
+    notFound: run.notFound,
   };
 }
 
@@ -186,6 +192,7 @@ async function* single(get: () => Promise<WireObject | undefined>): Source {
 
 class Run {
   readonly counts = emptyCounts();
+  readonly notFound: string[] = [];
   pages = 0;
   objects = 0;
   /** Where the run is, for the error when it stops. */
@@ -363,6 +370,16 @@ class Run {
     if (this.families.has('user_management')) await this.userManagement(organizationIds);
   }
 
+  /** The scope's one object, noted in `notFound` when WorkOS has none. */
+  private async scoped(
+    what: string,
+    got: Promise<WireObject | undefined>,
+  ): Promise<WireObject | undefined> {
+    const object = await got;
+    if (!object) this.notFound.push(what);
+    return object;
+  }
+
   /** Organizations and their domains; returns the ids listed (memberships are listed per organization). */
   private async organizations(): Promise<string[]> {
     const write = this.families.has('organizations');
@@ -370,7 +387,10 @@ class Run {
     const { organization } = this.scope;
     const source = organization
       ? single(() =>
-          getObject(this.options.api, `/organizations/${encodeURIComponent(organization)}`),
+          this.scoped(
+            `organization ${organization}`,
+            getObject(this.options.api, `/organizations/${encodeURIComponent(organization)}`),
+          ),
         )
       : this.list('/organizations');
     const ids: string[] = [];
@@ -410,7 +430,12 @@ class Run {
     const { organization, directory } = this.scope;
     const api = this.options.api;
     const source = directory
-      ? single(() => getObject(api, `/directories/${encodeURIComponent(directory)}`))
+      ? single(() =>
+          this.scoped(
+            `directory ${directory}`,
+            getObject(api, `/directories/${encodeURIComponent(directory)}`),
+          ),
+        )
       : this.list('/directories', { organization_id: organization });
     const directories = new Set<string>();
     const ids = (objects: WireObject[]) => objects.map((o) => o.id as string);

@@ -129,10 +129,12 @@ describe.each(['sqlite', 'postgres'] as const)('%s: pull and the puller lease', 
       // One line on stderr, in --json mode too.
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(
-        `workos-inbox: another process holds the Events API puller lease (owner puller-serving, expires ${new Date(until).toISOString()} unless renewed), so nothing was pulled.`,
+        `workos-inbox: another process holds the Events API puller lease (owner puller-serving, expires ${new Date(until).toISOString()} unless renewed), so nothing was pulled: `,
       );
       expect(r.stderr).toContain('`serve --pull`');
-      expect(r.stderr).toContain("stop that process's pulling, or wait");
+      expect(r.stderr).toContain(
+        "To pull here, or to `--reset-cursor`, first stop that process's pulling (restart it without --pull), or wait",
+      );
     }
     expect(api.requests.length).toBe(requests);
     // The cursor is where it was (--reset-cursor did not reset it), nothing stored, the lease its holder's.

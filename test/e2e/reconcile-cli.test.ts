@@ -161,6 +161,15 @@ describe.each([
     const hex = await runCli([...args, '--max-rps', '0x10'], { cwd: temp.dir, env: env() });
     expect(hex.code).toBe(2);
     expect(hex.stderr).toContain('--max-rps "0x10"');
+    // An id WorkOS does not know: said, not a clean-looking run.
+    const unknown = await runCli([...args, '--dry-run', '--organization', 'org_nope'], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(unknown.code, unknown.stderr).toBe(0);
+    expect(unknown.stderr).toContain(
+      'WorkOS has no organization org_nope (404): what the mirror had of it would be deleted',
+    );
     // An unset shell variable (`--organization "$ORG"`) must not widen the run to every one.
     for (const flag of ['--organization', '--directory']) {
       const empty = await runCli([...args, '--dry-run', flag, ''], { cwd: temp.dir, env: env() });

@@ -56,6 +56,16 @@ describe('--forward-to', () => {
     expect(bad('https://x/y;events=dsync.*;events=user.*')).toThrow(
       'https://x/y: events is given twice (list several patterns in one: events=dsync.*,user.*)',
     );
+    expect(bad('https://x/y;ordered=maybe')).toThrow('https://x/y: ordered must be true or false');
+    // ordered= reads the words the flags' booleans read.
+    for (const [text, ordered] of [
+      ['yes', true],
+      ['on', true],
+      ['no', false],
+      ['off', false],
+    ] as const) {
+      expect(parseDestinations(`https://x/y;ordered=${text}`, defaults)[0]!.ordered).toBe(ordered);
+    }
     expect(bad('https://x/y;backoff-base=10s;backoff-cap=1s')).toThrow(
       'https://x/y: backoff-cap (1000 ms) must be at least backoff-base (10000 ms)',
     );

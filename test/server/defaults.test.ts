@@ -113,7 +113,8 @@ describe('defaults are stated once (src/defaults.ts)', () => {
       expect(found, `${at} (listed in src/defaults.ts) exists`).toBeDefined();
       const shown =
         found!.option.defaultValue ?? /default: ([^;)]+)/.exec(found!.option.description)?.[1];
-      expect(shown, at).toBe(String(entry.value));
+      // A number default is shown unquoted in --help (commander quotes strings).
+      expect(String(shown), at).toBe(String(entry.value));
     }
     // A command-line default equal to a table value on a flag of the same name is that setting:
     // it must be listed (and so read from the table), not typed again.
