@@ -10,6 +10,7 @@ import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { Puller } from '../pull/puller.js';
 import type { Store } from '../store/types.js';
 import { addDatabaseFlags } from './database-flags.js';
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { stopOnSignals, takeLeaseOrRefuse } from './take-lease.js';
 import { withCliStore } from './open-cli-store.js';
@@ -49,91 +50,105 @@ export function registerPull(program: Command): void {
   addDatabaseFlags(command);
   addWorkosApiFlags(command);
   command.action(async (flags: PullFlags) => {
-    // Ctrl-C (or SIGTERM) ends the request to WorkOS and the wait before a retry at once.
-    const stopping = new AbortController();
-    const client = cliWorkosApiClient(flags, { signal: stopping.signal });
-    const events = parseEventNames(flags.events);
-    noteUnknownEventNames(events);
-    // A pull of a few names moves a cursor of its own (see cursorNameFor).
-    const cursorName = cursorNameFor(events);
-    let since: string;
     try {
-      since = parseSince(flags.since ?? defaults.pullSince.value, Date.now());
+      await pull(command, flags);
     } catch (error) {
-      if (error instanceof SinceFormatError)
-        throw new CliError(error.message, exitCodes.usage, error.code);
+      // --json: one object on stdout whatever happens, for scripts (the line on stderr as well).
+      if (flags.json && error instanceof WorkosInboxError) {
+        process.stdout.write(
+          `${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`,
+        );
+      }
       throw error;
     }
-    await withCliStore(
-      flags,
-      async (store) => {
-        // The puller lease of `serve --pull` / `work --pull`: one process pulls at a time, since
-        // each commits the shared cursor with its pages. Never started as a loop: this command
-        // runs one catch-up itself and borrows the lease handling (take, keep, release, stop).
-        const lease = new LeaseLoop({
-          store,
-          name: pullerLeaseName,
-          owner: `cli-pull-${randomUUID()}`,
-          leaseMs: defaults.leaseMs.value,
-          intervalMs: defaults.pullIntervalMs.value,
-          round: () => Promise.resolve(),
-          onStop: () => stopping.abort(),
-          label: 'puller',
-          clock: systemClock,
-        });
-        // Stop after the page being stored and give the lease back; a second signal kills.
-        const signals = stopOnSignals(lease);
-        try {
-          await takePullerLease(store, lease);
-          if (signals.received) throw await stoppedError(store, cursorName, signals.received);
-          if (command.getOptionValueSource('since') === 'cli' && !flags.resetCursor) {
-            // --since only places the first pull; a later one goes on from the cursor. Say so,
-            // rather than let `pull --since 7d` after a first `pull` quietly find nothing older.
-            const stored = await store.pullCursor(cursorName);
-            if (stored?.after || stored?.rangeStart) {
-              const from = stored.after ? `after ${stored.after}` : `from ${stored.rangeStart}`;
-              process.stderr.write(
-                `workos-inbox: --since ${flags.since} is not used: this database already pulls on from its cursor (${from}). To start over from --since, add --reset-cursor.\n`,
-              );
-            }
-          }
-          if (flags.resetCursor) {
-            await store.appendPage(
-              [],
-              { name: cursorName, after: null, rangeStart: since },
-              new Date(),
-            );
-          }
-          const started = performance.now();
-          const puller = new Puller({ store, client, events, since });
-          let result;
-          try {
-            // Renewed after each page and on a heartbeat, as the loop does: a long catch-up (or
-            // a long Retry-After) keeps the lease.
-            result = await lease.hold(() => puller.catchUp(() => lease.keep()));
-          } catch (error) {
-            if (signals.received) throw await stoppedError(store, cursorName, signals.received);
-            if (error instanceof LeaseLostError) throw await leaseLostError(store, cursorName);
-            throw asCliError(error);
-          }
-          const seconds = (performance.now() - started) / 1000;
-          if (flags.json) {
-            process.stdout.write(
-              `${JSON.stringify({ ...result, seconds: Number(seconds.toFixed(3)) })}\n`,
-            );
-            return;
-          }
-          process.stdout.write(
-            `pulled ${result.pulled} event${result.pulled === 1 ? '' : 's'} (${result.inserted} new, ${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'}) in ${result.pages} page${result.pages === 1 ? '' : 's'}, ${seconds.toFixed(1)} s\n`,
-          );
-        } finally {
-          signals.dispose();
-          await lease.release();
-        }
-      },
-      { migrate: true },
-    );
   });
+}
+
+async function pull(command: Command, flags: PullFlags): Promise<void> {
+  // Ctrl-C (or SIGTERM) ends the request to WorkOS and the wait before a retry at once.
+  const stopping = new AbortController();
+  const client = cliWorkosApiClient(flags, { signal: stopping.signal });
+  const events = parseEventNames(flags.events);
+  noteUnknownEventNames(events);
+  // A pull of a few names moves a cursor of its own (see cursorNameFor).
+  const cursorName = cursorNameFor(events);
+  let since: string;
+  try {
+    since = parseSince(flags.since ?? defaults.pullSince.value, Date.now());
+  } catch (error) {
+    if (error instanceof SinceFormatError)
+      throw new CliError(error.message, exitCodes.usage, error.code);
+    throw error;
+  }
+  await withCliStore(
+    flags,
+    async (store) => {
+      // The puller lease of `serve --pull` / `work --pull`: one process pulls at a time, since
+      // each commits the shared cursor with its pages. Never started as a loop: this command
+      // runs one catch-up itself and borrows the lease handling (take, keep, release, stop).
+      const lease = new LeaseLoop({
+        store,
+        name: pullerLeaseName,
+        owner: `cli-pull-${randomUUID()}`,
+        leaseMs: defaults.leaseMs.value,
+        intervalMs: defaults.pullIntervalMs.value,
+        round: () => Promise.resolve(),
+        onStop: () => stopping.abort(),
+        label: 'puller',
+        clock: systemClock,
+      });
+      // Stop after the page being stored and give the lease back; a second signal kills.
+      const signals = stopOnSignals(lease);
+      try {
+        await takePullerLease(store, lease);
+        if (signals.received) throw await stoppedError(store, cursorName, signals.received);
+        if (command.getOptionValueSource('since') === 'cli' && !flags.resetCursor) {
+          // --since only places the first pull; a later one goes on from the cursor. Say so,
+          // rather than let `pull --since 7d` after a first `pull` quietly find nothing older.
+          const stored = await store.pullCursor(cursorName);
+          if (stored?.after || stored?.rangeStart) {
+            const from = stored.after ? `after ${stored.after}` : `from ${stored.rangeStart}`;
+            process.stderr.write(
+              `workos-inbox: --since ${flags.since} is not used: this database already pulls on from its cursor (${from}). To start over from --since, add --reset-cursor.\n`,
+            );
+          }
+        }
+        if (flags.resetCursor) {
+          await store.appendPage(
+            [],
+            { name: cursorName, after: null, rangeStart: since },
+            new Date(),
+          );
+        }
+        const started = performance.now();
+        const puller = new Puller({ store, client, events, since });
+        let result;
+        try {
+          // Renewed after each page and on a heartbeat, as the loop does: a long catch-up (or
+          // a long Retry-After) keeps the lease.
+          result = await lease.hold(() => puller.catchUp(() => lease.keep()));
+        } catch (error) {
+          if (signals.received) throw await stoppedError(store, cursorName, signals.received);
+          if (error instanceof LeaseLostError) throw await leaseLostError(store, cursorName);
+          throw asCliError(error);
+        }
+        const seconds = (performance.now() - started) / 1000;
+        if (flags.json) {
+          process.stdout.write(
+            `${JSON.stringify({ ...result, seconds: Number(seconds.toFixed(3)) })}\n`,
+          );
+          return;
+        }
+        process.stdout.write(
+          `pulled ${result.pulled} event${result.pulled === 1 ? '' : 's'} (${result.inserted} new, ${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'}) in ${result.pages} page${result.pages === 1 ? '' : 's'}, ${seconds.toFixed(1)} s\n`,
+        );
+      } finally {
+        signals.dispose();
+        await lease.release();
+      }
+    },
+    { migrate: true },
+  );
 }
 
 /** Take the puller lease, or refuse to pull while another live process holds it. */

@@ -70,6 +70,18 @@ describe('workos-inbox pull', () => {
     });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('WORKOS_API_KEY');
+    // --json: one object on stdout on failure too.
+    const json = await runCli(['pull', '--database', temp.path, '--json'], {
+      cwd: temp.dir,
+      env: { WORKOS_API_KEY: 'sk_test_wrong', WORKOS_API_URL: api.url },
+    });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: {
+        code: 'workos_api_unauthorized',
+        message: expect.stringContaining('WORKOS_API_KEY'),
+      },
+    });
     const since = await runCli(['pull', '--database', temp.path, '--since', 'last tuesday'], {
       cwd: temp.dir,
       env: { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url },
