@@ -4,7 +4,13 @@ import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { backoffDelayMs } from '../../src/worker/backoff.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { effectCounts, effectsMigrations, recordEffect } from '../inbox/helpers/effects.js';
-import { eventBody, manualClock, secret, signedHeaders } from '../inbox/helpers/events.js';
+import {
+  eventBody,
+  manualClock,
+  receive,
+  secret,
+  signedHeaders,
+} from '../inbox/helpers/events.js';
 
 describe('backoffDelayMs (full jitter)', () => {
   const settings = { baseMs: 1000, capMs: 3_600_000 };
@@ -154,13 +160,7 @@ describe.each(backendKinds)('a running worker on %s', (kind) => {
         if (ctx.attempt < 3) throw new Error(`boom ${ctx.attempt}`);
         succeeded();
       });
-      const body = eventBody(`evt_due_${kind}`);
-      const res = await inbox.receiver.handle({
-        method: 'POST',
-        headers: signedHeaders(body),
-        body: Buffer.from(body),
-      });
-      expect(res.status).toBe(200);
+      expect(await receive(inbox.receiver, `evt_due_${kind}`)).toBe(200);
       await inbox.start();
       await done;
       expect(attempts).toEqual([1, 2, 3]);

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { ReceiverRequest } from '../../../src/receiver/create-receiver.js';
 import { signatureHeader } from '../../../src/signature/sign.js';
 
 export const secret = 'whsec_test_inbox_secret';
@@ -40,6 +41,20 @@ export function signedHeaders(
     'content-type': 'application/json',
     'workos-signature': signatureHeader(body, key, timestampMs),
   };
+}
+
+/** Hand `eventBody(id)`, signed now, to `receiver` as a POST; the status it answers. */
+export async function receive(
+  receiver: { handle: (request: ReceiverRequest) => Promise<{ status: number }> },
+  id: string,
+): Promise<number> {
+  const body = eventBody(id);
+  const res = await receiver.handle({
+    method: 'POST',
+    headers: signedHeaders(body),
+    body: Buffer.from(body),
+  });
+  return res.status;
 }
 
 export interface HttpAnswer {
