@@ -135,6 +135,10 @@ export async function handleAdminRequest(
     }
     if (parts.length === 2 && parts[1] === 'stats') {
       if (method !== 'GET') return wrongMethod('GET');
+      const unknown = unknownQueryParam(url.searchParams, []);
+      if (unknown !== undefined) {
+        throw new FilterError(`unknown query parameter "${unknown}": stats takes none`, unknown);
+      }
       const stats = await store.stats(new Date(clock.now()));
       return sendJson(res, 200, stats);
     }

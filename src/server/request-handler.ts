@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Dashboard } from '../dashboard/create-dashboard.js';
 import { dashboardBase } from '../dashboard/layout.js';
 import { isDashboardPath, isReadApiPath } from './mirror-routes.js';
+import { eventsApiPath } from '../events-api/handle-events-request.js';
 import type { Store } from '../store/types.js';
 import { handleAdminRequest } from './admin-api.js';
 import { hasAdminToken } from './admin-auth.js';
@@ -121,7 +122,11 @@ export function createRequestHandler(
         }
         if (isAdmin) return handleAdminRequest(req, res, url, deps.store, deps.clock);
         const answer = await deps.mirror?.({ method, path, query: queryRecord(url) });
-        if (answer) return sendJson(res, answer.status, answer.body);
+        if (answer) {
+          // A 405 names what the route takes, as every other route's does.
+          const allow = path === eventsApiPath ? 'GET' : 'GET, HEAD';
+          return sendJson(res, answer.status, answer.body, answer.status === 405 ? { allow } : {});
+        }
       }
       return sendError(res, 404, 'not_found', 'Not Found');
     };

@@ -150,6 +150,16 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
     const users = await fetch(`${http.url}/directory_users`, { headers: auth });
     expect(users.status).toBe(200);
     expect(((await users.json()) as { object: string }).object).toBe('list');
+    // A 405 of the read API names what it takes, as the other routes' do.
+    const post = await fetch(`${http.url}/directory_users`, { method: 'POST', headers: auth });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    const events = await fetch(`${http.url}/events`, { method: 'POST', headers: auth });
+    expect([events.status, events.headers.get('allow')]).toEqual([405, 'GET']);
+    // stats takes no parameter: a stray one is refused, as on the lists.
+    const stray = await fetch(`${http.url}/inbox/stats?x=1`, { headers: auth });
+    expect(stray.status).toBe(400);
+    expect(await stray.json()).toMatchObject({ code: 'invalid_request', field: 'x' });
   });
 
   it('readyz: 200 when the schema matches, 503 with the problem when a migration is missing', async () => {

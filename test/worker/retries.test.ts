@@ -4,13 +4,7 @@ import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { backoffDelayMs } from '../../src/worker/backoff.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { effectCounts, effectsMigrations, recordEffect } from '../inbox/helpers/effects.js';
-import {
-  eventBody,
-  manualClock,
-  receive,
-  secret,
-  signedHeaders,
-} from '../inbox/helpers/events.js';
+import { eventBody, manualClock, receive, secret, signedHeaders } from '../inbox/helpers/events.js';
 
 describe('backoffDelayMs (full jitter)', () => {
   const settings = { baseMs: 1000, capMs: 3_600_000 };
