@@ -279,7 +279,8 @@ export async function runServe(
       webhookPath: mode === 'serve' ? config.path : undefined,
       database: redactDatabase(config.database),
       worker: workerThread ? 'thread' : config.worker || mode === 'work',
-      handlers: handlers ? [...handlers.byName.keys()] : [],
+      // With the worker in its thread, the handlers load there and its own line names them.
+      handlers: workerThread ? undefined : handlers ? [...handlers.byName.keys()] : [],
       production: config.production,
       pull: config.pull
         ? { apiUrl: config.pull.apiUrl, intervalMs: config.pull.intervalMs }
