@@ -39,6 +39,28 @@ async function storedIds(store: Store): Promise<string[]> {
   }
 }
 
+/** A catch-up against a stand-in that refuses `expiredId` as a cursor; what it threw. */
+async function refusedCatchUp(
+  store: Store,
+  expiredId: string,
+  events?: string[],
+): Promise<unknown> {
+  const strict = await startWorkosApiStandIn({ expiredIds: new Set([expiredId]) });
+  try {
+    strict.events = all;
+    const strictClient = new WorkosApiClient({
+      apiKey: strict.apiKey,
+      apiUrl: strict.url,
+      maxRetries: 0,
+    });
+    return await new Puller({ store, client: strictClient, ...(events ? { events } : {}) })
+      .catchUp()
+      .catch((e: unknown) => e);
+  } finally {
+    await strict.close();
+  }
+}
+
 describe.each(backends)('Puller on $name', (backend) => {
   it('catches up in pages of 100, stores the wire event as sent, and commits the cursor', async () => {
     const store = await backend.fresh().open();
@@ -126,24 +148,10 @@ describe.each(backends)('Puller on $name', (backend) => {
     const store = await backend.fresh().open();
     await store.migrate();
     await new Puller({ store, client, since }).catchUp();
-    const expired = new Set([all.at(-1)!.id]);
-    const strict = await startWorkosApiStandIn({ expiredIds: expired });
-    try {
-      strict.events = all;
-      const strictClient = new WorkosApiClient({
-        apiKey: strict.apiKey,
-        apiUrl: strict.url,
-        maxRetries: 0,
-      });
-      const error = await new Puller({ store, client: strictClient })
-        .catchUp()
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(PullCursorRejectedError);
-      expect((error as Error).message).toContain('--reset-cursor --since');
-      expect((await store.pullCursor('events_api'))!.after).toBe(all.at(-1)!.id);
-    } finally {
-      await strict.close();
-    }
+    const error = await refusedCatchUp(store, all.at(-1)!.id);
+    expect(error).toBeInstanceOf(PullCursorRejectedError);
+    expect((error as Error).message).toContain('--reset-cursor --since');
+    expect((await store.pullCursor('events_api'))!.after).toBe(all.at(-1)!.id);
   });
 
   it('filters by the event names asked for', async () => {
@@ -185,22 +193,9 @@ describe.each(backends)('Puller on $name', (backend) => {
     const events = ['dsync.user.created', 'dsync.group.created'];
     await new Puller({ store, client, since, events }).catchUp();
     const mine = all.filter((e) => events.includes(e.event));
-    const strict = await startWorkosApiStandIn({ expiredIds: new Set([mine.at(-1)!.id]) });
-    try {
-      strict.events = all;
-      const strictClient = new WorkosApiClient({
-        apiKey: strict.apiKey,
-        apiUrl: strict.url,
-        maxRetries: 0,
-      });
-      const error = await new Puller({ store, client: strictClient, events })
-        .catchUp()
-        .catch((e: unknown) => e);
-      expect((error as Error).message).toContain(
-        '`workos-inbox pull --reset-cursor --since 7d --events dsync.user.created,dsync.group.created`',
-      );
-    } finally {
-      await strict.close();
-    }
+    const error = await refusedCatchUp(store, mine.at(-1)!.id, events);
+    expect((error as Error).message).toContain(
+      '`workos-inbox pull --reset-cursor --since 7d --events dsync.user.created,dsync.group.created`',
+    );
   });
 });
