@@ -71,6 +71,9 @@ function wakeableDelay(ms: number): { done: Promise<void>; wake: () => void } {
  * directory, writes applied together); otherwise one per transaction on PostgreSQL (see
  * `batchSize`).
  */
+/** On SQLite, handlers that hold the write lock this long are logged (receiving waits for them). */
+export const slowSqliteHandlerMs = 5000;
+
 export function createWorker(options: WorkerOptions): Worker {
   const { store, handlers } = options;
   const clock = options.clock ?? systemClock;
@@ -241,21 +244,41 @@ export function createWorker(options: WorkerOptions): Worker {
     let log: Logger | undefined;
     return {
       async run(tx) {
-        // A pino child per event costs more than the event's own SQL: make it only when asked for.
-        const context: HandlerContext = {
-          tx,
-          attempt: stored.attempts,
-          get logger() {
-            log ??= childLogger(stored);
-            return log;
-          },
-          eventId: stored.id,
-          raw: stored.rawBody,
-          wire,
-        };
-        for (const handler of list) await handler(event, context);
+        // On SQLite the handlers run while the write lock is held, and receiving needs it: say so
+        // when they hold it long (an HTTP call of seconds), since answers wait meanwhile.
+        const slow =
+          store.dialect === 'sqlite' && list.length > 0
+            ? setTimeout(() => {
+                childLogger(stored).warn(
+                  { heldMs: slowSqliteHandlerMs },
+                  "handlers have held SQLite's write lock for 5 s: webhooks wait for it (503 after busyTimeoutMs); keep SQLite handlers short, or use PostgreSQL",
+                );
+              }, slowSqliteHandlerMs)
+            : undefined;
+        slow?.unref();
+        try {
+          await runHandlers(tx);
+        } finally {
+          clearTimeout(slow);
+        }
       },
     };
+
+    async function runHandlers(tx: SqlExecutor): Promise<void> {
+      // A pino child per event costs more than the event's own SQL: make it only when asked for.
+      const context: HandlerContext = {
+        tx,
+        attempt: stored.attempts,
+        get logger() {
+          log ??= childLogger(stored);
+          return log;
+        },
+        eventId: stored.id,
+        raw: stored.rawBody,
+        wire,
+      };
+      for (const handler of list) await handler(event, context);
+    }
   }
 
   function childLogger(stored: StoredEvent): Logger {

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { backoffDelayMs } from '../../src/worker/backoff.js';
+import { slowSqliteHandlerMs } from '../../src/worker/create-worker.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { effectCounts, effectsMigrations, recordEffect } from '../inbox/helpers/effects.js';
 import { eventBody, manualClock, receive, secret, signedHeaders } from '../inbox/helpers/events.js';
@@ -158,6 +159,40 @@ describe.each(backendKinds)('a running worker on %s', (kind) => {
       await inbox.start();
       await done;
       expect(attempts).toEqual([1, 2, 3]);
+    } finally {
+      await inbox.close();
+      await backend.cleanup();
+    }
+  });
+});
+
+describe('a slow handler on SQLite', () => {
+  it('is logged once it has held the write lock for 5 s (receiving waits for it)', async () => {
+    const backend = await createBackend('sqlite');
+    const lines: Array<{ msg: string; eventId?: string; heldMs?: number }> = [];
+    let warned: () => void = () => {};
+    const warning = new Promise<void>((r) => (warned = r));
+    const logger = pino(
+      { level: 'warn' },
+      {
+        write: (line: string) => {
+          const parsed = JSON.parse(line) as { msg: string };
+          lines.push(parsed);
+          if (parsed.msg.includes("held SQLite's write lock")) warned();
+        },
+      },
+    );
+    const inbox = await createInbox({ database: backend.database, secret, mirror: false, logger });
+    try {
+      // The handler ends once the warning is out: its length is the warning's, whatever the load.
+      inbox.on('dsync.user.created', () => warning);
+      expect(await receive(inbox.receiver, 'evt_slow')).toBe(200);
+      await inbox.start();
+      await warning;
+      expect(lines.find((l) => l.msg.includes("held SQLite's write lock"))).toMatchObject({
+        eventId: 'evt_slow',
+        heldMs: slowSqliteHandlerMs,
+      });
     } finally {
       await inbox.close();
       await backend.cleanup();
