@@ -308,6 +308,7 @@ export const defaults = {
     flag: '--worker-concurrency <n>',
     env: 'WORKOS_INBOX_WORKER_CONCURRENCY',
     description: 'events processed at the same time by each process',
+    docs: "events processed at the same time by each process (on SQLite, handlers run one at a time: each runs in its event's write transaction)",
     options: ['WorkerSettings.concurrency'],
   },
   workerShare: {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { resolveDatabase } from '../server/config.js';
 import { redactDatabase } from '../store/redact-database.js';
 import { DatabaseDriverNotBuiltError } from '../store/load-backend.js';
+import { migratedByNewerBuild } from '../store/migration-runner.js';
 import { StoreUnavailableError } from '../store/types.js';
 import type { Store } from '../store/types.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -71,7 +72,7 @@ export async function withCliStore<T>(
       const schema = await store.checkSchema();
       if (!schema.ok) {
         throw new CliError(
-          `the database ${shown} does not match this version of workos-inbox:\n  - ${schema.problems.join('\n  - ')}\nRun \`workos-inbox migrate\` (serve also migrates at start).`,
+          `the database ${shown} does not match this version of workos-inbox:\n  - ${schema.problems.join('\n  - ')}\n${schemaAdvice(schema.problems)}`,
           exitCodes.database,
           'schema_mismatch',
         );
@@ -81,4 +82,14 @@ export async function withCliStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * What to do about `problems`: migrate, unless a newer build migrated the database, which this
+ * older one cannot undo (its `migrate` refuses the same way).
+ */
+export function schemaAdvice(problems: readonly string[]): string {
+  return problems.some((p) => p.includes(migratedByNewerBuild))
+    ? 'Use the workos-inbox version that migrated it (or a newer one): `migrate` of this older version cannot change a newer schema.'
+    : 'Run `workos-inbox migrate` (serve also migrates at start).';
 }

@@ -139,6 +139,13 @@ async function buildBodies(
       exitCodes.usage,
     );
   }
+  if (flags.seed !== undefined) {
+    // Each single event gets fresh ids; only a scenario's history is seeded.
+    throw new CliError(
+      '--seed applies to --scenario only: a single event gets fresh ids every time',
+      exitCodes.usage,
+    );
+  }
   const names = samples.sampleEventNames();
   if (!names.includes(name)) {
     throw new CliError(

@@ -33,6 +33,9 @@ function label(component: string, version: number): string {
   return `${component}/${String(version).padStart(4, '0')}`;
 }
 
+/** How a schema problem says the database is ahead of this build (`migrate` cannot help then). */
+export const migratedByNewerBuild = 'the database was migrated by a newer build';
+
 function plan(
   applied: readonly AppliedRow[],
   sets: readonly MigrationSet[],
@@ -52,7 +55,7 @@ function plan(
       const known = byVersion.get(row.version);
       if (!known) {
         result.mismatches.push(
-          `unknown migration ${label(set.component, row.version)} (${row.name}): the database was migrated by a newer build`,
+          `unknown migration ${label(set.component, row.version)} (${row.name}): ${migratedByNewerBuild}`,
         );
       } else if (known.name !== row.name || migrationChecksum(known.sql) !== row.checksum) {
         result.mismatches.push(

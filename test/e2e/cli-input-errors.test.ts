@@ -21,6 +21,28 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 const oneLine = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
 
+describe('a database a newer build migrated', () => {
+  it('is not sent to `migrate`, which cannot help: the way out is the newer version', async () => {
+    const database = join(cwd, 'newer.db');
+    const store = await openMigratedStore({ database });
+    await store.writeTransaction((tx) =>
+      tx.query(
+        `INSERT INTO workos_inbox_migrations (component, version, name, checksum, applied_at)
+         VALUES ('core', 999, '0999-from-the-future', 'x', '2026-12-07T00:00:00Z')`,
+      ),
+    );
+    await store.close();
+    for (const command of [['stats'], ['migrate', '--check']]) {
+      const result = await runCli([...command, '--database', database], { cwd, timeoutMs: 60_000 });
+      expect(result.code, command.join(' ')).toBe(3);
+      expect(result.stderr).toContain('the database was migrated by a newer build');
+      expect(result.stderr).toContain('Use the workos-inbox version that migrated it');
+      expect(result.stderr).not.toContain('Run `workos-inbox migrate`');
+      oneLine(result.stderr);
+    }
+  });
+});
+
 describe('the database option', () => {
   it.each([['serve', '--port', '0'], ['migrate'], ['events', 'list']])(
     '%s: a URL of another scheme is refused (exit 2), its password masked, no file created',
@@ -110,6 +132,12 @@ describe('trigger', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--count does not apply to --scenario');
+  });
+
+  it('--seed without --scenario exits 2 instead of being ignored', async () => {
+    const result = await runCli(['trigger', 'dsync.user.created', '--seed', '5'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--seed applies to --scenario only');
   });
 });
 
