@@ -125,7 +125,12 @@ describe.each(['sqlite', 'postgres'] as const)('%s: pull and the puller lease', 
     for (const args of [[], ['--json'], ['--reset-cursor']]) {
       const r = await pull(db, ...args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(exitCodes.conflict);
-      expect(r.stdout).toBe('');
+      // --json: the failure as one object on stdout; nothing on stdout otherwise.
+      if (args.includes('--json')) {
+        expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'puller_lease_held' } });
+      } else {
+        expect(r.stdout).toBe('');
+      }
       // One line on stderr, in --json mode too.
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(
