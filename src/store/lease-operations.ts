@@ -453,6 +453,33 @@ export async function markDone(
   return true;
 }
 
+/** A `complete` whose work took this long gets its end time written (`restampDone`). */
+export const restampAfterMs = 1000;
+
+/**
+ * After `markDone(…, startedAt)` and a `work` that took `restampAfterMs` or more: the event's
+ * `processed_at` and its attempt's end become `finishedAt`, so `events show` tells how long the
+ * handlers ran (the lease check and the done mark come first, before `work`, by design).
+ */
+export async function restampDone(
+  tx: SqlExecutor,
+  id: string,
+  owner: string,
+  startedAt: Date,
+  finishedAt: Date,
+): Promise<void> {
+  if (finishedAt.getTime() - startedAt.getTime() < restampAfterMs) return;
+  await tx.query(`UPDATE ${events} SET processed_at = $2 WHERE id = $1 AND status = 'done'`, [
+    id,
+    finishedAt,
+  ]);
+  await tx.query(
+    `UPDATE ${attempts} SET finished_at = $4
+     WHERE event_id = $1 AND worker = $2 AND finished_at = $3 AND outcome = 'done'`,
+    [id, owner, startedAt, finishedAt],
+  );
+}
+
 const savepoint = 'workos_inbox_complete_item';
 
 /**
@@ -579,7 +606,7 @@ export async function completeItems(
     results.push({ id: item.id, outcome: 'done' });
   }
   await flush(tx);
-  await markManyDone(tx, owner, done, now);
+  await markManyDone(tx, owner, done, options.finishedAt?.() ?? now);
   for (const { item, index, error } of failed) {
     const recorded = await markFailed(tx, item.id, owner, item.failure(error));
     results[index] = { id: item.id, outcome: 'failed', error, recorded };

@@ -200,12 +200,16 @@ export interface Store {
    * If `work` throws, rolls back and rethrows. The lease check runs first and locks the row, so
    * `work` is not called at all when the lease is already lost, and nobody can take the event while
    * `work` runs. On SQLite the database write lock is held while `work` runs: keep it short.
+   * `now` is when it began; with `finishedAt`, a `work` that took a second or more has the event's
+   * `processedAt` and its attempt's end set to `finishedAt()` (one more statement, for slow ones
+   * only).
    */
   complete(
     id: string,
     owner: string,
     work: (tx: SqlExecutor) => Promise<void>,
     now: Date,
+    finishedAt?: () => Date,
   ): Promise<boolean>;
   /**
    * `complete` for several events held by `owner`, in ONE transaction: the leases are checked
@@ -425,6 +429,11 @@ export interface CompleteManyOptions {
    * throws, the whole transaction rolls back.
    */
   flush?: (tx: SqlExecutor) => Promise<void>;
+  /**
+   * When the items finished: the done events' `processedAt` and their attempts' end. Read once,
+   * after the last item ran. @defaultValue the call's `now`
+   */
+  finishedAt?: () => Date;
 }
 
 /** What became of one item of `completeMany`. `failed.recorded` is false if the lease was lost meanwhile. */

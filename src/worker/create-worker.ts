@@ -337,7 +337,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const extender = extendLeases(new Set([stored]), lost);
     try {
       const { run } = prepare(stored);
-      const completed = await store.complete(stored.id, id, run, now());
+      const completed = await store.complete(stored.id, id, run, now(), now);
       if (!completed) {
         childLogger(stored).warn(
           'lease lost before the event completed; another worker owns it now',
@@ -437,6 +437,8 @@ export function createWorker(options: WorkerOptions): Worker {
         let results: CompleteResult[];
         try {
           results = await store.completeMany(id, items, now(), {
+            // processedAt: when the batch's handlers finished, not when it began.
+            finishedAt: now,
             maxItems: batchSize,
             budgetMs: batchBudgetMs,
             ...(collector ? { flush: (tx: SqlExecutor) => collector.flush(tx) } : {}),

@@ -199,3 +199,40 @@ describe('a slow handler on SQLite', () => {
     }
   });
 });
+
+describe.each(backendKinds)('the time a slow handler finished, on %s', (kind) => {
+  it("is the event's processedAt and its attempt's end, not when it began", async () => {
+    const backend = await createBackend(kind);
+    const clock = manualClock();
+    const inbox = await createInbox({
+      database: backend.database,
+      secret,
+      clock,
+      mirror: false,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      // The handler "takes" 8 s of the test's clock (on SQLite a batch, on PostgreSQL one
+      // transaction per event: both paths).
+      inbox.on('dsync.user.created', () => clock.advance(8000));
+      const body = eventBody('evt_took_8s');
+      const res = await inbox.receiver.handle({
+        method: 'POST',
+        headers: signedHeaders(body, clock.now()),
+        body: Buffer.from(body),
+      });
+      expect(res.status).toBe(200);
+      const began = clock.now();
+      expect(await inbox.worker.drain()).toBe(1);
+      const row = await inbox.store.get('evt_took_8s');
+      expect(row?.processedAt?.getTime()).toBe(began + 8000);
+      const [attempt] = await inbox.store.attempts('evt_took_8s');
+      expect(attempt).toMatchObject({ outcome: 'done' });
+      expect(attempt!.startedAt.getTime()).toBe(began);
+      expect(attempt!.finishedAt!.getTime()).toBe(began + 8000);
+    } finally {
+      await inbox.close();
+      await backend.cleanup();
+    }
+  });
+});

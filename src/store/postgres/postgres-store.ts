@@ -22,6 +22,7 @@ import {
   extendLease,
   completeItems,
   markDone,
+  restampDone,
   markFailed,
   releaseLeases,
 } from '../lease-operations.js';
@@ -290,10 +291,12 @@ export class PostgresStore implements Store {
     owner: string,
     work: (tx: SqlExecutor) => Promise<void>,
     now: Date,
+    finishedAt?: () => Date,
   ): Promise<boolean> {
     return this.workerTransaction('completing', async (tx) => {
       if (!(await markDone(tx, id, owner, now))) return false;
       await work(tx);
+      if (finishedAt) await restampDone(tx, id, owner, now, finishedAt());
       return true;
     });
   }

@@ -20,6 +20,7 @@ import {
   extendLease,
   completeItems,
   markDone,
+  restampDone,
   markFailed,
   releaseLeases,
 } from '../lease-operations.js';
@@ -291,10 +292,12 @@ export class SqliteStore implements Store {
     owner: string,
     work: (tx: SqlExecutor) => Promise<void>,
     now: Date,
+    finishedAt?: () => Date,
   ): Promise<boolean> {
     return this.write(async (tx) => {
       if (!(await markDone(tx, id, owner, now))) return false;
       await work(tx);
+      if (finishedAt) await restampDone(tx, id, owner, now, finishedAt());
       return true;
     });
   }
