@@ -162,6 +162,30 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     }
   });
 
+  it('replay of an event whose handler is running is refused at once (on SQLite it waited for the handler)', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const inbox = await createInbox({ database: backend.database, secret, mirror: false });
+    cleanups.push(() => inbox.close());
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let started: () => void = () => {};
+    const handlerStarted = new Promise<void>((r) => (started = r));
+    inbox.onAny(async () => {
+      started();
+      await gate;
+    });
+    const id = `evt_replay_running_${kind}`;
+    expect(await receive(inbox.receiver, id)).toBe(200);
+    const draining = inbox.worker.drain();
+    await handlerStarted;
+    // The handler waits for the replay's answer: a replay that waited for the handler would never end.
+    expect(await inbox.replay(id)).toBe(false);
+    release();
+    await draining;
+    expect(await inbox.store.get(id)).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
   it('close({ timeoutMs }) ends with a handler that never does: its writes rolled back, its event processed again', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);

@@ -338,6 +338,9 @@ export class SqliteStore implements Store {
   }
 
   async replay(id: string, now: Date): Promise<boolean> {
+    // An event being processed holds the write lock through its handlers: refused at once, as on
+    // PostgreSQL, instead of after waiting for them (and then replaying the event they finished).
+    if ((await this.get(id))?.status === 'processing') return false;
     const replayed = await this.write((tx) => replayEvent(tx, id, now));
     if (replayed) this.wakeAll();
     return replayed;
