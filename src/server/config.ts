@@ -331,6 +331,12 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       maxAttempts: integer('forwardMaxAttempts', defaults.forwardMaxAttempts.value, 1, 1000),
     },
   };
+  const { backoffBaseMs, backoffCapMs } = config.workerTuning;
+  if (backoffCapMs < backoffBaseMs) {
+    throw new ConfigError(
+      `${label('backoffCapMs')} (${backoffCapMs}) must be at least ${label('backoffBaseMs')} (${backoffBaseMs})`,
+    );
+  }
   if (config.forward.spec !== undefined) {
     // A flag given empty (`--forward-to "$UNSET"`) would make the database's list of destinations
     // empty, un-configuring every one; an empty environment variable is read as unset.

@@ -158,6 +158,10 @@ describe('resolveServeConfig', () => {
         /--worker-share \(WORKOS_INBOX_WORKER_SHARE\) must be a number above 0 and at most 1/,
       );
     }
+    // A cap below the base: one line at start, not a stack trace from the worker.
+    expect(() => resolve({ backoffBaseMs: '10000', backoffCapMs: '1000' })).toThrow(
+      '--backoff-cap-ms (WORKOS_INBOX_BACKOFF_CAP_MS) (1000) must be at least --backoff-base-ms (WORKOS_INBOX_BACKOFF_BASE_MS) (10000)',
+    );
   });
 
   it('--api-timeout-ms (WORKOS_API_TIMEOUT_MS) reaches the WorkOS client settings of --pull and --reconcile-every', () => {
