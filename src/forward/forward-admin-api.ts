@@ -19,7 +19,7 @@ import { deliveryStatuses, isRedrivableStatus, redrivableStatusesText } from './
 import type { DeliveryStatus, DestinationStats, RedrivableStatus } from './delivery-types.js';
 import { defaults } from '../defaults.js';
 import { limits } from '../limits.js';
-import { unknownQueryParam, unknownQueryParamMessage } from '../server/query-params.js';
+import { parseJsonObjectBody, refuseUnknown } from '../server/request-fields.js';
 
 /** Bad input to a deliveries route; `field` names it. */
 /** The query parameters of `GET /inbox/deliveries`. */
@@ -159,13 +159,7 @@ export async function handleForwardAdminRequest(
     if (parts.length === 2 && parts[1] === 'deliveries') {
       if (method !== 'GET') return (wrongMethod('GET'), true);
       const q = url.searchParams;
-      const unknown = unknownQueryParam(q, deliveryListParams);
-      if (unknown !== undefined) {
-        throw new DeliveryRequestError(
-          unknownQueryParamMessage(unknown, deliveryListParams),
-          unknown,
-        );
-      }
+      refuseUnknown(q.keys(), deliveryListParams, requestError, 'query parameter');
       const limitRaw = q.get('limit') ?? String(defaults.adminListLimit.value);
       const limit = Number(limitRaw);
       if (!/^\d+$/.test(limitRaw) || limit < 1 || limit > limits.listPage) {
@@ -194,15 +188,18 @@ export async function handleForwardAdminRequest(
     }
     if (parts.length === 3 && parts[1] === 'deliveries' && parts[2] === 'redrive') {
       if (method !== 'POST') return (wrongMethod('POST'), true);
-      const parsed = parseJsonObject(await readSmallBody(req));
+      const parsed = parseJsonObjectBody(
+        await readSmallBody(req),
+        '{"destination":"app","status":"dead"}',
+        requestError,
+      );
       // Anything else is refused, not dropped: dropping it would widen the redrive (a body naming
       // one event redrove the whole destination).
-      const known = ['destination', 'status'];
-      for (const key of [...Object.keys(parsed), ...url.searchParams.keys()]) {
-        if (!known.includes(key)) {
-          throw new DeliveryRequestError(`unknown field "${key}"; use ${known.join(', ')}`, key);
-        }
-      }
+      refuseUnknown(
+        [...Object.keys(parsed), ...url.searchParams.keys()],
+        ['destination', 'status'],
+        requestError,
+      );
       const pick = (key: string): string | undefined => {
         const value =
           (parsed as Record<string, unknown>)[key] ?? url.searchParams.get(key) ?? undefined;
@@ -273,19 +270,7 @@ export async function handleForwardAdminRequest(
   }
 }
 
-function parseJsonObject(body: string): Record<string, unknown> {
-  if (body.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new DeliveryRequestError('the body is not valid JSON', 'body');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new DeliveryRequestError('the body must be a JSON object', 'body');
-  }
-  return parsed as Record<string, unknown>;
-}
+const requestError = (message: string, field: string) => new DeliveryRequestError(message, field);
 
 function decodeSegment(segment: string | undefined, field: string): string {
   try {

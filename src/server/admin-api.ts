@@ -14,7 +14,7 @@ import { parseRedriveRequest } from './redrive-request.js';
 import { sendError, sendJson } from './send.js';
 import { defaults } from '../defaults.js';
 import { limits } from '../limits.js';
-import { unknownQueryParam, unknownQueryParamMessage } from './query-params.js';
+import { refuseUnknown } from './request-fields.js';
 
 /**
  * The admin API under /inbox (the caller has already checked the bearer token):
@@ -48,10 +48,7 @@ export async function handleAdminRequest(
     if (parts.length === 2 && parts[1] === 'events') {
       if (method !== 'GET') return wrongMethod('GET');
       const q = url.searchParams;
-      const unknown = unknownQueryParam(q, eventListParams);
-      if (unknown !== undefined) {
-        throw new FilterError(unknownQueryParamMessage(unknown, eventListParams), unknown);
-      }
+      refuseUnknown(q.keys(), eventListParams, filterError, 'query parameter');
       const filter = parseEventFilter(
         {
           status: q.get('status') ?? undefined,
@@ -135,10 +132,7 @@ export async function handleAdminRequest(
     }
     if (parts.length === 2 && parts[1] === 'stats') {
       if (method !== 'GET') return wrongMethod('GET');
-      const unknown = unknownQueryParam(url.searchParams, []);
-      if (unknown !== undefined) {
-        throw new FilterError(`unknown query parameter "${unknown}": stats takes none`, unknown);
-      }
+      refuseUnknown(url.searchParams.keys(), [], filterError, 'query parameter');
       const stats = await store.stats(new Date(clock.now()));
       return sendJson(res, 200, stats);
     }
@@ -166,3 +160,5 @@ function decodeId(segment: string | undefined): string {
     throw new FilterError(`the event id "${segment}" has a malformed percent-escape`, 'id');
   }
 }
+
+const filterError = (message: string, field: string) => new FilterError(message, field);

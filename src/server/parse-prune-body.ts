@@ -1,28 +1,16 @@
 import { InvalidPruneOptionsError } from '../store/prune-events.js';
 import type { PruneOptions } from '../store/types.js';
 import { parseDurationMs } from './parse-duration.js';
+import { parseJsonObjectBody, refuseUnknown } from './request-fields.js';
 
 /** `POST /inbox/prune`'s JSON body → PruneOptions; InvalidPruneOptionsError (400) naming the field. */
 export function parsePruneBody(text: string, now: Date): PruneOptions {
-  let body: unknown;
-  try {
-    body = text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new InvalidPruneOptionsError('the body is not valid JSON', 'body');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidPruneOptionsError(
-      'the body must be a JSON object such as {"olderThan": "30d"}',
-      'body',
-    );
-  }
-  const fields = body as Record<string, unknown>;
-  const known = ['olderThan', 'includeDead', 'batchSize', 'budgetMs'];
-  for (const key of Object.keys(fields)) {
-    if (!known.includes(key)) {
-      throw new InvalidPruneOptionsError(`unknown field "${key}"; use ${known.join(', ')}`, key);
-    }
-  }
+  const fields = parseJsonObjectBody(text, '{"olderThan": "30d"}', pruneError);
+  refuseUnknown(
+    Object.keys(fields),
+    ['olderThan', 'includeDead', 'batchSize', 'budgetMs'],
+    pruneError,
+  );
   const olderThanMs =
     typeof fields.olderThan === 'string' ? parseDurationMs(fields.olderThan) : undefined;
   if (olderThanMs === undefined) {
@@ -51,3 +39,5 @@ export function parsePruneBody(text: string, now: Date): PruneOptions {
   }
   return options;
 }
+
+const pruneError = (message: string, field: string) => new InvalidPruneOptionsError(message, field);

@@ -1,6 +1,7 @@
 import { eventStatuses } from '../store/types.js';
 import type { EventFilter } from '../store/types.js';
 import { FilterError, parseEventFilter } from './event-filter.js';
+import { parseJsonObjectBody, refuseUnknown } from './request-fields.js';
 
 const fields = ['status', 'event', 'since'] as const;
 
@@ -10,28 +11,8 @@ const fields = ['status', 'event', 'since'] as const;
  * refused naming the field: dropping it would widen the filter and redrive every dead event.
  */
 export function parseRedriveRequest(body: string, query: URLSearchParams, now: Date): EventFilter {
-  let fromBody: Record<string, unknown> = {};
-  if (body.trim() !== '') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw new FilterError('the body is not valid JSON', 'body');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new FilterError(
-        `the body must be a JSON object such as {"event":"dsync.user.created"}, got ${JSON.stringify(parsed)}`,
-        'body',
-      );
-    }
-    fromBody = parsed as Record<string, unknown>;
-  }
-  const known = new Set<string>(fields);
-  for (const key of [...Object.keys(fromBody), ...query.keys()]) {
-    if (!known.has(key)) {
-      throw new FilterError(`unknown field "${key}"; use ${fields.join(', ')}`, key);
-    }
-  }
+  const fromBody = parseJsonObjectBody(body, '{"event":"dsync.user.created"}', filterError);
+  refuseUnknown([...Object.keys(fromBody), ...query.keys()], fields, filterError);
   const pick = (key: (typeof fields)[number]): string | undefined => {
     const value = key in fromBody ? fromBody[key] : (query.get(key) ?? undefined);
     if (value !== undefined && typeof value !== 'string') {
@@ -44,3 +25,5 @@ export function parseRedriveRequest(body: string, query: URLSearchParams, now: D
     throw new FilterError(`"status" must be one of ${eventStatuses.join(', ')}`, 'status');
   return parseEventFilter({ status, event: pick('event'), since: pick('since') }, now);
 }
+
+const filterError = (message: string, field: string) => new FilterError(message, field);
