@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { toEventSummaryJson } from '../server/event-json.js';
 import { FilterError, parseEventFilter } from '../server/event-filter.js';
-import { eventNames, isKnownEventName } from '../events/event-names.js';
-import { didYouMean } from '../errors/close-matches.js';
+import { unknownEventNameNote } from './event-name-note.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
@@ -86,12 +85,8 @@ export function registerEventsList(events: Command): void {
       }
       // Any event name can be stored (WorkOS adds events), so an unknown one is not an error; but
       // when it matches nothing, a typo is the likely reason: say so on stderr.
-      if (shown === 0 && flags.event !== undefined && !isKnownEventName(flags.event)) {
-        process.stderr.write(
-          `workos-inbox: "${flags.event}" is not an event name this version knows.` +
-            `${didYouMean(flags.event, eventNames, 3)}\n`,
-        );
-      }
+      const note = flags.event !== undefined ? unknownEventNameNote(flags.event) : undefined;
+      if (shown === 0 && note) process.stderr.write(note);
       if (!flags.json) {
         if (rows.length === 0) process.stdout.write('no events match\n');
         else {

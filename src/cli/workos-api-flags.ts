@@ -1,7 +1,6 @@
 import { defaults } from '../defaults.js';
 import type { Command } from 'commander';
-import { didYouMean } from '../errors/close-matches.js';
-import { eventNames, isKnownEventName } from '../events/event-names.js';
+import { unknownEventNameNote } from './event-name-note.js';
 import { limits } from '../limits.js';
 import { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import { workosApiSettings } from '../workos-api/workos-api-options.js';
@@ -96,11 +95,8 @@ export function noteUnknownEventNames(
   write = (line: string) => process.stderr.write(line),
 ): void {
   for (const name of names ?? []) {
-    if (isKnownEventName(name)) continue;
-    write(
-      `workos-inbox: "${name}" is not an event name this version knows; it is asked for anyway.` +
-        `${didYouMean(name, eventNames, 3)}\n`,
-    );
+    const note = unknownEventNameNote(name, '; it is asked for anyway');
+    if (note) write(note);
   }
 }
 
