@@ -22,12 +22,16 @@ export function registerMigrate(program: Command): void {
     }
     await withCliStore(
       flags,
-      async (store) => {
+      async (store, applied) => {
         const status = await store.checkSchema();
         if (!status.ok) {
           throw new CliError(status.problems.join('\n'), exitCodes.database, 'schema_mismatch');
         }
-        process.stdout.write(`migrated ${shown}: schema up to date\n`);
+        process.stdout.write(
+          applied.length === 0
+            ? `${shown}: schema up to date, nothing to apply\n`
+            : `migrated ${shown}: applied ${applied.length} migration${applied.length === 1 ? '' : 's'}, schema up to date\n${applied.map((m) => `  ${m}\n`).join('')}`,
+        );
       },
       { migrate: true },
     );

@@ -4,9 +4,8 @@ import { resolve } from 'node:path';
 import { resolveDatabase } from '../server/config.js';
 import { redactDatabase } from '../store/redact-database.js';
 import { DatabaseDriverNotBuiltError } from '../store/load-backend.js';
-import { migratedByNewerBuild } from '../store/migration-runner.js';
 import { StoreUnavailableError } from '../store/types.js';
-import type { Store } from '../store/types.js';
+import type { SchemaStatus, Store } from '../store/types.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
 export interface DatabaseFlags {
@@ -26,11 +25,12 @@ export function cliDatabase(flags: DatabaseFlags, env: NodeJS.ProcessEnv = proce
 
 /**
  * Open the inbox's database for a CLI command, run `fn`, close. Unless `migrate` is set, the
- * schema must already match this build: reading a half-migrated database would mislead.
+ * schema must already match this build: reading a half-migrated database would mislead. With
+ * `migrate`, `fn` gets the migrations it applied.
  */
 export async function withCliStore<T>(
   flags: DatabaseFlags,
-  fn: (store: Store) => Promise<T>,
+  fn: (store: Store, applied: readonly string[]) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
   const database = cliDatabase(flags);
@@ -66,19 +66,20 @@ export async function withCliStore<T>(
     );
   }
   try {
+    let applied: string[] = [];
     if (options.migrate) {
-      await store.migrate();
+      applied = await store.migrate();
     } else {
       const schema = await store.checkSchema();
       if (!schema.ok) {
         throw new CliError(
-          `the database ${shown} does not match this version of workos-inbox:\n  - ${schema.problems.join('\n  - ')}\n${schemaAdvice(schema.problems)}`,
+          `the database ${shown} does not match this version of workos-inbox:\n  - ${schema.problems.join('\n  - ')}\n${schemaAdvice(schema)}`,
           exitCodes.database,
           'schema_mismatch',
         );
       }
     }
-    return await fn(store);
+    return await fn(store, applied);
   } finally {
     await store.close();
   }
@@ -88,8 +89,8 @@ export async function withCliStore<T>(
  * What to do about `problems`: migrate, unless a newer build migrated the database, which this
  * older one cannot undo (its `migrate` refuses the same way).
  */
-export function schemaAdvice(problems: readonly string[]): string {
-  return problems.some((p) => p.includes(migratedByNewerBuild))
+export function schemaAdvice(status: Pick<SchemaStatus, 'migratedByNewerBuild'>): string {
+  return status.migratedByNewerBuild
     ? 'Use the workos-inbox version that migrated it (or a newer one): `migrate` of this older version cannot change a newer schema.'
     : 'Run `workos-inbox migrate` (serve also migrates at start).';
 }

@@ -20,6 +20,8 @@ interface Plan {
   pending: { component: string; migration: Migration }[];
   /** Unknown or changed migrations: the database is not one this build can use. */
   mismatches: string[];
+  /** One of the mismatches is a migration this build does not know. */
+  newer: boolean;
 }
 
 export const migrationsTable = 'workos_inbox_migrations';
@@ -34,14 +36,19 @@ function label(component: string, version: number): string {
 }
 
 /** How a schema problem says the database is ahead of this build (`migrate` cannot help then). */
-export const migratedByNewerBuild = 'the database was migrated by a newer build';
+const migratedByNewerBuild = 'the database was migrated by a newer build';
+
+/** `core/0008 (directory-claims)`: how a migration is named to users. */
+function title(component: string, migration: Migration): string {
+  return `${label(component, migration.version)} (${migration.name})`;
+}
 
 function plan(
   applied: readonly AppliedRow[],
   sets: readonly MigrationSet[],
   session: MigrationSession,
 ): Plan {
-  const result: Plan = { pending: [], mismatches: [] };
+  const result: Plan = { pending: [], mismatches: [], newer: false };
   const seen = new Set<string>();
   for (const set of sets) {
     if (seen.has(set.component)) {
@@ -54,6 +61,7 @@ function plan(
     for (const row of applied.filter((r) => r.component === set.component)) {
       const known = byVersion.get(row.version);
       if (!known) {
+        result.newer = true;
         result.mismatches.push(
           `unknown migration ${label(set.component, row.version)} (${row.name}): ${migratedByNewerBuild}`,
         );
@@ -98,7 +106,7 @@ export async function applyMigrations(
   session: MigrationSession,
   sets: readonly MigrationSet[],
   now: Date,
-): Promise<number> {
+): Promise<string[]> {
   const timeType = session.dialect === 'sqlite' ? 'TEXT' : 'timestamptz';
   await session.exec(
     `CREATE TABLE IF NOT EXISTS ${migrationsTable} (
@@ -110,16 +118,23 @@ export async function applyMigrations(
       PRIMARY KEY (component, version)
     )`,
   );
-  const { pending, mismatches } = plan(await readApplied(session), sets, session);
-  if (mismatches.length > 0) throw new SchemaMismatchError(mismatches.join('; '));
+  const { pending, mismatches, newer } = plan(await readApplied(session), sets, session);
+  if (mismatches.length > 0) {
+    throw new SchemaMismatchError(
+      mismatches.join('; ') +
+        (newer ? '; use the workos-inbox version that migrated it, or a newer one' : ''),
+    );
+  }
+  const applied: string[] = [];
   for (const { component, migration } of pending) {
     await session.exec(migration.sql);
     await session.query(
       `INSERT INTO ${migrationsTable} (component, version, name, checksum, applied_at) VALUES ($1, $2, $3, $4, $5)`,
       [component, migration.version, migration.name, migrationChecksum(migration.sql), now],
     );
+    applied.push(title(component, migration));
   }
-  return pending.length;
+  return applied;
 }
 
 /** Compare the database with the migration sets without changing anything. */
@@ -128,13 +143,12 @@ export async function checkMigrations(
   sets: readonly MigrationSet[],
 ): Promise<SchemaStatus> {
   const applied = (await tableExists(session)) ? await readApplied(session) : [];
-  const { pending, mismatches } = plan(applied, sets, session);
+  const { pending, mismatches, newer } = plan(applied, sets, session);
   const problems = [
     ...mismatches,
     ...pending.map(
-      ({ component, migration }) =>
-        `migration ${label(component, migration.version)} (${migration.name}) not applied`,
+      ({ component, migration }) => `migration ${title(component, migration)} not applied`,
     ),
   ];
-  return { ok: problems.length === 0, problems };
+  return { ok: problems.length === 0, problems, migratedByNewerBuild: newer };
 }

@@ -144,6 +144,11 @@ export interface SchemaStatus {
   ok: boolean;
   /** Why not, e.g. "migration mirror/0002 not applied" or "unknown migration core/0009". */
   problems: string[];
+  /**
+   * The database holds a migration this build does not know: a newer build migrated it, and this
+   * one's `migrate` cannot help (use that version or a newer one).
+   */
+  migratedByNewerBuild: boolean;
 }
 
 /** How `Store.writeTransaction` ends, besides committing. */
@@ -165,8 +170,12 @@ export interface WriteTransactionOptions<T> {
  */
 export interface Store {
   readonly dialect: Dialect;
-  /** Apply pending migrations of every set; throws if the database holds a migration this build does not know or whose text changed. */
-  migrate(): Promise<void>;
+  /**
+   * Apply pending migrations of every set; resolves with those it applied (`core/0008
+   * (directory-claims)`, in order; none when the schema was up to date). Throws if the database
+   * holds a migration this build does not know or whose text changed.
+   */
+  migrate(): Promise<string[]>;
   /** Schema check without changing anything (for /readyz and `migrate --check`). */
   checkSchema(): Promise<SchemaStatus>;
   /** Throws StoreUnavailableError when the database cannot be reached. */

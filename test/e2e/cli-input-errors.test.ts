@@ -32,6 +32,10 @@ describe('a database a newer build migrated', () => {
       ),
     );
     await store.close();
+    const migrate = await runCli(['migrate', '--database', database], { cwd, timeoutMs: 60_000 });
+    expect(migrate.code).toBe(3);
+    expect(migrate.stderr).toContain('use the workos-inbox version that migrated it');
+    oneLine(migrate.stderr);
     for (const command of [['stats'], ['migrate', '--check']]) {
       const result = await runCli([...command, '--database', database], { cwd, timeoutMs: 60_000 });
       expect(result.code, command.join(' ')).toBe(3);
@@ -144,7 +148,14 @@ describe('trigger', () => {
 describe('output into a pipe its reader closes early (`| head -1`)', () => {
   it('events list --json stops quietly, exit 0', async () => {
     const database = join(cwd, 'many.db');
-    expect((await runCli(['migrate', '--database', database], { cwd })).code).toBe(0);
+    // `migrate` says what it applied, in order; run again, that there was nothing to apply.
+    const first = await runCli(['migrate', '--database', database], { cwd });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      /applied \d+ migrations, schema up to date\n {2}core\/0001 \(0001-initial\)\n/,
+    );
+    const again = await runCli(['migrate', '--database', database], { cwd });
+    expect(again.stdout).toBe(`${database}: schema up to date, nothing to apply\n`);
     const store = await openMigratedStore({ database });
     // More than a pipe holds (64 KiB of JSON lines).
     await appendSampleUsers(

@@ -30,16 +30,18 @@ describe.each(backends)('migrations on $name', (backend) => {
   it('applies the core set once; running it again changes nothing', async () => {
     const db = backend.fresh();
     const store = await db.open();
+    const titles = builtIn.map(
+      (m) => `${m.component}/${String(m.version).padStart(4, '0')} (${m.name})`,
+    );
     expect(await store.checkSchema()).toEqual({
       ok: false,
-      problems: builtIn.map(
-        (m) =>
-          `migration ${m.component}/${String(m.version).padStart(4, '0')} (${m.name}) not applied`,
-      ),
+      problems: titles.map((t) => `migration ${t} not applied`),
+      migratedByNewerBuild: false,
     });
     expect(core[0]?.name).toBe('0001-initial');
-    await store.migrate();
-    await store.migrate();
+    // Each start says what it applied, in order; the second finds nothing to do.
+    expect(await store.migrate()).toEqual(titles);
+    expect(await store.migrate()).toEqual([]);
     const rows = await db.sql<MigrationRow>(
       'SELECT component, version, name, checksum FROM workos_inbox_migrations ORDER BY component, version',
     );
@@ -47,7 +49,11 @@ describe.each(backends)('migrations on $name', (backend) => {
       builtIn.map((m) => [m.component, m.version, m.name]),
     );
     expect(rows[0]?.checksum).toMatch(/^[0-9a-f]{64}$/);
-    expect(await store.checkSchema()).toEqual({ ok: true, problems: [] });
+    expect(await store.checkSchema()).toEqual({
+      ok: true,
+      problems: [],
+      migratedByNewerBuild: false,
+    });
   });
 
   it('applies an extra migration set after the core, versioned on its own', async () => {
@@ -82,6 +88,8 @@ describe.each(backends)('migrations on $name', (backend) => {
     const status = await store.checkSchema();
     expect(status.ok).toBe(false);
     expect(status.problems).toEqual([expect.stringContaining('core/0001 changed')]);
+    // Changed, not newer: this build's own migration, edited.
+    expect(status.migratedByNewerBuild).toBe(false);
   });
 
   it('refuses a database migrated by a newer build (unknown version), applying nothing', async () => {
@@ -96,8 +104,11 @@ describe.each(backends)('migrations on $name', (backend) => {
     const withExtra = await db.open({ migrationSets: [effectsSet] });
     await expect(withExtra.migrate()).rejects.toMatchObject({
       code: 'schema_mismatch',
-      message: expect.stringContaining('unknown migration core/0999'),
+      message: expect.stringMatching(
+        /unknown migration core\/0999 .*newer build; use the workos-inbox version that migrated it/,
+      ),
     });
+    expect(await withExtra.checkSchema()).toMatchObject({ ok: false, migratedByNewerBuild: true });
     // The extra set's pending migration was not applied either: one transaction.
     const rows = await db.sql<MigrationRow>(
       "SELECT component FROM workos_inbox_migrations WHERE component = 'test-effects'",

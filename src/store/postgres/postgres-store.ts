@@ -202,14 +202,14 @@ export class PostgresStore implements Store {
     }
   }
 
-  async migrate(): Promise<void> {
-    await this.transaction('migrating', async (tx) => {
+  async migrate(): Promise<string[]> {
+    return this.transaction('migrating', async (tx) => {
       // Concurrent starts queue here; the second one finds everything applied.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
         `workos_inbox_migrate:${this.schema ?? ''}`,
       ]);
       if (this.schema) await tx.exec(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await applyMigrations(tx, this.sets, new Date());
+      return applyMigrations(tx, this.sets, new Date());
     });
   }
 

@@ -212,10 +212,11 @@ export class SqliteStore implements Store {
     return this.readers.use((db) => fn(sqliteExecutor(db)));
   }
 
-  async migrate(): Promise<void> {
-    await this.write((tx) => applyMigrations(tx, this.sets, new Date()));
+  async migrate(): Promise<string[]> {
+    const applied = await this.write((tx) => applyMigrations(tx, this.sets, new Date()));
     // Callers migrate at start: a good moment to bring the append thread up.
     this.appender.warm();
+    return applied;
   }
 
   checkSchema(): Promise<SchemaStatus> {
