@@ -194,6 +194,11 @@ export interface DeliveryResult {
   statusCode: number | null;
   error: string | null;
   now: Date;
+  /**
+   * When the request went out; the attempt keeps its claim's time without one. They differ when a
+   * delivery waits in the queue after its claim (a rate limit, a slow destination's turn).
+   */
+  startedAt?: Date;
 }
 
 /**
@@ -230,7 +235,8 @@ export async function finishDeliveries(
              SET status = v.status, next_attempt_at = v.next_attempt_at, lease_owner = NULL,
                  last_status_code = v.status_code, last_error = v.error,
                  delivered_at = v.delivered_at, attempt_finished_at = v.finished_at,
-                 attempt_outcome = v.outcome
+                 attempt_outcome = v.outcome,
+                 attempt_started_at = coalesce(v.started_at, d.attempt_started_at)
              FROM v
              WHERE d.event_id = v.event_id AND d.destination = $1 AND d.lease_owner = $2
                AND d.status = 'delivering'`,
@@ -265,6 +271,7 @@ function outcomeRow(r: DeliveryResult): unknown[] {
     status === 'delivered' ? now : null,
     now,
     r.outcome,
+    r.startedAt?.toISOString() ?? null,
   ];
 }
 
@@ -278,6 +285,7 @@ const outcomeColumns = [
   ['delivered_at', 'timestamptz'],
   ['finished_at', 'timestamptz'],
   ['outcome', 'text'],
+  ['started_at', 'timestamptz'],
 ] as const;
 
 /**
@@ -302,8 +310,9 @@ const postgresOutcomes = (() => {
   };
   return `UPDATE ${deliveries} AS d
     SET (status, next_attempt_at, last_status_code, last_error, delivered_at, attempt_finished_at,
-         attempt_outcome, lease_owner) =
-      (SELECT ${[1, 2, 3, 4, 5, 6, 7].map(field).join(', ')}, NULL
+         attempt_outcome, attempt_started_at, lease_owner) =
+      (SELECT ${[1, 2, 3, 4, 5, 6, 7].map(field).join(', ')},
+              coalesce(${field(8)}, d.attempt_started_at), NULL
        FROM (SELECT $3::jsonb -> d.event_id AS o) x)
     WHERE d.ctid = ANY (${addressesByKey(deliveries, 'event_id', '$4', 'r.destination = $1')})
       AND (d.destination = $1 AND d.lease_owner = $2 AND d.status = 'delivering') IS TRUE`;

@@ -376,6 +376,7 @@ export class DestinationRunner {
     const { clock, metrics } = this.deps;
     const d = this.destination;
     const started = performance.now();
+    const startedAt = new Date(clock.now());
     const result = await postDelivery(this.agent, {
       url: d.url,
       body: delivery.rawBody,
@@ -384,7 +385,7 @@ export class DestinationRunner {
         'content-type': 'application/json',
         'user-agent': 'workos-inbox',
         // Re-signed now: the receiver's tolerance (180 s by default) counts from this attempt.
-        'workos-signature': signatureHeader(delivery.rawBody, d.secret, clock.now()),
+        'workos-signature': signatureHeader(delivery.rawBody, d.secret, startedAt.getTime()),
         'workos-inbox-event-id': delivery.eventId,
         'workos-inbox-delivery-attempt': String(delivery.attempts),
       },
@@ -394,7 +395,13 @@ export class DestinationRunner {
     this.attemptMs = this.attemptMs === undefined ? tookMs : 0.8 * this.attemptMs + 0.2 * tookMs;
     const now = new Date(clock.now());
     const code = result.statusCode;
-    const base = { eventId: delivery.eventId, destination: d.name, statusCode: code, now };
+    const base = {
+      eventId: delivery.eventId,
+      destination: d.name,
+      statusCode: code,
+      now,
+      startedAt,
+    };
     if (code !== null && code >= 200 && code < 300) {
       metrics.delivered.inc({ destination: d.name });
       this.record({ ...base, outcome: 'delivered', nextAttemptAt: null, error: null });

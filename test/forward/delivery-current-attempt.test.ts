@@ -191,6 +191,43 @@ describe.each(backends)('the latest attempt on the delivery row, $name', (backen
     ]);
   });
 
+  it('an attempt that waited in the queue after its claim shows when its request went out', async () => {
+    const db = backend.fresh();
+    const store = await db.open();
+    await store.migrate();
+    await store.writeTransaction((tx) =>
+      syncDestinations(tx, [{ name: 'a', events: ['*'], ordered: false }]),
+    );
+    const [paced, retried] = [newEvent(), newEvent()];
+    for (const e of [paced, retried]) await store.append(e);
+    expect(await claim(store, at(0))).toHaveLength(2);
+    // Claimed at 0; a rate limit let the first request out at 4 s, the second at 7 s.
+    const result = (eventId: string, sentMs: number, statusCode: number): DeliveryResult => ({
+      eventId,
+      destination: 'a',
+      outcome: statusCode < 300 ? 'delivered' : 'retrying',
+      nextAttemptAt: statusCode < 300 ? null : at(60_000),
+      statusCode,
+      error: statusCode < 300 ? null : `answered ${statusCode}`,
+      now: at(sentMs + 20),
+      startedAt: at(sentMs),
+    });
+    await store.writeTransaction((tx) =>
+      finishDeliveries(tx, 'w1', [result(paced.id, 4_000, 204), result(retried.id, 7_000, 503)]),
+    );
+    expect((await attemptsOf(store, paced.id)).map((a) => [a.startedAt, a.finishedAt])).toEqual([
+      [at(4_000).toISOString(), at(4_020).toISOString()],
+    ]);
+    // The retry's claim logs the first attempt with the time it really started.
+    await claim(store, at(60_000));
+    expect(
+      (await attemptsOf(store, retried.id)).map((a) => [a.attempt, a.startedAt, a.finishedAt]),
+    ).toEqual([
+      [1, at(7_000).toISOString(), at(7_020).toISOString()],
+      [2, at(60_000).toISOString(), null],
+    ]);
+  });
+
   it('a database version 6 left upgrades with the same attempt lists, its attempts in flight included', async () => {
     const db = backend.fresh();
     const { session, close } = await rawSession(backend, db);

@@ -203,6 +203,7 @@ describe('loadMigrations', () => {
       '0005-status-event-index',
       '0006-open-status-indexes',
       '0007-delivery-current-attempt',
+      '0008-attempt-start-at-send',
     ]);
     expect(postgres.map((m) => m.name)).toEqual([
       '0001-initial',
@@ -214,6 +215,7 @@ describe('loadMigrations', () => {
       '0007-delivery-current-attempt',
       '0008-directory-claims',
       '0009-directory-of-requeued',
+      '0010-attempt-start-at-send',
     ]);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
