@@ -43,6 +43,8 @@ export class WorkOS implements Readonly<Record<SdkOnlyModule, never>> {
   readonly key: string | undefined;
   readonly clientId: string | undefined;
   readonly options: WorkOSOptions;
+  /** As the SDK builds it from `https`, `apiHostname` and `port`; nothing here calls it. */
+  readonly baseURL: string;
   readonly webhooks: Webhooks;
   declare readonly actions: never;
   declare readonly adminPortal: never;
@@ -75,7 +77,12 @@ export class WorkOS implements Readonly<Record<SdkOnlyModule, never>> {
       this.options = maybeOptions ?? {};
       this.key = keyOrOptions;
     }
-    this.clientId = this.options.clientId;
+    // The SDK's public fields, as it fills them (the environment, `https` defaulting to true on
+    // the options object itself); unlike the SDK, neither a key nor a client id is required.
+    this.key ||= process.env.WORKOS_API_KEY;
+    if (this.options.https === undefined) this.options.https = true;
+    this.clientId = this.options.clientId || process.env.WORKOS_CLIENT_ID;
+    this.baseURL = `${this.options.https ? 'https' : 'http'}://${this.options.apiHostname || 'api.workos.com'}${this.options.port ? `:${this.options.port}` : ''}`;
     this.webhooks = new Webhooks(this, {
       clock: this.options.clock,
       strictTimestamps: this.options.strictTimestamps,
