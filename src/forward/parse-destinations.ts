@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseDurationMs } from '../server/parse-duration.js';
 import type { Destination, DestinationDefaults } from './destination.js';
 import { DestinationSpecError, eventPatternShape } from './destination.js';
 import { redactUrl } from './redact-url.js';
@@ -12,7 +13,7 @@ import { redactUrl } from './redact-url.js';
  * A comma followed by `http://` or `https://` starts the next destination, so `events=` can list
  * several patterns with commas. Settings: `name`, `events`, `secret` (`env:VAR`, `file:path` or
  * the value), `timeout`, `concurrency`, `rate` (attempts per second), `ordered`, `max-attempts`,
- * `backoff-base`, `backoff-cap` (durations: `500ms`, `5s`, `2m`, `1h`; a bare number is ms).
+ * `backoff-base`, `backoff-cap` (durations with a unit: `500ms`, `5s`, `2m`, `1h`).
  *
  * Errors name the destination by its URL's origin and path (`redactUrl`) and the setting by its
  * key: never a `secret=` value, the URL's credentials or its query.
@@ -112,10 +113,17 @@ function parseOne(
   const duration = (key: Key, fallback: number, max: number): number => {
     const text = given.get(key);
     if (text === undefined) return fallback;
+    // A bare number is refused rather than read in some unit: `timeout=5` meant as seconds would
+    // time every attempt out after 5 ms.
+    if (/^\s*\d+(\.\d+)?\s*$/.test(text)) {
+      throw new DestinationSpecError(
+        `${where(key)} needs a unit: ${key}=${text.trim()}s or ${key}=${text.trim()}ms (ms, s, m or h)`,
+      );
+    }
     const ms = parseDurationMs(text);
     if (ms === undefined || ms < 1 || ms > max) {
       throw new DestinationSpecError(
-        `${where(key)} must be a duration like 500ms, 5s, 2m or 1h (at most ${max} ms), got "${text}"`,
+        `${where(key)} must be a whole number and a unit like 500ms, 5s, 2m or 1h (at most ${max} ms), got "${text}"`,
       );
     }
     return ms;
@@ -209,14 +217,4 @@ function resolveSecret(
     }
   }
   return text;
-}
-
-/** `500ms`, `5s`, `2m`, `1h`, or a bare number of milliseconds. */
-export function parseDurationMs(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(text.trim());
-  if (!match) return undefined;
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3600_000 }[
-    (match[2] ?? 'ms').toLowerCase() as 'ms' | 's' | 'm' | 'h'
-  ];
-  return Math.round(Number(match[1]) * factor);
 }

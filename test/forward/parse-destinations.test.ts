@@ -48,7 +48,13 @@ describe('--forward-to', () => {
         parseDestinations(spec, defaults, env);
     expect(bad('ftp://x/y')).toThrow(/http:\/\/ or https:\/\//);
     expect(bad('https://x/y;tiemout=5s')).toThrow(/unknown setting "tiemout"/);
-    expect(bad('https://x/y;timeout=soon')).toThrow(/timeout must be a duration/);
+    expect(bad('https://x/y;timeout=soon')).toThrow(
+      /timeout must be a whole number and a unit like 500ms/,
+    );
+    // A bare number names both readings instead of picking one (5 ms would fail every attempt).
+    expect(bad('https://x/y;timeout=5')).toThrow('timeout needs a unit: timeout=5s or timeout=5ms');
+    expect(bad('https://x/y;backoff-base=1.5')).toThrow(/backoff-base needs a unit/);
+    expect(bad('https://x/y;timeout=1.5s')).toThrow(/timeout must be a whole number/);
     expect(bad('https://x/y;events=dsync.[a]')).toThrow(/not an event name pattern/);
     expect(bad('https://x/y;secret=env:NOPE')).toThrow(/NOPE is not set/);
     expect(bad('https://x/y,https://x/y')).toThrow(/two destinations are named/);
@@ -108,7 +114,7 @@ describe('--forward-to', () => {
       ['https://app.example.com/hooks;whsec_inline_9f8e7d', /unknown setting, not shown/],
       [
         'https://admin:hunter2@app.example.com/hooks?key=tok_abc123;secret=whsec_inline_9f8e7d;timeout=soon',
-        /^https:\/\/app\.example\.com\/hooks: timeout must be a duration/,
+        /^https:\/\/app\.example\.com\/hooks: timeout must be a whole number/,
       ],
       [
         'https://admin:hunter2@app.example.com/hooks?key=tok_abc123',
