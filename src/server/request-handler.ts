@@ -85,15 +85,16 @@ export function createRequestHandler(
         return;
       }
       if (path === '/healthz') {
-        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
         return sendJson(res, 200, { status: 'ok' });
       }
       if (path === '/readyz') {
-        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res);
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
         return handleReady(res, deps.store);
       }
       if (path === '/metrics') {
-        if (method !== 'GET') return methodNotAllowed(res);
+        // HEAD too, as every probe here: node:http sends the headers and drops the body.
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
         const texts = await Promise.all(deps.metrics.map((r) => r.metrics()));
         return sendText(res, 200, texts.join('\n'), {
           'content-type': deps.metrics[0]?.contentType ?? 'text/plain; version=0.0.4',
@@ -151,6 +152,6 @@ function queryRecord(url: URL): Record<string, string | string[]> {
   return query;
 }
 
-function methodNotAllowed(res: ServerResponse): void {
-  sendError(res, 405, 'method_not_allowed', 'Method Not Allowed', {}, { allow: 'GET' });
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  sendError(res, 405, 'method_not_allowed', 'Method Not Allowed', {}, { allow });
 }

@@ -142,7 +142,16 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
     expect(metrics).toMatch(/^workos_inbox_queue_depth\{status="pending"\} 2$/m);
     expect(metrics).toMatch(/^workos_inbox_events_duplicate_total\{source="webhook"\} 1$/m);
     expect((await fetch(`${http.url}/nope`)).status).toBe(404);
-    expect((await fetch(`${http.url}/healthz`, { method: 'POST' })).status).toBe(405);
+    // The probes take GET and HEAD, and a 405 says so; HEAD /metrics answers headers only.
+    for (const probe of ['/healthz', '/readyz', '/metrics']) {
+      const wrong = await fetch(`${http.url}${probe}`, { method: 'POST' });
+      expect([wrong.status, wrong.headers.get('allow')], probe).toEqual([405, 'GET, HEAD']);
+      const head = await fetch(`${http.url}${probe}`, { method: 'HEAD' });
+      expect([head.status, await head.text()], probe).toEqual([200, '']);
+    }
+    expect(
+      (await fetch(`${http.url}/metrics`, { method: 'HEAD' })).headers.get('content-type'),
+    ).toMatch(/^text\/plain/);
     expect((await fetch(`${http.url}/inbox/events/event_a/replay`, { headers: auth })).status).toBe(
       405,
     );
