@@ -52,7 +52,7 @@ export { InvalidCursorError } from './store/list-cursor.js';
 export { InvalidFilterError } from './store/event-filter.js';
 export { InvalidPruneOptionsError } from './store/prune-events.js';
 export { InvalidEventError } from './store/validate-event.js';
-export { InvalidSchemaError } from './store/postgres/postgres-config.js';
+export { InvalidSchemaError } from './store/postgres/invalid-schema-error.js';
 export * from './mirror/index.js';
 // Inbox: createInbox, the receiver core and its adapters, the worker, metrics.
 export { createInbox } from './inbox/create-inbox.js';

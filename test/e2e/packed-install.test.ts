@@ -77,6 +77,7 @@ describe('the published package (npm pack, installed into an empty project)', ()
     expect(files).toEqual(
       expect.arrayContaining([
         'README.md',
+        'LICENSE',
         'dist/index.js',
         'dist/web.js',
         'dist/cli/main.js',
@@ -84,6 +85,8 @@ describe('the published package (npm pack, installed into an empty project)', ()
       ]),
     );
     expect(files.filter((f) => /^(src|test|bench|scripts)\//.test(f))).toEqual([]);
+    // No source maps: they would point at src/, which is not shipped.
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
   it('its bin `workos-inbox serve` answers /healthz, and stops with exit code 0 on SIGTERM', async () => {

@@ -4,7 +4,7 @@ import { InvalidFilterError } from '../../src/store/event-filter.js';
 import { InvalidCursorError } from '../../src/store/list-cursor.js';
 import { MigrationFolderError } from '../../src/store/load-migrations.js';
 import { InvalidDatabaseError } from '../../src/store/open-store.js';
-import { InvalidSchemaError } from '../../src/store/postgres/postgres-config.js';
+import { InvalidSchemaError } from '../../src/store/postgres/invalid-schema-error.js';
 import { InvalidPruneOptionsError } from '../../src/store/prune-events.js';
 import { SchemaMismatchError, StoreUnavailableError } from '../../src/store/types.js';
 import { InvalidEventError } from '../../src/store/validate-event.js';

@@ -1,15 +1,9 @@
 import { defaults } from '../../defaults.js';
-import { WorkosInboxError } from '../../errors/workos-inbox-error.js';
+import { InvalidSchemaError } from './invalid-schema-error.js';
 import type pg from 'pg';
 import type { StoreOptions } from '../types.js';
 
 const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-/** The schema option is not a plain identifier. */
-export class InvalidSchemaError extends WorkosInboxError {
-  override readonly name = 'InvalidSchemaError';
-  readonly code = 'invalid_schema';
-}
 
 /** Connection settings shared by the pool and the LISTEN client. */
 export function postgresConfig(options: StoreOptions): pg.ClientConfig {
