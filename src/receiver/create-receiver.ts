@@ -45,6 +45,12 @@ export interface Receiver {
   drain(): Promise<void>;
   /** Requests being verified or committed right now (the worker yields to them, see `shareUnderLoad`). */
   readonly inFlight: number;
+  /**
+   * The answer for a request whose body something else read first (a framework's body parser):
+   * 500 `body_unavailable` with `message` (how to fix it), counted and logged as an error, since
+   * every delivery fails until the app is changed and only WorkOS's dashboard would show it.
+   */
+  bodyUnavailable(message: string): ReceiverResponse;
 }
 
 const noopMetrics: ReceiverMetrics = {
@@ -204,6 +210,17 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   return {
     maxBodyBytes,
     discardOversize,
+    bodyUnavailable(message) {
+      metrics.received();
+      metrics.rejected('body_unavailable');
+      logger.error({ reason: 'body_unavailable', status: 500 }, `webhook not verified: ${message}`);
+      return errorResponse({
+        status: 500,
+        error: 'raw_body_unavailable',
+        code: 'body_unavailable',
+        message,
+      });
+    },
     async handle(request) {
       const started = performance.now();
       metrics.received();

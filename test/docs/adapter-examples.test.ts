@@ -1,6 +1,6 @@
 // Runs docs/inbox.md's adapter snippets, the testing helpers' snippets and docs/store.md's
 // snippets (test/docs/examples/*) over real HTTP and real databases.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import type { Inbox } from '../../src/index.js';
 import { generateTestWebhook } from '../../src/testing/index.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { repoRoot } from './doc-blocks.js';
 
 const secret = 'whsec_docs_adapters';
 const temp = createTempSqlitePath();
@@ -63,9 +64,36 @@ describe('docs/inbox.md adapters', () => {
         headers: { 'content-type': 'application/json' },
       });
       expect(await echo.json()).toEqual({ a: 1 });
+      // Up to the inbox's 1 MiB, not Express's 100 KB default: the example gives the parser `limit`.
+      const big = generateTestWebhook({
+        secret,
+        payload: {
+          id: 'event_docs_big',
+          event: 'dsync.user.updated',
+          created_at: new Date().toISOString(),
+          data: { id: 'directory_user_big', padding: 'x'.repeat(900 * 1024) },
+        },
+      });
+      const answer = await fetch(`${base}/webhooks/workos`, {
+        method: 'POST',
+        body: big.body,
+        headers: big.headers,
+      });
+      expect(answer.status).toBe(200);
+      expect(await inbox.store.get('event_docs_big')).toBeDefined();
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('Next.js: next.config.mjs leaves the package itself to Node', async () => {
+    const { default: config } = (await import('./examples/next-config.mjs')) as {
+      default: { serverExternalPackages: string[] };
+    };
+    const { name } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      name: string;
+    };
+    expect(config.serverExternalPackages).toEqual([name]);
   });
 
   it('Fastify: app.register(inbox.fastify, { path })', async () => {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
+import { pino } from 'pino';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,10 @@ import {
 let inbox: Inbox;
 let cleanup: () => Promise<void>;
 let seq = 0;
+/** The inbox's log lines (JSON), to see what an operator would. */
+const logs: string[] = [];
+const errorsLogged = () =>
+  logs.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
 const nextId = () => `evt_adapter_${++seq}`;
 // Not what JSON.stringify(JSON.parse(body)) gives back: proves the raw bytes are used and kept.
 const oddlyFormatted = (id: string) => eventBody(id).replace('{"id"', '{\n  "id"');
@@ -25,7 +30,12 @@ const oddlyFormatted = (id: string) => eventBody(id).replace('{"id"', '{\n  "id"
 beforeAll(async () => {
   const backend = await createBackend('sqlite');
   cleanup = backend.cleanup;
-  inbox = await createInbox({ database: backend.database, secret, mirror: false });
+  inbox = await createInbox({
+    database: backend.database,
+    secret,
+    mirror: false,
+    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
+  });
 });
 
 afterAll(async () => {
@@ -115,6 +125,29 @@ describe('Express adapter', () => {
         expect(JSON.parse(res.body)).toMatchObject({ code: 'body_unavailable' });
         expect(res.body).toContain('captureRawBody');
         expect(await inbox.store.get(id)).toBeUndefined();
+        // Logged as an error too: every delivery fails until the app changes.
+        expect(errorsLogged().at(-1)?.msg).toMatch(/^webhook not verified: .*captureRawBody/);
+      },
+    );
+  });
+
+  it('works after a verify that kept the raw body as a string (req.rawBody = buf.toString())', async () => {
+    await withApp(
+      (app) => {
+        app.use(
+          express.json({
+            verify: (req, _res, buf) => {
+              (req as { rawBody?: string }).rawBody = buf.toString();
+            },
+          }),
+        );
+        app.post('/webhooks/workos', inbox.express());
+      },
+      async (url) => {
+        const id = nextId();
+        const body = oddlyFormatted(id).replace('"id"', '"id" ').concat(' ');
+        expect((await send(url, { body, headers: signedHeaders(body) })).status).toBe(200);
+        await expectStoredExactly(id, body);
       },
     );
   });
@@ -202,6 +235,46 @@ describe('Web handler (Hono, Next.js, Bun, Deno)', () => {
     const get = await inbox.fetch(new Request('http://127.0.0.1/webhooks/workos'));
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('Web handler, a Request something read first', () => {
+  it('answers 500 body_unavailable naming the fix (it threw "ReadableStream is locked"), storing nothing', async () => {
+    const app = new Hono();
+    // A logging middleware that reads the body as JSON before the webhook route.
+    app.use(async (c, next) => {
+      await c.req.raw.json();
+      await next();
+    });
+    app.post('/webhooks/workos', (c) => inbox.fetch(c.req.raw));
+    const id = nextId();
+    const body = eventBody(id);
+    const res = await app.request('/webhooks/workos', {
+      method: 'POST',
+      headers: signedHeaders(body),
+      body,
+    });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ code: 'body_unavailable' });
+    expect(await inbox.store.get(id)).toBeUndefined();
+    expect(errorsLogged().at(-1)?.msg).toMatch(/request\.clone\(\)/);
+    // A locked stream (a reader taken, not finished) is the same mistake.
+    const locked = new Request('http://127.0.0.1/webhooks/workos', {
+      method: 'POST',
+      headers: signedHeaders(body),
+      body,
+    });
+    locked.body!.getReader();
+    expect((await inbox.fetch(locked)).status).toBe(500);
+    // A clone read first leaves the original whole.
+    const whole = new Request('http://127.0.0.1/webhooks/workos', {
+      method: 'POST',
+      headers: signedHeaders(body),
+      body,
+    });
+    await whole.clone().json();
+    expect((await inbox.fetch(whole)).status).toBe(200);
+    await expectStoredExactly(id, body);
   });
 });
 

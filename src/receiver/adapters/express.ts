@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Receiver } from '../create-receiver.js';
-import { errorResponse } from '../responses.js';
 import { handleNodeRequest, sendNodeResponse } from './node.js';
 
 /** The parts of an Express request the adapter reads (structural: express stays optional). */
@@ -37,6 +36,9 @@ export function createExpressHandler(receiver: Receiver): ExpressLikeHandler {
     const method = req.method ?? 'GET';
     let raw: Uint8Array | undefined;
     if (req.rawBody instanceof Uint8Array) raw = req.rawBody;
+    // A `verify` that kept `buf.toString()` (the common Stripe-style recipe): WorkOS sends UTF-8
+    // JSON, which re-encodes to the same bytes.
+    else if (typeof req.rawBody === 'string') raw = Buffer.from(req.rawBody, 'utf8');
     else if (req.body instanceof Uint8Array)
       raw = req.body; // express.raw()
     else if (typeof req.body === 'string' && (req._body === true || req.readableEnded))
@@ -44,15 +46,7 @@ export function createExpressHandler(receiver: Receiver): ExpressLikeHandler {
       raw = Buffer.from(req.body, 'utf8');
 
     if (raw === undefined && method === 'POST' && (req._body === true || req.readableEnded)) {
-      sendNodeResponse(
-        res,
-        errorResponse({
-          status: 500,
-          error: 'raw_body_unavailable',
-          code: 'body_unavailable',
-          message: consumedMessage,
-        }),
-      );
+      sendNodeResponse(res, receiver.bodyUnavailable(consumedMessage));
       return;
     }
     const done =

@@ -1,5 +1,6 @@
 import { bodyTooLarge, declaredLengthExceeds } from '../body.js';
 import type { Receiver } from '../create-receiver.js';
+import type { ReceiverResponse } from '../responses.js';
 
 async function readWebBody(
   request: Request,
@@ -37,9 +38,21 @@ async function readWebBody(
 export function createWebHandler(receiver: Receiver): (request: Request) => Promise<Response> {
   return async (request) => {
     const method = request.method;
+    const answer = (response: ReceiverResponse) =>
+      new Response(response.body, { status: response.status, headers: response.headers });
+    // Read before us (a validator or a logging middleware calling `c.req.json()`): the exact
+    // bytes are gone, and reading again would throw "ReadableStream is locked".
+    if (method === 'POST' && (request.bodyUsed || request.body?.locked === true)) {
+      return answer(receiver.bodyUnavailable(consumedMessage));
+    }
     const body =
       method === 'POST' ? await readWebBody(request, receiver.maxBodyBytes) : new Uint8Array(0);
-    const response = await receiver.handle({ method, headers: request.headers, body });
-    return new Response(response.body, { status: response.status, headers: response.headers });
+    return answer(await receiver.handle({ method, headers: request.headers, body }));
   };
 }
+
+const consumedMessage =
+  'The request body was already read (by a validator, a logging middleware or a call to ' +
+  'request.json() / c.req.json()), so the WorkOS signature cannot be checked. Fix: pass the ' +
+  'untouched request to inbox.fetch before anything reads it (Hono: inbox.fetch(c.req.raw) in ' +
+  'a route with no body validator), or pass request.clone() to whatever reads it first.';

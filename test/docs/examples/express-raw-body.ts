@@ -7,9 +7,10 @@ const app = express();
 // #region express-raw-body
 import { captureRawBody } from 'workos-inbox';
 
-app.use(express.json({ verify: captureRawBody })); // keeps req.rawBody for the signature
+// keeps req.rawBody for the signature; Express's parsers stop at 100 KB unless told the inbox's 1 MiB
+app.use(express.json({ verify: captureRawBody, limit: '1mb' }));
 app.post('/webhooks/workos', inbox.express());
-// or: app.post('/webhooks/workos', express.raw({ type: '*/*' }), inbox.express());
+// or: app.post('/webhooks/workos', express.raw({ type: '*/*', limit: '1mb' }), inbox.express());
 // #endregion express-raw-body
 
 // Another route of the app still gets the parsed JSON.
