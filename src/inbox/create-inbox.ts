@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { systemClock } from '../clock.js';
 import type { EventName } from '../events/index.js';
+import { eventNames, isKnownEventName } from '../events/index.js';
+import { closeMatches } from '../errors/close-matches.js';
 import { createInboxMetrics } from '../metrics/inbox-metrics.js';
 import { createExpressHandler, type ExpressLikeHandler } from '../receiver/adapters/express.js';
 import { createFastifyPlugin, type FastifyInboxPlugin } from '../receiver/adapters/fastify.js';
@@ -146,7 +148,18 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const nodeHandler = createNodeHandler(receiver);
 
   return {
-    on: (name, handler) => registry.on(name, handler),
+    on: (name, handler) => {
+      const off = registry.on(name, handler);
+      // Any name may be registered (WorkOS adds events), but a misspelt one never runs: said
+      // once, in the words `serve --handlers` uses.
+      if (!isKnownEventName(name)) {
+        logger.warn(
+          { name, didYouMean: closeMatches(name, eventNames, 3) },
+          `inbox.on: "${name}" is not an event WorkOS sends; a typo?`,
+        );
+      }
+      return off;
+    },
     onAny: (handler) => registry.onAny(handler),
     express: () => expressHandler,
     fastify: createFastifyPlugin(receiver),

@@ -45,11 +45,24 @@ export async function loadHandlers(specifier: string): Promise<LoadedHandlers> {
     }
     byName.set(name, value as LoadedHandler);
   };
+  const fallback = module.default;
+  // A CommonJS module's named exports are what Node's lexer guessed from its source, a mirror of
+  // `module.exports` (its default); it can guess wrong (`async 'dsync.user.created'(e) {}` is
+  // read as an export named `async`, undefined). Then `module.exports` alone is the handlers.
+  const commonJs =
+    fallback !== null &&
+    typeof fallback === 'object' &&
+    Object.entries(module).every(
+      ([name, value]) =>
+        name === 'default' ||
+        name === 'module.exports' ||
+        value === undefined ||
+        (fallback as Record<string, unknown>)[name] === value,
+    );
   for (const [name, value] of Object.entries(module)) {
-    if (name === 'default') continue;
+    if (name === 'default' || commonJs) continue;
     add(name, value, 'export');
   }
-  const fallback = module.default;
   if (fallback !== undefined) {
     if (typeof fallback === 'function') {
       add('*', fallback, 'default export');

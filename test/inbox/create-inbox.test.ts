@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import { createMirror } from '../../src/mirror/index.js';
@@ -48,6 +49,29 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     });
     const user = await createMirror(inbox.store).directoryUsers.get(`directory_user_${id}`);
     expect(user).toMatchObject({ email: `${id}@example.com`, state: 'active' });
+  });
+
+  it('warns of a handler for a name WorkOS does not send, naming close ones, as serve --handlers does', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const lines: string[] = [];
+    const inbox = await createInbox({
+      database: backend.database,
+      secret,
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+    });
+    cleanups.push(() => inbox.close());
+    inbox.on('dsync.user.created', () => {});
+    inbox.on('dsync.user.create', () => {});
+    const warnings = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; didYouMean?: string[] })
+      .filter((l) => l.level === 40);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        msg: 'inbox.on: "dsync.user.create" is not an event WorkOS sends; a typo?',
+        didYouMean: expect.arrayContaining(['dsync.user.created']),
+      }),
+    ]);
   });
 
   it('rejects a missing secret before touching the database', async () => {
