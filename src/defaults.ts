@@ -686,7 +686,8 @@ export const defaults = {
   leaseReleaseTimeoutMs: {
     value: 2 * second,
     unit: 'ms',
-    description: 'after its handlers, a stopping worker gives back its leases within this long',
+    description:
+      'after its handlers, a stopping worker gives back its leases within this long, and within what is left of its stop timeout (at least 100 ms)',
   },
   maxBatchSize: {
     value: 512,

@@ -42,7 +42,8 @@ export interface Inbox {
    * Graceful: answer 503 to new requests, finish in-flight commits, wait up to `timeoutMs` for
    * running handlers (default `defaults.shutdownTimeoutMs`), release leases, close the store.
    * A handler still running then is given up on: its transaction is rolled back and its event
-   * processed again after its lease (at least once); `close` does not wait for it.
+   * processed again after its lease (at least once); `close` does not wait for it, and ends
+   * within about `timeoutMs` (plus up to 0.1 s to try giving the leases back).
    */
   close(options?: { timeoutMs?: number }): Promise<void>;
   /** Queue one event again. `false` if unknown or being processed. */
@@ -175,9 +176,19 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
         receiver.stopAccepting();
         await receiver.drain();
         await retention?.stop();
+        const timeoutMs = closeOptions?.timeoutMs ?? workerDefaults.shutdownTimeoutMs;
+        const deadline = performance.now() + timeoutMs;
         await worker.stop(closeOptions);
-        // Handlers the worker gave up waiting for may still hold a transaction: rolled back.
-        if (ownsStore) await store.close({ timeoutMs: workerDefaults.leaseReleaseTimeoutMs });
+        // Handlers the worker gave up waiting for may still hold a transaction: rolled back once
+        // what is left of `timeoutMs` has passed (at once when nothing is left), not later.
+        if (ownsStore) {
+          await store.close({
+            timeoutMs: Math.min(
+              workerDefaults.leaseReleaseTimeoutMs,
+              Math.max(0, deadline - performance.now()),
+            ),
+          });
+        }
       })();
       return closing;
     },

@@ -718,6 +718,7 @@ export function createWorker(options: WorkerOptions): Worker {
       wake?.();
       await loopDone;
       const timeoutMs = stopOptions?.timeoutMs ?? workerDefaults.shutdownTimeoutMs;
+      const deadline = performance.now() + timeoutMs;
       if ((await within(Promise.allSettled([...inFlight]), timeoutMs)) === timedOut) {
         // Handlers still running are given up on: their leases are no longer extended, so their
         // events go to another worker (or the next start) once the leases end: at least once.
@@ -729,15 +730,15 @@ export function createWorker(options: WorkerOptions): Worker {
           'handlers still running at shutdown are given up on: their events are processed again after their lease',
         );
       }
-      // A handler still running may hold the SQLite write lock the release needs: bounded too.
-      // Leases not given back expire after leaseMs, and another worker takes the events then.
-      const released = await within(
-        store.releaseLeases(id, now()),
-        workerDefaults.leaseReleaseTimeoutMs,
-      );
+      // A handler still running may hold the SQLite write lock the release needs: bounded too, by
+      // what is left of `timeoutMs` (at least a short moment, so a release that does not wait
+      // still happens), so a stop ends close to the time it was given. Leases not given back
+      // expire after leaseMs, and another worker takes the events then.
+      const releaseMs = releaseBoundMs(deadline - performance.now());
+      const released = await within(store.releaseLeases(id, now()), releaseMs);
       if (released === timedOut) {
         logger.warn(
-          { timeoutMs: workerDefaults.leaseReleaseTimeoutMs },
+          { timeoutMs: releaseMs },
           'could not release leases in time (a handler holds the database); they expire after leaseMs',
         );
       } else if (released > 0) {
@@ -746,3 +747,11 @@ export function createWorker(options: WorkerOptions): Worker {
     },
   };
 }
+
+/** How long a stopping worker waits to give its leases back, with `leftMs` of its stop's time. */
+export function releaseBoundMs(leftMs: number): number {
+  return Math.min(workerDefaults.leaseReleaseTimeoutMs, Math.max(minReleaseMs, leftMs));
+}
+
+/** A release that does not wait for a lock takes a few ms: this much is always given to it. */
+const minReleaseMs = 100;

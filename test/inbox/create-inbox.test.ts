@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
+import { releaseBoundMs } from '../../src/worker/create-worker.js';
 import { createMirror } from '../../src/mirror/index.js';
 import { backendKinds, createBackend } from './helpers/backends.js';
 import {
@@ -213,11 +214,13 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
   it('close({ timeoutMs }) ends with a handler that never does: its writes rolled back, its event processed again', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);
+    const lines: string[] = [];
     const inbox = await createInbox({
       database: backend.database,
       secret,
       mirror: false,
       worker: { pollIntervalMs: 50, leaseMs: 300 },
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
     });
     let started: () => void = () => {};
     const handlerStarted = new Promise<void>((r) => (started = r));
@@ -232,6 +235,15 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     await handlerStarted;
     // Resolves (it used to wait for the handler forever); the timeout is not measured here.
     await inbox.close({ timeoutMs: 50 });
+    // What it waited for after the handlers' 50 ms: the lease release within what was left, at
+    // least 100 ms (it waited 2 s), then the store closed at once (it waited 2 s more). On
+    // SQLite the handler's transaction holds the write lock, so the release cannot happen.
+    const release = lines
+      .map((l) => JSON.parse(l) as { msg: string; timeoutMs?: number })
+      .filter((l) => l.msg.startsWith('could not release leases in time'));
+    if (kind === 'sqlite') expect(release).toHaveLength(1);
+    for (const line of release) expect(line.timeoutMs).toBe(releaseBoundMs(0));
+    expect(releaseBoundMs(0)).toBe(100);
 
     const again = await createInbox({
       database: backend.database,
