@@ -101,6 +101,29 @@ describe('PostgreSQL backend', () => {
     expect((await direct.get(second.id))?.id).toBe(second.id);
   });
 
+  it('a connection the server drops in the middle of a transaction fails that transaction only; the process goes on', async () => {
+    const direct = await open({ schema: 'dropped_tx' });
+    await direct.migrate();
+    const p = await proxy();
+    const viaProxy = await open({ schema: 'dropped_tx', port: p.port });
+    const attempt = viaProxy.writeTransaction(async (tx) => {
+      await tx.query('SELECT 1');
+      // The server goes away while this transaction holds its connection between statements:
+      // the client emits 'error' with nobody but the store listening (it ended the process with
+      // "Unhandled 'error' event", which vitest reports as a failure of this file).
+      await p.stop();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await tx.query('SELECT 1');
+    });
+    await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+    await p.start();
+    const event = newEvent();
+    expect(await viaProxy.append(event)).toBe('inserted');
+    expect(
+      await viaProxy.writeTransaction(async (tx) => (await tx.query('SELECT 1 AS one')).rows),
+    ).toEqual([{ one: 1 }]);
+  });
+
   it('wakes listeners in other processes through NOTIFY after an append and a replay', async () => {
     const a = await open({ schema: 'notify' });
     const b = await open({ schema: 'notify' });

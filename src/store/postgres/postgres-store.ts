@@ -171,6 +171,14 @@ export class PostgresStore implements Store {
       throw asUnavailable(error, doing);
     }
     let broken: unknown;
+    // The server may drop a checked-out connection between statements (pg_terminate_backend, a
+    // restart, a network cut): the client then emits 'error', which pg-pool listens for only
+    // while the client is idle in the pool. Unheard, it ended the process ("Unhandled 'error'
+    // event"); here it marks the connection broken, and the next statement fails as unavailable.
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onError);
     const state = { released: false };
     this.open.set(client, state);
     try {
@@ -187,6 +195,7 @@ export class PostgresStore implements Store {
       throw asUnavailable(error, doing);
     } finally {
       this.open.delete(client);
+      client.off('error', onError);
       // A connection that could not even roll back is dropped instead of reused (one `close`
       // gave up waiting for is released already).
       if (!state.released) client.release(broken instanceof Error ? broken : undefined);
