@@ -87,6 +87,7 @@ export const errorCodes = {
     'headers_too_large',
     'malformed_request',
     'request_timeout',
+    'store_unavailable',
     'internal_error',
   ],
   /** The web dashboard's refusals (pages redirect to sign-in; these are for API-like calls). */

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sharedScrapeRead } from '../server/scrape-read.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/types.js';
 import { deliveryStats, readDestinations } from './delivery-queries.js';
@@ -31,18 +32,13 @@ export function createForwardMetrics(
   const registry = new Registry();
   let last: Awaited<ReturnType<typeof deliveryStats>> = [];
   let paused = new Set<string>();
-  let pending: Promise<void> | undefined;
-  const refresh = async (): Promise<void> => {
-    pending ??= store
-      .read(async (db) => {
-        last = await deliveryStats(db, new Date(clock.now()), names);
-        paused = new Set((await readDestinations(db)).filter((d) => d.pausedAt).map((d) => d.name));
-      })
-      .finally(() => {
-        pending = undefined;
-      });
-    await pending;
-  };
+  // One read per scrape, shared by the gauges; while the database is down they report nothing.
+  const refresh = sharedScrapeRead(() =>
+    store.read(async (db) => {
+      last = await deliveryStats(db, new Date(clock.now()), names);
+      paused = new Set((await readDestinations(db)).filter((d) => d.pausedAt).map((d) => d.name));
+    }),
+  );
   new Gauge({
     name: 'workos_inbox_forward_queue_depth',
     help: 'Deliveries not yet delivered, by destination and status',
@@ -50,7 +46,8 @@ export function createForwardMetrics(
     registers: [registry],
     aggregator: 'max',
     async collect() {
-      await refresh();
+      this.reset();
+      if (!(await refresh())) return;
       for (const s of last) {
         for (const [status, n] of Object.entries(s.byStatus)) {
           this.set({ destination: s.destination, status }, n);
@@ -65,7 +62,8 @@ export function createForwardMetrics(
     registers: [registry],
     aggregator: 'max',
     async collect() {
-      await refresh();
+      this.reset();
+      if (!(await refresh())) return;
       for (const s of last)
         this.set({ destination: s.destination }, (s.oldestPendingAgeMs ?? 0) / 1000);
     },
@@ -77,7 +75,8 @@ export function createForwardMetrics(
     registers: [registry],
     aggregator: 'max',
     async collect() {
-      await refresh();
+      this.reset();
+      if (!(await refresh())) return;
       for (const name of new Set([...names, ...paused])) {
         this.set({ destination: name }, paused.has(name) ? 1 : 0);
       }

@@ -2,6 +2,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { Clock } from '../clock.js';
 import { eventStatuses } from '../store/types.js';
 import type { Store } from '../store/types.js';
+import { sharedScrapeRead } from './scrape-read.js';
 
 /**
  * Gauges read from the database at scrape time, so every process (receivers and workers,
@@ -9,21 +10,21 @@ import type { Store } from '../store/types.js';
  */
 export function createQueueMetrics(store: Store, clock: Clock): Registry {
   const registry = new Registry();
-  let pending: Promise<void> | undefined;
   let last: Awaited<ReturnType<Store['stats']>> | undefined;
-  // One stats query per scrape, shared by the three gauges.
-  const refresh = async (): Promise<void> => {
-    pending ??= store
-      // The estimate spares PostgreSQL a count of every processed event on each scrape.
-      .stats(new Date(clock.now()), { estimateDone: true })
-      .then((stats) => {
-        last = stats;
-      })
-      .finally(() => {
-        pending = undefined;
-      });
-    await pending;
-  };
+  // One stats query per scrape, shared by the gauges.
+  const refresh = sharedScrapeRead(async () => {
+    // The estimate spares PostgreSQL a count of every processed event on each scrape.
+    last = await store.stats(new Date(clock.now()), { estimateDone: true });
+  });
+  new Gauge({
+    name: 'workos_inbox_database_up',
+    help: '1 when this scrape read the queue from the database, 0 when it could not (down, or no answer within 5 s): the queue gauges are then left out',
+    registers: [registry],
+    aggregator: 'min',
+    async collect() {
+      this.set((await refresh()) ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'workos_inbox_queue_depth',
     help: 'Events in the inbox by status',
@@ -32,8 +33,10 @@ export function createQueueMetrics(store: Store, clock: Clock): Registry {
     // Read from the shared database: every process reports the same value, so never sum them.
     aggregator: 'max',
     async collect() {
-      await refresh();
-      for (const status of eventStatuses) this.set({ status }, last?.byStatus[status] ?? 0);
+      this.reset();
+      if (await refresh()) {
+        for (const status of eventStatuses) this.set({ status }, last?.byStatus[status] ?? 0);
+      }
     },
   });
   new Gauge({
@@ -42,8 +45,8 @@ export function createQueueMetrics(store: Store, clock: Clock): Registry {
     registers: [registry],
     aggregator: 'max',
     async collect() {
-      await refresh();
-      this.set(last?.byStatus.dead ?? 0);
+      this.reset();
+      if (await refresh()) this.set(last?.byStatus.dead ?? 0);
     },
   });
   new Gauge({
@@ -52,8 +55,8 @@ export function createQueueMetrics(store: Store, clock: Clock): Registry {
     registers: [registry],
     aggregator: 'max',
     async collect() {
-      await refresh();
-      this.set((last?.oldestPendingAgeMs ?? 0) / 1000);
+      this.reset();
+      if (await refresh()) this.set((last?.oldestPendingAgeMs ?? 0) / 1000);
     },
   });
   return registry;

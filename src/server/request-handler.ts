@@ -6,6 +6,8 @@ import { dashboardBase } from '../dashboard/layout.js';
 import { isDashboardPath, isReadApiPath } from './mirror-routes.js';
 import { eventsApiPath } from '../events-api/handle-events-request.js';
 import type { Store } from '../store/types.js';
+import { StoreUnavailableError } from '../store/types.js';
+import { defaults } from '../defaults.js';
 import { handleAdminRequest } from './admin-api.js';
 import { hasAdminToken } from './admin-auth.js';
 import { clientAddress, isSecureRequest } from './client-address.js';
@@ -133,6 +135,27 @@ export function createRequestHandler(
     };
 
     route().catch((error: unknown) => {
+      // The database down or not answering is not a bug of this route: 503 and when to retry,
+      // as the webhook route answers then, with one line (no stack) in the log.
+      if (error instanceof StoreUnavailableError) {
+        deps.logger.warn(
+          { path, method, reason: error.message },
+          'request failed: database unavailable',
+        );
+        if (!res.headersSent) {
+          sendError(
+            res,
+            503,
+            'store_unavailable',
+            `The database is unavailable: ${error.message}`,
+            {},
+            { 'retry-after': String(defaults.retryAfterSeconds.value) },
+          );
+        } else {
+          res.destroy();
+        }
+        return;
+      }
       deps.logger.error({ err: error, path, method }, 'request failed');
       if (!res.headersSent) {
         sendError(res, 500, 'internal_error', 'Internal Server Error');

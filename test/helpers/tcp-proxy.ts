@@ -7,12 +7,13 @@ import net from 'node:net';
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  private readonly pairs = new Set<[net.Socket, net.Socket]>();
   port = 0;
 
   constructor(
     private readonly targetPort: number,
     /** `blackhole`: accept connections and never answer (an unreachable host). */
-    private readonly mode: 'forward' | 'blackhole' = 'forward',
+    private mode: 'forward' | 'blackhole' = 'forward',
   ) {}
 
   async start(): Promise<void> {
@@ -28,7 +29,12 @@ export class TcpProxy {
         client.destroy();
       });
       upstream.on('error', () => client.destroy());
-      client.on('close', () => upstream.destroy());
+      const pair: [net.Socket, net.Socket] = [client, upstream];
+      this.pairs.add(pair);
+      client.on('close', () => {
+        upstream.destroy();
+        this.pairs.delete(pair);
+      });
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve, reject) => {
@@ -37,6 +43,21 @@ export class TcpProxy {
     });
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * Stop carrying bytes on the open connections without closing them: a server that froze (a
+   * SIGSTOPped postmaster, a full disk in the middle of a write), as seen from the client.
+   */
+  freeze(): void {
+    // New connections are accepted and never answered, as a frozen server's are.
+    this.mode = 'blackhole';
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 
   /** Refuse new connections and cut the open ones. */

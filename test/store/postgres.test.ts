@@ -5,6 +5,9 @@ import { StoreUnavailableError } from '../../src/store/types.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { at, newEvent, t0 } from './backends.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { startServeRoutes } from '../helpers/serve-routes.js';
+import { createQueueMetrics } from '../../src/server/queue-metrics.js';
+import { systemClock } from '../../src/clock.js';
 
 let url = '';
 let drop: () => Promise<void> = async () => {};
@@ -309,5 +312,63 @@ describe('PostgreSQL lease extension during complete', () => {
     expect(completed).toBe(true);
     expect(extended).toBe(true);
     expect(await store.extendLease(event.id, 'w', at(90_000))).toBe(false);
+  });
+});
+
+describe('serve while PostgreSQL is down', () => {
+  it('/metrics still answers (database_up 0, no queue gauges) and the admin routes answer 503 store_unavailable', async () => {
+    const direct = await open({ schema: 'down_routes' });
+    await direct.migrate();
+    const p = await proxy();
+    const store = await open({ schema: 'down_routes', port: p.port });
+    await store.append(newEvent());
+    const token = 'admin-token-for-the-outage-test-0123456789';
+    const http = await startServeRoutes({
+      store,
+      adminToken: token,
+      metrics: [createQueueMetrics(store, systemClock)],
+    });
+    try {
+      const scrape = async () => {
+        const res = await fetch(`${http.url}/metrics`);
+        return { status: res.status, text: await res.text() };
+      };
+      const up = await scrape();
+      expect(up.status).toBe(200);
+      expect(up.text).toMatch(/^workos_inbox_database_up 1$/m);
+      expect(up.text).toMatch(/^workos_inbox_queue_depth\{status="pending"\} 1$/m);
+
+      await p.stop();
+      const down = await scrape();
+      expect(down.status).toBe(200);
+      expect(down.text).toMatch(/^workos_inbox_database_up 0$/m);
+      // Left out rather than shown as a quiet queue.
+      expect(down.text).not.toMatch(/^workos_inbox_queue_depth\{/m);
+      const stats = await fetch(`${http.url}/inbox/stats`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(stats.status).toBe(503);
+      expect(stats.headers.get('retry-after')).toBe('5');
+      expect(await stats.json()).toMatchObject({ code: 'store_unavailable' });
+
+      await p.start();
+      expect((await scrape()).text).toMatch(/^workos_inbox_database_up 1$/m);
+
+      // Frozen: connected, but nothing answers. The probes answer anyway, after their bound
+      // (5 s): /readyz waited with no answer at all.
+      await fetch(`${http.url}/readyz`);
+      p.freeze();
+      const ready = await fetch(`${http.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({
+        status: 'not_ready',
+        problems: ['the database did not answer within 5 s'],
+      });
+      expect((await scrape()).text).toMatch(/^workos_inbox_database_up 0$/m);
+      // Cut the frozen connections, so the store can close.
+      await p.stop();
+    } finally {
+      await http.close(1_000);
+    }
   });
 });
