@@ -1,9 +1,13 @@
+import { defaults } from '../defaults.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
 interface DriverError {
   code?: unknown;
   message?: unknown;
   cause?: unknown;
+  /** Node's file-system errors (a certificate file the URL names). */
+  path?: unknown;
+  syscall?: unknown;
 }
 
 /** PostgreSQL's SQLSTATE for "database does not exist" (class 3D, invalid catalog name). */
@@ -17,6 +21,11 @@ const unreachable = new Set([
   'EHOSTUNREACH',
 ]);
 const refused = new Set(['28P01', '28000']);
+/** SQLSTATE 42501 insufficient_privilege, 3F000 invalid_schema_name. */
+const noPrivilege = '42501';
+const noSchema = '3F000';
+/** Where the URL comes from, for every message about it. */
+const where = `${defaults.database.flag.split(' ')[0]} (${defaults.database.env})`;
 
 /**
  * A database driver's error as the one-line message and exit code (3) that docs/cli.md promises,
@@ -39,13 +48,83 @@ export function databaseCliError(error: unknown): CliError | undefined {
     }
     if (code !== undefined && (unreachable.has(code) || refused.has(code))) {
       return new CliError(
-        `cannot connect to the database: ${message || code}`,
+        `cannot connect to the database: ${message || code}. Check the URL given by ${where}`,
         exitCodes.database,
         'database_unreachable',
         { cause: error },
       );
     }
+    const connecting = connectionProblem(code, message, e);
+    if (connecting) {
+      return new CliError(
+        `cannot connect to the database: ${connecting}`,
+        exitCodes.database,
+        'database_unreachable',
+        { cause: error },
+      );
+    }
+    if (code === noPrivilege && /permission denied for (schema|database)/.test(message)) {
+      return new CliError(
+        `the database refused to create the inbox's tables (${message}). Run \`workos-inbox ` +
+          "migrate` as a role that may (the database's owner), grant this one `CREATE` on the " +
+          'schema (`GRANT CREATE ON SCHEMA public TO <role>;`), or give it a schema of its own ' +
+          '(`schema` option of the library)',
+        exitCodes.database,
+        'store_unavailable',
+        { cause: error },
+      );
+    }
+    if (code === noSchema) {
+      return new CliError(
+        `${message}: the search_path of the URL's options names no schema that exists. Create ` +
+          `it (\`CREATE SCHEMA <name>;\`) or change the URL given by ${where}`,
+        exitCodes.database,
+        'store_unavailable',
+        { cause: error },
+      );
+    }
     e = e.cause as DriverError | undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Connection settings of the URL the server or the client cannot work with, in words: a password
+ * the server asks for and the URL lacks, TLS the server does not speak, a certificate file that
+ * cannot be read. Undefined for anything else.
+ */
+function connectionProblem(
+  code: string | undefined,
+  message: string,
+  e: { path?: unknown; syscall?: unknown },
+): string | undefined {
+  if (/client password must be a string|no password was provided/i.test(message)) {
+    return (
+      'the server asks for a password and the URL has none: ' +
+      `postgres://<user>:<password>@<host>/<database> (${where})`
+    );
+  }
+  if (/does not support SSL connections/i.test(message)) {
+    return (
+      'the server does not accept TLS, and the URL asks for it (sslmode): remove sslmode from ' +
+      `the URL given by ${where}, or turn TLS on in the server`
+    );
+  }
+  if (
+    /self[- ]signed certificate|unable to verify the first certificate|certificate has expired/i.test(
+      message,
+    )
+  ) {
+    return (
+      `${message}: the server's TLS certificate is not trusted. Name its CA in the URL ` +
+      `(sslrootcert=/path/ca.pem), given by ${where}`
+    );
+  }
+  if (code === 'ENOENT' && typeof e.path === 'string' && e.syscall === 'open') {
+    return (
+      `cannot read ${e.path}, named in the URL (sslrootcert, sslcert or sslkey): no such file. ` +
+      `Check the URL given by ${where}`
+    );
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAdminUrl } from '../helpers/postgres.js';
 import { ensureBuilt, runCli } from './cli-harness.js';
@@ -40,6 +41,63 @@ describe('a PostgreSQL database that does not exist', () => {
     });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('cannot connect to the database');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+// The database answers, but will not hold the inbox's tables where the URL puts them: one line
+// naming the way out, exit 3 (they were the driver's error with a stack, exit 1).
+describe('a PostgreSQL database the inbox cannot create its tables in', () => {
+  let cwd: string;
+  const tag = `wi_noprivs_${process.pid}`;
+  const admin = () => new pg.Client({ connectionString: postgresAdminUrl });
+  const urlAs = (role: string, query = '') => {
+    const u = new URL(postgresAdminUrl);
+    u.username = role;
+    u.password = '';
+    u.pathname = `/${tag}`;
+    return `${u.toString()}${query}`;
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    cwd = mkdtempSync(join(tmpdir(), 'wi-e2e-noprivs-'));
+    const c = admin();
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${tag}`);
+    await c.query(`DROP ROLE IF EXISTS ${tag}`);
+    await c.query(`CREATE ROLE ${tag} LOGIN`);
+    // Owned by the admin: since PostgreSQL 15 other roles may not create in its public schema.
+    await c.query(`CREATE DATABASE ${tag}`);
+    await c.end();
+  });
+  afterAll(async () => {
+    rmSync(cwd, { recursive: true, force: true });
+    const c = admin();
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${tag}`);
+    await c.query(`DROP ROLE IF EXISTS ${tag}`);
+    await c.end();
+  });
+
+  it('a role that may not create in the schema: migrate says who may and what to grant', async () => {
+    const result = await runCli(['migrate', '--database', urlAs(tag)], { cwd, timeoutMs: 60_000 });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("refused to create the inbox's tables");
+    expect(result.stderr).toContain('GRANT CREATE ON SCHEMA public');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a search_path that names no schema: migrate says to create it or change the URL', async () => {
+    const admin = new URL(postgresAdminUrl).username || 'postgres';
+    const query = `?options=${encodeURIComponent('-c search_path=nowhere_at_all')}`;
+    const result = await runCli(['migrate', '--database', urlAs(admin, query)], {
+      cwd,
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('names no schema that exists');
+    expect(result.stderr).toContain('--database (DATABASE_URL)');
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });
