@@ -62,6 +62,8 @@ const noopMetrics: ReceiverMetrics = {
 };
 
 const signatureHeaderName = 'workos-signature';
+/** While the database is down, one summary line of the webhooks refused per this long. */
+const outageLogEveryMs = 10_000;
 
 /** The framework-free receiver: raw bytes and headers in, status and JSON body out. */
 export function createReceiver(options: ReceiverOptions): Receiver {
@@ -90,6 +92,48 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     clock,
   });
   const { sink } = options;
+
+  // While the database is down every webhook fails the same way: the first is logged in full,
+  // then one line per `outageLogEveryMs` counts the rest, and one says when commits work again
+  // (a 20 s outage at 16 connections logged 6,130 errors with a stack each).
+  const outage = { since: 0, refused: 0, unlogged: 0, loggedAt: 0 };
+  function noteCommitFailed(id: string, error: unknown): void {
+    const now = clock.now();
+    outage.refused++;
+    if (outage.since === 0) {
+      outage.since = now;
+      outage.loggedAt = now;
+      logger.error(
+        { reason: 'store_unavailable', eventId: id, err: error },
+        'could not commit webhook; answering 503 (more while the database stays unavailable are counted, not logged each)',
+      );
+      return;
+    }
+    outage.unlogged++;
+    if (now - outage.loggedAt >= outageLogEveryMs) {
+      logger.error(
+        {
+          reason: 'store_unavailable',
+          refused: outage.unlogged,
+          forMs: now - outage.since,
+          error: error instanceof Error ? error.message : String(error),
+        },
+        `the database is still unavailable: ${outage.unlogged} more webhooks answered 503`,
+      );
+      outage.unlogged = 0;
+      outage.loggedAt = now;
+    }
+  }
+  function noteCommitted(): void {
+    if (outage.since === 0) return;
+    logger.info(
+      { refused: outage.refused, forMs: clock.now() - outage.since },
+      `the database accepts webhooks again, after ${outage.refused} answered 503`,
+    );
+    outage.since = 0;
+    outage.refused = 0;
+    outage.unlogged = 0;
+  }
 
   let accepting = true;
   const inFlight = options.inFlightCounter ?? new Int32Array(1);
@@ -184,10 +228,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       });
     } catch (error) {
       metrics.rejected('store_unavailable');
-      logger.error(
-        { reason: 'store_unavailable', eventId: id, err: error },
-        'could not commit webhook; answering 503',
-      );
+      noteCommitFailed(id, error);
       return errorResponse(
         {
           status: 503,
@@ -198,6 +239,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         { 'retry-after': retryAfter },
       );
     }
+    noteCommitted();
     if (outcome === 'duplicate') {
       metrics.duplicate();
       logger.debug({ eventId: id, event }, 'duplicate webhook');

@@ -215,6 +215,57 @@ describe.each(backendKinds)('receiver status rules on %s', (kind) => {
     }
   });
 
+  it('logs an outage once, then a count every 10 s, then when commits work again (not one stack per webhook)', async () => {
+    let nowMs = 1_700_000_000_000;
+    let down = true;
+    const lines: Array<{ level: number; msg: string; refused?: number }> = [];
+    const receiver = createReceiver({
+      secret,
+      clock: { now: () => nowMs },
+      logger: pino(
+        { level: 'info' },
+        { write: (line: string) => void lines.push(JSON.parse(line) as never) },
+      ),
+      sink: {
+        append: () =>
+          down ? Promise.reject(new Error('connect ECONNREFUSED')) : Promise.resolve('inserted'),
+      },
+    });
+    const deliver = async () => {
+      const body = eventBody(nextId());
+      return (
+        await receiver.handle({
+          method: 'POST',
+          headers: signedHeaders(body, nowMs),
+          body: Buffer.from(body),
+        })
+      ).status;
+    };
+    for (let i = 0; i < 5; i++) {
+      expect(await deliver()).toBe(503);
+      nowMs += 1_000;
+    }
+    const errors = () => lines.filter((l) => l.level === 50);
+    expect(errors().map((l) => l.msg)).toEqual([
+      expect.stringMatching(/^could not commit webhook; answering 503/),
+    ]);
+    nowMs += 6_000;
+    expect(await deliver()).toBe(503);
+    expect(errors()).toHaveLength(2);
+    expect(errors()[1]).toMatchObject({
+      msg: 'the database is still unavailable: 5 more webhooks answered 503',
+      refused: 5,
+    });
+    down = false;
+    expect(await deliver()).toBe(200);
+    expect(lines.at(-1)).toMatchObject({
+      level: 30,
+      msg: 'the database accepts webhooks again, after 6 answered 503',
+    });
+    expect(await deliver()).toBe(200);
+    expect(lines.filter((l) => l.msg.includes('accepts webhooks again'))).toHaveLength(1);
+  });
+
   it('answers 503 with Retry-After once closing, and the handler never changes an answer', async () => {
     const backend = await createBackend(kind);
     const other = await createInbox({ database: backend.database, secret, mirror: false });

@@ -96,9 +96,10 @@ export class AppendBatcher {
       const failure =
         error instanceof StoreUnavailableError
           ? error
-          : new StoreUnavailableError(`could not commit to PostgreSQL: ${String(error)}`, {
-              cause: error,
-            });
+          : new StoreUnavailableError(
+              `could not commit to PostgreSQL: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error },
+            );
       for (const pending of batch) pending.reject(failure);
       return;
     }
