@@ -191,6 +191,8 @@ export function createWorker(options: WorkerOptions): Worker {
     wake?.();
   }
 
+  /** Claims failing in a row (the database down): logged once, then once a minute. */
+  const claimFailures = { count: 0, since: 0, loggedAt: 0 };
   /** The timer that wakes the loop when the earliest retry this worker recorded comes due. */
   let retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
 
@@ -673,9 +675,34 @@ export function createWorker(options: WorkerOptions): Worker {
         ({ claimed, due, asked } = await claim(free));
       } catch (error) {
         pacer.end();
-        logger.error({ err: error }, 'claim failed; retrying after the poll interval');
+        // The first failure with its cause; while they go on (the database down), one line a
+        // minute, not a stack every poll.
+        const at = clock.now();
+        claimFailures.count++;
+        if (claimFailures.count === 1) {
+          claimFailures.since = at;
+          claimFailures.loggedAt = at;
+          logger.error({ err: error }, 'claim failed; retrying after the poll interval');
+        } else if (at - claimFailures.loggedAt >= 60_000) {
+          claimFailures.loggedAt = at;
+          logger.error(
+            {
+              failures: claimFailures.count,
+              forMs: at - claimFailures.since,
+              error: error instanceof Error ? error.message : String(error),
+            },
+            'claims still failing; retrying after the poll interval',
+          );
+        }
         await new Promise((r) => setTimeout(r, pollIntervalMs));
         continue;
+      }
+      if (claimFailures.count > 0) {
+        logger.info(
+          { failures: claimFailures.count, forMs: clock.now() - claimFailures.since },
+          'claims work again',
+        );
+        claimFailures.count = 0;
       }
       for (const chain of chains(claimed)) track(chain);
       pacer.end();

@@ -1,0 +1,69 @@
+// A worker whose claims fail (the database down) logs the first failure with its cause, then one
+// line a minute counting them, then one when claims work again: it logged a stack every poll.
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openMigratedStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/types.js';
+import { createWorker } from '../../src/worker/create-worker.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { patienceMs } from '../helpers/patience.js';
+import { manualClock } from '../inbox/helpers/events.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+/** Resolves once `ok()` holds; fails only on a stall (the suite's one patience). */
+async function waitFor(ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('stalled');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('claims failing while the database is down', () => {
+  it('are logged once, then once a minute with a count, then once when they work again', async () => {
+    const temp = createTempSqlitePath();
+    const store = await openMigratedStore({ database: temp.path });
+    cleanups.push(temp.cleanup, () => store.close());
+    let down = true;
+    let attempts = 0;
+    const proxy: Store = Object.create(store) as Store;
+    proxy.claim = (options) => {
+      attempts++;
+      return down ? Promise.reject(new Error('connect ECONNREFUSED')) : store.claim(options);
+    };
+    const clock = manualClock();
+    const lines: Array<{ level: number; msg: string; failures?: number }> = [];
+    const worker = createWorker({
+      store: proxy,
+      handlers: { handlersFor: () => [] },
+      clock,
+      pollIntervalMs: 5,
+      logger: pino(
+        { level: 'info' },
+        { write: (l: string) => void lines.push(JSON.parse(l) as never) },
+      ),
+    });
+    worker.start();
+    cleanups.push(() => worker.stop({ timeoutMs: 1_000 }));
+    const failureLines = () => lines.filter((l) => l.level === 50);
+
+    await waitFor(() => attempts >= 5);
+    expect(failureLines().map((l) => l.msg)).toEqual([
+      'claim failed; retrying after the poll interval',
+    ]);
+    const before = attempts;
+    clock.advance(60_000);
+    await waitFor(() => failureLines().length === 2);
+    expect(failureLines()[1]).toMatchObject({
+      msg: 'claims still failing; retrying after the poll interval',
+    });
+    expect(failureLines()[1]!.failures).toBeGreaterThan(before - 1);
+    down = false;
+    await waitFor(() => lines.some((l) => l.msg === 'claims work again'));
+    expect(failureLines()).toHaveLength(2);
+  });
+});
