@@ -704,7 +704,11 @@ export const defaults = {
   schema: {
     value: undefined,
     shown: "the database's `search_path` (usually `public`)",
-    description: 'PostgreSQL schema of the inbox tables (created if missing)',
+    flag: '--schema <name>',
+    env: 'WORKOS_INBOX_SCHEMA',
+    description:
+      'PostgreSQL schema of the inbox tables, created if missing (several inboxes in one database)',
+    docs: "PostgreSQL: the schema that holds the inbox's tables (created by `migrate` and at start when missing), so several inboxes can share one database; a plain identifier (letters, digits, underscore; capitals kept). Refused with a SQLite file",
     options: ['InboxOptions.schema', 'StoreOptions.schema'],
   },
   connectTimeoutMs: {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { defaults } from '../defaults.js';
 
-/** `--database` and `--data-dir`, with the same defaults as `serve`. */
+/** `--database`, `--data-dir` and `--schema`, with the same defaults as `serve`. */
 export function addDatabaseFlags(command: Command): Command {
   return command
     .option(
@@ -10,5 +11,9 @@ export function addDatabaseFlags(command: Command): Command {
     .option(
       '--data-dir <path>',
       'data folder of the default SQLite file (env: WORKOS_INBOX_DATA_DIR; default: .workos-inbox)',
+    )
+    .option(
+      defaults.schema.flag,
+      `${defaults.schema.description} (env: ${defaults.schema.env}; default: the search_path)`,
     );
 }

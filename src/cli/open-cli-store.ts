@@ -5,12 +5,37 @@ import { resolveDatabase } from '../server/config.js';
 import { redactDatabase } from '../store/redact-database.js';
 import { DatabaseDriverNotBuiltError } from '../store/load-backend.js';
 import { StoreUnavailableError } from '../store/types.js';
+import { schemaNameProblem } from '../store/postgres/invalid-schema-error.js';
 import type { SchemaStatus, Store } from '../store/types.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
 export interface DatabaseFlags {
   database?: string;
   dataDir?: string;
+  schema?: string;
+}
+
+/** `--schema`, else WORKOS_INBOX_SCHEMA: checked as `serve` checks it (exit 2). */
+export function cliSchema(
+  flags: DatabaseFlags,
+  database: string,
+  isPostgres: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const schema = flags.schema ?? (env[defaults.schema.env] || undefined);
+  if (schema === undefined) return undefined;
+  const where = `${defaults.schema.flag.split(' ')[0]} (${defaults.schema.env})`;
+  if (!isPostgres) {
+    throw new CliError(
+      `${where} applies to a postgres:// database only, not ${database}`,
+      exitCodes.usage,
+      'cli_error',
+    );
+  }
+  const problem = schemaNameProblem(schema);
+  if (problem !== undefined)
+    throw new CliError(`${where}: ${problem}`, exitCodes.usage, 'cli_error');
+  return schema;
 }
 
 /** `--database`, else DATABASE_URL, else the SQLite file `serve` uses by default. */
@@ -38,6 +63,7 @@ export async function withCliStore<T>(
   // Loaded here, not at start-up: `--help` and `sign` should not pay for the database drivers.
   const { isPostgresUrl, openStore } = await import('../store/open-store.js');
   const { resolveMirror } = await import('../inbox/mirror-setup.js');
+  const schema = cliSchema(flags, shown, isPostgresUrl(database));
   if (!options.migrate && !isPostgresUrl(database) && !existsSync(database)) {
     throw new CliError(
       `no inbox database at ${shown}: start \`workos-inbox serve\` here, run \`workos-inbox migrate\`, or pass --database`,
@@ -52,6 +78,7 @@ export async function withCliStore<T>(
       database,
       migrationSets: resolveMirror(true).migrationSets,
       poolSize: 2,
+      ...(schema !== undefined ? { schema } : {}),
     });
   } catch (error) {
     // What the store says already names the database and what to check.

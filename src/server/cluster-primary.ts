@@ -29,6 +29,7 @@ export async function runClusterPrimary(
     database: config.database,
     secret: credentials?.secrets ?? ['unused-by-the-primary'],
     poolSize: 2,
+    ...(config.schema !== undefined ? { schema: config.schema } : {}),
     logger,
   });
   await migrator.close();

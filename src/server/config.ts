@@ -11,6 +11,7 @@ import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
 import { sinceForms, sinceMs } from '../pull/parse-since.js';
 import { databaseProblem, isPostgresUrl } from '../store/open-store.js';
+import { schemaNameProblem } from '../store/postgres/invalid-schema-error.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
 export class ConfigError extends WorkosInboxError {
@@ -61,6 +62,8 @@ export interface ServeConfig {
   shutdownTimeoutMs: number;
   /** PostgreSQL pool size per process. */
   poolSize: number;
+  /** PostgreSQL: the schema of the inbox's tables; undefined: the connection's search_path. */
+  schema: string | undefined;
   /** `work`: where /healthz, /readyz and /metrics are served; none by default. */
   metricsPort: number | undefined;
   /** Passed to the inbox's worker. */
@@ -204,6 +207,14 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   const production = env.NODE_ENV === 'production';
   const dataDir = resolve(cwd, raw('dataDir') ?? defaults.dataDir.value);
   const database = resolveDatabase(raw('database'), dataDir, cwd);
+  const schema = raw('schema');
+  if (schema !== undefined) {
+    if (!isPostgresUrl(database)) {
+      throw new ConfigError(`${label('schema')} applies to a postgres:// database only`);
+    }
+    const problem = schemaNameProblem(schema);
+    if (problem !== undefined) throw new ConfigError(`${label('schema')}: ${problem}`);
+  }
 
   const path = raw('path') ?? defaults.path.value;
   if (!path.startsWith('/') || /[?#\s]/.test(path)) {
@@ -295,6 +306,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     requestTimeoutMs: integer('requestTimeoutMs', defaults.requestTimeoutMs.value, 1000, 3600_000),
     shutdownTimeoutMs: integer('shutdownTimeoutMs', defaults.shutdownTimeoutMs.value, 0, 3600_000),
     poolSize: integer('poolSize', defaults.poolSize.value, 1, 1000),
+    schema,
     metricsPort: raw('metricsPort') === undefined ? undefined : integer('metricsPort', 0, 0, 65535),
     workerTuning: {
       maxAttempts: integer('maxAttempts', defaults.maxAttempts.value, 1, 1000),

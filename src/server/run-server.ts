@@ -105,6 +105,7 @@ export async function runServe(
     maxBodyBytes: config.maxBodyBytes,
     worker: config.workerTuning,
     poolSize: config.poolSize,
+    ...(config.schema !== undefined ? { schema: config.schema } : {}),
     maxPendingAppends: config.maxPendingAppends,
     // Every process that runs the worker also prunes (see createRetentionLoop).
     ...(config.retentionMs !== undefined

@@ -9,3 +9,12 @@ export class InvalidSchemaError extends WorkosInboxError {
   override readonly name = 'InvalidSchemaError';
   readonly code = 'invalid_schema';
 }
+
+const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Why `name` cannot be the inbox's schema, or undefined when it can. */
+export function schemaNameProblem(name: string): string | undefined {
+  return schemaName.test(name)
+    ? undefined
+    : `schema "${name}" must be a plain identifier (letters, digits, underscore; at most 63)`;
+}

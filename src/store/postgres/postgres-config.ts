@@ -1,17 +1,12 @@
 import { defaults } from '../../defaults.js';
-import { InvalidSchemaError } from './invalid-schema-error.js';
+import { InvalidSchemaError, schemaNameProblem } from './invalid-schema-error.js';
 import type pg from 'pg';
 import type { StoreOptions } from '../types.js';
 
-const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
 /** Connection settings shared by the pool and the LISTEN client. */
 export function postgresConfig(options: StoreOptions): pg.ClientConfig {
-  if (options.schema !== undefined && !schemaName.test(options.schema)) {
-    throw new InvalidSchemaError(
-      `schema "${options.schema}" must be a plain identifier (letters, digits, underscore)`,
-    );
-  }
+  const problem = options.schema === undefined ? undefined : schemaNameProblem(options.schema);
+  if (problem !== undefined) throw new InvalidSchemaError(problem);
   const { poolSize } = options;
   if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize > 0)) {
     // pg's pool would take it and then never hand out a connection: a connect timeout blaming

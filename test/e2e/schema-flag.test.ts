@@ -1,0 +1,72 @@
+// --schema (WORKOS_INBOX_SCHEMA): several inboxes in one PostgreSQL database from the CLI, as the
+// library's `schema` option allows (the CLI had no way to choose one).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../helpers/postgres.js';
+import { ensureBuilt, runCli } from './cli-harness.js';
+
+let cwd: string;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  ensureBuilt();
+  cwd = mkdtempSync(join(tmpdir(), 'wi-e2e-schema-'));
+  db = await createTestDatabase('wi_schema_flag');
+});
+afterAll(async () => {
+  rmSync(cwd, { recursive: true, force: true });
+  await db.drop();
+});
+
+const oneLine = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
+
+describe('--schema', () => {
+  it('keeps two inboxes apart in one database, the flag and the variable alike', async () => {
+    const migrateA = await runCli(['migrate', '--database', db.url, '--schema', 'TenantA'], {
+      cwd,
+    });
+    expect(migrateA.code).toBe(0);
+    const migrateB = await runCli(['migrate', '--database', db.url], {
+      cwd,
+      env: { WORKOS_INBOX_SCHEMA: 'tenant_b' },
+    });
+    expect(migrateB.code).toBe(0);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ schema: string }>(
+        `SELECT table_schema AS schema FROM information_schema.tables
+         WHERE table_name = 'workos_inbox_events' ORDER BY 1`,
+      );
+      // Capitals kept; nothing in public.
+      expect(rows.map((r) => r.schema)).toEqual(['TenantA', 'tenant_b']);
+    } finally {
+      await client.end();
+    }
+    expect(
+      (await runCli(['stats', '--database', db.url, '--schema', 'TenantA'], { cwd })).code,
+    ).toBe(0);
+    // Without it, the search_path (public) holds no inbox.
+    const plain = await runCli(['stats', '--database', db.url], { cwd });
+    expect(plain.code).toBe(3);
+    oneLine(plain.stderr);
+  });
+
+  it.each([
+    [
+      ['--schema', 'bad-name'],
+      /--schema \(WORKOS_INBOX_SCHEMA\): schema "bad-name" must be a plain identifier/,
+    ],
+    [['--schema', 'x', '--database', 'inbox.db'], /applies to a postgres:\/\/ database only/],
+  ])('%j exits 2 naming the flag', async (args, message) => {
+    const database = args.includes('--database') ? [] : ['--database', db.url];
+    for (const command of [['stats'], ['serve', '--port', '0']]) {
+      const result = await runCli([...command, ...database, ...args], { cwd });
+      expect(result.code, command.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+      oneLine(result.stderr);
+    }
+  });
+});
