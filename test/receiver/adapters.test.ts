@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { pino } from 'pino';
 import Fastify from 'fastify';
+// Fastify 4 too (the peer range is >=4): its types did not accept the plugin.
+import Fastify4 from 'fastify4';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
@@ -167,11 +169,29 @@ describe('Express adapter', () => {
   });
 });
 
-describe('Fastify plugin', () => {
+describe.each([
+  {
+    major: 5,
+    start: async () => {
+      const app = Fastify();
+      await app.register(inbox.fastify, { path: '/webhooks/workos' });
+      app.post('/other', async (request) => ({ echoed: request.body }));
+      return app;
+    },
+  },
+  {
+    major: 4,
+    start: async () => {
+      const app = Fastify4();
+      await app.register(inbox.fastify, { path: '/webhooks/workos' });
+      app.post('/other', async (request) => ({ echoed: request.body }));
+      return app;
+    },
+  },
+])('Fastify $major plugin', ({ major, start }) => {
   it('parses its route as raw bytes, encapsulated: the app keeps its JSON parser', async () => {
-    const app = Fastify();
-    await app.register(inbox.fastify, { path: '/webhooks/workos' });
-    app.post('/other', async (request) => ({ echoed: request.body }));
+    const app = await start();
+    expect(Number(app.version.split('.')[0])).toBe(major);
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const id = nextId();

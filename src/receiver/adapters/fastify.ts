@@ -4,7 +4,10 @@ import type { Receiver } from '../create-receiver.js';
 import { bodyTooLarge } from '../body.js';
 import type { ReceiverResponse } from '../responses.js';
 
-// Structural slices of Fastify's types, so `fastify` stays an optional peer dependency.
+// Structural slices of Fastify's types, so `fastify` stays an optional peer dependency. Each is
+// one that both Fastify 4 and 5 assign to (typed `string[]` methods or an error of no `Error`,
+// Fastify 4's instance did not fit, and `app.register(inbox.fastify)` did not compile there).
+type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
 interface FastifyLikeRequest {
   method: string;
   headers: IncomingHttpHeaders;
@@ -24,13 +27,13 @@ interface FastifyLikeInstance {
   ): void;
   setErrorHandler(
     handler: (
-      error: { code?: string; statusCode?: number },
+      error: Error & { code?: string; statusCode?: number },
       request: FastifyLikeRequest,
       reply: FastifyLikeReply,
     ) => unknown,
   ): void;
   route(options: {
-    method: string[];
+    method: HttpMethod[];
     url: string;
     handler: (request: FastifyLikeRequest, reply: FastifyLikeReply) => Promise<unknown>;
   }): void;
@@ -54,7 +57,7 @@ function send(reply: FastifyLikeReply, response: ReceiverResponse): FastifyLikeR
   return reply.code(response.status).headers(response.headers).send(response.body);
 }
 
-const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+const methods: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
 /**
  * The Fastify plugin. It is encapsulated on purpose (no `fastify-plugin`): its buffer parser for
