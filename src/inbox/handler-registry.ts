@@ -41,6 +41,11 @@ export class HandlerRegistry implements HandlerSource {
     return true;
   }
 
+  describe(): readonly string[] {
+    const names = [...this.#byName].filter(([, list]) => list.length > 0).map(([name]) => name);
+    return this.#any.length > 0 ? [...names, '*'] : names;
+  }
+
   handlersFor(eventName: string): readonly EventHandler[] {
     let list = this.#cache.get(eventName);
     if (!list) {
@@ -61,6 +66,7 @@ export class HandlerRegistry implements HandlerSource {
 export function chainHandlerSources(first: HandlerSource, second: HandlerSource): HandlerSource {
   const batching = first.batching;
   return {
+    describe: () => [...(first.describe?.() ?? []), ...(second.describe?.() ?? [])],
     // The first source's writes are collected; every handler of the second runs per event.
     ...(batching
       ? {

@@ -26,6 +26,8 @@ export interface MirrorHandlerSource {
   readonly families: readonly MirrorFamily[];
   /** Every event name the mirror applies with these families. */
   readonly events: readonly string[];
+  /** `(directory mirror)`: what workers compare (`HandlerSource.describe`). */
+  describe(): readonly string[];
   handlersFor(eventName: string): readonly MirrorEventHandler[];
   /**
    * The same handlers for several events per transaction (the worker's `HandlerSource.batching`):
@@ -67,6 +69,7 @@ export function createMirrorHandler(options: MirrorHandlerOptions = {}): MirrorH
   return {
     families: [...enabled],
     events: [...enabled].flatMap((f) => mirrorEventsByFamily[f]),
+    describe: () => ['(directory mirror)'],
     handlersFor(eventName) {
       const family = mirrorFamilyOf(eventName);
       return family && enabled.has(family) ? one : [];

@@ -16,6 +16,12 @@ import { backoffDelayMs } from './backoff.js';
 import { coalesceWaitMs } from './claim-coalesce.js';
 import { createPacer } from './pacer.js';
 import { timedOut, within } from '../within.js';
+import {
+  differenceMessage,
+  forgetWorker,
+  noteWorker,
+  workerNoteEveryMs,
+} from './worker-registry.js';
 import type {
   BatchCollector,
   EventHandler,
@@ -189,6 +195,54 @@ export function createWorker(options: WorkerOptions): Worker {
   function signal(): void {
     wakePending = true;
     wake?.();
+  }
+
+  /**
+   * This worker's row in `workos_inbox_workers` (what it handles), refreshed every
+   * `workerNoteEveryMs`: a live worker that handles something this one does not is warned of,
+   * once each (docs/inbox.md, "The worker").
+   */
+  let noteTimer: NodeJS.Timeout | undefined;
+  let noting: Promise<void> | undefined;
+  const warnedOf = new Set<string>();
+  function startNoting(): void {
+    if (!handlers.describe || noteTimer) return;
+    const note = () => {
+      noting ??= noteWorker(store, id, handlers.describe!(), new Date(clock.now()))
+        .then((differences) => {
+          for (const difference of differences) {
+            const key = `${difference.owner} ${difference.missing.join(',')}`;
+            if (warnedOf.has(key)) continue;
+            warnedOf.add(key);
+            logger.warn(
+              { otherWorker: difference.owner, missing: difference.missing },
+              differenceMessage(difference),
+            );
+          }
+        })
+        .catch((error: unknown) => {
+          // Only a comparison: the database's own problems are reported where they matter.
+          logger.debug({ err: error }, 'could not note this worker in workos_inbox_workers');
+        })
+        .finally(() => {
+          noting = undefined;
+        });
+    };
+    note();
+    noteTimer = setInterval(note, workerNoteEveryMs);
+    noteTimer.unref();
+  }
+  async function stopNoting(deadline: number): Promise<void> {
+    if (!noteTimer) return;
+    clearInterval(noteTimer);
+    noteTimer = undefined;
+    // Bounded: a handler given up on may hold the SQLite write lock these need.
+    await within(noting ?? Promise.resolve(), releaseBoundMs(deadline - performance.now()));
+    const gone = await within(
+      forgetWorker(store, id).catch(() => {}),
+      releaseBoundMs(deadline - performance.now()),
+    );
+    if (gone === timedOut) logger.debug('could not remove this worker from workos_inbox_workers');
   }
 
   /** Claims failing in a row (the database down): logged once, then once a minute. */
@@ -721,6 +775,7 @@ export function createWorker(options: WorkerOptions): Worker {
       running = true;
       unsubscribe = store.onWake(signal);
       loopDone = loop();
+      startNoting();
     },
     async drain() {
       let attempts = 0;
@@ -757,6 +812,7 @@ export function createWorker(options: WorkerOptions): Worker {
           'handlers still running at shutdown are given up on: their events are processed again after their lease',
         );
       }
+      await stopNoting(deadline);
       // A handler still running may hold the SQLite write lock the release needs: bounded too, by
       // what is left of `timeoutMs` (at least a short moment, so a release that does not wait
       // still happens), so a stop ends close to the time it was given. Leases not given back

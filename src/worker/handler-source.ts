@@ -27,6 +27,12 @@ export type EventHandler<E = unknown> = (event: E, context: HandlerContext) => P
 export interface HandlerSource {
   /** Handlers in the order they run; empty when none (the event is then simply marked done). */
   handlersFor(eventName: string): readonly EventHandler[];
+  /**
+   * Optional: what this source handles, for comparing workers on one database: event names, `*`
+   * for every event, `(directory mirror)`. Workers that differ are warned of (a worker claims any
+   * due event, and one without a handler for it marks it done).
+   */
+  describe?(): readonly string[];
   /** Optional: true while no event name has a handler (`handlersFor` is empty for every name). */
   isEmpty?(): boolean;
   /**

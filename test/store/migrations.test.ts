@@ -204,6 +204,7 @@ describe('loadMigrations', () => {
       '0006-open-status-indexes',
       '0007-delivery-current-attempt',
       '0008-attempt-start-at-send',
+      '0009-workers',
     ]);
     expect(postgres.map((m) => m.name)).toEqual([
       '0001-initial',
@@ -216,6 +217,7 @@ describe('loadMigrations', () => {
       '0008-directory-claims',
       '0009-directory-of-requeued',
       '0010-attempt-start-at-send',
+      '0011-workers',
     ]);
     expect(postgres[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
     expect(sqlite[0]?.sql).toContain('CREATE TABLE workos_inbox_events');
