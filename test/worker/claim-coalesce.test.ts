@@ -49,8 +49,9 @@ describe.each(backendKinds)('claim coalescing on %s', (kind) => {
     const claim = vi.spyOn(started.store, 'claim');
     await started.start();
     // The first claim (nothing due yet) has returned: the loop now waits for a wake-up. (Called
-    // is not enough: an event appended before its transaction ran would be claimed by it.)
-    await until(() => claim.mock.settledResults.length >= 1);
+    // is not enough: an event appended before its transaction ran would be claimed by it. Nor is
+    // an entry in settledResults: a call still running has one, `incomplete`.)
+    await until(() => claim.mock.settledResults.some((r) => r.type === 'fulfilled'));
     const deliver = async (id: string) => {
       const body = eventBody(id);
       const res = await started.receiver.handle({
