@@ -6,19 +6,11 @@ import { openMigratedStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { createWorker } from '../../src/worker/create-worker.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
-import { patienceMs } from '../helpers/patience.js';
+import { until } from '../helpers/until.js';
 import { manualClock } from '../inbox/helpers/events.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
-/** Resolves once `ok()` holds; fails only on a stall (the suite's one patience). */
-async function waitFor(ok: () => boolean): Promise<void> {
-  const deadline = Date.now() + patienceMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('stalled');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -51,19 +43,19 @@ describe('claims failing while the database is down', () => {
     cleanups.push(() => worker.stop({ timeoutMs: 1_000 }));
     const failureLines = () => lines.filter((l) => l.level === 50);
 
-    await waitFor(() => attempts >= 5);
+    await until(() => attempts >= 5, 'the claim loop');
     expect(failureLines().map((l) => l.msg)).toEqual([
       'claim failed; retrying after the poll interval',
     ]);
     const before = attempts;
     clock.advance(60_000);
-    await waitFor(() => failureLines().length === 2);
+    await until(() => failureLines().length === 2, 'the claim loop');
     expect(failureLines()[1]).toMatchObject({
       msg: 'claims still failing; retrying after the poll interval',
     });
     expect(failureLines()[1]!.failures).toBeGreaterThan(before - 1);
     down = false;
-    await waitFor(() => lines.some((l) => l.msg === 'claims work again'));
+    await until(() => lines.some((l) => l.msg === 'claims work again'), 'the claim loop');
     expect(failureLines()).toHaveLength(2);
   });
 });

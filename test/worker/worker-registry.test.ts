@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import type { Inbox } from '../../src/inbox/create-inbox.js';
 import { noteWorker } from '../../src/worker/worker-registry.js';
-import { patienceMs } from '../helpers/patience.js';
+import { until } from '../helpers/until.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { secret } from '../inbox/helpers/events.js';
 
@@ -15,14 +15,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
-
-async function waitFor(ok: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + patienceMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error('stalled');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe.each(backendKinds)('workers that handle different events, %s', (kind) => {
   async function worker(database: string, name: string, setup: (inbox: Inbox) => void = () => {}) {
@@ -57,10 +49,10 @@ describe.each(backendKinds)('workers that handle different events, %s', (kind) =
     const app = await worker(backend.database, 'app', (inbox) =>
       inbox.on('dsync.user.created', () => {}),
     );
-    await waitFor(async () => (await rows(app.inbox)).length === 1);
+    await until(async () => (await rows(app.inbox)).length === 1, 'the worker registry');
     expect(await rows(app.inbox)).toEqual([['app', ['(directory mirror)', 'dsync.user.created']]]);
     const bare = await worker(backend.database, 'serve-without-handlers');
-    await waitFor(() => bare.warnings().length > 0);
+    await until(() => bare.warnings().length > 0, 'the worker registry');
     expect(bare.warnings()).toEqual([
       expect.objectContaining({
         level: 40,
