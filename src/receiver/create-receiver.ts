@@ -17,6 +17,7 @@ import {
 } from './body.js';
 import { getHeader, type HeaderSource } from './headers.js';
 import type { ReceiverMetrics, ReceiverOptions } from './receiver-options.js';
+import { FailureRun } from '../failure-run.js';
 import {
   acceptedResponse,
   errorResponse,
@@ -94,45 +95,34 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const { sink } = options;
 
   // While the database is down every webhook fails the same way: the first is logged in full,
-  // then one line per `outageLogEveryMs` counts the rest, and one says when commits work again
-  // (a 20 s outage at 16 connections logged 6,130 errors with a stack each).
-  const outage = { since: 0, refused: 0, unlogged: 0, loggedAt: 0 };
+  // then one line per `outageLogEveryMs` counts the rest, and one says when commits work again.
+  const outage = new FailureRun(clock, outageLogEveryMs);
   function noteCommitFailed(id: string, error: unknown): void {
-    const now = clock.now();
-    outage.refused++;
-    if (outage.since === 0) {
-      outage.since = now;
-      outage.loggedAt = now;
+    const note = outage.failed();
+    if (note.log === 'first') {
       logger.error(
         { reason: 'store_unavailable', eventId: id, err: error },
         'could not commit webhook; answering 503 (more while the database stays unavailable are counted, not logged each)',
       );
-      return;
-    }
-    outage.unlogged++;
-    if (now - outage.loggedAt >= outageLogEveryMs) {
+    } else if (note.log === 'count') {
       logger.error(
         {
           reason: 'store_unavailable',
-          refused: outage.unlogged,
-          forMs: now - outage.since,
+          refused: note.unlogged,
+          forMs: note.forMs,
           error: error instanceof Error ? error.message : String(error),
         },
-        `the database is still unavailable: ${outage.unlogged} more webhooks answered 503`,
+        `the database is still unavailable: ${note.unlogged} more webhooks answered 503`,
       );
-      outage.unlogged = 0;
-      outage.loggedAt = now;
     }
   }
   function noteCommitted(): void {
-    if (outage.since === 0) return;
+    const ended = outage.succeeded();
+    if (!ended) return;
     logger.info(
-      { refused: outage.refused, forMs: clock.now() - outage.since },
-      `the database accepts webhooks again, after ${outage.refused} answered 503`,
+      { refused: ended.failures, forMs: ended.forMs },
+      `the database accepts webhooks again, after ${ended.failures} answered 503`,
     );
-    outage.since = 0;
-    outage.refused = 0;
-    outage.unlogged = 0;
   }
 
   let accepting = true;

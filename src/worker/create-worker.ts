@@ -29,6 +29,7 @@ import type {
   HandlerContext,
 } from './handler-source.js';
 import { workerDefaults, type AttemptOutcome, type WorkerOptions } from './worker-options.js';
+import { FailureRun } from '../failure-run.js';
 
 export interface Worker {
   /** The lease owner name this worker claims with. */
@@ -246,7 +247,7 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   /** Claims failing in a row (the database down): logged once, then once a minute. */
-  const claimFailures = { count: 0, since: 0, loggedAt: 0 };
+  const claimFailures = new FailureRun(clock, 60_000);
   /** The timer that wakes the loop when the earliest retry this worker recorded comes due. */
   let retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
 
@@ -731,18 +732,14 @@ export function createWorker(options: WorkerOptions): Worker {
         pacer.end();
         // The first failure with its cause; while they go on (the database down), one line a
         // minute, not a stack every poll.
-        const at = clock.now();
-        claimFailures.count++;
-        if (claimFailures.count === 1) {
-          claimFailures.since = at;
-          claimFailures.loggedAt = at;
+        const note = claimFailures.failed();
+        if (note.log === 'first') {
           logger.error({ err: error }, 'claim failed; retrying after the poll interval');
-        } else if (at - claimFailures.loggedAt >= 60_000) {
-          claimFailures.loggedAt = at;
+        } else if (note.log === 'count') {
           logger.error(
             {
-              failures: claimFailures.count,
-              forMs: at - claimFailures.since,
+              failures: note.failures,
+              forMs: note.forMs,
               error: error instanceof Error ? error.message : String(error),
             },
             'claims still failing; retrying after the poll interval',
@@ -751,13 +748,8 @@ export function createWorker(options: WorkerOptions): Worker {
         await new Promise((r) => setTimeout(r, pollIntervalMs));
         continue;
       }
-      if (claimFailures.count > 0) {
-        logger.info(
-          { failures: claimFailures.count, forMs: clock.now() - claimFailures.since },
-          'claims work again',
-        );
-        claimFailures.count = 0;
-      }
+      const ended = claimFailures.succeeded();
+      if (ended) logger.info(ended, 'claims work again');
       for (const chain of chains(claimed)) track(chain);
       pacer.end();
       if (due < asked) {

@@ -3,7 +3,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkOS } from '@workos-inc/node';
-import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createForwarder } from '../../src/forward/create-forwarder.js';
@@ -21,6 +20,7 @@ import { signedHeaders } from '../inbox/helpers/events.js';
 import { createCompleteExample } from './fixtures/guide-complete-example.js';
 import { startApp, startEndpoint, until } from './helpers/endpoint.js';
 import type { TestEndpoint } from './helpers/endpoint.js';
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 const secret = 'whsec_forward_test';
 const sdk = new WorkOS('sk_test_forward');
@@ -185,12 +185,12 @@ describe.each(backendKinds)('forwarding on %s', (kind) => {
 
   it('a destination killed in the middle and restarted later gets every event, byte for byte', async () => {
     const { send, forward, statuses, advance } = await setup();
-    const logs: { level: number; msg: string; destination?: string; failedAttempts?: number }[] =
-      [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (line: string) => logs.push(JSON.parse(line)) },
-    );
+    const { lines: logs, logger } = capturedLogs<{
+      level: number;
+      msg: string;
+      destination?: string;
+      failedAttempts?: number;
+    }>();
     let answered = 0;
     const endpoint = track(
       await startEndpoint((_r, res) => {

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import { releaseBoundMs } from '../../src/worker/create-worker.js';
@@ -15,6 +14,7 @@ import {
   send,
   signedHeaders,
 } from './helpers/events.js';
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 describe.each(backendKinds)('createInbox on %s', (kind) => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -55,18 +55,16 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
   it('warns of a handler for a name WorkOS does not send, naming close ones, as serve --handlers does', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);
-    const lines: string[] = [];
+    const { lines, logger } = capturedLogs<{ level: number; msg: string; didYouMean?: string[] }>();
     const inbox = await createInbox({
       database: backend.database,
       secret,
-      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+      logger,
     });
     cleanups.push(() => inbox.close());
     inbox.on('dsync.user.created', () => {});
     inbox.on('dsync.user.create', () => {});
-    const warnings = lines
-      .map((l) => JSON.parse(l) as { level: number; msg: string; didYouMean?: string[] })
-      .filter((l) => l.level === 40);
+    const warnings = lines.filter((l) => l.level === 40);
     expect(warnings).toEqual([
       expect.objectContaining({
         msg: 'inbox.on: "dsync.user.create" is not an event WorkOS sends; a typo?',
@@ -214,13 +212,13 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
   it('close({ timeoutMs }) ends with a handler that never does: its writes rolled back, its event processed again', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);
-    const lines: string[] = [];
+    const { lines, logger } = capturedLogs<{ msg: string; timeoutMs?: number }>();
     const inbox = await createInbox({
       database: backend.database,
       secret,
       mirror: false,
       worker: { pollIntervalMs: 50, leaseMs: 300 },
-      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+      logger,
     });
     let started: () => void = () => {};
     const handlerStarted = new Promise<void>((r) => (started = r));
@@ -238,9 +236,7 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     // What it waited for after the handlers' 50 ms: the lease release within what was left, at
     // least 100 ms (it waited 2 s), then the store closed at once (it waited 2 s more). On
     // SQLite the handler's transaction holds the write lock, so the release cannot happen.
-    const release = lines
-      .map((l) => JSON.parse(l) as { msg: string; timeoutMs?: number })
-      .filter((l) => l.msg.startsWith('could not release leases in time'));
+    const release = lines.filter((l) => l.msg.startsWith('could not release leases in time'));
     if (kind === 'sqlite') expect(release).toHaveLength(1);
     for (const line of release) expect(line.timeoutMs).toBe(releaseBoundMs(0));
     expect(releaseBoundMs(0)).toBe(100);

@@ -13,6 +13,7 @@ import { waitFor } from '../e2e/cli-harness.js';
 import { useBackends } from '../store/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 const { events } = generateDirectoryHistory({ seed: 4, events: 300 });
 const backends = useBackends();
@@ -208,11 +209,11 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     });
     await first.tick();
     await first.stop();
-    const lines: Array<{ level: number; msg: string; err?: { message: string } }> = [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (line: string) => lines.push(JSON.parse(line)) },
-    );
+    const { lines, logger } = capturedLogs<{
+      level: number;
+      msg: string;
+      err?: { message: string };
+    }>();
     const strict = await startWorkosApiStandIn({ expiredIds: new Set([events[49]!.id]) });
     try {
       strict.events = events.slice(0, 60);

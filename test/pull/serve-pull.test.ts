@@ -14,6 +14,7 @@ import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import { patienceMs } from '../helpers/patience.js';
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 const { events } = generateDirectoryHistory({ seed: 2, events: 120 });
 let api: WorkosApiStandIn;
@@ -133,7 +134,11 @@ describe('serve --pull', () => {
   it('--api-timeout-ms: the requests of --pull and --reconcile-every to a WorkOS that never answers time out after it', async () => {
     const silent = createServer(() => {}); // takes each request and never answers
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const logs: Array<{ msg: string; component?: string; err?: { message: string } }> = [];
+    const { lines: logs, logger } = capturedLogs<{
+      msg: string;
+      component?: string;
+      err?: { message: string };
+    }>('warn');
     const running = await runServe(
       resolveServeConfig({
         flags: {
@@ -155,10 +160,7 @@ describe('serve --pull', () => {
       }),
       {
         mode: 'serve',
-        logger: pino(
-          { level: 'warn' },
-          { write: (line: string) => void logs.push(JSON.parse(line)) },
-        ),
+        logger,
         printBanner: () => {},
       },
     );

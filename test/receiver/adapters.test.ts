@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import express from 'express';
-import { pino } from 'pino';
 import Fastify from 'fastify';
 // Fastify 4 too (the peer range is >=4): its types did not accept the plugin.
 import Fastify4 from 'fastify4';
@@ -17,14 +16,14 @@ import {
   send,
   signedHeaders,
 } from '../inbox/helpers/events.js';
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 let inbox: Inbox;
 let cleanup: () => Promise<void>;
 let seq = 0;
-/** The inbox's log lines (JSON), to see what an operator would. */
-const logs: string[] = [];
-const errorsLogged = () =>
-  logs.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
+/** The inbox's log lines, to see what an operator would. */
+const logs = capturedLogs();
+const errorsLogged = () => logs.lines.filter((l) => l.level >= 50);
 const nextId = () => `evt_adapter_${++seq}`;
 // Not what JSON.stringify(JSON.parse(body)) gives back: proves the raw bytes are used and kept.
 const oddlyFormatted = (id: string) => eventBody(id).replace('{"id"', '{\n  "id"');
@@ -36,7 +35,7 @@ beforeAll(async () => {
     database: backend.database,
     secret,
     mirror: false,
-    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
+    logger: logs.logger,
   });
 });
 

@@ -1,6 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { createReceiver } from '../../src/receiver/create-receiver.js';
@@ -14,25 +12,14 @@ import {
   send,
   signedHeaders,
 } from '../inbox/helpers/events.js';
-
-/** Collects pino's JSON lines so tests can read what was logged. */
-function logSink(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { lines, stream };
-}
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 describe.each(backendKinds)('receiver status rules on %s', (kind) => {
   let inbox: Inbox;
   let server: Server;
   let url: string;
   let cleanup: () => Promise<void>;
-  const logs = logSink();
+  const logs = capturedLogs();
   let seq = 0;
   const nextId = () => `evt_${kind}_${++seq}_${Date.now()}`;
 
@@ -52,7 +39,7 @@ describe.each(backendKinds)('receiver status rules on %s', (kind) => {
     inbox = await createInbox({
       database: backend.database,
       secret,
-      logger: pino({ level: 'info' }, logs.stream),
+      logger: logs.logger,
       mirror: false,
     });
     server = createServer(inbox.node());
@@ -185,7 +172,7 @@ describe.each(backendKinds)('receiver status rules on %s', (kind) => {
     const body = eventBody(nextId());
     await send(url, { body, headers: signedHeaders(body, Date.now(), 'whsec_other') });
     await send(url, { body, headers: signedHeaders(body) });
-    const text = logs.lines.join('\n');
+    const text = logs.raw.join('');
     expect(text).toContain('"reason":"signature_mismatch"');
     expect(text).not.toContain(secret);
     expect(text).not.toContain('Lovelace');
@@ -218,14 +205,11 @@ describe.each(backendKinds)('receiver status rules on %s', (kind) => {
   it('logs an outage once, then a count every 10 s, then when commits work again (not one stack per webhook)', async () => {
     let nowMs = 1_700_000_000_000;
     let down = true;
-    const lines: Array<{ level: number; msg: string; refused?: number }> = [];
+    const { lines, logger } = capturedLogs<{ level: number; msg: string; refused?: number }>();
     const receiver = createReceiver({
       secret,
       clock: { now: () => nowMs },
-      logger: pino(
-        { level: 'info' },
-        { write: (line: string) => void lines.push(JSON.parse(line) as never) },
-      ),
+      logger,
       sink: {
         append: () =>
           down ? Promise.reject(new Error('connect ECONNREFUSED')) : Promise.resolve('inserted'),

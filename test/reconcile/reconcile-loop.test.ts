@@ -14,6 +14,7 @@ import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import { at, directoryUser, sampleState } from '../helpers/workos-state-fixtures.js';
 import { client, openMirrorStore } from './helpers.js';
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 const backends = useBackends();
 let api: WorkosApiStandIn;
@@ -34,7 +35,7 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
   it('one process runs per interval; metrics count filled and repaired rows and the last outcome', async () => {
     const now = { ms: Date.parse(at(3600)) };
     const clock = { now: () => now.ms };
-    const { logs, logger } = capturedLogs();
+    const { lines: logs, logger } = capturedLogs();
     const metrics = [createReconcileMetrics(), createReconcileMetrics()];
     const loops = metrics.map(
       (m, i) =>
@@ -219,7 +220,7 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
   it('never runs beside a reconcile by hand: the round waits while another holds the run lease, and gives the run lease back after its own run', async () => {
     const now = { ms: Date.parse(at(3600)) };
     const clock = { now: () => now.ms };
-    const { logs, logger } = capturedLogs();
+    const { lines: logs, logger } = capturedLogs();
     // A `workos-inbox reconcile` is running (it holds the run lease, not the periodic one's).
     await store.takeNamedLease(
       reconcileRunLeaseName,
@@ -259,16 +260,6 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     expect(await mirrorCount(store)).toBe(12);
   });
 });
-
-/** A logger whose lines are kept, parsed, in `logs`. */
-function capturedLogs() {
-  const logs: Record<string, unknown>[] = [];
-  const logger = pino(
-    { level: 'info' },
-    { write: (line: string) => void logs.push(JSON.parse(line)) },
-  );
-  return { logs, logger };
-}
 
 async function mirrorCount(store: Store): Promise<number> {
   const { rows } = await store.read((db) =>

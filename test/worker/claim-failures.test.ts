@@ -1,6 +1,5 @@
 // A worker whose claims fail (the database down) logs the first failure with its cause, then one
 // line a minute counting them, then one when claims work again: it logged a stack every poll.
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openMigratedStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
@@ -8,6 +7,7 @@ import { createWorker } from '../../src/worker/create-worker.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { until } from '../helpers/until.js';
 import { manualClock } from '../inbox/helpers/events.js';
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -28,16 +28,13 @@ describe('claims failing while the database is down', () => {
       return down ? Promise.reject(new Error('connect ECONNREFUSED')) : store.claim(options);
     };
     const clock = manualClock();
-    const lines: Array<{ level: number; msg: string; failures?: number }> = [];
+    const { lines, logger } = capturedLogs<{ level: number; msg: string; failures?: number }>();
     const worker = createWorker({
       store: proxy,
       handlers: { handlersFor: () => [] },
       clock,
       pollIntervalMs: 5,
-      logger: pino(
-        { level: 'info' },
-        { write: (l: string) => void lines.push(JSON.parse(l) as never) },
-      ),
+      logger,
     });
     worker.start();
     cleanups.push(() => worker.stop({ timeoutMs: 1_000 }));

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturedLogs } from '../helpers/captured-logs.js';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { backoffDelayMs } from '../../src/worker/backoff.js';
 import { slowSqliteHandlerMs } from '../../src/worker/create-worker.js';
@@ -169,17 +170,12 @@ describe.each(backendKinds)('a running worker on %s', (kind) => {
 describe('a slow handler on SQLite', () => {
   it('is logged once it has held the write lock for 5 s (receiving waits for it)', async () => {
     const backend = await createBackend('sqlite');
-    const lines: Array<{ msg: string; eventId?: string; heldMs?: number }> = [];
     let warned: () => void = () => {};
     const warning = new Promise<void>((r) => (warned = r));
-    const logger = pino(
-      { level: 'warn' },
-      {
-        write: (line: string) => {
-          const parsed = JSON.parse(line) as { msg: string };
-          lines.push(parsed);
-          if (parsed.msg.includes("held SQLite's write lock")) warned();
-        },
+    const { lines, logger } = capturedLogs<{ msg: string; eventId?: string; heldMs?: number }>(
+      'warn',
+      (line) => {
+        if (line.msg.includes("held SQLite's write lock")) warned();
       },
     );
     const inbox = await createInbox({ database: backend.database, secret, mirror: false, logger });

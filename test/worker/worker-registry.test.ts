@@ -2,7 +2,6 @@
 // with no handler for it marks it done, so an app's handler never ran for the events a `serve`
 // without --handlers claimed beside it (0 of 100 in a QA run). Each worker now notes what it
 // handles in workos_inbox_workers and warns of a live one that handles more.
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import type { Inbox } from '../../src/inbox/create-inbox.js';
@@ -10,6 +9,7 @@ import { noteWorker } from '../../src/worker/worker-registry.js';
 import { until } from '../helpers/until.js';
 import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
 import { secret } from '../inbox/helpers/events.js';
+import { capturedLogs } from '../helpers/captured-logs.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -18,16 +18,17 @@ afterEach(async () => {
 
 describe.each(backendKinds)('workers that handle different events, %s', (kind) => {
   async function worker(database: string, name: string, setup: (inbox: Inbox) => void = () => {}) {
-    const lines: Array<{ level: number; msg: string; otherWorker?: string; missing?: string[] }> =
-      [];
+    const { lines, logger } = capturedLogs<{
+      level: number;
+      msg: string;
+      otherWorker?: string;
+      missing?: string[];
+    }>();
     const inbox = await createInbox({
       database,
       secret,
       worker: { workerId: name },
-      logger: pino(
-        { level: 'info' },
-        { write: (l: string) => void lines.push(JSON.parse(l) as never) },
-      ),
+      logger,
     });
     cleanups.push(() => inbox.close({ timeoutMs: 5_000 }));
     setup(inbox);
