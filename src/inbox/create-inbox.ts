@@ -16,7 +16,7 @@ import { openStore } from '../store/open-store.js';
 import { checkRetentionSettings, createRetentionLoop } from './retention-loop.js';
 import { checkInboxOptionKeys } from './option-keys.js';
 import type { EventFilter, Store } from '../store/types.js';
-import { createWorker, type Worker } from '../worker/create-worker.js';
+import { createWorker, stopBudget, type Worker } from '../worker/create-worker.js';
 import type { EventHandler } from '../worker/handler-source.js';
 import type { Event } from '../events/index.js';
 import { HandlerRegistry, type EventOf } from './handler-registry.js';
@@ -176,17 +176,13 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
         receiver.stopAccepting();
         await receiver.drain();
         await retention?.stop();
-        const timeoutMs = closeOptions?.timeoutMs ?? workerDefaults.shutdownTimeoutMs;
-        const deadline = performance.now() + timeoutMs;
-        await worker.stop(closeOptions);
+        const budget = stopBudget(closeOptions?.timeoutMs);
+        await worker.stop({ timeoutMs: budget.timeoutMs });
         // Handlers the worker gave up waiting for may still hold a transaction: rolled back once
         // what is left of `timeoutMs` has passed (at once when nothing is left), not later.
         if (ownsStore) {
           await store.close({
-            timeoutMs: Math.min(
-              workerDefaults.leaseReleaseTimeoutMs,
-              Math.max(0, deadline - performance.now()),
-            ),
+            timeoutMs: Math.min(workerDefaults.leaseReleaseTimeoutMs, budget.leftMs()),
           });
         }
       })();

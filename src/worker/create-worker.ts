@@ -233,15 +233,15 @@ export function createWorker(options: WorkerOptions): Worker {
     noteTimer = setInterval(note, workerNoteEveryMs);
     noteTimer.unref();
   }
-  async function stopNoting(deadline: number): Promise<void> {
+  async function stopNoting(budget: StopBudget): Promise<void> {
     if (!noteTimer) return;
     clearInterval(noteTimer);
     noteTimer = undefined;
     // Bounded: a handler given up on may hold the SQLite write lock these need.
-    await within(noting ?? Promise.resolve(), releaseBoundMs(deadline - performance.now()));
+    await within(noting ?? Promise.resolve(), releaseBoundMs(budget.leftMs()));
     const gone = await within(
       forgetWorker(store, id).catch(() => {}),
-      releaseBoundMs(deadline - performance.now()),
+      releaseBoundMs(budget.leftMs()),
     );
     if (gone === timedOut) logger.debug('could not remove this worker from workos_inbox_workers');
   }
@@ -791,8 +791,8 @@ export function createWorker(options: WorkerOptions): Worker {
       unsubscribe = undefined;
       wake?.();
       await loopDone;
-      const timeoutMs = stopOptions?.timeoutMs ?? workerDefaults.shutdownTimeoutMs;
-      const deadline = performance.now() + timeoutMs;
+      const budget = stopBudget(stopOptions?.timeoutMs);
+      const { timeoutMs } = budget;
       if ((await within(Promise.allSettled([...inFlight]), timeoutMs)) === timedOut) {
         // Handlers still running are given up on: their leases are no longer extended, so their
         // events go to another worker (or the next start) once the leases end: at least once.
@@ -804,12 +804,12 @@ export function createWorker(options: WorkerOptions): Worker {
           'handlers still running at shutdown are given up on: their events are processed again after their lease',
         );
       }
-      await stopNoting(deadline);
+      await stopNoting(budget);
       // A handler still running may hold the SQLite write lock the release needs: bounded too, by
       // what is left of `timeoutMs` (at least a short moment, so a release that does not wait
       // still happens), so a stop ends close to the time it was given. Leases not given back
       // expire after leaseMs, and another worker takes the events then.
-      const releaseMs = releaseBoundMs(deadline - performance.now());
+      const releaseMs = releaseBoundMs(budget.leftMs());
       const released = await within(store.releaseLeases(id, now()), releaseMs);
       if (released === timedOut) {
         logger.warn(
@@ -821,6 +821,18 @@ export function createWorker(options: WorkerOptions): Worker {
       }
     },
   };
+}
+
+/** A stop's time: `timeoutMs` from now (the default shutdown timeout when not given). */
+export interface StopBudget {
+  readonly timeoutMs: number;
+  /** What is left of it, never below 0. */
+  leftMs(): number;
+}
+
+export function stopBudget(timeoutMs = workerDefaults.shutdownTimeoutMs): StopBudget {
+  const deadline = performance.now() + timeoutMs;
+  return { timeoutMs, leftMs: () => Math.max(0, deadline - performance.now()) };
 }
 
 /** How long a stopping worker waits to give its leases back, with `leftMs` of its stop's time. */
