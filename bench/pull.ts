@@ -7,19 +7,24 @@
 // Rounds alternate the two (ceiling, then puller into a fresh file) so a slow spell of the machine
 // (the last round's file being written back, another process) falls on both; each round prints its
 // ratio and the summary the median and the range.
+// Each run also reads the CPU time it took (this process with the append thread, and the stand-in's
+// process; Linux /proc) and prints the bound it sets on two cores: a run cannot be shorter than its
+// CPU time over the machine's cores, nor than the ceiling's chain of requests, so the ratio cannot
+// exceed ceiling / max(ceiling, puller's CPU / cores), however the work is overlapped.
 // Flags: --events N (default 100000), --rounds N (default 3), --json (one JSON line at the end).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventNames } from '../src/events/event-names.js';
 import { Puller } from '../src/pull/puller.js';
 import { openStore } from '../src/store/open-store.js';
 import { WorkosApiClient } from '../src/workos-api/workos-api-client.js';
 import { benchFlags } from './fixtures/flags.js';
+import { processCpuMs } from './fixtures/process-cpu.js';
 import { median } from './fixtures/stats.js';
 
 const { values, number } = benchFlags('npm run bench:pull -- [--events N] [--rounds N] [--json]', {
@@ -108,28 +113,66 @@ async function pull(): Promise<{ seconds: number; events: number; pages: number 
   }
 }
 
+const cores = availableParallelism();
+/** `run`, with the CPU seconds it took here (every thread) and in the stand-in's process. */
+async function withCpu<T extends object>(
+  run: () => Promise<T>,
+): Promise<T & { cpu?: { ours: number; api: number } }> {
+  const before = [processCpuMs(process.pid), processCpuMs(server.pid!)];
+  const result = await run();
+  const after = [processCpuMs(process.pid), processCpuMs(server.pid!)];
+  if (before.some((v) => v === undefined) || after.some((v) => v === undefined)) return result;
+  return {
+    ...result,
+    cpu: { ours: (after[0]! - before[0]!) / 1000, api: (after[1]! - before[1]!) / 1000 },
+  };
+}
+const cpuLine = (c: { ours: number; api: number } | undefined, events: number) =>
+  c
+    ? `CPU ${(c.ours + c.api).toFixed(2)} s (this process ${c.ours.toFixed(2)} s, stand-in ${c.api.toFixed(2)} s; ${Math.round(((c.ours + c.api) * 1e6) / events)} µs per event)`
+    : 'CPU not measured (no /proc)';
+
 const rate = (r: { seconds: number; events: number; pages: number }) =>
   `${Math.round(r.events / r.seconds).toLocaleString('en')} events/s, ${Math.round(r.pages / r.seconds)} pages/s (${r.seconds.toFixed(2)} s)`;
 
 await ceiling(); // warm-up: JIT, sockets
 console.log(`events: ${events.length.toLocaleString('en')} in pages of 100, ${rounds} rounds`);
 const ratios: number[] = [];
+const bounds: number[] = [];
 for (let round = 1; round <= rounds; round++) {
   storingMs = 0;
-  const bare = await ceiling();
-  const ours = await pull();
+  const bare = await withCpu(ceiling);
+  const ours = await withCpu(pull);
   const ratio = bare.seconds / ours.seconds;
   ratios.push(ratio);
   console.log(`round ${round}`);
   console.log(`  ceiling (fetch + parse only): ${rate(bare)}`);
+  console.log(`    ${cpuLine(bare.cpu, bare.events)}`);
   console.log(`  puller into SQLite:           ${rate(ours)}`);
+  console.log(`    ${cpuLine(ours.cpu, ours.events)}`);
   console.log(`    of which storing pages: ${(storingMs / 1000).toFixed(2)} s`);
   console.log(`  ratio: ${(ratio * 100).toFixed(1)}% of the ceiling`);
+  if (ours.cpu) {
+    const floor = Math.max(bare.seconds, (ours.cpu.ours + ours.cpu.api) / cores);
+    bounds.push(bare.seconds / floor);
+    console.log(
+      `  bound: the puller's CPU on ${cores} cores takes at least ${floor.toFixed(2)} s, so at most ${((bare.seconds / floor) * 100).toFixed(1)}% of the ceiling`,
+    );
+  }
 }
 console.log(`append thread start (before a timed run): ${(threadStartMs / 1000).toFixed(2)} s`);
 const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
 console.log(
   `ratio: median ${pct(median(ratios))} of the ceiling over ${rounds} rounds (${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}) (target >= 70%)`,
 );
-if (json) console.log(JSON.stringify({ pullRatio: median(ratios), pullRatios: ratios }));
+if (bounds.length > 0) {
+  console.log(
+    `bound set by the puller's CPU on ${cores} cores: median ${pct(median(bounds))} (${pct(Math.min(...bounds))}–${pct(Math.max(...bounds))})`,
+  );
+}
+if (json) {
+  console.log(
+    JSON.stringify({ pullRatio: median(ratios), pullRatios: ratios, pullCpuBounds: bounds }),
+  );
+}
 server.kill('SIGTERM');
