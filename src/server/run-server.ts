@@ -153,35 +153,12 @@ export async function runServe(
     await forwarder.register();
   }
 
-  let workerThread: WorkerThread | undefined;
-  if (inThread) {
-    try {
-      workerThread = await startWorkerThread({
-        config: {
-          ...config,
-          // The main thread generated (or read) the development secret; the thread signs
-          // forwarded deliveries with the same.
-          secrets: credentials?.secrets ?? config.secrets,
-        },
-        inFlight: inFlightCounter!,
-        ...(sqliteThreadShare ? { sqliteThreadShare } : {}),
-        prettyLogs: options.prettyLogs ?? false,
-        onCrash: (error) => {
-          logger.fatal({ err: error }, 'the worker thread crashed; exiting');
-          logger.flush(() => process.exit(1));
-        },
-      });
-    } catch (error) {
-      await forwarder?.close();
-      await inbox.close();
-      throw error;
-    }
-  }
-
   const eventRegistries = [inbox.metrics, ...(forwarder ? [forwarder.metrics.registry] : [])];
-  // With a worker thread, the worker's counters live there under the same names: summed.
-  const eventMetrics: Registry[] = workerThread
-    ? [mergedMetrics(eventRegistries, () => workerThread.metrics())]
+  // With a worker thread, the worker's counters live there under the same names: summed (none
+  // until the thread has started, which is after the port is bound).
+  let workerThread: WorkerThread | undefined;
+  const eventMetrics: Registry[] = inThread
+    ? [mergedMetrics(eventRegistries, async () => (workerThread ? workerThread.metrics() : []))]
     : eventRegistries;
   let http: RunningHttpServer | undefined;
   let dashboard: Dashboard | undefined;
@@ -240,11 +217,40 @@ export async function runServe(
         }),
       );
     } catch (error) {
-      await workerThread?.close();
+      await forwarder?.close();
       await inbox.close();
       throw error;
     }
   }
+  // Nothing pulls, reconciles or processes before the port is bound: a `serve` that cannot listen
+  // (the port taken, a TLS file unreadable) exits having changed nothing. Started first, the
+  // worker thread pulled a page, moved the cursor and kept the puller lease of a process that had
+  // exited.
+  if (inThread) {
+    try {
+      workerThread = await startWorkerThread({
+        config: {
+          ...config,
+          // The main thread generated (or read) the development secret; the thread signs
+          // forwarded deliveries with the same.
+          secrets: credentials?.secrets ?? config.secrets,
+        },
+        inFlight: inFlightCounter!,
+        ...(sqliteThreadShare ? { sqliteThreadShare } : {}),
+        prettyLogs: options.prettyLogs ?? false,
+        onCrash: (error) => {
+          logger.fatal({ err: error }, 'the worker thread crashed; exiting');
+          logger.flush(() => process.exit(1));
+        },
+      });
+    } catch (error) {
+      await http?.close(config.shutdownTimeoutMs);
+      await forwarder?.close();
+      await inbox.close();
+      throw error;
+    }
+  }
+
   if ((config.worker || mode === 'work') && !workerThread) {
     // Deliveries queued for nobody would keep their events from retention: say so at start.
     if (!forwarder) await warnOfUnforwardedDestinations(inbox.store, logger);

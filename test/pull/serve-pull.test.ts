@@ -1,9 +1,10 @@
 // serve --pull, in-process: it pulls from the (stand-in) Events API into its inbox, and a WorkOS
 // outage leaves /readyz at 200 (readiness is about our database, not WorkOS); --pull without a
 // key is a configuration error naming WORKOS_API_KEY; --api-timeout-ms reaches the WorkOS client
-// of --pull and of --reconcile-every.
+// of --pull and of --reconcile-every; a serve that cannot bind its port has pulled nothing.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveServeConfig } from '../../src/server/config.js';
@@ -110,6 +111,35 @@ describe('serve --pull', () => {
       expect(text).toContain('workos_inbox_events_duplicate_total{source="webhook"} 0');
     } finally {
       await pulling.close();
+    }
+  });
+
+  it('a serve that cannot bind its port exits having pulled nothing and holding no lease', async () => {
+    // Another process has the port. The worker thread (which pulls) used to start first: it
+    // pulled a page, moved the cursor and kept the puller lease of a process that had exited.
+    const taken = createTcpServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as AddressInfo).port;
+    const database = `${temp.dir}/port-taken.db`;
+    const before = api.requests.length;
+    try {
+      await expect(
+        runServe(
+          { ...config(api.url, database), port },
+          { mode: 'serve', logger: pino({ level: 'silent' }), printBanner: () => {} },
+        ),
+      ).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+    expect(api.requests.slice(before)).toEqual([]);
+    const db = new Database(database, { readonly: true });
+    try {
+      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+      expect(count('SELECT count(*) AS n FROM workos_inbox_events')).toBe(0);
+      expect(count('SELECT count(*) AS n FROM workos_inbox_named_leases')).toBe(0);
+    } finally {
+      db.close();
     }
   });
 
