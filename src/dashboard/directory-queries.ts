@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../store/sql-executor.js';
+import { unicodeLowerSql, type SqlExecutor } from '../store/sql-executor.js';
 
 /**
  * The directory page's reads over the mirror tables. Unlike the WorkOS-shaped read API they also
@@ -191,7 +191,9 @@ export async function searchDirectory(
   term: string,
 ): Promise<{ users: DirectoryUserRow[]; groups: DirectoryGroupRow[] }> {
   const pattern = containsPattern(term);
-  const like = (column: string) => `LOWER(${column}) LIKE $1 ESCAPE '\\'`;
+  // Case-insensitive for every letter on both backends (SQLite's LOWER folds ASCII only).
+  const lower = unicodeLowerSql(db.dialect);
+  const like = (column: string) => `${lower}(${column}) LIKE $1 ESCAPE '\\'`;
   return {
     users: await listRows(
       db,

@@ -1,6 +1,17 @@
 /** Which SQL the database speaks. */
 export type Dialect = 'sqlite' | 'postgres';
 
+/**
+ * LOWER that folds every letter, as PostgreSQL's does: SQLite's folds ASCII only, so a search for
+ * "Ñúñez" missed "ÑÚÑEZ". Every SQLite connection of the store defines it (sqlite-connection.ts);
+ * it does not replace LOWER itself, since the mirror's index on LOWER(email) was built with
+ * SQLite's own.
+ */
+export const unicodeLowerSql = (dialect: Dialect): string =>
+  dialect === 'sqlite' ? unicodeLowerFunction : 'LOWER';
+
+export const unicodeLowerFunction = 'workos_inbox_lower';
+
 export interface QueryResult<Row> {
   rows: Row[];
   /** Rows inserted, updated or deleted by the statement. */

@@ -141,4 +141,12 @@ describe.each([
     expect(percent.users).toEqual([]);
     expect((await searchDirectory(db.reader, '_')).users).toEqual([]);
   });
+
+  it('folds every letter, not ASCII alone, on both backends (SQLite LOWER folds ASCII only)', async () => {
+    const jose = user('directory_user_jose', 'José', 'Ñúñez', { email: 'jose@example.com' });
+    await db.transaction((tx) => applyMirrorEvent(tx, ev('dsync.user.created', 9, jose)));
+    for (const term of ['Ñúñez', 'ÑÚÑEZ', 'josé ñúñez', 'JOSÉ Ñ']) {
+      expect((await searchDirectory(db.reader, term)).users.map((u) => u.id)).toEqual([jose.id]);
+    }
+  });
 });

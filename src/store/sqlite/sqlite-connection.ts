@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { sqliteAddonError } from '../load-backend.js';
+import { unicodeLowerFunction } from '../sql-executor.js';
 import { StoreUnavailableError } from '../types.js';
 
 export interface SqliteConnectionOptions {
@@ -56,11 +57,19 @@ export function openSqlite(path: string, options: SqliteConnectionOptions): Data
     // of 100 events, batches of prune and claims), and reads are paged, so the memory stays small.
     db.pragma('temp_store = MEMORY');
     if (options.readOnly) db.pragma('query_only = ON');
+    defineSqlFunctions(db);
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
+}
+
+/** The functions the store's SQL calls beyond SQLite's own, on a connection: see unicodeLowerSql. */
+export function defineSqlFunctions(db: Database.Database): void {
+  db.function(unicodeLowerFunction, { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
 }
 
 /** SQLITE_BUSY / SQLITE_LOCKED: someone else holds the lock; waiting may help. */

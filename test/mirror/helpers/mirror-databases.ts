@@ -1,3 +1,4 @@
+import { defineSqlFunctions } from '../../../src/store/sqlite/sqlite-connection.js';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { SqlExecutor } from '../../../src/store/sql-executor.js';
@@ -26,6 +27,7 @@ export interface MirrorTestDatabase {
 export async function openSqliteMirrorDatabase(): Promise<MirrorTestDatabase> {
   const temp = createTempSqlitePath('mirror.db');
   const db = new Database(temp.path);
+  defineSqlFunctions(db);
   db.pragma('journal_mode = WAL');
   // The mirror tests check SQL semantics, not durability.
   db.pragma('synchronous = OFF');
