@@ -217,6 +217,7 @@ export async function runServe(
         }),
       );
     } catch (error) {
+      dashboard?.close();
       await forwarder?.close();
       await inbox.close();
       throw error;
@@ -244,6 +245,7 @@ export async function runServe(
         },
       });
     } catch (error) {
+      dashboard?.close();
       await http?.close(config.shutdownTimeoutMs);
       await forwarder?.close();
       await inbox.close();
