@@ -574,7 +574,9 @@ export async function completeItems(
   const done: string[] = [];
   const failed: { item: CompleteItem; index: number; error: unknown }[] = [];
   for (const item of candidates) {
-    if (results.length > 0 && monotonicNow() - started >= budgetMs) break;
+    if (results.length > 0 && (monotonicNow() - started >= budgetMs || options.stopped?.())) {
+      break;
+    }
     if (!held.has(item.id)) {
       results.push({ id: item.id, outcome: 'lease_lost' });
       continue;

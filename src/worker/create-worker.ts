@@ -160,6 +160,14 @@ export function createWorker(options: WorkerOptions): Worker {
   /** Events being processed (inFlight holds batches). */
   let busy = 0;
   let running = false;
+  /**
+   * stop() was called: no handler starts any more. The events claimed and not started stay leased
+   * until stop() gives them back, uncounted. A batch's or a chain's next events used to run after
+   * SIGTERM, one after another (on SQLite a claim's events run in sequence), past the drain time.
+   */
+  let stopping = false;
+  /** Thrown inside an event's transaction when stop() came before its handlers started. */
+  const notStarted = new Error('the worker is stopping: not started');
   let loopDone: Promise<void> = Promise.resolve();
   let wakePending = false;
   let wake: (() => void) | undefined;
@@ -389,12 +397,18 @@ export function createWorker(options: WorkerOptions): Worker {
     extenders.delete(timer);
   }
 
-  async function attemptEvent(stored: StoredEvent): Promise<AttemptOutcome> {
+  async function attemptEvent(stored: StoredEvent): Promise<AttemptOutcome | 'not_started'> {
     const lost = new Set<string>();
     const extender = extendLeases(new Set([stored]), lost);
     try {
       const { run } = prepare(stored);
-      const completed = await store.complete(stored.id, id, run, now(), now);
+      // stop() may come while the transaction begins (on PostgreSQL a connection, BEGIN and the
+      // lease check): the handler does not start then, and the transaction rolls back.
+      const guarded = async (tx: SqlExecutor) => {
+        if (stopping) throw notStarted;
+        await run(tx);
+      };
+      const completed = await store.complete(stored.id, id, guarded, now(), now);
       if (!completed) {
         childLogger(stored).warn(
           'lease lost before the event completed; another worker owns it now',
@@ -408,6 +422,7 @@ export function createWorker(options: WorkerOptions): Worker {
       }
       return 'done';
     } catch (error) {
+      if (error === notStarted) return 'not_started';
       const fail = failure(stored, error);
       logFailure(stored, error, fail);
       const recorded = await store.fail(stored.id, id, fail);
@@ -421,14 +436,17 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function processEvent(stored: StoredEvent): Promise<void> {
+    // Claimed but not started when stop() came: given back by stop(), uncounted.
+    if (stopping) return;
     const started = performance.now();
-    let outcome: AttemptOutcome = 'lease_lost';
+    let outcome: AttemptOutcome | 'not_started' = 'lease_lost';
     try {
       outcome = await attemptEvent(stored);
     } catch (error) {
       // store.fail itself failed (database gone): the lease expires and the event returns.
       logger.error({ err: error, eventId: stored.id }, 'could not record the attempt');
     }
+    if (outcome === 'not_started') return;
     options.metrics?.attempt(outcome, stored.event, (performance.now() - started) / 1000);
   }
 
@@ -460,7 +478,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const extender = extendLeases(pending, lost);
     let rest = batch;
     try {
-      while (rest.length > 0) {
+      while (rest.length > 0 && !stopping) {
         const failures = new Map<string, FailOptions>();
         const items: CompleteItem[] = [];
         const unparsable: StoredEvent[] = [];
@@ -498,6 +516,7 @@ export function createWorker(options: WorkerOptions): Worker {
             finishedAt: now,
             maxItems: batchSize,
             budgetMs: batchBudgetMs,
+            stopped: () => stopping,
             ...(collector ? { flush: (tx: SqlExecutor) => collector.flush(tx) } : {}),
           });
         } catch (error) {
@@ -565,6 +584,11 @@ export function createWorker(options: WorkerOptions): Worker {
     pacer.begin();
     const work = (async () => {
       for (const batch of chain) {
+        if (stopping) {
+          // Not started: given back by stop() with the rest of this worker's leases.
+          busy -= batch.length;
+          continue;
+        }
         // processBatch and processEvent record their own failures; should one throw anyway, the
         // chain goes on (that batch's leases expire and its events are claimed again).
         await runBatch(batch).catch((error: unknown) =>
@@ -765,6 +789,7 @@ export function createWorker(options: WorkerOptions): Worker {
     start() {
       if (running) return;
       running = true;
+      stopping = false;
       unsubscribe = store.onWake(signal);
       loopDone = loop();
       startNoting();
@@ -784,6 +809,7 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     async stop(stopOptions) {
       running = false;
+      stopping = true;
       if (retryTimer) clearTimeout(retryTimer.timer);
       retryTimer = undefined;
       interruptRest?.();
