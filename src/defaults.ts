@@ -800,9 +800,12 @@ export const defaults = {
     options: ['InboxMetricsOptions.prefix', 'createPullMetrics({ prefix })'],
   },
   triggerTimeoutMs: {
-    value: 30 * second,
+    // Longer than `busyTimeoutMs`: a serve whose SQLite write lock stays busy answers 503 after
+    // that long, and `trigger` should see that answer rather than give up just before it.
+    value: 45 * second,
     unit: 'ms',
-    description: '`trigger`: give up on one request after this long',
+    description:
+      '`trigger`: give up on one request after this long (longer than `busyTimeoutMs`, so a busy serve’s 503 is seen)',
   },
   listenIntervalMs: {
     value: 2 * second,

@@ -62,6 +62,7 @@ export async function sendWebhooks(options: SendOptions): Promise<SendSummary> {
   const started = performance.now();
   let next = 0;
   let done = 0;
+  const timeoutMs = options.timeoutMs ?? defaults.triggerTimeoutMs.value;
 
   const post = (body: string): Promise<Answer> =>
     new Promise((resolve, reject) => {
@@ -77,7 +78,7 @@ export async function sendWebhooks(options: SendOptions): Promise<SendSummary> {
             'workos-signature': signatureHeader(body, options.secret),
             'user-agent': 'workos-inbox-trigger',
           },
-          timeout: options.timeoutMs ?? defaults.triggerTimeoutMs.value,
+          timeout: timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -88,7 +89,7 @@ export async function sendWebhooks(options: SendOptions): Promise<SendSummary> {
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('timeout', () => req.destroy(new NoAnswerError(timeoutMs)));
       req.on('error', (error: NodeJS.ErrnoException) => {
         // A keep-alive socket the server closed just as we reused it: send once more on a new
         // socket, as browsers and undici do. Safe even if the first one arrived: same event id.
@@ -140,6 +141,14 @@ export async function sendWebhooks(options: SendOptions): Promise<SendSummary> {
   return summary;
 }
 
+/** The request went out (or the connection was made) and no answer came in time. */
+class NoAnswerError extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+    this.name = 'NoAnswerError';
+  }
+}
+
 function describeConnectionError(error: NodeJS.ErrnoException, url: URL): string {
   if (error.code === 'ECONNREFUSED') {
     return `could not connect to ${url.href} (connection refused): is \`workos-inbox serve\` running there?`;
@@ -147,5 +156,6 @@ function describeConnectionError(error: NodeJS.ErrnoException, url: URL): string
   if (error.code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || error.code === 'SELF_SIGNED_CERT_IN_CHAIN') {
     return `${url.href}: self-signed certificate (pass --insecure to accept it for local testing)`;
   }
-  return `${url.href}: ${error.code ?? ''} ${error.message}`.trim();
+  if (error instanceof NoAnswerError) return `${url.href}: ${error.message}`;
+  return [`${url.href}:`, error.code, error.message].filter(Boolean).join(' ');
 }

@@ -193,7 +193,8 @@ function printSummary(summary: SendSummary, label: string, url: URL, json: boole
   const line =
     `${label} → ${url.href}\n` +
     `sent ${summary.sent} · 2xx ${summary['2xx']} · 4xx ${summary['4xx']} · 5xx ${summary['5xx']}` +
-    (summary.errors > 0 ? ` · failed to connect ${summary.errors}` : '') +
+    // Refused connections, resets and requests that got no answer in time.
+    (summary.errors > 0 ? ` · no HTTP answer ${summary.errors}` : '') +
     ` · ${summary.requestsPerSecond} req/s · ${(summary.durationMs / 1000).toFixed(2)} s\n`;
   process.stdout.write(line);
   if (summary.firstFailure) {
