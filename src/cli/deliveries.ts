@@ -3,6 +3,7 @@ import { toDeliveryJson } from '../forward/delivery-json.js';
 import {
   checkKnownDestination,
   listDeliveries,
+  readDestinations,
   UnknownDestinationError,
 } from '../forward/delivery-queries.js';
 import {
@@ -129,6 +130,7 @@ export function registerDeliveries(program: Command): void {
         }
         const rows: ReturnType<typeof toDeliveryJson>[] = [];
         let after: string | undefined;
+        let more = false;
         while (rows.length < Number(flags.limit)) {
           const page = await store.read((db) =>
             listDeliveries(db, {
@@ -140,8 +142,15 @@ export function registerDeliveries(program: Command): void {
             }),
           );
           rows.push(...page.deliveries.map(toDeliveryJson));
+          more = Boolean(page.nextCursor);
           if (!page.nextCursor) break;
           after = page.nextCursor;
+        }
+        // The default stops at 50 rows: say so, or a list of thousands reads as 50.
+        if (more) {
+          process.stderr.write(
+            `${rows.length} shown, newest first; more match: pass --limit N to see more\n`,
+          );
         }
         if (flags.json) {
           for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
@@ -187,6 +196,16 @@ export function registerDeliveries(program: Command): void {
         ),
       );
       process.stdout.write(`redriven ${count} deliveries\n`);
+      const { destination } = flags;
+      if (destination !== undefined && count > 0) {
+        const configured = (await store.read(readDestinations)).some((d) => d.name === destination);
+        // Known only by its deliveries (removed, or dropped from --forward-to): queued for nobody.
+        if (!configured) {
+          process.stderr.write(
+            `note: ${destination} is not configured: no process forwards to it, so these wait until one runs with it in --forward-to\n`,
+          );
+        }
+      }
     });
   });
 

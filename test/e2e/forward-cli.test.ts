@@ -1,7 +1,9 @@
 // Forwarding through the built CLI on SQLite and PostgreSQL: `work --forward-to` delivers what a
 // `serve --no-worker` receiver queued; /readyz stays 200 while a destination is down;
 // `deliveries redrive` and `deliveries resume` bring dead and paused deliveries back; and two
-// `serve --processes 2` processes deliver every event (at least once, each repeat an attempt).
+// `serve --processes 2` processes deliver every event (at least once, each repeat an attempt);
+// `deliveries list` says when it shows fewer than match, and a redrive for a removed destination
+// says that nothing will send those deliveries.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,6 +231,50 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
     expect(new Set(receivedIds(app).slice(6))).toEqual(new Set(ids));
     expect(new Set(receivedIds(old))).toEqual(new Set(ids));
     expect(await serve.stop('SIGTERM')).toBe(0);
+  });
+
+  it('`deliveries list` says when more match than it shows; redriving a removed destination says nothing will send them', async () => {
+    const db = await database();
+    const down = await endpoint((_r, res) => void res.writeHead(500).end());
+    const serve = await startServe(
+      [
+        '--database',
+        db,
+        '--secret',
+        secret,
+        '--forward-to',
+        `${down.url};name=gone;max-attempts=1`,
+      ],
+      { cwd },
+    );
+    await sendEvents(serve.base, 'limits', 6);
+    await until(
+      async () => (await deliveries(db, '--status', 'dead')).length === 6,
+      'six dead deliveries',
+      120_000,
+    );
+    expect(await serve.stop('SIGTERM')).toBe(0);
+    // The default shows 50; a list cut short says so on stderr (stdout stays the rows).
+    const five = await runCli(['deliveries', 'list', '--json', '--limit', '5', '--database', db], {
+      cwd,
+    });
+    expect(five.code, five.stderr).toBe(0);
+    expect(five.stdout.trim().split('\n')).toHaveLength(5);
+    expect(five.stderr).toContain('5 shown, newest first; more match: pass --limit N to see more');
+    const all = await runCli(['deliveries', 'list', '--limit', '6', '--database', db], { cwd });
+    expect(all.stderr).not.toContain('more match');
+
+    const removed = await runCli(['deliveries', 'remove', 'gone', '--database', db], { cwd });
+    expect(removed.code, removed.stderr).toBe(0);
+    const redriven = await runCli(
+      ['deliveries', 'redrive', '--destination', 'gone', '--database', db],
+      { cwd },
+    );
+    expect(redriven.code, redriven.stderr).toBe(0);
+    expect(redriven.stdout).toContain('redriven 6 deliveries');
+    expect(redriven.stderr).toContain(
+      'note: gone is not configured: no process forwards to it, so these wait until one runs with it in --forward-to',
+    );
   });
 
   it('`serve --processes 2` delivers every event to each destination; each repeat is an attempt', async () => {
