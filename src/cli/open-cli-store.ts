@@ -97,10 +97,21 @@ export async function withCliStore<T>(
     if (options.migrate) {
       applied = await store.migrate();
     } else {
-      const schema = await store.checkSchema();
-      if (!schema.ok) {
+      const status = await store.checkSchema();
+      if (!status.ok && status.empty) {
+        // Listing every migration as "not applied" and advising `migrate` sent a mistyped
+        // --schema to create an empty inbox beside the real one.
+        const where = schema === undefined ? shown : `schema "${schema}" of ${shown}`;
         throw new CliError(
-          `the database ${shown} does not match this version of workos-inbox:\n  - ${schema.problems.join('\n  - ')}\n${schemaAdvice(schema)}`,
+          `${where} holds no workos-inbox tables: check --database${schema === undefined ? '' : ' and --schema'}. ` +
+            'If it is meant to be a new inbox, `workos-inbox migrate` creates them (serve also does at start).',
+          exitCodes.database,
+          'schema_mismatch',
+        );
+      }
+      if (!status.ok) {
+        throw new CliError(
+          `the database ${shown} does not match this version of workos-inbox:\n  - ${status.problems.join('\n  - ')}\n${schemaAdvice(status)}`,
           exitCodes.database,
           'schema_mismatch',
         );

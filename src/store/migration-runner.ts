@@ -150,5 +150,10 @@ export async function checkMigrations(
       ({ component, migration }) => `migration ${title(component, migration)} not applied`,
     ),
   ];
-  return { ok: problems.length === 0, problems, migratedByNewerBuild: newer };
+  return {
+    ok: problems.length === 0,
+    problems,
+    migratedByNewerBuild: newer,
+    empty: applied.length === 0,
+  };
 }

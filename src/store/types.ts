@@ -149,6 +149,11 @@ export interface SchemaStatus {
    * one's `migrate` cannot help (use that version or a newer one).
    */
   migratedByNewerBuild: boolean;
+  /**
+   * No migration of any set was ever applied here: a new database or schema, or the wrong one
+   * (a mistyped `--schema` names a schema that does not exist yet).
+   */
+  empty: boolean;
 }
 
 /** How `Store.writeTransaction` ends, besides committing. */

@@ -52,6 +52,13 @@ describe('--schema', () => {
     const plain = await runCli(['stats', '--database', db.url], { cwd });
     expect(plain.code).toBe(3);
     oneLine(plain.stderr);
+    // A mistyped schema is named as holding nothing, not listed as every migration to apply
+    // (which advised `migrate`, creating an empty inbox beside the real one).
+    const typo = await runCli(['stats', '--database', db.url, '--schema', 'TenantAA'], { cwd });
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toContain('schema "TenantAA" of ');
+    expect(typo.stderr).toContain('holds no workos-inbox tables: check --database and --schema.');
+    expect(typo.stderr).not.toContain('not applied');
   });
 
   it.each([

@@ -37,6 +37,7 @@ describe.each(backends)('migrations on $name', (backend) => {
       ok: false,
       problems: titles.map((t) => `migration ${t} not applied`),
       migratedByNewerBuild: false,
+      empty: true,
     });
     expect(core[0]?.name).toBe('0001-initial');
     // Each start says what it applied, in order; the second finds nothing to do.
@@ -53,6 +54,7 @@ describe.each(backends)('migrations on $name', (backend) => {
       ok: true,
       problems: [],
       migratedByNewerBuild: false,
+      empty: false,
     });
   });
 
