@@ -2,6 +2,8 @@ import { defaults } from '../defaults.js';
 import { isoInstantMs } from '../pull/parse-since.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { limits } from '../limits.js';
+import { didYouMean } from '../errors/close-matches.js';
+import { firstUnknown, unknownNameMessage } from '../server/request-fields.js';
 
 /** A query parameter of our `GET /events` is invalid; `field` names it. Answered 422, as WorkOS does. */
 export class EventsQueryError extends WorkosInboxError {
@@ -44,10 +46,50 @@ function time(query: RawQuery, field: string): number | undefined {
 }
 
 /**
+ * Every parameter `GET /events` takes: what the official SDK's `listEvents` sends (11.0.0:
+ * `events`, `organization_id`, `range_start`, `range_end`, `limit`, `after`, `order`) and the
+ * bracketed `events[]` other clients send.
+ */
+export const eventsQueryParams = [
+  'events',
+  'events[]',
+  'organization_id',
+  'range_start',
+  'range_end',
+  'after',
+  'limit',
+  'order',
+] as const;
+
+/**
+ * Any other parameter is refused, not ignored: a misspelt filter (`organisation_id`) would widen
+ * the list to every event, and `before` would answer the first page again, which a client paging
+ * backwards takes for the page it asked for. `before` gets its own reason: WorkOS's List events
+ * pages forward only (its SDK sends no `before`), and so does ours.
+ */
+function refuseUnknownParams(query: RawQuery): void {
+  const unknown = firstUnknown(Object.keys(query), eventsQueryParams);
+  if (unknown === undefined) return;
+  if (unknown === 'before') {
+    throw new EventsQueryError(
+      'before',
+      'not supported: the Events API pages forward only; pass the after of the last page (list_metadata.after), or order=asc or desc',
+    );
+  }
+  const named = [...eventsQueryParams];
+  throw new EventsQueryError(
+    unknown,
+    `${unknownNameMessage(unknown, named, 'query parameter')}.${didYouMean(unknown, named, 3)}`,
+  );
+}
+
+/**
  * The parameters WorkOS's `GET /events` takes, in every form clients send: `events=a,b` (the
  * official SDK), `events=a&events=b`, `events[]=a`. Limit 1–100, default `defaults.listPageLimit`; order default `desc`.
+ * Any other parameter is refused (see {@link refuseUnknownParams}).
  */
 export function parseEventsQuery(query: RawQuery): EventsQuery {
+  refuseUnknownParams(query);
   const names = [query.events ?? [], query['events[]'] ?? []]
     .flat()
     .flatMap((v) => v.split(','))

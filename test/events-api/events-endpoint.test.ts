@@ -104,7 +104,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
     expect(seen).toEqual(events.map((e) => e.id));
   });
 
-  it('422 naming the field on bad parameters or unknown after, as WorkOS; 401 without the token', async () => {
+  it('422 naming the field on bad or unknown parameters (before too) or unknown after, as WorkOS; 401 without the token', async () => {
     const get = (query: string, auth = `Bearer ${token}`) =>
       fetch(`${http.url}/events?${query}`, { headers: { authorization: auth } });
     for (const [query, field] of [
@@ -131,6 +131,18 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
       expect(body.code, query).toBe('invalid_request_parameters');
       expect(body.errors[0]!.field, query).toBe(field);
       expect(body.message, query).toContain(field);
+    }
+    // Unknown parameters are refused, not ignored: `before` would answer the first page again.
+    for (const [query, field, says] of [
+      ['foo=bar', 'foo', 'unknown query parameter "foo"; use events,'],
+      ['organisation_id=org_1', 'organisation_id', 'Did you mean: organization_id?'],
+      [`limit=3&before=${events[9]!.id}`, 'before', 'pages forward only'],
+    ] as const) {
+      const res = await get(query);
+      expect(res.status, query).toBe(422);
+      const body = (await res.json()) as { message: string; errors: { field: string }[] };
+      expect(body.errors[0]!.field, query).toBe(field);
+      expect(body.message, query).toContain(says);
     }
     expect((await get('limit=1', 'Bearer wrong')).status).toBe(401);
     // The SDK raises the same exception from serve as from WorkOS, with serve's reason in it.
