@@ -3,6 +3,7 @@ import { isoInstantMs } from '../pull/parse-since.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { limits } from '../limits.js';
 import { didYouMean } from '../errors/close-matches.js';
+import { listOrderOf, listOrderValues } from '../mirror/read/paginate.js';
 import { firstUnknown, unknownNameMessage } from '../server/request-fields.js';
 
 /** A query parameter of our `GET /events` is invalid; `field` names it. Answered 422, as WorkOS does. */
@@ -85,7 +86,8 @@ function refuseUnknownParams(query: RawQuery): void {
 
 /**
  * The parameters WorkOS's `GET /events` takes, in every form clients send: `events=a,b` (the
- * official SDK), `events=a&events=b`, `events[]=a`. Limit 1–100, default `defaults.listPageLimit`; order default `desc`.
+ * official SDK), `events=a&events=b`, `events[]=a`. Limit 1–100, default `defaults.listPageLimit`; order default `desc`
+ * (`normal` too is `desc`, see {@link listOrderOf}).
  * Any other parameter is refused (see {@link refuseUnknownParams}).
  */
 export function parseEventsQuery(query: RawQuery): EventsQuery {
@@ -106,9 +108,9 @@ export function parseEventsQuery(query: RawQuery): EventsQuery {
       `must be an integer between 1 and ${limits.workosListPage}`,
     );
   }
-  const order = single(query, 'order') ?? defaults.listOrder.value;
-  if (order !== 'asc' && order !== 'desc')
-    throw new EventsQueryError('order', 'must be asc or desc');
+  const order = listOrderOf(single(query, 'order') ?? defaults.listOrder.value);
+  if (order === undefined)
+    throw new EventsQueryError('order', `must be ${listOrderValues.join(', ')} (normal is desc)`);
   const after = single(query, 'after');
   const rangeStartMs = time(query, 'range_start');
   if (after !== undefined && rangeStartMs !== undefined) {

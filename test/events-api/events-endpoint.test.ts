@@ -88,6 +88,15 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
     },
   );
 
+  it('order=normal lists as desc, from serve as from WorkOS (WorkOS lists asc, desc and normal)', async () => {
+    // The SDK's types allow asc and desc only; it sends what it is given.
+    const normal = { events: [], limit: 20, order: 'normal' as 'desc' };
+    const ours = await fromServe.events.listEvents(normal);
+    expect(ours.data.length).toBe(20);
+    expect(ours).toEqual(await fromServe.events.listEvents({ ...normal, order: 'desc' }));
+    expect(ours).toEqual(await fromWorkos.events.listEvents(normal));
+  });
+
   it('pages through everything with list_metadata.after', async () => {
     const seen: string[] = [];
     let after: string | undefined;
@@ -112,6 +121,7 @@ describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (bac
       ['limit=101', 'limit'],
       ['limit=ten', 'limit'],
       ['order=sideways', 'order'],
+      ['order=ASC', 'order'],
       ['range_start=yesterday', 'range_start'],
       // Dates that do not exist, or are not dates: not rolled over or guessed.
       ['range_start=2026-02-30', 'range_start'],

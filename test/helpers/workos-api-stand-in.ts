@@ -208,7 +208,10 @@ function listEvents(
     return invalid('limit must be an integer between 1 and 100');
   }
   const order = query.get('order') ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') return invalid('order must be asc or desc');
+  // `normal` is in WorkOS's list of orders; it lists as `desc` (as the state lists do).
+  if (order !== 'asc' && order !== 'desc' && order !== 'normal') {
+    return invalid('order must be asc or desc');
+  }
   const after = query.get('after');
   const rangeStart = query.get('range_start');
   const rangeEnd = query.get('range_end');

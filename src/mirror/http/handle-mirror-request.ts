@@ -3,6 +3,7 @@ import type { SqlExecutor } from '../../store/sql-executor.js';
 import type { MirrorSource } from '../read/create-mirror.js';
 import { runOnSource } from '../read/create-mirror.js';
 import type { PageOptions } from '../read/paginate.js';
+import { listOrderOf, listOrderValues } from '../read/paginate.js';
 import type { WireList } from '../read/wire-queries.js';
 import * as q from '../read/wire-queries.js';
 import type { WireObject } from '../read/wire-objects.js';
@@ -136,9 +137,13 @@ function pageFromQuery(query: MirrorQuery): PageOptions | MirrorHttpResponse {
       return unprocessable('limit', `limit must be an integer from 1 to ${maxHttpPageSize}`);
     }
   }
-  const order = one(query, 'order');
-  if (order !== undefined && order !== 'asc' && order !== 'desc') {
-    return unprocessable('order', "order must be 'asc' or 'desc'");
+  const orderText = one(query, 'order');
+  const order = orderText === undefined ? undefined : listOrderOf(orderText);
+  if (orderText !== undefined && order === undefined) {
+    return unprocessable(
+      'order',
+      `order must be ${listOrderValues.map((o) => `'${o}'`).join(', ')} ('normal' is 'desc')`,
+    );
   }
   const before = one(query, 'before');
   const after = one(query, 'after');

@@ -13,6 +13,19 @@ export interface PageOptions {
   order?: 'asc' | 'desc';
 }
 
+/**
+ * The `order` values WorkOS's list endpoints take (its API reference: `asc`, `desc`, `normal`).
+ * `normal` lists as `desc` does, newest first, as the stand-in WorkOS API the SDK tests run
+ * against answers it: it is no third order, and the SDK itself only ever sends `asc` or `desc`.
+ */
+export const listOrderValues = ['asc', 'desc', 'normal'] as const;
+
+/** The order `value` asks for, or undefined when it is none of {@link listOrderValues}. */
+export function listOrderOf(value: string): 'asc' | 'desc' | undefined {
+  if (value === 'asc' || value === 'desc') return value;
+  return value === 'normal' ? 'desc' : undefined;
+}
+
 export interface ListMetadata {
   before: string | null;
   after: string | null;

@@ -1,0 +1,86 @@
+// The parameters of the mirror's list routes as WorkOS takes them, over HTTP on both backends,
+// read with the official SDK 11.0.0 where it can send them (its types only allow asc and desc
+// for `order`; what it sends is passed through, so a cast sends `normal`).
+import { WorkOS } from '@workos-inc/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
+import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
+import {
+  openPostgresMirrorDatabase,
+  openSqliteMirrorDatabase,
+} from './helpers/mirror-databases.js';
+import { adminToken, startMirrorServer } from './helpers/mirror-server.js';
+
+const history = generateDirectoryHistory({
+  seed: 11,
+  organizations: 3,
+  usersPerDirectory: 12,
+  groupsPerDirectory: 2,
+  authkitUsersPerOrganization: 3,
+  events: 300,
+});
+const directoryId = history.final.directories.keys().next().value as string;
+
+const backends = [
+  ['sqlite', openSqliteMirrorDatabase],
+  ['postgres', openPostgresMirrorDatabase],
+] as const;
+
+describe.each(backends)('the mirror list routes take what WorkOS takes (%s)', (_, open) => {
+  let db: MirrorTestDatabase;
+  let server: { port: number; close: () => Promise<void> };
+  let workos: WorkOS;
+  const get = (path: string) =>
+    fetch(`http://127.0.0.1:${server.port}${path}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+
+  beforeAll(async () => {
+    db = await open();
+    await db.transaction(async (tx) => {
+      for (const e of history.events) await applyMirrorEvent(tx, e);
+    });
+    server = await startMirrorServer(db.reader);
+    workos = new WorkOS(adminToken, {
+      apiHostname: '127.0.0.1',
+      https: false,
+      port: server.port,
+      maxRetries: 0,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.close();
+  });
+
+  it('order=normal lists as desc, newest first (WorkOS lists asc, desc and normal)', async () => {
+    const normal = await workos.directorySync.listUsers({
+      directory: directoryId,
+      limit: 5,
+      order: 'normal' as 'desc',
+    });
+    const desc = await workos.directorySync.listUsers({
+      directory: directoryId,
+      limit: 5,
+      order: 'desc',
+    });
+    expect(normal.data.length).toBe(5);
+    expect(normal.data).toStrictEqual(desc.data);
+    expect(normal.listMetadata).toStrictEqual(desc.listMetadata);
+    const next = await workos.directorySync.listUsers({
+      directory: directoryId,
+      limit: 5,
+      order: 'normal' as 'desc',
+      after: normal.listMetadata.after!,
+    });
+    expect(next.data[0]!.id < normal.data[4]!.id).toBe(true);
+    const res = await get('/organizations?order=sideways');
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({
+      code: 'invalid_request_parameters',
+      errors: [{ field: 'order' }],
+      message: expect.stringContaining("'normal'") as unknown,
+    });
+  });
+});
