@@ -186,18 +186,18 @@ export class Puller {
   }
 
   private async listAfter(cursor: PullCursorUpdate): Promise<EventPageAsSent> {
+    // `after` and `range_start` do not mix (WorkOS rejects the pair).
+    const params = {
+      events: this.events,
+      order: 'asc',
+      limit: this.pageLimit,
+      ...(cursor.after ? { after: cursor.after } : { range_start: cursor.rangeStart ?? undefined }),
+    } as const;
     try {
-      // `after` and `range_start` do not mix (WorkOS rejects the pair).
-      return await this.client.listEventsAsSent({
-        events: this.events,
-        order: 'asc',
-        limit: this.pageLimit,
-        ...(cursor.after
-          ? { after: cursor.after }
-          : { range_start: cursor.rangeStart ?? undefined }),
-      });
+      return await this.client.listEventsAsSent(params);
     } catch (error) {
-      if (cursor.after && error instanceof WorkosApiRequestError) {
+      if (!(error instanceof WorkosApiRequestError)) throw error;
+      if (cursor.after && refusesCursor(error, cursor.after)) {
         // The cause's text is in the message, which is what the CLI prints; not attached as
         // `cause` too, which a log line would print a second time.
         const eventsFlag =
@@ -206,9 +206,48 @@ export class Puller {
           `WorkOS refused the stored cursor (after=${cursor.after}): ${error.message}. Events older than WorkOS keeps them (30 days) cannot be pulled; start over with \`workos-inbox pull --reset-cursor --since 7d${eventsFlag}\` (or any --since) and reconcile what was missed.`,
         );
       }
-      throw error;
+      // Any other refusal is said as what it is, with the request it refused: resetting the
+      // cursor would throw the position away and not help.
+      const kept = cursor.after ? `after=${cursor.after}` : `range_start=${cursor.rangeStart}`;
+      throw new WorkosApiRequestError(
+        `WorkOS refused the Events API request (${this.describe(params)}): ${error.message}. The cursor is kept (${kept}); pulling goes on from it once WorkOS takes the request${
+          mentionsEvents(error) ? ' (check the --events names)' : ''
+        }.`,
+        error.status,
+        error,
+      );
     }
   }
+
+  /** A request's parameters, short: every name this version knows is counted, not listed. */
+  private describe(params: Record<string, unknown>): string {
+    return Object.entries(params)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) =>
+        key === 'events' && value === eventNames
+          ? `events=the ${eventNames.length} names this version knows`
+          : `${key}=${Array.isArray(value) ? value.join(',') : String(value)}`,
+      )
+      .join(' ');
+  }
+}
+
+/**
+ * Whether WorkOS's 400/422 refuses the cursor itself: an expired one is `invalid_cursor` (as the
+ * stand-in answers it), an unknown one names `after` (`errors[].field`, or the message, as in
+ * `after: no event …`). Only then does starting over from `--since` help.
+ */
+export function refusesCursor(error: WorkosApiRequestError, after: string): boolean {
+  if (error.workosCode === 'invalid_cursor' || error.fields.includes('after')) return true;
+  const said = error.workosMessage ?? '';
+  return said.includes(after) || /\bafter\b/.test(said);
+}
+
+function mentionsEvents(error: WorkosApiRequestError): boolean {
+  return (
+    error.fields.some((f) => f.startsWith('events')) ||
+    /\bevents?\b/.test(error.workosMessage ?? '')
+  );
 }
 
 /**

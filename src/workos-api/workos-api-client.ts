@@ -13,6 +13,7 @@ import {
   WorkosApiRequestError,
   WorkosApiUnavailableError,
 } from './workos-api-errors.js';
+import type { WorkosErrorDetails } from './workos-api-errors.js';
 import { defaultWorkosApiUrl } from './workos-api-options.js';
 import type { WorkosApiOptions } from './workos-api-options.js';
 
@@ -201,14 +202,14 @@ export class WorkosApiClient {
           );
         }
       }
-      const detail = errorDetail(text);
+      const body = errorBody(text);
       const status = response.status;
-      const message = `${what}: ${status}${detail ? ` ${detail}` : ''}`;
+      const message = `${what}: ${status}${body.detail ? ` ${body.detail}` : ''}`;
       if (status === 429 || status >= 500) {
         const after = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
         return failure(true, status, after, message);
       }
-      return failure(false, status, undefined, message);
+      return failure(false, status, undefined, message, undefined, body);
     } finally {
       clearTimeout(timer);
       this.signal?.removeEventListener('abort', stop);
@@ -235,6 +236,7 @@ function failure(
   retryAfter: number | undefined,
   message: string,
   cause?: unknown,
+  details?: WorkosErrorDetails,
 ): AttemptFailure {
   let error: WorkosApiError;
   if (status === 401 || status === 403) {
@@ -245,7 +247,7 @@ function failure(
   } else if (status === 404) {
     error = new WorkosApiNotFoundError(`${message}: check WORKOS_API_URL (or --api-url)`, status);
   } else if (status === 400 || status === 422) {
-    error = new WorkosApiRequestError(message, status);
+    error = new WorkosApiRequestError(message, status, details);
   } else {
     error = new WorkosApiError(message, status, { cause });
   }
@@ -259,14 +261,33 @@ function causeMessage(error: unknown): string {
   return inner instanceof Error && inner.message ? `${message}: ${inner.message}` : message;
 }
 
-/** WorkOS answers errors as JSON with `message` (and sometimes `code`, `errors`): keep it short. */
-function errorDetail(text: string): string {
+/**
+ * WorkOS answers errors as JSON with `message` (and sometimes `code`, `errors`): `detail` keeps it
+ * short for the message; the rest keeps what it said apart.
+ */
+function errorBody(text: string): WorkosErrorDetails & { detail: string } {
   try {
-    const body = JSON.parse(text) as { message?: unknown; code?: unknown; error?: unknown };
-    const parts = [body.code, body.message ?? body.error].filter((p) => typeof p === 'string');
-    if (parts.length > 0) return parts.join(': ');
+    const body = JSON.parse(text) as {
+      message?: unknown;
+      code?: unknown;
+      error?: unknown;
+      field?: unknown;
+      errors?: unknown;
+    };
+    const said = body.message ?? body.error;
+    const workosCode = typeof body.code === 'string' ? body.code : undefined;
+    const workosMessage = typeof said === 'string' ? said : undefined;
+    const named = [
+      body.field,
+      ...(Array.isArray(body.errors)
+        ? body.errors.map((e) => (e as { field?: unknown })?.field)
+        : []),
+    ];
+    const fields = named.filter((f): f is string => typeof f === 'string');
+    const parts = [workosCode, workosMessage].filter((p) => p !== undefined);
+    if (parts.length > 0) return { detail: parts.join(': '), workosCode, workosMessage, fields };
   } catch {
     // not JSON: fall through
   }
-  return text.slice(0, 200).trim();
+  return { detail: text.slice(0, 200).trim() };
 }

@@ -26,10 +26,36 @@ export class WorkosApiNotFoundError extends WorkosApiError {
   override readonly code = 'workos_api_not_found';
 }
 
-/** 400 or 422: WorkOS rejected a parameter; its message is kept. */
+/** What WorkOS's error body said, as sent: its `code`, its `message`, the fields it names. */
+export interface WorkosErrorDetails {
+  workosCode?: string | undefined;
+  workosMessage?: string | undefined;
+  /** `errors[].field` and `field`: the parameters WorkOS named. */
+  fields?: readonly string[];
+}
+
+/**
+ * 400 or 422: WorkOS rejected a parameter; its message is kept, and what its body says apart, so
+ * a caller can tell which parameter (the puller: whether it is the cursor).
+ */
 export class WorkosApiRequestError extends WorkosApiError {
   override readonly name = 'WorkosApiRequestError';
   override readonly code = 'workos_api_bad_request';
+  readonly workosCode: string | undefined;
+  readonly workosMessage: string | undefined;
+  readonly fields: readonly string[];
+
+  constructor(
+    message: string,
+    status: number | undefined,
+    details: WorkosErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, status, options);
+    this.workosCode = details.workosCode;
+    this.workosMessage = details.workosMessage;
+    this.fields = details.fields ?? [];
+  }
 }
 
 /** 429 / 5xx / no answer, still failing after every retry. */

@@ -57,6 +57,21 @@ describe('workos-inbox pull', () => {
     });
   });
 
+  it('a 422 that is not about the cursor: exit 1 saying what WorkOS refused, no --reset-cursor advice', async () => {
+    const env = { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url };
+    const last = events[events.length - 1]!.id;
+    api.failNext({ status: 422 });
+    const refused = await runCli(['pull', '--database', temp.path], { cwd: temp.dir, env });
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('WorkOS refused the Events API request (events=the ');
+    expect(refused.stderr).toContain(
+      `after=${last}): GET /events: 422 injected 422. The cursor is kept (after=${last})`,
+    );
+    expect(refused.stderr).not.toContain('--reset-cursor');
+    const again = await runCli(['pull', '--database', temp.path], { cwd: temp.dir, env });
+    expect(again.code, again.stderr).toBe(0);
+  });
+
   it('exit 2 naming WORKOS_API_KEY without a key or with a wrong one; 2 on a bad --since', async () => {
     const none = await runCli(['pull', '--database', temp.path], {
       cwd: temp.dir,

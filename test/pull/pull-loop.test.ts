@@ -193,6 +193,33 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     expect(await lagSeconds(metrics)).toBe((now - eventTimeMs(events[149]!.created_at)) / 1000);
   });
 
+  it('any other 422 is logged as what it is, with the request, and pulling goes on from the cursor', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    api.events = events.slice(0, 50);
+    const { lines, logger } = capturedLogs<{
+      level: number;
+      msg: string;
+      err?: { message: string };
+    }>();
+    const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
+    const loop = new PullLoop({ store, client, logger, since: '2020-01-01T00:00:00Z' });
+    await loop.tick();
+    api.events = events.slice(0, 60);
+    api.failNext({ status: 422 });
+    await loop.tick();
+    const failed = lines.filter((l) => l.err !== undefined);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.msg).toBe('Events API pull failed; trying again next round');
+    expect(failed[0]!.err!.message).toContain('WorkOS refused the Events API request (');
+    expect(failed[0]!.err!.message).toContain('GET /events: 422 injected 422');
+    expect(lines.some((l) => l.msg.includes('refused the stored cursor'))).toBe(false);
+    expect(JSON.stringify(lines)).not.toContain('--reset-cursor');
+    await loop.tick();
+    expect((await store.pullCursor('events_api'))!.after).toBe(events[59]!.id);
+    await loop.stop();
+  });
+
   it('a refused cursor is logged once with the way out, then every 10 minutes; --pull-since a cursor overrides is said once', async () => {
     const store = await backend.fresh().open();
     await store.migrate();

@@ -6,6 +6,7 @@ import { Puller, toNewEvent } from '../../src/pull/puller.js';
 import type { Store } from '../../src/store/types.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
+import { WorkosApiRequestError } from '../../src/workos-api/workos-api-errors.js';
 import { useBackends } from '../store/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -152,6 +153,40 @@ describe.each(backends)('Puller on $name', (backend) => {
     expect(error).toBeInstanceOf(PullCursorRejectedError);
     expect((error as Error).message).toContain('--reset-cursor --since');
     expect((await store.pullCursor('events_api'))!.after).toBe(all.at(-1)!.id);
+  });
+
+  it('any other 400/422 is said as what it is, with the request; no --reset-cursor advice, cursor kept', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    await new Puller({ store, client, since }).catchUp();
+    const cursor = all.at(-1)!.id;
+    for (const status of [422, 400]) {
+      api.failNext({ status });
+      const error = await new Puller({ store, client, events: ['dsync.user.created'] })
+        .catchUp()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkosApiRequestError);
+      expect(error).not.toBeInstanceOf(PullCursorRejectedError);
+      expect(error).toMatchObject({ status, code: 'workos_api_bad_request' });
+      const message = (error as Error).message;
+      expect(message).toContain(
+        `WorkOS refused the Events API request (events=dsync.user.created order=asc limit=100 range_start=`,
+      );
+      expect(message).toContain(`GET /events: ${status} injected ${status}`);
+      expect(message).not.toContain('--reset-cursor');
+      api.failNext({ status });
+      const every = await new Puller({ store, client }).catchUp().catch((e: unknown) => e);
+      expect((every as Error).message).toContain(
+        `(events=the ${eventNames.length} names this version knows order=asc limit=100 after=${cursor}): GET /events: ${status} injected ${status}. The cursor is kept (after=${cursor})`,
+      );
+      expect((every as Error).message).not.toContain('--reset-cursor');
+      expect((await store.pullCursor('events_api'))!.after).toBe(cursor);
+    }
+    // An after WorkOS does not know (its 422 names `after`) is the cursor's refusal.
+    api.events = all.slice(0, 10);
+    const unknown = await new Puller({ store, client }).catchUp().catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(PullCursorRejectedError);
+    expect((unknown as Error).message).toContain(`after: no event ${cursor}`);
   });
 
   it('filters by the event names asked for', async () => {
