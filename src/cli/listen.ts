@@ -4,6 +4,7 @@ import { redactUrl } from '../forward/redact-url.js';
 import { listen } from '../listen/listen.js';
 import type { ListenResult } from '../listen/listen.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
+import { eventTimeMs } from '../workos-api/event-time.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { resolveToolSecrets } from './secret-option.js';
 import {
@@ -118,8 +119,18 @@ export function registerListen(program: Command): void {
     if (undelivered) {
       // The cursor lives in memory: say how to send the rest, rather than let `--since now` skip it.
       process.stderr.write(
-        `not delivered: ${undelivered.id} (${undelivered.event}) and what followed it; to send them, run listen again with --since ${undelivered.createdAt}\n`,
+        `not delivered: ${undelivered.id} (${undelivered.event}) and what followed it; to send them, run listen again with --since ${sinceOf(undelivered.createdAt)}\n`,
       );
     }
   });
+}
+
+/**
+ * An event's `created_at` as a `--since` that can be pasted: ISO-8601 in UTC. WorkOS also sends
+ * `2026-12-07 07:52:48.070` (a space, no zone), which a shell splits into two arguments. Whole
+ * milliseconds: a finer `created_at` rounds down, so the event itself is still sent again.
+ */
+function sinceOf(createdAt: string): string {
+  const ms = eventTimeMs(createdAt);
+  return Number.isNaN(ms) ? `'${createdAt}'` : new Date(ms).toISOString();
 }

@@ -70,11 +70,18 @@ async function startDestination(answer: (res: ServerResponse) => void) {
  */
 async function listenUntil(
   ready: () => boolean,
-  options: { cwd: string; env: Record<string, string | undefined>; forwardTo: string },
+  options: {
+    cwd: string;
+    env: Record<string, string | undefined>;
+    forwardTo: string;
+    /** The arguments after `listen` that place it. @defaultValue `--since 2020-01-01T00:00:00Z` */
+    since?: string[];
+  },
 ) {
+  const since = options.since ?? ['--since', '2020-01-01T00:00:00Z'];
   const child = spawn(
     process.execPath,
-    [cliPath, 'listen', '--since', '2020-01-01T00:00:00Z', '--forward-to', options.forwardTo],
+    [cliPath, 'listen', ...since, '--forward-to', options.forwardTo],
     {
       cwd: options.cwd,
       env: childEnv({ WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url, ...options.env }),
@@ -166,6 +173,48 @@ describe('workos-inbox listen', () => {
       );
     } finally {
       destination.close();
+    }
+  });
+
+  it("the hint for an event with WorkOS's space-separated created_at is ISO-8601 and, run as given, sends it", async () => {
+    const events = api.events;
+    api.events = [
+      sampleEvent('dsync.user.created', {
+        overrides: { id: 'event_01', created_at: '2026-12-07 07:52:48.070' },
+      }) as never,
+    ];
+    try {
+      const silent = await startDestination(() => {});
+      let hint: string;
+      try {
+        const run = await listenUntil(() => silent.received.length > 0, {
+          cwd: temp.dir,
+          env: { WORKOS_WEBHOOK_SECRET: 'whsec_test' },
+          forwardTo: silent.url,
+        });
+        expect(run.code, run.stderr).toBe(0);
+        hint = /run listen again with (.*)\n/.exec(run.stderr)?.[1] ?? '';
+        expect(hint).toBe('--since 2026-12-07T07:52:48.070Z');
+      } finally {
+        silent.close();
+      }
+      // Pasted as printed (`workos-inbox listen` and the words after `with`, split as a shell
+      // splits them), it is taken and sends the event again.
+      const destination = await startDestination((res) => res.writeHead(200).end());
+      try {
+        const again = await listenUntil(() => destination.received.length > 0, {
+          cwd: temp.dir,
+          env: { WORKOS_WEBHOOK_SECRET: 'whsec_test' },
+          forwardTo: destination.url,
+          since: hint.split(/\s+/),
+        });
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stdout).toMatch(/dsync\.user\.created {2}event_01 {2}200\n/);
+      } finally {
+        destination.close();
+      }
+    } finally {
+      api.events = events;
     }
   });
 
