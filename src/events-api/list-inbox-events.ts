@@ -3,6 +3,7 @@ import type { WireEventList } from '../workos-api/event-list.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
 import { EventsQueryError } from './events-query.js';
 import type { EventsQuery } from './events-query.js';
+import { organizationOfEvent } from './organization-of-event.js';
 
 /** Rows read per scan step while filters that live inside the body (organization, range) skip some. */
 const scanBatch = 500;
@@ -44,9 +45,10 @@ interface Row {
  * than answered from a guessed one.
  * Pruned events (their payload gone) are left out, as WorkOS leaves out events older than it
  * keeps; a pruned event's id still works as a cursor (its row, and so its place, stays).
- * Event names filter in SQL; `organization_id` and the time range are read from each stored
- * body (they are not columns), scanning on in batches until the page is full. `range_start`
- * also bounds `received_at` in SQL (see {@link receivedBeforeCreatedMaxMs}).
+ * Event names filter in SQL; `organization_id` (the event's organization by
+ * {@link organizationOfEvent}, which can sit in several places in the body) and the time range
+ * are read from each stored body (they are not columns), scanning on in batches until the page is
+ * full. `range_start` also bounds `received_at` in SQL (see {@link receivedBeforeCreatedMaxMs}).
  *
  * The gap above is closed as WorkOS closes it on its own Events API: an ascending read lists only
  * events received before `heldBackFrom` (the caller passes now minus
@@ -107,7 +109,10 @@ export async function listInboxEvents(
         context?: Record<string, unknown>;
       };
       const payload = body.data ?? {};
-      if (query.organizationId !== undefined && payload.organization_id !== query.organizationId) {
+      if (
+        query.organizationId !== undefined &&
+        organizationOfEvent(row.event, payload) !== query.organizationId
+      ) {
         continue;
       }
       if (data.length === query.limit) {

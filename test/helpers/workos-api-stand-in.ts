@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WireEvent } from '../../src/workos-api/event-list.js';
+import { organizationOfEvent } from '../../src/events-api/organization-of-event.js';
 import { eventTimeMs } from '../../src/workos-api/event-time.js';
 import { answerStateRequest, emptyState } from './workos-api-stand-in-state.js';
 import type { StandInState } from './workos-api-stand-in-state.js';
@@ -249,7 +250,8 @@ function listEvents(
       continue;
     }
     if (names.length > 0 && !names.includes(event.event)) continue;
-    if (organization && event.data.organization_id !== organization) continue;
+    // The same rule as our GET /events: the organization an event belongs to, in every family.
+    if (organization && organizationOfEvent(event.event, event.data) !== organization) continue;
     const at = eventTimeMs(event.created_at);
     if (rangeStart && at < eventTimeMs(rangeStart)) continue;
     if (rangeEnd && at >= eventTimeMs(rangeEnd)) continue;
