@@ -176,7 +176,13 @@ async function* pages(store: Store, path: string, flags: ListFlags): AsyncGenera
     if (flags.group) query.group = flags.group;
     if (flags.organization) query.organization = flags.organization;
     if (after) query.after = after;
-    const answer = await handleMirrorRequest(store, { method: 'GET', path, query });
+    // Without --directory or --group it lists the whole table, which the HTTP route (as WorkOS)
+    // refuses.
+    const answer = await handleMirrorRequest(
+      store,
+      { method: 'GET', path, query },
+      { unfiltered: true },
+    );
     if (!answer || answer.status !== 200) {
       const message = (answer?.body as { message?: string } | undefined)?.message;
       throw new CliError(`cannot list ${path}: ${message ?? 'unknown error'}`, exitCodes.usage);

@@ -63,14 +63,23 @@ describe('handleMirrorRequest', () => {
   });
 
   it('lists 10 by default, newest first, with list_metadata cursors', async () => {
-    const answer = await get('/directory_users');
+    // Every directory's users: the CLI's `directory users` lists so; over HTTP, as on WorkOS, a
+    // directory or group is required (test/mirror/list-parameters.test.ts).
+    const unfiltered = (query: Record<string, string> = {}) =>
+      handleMirrorRequest(
+        db.reader,
+        { method: 'GET', path: '/directory_users', query },
+        { unfiltered: true },
+      );
+    expect((await get('/directory_users'))?.status).toBe(422);
+    const answer = await unfiltered();
     const body = answer?.body as { object: string; data: { id: string }[]; list_metadata: unknown };
     const all = [...history.final.directoryUsers.keys()].sort().reverse();
     expect(answer?.status).toBe(200);
     expect(body.object).toBe('list');
     expect(body.data.map((u) => u.id)).toEqual(all.slice(0, 10));
     expect(body.list_metadata).toEqual({ before: null, after: all[9] });
-    const last = await get('/directory_users', { limit: '100', after: all[all.length - 3]! });
+    const last = await unfiltered({ limit: '100', after: all[all.length - 3]! });
     const lastBody = last?.body as { data: { id: string }[]; list_metadata: unknown };
     expect(lastBody.data.map((u) => u.id)).toEqual(all.slice(-2));
     expect(lastBody.list_metadata).toEqual({ before: all[all.length - 2], after: null });

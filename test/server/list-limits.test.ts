@@ -44,7 +44,7 @@ describe('list limits (one bound per kind of list)', () => {
     ['/inbox/events', limits.listPage, 400],
     ['/inbox/deliveries', limits.listPage, 400],
     ['/events', limits.workosListPage, 422],
-    ['/directory_users', limits.workosListPage, 422],
+    ['/directories', limits.workosListPage, 422],
   ])('%s answers limit=%i and refuses one more', async (path, bound, refusal) => {
     const at = await get(`${path}?limit=${bound}`);
     expect(at.status).toBe(200);

@@ -156,7 +156,9 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
       405,
     );
     expect((await fetch(`${http.url}/directory_users`)).status).toBe(401);
-    const users = await fetch(`${http.url}/directory_users`, { headers: auth });
+    const users = await fetch(`${http.url}/directory_users?directory=directory_1`, {
+      headers: auth,
+    });
     expect(users.status).toBe(200);
     expect(((await users.json()) as { object: string }).object).toBe('list');
     // A 405 of the read API names what it takes, as the other routes' do.

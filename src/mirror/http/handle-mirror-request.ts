@@ -10,12 +10,32 @@ import type { WireObject } from '../read/wire-objects.js';
 import type { MirrorQuery } from './query-params.js';
 import { many, one } from './query-params.js';
 import { limits } from '../../limits.js';
+import {
+  connectionsTable,
+  directoriesTable,
+  directoryGroupsTable,
+  directoryUsersTable,
+  organizationDomainsTable,
+  organizationMembershipsTable,
+  organizationsTable,
+  usersTable,
+} from '../apply/entity-tables.js';
 
 /** A read request, framework-free. `path` has no query string. */
 export interface MirrorHttpRequest {
   method: string;
   path: string;
   query: MirrorQuery;
+}
+
+/** Options of {@link handleMirrorRequest}. */
+export interface MirrorRequestOptions {
+  /**
+   * List directory users, directory groups and organization memberships without one of the
+   * filters WorkOS requires (it answers 422, and so does the mirror by default): for the CLI's
+   * `directory users|groups`, which lists a whole table. @defaultValue false
+   */
+  unfiltered?: boolean;
 }
 
 /** The answer: a status and the JSON body, as the WorkOS REST API would give them. */
@@ -30,13 +50,21 @@ export const maxHttpPageSize = limits.workosListPage;
 interface Route {
   /** Singular name for 404 messages, e.g. `Directory User`. */
   entity: string;
+  /** The table a list's `after` / `before` must name a row of. */
+  table: string;
   list?: (db: SqlExecutor, query: MirrorQuery, page: PageOptions) => Promise<WireList>;
   get: (db: SqlExecutor, id: string) => Promise<WireObject | undefined>;
+  /**
+   * A list WorkOS answers only with one of these filters (422 otherwise, `workos`), and the
+   * filters of this mirror's own that narrow it as well (`ours`, not on WorkOS).
+   */
+  requireOne?: { workos: readonly string[]; ours?: readonly string[] };
 }
 
 const routes: Readonly<Record<string, Route>> = {
   '/directories': {
     entity: 'Directory',
+    table: directoriesTable.table,
     list: (db, query, page) =>
       q.listDirectories(
         db,
@@ -51,6 +79,8 @@ const routes: Readonly<Record<string, Route>> = {
   },
   '/directory_users': {
     entity: 'Directory User',
+    table: directoryUsersTable.table,
+    requireOne: { workos: ['directory', 'group'], ours: ['organization', 'organization_id'] },
     list: (db, query, page) =>
       q.listDirectoryUsers(
         db,
@@ -66,6 +96,8 @@ const routes: Readonly<Record<string, Route>> = {
   },
   '/directory_groups': {
     entity: 'Directory Group',
+    table: directoryGroupsTable.table,
+    requireOne: { workos: ['directory', 'user'], ours: ['organization', 'organization_id'] },
     list: (db, query, page) =>
       q.listDirectoryGroups(
         db,
@@ -80,12 +112,18 @@ const routes: Readonly<Record<string, Route>> = {
   },
   '/organizations': {
     entity: 'Organization',
+    table: organizationsTable.table,
     list: (db, query, page) => q.listOrganizations(db, { domains: many(query, 'domains') }, page),
     get: q.getOrganization,
   },
-  '/organization_domains': { entity: 'Organization Domain', get: q.getOrganizationDomain },
+  '/organization_domains': {
+    entity: 'Organization Domain',
+    table: organizationDomainsTable.table,
+    get: q.getOrganizationDomain,
+  },
   '/connections': {
     entity: 'Connection',
+    table: connectionsTable.table,
     list: (db, query, page) =>
       q.listConnections(
         db,
@@ -100,6 +138,7 @@ const routes: Readonly<Record<string, Route>> = {
   },
   '/user_management/users': {
     entity: 'User',
+    table: usersTable.table,
     list: (db, query, page) =>
       q.listUsers(
         db,
@@ -110,6 +149,8 @@ const routes: Readonly<Record<string, Route>> = {
   },
   '/user_management/organization_memberships': {
     entity: 'Organization Membership',
+    table: organizationMembershipsTable.table,
+    requireOne: { workos: ['organization_id', 'user_id'] },
     list: (db, query, page) =>
       q.listOrganizationMemberships(
         db,
@@ -178,12 +219,16 @@ export function isMirrorPath(path: string): boolean {
 /**
  * Answer a WorkOS REST read (`GET /directory_users?group=…`, `GET /organizations/:id` …) from the
  * mirror, with the API's JSON shapes, filters, cursor pagination and 404/422 bodies, so the
- * official SDK pointed at this server works unchanged. Returns `null` when the path is not a
- * mirror route. Authentication is the caller's job (the server checks the admin token first).
+ * official SDK pointed at this server works unchanged. As WorkOS, it answers 422 to a list of
+ * directory users, directory groups or organization memberships without one of the filters WorkOS
+ * requires (see {@link MirrorRequestOptions.unfiltered}), and to an `after` / `before` that names
+ * no object. Returns `null` when the path is not a mirror route. Authentication is the caller's
+ * job (the server checks the admin token first).
  */
 export async function handleMirrorRequest(
   source: MirrorSource,
   request: MirrorHttpRequest,
+  options: MirrorRequestOptions = {},
 ): Promise<MirrorHttpResponse | null> {
   const match = splitPath(request.path);
   if (!match) return null;
@@ -218,6 +263,37 @@ export async function handleMirrorRequest(
   if (!list) return null;
   const page = pageFromQuery(request.query);
   if ('status' in page) return page;
-  const body = await runOnSource(source, (db) => list(db, request.query, page));
+  const required = route.requireOne;
+  if (required && !options.unfiltered) {
+    const filters = [...required.workos, ...(required.ours ?? [])];
+    if (!filters.some((name) => one(request.query, name) !== undefined)) {
+      const ours = required.ours?.length ? ` (or this mirror's ${required.ours[0]})` : '';
+      return unprocessable(
+        required.workos[0]!,
+        `one of ${required.workos.join(', ')} is required${ours}`,
+      );
+    }
+  }
+  const cursorField = page.after !== undefined ? 'after' : 'before';
+  const cursor = page.after ?? page.before;
+  const body = await runOnSource(source, async (db) => {
+    if (cursor !== undefined && !(await hasRow(db, route.table, cursor))) return undefined;
+    return list(db, request.query, page);
+  });
+  if (body === undefined) {
+    return unprocessable(
+      cursorField,
+      `${cursorField}: no ${route.entity} ${cursor} (a cursor is the id of an object a list returned)`,
+    );
+  }
   return { status: 200, body };
+}
+
+/**
+ * Whether `table` has a row `id`, deleted ones too: a cursor's position is its id, and an object
+ * deleted while a client pages past it still marks its place.
+ */
+async function hasRow(db: SqlExecutor, table: string, id: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 AS found FROM ${table} WHERE id = $1`, [id]);
+  return rows.length > 0;
 }
