@@ -155,7 +155,9 @@ export class WorkosApiClient {
     path: string,
   ): Promise<{ body: unknown; bytes: Uint8Array } | AttemptFailure> {
     const url = `${this.apiUrl}${path}`;
-    const what = `GET ${path.split('?')[0]}`;
+    // The whole path requested, the API URL's own included (`--api-url http://host/v1` asks for
+    // `/v1/events`): a 404 must name what was not found, not the part this client appended.
+    const what = `GET ${new URL(url).pathname}`;
     const abort = new AbortController();
     const stop = () => abort.abort();
     const timer = setTimeout(stop, this.timeoutMs);

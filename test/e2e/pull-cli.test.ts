@@ -72,6 +72,16 @@ describe('workos-inbox pull', () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it('a 404 names the whole path requested, --api-url path included (exit 1)', async () => {
+    const env = { WORKOS_API_KEY: api.apiKey };
+    const wrong = await runCli(['pull', '--database', temp.path, '--api-url', `${api.url}/nope`], {
+      cwd: temp.dir,
+      env,
+    });
+    expect(wrong.code, wrong.stderr).toBe(1);
+    expect(wrong.stderr).toContain('GET /nope/events: 404 Not Found: check WORKOS_API_URL');
+  });
+
   it('exit 2 naming WORKOS_API_KEY without a key or with a wrong one; 2 on a bad --since', async () => {
     const none = await runCli(['pull', '--database', temp.path], {
       cwd: temp.dir,

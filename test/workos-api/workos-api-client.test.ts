@@ -99,6 +99,19 @@ describe('WorkosApiClient', () => {
     expect((error as Error).message).toContain('limit must be an integer between 1 and 100');
   });
 
+  it('a 404 names the whole path requested, the API URL path included', async () => {
+    const client = new WorkosApiClient({
+      apiKey: api.apiKey,
+      apiUrl: `${api.url}/nope/`,
+      maxRetries: 0,
+    });
+    const error = await client.listEvents({ limit: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkosApiNotFoundError);
+    expect((error as Error).message).toMatch(
+      /^GET \/nope\/events: 404 Not Found: check WORKOS_API_URL/,
+    );
+  });
+
   it('a request with no answer times out and is retried', async () => {
     let calls = 0;
     const silent = createServer((_req, res) => {
