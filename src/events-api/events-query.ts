@@ -74,7 +74,7 @@ function refuseUnknownParams(query: RawQuery): void {
   if (unknown === 'before') {
     throw new EventsQueryError(
       'before',
-      'not supported: the Events API pages forward only; pass the after of the last page (list_metadata.after), or order=asc or desc',
+      'not supported: the Events API pages forward only, with after (the list_metadata.after of the page before); to read the other way, use order=asc or order=desc',
     );
   }
   const named = [...eventsQueryParams];
