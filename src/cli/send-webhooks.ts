@@ -15,6 +15,8 @@ export interface SendOptions {
   insecure?: boolean;
   timeoutMs?: number;
   onProgress?: (done: number) => void;
+  /** Once aborted (Ctrl-C), no request starts; those in flight are answered and counted. */
+  signal?: AbortSignal;
 }
 
 export interface SendSummary {
@@ -100,7 +102,7 @@ export async function sendWebhooks(options: SendOptions): Promise<SendSummary> {
     });
 
   const lane = async (): Promise<void> => {
-    while (next < options.count) {
+    while (next < options.count && !options.signal?.aborted) {
       const index = next++;
       summary.sent++;
       try {

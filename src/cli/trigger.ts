@@ -99,18 +99,37 @@ export function registerTrigger(program: Command): void {
       const [secret] = resolveToolSecrets(flags);
       const label = flags.scenario ? `scenario ${flags.scenario}` : (name ?? '');
       const bar = createProgressBar(bodies.total, label);
-      const summary = await sendWebhooks({
-        url,
-        count: bodies.total,
-        concurrency,
-        body: bodies.body,
-        secret: secret as string,
-        insecure: flags.insecure === true,
-        onProgress: (n) => bar.update(n),
-      });
+      // Ctrl-C stops sending and still prints what was sent and answered (to compare with what
+      // was stored); a second one exits at once.
+      const interrupt = new AbortController();
+      const onSigint = () => {
+        if (interrupt.signal.aborted) process.exit(130);
+        interrupt.abort();
+      };
+      process.on('SIGINT', onSigint);
+      let summary: SendSummary;
+      try {
+        summary = await sendWebhooks({
+          url,
+          count: bodies.total,
+          concurrency,
+          body: bodies.body,
+          secret: secret as string,
+          insecure: flags.insecure === true,
+          onProgress: (n) => bar.update(n),
+          signal: interrupt.signal,
+        });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
       bar.finish();
       printSummary(summary, label, url, flags.json === true);
-      if (summary['2xx'] !== summary.sent) process.exitCode = exitCodes.failed;
+      if (interrupt.signal.aborted) {
+        process.stderr.write(
+          `interrupted: ${summary.sent} of ${bodies.total} sent (those in flight were answered first)\n`,
+        );
+        process.exitCode = exitCodes.failed;
+      } else if (summary['2xx'] !== summary.sent) process.exitCode = exitCodes.failed;
     });
 }
 
