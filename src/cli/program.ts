@@ -40,7 +40,7 @@ export function createProgram(): Command {
   registerVerify(program);
   const events = program
     .command('events')
-    .description('list, show, replay and redrive inbox events');
+    .description('list, show, replay, redrive and prune inbox events');
   registerEventsList(events);
   registerEventsShow(events);
   registerEventsReplay(events);
@@ -55,7 +55,7 @@ export function createProgram(): Command {
   registerListen(program);
   program.addHelpText(
     'after',
-    '\nExit codes: 0 ok · 1 failed (invalid signature, non-2xx answers) · 2 usage or configuration ·\n3 database unreachable, schema mismatch or driver missing · 4 not found · 5 event busy (being processed)',
+    '\nExit codes: 0 ok · 1 failed (invalid signature, non-2xx answers) · 2 usage or configuration ·\n3 database unreachable, schema mismatch or driver missing · 4 not found ·\n5 busy (an event being processed, or a lease another process holds: pull, reconcile)',
   );
   return program;
 }
