@@ -7,6 +7,7 @@ import { DatabaseDriverNotBuiltError } from '../store/load-backend.js';
 import { StoreUnavailableError } from '../store/types.js';
 import { schemaNameProblem } from '../store/postgres/invalid-schema-error.js';
 import type { SchemaStatus, Store } from '../store/types.js';
+import { fileSystemCliError } from './file-error.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
 export interface DatabaseFlags {
@@ -86,6 +87,10 @@ export async function withCliStore<T>(
     if (error instanceof StoreUnavailableError) {
       throw new CliError(error.message, exitCodes.database, 'store_unavailable', { cause: error });
     }
+    // The database's folder cannot be made (a file in the way, no permission): said as `serve`
+    // says it, exit 2.
+    const fileSystem = fileSystemCliError(error);
+    if (fileSystem) throw fileSystem;
     throw new CliError(
       `cannot open the database ${shown}: ${(error as Error).message}`,
       exitCodes.database,

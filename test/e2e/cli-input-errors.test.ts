@@ -94,15 +94,18 @@ describe('the database option', () => {
     },
   );
 
-  it('serve with a database under a file exits 2 naming the folder', async () => {
-    const result = await runCli(['serve', '--port', '0', '--database', 'a-file/inbox.db'], {
-      cwd,
-      timeoutMs: 60_000,
-    });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`cannot create the folder ${join(cwd, 'a-file')}`);
-    oneLine(result.stderr);
-  });
+  it.each([[['serve', '--port', '0']], [['migrate']]])(
+    '%j with a database under a file exits 2 naming the folder',
+    async (command) => {
+      const result = await runCli([...command, '--database', 'a-file/inbox.db'], {
+        cwd,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`cannot create the folder ${join(cwd, 'a-file')}`);
+      oneLine(result.stderr);
+    },
+  );
 });
 
 describe('serve’s address', () => {
