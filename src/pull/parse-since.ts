@@ -6,6 +6,8 @@ export class SinceFormatError extends WorkosInboxError {
 }
 
 const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** The furthest a `Date` reaches either side of 1970 (100,000,000 days): beyond it, no instant. */
+const dateLimitMs = 8.64e15;
 
 const isoInstant =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -48,13 +50,17 @@ export function isoInstantMs(text: string): number {
 /**
  * A "since" as every command and filter reads it: `now`, an age back from `nowMs` (`30s`, `15m`,
  * `12h`, `7d`; a space before the unit is fine) or an ISO-8601 date ({@link isoInstantMs}).
- * Undefined when it is none of these.
+ * Undefined when it is none of these, and for an age that reaches back before the earliest
+ * instant a `Date` holds (`999999999d`): every caller makes a `Date` of the answer.
  */
 export function sinceMs(text: string, nowMs: number): number | undefined {
   const value = text.trim();
   if (value === 'now') return nowMs;
   const age = /^(\d+)\s*([smhd])$/.exec(value);
-  if (age) return nowMs - Number(age[1]) * units[age[2]!]!;
+  if (age) {
+    const ms = nowMs - Number(age[1]) * units[age[2]!]!;
+    return Math.abs(ms) <= dateLimitMs ? ms : undefined;
+  }
   const ms = isoInstantMs(value);
   return Number.isNaN(ms) ? undefined : ms;
 }
@@ -63,9 +69,21 @@ export function sinceMs(text: string, nowMs: number): number | undefined {
 export const sinceForms =
   'now, an age like 30m, 12h or 7d, or an ISO date like 2026-01-31 or 2026-01-31T09:00:00Z (UTC unless it names a zone)';
 
+/**
+ * Why {@link sinceMs} refused `text`, for an error message: an age too long for any date to
+ * reach back to says so (it looks like a valid age), anything else lists the forms it reads.
+ */
+export function sinceRefusal(text: string): string {
+  return /^\d+\s*[smhd]$/.test(text.trim())
+    ? 'an age that stays within the dates there are (at most about 273,000 years back)'
+    : sinceForms;
+}
+
 /** `--since` of `pull`, `listen` and `--pull-since`: the ISO-8601 instant to send as `range_start`. */
 export function parseSince(text: string, nowMs: number): string {
   const ms = sinceMs(text, nowMs);
-  if (ms === undefined) throw new SinceFormatError(`--since "${text}": expected ${sinceForms}`);
+  if (ms === undefined) {
+    throw new SinceFormatError(`--since "${text}": expected ${sinceRefusal(text)}`);
+  }
   return new Date(ms).toISOString();
 }

@@ -9,7 +9,7 @@ import { limits } from '../limits.js';
 import { configOptions } from './config-options.js';
 import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
-import { sinceForms, sinceMs } from '../pull/parse-since.js';
+import { sinceMs, sinceRefusal } from '../pull/parse-since.js';
 import { databaseProblem, isPostgresUrl } from '../store/open-store.js';
 import { schemaNameProblem } from '../store/postgres/invalid-schema-error.js';
 
@@ -409,7 +409,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     const given = raw('pullSince');
     const since = given ?? defaults.pullSince.value;
     if (sinceMs(since, 0) === undefined) {
-      throw new ConfigError(`${label('pullSince')} "${since}": expected ${sinceForms}`);
+      throw new ConfigError(`${label('pullSince')} "${since}": expected ${sinceRefusal(since)}`);
     }
     config.pull = {
       ...api,

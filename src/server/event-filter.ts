@@ -1,4 +1,4 @@
-import { sinceForms, sinceMs } from '../pull/parse-since.js';
+import { sinceMs, sinceRefusal } from '../pull/parse-since.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { eventStatuses } from '../store/types.js';
 import type { EventFilter, EventStatus } from '../store/types.js';
@@ -47,7 +47,7 @@ export function parseEventFilter(
 export function parseSince(value: string, now: Date): Date {
   const ms = sinceMs(value, now.getTime());
   if (ms === undefined) {
-    throw new FilterError(`"since" must be ${sinceForms}; got "${value}"`, 'since');
+    throw new FilterError(`"since" must be ${sinceRefusal(value)}; got "${value}"`, 'since');
   }
   return new Date(ms);
 }

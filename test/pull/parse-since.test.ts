@@ -43,6 +43,15 @@ describe('since', () => {
     expect(() => iso('2026-02-30')).toThrow(/--since "2026-02-30": expected now, an age/);
   });
 
+  it('refuses an age that reaches back before the earliest date there is, saying so', () => {
+    for (const text of ['999999999d', '99999999999999999999999s']) {
+      expect(() => iso(text), text).toThrow(/stays within the dates there are/);
+      expect(() => filterSince(text, new Date(now)), text).toThrow(FilterError);
+    }
+    // The longest age a date still holds is read.
+    expect(iso('100000000d')).toMatch(/^-\d{6}-/);
+  });
+
   it('events list and the admin API read it the same way', () => {
     for (const text of ['now', '90s', '2h', '7d', '2026-01-31', '2026-01-31T09:30:00+02:00']) {
       expect(filterSince(text, new Date(now)).toISOString(), text).toBe(iso(text));

@@ -1,0 +1,79 @@
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { createDashboard } from '../../src/dashboard/create-dashboard.js';
+import type { Dashboard } from '../../src/dashboard/create-dashboard.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/types.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { startServeRoutes } from '../helpers/serve-routes.js';
+import { manualClock } from '../inbox/helpers/events.js';
+
+export const dashboardToken = 'dashboard-security-token-0123456789';
+
+/**
+ * `serve`'s request handler with the dashboard, on SQLite, with a clock the test moves. Every
+ * resource it opens is closed by `cleanups` (run them in reverse order).
+ */
+export async function serveDashboard(
+  cleanups: Array<() => Promise<void> | void>,
+  options: { dashboard?: boolean; trustProxy?: boolean } = {},
+) {
+  const token = dashboardToken;
+  const tmp = createTempSqlitePath();
+  cleanups.push(tmp.cleanup);
+  const store: Store = await openStore({ database: tmp.path });
+  cleanups.push(() => store.close());
+  await store.migrate();
+  const clock = manualClock();
+  let dashboard: Dashboard | undefined;
+  if (options.dashboard !== false) {
+    dashboard = createDashboard({
+      store,
+      clock,
+      logger: pino({ level: 'silent' }),
+      adminToken: token,
+      trustProxy: options.trustProxy ?? false,
+      metrics: new Registry(),
+      pull: false,
+      devSignIn: true,
+    });
+    const d = dashboard;
+    cleanups.push(() => d.close());
+  }
+  const http = await startServeRoutes({
+    store,
+    clock,
+    adminToken: token,
+    dashboard,
+    trustProxy: options.trustProxy ?? false,
+  });
+  cleanups.push(() => http.close(1000));
+  const url = (path: string) => `${http.url}${path}`;
+
+  /** The sign-in form's token and cookie, then a POST of `adminToken` with them. */
+  const signIn = async (given: string, headers: Record<string, string> = {}) => {
+    const form = await fetch(url('/dashboard/signin'), { headers });
+    const html = await form.text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    return fetch(url('/dashboard/signin'), {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ csrf, token: given }).toString(),
+      redirect: 'manual',
+    });
+  };
+  const sessionOf = (res: Response) =>
+    res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('wi_session='))
+      ?.split(';')[0] ?? '';
+  /** A signed-in session's cookie and the CSRF token its forms carry. */
+  const signedIn = async () => {
+    const cookie = sessionOf(await signIn(token));
+    const page = await (await fetch(url('/dashboard/'), { headers: { cookie } })).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    return { cookie, csrf };
+  };
+  return { store, clock, dashboard, url, signIn, sessionOf, signedIn };
+}
