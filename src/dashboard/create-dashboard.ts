@@ -29,6 +29,13 @@ const methodNotAllowed = (res: ServerResponse, allow: string) =>
 export const sessionCookie = 'wi_session';
 /** The sign-in form's own CSRF token (double submit: cookie and hidden field must match). */
 export const signInCookie = 'wi_signin';
+/**
+ * What an action did (`Queued 3 events again.`), signed for the session, for the one page it
+ * redirects to: the page shows it once and clears it, and a URL cannot make one up.
+ */
+export const noticeCookie = 'wi_notice';
+/** A notice not shown within this long (the redirect was not followed) is dropped. */
+const noticeMaxAgeSeconds = 60;
 
 export interface DashboardOptions {
   store: Store;
@@ -41,6 +48,8 @@ export interface DashboardOptions {
   metrics: Registry;
   /** Whether this serve pulls (shows the pull section's figures). */
   pull: boolean;
+  /** `--reconcile-every`: how often this serve reconciles; undefined when it does not. */
+  reconcileEveryMs?: number | undefined;
   /** Development only: one-time sign-in links. */
   devSignIn: boolean;
 }
@@ -72,6 +81,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     clock: options.clock,
     history,
     logger: options.logger,
+    reconcileEveryMs: options.reconcileEveryMs,
   });
 
   const startSession = (req: IncomingMessage, res: ServerResponse) => {
@@ -207,7 +217,25 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         }),
       });
     }
-    const context: PageContext = { req, res, url, sub, method, form, csrf };
+    const secure = isSecureRequest(req, options.trustProxy);
+    // The notice is `<path below /dashboard>\n<text>`: only the page it was left for shows it.
+    const left = sessions.unsign(session, readCookies(req).get(noticeCookie));
+    const [noticePath, ...noticeText] = (left ?? '').split('\n');
+    const forThisPage = left !== undefined && method === 'GET' && noticePath === sub;
+    const notices: PageContext['notices'] = {
+      shown: forThisPage ? noticeText.join('\n') : undefined,
+      clear: forThisPage ? cookie(noticeCookie, '', { maxAgeSeconds: 0, secure }) : undefined,
+      leave: (location, text) =>
+        cookie(
+          noticeCookie,
+          sessions.sign(session, `${location.slice(dashboardBase.length)}\n${text}`),
+          {
+            maxAgeSeconds: noticeMaxAgeSeconds,
+            secure,
+          },
+        ),
+    };
+    const context: PageContext = { req, res, url, sub, method, form, csrf, notices };
     if (await pages.handle(context)) return;
     sendHtml(res, 404, page({ title: 'Not found', csrf, body: pages.notFound() }));
   };

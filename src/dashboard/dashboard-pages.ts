@@ -34,6 +34,15 @@ export interface PageContext {
   method: string;
   form: URLSearchParams | undefined;
   csrf: string;
+  /** What an action did, told once on the page it redirects to (see `noticeCookie`). */
+  notices: {
+    /** The notice left for this page, if any. */
+    shown: string | undefined;
+    /** The `Set-Cookie` that clears it once shown. */
+    clear: string | undefined;
+    /** The `Set-Cookie` that leaves `text` for the page at `location` (a dashboard path). */
+    leave(location: string, text: string): string;
+  };
 }
 
 /**
@@ -86,6 +95,7 @@ export function dashboardPages(deps: {
   clock: Clock;
   history: MetricsHistory;
   logger: Logger;
+  reconcileEveryMs: number | undefined;
 }) {
   const { store, clock } = deps;
   const openStreams = new Set<() => void>();
@@ -98,7 +108,16 @@ export function dashboardPages(deps: {
     body: SafeHtml,
     status = 200,
   ) =>
-    sendHtml(c.res, status, page({ title, csrf: c.csrf, body, ...(current ? { current } : {}) }));
+    sendHtml(
+      c.res,
+      status,
+      page({ title, csrf: c.csrf, body, ...(current ? { current } : {}) }),
+      c.notices.clear ? { 'set-cookie': c.notices.clear } : {},
+    );
+
+  /** After an action: to `location`, where `notice` says what it did (once). */
+  const redirectWithNotice = (c: PageContext, location: string, notice: string) =>
+    redirect(c.res, location, { 'set-cookie': c.notices.leave(location, notice) });
 
   const eventNotFound = (c: PageContext, id: string) =>
     show(
@@ -131,7 +150,12 @@ export function dashboardPages(deps: {
       deps.history.summary(),
       deps.history.pull(),
     ]);
-    show(c, 'Overview', 'overview', overviewBody({ stats, metrics, pull }));
+    show(
+      c,
+      'Overview',
+      'overview',
+      overviewBody({ stats, metrics, pull, reconcileEveryMs: deps.reconcileEveryMs }),
+    );
   };
 
   const events = async (c: PageContext) => {
@@ -176,12 +200,16 @@ export function dashboardPages(deps: {
   const oneEvent = async (c: PageContext, id: string) => {
     const event = await store.get(id);
     if (!event) return eventNotFound(c, id);
-    const notice = c.url.searchParams.get('replayed') ? 'Queued again: it is due now.' : undefined;
     show(
       c,
       `Event ${event.event}`,
       'events',
-      eventBody({ event, attempts: await store.attempts(id), csrf: c.csrf, notice }),
+      eventBody({
+        event,
+        attempts: await store.attempts(id),
+        csrf: c.csrf,
+        notice: c.notices.shown,
+      }),
     );
   };
 
@@ -203,7 +231,9 @@ export function dashboardPages(deps: {
 
   const replay = async (c: PageContext, id: string) => {
     const back = `${dashboardBase}/events/${encodeURIComponent(id)}`;
-    if (await store.replay(id, now())) return redirect(c.res, `${back}?replayed=1`);
+    if (await store.replay(id, now())) {
+      return redirectWithNotice(c, back, 'Queued again: it is due now.');
+    }
     const event = await store.get(id);
     if (!event) return eventNotFound(c, id);
     const why = event.prunedAt
@@ -227,7 +257,6 @@ export function dashboardPages(deps: {
       listPage({ status: 'dead' }, after),
       store.stats(now(), { estimateDone: true }),
     ]);
-    const redriven = c.url.searchParams.get('redriven');
     show(
       c,
       'Dead letters',
@@ -237,10 +266,7 @@ export function dashboardPages(deps: {
         nextCursor: list.nextCursor,
         deadCount: stats.byStatus.dead,
         csrf: c.csrf,
-        notice:
-          redriven !== null
-            ? `Queued ${redriven} event${redriven === '1' ? '' : 's'} again.`
-            : undefined,
+        notice: c.notices.shown,
       }),
     );
   };
@@ -287,7 +313,11 @@ export function dashboardPages(deps: {
       }
     }
     deps.logger.info({ count, scope }, 'dashboard redrive');
-    redirect(c.res, `${dashboardBase}/dead?redriven=${count}`);
+    redirectWithNotice(
+      c,
+      `${dashboardBase}/dead`,
+      `Queued ${count} event${count === 1 ? '' : 's'} again.`,
+    );
   };
 
   const directoryIndex = async (c: PageContext) => {

@@ -26,6 +26,10 @@ export interface SessionManager {
   csrfToken(session: Session): string;
   /** Whether `token` is this session's CSRF token (constant-time). */
   checkCsrf(session: Session, token: string | undefined): boolean;
+  /** `text` signed for this session only (a notice a cookie carries across a redirect). */
+  sign(session: Session, text: string): string;
+  /** The text `sign` signed for this session, or undefined (forged, or another session's). */
+  unsign(session: Session, value: string | undefined): string | undefined;
 }
 
 /** Constant-time string comparison (both sides hashed first, so lengths do not leak). */
@@ -73,5 +77,16 @@ export function createSessionManager(
     csrfToken: (session) => mac(`csrf.${session.nonce}`),
     checkCsrf: (session, token) =>
       token !== undefined && sameSecret(mac(`csrf.${session.nonce}`), token),
+    sign(session, text) {
+      const body = Buffer.from(text, 'utf8').toString('base64url');
+      return `${body}.${mac(`signed.${session.nonce}.${body}`)}`;
+    },
+    unsign(session, value) {
+      const match = /^([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]{1,64})$/.exec(value ?? '');
+      if (!match?.[2]) return undefined;
+      const body = match[1] ?? '';
+      if (!sameSecret(mac(`signed.${session.nonce}.${body}`), match[2])) return undefined;
+      return Buffer.from(body, 'base64url').toString('utf8');
+    },
   };
 }

@@ -188,6 +188,7 @@ export async function runServe(
             trustProxy: config.trustProxy,
             metrics: eventMetrics[0]!,
             pull: config.pull !== undefined,
+            reconcileEveryMs: config.reconcile?.everyMs,
             // One-time links only for the development token, and only where this process is the
             // one that prints them (with --processes N the primary prints the banner).
             devSignIn: credentials.fromDataDir.adminToken && !cluster.isWorker,

@@ -1,7 +1,33 @@
 // What an operator sees on the signed-in pages for the inputs and states QA found wrong: through
 // serve's request handler over real HTTP, on SQLite, with a clock the test moves.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/types.js';
 import { dashboardToken, serveDashboard } from './serve-dashboard.js';
+
+/** Store one webhook event with `body` as its payload, received at `now`. */
+async function receive(store: Store, id: string, now: Date, body?: string): Promise<void> {
+  await store.append({
+    id,
+    event: 'dsync.user.created',
+    createdAt: now.toISOString(),
+    rawBody: Buffer.from(body ?? JSON.stringify({ id, event: 'dsync.user.created', data: {} })),
+    source: 'webhook',
+    receivedAt: now,
+  });
+}
+
+/** One attempt at `id` that fails for good: the event is dead. */
+async function kill(store: Store, id: string, now: Date): Promise<void> {
+  await store.claim({ owner: 'w', limit: 1, leaseMs: 60_000, now });
+  await store.fail(id, 'w', { error: 'broken on purpose', nextAttemptAt: null, now });
+}
+
+/** The page's text without its markup, spaces collapsed. */
+const textOf = (page: string) =>
+  page
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 describe('dashboard pages (request handler, SQLite)', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -27,5 +53,108 @@ describe('dashboard pages (request handler, SQLite)', () => {
     });
     expect(api.status).toBe(400);
     expect(await api.json()).toMatchObject({ code: 'invalid_request', field: 'since' });
+  });
+
+  it('says whether this serve reconciles, and how to turn it on when it does not', async () => {
+    const off = await serveDashboard(cleanups);
+    const offPage = textOf(
+      await (
+        await fetch(off.url('/dashboard/'), { headers: { cookie: (await off.signedIn()).cookie } })
+      ).text(),
+    );
+    expect(offPage).not.toContain('not part of this build');
+    expect(offPage).toContain('Not reconciling: start serve --reconcile-every 24h');
+
+    const on = await serveDashboard(cleanups, { reconcileEveryMs: 6 * 3_600_000 });
+    const onPage = textOf(
+      await (
+        await fetch(on.url('/dashboard/'), { headers: { cookie: (await on.signedIn()).cookie } })
+      ).text(),
+    );
+    expect(onPage).toContain("reconciles the directory mirror with WorkOS's state every 6 h");
+  });
+
+  it("says a pruned event's attempt log was pruned, not that it has no attempt yet", async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const now = new Date(clock.now());
+    await receive(store, 'event_pruned', now);
+    await store.claim({ owner: 'w', limit: 1, leaseMs: 60_000, now });
+    expect(await store.complete('event_pruned', 'w', async () => undefined, now)).toBe(true);
+    clock.advance(60_000);
+    const pruned = await store.prune({
+      receivedBefore: new Date(clock.now()),
+      now: new Date(clock.now()),
+    });
+    expect(pruned.pruned).toBe(1);
+    const { cookie } = await signedIn();
+    const page = textOf(
+      await (await fetch(url('/dashboard/events/event_pruned'), { headers: { cookie } })).text(),
+    );
+    expect(page).toContain('Its attempt log was pruned by retention on');
+    expect(page).not.toContain('No attempt yet');
+  });
+
+  it('tells what an action did once, on the page it leads to; a URL cannot make a notice up', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const now = new Date(clock.now());
+    await receive(store, 'event_dead', now);
+    await kill(store, 'event_dead', now);
+    const { cookie, csrf } = await signedIn();
+    const get = async (path: string, extra = '') =>
+      textOf(
+        await (
+          await fetch(url(path), {
+            headers: { cookie: [cookie, extra].filter((c) => c).join('; ') },
+          })
+        ).text(),
+      );
+
+    // Query strings that once made the pages announce actions nobody took.
+    expect(await get('/dashboard/dead?redriven=9999')).not.toContain('Queued');
+    expect(await get('/dashboard/events/event_dead?replayed=1')).not.toContain('Queued again');
+
+    const redrive = await fetch(url('/dashboard/dead/redrive'), {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, scope: 'selected', id: 'event_dead' }).toString(),
+      redirect: 'manual',
+    });
+    expect(redrive.status).toBe(303);
+    expect(redrive.headers.get('location')).toBe('/dashboard/dead');
+    const notice =
+      redrive.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('wi_notice='))
+        ?.split(';')[0] ?? '';
+    expect(notice).not.toBe('wi_notice=');
+    // Not on another page, and not in another session.
+    expect(await get('/dashboard/events', notice)).not.toContain('Queued');
+    const other = await signedIn();
+    const elsewhere = await fetch(url('/dashboard/dead'), {
+      headers: { cookie: `${other.cookie}; ${notice}` },
+    });
+    expect(textOf(await elsewhere.text())).not.toContain('Queued');
+    // On the page it was left for, once: the answer clears it.
+    const shown = await fetch(url('/dashboard/dead'), {
+      headers: { cookie: `${cookie}; ${notice}` },
+    });
+    expect(textOf(await shown.text())).toContain('Queued 1 event again.');
+    expect(shown.headers.getSetCookie().some((c) => /^wi_notice=;.*Max-Age=0/.test(c))).toBe(true);
+
+    const replay = await fetch(url('/dashboard/events/event_dead/replay'), {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf }).toString(),
+      redirect: 'manual',
+    });
+    expect(replay.headers.get('location')).toBe('/dashboard/events/event_dead');
+    const replayed =
+      replay.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('wi_notice='))
+        ?.split(';')[0] ?? '';
+    expect(await get('/dashboard/events/event_dead', replayed)).toContain(
+      'Queued again: it is due now.',
+    );
   });
 });

@@ -16,7 +16,7 @@ export const dashboardToken = 'dashboard-security-token-0123456789';
  */
 export async function serveDashboard(
   cleanups: Array<() => Promise<void> | void>,
-  options: { dashboard?: boolean; trustProxy?: boolean } = {},
+  options: { dashboard?: boolean; trustProxy?: boolean; reconcileEveryMs?: number } = {},
 ) {
   const token = dashboardToken;
   const tmp = createTempSqlitePath();
@@ -35,6 +35,7 @@ export async function serveDashboard(
       trustProxy: options.trustProxy ?? false,
       metrics: new Registry(),
       pull: false,
+      reconcileEveryMs: options.reconcileEveryMs,
       devSignIn: true,
     });
     const d = dashboard;

@@ -79,7 +79,15 @@ export function eventLiveSection(
     <h2 id="attempts-h">Attempts</h2>
     ${
       attempts.length === 0
-        ? html`<p class="muted">No attempt yet.</p>`
+        ? html`<p class="muted" id="no-attempts">
+            ${
+              // Retention deletes an event's attempts with its payload: "no attempt yet" would
+              // contradict the attempts counted above.
+              event.prunedAt
+                ? html`Its attempt log was pruned by retention on ${timeTag(event.prunedAt)}.`
+                : 'No attempt yet.'
+            }
+          </p>`
         : html`<div class="table-wrap">
             <table class="attempts" aria-labelledby="attempts-h">
               <thead>

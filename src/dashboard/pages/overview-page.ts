@@ -11,6 +11,8 @@ export interface OverviewData {
   metrics: MetricsSummary;
   /** Undefined when this serve does not pull (`--pull` off). */
   pull: PullSummary | undefined;
+  /** How often this serve reconciles (`--reconcile-every`); undefined when it does not. */
+  reconcileEveryMs: number | undefined;
 }
 
 const ms = (value: number | null) =>
@@ -46,7 +48,27 @@ function pullSection(pull: PullSummary | undefined): SafeHtml {
   </dl>`;
 }
 
-/** The overview: ingest per minute with charts, the queue by status, latency, pulling. */
+/** `--reconcile-every`'s period in words (it is a minute or more). */
+function every(valueMs: number): string {
+  if (valueMs % 3_600_000 === 0) return `${valueMs / 3_600_000} h`;
+  if (valueMs % 60_000 === 0) return `${valueMs / 60_000} min`;
+  return `${Math.round(valueMs / 1000)} s`;
+}
+
+function reconcileSection(everyMs: number | undefined): SafeHtml {
+  if (everyMs === undefined) {
+    return html`<p class="muted" id="reconcile-state">
+      Not reconciling: start <code>serve --reconcile-every 24h</code> to bring the directory mirror
+      to WorkOS's state periodically, or run <code>workos-inbox reconcile</code> once.
+    </p>`;
+  }
+  return html`<p id="reconcile-state">
+    This serve reconciles the directory mirror with WorkOS's state every ${every(everyMs)}
+    (<code>--reconcile-every</code>).
+  </p>`;
+}
+
+/** The overview: ingest per minute with charts, the queue by status, latency, pulling, reconciling. */
 export function overviewBody(data: OverviewData): SafeHtml {
   const { stats, metrics } = data;
   return html`<section aria-labelledby="ingest-h">
@@ -89,7 +111,6 @@ export function overviewBody(data: OverviewData): SafeHtml {
     </section>
     <section aria-labelledby="reconcile-h">
       <h2 id="reconcile-h">Reconciling</h2>
-      ${/* RECONCILE: the reconcile job's state (last run, drift found, repairs) goes here once src/reconcile exists. */ ''}
-      <p class="muted">Reconciliation is not part of this build.</p>
+      ${reconcileSection(data.reconcileEveryMs)}
     </section>`;
 }
