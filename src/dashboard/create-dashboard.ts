@@ -12,19 +12,38 @@ import { sendAsset } from './assets.js';
 import { createDevSignInCodes } from './dev-sign-in.js';
 import type { DevSignInCodes } from './dev-sign-in.js';
 import { cookie, readCookies, redirect, securityHeaders, sendHtml } from './http-helpers.js';
+import { html } from './html.js';
 import { dashboardBase, page } from './layout.js';
 import { createMetricsHistory } from './metrics-history.js';
 import type { MetricsHistory } from './metrics-history.js';
-import { dashboardPages } from './dashboard-pages.js';
+import { dashboardPages, methodsAt } from './dashboard-pages.js';
 import type { PageContext } from './dashboard-pages.js';
 import { createSessionManager, sameSecret } from './session.js';
 import type { Session } from './session.js';
 import { createSignInLimiter } from './sign-in-limiter.js';
 import { signInPage } from './pages/sign-in-page.js';
 
-/** 405 with the methods the path takes, e.g. `GET, POST`. */
-const methodNotAllowed = (res: ServerResponse, allow: string) =>
-  sendError(res, 405, 'method_not_allowed', `Use ${allow.replace(', ', ' or ')}`, {}, { allow });
+/**
+ * 405 with the methods the path takes in `Allow`, as a page (browsers land here from a bookmark
+ * or a reloaded form target). `csrf` when signed in, for the nav.
+ */
+function methodNotAllowed(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowed: readonly string[],
+  csrf?: string,
+): void {
+  req.resume();
+  const formOnly = allowed.length === 1 && allowed[0] === 'POST';
+  const body = html`<p>
+      This address does not answer ${req.method ?? ''}; it takes ${allowed.join(', ')}.
+    </p>
+    ${formOnly ? html`<p>It is where a button's form is sent: go back to the page with the button.</p>` : ''}
+    <p><a href="${dashboardBase}/">Overview</a></p>`;
+  sendHtml(res, 405, page({ title: 'Method not allowed', ...(csrf ? { csrf } : {}), body }), {
+    allow: allowed.join(', '),
+  });
+}
 
 export const sessionCookie = 'wi_session';
 /** The sign-in form's own CSRF token (double submit: cookie and hidden field must match). */
@@ -157,7 +176,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
     if (sub === '/signin') {
       if (method === 'POST') return signIn(req, res);
-      if (method !== 'GET') return methodNotAllowed(res, 'GET, POST');
+      if (method !== 'GET' && method !== 'HEAD') {
+        return methodNotAllowed(req, res, ['GET', 'HEAD', 'POST']);
+      }
       const error = url.searchParams.get('error') ?? undefined;
       return showSignIn(req, res, error);
     }
@@ -190,6 +211,13 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       );
     }
     const csrf = sessions.csrfToken(session);
+    // Sign-out is answered here (it ends the session); every other path is in dashboardRoutes.
+    const allowed = sub === '/signout' ? ['POST'] : methodsAt(sub);
+    if (allowed.length === 0) {
+      req.resume();
+      return sendHtml(res, 404, page({ title: 'Not found', csrf, body: pages.notFound() }));
+    }
+    if (!allowed.includes(method)) return methodNotAllowed(req, res, allowed, csrf);
     let form: URLSearchParams | undefined;
     if (method === 'POST') {
       form = await readForm(req);
@@ -204,11 +232,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
           securityHeaders,
         );
       }
-    } else if (method !== 'GET' && method !== 'HEAD') {
-      return methodNotAllowed(res, 'GET, POST');
     }
     if (sub === '/signout') {
-      if (method !== 'POST') return methodNotAllowed(res, 'POST');
       sessions.revoke(session);
       return redirect(res, `${dashboardBase}/signin`, {
         'set-cookie': cookie(sessionCookie, '', {

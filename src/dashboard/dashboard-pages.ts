@@ -68,6 +68,15 @@ export const dashboardRoutes = [
 ] as const;
 export type DashboardRoute = (typeof dashboardRoutes)[number];
 
+/** Whether `route`'s path matches `parts` (decoded segments); its `:` values when it does. */
+function matchPath(route: DashboardRoute, parts: readonly string[]): string[] | undefined {
+  const pattern = route.path.split('/').filter((p) => p !== '');
+  if (pattern.length !== parts.length) return undefined;
+  const param = (segment: string) => segment.startsWith(':');
+  if (!pattern.every((segment, i) => param(segment) || segment === parts[i])) return undefined;
+  return parts.filter((_, i) => param(pattern[i] ?? ''));
+}
+
 /** The route whose path matches `parts` (decoded segments) for `method`, with its `:` values. */
 function matchRoute(
   method: string,
@@ -76,14 +85,39 @@ function matchRoute(
   const asMethod = method === 'HEAD' ? 'GET' : method;
   for (const route of dashboardRoutes) {
     if (route.method !== asMethod) continue;
-    const pattern = route.path.split('/').filter((p) => p !== '');
-    if (pattern.length !== parts.length) continue;
-    const param = (segment: string) => segment.startsWith(':');
-    if (pattern.every((segment, i) => param(segment) || segment === parts[i])) {
-      return { route, params: parts.filter((_, i) => param(pattern[i] ?? '')) };
-    }
+    const params = matchPath(route, parts);
+    if (params) return { route, params };
   }
   return undefined;
+}
+
+/** A path below /dashboard as decoded segments; undefined when a segment is not valid UTF-8. */
+function pathParts(sub: string): string[] | undefined {
+  const parts: string[] = [];
+  for (const segment of sub.split('/').filter((p) => p !== '')) {
+    try {
+      parts.push(decodeURIComponent(segment));
+    } catch {
+      return undefined;
+    }
+  }
+  return parts;
+}
+
+/**
+ * The methods some route answers at `sub` (a path below /dashboard), for a 405's `Allow`: a
+ * `GET` route answers `HEAD` too. Empty when no route has that path.
+ */
+export function methodsAt(sub: string): string[] {
+  const parts = pathParts(sub);
+  if (!parts) return [];
+  const methods = new Set<string>();
+  for (const route of dashboardRoutes) {
+    if (!matchPath(route, parts)) continue;
+    methods.add(route.method);
+    if (route.method === 'GET') methods.add('HEAD');
+  }
+  return [...methods];
 }
 
 /** Rows per page on the events and dead-letter pages. */
@@ -409,14 +443,6 @@ export function dashboardPages(deps: {
     'directory-missing': (c, [, id = '']) => notInMirror(c, id),
   };
 
-  const decode = (segment: string): string | undefined => {
-    try {
-      return decodeURIComponent(segment);
-    } catch {
-      return undefined;
-    }
-  };
-
   return {
     /** End every open live stream (shutdown: browsers reconnect to whichever process is up). */
     endStreams: () => {
@@ -424,10 +450,9 @@ export function dashboardPages(deps: {
     },
     notFound: () => html`<p>No such page. <a href="${dashboardBase}/">Overview</a></p>`,
     async handle(c: PageContext): Promise<boolean> {
-      const raw = c.sub.split('/').filter((p) => p !== '');
-      const parts = raw.map(decode);
-      if (parts.some((p) => p === undefined)) return false;
-      const found = matchRoute(c.method, parts as string[]);
+      const parts = pathParts(c.sub);
+      if (!parts) return false;
+      const found = matchRoute(c.method, parts);
       if (!found) return false;
       await handlers[found.route.name](c, found.params);
       return true;

@@ -157,4 +157,43 @@ describe('dashboard pages (request handler, SQLite)', () => {
       'Queued again: it is due now.',
     );
   });
+
+  it('answers a method a path does not take with 405, the Allow of that route, as a page', async () => {
+    const { url, signedIn } = await serveDashboard(cleanups);
+    const { cookie, csrf } = await signedIn();
+    const cases: Array<[string, string, string]> = [
+      ['GET', '/dashboard/events/event_x/replay', 'POST'],
+      ['GET', '/dashboard/dead/confirm', 'POST'],
+      ['GET', '/dashboard/dead/redrive', 'POST'],
+      ['GET', '/dashboard/signout', 'POST'],
+      ['PUT', '/dashboard/events', 'GET, HEAD'],
+      ['DELETE', '/dashboard/events/event_x', 'GET, HEAD'],
+      ['POST', '/dashboard/dead', 'GET, HEAD'],
+      ['PUT', '/dashboard/signin', 'GET, HEAD, POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await fetch(url(path), {
+        method,
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        ...(method === 'GET' ? {} : { body: new URLSearchParams({ csrf }).toString() }),
+        redirect: 'manual',
+      });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect(res.headers.get('content-type'), `${method} ${path}`).toContain('text/html');
+      expect(textOf(await res.text()), `${method} ${path}`).toContain(
+        `This address does not answer ${method}; it takes ${allow}.`,
+      );
+    }
+    // A path no route has is still not found, whatever the method.
+    for (const method of ['GET', 'PUT']) {
+      const res = await fetch(url('/dashboard/no/such/page/here'), { method, headers: { cookie } });
+      expect(res.status, method).toBe(404);
+      expect(await res.text()).toContain('No such page');
+    }
+    // HEAD of a page is answered like its GET, without a body.
+    expect(
+      (await fetch(url('/dashboard/events'), { method: 'HEAD', headers: { cookie } })).status,
+    ).toBe(200);
+  });
 });
