@@ -13,6 +13,7 @@ import { createDevSignInCodes } from './dev-sign-in.js';
 import type { DevSignInCodes } from './dev-sign-in.js';
 import { cookie, readCookies, redirect, securityHeaders, sendHtml } from './http-helpers.js';
 import { html } from './html.js';
+import type { SafeHtml } from './html.js';
 import { dashboardBase, page } from './layout.js';
 import { createMetricsHistory } from './metrics-history.js';
 import type { MetricsHistory } from './metrics-history.js';
@@ -43,6 +44,32 @@ function methodNotAllowed(
   sendHtml(res, 405, page({ title: 'Method not allowed', ...(csrf ? { csrf } : {}), body }), {
     allow: allowed.join(', '),
   });
+}
+
+/**
+ * A refusal as a page a person can act on (browsers show it; JSON would be shown raw): what went
+ * wrong, the way back, and the error code the docs name. `csrf` when signed in, for the nav.
+ */
+function refusalPage(
+  res: ServerResponse,
+  status: number,
+  refusal: { title: string; message: string; code: string; back: SafeHtml; csrf?: string },
+): void {
+  const body = html`<p class="error" role="alert">${refusal.message}</p>
+    <p>${refusal.back}</p>
+    <p class="muted">Error code: <code>${refusal.code}</code></p>`;
+  sendHtml(
+    res,
+    status,
+    page({ title: refusal.title, body, ...(refusal.csrf ? { csrf: refusal.csrf } : {}) }),
+  );
+}
+
+/** The page a form posted to `sub` was on: where to reload it from after a refusal. */
+function formPage(sub: string): string {
+  if (sub.endsWith('/replay')) return `${dashboardBase}${sub.slice(0, -'/replay'.length)}`;
+  if (sub.startsWith('/dead/')) return `${dashboardBase}/dead`;
+  return `${dashboardBase}/`;
 }
 
 export const sessionCookie = 'wi_session';
@@ -201,14 +228,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (method === 'GET' && !sub.endsWith('/stream')) {
         return redirect(res, `${dashboardBase}/signin${expired ? '?error=expired' : ''}`);
       }
-      return sendError(
-        res,
-        401,
-        'unauthorized',
-        'Unauthorized: sign in to the dashboard first',
-        {},
-        securityHeaders,
-      );
+      return refusalPage(res, 401, {
+        title: 'Signed out',
+        message: expired
+          ? 'Your session ended (signed out, or expired), so this was not done.'
+          : 'Sign in to the dashboard first; this was not done.',
+        code: 'unauthorized',
+        back: html`<a href="${dashboardBase}/signin">Sign in again</a>, then try once more.`,
+      });
     }
     const csrf = sessions.csrfToken(session);
     // Sign-out is answered here (it ends the session); every other path is in dashboardRoutes.
@@ -223,14 +250,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       form = await readForm(req);
       if (!sessions.checkCsrf(session, form.get('csrf') ?? undefined)) {
         options.logger.warn({ path, reason: 'csrf' }, 'dashboard request refused');
-        return sendError(
-          res,
-          403,
-          'csrf_invalid',
-          'Forbidden: the form has no valid CSRF token; reload the page and try again',
-          {},
-          securityHeaders,
-        );
+        return refusalPage(res, 403, {
+          title: 'Form expired',
+          message:
+            'This form is from an earlier sign-in (you signed in again, or out, in another tab), so nothing was changed.',
+          code: 'csrf_invalid',
+          back: html`<a href="${formPage(sub)}">Reload the page</a> and use its form again.`,
+          csrf,
+        });
       }
     }
     if (sub === '/signout') {
@@ -270,25 +297,22 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       try {
         await handle(req, res, url);
       } catch (error) {
+        // What a person typed or posted: a page saying what was wrong, not JSON.
         if (error instanceof FilterError) {
-          return sendError(
-            res,
-            400,
-            'invalid_request',
-            error.message,
-            { field: error.field },
-            securityHeaders,
-          );
+          return refusalPage(res, 400, {
+            title: 'Not understood',
+            message: error.message,
+            code: 'invalid_request',
+            back: html`<a href="${url.pathname}">Open the page without it</a>`,
+          });
         }
         if (error instanceof BodyTooLargeError) {
-          return sendError(
-            res,
-            413,
-            'body_too_large',
-            error.message,
-            { field: 'body' },
-            securityHeaders,
-          );
+          return refusalPage(res, 413, {
+            title: 'Too large',
+            message: error.message,
+            code: 'body_too_large',
+            back: html`<a href="${dashboardBase}/">Overview</a>`,
+          });
         }
         throw error;
       }

@@ -287,10 +287,22 @@ export function dashboardPages(deps: {
 
   const dead = async (c: PageContext) => {
     const after = c.url.searchParams.get('after');
-    const [list, stats] = await Promise.all([
-      listPage({ status: 'dead' }, after),
-      store.stats(now(), { estimateDone: true }),
-    ]);
+    let list: ListPage;
+    try {
+      list = await listPage({ status: 'dead' }, after);
+    } catch (e) {
+      // A page link from an older version or a typo: say so, as the events page does.
+      if (!(e instanceof FilterError)) throw e;
+      return show(
+        c,
+        'Dead letters',
+        'dead letters',
+        html`<p class="error" role="alert">${e.message}.</p>
+          <p><a href="${dashboardBase}/dead">The newest dead letters</a></p>`,
+        400,
+      );
+    }
+    const stats = await store.stats(now(), { estimateDone: true });
     show(
       c,
       'Dead letters',

@@ -196,4 +196,55 @@ describe('dashboard pages (request handler, SQLite)', () => {
       (await fetch(url('/dashboard/events'), { method: 'HEAD', headers: { cookie } })).status,
     ).toBe(200);
   });
+
+  it('shows refusals as pages with the same status and a way back, not raw JSON', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    await receive(store, 'event_x', new Date(clock.now()));
+    const first = await signedIn();
+    const post = (path: string, cookie: string, csrf: string) =>
+      fetch(url(path), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, scope: 'all' }).toString(),
+        redirect: 'manual',
+      });
+    const expectPage = async (res: Response, status: number, says: string[]) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const page = await res.text();
+      for (const text of says) expect(page).toContain(text);
+    };
+
+    // A page link that is not valid: the dead letters say so, as the events page does.
+    await expectPage(
+      await fetch(url('/dashboard/dead?after=garbage'), { headers: { cookie: first.cookie } }),
+      400,
+      ['that page link is not valid any more', 'href="/dashboard/dead"'],
+    );
+    // A form from an earlier sign-in, posted with the session of a later one (another tab).
+    const second = await signedIn();
+    await expectPage(
+      await post('/dashboard/events/event_x/replay', second.cookie, first.csrf),
+      403,
+      [
+        'This form is from an earlier sign-in',
+        '<a href="/dashboard/events/event_x">Reload the page</a>',
+        'csrf_invalid',
+      ],
+    );
+    await expectPage(await post('/dashboard/dead/redrive', second.cookie, first.csrf), 403, [
+      '<a href="/dashboard/dead">Reload the page</a>',
+    ]);
+    // A form posted after signing out.
+    const out = await post('/dashboard/signout', second.cookie, second.csrf);
+    expect(out.status).toBe(303);
+    await expectPage(await post('/dashboard/dead/confirm', second.cookie, second.csrf), 401, [
+      'Your session ended',
+      '<a href="/dashboard/signin">Sign in again</a>',
+      'unauthorized',
+    ]);
+    // Nothing was replayed or redriven.
+    expect((await store.get('event_x'))?.status).toBe('pending');
+    expect((await store.attempts('event_x')).length).toBe(0);
+  });
 });

@@ -180,7 +180,8 @@ describe.skipIf(browserSkipReason !== undefined)('the dashboard in Chromium', ()
       redirect: 'manual',
     });
     expect(res.status).toBe(403);
-    expect(((await res.json()) as { code: string }).code).toBe('csrf_invalid');
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('csrf_invalid');
   });
 
   it('lists an event sent before the page opened and, without a reload, one sent while it is open', async () => {
