@@ -247,4 +247,42 @@ describe('dashboard pages (request handler, SQLite)', () => {
     expect((await store.get('event_x'))?.status).toBe('pending');
     expect((await store.attempts('event_x')).length).toBe(0);
   });
+
+  it('shows and copies the payload as received when parsing would change it, indented only when lossless', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const now = new Date(clock.now());
+    const lossy =
+      '{"id":"event_lossy","event":"dsync.user.created","data":{"amount":12345678901234567890,' +
+      '"price":1.10,"ratio":1.0,"dup":"first","dup":"second","note":"\\u003cb\\u003e"}}';
+    await receive(store, 'event_lossy', now, lossy);
+    const compact = JSON.stringify({ id: 'event_plain', event: 'dsync.user.created', data: {} });
+    await receive(store, 'event_plain', now, compact);
+    const { cookie } = await signedIn();
+    /** The text of the element with `id`, entities decoded (what the browser shows and copies). */
+    const element = (page: string, id: string) => {
+      const found = new RegExp(`<pre id="${id}"[^>]*>([\\s\\S]*?)</pre>`).exec(page)?.[1];
+      return found
+        ?.replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+    };
+
+    const lossyPage = await (
+      await fetch(url('/dashboard/events/event_lossy'), { headers: { cookie } })
+    ).text();
+    expect(element(lossyPage, 'payload')).toBe(lossy);
+    expect(lossyPage).toContain('data-copy="payload"');
+    expect(lossyPage).not.toContain('12345678901234567000');
+    expect(lossyPage).toContain('\\u003cb\\u003e');
+
+    const plainPage = await (
+      await fetch(url('/dashboard/events/event_plain'), { headers: { cookie } })
+    ).text();
+    expect(element(plainPage, 'payload')).toBe(JSON.stringify(JSON.parse(compact), null, 2));
+    // Copy payload copies the bytes as received, not the indented view.
+    expect(plainPage).toContain('data-copy="payload-raw"');
+    expect(element(plainPage, 'payload-raw')).toBe(compact);
+  });
 });

@@ -5,15 +5,32 @@ import { html } from '../html.js';
 import type { SafeHtml } from '../html.js';
 import { dashboardBase, statusBadge, timeTag } from '../layout.js';
 
-/** The payload as received: pretty-printed when it is JSON, else the text as is. */
-export function prettyPayload(event: StoredEvent): { text: string; parsed: unknown } {
-  const text = Buffer.from(event.rawBody).toString('utf8');
+/**
+ * The payload as received (its bytes as UTF-8 text), and the view to show. The view is indented
+ * only when indenting cannot change what it says: when the text is exactly what `JSON.stringify`
+ * writes for its parse (no duplicate key, no number parsing would round, no escape parsing would
+ * undo, no spacing), re-indenting is lossless. Anything else is shown as received.
+ */
+export function payloadViews(event: StoredEvent): {
+  raw: string;
+  shown: string;
+  indented: boolean;
+  parsed: unknown;
+} {
+  const raw = Buffer.from(event.rawBody).toString('utf8');
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    return { text: JSON.stringify(parsed, null, 2), parsed };
+    parsed = JSON.parse(raw);
   } catch {
-    return { text, parsed: undefined };
+    return { raw, shown: raw, indented: false, parsed: undefined };
   }
+  const lossless = JSON.stringify(parsed) === raw;
+  return {
+    raw,
+    shown: lossless ? JSON.stringify(parsed, null, 2) : raw,
+    indented: lossless,
+    parsed,
+  };
 }
 
 /** What a handler receives: the event as the SDK's `constructEvent` returns it. */
@@ -138,7 +155,7 @@ export interface EventPageData {
 /** One event: its facts, the live status and attempts, the payload and the SDK-shaped view. */
 export function eventBody(data: EventPageData): SafeHtml {
   const { event } = data;
-  const payload = event.prunedAt ? undefined : prettyPayload(event);
+  const payload = event.prunedAt ? undefined : payloadViews(event);
   const sdk = payload ? sdkView(payload.parsed) : undefined;
   const stream = `${dashboardBase}/events/${encodeURIComponent(event.id)}/stream`;
   return html`${data.notice ? html`<p class="notice" role="status">${data.notice}</p>` : ''}
@@ -169,8 +186,25 @@ export function eventBody(data: EventPageData): SafeHtml {
       <h2 id="payload-h">Payload as received</h2>
       ${
         payload
-          ? html`<button type="button" data-copy="payload" class="copy">Copy payload</button>
-              <pre id="payload" class="code" tabindex="0">${payload.text}</pre>`
+          ? html`<p class="muted">
+                ${
+                  payload.indented
+                    ? 'Indented for reading (nothing else changed); Copy payload copies the bytes as received.'
+                    : 'The bytes as received.'
+                }
+              </p>
+              <button
+                type="button"
+                data-copy="${payload.indented ? 'payload-raw' : 'payload'}"
+                class="copy"
+              >
+                Copy payload
+              </button>
+              <pre id="payload" class="code" tabindex="0">${payload.shown}</pre>
+              ${
+                // What the copy button copies when the view is indented: the text as received.
+                payload.indented ? html`<pre id="payload-raw" hidden>${payload.raw}</pre>` : ''
+              }`
           : html`<p class="muted">Pruned by retention on ${timeTag(event.prunedAt)}.</p>`
       }
     </section>
