@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -322,6 +323,26 @@ export function dashboardPages(deps: {
     ids: form.getAll('id').filter((id) => id !== ''),
   });
 
+  /** Every dead event's id, oldest first: what "redrive all" counts, then queues. */
+  const deadIds = async (): Promise<string[]> => {
+    const ids: string[] = [];
+    let after: string | null = null;
+    do {
+      const list: ListPage = await store.list({
+        status: 'dead',
+        limit: 1000,
+        order: 'asc',
+        ...(after ? { after } : {}),
+      });
+      ids.push(...list.events.map((e) => e.id));
+      after = list.nextCursor;
+    } while (after);
+    return ids;
+  };
+  /** Which dead events a "redrive all" confirmation counted, carried by its form. */
+  const fingerprint = (ids: readonly string[]) =>
+    createHash('sha256').update(ids.join('\n')).digest('base64url');
+
   const confirmRedrive = async (c: PageContext) => {
     const { scope, ids } = redriveScope(c.form ?? new URLSearchParams());
     if (scope === 'selected' && ids.length === 0) {
@@ -334,35 +355,70 @@ export function dashboardPages(deps: {
         400,
       );
     }
-    const count =
-      scope === 'all'
-        ? (await store.stats(now(), { estimateDone: true })).byStatus.dead
-        : ids.length;
+    if (scope === 'selected') {
+      return show(
+        c,
+        'Confirm redrive',
+        'dead letters',
+        redriveConfirmBody({ scope, ids, count: ids.length, csrf: c.csrf }),
+      );
+    }
+    const dead = await deadIds();
     show(
       c,
       'Confirm redrive',
       'dead letters',
-      redriveConfirmBody({ scope, ids, count, csrf: c.csrf }),
+      redriveConfirmBody({
+        scope,
+        ids: [],
+        count: dead.length,
+        confirmed: fingerprint(dead),
+        csrf: c.csrf,
+      }),
     );
   };
 
   const redrive = async (c: PageContext) => {
-    const { scope, ids } = redriveScope(c.form ?? new URLSearchParams());
-    let count = 0;
+    const form = c.form ?? new URLSearchParams();
+    const { scope } = redriveScope(form);
+    let ids = redriveScope(form).ids;
     if (scope === 'all') {
-      count = await store.redrive({ status: 'dead' }, now());
-    } else {
-      for (const id of ids) {
-        const event = await store.get(id);
-        // Only dead ones: a stale selection must not re-run events that have since succeeded.
-        if (event?.status === 'dead' && (await store.replay(id, now()))) count += 1;
+      // Exactly the dead events the confirmation counted: if any died (or left) since, nothing is
+      // queued and the confirmation is shown again with the new count.
+      ids = await deadIds();
+      const confirmed = fingerprint(ids);
+      if (confirmed !== form.get('confirmed')) {
+        return show(
+          c,
+          'Confirm redrive',
+          'dead letters',
+          redriveConfirmBody({
+            scope,
+            ids: [],
+            count: ids.length,
+            confirmed,
+            csrf: c.csrf,
+            changed: true,
+          }),
+          409,
+        );
       }
     }
+    let count = 0;
+    for (const id of ids) {
+      const event = await store.get(id);
+      // Only dead ones: a stale selection must not re-run events that have since succeeded.
+      if (event?.status === 'dead' && (await store.replay(id, now()))) count += 1;
+    }
     deps.logger.info({ count, scope }, 'dashboard redrive');
+    const skipped = ids.length - count;
     redirectWithNotice(
       c,
       `${dashboardBase}/dead`,
-      `Queued ${count} event${count === 1 ? '' : 's'} again.`,
+      `Queued ${count} event${count === 1 ? '' : 's'} again.` +
+        (skipped > 0
+          ? ` ${skipped} of the ${ids.length} confirmed ${skipped === 1 ? 'was' : 'were'} no longer dead.`
+          : ''),
     );
   };
 

@@ -285,4 +285,57 @@ describe('dashboard pages (request handler, SQLite)', () => {
     expect(plainPage).toContain('data-copy="payload-raw"');
     expect(element(plainPage, 'payload-raw')).toBe(compact);
   });
+
+  it('redrive all queues the dead events its confirmation counted, or nothing if they changed', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const die = async (id: string) => {
+      await receive(store, id, new Date(clock.now()));
+      await kill(store, id, new Date(clock.now()));
+      clock.advance(1000);
+    };
+    for (const id of ['event_d1', 'event_d2', 'event_d3']) await die(id);
+    const { cookie, csrf } = await signedIn();
+    const post = (path: string, form: URLSearchParams) =>
+      fetch(url(path), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        redirect: 'manual',
+      });
+    /** The confirmation's form, as the browser would post it. */
+    const formOf = (page: string) =>
+      new URLSearchParams(
+        [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(
+          ([, name = '', value = '']) => [name, value],
+        ),
+      );
+
+    const confirm = await (
+      await post('/dashboard/dead/confirm', new URLSearchParams({ csrf, scope: 'all' }))
+    ).text();
+    expect(textOf(confirm)).toContain('Queue all 3 dead events again?');
+    // Two more die while the confirmation is open.
+    await die('event_d4');
+    await die('event_d5');
+
+    const refused = await post('/dashboard/dead/redrive', formOf(confirm));
+    expect(refused.status).toBe(409);
+    const again = await refused.text();
+    expect(textOf(again)).toContain('The dead events changed since you confirmed');
+    expect(textOf(again)).toContain('Queue all 5 dead events again?');
+    expect((await store.stats(new Date(clock.now()))).byStatus.dead).toBe(5);
+
+    const done = await post('/dashboard/dead/redrive', formOf(again));
+    expect(done.status).toBe(303);
+    const notice =
+      done.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('wi_notice='))
+        ?.split(';')[0] ?? '';
+    const page = await fetch(url('/dashboard/dead'), {
+      headers: { cookie: `${cookie}; ${notice}` },
+    });
+    expect(textOf(await page.text())).toContain('Queued 5 events again.');
+    expect((await store.stats(new Date(clock.now()))).byStatus.dead).toBe(0);
+  });
 });

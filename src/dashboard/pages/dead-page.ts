@@ -54,20 +54,33 @@ export function redriveConfirmBody(options: {
   scope: 'all' | 'selected';
   ids: readonly string[];
   count: number;
+  /** `all`: which dead events were counted (the final step queues those or nothing). */
+  confirmed?: string;
+  /** The dead events changed after the previous confirmation: nothing was queued. */
+  changed?: boolean;
   csrf: string;
 }): SafeHtml {
   const what =
     options.scope === 'all'
       ? `all ${options.count} dead event${options.count === 1 ? '' : 's'}`
       : `${options.count} selected event${options.count === 1 ? '' : 's'}`;
-  return html`<form method="post" action="${dashboardBase}/dead/redrive" class="confirm">
-    <input type="hidden" name="csrf" value="${options.csrf}" />
-    <input type="hidden" name="scope" value="${options.scope}" />
-    ${options.ids.map((id) => html`<input type="hidden" name="id" value="${id}" />`)}
-    <p id="redrive-count">Queue ${what} again? Each is attempted again from its first attempt.</p>
-    <p class="actions">
-      <button type="submit" id="redrive-confirm">Redrive ${options.count}</button>
-      <a href="${dashboardBase}/dead">Cancel</a>
-    </p>
-  </form>`;
+  return html`${
+      options.changed
+        ? html`<p class="error" role="alert" id="redrive-changed">
+            The dead events changed since you confirmed (some died or were queued again meanwhile),
+            so nothing was queued. Confirm again:
+          </p>`
+        : ''
+    }
+    <form method="post" action="${dashboardBase}/dead/redrive" class="confirm">
+      <input type="hidden" name="csrf" value="${options.csrf}" />
+      <input type="hidden" name="scope" value="${options.scope}" />
+      ${options.confirmed ? html`<input type="hidden" name="confirmed" value="${options.confirmed}" />` : ''}
+      ${options.ids.map((id) => html`<input type="hidden" name="id" value="${id}" />`)}
+      <p id="redrive-count">Queue ${what} again? Each is attempted again from its first attempt.</p>
+      <p class="actions">
+        <button type="submit" id="redrive-confirm">Redrive ${options.count}</button>
+        <a href="${dashboardBase}/dead">Cancel</a>
+      </p>
+    </form>`;
 }
