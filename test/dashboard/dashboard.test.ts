@@ -398,6 +398,35 @@ describe.skipIf(browserSkipReason !== undefined)('the dashboard in Chromium', ()
     }
   });
 
+  it('keeps every id readable at 375 px: one or two lines, not one character column', async () => {
+    expect(visits).toBeDefined();
+    await page.setViewportSize({ width: 375, height: 812 });
+    try {
+      for (const name of ['events', 'dead', 'directory'] as const) {
+        await visits?.[name]();
+        // Lines an id cell's text takes: the distinct tops of its line boxes.
+        const lines = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('td.id')).map((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+          }),
+        );
+        expect(lines.length, `ids on the ${name} page`).toBeGreaterThan(0);
+        expect(
+          Math.max(...lines),
+          `lines of the longest id on the ${name} page`,
+        ).toBeLessThanOrEqual(2);
+        // The table scrolls inside its box; the page does not.
+        const overflow = await page.evaluate(() => document.body.scrollWidth - window.innerWidth);
+        expect(overflow, `${name} at 375 px`).toBeLessThanOrEqual(0);
+        await screenshot(page, `${name}-375`);
+      }
+    } finally {
+      await page.setViewportSize(desktop);
+    }
+  });
+
   it('replays an event with the keyboard alone: sign in, events, the event, its replay button', async () => {
     writeFileSync(join(cwd, 'fixed'), '');
     const before = await adminEvent(deadId);
