@@ -273,7 +273,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     // The notice is `<path below /dashboard>\n<text>`: only the page it was left for shows it.
     const left = sessions.unsign(session, readCookies(req).get(noticeCookie));
     const [noticePath, ...noticeText] = (left ?? '').split('\n');
-    const forThisPage = left !== undefined && method === 'GET' && noticePath === sub;
+    // Its path includes the query string: `/event?id=..` is one event's page.
+    const forThisPage = left !== undefined && method === 'GET' && noticePath === sub + url.search;
     const notices: PageContext['notices'] = {
       shown: forThisPage ? noticeText.join('\n') : undefined,
       clear: forThisPage ? cookie(noticeCookie, '', { maxAgeSeconds: 0, secure }) : undefined,

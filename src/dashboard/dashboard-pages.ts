@@ -10,6 +10,7 @@ import { html } from './html.js';
 import type { SafeHtml } from './html.js';
 import { redirect, sendHtml } from './http-helpers.js';
 import { dashboardBase, page } from './layout.js';
+import { eventHref } from './event-links.js';
 import { streamLive } from './live-stream.js';
 import type { MetricsHistory } from './metrics-history.js';
 import { deadBody, redriveConfirmBody } from './pages/dead-page.js';
@@ -58,6 +59,10 @@ export const dashboardRoutes = [
   { name: 'event', kind: 'page', method: 'GET', path: '/events/:id' },
   { name: 'event-stream', kind: 'stream', method: 'GET', path: '/events/:id/stream' },
   { name: 'replay', kind: 'action', method: 'POST', path: '/events/:id/replay' },
+  // The same three for an id that cannot be a path segment (`.`, `..`, `stream`): `?id=` instead.
+  { name: 'event-by-query', kind: 'page', method: 'GET', path: '/event' },
+  { name: 'event-stream-by-query', kind: 'stream', method: 'GET', path: '/event/stream' },
+  { name: 'replay-by-query', kind: 'action', method: 'POST', path: '/event/replay' },
   { name: 'dead', kind: 'page', method: 'GET', path: '/dead' },
   { name: 'redrive-confirm', kind: 'page', method: 'POST', path: '/dead/confirm' },
   { name: 'redrive', kind: 'action', method: 'POST', path: '/dead/redrive' },
@@ -196,8 +201,7 @@ export function dashboardPages(deps: {
   const events = async (c: PageContext) => {
     const query = eventsQuery(c.url);
     if (query.id !== '') {
-      if (await store.get(query.id))
-        return redirect(c.res, `${dashboardBase}/events/${encodeURIComponent(query.id)}`);
+      if (await store.get(query.id)) return redirect(c.res, eventHref(query.id));
     }
     const after = c.url.searchParams.get('after');
     let error: string | undefined;
@@ -249,7 +253,7 @@ export function dashboardPages(deps: {
   };
 
   const oneEventStream = (c: PageContext, id: string) => {
-    const stream = `${dashboardBase}/events/${encodeURIComponent(id)}/stream`;
+    const stream = eventHref(id, 'stream');
     streamLive(c.req, c.res, {
       store,
       logger: deps.logger,
@@ -265,7 +269,7 @@ export function dashboardPages(deps: {
   };
 
   const replay = async (c: PageContext, id: string) => {
-    const back = `${dashboardBase}/events/${encodeURIComponent(id)}`;
+    const back = eventHref(id);
     if (await store.replay(id, now())) {
       return redirectWithNotice(c, back, 'Queued again: it is due now.');
     }
@@ -501,6 +505,9 @@ export function dashboardPages(deps: {
     event: (c, [id = '']) => oneEvent(c, id),
     'event-stream': (c, [id = '']) => oneEventStream(c, id),
     replay: (c, [id = '']) => replay(c, id),
+    'event-by-query': (c) => oneEvent(c, c.url.searchParams.get('id') ?? ''),
+    'event-stream-by-query': (c) => oneEventStream(c, c.url.searchParams.get('id') ?? ''),
+    'replay-by-query': (c) => replay(c, c.url.searchParams.get('id') ?? ''),
     dead,
     'redrive-confirm': confirmRedrive,
     redrive,

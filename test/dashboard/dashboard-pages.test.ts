@@ -1,6 +1,8 @@
 // What an operator sees on the signed-in pages for the inputs and states QA found wrong: through
 // serve's request handler over real HTTP, on SQLite, with a clock the test moves.
 import { afterEach, describe, expect, it } from 'vitest';
+import { dashboardRoutes } from '../../src/dashboard/dashboard-pages.js';
+import { idsNotAPathSegment } from '../../src/dashboard/event-links.js';
 import type { Store } from '../../src/store/types.js';
 import { dashboardToken, serveDashboard } from './serve-dashboard.js';
 
@@ -337,5 +339,47 @@ describe('dashboard pages (request handler, SQLite)', () => {
     });
     expect(textOf(await page.text())).toContain('Queued 5 events again.');
     expect((await store.stats(new Date(clock.now()))).byStatus.dead).toBe(0);
+  });
+
+  it('links every event to its own page, whatever its id: stream, . and .. too', async () => {
+    // Every literal segment after /events/ is an id its link must not use as a path.
+    const literals = dashboardRoutes
+      .filter((r) => r.path.startsWith('/events/'))
+      .map((r) => r.path.split('/')[2])
+      .filter((segment) => segment !== undefined && !segment.startsWith(':'));
+    for (const segment of literals)
+      expect(idsNotAPathSegment.has(segment ?? ''), segment).toBe(true);
+
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const ids = ['stream', '.', '..', 'event_plain'];
+    for (const id of ids) await receive(store, id, new Date(clock.now()));
+    const { cookie, csrf } = await signedIn();
+    const list = await (await fetch(url('/dashboard/events'), { headers: { cookie } })).text();
+    for (const id of ids) {
+      const escaped = id.replace(/\./g, '\\.');
+      const href = new RegExp(`<tr id="ev-${escaped}">[\\s\\S]*?<a href="([^"]+)"`).exec(list)?.[1];
+      expect(href, id).toBeDefined();
+      // As the browser resolves it (dot segments removed), then fetched.
+      const target = new URL((href ?? '').replace(/&amp;/g, '&'), url('/dashboard/events'));
+      const page = await fetch(target, { headers: { cookie } });
+      expect(page.status, `${id}: ${target.pathname}${target.search}`).toBe(200);
+      // A page, not a live stream (which would never end): checked before reading the body.
+      expect(page.headers.get('content-type'), id).toContain('text/html');
+      const text = await page.text();
+      expect(text, id).toContain('<h1>Event dsync.user.created</h1>');
+      expect(text, id).toContain(`<dd class="id">${id}</dd>`);
+      // Its replay button posts to this event, and comes back to its page.
+      const action = /<form method="post" action="([^"]+)">/.exec(
+        text.slice(text.indexOf('event-live')),
+      )?.[1];
+      const replay = await fetch(new URL((action ?? '').replace(/&amp;/g, '&'), target), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf }).toString(),
+        redirect: 'manual',
+      });
+      expect(replay.status, id).toBe(303);
+      expect(new URL(replay.headers.get('location') ?? '', target).href, id).toBe(target.href);
+    }
   });
 });

@@ -346,6 +346,8 @@ describe.skipIf(browserSkipReason !== undefined)('the dashboard in Chromium', ()
       overview: () => page.goto(url('/dashboard/')),
       events: () => page.goto(url('/dashboard/events')),
       event: () => page.goto(url(`/dashboard/events/${deadId}`)),
+      // The form of an event's address for ids that cannot be a path segment (`..`, `stream`).
+      'event-by-query': () => page.goto(url(`/dashboard/event?id=${deadId}`)),
       dead: () => page.goto(url('/dashboard/dead')),
       'redrive-confirm': async () => {
         await page.goto(url('/dashboard/dead'));

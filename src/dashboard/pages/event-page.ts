@@ -3,6 +3,7 @@ import type { WireEvent } from '../../events/event-types.js';
 import type { AttemptRecord, StoredEvent } from '../../store/types.js';
 import { html } from '../html.js';
 import type { SafeHtml } from '../html.js';
+import { eventHref } from '../event-links.js';
 import { dashboardBase, statusBadge, timeTag } from '../layout.js';
 
 /**
@@ -56,7 +57,6 @@ export function eventLiveSection(
   csrf: string,
   streamUrl: string,
 ): SafeHtml {
-  const base = `${dashboardBase}/events/${encodeURIComponent(event.id)}`;
   const replayable = event.status !== 'processing' && !event.prunedAt;
   return html`<section id="event-live" aria-labelledby="status-h" data-live="${streamUrl}">
     <h2 id="status-h">Status</h2>
@@ -84,7 +84,7 @@ export function eventLiveSection(
     </dl>
     ${
       replayable
-        ? html`<form method="post" action="${base}/replay">
+        ? html`<form method="post" action="${eventHref(event.id, 'replay')}">
             <input type="hidden" name="csrf" value="${csrf}" /><button type="submit" id="replay">
               Replay this event
             </button>
@@ -157,7 +157,7 @@ export function eventBody(data: EventPageData): SafeHtml {
   const { event } = data;
   const payload = event.prunedAt ? undefined : payloadViews(event);
   const sdk = payload ? sdkView(payload.parsed) : undefined;
-  const stream = `${dashboardBase}/events/${encodeURIComponent(event.id)}/stream`;
+  const stream = eventHref(event.id, 'stream');
   return html`${data.notice ? html`<p class="notice" role="status">${data.notice}</p>` : ''}
     <dl class="facts">
       <div>

@@ -2,6 +2,7 @@ import type { StoredEvent } from '../../store/types.js';
 import { eventStatuses } from '../../store/types.js';
 import { html } from '../html.js';
 import type { SafeHtml } from '../html.js';
+import { eventHref } from '../event-links.js';
 import { dashboardBase, statusBadge, timeTag } from '../layout.js';
 
 /** The events page's filters, as typed in its form (and carried by its links). */
@@ -28,7 +29,7 @@ export const eventRowId = (id: string) => `ev-${id}`;
  * letters) has a checkbox where the events page shows the status.
  */
 export function eventRow(event: StoredEvent, selectable = false): SafeHtml {
-  const href = `${dashboardBase}/events/${encodeURIComponent(event.id)}`;
+  const href = eventHref(event.id);
   const firstLine = event.lastError?.split('\n')[0] ?? '';
   return html`<tr id="${eventRowId(event.id)}">
     ${
