@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { toEventSummaryJson } from '../server/event-json.js';
-import { FilterError, parseEventFilter } from '../server/event-filter.js';
+import { FilterError, filterFlagMessage, parseEventFilter } from '../server/event-filter.js';
 import { unknownEventNameNote } from './event-name-note.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -38,7 +38,9 @@ export function registerEventsList(events: Command): void {
     try {
       filter = parseEventFilter(flags);
     } catch (error) {
-      if (error instanceof FilterError) throw new CliError(error.message, exitCodes.usage);
+      if (error instanceof FilterError) {
+        throw new CliError(filterFlagMessage(error), exitCodes.usage);
+      }
       throw error;
     }
     let limit = Number.POSITIVE_INFINITY;

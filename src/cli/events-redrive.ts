@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FilterError, parseEventFilter } from '../server/event-filter.js';
+import { FilterError, filterFlagMessage, parseEventFilter } from '../server/event-filter.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
@@ -30,7 +30,9 @@ export function registerEventsRedrive(events: Command): void {
     try {
       filter = parseEventFilter(flags);
     } catch (error) {
-      if (error instanceof FilterError) throw new CliError(error.message, exitCodes.usage);
+      if (error instanceof FilterError) {
+        throw new CliError(filterFlagMessage(error), exitCodes.usage);
+      }
       throw error;
     }
     if (

@@ -15,6 +15,18 @@ export class FilterError extends WorkosInboxError {
   }
 }
 
+/**
+ * `error` as the CLI says it, naming the flag: `--since: must be …` where the HTTP API names the
+ * query parameter (`"since" must be …`).
+ */
+export function filterFlagMessage(error: FilterError): string {
+  const named = `"${error.field}" `;
+  const message = error.message.startsWith(named)
+    ? error.message.slice(named.length)
+    : error.message;
+  return `--${error.field}: ${message}`;
+}
+
 /** Parse `status` (comma-separated), `event` and `since` as typed in a query string or a flag. */
 export function parseEventFilter(
   input: {

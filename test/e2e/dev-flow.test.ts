@@ -230,7 +230,14 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
 
     const badStatus = await runCli(['events', 'list', '--status', 'bogus'], { cwd });
     expect(badStatus.code).toBe(2);
-    expect(badStatus.stderr).toContain('unknown status "bogus"');
+    expect(badStatus.stderr).toContain('--status: unknown status "bogus"');
+    // The flag is named as the user typed it (the message is shared with the HTTP API's).
+    for (const command of [['list'], ['redrive']]) {
+      const badSince = await runCli(['events', ...command, '--since', 'yesterday'], { cwd });
+      expect(badSince.code).toBe(2);
+      expect(badSince.stderr).toContain('workos-inbox: --since: must be now, an age like 30m');
+      expect(badSince.stderr).toContain('got "yesterday"');
+    }
     const missing = await runCli(['events', 'show', 'event_missing'], { cwd });
     expect(missing.code).toBe(4);
     const unknown = await runCli(['trigger', 'dsync.user.creatd'], { cwd, env: env() });
