@@ -409,10 +409,18 @@ export function dashboardPages(deps: {
       }
     }
     let count = 0;
-    for (const id of ids) {
-      const event = await store.get(id);
-      // Only dead ones: a stale selection must not re-run events that have since succeeded.
-      if (event?.status === 'dead' && (await store.replay(id, now()))) count += 1;
+    if (scope === 'all') {
+      // The set is the one confirmed (checked just now): one statement queues it, as the CLI's
+      // redrive does. A replay per id cost a transaction (and on SQLite an fsync) each: minutes
+      // for the tens of thousands of dead events an outage leaves. Only an event that dies in
+      // the moment between the check and this statement can join, and the notice counts it.
+      count = await store.redrive({ status: 'dead' }, now());
+    } else {
+      for (const id of ids) {
+        const event = await store.get(id);
+        // Only dead ones: a stale selection must not re-run events that have since succeeded.
+        if (event?.status === 'dead' && (await store.replay(id, now()))) count += 1;
+      }
     }
     deps.logger.info({ count, scope }, 'dashboard redrive');
     const skipped = ids.length - count;
@@ -421,8 +429,9 @@ export function dashboardPages(deps: {
       `${dashboardBase}/dead`,
       `Queued ${count} event${count === 1 ? '' : 's'} again.` +
         (skipped > 0
-          ? ` ${skipped} of the ${ids.length} confirmed ${skipped === 1 ? 'was' : 'were'} no longer dead.`
-          : ''),
+          ? ` ${skipped} of the ${ids.length} ${scope === 'all' ? 'confirmed' : 'selected'} ${skipped === 1 ? 'was' : 'were'} no longer dead.`
+          : '') +
+        (skipped < 0 ? ` ${-skipped} of them died after the confirmation.` : ''),
     );
   };
 
