@@ -22,7 +22,7 @@ import {
   userName,
 } from './pages/directory-page.js';
 import { eventBody, eventLiveSection } from './pages/event-page.js';
-import { eventRow, eventRowId, eventsBody } from './pages/events-page.js';
+import { eventRow, eventRowId, eventsBody, liveGapId, liveGapRow } from './pages/events-page.js';
 import type { EventsQuery } from './pages/events-page.js';
 import { overviewBody } from './pages/overview-page.js';
 
@@ -225,13 +225,33 @@ export function dashboardPages(deps: {
 
   const eventsStream = (c: PageContext) => {
     const filter = parseEventFilter(eventsQuery(c.url), now());
+    /** The ids of the last look's first page. */
+    let previous = new Set<string>();
+    let gap = false;
     streamLive(c.req, c.res, {
       store,
       logger: deps.logger,
       open: openStreams,
       snapshot: async () => {
         const { events: rows } = await listPage(filter, null);
-        return rows.map((e) => [eventRowId(e.id), eventRow(e).text] as [string, string]);
+        const current = new Set(rows.map((e) => e.id));
+        const entries = rows.map((e) => [eventRowId(e.id), eventRow(e).text] as [string, string]);
+        // A row that left the first page since the last look (its status left the filter, or
+        // newer rows pushed it down) is sent once more as it is now: it kept the status it had
+        // when it left (a "retrying" row that had died stayed "retrying").
+        for (const id of previous) {
+          if (current.has(id)) continue;
+          const event = await store.get(id);
+          if (event) entries.push([eventRowId(id), eventRow(event).text]);
+        }
+        // A full first page sharing no row with the last one: more arrived between two looks
+        // than a page holds, and the ones between are not on the page. Said at the top (it said
+        // nothing, and its "older" link could not reach them).
+        const overlaps = [...previous].some((id) => current.has(id));
+        if (previous.size > 0 && rows.length >= eventsPageSize && !overlaps) gap = true;
+        previous = current;
+        if (gap) entries.unshift([liveGapId, liveGapRow().text]);
+        return entries;
       },
     });
   };

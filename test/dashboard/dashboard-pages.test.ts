@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../src/dashboard/dashboard-pages.js';
 import { idsNotAPathSegment } from '../../src/dashboard/event-links.js';
 import type { Store } from '../../src/store/types.js';
+import { patienceMs } from '../helpers/patience.js';
 import { dashboardToken, serveDashboard } from './serve-dashboard.js';
 
 /** Store one webhook event with `body` as its payload, received at `now`. */
@@ -22,6 +23,50 @@ async function receive(store: Store, id: string, now: Date, body?: string): Prom
 async function kill(store: Store, id: string, now: Date): Promise<void> {
   await store.claim({ owner: 'w', limit: 1, leaseMs: 60_000, now });
   await store.fail(id, 'w', { error: 'broken on purpose', nextAttemptAt: null, now });
+}
+
+/**
+ * A live page's server-sent events, read as they come: `next(match)` waits (up to the suite's
+ * patience) for a message whose element id and HTML satisfy `match`.
+ */
+async function openLive(url: string, cookie: string) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers: { cookie }, signal: controller.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const messages: Array<{ id: string; html: string }> = [];
+  let buffer = '';
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (block.startsWith('data: ')) messages.push(JSON.parse(block.slice(6)));
+      }
+    }
+  })();
+  const next = async (match: (m: { id: string; html: string }) => boolean) => {
+    const deadline = Date.now() + patienceMs;
+    for (;;) {
+      const found = messages.find(match);
+      if (found) return found;
+      if (Date.now() > deadline)
+        throw new Error(`no live message matched: ${JSON.stringify(messages.map((m) => m.id))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return {
+    messages,
+    next,
+    close: async () => {
+      controller.abort();
+      await pump;
+    },
+  };
 }
 
 /** The page's text without its markup, spaces collapsed. */
@@ -339,6 +384,47 @@ describe('dashboard pages (request handler, SQLite)', () => {
     });
     expect(textOf(await page.text())).toContain('Queued 5 events again.');
     expect((await store.stats(new Date(clock.now()))).byStatus.dead).toBe(0);
+  });
+
+  it('the live events page updates a row that left its status filter, and says when it missed events', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const { cookie } = await signedIn();
+    const at = () => new Date(clock.now());
+    await receive(store, 'event_r1', at());
+    await store.claim({ owner: 'w', limit: 1, leaseMs: 60_000, now: at() });
+    await store.fail('event_r1', 'w', {
+      error: 'try again',
+      nextAttemptAt: new Date(clock.now() + 1000),
+      now: at(),
+    });
+    const retrying = await openLive(url('/dashboard/events/stream?status=retrying'), cookie);
+    cleanups.push(retrying.close);
+    await retrying.next((m) => m.id === 'ev-event_r1' && m.html.includes('retrying'));
+    // It dies: it leaves the filter, and its row (still on the page) says so.
+    clock.advance(2000);
+    await store.claim({ owner: 'w', limit: 1, leaseMs: 60_000, now: at() });
+    await store.fail('event_r1', 'w', { error: 'for good', nextAttemptAt: null, now: at() });
+    await retrying.next((m) => m.id === 'ev-event_r1' && m.html.includes('dead'));
+
+    const all = await openLive(url('/dashboard/events/stream'), cookie);
+    cleanups.push(all.close);
+    await all.next((m) => m.id === 'ev-event_r1');
+    expect(all.messages.some((m) => m.id === 'live-gap')).toBe(false);
+    // 60 arrive at once, more than the page's 50: the 10 oldest are not sent, so the page says
+    // it missed some (it said nothing, and its "older" link could not reach them).
+    const burst = Array.from({ length: 60 }, (_, i) => ({
+      id: `event_burst_${String(i).padStart(2, '0')}`,
+      event: 'dsync.user.created',
+      createdAt: at().toISOString(),
+      rawBody: Buffer.from('{}'),
+      source: 'api' as const,
+      receivedAt: at(),
+    }));
+    await store.appendPage(burst, { name: 'burst', after: burst[59]!.id, rangeStart: null }, at());
+    const gap = await all.next((m) => m.id === 'live-gap');
+    expect(textOf(gap.html)).toBe(
+      'More events arrived than this live view shows: reload to see every one.',
+    );
   });
 
   it('links every event to its own page, whatever its id: stream, . and .. too', async () => {

@@ -24,6 +24,17 @@ export function eventsQueryString(query: EventsQuery, extra: Record<string, stri
 
 export const eventRowId = (id: string) => `ev-${id}`;
 
+/** The live events page's row saying it missed events (more arrived between two looks than a page holds). */
+export const liveGapId = 'live-gap';
+
+export function liveGapRow(): SafeHtml {
+  return html`<tr id="${liveGapId}">
+    <td colspan="6" role="status">
+      More events arrived than this live view shows: <a href="">reload</a> to see every one.
+    </td>
+  </tr>`;
+}
+
 /**
  * One row of the events table (the live stream sends the same markup). A `selectable` row (dead
  * letters) has a checkbox where the events page shows the status.
