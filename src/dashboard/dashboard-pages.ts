@@ -178,9 +178,10 @@ export function dashboardPages(deps: {
       });
 
   const eventsQuery = (url: URL): EventsQuery => ({
-    status: url.searchParams.get('status') ?? '',
-    event: url.searchParams.get('event') ?? '',
-    since: url.searchParams.get('since') ?? '',
+    // Trimmed, as a pasted value often carries a space: " dsync.user.created" matched nothing.
+    status: (url.searchParams.get('status') ?? '').trim(),
+    event: (url.searchParams.get('event') ?? '').trim(),
+    since: (url.searchParams.get('since') ?? '').trim(),
     id: (url.searchParams.get('id') ?? '').trim(),
   });
 

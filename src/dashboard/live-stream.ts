@@ -31,6 +31,11 @@ export function streamLive(
     'cache-control': 'no-store',
     connection: 'keep-alive',
   });
+  // HEAD: the headers, then the end (the stream would never end, and a HEAD has no body).
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
   res.write(': connected\n\n');
   // Everything is sent once on connect: what changed between the page's render and now too.
   const sent = new Map<string, string>();

@@ -1,5 +1,6 @@
 // What an operator sees on the signed-in pages for the inputs and states QA found wrong: through
 // serve's request handler over real HTTP, on SQLite, with a clock the test moves.
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../src/dashboard/dashboard-pages.js';
 import { idsNotAPathSegment } from '../../src/dashboard/event-links.js';
@@ -425,6 +426,31 @@ describe('dashboard pages (request handler, SQLite)', () => {
     expect(textOf(gap.html)).toBe(
       'More events arrived than this live view shows: reload to see every one.',
     );
+  });
+
+  it('reads a pasted filter with spaces around it; a HEAD of a live stream ends', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const { cookie } = await signedIn();
+    await receive(store, 'event_spaced', new Date(clock.now()));
+    const page = await fetch(
+      url('/dashboard/events?event=%20dsync.user.created%20&status=pending%20'),
+      {
+        headers: { cookie },
+      },
+    );
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('event_spaced');
+    // curl -I on a stream hung: the headers came, the response never ended.
+    const head = await new Promise<{ status: number; ended: boolean }>((resolve, reject) => {
+      const req = request(url('/dashboard/events/stream'), { method: 'HEAD', headers: { cookie } });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ended: true }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(head).toEqual({ status: 200, ended: true });
   });
 
   it('links every event to its own page, whatever its id: stream, . and .. too', async () => {

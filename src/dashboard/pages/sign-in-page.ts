@@ -4,7 +4,7 @@ import { dashboardBase, page } from '../layout.js';
 const messages: Record<string, string> = {
   token: 'That admin token is not right.',
   csrf: 'The form expired; please try again.',
-  link: 'That sign-in link was already used or has expired. Restart `npm start` for a new one, or sign in with the admin token.',
+  link: 'That sign-in link was already used or has expired. Restart npm start for a new one, or sign in with the admin token.',
   limited: 'Too many failed attempts from this address; try again later.',
   expired: 'Your session ended; please sign in again.',
 };
