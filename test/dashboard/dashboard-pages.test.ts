@@ -453,6 +453,28 @@ describe('dashboard pages (request handler, SQLite)', () => {
     expect(head).toEqual({ status: 200, ended: true });
   });
 
+  it('shows WorkOS’s created_at in UTC like the page’s other times, whatever its form', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const { cookie } = await signedIn();
+    for (const [id, createdAt] of [
+      ['event_offset', '2026-12-07T09:00:00+02:00'],
+      ['event_spaced_time', '2026-12-07 07:00:00.000'],
+    ] as const) {
+      await store.append({
+        id,
+        event: 'dsync.user.created',
+        createdAt,
+        rawBody: Buffer.from('{}'),
+        source: 'webhook',
+        receivedAt: new Date(clock.now()),
+      });
+      const page = await (
+        await fetch(url(`/dashboard/events/${id}`), { headers: { cookie } })
+      ).text();
+      expect(textOf(page)).toContain('created (by WorkOS) 2026-12-07 07:00:00Z');
+    }
+  });
+
   it('links every event to its own page, whatever its id: stream, . and .. too', async () => {
     // Every literal segment after /events/ is an id its link must not use as a path.
     const literals = dashboardRoutes

@@ -5,6 +5,16 @@ import { html } from '../html.js';
 import type { SafeHtml } from '../html.js';
 import { eventHref } from '../event-links.js';
 import { dashboardBase, statusBadge, timeTag } from '../layout.js';
+import { eventTimeMs } from '../../workos-api/event-time.js';
+
+/**
+ * WorkOS's `created_at` in UTC as the page's other times are (it may come with an offset, or in
+ * its space-separated form), or as sent when it cannot be read.
+ */
+function createdAtTag(createdAt: string): SafeHtml {
+  const ms = eventTimeMs(createdAt);
+  return Number.isNaN(ms) ? html`${createdAt}` : timeTag(new Date(ms));
+}
 
 /**
  * The payload as received (its bytes as UTF-8 text), and the view to show. The view is indented
@@ -174,7 +184,7 @@ export function eventBody(data: EventPageData): SafeHtml {
       </div>
       <div>
         <dt>created (by WorkOS)</dt>
-        <dd>${event.createdAt}</dd>
+        <dd>${createdAtTag(event.createdAt)}</dd>
       </div>
       <div>
         <dt>received</dt>
