@@ -57,27 +57,40 @@ async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Prom
     exitAfterFlush(logger, code);
     return;
   }
+  // Listening for the signals before starting: serve binds its port before its worker thread
+  // is up, so a SIGTERM can come (a deploy, a test that saw /healthz answer) while it starts. The
+  // default action would kill it without draining what it already accepted; it is taken once
+  // started. A second signal while it is still starting (a start stuck on a database) exits.
+  let started = false;
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    // `on`, not `once`: a second signal (Ctrl-C reaches every process of a cluster, then the
+    // primary sends SIGTERM) must not fall through to the default, which kills without draining.
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) {
+        if (!started) {
+          logger.warn({ signal }, 'stopped again while starting: exiting now');
+          exitAfterFlush(logger, 1);
+          return;
+        }
+        logger.info({ signal }, 'already stopping');
+        return;
+      }
+      received = true;
+      if (!started) logger.info({ signal }, 'stopping once started (again to exit now)');
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
   const running = await runServe(config, {
     mode,
     logger,
     printBanner,
     prettyLogs: wantsPrettyLogs(config.production),
   });
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    // `on`, not `once`: a second signal (Ctrl-C reaches every process of a cluster, then the
-    // primary sends SIGTERM) must not fall through to the default, which kills without draining.
-    let received = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (received) {
-        logger.info({ signal }, 'already stopping');
-        return;
-      }
-      received = true;
-      resolve(signal);
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  started = true;
+  const signal = await signalled;
   logger.info({ signal }, 'stopping: draining requests and handlers, releasing leases');
   // A drain that never ends (a hung handler) must not keep a deploy waiting forever.
   const deadline = setTimeout(() => {
