@@ -1,18 +1,11 @@
 // Our GET /events on serve, read by the official SDK 11.0.0: for every filter, the SDK's
 // listEvents gives the same answer from `serve` as from the stand-in WorkOS API holding the same
 // events (the stand-in's own fidelity is proved in test/workos-api/stand-in-fidelity.test.ts).
-import { WorkOS } from '@workos-inc/node';
+import type { WorkOS } from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInbox } from '../../src/inbox/create-inbox.js';
-import type { Inbox } from '../../src/inbox/create-inbox.js';
-import { Puller } from '../../src/pull/puller.js';
 import type { startHttpServer } from '../../src/server/http-server.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
-import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
-import { createBackend } from '../inbox/helpers/backends.js';
-import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
-import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
-import { readAMinuteLater, serveEventsApi } from './serve-events-api.js';
+import { pulledEventsApi } from './serve-events-api.js';
 
 const token = 'admin_token_events_api';
 const { events } = generateDirectoryHistory({ seed: 9, events: 260 });
@@ -48,34 +41,17 @@ const cases: [string, ListOptions][] = [
 ];
 
 describe.each(['sqlite', 'postgres'] as const)('GET /events on serve (%s)', (backend) => {
-  let api: WorkosApiStandIn;
-  let inbox: Inbox;
-  let cleanup: () => Promise<void>;
+  let served: Awaited<ReturnType<typeof pulledEventsApi>>;
   let http: Awaited<ReturnType<typeof startHttpServer>>;
   let fromServe: WorkOS;
   let fromWorkos: WorkOS;
 
   beforeAll(async () => {
-    api = await startWorkosApiStandIn();
-    api.events = events;
-    const db = await createBackend(backend, 'wi_events_api');
-    cleanup = db.cleanup;
-    inbox = await createInbox({ database: db.database, secret: 'whsec_x' });
-    const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
-    await new Puller({ store: inbox.store, client, since: '2020-01-01T00:00:00Z' }).catchUp();
-    ({ http, sdk: fromServe } = await serveEventsApi(inbox.store, token, readAMinuteLater));
-    fromWorkos = new WorkOS(api.apiKey, {
-      apiHostname: '127.0.0.1',
-      port: api.port,
-      https: false,
-      maxRetries: 0,
-    });
+    served = await pulledEventsApi(backend, 'wi_events_api', events, token);
+    ({ http, fromServe, fromWorkos } = served);
   });
   afterAll(async () => {
-    await http?.close(1000);
-    await inbox?.close();
-    await cleanup?.();
-    await api?.close();
+    await served?.close();
   });
 
   it.each(cases)(

@@ -1,20 +1,12 @@
 // `GET /events?organization_id=` finds an organization's events in every family WorkOS sends,
 // wherever the family keeps the organization (data.id, data.organization_id, or nested), read
 // with the official SDK's listEvents from serve and from the stand-in WorkOS API, on both backends.
-import { WorkOS } from '@workos-inc/node';
+import type { WorkOS } from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnownEventName } from '../../src/events/index.js';
-import { createInbox } from '../../src/inbox/create-inbox.js';
-import type { Inbox } from '../../src/inbox/create-inbox.js';
-import { Puller } from '../../src/pull/puller.js';
-import type { startHttpServer } from '../../src/server/http-server.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import type { WireEvent } from '../../src/workos-api/event-list.js';
-import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
-import { createBackend } from '../inbox/helpers/backends.js';
-import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
-import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
-import { readAMinuteLater, serveEventsApi } from './serve-events-api.js';
+import { pulledEventsApi } from './serve-events-api.js';
 
 const org = 'org_01TARGET0000000000000000';
 const token = 'admin_token_org_filter';
@@ -64,34 +56,16 @@ const expected = events.filter((_, i) => i % 2 === 1 && i < ofTheOrganization.le
 describe.each(['sqlite', 'postgres'] as const)(
   'GET /events?organization_id= on serve (%s)',
   (backend) => {
-    let api: WorkosApiStandIn;
-    let inbox: Inbox;
-    let cleanup: () => Promise<void>;
-    let http: Awaited<ReturnType<typeof startHttpServer>>;
+    let served: Awaited<ReturnType<typeof pulledEventsApi>>;
     let fromServe: WorkOS;
     let fromWorkos: WorkOS;
 
     beforeAll(async () => {
-      api = await startWorkosApiStandIn();
-      api.events = events;
-      const db = await createBackend(backend, 'wi_events_org');
-      cleanup = db.cleanup;
-      inbox = await createInbox({ database: db.database, secret: 'whsec_x' });
-      const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
-      await new Puller({ store: inbox.store, client, since: '2020-01-01T00:00:00Z' }).catchUp();
-      ({ http, sdk: fromServe } = await serveEventsApi(inbox.store, token, readAMinuteLater));
-      fromWorkos = new WorkOS(api.apiKey, {
-        apiHostname: '127.0.0.1',
-        port: api.port,
-        https: false,
-        maxRetries: 0,
-      });
+      served = await pulledEventsApi(backend, 'wi_events_org', events, token);
+      ({ fromServe, fromWorkos } = served);
     });
     afterAll(async () => {
-      await http?.close(1000);
-      await inbox?.close();
-      await cleanup?.();
-      await api?.close();
+      await served?.close();
     });
 
     it('lists one event of every family the organization is in, and no other', async () => {

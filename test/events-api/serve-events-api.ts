@@ -4,6 +4,12 @@ import { createMirrorHandler } from '../../src/server/mirror-routes.js';
 import type { RunningHttpServer } from '../../src/server/http-server.js';
 import type { Store } from '../../src/store/types.js';
 import { startServeRoutes } from '../helpers/serve-routes.js';
+import { createInbox } from '../../src/inbox/create-inbox.js';
+import { Puller } from '../../src/pull/puller.js';
+import type { WireEvent } from '../../src/workos-api/event-list.js';
+import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
+import { createBackend, type BackendKind } from '../inbox/helpers/backends.js';
+import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 
 /**
  * Our Events API read a minute after now, past its hold-back (`defaults.eventsApiHoldBackMs`):
@@ -29,5 +35,44 @@ export async function serveEventsApi(
   return {
     http,
     sdk: new WorkOS(token, { apiHostname: '127.0.0.1', port, https: false, maxRetries: 0 }),
+  };
+}
+
+/**
+ * `events` served twice to the official SDK: by the stand-in WorkOS API, and by `serve`'s
+ * GET /events after a puller caught up from that stand-in into a fresh inbox on `backend`. For
+ * tests that compare our Events API with WorkOS's on the same events. `close` ends it all.
+ */
+export async function pulledEventsApi(
+  backend: BackendKind,
+  databasePrefix: string,
+  events: WireEvent[],
+  token: string,
+) {
+  const api = await startWorkosApiStandIn();
+  api.events = events;
+  const db = await createBackend(backend, databasePrefix);
+  const inbox = await createInbox({ database: db.database, secret: 'whsec_x' });
+  const client = new WorkosApiClient({ apiKey: api.apiKey, apiUrl: api.url, maxRetries: 0 });
+  await new Puller({ store: inbox.store, client, since: '2020-01-01T00:00:00Z' }).catchUp();
+  const { http, sdk: fromServe } = await serveEventsApi(inbox.store, token, readAMinuteLater);
+  const fromWorkos = new WorkOS(api.apiKey, {
+    apiHostname: '127.0.0.1',
+    port: api.port,
+    https: false,
+    maxRetries: 0,
+  });
+  return {
+    api,
+    inbox,
+    http,
+    fromServe,
+    fromWorkos,
+    close: async () => {
+      await http.close(1000);
+      await inbox.close();
+      await db.cleanup();
+      await api.close();
+    },
   };
 }
