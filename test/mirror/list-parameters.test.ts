@@ -54,6 +54,32 @@ describe.each(backends)('the mirror list routes take what WorkOS takes (%s)', (_
     await db?.close();
   });
 
+  it('listDirectories search folds every letter, not ASCII alone', async () => {
+    await db.transaction((tx) =>
+      applyMirrorEvent(tx, {
+        id: 'event_unicode_directory',
+        event: 'dsync.activated',
+        created_at: '2026-03-01T10:00:00.000Z',
+        data: {
+          object: 'directory',
+          id: 'directory_unicode',
+          external_key: 'key_unicode',
+          type: 'okta scim v2.0',
+          state: 'active',
+          name: 'Équipe Ñúñez',
+          organization_id: 'org_unicode',
+          domains: [],
+          created_at: '2026-03-01T10:00:00.000Z',
+          updated_at: '2026-03-01T10:00:00.000Z',
+        },
+      }),
+    );
+    for (const search of ['ÉQUIPE', 'ñÚÑez', 'équipe ñ']) {
+      const found = await workos.directorySync.listDirectories({ search });
+      expect(found.data.map((d) => d.id)).toEqual(['directory_unicode']);
+    }
+  });
+
   it('order=normal lists as desc, newest first (WorkOS lists asc, desc and normal)', async () => {
     const normal = await workos.directorySync.listUsers({
       directory: directoryId,

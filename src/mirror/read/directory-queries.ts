@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../../store/sql-executor.js';
+import { unicodeLowerSql, type SqlExecutor } from '../../store/sql-executor.js';
 import {
   directoriesTable,
   directoryGroupsTable,
@@ -119,7 +119,9 @@ export function listDirectories(
   if (filters.domain !== undefined) addCondition(q, 't.domain = ?', filters.domain);
   if (filters.search !== undefined) {
     const pattern = `%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    addCondition(q, "LOWER(t.name) LIKE LOWER(?) ESCAPE '\\'", pattern);
+    // Every letter folded on both backends (SQLite's LOWER folds ASCII only).
+    const lower = unicodeLowerSql(db.dialect);
+    addCondition(q, `${lower}(t.name) LIKE ${lower}(?) ESCAPE '\\'`, pattern);
   }
   return page(db, q, options, directoryWire);
 }
