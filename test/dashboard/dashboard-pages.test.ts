@@ -475,6 +475,25 @@ describe('dashboard pages (request handler, SQLite)', () => {
     }
   });
 
+  it('an event page’s live section is what its stream first sends, so connecting replaces nothing', async () => {
+    // A part replaced as the stream connects could swallow a key press on its replay button
+    // (Space clicks on key-up); the page's script leaves equal markup alone.
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const { cookie } = await signedIn();
+    await receive(store, 'event_same', new Date(clock.now()));
+    await kill(store, 'event_same', new Date(clock.now()));
+    const page = await (
+      await fetch(url('/dashboard/events/event_same'), { headers: { cookie } })
+    ).text();
+    const start = page.indexOf('<section id="event-live"');
+    const section = page.slice(start, page.indexOf('</section>', start) + '</section>'.length);
+    expect(start).toBeGreaterThan(0);
+    const live = await openLive(url('/dashboard/events/event_same/stream'), cookie);
+    cleanups.push(live.close);
+    const first = await live.next((m) => m.id === 'event-live');
+    expect(first.html).toBe(section);
+  });
+
   it('links every event to its own page, whatever its id: stream, . and .. too', async () => {
     // Every literal segment after /events/ is an id its link must not use as a path.
     const literals = dashboardRoutes

@@ -37,6 +37,10 @@ function connectLive(container: HTMLElement): void {
     const next = fragment(data.html, current?.parentElement ?? container);
     if (!next) return;
     if (current) {
+      // The same markup (every part is sent once when the stream connects): nothing to change.
+      // Replacing it anyway could swallow a key press: a button pressed with Space clicks on
+      // key-up, and one replaced between key-down and key-up never does.
+      if (current.isEqualNode(next)) return;
       // Keep keyboard focus where it was when the focused element (or one inside it, such as a
       // row's link, which has no id) is replaced: on the same element of the new markup.
       const focused = document.activeElement;
