@@ -345,7 +345,9 @@ export function dashboardPages(deps: {
 
   const redriveScope = (form: URLSearchParams) => ({
     scope: form.get('scope') === 'all' ? ('all' as const) : ('selected' as const),
-    ids: form.getAll('id').filter((id) => id !== ''),
+    // Each id once: a form that repeats one (a resubmitted or hand-made one) was counted, listed
+    // and replayed once per copy ("2 selected", then "1 of the 2 selected was no longer dead").
+    ids: [...new Set(form.getAll('id').filter((id) => id !== ''))],
   });
 
   /** Every dead event's id, oldest first: what "redrive all" counts, then queues. */
@@ -405,8 +407,9 @@ export function dashboardPages(deps: {
 
   const redrive = async (c: PageContext) => {
     const form = c.form ?? new URLSearchParams();
-    const { scope } = redriveScope(form);
-    let ids = redriveScope(form).ids;
+    const selected = redriveScope(form);
+    const { scope } = selected;
+    let ids = selected.ids;
     if (scope === 'all') {
       // Exactly the dead events the confirmation counted: if any died (or left) since, nothing is
       // queued and the confirmation is shown again with the new count.

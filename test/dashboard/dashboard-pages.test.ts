@@ -387,6 +387,53 @@ describe('dashboard pages (request handler, SQLite)', () => {
     expect((await store.stats(new Date(clock.now()))).byStatus.dead).toBe(0);
   });
 
+  it('a selection that names an event twice counts, lists and queues it once', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups);
+    const now = new Date(clock.now());
+    for (const id of ['event_twice', 'event_once']) {
+      await receive(store, id, now);
+      await kill(store, id, now);
+    }
+    const { cookie, csrf } = await signedIn();
+    const form = new URLSearchParams([
+      ['csrf', csrf],
+      ['scope', 'selected'],
+      ['id', 'event_twice'],
+      ['id', 'event_once'],
+      ['id', 'event_twice'],
+    ]);
+    const post = (path: string) =>
+      fetch(url(path), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        redirect: 'manual',
+      });
+
+    const confirm = await (await post('/dashboard/dead/confirm')).text();
+    expect(textOf(confirm)).toContain('Queue 2 selected events again?');
+    expect([...confirm.matchAll(/name="id" value="([^"]*)"/g)].map(([, id]) => id)).toEqual([
+      'event_twice',
+      'event_once',
+    ]);
+
+    const done = await post('/dashboard/dead/redrive');
+    expect(done.status).toBe(303);
+    const notice =
+      done.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('wi_notice='))
+        ?.split(';')[0] ?? '';
+    const page = textOf(
+      await (
+        await fetch(url('/dashboard/dead'), { headers: { cookie: `${cookie}; ${notice}` } })
+      ).text(),
+    );
+    expect(page).toContain('Queued 2 events again.');
+    expect(page).not.toContain('no longer dead');
+    expect((await store.stats(new Date(clock.now()))).byStatus.dead).toBe(0);
+  });
+
   it('the live events page updates a row that left its status filter, and says when it missed events', async () => {
     const { store, clock, url, signedIn } = await serveDashboard(cleanups);
     const { cookie } = await signedIn();
