@@ -239,10 +239,13 @@ export function dashboardPages(deps: {
         const entries = rows.map((e) => [eventRowId(e.id), eventRow(e).text] as [string, string]);
         // A row that left the first page since the last look (its status left the filter, or
         // newer rows pushed it down) is sent once more as it is now: it kept the status it had
-        // when it left (a "retrying" row that had died stayed "retrying").
-        for (const id of previous) {
-          if (current.has(id)) continue;
-          const event = await store.get(id);
+        // when it left (a "retrying" row that had died stayed "retrying"). All of them in one read
+        // (at most a page's rows; a read per row was a round trip each), sent in the page's order.
+        const departed = [...previous].filter((id) => !current.has(id));
+        const read = departed.length > 0 ? await store.getMany(departed) : [];
+        const asNow = new Map(read.map((e) => [e.id, e]));
+        for (const id of departed) {
+          const event = asNow.get(id);
           if (event) entries.push([eventRowId(id), eventRow(event).text]);
         }
         // A full first page sharing no row with the last one: more arrived between two looks

@@ -1,7 +1,7 @@
 // Reads and re-queueing, written once for both backends over SqlExecutor.
 import { defaults } from '../defaults.js';
 import { filterSql } from './event-filter.js';
-import { toAttemptRecord, toDate, toStoredEvent } from './event-rows.js';
+import { placeholders, toAttemptRecord, toDate, toStoredEvent } from './event-rows.js';
 import type { AttemptRow, EventRow } from './event-rows.js';
 import { dueIndex } from './lease-operations.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
@@ -24,6 +24,21 @@ const events = 'workos_inbox_events';
 export async function getEvent(db: SqlExecutor, id: string): Promise<StoredEvent | undefined> {
   const { rows } = await db.query<EventRow>(`SELECT * FROM ${events} WHERE id = $1`, [id]);
   return rows[0] ? toStoredEvent(rows[0]) : undefined;
+}
+
+/**
+ * The stored events among `ids`, in no particular order (an unknown id is left out): one
+ * statement where a `getEvent` per id was a round trip (on PostgreSQL) or a read (on SQLite)
+ * each. For a page's worth of ids (one bound parameter each).
+ */
+export async function getEvents(db: SqlExecutor, ids: readonly string[]): Promise<StoredEvent[]> {
+  if (ids.length === 0) return [];
+  const params: unknown[] = [];
+  const { rows } = await db.query<EventRow>(
+    `SELECT * FROM ${events} WHERE id IN (${placeholders(params, ids)})`,
+    params,
+  );
+  return rows.map(toStoredEvent);
 }
 
 export async function listAttempts(db: SqlExecutor, id: string): Promise<AttemptRecord[]> {

@@ -250,6 +250,8 @@ export interface Store {
   releaseLeases(owner: string, now: Date): Promise<number>;
 
   get(id: string): Promise<StoredEvent | undefined>;
+  /** The stored events among `ids` (up to a page of them), in no particular order; unknown ids are left out. */
+  getMany(ids: readonly string[]): Promise<StoredEvent[]>;
   attempts(id: string): Promise<AttemptRecord[]>;
   list(options: ListOptions): Promise<ListPage>;
   /** Queue one event again (any status but `processing`), due now, attempts reset. `false` if unknown or being processed. */

@@ -1,11 +1,12 @@
 // What an operator sees on the signed-in pages for the inputs and states QA found wrong: through
 // serve's request handler over real HTTP, on SQLite, with a clock the test moves.
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dashboardRoutes } from '../../src/dashboard/dashboard-pages.js';
 import { idsNotAPathSegment } from '../../src/dashboard/event-links.js';
 import type { Store } from '../../src/store/types.js';
 import { patienceMs } from '../helpers/patience.js';
+import { backendKinds } from '../inbox/helpers/backends.js';
 import { dashboardToken, serveDashboard } from './serve-dashboard.js';
 
 /** Store one webhook event with `body` as its payload, received at `now`. */
@@ -581,5 +582,43 @@ describe('dashboard pages (request handler, SQLite)', () => {
       expect(replay.status, id).toBe(303);
       expect(new URL(replay.headers.get('location') ?? '', target).href, id).toBe(target.href);
     }
+  });
+});
+
+describe.each(backendKinds)('the live events page on %s', (backend) => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('updates every row that left its filter at once, read in one query', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups, { backend });
+    const { cookie } = await signedIn();
+    const at = () => new Date(clock.now());
+    const ids = ['event_left_1', 'event_left_2', 'event_left_3'];
+    for (const id of ids) await receive(store, id, at());
+    await store.claim({ owner: 'w', limit: ids.length, leaseMs: 60_000, now: at() });
+    for (const id of ids) {
+      await store.fail(id, 'w', {
+        error: 'try again',
+        nextAttemptAt: new Date(clock.now() + 60_000),
+        now: at(),
+      });
+    }
+    const live = await openLive(url('/dashboard/events/stream?status=retrying'), cookie);
+    cleanups.push(live.close);
+    for (const id of ids) {
+      await live.next((m) => m.id === `ev-${id}` && m.html.includes('retrying'));
+    }
+    const get = vi.spyOn(store, 'get');
+    const getMany = vi.spyOn(store, 'getMany');
+    // One statement queues all three again: they leave the filter together.
+    expect(await store.redrive({ status: 'retrying' }, at())).toBe(3);
+    for (const id of ids) {
+      await live.next((m) => m.id === `ev-${id}` && m.html.includes('pending'));
+    }
+    expect(get).not.toHaveBeenCalled();
+    expect(getMany).toHaveBeenCalledTimes(1);
+    expect([...getMany.mock.calls[0]![0]].sort()).toEqual(ids);
   });
 });

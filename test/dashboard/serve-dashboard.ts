@@ -4,24 +4,31 @@ import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import type { Dashboard } from '../../src/dashboard/create-dashboard.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
-import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startServeRoutes } from '../helpers/serve-routes.js';
+import { createBackend } from '../inbox/helpers/backends.js';
+import type { BackendKind } from '../inbox/helpers/backends.js';
 import { manualClock } from '../inbox/helpers/events.js';
 
 export const dashboardToken = 'dashboard-security-token-0123456789';
 
 /**
- * `serve`'s request handler with the dashboard, on SQLite, with a clock the test moves. Every
- * resource it opens is closed by `cleanups` (run them in reverse order).
+ * `serve`'s request handler with the dashboard, on SQLite (or `backend`), with a clock the test
+ * moves. Every resource it opens is closed by `cleanups` (run them in reverse order).
  */
 export async function serveDashboard(
   cleanups: Array<() => Promise<void> | void>,
-  options: { dashboard?: boolean; trustProxy?: boolean; reconcileEveryMs?: number } = {},
+  options: {
+    dashboard?: boolean;
+    trustProxy?: boolean;
+    reconcileEveryMs?: number;
+    /** The store's backend (SQLite unless told). */
+    backend?: BackendKind;
+  } = {},
 ) {
   const token = dashboardToken;
-  const tmp = createTempSqlitePath();
-  cleanups.push(tmp.cleanup);
-  const store: Store = await openStore({ database: tmp.path });
+  const database = await createBackend(options.backend ?? 'sqlite', 'wi_dashboard');
+  cleanups.push(database.cleanup);
+  const store: Store = await openStore({ database: database.database });
   cleanups.push(() => store.close());
   await store.migrate();
   const clock = manualClock();

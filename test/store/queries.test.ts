@@ -47,6 +47,18 @@ describe.each(backends)('queries on $name', (backend) => {
     expect(exact.nextCursor).toBeNull();
   });
 
+  it('reads several events by id in one call, leaving out unknown ones', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    const events = [newEvent(), newEvent(), newEvent()];
+    for (const e of events) await store.append(e);
+    const [a, , c] = events.map((e) => e.id);
+    const read = await store.getMany([c!, 'event_unknown', a!]);
+    expect(read.map((e) => e.id).sort()).toEqual([a, c].sort());
+    expect(read.find((e) => e.id === a)).toEqual(await store.get(a!));
+    expect(await store.getMany([])).toEqual([]);
+  });
+
   it('filters by status, event name, since and source', async () => {
     const store = await backend.fresh().open();
     await store.migrate();

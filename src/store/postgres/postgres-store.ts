@@ -11,6 +11,7 @@ import {
 import {
   eventStats,
   getEvent,
+  getEvents,
   listAttempts,
   listEvents,
   redriveEvents,
@@ -342,6 +343,10 @@ export class PostgresStore implements Store {
 
   get(id: string): Promise<StoredEvent | undefined> {
     return this.query('reading an event', (db) => getEvent(db, id));
+  }
+
+  getMany(ids: readonly string[]): Promise<StoredEvent[]> {
+    return this.query('reading events', (db) => getEvents(db, ids));
   }
 
   attempts(id: string): Promise<AttemptRecord[]> {

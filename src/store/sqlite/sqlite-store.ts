@@ -9,6 +9,7 @@ import { readPullCursor, releaseNamedLease, takeNamedLease } from '../pull-opera
 import {
   eventStats,
   getEvent,
+  getEvents,
   listAttempts,
   listEvents,
   redriveEvents,
@@ -328,6 +329,10 @@ export class SqliteStore implements Store {
 
   get(id: string): Promise<StoredEvent | undefined> {
     return this.readWith((db) => getEvent(db, id));
+  }
+
+  getMany(ids: readonly string[]): Promise<StoredEvent[]> {
+    return this.readWith((db) => getEvents(db, ids));
   }
 
   attempts(id: string): Promise<AttemptRecord[]> {
