@@ -10,10 +10,7 @@ import {
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import type { MirrorTestDatabase } from '../mirror/helpers/mirror-databases.js';
 import { minuteEvent } from '../mirror/helpers/minute-event.js';
-import {
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-} from '../mirror/helpers/mirror-databases.js';
+import { mirrorDatabases } from '../mirror/helpers/mirror-databases.js';
 
 const ev = minuteEvent;
 const user = (id: string, first: string, last: string, extra: Record<string, unknown> = {}) => ({
@@ -50,10 +47,7 @@ const member = (
   g: ReturnType<typeof group>,
 ) => ev(event, minute, { directory_id: 'directory_1', user: u, group: g });
 
-describe.each([
-  ['sqlite', openSqliteMirrorDatabase],
-  ['postgres', openPostgresMirrorDatabase],
-] as const)('the dashboard directory reads on %s', (_, open) => {
+describe.each(mirrorDatabases)('the dashboard directory reads on %s', (_, open) => {
   let db: MirrorTestDatabase;
   const ada = user('directory_user_ada', 'Ada', 'Lovelace');
   const grace = user('directory_user_grace', 'Grace', 'Hopper', { state: 'inactive' });

@@ -4,11 +4,7 @@ import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
-import {
-  dumpMirror,
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-} from './helpers/mirror-databases.js';
+import { dumpMirror, mirrorDatabases } from './helpers/mirror-databases.js';
 
 async function applyAll(
   db: MirrorTestDatabase,
@@ -47,51 +43,49 @@ function deliver(
   return copies.sort((a, b) => a.k - b.k).map((c) => c.e);
 }
 
-const backends = [
-  ['sqlite', openSqliteMirrorDatabase],
-  ['postgres', openPostgresMirrorDatabase],
-] as const;
+describe.each(mirrorDatabases)(
+  'mirror apply on %s: any delivery order, any duplicates',
+  (_, open) => {
+    let db: MirrorTestDatabase;
+    beforeAll(async () => {
+      db = await open();
+    });
+    afterAll(async () => {
+      await db.close();
+    });
 
-describe.each(backends)('mirror apply on %s: any delivery order, any duplicates', (_, open) => {
-  let db: MirrorTestDatabase;
-  beforeAll(async () => {
-    db = await open();
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-
-  it('gives the same tables as the history applied in order', { timeout: 900_000 }, async () => {
-    const runs = db.dialect === 'sqlite' ? 40 : 15;
-    const seeds = [...Array(4).keys()].map((s) => s + 11);
-    const inOrder = new Map<number, { events: WireEvent[]; dump: Record<string, unknown[]> }>();
-    for (const seed of seeds) {
-      const { events } = generateDirectoryHistory({
-        seed,
-        organizations: 2,
-        usersPerDirectory: 6,
-        groupsPerDirectory: 3,
-        authkitUsersPerOrganization: 2,
-        events: 160,
-        deletedDirectories: 1,
-      });
-      await db.reset();
-      await applyAll(db, events);
-      inOrder.set(seed, { events, dump: await dumpMirror(db) });
-    }
-    await fc.assert(
-      fc.asyncProperty(
-        fc
-          .constantFrom(...seeds)
-          .chain((seed) => delivery(inOrder.get(seed)!.events.length).map((d) => ({ seed, d }))),
-        async ({ seed, d }) => {
-          const { events, dump } = inOrder.get(seed)!;
-          await db.reset();
-          await applyAll(db, deliver(events, d), d.batchSizes);
-          expect(await dumpMirror(db)).toEqual(dump);
-        },
-      ),
-      { numRuns: runs },
-    );
-  });
-});
+    it('gives the same tables as the history applied in order', { timeout: 900_000 }, async () => {
+      const runs = db.dialect === 'sqlite' ? 40 : 15;
+      const seeds = [...Array(4).keys()].map((s) => s + 11);
+      const inOrder = new Map<number, { events: WireEvent[]; dump: Record<string, unknown[]> }>();
+      for (const seed of seeds) {
+        const { events } = generateDirectoryHistory({
+          seed,
+          organizations: 2,
+          usersPerDirectory: 6,
+          groupsPerDirectory: 3,
+          authkitUsersPerOrganization: 2,
+          events: 160,
+          deletedDirectories: 1,
+        });
+        await db.reset();
+        await applyAll(db, events);
+        inOrder.set(seed, { events, dump: await dumpMirror(db) });
+      }
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .constantFrom(...seeds)
+            .chain((seed) => delivery(inOrder.get(seed)!.events.length).map((d) => ({ seed, d }))),
+          async ({ seed, d }) => {
+            const { events, dump } = inOrder.get(seed)!;
+            await db.reset();
+            await applyAll(db, deliver(events, d), d.batchSizes);
+            expect(await dumpMirror(db)).toEqual(dump);
+          },
+        ),
+        { numRuns: runs },
+      );
+    });
+  },
+);

@@ -7,10 +7,7 @@ import { createMirror } from '../../src/mirror/read/create-mirror.js';
 import type { Mirror } from '../../src/mirror/read/create-mirror.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
 import { minuteEvent } from './helpers/minute-event.js';
-import {
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-} from './helpers/mirror-databases.js';
+import { mirrorDatabases } from './helpers/mirror-databases.js';
 
 const ev = minuteEvent;
 
@@ -57,12 +54,7 @@ const directory = (id: string) => ({
 const membership = (event: string, minute: number, userId: string, groupId: string) =>
   ev(event, minute, { directory_id: 'directory_1', user: dirUser(userId), group: group(groupId) });
 
-const backends = [
-  ['sqlite', openSqliteMirrorDatabase],
-  ['postgres', openPostgresMirrorDatabase],
-] as const;
-
-describe.each(backends)('mirror rules on %s', (_, open) => {
+describe.each(mirrorDatabases)('mirror rules on %s', (_, open) => {
   let db: MirrorTestDatabase;
   let mirror: Mirror;
   const apply = async (...events: WireEvent[]): Promise<void> => {

@@ -8,11 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMirrorEvent, collectMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { MirrorWrites } from '../../src/mirror/apply/mirror-writes.js';
 import { directory, directoryGroup, directoryUser } from '../helpers/workos-state-fixtures.js';
-import {
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-  type MirrorTestDatabase,
-} from './helpers/mirror-databases.js';
+import { mirrorDatabases, type MirrorTestDatabase } from './helpers/mirror-databases.js';
 import { minuteEvent } from './helpers/minute-event.js';
 
 const ev = minuteEvent;
@@ -27,10 +23,7 @@ const added = (minute: number, userId: string, groupId: string, directoryId: str
     group: group(groupId, directoryId),
   });
 
-describe.each([
-  ['sqlite', openSqliteMirrorDatabase],
-  ['postgres', openPostgresMirrorDatabase],
-] as const)('memberships born deleted, applied as one batch (%s)', (_, open) => {
+describe.each(mirrorDatabases)('memberships born deleted, applied as one batch (%s)', (_, open) => {
   let db: MirrorTestDatabase;
 
   beforeAll(async () => {

@@ -9,11 +9,7 @@ import { generateDirectoryHistory } from '../../src/testing/directory-history.js
 import { createBackend } from '../inbox/helpers/backends.js';
 import { signedHeaders } from '../inbox/helpers/events.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
-import {
-  dumpMirror,
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-} from './helpers/mirror-databases.js';
+import { dumpMirror, mirrorDatabases } from './helpers/mirror-databases.js';
 
 const secret = 'whsec_mirror_end_to_end';
 const { events } = generateDirectoryHistory({
@@ -46,65 +42,63 @@ async function deliver(port: number, deliveries: readonly WireEvent[]): Promise<
   expect(statuses.filter((s) => s !== 200)).toEqual([]);
 }
 
-const backends = [
-  ['sqlite', openSqliteMirrorDatabase],
-  ['postgres', openPostgresMirrorDatabase],
-] as const;
+describe.each(mirrorDatabases)(
+  'mirror through the inbox on %s (HTTP → store → worker)',
+  (_, open) => {
+    let reference: MirrorTestDatabase;
+    let inOrder: Record<string, unknown[]>;
 
-describe.each(backends)('mirror through the inbox on %s (HTTP → store → worker)', (_, open) => {
-  let reference: MirrorTestDatabase;
-  let inOrder: Record<string, unknown[]>;
+    beforeAll(async () => {
+      reference = await open();
+      for (const e of events) await reference.transaction((tx) => applyMirrorEvent(tx, e));
+      inOrder = await dumpMirror(reference);
+    });
+    afterAll(async () => {
+      await reference.close();
+    });
 
-  beforeAll(async () => {
-    reference = await open();
-    for (const e of events) await reference.transaction((tx) => applyMirrorEvent(tx, e));
-    inOrder = await dumpMirror(reference);
-  });
-  afterAll(async () => {
-    await reference.close();
-  });
-
-  it('any delivery order with duplicates leaves the same mirror as the history in order', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
-          minLength: events.length,
-          maxLength: events.length,
-        }),
-        fc.array(fc.nat({ max: events.length - 1 }), { minLength: 1, maxLength: 25 }),
-        async (keys, duplicates) => {
-          const deliveries = [
-            ...events.map((e, i) => ({ e, k: keys[i]! })),
-            ...duplicates.map((i) => ({ e: events[i]!, k: keys[(i * 13) % events.length]! })),
-          ]
-            .sort((a, b) => a.k - b.k)
-            .map((d) => d.e);
-          const db = await createBackend(reference.dialect, 'wi_mirror_e2e');
-          const inbox = await createInbox({
-            database: db.database,
-            secret,
-            worker: { concurrency: 4 },
-          });
-          const server = createServer(inbox.node());
-          try {
-            await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-            await deliver((server.address() as AddressInfo).port, deliveries);
-            // Each id is stored once; the worker applies each once.
-            expect(await inbox.worker.drain()).toBe(events.length);
-            const stats = await inbox.store.stats(new Date());
-            expect(stats.byStatus).toMatchObject({ done: events.length, dead: 0, retrying: 0 });
-            expect(await dumpMirror({ transaction: (fn) => inbox.store.read(fn) })).toEqual(
-              inOrder,
-            );
-          } finally {
-            await new Promise<void>((resolve) => server.close(() => resolve()));
-            await inbox.close();
-            await db.cleanup();
-          }
-        },
-      ),
-      // Each run is a fresh database and a full HTTP → store → worker pass; PostgreSQL runs cost more.
-      { numRuns: reference.dialect === 'sqlite' ? 3 : 2, endOnFailure: true },
-    );
-  });
-});
+    it('any delivery order with duplicates leaves the same mirror as the history in order', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
+            minLength: events.length,
+            maxLength: events.length,
+          }),
+          fc.array(fc.nat({ max: events.length - 1 }), { minLength: 1, maxLength: 25 }),
+          async (keys, duplicates) => {
+            const deliveries = [
+              ...events.map((e, i) => ({ e, k: keys[i]! })),
+              ...duplicates.map((i) => ({ e: events[i]!, k: keys[(i * 13) % events.length]! })),
+            ]
+              .sort((a, b) => a.k - b.k)
+              .map((d) => d.e);
+            const db = await createBackend(reference.dialect, 'wi_mirror_e2e');
+            const inbox = await createInbox({
+              database: db.database,
+              secret,
+              worker: { concurrency: 4 },
+            });
+            const server = createServer(inbox.node());
+            try {
+              await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+              await deliver((server.address() as AddressInfo).port, deliveries);
+              // Each id is stored once; the worker applies each once.
+              expect(await inbox.worker.drain()).toBe(events.length);
+              const stats = await inbox.store.stats(new Date());
+              expect(stats.byStatus).toMatchObject({ done: events.length, dead: 0, retrying: 0 });
+              expect(await dumpMirror({ transaction: (fn) => inbox.store.read(fn) })).toEqual(
+                inOrder,
+              );
+            } finally {
+              await new Promise<void>((resolve) => server.close(() => resolve()));
+              await inbox.close();
+              await db.cleanup();
+            }
+          },
+        ),
+        // Each run is a fresh database and a full HTTP → store → worker pass; PostgreSQL runs cost more.
+        { numRuns: reference.dialect === 'sqlite' ? 3 : 2, endOnFailure: true },
+      );
+    });
+  },
+);

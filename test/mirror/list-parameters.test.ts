@@ -6,10 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
-import {
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-} from './helpers/mirror-databases.js';
+import { mirrorDatabases } from './helpers/mirror-databases.js';
 import { adminToken, startMirrorServer } from './helpers/mirror-server.js';
 
 const history = generateDirectoryHistory({
@@ -22,12 +19,7 @@ const history = generateDirectoryHistory({
 });
 const directoryId = history.final.directories.keys().next().value as string;
 
-const backends = [
-  ['sqlite', openSqliteMirrorDatabase],
-  ['postgres', openPostgresMirrorDatabase],
-] as const;
-
-describe.each(backends)('the mirror list routes take what WorkOS takes (%s)', (_, open) => {
+describe.each(mirrorDatabases)('the mirror list routes take what WorkOS takes (%s)', (_, open) => {
   let db: MirrorTestDatabase;
   let server: { port: number; close: () => Promise<void> };
   let workos: WorkOS;

@@ -13,10 +13,7 @@ import { createMirror } from '../../src/mirror/read/create-mirror.js';
 import type { DirectoryHistory, WireRecord } from '../../src/testing/directory-history.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import type { MirrorTestDatabase } from './helpers/mirror-databases.js';
-import {
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-} from './helpers/mirror-databases.js';
+import { mirrorDatabases } from './helpers/mirror-databases.js';
 import { adminToken, startMirrorServer } from './helpers/mirror-server.js';
 
 // Enough users that listing them all takes more than ten 100-object pages.
@@ -56,12 +53,7 @@ function membersOf(groupId: string): string[] {
   );
 }
 
-const backends = [
-  ['sqlite', openSqliteMirrorDatabase],
-  ['postgres', openPostgresMirrorDatabase],
-] as const;
-
-describe.each(backends)('the official SDK reads the mirror on %s', (_, open) => {
+describe.each(mirrorDatabases)('the official SDK reads the mirror on %s', (_, open) => {
   let db: MirrorTestDatabase;
   let server: { port: number; close: () => Promise<void> };
   let workos: WorkOS;

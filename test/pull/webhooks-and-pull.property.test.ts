@@ -15,11 +15,7 @@ import { signedHeaders } from '../inbox/helpers/events.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { MirrorTestDatabase } from '../mirror/helpers/mirror-databases.js';
-import {
-  dumpMirror,
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-} from '../mirror/helpers/mirror-databases.js';
+import { dumpMirror, mirrorDatabases } from '../mirror/helpers/mirror-databases.js';
 
 const secret = 'whsec_webhooks_and_pull';
 const { events } = generateDirectoryHistory({
@@ -51,12 +47,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const backends = [
-  ['sqlite', openSqliteMirrorDatabase],
-  ['postgres', openPostgresMirrorDatabase],
-] as const;
-
-describe.each(backends)('webhooks + Events API on %s', (_, open) => {
+describe.each(mirrorDatabases)('webhooks + Events API on %s', (_, open) => {
   let reference: MirrorTestDatabase;
   let inOrder: Record<string, unknown[]>;
 

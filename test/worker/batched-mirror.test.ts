@@ -4,14 +4,10 @@ import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
 import { appendBacklog, asReceived } from '../helpers/backlog.js';
-import { backendKinds, createBackend } from '../inbox/helpers/backends.js';
+import { createBackend } from '../inbox/helpers/backends.js';
 import { manualClock, secret } from '../inbox/helpers/events.js';
 import type { MirrorTestDatabase } from '../mirror/helpers/mirror-databases.js';
-import {
-  dumpMirror,
-  openPostgresMirrorDatabase,
-  openSqliteMirrorDatabase,
-} from '../mirror/helpers/mirror-databases.js';
+import { dumpMirror, mirrorDatabases } from '../mirror/helpers/mirror-databases.js';
 
 // Three directories' history (with deletions of users, groups and a whole directory) plus
 // organizations, connections and AuthKit users, interleaved as WorkOS would send them.
@@ -44,7 +40,7 @@ async function countRoundTrips<T>(fn: () => Promise<T>): Promise<{ result: T; qu
 // The worker completes the mirror's events several per transaction, grouped by directory, with
 // the writes of a transaction applied as one statement per kind of write. It must leave exactly
 // the mirror that applying the history one event at a time leaves, on both backends.
-describe.each(backendKinds)('the worker with the built-in mirror on %s', (kind) => {
+describe.each(mirrorDatabases)('the worker with the built-in mirror on %s', (kind, openMirror) => {
   const clock = manualClock();
   let inbox: Inbox;
   let reference: MirrorTestDatabase;
@@ -54,7 +50,7 @@ describe.each(backendKinds)('the worker with the built-in mirror on %s', (kind) 
     const backend = await createBackend(kind, 'wi_batched_mirror');
     cleanup = backend.cleanup;
     inbox = await createInbox({ database: backend.database, secret, clock });
-    reference = await (kind === 'sqlite' ? openSqliteMirrorDatabase : openPostgresMirrorDatabase)();
+    reference = await openMirror();
     // The history in order, one event after the other (in one transaction: a loaded machine).
     await reference.transaction(async (tx) => {
       for (const e of events) await applyMirrorEvent(tx, e);

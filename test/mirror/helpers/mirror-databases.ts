@@ -109,6 +109,15 @@ export async function openPostgresMirrorDatabase(): Promise<
   };
 }
 
+/**
+ * Both backends, for `describe.each`: the name a title shows (`%s`) and how to open a fresh
+ * mirror database on it.
+ */
+export const mirrorDatabases = [
+  ['sqlite', openSqliteMirrorDatabase],
+  ['postgres', openPostgresMirrorDatabase],
+] as const;
+
 function canonical(value: unknown): unknown {
   if (typeof value === 'string' && /^[[{]/.test(value)) {
     try {
