@@ -89,14 +89,27 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
       .map((l) => JSON.parse(l) as DeliveryLine);
   }
 
+  /** `serve` on `db` with this file's secret, forwarding to `forwardTo` (a --forward-to value). */
+  const serveForwarding = (db: string, forwardTo: string, ...flags: string[]) =>
+    startServe([...flags, '--database', db, '--secret', secret, '--forward-to', forwardTo], {
+      cwd,
+    });
+
+  /** Waits until `count` deliveries match `filter` (flags of `deliveries list`). */
+  const untilDeliveries = (db: string, count: number, filter: string[], timeoutMs = 120_000) =>
+    until(
+      async () => (await deliveries(db, ...filter)).length === count,
+      `${count} deliveries (${filter.join(' ')})`,
+      timeoutMs,
+    );
+
   const receivedIds = (e: TestEndpoint) =>
     e.received.map((r) => String(r.headers['workos-inbox-event-id']));
 
   it('`work --forward-to` delivers what a `serve --no-worker` receiver queued', async () => {
     const db = await database();
     const app = await endpoint((_r, res) => void res.writeHead(200).end());
-    const common = ['--database', db, '--forward-to', `${app.url};name=app`];
-    const receiver = await startServe(['--no-worker', '--secret', secret, ...common], { cwd });
+    const receiver = await serveForwarding(db, `${app.url};name=app`, '--no-worker');
     const ids = await sendEvents(receiver.base, 'work', 20);
     // Queued in the append's transaction, not sent: the receiver does not deliver.
     const queued = await deliveries(db, '--destination', 'app');
@@ -104,16 +117,12 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
     expect(queued.every((d) => d.status === 'pending' && d.attempts === 0)).toBe(true);
     expect(app.received).toHaveLength(0);
     // `work` takes the webhook secret from the environment and signs each delivery with it.
-    const worker = await startServe(common, {
+    const worker = await startServe(['--database', db, '--forward-to', `${app.url};name=app`], {
       cwd,
       command: 'work',
       env: { WORKOS_WEBHOOK_SECRET: secret },
     });
-    await until(
-      async () => (await deliveries(db, '--status', 'delivered')).length === 20,
-      'every delivery by the work process',
-      120_000,
-    );
+    await untilDeliveries(db, 20, ['--status', 'delivered']);
     expect(new Set(receivedIds(app))).toEqual(new Set(ids));
     for (const r of app.received) {
       await expect(
@@ -131,16 +140,9 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
   it('/readyz stays 200 while a destination is down; receiving goes on', async () => {
     const db = await database();
     const down = `http://127.0.0.1:${await freePort()}/hook`;
-    const serve = await startServe(
-      [
-        '--database',
-        db,
-        '--secret',
-        secret,
-        '--forward-to',
-        `${down};name=down;timeout=1s;backoff-base=200ms;backoff-cap=1s;max-attempts=1000`,
-      ],
-      { cwd },
+    const serve = await serveForwarding(
+      db,
+      `${down};name=down;timeout=1s;backoff-base=200ms;backoff-cap=1s;max-attempts=1000`,
     );
     const ids = await sendEvents(serve.base, 'down', 5);
     // Each delivery has failed at least once (its second attempt has started).
@@ -170,23 +172,12 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
     const app = await endpoint((_r, res) => void res.writeHead(failing ? 500 : 200).end());
     let gone = true;
     const old = await endpoint((_r, res) => void res.writeHead(gone ? 410 : 204).end());
-    const serve = await startServe(
-      [
-        '--database',
-        db,
-        '--secret',
-        secret,
-        '--forward-to',
-        `${app.url};name=app;max-attempts=1,${old.url};name=old`,
-      ],
-      { cwd },
+    const serve = await serveForwarding(
+      db,
+      `${app.url};name=app;max-attempts=1,${old.url};name=old`,
     );
     const ids = await sendEvents(serve.base, 'redrive', 6);
-    await until(
-      async () => (await deliveries(db, '--destination', 'app', '--status', 'dead')).length === 6,
-      'six dead deliveries',
-      120_000,
-    );
+    await untilDeliveries(db, 6, ['--destination', 'app', '--status', 'dead']);
     const paused = async () => {
       const r = await runCli(['deliveries', 'destinations', '--json', '--database', db], { cwd });
       expect(r.code, r.stderr).toBe(0);
@@ -220,11 +211,7 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
     const resumed = await runCli(['deliveries', 'resume', 'old', '--database', db], { cwd });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(await paused()).toBeNull();
-    await until(
-      async () => (await deliveries(db, '--status', 'delivered')).length === 12,
-      'every delivery after redrive and resume',
-      120_000,
-    );
+    await untilDeliveries(db, 12, ['--status', 'delivered']);
     const delivered = (await deliveries(db)).filter((d) => d.destination === 'app');
     // Redrive resets the attempts: each app delivery succeeded at its first new attempt.
     expect(delivered.every((d) => d.attempts === 1)).toBe(true);
@@ -236,23 +223,9 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
   it('`deliveries list` says when more match than it shows; redriving a removed destination says nothing will send them', async () => {
     const db = await database();
     const down = await endpoint((_r, res) => void res.writeHead(500).end());
-    const serve = await startServe(
-      [
-        '--database',
-        db,
-        '--secret',
-        secret,
-        '--forward-to',
-        `${down.url};name=gone;max-attempts=1`,
-      ],
-      { cwd },
-    );
+    const serve = await serveForwarding(db, `${down.url};name=gone;max-attempts=1`);
     await sendEvents(serve.base, 'limits', 6);
-    await until(
-      async () => (await deliveries(db, '--status', 'dead')).length === 6,
-      'six dead deliveries',
-      120_000,
-    );
+    await untilDeliveries(db, 6, ['--status', 'dead']);
     expect(await serve.stop('SIGTERM')).toBe(0);
     // The default shows 50; a list cut short says so on stderr (stdout stays the rows).
     const five = await runCli(['deliveries', 'list', '--json', '--limit', '5', '--database', db], {
@@ -281,25 +254,9 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
     const db = await database();
     const a = await endpoint((_r, res) => void res.writeHead(200).end());
     const b = await endpoint((_r, res) => void res.writeHead(204).end());
-    const serve = await startServe(
-      [
-        '--processes',
-        '2',
-        '--database',
-        db,
-        '--secret',
-        secret,
-        '--forward-to',
-        `${a.url};name=a,${b.url};name=b`,
-      ],
-      { cwd },
-    );
+    const serve = await serveForwarding(db, `${a.url};name=a,${b.url};name=b`, '--processes', '2');
     const ids = await sendEvents(serve.base, 'cluster', 100);
-    await until(
-      async () => (await deliveries(db, '--status', 'delivered')).length === 200,
-      'every delivery to both destinations',
-      180_000,
-    );
+    await untilDeliveries(db, 200, ['--status', 'delivered'], 180_000);
     const rows = await deliveries(db);
     for (const [name, e] of [
       ['a', a],
