@@ -574,9 +574,11 @@ export async function completeItems(
   const done: string[] = [];
   const failed: { item: CompleteItem; index: number; error: unknown }[] = [];
   for (const item of candidates) {
-    if (results.length > 0 && (monotonicNow() - started >= budgetMs || options.stopped?.())) {
-      break;
-    }
+    // Stopping: not even the first item starts. The caller checked before calling, but stop()
+    // can come while this transaction begins (the SQLite write lock, a PostgreSQL connection,
+    // BEGIN, the lease check), as `complete`'s caller checks inside its transaction for.
+    if (options.stopped?.()) break;
+    if (results.length > 0 && monotonicNow() - started >= budgetMs) break;
     if (!held.has(item.id)) {
       results.push({ id: item.id, outcome: 'lease_lost' });
       continue;

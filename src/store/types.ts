@@ -231,7 +231,8 @@ export interface Store {
    * `collectsOnly` (its writes are applied by `options.flush`). An item whose lease was lost is skipped (its `work` is not called);
    * an item whose `work` throws is rolled back to its savepoint and recorded as failed (with the
    * FailOptions its `failure` returns) in the same transaction; the others commit. Stops taking
-   * items once `maxItems` ran, `budgetMs` passed or `stopped()` (at least one item always runs), so a slow
+   * items once `maxItems` ran or `budgetMs` passed (at least one item runs), or once `stopped()`
+   * (before the first too: then none runs and the results are empty), so a slow
    * handler holds the SQLite write lock only briefly: results cover a prefix of `items`, and the
    * caller completes the rest with another call. Rejects (everything rolled back) when the
    * transaction itself cannot be used or committed.
@@ -434,7 +435,7 @@ export interface CompleteManyOptions {
   maxItems?: number;
   /** Start no further item after this long (wall time since the transaction began), in ms. @defaultValue `defaults.completeManyBudgetMs.value` */
   budgetMs?: number;
-  /** Start no further item once this says so (the worker is stopping); at least one runs. */
+  /** Start no further item once this says so (the worker is stopping), not even the first. */
   stopped?: () => boolean;
   /**
    * The monotonic clock the budget is measured with, in ms; injected so tests decide when the

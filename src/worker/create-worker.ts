@@ -164,6 +164,11 @@ export function createWorker(options: WorkerOptions): Worker {
    * stop() was called: no handler starts any more. The events claimed and not started stay leased
    * until stop() gives them back, uncounted. A batch's or a chain's next events used to run after
    * SIGTERM, one after another (on SQLite a claim's events run in sequence), past the drain time.
+   * What guarantees it is the check inside the handler's transaction, just before the handler
+   * (attemptEvent's `guarded`, completeMany's `stopped`): stop() can come while a transaction
+   * begins. The earlier ones (a chain's next batch in `track`, `processEvent`, `processBatch`'s
+   * loop) spare a transaction begun only to roll back; `track`'s also keeps a batch that never
+   * started out of the pacer's count.
    */
   let stopping = false;
   /** Thrown inside an event's transaction when stop() came before its handlers started. */
