@@ -37,10 +37,11 @@ export function inList(
 
 /**
  * Compare one page of listed objects with the mirror's rows and write what differs, by the
- * version rules: a row an event newer than the object's `updated_at` wrote is kept; an older or
- * different one is rewritten with the snapshot's version; a deleted row whose deletion is older
- * comes back. Counts go to `counts`, the rows to write to `writes` (the caller applies them, or
- * not in a dry run). Returns the ids listed.
+ * version rules: a row an event newer than the object's `updated_at` wrote is kept; an older one
+ * is rewritten with the snapshot's version, and so is one at that very version whose content
+ * differs (edited since a reconcile wrote it); a deleted row whose deletion is older comes back.
+ * Counts go to `counts`, the rows to write to `writes` (the caller applies them, or not in a dry
+ * run). Returns the ids listed.
  */
 export async function reconcileEntityPage(
   tx: SqlExecutor,
@@ -82,15 +83,22 @@ export async function reconcileEntityPage(
         counts.unchanged++;
         write = false;
       } else counts.created++;
-    } else if (String(row.version) >= version) {
+    } else if (String(row.version) > version) {
       counts.unchanged++; // an event newer than the listed state wrote it
       write = false;
+    } else if (String(row.version) === version) {
+      // Only a snapshot writes a snapshot's version: a reconcile listed this very state before.
+      // A row edited since (by hand, by a bug) is drift; `snapshotUpsert` wins the tie.
+      if (sameContent(spec, row, upsert)) {
+        counts.unchanged++;
+        write = false;
+      } else counts.updated++;
     } else if (sameContent(spec, row, upsert)) {
       // Same content: still raise the version, so a late older event cannot revert it.
       counts.unchanged++;
     } else counts.updated++;
     if (write) changed.push(upsert);
   }
-  writes.add(entity.kinds.upsert, changed);
+  writes.add(entity.kinds.snapshotUpsert, changed);
   return ids;
 }

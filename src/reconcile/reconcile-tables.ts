@@ -32,8 +32,11 @@ export type ReconcileTableName = (typeof reconcileTableNames)[number];
 export interface ReconcileEntity {
   name: ReconcileTableName;
   spec: EntityTable;
-  /** The event path's writes of this table: params id, ...columns, … / id, deletion version. */
-  kinds: { upsert: WriteKind; markDeleted: WriteKind };
+  /**
+   * The writes of this table: reconcile's upsert (params id, ...columns, …; it wins a tie of
+   * versions, see `EntitySql.snapshotUpsert`) and the event path's deletion (id, version).
+   */
+  kinds: { snapshotUpsert: WriteKind; markDeleted: WriteKind };
   derived?: Derived;
   /** The object as an event would carry it (the mirror stores events' vocabulary). */
   toEventShape?: (obj: WireObject) => WireObject;

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
+import { PageWrites } from '../../src/reconcile/batched-sql.js';
+import { reconcileEntityPage } from '../../src/reconcile/entity-page.js';
 import { reconcile } from '../../src/reconcile/reconcile.js';
 import type { ReconcileOptions } from '../../src/reconcile/reconcile.js';
 import { ReconcileStoppedError } from '../../src/reconcile/reconcile-errors.js';
+import { reconcileEntities } from '../../src/reconcile/reconcile-tables.js';
+import { snapshotStart } from '../../src/reconcile/snapshot-version.js';
+import { emptyCounts } from '../../src/reconcile/table-counts.js';
 import type { Store } from '../../src/store/types.js';
 import { useBackends } from '../store/backends.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -148,6 +153,95 @@ describe.each(backends)('reconcile on $name', (backend) => {
     expect(result.counts.organizations.created).toBe(1);
     expect(result.counts.connections.updated).toBe(1);
     await expectEqualToState();
+  });
+
+  it('repairs rows edited in the mirror at the version a reconcile wrote them (same updated_at): a dry run counts the same', async () => {
+    await run();
+    const tables = ['workos_directory_users', 'workos_directory_groups', 'workos_organizations'];
+    const filled = await dumpRows(store);
+    // Edited by hand (or by a buggy handler): the content differs, the version stays the one the
+    // fill wrote (`<updated_at> snapshot`), and so does every updated_at.
+    await store.writeTransaction(async (tx) => {
+      await tx.query(
+        "UPDATE workos_directory_users SET email = 'hand@edited.example', state = 'inactive' " +
+          "WHERE id = 'directory_user_000000'",
+      );
+      await tx.query(
+        "UPDATE workos_directory_groups SET name = 'Edited' WHERE id = 'directory_group_0'",
+      );
+      await tx.query(
+        "UPDATE workos_organizations SET name = 'Edited', metadata = $1 WHERE id = 'org_1'",
+        ['{"edited":"by hand"}'],
+      );
+    });
+    const edited = await dumpRows(store);
+    for (const table of tables) expect(edited[table], table).not.toEqual(filled[table]);
+
+    const dry = await run({ dryRun: true, clock: clockAt(2000) });
+    expect(await dumpRows(store)).toEqual(edited);
+    const real = await run({ clock: clockAt(2000) });
+    expect(real.counts).toEqual(dry.counts);
+    const repaired = { created: 0, updated: 1, deleted: 0 };
+    expect(real.counts.directory_users).toEqual({ ...repaired, unchanged: 11 });
+    expect(real.counts.directory_groups).toEqual({ ...repaired, unchanged: 2 });
+    expect(real.counts.organizations).toEqual({ ...repaired, unchanged: 1 });
+    for (const [table, counts] of Object.entries(real.counts)) {
+      if (!['directory_users', 'directory_groups', 'organizations'].includes(table)) {
+        expect(counts.created + counts.updated + counts.deleted, table).toBe(0);
+      }
+    }
+    // Every column as the fill wrote it, the version too.
+    const after = await dumpRows(store);
+    for (const table of tables) expect(after[table], table).toEqual(filled[table]);
+    await expectEqualToState();
+    // Repaired, a run finds nothing more to do.
+    const again = await run({ clock: clockAt(3000) });
+    for (const [table, counts] of Object.entries(again.counts)) {
+      expect(counts.created + counts.updated + counts.deleted, table).toBe(0);
+    }
+  });
+
+  it('an event committed between the comparison of a repair and its write: a newer one keeps its row, one of the listed instant or older does not', async () => {
+    await run(); // every organization's version: `<updated_at (at(0))> snapshot`
+    await store.writeTransaction((tx) =>
+      tx.query("UPDATE workos_organizations SET name = 'Edited'"),
+    );
+    const [org1, org2] = api.state.organizations as [WireObject, WireObject];
+    const counts = emptyCounts().organizations;
+    /** Compare the listed `org` with its edited row, commit `wire`, then write the repair. */
+    const raced = (org: WireObject, wire: WireEvent) =>
+      store.writeTransaction(async (tx) => {
+        const writes = new PageWrites();
+        const start = snapshotStart(Date.parse(at(2000)));
+        await reconcileEntityPage(
+          tx,
+          reconcileEntities.organizations,
+          [org],
+          start,
+          counts,
+          writes,
+        );
+        // On PostgreSQL (READ COMMITTED; organizations take no directory lock) an event can commit
+        // there from another transaction; here it is applied in the page's own.
+        await applyMirrorEvent(tx, wire);
+        await writes.flush(tx);
+      });
+    const name = async (id: string) =>
+      (
+        await store.read((db) =>
+          db.query<{ name: string }>('SELECT name FROM workos_organizations WHERE id = $1', [id]),
+        )
+      ).rows[0]!.name;
+
+    await raced(org1, event('organization.updated', 100, { ...org1, name: 'Newer event' }));
+    expect(await name('org_1')).toBe('Newer event');
+    // An event at the listed updated_at sorts below the snapshot (`… event_…` < `… snapshot`).
+    await raced(org2, event('organization.updated', 0, { ...org2, name: 'Same instant' }));
+    expect(await name('org_2')).toBe(org2.name);
+    expect(counts).toMatchObject({ updated: 2, unchanged: 0 });
+    // Nor does an older event arriving after the repair revert it.
+    await apply(event('organization.updated', -1, { ...org2, name: 'Older event' }));
+    expect(await name('org_2')).toBe(org2.name);
   });
 
   it('keeps a row an event newer than updated_at wrote; a late older event does not revert it', async () => {

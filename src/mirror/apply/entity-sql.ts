@@ -5,6 +5,13 @@ import { directoriesTable } from './entity-tables.js';
 export interface EntitySql {
   /** Params: id, ...columns, created_at, updated_at, raw, version. */
   upsert: string;
+  /**
+   * Reconcile's upsert, the same params: a row at the very same version is overwritten too. Only
+   * a snapshot writes a snapshot's version (`<updated_at> snapshot`; an event's ends in its id),
+   * so a row at it holds what a reconcile listed at that `updated_at`, unless it was edited since
+   * (by hand, or by a bug): WorkOS's listing wins the tie. See docs/mirror.md, "Reconcile".
+   */
+  snapshotUpsert: string;
   /** Params: id, deletion version. */
   markDeleted: string;
 }
@@ -23,14 +30,14 @@ export function buildEntitySql(spec: EntityTable): EntitySql {
     .filter((c) => c !== 'id')
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
-  const upsert =
+  const upsertIf = (newer: '>' | '>=') =>
     `INSERT INTO ${spec.table} AS t (${cols.join(', ')}, deleted_version) ` +
     `VALUES (${params.join(', ')}, ${bornDeleted}) ` +
-    `ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.version > t.version`;
+    `ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.version ${newer} t.version`;
   const markDeleted =
     `UPDATE ${spec.table} SET deleted_version = $2 ` +
     `WHERE id = $1 AND (deleted_version IS NULL OR deleted_version < $2)`;
-  return { upsert, markDeleted };
+  return { upsert: upsertIf('>'), snapshotUpsert: upsertIf('>='), markDeleted };
 }
 
 /** Raise `deleted_version` of every child row of a deleted parent. Params: parent id, version. */

@@ -38,16 +38,23 @@ export interface WriteKind {
   readonly versionAt: number;
 }
 
-function entityKinds(spec: EntityTable): { upsert: WriteKind; markDeleted: WriteKind } {
+function entityKinds(spec: EntityTable): {
+  upsert: WriteKind;
+  snapshotUpsert: WriteKind;
+  markDeleted: WriteKind;
+} {
   const single = buildEntitySql(spec);
   const multi = buildEntityPostgresSql(spec);
   const id = (row: readonly unknown[]) => row[0] as string;
+  const versionAt = spec.columns.length + 4;
   return {
-    upsert: {
-      single: single.upsert,
-      multi: multi.upsert,
+    upsert: { single: single.upsert, multi: multi.upsert, key: id, versionAt },
+    /** Reconcile's: a tie with the row's version is overwritten too (`EntitySql.snapshotUpsert`). */
+    snapshotUpsert: {
+      single: single.snapshotUpsert,
+      multi: multi.snapshotUpsert,
       key: id,
-      versionAt: spec.columns.length + 4,
+      versionAt,
     },
     markDeleted: { single: single.markDeleted, multi: multi.markDeleted, key: id, versionAt: 1 },
   };
@@ -107,7 +114,7 @@ export const writeKinds = {
  * born with is reached by the cascade, which runs after every insert.
  */
 const flushOrder: readonly WriteKind[] = [
-  ...Object.values(entities).map((k) => k.upsert),
+  ...Object.values(entities).flatMap((k) => [k.upsert, k.snapshotUpsert]),
   ...Object.values(entities).map((k) => k.markDeleted),
   writeKinds.upsertMembership,
   writeKinds.usersOfDirectory,

@@ -28,7 +28,11 @@ function rowsOf(columns: readonly string[], types: readonly string[]): string {
 }
 
 /** The entity upsert and deletion over arrays. Params as the one-row statements', as arrays. */
-export function buildEntityPostgresSql(spec: EntityTable): { upsert: string; markDeleted: string } {
+export function buildEntityPostgresSql(spec: EntityTable): {
+  upsert: string;
+  snapshotUpsert: string;
+  markDeleted: string;
+} {
   const cols = ['id', ...spec.columns, 'created_at', 'updated_at', 'raw', 'version'];
   const bornDeleted = spec.directoryChild
     ? `(SELECT d.deleted_version FROM ${directoriesTable.table} AS d WHERE d.id = v.directory_id)`
@@ -37,20 +41,20 @@ export function buildEntityPostgresSql(spec: EntityTable): { upsert: string; mar
     .filter((c) => c !== 'id')
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
-  const upsert =
+  const upsertIf = (newer: '>' | '>=') =>
     `INSERT INTO ${spec.table} AS t (${cols.join(', ')}, deleted_version) ` +
     `SELECT ${cols.map((c) => `v.${c}`).join(', ')}, ${bornDeleted} ` +
     `FROM ${rowsOf(
       cols,
       cols.map((c) => pgType(spec, c)),
     )} ` +
-    `ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.version > t.version`;
+    `ON CONFLICT (id) DO UPDATE SET ${updates} WHERE excluded.version ${newer} t.version`;
   const markDeleted =
     `UPDATE ${spec.table} AS t SET deleted_version = v.version ` +
     `FROM ${rowsOf(['id', 'version'], ['text', 'text'])} ` +
     `WHERE t.id = ANY ($1::text[]) AND t.id = v.id ` +
     `AND (t.deleted_version IS NULL OR t.deleted_version < v.version)`;
-  return { upsert, markDeleted };
+  return { upsert: upsertIf('>'), snapshotUpsert: upsertIf('>='), markDeleted };
 }
 
 /** Raise `deleted_version` of the children of many parents. Params: parent ids, versions. */
