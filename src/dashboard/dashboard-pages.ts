@@ -66,6 +66,8 @@ export const dashboardRoutes = [
   { name: 'dead', kind: 'page', method: 'GET', path: '/dead' },
   { name: 'redrive-confirm', kind: 'page', method: 'POST', path: '/dead/confirm' },
   { name: 'redrive', kind: 'action', method: 'POST', path: '/dead/redrive' },
+  // With `?directory=`, `?user=` or `?group=`, that one's page: for an id that cannot be a path
+  // segment (`.`, `..`), as `directoryHref` links it.
   { name: 'directory', kind: 'page', method: 'GET', path: '/directory' },
   { name: 'directory-one', kind: 'page', method: 'GET', path: '/directory/:id' },
   { name: 'directory-user', kind: 'page', method: 'GET', path: '/directory/users/:id' },
@@ -463,7 +465,12 @@ export function dashboardPages(deps: {
   };
 
   const directoryIndex = async (c: PageContext) => {
-    const term = (c.url.searchParams.get('q') ?? '').trim();
+    // A directory, user or group whose id cannot be a path segment (`directoryHref`).
+    const query = c.url.searchParams;
+    if (query.has('directory')) return oneDirectory(c, query.get('directory') ?? '');
+    if (query.has('user')) return directoryUser(c, query.get('user') ?? '');
+    if (query.has('group')) return directoryGroup(c, query.get('group') ?? '');
+    const term = (query.get('q') ?? '').trim();
     const [directories, results] = await store.read(
       async (db) =>
         [

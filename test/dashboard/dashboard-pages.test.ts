@@ -4,6 +4,8 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dashboardRoutes } from '../../src/dashboard/dashboard-pages.js';
 import { idsNotAPathSegment } from '../../src/dashboard/event-links.js';
+import type { WireEvent } from '../../src/events/index.js';
+import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import type { Store } from '../../src/store/types.js';
 import { patienceMs } from '../helpers/patience.js';
 import { backendKinds } from '../inbox/helpers/backends.js';
@@ -581,6 +583,69 @@ describe('dashboard pages (request handler, SQLite)', () => {
       });
       expect(replay.status, id).toBe(303);
       expect(new URL(replay.headers.get('location') ?? '', target).href, id).toBe(target.href);
+    }
+  });
+
+  it('links every directory, user and group to its own page, whatever its id: users, groups, stream, . and .. too', async () => {
+    const { store, url, signedIn } = await serveDashboard(cleanups, { mirror: true });
+    const { cookie } = await signedIn();
+    // Every literal segment of a directory route is an id to try (a route added later included).
+    const literals = dashboardRoutes
+      .filter((r) => r.path.startsWith('/directory/'))
+      .flatMap((r) => r.path.split('/').slice(2))
+      .filter((segment) => !segment.startsWith(':'));
+    expect(literals).toContain('users');
+    const ids = [...new Set([...literals, 'stream', '.', '..', 'plain'])];
+    let n = 0;
+    const apply = (event: string, data: Record<string, unknown>) =>
+      store.writeTransaction((tx) =>
+        applyMirrorEvent(tx, {
+          id: `event_${String(++n).padStart(4, '0')}`,
+          event,
+          created_at: '2026-03-01T10:00:00.000Z',
+          data,
+        } as WireEvent),
+      );
+    for (const id of ids) {
+      await apply('dsync.activated', { id, organization_id: 'org_1', name: `Dir ${id}` });
+      const user = { id, directory_id: 'users', email: `${id}@example.com`, state: 'active' };
+      const group = { id, directory_id: 'users', name: `Group ${id}` };
+      await apply('dsync.user.created', user);
+      await apply('dsync.group.created', group);
+      await apply('dsync.group.user_added', { directory_id: 'users', user, group });
+    }
+    /** The page at `path`, which must be `title`'s and show `id`. */
+    const open = async (target: URL, title: string, id: string) => {
+      const res = await fetch(target, { headers: { cookie } });
+      const where = `${title}: ${target.pathname}${target.search}`;
+      expect(res.status, where).toBe(200);
+      const text = await res.text();
+      expect(text, where).toContain(`<h1>${title}</h1>`);
+      expect(text, where).toContain(`class="id">${id}`);
+      return text;
+    };
+    /** Follow the link labelled `label` on `text` (at `from`), as the browser resolves it. */
+    const follow = (text: string, from: URL, label: string) => {
+      const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const href = new RegExp(`<a href="([^"]+)">${escaped}</a`).exec(text)?.[1];
+      expect(href, label).toBeDefined();
+      return new URL((href ?? '').replace(/&amp;/g, '&'), from);
+    };
+    const index = new URL(url('/dashboard/directory'));
+    const indexText = await (await fetch(index, { headers: { cookie } })).text();
+    const home = await open(follow(indexText, index, 'Dir users'), 'Directory Dir users', 'users');
+    const homeAt = follow(indexText, index, 'Dir users');
+    for (const id of ids) {
+      const dirAt = follow(indexText, index, `Dir ${id}`);
+      await open(dirAt, `Directory Dir ${id}`, id);
+      const userAt = follow(home, homeAt, `${id}@example.com`);
+      const user = await open(userAt, `User ${id}@example.com`, id);
+      const groupAt = follow(home, homeAt, `Group ${id}`);
+      const group = await open(groupAt, `Group Group ${id}`, id);
+      // Each links back to its directory, and to the other.
+      await open(follow(user, userAt, 'users'), 'Directory Dir users', 'users');
+      await open(follow(user, userAt, `Group ${id}`), `Group Group ${id}`, id);
+      await open(follow(group, groupAt, `${id}@example.com`), `User ${id}@example.com`, id);
     }
   });
 });

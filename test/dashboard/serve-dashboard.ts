@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createDashboard } from '../../src/dashboard/create-dashboard.js';
 import type { Dashboard } from '../../src/dashboard/create-dashboard.js';
+import { mirrorMigrations } from '../../src/mirror/mirror-migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { startServeRoutes } from '../helpers/serve-routes.js';
@@ -23,12 +24,17 @@ export async function serveDashboard(
     reconcileEveryMs?: number;
     /** The store's backend (SQLite unless told). */
     backend?: BackendKind;
+    /** Give the store the mirror's tables too (the directory pages read them). */
+    mirror?: boolean;
   } = {},
 ) {
   const token = dashboardToken;
   const database = await createBackend(options.backend ?? 'sqlite', 'wi_dashboard');
   cleanups.push(database.cleanup);
-  const store: Store = await openStore({ database: database.database });
+  const store: Store = await openStore({
+    database: database.database,
+    ...(options.mirror && { migrationSets: [mirrorMigrations] }),
+  });
   cleanups.push(() => store.close());
   await store.migrate();
   const clock = manualClock();

@@ -1,6 +1,7 @@
 import { html } from '../html.js';
 import type { SafeHtml } from '../html.js';
 import { dashboardBase } from '../layout.js';
+import { directoryHref } from '../directory-links.js';
 import { directoryListLimit } from '../directory-queries.js';
 import type {
   DirectoryGroupRow,
@@ -10,8 +11,6 @@ import type {
 } from '../directory-queries.js';
 
 const base = `${dashboardBase}/directory`;
-const userHref = (id: string) => `${base}/users/${encodeURIComponent(id)}`;
-const groupHref = (id: string) => `${base}/groups/${encodeURIComponent(id)}`;
 
 /** Deleted and inactive rows are marked in words, not only by colour. */
 function marks(row: { deletedAt: string | null; state?: string | null }): SafeHtml {
@@ -48,7 +47,7 @@ const userColumns: ReadonlyArray<Column<DirectoryUserRow>> = [
   {
     header: 'Email',
     cell: (row) =>
-      html`<a href="${userHref(row.item.id)}">${row.item.email ?? '(no email)'}</a
+      html`<a href="${directoryHref('user', row.item.id)}">${row.item.email ?? '(no email)'}</a
         >${marks(row.item)}${removed(row, 'removed from group')}`,
   },
   { header: 'Name', cell: ({ item }) => userName(item) },
@@ -58,7 +57,7 @@ const groupColumns: ReadonlyArray<Column<DirectoryGroupRow>> = [
   {
     header: 'Group',
     cell: (row) =>
-      html`<a href="${groupHref(row.item.id)}">${row.item.name ?? '(no name)'}</a
+      html`<a href="${directoryHref('group', row.item.id)}">${row.item.name ?? '(no name)'}</a
         >${marks(row.item)}${removed(row, 'membership removed')}`,
   },
   idColumn,
@@ -67,7 +66,7 @@ const directoryColumns: ReadonlyArray<Column<DirectoryRow>> = [
   {
     header: 'Name',
     cell: ({ item: d }) =>
-      html`<a href="${base}/${encodeURIComponent(d.id)}">${d.name ?? '(no name)'}</a
+      html`<a href="${directoryHref('directory', d.id)}">${d.name ?? '(no name)'}</a
         >${marks({ deletedAt: d.deletedAt, state: d.state === 'unlinked' ? 'inactive' : d.state })}`,
   },
   { header: 'Type', cell: ({ item }) => item.type ?? '' },
@@ -200,7 +199,7 @@ export function userBody(
       <div>
         <dt>directory</dt>
         <dd>
-          ${user.directoryId ? html`<a href="${base}/${encodeURIComponent(user.directoryId)}">${user.directoryId}</a>` : '—'}
+          ${user.directoryId ? html`<a href="${directoryHref('directory', user.directoryId)}">${user.directoryId}</a>` : '—'}
         </dd>
       </div>
     </dl>
@@ -223,7 +222,7 @@ export function groupBody(
       <div>
         <dt>directory</dt>
         <dd>
-          ${group.directoryId ? html`<a href="${base}/${encodeURIComponent(group.directoryId)}">${group.directoryId}</a>` : '—'}
+          ${group.directoryId ? html`<a href="${directoryHref('directory', group.directoryId)}">${group.directoryId}</a>` : '—'}
         </dd>
       </div>
     </dl>
