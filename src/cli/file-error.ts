@@ -12,6 +12,8 @@ const reasons: Record<string, string> = {
   EISDIR: 'it is a folder',
   // mkdir -p where a part of the path is a file
   EEXIST: 'a file of that name is in the way',
+  // mkdir in a folder that exists (makeFolder says ENOENT only then): procfs, and the like
+  ENOENT: 'this file system makes no folders there',
 };
 
 /**
@@ -23,7 +25,10 @@ const reasons: Record<string, string> = {
 export function fileSystemCliError(error: unknown): CliError | undefined {
   const e = error as { code?: unknown; path?: unknown; syscall?: unknown } | undefined;
   if (!e || typeof e.code !== 'string' || typeof e.path !== 'string') return undefined;
-  const reason = e.code === 'EEXIST' && e.syscall !== 'mkdir' ? undefined : reasons[e.code];
+  const reason =
+    (e.code === 'EEXIST' || e.code === 'ENOENT') && e.syscall !== 'mkdir'
+      ? undefined
+      : reasons[e.code];
   if (reason === undefined) return undefined;
   const what =
     e.syscall === 'mkdir' ? 'create the folder' : typeof e.syscall === 'string' ? e.syscall : 'use';

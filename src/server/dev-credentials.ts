@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolder } from '../make-folder.js';
 
 export const devSecretFile = 'dev-secret';
 export const devAdminTokenFile = 'dev-admin-token';
@@ -28,7 +29,7 @@ export function ensureDevCredential(
 ): { value: string; created: boolean } {
   const existing = readDevCredential(dataDir, file);
   if (existing !== undefined) return { value: existing, created: false };
-  mkdirSync(dataDir, { recursive: true });
+  makeFolder(dataDir);
   const value = `${prefix}${randomBytes(24).toString('base64url')}`;
   try {
     writeFileSync(join(dataDir, file), `${value}\n`, { flag: 'wx', mode: 0o600 });

@@ -1,11 +1,11 @@
 import cluster from 'node:cluster';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { systemClock } from '../clock.js';
+import { makeFolder } from '../make-folder.js';
 import { createForwarder, warnOfUnforwardedDestinations } from '../forward/create-forwarder.js';
 import type { Forwarder } from '../forward/create-forwarder.js';
 import { parseDestinations } from '../forward/parse-destinations.js';
@@ -78,7 +78,7 @@ export async function runServe(
 ): Promise<RunningServe> {
   const { logger, mode } = options;
   if (!isPostgresUrl(config.database)) {
-    mkdirSync(dirname(config.database), { recursive: true });
+    makeFolder(dirname(config.database));
   }
   const credentials = mode === 'serve' ? prepareCredentials(config) : undefined;
   // A worker-only process never verifies a request, but the inbox's receiver needs some secret.

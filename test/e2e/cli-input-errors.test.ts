@@ -106,6 +106,23 @@ describe('the database option', () => {
       oneLine(result.stderr);
     },
   );
+
+  // procfs answers ENOENT to a mkdir in a folder that exists: Node's recursive mkdir read it as a
+  // missing parent and tried again for ever, at full CPU (serve did not even stop on SIGTERM).
+  it.each([[['serve', '--port', '0']], [['migrate']]])(
+    '%j with a database in a folder the file system will not make exits 2 naming the folder',
+    async (command) => {
+      const result = await runCli([...command, '--database', '/proc/x/y.db'], {
+        cwd,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        'cannot create the folder /proc/x: this file system makes no folders there',
+      );
+      oneLine(result.stderr);
+    },
+  );
 });
 
 describe('serve’s address', () => {

@@ -1,7 +1,7 @@
 import { defaults } from '../../defaults.js';
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import { makeFolder } from '../../make-folder.js';
 import { AsyncMutex } from '../async-mutex.js';
 import { coreMigrationSet } from '../core-migrations.js';
 import { eventsApiMigrationSet } from '../events-api-migrations.js';
@@ -128,7 +128,7 @@ export class SqliteStore implements Store {
   /** Open (creating the file and its folder if needed). Does not migrate. */
   static open(options: StoreOptions): SqliteStore {
     const path = resolve(options.database);
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolder(dirname(path));
     try {
       return new SqliteStore(path, options);
     } catch (error) {
