@@ -75,6 +75,9 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   if (options.retention !== undefined) checkRetentionSettings(options.retention);
   let store: Store;
   const registry = new HandlerRegistry();
+  // Named in the warning of a name WorkOS does not send: the method itself, unless `serve` says
+  // `--handlers` (a label, not a setting).
+  const handlersFrom = options.handlersFrom === undefined ? 'inbox.on' : options.handlersFrom;
   const receiver = createReceiver({
     // Bound late so bad options (no secret, a bad body limit) fail before a database is opened.
     sink: { append: (event) => store.append(event) },
@@ -152,11 +155,11 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     on: (name, handler) => {
       const off = registry.on(name, handler);
       // Any name may be registered (WorkOS adds events), but a misspelt one never runs: said
-      // once, in the words `serve --handlers` uses.
+      // once, here only (`serve --handlers` registers through this too).
       if (!isKnownEventName(name)) {
         logger.warn(
           { name, didYouMean: closeMatches(name, eventNames, 3) },
-          `inbox.on: "${name}" is not an event WorkOS sends; a typo?`,
+          `${handlersFrom}: "${name}" is not an event WorkOS sends; a typo?`,
         );
       }
       return off;

@@ -70,4 +70,9 @@ export interface InboxOptions {
    * @defaultValue this inbox's receiver has requests in flight
    */
   underLoad?: () => boolean;
+  /**
+   * Who registers the handlers, as the warning of a name WorkOS does not send names it
+   * (`serve` passes `--handlers`: its users never called `inbox.on`). @defaultValue `inbox.on`
+   */
+  handlersFrom?: string;
 }

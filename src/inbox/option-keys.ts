@@ -32,6 +32,7 @@ const inboxOptionKeys = {
   retention: true,
   inFlightCounter: true,
   underLoad: true,
+  handlersFrom: true,
 } satisfies Record<keyof InboxOptions, true>;
 
 const workerSettingKeys = {

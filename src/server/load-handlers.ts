@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { closeMatches } from '../errors/close-matches.js';
-import { eventNames, isKnownEventName } from '../events/index.js';
 import { ConfigError } from './config.js';
 
 /** A user handler as `--handlers` modules export it: called with the event and the handler context. */
@@ -10,11 +8,6 @@ export type LoadedHandler = (event: unknown, context: unknown) => unknown;
 export interface LoadedHandlers {
   /** Event name → handler; `*` runs for every event. */
   byName: Map<string, LoadedHandler>;
-  /**
-   * Names WorkOS is not known to send, with close matches: most likely typos. Not an error, so a
-   * handler can be ready for an event newer than this version.
-   */
-  unknownNames: Array<{ name: string; didYouMean: string[] }>;
 }
 
 /**
@@ -77,8 +70,5 @@ export async function loadHandlers(specifier: string): Promise<LoadedHandlers> {
   if (byName.size === 0) {
     throw new ConfigError(`--handlers ${specifier}: the module exports no handlers`);
   }
-  const unknownNames = [...byName.keys()]
-    .filter((name) => name !== '*' && !isKnownEventName(name))
-    .map((name) => ({ name, didYouMean: closeMatches(name, eventNames, 3) }));
-  return { byName, unknownNames };
+  return { byName };
 }

@@ -119,10 +119,9 @@ export async function runServe(
         }
       : {}),
     logger,
+    // The one warning of a name WorkOS does not send (inbox.on's) names the flag.
+    handlersFrom: '--handlers',
   });
-  for (const unknown of handlers?.unknownNames ?? []) {
-    logger.warn(unknown, `--handlers: "${unknown.name}" is not an event WorkOS sends; a typo?`);
-  }
   for (const [name, handler] of handlers?.byName ?? []) {
     if (name === '*') inbox.onAny(handler as Parameters<Inbox['onAny']>[0]);
     else inbox.on(name as Parameters<Inbox['on']>[0], handler as Parameters<Inbox['on']>[1]);

@@ -30,16 +30,6 @@ describe('loadHandlers (--handlers)', () => {
       'dsync.user.created',
     ]);
     expect(await loaded.byName.get('dsync.user.created')?.({}, {})).toBe('a');
-    expect(loaded.unknownNames).toEqual([]);
-  });
-
-  it('reports names WorkOS does not send, with close matches', async () => {
-    const loaded = await loadHandlers(
-      moduleFile('typo.mjs', `export default { 'dsync.user.craeted': async () => {} };`),
-    );
-    expect(loaded.unknownNames).toEqual([
-      { name: 'dsync.user.craeted', didYouMean: expect.arrayContaining(['dsync.user.created']) },
-    ]);
   });
 
   it('fails at start, with the reason, for modules that cannot work', async () => {
