@@ -724,6 +724,15 @@ export const defaults = {
       'SQLite: wait this long for the write lock before failing with StoreUnavailableError',
     options: ['StoreOptions.busyTimeoutMs'],
   },
+  writeLockNoticeMs: {
+    value: 2 * second,
+    unit: 'ms',
+    // Read by every database command (no flag): tests set it to 0.
+    env: 'WORKOS_INBOX_LOCK_NOTICE_MS',
+    description:
+      'SQLite: a write that has waited this long for the write lock another process holds calls `onWriteLockWait` (the CLI says so on stderr), then waits on',
+    options: ['StoreOptions.writeLockNoticeMs'],
+  },
   sqliteReaders: {
     value: 4,
     unit: 'count',

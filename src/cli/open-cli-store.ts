@@ -39,6 +39,21 @@ export function cliSchema(
   return schema;
 }
 
+/** WORKOS_INBOX_LOCK_NOTICE_MS: when a command waiting for SQLite's write lock says so. */
+function cliLockNoticeMs(env: NodeJS.ProcessEnv = process.env): number {
+  const { env: name, value } = defaults.writeLockNoticeMs;
+  const given = env[name];
+  if (given === undefined || given === '') return value;
+  if (!/^\d+$/.test(given)) {
+    throw new CliError(
+      `${name} must be a whole number of milliseconds, not ${JSON.stringify(given)}`,
+      exitCodes.usage,
+      'cli_error',
+    );
+  }
+  return Number(given);
+}
+
 /** `--database`, else DATABASE_URL, else the SQLite file `serve` uses by default. */
 export function cliDatabase(flags: DatabaseFlags, env: NodeJS.ProcessEnv = process.env): string {
   const cwd = process.cwd();
@@ -65,6 +80,7 @@ export async function withCliStore<T>(
   const { isPostgresUrl, openStore } = await import('../store/open-store.js');
   const { resolveMirror } = await import('../inbox/mirror-setup.js');
   const schema = cliSchema(flags, shown, isPostgresUrl(database));
+  const lockNoticeMs = cliLockNoticeMs();
   if (!options.migrate && !isPostgresUrl(database) && !existsSync(database)) {
     throw new CliError(
       `no inbox database at ${shown}: start \`workos-inbox serve\` here, run \`workos-inbox migrate\`, or pass --database`,
@@ -79,6 +95,13 @@ export async function withCliStore<T>(
       database,
       migrationSets: resolveMirror(true).migrationSets,
       poolSize: 2,
+      // A running serve may hold SQLite's write lock for a while: say so rather than seem hung.
+      writeLockNoticeMs: lockNoticeMs,
+      onWriteLockWait: ({ busyTimeoutMs }) =>
+        process.stderr.write(
+          `workos-inbox: waiting for the write lock of ${shown}, held by another process ` +
+            `(a running serve or work?); giving up after ${busyTimeoutMs / 1000} s\n`,
+        ),
       ...(schema !== undefined ? { schema } : {}),
     });
   } catch (error) {

@@ -504,6 +504,14 @@ export interface StoreOptions {
    */
   busyTimeoutMs?: number;
   /**
+   * SQLite: called when a write has waited `writeLockNoticeMs` for the write lock another process
+   * holds (a `serve` in a long transaction), once per write; the write waits on, up to
+   * `busyTimeoutMs`. The CLI says on stderr that it is waiting, so a command does not seem hung.
+   */
+  onWriteLockWait?: (wait: { waitedMs: number; busyTimeoutMs: number }) => void;
+  /** SQLite: see `onWriteLockWait`. @defaultValue see {@link defaults} */
+  writeLockNoticeMs?: number;
+  /**
    * SQLite: what this store shares with the stores of the process's other threads on the same
    * file (`serve`'s worker thread): their turns on the write lock and their wake-ups. From
    * `createSqliteThreadShare()`, passed to each thread. @defaultValue none (this thread alone)

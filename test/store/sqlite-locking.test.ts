@@ -60,6 +60,33 @@ describe('SQLite write path', () => {
     expect(await store.append(newEvent())).toBe('inserted');
   });
 
+  it('tells onWriteLockWait once when a write waits for another connection, and names it on giving up', async () => {
+    const backend = sqlite!.fresh();
+    const waits: Array<{ waitedMs: number; busyTimeoutMs: number }> = [];
+    const store = await backend.open({
+      busyTimeoutMs: 300,
+      writeLockNoticeMs: 0,
+      onWriteLockWait: (wait) => waits.push(wait),
+    });
+    await store.migrate();
+    expect(waits).toEqual([]);
+    // Another process's write transaction, as a running serve's.
+    const other = openSqlite(backend.options.database, { busyTimeoutMs: 0 });
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.redrive({ status: 'dead' }, t0)).rejects.toMatchObject({
+        code: 'store_unavailable',
+        message: expect.stringContaining('another process held it all that time'),
+      });
+      expect(waits).toEqual([{ waitedMs: expect.any(Number), busyTimeoutMs: 300 }]);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await store.redrive({ status: 'dead' }, t0)).toBe(0);
+    expect(waits).toHaveLength(1);
+  });
+
   it('keeps the WAL bounded when only the main thread writes (the append thread checkpoints)', async () => {
     const db = sqlite!.fresh();
     const store = await db.open();

@@ -87,12 +87,16 @@ export class SqliteStore implements Store {
   private readonly wake = new WakeListeners();
   private readonly sets: readonly MigrationSet[];
   private readonly busyTimeoutMs: number;
+  private readonly onWriteLockWait: StoreOptions['onWriteLockWait'];
+  private readonly writeLockNoticeMs: number;
   private closing: Promise<void> | undefined;
   private writesSinceCheckpoint = 0;
   private sharedWakes: SharedWakes | undefined;
 
   private constructor(path: string, options: StoreOptions) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? defaults.busyTimeoutMs.value;
+    this.onWriteLockWait = options.onWriteLockWait;
+    this.writeLockNoticeMs = options.writeLockNoticeMs ?? defaults.writeLockNoticeMs.value;
     this.sets = [coreMigrationSet(), eventsApiMigrationSet(), ...(options.migrationSets ?? [])];
     this.writer = openSqlite(path, { busyTimeoutMs: this.busyTimeoutMs });
     // Main-thread writes wait for the lock without blocking the event loop (see beginImmediate).
@@ -149,18 +153,26 @@ export class SqliteStore implements Store {
    * whether it had to wait.
    */
   private async beginImmediate(): Promise<boolean> {
-    const deadline = Date.now() + this.busyTimeoutMs;
+    const start = Date.now();
+    const deadline = start + this.busyTimeoutMs;
+    let noticeAt = this.onWriteLockWait ? start + this.writeLockNoticeMs : undefined;
     for (let delayMs = 1, waited = false; ; delayMs = Math.min(delayMs * 2, 4), waited = true) {
       try {
         this.writer.exec('BEGIN IMMEDIATE');
         return waited;
       } catch (error) {
         if (!isBusy(error)) throw error;
-        if (Date.now() >= deadline) {
+        const now = Date.now();
+        if (now >= deadline) {
           throw new StoreUnavailableError(
-            `the SQLite write lock stayed busy for ${this.busyTimeoutMs} ms`,
+            `the SQLite write lock stayed busy for ${this.busyTimeoutMs} ms: another process ` +
+              'held it all that time (a serve or work in a long transaction, or another command)',
             { cause: error },
           );
+        }
+        if (noticeAt !== undefined && now >= noticeAt) {
+          noticeAt = undefined;
+          this.onWriteLockWait?.({ waitedMs: now - start, busyTimeoutMs: this.busyTimeoutMs });
         }
         await sleep(delayMs);
       }
