@@ -147,12 +147,18 @@ export interface ResolveConfigInput {
 
 /** A postgres:// URL as given, a SQLite path made absolute, or the default file in the data folder. */
 export function resolveDatabase(given: string | undefined, dataDir: string, cwd: string): string {
-  if (given === undefined || given.trim() === '') return join(dataDir, 'inbox.db');
-  const problem = databaseProblem(given);
-  if (problem !== undefined) {
-    const option = `${defaults.database.flag.split(' ')[0]} (${defaults.database.env})`;
-    throw new ConfigError(`${option}: ${problem}`);
+  if (given === undefined) return join(dataDir, 'inbox.db');
+  const option = `${defaults.database.flag.split(' ')[0]} (${defaults.database.env})`;
+  // Given empty (`--database "$UNSET"`): the default file would be a different inbox, silently
+  // (`migrate` made one). An empty environment variable is read as unset before this.
+  if (given.trim() === '') {
+    throw new ConfigError(
+      `${option} is empty: give a postgres:// URL or a SQLite file path, or leave it out for ` +
+        `the default (${join(dataDir, 'inbox.db')})`,
+    );
   }
+  const problem = databaseProblem(given);
+  if (problem !== undefined) throw new ConfigError(`${option}: ${problem}`);
   if (isPostgresUrl(given) || isAbsolute(given)) return given;
   return resolve(cwd, given);
 }

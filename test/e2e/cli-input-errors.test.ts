@@ -66,6 +66,22 @@ describe('the database option', () => {
     },
   );
 
+  // It was read as "not given": `migrate` made the default .workos-inbox/inbox.db, `stats` read
+  // it, serve started on it. An empty DATABASE_URL still reads as unset.
+  it.each([['serve', '--port', '0'], ['migrate'], ['stats'], ['events', 'list']])(
+    '%s: --database given empty is refused (exit 2), no file created',
+    async (...command) => {
+      const dir = mkdtempSync(join(cwd, 'empty-database-'));
+      const result = await runCli([...command, '--database', ''], { cwd: dir, timeoutMs: 60_000 });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `--database (DATABASE_URL) is empty: give a postgres:// URL or a SQLite file path, or leave it out for the default (${join(dir, '.workos-inbox', 'inbox.db')})`,
+      );
+      oneLine(result.stderr);
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
+
   it.each([['stats'], ['serve', '--port', '0']])(
     '%s: a PostgreSQL URL that does not parse is refused (exit 2)',
     async (...command) => {
