@@ -11,6 +11,7 @@ import { registerEventsPrune } from './events-prune.js';
 import { registerEventsRedrive } from './events-redrive.js';
 import { registerEventsReplay } from './events-replay.js';
 import { registerEventsShow } from './events-show.js';
+import { refuseEmptyValues } from './empty-values.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { registerMigrate } from './migrate.js';
 import { registerListen } from './listen.js';
@@ -32,7 +33,8 @@ export function createProgram(): Command {
     .description('Verified, durable WorkOS webhooks: serve, test and operate the inbox')
     .version(packageJson.version)
     .showHelpAfterError('(add --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => refuseEmptyValues(command));
   registerServe(program);
   registerWork(program);
   registerTrigger(program);

@@ -141,6 +141,29 @@ describe('the database option', () => {
   );
 });
 
+// A value typed empty (a variable that was not set) did something else than asked, quietly:
+// `events redrive --status ''` redrove with no status filter, `events show ''` looked for an
+// event with no id (exit 4), `deliveries list --event-id ''` listed every delivery.
+describe('a value given empty', () => {
+  it.each([
+    [['events', 'list', '--status', ''], '--status is empty: give a value (pending, processing'],
+    [['events', 'redrive', '--status', ' '], '--status is empty: give a value ('],
+    [['events', 'list', '--since', ''], '--since is empty: give a value ('],
+    [['deliveries', 'list', '--event-id', ''], '--event-id is empty: give a value ('],
+    [['deliveries', 'redrive', '--status', ''], '--status is empty: give a value ('],
+    [['events', 'show', ''], '<id> is empty: give a value (event id'],
+    [['events', 'replay', ''], '<id> is empty: give a value (event id'],
+    [['directory', 'user', ''], '<id> is empty: give a value (directory user id'],
+  ])('%j is a usage error (exit 2), the database left alone', async (command, message) => {
+    const dir = mkdtempSync(join(cwd, 'empty-value-'));
+    const result = await runCli([...command, '--database', 'inbox.db'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    oneLine(result.stderr);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('serve’s address', () => {
   it.each([
     // ENOTFOUND, or EAI_AGAIN where no resolver can be reached (a network namespace without one)
