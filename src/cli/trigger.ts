@@ -72,12 +72,21 @@ export function registerTrigger(program: Command): void {
     )
     .option('--insecure', 'accept a self-signed TLS certificate')
     .option('--list', 'list the event names and exit')
-    .option('--json', 'print the summary as JSON')
+    .option('--json', 'print the summary as JSON (with --list: the names, as a JSON array)')
     .action(async (name: string | undefined, flags: TriggerFlags & { list?: boolean }) => {
       // Loaded on use: the samples and the history generator are not needed by other commands.
       const samples = await import('./sample-source.js');
       if (flags.list) {
-        process.stdout.write(`${samples.sampleEventNames().join('\n')}\n`);
+        // `--list` sends nothing: a name beside it would be ignored without a word.
+        if (name !== undefined) {
+          throw new CliError(
+            `--list sends nothing: give either --list or an event name ("${name}")`,
+            exitCodes.usage,
+          );
+        }
+        const names = samples.sampleEventNames();
+        // --json was accepted and ignored: one name a line is not JSON.
+        process.stdout.write(flags.json ? `${JSON.stringify(names)}\n` : `${names.join('\n')}\n`);
         return;
       }
       const count = positiveInteger(flags.count, '--count');

@@ -183,6 +183,22 @@ describe('serve’s address', () => {
 });
 
 describe('trigger', () => {
+  it('--list --json prints the names as one JSON array (they were one a line, --json ignored)', async () => {
+    const plain = await runCli(['trigger', '--list'], { cwd });
+    const json = await runCli(['trigger', '--list', '--json'], { cwd });
+    expect([plain.code, json.code]).toEqual([0, 0]);
+    const names = plain.stdout.trim().split('\n');
+    expect(names).toContain('dsync.user.created');
+    expect(JSON.parse(json.stdout)).toEqual(names);
+  });
+
+  it('--list with an event name exits 2 instead of ignoring the name', async () => {
+    const result = await runCli(['trigger', 'dsync.user.created', '--list'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--list sends nothing: give either --list or an event name');
+    expect(result.stdout).toBe('');
+  });
+
   it('--to with a scheme other than http(s) exits 2 and sends nothing', async () => {
     const result = await runCli(['trigger', 'dsync.user.created', '--to', 'ftp://x/y'], { cwd });
     expect(result.code).toBe(2);
