@@ -78,6 +78,8 @@ export { createFastifyPlugin } from './receiver/adapters/fastify.js';
 export type { FastifyInboxPlugin, FastifyPluginOptions } from './receiver/adapters/fastify.js';
 export { createWorker } from './worker/create-worker.js';
 export type { Worker } from './worker/create-worker.js';
+export { HandlerTransactionError } from './worker/handler-tx.js';
+export type { HandlerTransactionErrorCode } from './worker/handler-tx.js';
 export { workerDefaults } from './worker/worker-options.js';
 export { defaults, shownDefault } from './defaults.js';
 export type { DefaultEntry, DefaultKey } from './defaults.js';

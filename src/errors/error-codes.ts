@@ -3,6 +3,7 @@ import { mirrorErrorCodes } from '../mirror/errors.js';
 import { rejectionReasons } from '../receiver/responses.js';
 import { webhookBodyErrorCodes } from '../signature/body-error.js';
 import { signatureErrorCodes } from '../signature/errors.js';
+import { handlerTransactionErrorCodes } from '../worker/handler-tx.js';
 
 /**
  * Every stable `code`, by where it appears: thrown errors (all `WorkosInboxError`s) and HTTP error
@@ -17,6 +18,7 @@ export const errorCodes = {
   UnknownMirrorFamilyError: ['unknown_mirror_family'],
   SdkModuleNotProvidedError: ['sdk_module_not_provided'],
   StoreUnavailableError: ['store_unavailable'],
+  HandlerTransactionError: handlerTransactionErrorCodes,
   SchemaMismatchError: ['schema_mismatch'],
   InvalidEventError: ['invalid_event'],
   InvalidCursorError: ['invalid_cursor'],

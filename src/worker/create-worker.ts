@@ -30,6 +30,7 @@ import type {
 } from './handler-source.js';
 import { workerDefaults, type AttemptOutcome, type WorkerOptions } from './worker-options.js';
 import { FailureRun } from '../failure-run.js';
+import { guardHandlerTx, HandlerTransactionError } from './handler-tx.js';
 
 export interface Worker {
   /** The lease owner name this worker claims with. */
@@ -335,9 +336,11 @@ export function createWorker(options: WorkerOptions): Worker {
     };
 
     async function runHandlers(tx: SqlExecutor): Promise<void> {
+      if (list.length === 0) return;
       // A pino child per event costs more than the event's own SQL: make it only when asked for.
+      const guard = guardHandlerTx(tx, stored.id);
       const context: HandlerContext = {
-        tx,
+        tx: guard.tx,
         attempt: stored.attempts,
         get logger() {
           log ??= childLogger(stored);
@@ -347,7 +350,22 @@ export function createWorker(options: WorkerOptions): Worker {
         raw: stored.rawBody,
         wire,
       };
-      for (const handler of list) await handler(event, context);
+      let running = 0;
+      try {
+        for (const handler of list) await handler(event, context);
+      } finally {
+        // A query the handler started without awaiting it must not commit with the event: on
+        // PostgreSQL pg would queue COMMIT behind it and commit it, whatever it did. Let it end
+        // (so nothing of this event runs after the rollback), then fail the attempt loudly.
+        running = guard.end();
+        if (running > 0) await guard.settled();
+      }
+      if (running > 0) {
+        throw new HandlerTransactionError(
+          'query_not_awaited',
+          `a handler for event ${stored.id} returned while ${running} ctx.tx ${running === 1 ? 'query' : 'queries'} it started still ran; the attempt is rolled back: await every query inside the handler`,
+        );
+      }
     }
   }
 

@@ -6,7 +6,10 @@ import type { SqlExecutor } from '../store/sql-executor.js';
 export interface HandlerContext {
   /**
    * The transaction the event's status is committed in: writes through it happen exactly once.
-   * Anything else a handler does (HTTP calls, emails) is at-least-once.
+   * Anything else a handler does (HTTP calls, emails) is at-least-once. Valid only until the
+   * handler returns: await every query; a later use rejects with `HandlerTransactionError`
+   * (`transaction_ended`), and a query still running when the handler returns fails the attempt
+   * (`query_not_awaited`).
    */
   tx: SqlExecutor;
   /** 1 on the first attempt. */
