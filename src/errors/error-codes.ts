@@ -15,6 +15,7 @@ export const errorCodes = {
   EventValidationError: eventValidationErrorCodes,
   MirrorEventError: mirrorErrorCodes,
   MirrorQueryError: ['invalid_query'],
+  MirrorTablesMissingError: ['mirror_tables_missing'],
   UnknownMirrorFamilyError: ['unknown_mirror_family'],
   SdkModuleNotProvidedError: ['sdk_module_not_provided'],
   StoreUnavailableError: ['store_unavailable'],

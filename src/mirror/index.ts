@@ -16,7 +16,12 @@ export type {
 export { MirrorEventError, mirrorErrorCodes } from './errors.js';
 export type { MirrorErrorCode } from './errors.js';
 export { eventVersion, normalizeTimestamp } from './version.js';
-export { createMirror, MirrorQueryError, maxTypedPageSize } from './read/create-mirror.js';
+export {
+  createMirror,
+  MirrorQueryError,
+  MirrorTablesMissingError,
+  maxTypedPageSize,
+} from './read/create-mirror.js';
 export type { Mirror, MirrorCollection, MirrorList, MirrorSource } from './read/create-mirror.js';
 export type { PageOptions, ListMetadata } from './read/paginate.js';
 export type {

@@ -25,6 +25,7 @@ import type { WireList } from './wire-queries.js';
 import * as q from './wire-queries.js';
 import type { WireObject } from './wire-objects.js';
 import { limits } from '../../limits.js';
+import { mirrorTableNames } from '../apply/entity-tables.js';
 
 /** Where the mirror reads: a Store (each call in its own read transaction) or an open transaction. */
 export type MirrorSource =
@@ -86,11 +87,44 @@ export class MirrorQueryError extends WorkosInboxError {
 /** The most a typed `list()` returns in one page. */
 export const maxTypedPageSize = limits.listPage;
 
-export function runOnSource<T>(
+/**
+ * A mirror table is missing from the database: the inbox was created with `mirror: false`, or
+ * the mirror's migrations (`mirrorMigrations`) never ran on it.
+ */
+export class MirrorTablesMissingError extends WorkosInboxError {
+  override readonly name = 'MirrorTablesMissingError';
+  readonly code = 'mirror_tables_missing';
+}
+
+/** The mirror table a driver's "no such table" (SQLite) or `42P01` (PostgreSQL) error names. */
+function missingMirrorTable(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const match =
+    code === 'SQLITE_ERROR'
+      ? /^no such table: (?:\w+\.)?(\w+)/.exec(error.message)
+      : code === '42P01'
+        ? /^relation "(?:[^"]*\.)?(\w+)" does not exist/.exec(error.message)
+        : null;
+  const table = match?.[1];
+  return table !== undefined && mirrorTableNames.includes(table) ? table : undefined;
+}
+
+export async function runOnSource<T>(
   source: MirrorSource,
   fn: (db: SqlExecutor) => Promise<T>,
 ): Promise<T> {
-  return 'read' in source ? source.read(fn) : fn(source);
+  try {
+    return await ('read' in source ? source.read(fn) : fn(source));
+  } catch (error) {
+    const table = missingMirrorTable(error);
+    if (table === undefined) throw error;
+    // The driver's own words name a table, not why it is missing nor what to do.
+    throw new MirrorTablesMissingError(
+      `the mirror's table ${table} is not in this database: the inbox was created with mirror: false, or the mirror's migrations have not run on it. Create the tables with createInbox({ mirror: true }) (the default), openStore({ …, migrationSets: [mirrorMigrations] }) or \`workos-inbox migrate\``,
+      { cause: error },
+    );
+  }
 }
 
 function pageOptions(options: PageOptions): PageOptions {
