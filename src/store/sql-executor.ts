@@ -33,9 +33,11 @@ export interface QueryOptions {
 /**
  * A database connection inside a transaction, the same on both backends.
  *
- * Placeholders are `$1`, `$2`, … on both backends (the SQLite executor rewrites them).
- * Parameter values: string, number, bigint, boolean (stored as 0/1 on SQLite), null,
- * Date (stored as an ISO-8601 string on SQLite, timestamptz on PostgreSQL) and Uint8Array.
+ * Placeholders are `$1`, `$2`, … on both backends (the SQLite executor rewrites them, and refuses
+ * a `?`). Parameter values (docs/store.md, "Query parameters", has the table): string, number (an
+ * integer is an INTEGER on SQLite), bigint, boolean (1/0 on SQLite), null, Date (an ISO-8601
+ * string on SQLite, timestamptz on PostgreSQL), Uint8Array, and objects as JSON text. Arrays are
+ * PostgreSQL arrays, refused on SQLite; undefined is refused on both.
  */
 export interface SqlExecutor {
   readonly dialect: Dialect;

@@ -26,6 +26,13 @@ describe('SQLite executor', () => {
       text: "SELECT 'it''s $1', ?",
       order: [0],
     });
+    expect(rewritePlaceholders('SELECT [a$1?], $2 /* $3 ? */ FROM t')).toEqual({
+      text: 'SELECT [a$1?], ? /* $3 ? */ FROM t',
+      order: [1],
+    });
+    expect(() => rewritePlaceholders('SELECT a FROM t WHERE b = ?')).toThrow(
+      'SQL placeholder "?" at offset 26: placeholders are $1, $2 … on both backends',
+    );
   });
 
   it('binds a parameter used several times, and ignores parameters the statement does not use', async () => {

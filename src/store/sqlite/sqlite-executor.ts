@@ -42,6 +42,10 @@ const rewritten = new RecentlyUsed<RewrittenSql>(1000);
  * positional ones bind in about half the time of named ones (an object built per call, its keys
  * looked up by name; measured 2.4 against 3.9 µs for an 8-parameter insert, 1.4 against 3.2 µs
  * per row of a 400-parameter one).
+ *
+ * A `?` written in the text (outside literals, identifiers and comments, where SQLite reads it as
+ * a parameter) is refused: it would take no value, and better-sqlite3 would only say "Too few
+ * parameter values were provided". Once per text: the result is cached.
  */
 export function rewritePlaceholders(sql: string): RewrittenSql {
   const cached = rewritten.get(sql);
@@ -51,8 +55,9 @@ export function rewritePlaceholders(sql: string): RewrittenSql {
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i]!;
-    if (ch === "'" || ch === '"' || ch === '`') {
-      const end = sql.indexOf(ch, i + 1);
+    if (ch === "'" || ch === '"' || ch === '`' || ch === '[') {
+      // `[name]` is one of SQLite's quoted identifiers (SQLite has no arrays).
+      const end = sql.indexOf(ch === '[' ? ']' : ch, i + 1);
       const stop = end === -1 ? sql.length : end + 1;
       text += sql.slice(i, stop);
       i = stop;
@@ -61,6 +66,15 @@ export function rewritePlaceholders(sql: string): RewrittenSql {
       const stop = end === -1 ? sql.length : end;
       text += sql.slice(i, stop);
       i = stop;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      const stop = end === -1 ? sql.length : end + 2;
+      text += sql.slice(i, stop);
+      i = stop;
+    } else if (ch === '?') {
+      throw new TypeError(
+        `SQL placeholder "?" at offset ${i}: placeholders are $1, $2 … on both backends (${sql.length > 200 ? `${sql.slice(0, 200)}…` : sql})`,
+      );
     } else if (ch === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
       let j = i + 1;
       while (j < sql.length && /[0-9]/.test(sql[j]!)) j++;
@@ -77,17 +91,40 @@ export function rewritePlaceholders(sql: string): RewrittenSql {
   return result;
 }
 
-/** Convert a parameter to what SQLite stores (see SqlExecutor for the rules). */
+/**
+ * Convert a parameter to what SQLite stores (see SqlExecutor for the rules, docs/store.md for
+ * the table of both backends). better-sqlite3 binds every JS number as a REAL, so an integer
+ * (and a boolean) goes as a BigInt to be an INTEGER, as on PostgreSQL: a TEXT column then holds
+ * "1", not "1.0". An object goes as JSON text, as pg sends it; better-sqlite3 would read it as
+ * named parameters (or an array as more positional ones) and fail, or shift the values.
+ */
 export function toSqliteValue(value: unknown): unknown {
-  if (value === undefined) {
-    throw new TypeError('SQL parameter is undefined (use null for NULL)');
+  switch (typeof value) {
+    case 'string':
+    case 'bigint':
+      return value;
+    case 'number':
+      return Number.isSafeInteger(value) ? BigInt(value) : value;
+    case 'boolean':
+      return value ? 1n : 0n;
+    case 'undefined':
+      throw new TypeError('SQL parameter is undefined (use null for NULL)');
+    case 'object':
+      break;
+    default:
+      return value;
   }
-  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === null || Buffer.isBuffer(value)) return value;
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+  if (value instanceof Uint8Array) {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   }
-  return value;
+  if (Array.isArray(value)) {
+    throw new TypeError(
+      'SQL parameter is an array: PostgreSQL takes it as an array, SQLite has none; pass JSON.stringify(value) for JSON text, or one parameter per element',
+    );
+  }
+  return JSON.stringify(value);
 }
 
 interface Prepared {
