@@ -37,10 +37,35 @@ export async function runPg<Row>(
   options?: QueryOptions,
 ): Promise<QueryResult<Row>> {
   const values = params.map(toPgValue);
-  const result = options?.prepare
-    ? await (db as pg.Pool).query({ name: preparedName(sql), text: sql, values })
-    : await (db as pg.Pool).query(sql, values);
-  return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+  try {
+    const result = options?.prepare
+      ? await (db as pg.Pool).query({ name: preparedName(sql), text: sql, values })
+      : await (db as pg.Pool).query(sql, values);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+  } catch (error) {
+    throw withPlaceholderHint(error, sql, values.length);
+  }
+}
+
+/**
+ * A `?` written as a placeholder (SQLite's, MySQL's) is a syntax error to PostgreSQL, which
+ * then says only "syntax error at or near …". `?` is also a jsonb operator, so it cannot be
+ * refused up front (the SQLite executor does refuse it); on a syntax error of a statement that
+ * has parameters and a `?`, the message says what a `?` placeholder should be. Error path only.
+ */
+function withPlaceholderHint(error: unknown, sql: string, parameters: number): unknown {
+  if (
+    parameters > 0 &&
+    error instanceof Error &&
+    (error as { code?: unknown }).code === '42601' &&
+    sql.includes('?')
+  ) {
+    const said = error.message;
+    error.message = `${said} (if "?" is meant as a placeholder: placeholders are $1, $2 … on both backends)`;
+    // The stack (what the worker records as lastError) repeats the message it was made with.
+    if (error.stack) error.stack = error.stack.replace(said, error.message);
+  }
+  return error;
 }
 
 /** A SqlExecutor over a pg client (inside a transaction the caller opened) or the pool. */
