@@ -7,6 +7,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -167,5 +168,45 @@ describe('the published package (npm pack, installed into an empty project)', ()
     const result = await run(process.execPath, ['--input-type=module', '-e', script]);
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('function function function');
+  });
+
+  it('type-checks an import of every entry of its exports under moduleResolution node10', async () => {
+    // Next.js and classic CommonJS TypeScript projects resolve with "node" (node10), which reads
+    // no `exports`: without `typesVersions` every subpath failed with TS2307 although it ran.
+    const { exports } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    const specifiers = Object.keys(exports)
+      .filter((key) => key !== './package.json')
+      .map((key) => `workos-inbox${key.slice(1)}`);
+    expect(specifiers).toEqual(['workos-inbox', 'workos-inbox/web', 'workos-inbox/testing']);
+    writeFileSync(
+      join(consumer, 'node10.ts'),
+      specifiers
+        .map((s, i) => `import * as m${i} from '${s}';\nexport const e${i}: object = m${i};\n`)
+        .join(''),
+    );
+    writeFileSync(
+      join(consumer, 'tsconfig.node10.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2022',
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          strict: true,
+          // As `tsc --init` and Next.js set it: pino's declarations (which ours import) need it.
+          esModuleInterop: true,
+          noEmit: true,
+          // @types/node as an app has it; the package's own declarations are checked too.
+          typeRoots: [join(repoRoot, 'node_modules/@types')],
+          types: ['node'],
+        },
+        files: ['node10.ts'],
+      }),
+    );
+    const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.node10.json']);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
   });
 });
