@@ -1,4 +1,4 @@
-import { loadMigrations } from './load-migrations.js';
+import { folderBeside, loadMigrations } from './load-migrations.js';
 import type { MigrationSet } from './types.js';
 
 let cached: MigrationSet | undefined;
@@ -7,8 +7,8 @@ let cached: MigrationSet | undefined;
 export function coreMigrationSet(): MigrationSet {
   cached ??= {
     component: 'core',
-    sqlite: loadMigrations(new URL('./migrations/sqlite/', import.meta.url)),
-    postgres: loadMigrations(new URL('./migrations/postgres/', import.meta.url)),
+    sqlite: loadMigrations(folderBeside(import.meta.url, './migrations/sqlite/')),
+    postgres: loadMigrations(folderBeside(import.meta.url, './migrations/postgres/')),
   };
   return cached;
 }

@@ -1,4 +1,4 @@
-import { loadMigrations } from './load-migrations.js';
+import { folderBeside, loadMigrations } from './load-migrations.js';
 import type { MigrationSet } from './types.js';
 
 let cached: MigrationSet | undefined;
@@ -10,8 +10,8 @@ let cached: MigrationSet | undefined;
 export function eventsApiMigrationSet(): MigrationSet {
   cached ??= {
     component: 'events_api',
-    sqlite: loadMigrations(new URL('./migrations-events-api/sqlite/', import.meta.url)),
-    postgres: loadMigrations(new URL('./migrations-events-api/postgres/', import.meta.url)),
+    sqlite: loadMigrations(folderBeside(import.meta.url, './migrations-events-api/sqlite/')),
+    postgres: loadMigrations(folderBeside(import.meta.url, './migrations-events-api/postgres/')),
   };
   return cached;
 }

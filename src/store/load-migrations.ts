@@ -12,6 +12,21 @@ export class MigrationFolderError extends WorkosInboxError {
 }
 
 /**
+ * The folder `relative` (ending with `/`) beside the module whose `import.meta.url` is `moduleUrl`:
+ * where this package's own migrations are, in `src/` (tsx, vitest) and in `dist/` (the build
+ * copies the .sql files next to the compiled modules).
+ *
+ * Not written `new URL('./migrations/sqlite/', import.meta.url)` in those modules: a bundler
+ * (webpack in `next build`) takes that expression for an asset to bundle and fails the whole
+ * build on a folder ("Module not found: Can't resolve './migrations/sqlite/'"), even in an app
+ * that imports only `WorkOS` from the root entry and never opens a store. With `import.meta.url`
+ * passed on, the bundler leaves the URL to be made when a store opens.
+ */
+export function folderBeside(moduleUrl: string, relative: string): URL {
+  return new URL(relative, moduleUrl);
+}
+
+/**
  * Load a folder of `0001-name.sql`, `0002-name.sql` … files as migrations, in order.
  *
  * Pass a URL relative to the calling module so it works from `src/` (tsx, vitest) and from

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,5 +77,38 @@ describe('what importing the package loads', () => {
 
   it('asking for pretty logs loads pino-pretty', () => {
     expect(loadedPackages('pretty-logger', [dist('server/logger.js')])).toEqual(['pino-pretty']);
+  });
+
+  // `next build` bundles the root entry (webpack): a route importing only `WorkOS` failed with
+  // "Module not found: Can't resolve './migrations/sqlite/'", and a bundle has no .sql beside it.
+  it("'workos-inbox' names no migration folder a bundler would resolve as an asset", () => {
+    // webpack resolves `new URL('<literal>', import.meta.url)` at build time; a folder fails it.
+    const folderUrl = /new URL\(\s*(['"`])[^'"`]*\/\1\s*,\s*import\.meta\.url\s*\)/;
+    const offenders = readdirSync(join(repoRoot, 'dist'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.js'))
+      // Code only: a comment may show the form (loadMigrations' JSDoc does, for an app's folders).
+      .map((f) => [f, readFileSync(dist(f), 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '')])
+      .filter(([, code]) => folderUrl.test(code!))
+      .map(([f]) => f);
+    expect(offenders).toEqual([]);
+  });
+
+  it("'workos-inbox' imports without its migration files: they are read when a store opens", () => {
+    const copy = join(dir, 'bundled');
+    cpSync(join(repoRoot, 'dist'), join(copy, 'dist'), {
+      recursive: true,
+      // No migrations/ folders (nor the .sql in them), as in a bundle.
+      filter: (source) => !/[/\\]migrations[\w-]*$/.test(source),
+    });
+    // The API client reads the version from it at import (webpack bundles that file as an asset).
+    cpSync(join(repoRoot, 'package.json'), join(copy, 'package.json'));
+    symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(copy, 'dist/index.js')).href)}); console.log(typeof m.WorkOS, m.mirrorMigrations.component);`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: childEnv(),
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('function mirror');
   });
 });
