@@ -1,5 +1,6 @@
 // Runs the verification and event-type examples the docs show (test/docs/examples/*), against the
 // real @workos-inc/node 11.0.0 where the docs promise equal results.
+import type { AddressInfo } from 'node:net';
 import { WorkOS as SdkWorkOS } from '@workos-inc/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deserializeEvent } from '../../src/events/index.js';
@@ -96,6 +97,28 @@ describe('verification examples', () => {
 
     const notAnEvent = generateTestWebhook({ secret: 'whsec_edge', body: '{"hello":1}' });
     expect((await post(notAnEvent.body, notAnEvent.headers['workos-signature'])).status).toBe(400);
+  });
+
+  it('docs/verification.md Express with express.json({ verify }): req.rawBody (typed) verifies', async () => {
+    vi.stubEnv('WORKOS_WEBHOOK_SECRET', 'whsec_express_raw');
+    const { app } = await import('./examples/express-verify-raw-body.js');
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+    try {
+      // Pretty-printed: re-serializing the parsed req.body would not give the bytes signed.
+      const wire = sampleEvent('dsync.user.created', { seed: 5 });
+      const body = JSON.stringify(wire, null, 2);
+      const good = generateTestWebhook({ secret: 'whsec_express_raw', body });
+      const answer = await fetch(url, { method: 'POST', body, headers: good.headers });
+      expect(await answer.json()).toEqual({ received: wire.id });
+      const forged = generateTestWebhook({ secret: 'whsec_other', body });
+      expect((await fetch(url, { method: 'POST', body, headers: forged.headers })).status).toBe(
+        401,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
