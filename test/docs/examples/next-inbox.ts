@@ -1,0 +1,45 @@
+// docs/inbox.md "Adapters": the Next.js inbox module, one inbox per server process under `next dev`.
+// #region next-inbox
+// lib/inbox.ts
+import { createInbox, type Inbox } from 'workos-inbox';
+
+// One inbox per server process, kept on globalThis: `next dev` evaluates this module again after
+// each edit, and an inbox made per evaluation kept its connections, and its worker went on
+// claiming events for the old handlers. Opened at the first request, not when `next build` loads
+// the module.
+const shared = globalThis as typeof globalThis & { workosInbox?: Promise<Inbox> };
+
+export function getInbox(): Promise<Inbox> {
+  shared.workosInbox ??= openInbox();
+  return shared.workosInbox;
+}
+
+async function openInbox(): Promise<Inbox> {
+  const inbox = await createInbox({
+    database: process.env.DATABASE_URL!,
+    secret: process.env.WORKOS_WEBHOOK_SECRET!,
+  });
+  inbox.on('dsync.user.created', async (event) => {
+    console.log('new user', event.data.email);
+  });
+  await inbox.start();
+  return inbox;
+}
+
+// Evaluated again by `next dev` after an edit: close the previous version's inbox, so the next
+// request opens one with this version's handlers. (A production server evaluates it once.)
+if (process.env.NODE_ENV === 'development' && shared.workosInbox) {
+  const previous = shared.workosInbox;
+  shared.workosInbox = undefined;
+  // (One that failed to open has nothing to close.)
+  void previous.then(
+    (inbox) => inbox.close(),
+    () => {},
+  );
+}
+
+// app/webhooks/workos/route.ts: import { getInbox } from '@/lib/inbox';
+export async function POST(request: Request): Promise<Response> {
+  return (await getInbox()).fetch(request);
+}
+// #endregion next-inbox
