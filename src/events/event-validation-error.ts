@@ -2,7 +2,8 @@ import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 /**
  * Why an event failed validation. Stable strings: use them in logs, metrics and HTTP bodies.
  * - `not_json_object`: the body is not a JSON object (an array, a string, `null` …).
- * - `invalid_envelope`: `id`, `event`, `created_at` or `data` is missing or has the wrong type.
+ * - `invalid_envelope`: `id`, `event`, `created_at` or `data` is missing or has the wrong type
+ *   (the inbox's receiver also: an empty `id` or `event`, a `created_at` that is not a timestamp).
  * - `invalid_data`: `data` does not have the shape WorkOS documents for the event's name.
  * - `unknown_event`: the name is not one this package knows (only with `knownNamesOnly`).
  */

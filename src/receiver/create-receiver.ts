@@ -16,6 +16,7 @@ import {
   type BodyTooLarge,
 } from './body.js';
 import { getHeader, type HeaderSource } from './headers.js';
+import { checkReceivedEnvelope } from './received-envelope.js';
 import type { ReceiverMetrics, ReceiverOptions } from './receiver-options.js';
 import { FailureRun } from '../failure-run.js';
 import {
@@ -172,6 +173,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     let wire: WireEvent;
     try {
       wire = verifier.verifyAndParse(body, sigHeader);
+      checkReceivedEnvelope(wire);
     } catch (error) {
       if (error instanceof SignatureVerificationException) {
         // A blank header is "missing" (400), like no header at all; every other failure is 401.

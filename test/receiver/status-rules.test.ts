@@ -144,6 +144,38 @@ describe.each(backendKinds)('receiver status rules on %s', (kind) => {
     expect(await storedCount()).toBe(count);
   });
 
+  it('answers 400 invalid_envelope for an empty id or event and a created_at that is not a timestamp, storing nothing and logging no error', async () => {
+    const count = await storedCount();
+    const errors = () => logs.lines.filter((l) => l.level >= 50).length;
+    const errorsBefore = errors();
+    const envelope = { event: 'dsync.user.created', created_at: '2026-01-01T00:00:00Z', data: {} };
+    const cases = [
+      { body: { ...envelope, id: '' }, field: 'id' },
+      { body: { ...envelope, id: nextId(), event: '' }, field: 'event' },
+      { body: { ...envelope, id: nextId(), created_at: 'not a date' }, field: 'created_at' },
+      // Shaped like one, but no such day: the mirror could not apply it either.
+      {
+        body: { ...envelope, id: nextId(), created_at: '2026-02-30T00:00:00Z' },
+        field: 'created_at',
+      },
+    ];
+    for (const c of cases) {
+      const text = JSON.stringify(c.body);
+      const res = await send(url, { body: text, headers: signedHeaders(text) });
+      expect(res.status).toBe(400);
+      expect(res.headers['retry-after']).toBeUndefined();
+      expect(JSON.parse(res.body)).toMatchObject({
+        error: 'invalid_body',
+        code: 'invalid_envelope',
+        field: c.field,
+      });
+    }
+    const spaced = JSON.stringify({ ...envelope, id: nextId(), created_at: '2026-01-01 00:00:00' });
+    expect((await send(url, { body: spaced, headers: signedHeaders(spaced) })).status).toBe(200);
+    expect(await storedCount()).toBe(count + 1);
+    expect(errors()).toBe(errorsBefore);
+  });
+
   it('answers 413 over 1 MiB, declared or streamed, and 405 with Allow for other methods', async () => {
     const count = await storedCount();
     const big = JSON.stringify({
