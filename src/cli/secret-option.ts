@@ -2,6 +2,7 @@ import { defaults } from '../defaults.js';
 import { resolve } from 'node:path';
 import { devSecretFile, readDevCredential } from '../server/dev-credentials.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { splitSecretList } from '../signature/options.js';
 
 /**
  * The webhook secret for `trigger`, `sign`, `verify` and `listen`: `--secret`, else
@@ -17,10 +18,7 @@ export function resolveToolSecrets(options: {
   const dataDir = resolve(options.dataDir ?? env[defaults.dataDir.env] ?? defaults.dataDir.value);
   const given = options.secret ?? (env[defaults.secret.env] || undefined);
   const raw = given ?? readDevCredential(dataDir, devSecretFile);
-  const secrets = (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const secrets = splitSecretList(raw);
   const [first, ...more] = secrets;
   if (first === undefined && options.secret !== undefined) {
     // Given, but empty (`--secret "$UNSET"`): the development secret is not looked for then.

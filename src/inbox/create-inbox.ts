@@ -13,6 +13,7 @@ import { workerDefaults } from '../worker/worker-options.js';
 import { createWebHandler } from '../receiver/adapters/web.js';
 import { createReceiver, type Receiver } from '../receiver/create-receiver.js';
 import { openStore } from '../store/open-store.js';
+import { splitSecretList } from '../signature/options.js';
 import { checkRetentionSettings, createRetentionLoop } from './retention-loop.js';
 import { checkInboxOptionKeys } from './option-keys.js';
 import type { EventFilter, Store } from '../store/types.js';
@@ -81,7 +82,8 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const receiver = createReceiver({
     // Bound late so bad options (no secret, a bad body limit) fail before a database is opened.
     sink: { append: (event) => store.append(event) },
-    secret: options.secret,
+    // One comma-separated string is a rotation, as in WORKOS_WEBHOOK_SECRET for `serve`.
+    secret: typeof options.secret === 'string' ? splitSecretList(options.secret) : options.secret,
     ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...(options.discardOversizeMaxBytes !== undefined

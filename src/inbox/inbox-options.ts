@@ -14,7 +14,11 @@ export interface InboxOptions {
   database?: string;
   /** Use an already opened store (its migrations must include any `migrationSets` you need). */
   store?: Store;
-  /** The endpoint's webhook secret; several during a rotation. */
+  /**
+   * The endpoint's webhook secret; several during a rotation, as a list or as one
+   * comma-separated string (`'whsec_old,whsec_new'`), read as `serve` reads
+   * WORKOS_WEBHOOK_SECRET: so `process.env.WORKOS_WEBHOOK_SECRET` works unchanged while rotating.
+   */
   secret: string | readonly string[];
   /** How old a signature timestamp may be, in ms. @defaultValue `defaults.toleranceMs.value` */
   toleranceMs?: number;

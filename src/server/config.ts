@@ -11,6 +11,7 @@ import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
 import { sinceMs, sinceRefusal } from '../pull/parse-since.js';
 import { databaseProblem, isPostgresUrl } from '../store/open-store.js';
+import { splitSecretList } from '../signature/options.js';
 import { schemaNameProblem } from '../store/postgres/invalid-schema-error.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
@@ -294,7 +295,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     host: raw('host') ?? (production ? defaults.host.production : defaults.host.value),
     database,
     dataDir,
-    secrets: list(raw('secret')),
+    secrets: splitSecretList(raw('secret')),
     adminToken: raw('adminToken'),
     path,
     toleranceMs: integer('toleranceMs', defaults.toleranceMs.value, 0, 24 * 3600 * 1000),

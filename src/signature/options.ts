@@ -8,6 +8,18 @@ export const defaultToleranceMs = defaults.toleranceMs.value;
 export type WebhookSecret = string | readonly string[];
 
 /**
+ * A comma-separated list of secrets (`whsec_old,whsec_new` during a rotation), as
+ * WORKOS_WEBHOOK_SECRET is read by `serve` and the CLI and a string `secret` by `createInbox`:
+ * split on commas, trimmed, empty parts dropped. A secret never holds a comma.
+ */
+export function splitSecretList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
  * The secrets as a non-empty list of non-empty strings.
  * @throws SignatureVerificationException `no_secret` (e.g. an unset environment variable).
  */

@@ -82,6 +82,29 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     if (kind === 'sqlite') expect(existsSync(backend.database)).toBe(false);
   });
 
+  it('reads a comma-separated secret as serve reads WORKOS_WEBHOOK_SECRET: both keys of a rotation are accepted', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const inbox = await createInbox({
+      database: backend.database,
+      secret: ` ${secret} , whsec_next,`,
+      mirror: false,
+    });
+    cleanups.push(() => inbox.close());
+    const deliver = async (id: string, key: string) => {
+      const body = eventBody(id);
+      const res = await inbox.receiver.handle({
+        method: 'POST',
+        headers: signedHeaders(body, Date.now(), key),
+        body: Buffer.from(body),
+      });
+      return res.status;
+    };
+    expect(await deliver(`evt_old_${kind}`, secret)).toBe(200);
+    expect(await deliver(`evt_new_${kind}`, 'whsec_next')).toBe(200);
+    expect(await deliver(`evt_other_${kind}`, 'whsec_other')).toBe(401);
+  });
+
   it('refuses retention, backoff and Retry-After settings it cannot use, naming them, before opening a database', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);
