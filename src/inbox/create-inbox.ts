@@ -20,12 +20,15 @@ import type { EventFilter, Store } from '../store/types.js';
 import { createWorker, stopBudget, type Worker } from '../worker/create-worker.js';
 import type { EventHandler } from '../worker/handler-source.js';
 import type { Event } from '../events/index.js';
-import { HandlerRegistry, type EventOf } from './handler-registry.js';
+import { anyEventName, HandlerRegistry, type EventOf } from './handler-registry.js';
 import type { InboxOptions } from './inbox-options.js';
 import { resolveMirror } from './mirror-setup.js';
 
 export interface Inbox {
-  /** Run `handler` for every event named `name`, inside the event's transaction. Returns an unsubscribe function. */
+  /**
+   * Run `handler` for every event named `name`, inside the event's transaction. Returns an
+   * unsubscribe function. `'*'` means every event (`onAny`), as in a `serve --handlers` module.
+   */
   on<N extends EventName>(name: N, handler: EventHandler<EventOf<N>>): () => void;
   /** Run `handler` for every event (after the named handlers). */
   onAny(handler: EventHandler<Event>): () => void;
@@ -158,7 +161,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       const off = registry.on(name, handler);
       // Any name may be registered (WorkOS adds events), but a misspelt one never runs: said
       // once, here only (`serve --handlers` registers through this too).
-      if (!isKnownEventName(name)) {
+      if (name !== anyEventName && !isKnownEventName(name)) {
         logger.warn(
           { name, didYouMean: closeMatches(name, eventNames, 3) },
           `${handlersFrom}: "${name}" is not an event WorkOS sends; a typo?`,

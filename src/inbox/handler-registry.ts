@@ -5,6 +5,12 @@ import type { EventHandler, HandlerSource } from '../worker/handler-source.js';
 export type EventOf<N extends EventName> =
   Extract<Event, { event: N }> extends never ? Event : Extract<Event, { event: N }>;
 
+/**
+ * The name that means every event: `inbox.on('*', fn)` is `inbox.onAny(fn)`, as the key `'*'` of
+ * a `serve --handlers` module is.
+ */
+export const anyEventName = '*';
+
 /** Handlers by event name, plus catch-all handlers. Run order: name handlers, then catch-alls, each in registration order. */
 export class HandlerRegistry implements HandlerSource {
   readonly #byName = new Map<string, EventHandler[]>();
@@ -18,6 +24,7 @@ export class HandlerRegistry implements HandlerSource {
     if (typeof handler !== 'function') {
       throw new TypeError(`inbox.on(${JSON.stringify(name)}, handler): handler must be a function`);
     }
+    if (name === anyEventName) return this.onAny(handler as EventHandler<Event>);
     const list = this.#byName.get(name) ?? [];
     list.push(handler as EventHandler);
     this.#byName.set(name, list);
@@ -43,7 +50,7 @@ export class HandlerRegistry implements HandlerSource {
 
   describe(): readonly string[] {
     const names = [...this.#byName].filter(([, list]) => list.length > 0).map(([name]) => name);
-    return this.#any.length > 0 ? [...names, '*'] : names;
+    return this.#any.length > 0 ? [...names, anyEventName] : names;
   }
 
   handlersFor(eventName: string): readonly EventHandler[] {

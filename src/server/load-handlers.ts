@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { anyEventName } from '../inbox/handler-registry.js';
 import { ConfigError } from './config.js';
 
 /** A user handler as `--handlers` modules export it: called with the event and the handler context. */
@@ -58,7 +59,7 @@ export async function loadHandlers(specifier: string): Promise<LoadedHandlers> {
   }
   if (fallback !== undefined) {
     if (typeof fallback === 'function') {
-      add('*', fallback, 'default export');
+      add(anyEventName, fallback, 'default export');
     } else if (fallback !== null && typeof fallback === 'object') {
       for (const [name, value] of Object.entries(fallback)) add(name, value, 'default export key');
     } else {

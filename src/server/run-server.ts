@@ -122,9 +122,9 @@ export async function runServe(
     // The one warning of a name WorkOS does not send (inbox.on's) names the flag.
     handlersFrom: '--handlers',
   });
+  // `*` is every event to inbox.on as to the module.
   for (const [name, handler] of handlers?.byName ?? []) {
-    if (name === '*') inbox.onAny(handler as Parameters<Inbox['onAny']>[0]);
-    else inbox.on(name as Parameters<Inbox['on']>[0], handler as Parameters<Inbox['on']>[1]);
+    inbox.on(name as Parameters<Inbox['on']>[0], handler as Parameters<Inbox['on']>[1]);
   }
 
   // In the inbox's registry: pulled duplicates join the webhook ones in events_duplicate_total.

@@ -73,6 +73,28 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     ]);
   });
 
+  it("runs inbox.on('*', fn) for every event, as onAny and a --handlers module's '*', without a typo warning", async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const { lines, logger } = capturedLogs();
+    const inbox = await createInbox({ database: backend.database, secret, logger, mirror: false });
+    cleanups.push(() => inbox.close());
+    const seen: string[] = [];
+    inbox.on('dsync.user.created', (event) => void seen.push(`named ${event.id}`));
+    const off = inbox.on('*', (event) => void seen.push(`any ${event.event}`));
+    expect(await receive(inbox.receiver, `evt_star_1_${kind}`)).toBe(200);
+    expect(await inbox.worker.drain()).toBe(1);
+    off();
+    expect(await receive(inbox.receiver, `evt_star_2_${kind}`)).toBe(200);
+    expect(await inbox.worker.drain()).toBe(1);
+    expect(seen).toEqual([
+      `named evt_star_1_${kind}`,
+      'any dsync.user.created',
+      `named evt_star_2_${kind}`,
+    ]);
+    expect(lines.filter((l) => l.level === 40)).toEqual([]);
+  });
+
   it('rejects a missing secret before touching the database', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);
