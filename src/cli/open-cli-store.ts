@@ -5,7 +5,10 @@ import { resolveDatabase } from '../server/config.js';
 import { redactDatabase } from '../store/redact-database.js';
 import { DatabaseDriverNotBuiltError } from '../store/load-backend.js';
 import { StoreUnavailableError } from '../store/types.js';
-import { schemaNameProblem } from '../store/postgres/invalid-schema-error.js';
+import {
+  schemaNameProblem,
+  schemaWithSqliteProblem,
+} from '../store/postgres/invalid-schema-error.js';
 import type { SchemaStatus, Store } from '../store/types.js';
 import { fileSystemCliError } from './file-error.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -27,11 +30,7 @@ export function cliSchema(
   if (schema === undefined) return undefined;
   const where = `${defaults.schema.flag.split(' ')[0]} (${defaults.schema.env})`;
   if (!isPostgres) {
-    throw new CliError(
-      `${where} applies to a postgres:// database only, not ${database}`,
-      exitCodes.usage,
-      'cli_error',
-    );
+    throw new CliError(schemaWithSqliteProblem(where, database), exitCodes.usage, 'cli_error');
   }
   const problem = schemaNameProblem(schema);
   if (problem !== undefined)

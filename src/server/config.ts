@@ -12,7 +12,10 @@ import type { RawConfig, RawConfigKey } from './config-options.js';
 import { sinceMs, sinceRefusal } from '../pull/parse-since.js';
 import { databaseProblem, isPostgresUrl } from '../store/open-store.js';
 import { splitSecretList } from '../signature/options.js';
-import { schemaNameProblem } from '../store/postgres/invalid-schema-error.js';
+import {
+  schemaNameProblem,
+  schemaWithSqliteProblem,
+} from '../store/postgres/invalid-schema-error.js';
 
 /** A setting is missing or invalid. The message says which flag and environment variable to fix. */
 export class ConfigError extends WorkosInboxError {
@@ -217,7 +220,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   const schema = raw('schema');
   if (schema !== undefined) {
     if (!isPostgresUrl(database)) {
-      throw new ConfigError(`${label('schema')} applies to a postgres:// database only`);
+      throw new ConfigError(schemaWithSqliteProblem(label('schema'), database));
     }
     const problem = schemaNameProblem(schema);
     if (problem !== undefined) throw new ConfigError(`${label('schema')}: ${problem}`);

@@ -1,5 +1,6 @@
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { redactDatabase } from './redact-database.js';
+import { InvalidSchemaError, schemaWithSqliteProblem } from './postgres/invalid-schema-error.js';
 import { loadPostgresBackend, loadSqliteBackend } from './load-backend.js';
 import type { Store, StoreOptions } from './types.js';
 
@@ -63,6 +64,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw new InvalidDatabaseError(
       `SQLite database "${database}" is not supported: give a file path (the append thread opens its own connection)`,
     );
+  }
+  // Else a schema meant for PostgreSQL would be dropped without a word.
+  if (options.schema !== undefined) {
+    throw new InvalidSchemaError(schemaWithSqliteProblem('the `schema` option', database));
   }
   const SqliteStore = await loadSqliteBackend();
   return SqliteStore.open({ ...options, database });

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import { releaseBoundMs } from '../../src/worker/create-worker.js';
 import { createMirror } from '../../src/mirror/index.js';
+import { openStore } from '../../src/store/open-store.js';
 import { backendKinds, createBackend } from './helpers/backends.js';
 import {
   closeServer,
@@ -352,6 +353,27 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
       expect(await again.store.get(id)).toMatchObject({ status: 'done', attempts: 2 });
     } finally {
       await again.close();
+    }
+  });
+});
+
+describe('createInbox and openStore with a SQLite file', () => {
+  it("refuse the PostgreSQL `schema` option in the CLI's words, creating no file", async () => {
+    const backend = await createBackend('sqlite');
+    try {
+      const refusal = {
+        code: 'invalid_schema',
+        message: `the \`schema\` option applies to a postgres:// database only, not ${backend.database}`,
+      };
+      await expect(
+        createInbox({ database: backend.database, secret, schema: 'tenant' }),
+      ).rejects.toMatchObject(refusal);
+      await expect(
+        openStore({ database: backend.database, schema: 'tenant' }),
+      ).rejects.toMatchObject(refusal);
+      expect(existsSync(backend.database)).toBe(false);
+    } finally {
+      await backend.cleanup();
     }
   });
 });

@@ -18,3 +18,11 @@ export function schemaNameProblem(name: string): string | undefined {
     ? undefined
     : `schema "${name}" must be a plain identifier (letters, digits, underscore; at most 63)`;
 }
+
+/**
+ * Why a schema cannot be given with `database`, a SQLite file: the words of `openStore`, `serve`
+ * and the CLI, each naming the setting as its user wrote it (`where`).
+ */
+export function schemaWithSqliteProblem(where: string, database: string): string {
+  return `${where} applies to a postgres:// database only, not ${database}`;
+}
