@@ -14,6 +14,7 @@ import { createWebHandler } from '../receiver/adapters/web.js';
 import { createReceiver, type Receiver } from '../receiver/create-receiver.js';
 import { openStore } from '../store/open-store.js';
 import { splitSecretList } from '../signature/options.js';
+import { SignatureVerificationException } from '../signature/errors.js';
 import { checkRetentionSettings, createRetentionLoop } from './retention-loop.js';
 import { checkInboxOptionKeys } from './option-keys.js';
 import type { EventFilter, Store } from '../store/types.js';
@@ -62,6 +63,25 @@ export interface Inbox {
 }
 
 /**
+ * The verifier's `no_secret` refusal (its SDK message kept, as the compat facade throws it) with
+ * where the secret comes from in an app: most often an unset WORKOS_WEBHOOK_SECRET.
+ */
+function explainNoSecret<T>(create: () => T): T {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof SignatureVerificationException && error.code === 'no_secret') {
+      throw SignatureVerificationException.of(
+        'no_secret',
+        "createInbox: `secret` is unset or empty; pass the endpoint's webhook secret, e.g. " +
+          '`secret: process.env.WORKOS_WEBHOOK_SECRET` with WORKOS_WEBHOOK_SECRET set',
+      );
+    }
+    throw error;
+  }
+}
+
+/**
  * Open (and migrate) the store, and wire the receiver, worker and handlers.
  * `const inbox = await createInbox({ database: 'inbox.db', secret })`.
  */
@@ -82,27 +102,29 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   // Named in the warning of a name WorkOS does not send: the method itself, unless `serve` says
   // `--handlers` (a label, not a setting).
   const handlersFrom = options.handlersFrom === undefined ? 'inbox.on' : options.handlersFrom;
-  const receiver = createReceiver({
-    // Bound late so bad options (no secret, a bad body limit) fail before a database is opened.
-    sink: { append: (event) => store.append(event) },
-    // One comma-separated string is a rotation, as in WORKOS_WEBHOOK_SECRET for `serve`.
-    secret: typeof options.secret === 'string' ? splitSecretList(options.secret) : options.secret,
-    ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
-    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-    ...(options.discardOversizeMaxBytes !== undefined
-      ? { discardOversizeMaxBytes: options.discardOversizeMaxBytes }
-      : {}),
-    ...(options.discardOversizeMaxMs !== undefined
-      ? { discardOversizeMaxMs: options.discardOversizeMaxMs }
-      : {}),
-    ...(options.retryAfterSeconds !== undefined
-      ? { retryAfterSeconds: options.retryAfterSeconds }
-      : {}),
-    logger: logger.child({ component: 'receiver' }),
-    clock,
-    metrics: metrics.receiver,
-    ...(options.inFlightCounter ? { inFlightCounter: options.inFlightCounter } : {}),
-  });
+  const receiver = explainNoSecret(() =>
+    createReceiver({
+      // Bound late so bad options (no secret, a bad body limit) fail before a database is opened.
+      sink: { append: (event) => store.append(event) },
+      // One comma-separated string is a rotation, as in WORKOS_WEBHOOK_SECRET for `serve`.
+      secret: typeof options.secret === 'string' ? splitSecretList(options.secret) : options.secret,
+      ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
+      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+      ...(options.discardOversizeMaxBytes !== undefined
+        ? { discardOversizeMaxBytes: options.discardOversizeMaxBytes }
+        : {}),
+      ...(options.discardOversizeMaxMs !== undefined
+        ? { discardOversizeMaxMs: options.discardOversizeMaxMs }
+        : {}),
+      ...(options.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: options.retryAfterSeconds }
+        : {}),
+      logger: logger.child({ component: 'receiver' }),
+      clock,
+      metrics: metrics.receiver,
+      ...(options.inFlightCounter ? { inFlightCounter: options.inFlightCounter } : {}),
+    }),
+  );
   if (options.store) {
     store = options.store;
   } else {
@@ -162,8 +184,9 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       // Any name may be registered (WorkOS adds events), but a misspelt one never runs: said
       // once, here only (`serve --handlers` registers through this too).
       if (name !== anyEventName && !isKnownEventName(name)) {
+        // `event`, not `name`: pino's logger name is `name` (the default logger's `workos-inbox`).
         logger.warn(
-          { name, didYouMean: closeMatches(name, eventNames, 3) },
+          { event: name, didYouMean: closeMatches(name, eventNames, 3) },
           `${handlersFrom}: "${name}" is not an event WorkOS sends; a typo?`,
         );
       }

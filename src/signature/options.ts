@@ -38,9 +38,12 @@ export function resolveSecrets(secret: WebhookSecret | undefined | null): readon
 export function resolveToleranceMs(toleranceMs: number | undefined): number {
   if (toleranceMs === undefined) return defaultToleranceMs;
   if (typeof toleranceMs !== 'number' || !Number.isFinite(toleranceMs) || toleranceMs < 0) {
-    throw new RangeError(
-      `toleranceMs must be a finite number of milliseconds >= 0, got ${String(toleranceMs)}`,
-    );
+    // A string from the environment reads like a number: its type says why it is refused.
+    const shown =
+      typeof toleranceMs === 'number'
+        ? String(toleranceMs)
+        : `${typeof toleranceMs} ${JSON.stringify(toleranceMs) ?? String(toleranceMs)}`;
+    throw new RangeError(`toleranceMs must be a finite number of milliseconds >= 0, got ${shown}`);
   }
   return toleranceMs;
 }

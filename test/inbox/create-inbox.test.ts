@@ -69,9 +69,12 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     expect(warnings).toEqual([
       expect.objectContaining({
         msg: 'inbox.on: "dsync.user.create" is not an event WorkOS sends; a typo?',
+        event: 'dsync.user.create',
         didYouMean: expect.arrayContaining(['dsync.user.created']),
       }),
     ]);
+    // `name` is pino's logger name (`workos-inbox` by default): a second one made invalid JSON keys.
+    expect(warnings[0]).not.toHaveProperty('name');
   });
 
   it("runs inbox.on('*', fn) for every event, as onAny and a --handlers module's '*', without a typo warning", async () => {
@@ -96,12 +99,25 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     expect(lines.filter((l) => l.level === 40)).toEqual([]);
   });
 
-  it('rejects a missing secret before touching the database', async () => {
+  it('rejects a missing secret and a string toleranceMs before touching the database, saying where they come from', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);
-    await expect(createInbox({ database: backend.database, secret: '' })).rejects.toMatchObject({
-      code: 'no_secret',
-    });
+    for (const unset of ['', undefined, ' , ', []]) {
+      await expect(
+        createInbox({ database: backend.database, secret: unset as unknown as string }),
+      ).rejects.toMatchObject({
+        code: 'no_secret',
+        message: expect.stringMatching(
+          /^No webhook secret was given\. createInbox: `secret` is unset or empty.*WORKOS_WEBHOOK_SECRET/,
+        ),
+      });
+    }
+    // A number read from the environment is still a string: the message says so.
+    await expect(
+      createInbox({ database: backend.database, secret, toleranceMs: '180000' as never }),
+    ).rejects.toThrow(
+      'toleranceMs must be a finite number of milliseconds >= 0, got string "180000"',
+    );
     if (kind === 'sqlite') expect(existsSync(backend.database)).toBe(false);
   });
 
