@@ -1,5 +1,10 @@
 import { defaults } from '../defaults.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import {
+  missingDatabaseAdvice,
+  missingDatabaseCode,
+  missingDatabaseName,
+} from '../store/postgres/unavailable.js';
 
 interface DriverError {
   code?: unknown;
@@ -10,8 +15,6 @@ interface DriverError {
   syscall?: unknown;
 }
 
-/** PostgreSQL's SQLSTATE for "database does not exist" (class 3D, invalid catalog name). */
-const missingDatabase = '3D000';
 /** Connection failures reported by node:net, and PostgreSQL's authentication failures. */
 const unreachable = new Set([
   'ECONNREFUSED',
@@ -35,12 +38,10 @@ export function databaseCliError(error: unknown): CliError | undefined {
   for (let e = error as DriverError | undefined, depth = 0; e && depth < 5; depth++) {
     const code = typeof e.code === 'string' ? e.code : undefined;
     const message = typeof e.message === 'string' ? e.message : '';
-    if (code === missingDatabase) {
-      const name = /database "([^"]+)" does not exist/.exec(message)?.[1] ?? '<name>';
+    if (code === missingDatabaseCode) {
       return new CliError(
-        `the PostgreSQL database "${name}" does not exist. Create it (\`createdb ${name}\`, or ` +
-          `\`CREATE DATABASE "${name}";\` in psql), then run this again; \`workos-inbox migrate\` ` +
-          'creates the tables.',
+        `${missingDatabaseAdvice(missingDatabaseName(message))}, then run this again; ` +
+          '`workos-inbox migrate` creates the tables.',
         exitCodes.database,
         'no_database',
         { cause: error },

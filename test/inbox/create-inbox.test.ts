@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import { releaseBoundMs } from '../../src/worker/create-worker.js';
 import { createMirror } from '../../src/mirror/index.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openMigratedStore, openStore } from '../../src/store/open-store.js';
+import { postgresAdminUrl } from '../helpers/postgres.js';
 import { backendKinds, createBackend } from './helpers/backends.js';
 import {
   closeServer,
@@ -391,5 +392,24 @@ describe('createInbox and openStore with a SQLite file', () => {
     } finally {
       await backend.cleanup();
     }
+  });
+});
+
+describe('createInbox with a PostgreSQL database that does not exist', () => {
+  it("says how to create it, in the CLI's words, not the driver's bare 3D000", async () => {
+    const name = `wi_lib_missing_${process.pid}`;
+    const url = new URL(postgresAdminUrl);
+    url.pathname = `/${name}`;
+    const refusal = {
+      code: 'invalid_database',
+      message: expect.stringContaining(
+        `the PostgreSQL database "${name}" does not exist. Create it (\`createdb ${name}\``,
+      ),
+      cause: expect.objectContaining({ code: '3D000' }),
+    };
+    await expect(
+      createInbox({ database: url.toString(), secret, mirror: false }),
+    ).rejects.toMatchObject(refusal);
+    await expect(openMigratedStore({ database: url.toString() })).rejects.toMatchObject(refusal);
   });
 });

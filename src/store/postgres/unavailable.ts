@@ -1,4 +1,24 @@
+import { InvalidDatabaseError } from '../open-store.js';
 import { StoreUnavailableError } from '../types.js';
+
+/** PostgreSQL's SQLSTATE for "database does not exist" (class 3D, invalid catalog name). */
+export const missingDatabaseCode = '3D000';
+
+/**
+ * What to do about a PostgreSQL database that does not exist, in the words of the library and
+ * the CLI (which adds how to carry on).
+ */
+export function missingDatabaseAdvice(name: string): string {
+  return (
+    `the PostgreSQL database "${name}" does not exist. Create it (\`createdb ${name}\`, or ` +
+    `\`CREATE DATABASE "${name}";\` in psql)`
+  );
+}
+
+/** The name in the server's `database "x" does not exist`. */
+export function missingDatabaseName(message: string): string {
+  return /database "([^"]+)" does not exist/.exec(message)?.[1] ?? '<name>';
+}
 
 const networkCodes = new Set([
   'ECONNREFUSED',
@@ -30,8 +50,19 @@ export function isConnectionError(error: unknown): boolean {
   );
 }
 
-/** Wrap connection failures as StoreUnavailableError; leave other errors as they are. */
+/**
+ * Wrap connection failures as StoreUnavailableError and a missing database as
+ * InvalidDatabaseError; leave other errors as they are.
+ */
 export function asUnavailable(error: unknown, doing: string): unknown {
+  // Not an outage: retrying cannot help, and the driver's bare 3D000 does not say what to do.
+  if ((error as { code?: unknown } | null)?.code === missingDatabaseCode) {
+    const name = missingDatabaseName(error instanceof Error ? error.message : '');
+    return new InvalidDatabaseError(
+      `${missingDatabaseAdvice(name)}; the inbox creates its tables in it when it starts`,
+      { cause: error },
+    );
+  }
   if (error instanceof StoreUnavailableError || !isConnectionError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new StoreUnavailableError(`PostgreSQL unavailable while ${doing}: ${reason}`, {
