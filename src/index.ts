@@ -24,7 +24,7 @@ export type {
   TimestampAndSignatureHash,
 } from './compat/index.js';
 export type { Clock } from './clock.js';
-export { StoreUnavailableError, SchemaMismatchError } from './store/types.js';
+export { StoreUnavailableError, SchemaMismatchError, MigrationFailedError } from './store/types.js';
 export type * from './store/types.js';
 export type { SqlExecutor, Dialect, QueryResult } from './store/sql-executor.js';
 export {

@@ -21,6 +21,7 @@ export const errorCodes = {
   StoreUnavailableError: ['store_unavailable'],
   HandlerTransactionError: handlerTransactionErrorCodes,
   SchemaMismatchError: ['schema_mismatch'],
+  MigrationFailedError: ['migration_failed'],
   InvalidEventError: ['invalid_event'],
   InvalidCursorError: ['invalid_cursor'],
   InvalidFilterError: ['invalid_filter'],

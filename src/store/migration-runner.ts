@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SqlExecutor } from './sql-executor.js';
-import { SchemaMismatchError } from './types.js';
+import { MigrationFailedError, SchemaMismatchError, StoreUnavailableError } from './types.js';
 import type { Migration, MigrationSet, SchemaStatus } from './types.js';
 
 /** What the runner needs from a backend, inside a transaction that holds the migration lock. */
@@ -56,7 +56,18 @@ function plan(
     }
     seen.add(set.component);
     const migrations = session.dialect === 'sqlite' ? set.sqlite : set.postgres;
-    const byVersion = new Map(migrations.map((m) => [m.version, m]));
+    const byVersion = new Map<number, Migration>();
+    for (const m of migrations) {
+      const other = byVersion.get(m.version);
+      // Else one of the two would be recorded, and the other later taken for a newer build's.
+      if (other) {
+        throw new SchemaMismatchError(
+          `migration set "${set.component}" (${session.dialect}) has two migrations numbered ${m.version}: ` +
+            `${other.name} and ${m.name}; give each its own version`,
+        );
+      }
+      byVersion.set(m.version, m);
+    }
     const done = new Set<number>();
     for (const row of applied.filter((r) => r.component === set.component)) {
       const known = byVersion.get(row.version);
@@ -127,7 +138,16 @@ export async function applyMigrations(
   }
   const applied: string[] = [];
   for (const { component, migration } of pending) {
-    await session.exec(migration.sql);
+    try {
+      await session.exec(migration.sql);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      // The driver's error alone does not say which migration (often the app's own) broke.
+      throw new MigrationFailedError(
+        `migration ${title(component, migration)} failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
     await session.query(
       `INSERT INTO ${migrationsTable} (component, version, name, checksum, applied_at) VALUES ($1, $2, $3, $4, $5)`,
       [component, migration.version, migration.name, migrationChecksum(migration.sql), now],

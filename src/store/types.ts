@@ -531,6 +531,16 @@ export class SchemaMismatchError extends WorkosInboxError {
   readonly code = 'schema_mismatch';
 }
 
+/**
+ * A migration's SQL failed (often one of your own `migrationSets`): the message names it
+ * (`my-app/0002 (0002-add-email)`) and the database's error; that error is the `cause`.
+ * Nothing of the failed `migrate()` is kept (it runs in one transaction).
+ */
+export class MigrationFailedError extends WorkosInboxError {
+  override readonly name = 'MigrationFailedError';
+  readonly code = 'migration_failed';
+}
+
 /** Options of {@link Store.close}. */
 export interface CloseOptions {
   /** Wait this long for open transactions, then roll them back. @defaultValue no limit */

@@ -6,12 +6,17 @@ import { MigrationFolderError } from '../../src/store/load-migrations.js';
 import { InvalidDatabaseError } from '../../src/store/open-store.js';
 import { InvalidSchemaError } from '../../src/store/postgres/invalid-schema-error.js';
 import { InvalidPruneOptionsError } from '../../src/store/prune-events.js';
-import { SchemaMismatchError, StoreUnavailableError } from '../../src/store/types.js';
+import {
+  MigrationFailedError,
+  SchemaMismatchError,
+  StoreUnavailableError,
+} from '../../src/store/types.js';
 import { InvalidEventError } from '../../src/store/validate-event.js';
 
 const errors = [
   new StoreUnavailableError('x'),
   new SchemaMismatchError('x'),
+  new MigrationFailedError('x'),
   new InvalidEventError('x'),
   new InvalidCursorError('x'),
   new InvalidFilterError('x'),

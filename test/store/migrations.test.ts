@@ -6,7 +6,7 @@ import { coreMigrationSet } from '../../src/store/core-migrations.js';
 import { eventsApiMigrationSet } from '../../src/store/events-api-migrations.js';
 import { loadMigrations } from '../../src/store/load-migrations.js';
 import { migrationChecksum } from '../../src/store/migration-runner.js';
-import { SchemaMismatchError } from '../../src/store/types.js';
+import { MigrationFailedError, SchemaMismatchError } from '../../src/store/types.js';
 import { at, newEvent, t0, useBackends } from './backends.js';
 import { effectsSet } from './effects.js';
 
@@ -76,6 +76,47 @@ describe.each(backends)('migrations on $name', (backend) => {
       'test-effects/1',
     ]);
     expect(await db.sql('SELECT * FROM test_effects')).toEqual([]);
+  });
+
+  it("names the app's migration whose SQL fails, and applies nothing of that migrate()", async () => {
+    const db = backend.fresh();
+    const broken = {
+      version: 1,
+      name: '0001-users',
+      sql: 'CREATE TABLE app_users (id TEXT);\nCREATE TABL oops;',
+    };
+    const set = { component: 'my-app', sqlite: [broken], postgres: [broken] };
+    const store = await db.open({ migrationSets: [set] });
+    const failure = await store.migrate().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(MigrationFailedError);
+    expect(failure).toMatchObject({
+      code: 'migration_failed',
+      message: expect.stringMatching(
+        /^migration my-app\/0001 \(0001-users\) failed: .*syntax error/,
+      ),
+      cause: expect.objectContaining({ message: expect.stringContaining('syntax error') }),
+    });
+    // One transaction: the core's tables are not there either.
+    expect((await store.checkSchema()).empty).toBe(true);
+  });
+
+  it('refuses a set with two migrations of one version, before applying anything', async () => {
+    const db = backend.fresh();
+    const a = { version: 1, name: '0001-users', sql: 'CREATE TABLE dup_users (id TEXT)' };
+    const b = { version: 1, name: '0001-teams', sql: 'CREATE TABLE dup_teams (id TEXT)' };
+    const set = { component: 'my-app', sqlite: [a, b], postgres: [a, b] };
+    const store = await db.open({ migrationSets: [set] });
+    const refusal = {
+      code: 'schema_mismatch',
+      message: expect.stringMatching(
+        /^migration set "my-app" \(\w+\) has two migrations numbered 1: 0001-users and 0001-teams/,
+      ),
+    };
+    await expect(store.migrate()).rejects.toMatchObject(refusal);
+    await expect(store.checkSchema()).rejects.toMatchObject(refusal);
   });
 
   it('refuses a database whose applied migration text changed', async () => {

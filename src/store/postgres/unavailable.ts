@@ -1,5 +1,5 @@
 import { InvalidDatabaseError } from '../open-store.js';
-import { StoreUnavailableError } from '../types.js';
+import { MigrationFailedError, StoreUnavailableError } from '../types.js';
 
 /** PostgreSQL's SQLSTATE for "database does not exist" (class 3D, invalid catalog name). */
 export const missingDatabaseCode = '3D000';
@@ -62,6 +62,10 @@ export function asUnavailable(error: unknown, doing: string): unknown {
       `${missingDatabaseAdvice(name)}; the inbox creates its tables in it when it starts`,
       { cause: error },
     );
+  }
+  // A migration cut off by a lost connection is an outage, not a bad migration.
+  if (error instanceof MigrationFailedError && isConnectionError(error.cause)) {
+    return asUnavailable(error.cause, doing);
   }
   if (error instanceof StoreUnavailableError || !isConnectionError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
