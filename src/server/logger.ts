@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
+import { errorLogSerializer } from '../errors/error-log-serializer.js';
 
 // pino-pretty (and its dependencies) load only when pretty output is asked for; it is CommonJS,
 // so require keeps createLogger synchronous.
@@ -34,6 +35,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const base = {
     level: options.level,
     redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: { err: errorLogSerializer },
     base: { pid: process.pid },
   };
   if (!options.pretty) return pino(base);
