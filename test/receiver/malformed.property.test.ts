@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCreatedAt } from '../../src/events/created-at.js';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import { computeSignatureSync } from '../../src/signature/sign.js';
 import { createBackend } from '../inbox/helpers/backends.js';
@@ -28,8 +29,11 @@ function isEnvelope(body: Uint8Array): boolean {
       v !== null &&
       !Array.isArray(v) &&
       typeof v.id === 'string' &&
+      v.id !== '' &&
       typeof v.event === 'string' &&
+      v.event !== '' &&
       typeof v.created_at === 'string' &&
+      parseCreatedAt(v.created_at).problem === undefined &&
       typeof v.data === 'object' &&
       v.data !== null &&
       !Array.isArray(v.data)
@@ -44,12 +48,27 @@ const anyBody = fc.oneof(
   fc.uint8Array({ maxLength: 512 }),
   fc.tuple(fc.string({ unit: 'grapheme', maxLength: 200 }), encodings).map(([s, e]) => bytes(s, e)),
   fc.jsonValue().map((v) => bytes(JSON.stringify(v) ?? 'null')),
-  // Envelope-shaped with one field of the wrong type.
+  // Envelope-shaped with a field of the wrong type, an empty id or event, or a created_at that is
+  // not a timestamp.
   fc
     .record({
       id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
-      event: fc.oneof(fc.string({ minLength: 1 }), fc.boolean()),
-      created_at: fc.oneof(fc.string({ minLength: 1 }), fc.double()),
+      event: fc.oneof(fc.string(), fc.boolean()),
+      created_at: fc.oneof(
+        fc.string({ minLength: 1 }),
+        fc.double(),
+        // Timestamp-shaped, some of them no real date (2026-02-30) or out of range.
+        fc
+          .tuple(
+            fc.integer({ min: 0, max: 12_000 }),
+            fc.integer({ min: 0, max: 13 }),
+            fc.integer({ min: 0, max: 32 }),
+          )
+          .map(
+            ([y, m, d]) =>
+              `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T10:00:00Z`,
+          ),
+      ),
       data: fc.oneof(fc.constant(null), fc.array(fc.integer()), fc.string(), fc.object()),
     })
     .map((v) => bytes(JSON.stringify(v))),
