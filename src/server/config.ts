@@ -215,7 +215,15 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       .filter((s) => s !== '');
 
   const production = env.NODE_ENV === 'production';
-  const dataDir = resolve(cwd, raw('dataDir') ?? defaults.dataDir.value);
+  const dataDirGiven = raw('dataDir');
+  // Given empty (`--data-dir "$UNSET"`): resolve() would make it the current folder, quietly.
+  if (dataDirGiven?.trim() === '') {
+    throw new ConfigError(
+      `${label('dataDir')} is empty: give a folder, or leave it out for the default ` +
+        `(${defaults.dataDir.value})`,
+    );
+  }
+  const dataDir = resolve(cwd, dataDirGiven ?? defaults.dataDir.value);
   const database = resolveDatabase(raw('database'), dataDir, cwd);
   const schema = raw('schema');
   if (schema !== undefined) {

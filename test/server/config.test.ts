@@ -141,6 +141,10 @@ describe('resolveServeConfig', () => {
       /"example.com" is not an IP/,
     );
     expect(() => resolve({ logLevel: 'loud' })).toThrow(/--log-level/);
+    // Empty (an unset variable in `--data-dir "$DIR"`): not the current folder, quietly.
+    expect(() => resolve({ dataDir: '' })).toThrow(/--data-dir \(WORKOS_INBOX_DATA_DIR\) is empty/);
+    expect(() => resolve({ dataDir: ' ' })).toThrow(ConfigError);
+    expect(resolve({}, { WORKOS_INBOX_DATA_DIR: '' }).dataDir).toBe('/srv/app/.workos-inbox');
     expect(() => resolve({ worker: 'maybe' })).toThrow(/true or false/);
     expect(() => resolve({ processes: '0' })).toThrow(/--processes/);
     for (const bad of ['-1', '2.5', 'fast']) {
