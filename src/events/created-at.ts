@@ -15,6 +15,21 @@ export type CreatedAtProblem =
 export function parseCreatedAt(
   value: string,
 ): { normalized: string; problem?: never } | { problem: CreatedAtProblem } {
+  // The form WorkOS sends (`toISOString()`'s, milliseconds, `Z`) is its own normal form but for
+  // the nanoseconds: one Date.parse and a comparison instead of the pattern and six checks
+  // (the receiver parses every delivery's, the mirror every event's; ~1 µs each).
+  if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(0) !== 48) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) {
+      return { normalized: `${value.slice(0, 23)}000000Z` };
+    }
+  }
+  return parseAnyForm(value);
+}
+
+function parseAnyForm(
+  value: string,
+): { normalized: string; problem?: never } | { problem: CreatedAtProblem } {
   const m = timestampPattern.exec(value.trim());
   if (!m) return { problem: 'is not an ISO-8601 timestamp' };
   const [, y, mo, d, h, mi, s, frac = '', zone = 'Z'] = m;
