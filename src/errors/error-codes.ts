@@ -103,5 +103,10 @@ export const errorCodes = {
     'invalid_request',
     'body_too_large',
   ],
-  'HTTP: mirror read API': ['entity_not_found', 'invalid_request_parameters', 'method_not_allowed'],
+  'HTTP: mirror read API': [
+    'entity_not_found',
+    'invalid_request_parameters',
+    'method_not_allowed',
+    'mirror_tables_missing',
+  ],
 } as const satisfies Record<string, readonly string[]>;

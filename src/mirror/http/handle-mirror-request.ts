@@ -1,7 +1,7 @@
 import { invalidParameterAnswer, workosErrorBody } from '../../errors/http-error-body.js';
 import type { SqlExecutor } from '../../store/sql-executor.js';
 import type { MirrorSource } from '../read/create-mirror.js';
-import { runOnSource } from '../read/create-mirror.js';
+import { MirrorTablesMissingError, runOnSource } from '../read/create-mirror.js';
 import type { PageOptions } from '../read/paginate.js';
 import { listOrderOf, listOrderValues } from '../read/paginate.js';
 import type { WireList } from '../read/wire-queries.js';
@@ -222,13 +222,32 @@ export function isMirrorPath(path: string): boolean {
  * official SDK pointed at this server works unchanged. As WorkOS, it answers 422 to a list of
  * directory users, directory groups or organization memberships without one of the filters WorkOS
  * requires (see {@link MirrorRequestOptions.unfiltered}), and to an `after` / `before` that names
- * no object. Returns `null` when the path is not a mirror route. Authentication is the caller's
- * job (the server checks the admin token first).
+ * no object. On a database without the mirror's tables it answers 501 `mirror_tables_missing`,
+ * saying how to create them. Returns `null` when the path is not a mirror route. Authentication
+ * is the caller's job (the server checks the admin token first).
  */
 export async function handleMirrorRequest(
   source: MirrorSource,
   request: MirrorHttpRequest,
   options: MirrorRequestOptions = {},
+): Promise<MirrorHttpResponse | null> {
+  try {
+    return await answerMirrorRequest(source, request, options);
+  } catch (error) {
+    if (!(error instanceof MirrorTablesMissingError)) throw error;
+    // A database without the mirror's tables is a setup to change, not a fault that passes: 501
+    // (not 500 or 503, which the SDK retries, three times by default, before it fails the same).
+    return {
+      status: 501,
+      body: workosErrorBody({ status: 501, code: error.code, message: error.message }),
+    };
+  }
+}
+
+async function answerMirrorRequest(
+  source: MirrorSource,
+  request: MirrorHttpRequest,
+  options: MirrorRequestOptions,
 ): Promise<MirrorHttpResponse | null> {
   const match = splitPath(request.path);
   if (!match) return null;
