@@ -3,6 +3,8 @@
 // the same pooled client, on SQLite the next transaction or none); a query not awaited committed
 // with the event. Now a late use is refused (`transaction_ended`), and a handler that returns while
 // a query of it still runs fails its attempt (`query_not_awaited`), which rolls back.
+import type Database from 'better-sqlite3';
+import type { PoolClient } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../src/inbox/create-inbox.js';
 import type { HandlerContext } from '../../src/worker/handler-source.js';
@@ -109,4 +111,31 @@ describe.each(backendKinds)('ctx.tx outside its handler, on %s', (kind) => {
       );
     },
   );
+
+  // docs/inbox.md's rule for ctx.tx.native: read it inside each handler, where writes through the
+  // driver's own handle belong to the event's transaction (a kept handle is not guarded).
+  it('writes through ctx.tx.native read in the handler roll back and commit with the event', async () => {
+    const inbox = await open(1);
+    let attempts = 0;
+    inbox.on('dsync.user.created', async (_event, ctx) => {
+      attempts++;
+      if (kind === 'sqlite') {
+        (ctx.tx.native as Database.Database)
+          .prepare('INSERT INTO test_effects (event_id, applied) VALUES (?, 1)')
+          .run(ctx.eventId);
+      } else {
+        await (ctx.tx.native as PoolClient).query(insertEffect, [ctx.eventId]);
+      }
+      if (attempts === 1) throw new Error('first attempt fails after its write');
+    });
+    expect(await receive(inbox.receiver, 'evt_native')).toBe(200);
+    expect(await inbox.worker.drain()).toBe(1);
+    expect(await inbox.store.get('evt_native')).toMatchObject({ status: 'retrying' });
+    expect(await effectCounts((fn) => inbox.store.read(fn))).toEqual(new Map());
+
+    clock.advance(1000);
+    expect(await inbox.worker.drain()).toBe(1);
+    expect(await inbox.store.get('evt_native')).toMatchObject({ status: 'done' });
+    expect(await effectCounts((fn) => inbox.store.read(fn))).toEqual(new Map([['evt_native', 1]]));
+  });
 });
