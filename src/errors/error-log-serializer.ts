@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 
 interface ErrorLike {
   message: string;
@@ -34,4 +35,34 @@ export function errorLogSerializer(error: unknown): unknown {
     (serialized as { message: string }).message = messageWithCauses(error, new Set());
   }
   return serialized;
+}
+
+type ErrSerializer = (error: unknown) => unknown;
+
+/**
+ * The app's own pino logger, for this package's lines: a child whose `err` serializer is the
+ * app's, with each cause's message once where that serializer gave pino's message (every cause
+ * appended). A message the app's serializer made itself is kept, and so is everything else it
+ * does; the app's own calls on its logger are unchanged. A logger that is not pino's (no
+ * serializers to read) is used as it is.
+ */
+export function withCausesLoggedOnce(logger: Logger): Logger {
+  const serializers = (logger as unknown as Record<symbol, Record<string, unknown> | undefined>)[
+    pino.symbols.serializersSym
+  ];
+  const theirs = serializers?.err;
+  if (typeof theirs !== 'function') return logger;
+  const err = (error: unknown): unknown => {
+    const serialized = (theirs as ErrSerializer)(error);
+    if (
+      isErrorLike(error) &&
+      isErrorLike(serialized) &&
+      serialized !== error &&
+      serialized.message === (pino.stdSerializers.err(error as Error) as ErrorLike).message
+    ) {
+      serialized.message = messageWithCauses(error, new Set());
+    }
+    return serialized;
+  };
+  return logger.child({}, { serializers: { err } });
 }

@@ -1,4 +1,5 @@
 import { createDefaultLogger } from './default-logger.js';
+import { withCausesLoggedOnce } from '../errors/error-log-serializer.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { systemClock } from '../clock.js';
@@ -88,7 +89,8 @@ function explainNoSecret<T>(create: () => T): T {
 export async function createInbox(options: InboxOptions): Promise<Inbox> {
   checkInboxOptionKeys(options);
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createDefaultLogger();
+  // The app's logger logged a wrapped error's cause twice (our messages already end with it).
+  const logger = options.logger ? withCausesLoggedOnce(options.logger) : createDefaultLogger();
   const metrics = createInboxMetrics(
     options.metricsRegistry ? { registry: options.metricsRegistry } : {},
   );
