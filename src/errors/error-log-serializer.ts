@@ -47,6 +47,8 @@ type ErrSerializer = (error: unknown) => unknown;
  * serializers to read) is used as it is.
  */
 export function withCausesLoggedOnce(logger: Logger): Logger {
+  // createInbox hands its (wrapped) logger to the worker and receiver, which wrap what they get.
+  if (wrappedLoggers.has(logger)) return logger;
   const serializers = (logger as unknown as Record<symbol, Record<string, unknown> | undefined>)[
     pino.symbols.serializersSym
   ];
@@ -64,5 +66,9 @@ export function withCausesLoggedOnce(logger: Logger): Logger {
     }
     return serialized;
   };
-  return logger.child({}, { serializers: { err } });
+  const child = logger.child({}, { serializers: { err } });
+  wrappedLoggers.add(child);
+  return child;
 }
+
+const wrappedLoggers = new WeakSet<Logger>();

@@ -1,3 +1,4 @@
+import { withCausesLoggedOnce } from '../errors/error-log-serializer.js';
 import { directoryOfEvent } from '../events/directory-of.js';
 import { defaults } from '../defaults.js';
 import { createDefaultLogger } from '../inbox/default-logger.js';
@@ -70,7 +71,10 @@ const outageLogEveryMs = 10_000;
 /** The framework-free receiver: raw bytes and headers in, status and JSON body out. */
 export function createReceiver(options: ReceiverOptions): Receiver {
   const clock = options.clock ?? systemClock;
-  const logger: Logger = options.logger ?? createDefaultLogger();
+  // An app's own pino logger logged a wrapped error's cause twice (our messages end with it).
+  const logger: Logger = options.logger
+    ? withCausesLoggedOnce(options.logger)
+    : createDefaultLogger();
   const metrics = options.metrics ?? noopMetrics;
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {

@@ -1,3 +1,4 @@
+import { withCausesLoggedOnce } from '../errors/error-log-serializer.js';
 import { createDefaultLogger } from '../inbox/default-logger.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -86,7 +87,10 @@ export function createWorker(options: WorkerOptions): Worker {
   const { store, handlers } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const logger: Logger = options.logger ?? createDefaultLogger();
+  // An app's own pino logger logged a wrapped error's cause twice (our messages end with it).
+  const logger: Logger = options.logger
+    ? withCausesLoggedOnce(options.logger)
+    : createDefaultLogger();
   const concurrency = options.concurrency ?? workerDefaults.concurrency;
   const leaseMs = options.leaseMs ?? workerDefaults.leaseMs;
   const pollIntervalMs = options.pollIntervalMs ?? workerDefaults.pollIntervalMs;

@@ -6,8 +6,10 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
+import { openMigratedStore } from '../../src/store/open-store.js';
+import { createWorker } from '../../src/worker/create-worker.js';
 import { createBackend } from './helpers/backends.js';
-import { manualClock, receive, secret } from './helpers/events.js';
+import { eventBody, manualClock, receive, secret } from './helpers/events.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -31,6 +33,9 @@ function appLogger(options: pino.LoggerOptions = {}): {
 const wrapped = (): Error =>
   new Error('could not sync the user: read ECONNRESET', { cause: new Error('read ECONNRESET') });
 
+const failed = (lines: Record<string, unknown>[]) =>
+  lines.find((l) => l.msg === 'handler failed; will retry') as { err: Record<string, unknown> };
+
 describe("createInbox with the app's own pino logger", () => {
   async function failOnce(logger: pino.Logger): Promise<void> {
     const backend = await createBackend('sqlite');
@@ -50,9 +55,6 @@ describe("createInbox with the app's own pino logger", () => {
     expect(await receive(inbox.receiver, 'evt_wrapped')).toBe(200);
     expect(await inbox.worker.drain()).toBe(1);
   }
-
-  const failed = (lines: Record<string, unknown>[]) =>
-    lines.find((l) => l.msg === 'handler failed; will retry') as { err: Record<string, unknown> };
 
   it("logs each cause's message once in the inbox's lines; the app's own lines are pino's", async () => {
     const { logger, lines } = appLogger();
@@ -88,6 +90,42 @@ describe("createInbox with the app's own pino logger", () => {
     await failOnce(own);
     expect(failed(ownLines).err).toEqual({
       message: '[app] could not sync the user: read ECONNRESET',
+    });
+  });
+});
+
+describe("createWorker with the app's own pino logger", () => {
+  it("logs each cause's message once, and the app's logger is not changed", async () => {
+    const backend = await createBackend('sqlite');
+    const store = await openMigratedStore({ database: backend.database });
+    cleanups.push(backend.cleanup, () => store.close());
+    const clock = manualClock(Date.now());
+    await store.append({
+      id: 'evt_worker_wrapped',
+      event: 'dsync.user.created',
+      createdAt: '2026-11-27T10:00:00.000Z',
+      receivedAt: new Date(clock.now() - 1_000),
+      rawBody: Buffer.from(eventBody('evt_worker_wrapped', 'dsync.user.created')),
+      source: 'webhook',
+    });
+    const { logger, lines } = appLogger();
+    const worker = createWorker({
+      store,
+      clock,
+      logger,
+      handlers: {
+        handlersFor: () => [
+          () => {
+            throw wrapped();
+          },
+        ],
+      },
+    });
+    expect(await worker.drain()).toBe(1);
+    expect(failed(lines).err.message).toBe('could not sync the user: read ECONNRESET');
+    logger.error({ err: wrapped() }, 'the app logs');
+    expect(lines.at(-1)).toMatchObject({
+      err: { message: 'could not sync the user: read ECONNRESET: read ECONNRESET' },
     });
   });
 });
