@@ -2,6 +2,8 @@
 // Under `next dev` a module-level createInbox made a new inbox per edit (connections and worker
 // rows piled up, and the old versions' workers claimed the events of the new handlers).
 import Database from 'better-sqlite3';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { Inbox } from '../../src/index.js';
 import { generateTestWebhook } from '../../src/testing/index.js';
@@ -82,5 +84,27 @@ describe('docs/inbox.md Next.js: one inbox per server process', () => {
     const again = await evaluate();
     expect(await again.getInbox()).toBe(open);
     expect(await deliver(again.POST)).toBe(200);
+  });
+
+  it('a database that cannot be opened at the first request is tried again at the next one', async () => {
+    // Another server's inbox, left by the tests above: this one starts as a fresh server.
+    await (await shared.workosInbox)?.close();
+    delete shared.workosInbox;
+    // A file where the database's folder should be: SQLite cannot open it until it is removed.
+    const blocker = join(temp.dir, 'not-yet');
+    writeFileSync(blocker, '');
+    vi.stubEnv('DATABASE_URL', join(blocker, 'inbox.db'));
+    vi.stubEnv('WORKOS_WEBHOOK_SECRET', secret);
+    vi.stubEnv('NODE_ENV', 'production');
+    const route = await evaluate();
+
+    // The first request fails with the reason (Next.js logs it and answers 500; WorkOS retries).
+    await expect(deliver(route.POST)).rejects.toThrow(blocker);
+    await expect(deliver(route.POST)).rejects.toThrow(blocker);
+
+    rmSync(blocker);
+    // Once the database can be opened, the next request opens it: not the failure kept for good.
+    expect(await deliver(route.POST)).toBe(200);
+    expect(await deliver(route.POST)).toBe(200);
   });
 });

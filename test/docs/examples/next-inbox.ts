@@ -10,8 +10,15 @@ import { createInbox, type Inbox } from 'workos-inbox';
 const shared = globalThis as typeof globalThis & { workosInbox?: Promise<Inbox> };
 
 export function getInbox(): Promise<Inbox> {
-  shared.workosInbox ??= openInbox();
-  return shared.workosInbox;
+  if (shared.workosInbox) return shared.workosInbox;
+  const opening = openInbox();
+  shared.workosInbox = opening;
+  // One that failed to open (the database down at the first request) is not kept: the next
+  // request tries again, instead of every request failing until the server restarts.
+  opening.catch(() => {
+    if (shared.workosInbox === opening) shared.workosInbox = undefined;
+  });
+  return opening;
 }
 
 async function openInbox(): Promise<Inbox> {
