@@ -129,6 +129,8 @@ export class PullLoop {
         }
         return;
       }
+      // Stopping ends the request in flight (onStop): that is no failure to report.
+      if (this.loop.stopped) return;
       logger.warn({ err: error }, 'Events API pull failed; trying again next round');
     }
   }

@@ -12,8 +12,10 @@ export function startPulling(
   settings: PullSettings,
   deps: { store: Store; logger: Logger; metrics: PullMetrics; leaseMs: number },
 ): PullLoop {
-  // On shutdown, retry waits end at once: the catch-up in progress fails fast instead of holding
-  // up the drain (the next start continues from the committed cursor).
+  // On shutdown, the request to WorkOS in flight and the wait before a retry end at once: the
+  // catch-up in progress fails fast instead of holding up the drain (and the puller lease) for
+  // up to --api-timeout-ms while WorkOS does not answer. The next start continues from the
+  // committed cursor.
   const stopping = new AbortController();
   const client = new WorkosApiClient({
     apiKey: settings.apiKey,
@@ -21,6 +23,7 @@ export function startPulling(
     timeoutMs: settings.apiTimeoutMs,
     onError: (status) => deps.metrics.apiError(status),
     sleep: abortableSleep(stopping.signal),
+    signal: stopping.signal,
   });
   const loop = new PullLoop({
     store: deps.store,

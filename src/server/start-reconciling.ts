@@ -11,6 +11,9 @@ export function startReconciling(
   settings: ReconcileSettings,
   deps: { store: Store; logger: Logger; metrics: ReconcileMetrics },
 ): ReconcileLoop {
+  // On shutdown, the request to WorkOS in flight and the wait before a retry end at once, so a
+  // WorkOS that does not answer cannot hold up the drain (the run stops where it is; the next
+  // one starts over).
   const stopping = new AbortController();
   const loop = new ReconcileLoop({
     store: deps.store,
@@ -19,6 +22,7 @@ export function startReconciling(
       apiUrl: settings.apiUrl,
       timeoutMs: settings.apiTimeoutMs,
       sleep: abortableSleep(stopping.signal),
+      signal: stopping.signal,
     }),
     logger: deps.logger.child({ component: 'reconcile' }),
     metrics: deps.metrics,
