@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { FilterError, filterFlagMessage, parseEventFilter } from '../server/event-filter.js';
 import { addDatabaseFlags } from './database-flags.js';
+import { unknownEventNameNote } from './event-name-note.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
@@ -48,6 +49,10 @@ export function registerEventsRedrive(events: Command): void {
           ? `${JSON.stringify({ redriven: count })}\n`
           : `queued ${count} event${count === 1 ? '' : 's'} again\n`,
       );
+      // As `events list`: a typo must not read as "nothing is dead" (the name is still matched
+      // as given: WorkOS adds events this version may not know).
+      const note = flags.event !== undefined ? unknownEventNameNote(flags.event) : undefined;
+      if (count === 0 && note) process.stderr.write(note);
     });
   });
 }
