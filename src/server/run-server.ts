@@ -140,9 +140,13 @@ export async function runServe(
       credentials?.secrets[0] ??
       config.secrets[0] ??
       (config.production ? undefined : prepareCredentials(config).secrets[0]);
+    const destinations = parseDestinations(config.forward.spec, {
+      ...forwardDefaults(config),
+      secret,
+    });
     forwarder = createForwarder({
       store: inbox.store,
-      destinations: parseDestinations(config.forward.spec, { ...forwardDefaults(config), secret }),
+      destinations,
       clock: systemClock,
       logger: logger.child({ component: 'forward' }),
       leaseMs: config.workerTuning.leaseMs,
@@ -150,6 +154,15 @@ export async function runServe(
     });
     // Every process writes the destinations, so appends queue deliveries even where none is sent.
     await forwarder.register();
+    // A receiver only queues them: said at start, or its deliveries would wait unexplained (the
+    // `forwarding` line is logged where they are sent) when no `work --forward-to` runs.
+    if (mode === 'serve' && !config.worker) {
+      logger.info(
+        { destinations: destinations.map((d) => d.name) },
+        'forwarding: this serve --no-worker queues a delivery to each destination for every new ' +
+          'event but sends none; a `workos-inbox work --forward-to …` process sends them',
+      );
+    }
   }
 
   const eventRegistries = [inbox.metrics, ...(forwarder ? [forwarder.metrics.registry] : [])];
