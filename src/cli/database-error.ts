@@ -107,8 +107,9 @@ function connectionProblem(
   }
   if (/does not support SSL connections/i.test(message)) {
     return (
-      'the server does not accept TLS, and the URL asks for it (sslmode): remove sslmode from ' +
-      `the URL given by ${where}, or turn TLS on in the server`
+      'the server does not accept TLS, and the URL asks for it (sslmode): write sslmode=prefer ' +
+      `(TLS when the server has it) or remove sslmode in the URL given by ${where}, or turn TLS ` +
+      'on in the server'
     );
   }
   if (
@@ -118,7 +119,8 @@ function connectionProblem(
   ) {
     return (
       `${message}: the server's TLS certificate is not trusted. Name its CA in the URL ` +
-      `(sslrootcert=/path/ca.pem), given by ${where}`
+      `(sslrootcert=/path/ca.pem), or write sslmode=require to encrypt without checking it, in ` +
+      `the URL given by ${where}`
     );
   }
   if (code === 'ENOENT' && typeof e.path === 'string' && e.syscall === 'open') {

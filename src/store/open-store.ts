@@ -1,6 +1,7 @@
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { redactDatabase } from './redact-database.js';
 import { InvalidSchemaError, schemaWithSqliteProblem } from './postgres/invalid-schema-error.js';
+import { sslModeProblem } from './postgres/ssl-mode.js';
 import { loadPostgresBackend, loadSqliteBackend } from './load-backend.js';
 import type { Store, StoreOptions } from './types.js';
 
@@ -37,7 +38,7 @@ export function databaseProblem(database: string): string | undefined {
     if (!driverParses(trimmed)) {
       return `the PostgreSQL URL "${shown}" does not parse as a URL (postgres://user:password@host:5432/database; percent-encode special characters in the password)`;
     }
-    return undefined;
+    return sslModeProblem(trimmed);
   }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1];
   if (scheme !== undefined && scheme.toLowerCase() !== 'file') {

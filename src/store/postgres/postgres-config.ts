@@ -1,5 +1,6 @@
 import { defaults } from '../../defaults.js';
 import { InvalidSchemaError, schemaNameProblem } from './invalid-schema-error.js';
+import { sslSettings } from './ssl-mode.js';
 import type pg from 'pg';
 import type { StoreOptions } from '../types.js';
 
@@ -19,7 +20,7 @@ export function postgresConfig(options: StoreOptions): pg.ClientConfig {
     '-c jit=off',
   ];
   return {
-    connectionString: options.database,
+    ...sslSettings(options.database),
     connectionTimeoutMillis: options.connectTimeoutMs ?? defaults.connectTimeoutMs.value,
     application_name: 'workos-inbox',
     // Set at connection start-up (no extra round trip). Every connection resolves the inbox's
