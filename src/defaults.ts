@@ -83,7 +83,7 @@ export const defaults = {
     env: 'DATABASE_URL',
     readme: true,
     description: 'a postgres:// URL or a SQLite file path',
-    docs: 'a `postgres://` URL or a SQLite file path (default: `inbox.db` in `--data-dir`); a URL of any other scheme is refused (exit 2), not taken for a file name',
+    docs: 'a `postgres://` URL or a SQLite file path (default: `inbox.db` in `--data-dir`); a URL of any other scheme, or `postgres:` without `//`, is refused (exit 2), not taken for a file name; `postgres://` alone takes the rest from `PGHOST`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`',
   },
   dataDir: {
     value: '.workos-inbox',

@@ -40,6 +40,16 @@ export function databaseProblem(database: string): string | undefined {
     }
     return sslModeProblem(trimmed);
   }
+  // `postgres:`, `postgresql:/host/db`: meant for PostgreSQL, and a path to SQLite (`migrate`
+  // made a file `postgres:`, or folders `postgresql:/host/`). Not echoed: it may hold a password.
+  const almost = /^(postgres(?:ql)?):/i.exec(trimmed)?.[1];
+  if (almost !== undefined) {
+    return (
+      `the database starts with "${almost}:" but is not a ${almost}:// URL: write ` +
+      'postgres://user:password@host:5432/database, or postgres:// alone to take the rest from ' +
+      'PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE'
+    );
+  }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1];
   if (scheme !== undefined && scheme.toLowerCase() !== 'file') {
     return `the database "${shown}" is a ${scheme}:// URL: give a postgres:// or postgresql:// URL, or a SQLite file path`;

@@ -95,6 +95,38 @@ describe('the database option', () => {
     },
   );
 
+  // `postgres:` and `postgresql:/host/db` were SQLite paths: `migrate` made a file `postgres:`, or
+  // folders `postgresql:/127.0.0.1/`, and put an inbox there.
+  it.each([['postgres:'], ['postgresql:/127.0.0.1/app'], ['postgres:app:S3cretPW@127.0.0.1/app']])(
+    'migrate --database %s is refused (exit 2), nothing created, the password not shown',
+    async (database) => {
+      const dir = mkdtempSync(join(cwd, 'almost-postgres-'));
+      const result = await runCli(['migrate', '--database', database], {
+        cwd: dir,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/starts with "postgres(ql)?:" but is not a postgres(ql)?:\/\//);
+      expect(result.stderr).toContain('or postgres:// alone to take the rest from PGHOST');
+      expect(result.stderr + result.stdout).not.toContain('S3cretPW');
+      oneLine(result.stderr);
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
+
+  it('a PGSSLMODE that is not an sslmode is refused (exit 2) before connecting', async () => {
+    const result = await runCli(['migrate', '--database', 'postgres://app@127.0.0.1:1/app'], {
+      cwd,
+      env: { PGSSLMODE: 'on' },
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'PGSSLMODE=on is not an sslmode: use one of disable, allow, prefer, require',
+    );
+    oneLine(result.stderr);
+  });
+
   it.each([['serve', '--port', '0'], ['work']])(
     '%s on a file that is not SQLite exits 3 naming the file',
     async (...command) => {
