@@ -47,6 +47,17 @@ export function databaseCliError(error: unknown): CliError | undefined {
         { cause: error },
       );
     }
+    // pg_hba.conf has only `hostssl` lines for this client: psql got in with TLS (libpq's default
+    // sslmode is prefer), pg speaks plain text unless the URL asks for TLS.
+    if (code === '28000' && /no encryption/.test(message)) {
+      return new CliError(
+        `cannot connect to the database: ${message}. The server takes TLS connections only: ` +
+          `add ?sslmode=require (or verify-full, to check its certificate) to the URL given by ${where}`,
+        exitCodes.database,
+        'database_unreachable',
+        { cause: error },
+      );
+    }
     if (code !== undefined && (unreachable.has(code) || refused.has(code))) {
       return new CliError(
         `cannot connect to the database: ${message || code}. Check the URL given by ${where}`,

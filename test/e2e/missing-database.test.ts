@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -47,6 +48,99 @@ describe('a PostgreSQL database that does not exist', () => {
 
 // The database answers, but will not hold the inbox's tables where the URL puts them: one line
 // naming the way out, exit 3 (they were the driver's error with a stack, exit 1).
+/**
+ * A stand-in PostgreSQL server on loopback that turns every session away: answers the startup
+ * message with `refusal` (an ErrorResponse with this SQLSTATE and message), after asking for a
+ * cleartext password when `askPassword`.
+ */
+async function refusingServer(
+  code: string,
+  message: string,
+  askPassword: boolean,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const fields = Buffer.from(`SFATAL\0C${code}\0M${message}\0\0`);
+  const header = Buffer.alloc(5);
+  header.write('E');
+  header.writeInt32BE(fields.length + 4, 1);
+  const refusal = Buffer.concat([header, fields]);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('data', (data) => {
+      if (askPassword && data[0] !== 0x70 /* p: the password */) {
+        // AuthenticationCleartextPassword.
+        socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]));
+      } else {
+        socket.end(refusal);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('a PostgreSQL server that turns the connection away', () => {
+  let cwd: string;
+  beforeAll(() => {
+    ensureBuilt();
+    cwd = mkdtempSync(join(tmpdir(), 'wi-e2e-refused-'));
+  });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it("a wrong password exits 3 with the server's words and where the URL comes from", async () => {
+    const server = await refusingServer(
+      '28P01',
+      'password authentication failed for user "app"',
+      true,
+    );
+    try {
+      const result = await runCli(
+        ['migrate', '--database', `postgres://app:wrong@127.0.0.1:${server.port}/app`],
+        { cwd, timeoutMs: 60_000 },
+      );
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(
+        'cannot connect to the database: password authentication failed for user "app". ' +
+          'Check the URL given by --database (DATABASE_URL)',
+      );
+      expect(result.stderr).not.toContain('wrong');
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await server.close();
+    }
+  });
+
+  // psql got in: libpq's default sslmode is prefer. pg speaks plain text unless asked for TLS.
+  it('a server that takes TLS only: exit 3, saying to add sslmode=require', async () => {
+    const server = await refusingServer(
+      '28000',
+      'no pg_hba.conf entry for host "127.0.0.1", user "app", database "app", no encryption',
+      false,
+    );
+    try {
+      const result = await runCli(
+        ['stats', '--database', `postgres://app@127.0.0.1:${server.port}/app`],
+        { cwd, timeoutMs: 60_000 },
+      );
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(
+        'The server takes TLS connections only: add ?sslmode=require (or verify-full, to check ' +
+          'its certificate) to the URL given by --database (DATABASE_URL)',
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('a PostgreSQL database the inbox cannot create its tables in', () => {
   let cwd: string;
   const tag = `wi_noprivs_${process.pid}`;

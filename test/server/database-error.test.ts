@@ -30,6 +30,16 @@ describe('databaseCliError', () => {
       /cannot read \/nonexistent\.pem, named in the URL \(sslrootcert/,
     ],
     [
+      'a server that takes TLS connections only, and a URL without sslmode',
+      Object.assign(
+        new Error(
+          'no pg_hba.conf entry for host "10.0.0.5", user "app", database "app", no encryption',
+        ),
+        { code: '28000' },
+      ),
+      /no encryption\. The server takes TLS connections only: add \?sslmode=require \(or verify-full/,
+    ],
+    [
       'a refused connection',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
       /cannot connect to the database: connect ECONNREFUSED .*--database \(DATABASE_URL\)/,
