@@ -117,10 +117,13 @@ function connectionProblem(
     );
   }
   if (/does not support SSL connections/i.test(message)) {
+    // PGSSLMODE asks for TLS too when the URL says nothing about it: name it, or the user looks
+    // for an sslmode the URL does not have.
+    const env = process.env.PGSSLMODE;
     return (
-      'the server does not accept TLS, and the URL asks for it (sslmode): write sslmode=prefer ' +
-      `(TLS when the server has it) or remove sslmode in the URL given by ${where}, or turn TLS ` +
-      'on in the server'
+      `the server does not accept TLS, and the URL asks for it (sslmode${env ? `, or PGSSLMODE=${env}` : ''}): ` +
+      `write sslmode=prefer (TLS when the server has it) or remove sslmode in the URL given by ` +
+      `${where}${env ? ' and unset PGSSLMODE' : ''}, or turn TLS on in the server`
     );
   }
   if (

@@ -50,6 +50,19 @@ describe('databaseCliError', () => {
     expect(mapped!.message).toContain('--database (DATABASE_URL)');
   });
 
+  it('names PGSSLMODE when it is set: the URL may have no sslmode at all', () => {
+    const saved = process.env.PGSSLMODE;
+    process.env.PGSSLMODE = 'require';
+    try {
+      const mapped = databaseCliError(new Error('The server does not support SSL connections'));
+      expect(mapped?.message).toContain('asks for it (sslmode, or PGSSLMODE=require)');
+      expect(mapped?.message).toContain('and unset PGSSLMODE');
+    } finally {
+      if (saved === undefined) delete process.env.PGSSLMODE;
+      else process.env.PGSSLMODE = saved;
+    }
+  });
+
   it('leaves other errors alone (a query bug is not the URL)', () => {
     expect(databaseCliError(new Error('syntax error at or near "SELEC"'))).toBeUndefined();
     // A file error of another kind is the file-system mapping's, not this one's.
