@@ -66,6 +66,17 @@ export function databaseCliError(error: unknown): CliError | undefined {
         { cause: error },
       );
     }
+    // pg-pool's own words for a connection the server never answered (a host that is down, a
+    // firewall that drops the packets): they named neither the wait nor where the URL comes from.
+    if (/^Connection terminated due to connection timeout$/.test(message)) {
+      return new CliError(
+        `cannot connect to the database: no answer within ${defaults.connectTimeoutMs.value / 1000} s ` +
+          `(is the server up, and its port open to this machine?). Check the URL given by ${where}`,
+        exitCodes.database,
+        'database_unreachable',
+        { cause: error },
+      );
+    }
     const connecting = connectionProblem(code, message, e);
     if (connecting) {
       return new CliError(

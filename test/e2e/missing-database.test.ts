@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAdminUrl } from '../helpers/postgres.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { ensureBuilt, runCli } from './cli-harness.js';
 
 // docs/cli.md: exit 3 when the database cannot be reached or does not exist yet, with one line
@@ -114,6 +115,27 @@ describe('a PostgreSQL server that turns the connection away', () => {
       expect(result.stderr).not.toMatch(/^\s+at /m);
     } finally {
       await server.close();
+    }
+  });
+
+  // It said "PostgreSQL unavailable while checking the schema: Connection terminated due to
+  // connection timeout": neither how long it waited nor where the URL comes from.
+  it("a server that never answers: exit 3, naming the wait and the URL's origin", async () => {
+    const hole = new TcpProxy(0, 'blackhole');
+    await hole.start();
+    try {
+      const result = await runCli(
+        ['stats', '--database', `postgres://app@127.0.0.1:${hole.port}/app`],
+        { cwd, timeoutMs: 60_000 },
+      );
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(
+        'cannot connect to the database: no answer within 2 s (is the server up, and its port ' +
+          'open to this machine?). Check the URL given by --database (DATABASE_URL)',
+      );
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await hole.stop();
     }
   });
 
