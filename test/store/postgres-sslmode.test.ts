@@ -177,6 +177,32 @@ describe('sslmode against a TLS server with a certificate of its own CA', () => 
   });
 });
 
+// docs/store.md: what the URL leaves out, pg takes from the PG* variables, as libpq does.
+describe('postgres:// alone', () => {
+  const names = ['PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE'] as const;
+  const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+  afterEach(() => {
+    for (const n of names) {
+      if (saved[n] === undefined) delete process.env[n];
+      else process.env[n] = saved[n];
+    }
+  });
+
+  it('connects where PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE say', async () => {
+    const url = new URL(db.url);
+    process.env.PGHOST = url.hostname;
+    process.env.PGPORT = url.port || '5432';
+    process.env.PGUSER = decodeURIComponent(url.username);
+    process.env.PGPASSWORD = decodeURIComponent(url.password);
+    process.env.PGDATABASE = db.name;
+    const store = await open('postgres://');
+    const { rows } = await store.read((tx) =>
+      tx.query<{ name: string }>('SELECT current_database() AS name'),
+    );
+    expect(rows).toEqual([{ name: db.name }]);
+  });
+});
+
 describe('sslmode values that cannot work', () => {
   it('an unknown sslmode is refused at open, naming the valid ones', async () => {
     await expect(openStore({ database: `${db.url}?sslmode=required` })).rejects.toThrow(
