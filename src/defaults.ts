@@ -772,7 +772,8 @@ export const defaults = {
   apiRetryMaxMs: {
     value: 1 * minute,
     unit: 'ms',
-    description: 'Events API client: longest wait between two attempts, `Retry-After` included',
+    description:
+      'Events API client: longest wait between two attempts, `Retry-After` included; a longer `Retry-After` is not waited out: the request fails at once, naming the wait and when to try again (`serve --pull` pauses pulling until then)',
     options: ['WorkosApiOptions.retryMaxMs'],
   },
   pullPageLimit: {

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { PullMetrics } from '../metrics/pull-metrics.js';
 import type { Store } from '../store/types.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
+import { WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
 import { LeaseLoop, LeaseLostError } from '../leases/lease-loop.js';
 import { PullCursorRejectedError } from './pull-errors.js';
 import { Puller } from './puller.js';
@@ -54,6 +55,8 @@ export class PullLoop {
   private sinceChecked = false;
   /** When a refused cursor was last logged (the runner's clock), or undefined. */
   private refusedLoggedAt: number | undefined;
+  /** WorkOS asked (Retry-After) not to be asked again before this time (the runner's clock). */
+  private pausedUntil: number | undefined;
   /** Whether this process held the lease after the last tick. */
   holding = false;
 
@@ -96,6 +99,9 @@ export class PullLoop {
         );
       }
       if (!this.holding) return;
+      // Each round would only be refused again until then (and log a warning every 5 s).
+      if (this.pausedUntil !== undefined && this.clock.now() < this.pausedUntil) return;
+      this.pausedUntil = undefined;
       await this.checkSince();
       const result = await this.loop.hold(() =>
         this.puller.catchUp(async (_, page) => {
@@ -131,6 +137,14 @@ export class PullLoop {
       }
       // Stopping ends the request in flight (onStop): that is no failure to report.
       if (this.loop.stopped) return;
+      if (error instanceof WorkosApiUnavailableError && error.retryAfterMs !== undefined) {
+        this.pausedUntil = this.clock.now() + error.retryAfterMs;
+        logger.warn(
+          { err: error, until: new Date(this.pausedUntil).toISOString() },
+          `Events API pull paused until ${new Date(this.pausedUntil).toISOString()}, as WorkOS's Retry-After asks; webhooks are still received, and pulling goes on from the cursor then`,
+        );
+        return;
+      }
       logger.warn({ err: error }, 'Events API pull failed; trying again next round');
     }
   }

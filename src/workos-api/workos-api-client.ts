@@ -134,6 +134,17 @@ export class WorkosApiClient {
       this.signal?.throwIfAborted();
       this.options.onError?.(outcome.status);
       if (!outcome.retry) throw outcome.error;
+      // Asked to wait longer than this client ever waits: retrying sooner would only be refused
+      // again, and waiting it out would stall the caller (a pull, a reconcile) silently for as
+      // long as WorkOS says. Fail now, naming the wait and when to try again.
+      if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.retryMaxMs) {
+        const until = new Date(this.clock.now() + outcome.retryAfterMs).toISOString();
+        throw new WorkosApiUnavailableError(
+          `${outcome.error.message}: its Retry-After asks to wait ${seconds(outcome.retryAfterMs)}, longer than the ${seconds(this.retryMaxMs)} this client waits at most, so it was not retried; try again after ${until}`,
+          outcome.status,
+          { cause: outcome.error, retryAfterMs: outcome.retryAfterMs },
+        );
+      }
       if (attempt > this.maxRetries) {
         throw new WorkosApiUnavailableError(
           `${outcome.error.message} (gave up after ${attempt} attempts)`,
@@ -254,6 +265,14 @@ function failure(
     error = new WorkosApiError(message, status, { cause });
   }
   return { retry, status, retryAfterMs: retryAfter, error };
+}
+
+/** `86400 s (24 h)`: a wait as a reader takes it in. */
+function seconds(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s >= 3600) return `${s} s (${+(s / 3600).toFixed(1)} h)`;
+  if (s >= 120) return `${s} s (${+(s / 60).toFixed(1)} min)`;
+  return `${s} s`;
 }
 
 /** fetch's errors say "fetch failed" or "terminated" and keep the socket's reason in `cause`. */

@@ -58,8 +58,22 @@ export class WorkosApiRequestError extends WorkosApiError {
   }
 }
 
-/** 429 / 5xx / no answer, still failing after every retry. */
+/**
+ * 429 / 5xx / no answer, still failing after every retry; or a `Retry-After` longer than the
+ * client waits (`retryMaxMs`), not retried at all.
+ */
 export class WorkosApiUnavailableError extends WorkosApiError {
   override readonly name = 'WorkosApiUnavailableError';
   override readonly code = 'workos_api_unavailable';
+  /** The wait WorkOS asked for (`Retry-After`, in ms) when it is why the request was given up. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    status: number | undefined,
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
+    super(message, status, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
 }

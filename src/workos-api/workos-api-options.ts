@@ -16,7 +16,11 @@ export interface WorkosApiOptions {
   maxRetries?: number;
   /** First backoff; doubles per retry, with jitter. @defaultValue `defaults.apiRetryBaseMs.value` */
   retryBaseMs?: number;
-  /** Longest wait between two attempts, `Retry-After` included. @defaultValue `defaults.apiRetryMaxMs.value` */
+  /**
+   * Longest wait between two attempts, `Retry-After` included. A longer `Retry-After` is not
+   * waited out: the call rejects at once with {@link WorkosApiUnavailableError} naming the wait
+   * (its `retryAfterMs`). @defaultValue `defaults.apiRetryMaxMs.value`
+   */
   retryMaxMs?: number;
   /**
    * Stops the client: the request in progress and the wait before a retry end at once, and the

@@ -72,6 +72,22 @@ describe('workos-inbox pull', () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it('a Retry-After of a day: exit 1 at once naming the wait and when to try again, the cursor kept', async () => {
+    const env = { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url };
+    const last = events[events.length - 1]!.id;
+    api.failNext({ status: 429, retryAfter: '86400' });
+    const before = api.requests.length;
+    const limited = await runCli(['pull', '--database', temp.path], { cwd: temp.dir, env });
+    expect(limited.code, limited.stderr).toBe(1);
+    expect(limited.stderr).toContain(
+      'GET /events: 429 injected 429: its Retry-After asks to wait 86400 s (24 h), longer than the 60 s this client waits at most, so it was not retried; try again after ',
+    );
+    expect(api.requests.length).toBe(before + 1);
+    const again = await runCli(['pull', '--database', temp.path, '--json'], { cwd: temp.dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(api.requests.at(-1)!.query.get('after')).toBe(last);
+  });
+
   it('a 404 names the whole path requested, --api-url path included (exit 1)', async () => {
     const env = { WORKOS_API_KEY: api.apiKey };
     const wrong = await runCli(['pull', '--database', temp.path, '--api-url', `${api.url}/nope`], {

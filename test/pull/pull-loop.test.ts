@@ -143,6 +143,41 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     await storeB.close();
   });
 
+  it('a Retry-After longer than the client waits pauses pulling until then, said once', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    api.events = events.slice(0, 50);
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    const clock = { now: () => now };
+    const { lines, logger } = capturedLogs<{ level: number; msg: string; until?: string }>();
+    const client = new WorkosApiClient({
+      apiKey: api.apiKey,
+      apiUrl: api.url,
+      clock,
+      sleep: () => Promise.reject(new Error('no wait expected')),
+    });
+    const loop = new PullLoop({ store, client, logger, clock, since: '2020-01-01T00:00:00Z' });
+    api.failNext({ status: 429, retryAfter: '3600' });
+    const before = api.requests.length;
+    await loop.tick();
+    expect(api.requests.length).toBe(before + 1);
+    const paused = lines.filter((l) => l.msg.startsWith('Events API pull paused'));
+    expect(paused).toHaveLength(1);
+    expect(paused[0]!.msg).toContain(
+      "until 2026-03-01T01:00:00.000Z, as WorkOS's Retry-After asks",
+    );
+    // Rounds before then ask WorkOS nothing and say nothing more.
+    now += 3599_000;
+    await loop.tick();
+    expect(api.requests.length).toBe(before + 1);
+    expect(lines.filter((l) => l.msg.startsWith('Events API pull paused'))).toHaveLength(1);
+    // Then it pulls on, nothing lost.
+    now += 1000;
+    await loop.tick();
+    expect((await store.pullCursor('events_api'))!.after).toBe(events[49]!.id);
+    await loop.stop();
+  });
+
   it('a WorkOS outage is counted, not thrown; metrics report pages, outcomes and lag', async () => {
     const db = backend.fresh();
     const store = await db.open();

@@ -63,6 +63,42 @@ describe('WorkosApiClient', () => {
     expect(waits).toEqual([3000]);
   });
 
+  it('a Retry-After longer than retryMaxMs: not waited out, an error at once naming the wait', async () => {
+    for (const retryAfter of ['86400', 'Fri, 02 Jan 2026 00:00:00 GMT']) {
+      api.requests.splice(0);
+      const errors: (number | undefined)[] = [];
+      const { client, waits } = clientWith({ onError: (status) => errors.push(status) });
+      api.failNext({ status: 429, retryAfter });
+      const error = await client.listEvents({ limit: 10 }).catch((e: unknown) => e);
+      expect(error, retryAfter).toBeInstanceOf(WorkosApiUnavailableError);
+      expect(error).toMatchObject({
+        status: 429,
+        code: 'workos_api_unavailable',
+        retryAfterMs: 86_400_000,
+      });
+      expect((error as Error).message).toBe(
+        'GET /events: 429 injected 429: its Retry-After asks to wait 86400 s (24 h), longer than the 60 s this client waits at most, so it was not retried; try again after 2026-01-02T00:00:00.000Z',
+      );
+      // One request, no wait, and the failed answer still counted.
+      expect(api.requests).toHaveLength(1);
+      expect(waits).toEqual([]);
+      expect(errors).toEqual([429]);
+    }
+  });
+
+  it('a Retry-After up to retryMaxMs is waited, whatever retryMaxMs is', async () => {
+    const { client, waits } = clientWith({ retryMaxMs: 120_000 });
+    api.failNext({ status: 503, retryAfter: '120' }, { status: 429, retryAfter: '60' });
+    await client.listEvents({ limit: 10 });
+    expect(waits).toEqual([120_000, 60_000]);
+    const short = clientWith({ retryMaxMs: 5000 });
+    api.failNext({ status: 429, retryAfter: '6' });
+    await expect(short.client.listEvents({ limit: 10 })).rejects.toThrow(
+      'its Retry-After asks to wait 6 s, longer than the 5 s this client waits at most',
+    );
+    expect(short.waits).toEqual([]);
+  });
+
   it('gives up after maxRetries with WorkosApiUnavailableError carrying the last status', async () => {
     const { client, waits } = clientWith({ maxRetries: 2 });
     api.failNext({ status: 502 }, { status: 502 }, { status: 502 });
