@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../version.js';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.js';
 import { DatabaseDriverMissingError, DatabaseDriverNotBuiltError } from '../store/load-backend.js';
@@ -23,15 +23,11 @@ import { registerStats } from './stats.js';
 import { registerTrigger } from './trigger.js';
 import { registerVerify } from './verify.js';
 
-const packageJson = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-) as { version: string };
-
 /** The `workos-inbox` program; exported so tests can parse without spawning. */
 export function createProgram(): Command {
   const program = new Command('workos-inbox')
     .description('Verified, durable WorkOS webhooks: serve, test and operate the inbox')
-    .version(packageJson.version)
+    .version(packageVersion)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .hook('preAction', (_program, command) => refuseEmptyValues(command));

@@ -1,5 +1,4 @@
 import { defaults } from '../defaults.js';
-import { readFileSync } from 'node:fs';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { checkEventList, listEventsQuery } from './event-list.js';
@@ -16,15 +15,10 @@ import {
 import type { WorkosErrorDetails } from './workos-api-errors.js';
 import { defaultWorkosApiUrl } from './workos-api-options.js';
 import type { WorkosApiOptions } from './workos-api-options.js';
-
-const version = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
+import { packageVersion } from '../version.js';
 
 /** `workos-inbox/<version> node/<version>`: WorkOS support can tell our requests apart. */
-export const userAgent = `workos-inbox/${version} node/${process.versions.node}`;
+export const userAgent = `workos-inbox/${packageVersion} node/${process.versions.node}`;
 
 /** Waits `ms`, or less when `signal` aborts (its timer is cleared: nothing keeps a process up). */
 const realSleep = (ms: number, signal?: AbortSignal) =>
