@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { unknownEventNameNote } from './event-name-note.js';
 import { limits } from '../limits.js';
 import { WorkosApiClient } from '../workos-api/workos-api-client.js';
-import { workosApiSettings } from '../workos-api/workos-api-options.js';
+import { apiKeyProblem, workosApiSettings } from '../workos-api/workos-api-options.js';
 import type { WorkosApiOptions } from '../workos-api/workos-api-options.js';
 import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -57,6 +57,8 @@ export function cliWorkosApiClient(
       'no_api_key',
     );
   }
+  const problem = apiKeyProblem(apiKey);
+  if (problem) throw new CliError(problem, exitCodes.usage, 'invalid_api_key');
   if (!/^https?:\/\/[^/]/.test(apiUrl)) {
     throw new CliError(
       `--api-url "${apiUrl}": expected an http(s):// URL`,

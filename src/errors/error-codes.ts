@@ -56,6 +56,7 @@ export const errorCodes = {
     'database_unreachable',
     'event_processing',
     'event_pruned',
+    'invalid_api_key',
     'invalid_api_timeout',
     'invalid_api_url',
     'invalid_events',

@@ -11,6 +11,7 @@ import { parseDurationMs } from './parse-duration.js';
 import type { RawConfig, RawConfigKey } from './config-options.js';
 import { sinceMs, sinceRefusal } from '../pull/parse-since.js';
 import { databaseProblem, isPostgresUrl } from '../store/open-store.js';
+import { apiKeyProblem, trimmedApiKey } from '../workos-api/workos-api-options.js';
 import { splitSecretList } from '../signature/options.js';
 import {
   schemaNameProblem,
@@ -394,12 +395,14 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
   }
   /** The WorkOS API key, URL and request timeout, which `flag` needs. */
   const workosApi = (flag: string) => {
-    const apiKey = raw('apiKey');
+    const apiKey = trimmedApiKey(raw('apiKey'));
     if (!apiKey) {
       throw new ConfigError(
         `${flag} needs a WorkOS API key: set WORKOS_API_KEY (or --api-key) to an sk_… key from the WorkOS dashboard`,
       );
     }
+    const problem = apiKeyProblem(apiKey);
+    if (problem) throw new ConfigError(`${flag}: ${problem}`);
     const apiUrl = raw('apiUrl') ?? defaults.apiUrl.value;
     if (!/^https?:\/\/[^/]/.test(apiUrl)) {
       throw new ConfigError(`${label('apiUrl')} must be an http(s):// URL, got "${apiUrl}"`);

@@ -13,7 +13,7 @@ import {
   WorkosApiUnavailableError,
 } from './workos-api-errors.js';
 import type { WorkosErrorDetails } from './workos-api-errors.js';
-import { defaultWorkosApiUrl } from './workos-api-options.js';
+import { apiKeyProblem, defaultWorkosApiUrl, trimmedApiKey } from './workos-api-options.js';
 import type { WorkosApiOptions } from './workos-api-options.js';
 import { packageVersion } from '../version.js';
 
@@ -68,13 +68,16 @@ export class WorkosApiClient {
   private readonly fetch: typeof globalThis.fetch;
 
   constructor(private readonly options: WorkosApiOptions) {
-    if (!options.apiKey) {
+    const apiKey = trimmedApiKey(options.apiKey);
+    if (!apiKey) {
       throw new WorkosApiAuthError(
         'no WorkOS API key: pass apiKey, an sk_… key from the WorkOS dashboard (the CLI reads --api-key or WORKOS_API_KEY)',
         undefined,
       );
     }
-    this.apiKey = options.apiKey;
+    const problem = apiKeyProblem(apiKey);
+    if (problem) throw new WorkosApiAuthError(problem, undefined);
+    this.apiKey = apiKey;
     this.apiUrl = (options.apiUrl ?? defaultWorkosApiUrl).replace(/\/+$/, '');
     // Refused now, not retried as an unreachable server six times with backoff.
     if (!/^https?:\/\/[^/]/i.test(this.apiUrl) || !URL.canParse(this.apiUrl)) {

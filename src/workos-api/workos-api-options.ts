@@ -40,13 +40,35 @@ export interface WorkosApiOptions {
   onError?: (status: number | undefined) => void;
 }
 
+/**
+ * What is wrong with an API key once trimmed (see {@link trimmedApiKey}), or undefined. A space
+ * or line break inside it (a file of two lines, a key pasted twice) cannot be sent in a header:
+ * said here, without the key, rather than taken for an unreachable server and retried.
+ */
+export function apiKeyProblem(apiKey: string): string | undefined {
+  const at = apiKey.search(/[^\x21-\x7e]/);
+  if (at === -1) return undefined;
+  const what = /\s/.test(apiKey[at]!)
+    ? 'a space or line break'
+    : 'a character that is not plain ASCII';
+  return `the WorkOS API key has ${what} inside it (character ${at + 1} of ${apiKey.length}): expected one sk_… key on one line; check WORKOS_API_KEY (or --api-key)`;
+}
+
+/**
+ * The key without the spaces and line breaks around it (a key read from a file, or an env file's
+ * `KEY=sk_… ` line, often ends with one); undefined when nothing is left.
+ */
+export function trimmedApiKey(apiKey: string | undefined): string | undefined {
+  return apiKey?.trim() || undefined;
+}
+
 /** The API key and URL from flags, else the environment; undefined key when neither has one. */
 export function workosApiSettings(
   flags: { apiKey?: string; apiUrl?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): { apiKey: string | undefined; apiUrl: string } {
   return {
-    apiKey: flags.apiKey ?? (env[defaults.apiKey.env] || undefined),
+    apiKey: trimmedApiKey(flags.apiKey ?? env[defaults.apiKey.env]),
     apiUrl: flags.apiUrl ?? (env[defaults.apiUrl.env] || defaultWorkosApiUrl),
   };
 }

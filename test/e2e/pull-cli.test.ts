@@ -98,6 +98,23 @@ describe('workos-inbox pull', () => {
     expect(wrong.stderr).toContain('GET /nope/events: 404 Not Found: check WORKOS_API_URL');
   });
 
+  it('a key with a line break after it pulls; with one inside it: exit 2 at once, the key unprinted', async () => {
+    const ok = await runCli(['pull', '--database', temp.path], {
+      cwd: temp.dir,
+      env: { WORKOS_API_KEY: `${api.apiKey}\n`, WORKOS_API_URL: api.url },
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    const before = api.requests.length;
+    const twoLines = await runCli(['pull', '--database', temp.path], {
+      cwd: temp.dir,
+      env: { WORKOS_API_KEY: `${api.apiKey}\nsk_test_second`, WORKOS_API_URL: api.url },
+    });
+    expect(twoLines.code, twoLines.stderr).toBe(2);
+    expect(twoLines.stderr).toContain('the WorkOS API key has a space or line break inside it');
+    expect(twoLines.stderr).not.toContain(api.apiKey);
+    expect(api.requests.length).toBe(before);
+  });
+
   it('exit 2 naming WORKOS_API_KEY without a key or with a wrong one; 2 on a bad --since', async () => {
     const none = await runCli(['pull', '--database', temp.path], {
       cwd: temp.dir,

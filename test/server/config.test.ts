@@ -168,6 +168,14 @@ describe('resolveServeConfig', () => {
     );
   });
 
+  it('the WorkOS API key of --pull: trimmed; blank is none; a line break inside it is refused', () => {
+    expect(resolve({ pull: 'true', apiKey: 'sk_test\n' }).pull?.apiKey).toBe('sk_test');
+    expect(() => resolve({ pull: 'true', apiKey: '  ' })).toThrow(/needs a WorkOS API key/);
+    expect(() => resolve({ pull: 'true', apiKey: 'sk_test\nsk_other' })).toThrow(
+      /: the WorkOS API key has a space or line break inside it \(character 8 of 16\)/,
+    );
+  });
+
   it('--api-timeout-ms (WORKOS_API_TIMEOUT_MS) reaches the WorkOS client settings of --pull and --reconcile-every', () => {
     const api = { pull: 'true', reconcileEvery: '24h', apiKey: 'sk_test' };
     const timeouts = (c: ReturnType<typeof resolve>) => [

@@ -117,6 +117,33 @@ describe('WorkosApiClient', () => {
     expect(api.requests).toHaveLength(1);
   });
 
+  it('a key read with spaces or a line break around it works; one inside it is refused at once, unprinted', async () => {
+    for (const apiKey of [
+      `${api.apiKey}\n`,
+      `${api.apiKey}\r\n`,
+      `  ${api.apiKey}  `,
+      `\t${api.apiKey}`,
+    ]) {
+      api.requests.splice(0);
+      const { client } = clientWith({ apiKey });
+      await client.listEvents({ limit: 1 });
+      expect(api.requests[0]!.authorization, JSON.stringify(apiKey)).toBe(`Bearer ${api.apiKey}`);
+    }
+    expect(() => new WorkosApiClient({ apiKey: ' \n ' })).toThrow(/^no WorkOS API key/);
+    for (const apiKey of [`${api.apiKey}\nsk_test_other`, `${api.apiKey} ${api.apiKey}`]) {
+      let error: unknown;
+      try {
+        new WorkosApiClient({ apiKey });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(WorkosApiAuthError);
+      expect((error as Error).message).toBe(
+        `the WorkOS API key has a space or line break inside it (character ${api.apiKey.length + 1} of ${apiKey.length}): expected one sk_… key on one line; check WORKOS_API_KEY (or --api-key)`,
+      );
+    }
+  });
+
   it('no key at all, or an apiUrl that is not a URL: a clear error before any request', () => {
     expect(() => new WorkosApiClient({ apiKey: '' })).toThrow(/pass apiKey.*WORKOS_API_KEY/);
     for (const apiUrl of ['not-a-url', 'ftp://api.workos.com', 'http://']) {
@@ -273,6 +300,9 @@ describe('WorkosApiClient', () => {
         { WORKOS_API_KEY: 'sk_env', WORKOS_API_URL: 'http://y' },
       ),
     ).toEqual({ apiKey: 'sk_flag', apiUrl: 'http://x' });
+    // A key from a file or an env file keeps its line break; a blank one is no key.
+    expect(workosApiSettings({}, { WORKOS_API_KEY: 'sk_env\n' }).apiKey).toBe('sk_env');
+    expect(workosApiSettings({}, { WORKOS_API_KEY: ' \n' }).apiKey).toBeUndefined();
   });
 
   it('listEventsAsSent gives each event the bytes WorkOS sent for it, whatever the spacing', async () => {
