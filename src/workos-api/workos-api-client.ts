@@ -199,22 +199,26 @@ export class WorkosApiClient {
         return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
       }
       const text = utf8.decode(bytes);
+      const contentType = response.headers.get('content-type');
       if (response.ok) {
         try {
           return { body: JSON.parse(text) as unknown, bytes };
         } catch (cause) {
+          // Not retried: what answers in WorkOS's place (a captive portal, a wrong URL) stays.
           return failure(
             false,
             response.status,
             undefined,
-            `${what}: the answer is not JSON`,
+            `${what}: the answer is not JSON (${notJson(text, contentType)}): check that WORKOS_API_URL (or --api-url) is WorkOS's API and that nothing (a proxy, a captive portal) answers in its place`,
             cause,
           );
         }
       }
-      const body = errorBody(text);
+      const body = errorBody(text, contentType);
       const status = response.status;
-      const message = `${what}: ${status}${body.detail ? ` ${body.detail}` : ''}`;
+      // WorkOS support finds a request by its id.
+      const requestId = response.headers.get('x-request-id');
+      const message = `${what}: ${status}${body.detail ? ` ${body.detail}` : ''}${requestId ? ` [request id ${requestId}]` : ''}`;
       if (status === 429 || status >= 500) {
         const after = retryAfterMs(response.headers.get('retry-after'), this.clock.now());
         return failure(true, status, after, message);
@@ -283,7 +287,10 @@ function causeMessage(error: unknown): string {
  * WorkOS answers errors as JSON with `message` (and sometimes `code`, `errors`): `detail` keeps it
  * short for the message; the rest keeps what it said apart.
  */
-function errorBody(text: string): WorkosErrorDetails & { detail: string } {
+function errorBody(
+  text: string,
+  contentType: string | null,
+): WorkosErrorDetails & { detail: string } {
   try {
     const body = JSON.parse(text) as {
       message?: unknown;
@@ -302,10 +309,44 @@ function errorBody(text: string): WorkosErrorDetails & { detail: string } {
         : []),
     ];
     const fields = named.filter((f): f is string => typeof f === 'string');
+    // `errors[]` says which requirement failed (`{ field, code }`, as the official SDK reads it).
+    const requirements = (Array.isArray(body.errors) ? (body.errors as unknown[]) : [])
+      .map((e) => {
+        const { field, code, message } = (e ?? {}) as Record<string, unknown>;
+        const said = [code, message].find((s) => typeof s === 'string' && s !== '') as
+          string | undefined;
+        if (said === undefined) return undefined;
+        return typeof field === 'string' && !said.includes(field) ? `${field}: ${said}` : said;
+      })
+      .filter((r) => r !== undefined);
     const parts = [workosCode, workosMessage].filter((p) => p !== undefined);
-    if (parts.length > 0) return { detail: parts.join(': '), workosCode, workosMessage, fields };
+    const detail = [parts.join(': '), requirements.length > 0 ? `(${requirements.join('; ')})` : '']
+      .filter((p) => p !== '')
+      .join(' ');
+    if (detail !== '') return { detail, workosCode, workosMessage, fields };
   } catch {
-    // not JSON: fall through
+    const seen = notJson(text, contentType);
+    if (seen.startsWith('an HTML page')) {
+      return { detail: `(${seen}, not WorkOS's JSON: a proxy or gateway in between answered)` };
+    }
   }
-  return { detail: text.slice(0, 200).trim() };
+  return { detail: oneLine(text) };
+}
+
+/**
+ * What a body that is not JSON looks like, in a few words: an HTML page by its title (a proxy's
+ * error page, a captive portal), else its first characters on one line.
+ */
+function notJson(text: string, contentType: string | null): string {
+  if (/html/i.test(contentType ?? '') || /^\s*</.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+    return `an HTML page${title && oneLine(title) ? ` "${oneLine(title)}"` : ''}`;
+  }
+  return text.trim() === '' ? 'an empty body' : `"${oneLine(text)}"`;
+}
+
+/** Whitespace runs as one space, at most 200 characters: one readable log line. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

@@ -276,6 +276,82 @@ describe('WorkosApiClient', () => {
     }
   });
 
+  it("a proxy's HTML error page is named by its title, not printed whole; it is retried", async () => {
+    const page =
+      '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+    const server = await serverAnswering((n, res) => {
+      if (n === 2) return void res.end(emptyList);
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end(page);
+    });
+    try {
+      const { client, waits } = clientWith({ apiUrl: server.url });
+      expect((await client.listEvents({ limit: 1 })).data).toEqual([]);
+      expect(waits).toHaveLength(1);
+      const error = await clientWith({ apiUrl: server.url, maxRetries: 0 })
+        .client.get('/events')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkosApiUnavailableError);
+      expect((error as Error).message).toBe(
+        `GET /events: 502 (an HTML page "502 Bad Gateway", not WorkOS's JSON: a proxy or gateway in between answered) (gave up after 1 attempts)`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a 200 that is not JSON (a captive portal) says what answered and which setting to check', async () => {
+    const server = await serverAnswering((_n, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        '<!doctype html><html><head><title>\n  Sign in to Hotel Wi-Fi\n</title></head></html>',
+      );
+    });
+    try {
+      const { client, waits } = clientWith({ apiUrl: server.url });
+      await expect(client.listEvents({ limit: 1 })).rejects.toThrow(
+        `GET /events: the answer is not JSON (an HTML page "Sign in to Hotel Wi-Fi"): check that WORKOS_API_URL (or --api-url) is WorkOS's API and that nothing (a proxy, a captive portal) answers in its place`,
+      );
+      expect(waits).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a 422 in WorkOS's shape names each failed requirement and the request id", async () => {
+    const server = await serverAnswering((_n, res) => {
+      res.writeHead(422, { 'content-type': 'application/json', 'x-request-id': 'req_01ABC' });
+      res.end(
+        JSON.stringify({
+          code: 'invalid_request_parameters',
+          message: 'Validation failed',
+          errors: [
+            { field: 'range_start', code: 'range_start must be a valid ISO 8601 date' },
+            { field: 'limit', code: 'must be at most 100' },
+          ],
+        }),
+      );
+    });
+    try {
+      const error = await clientWith({ apiUrl: server.url })
+        .client.listEvents({ limit: 1 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkosApiRequestError);
+      expect(error).toMatchObject({
+        status: 422,
+        workosCode: 'invalid_request_parameters',
+        workosMessage: 'Validation failed',
+        fields: ['range_start', 'limit'],
+      });
+      expect((error as Error).message).toBe(
+        'GET /events: 422 invalid_request_parameters: Validation failed (range_start must be a valid ISO 8601 date; limit: must be at most 100) [request id req_01ABC]',
+      );
+      expect(server.calls()).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
   it('an answer that is not an event list is an error, not stored data', async () => {
     const html = createServer((_req, res) => res.end('{"hello":"proxy"}'));
     await new Promise<void>((r) => html.listen(0, '127.0.0.1', r));
