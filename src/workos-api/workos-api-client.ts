@@ -33,6 +33,10 @@ const realSleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 const utf8 = new TextDecoder();
+const slowHint =
+  'if WorkOS is slow rather than unreachable, allow it longer: WORKOS_API_TIMEOUT_MS (or --api-timeout-ms, the timeoutMs option)';
+const unreachableHint =
+  'check the network (a proxy, a firewall, DNS) and WORKOS_API_URL (or --api-url)';
 
 /** A page of `GET /events` with each event's JSON exactly as WorkOS sent it. */
 export interface EventPageAsSent {
@@ -47,6 +51,8 @@ interface AttemptFailure {
   status: number | undefined;
   retryAfterMs: number | undefined;
   error: WorkosApiError;
+  /** What the user can do when it keeps happening (no answer in time, none at all). */
+  hint?: string;
 }
 
 /**
@@ -144,7 +150,7 @@ export class WorkosApiClient {
       }
       if (attempt > this.maxRetries) {
         throw new WorkosApiUnavailableError(
-          `${outcome.error.message} (gave up after ${attempt} attempts)`,
+          `${outcome.error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})${outcome.hint ? `; ${outcome.hint}` : ''}`,
           outcome.status,
           { cause: outcome.error },
         );
@@ -182,10 +188,14 @@ export class WorkosApiClient {
           signal: abort.signal,
         });
       } catch (cause) {
-        const reason = abort.signal.aborted
+        const timedOut = abort.signal.aborted;
+        const reason = timedOut
           ? `no answer within ${this.timeoutMs} ms`
           : `cannot reach ${this.apiUrl} (${causeMessage(cause)})`;
-        return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
+        return {
+          ...failure(true, undefined, undefined, `${what}: ${reason}`, cause),
+          hint: timedOut ? slowHint : unreachableHint,
+        };
       }
       // As response.text() does, keeping the bytes for listEventsAsSent. The body is part of the
       // attempt: a timeout or a reset after the headers is retried like no answer at all.
@@ -193,10 +203,14 @@ export class WorkosApiClient {
       try {
         bytes = new Uint8Array(await response.arrayBuffer());
       } catch (cause) {
-        const reason = abort.signal.aborted
+        const timedOut = abort.signal.aborted;
+        const reason = timedOut
           ? `the answer's body did not arrive within ${this.timeoutMs} ms`
           : `the answer's body was cut off (${causeMessage(cause)})`;
-        return failure(true, undefined, undefined, `${what}: ${reason}`, cause);
+        return {
+          ...failure(true, undefined, undefined, `${what}: ${reason}`, cause),
+          ...(timedOut ? { hint: slowHint } : {}),
+        };
       }
       const text = utf8.decode(bytes);
       const contentType = response.headers.get('content-type');

@@ -169,6 +169,9 @@ describe('workos-inbox pull', () => {
       expect(byFlag.stderr).toContain(
         'GET /events: no answer within 50 ms (gave up after 6 attempts)',
       );
+      expect(byFlag.stderr).toContain(
+        '; if WorkOS is slow rather than unreachable, allow it longer: WORKOS_API_TIMEOUT_MS (or --api-timeout-ms',
+      );
       expect(byEnv.code, byEnv.stderr).toBe(1);
       expect(byEnv.stderr).toContain(
         'GET /events: no answer within 80 ms (gave up after 6 attempts)',

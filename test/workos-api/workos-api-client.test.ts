@@ -221,6 +221,18 @@ describe('WorkosApiClient', () => {
 
   const emptyList = JSON.stringify({ object: 'list', data: [], list_metadata: {} });
 
+  it('a server nobody answers on: after the retries, an error saying what to check', async () => {
+    const closed = await serverAnswering(() => {});
+    closed.close();
+    const error = await clientWith({ apiUrl: closed.url, maxRetries: 1 })
+      .client.get('/events')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkosApiUnavailableError);
+    expect((error as Error).message).toMatch(
+      /^GET \/events: cannot reach http:\/\/127\.0\.0\.1:\d+ \(fetch failed: .*ECONNREFUSED.*\) \(gave up after 2 attempts\); check the network \(a proxy, a firewall, DNS\) and WORKOS_API_URL \(or --api-url\)$/,
+    );
+  });
+
   it('a connection reset in the middle of the body is retried and counted', async () => {
     const server = await serverAnswering((n, res) => {
       if (n === 2) return void res.end(emptyList);
@@ -244,7 +256,7 @@ describe('WorkosApiClient', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkosApiUnavailableError);
       expect((error as Error).message).toMatch(
-        /^GET \/events: the answer's body was cut off \(terminated: .+\) \(gave up after 1 attempts\)$/,
+        /^GET \/events: the answer's body was cut off \(terminated: .+\) \(gave up after 1 attempt\)$/,
       );
     } finally {
       server.close();
@@ -266,7 +278,7 @@ describe('WorkosApiClient', () => {
       const error = await client.listEvents({ limit: 1 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkosApiUnavailableError);
       expect((error as Error).message).toBe(
-        "GET /events: the answer's body did not arrive within 2000 ms (gave up after 2 attempts)",
+        "GET /events: the answer's body did not arrive within 2000 ms (gave up after 2 attempts); if WorkOS is slow rather than unreachable, allow it longer: WORKOS_API_TIMEOUT_MS (or --api-timeout-ms, the timeoutMs option)",
       );
       expect(server.calls()).toBe(2);
       expect(waits).toHaveLength(1);
@@ -293,7 +305,7 @@ describe('WorkosApiClient', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkosApiUnavailableError);
       expect((error as Error).message).toBe(
-        `GET /events: 502 (an HTML page "502 Bad Gateway", not WorkOS's JSON: a proxy or gateway in between answered) (gave up after 1 attempts)`,
+        `GET /events: 502 (an HTML page "502 Bad Gateway", not WorkOS's JSON: a proxy or gateway in between answered) (gave up after 1 attempt)`,
       );
     } finally {
       server.close();
