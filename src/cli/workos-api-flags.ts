@@ -67,7 +67,20 @@ export function cliWorkosApiClient(
     );
   }
   const timeoutMs = apiTimeoutMs(flags);
-  return new WorkosApiClient({ apiKey, apiUrl, timeoutMs, ...extra });
+  return new WorkosApiClient({ apiKey, apiUrl, timeoutMs, onRetry: retryLine, ...extra });
+}
+
+/**
+ * Each retry on stderr: a pull through a WorkOS hiccup (a 503, a 1-minute Retry-After, timeouts)
+ * says what it waits for instead of sitting silent for minutes.
+ */
+export function retryLine(
+  info: Parameters<NonNullable<WorkosApiOptions['onRetry']>>[0],
+  write = (line: string) => process.stderr.write(line),
+): void {
+  write(
+    `workos-inbox: ${info.message}; retry ${info.attempt} of ${info.maxRetries} in ${(info.delayMs / 1000).toFixed(1)} s\n`,
+  );
 }
 
 /** `--events a,b`: event names as WorkOS spells them (new names are allowed). */

@@ -17,18 +17,21 @@ export function startPulling(
   // up to --api-timeout-ms while WorkOS does not answer. The next start continues from the
   // committed cursor.
   const stopping = new AbortController();
+  const logger = deps.logger.child({ component: 'pull' });
   const client = new WorkosApiClient({
     apiKey: settings.apiKey,
     apiUrl: settings.apiUrl,
     timeoutMs: settings.apiTimeoutMs,
     onError: (status) => deps.metrics.apiError(status),
+    onRetry: ({ message, attempt, maxRetries, delayMs }) =>
+      logger.warn({ attempt, maxRetries, delayMs }, `${message}; retrying in ${delayMs} ms`),
     sleep: abortableSleep(stopping.signal),
     signal: stopping.signal,
   });
   const loop = new PullLoop({
     store: deps.store,
     client,
-    logger: deps.logger.child({ component: 'pull' }),
+    logger,
     metrics: deps.metrics,
     intervalMs: settings.intervalMs,
     leaseMs: deps.leaseMs,

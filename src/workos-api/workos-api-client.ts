@@ -160,7 +160,13 @@ export class WorkosApiClient {
         outcome.retryAfterMs ??
           backoffMs(attempt, this.retryBaseMs, this.retryMaxMs, this.random()),
       );
-      this.options.onRetry?.({ attempt, status: outcome.status, delayMs });
+      this.options.onRetry?.({
+        attempt,
+        maxRetries: this.maxRetries,
+        status: outcome.status,
+        delayMs,
+        message: outcome.error.message,
+      });
       await this.sleep(delayMs, this.signal);
     }
   }

@@ -34,8 +34,14 @@ export interface WorkosApiOptions {
   random?: () => number;
   /** Another fetch (tests, proxies). @defaultValue globalThis.fetch */
   fetch?: typeof globalThis.fetch;
-  /** Told about each retry (for logs and metrics). */
-  onRetry?: (info: { attempt: number; status: number | undefined; delayMs: number }) => void;
+  /** Told about each retry (for logs and metrics): `message` says what failed. */
+  onRetry?: (info: {
+    attempt: number;
+    maxRetries: number;
+    status: number | undefined;
+    delayMs: number;
+    message: string;
+  }) => void;
   /** Told about each failed answer, retried or not (for metrics: errors by status). */
   onError?: (status: number | undefined) => void;
 }

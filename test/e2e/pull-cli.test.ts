@@ -72,6 +72,17 @@ describe('workos-inbox pull', () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it('each retry is a line on stderr, so a pull through a 503 is not silent', async () => {
+    const env = { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url };
+    api.failNext({ status: 503, retryAfter: '0' }, { status: 429, retryAfter: '0' });
+    const pulled = await runCli(['pull', '--database', temp.path], { cwd: temp.dir, env });
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(pulled.stderr).toBe(
+      'workos-inbox: GET /events: 503 injected 503; retry 1 of 5 in 0.0 s\n' +
+        'workos-inbox: GET /events: 429 injected 429; retry 2 of 5 in 0.0 s\n',
+    );
+  });
+
   it('a Retry-After of a day: exit 1 at once naming the wait and when to try again, the cursor kept', async () => {
     const env = { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url };
     const last = events[events.length - 1]!.id;

@@ -203,6 +203,14 @@ describe('serve --pull', () => {
       expect(failure('pull')).toMatch(
         /^GET \/events: no answer within 50 ms \(gave up after 6 attempts\)/,
       );
+      // Each retry before it was a warning, not silence.
+      expect(
+        logs.filter(
+          (l) =>
+            l.component === 'pull' &&
+            /^GET \/events: no answer within 50 ms; retrying in \d+ ms$/.test(l.msg),
+        ).length,
+      ).toBeGreaterThanOrEqual(5);
       expect(failure('reconcile')).toMatch(
         /GET \/organizations: no answer within 50 ms \(gave up after 6 attempts\)/,
       );
