@@ -25,3 +25,18 @@ export function makeFolder(path: string): void {
 function isFolder(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
+
+/** What the file system said, in words (Node's messages lead with the code). */
+export const fileSystemReasons: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  // mkdir -p where a part of the path is a file
+  EEXIST: 'a file of that name is in the way',
+  // mkdir in a folder that exists (makeFolder says ENOENT only then): procfs, and the like
+  ENOENT: 'this file system makes no folders there',
+};

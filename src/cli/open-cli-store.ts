@@ -1,6 +1,6 @@
 import { defaults } from '../defaults.js';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { resolveDatabase } from '../server/config.js';
 import { redactDatabase } from '../store/redact-database.js';
 import { DatabaseDriverNotBuiltError } from '../store/load-backend.js';
@@ -10,7 +10,7 @@ import {
   schemaWithSqliteProblem,
 } from '../store/postgres/invalid-schema-error.js';
 import type { SchemaStatus, Store } from '../store/types.js';
-import { fileSystemCliError } from './file-error.js';
+import { chooseFiles, fileSystemCliError } from './file-error.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
 export interface DatabaseFlags {
@@ -64,6 +64,23 @@ export function cliDatabase(flags: DatabaseFlags, env: NodeJS.ProcessEnv = proce
 }
 
 /**
+ * The file that takes the place of a folder on the way to the SQLite file `database` (`data` for
+ * `data/inbox.db`), or undefined.
+ */
+function fileInTheWay(database: string): string | undefined {
+  for (let folder = dirname(resolve(database)); ; folder = dirname(folder)) {
+    let stat;
+    try {
+      stat = statSync(folder, { throwIfNoEntry: false });
+    } catch {
+      // ENOTDIR: a file further up; EACCES and the like: look further up too.
+    }
+    if (stat) return stat.isDirectory() ? undefined : folder;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
+/**
  * Open the inbox's database for a CLI command, run `fn`, close. Unless `migrate` is set, the
  * schema must already match this build: reading a half-migrated database would mislead. With
  * `migrate`, `fn` gets the migrations it applied.
@@ -76,11 +93,20 @@ export async function withCliStore<T>(
   const database = cliDatabase(flags);
   const shown = redactDatabase(database);
   // Loaded here, not at start-up: `--help` and `sign` should not pay for the database drivers.
-  const { isPostgresUrl, openStore } = await import('../store/open-store.js');
+  const { InvalidDatabaseError, isPostgresUrl, openStore } = await import('../store/open-store.js');
   const { resolveMirror } = await import('../inbox/mirror-setup.js');
   const schema = cliSchema(flags, shown, isPostgresUrl(database));
   const lockNoticeMs = cliLockNoticeMs();
   if (!options.migrate && !isPostgresUrl(database) && !existsSync(database)) {
+    // Else "start serve here" sent the user to a serve that cannot create it either (exit 2).
+    const file = fileInTheWay(database);
+    if (file !== undefined) {
+      throw new CliError(
+        `no inbox database can be at ${shown}: ${file} is a file, not a folder. Change the path: ${chooseFiles}`,
+        exitCodes.usage,
+        'cli_error',
+      );
+    }
     throw new CliError(
       `no inbox database at ${shown}: start \`workos-inbox serve\` here, run \`workos-inbox migrate\`, or pass --database`,
       exitCodes.database,
@@ -110,8 +136,10 @@ export async function withCliStore<T>(
       throw new CliError(error.message, exitCodes.database, 'store_unavailable', { cause: error });
     }
     // The database's folder cannot be made (a file in the way, no permission): said as `serve`
-    // says it, exit 2.
-    const fileSystem = fileSystemCliError(error);
+    // says it, exit 2. The store's InvalidDatabaseError carries Node's error as its cause.
+    const fileSystem = fileSystemCliError(
+      error instanceof InvalidDatabaseError ? error.cause : error,
+    );
     if (fileSystem) throw fileSystem;
     throw new CliError(
       `cannot open the database ${shown}: ${(error as Error).message}`,

@@ -155,6 +155,21 @@ describe('the database option', () => {
     },
   );
 
+  // It said "no inbox database …: start `workos-inbox serve` here" (exit 3): a serve that cannot
+  // create it either.
+  it.each([[['events', 'list']], [['stats']]])(
+    '%j with a database under a file exits 2 naming the file in the way',
+    async (command) => {
+      const result = await runCli([...command, '--database', 'a-file/data/inbox.db'], { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `no inbox database can be at ${join(cwd, 'a-file', 'data', 'inbox.db')}: ${join(cwd, 'a-file')} is a file, not a folder`,
+      );
+      expect(result.stderr).toContain('--database (DATABASE_URL)');
+      oneLine(result.stderr);
+    },
+  );
+
   // procfs answers ENOENT to a mkdir in a folder that exists: Node's recursive mkdir read it as a
   // missing parent and tried again for ever, at full CPU (serve did not even stop on SIGTERM).
   it.each([[['serve', '--port', '0']], [['migrate']]])(

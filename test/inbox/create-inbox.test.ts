@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/inbox/create-inbox.js';
 import { releaseBoundMs } from '../../src/worker/create-worker.js';
 import { createMirror } from '../../src/mirror/index.js';
-import { openMigratedStore, openStore } from '../../src/store/open-store.js';
+import { InvalidDatabaseError, openMigratedStore, openStore } from '../../src/store/open-store.js';
 import { postgresAdminUrl } from '../helpers/postgres.js';
 import { backendKinds, createBackend } from './helpers/backends.js';
 import {
@@ -391,6 +393,38 @@ describe('createInbox and openStore with a SQLite file', () => {
       expect(existsSync(backend.database)).toBe(false);
     } finally {
       await backend.cleanup();
+    }
+  });
+});
+
+describe('createInbox and openStore with a SQLite file whose folder cannot be created', () => {
+  // They threw Node's bare `EEXIST: file already exists, mkdir '…'`: no database named, no class
+  // to catch. Not StoreUnavailableError (a receiver's 503 asks WorkOS to retry, which cannot help).
+  it('refuse with InvalidDatabaseError naming the database, the folder and what is in the way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wi-folder-taken-'));
+    try {
+      writeFileSync(join(dir, 'data'), '');
+      for (const [database, folder, reason] of [
+        [join(dir, 'data', 'inbox.db'), join(dir, 'data'), 'a file of that name is in the way'],
+        [
+          join(dir, 'data', 'sub', 'inbox.db'),
+          join(dir, 'data', 'sub'),
+          'a part of the path is a file, not a folder',
+        ],
+      ] as const) {
+        const refusal = {
+          code: 'invalid_database',
+          message: `cannot create the folder ${folder} of the SQLite database ${database}: ${reason}. Choose a database path whose folder this user can create and write in`,
+          cause: expect.objectContaining({ syscall: 'mkdir' }),
+        };
+        await expect(createInbox({ database, secret })).rejects.toBeInstanceOf(
+          InvalidDatabaseError,
+        );
+        await expect(createInbox({ database, secret })).rejects.toMatchObject(refusal);
+        await expect(openStore({ database })).rejects.toMatchObject(refusal);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,8 +1,9 @@
 import { defaults } from '../../defaults.js';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { makeFolder } from '../../make-folder.js';
+import { fileSystemReasons, makeFolder } from '../../make-folder.js';
 import { AsyncMutex } from '../async-mutex.js';
+import { InvalidDatabaseError } from '../open-store.js';
 import { coreMigrationSet } from '../core-migrations.js';
 import { eventsApiMigrationSet } from '../events-api-migrations.js';
 import { readPullCursor, releaseNamedLease, takeNamedLease } from '../pull-operations.js';
@@ -132,7 +133,19 @@ export class SqliteStore implements Store {
   /** Open (creating the file and its folder if needed). Does not migrate. */
   static open(options: StoreOptions): SqliteStore {
     const path = resolve(options.database);
-    makeFolder(dirname(path));
+    try {
+      makeFolder(dirname(path));
+    } catch (error) {
+      // Node's bare `EEXIST: file already exists, mkdir '…'` named neither the database nor what
+      // to change. Not an outage: retrying cannot help, the path must change (as a bad URL).
+      const e = error as NodeJS.ErrnoException;
+      const reason = (e.code !== undefined && fileSystemReasons[e.code]) || e.message;
+      throw new InvalidDatabaseError(
+        `cannot create the folder ${e.path ?? dirname(path)} of the SQLite database ${path}: ` +
+          `${reason}. Choose a database path whose folder this user can create and write in`,
+        { cause: error },
+      );
+    }
     try {
       return new SqliteStore(path, options);
     } catch (error) {
