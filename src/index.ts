@@ -71,7 +71,7 @@ export { bodyTooLarge, defaultMaxBodyBytes, readBodyWithLimit } from './receiver
 export type { BodyTooLarge } from './receiver/body.js';
 export type { HeaderSource } from './receiver/headers.js';
 export { createNodeHandler, handleNodeRequest } from './receiver/adapters/node.js';
-export { createWebHandler } from './receiver/adapters/web.js';
+export { createWebHandler, inboxUnavailableResponse } from './receiver/adapters/web.js';
 export { createExpressHandler, captureRawBody } from './receiver/adapters/express.js';
 export type { ExpressLikeHandler } from './receiver/adapters/express.js';
 export { createFastifyPlugin } from './receiver/adapters/fastify.js';

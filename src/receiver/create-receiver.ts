@@ -23,6 +23,8 @@ import { FailureRun } from '../failure-run.js';
 import {
   acceptedResponse,
   errorResponse,
+  retryAfterHeader,
+  storeUnavailableResponse,
   type ReceiverResponse,
   type RejectionReason,
 } from './responses.js';
@@ -84,14 +86,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     maxBytes: options.discardOversizeMaxBytes ?? defaultDiscardOversizeMaxBytes,
     maxMs: options.discardOversizeMaxMs ?? defaultDiscardOversizeMaxMs,
   };
-  const retryAfterSeconds = options.retryAfterSeconds ?? defaults.retryAfterSeconds.value;
-  // HTTP's Retry-After is a whole number of seconds, 0 or more.
-  if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) {
-    throw new RangeError(
-      `retryAfterSeconds must be a whole number of seconds, 0 or more, got ${String(retryAfterSeconds)}`,
-    );
-  }
-  const retryAfter = String(retryAfterSeconds);
+  const retryAfter = retryAfterHeader(
+    options.retryAfterSeconds ?? defaults.retryAfterSeconds.value,
+  );
   const verifier = createVerifier({
     secret: options.secret,
     ...(options.toleranceMs !== undefined ? { toleranceMs: options.toleranceMs } : {}),
@@ -225,15 +222,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     } catch (error) {
       metrics.rejected('store_unavailable');
       noteCommitFailed(id, error);
-      return errorResponse(
-        {
-          status: 503,
-          error: 'store_unavailable',
-          code: 'store_unavailable',
-          message: 'The event could not be stored; retry later.',
-        },
-        { 'retry-after': retryAfter },
-      );
+      return storeUnavailableResponse(retryAfter);
     }
     noteCommitted();
     if (outcome === 'duplicate') {

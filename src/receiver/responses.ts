@@ -57,3 +57,26 @@ export function acceptedResponse(duplicate: boolean): ReceiverResponse {
     body: duplicate ? duplicateBody : acceptedBody,
   };
 }
+
+/** `retryAfterSeconds` as HTTP's Retry-After, a whole number of seconds, 0 or more. */
+export function retryAfterHeader(retryAfterSeconds: number): string {
+  if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) {
+    throw new RangeError(
+      `retryAfterSeconds must be a whole number of seconds, 0 or more, got ${String(retryAfterSeconds)}`,
+    );
+  }
+  return String(retryAfterSeconds);
+}
+
+/** The answer while the database cannot store a webhook: WorkOS retries after `retryAfter` s. */
+export function storeUnavailableResponse(retryAfter: string): ReceiverResponse {
+  return errorResponse(
+    {
+      status: 503,
+      error: 'store_unavailable',
+      code: 'store_unavailable',
+      message: 'The event could not be stored; retry later.',
+    },
+    { 'retry-after': retryAfter },
+  );
+}

@@ -1,5 +1,7 @@
 import { bodyTooLarge, declaredLengthExceeds } from '../body.js';
 import type { Receiver } from '../create-receiver.js';
+import { defaults } from '../../defaults.js';
+import { retryAfterHeader, storeUnavailableResponse } from '../responses.js';
 import type { ReceiverResponse } from '../responses.js';
 
 async function readWebBody(
@@ -38,8 +40,6 @@ async function readWebBody(
 export function createWebHandler(receiver: Receiver): (request: Request) => Promise<Response> {
   return async (request) => {
     const method = request.method;
-    const answer = (response: ReceiverResponse) =>
-      new Response(response.body, { status: response.status, headers: response.headers });
     // Read before us (a validator or a logging middleware calling `c.req.json()`): the exact
     // bytes are gone, and reading again would throw "ReadableStream is locked".
     if (method === 'POST' && (request.bodyUsed || request.body?.locked === true)) {
@@ -49,6 +49,23 @@ export function createWebHandler(receiver: Receiver): (request: Request) => Prom
       method === 'POST' ? await readWebBody(request, receiver.maxBodyBytes) : new Uint8Array(0);
     return answer(await receiver.handle({ method, headers: request.headers, body }));
   };
+}
+
+function answer(response: ReceiverResponse): Response {
+  return new Response(response.body, { status: response.status, headers: response.headers });
+}
+
+/**
+ * What `inbox.fetch` answers while the database is unavailable (503 `store_unavailable` with
+ * `Retry-After`), for a route whose inbox could not be opened: `createInbox` failed, so there is
+ * no `inbox.fetch` to ask (a Next.js route that throws answers 500 with an empty body).
+ */
+export function inboxUnavailableResponse(options: { retryAfterSeconds?: number } = {}): Response {
+  return answer(
+    storeUnavailableResponse(
+      retryAfterHeader(options.retryAfterSeconds ?? defaults.retryAfterSeconds.value),
+    ),
+  );
 }
 
 const consumedMessage =

@@ -45,8 +45,12 @@ if (process.env.NODE_ENV === 'development' && shared.workosInbox) {
   );
 }
 
-// app/webhooks/workos/route.ts: import { getInbox } from '@/lib/inbox';
+// app/webhooks/workos/route.ts (and: import { getInbox } from '@/lib/inbox';)
+import { inboxUnavailableResponse } from 'workos-inbox';
+
 export async function POST(request: Request): Promise<Response> {
-  return (await getInbox()).fetch(request);
+  const inbox = await getInbox().catch((error: unknown) => console.error(error));
+  // Not opened (the database down): 503 and Retry-After, as the inbox answers when it cannot store.
+  return inbox ? inbox.fetch(request) : inboxUnavailableResponse();
 }
 // #endregion next-inbox
