@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { signedHeaders } from '../inbox/helpers/events.js';
 import { ensureBuilt, freePort, killAll, listEvents, runCli, startServe } from './cli-harness.js';
+import { makeSelfSignedCertificate } from '../helpers/self-signed.js';
 
 // Child processes on a loaded CI machine: generous bounds; every wait inside is bounded too.
 
@@ -150,29 +150,7 @@ describe('NODE_ENV=production', () => {
   });
 
   it('serves HTTPS natively with --tls-cert/--tls-key (self-signed certificate made here)', async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(cwd, 'key.pem'),
-        '-out',
-        join(cwd, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    makeSelfSignedCertificate(cwd, '127.0.0.1', 'IP:127.0.0.1');
     const serve = await startServe(['--tls-cert', 'cert.pem', '--tls-key', 'key.pem'], {
       cwd,
       env: production,

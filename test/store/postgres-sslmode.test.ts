@@ -4,7 +4,6 @@
 // `require` failed against a certificate signed by the provider's own CA. The server without TLS
 // is the real one; the TLS server is a loopback front that answers the SSLRequest with 'S', speaks
 // TLS with a self-signed certificate made here, and carries what it decrypts to the real one.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidDatabaseError, openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
+import { makeSelfSignedCertificate } from '../helpers/self-signed.js';
 
 const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
@@ -73,29 +73,7 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'wi-sslmode-'));
   caFile = join(folder, 'cert.pem');
   // Named for another host: verify-full must refuse it, verify-ca (the chain only) take it.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(folder, 'key.pem'),
-      '-out',
-      caFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=db.example',
-      '-addext',
-      'subjectAltName=DNS:db.example',
-    ],
-    { stdio: 'ignore' },
-  );
+  makeSelfSignedCertificate(folder, 'db.example', 'DNS:db.example');
   const target = new URL(postgresAdminUrl);
   front = new TlsFront(
     readFileSync(caFile, 'utf8'),
