@@ -2,20 +2,18 @@ import type { Command } from 'commander';
 import { toDeliveryJson } from '../forward/delivery-json.js';
 import {
   checkKnownDestination,
+  DeliveryEventPrunedError,
   listDeliveries,
   readDestinations,
   UnknownDestinationError,
 } from '../forward/delivery-queries.js';
-import {
-  deliveryStatuses,
-  isRedrivableStatus,
-  redrivableStatusesText,
-} from '../forward/delivery-types.js';
-import type { DeliveryStatus, RedrivableStatus } from '../forward/delivery-types.js';
+import { deliveryStatuses, redrivableStatusesText } from '../forward/delivery-types.js';
+import type { DeliveryStatus } from '../forward/delivery-types.js';
 import {
   destinationsReport,
   notResumableMessage,
   redriveAndWake,
+  redriveFilter,
   removeDestinationAndCount,
   resumeAndWake,
 } from '../forward/forward-admin-api.js';
@@ -34,22 +32,6 @@ function statusFlag(value: string | undefined): DeliveryStatus | undefined {
     throw new CliError(`--status must be one of ${deliveryStatuses.join(', ')}`, exitCodes.usage);
   }
   return value as DeliveryStatus;
-}
-
-/** `redrive --status`: never delivered (done) nor delivering (in flight). */
-function redriveStatusFlag(value: string): RedrivableStatus {
-  if (!isRedrivableStatus(value)) {
-    throw new CliError(
-      `--status ${value}: redrive takes ${redrivableStatusesText} (default dead)` +
-        (value === 'delivered'
-          ? '; delivered ones are done'
-          : value === 'delivering'
-            ? '; delivering ones are in flight'
-            : ''),
-      exitCodes.usage,
-    );
-  }
-  return value;
 }
 
 /**
@@ -178,36 +160,51 @@ export function registerDeliveries(program: Command): void {
     .command('redrive')
     .description('queue deliveries again, due now, attempts reset (default: the dead ones)')
     .option('--destination <name>', 'only this destination')
-    .option('--status <status>', redrivableStatusesText, 'dead');
+    .option('--event-id <id>', "only this event's deliveries")
+    .option(
+      '--status <status>',
+      `${redrivableStatusesText}; or delivered, with --event-id and --destination, to send one delivery again`,
+      'dead',
+    );
   addDatabaseFlags(redrive);
-  redrive.action(async (flags: DatabaseFlags & { destination?: string; status: string }) => {
-    const status = redriveStatusFlag(flags.status);
-    await withCliStore(flags, async (store) => {
-      // On PostgreSQL the redrive wakes every process's forwarder; on SQLite one in another
-      // process (`serve`) finds them at its idle poll.
-      const count = await orNotFound(
-        redriveAndWake(
-          store,
-          {
-            ...(flags.destination !== undefined ? { destination: flags.destination } : {}),
-            status,
-          },
-          new Date(),
-        ),
+  redrive.action(
+    async (flags: DatabaseFlags & { destination?: string; eventId?: string; status: string }) => {
+      const filter = redriveFilter(
+        flags.status,
+        flags.destination,
+        flags.eventId,
+        (message, field) => {
+          throw new CliError(`--${field}: ${message}`, exitCodes.usage);
+        },
       );
-      process.stdout.write(`redriven ${count} deliveries\n`);
-      const { destination } = flags;
-      if (destination !== undefined && count > 0) {
-        const configured = (await store.read(readDestinations)).some((d) => d.name === destination);
-        // Known only by its deliveries (removed, or dropped from --forward-to): queued for nobody.
-        if (!configured) {
-          process.stderr.write(
-            `note: ${destination} is not configured: no process forwards to it, so these wait until one runs with it in --forward-to\n`,
-          );
+      await withCliStore(flags, async (store) => {
+        // On PostgreSQL the redrive wakes every process's forwarder; on SQLite one in another
+        // process (`serve`) finds them at its idle poll.
+        let count: number;
+        try {
+          count = await orNotFound(redriveAndWake(store, filter, new Date()));
+        } catch (error) {
+          if (error instanceof DeliveryEventPrunedError) {
+            throw new CliError(error.message, exitCodes.conflict, 'event_pruned', { cause: error });
+          }
+          throw error;
         }
-      }
-    });
-  });
+        process.stdout.write(`redriven ${count} deliveries\n`);
+        const { destination } = flags;
+        if (destination !== undefined && count > 0) {
+          const configured = (await store.read(readDestinations)).some(
+            (d) => d.name === destination,
+          );
+          // Known only by its deliveries (removed, or dropped from --forward-to): queued for nobody.
+          if (!configured) {
+            process.stderr.write(
+              `note: ${destination} is not configured: no process forwards to it, so these wait until one runs with it in --forward-to\n`,
+            );
+          }
+        }
+      });
+    },
+  );
 
   const resume = deliveries
     .command('resume')

@@ -238,14 +238,55 @@ export async function checkKnownDestination(db: SqlExecutor, name: string): Prom
 }
 
 /**
- * Queue matching deliveries again (default: dead ones), due now, attempts reset. Never delivered
- * or in-flight ones (`RedrivableStatus`).
+ * Redriving a delivered delivery whose event retention pruned: its payload is gone, so there is
+ * nothing to send again. The CLI exits 5 with its message, the admin API answers 409.
+ */
+export class DeliveryEventPrunedError extends WorkosInboxError {
+  override readonly name = 'DeliveryEventPrunedError';
+  readonly code = 'event_pruned';
+
+  constructor(
+    readonly eventId: string,
+    readonly prunedAt: Date,
+  ) {
+    super(
+      `event ${eventId} was pruned on ${prunedAt.toISOString()}: its payload is gone, so it cannot be delivered again`,
+    );
+  }
+}
+
+/**
+ * What a redrive selects: by status (default dead) and optionally destination and event; or one
+ * delivered delivery, named by its event and destination (a destination that lost what it was
+ * sent). Delivered ones only one at a time, so a mistyped filter cannot send everything again.
+ */
+export type RedriveFilter =
+  | (Omit<DeliveryFilter, 'status'> & { status?: RedrivableStatus })
+  | { status: 'delivered'; eventId: string; destination: string };
+
+/**
+ * Queue matching deliveries again (default: dead ones), due now, attempts reset, the last attempt
+ * kept in the attempt log. Never in-flight ones; a delivered one only named by event and
+ * destination, and only while its event keeps its payload (DeliveryEventPrunedError).
  */
 export async function redriveDeliveries(
   tx: SqlExecutor,
-  filter: Omit<DeliveryFilter, 'status'> & { status?: RedrivableStatus },
+  filter: RedriveFilter,
   now: Date,
 ): Promise<number> {
+  if (filter.status === 'delivered') {
+    // Locked against a concurrent prune (which skips locked rows); once this commits, the
+    // delivery is pending and retention keeps the payload for it.
+    const { rows } = await tx.query<{ pruned_at: string | Date | null }>(
+      `SELECT pruned_at FROM workos_inbox_events WHERE id = $1
+       ${tx.dialect === 'postgres' ? 'FOR SHARE' : ''}`,
+      [filter.eventId],
+    );
+    const prunedAt = rows[0]?.pruned_at;
+    if (prunedAt !== undefined && prunedAt !== null) {
+      throw new DeliveryEventPrunedError(filter.eventId, toDate(prunedAt));
+    }
+  }
   // Without a destination, each destination's rows of that status are found by the status index
   // (destination, status, …), not by reading every delivery ever delivered.
   let names: string[] | undefined;
@@ -264,7 +305,8 @@ export async function redriveDeliveries(
   const params: unknown[] = [now];
   const { rowCount } = await tx.query(
     `UPDATE ${deliveries}
-     SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL, ${noAttempt}
+     SET status = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL,
+         delivered_at = NULL, ${noAttempt}
      WHERE ${matching(params)}`,
     params,
   );

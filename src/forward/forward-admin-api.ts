@@ -8,6 +8,7 @@ import { removeDestination, resumeDestination } from './delivery-operations.js';
 import { toDeliveryJson, toDestinationJson } from './delivery-json.js';
 import {
   checkKnownDestination,
+  DeliveryEventPrunedError,
   deliveryStats,
   InvalidDeliveryCursorError,
   listDeliveries,
@@ -15,6 +16,7 @@ import {
   redriveDeliveries,
   UnknownDestinationError,
 } from './delivery-queries.js';
+import type { RedriveFilter } from './delivery-queries.js';
 import { deliveryStatuses, isRedrivableStatus, redrivableStatusesText } from './delivery-types.js';
 import type { DeliveryStatus, DestinationStats, RedrivableStatus } from './delivery-types.js';
 import { defaults } from '../defaults.js';
@@ -94,13 +96,10 @@ export async function removeDestinationAndCount(
  * `deliveries redrive` (and its route): queue the matching deliveries again, due now, and wake the
  * forwarders that send them (`wakeIf`: this process's at once, on PostgreSQL every process's; on
  * SQLite a forwarder in another process finds them at its idle poll). A `destination` nothing
- * knows throws UnknownDestinationError and redrives nothing. Returns how many.
+ * knows throws UnknownDestinationError and redrives nothing; a delivered delivery whose event was
+ * pruned, DeliveryEventPrunedError. Returns how many.
  */
-export function redriveAndWake(
-  store: Store,
-  filter: { destination?: string; status: RedrivableStatus },
-  now: Date,
-): Promise<number> {
+export function redriveAndWake(store: Store, filter: RedriveFilter, now: Date): Promise<number> {
   return store.writeTransaction(
     async (tx) => {
       if (filter.destination !== undefined) await checkKnownDestination(tx, filter.destination);
@@ -135,7 +134,8 @@ export function notResumableMessage(name: string): string {
  * The forwarding routes under /inbox (the bearer token is already checked). Answers `true` when
  * the path was one of them:
  * - `GET /inbox/deliveries?destination=&status=&event_id=&limit=&after=`
- * - `POST /inbox/deliveries/redrive` (`destination`, `status` as query or JSON body)
+ * - `POST /inbox/deliveries/redrive` (`destination`, `status`, `event_id` as query or JSON body;
+ *   `status=delivered` only with `event_id` and `destination`: one delivery sent again)
  * - `GET /inbox/destinations`, `POST /inbox/destinations/:name/resume`
  * - `POST /inbox/destinations/:name/remove` (out of the configuration; its deliveries stay)
  *
@@ -197,7 +197,7 @@ export async function handleForwardAdminRequest(
       // one event redrove the whole destination).
       refuseUnknown(
         [...Object.keys(parsed), ...url.searchParams.keys()],
-        ['destination', 'status'],
+        ['destination', 'status', 'event_id'],
         requestError,
       );
       const pick = (key: string): string | undefined => {
@@ -208,17 +208,16 @@ export async function handleForwardAdminRequest(
         }
         return value;
       };
-      const destination = pick('destination');
-      const wanted = pick('status') ?? 'dead';
-      if (!isRedrivableStatus(wanted)) {
-        throw new DeliveryRequestError(
-          `status must be ${redrivableStatusesText} (default dead), got ${wanted}`,
-          'status',
-        );
-      }
       const count = await redriveAndWake(
         store,
-        { ...(destination ? { destination } : {}), status: wanted },
+        redriveFilter(
+          pick('status'),
+          pick('destination') || undefined,
+          pick('event_id'),
+          (message, field) => {
+            throw new DeliveryRequestError(message, field === 'event-id' ? 'event_id' : field);
+          },
+        ),
         now(),
       );
       sendJson(res, 200, { redriven: count });
@@ -254,6 +253,10 @@ export async function handleForwardAdminRequest(
       sendError(res, 404, 'not_found', error.message, { field });
       return true;
     }
+    if (error instanceof DeliveryEventPrunedError) {
+      sendError(res, 409, 'event_pruned', error.message, { field: 'event_id' });
+      return true;
+    }
     if (error instanceof DeliveryRequestError) {
       sendError(res, 400, 'invalid_request', error.message, { field: error.field });
       return true;
@@ -268,6 +271,42 @@ export async function handleForwardAdminRequest(
     }
     throw error;
   }
+}
+
+/**
+ * A redrive's filter from `status` (default dead), `destination` and `event id`, as the CLI's
+ * flags and the route's fields give them; `refuse(message, field)` throws for bad input (`field`
+ * as the CLI names it: `status`, `destination`, `event-id`). A delivered delivery is redriven
+ * only named by both its event and its destination: one delivery, never a filter's worth.
+ */
+export function redriveFilter(
+  status: string | undefined,
+  destination: string | undefined,
+  eventId: string | undefined,
+  refuse: (message: string, field: string) => never,
+): RedriveFilter {
+  const wanted = status ?? 'dead';
+  if (wanted === 'delivered') {
+    if (eventId === undefined || destination === undefined) {
+      refuse(
+        `status delivered sends one delivery again: name its event id and its destination`,
+        eventId === undefined ? 'event-id' : 'destination',
+      );
+    }
+    return { status: 'delivered', eventId: eventId!, destination: destination! };
+  }
+  if (!isRedrivableStatus(wanted)) {
+    refuse(
+      `status must be ${redrivableStatusesText} (default dead), or delivered with an event id and a destination; got ${wanted}` +
+        (wanted === 'delivering' ? ' (delivering ones are in flight)' : ''),
+      'status',
+    );
+  }
+  return {
+    status: wanted as RedrivableStatus,
+    ...(destination !== undefined ? { destination } : {}),
+    ...(eventId !== undefined ? { eventId } : {}),
+  };
 }
 
 const requestError = (message: string, field: string) => new DeliveryRequestError(message, field);

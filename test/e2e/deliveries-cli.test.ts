@@ -4,7 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { syncDestinations } from '../../src/forward/delivery-operations.js';
+import {
+  claimDeliveries,
+  finishDeliveries,
+  syncDestinations,
+} from '../../src/forward/delivery-operations.js';
 import { eventDeliveries } from '../../src/forward/delivery-queries.js';
 import { resolveMirror } from '../../src/inbox/mirror-setup.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -58,18 +62,78 @@ describe.each(['sqlite', 'postgres'] as const)('`deliveries` commands on %s', (k
 
   const cli = (...args: string[]) => runCli(['deliveries', ...args], { cwd });
 
-  it('`redrive` takes only pending, retrying or dead: delivered and delivering exit 2', async () => {
+  it('`redrive` takes pending, retrying or dead; delivered only naming one delivery; delivering exits 2', async () => {
     const { db } = await prepared();
-    for (const status of ['delivered', 'delivering']) {
-      const r = await cli('redrive', '--status', status, '--database', db);
-      expect(r.code, `${status}: ${r.stdout}${r.stderr}`).toBe(2);
-      expect(r.stderr).toContain(`--status ${status}`);
-      expect(r.stderr).toContain('pending, retrying or dead');
+    for (const args of [
+      ['--status', 'delivering'],
+      ['--status', 'delivered'],
+      ['--status', 'delivered', '--destination', 'app'],
+    ]) {
+      const r = await cli('redrive', ...args, '--database', db);
+      expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(2);
       expect(r.stdout).toBe('');
     }
+    expect((await cli('redrive', '--status', 'delivering', '--database', db)).stderr).toContain(
+      'pending, retrying or dead',
+    );
+    expect(
+      (await cli('redrive', '--status', 'delivered', '--destination', 'app', '--database', db))
+        .stderr,
+    ).toContain('--event-id');
     const ok = await cli('redrive', '--status', 'pending', '--database', db);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toBe('redriven 2 deliveries\n');
+  });
+
+  it('`redrive --status delivered --event-id --destination` sends a delivered delivery again, unless its event was pruned', async () => {
+    const { db, store } = await prepared();
+    const [e] = (await store.list({ limit: 1 })).events;
+    const id = e!.id;
+    // Delivered to app by a forwarder, and the event handled: what a destination that lost data
+    // asks to be sent again.
+    await store.writeTransaction(async (tx) => {
+      await claimDeliveries(tx, {
+        destination: 'app',
+        owner: 'w',
+        limit: 1,
+        leaseMs: 60_000,
+        now: new Date(),
+        ordered: false,
+      });
+      await finishDeliveries(tx, 'w', [
+        {
+          eventId: id,
+          destination: 'app',
+          outcome: 'delivered',
+          nextAttemptAt: null,
+          statusCode: 200,
+          error: null,
+          now: new Date(),
+        },
+      ]);
+    });
+    const args = ['--status', 'delivered', '--event-id', id, '--destination', 'app'];
+    const r = await cli('redrive', ...args, '--database', db);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('redriven 1 deliveries\n');
+    const [app] = await store.read((d) => eventDeliveries(d, id));
+    expect(app).toMatchObject({ destination: 'app', status: 'pending', attempts: 0 });
+    expect(app!.attemptLog.map((a) => [a.outcome, a.statusCode])).toEqual([['delivered', 200]]);
+    // Its payload pruned: refused, exit 5, nothing queued.
+    await store.writeTransaction((tx) =>
+      tx.query(`UPDATE workos_inbox_events SET pruned_at = $1 WHERE id = $2`, [new Date(), id]),
+    );
+    await store.writeTransaction((tx) =>
+      tx.query(
+        `UPDATE workos_inbox_deliveries SET status = 'delivered' WHERE event_id = $1 AND destination = 'app'`,
+        [id],
+      ),
+    );
+    const pruned = await cli('redrive', ...args, '--database', db);
+    expect(pruned.code, pruned.stdout).toBe(5);
+    expect(pruned.stderr).toContain(`event ${id} was pruned`);
+    expect(pruned.stderr).toContain('its payload is gone');
+    expect(pruned.stdout).toBe('');
   });
 
   it('`remove` stops queuing for a destination, keeps its deliveries, and is idempotent', async () => {

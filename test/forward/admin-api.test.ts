@@ -82,27 +82,27 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
       ['null', 'body'],
       ['[]', 'body'],
       ['{"status":"delivering"}', 'status'],
-      ['{"status":"delivered"}', 'status'],
+      ['{"status":"delivered"}', 'event_id'],
       // A field it does not know is refused, not dropped (that widened the redrive).
-      ['{"status":"retrying","destination":"app","event_id":"x"}', 'event_id'],
+      ['{"status":"retrying","destination":"app","event":"x"}', 'event'],
     ] as const) {
       const res = await call('/inbox/deliveries/redrive', { method: 'POST', body });
       expect(res, body).toMatchObject({ status: 400, body: { code: 'invalid_request', field } });
     }
     expect(await call('/inbox/deliveries/redrive?bogus=1', { method: 'POST' })).toMatchObject({
       status: 400,
-      body: { field: 'bogus', message: 'unknown field "bogus"; use destination, status' },
+      body: { field: 'bogus', message: 'unknown field "bogus"; use destination, status, event_id' },
     });
-    // Delivered ones are done (their event's payload may be pruned): not redriven.
+    // A delivered one only named by its event and destination: never a filter's worth.
     expect(
-      await call('/inbox/deliveries/redrive?status=delivered', { method: 'POST' }),
+      await call('/inbox/deliveries/redrive?status=delivered&destination=app', { method: 'POST' }),
     ).toMatchObject({
       status: 400,
       body: {
         error: 'bad_request',
         code: 'invalid_request',
-        field: 'status',
-        message: 'status must be pending, retrying or dead (default dead), got delivered',
+        field: 'event_id',
+        message: 'status delivered sends one delivery again: name its event id and its destination',
       },
     });
     // A malformed percent-escape in a destination name: 400, not a 500 from decodeURIComponent.

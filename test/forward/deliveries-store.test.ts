@@ -233,6 +233,53 @@ describe.each(backends)('deliveries on $name', (backend) => {
     expect(await claim(store, 'a', at(99_999_999))).toEqual([]);
   });
 
+  it('a delivered delivery is sent again when named by event and destination, its attempts kept, unless its event was pruned', async () => {
+    const { store, e } = await handledTenDaysAgo(backend);
+    const deliver = async (now: Date) => {
+      const [claimed] = await claim(store, 'a', now);
+      expect(claimed!.rawBody.equals(Buffer.from(e.rawBody))).toBe(true);
+      await store.writeTransaction((tx) =>
+        finishDeliveries(tx, 'w1', [
+          {
+            eventId: e.id,
+            destination: 'a',
+            outcome: 'delivered',
+            nextAttemptAt: null,
+            statusCode: 204,
+            error: null,
+            now,
+          },
+        ]),
+      );
+    };
+    await deliver(at(1));
+    const again = () =>
+      store.writeTransaction((tx) =>
+        redriveDeliveries(tx, { status: 'delivered', eventId: e.id, destination: 'a' }, at(10)),
+      );
+    expect(await again()).toBe(1);
+    const [queued] = await store.read((db) => eventDeliveries(db, e.id));
+    expect(queued).toMatchObject({ status: 'pending', attempts: 0, deliveredAt: null });
+    expect(queued!.attemptLog.map((a) => [a.attempt, a.outcome, a.statusCode])).toEqual([
+      [1, 'delivered', 204],
+    ]);
+    // Pending again, it holds its payload against retention, and is sent byte for byte.
+    expect((await store.prune({ receivedBefore: at(-86_400_000), now: at(11) })).pruned).toBe(0);
+    await deliver(at(12));
+    const [sent] = await store.read((db) => eventDeliveries(db, e.id));
+    expect(sent!.attemptLog.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'delivered'],
+      [1, 'delivered'],
+    ]);
+    // Pruned: nothing left to send, said so, nothing queued.
+    expect((await store.prune({ receivedBefore: at(-86_400_000), now: at(13) })).pruned).toBe(1);
+    await expect(again()).rejects.toMatchObject({
+      code: 'event_pruned',
+      message: expect.stringContaining('its payload is gone'),
+    });
+    expect(await claim(store, 'a', at(99_999_999))).toEqual([]);
+  });
+
   it('a removed destination queues nothing more, keeps its deliveries listed, and no longer holds payloads from retention', async () => {
     const store = await backend.fresh().open();
     await store.migrate();
