@@ -24,7 +24,7 @@ export function registerEventsRedrive(events: Command): void {
     .option('--event <name>', 'only this event name')
     .option('--status <statuses>', 'which statuses to queue again', 'dead')
     .option('--since <when>', 'received at or after: an ISO date or a duration (30m, 2h, 7d)')
-    .option('--json', 'print {"redriven": n}');
+    .option('--json', 'print {"redriven": n, "skippedPruned": m}');
   addDatabaseFlags(command);
   command.action(async (flags: RedriveFlags) => {
     let filter;
@@ -43,11 +43,17 @@ export function registerEventsRedrive(events: Command): void {
       throw new CliError('events being processed cannot be redriven', exitCodes.usage);
     }
     await withCliStore(flags, async (store) => {
-      const count = await redriveWithProgress(store, filter);
+      const { redriven: count, skippedPruned } = await redriveWithProgress(store, filter);
+      const plural = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
       process.stdout.write(
         flags.json
-          ? `${JSON.stringify({ redriven: count })}\n`
-          : `queued ${count} event${count === 1 ? '' : 's'} again\n`,
+          ? `${JSON.stringify({ redriven: count, skippedPruned })}\n`
+          : `queued ${plural(count)} again\n` +
+              // Matched but pruned (`--status done` after retention): said, or "queued 250" reads
+              // as all of the 785 that `events list` shows.
+              (skippedPruned > 0
+                ? `skipped ${plural(skippedPruned)} pruned by retention: their payload is no longer kept, so they cannot run again\n`
+                : ''),
       );
       // As `events list`: a typo must not read as "nothing is dead" (the name is still matched
       // as given: WorkOS adds events this version may not know).

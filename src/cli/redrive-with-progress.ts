@@ -11,14 +11,19 @@ export const redriveChunkSize = 1000;
  * the oldest match, so every match is covered; events arriving meanwhile are newer and fall in
  * every window. An event whose handler fails again before the last window may be queued twice:
  * one more attempt, which is what a redrive asks for anyway.
+ *
+ * Also returns how many matches it skipped because retention pruned them (their payload is gone,
+ * so a redrive never queues them): counted from the same listing, so that `--status done` does
+ * not quietly queue a fraction of what `events list` shows.
  */
 export async function redriveWithProgress(
   store: Store,
   filter: EventFilter,
   chunkSize: number = redriveChunkSize,
-): Promise<number> {
+): Promise<{ redriven: number; skippedPruned: number }> {
   const boundaries: Date[] = [];
   let total = 0;
+  let skippedPruned = 0;
   let after: string | undefined;
   for (;;) {
     const page = await store.list({
@@ -28,12 +33,14 @@ export async function redriveWithProgress(
       ...(after ? { after } : {}),
     });
     total += page.events.length;
+    skippedPruned += page.events.filter((e) => e.prunedAt !== null).length;
     const last = page.events[page.events.length - 1];
     if (last) boundaries.push(last.receivedAt);
     if (!page.nextCursor || page.events.length === 0) break;
     after = page.nextCursor;
   }
-  if (total <= chunkSize) return store.redrive(filter, new Date());
+  if (total <= chunkSize)
+    return { redriven: await store.redrive(filter, new Date()), skippedPruned };
   const bar = createProgressBar(total, 'redrive');
   let count = 0;
   for (const since of boundaries) {
@@ -42,5 +49,5 @@ export async function redriveWithProgress(
     bar.update(Math.min(count, total));
   }
   bar.finish();
-  return count;
+  return { redriven: count, skippedPruned };
 }

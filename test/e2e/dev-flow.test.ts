@@ -205,7 +205,7 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
       ['events', 'redrive', '--event', 'dsync.user.updated', '--json'],
       { cwd },
     );
-    expect(JSON.parse(redriven.stdout)).toEqual({ redriven: 2 });
+    expect(JSON.parse(redriven.stdout)).toEqual({ redriven: 2, skippedPruned: 0 });
     await waitFor(
       async () => (await listEvents(cwd, ['--status', 'done'])).length === 5,
       'all done',

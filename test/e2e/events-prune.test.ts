@@ -66,5 +66,14 @@ describe('events prune and events show of a pruned event (built CLI, SQLite)', (
     const replay = await cli('events', 'replay', 'event_prune_done');
     expect(replay.code).toBe(5);
     expect(replay.stderr).toContain('was pruned');
+
+    // A redrive matching pruned events says how many it skipped and why, not a bare "queued 0".
+    const redrive = await cli('events', 'redrive', '--status', 'done,dead');
+    expect(redrive.code, redrive.stderr).toBe(0);
+    expect(redrive.stdout).toBe(
+      'queued 0 events again\nskipped 2 events pruned by retention: their payload is no longer kept, so they cannot run again\n',
+    );
+    const redriveJson = await cli('events', 'redrive', '--status', 'done', '--json');
+    expect(JSON.parse(redriveJson.stdout)).toEqual({ redriven: 0, skippedPruned: 1 });
   });
 });

@@ -29,7 +29,7 @@ describe('events redrive --event <a name this version does not know> (built CLI,
     const json = await runCli(['events', 'redrive', '--event', 'dsync.user.creatd', '--json'], {
       cwd,
     });
-    expect(JSON.parse(json.stdout)).toEqual({ redriven: 0 });
+    expect(JSON.parse(json.stdout)).toEqual({ redriven: 0, skippedPruned: 0 });
     expect(json.stderr).toContain('Did you mean: dsync.user.created');
   });
 

@@ -48,12 +48,13 @@ describe.each(['sqlite', 'postgres'] as const)('events redrive of many (%s)', (b
   it('queues every matching dead event exactly once, in windows, and no other', async () => {
     const users = total - Math.ceil(total / 10);
     expect((await store.stats(new Date())).byStatus.dead).toBe(total);
-    const count = await redriveWithProgress(
+    const { redriven: count, skippedPruned } = await redriveWithProgress(
       store,
       { status: 'dead', event: 'dsync.user.created' },
       chunkSize,
     );
     expect(count).toBe(users);
+    expect(skippedPruned).toBe(0);
     const stats = await store.stats(new Date());
     expect(stats.byStatus.dead).toBe(total - users);
     expect(stats.byStatus.pending).toBe(users);
