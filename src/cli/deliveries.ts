@@ -165,10 +165,18 @@ export function registerDeliveries(program: Command): void {
       '--status <status>',
       `${redrivableStatusesText}; or delivered, with --event-id and --destination, to send one delivery again`,
       'dead',
-    );
+    )
+    .option('--json', 'print {"redriven": n}');
   addDatabaseFlags(redrive);
   redrive.action(
-    async (flags: DatabaseFlags & { destination?: string; eventId?: string; status: string }) => {
+    async (
+      flags: DatabaseFlags & {
+        destination?: string;
+        eventId?: string;
+        status: string;
+        json?: boolean;
+      },
+    ) => {
       const filter = redriveFilter(
         flags.status,
         flags.destination,
@@ -189,7 +197,12 @@ export function registerDeliveries(program: Command): void {
           }
           throw error;
         }
-        process.stdout.write(`redriven ${count} deliveries\n`);
+        // As `events redrive --json`: one JSON object on stdout, notes on stderr.
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ redriven: count })}\n`
+            : `redriven ${count} deliveries\n`,
+        );
         const { destination } = flags;
         if (destination !== undefined && count > 0) {
           const configured = (await store.read(readDestinations)).some(

@@ -82,7 +82,10 @@ describe.each(['sqlite', 'postgres'] as const)('`deliveries` commands on %s', (k
     ).toContain('--event-id');
     const ok = await cli('redrive', '--status', 'pending', '--database', db);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toBe('redriven 2 deliveries\n');
+    expect(ok.stdout).toBe('redriven 2 deliveries\n'); // --json as `events redrive --json`: one object on stdout.
+    const json = await cli('redrive', '--status', 'pending', '--json', '--database', db);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ redriven: 2 });
   });
 
   it('`redrive --status delivered --event-id --destination` sends a delivered delivery again, unless its event was pruned', async () => {
