@@ -122,8 +122,12 @@ async function printList(
   await withCliStore(flags, async (store) => {
     const rows: string[][] = [];
     let shown = 0;
+    let more = false;
     for await (const item of pages(store, path, flags)) {
-      if (shown >= limit) break;
+      if (shown >= limit) {
+        more = true;
+        break;
+      }
       shown++;
       if (flags.json) process.stdout.write(`${JSON.stringify(item)}\n`);
       else rows.push(row(item));
@@ -131,6 +135,8 @@ async function printList(
     if (!flags.json) {
       process.stdout.write(rows.length === 0 ? 'none\n' : `${formatTable(headers, rows)}\n`);
     }
+    // As `deliveries list`: else a --limit that cut the list reads as all there are.
+    if (more) process.stderr.write(`${shown} shown; more match: pass --limit N to see more\n`);
     // An id that matches nothing may be a mistyped one: say so on stderr (exit 0, as for any
     // filter that matches nothing), with the directories the mirror has.
     if (shown === 0 && flags.directory !== undefined) {

@@ -83,6 +83,21 @@ describe.each(['sqlite', 'postgres'] as const)(
           .map((l) => JSON.parse(l) as { id: string; email: string });
         expect(cliUsers.map((u) => u.id).sort()).toEqual(expectedUsers);
 
+        // A --limit that cuts the list says so on stderr, as `deliveries list` does.
+        const cut = await runCli(['directory', 'users', '--limit', '1', '--json'], {
+          cwd,
+          env: env(),
+        });
+        expect(cut.code).toBe(0);
+        expect(cut.stdout.split('\n').filter((l) => l !== '')).toHaveLength(1);
+        expect(cut.stderr).toBe('1 shown; more match: pass --limit N to see more\n');
+        const whole = await runCli(
+          ['directory', 'users', '--limit', String(expectedUsers.length)],
+          { cwd, env: env() },
+        );
+        expect(whole.code).toBe(0);
+        expect(whole.stderr).toBe('');
+
         const groups = await runCli(['directory', 'groups', '--json'], { cwd, env: env() });
         expect(groups.stdout.split('\n').filter((l) => l !== '').length).toBe(
           history.final.directoryGroups.size,
