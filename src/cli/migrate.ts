@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
-import { cliDatabase, withCliStore } from './open-cli-store.js';
+import { cliDatabase, cliSchema, withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { redactDatabase } from '../store/redact-database.js';
 
@@ -13,10 +13,16 @@ export function registerMigrate(program: Command): void {
     .option('--check', 'only check: exit 3 when migrations are missing or unknown');
   addDatabaseFlags(command);
   command.action(async (flags: DatabaseFlags & { check?: boolean }) => {
-    const shown = redactDatabase(cliDatabase(flags));
+    const { isPostgresUrl } = await import('../store/open-store.js');
+    const database = cliDatabase(flags);
+    const url = redactDatabase(database);
+    // With --schema (WORKOS_INBOX_SCHEMA) say which inbox of the database: the URL alone named
+    // every one of them alike. Worded as the "holds no workos-inbox tables" error names it.
+    const schema = cliSchema(flags, url, isPostgresUrl(database));
+    const shown = schema === undefined ? url : `schema "${schema}" of ${url}`;
     if (flags.check) {
       await withCliStore(flags, async () => {
-        process.stdout.write(`schema of ${shown} is up to date\n`);
+        process.stdout.write(`${schema === undefined ? 'schema of ' : ''}${shown} is up to date\n`);
       });
       return;
     }

@@ -28,11 +28,21 @@ describe('--schema', () => {
       cwd,
     });
     expect(migrateA.code).toBe(0);
+    // Which inbox of the database it migrated, not only the database (as for tenant_b below).
+    expect(migrateA.stdout).toContain('schema "TenantA" of postgres://');
     const migrateB = await runCli(['migrate', '--database', db.url], {
       cwd,
       env: { WORKOS_INBOX_SCHEMA: 'tenant_b' },
     });
     expect(migrateB.code).toBe(0);
+    expect(migrateB.stdout).toContain('schema "tenant_b" of postgres://');
+    const again = await runCli(['migrate', '--database', db.url, '--schema', 'TenantA'], { cwd });
+    expect(again.stdout).toMatch(/^schema "TenantA" of postgres:\/\/\S+: schema up to date/);
+    const check = await runCli(
+      ['migrate', '--check', '--database', db.url, '--schema', 'TenantA'],
+      { cwd },
+    );
+    expect(check.stdout).toMatch(/^schema "TenantA" of postgres:\/\/\S+ is up to date\n$/);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
