@@ -136,6 +136,38 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
     expect((await call('/inbox/destinations')).body.data).toMatchObject([{ pausedAt: null }]);
   });
 
+  it('sends a delivered delivery again, named by event_id and destination; 409 once its event is pruned', async () => {
+    const { store, event, call } = await setup();
+    const delivered = () =>
+      store.writeTransaction((tx) =>
+        tx.query(
+          `UPDATE workos_inbox_deliveries SET status = 'delivered', delivered_at = $1
+           WHERE event_id = $2`,
+          [new Date(), event.id],
+        ),
+      );
+    await delivered();
+    const body = JSON.stringify({ status: 'delivered', event_id: event.id, destination: 'app' });
+    expect(await call('/inbox/deliveries/redrive', { method: 'POST', body })).toEqual({
+      status: 200,
+      body: { redriven: 1 },
+    });
+    expect(await store.read((db) => eventDeliveries(db, event.id))).toMatchObject([
+      { destination: 'app', status: 'pending', deliveredAt: null },
+    ]);
+    await delivered();
+    await store.writeTransaction((tx) =>
+      tx.query(`UPDATE workos_inbox_events SET pruned_at = $1 WHERE id = $2`, [
+        new Date(),
+        event.id,
+      ]),
+    );
+    expect(await call('/inbox/deliveries/redrive', { method: 'POST', body })).toMatchObject({
+      status: 409,
+      body: { code: 'event_pruned', field: 'event_id' },
+    });
+  });
+
   it('removes a destination: new events queue nothing for it, its deliveries stay; idempotent', async () => {
     const { store, event, call } = await setup();
     expect((await call('/inbox/destinations/app/remove')).status).toBe(405);
