@@ -57,6 +57,21 @@ async function handledTenDaysAgo(backend: (typeof backends)[number]) {
   return { store, e };
 }
 
+/** The attempt `w1` holds on (event, destination) ended delivered (204). */
+function markDelivered(tx: SqlExecutor, eventId: string, destination: string, now: Date) {
+  return finishDeliveries(tx, 'w1', [
+    {
+      eventId,
+      destination,
+      outcome: 'delivered',
+      nextAttemptAt: null,
+      statusCode: 204,
+      error: null,
+      now,
+    },
+  ]);
+}
+
 describe.each(backends)('deliveries on $name', (backend) => {
   it('an append queues one delivery per matching destination, in its own transaction', async () => {
     const store = await backend.fresh().open();
@@ -211,19 +226,7 @@ describe.each(backends)('deliveries on $name', (backend) => {
     expect((await prune()).pruned).toBe(0);
     const [delivering] = await claim(store, 'a', at(2));
     expect(delivering!.rawBody.equals(Buffer.from(e.rawBody))).toBe(true);
-    await store.writeTransaction((tx) =>
-      finishDeliveries(tx, 'w1', [
-        {
-          eventId: e.id,
-          destination: 'a',
-          outcome: 'delivered',
-          nextAttemptAt: null,
-          statusCode: 204,
-          error: null,
-          now: at(3),
-        },
-      ]),
-    );
+    await store.writeTransaction((tx) => markDelivered(tx, e.id, 'a', at(3)));
 
     // Delivered: now it is pruned, and the slim row it keeps queues no new delivery.
     expect((await prune()).pruned).toBe(1);
@@ -238,19 +241,7 @@ describe.each(backends)('deliveries on $name', (backend) => {
     const deliver = async (now: Date) => {
       const [claimed] = await claim(store, 'a', now);
       expect(claimed!.rawBody.equals(Buffer.from(e.rawBody))).toBe(true);
-      await store.writeTransaction((tx) =>
-        finishDeliveries(tx, 'w1', [
-          {
-            eventId: e.id,
-            destination: 'a',
-            outcome: 'delivered',
-            nextAttemptAt: null,
-            statusCode: 204,
-            error: null,
-            now,
-          },
-        ]),
-      );
+      await store.writeTransaction((tx) => markDelivered(tx, e.id, 'a', now));
     };
     await deliver(at(1));
     const again = () =>
@@ -292,19 +283,7 @@ describe.each(backends)('deliveries on $name', (backend) => {
     const [handled] = await store.claim({ owner: 'h', limit: 1, leaseMs: 60_000, now: at(0) });
     await store.complete(handled!.id, 'h', async () => {}, at(0));
     const [forA] = await claim(store, 'a', at(1));
-    await store.writeTransaction((tx) =>
-      finishDeliveries(tx, 'w1', [
-        {
-          eventId: forA!.eventId,
-          destination: 'a',
-          outcome: 'delivered',
-          nextAttemptAt: null,
-          statusCode: 204,
-          error: null,
-          now: at(2),
-        },
-      ]),
-    );
+    await store.writeTransaction((tx) => markDelivered(tx, forA!.eventId, 'a', at(2)));
     const prune = () => store.prune({ receivedBefore: at(-86_400_000), now: at(3) });
     // `gone`'s delivery is still pending: the payload stays while gone is configured.
     expect((await prune()).pruned).toBe(0);
