@@ -186,12 +186,9 @@ function pageFromQuery(query: MirrorQuery): PageOptions | MirrorHttpResponse {
       `order must be ${listOrderValues.map((o) => `'${o}'`).join(', ')} ('normal' is 'desc')`,
     );
   }
-  const before = one(query, 'before');
-  const after = one(query, 'after');
-  if (before !== undefined && after !== undefined) {
-    return unprocessable('before', 'before and after cannot be used together');
-  }
-  return { limit, order, before, after };
+  // Both cursors together bound the list on both sides: the official SDK's `autoPagination()`
+  // of a list started with `before` sends them so from its second page on.
+  return { limit, order, before: one(query, 'before'), after: one(query, 'after') };
 }
 
 function splitPath(path: string): { base: string; id?: string } | undefined {
@@ -222,9 +219,10 @@ export function isMirrorPath(path: string): boolean {
  * official SDK pointed at this server works unchanged. As WorkOS, it answers 422 to a list of
  * directory users, directory groups or organization memberships without one of the filters WorkOS
  * requires (see {@link MirrorRequestOptions.unfiltered}), and to an `after` / `before` that names
- * no object. On a database without the mirror's tables it answers 501 `mirror_tables_missing`,
- * saying how to create them. Returns `null` when the path is not a mirror route. Authentication
- * is the caller's job (the server checks the admin token first).
+ * no object; the two together bound the list on both sides. On a database without the mirror's
+ * tables it answers 501 `mirror_tables_missing`, saying how to create them. Returns `null` when
+ * the path is not a mirror route. Authentication is the caller's job (the server checks the admin
+ * token first).
  */
 export async function handleMirrorRequest(
   source: MirrorSource,
@@ -293,19 +291,18 @@ async function answerMirrorRequest(
       );
     }
   }
-  const cursorField = page.after !== undefined ? 'after' : 'before';
-  const cursor = page.after ?? page.before;
-  const body = await runOnSource(source, async (db) => {
-    if (cursor !== undefined && !(await hasRow(db, route.table, cursor))) return undefined;
-    return list(db, request.query, page);
+  return runOnSource(source, async (db) => {
+    for (const field of ['after', 'before'] as const) {
+      const cursor = page[field];
+      if (cursor !== undefined && !(await hasRow(db, route.table, cursor))) {
+        return unprocessable(
+          field,
+          `${field}: no ${route.entity} ${cursor} (a cursor is the id of an object a list returned)`,
+        );
+      }
+    }
+    return { status: 200, body: await list(db, request.query, page) };
   });
-  if (body === undefined) {
-    return unprocessable(
-      cursorField,
-      `${cursorField}: no ${route.entity} ${cursor} (a cursor is the id of an object a list returned)`,
-    );
-  }
-  return { status: 200, body };
 }
 
 /**

@@ -42,8 +42,8 @@ export interface MirrorList<T> {
 export interface MirrorCollection<T, Filters> {
   /** Live objects matching the filters, one page (`limit` 1–1000, default `defaults.listPageLimit`; newest first). */
   list(options?: Filters & PageOptions): Promise<MirrorList<T>>;
-  /** Every live object matching the filters, page by page. */
-  all(options?: Filters & Omit<PageOptions, 'limit' | 'before'>): AsyncGenerator<T>;
+  /** Every live object matching the filters (after `after`, before `before`), page by page. */
+  all(options?: Filters & Omit<PageOptions, 'limit'>): AsyncGenerator<T>;
   /** The live object with this id, or undefined (also when deleted). */
   get(id: string): Promise<T | undefined>;
 }
@@ -78,7 +78,7 @@ export interface Mirror {
   >;
 }
 
-/** Bad list options (a limit out of range, both cursors). */
+/** Bad list options (a limit or an order out of range). */
 export class MirrorQueryError extends WorkosInboxError {
   override readonly name = 'MirrorQueryError';
   readonly code = 'invalid_query';
@@ -133,9 +133,6 @@ function pageOptions(options: PageOptions): PageOptions {
     throw new MirrorQueryError(
       `limit must be an integer from 1 to ${maxTypedPageSize}, got ${limit}`,
     );
-  }
-  if (before !== undefined && after !== undefined) {
-    throw new MirrorQueryError('pass either before or after, not both');
   }
   if (order !== undefined && order !== 'asc' && order !== 'desc') {
     throw new MirrorQueryError(`order must be 'asc' or 'desc', got ${String(order)}`);

@@ -1,13 +1,19 @@
 import { defaults } from '../../defaults.js';
 import type { SqlExecutor } from '../../store/sql-executor.js';
 
-/** Cursor pagination as WorkOS does it: cursors are object ids, newest (`desc`) first by default. */
+/**
+ * Cursor pagination as WorkOS does it: cursors are object ids, newest (`desc`) first by default.
+ * `after` and `before` bound the list and may come together: a page is the first `limit` objects
+ * of the list's order that come after `after` and before `before`. That is what the official
+ * SDK's `autoPagination()` relies on: it keeps the `before` a list was started with on every
+ * page and moves `after` along (`@workos-inc/node` 11.0.0, `AutoPaginatable.generatePages`).
+ */
 export interface PageOptions {
   /** @defaultValue `defaults.listPageLimit.value` */
   limit?: number;
-  /** Objects before this id in the list's order (the previous page). */
+  /** Only objects before this id in the list's order, from the start of the list. */
   before?: string;
-  /** Objects after this id in the list's order (the next page). */
+  /** Only objects after this id in the list's order (the next page). */
   after?: string;
   /** @defaultValue `defaults.listOrder.value` */
   order?: 'asc' | 'desc';
@@ -59,24 +65,23 @@ export async function listPage(
   const limit = options.limit ?? defaults.listPageLimit.value;
   const desc = (options.order ?? defaults.listOrder.value) === 'desc';
   const q: ListQuery = { ...query, conditions: [...query.conditions], params: [...query.params] };
-  const backwards = options.before !== undefined;
-  // Walking towards `before` reads the list in reverse, then flips the page back.
-  const scanDesc = backwards ? !desc : desc;
-  const cursor = options.before ?? options.after;
-  if (cursor !== undefined) addCondition(q, scanDesc ? 't.id < ?' : 't.id > ?', cursor);
+  if (options.after !== undefined) addCondition(q, desc ? 't.id < ?' : 't.id > ?', options.after);
+  if (options.before !== undefined) addCondition(q, desc ? 't.id > ?' : 't.id < ?', options.before);
   q.params.push(limit + 1);
   const where = q.conditions.length > 0 ? `WHERE ${q.conditions.join(' AND ')}` : '';
   const sql =
     `SELECT t.* FROM ${q.from} ${where} ` +
-    `ORDER BY t.id ${scanDesc ? 'DESC' : 'ASC'} LIMIT $${q.params.length}`;
+    `ORDER BY t.id ${desc ? 'DESC' : 'ASC'} LIMIT $${q.params.length}`;
   const { rows } = await db.query(sql, q.params);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  if (backwards) page.reverse();
   const first = page[0]?.id as string | undefined;
   const last = page[page.length - 1]?.id as string | undefined;
-  const listMetadata: ListMetadata = backwards
-    ? { before: more && first ? first : null, after: last ?? null }
-    : { before: cursor !== undefined && first ? first : null, after: more && last ? last : null };
+  // `after` stays null at the end of the bounded list, not of the whole one: the SDK pages on
+  // while it is set, and past `before` it would list what the caller bounded out.
+  const listMetadata: ListMetadata = {
+    before: options.after !== undefined && first ? first : null,
+    after: more && last ? last : null,
+  };
   return { rows: page, listMetadata };
 }
