@@ -169,7 +169,10 @@ function listAnswer(
   }
   const after = query.get('after');
   const before = query.get('before');
-  // Stored newest first; `asc` walks it from the end.
+  // Stored newest first; `asc` walks it from the end. Each cursor bounds the walk, alone or
+  // together (the SDK's autoPagination() from a `before` sends both), as WorkOS's own emulator
+  // and the mirror's read API do: a page is the first `limit` objects after `after` and before
+  // `before`.
   const step = order === 'asc' ? -1 : 1;
   let i = order === 'asc' ? list.length - 1 : 0;
   if (after) {
@@ -177,23 +180,15 @@ function listAnswer(
     if (at < 0) return invalid(`after: no object ${after}`);
     i = at + step;
   }
-  const data: WireObject[] = [];
-  let more = false;
+  let stop = order === 'asc' ? -1 : list.length;
   if (before) {
     const at = positionOf(list, before);
     if (at < 0) return invalid(`before: no object ${before}`);
-    for (let j = at - step; j >= 0 && j < list.length; j -= step) {
-      const obj = list[j]!;
-      if (resource.filter && !resource.filter(obj, query)) continue;
-      if (data.length === limit) {
-        more = true;
-        break;
-      }
-      data.unshift(obj);
-    }
-    return page(data, more || data.length > 0, true);
+    stop = at;
   }
-  for (; i >= 0 && i < list.length; i += step) {
+  const data: WireObject[] = [];
+  let more = false;
+  for (; step === 1 ? i < stop : i > stop; i += step) {
     const obj = list[i]!;
     if (resource.filter && !resource.filter(obj, query)) continue;
     if (data.length === limit) {

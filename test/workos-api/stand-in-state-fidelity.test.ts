@@ -50,6 +50,28 @@ describe('stand-in list and get endpoints, read by the official SDK', () => {
     expect(inGroup.length).toBeGreaterThan(0);
   });
 
+  it('autoPagination() from a before cursor lists every object before it, once, in order', async () => {
+    // The SDK keeps `before` on every page and moves `after` along: each cursor bounds the list,
+    // as WorkOS's own emulator and the mirror's read API answer them.
+    const users = wireIds(api.state.directoryUsers);
+    const cursor = users[230]!;
+    for (const order of [undefined, 'desc', 'asc'] as const) {
+      const all = await (
+        await sdk.directorySync.listUsers({ directory: 'directory_1', before: cursor, order })
+      ).autoPagination();
+      const inOrder = order === 'asc' ? [...users].reverse() : users;
+      expect(ids(all)).toEqual(inOrder.slice(0, inOrder.indexOf(cursor)));
+    }
+    // A page between two cursors, and the previous page of a `before` alone from the start.
+    const page = await sdk.directorySync.listUsers({
+      directory: 'directory_1',
+      after: users[10]!,
+      before: users[14]!,
+    });
+    expect(ids(page.data)).toEqual(users.slice(11, 14));
+    expect(page.listMetadata.after).toBeNull();
+  });
+
   it('directorySync.listGroups, listDirectories, getDirectory', async () => {
     const groups = await (
       await sdk.directorySync.listGroups({ directory: 'directory_1' })
