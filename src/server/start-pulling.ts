@@ -3,9 +3,8 @@ import type { PullMetrics } from '../metrics/pull-metrics.js';
 import { parseSince } from '../pull/parse-since.js';
 import { PullLoop } from '../pull/pull-loop.js';
 import type { Store } from '../store/types.js';
-import { abortableSleep } from '../workos-api/abortable-sleep.js';
-import { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import type { PullSettings } from './config.js';
+import { serverWorkosApiClient } from './server-workos-client.js';
 
 /** `--pull`: the Events API client and the pull loop, started. */
 export function startPulling(
@@ -18,15 +17,10 @@ export function startPulling(
   // committed cursor.
   const stopping = new AbortController();
   const logger = deps.logger.child({ component: 'pull' });
-  const client = new WorkosApiClient({
-    apiKey: settings.apiKey,
-    apiUrl: settings.apiUrl,
-    timeoutMs: settings.apiTimeoutMs,
-    onError: (status) => deps.metrics.apiError(status),
-    onRetry: ({ message, attempt, maxRetries, delayMs }) =>
-      logger.warn({ attempt, maxRetries, delayMs }, `${message}; retrying in ${delayMs} ms`),
-    sleep: abortableSleep(stopping.signal),
+  const client = serverWorkosApiClient(settings, {
+    logger,
     signal: stopping.signal,
+    onError: (status) => deps.metrics.apiError(status),
   });
   const loop = new PullLoop({
     store: deps.store,

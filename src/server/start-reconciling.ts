@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import type { ReconcileMetrics } from '../metrics/reconcile-metrics.js';
 import { ReconcileLoop } from '../reconcile/reconcile-loop.js';
 import type { Store } from '../store/types.js';
-import { abortableSleep } from '../workos-api/abortable-sleep.js';
-import { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import type { ReconcileSettings } from './config.js';
+import { serverWorkosApiClient } from './server-workos-client.js';
 
 /** `--reconcile-every`: the WorkOS client and the reconcile loop, started. */
 export function startReconciling(
@@ -15,16 +14,11 @@ export function startReconciling(
   // WorkOS that does not answer cannot hold up the drain (the run stops where it is; the next
   // one starts over).
   const stopping = new AbortController();
+  const logger = deps.logger.child({ component: 'reconcile' });
   const loop = new ReconcileLoop({
     store: deps.store,
-    api: new WorkosApiClient({
-      apiKey: settings.apiKey,
-      apiUrl: settings.apiUrl,
-      timeoutMs: settings.apiTimeoutMs,
-      sleep: abortableSleep(stopping.signal),
-      signal: stopping.signal,
-    }),
-    logger: deps.logger.child({ component: 'reconcile' }),
+    api: serverWorkosApiClient(settings, { logger, signal: stopping.signal }),
+    logger,
     metrics: deps.metrics,
     everyMs: settings.everyMs,
     onStop: () => stopping.abort(),

@@ -1,7 +1,8 @@
 // serve --pull, in-process: it pulls from the (stand-in) Events API into its inbox, and a WorkOS
 // outage leaves /readyz at 200 (readiness is about our database, not WorkOS); --pull without a
 // key is a configuration error naming WORKOS_API_KEY; --api-timeout-ms reaches the WorkOS client
-// of --pull and of --reconcile-every; a serve that cannot bind its port has pulled nothing.
+// of --pull and of --reconcile-every, and both log each of its retries alike; a serve that cannot
+// bind its port has pulled nothing.
 import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
@@ -16,6 +17,7 @@ import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import { patienceMs } from '../helpers/patience.js';
 import { capturedLogs } from '../helpers/captured-logs.js';
+import { sampleState } from '../helpers/workos-state-fixtures.js';
 
 const { events } = generateDirectoryHistory({ seed: 2, events: 120 });
 let api: WorkosApiStandIn;
@@ -223,6 +225,83 @@ describe('serve --pull', () => {
       silent.closeAllConnections();
       silent.close();
     }
+  });
+
+  it('--pull and --reconcile-every log each retry of the WorkOS client alike: status, attempt, wait', async () => {
+    // One serve per loop, so each takes the faults meant for it (a Retry-After of 0: no wait).
+    const retries = async (flags: Record<string, string>, done: RegExp) => {
+      const { lines, logger } = capturedLogs<{
+        level: number;
+        msg: string;
+        component?: string;
+        status?: number;
+        attempt?: number;
+        delayMs?: number;
+      }>();
+      api.state = sampleState();
+      api.failNext({ status: 429, retryAfter: '0' }, { status: 503, retryAfter: '0' });
+      const running = await runServe(
+        resolveServeConfig({
+          flags: {
+            ...flags,
+            apiKey: api.apiKey,
+            apiUrl: api.url,
+            port: '0',
+            host: '127.0.0.1',
+            database: `${temp.dir}/retries-${Object.keys(flags)[0]}.db`,
+            secret: 'whsec_serve_pull',
+            adminToken: 'admin_token_serve_pull',
+            // On this thread, so that this logger hears the loops.
+            workerThread: 'false',
+          },
+          env: {},
+          cwd: temp.dir,
+        }),
+        { mode: 'serve', logger, printBanner: () => {} },
+      );
+      try {
+        await expect
+          .poll(() => lines.some((l) => done.test(l.msg)), { timeout: patienceMs })
+          .toBe(true);
+      } finally {
+        await running.close();
+      }
+      return lines
+        .filter((l) => l.msg.includes('; retrying in '))
+        .map(({ level, msg, component, status, attempt, delayMs }) => ({
+          level,
+          msg,
+          component,
+          status,
+          attempt,
+          delayMs,
+        }));
+    };
+    const pulled = await retries(
+      { pull: 'true', pullSince: '2020-01-01T00:00:00Z', pullIntervalMs: '100' },
+      /^pulled from the Events API$/,
+    );
+    const reconciled = await retries({ reconcileEvery: '1h' }, /^reconcile filled empty mirror/);
+    const expected = (component: string, path: string) => [
+      {
+        level: 40,
+        msg: `GET ${path}: 429 injected 429; retrying in 0 ms`,
+        component,
+        status: 429,
+        attempt: 1,
+        delayMs: 0,
+      },
+      {
+        level: 40,
+        msg: `GET ${path}: 503 injected 503; retrying in 0 ms`,
+        component,
+        status: 503,
+        attempt: 2,
+        delayMs: 0,
+      },
+    ];
+    expect(reconciled).toEqual(expected('reconcile', '/organizations'));
+    expect(pulled).toEqual(expected('pull', '/events'));
   });
 
   it('--pull without an API key names WORKOS_API_KEY', () => {
