@@ -12,7 +12,7 @@ import type { ReconcileScope } from '../reconcile/reconcile-scope.js';
 import { rateLimited } from '../reconcile/rate-limit.js';
 import { repairedRows } from '../reconcile/table-counts.js';
 import type { ReconcileCounts } from '../reconcile/table-counts.js';
-import { WorkosApiAuthError } from '../workos-api/workos-api-errors.js';
+import { WorkosApiAuthError, WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { withCliStore } from './open-cli-store.js';
@@ -202,11 +202,18 @@ export function registerReconcile(program: Command): void {
             print(error.counts, { dryRun: flags.dryRun ?? false, stoppedAt: error.stoppedAt });
           }
           const cause = error.cause;
+          // WorkOS asked to wait longer than the client waits: a command does not sleep through
+          // it (an hour of silence reads as a hang); the client's message names the wait and the
+          // time, and running again after it is the way on.
+          const later =
+            cause instanceof WorkosApiUnavailableError && cause.retryAfterMs !== undefined
+              ? ' after that time'
+              : '';
           const after = flags.dryRun
-            ? 'Nothing was written (dry run).'
+            ? `Nothing was written (dry run).${later && ` Run it again${later}.`}`
             : compared
-              ? 'What was compared before that is written; run reconcile again to finish.'
-              : 'Nothing was compared, so nothing was written.';
+              ? `What was compared before that is written; run reconcile again${later} to finish.`
+              : `Nothing was compared, so nothing was written${later && `; run reconcile again${later}`}.`;
           if (signals.received) {
             throw new CliError(
               `reconcile stopped by ${signals.received} while ${error.stoppedAt}.\n${after}`,

@@ -323,6 +323,46 @@ describe.each([
     expect(again.code, again.stderr).toBe(0);
     await expectMirrorEqualsState(database());
   });
+
+  it('a Retry-After longer than the client waits: exit 1 at once, naming the wait, the time and that running again after it is the way on', async () => {
+    api.state = sampleState();
+    const args = ['reconcile', '--database', database()];
+    const hour = { status: 429, retryAfter: '3600' };
+    const wait =
+      'its Retry-After asks to wait 3600 s (1 h), longer than the 60 s this client waits at most, so it was not retried; try again after ';
+    // Refused on the first request: nothing compared.
+    api.failNext(hour);
+    let before = api.requests.length;
+    const first = await runCli(args, { cwd: temp.dir, env: env() });
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toContain(
+      `reconcile stopped while reading organizations: GET /organizations: 429 injected 429: ${wait}`,
+    );
+    expect(first.stderr).toContain(
+      'Nothing was compared, so nothing was written; run reconcile again after that time.',
+    );
+    expect(api.requests.length).toBe(before + 1);
+    // Part way (the third request, the first directory's groups): what was compared stays.
+    before = api.requests.length;
+    api.beforeAnswer = (n) => {
+      if (n === before + 3) api.failNext(hour);
+    };
+    try {
+      const later = await runCli(args, { cwd: temp.dir, env: env() });
+      expect(later.code, later.stderr).toBe(1);
+      expect(later.stderr).toContain(wait);
+      expect(later.stderr).toContain(
+        'What was compared before that is written; run reconcile again after that time to finish.',
+      );
+      expect(api.requests.length).toBe(before + 3);
+    } finally {
+      api.beforeAnswer = undefined;
+    }
+    api.failNext(hour);
+    const dry = await runCli([...args, '--dry-run'], { cwd: temp.dir, env: env() });
+    expect(dry.code, dry.stderr).toBe(1);
+    expect(dry.stderr).toContain('Nothing was written (dry run). Run it again after that time.');
+  });
 });
 
 /** As if the run lease's holder had died long enough ago: its lease has run out. */
