@@ -5,13 +5,15 @@ import type { Clock } from '../clock.js';
 import type { ReconcileMetrics } from '../metrics/reconcile-metrics.js';
 import type { Store } from '../store/types.js';
 import type { ListSource } from './list-pages.js';
-import { LeaseLoop } from '../leases/lease-loop.js';
+import { LeaseLoop, LeaseLostError } from '../leases/lease-loop.js';
 import { reconcile } from './reconcile.js';
 import { ReconcileStoppedError } from './reconcile-errors.js';
 import { classifyChanges, emptyTables } from './filled-rows.js';
 import type { ReconcileTableName } from './reconcile-tables.js';
 import { defaults } from '../defaults.js';
 import { readNamedLease } from '../store/pull-operations.js';
+import { abortableSleep } from '../workos-api/abortable-sleep.js';
+import { WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
 
 /** The named lease that makes one process of many the one that reconciles, and spaces the runs. */
 export const reconcileLeaseName = 'mirror_reconcile';
@@ -59,13 +61,30 @@ export interface ReconcileLoopOptions {
   onStop?: () => void;
   owner?: string;
   clock?: Clock;
+  /**
+   * Waits `ms`, or less once `signal` aborts (on `stop()`): the pause a long `Retry-After` asks
+   * for. For tests. @defaultValue a timer
+   */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** The longest a Node.js timer waits; a longer delay would fire at once. */
+const longestTimerMs = 2 ** 31 - 1;
+
+/** Waits `ms`, however long, or less once `signal` aborts. */
+async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  const sleep = abortableSleep(signal);
+  for (let left = ms; left > 0 && !signal.aborted; left -= longestTimerMs) {
+    await sleep(Math.min(left, longestTimerMs));
+  }
 }
 
 /**
  * `serve/work --reconcile-every`: one process at a time reconciles, through a lease in the
  * database. The process that ran keeps the lease until the next run is due, so with any number
  * of processes the runs are `everyMs` apart; if it dies, another takes over when the lease ends.
- * Errors are logged and counted, never fatal.
+ * Errors are logged and counted, never fatal. A `Retry-After` longer than the client waits pauses
+ * the run until then; it then goes on from the request WorkOS refused.
  */
 export class ReconcileLoop {
   private readonly clock: Clock;
@@ -73,9 +92,15 @@ export class ReconcileLoop {
   private readonly run: LeaseLoop;
   /** This process ran last: not before this time again. */
   private nextDueMs = Number.NEGATIVE_INFINITY;
+  /** Aborted by `stop()`: ends a pause at once. */
+  private readonly stopping = new AbortController();
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** WorkOS asked (Retry-After) not to be asked again before this time (the clock's), this run. */
+  private pausedUntil: number | undefined;
 
   constructor(private readonly options: ReconcileLoopOptions) {
     this.clock = options.clock ?? systemClock;
+    this.sleep = options.sleep ?? sleepUnlessAborted;
     const owner = options.owner ?? `reconcile-${randomUUID()}`;
     const leaseMs = options.leaseMs ?? defaults.reconcileLeaseMs.value;
     const { heartbeatMs } = options;
@@ -95,7 +120,10 @@ export class ReconcileLoop {
       // Look again at least this often: another process's slot may have ended.
       intervalMs: Math.min(options.everyMs, defaults.reconcileLookAgainMs.value),
       round: () => this.tick(),
-      onStop: options.onStop,
+      onStop: () => {
+        this.stopping.abort();
+        options.onStop?.();
+      },
       label: 'reconcile',
       clock: this.clock,
     });
@@ -138,6 +166,7 @@ export class ReconcileLoop {
     logger.info({ owner: this.loop.owner }, 'reconciling the mirror with WorkOS');
     let ok = false;
     let empty: ReadonlySet<ReconcileTableName> | undefined;
+    this.pausedUntil = undefined;
     try {
       // Rows created where the mirror had none are its first fill, not drift (see filled-rows.ts).
       empty = await emptyTables(this.options.store);
@@ -146,7 +175,7 @@ export class ReconcileLoop {
         this.run.hold(() =>
           reconcile({
             db: this.options.store,
-            api: this.options.api,
+            api: this.pausing(this.options.api),
             clock: this.clock,
             onPage: async () => {
               await this.loop.keep();
@@ -178,12 +207,58 @@ export class ReconcileLoop {
     } finally {
       // Keep the slot until the next run is due, so other processes do not run it again now.
       this.nextDueMs = this.clock.now() + this.options.everyMs;
-      if (!this.loop.stopped || ok) await this.loop.take(this.nextDueMs).catch(() => false);
+      if (!this.loop.stopped || ok) {
+        await this.loop.take(this.nextDueMs).catch(() => false);
+      } else if (this.pausedUntil !== undefined && this.pausedUntil > this.clock.now()) {
+        // Stopped during a pause: no process (this one restarted included) asks WorkOS again
+        // before the time it named; the next run starts over.
+        await this.loop.take(this.pausedUntil).catch(() => false);
+      }
     }
     return true;
   }
 
-  /** Stop after the current page; the lease stays until the next run is due. */
+  /**
+   * `api`, waiting out a `Retry-After` longer than the client waits (the client gives up on it at
+   * once), then asking again for what WorkOS refused: the run goes on from there, and nothing it
+   * read before is asked for again (starting over would read every list again, against the very
+   * rate limit that asked for the pause). Both leases are renewed by their heartbeat meanwhile.
+   */
+  private pausing(api: ListSource): ListSource {
+    return {
+      get: async (path) => {
+        for (;;) {
+          try {
+            return await api.get(path);
+          } catch (error) {
+            const ms = error instanceof WorkosApiUnavailableError ? error.retryAfterMs : undefined;
+            if (ms === undefined || this.loop.stopped) throw error;
+            await this.pause(error, ms);
+          }
+        }
+      },
+    };
+  }
+
+  private async pause(error: unknown, ms: number): Promise<void> {
+    this.pausedUntil = this.clock.now() + ms;
+    const until = new Date(this.pausedUntil).toISOString();
+    this.options.logger.warn(
+      { err: error, until },
+      `reconcile paused until ${until}, as WorkOS's Retry-After asks; it then goes on with the request WorkOS refused (what it read so far is not read again)`,
+    );
+    await this.sleep(ms, this.stopping.signal);
+    if (this.loop.stopped) {
+      throw new LeaseLostError(`stopped during the pause WorkOS asked for (until ${until})`);
+    }
+    this.pausedUntil = undefined;
+    // Another process took a lease meanwhile (this one's renewals failed): it ends here, without
+    // asking WorkOS again.
+    await this.loop.keep();
+    await this.run.keep();
+  }
+
+  /** Stop after the current page (a pause ends at once); the lease stays until the next run is due. */
   async stop(): Promise<void> {
     await this.loop.stop();
   }

@@ -1,8 +1,13 @@
 // `serve --reconcile-every`, the built CLI as a user runs it, against the stand-in WorkOS API: an
 // empty mirror is filled by the first run (at start, not an interval later), serve's read API and
 // `directory users` then answer with WorkOS's state, and /metrics reports the run: as a fill, not
-// as repaired drift.
+// as repaired drift. A Retry-After longer than the client waits pauses the run (said in the log
+// with when it resumes), and SIGTERM during that pause exits 0 at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileLeaseName, reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
+import { openStore } from '../../src/store/open-store.js';
+import { readNamedLease } from '../../src/store/pull-operations.js';
+import { patienceMs } from '../helpers/patience.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -74,6 +79,57 @@ describe('serve --reconcile-every', () => {
       expect(serve.output().stdout).toContain('"msg":"reconcile filled empty mirror tables"');
       expect(serve.output().stdout).not.toContain('"msg":"reconcile repaired the mirror"');
     } finally {
+      await serve.stop('SIGKILL');
+    }
+  });
+
+  it('a Retry-After of an hour pauses the run, logged with when it resumes; SIGTERM during the pause exits 0 at once', async () => {
+    api.state = sampleState({ users: 30, groups: 3 });
+    const database = `${temp.dir}/paused.db`;
+    const env = {
+      DATABASE_URL: database,
+      WORKOS_WEBHOOK_SECRET: 'whsec_reconcile_e2e_0123456789',
+      WORKOS_INBOX_ADMIN_TOKEN: adminToken,
+      WORKOS_API_KEY: api.apiKey,
+      WORKOS_API_URL: api.url,
+    };
+    // The third request of the run (the first directory's groups) is refused for an hour.
+    const before = api.requests.length;
+    api.beforeAnswer = (n) => {
+      if (n === before + 3) api.failNext({ status: 429, retryAfter: '3600' });
+    };
+    const asked = Date.now();
+    const serve = await startServe(['--reconcile-every', '1h'], { cwd: temp.dir, env });
+    try {
+      const line = await waitFor(async () => {
+        const lines = serve
+          .output()
+          .stdout.split('\n')
+          .filter((l) => l.includes('"msg":"reconcile '));
+        return lines.find((l) => /"msg":"reconcile (paused|stopped)/.test(l));
+      }, 'the run to pause');
+      const paused = JSON.parse(line) as { msg: string; until: string; level: number };
+      expect(paused.msg).toMatch(/^reconcile paused until \S+, as WorkOS's Retry-After asks/);
+      expect(paused.level).toBe(40);
+      const until = Date.parse(paused.until);
+      expect(until).toBeGreaterThanOrEqual(asked + 3600_000);
+      expect(until).toBeLessThanOrEqual(Date.now() + 3600_000);
+      // 0: the pause ended at once (a drain still waiting would have run out of time, exit 1).
+      expect(await serve.stop('SIGTERM', patienceMs)).toBe(0);
+      expect(serve.output().stdout).toContain('"msg":"stopped cleanly"');
+      expect(api.requests.length).toBe(before + 3);
+      const store = await openStore({ database });
+      try {
+        expect(await store.read((db) => readNamedLease(db, reconcileRunLeaseName))).toBeUndefined();
+        // No process asks WorkOS again before the time it named.
+        expect(
+          (await store.read((db) => readNamedLease(db, reconcileLeaseName)))?.expiresAt.getTime(),
+        ).toBe(until);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      api.beforeAnswer = undefined;
       await serve.stop('SIGKILL');
     }
   });

@@ -1,7 +1,8 @@
 // serve/work --reconcile-every: one process at a time reconciles (a lease in the database), runs
 // are `everyMs` apart across processes, a dead holder's slot is taken over, and the metrics say
 // how many rows were filled (created where the mirror had none) and repaired (drift) per table,
-// and how the last run ended.
+// and how the last run ended. A Retry-After longer than the client waits pauses a run (the wait
+// injected: no test waits for real time), which then goes on where it was.
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileMetrics } from '../../src/metrics/reconcile-metrics.js';
@@ -257,6 +258,120 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     }
     expect([...holders]).toEqual(['process-0']);
     expect(await store.read((db) => readNamedLease(db, reconcileRunLeaseName))).toBeUndefined();
+    expect(await mirrorCount(store)).toBe(12);
+  });
+});
+
+describe.each(backends)('periodic reconcile paused by a long Retry-After on $name', (backend) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openMirrorStore(backend.fresh());
+    api.state = sampleState();
+  });
+
+  it('the run pauses until then (logged with the time), then goes on from the refused request: nothing asked twice', async () => {
+    const started = Date.parse(at(3600));
+    const now = { ms: started };
+    const { lines: logs, logger } = capturedLogs();
+    const metrics = createReconcileMetrics();
+    const slept: number[] = [];
+    const loop = new ReconcileLoop({
+      store,
+      api: client(api, { maxRetries: 0 }),
+      logger,
+      metrics,
+      everyMs: hour,
+      clock: { now: () => now.ms },
+      sleep: async (ms) => {
+        slept.push(ms);
+        now.ms += ms;
+      },
+    });
+    // Part way through the run (after organizations, directories and the first groups), WorkOS
+    // asks for an hour: longer than the client waits, so the client gives up on the request.
+    const before = api.requests.length;
+    api.beforeAnswer = (n) => {
+      if (n === before + 4) api.failNext({ status: 429, retryAfter: '3600' });
+    };
+    try {
+      expect(await loop.tick()).toBe(true);
+    } finally {
+      api.beforeAnswer = undefined;
+    }
+    expect(slept).toEqual([hour]);
+    const until = new Date(started + hour).toISOString();
+    const paused = logs.filter((l) => l.msg.startsWith('reconcile paused'));
+    expect(paused).toHaveLength(1);
+    expect(paused[0]).toMatchObject({ level: 40, until });
+    expect(paused[0]!.msg).toContain(
+      `reconcile paused until ${until}, as WorkOS's Retry-After asks`,
+    );
+    // The run finished as one run.
+    expect(await mirrorCount(store)).toBe(12);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/reconcile_runs_total\{outcome="success"\} 1/);
+    expect(text).toMatch(/reconcile_last_run_success 1/);
+    expect(logs.at(-1)).toMatchObject({ msg: 'reconcile filled empty mirror tables' });
+    // What a run without the pause asks for, in the same order, with only the refused request
+    // asked again: nothing read before the pause was read twice.
+    const pausedRun = api.requests.slice(before).map((r) => r.url);
+    now.ms += hour + 1;
+    const second = api.requests.length;
+    expect(await loop.tick()).toBe(true);
+    const cleanRun = api.requests.slice(second).map((r) => r.url);
+    expect(pausedRun[3]).toBe(pausedRun[4]);
+    expect(pausedRun.toSpliced(3, 1)).toEqual(cleanRun);
+  });
+
+  it('stopped during the pause (SIGTERM): the wait ends at once, the run lease is given back, and no process asks WorkOS before the pause ends', async () => {
+    const started = Date.parse(at(3600));
+    const now = { ms: started };
+    const clock = { now: () => now.ms };
+    const { lines: logs, logger } = capturedLogs();
+    const make = (owner: string, sleep?: (ms: number, signal: AbortSignal) => Promise<void>) =>
+      new ReconcileLoop({
+        store,
+        api: client(api, { maxRetries: 0 }),
+        logger,
+        everyMs: hour,
+        leaseMs: 30_000,
+        owner,
+        clock,
+        ...(sleep ? { sleep } : {}),
+      });
+    let sleeping: (ms: number) => void = () => {};
+    const asleep = new Promise<number>((resolve) => (sleeping = resolve));
+    // Waits until stopped, however long it was asked to.
+    const a = make(
+      'process-0',
+      (ms, signal) =>
+        new Promise<void>((resolve) => {
+          sleeping(ms);
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        }),
+    );
+    api.failNext({ status: 429, retryAfter: '3600' });
+    const before = api.requests.length;
+    const running = a.tick();
+    expect(await Promise.race([asleep, running.then(() => 'the run ended without pausing')])).toBe(
+      hour,
+    );
+    await a.stop();
+    expect(await running).toBe(true);
+    expect(api.requests.length).toBe(before + 1);
+    expect(logs.at(-1)).toMatchObject({ msg: 'reconcile stopped; the next run starts over' });
+    expect(JSON.stringify(logs.at(-1))).toContain('stopped during the pause WorkOS asked for');
+    expect(await store.read((db) => readNamedLease(db, reconcileRunLeaseName))).toBeUndefined();
+    // The slot is kept until the time WorkOS named: another process (or this one restarted)
+    // does not ask before then, and starts the run over after.
+    const slot = await store.read((db) => readNamedLease(db, 'mirror_reconcile'));
+    expect(slot?.expiresAt.getTime()).toBe(started + hour);
+    const b = make('process-1');
+    now.ms += hour - 1;
+    expect(await b.tick()).toBe(false);
+    expect(api.requests.length).toBe(before + 1);
+    now.ms += 1;
+    expect(await b.tick()).toBe(true);
     expect(await mirrorCount(store)).toBe(12);
   });
 });
