@@ -141,6 +141,9 @@ export async function withCliStore<T>(
       error instanceof InvalidDatabaseError ? error.cause : error,
     );
     if (fileSystem) throw fileSystem;
+    // A database path that cannot be one (a folder): the store's words, exit 2 as every
+    // InvalidDatabaseError (a setting to change, not an outage to wait out).
+    if (error instanceof InvalidDatabaseError) throw error;
     throw new CliError(
       `cannot open the database ${shown}: ${(error as Error).message}`,
       exitCodes.database,

@@ -219,9 +219,9 @@ describe('a PostgreSQL database the inbox cannot create its tables in', () => {
 });
 
 // The same promise for the files of a SQLite inbox: a data folder or database path that cannot be
-// used says which path and what to change, in one line (exit 2 for the data folder, a setting;
-// exit 3 for the database). As root (CI), permissions do not stop a write, so the paths are
-// unusable by shape: a folder under a file, a database that is a folder.
+// used says which path and what to change, in one line, exit 2 (settings to change). As root (CI),
+// permissions do not stop a write, so the paths are unusable by shape: a folder under a file, a
+// database that is a folder.
 describe('a data folder or SQLite database that cannot be used', () => {
   let cwd: string;
   beforeAll(() => {
@@ -244,18 +244,38 @@ describe('a data folder or SQLite database that cannot be used', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
-  it.each([['migrate'], ['serve', '--port', '0']])(
-    '%s with a folder as its SQLite database exits 3 and says what to check',
-    async (...command) => {
-      const database = join(cwd, 'a-folder');
-      const result = await runCli([...command, '--database', database], {
-        cwd,
-        timeoutMs: 60_000,
-      });
-      expect(result.code).toBe(3);
-      expect(result.stderr).toContain(`SQLite cannot open or create the database ${database}`);
-      expect(result.stderr).toContain('names a file (not a folder)');
-      expect(result.stderr).not.toMatch(/^\s+at /m);
-    },
-  );
+  // It was StoreUnavailableError (exit 3, "database unavailable": wait and retry), which no wait
+  // mends: a folder given as the database is a setting to change, an InvalidDatabaseError (exit 2).
+  it.each([
+    [['migrate']],
+    [['serve', '--port', '0']],
+    [['work']],
+    [['events', 'list']],
+    [['stats']],
+    [['deliveries', 'redrive']],
+    [['pull', '--api-key', 'sk_test_unused', '--api-url', 'http://127.0.0.1:9']],
+  ])('%j with a folder as its SQLite database exits 2 naming it a folder', async (command) => {
+    const database = join(cwd, 'a-folder');
+    const result = await runCli([...command, '--database', database], {
+      cwd,
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `workos-inbox: the SQLite database ${database} is a folder, not a file. Choose a database ` +
+        `path that names a file (${join(database, 'inbox.db')}, for example)\n`,
+    );
+  });
+
+  it('pull --json says it in its error object: invalid_database', async () => {
+    const database = join(cwd, 'a-folder');
+    const result = await runCli(
+      ['pull', '--json', '--api-key', 'sk_test_unused', '--api-url', 'http://127.0.0.1:9'],
+      { cwd, env: { DATABASE_URL: database }, timeoutMs: 60_000 },
+    );
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: { code: 'invalid_database', message: expect.stringContaining('is a folder') },
+    });
+  });
 });

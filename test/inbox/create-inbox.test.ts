@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -423,6 +423,28 @@ describe('createInbox and openStore with a SQLite file whose folder cannot be cr
         await expect(createInbox({ database, secret })).rejects.toMatchObject(refusal);
         await expect(openStore({ database })).rejects.toMatchObject(refusal);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('createInbox and openStore with a folder as the SQLite database', () => {
+  // SQLite's "unable to open database file" was a StoreUnavailableError: a receiver's 503 and an
+  // operator's "wait and retry", for a path that must change.
+  it('refuse with InvalidDatabaseError saying it is a folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wi-folder-database-'));
+    try {
+      const refusal = {
+        code: 'invalid_database',
+        message: `the SQLite database ${dir} is a folder, not a file. Choose a database path that names a file (${join(dir, 'inbox.db')}, for example)`,
+      };
+      await expect(createInbox({ database: dir, secret })).rejects.toBeInstanceOf(
+        InvalidDatabaseError,
+      );
+      await expect(createInbox({ database: dir, secret })).rejects.toMatchObject(refusal);
+      await expect(openStore({ database: dir })).rejects.toMatchObject(refusal);
+      expect(readdirSync(dir)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

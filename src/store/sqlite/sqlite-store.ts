@@ -1,5 +1,6 @@
 import { defaults } from '../../defaults.js';
-import { dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { fileSystemReasons, makeFolder } from '../../make-folder.js';
 import { AsyncMutex } from '../async-mutex.js';
@@ -144,6 +145,14 @@ export class SqliteStore implements Store {
         `cannot create the folder ${e.path ?? dirname(path)} of the SQLite database ${path}: ` +
           `${reason}. Choose a database path whose folder this user can create and write in`,
         { cause: error },
+      );
+    }
+    // SQLite says only "unable to open database file", read as an outage (exit 3, a 503 asking
+    // WorkOS to retry): a folder given as the database is a setting to change, as above.
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new InvalidDatabaseError(
+        `the SQLite database ${path} is a folder, not a file. Choose a database path that ` +
+          `names a file (${join(path, 'inbox.db')}, for example)`,
       );
     }
     try {
