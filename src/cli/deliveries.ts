@@ -3,6 +3,8 @@ import { toDeliveryJson } from '../forward/delivery-json.js';
 import {
   checkKnownDestination,
   DeliveryEventPrunedError,
+  DeliveryNotFoundError,
+  eventDeliveryStatuses,
   listDeliveries,
   readDestinations,
   UnknownDestinationError,
@@ -24,6 +26,7 @@ import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
 import { defaults } from '../defaults.js';
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { limits } from '../limits.js';
 
 function statusFlag(value: string | undefined): DeliveryStatus | undefined {
@@ -35,18 +38,26 @@ function statusFlag(value: string | undefined): DeliveryStatus | undefined {
 }
 
 /**
- * A destination no configuration and no delivery knows (UnknownDestinationError: a typo would
- * otherwise list or redrive nothing, silently): exit 4, with the names there are.
+ * A destination no configuration and no delivery knows (UnknownDestinationError), or a redrive's
+ * event id with no delivery (DeliveryNotFoundError): a typo would otherwise list or redrive
+ * nothing, silently. Exit 4, with what there is.
  */
 async function orNotFound<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof UnknownDestinationError) {
+    if (error instanceof UnknownDestinationError || error instanceof DeliveryNotFoundError) {
       throw new CliError(error.message, exitCodes.notFound, 'not_found', { cause: error });
     }
     throw error;
   }
+}
+
+interface RedriveFlags extends DatabaseFlags {
+  destination?: string;
+  eventId?: string;
+  status: string;
+  json?: boolean;
 }
 
 /** What `deliveries remove` prints: what it did, what is left, and what may be done with it. */
@@ -166,58 +177,71 @@ export function registerDeliveries(program: Command): void {
       `${redrivableStatusesText}; or delivered, with --event-id and --destination, to send one delivery again`,
       'dead',
     )
-    .option('--json', 'print {"redriven": n}');
+    .option('--json', 'print {"redriven": n}, or {"error": {"code", "message"}}');
   addDatabaseFlags(redrive);
-  redrive.action(
-    async (
-      flags: DatabaseFlags & {
-        destination?: string;
-        eventId?: string;
-        status: string;
-        json?: boolean;
-      },
-    ) => {
-      const filter = redriveFilter(
-        flags.status,
-        flags.destination,
-        flags.eventId,
-        (message, field) => {
-          throw new CliError(`--${field}: ${message}`, exitCodes.usage);
-        },
-      );
-      await withCliStore(flags, async (store) => {
-        // On PostgreSQL the redrive wakes every process's forwarder; on SQLite one in another
-        // process (`serve`) finds them at its idle poll.
-        let count: number;
-        try {
-          count = await orNotFound(redriveAndWake(store, filter, new Date()));
-        } catch (error) {
-          if (error instanceof DeliveryEventPrunedError) {
-            throw new CliError(error.message, exitCodes.conflict, 'event_pruned', { cause: error });
-          }
-          throw error;
-        }
-        // As `events redrive --json`: one JSON object on stdout, notes on stderr.
+  redrive.action(async (flags: RedriveFlags) => {
+    try {
+      await redriveCommand(flags);
+    } catch (error) {
+      // --json: one object on stdout whatever happens, as `pull --json` (the line on stderr too),
+      // so a script tells "no such event" (exit 4) from "nothing was dead" ({"redriven": 0}).
+      if (flags.json && error instanceof WorkosInboxError) {
         process.stdout.write(
-          flags.json
-            ? `${JSON.stringify({ redriven: count })}\n`
-            : `redriven ${count} deliveries\n`,
+          `${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`,
         );
-        const { destination } = flags;
-        if (destination !== undefined && count > 0) {
-          const configured = (await store.read(readDestinations)).some(
-            (d) => d.name === destination,
-          );
-          // Known only by its deliveries (removed, or dropped from --forward-to): queued for nobody.
-          if (!configured) {
-            process.stderr.write(
-              `note: ${destination} is not configured: no process forwards to it, so these wait until one runs with it in --forward-to\n`,
-            );
-          }
+      }
+      throw error;
+    }
+  });
+  const redriveCommand = async (flags: RedriveFlags) => {
+    const filter = redriveFilter(
+      flags.status,
+      flags.destination,
+      flags.eventId,
+      (message, field) => {
+        throw new CliError(`--${field}: ${message}`, exitCodes.usage);
+      },
+    );
+    await withCliStore(flags, async (store) => {
+      // On PostgreSQL the redrive wakes every process's forwarder; on SQLite one in another
+      // process (`serve`) finds them at its idle poll.
+      let count: number;
+      try {
+        count = await orNotFound(redriveAndWake(store, filter, new Date()));
+      } catch (error) {
+        if (error instanceof DeliveryEventPrunedError) {
+          throw new CliError(error.message, exitCodes.conflict, 'event_pruned', { cause: error });
         }
-      });
-    },
-  );
+        throw error;
+      }
+      // As `events redrive --json`: one JSON object on stdout, notes on stderr.
+      process.stdout.write(
+        flags.json ? `${JSON.stringify({ redriven: count })}\n` : `redriven ${count} deliveries\n`,
+      );
+      const { destination, eventId } = flags;
+      if (eventId !== undefined && count === 0) {
+        // Its deliveries exist (else exit 4 above), none of them in --status: say which they
+        // are, or "redriven 0" reads as a wrong id.
+        const statuses = (await store.read((db) => eventDeliveryStatuses(db, eventId))).filter(
+          (d) => destination === undefined || d.destination === destination,
+        );
+        process.stderr.write(
+          `note: no delivery of event ${eventId} is ${flags.status} (${statuses
+            .map((d) => `${d.destination}: ${d.status}`)
+            .join(', ')}); --status chooses which to redrive\n`,
+        );
+      }
+      if (destination !== undefined && count > 0) {
+        const configured = (await store.read(readDestinations)).some((d) => d.name === destination);
+        // Known only by its deliveries (removed, or dropped from --forward-to): queued for nobody.
+        if (!configured) {
+          process.stderr.write(
+            `note: ${destination} is not configured: no process forwards to it, so these wait until one runs with it in --forward-to\n`,
+          );
+        }
+      }
+    });
+  };
 
   const resume = deliveries
     .command('resume')

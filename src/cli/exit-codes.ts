@@ -12,7 +12,7 @@ export const exitCodes = {
   usage: 2,
   /** The database cannot be reached, or its schema does not match this build (run `migrate`). */
   database: 3,
-  /** The event, user or group asked for does not exist. */
+  /** The event, user, group, destination or delivery asked for does not exist. */
   notFound: 4,
   /**
    * Busy or in the way: `events replay`, the event is being processed right now (or was pruned);

@@ -51,6 +51,7 @@ export const errorCodes = {
   InvalidDeliveryCursorError: ['invalid_cursor'],
   DeliveryRequestError: ['invalid_request'],
   UnknownDestinationError: ['not_found'],
+  DeliveryNotFoundError: ['not_found'],
   DeliveryEventPrunedError: ['event_pruned'],
   CliError: [
     'cli_error',

@@ -238,6 +238,62 @@ export async function checkKnownDestination(db: SqlExecutor, name: string): Prom
 }
 
 /**
+ * A redrive's event id (with its destination, if named) that names no delivery: no such event, or
+ * none of its deliveries (to that destination). A mistyped id would otherwise redrive nothing and
+ * succeed ("redriven 0"): the CLI exits 4 with its message, the admin API answers 404.
+ */
+export class DeliveryNotFoundError extends WorkosInboxError {
+  override readonly name = 'DeliveryNotFoundError';
+  readonly code = 'not_found';
+
+  constructor(
+    readonly eventId: string,
+    readonly destination: string | undefined,
+    /** Whether the event exists. */
+    eventFound: boolean,
+    /** The destinations it has deliveries to. */
+    has: readonly string[],
+  ) {
+    super(
+      !eventFound
+        ? `no event with id ${eventId}`
+        : has.length === 0
+          ? `event ${eventId} has no deliveries`
+          : `event ${eventId} has no delivery to ${destination} (it has: ${has.join(', ')})`,
+    );
+  }
+}
+
+/** Each delivery of the event `eventId`: its destination and status, by destination. */
+export async function eventDeliveryStatuses(
+  db: SqlExecutor,
+  eventId: string,
+): Promise<{ destination: string; status: DeliveryStatus }[]> {
+  const { rows } = await db.query<{ destination: string; status: DeliveryStatus }>(
+    `SELECT destination, status FROM ${deliveries} WHERE event_id = $1 ORDER BY destination`,
+    [eventId],
+  );
+  return rows;
+}
+
+/**
+ * Throw DeliveryNotFoundError unless the event `eventId` has a delivery (to `destination`, if
+ * given), whatever its status.
+ */
+export async function checkDeliveryExists(
+  db: SqlExecutor,
+  eventId: string,
+  destination: string | undefined,
+): Promise<void> {
+  const has = (await eventDeliveryStatuses(db, eventId)).map((d) => d.destination);
+  if (destination === undefined ? has.length > 0 : has.includes(destination)) return;
+  const { rows } = await db.query(`SELECT 1 AS found FROM workos_inbox_events WHERE id = $1`, [
+    eventId,
+  ]);
+  throw new DeliveryNotFoundError(eventId, destination, rows.length > 0, has);
+}
+
+/**
  * Redriving a delivered delivery whose event retention pruned: its payload is gone, so there is
  * nothing to send again. The CLI exits 5 with its message, the admin API answers 409.
  */

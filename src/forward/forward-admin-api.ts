@@ -7,8 +7,10 @@ import type { Store } from '../store/types.js';
 import { removeDestination, resumeDestination } from './delivery-operations.js';
 import { toDeliveryJson, toDestinationJson } from './delivery-json.js';
 import {
+  checkDeliveryExists,
   checkKnownDestination,
   DeliveryEventPrunedError,
+  DeliveryNotFoundError,
   deliveryStats,
   InvalidDeliveryCursorError,
   listDeliveries,
@@ -96,14 +98,20 @@ export async function removeDestinationAndCount(
  * `deliveries redrive` (and its route): queue the matching deliveries again, due now, and wake the
  * forwarders that send them (`wakeIf`: this process's at once, on PostgreSQL every process's; on
  * SQLite a forwarder in another process finds them at its idle poll). A `destination` nothing
- * knows throws UnknownDestinationError and redrives nothing; a delivered delivery whose event was
- * pruned, DeliveryEventPrunedError. Returns how many.
+ * knows throws UnknownDestinationError and redrives nothing; an event id with no delivery (to that
+ * destination), DeliveryNotFoundError; a delivered delivery whose event was pruned,
+ * DeliveryEventPrunedError. Returns how many (0 when its deliveries have another status).
  */
 export function redriveAndWake(store: Store, filter: RedriveFilter, now: Date): Promise<number> {
   return store.writeTransaction(
     async (tx) => {
       if (filter.destination !== undefined) await checkKnownDestination(tx, filter.destination);
-      return redriveDeliveries(tx, filter, now);
+      const count = await redriveDeliveries(tx, filter, now);
+      // An event id names deliveries: none at all is a wrong id, not "none of them was dead".
+      if (count === 0 && filter.eventId !== undefined) {
+        await checkDeliveryExists(tx, filter.eventId, filter.destination);
+      }
+      return count;
     },
     { wakeIf: (count) => count > 0 },
   );
@@ -140,7 +148,8 @@ export function notResumableMessage(name: string): string {
  * - `POST /inbox/destinations/:name/remove` (out of the configuration; its deliveries stay)
  *
  * A destination name (`destination`, `:name`) that neither the configuration nor any delivery
- * knows answers 404 `not_found` naming the ones there are, as the CLI exits 4. A redrive or resume
+ * knows answers 404 `not_found` naming the ones there are, as the CLI exits 4; so does a redrive's
+ * `event_id` with no delivery (to its `destination`), `field: event_id`. A redrive or resume
  * wakes the forwarders (`redriveAndWake`).
  */
 export async function handleForwardAdminRequest(
@@ -251,6 +260,10 @@ export async function handleForwardAdminRequest(
       // destinations routes.
       const field = parts[1] === 'deliveries' ? 'destination' : 'name';
       sendError(res, 404, 'not_found', error.message, { field });
+      return true;
+    }
+    if (error instanceof DeliveryNotFoundError) {
+      sendError(res, 404, 'not_found', error.message, { field: 'event_id' });
       return true;
     }
     if (error instanceof DeliveryEventPrunedError) {

@@ -139,6 +139,81 @@ describe.each(['sqlite', 'postgres'] as const)('`deliveries` commands on %s', (k
     expect(pruned.stdout).toBe('');
   });
 
+  // A redrive naming an event id that has no delivery printed "redriven 0 deliveries" and exited
+  // 0, as if none of them were dead: a mistyped id read as done. Not found is exit 4, as for
+  // `events show <id>` and an unknown --destination; a filter that matches nothing stays exit 0.
+  it('`redrive --event-id` with no such event or delivery exits 4; a filter matching nothing exits 0', async () => {
+    const { db, store } = await prepared();
+    const [e] = (await store.list({ limit: 1 })).events;
+    const id = e!.id;
+    const notFound = async (args: string[], message: string) => {
+      const r = await cli('redrive', ...args, '--database', db);
+      expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(4);
+      expect(r.stderr).toBe(`workos-inbox: ${message}\n`);
+      expect(r.stdout).toBe('');
+      // --json: the same, as one object on stdout.
+      const json = await cli('redrive', ...args, '--json', '--database', db);
+      expect(json.code).toBe(4);
+      expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'not_found', message } });
+    };
+    await notFound(['--event-id', 'event_nope'], 'no event with id event_nope');
+    await notFound(
+      ['--event-id', 'event_nope', '--status', 'pending'],
+      'no event with id event_nope',
+    );
+    await notFound(
+      ['--status', 'delivered', '--event-id', 'event_nope', '--destination', 'app'],
+      'no event with id event_nope',
+    );
+    // The event exists, without a delivery to old (it arrived before old was configured).
+    await store.writeTransaction((tx) =>
+      tx.query(`DELETE FROM workos_inbox_deliveries WHERE event_id = $1 AND destination = 'old'`, [
+        id,
+      ]),
+    );
+    await notFound(
+      ['--event-id', id, '--destination', 'old'],
+      `event ${id} has no delivery to old (it has: app)`,
+    );
+    // An event no destination took.
+    const lone = newEvent();
+    await store.append(lone);
+    await store.writeTransaction((tx) =>
+      tx.query(`DELETE FROM workos_inbox_deliveries WHERE event_id = $1`, [lone.id]),
+    );
+    await notFound(['--event-id', lone.id], `event ${lone.id} has no deliveries`);
+    // An unknown destination: exit 4 as before, now --json says it too.
+    await notFound(
+      ['--destination', 'ap'],
+      'no destination named ap. Did you mean: app, old? (destinations: app, old)',
+    );
+
+    // Its delivery exists but is not dead: nothing to redrive (exit 0), and a note says what it is.
+    const pendingOnly = await cli('redrive', '--event-id', id, '--database', db);
+    expect(pendingOnly.code, pendingOnly.stderr).toBe(0);
+    expect(pendingOnly.stdout).toBe('redriven 0 deliveries\n');
+    expect(pendingOnly.stderr).toBe(
+      `note: no delivery of event ${id} is dead (app: pending); --status chooses which to redrive\n`,
+    );
+    // Filters that match nothing: "redriven 0", exit 0, no note.
+    for (const args of [[], ['--destination', 'app'], ['--status', 'retrying']]) {
+      const r = await cli('redrive', ...args, '--database', db);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toBe('redriven 0 deliveries\n');
+      expect(r.stderr).toBe('');
+    }
+    const none = await cli('redrive', '--json', '--database', db);
+    expect(JSON.parse(none.stdout)).toEqual({ redriven: 0 });
+    // And the id, once its delivery is dead: redriven.
+    await store.writeTransaction((tx) =>
+      tx.query(`UPDATE workos_inbox_deliveries SET status = 'dead' WHERE event_id = $1`, [id]),
+    );
+    const dead = await cli('redrive', '--event-id', id, '--json', '--database', db);
+    expect(dead.code, dead.stderr).toBe(0);
+    expect(JSON.parse(dead.stdout)).toEqual({ redriven: 1 });
+    expect(dead.stderr).toBe('');
+  });
+
   it('`remove` stops queuing for a destination, keeps its deliveries, and is idempotent', async () => {
     const { db, store } = await prepared();
     const removed = await cli('remove', 'old', '--database', db);

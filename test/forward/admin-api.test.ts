@@ -294,6 +294,37 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
     });
   });
 
+  // It answered 200 {"redriven": 0}: a mistyped id read as "none of its deliveries was dead".
+  it('answers 404 naming event_id for a redrive of an event with no delivery', async () => {
+    const { store, event, call } = await setup();
+    const post = { method: 'POST' };
+    expect(await call('/inbox/deliveries/redrive?event_id=event_nope', post)).toEqual({
+      status: 404,
+      body: {
+        error: 'not_found',
+        code: 'not_found',
+        field: 'event_id',
+        message: 'no event with id event_nope',
+      },
+    });
+    const lone = newEvent();
+    await store.append(lone);
+    await store.writeTransaction((tx) =>
+      tx.query('DELETE FROM workos_inbox_deliveries WHERE event_id = $1', [lone.id]),
+    );
+    expect(
+      await call('/inbox/deliveries/redrive', {
+        method: 'POST',
+        body: JSON.stringify({ event_id: lone.id, status: 'pending' }),
+      }),
+    ).toMatchObject({ status: 404, body: { message: `event ${lone.id} has no deliveries` } });
+    // Its delivery is pending, not dead: nothing to redrive, as for any filter.
+    expect(await call(`/inbox/deliveries/redrive?event_id=${event.id}`, post)).toEqual({
+      status: 200,
+      body: { redriven: 0 },
+    });
+  });
+
   it('names no destination when none is configured or has deliveries', async () => {
     const { store, call } = await setup();
     await store.writeTransaction((tx) => syncDestinations(tx, []));
