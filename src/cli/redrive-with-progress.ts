@@ -1,3 +1,4 @@
+import { listEventKeys } from '../store/event-queries.js';
 import type { EventFilter, Store } from '../store/types.js';
 import { createProgressBar } from './progress-bar.js';
 
@@ -26,17 +27,20 @@ export async function redriveWithProgress(
   let skippedPruned = 0;
   let after: string | undefined;
   for (;;) {
-    const page = await store.list({
-      ...filter,
-      limit: chunkSize,
-      order: 'desc',
-      ...(after ? { after } : {}),
-    });
-    total += page.events.length;
-    skippedPruned += page.events.filter((e) => e.prunedAt !== null).length;
-    const last = page.events[page.events.length - 1];
+    // Keys only: the count and the windows need no body (a page of them could be a gigabyte).
+    const page = await store.read((db) =>
+      listEventKeys(db, {
+        ...filter,
+        limit: chunkSize,
+        order: 'desc',
+        ...(after ? { after } : {}),
+      }),
+    );
+    total += page.keys.length;
+    skippedPruned += page.keys.filter((e) => e.prunedAt !== null).length;
+    const last = page.keys[page.keys.length - 1];
     if (last) boundaries.push(last.receivedAt);
-    if (!page.nextCursor || page.events.length === 0) break;
+    if (!page.nextCursor || page.keys.length === 0) break;
     after = page.nextCursor;
   }
   if (total <= chunkSize)

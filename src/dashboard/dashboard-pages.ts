@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { FilterError, parseEventFilter } from '../server/event-filter.js';
+import { listEventKeys } from '../store/event-queries.js';
+import type { EventKey } from '../store/event-queries.js';
 import { InvalidCursorError } from '../store/list-cursor.js';
 import type { EventFilter, ListPage, Store } from '../store/types.js';
 import * as dir from './directory-queries.js';
@@ -355,19 +357,24 @@ export function dashboardPages(deps: {
     ids: [...new Set(form.getAll('id').filter((id) => id !== ''))],
   });
 
-  /** Every dead event's id, oldest first: what "redrive all" counts, then queues. */
+  /**
+   * Every dead event's id, oldest first: what "redrive all" counts, then queues. Ids only: pages
+   * of whole events carried every payload into memory to count tens of thousands of ids.
+   */
   const deadIds = async (): Promise<string[]> => {
     const ids: string[] = [];
     let after: string | null = null;
     do {
-      const list: ListPage = await store.list({
-        status: 'dead',
-        limit: 1000,
-        order: 'asc',
-        ...(after ? { after } : {}),
-      });
-      ids.push(...list.events.map((e) => e.id));
-      after = list.nextCursor;
+      const page: { keys: EventKey[]; nextCursor: string | null } = await store.read((db) =>
+        listEventKeys(db, {
+          status: 'dead',
+          limit: 1000,
+          order: 'asc',
+          ...(after ? { after } : {}),
+        }),
+      );
+      ids.push(...page.keys.map((e) => e.id));
+      after = page.nextCursor;
     } while (after);
     return ids;
   };

@@ -50,6 +50,44 @@ export async function listAttempts(db: SqlExecutor, id: string): Promise<Attempt
 }
 
 export async function listEvents(db: SqlExecutor, options: ListOptions): Promise<ListPage> {
+  const { rows, nextCursor } = await listRows<EventRow>(db, options, '*');
+  return { events: rows.map(toStoredEvent), nextCursor };
+}
+
+/** An event as a redrive counts and windows it: no body, no attempts. */
+export interface EventKey {
+  id: string;
+  receivedAt: Date;
+  prunedAt: Date | null;
+}
+
+/**
+ * `listEvents` reading only each event's key: what counting a redrive's matches needs. Pages of
+ * whole rows carried every body (up to 1 MB each) into memory for a count of ids.
+ */
+export async function listEventKeys(
+  db: SqlExecutor,
+  options: ListOptions,
+): Promise<{ keys: EventKey[]; nextCursor: string | null }> {
+  const { rows, nextCursor } = await listRows<
+    Pick<EventRow, 'id' | 'received_at'> & { pruned_at: string | Date | null }
+  >(db, options, 'id, received_at, pruned_at');
+  return {
+    keys: rows.map((r) => ({
+      id: r.id,
+      receivedAt: toDate(r.received_at),
+      prunedAt: r.pruned_at === null ? null : toDate(r.pruned_at),
+    })),
+    nextCursor,
+  };
+}
+
+/** One page of `columns` of the events `options` selects, in its order, and the next cursor. */
+async function listRows<R extends Pick<EventRow, 'id' | 'received_at'>>(
+  db: SqlExecutor,
+  options: ListOptions,
+  columns: string,
+): Promise<{ rows: R[]; nextCursor: string | null }> {
   const limit = Math.max(1, Math.min(limits.listPage, Math.floor(options.limit) || 1));
   const desc = (options.order ?? defaults.listOrder.value) === 'desc';
   const params: unknown[] = [];
@@ -61,16 +99,19 @@ export async function listEvents(db: SqlExecutor, options: ListOptions): Promise
   }
   const direction = desc ? 'DESC' : 'ASC';
   params.push(limit + 1);
-  const { rows } = await db.query<EventRow>(
-    `SELECT * FROM ${events} WHERE ${where}
+  const { rows } = await db.query<R>(
+    `SELECT ${columns} FROM ${events} WHERE ${where}
      ORDER BY received_at ${direction}, id ${direction} LIMIT $${params.length}`,
     params,
   );
-  const page = rows.slice(0, limit).map(toStoredEvent);
+  const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    events: page,
-    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    rows: page,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ receivedAt: toDate(last.received_at), id: last.id })
+        : null,
   };
 }
 

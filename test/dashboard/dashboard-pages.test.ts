@@ -7,6 +7,7 @@ import { idsNotAPathSegment } from '../../src/dashboard/event-links.js';
 import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
 import type { Store } from '../../src/store/types.js';
+import { appendBacklog } from '../helpers/backlog.js';
 import { patienceMs } from '../helpers/patience.js';
 import { backendKinds } from '../inbox/helpers/backends.js';
 import { dashboardToken, serveDashboard } from './serve-dashboard.js';
@@ -685,5 +686,81 @@ describe.each(backendKinds)('the live events page on %s', (backend) => {
     expect(get).not.toHaveBeenCalled();
     expect(getMany).toHaveBeenCalledTimes(1);
     expect([...getMany.mock.calls[0]![0]].sort()).toEqual(ids);
+  });
+});
+
+// More dead events than one page of the count (1000): "redrive all" counts them all (ids only,
+// not their payloads), notices a change on any page, and queues each counted one once.
+describe.each(backendKinds)('redrive all of a dead backlog on %s', (backend) => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('counts every dead event, refuses a change on a later page, queues each once', async () => {
+    const { store, clock, url, signedIn } = await serveDashboard(cleanups, { backend });
+    const dead = 1205;
+    const now = new Date(clock.now());
+    await appendBacklog(
+      store,
+      Array.from({ length: dead + 1 }, (_, i) => ({
+        id: `event_${String(i).padStart(5, '0')}`,
+        event: 'dsync.user.created',
+        createdAt: now.toISOString(),
+        rawBody: Buffer.from('{}'),
+        source: 'webhook' as const,
+        // Several per millisecond: the pages must not lose ties.
+        receivedAt: new Date(now.getTime() + Math.floor(i / 3)),
+      })),
+    );
+    const setStatus = (status: string, where: string) =>
+      store.writeTransaction((tx) =>
+        tx.query(
+          `UPDATE workos_inbox_events SET status = '${status}', attempts = ${status === 'dead' ? 10 : 0},
+             next_attempt_at = ${status === 'dead' ? 'NULL' : '$1'} WHERE ${where}`,
+          status === 'dead' ? [] : [now],
+        ),
+      );
+    const last = `event_${String(dead).padStart(5, '0')}`;
+    await setStatus('dead', `id <> '${last}'`);
+    const { cookie, csrf } = await signedIn();
+    const post = (path: string, form: URLSearchParams) =>
+      fetch(url(path), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+        redirect: 'manual',
+      });
+    const formOf = (page: string) =>
+      new URLSearchParams(
+        [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(
+          ([, name = '', value = '']) => [name, value],
+        ),
+      );
+
+    const confirm = await (
+      await post('/dashboard/dead/confirm', new URLSearchParams({ csrf, scope: 'all' }))
+    ).text();
+    expect(textOf(confirm)).toContain(`Queue all ${dead} dead events again?`);
+    // The same count, other events: one on the second page queued elsewhere, another died.
+    await setStatus('pending', `id = 'event_01100'`);
+    await setStatus('dead', `id = '${last}'`);
+    const refused = await post('/dashboard/dead/redrive', formOf(confirm));
+    expect(refused.status).toBe(409);
+    const again = await refused.text();
+    expect(textOf(again)).toContain('The dead events changed since you confirmed');
+    expect(textOf(again)).toContain(`Queue all ${dead} dead events again?`);
+
+    const done = await post('/dashboard/dead/redrive', formOf(again));
+    expect(done.status).toBe(303);
+    const { rows } = await store.read((db) =>
+      db.query<{ status: string; attempts: number | string; n: number | string }>(
+        `SELECT status, attempts, COUNT(*) AS n FROM workos_inbox_events
+         GROUP BY status, attempts ORDER BY status`,
+      ),
+    );
+    expect(rows.map((r) => [r.status, Number(r.attempts), Number(r.n)])).toEqual([
+      ['pending', 0, dead + 1],
+    ]);
   });
 });

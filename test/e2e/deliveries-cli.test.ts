@@ -13,6 +13,7 @@ import { eventDeliveries } from '../../src/forward/delivery-queries.js';
 import { resolveMirror } from '../../src/inbox/mirror-setup.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
+import { appendBacklog } from '../helpers/backlog.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { newEvent } from '../store/backends.js';
 import { ensureBuilt, killAll, runCli, startServe, waitFor } from './cli-harness.js';
@@ -212,6 +213,54 @@ describe.each(['sqlite', 'postgres'] as const)('`deliveries` commands on %s', (k
     expect(dead.code, dead.stderr).toBe(0);
     expect(JSON.parse(dead.stdout)).toEqual({ redriven: 1 });
     expect(dead.stderr).toBe('');
+  });
+
+  // More dead deliveries than any page or batch the code uses (1000: lists, redrive windows):
+  // a redrive without an event id is one statement over them all, each queued and logged once.
+  it('`redrive` of a dead backlog larger than any page queues every dead delivery once', async () => {
+    const { db, store } = await prepared();
+    const [first] = (await store.list({ limit: 1 })).events;
+    await appendBacklog(
+      store,
+      Array.from({ length: 1200 }, () => newEvent()),
+    );
+    // Every delivery but the first event's dead after a last attempt that failed.
+    await store.writeTransaction((tx) =>
+      tx.query(
+        `UPDATE workos_inbox_deliveries
+         SET status = 'dead', attempts = 10, next_attempt_at = NULL, attempt_worker = 'w',
+             attempt_started_at = $1, attempt_finished_at = $1, attempt_outcome = 'dead',
+             last_status_code = 500, last_error = 'HTTP 500'
+         WHERE event_id <> $2`,
+        [new Date(), first!.id],
+      ),
+    );
+    const counts = async () => {
+      const { rows } = await store.read((d) =>
+        d.query<{ status: string; attempts: number | string; n: number | string }>(
+          `SELECT status, attempts, COUNT(*) AS n FROM workos_inbox_deliveries
+           GROUP BY status, attempts ORDER BY status, attempts`,
+        ),
+      );
+      return rows.map((r) => [r.status, Number(r.attempts), Number(r.n)]);
+    };
+    expect(await counts()).toEqual([
+      ['dead', 10, 2400],
+      ['pending', 0, 2],
+    ]);
+    const r = await cli('redrive', '--database', db);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('redriven 2400 deliveries\n');
+    expect(await counts()).toEqual([['pending', 0, 2402]]);
+    // Each one's failed attempt logged once, not once per page.
+    const { rows: logged } = await store.read((d) =>
+      d.query<{ n: number | string; deliveries: number | string }>(
+        `SELECT COUNT(*) AS n, COUNT(DISTINCT event_id || '/' || destination) AS deliveries
+         FROM workos_inbox_delivery_attempts WHERE outcome = 'dead'`,
+      ),
+    );
+    expect(logged.map((l) => [Number(l.n), Number(l.deliveries)])).toEqual([[2400, 2400]]);
+    expect((await cli('redrive', '--database', db)).stdout).toBe('redriven 0 deliveries\n');
   });
 
   it('`remove` stops queuing for a destination, keeps its deliveries, and is idempotent', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { listEventKeys } from '../../src/store/event-queries.js';
 import type { SqlExecutor } from '../../src/store/sql-executor.js';
 import type { Store, StoredEvent } from '../../src/store/types.js';
 import { until } from '../helpers/until.js';
@@ -45,6 +46,51 @@ describe.each(backends)('queries on $name', (backend) => {
     const exact = await store.list({ limit: 25 });
     expect(exact.events).toHaveLength(25);
     expect(exact.nextCursor).toBeNull();
+  });
+
+  // What a redrive counts and windows by (the CLI's events redrive, the dashboard's redrive all):
+  // the same events, pages and cursors as list, without the bodies.
+  it('lists event keys page for page as list does, pruned ones marked', async () => {
+    const store = await backend.fresh().open();
+    await store.migrate();
+    const events = Array.from({ length: 25 }, (_, i) =>
+      newEvent({
+        id: `evt_${String(i).padStart(2, '0')}`,
+        event: i % 3 === 0 ? 'dsync.group.created' : 'dsync.user.created',
+        receivedAt: at(Math.floor(i / 2) * 1000),
+      }),
+    );
+    await Promise.all(events.map((e) => store.append(e)));
+    await store.writeTransaction((tx) =>
+      tx.query(`UPDATE workos_inbox_events SET pruned_at = $1 WHERE id = 'evt_04'`, [at(99)]),
+    );
+    for (const options of [
+      { limit: 10 },
+      { limit: 7, order: 'asc' as const },
+      { limit: 4, event: 'dsync.group.created', since: at(2000) },
+    ]) {
+      let after: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        const page = { ...options, ...(after ? { after } : {}) };
+        const listed = await store.list(page);
+        const keys = await store.read((db) => listEventKeys(db, page));
+        expect(keys).toEqual({
+          keys: listed.events.map((e) => ({
+            id: e.id,
+            receivedAt: e.receivedAt,
+            prunedAt: e.prunedAt,
+          })),
+          nextCursor: listed.nextCursor,
+        });
+        if (!listed.nextCursor) break;
+        after = listed.nextCursor;
+      }
+    }
+    expect(
+      (await store.read((db) => listEventKeys(db, { limit: 25 }))).keys.find(
+        (k) => k.id === 'evt_04',
+      )?.prunedAt,
+    ).toEqual(at(99));
   });
 
   it('reads several events by id in one call, leaving out unknown ones', async () => {
