@@ -17,30 +17,103 @@ import { makeSelfSignedCertificate } from '../helpers/self-signed.js';
 
 const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
-/** A PostgreSQL front on loopback that speaks TLS only, and counts the sessions it carried. */
-class TlsFront {
+/** How a front answers: to the SSLRequest, and to a startup message over each transport. */
+interface Behaviour {
+  /** 'S' and a TLS handshake, 'S' and the connection closed, or 'N'. */
+  tls: 'yes' | 'broken' | 'no';
+  /** A startup message in plain text: carried to the real server, or refused as by `hostssl`. */
+  plain: 'carry' | 'refuse';
+  /** A startup message over TLS: carried, or refused as by `hostnossl`. */
+  overTls?: 'carry' | 'refuse';
+}
+
+/**
+ * The ErrorResponse PostgreSQL sends when no pg_hba.conf line admits the connection, before any
+ * authentication, and then closes it.
+ */
+function hbaRefusal(encryption: 'no encryption' | 'SSL encryption'): Buffer {
+  const fields = [
+    ['S', 'FATAL'],
+    ['V', 'FATAL'],
+    ['C', '28000'],
+    [
+      'M',
+      `no pg_hba.conf entry for host "127.0.0.1", user "postgres", database "inbox", ${encryption}`,
+    ],
+  ];
+  const body = Buffer.concat([
+    ...fields.map(([k, v]) => Buffer.from(`${k}${v}\0`)),
+    Buffer.from([0]),
+  ]);
+  const head = Buffer.alloc(5);
+  head.write('E');
+  head.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([head, body]);
+}
+
+/**
+ * A PostgreSQL front on loopback that answers as `behaviour` says and carries what it admits to
+ * the real server. `log` lists what each connection was: `tls`, `plain`, `tls refused`, `plain
+ * refused`, `tls broken`.
+ */
+class Front {
   private readonly sockets = new Set<net.Socket>();
   private readonly server: net.Server;
-  tlsSessions = 0;
+  readonly log: string[] = [];
   port = 0;
 
-  constructor(cert: string, key: string, target: { host: string; port: number }) {
+  constructor(
+    tlsIdentity: { cert: string; key: string },
+    target: { host: string; port: number },
+    behaviour: Behaviour,
+  ) {
+    const carry = (socket: net.Socket, first: Buffer | undefined) => {
+      const upstream = this.track(net.connect(target.port, target.host));
+      if (first) upstream.write(first);
+      socket.pipe(upstream).pipe(socket);
+      upstream.on('close', () => socket.destroy());
+      socket.on('close', () => upstream.destroy());
+    };
+    const refuse = (socket: net.Socket, encryption: 'no encryption' | 'SSL encryption') =>
+      socket.once('data', () => socket.end(hbaRefusal(encryption)));
     this.server = net.createServer((socket) => {
       this.track(socket);
       socket.once('data', (first) => {
-        if (!first.equals(sslRequest)) return void socket.destroy();
+        if (!first.equals(sslRequest)) {
+          this.log.push(behaviour.plain === 'carry' ? 'plain' : 'plain refused');
+          if (behaviour.plain === 'carry') return carry(socket, first);
+          return void socket.end(hbaRefusal('no encryption'));
+        }
+        if (behaviour.tls === 'no') {
+          socket.write('N');
+          // The startup message follows in plain text on the same connection.
+          return void socket.once('data', (startup) => {
+            this.log.push(behaviour.plain === 'carry' ? 'plain' : 'plain refused');
+            if (behaviour.plain === 'carry') carry(socket, startup);
+            else socket.end(hbaRefusal('no encryption'));
+          });
+        }
+        if (behaviour.tls === 'broken') {
+          this.log.push('tls broken');
+          return void socket.end('S');
+        }
         socket.write('S');
-        const secure = new tls.TLSSocket(socket, { isServer: true, cert, key });
-        this.track(secure);
+        const secure = this.track(new tls.TLSSocket(socket, { isServer: true, ...tlsIdentity }));
         secure.once('secure', () => {
-          this.tlsSessions++;
-          const upstream = this.track(net.connect(target.port, target.host));
-          secure.pipe(upstream).pipe(secure);
-          upstream.on('close', () => secure.destroy());
-          secure.on('close', () => upstream.destroy());
+          if (behaviour.overTls === 'refuse') {
+            this.log.push('tls refused');
+            return void refuse(secure, 'SSL encryption');
+          }
+          this.log.push('tls');
+          carry(secure, undefined);
         });
       });
     });
+  }
+
+  /** The connections that were TLS sessions carried to the server. */
+  get tlsSessions(): number {
+    return this.log.filter((entry) => entry === 'tls').length;
   }
 
   private track<T extends net.Socket>(socket: T): T {
@@ -62,10 +135,14 @@ class TlsFront {
 }
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let front: TlsFront;
+let front: Front;
 let folder: string;
 let caFile: string;
+/** The self-signed certificate and key the fronts speak TLS with. */
+let identity: { cert: string; key: string };
+let target: { host: string; port: number };
 const stores: Store[] = [];
+const fronts: Front[] = [];
 const savedSslMode = process.env.PGSSLMODE;
 
 beforeAll(async () => {
@@ -74,15 +151,14 @@ beforeAll(async () => {
   caFile = join(folder, 'cert.pem');
   // Named for another host: verify-full must refuse it, verify-ca (the chain only) take it.
   makeSelfSignedCertificate(folder, 'db.example', 'DNS:db.example');
-  const target = new URL(postgresAdminUrl);
-  front = new TlsFront(
-    readFileSync(caFile, 'utf8'),
-    readFileSync(join(folder, 'key.pem'), 'utf8'),
-    {
-      host: target.hostname,
-      port: Number(target.port || 5432),
-    },
-  );
+  identity = {
+    cert: readFileSync(caFile, 'utf8'),
+    key: readFileSync(join(folder, 'key.pem'), 'utf8'),
+  };
+  const admin = new URL(postgresAdminUrl);
+  target = { host: admin.hostname, port: Number(admin.port || 5432) };
+  // TLS only, as a server whose pg_hba.conf has `hostssl` lines only.
+  front = new Front(identity, target, { tls: 'yes', plain: 'refuse' });
   await front.start();
 });
 
@@ -90,6 +166,7 @@ afterEach(async () => {
   if (savedSslMode === undefined) delete process.env.PGSSLMODE;
   else process.env.PGSSLMODE = savedSslMode;
   await Promise.all(stores.splice(0).map((s) => s.close()));
+  await Promise.all(fronts.splice(0).map((f) => f.stop()));
 });
 
 afterAll(async () => {
@@ -104,10 +181,18 @@ async function open(database: string): Promise<Store> {
   return store;
 }
 
-/** The test database's URL through the TLS front, with `query` added. */
-function viaTls(query: string): string {
+/** A front that answers as `behaviour` says, for one test. */
+async function frontThat(behaviour: Behaviour): Promise<Front> {
+  const started = new Front(identity, target, behaviour);
+  fronts.push(started);
+  await started.start();
+  return started;
+}
+
+/** The test database's URL through `through` (the TLS-only front), with `query` added. */
+function viaTls(query: string, through: Front = front): string {
   const url = new URL(db.url);
-  url.host = `127.0.0.1:${front.port}`;
+  url.host = `127.0.0.1:${through.port}`;
   return `${url.toString()}?${query}`;
 }
 
@@ -152,6 +237,88 @@ describe('sslmode against a TLS server with a certificate of its own CA', () => 
   it('sslmode=verify-full still refuses a certificate it cannot check', async () => {
     const store = await open(viaTls('sslmode=verify-full'));
     await expect(store.ping()).rejects.toThrow(/self[- ]signed certificate/);
+  });
+});
+
+// libpq's order: `allow` tries plain text first and TLS only when the server refuses plain
+// text; `prefer` tries TLS first and plain text when TLS fails in any way, on a new connection.
+describe('sslmode=allow: plain text first, TLS when the server refuses plain text', () => {
+  it('uses plain text on a server that has both', async () => {
+    const both = await frontThat({ tls: 'yes', plain: 'carry' });
+    const store = await open(viaTls('sslmode=allow', both));
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(both.log).toEqual(['plain']);
+  });
+
+  it('connects over TLS to a server that takes TLS only (pg_hba.conf hostssl)', async () => {
+    const tlsOnly = await frontThat({ tls: 'yes', plain: 'refuse' });
+    const store = await open(viaTls('sslmode=allow', tlsOnly));
+    await store.migrate();
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(tlsOnly.log.slice(0, 2)).toEqual(['plain refused', 'tls']);
+  });
+
+  it('names the sslmode and both failures when TLS does not work either', async () => {
+    const broken = await frontThat({ tls: 'broken', plain: 'refuse' });
+    const store = await open(viaTls('sslmode=allow', broken));
+    await expect(store.ping()).rejects.toThrow(
+      /sslmode=allow: the server refused the connection in plain text \(no pg_hba\.conf entry .*no encryption\), and the TLS handshake failed \(.+\)/,
+    );
+  });
+
+  it('says the server has no TLS when it refuses plain text and answers that', async () => {
+    const neither = await frontThat({ tls: 'no', plain: 'refuse' });
+    const store = await open(viaTls('sslmode=allow', neither));
+    await expect(store.ping()).rejects.toThrow(
+      /sslmode=allow: the server refused the connection in plain text \(no pg_hba\.conf entry .*\), and the server does not offer TLS/,
+    );
+    expect(neither.log).toEqual(['plain refused']);
+  });
+});
+
+describe('sslmode=prefer: plain text when TLS fails', () => {
+  it('falls back to plain text when the TLS handshake fails', async () => {
+    const broken = await frontThat({ tls: 'broken', plain: 'carry' });
+    const store = await open(viaTls('sslmode=prefer', broken));
+    await store.migrate();
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(broken.log.slice(0, 2)).toEqual(['tls broken', 'plain']);
+  });
+
+  it('falls back to plain text when the certificate fails sslrootcert', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'wi-sslmode-other-'));
+    try {
+      const { certFile } = makeSelfSignedCertificate(other, 'other CA', 'DNS:db.example');
+      const both = await frontThat({ tls: 'yes', plain: 'carry' });
+      const url = viaTls(`sslmode=prefer&sslrootcert=${encodeURIComponent(certFile)}`, both);
+      const store = await open(url);
+      await expect(store.ping()).resolves.toBeUndefined();
+      expect(both.log).toEqual(['plain']);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('falls back to plain text when the server refuses TLS connections (hostnossl)', async () => {
+    const plainOnly = await frontThat({ tls: 'yes', overTls: 'refuse', plain: 'carry' });
+    const store = await open(viaTls('sslmode=prefer', plainOnly));
+    await store.migrate();
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(plainOnly.log.slice(0, 2)).toEqual(['tls refused', 'plain']);
+  });
+
+  it('names the sslmode and both failures, keeping the SQLSTATE', async () => {
+    const neither = await frontThat({ tls: 'broken', plain: 'refuse' });
+    const store = await open(viaTls('sslmode=prefer', neither));
+    const error = await store.ping().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(String(error)).toMatch(
+      /sslmode=prefer: the TLS handshake failed \(.+\), and the server refused the connection in plain text \(no pg_hba\.conf entry .*no encryption\)/,
+    );
+    // The CLI's advice for a server that takes TLS only goes by it.
+    expect((error as { cause?: { code?: string } }).cause?.code).toBe('28000');
   });
 });
 

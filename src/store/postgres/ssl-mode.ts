@@ -56,82 +56,213 @@ export function sslModeProblem(url: string): string | undefined {
 /** PostgreSQL's SSLRequest: length 8, code 80877103. */
 const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
-/**
- * The socket pg connects through for sslmode `prefer` (and `allow`): it asks the server for TLS
- * and, when the server answers that it has none ('N'), carries on in plain text, as libpq does.
- * pg itself only knows TLS-or-fail. pg is given `ssl: false` and sees a connected socket, plain or
- * TLS underneath. A Unix socket gets no TLS (nor does it in libpq).
- */
-class PreferTlsSocket extends Duplex {
-  private readonly raw = new net.Socket();
-  private inner: net.Socket | undefined;
+/** The message and SQLSTATE of a backend ErrorResponse (type, length, then code-byte + text fields). */
+function errorFields(message: Buffer): { message: string; code: string | undefined } {
+  const fields = new Map<string, string>();
+  for (let at = 5; at < message.length && message[at] !== 0;) {
+    const end = message.indexOf(0, at + 1);
+    if (end < 0) break;
+    fields.set(String.fromCharCode(message[at]!), message.toString('utf8', at + 1, end));
+    at = end + 1;
+  }
+  return { message: fields.get('M') ?? 'an error with no message', code: fields.get('C') };
+}
 
-  constructor(private readonly tlsOptions: tls.ConnectionOptions) {
+/** A connection refused by the server, or a TLS failure, with the SQLSTATE when there is one. */
+class SslModeConnectError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+type Transport = 'TLS' | 'plain text';
+
+/**
+ * The socket pg connects through for sslmode `prefer` and `allow`, which pg does not know: it
+ * tries one transport and, when that fails, the other, as libpq does. `prefer` asks for TLS
+ * first: the server answering that it has none ('N') means plain text on the same connection; a
+ * failed TLS handshake, or the server refusing the connection over TLS, means a new connection in
+ * plain text. `allow` starts in plain text and tries TLS on a new connection when the server
+ * refuses plain text (pg_hba.conf `hostssl`). A refusal is an ErrorResponse as the first answer to
+ * the startup message, before any authentication; pg's startup message is kept until then and
+ * sent again on the second connection. (libpq also retries after a failed password exchange, which
+ * cannot be replayed.) pg is given `ssl: false` and sees one connected socket. A Unix socket gets
+ * no TLS (nor does it in libpq).
+ */
+class FallbackSocket extends Duplex {
+  private readonly sockets = new Set<net.Socket>();
+  /** The TCP socket of the connection being tried or used. */
+  private current: net.Socket | undefined;
+  private readonly wrapped = new WeakSet<net.Socket>();
+  /** The socket pg's bytes go through, once a transport is chosen. */
+  private inner: net.Socket | undefined;
+  /** What pg sent while the server's first answer is awaited, to send again on a retry. */
+  private sent: Buffer[] | undefined = [];
+  private heard = Buffer.alloc(0);
+  private connected = false;
+  private noDelay = false;
+  private keepAlive: [boolean | undefined, number | undefined] | undefined;
+  private refed = true;
+  private port = 0;
+  private host = 'localhost';
+
+  constructor(
+    private readonly mode: 'prefer' | 'allow',
+    private readonly tlsOptions: tls.ConnectionOptions,
+  ) {
     // As a net.Socket: the server closing its side closes ours.
     super({ allowHalfOpen: false });
-    this.raw.on('error', (error) => this.destroy(error));
   }
 
-  setNoDelay(noDelay?: boolean): this {
-    this.raw.setNoDelay(noDelay);
+  setNoDelay(noDelay = true): this {
+    this.noDelay = noDelay;
+    for (const socket of this.sockets) socket.setNoDelay(noDelay);
     return this;
   }
 
   setKeepAlive(enable?: boolean, initialDelay?: number): this {
-    this.raw.setKeepAlive(enable, initialDelay);
+    this.keepAlive = [enable, initialDelay];
+    for (const socket of this.sockets) socket.setKeepAlive(enable, initialDelay);
     return this;
   }
 
   ref(): this {
-    this.raw.ref();
+    this.refed = true;
+    for (const socket of this.sockets) socket.ref();
     return this;
   }
 
   unref(): this {
-    this.raw.unref();
+    this.refed = false;
+    for (const socket of this.sockets) socket.unref();
     return this;
   }
 
   connect(portOrPath: number | string, host?: string): this {
     if (typeof portOrPath === 'string') {
-      this.raw.connect(portOrPath, () => this.attach(this.raw));
+      const raw = this.socket();
+      raw.on('error', (error) => this.destroy(error));
+      raw.connect(portOrPath, () => this.attach(raw, false));
       return this;
     }
-    const to = host ?? 'localhost';
-    this.raw.connect(portOrPath, to, () => {
-      this.raw.write(sslRequest);
-      this.raw.once('data', (answer) => this.answered(answer, to));
-    });
+    this.port = portOrPath;
+    this.host = host ?? 'localhost';
+    this.attempt(this.mode === 'prefer' ? 'TLS' : 'plain text');
     return this;
   }
 
-  private answered(answer: Buffer, host: string): void {
-    // One byte and nothing after it: bytes behind the 'S' would be read as if they came over TLS.
-    if (answer.length === 1 && answer[0] === 0x4e /* N: no TLS here */) {
-      this.attach(this.raw);
-    } else if (answer.length === 1 && answer[0] === 0x53 /* S */) {
-      const secure = tls.connect({
-        ...this.tlsOptions,
-        socket: this.raw,
-        host,
-        // SNI takes a name, never an address (RFC 6066).
-        ...(net.isIP(host) === 0 ? { servername: host } : {}),
-      });
-      secure.on('error', (error) => this.destroy(error));
-      secure.once('secureConnect', () => this.attach(secure));
-    } else {
-      this.destroy(new Error('There was an error establishing an SSL connection'));
-    }
+  /** A new TCP socket with pg's settings. */
+  private socket(): net.Socket {
+    const raw = new net.Socket();
+    this.sockets.add(raw);
+    raw.setNoDelay(this.noDelay);
+    if (this.keepAlive) raw.setKeepAlive(...this.keepAlive);
+    if (!this.refed) raw.unref();
+    return raw;
   }
 
-  private attach(socket: net.Socket): void {
-    this.inner = socket;
-    socket.on('data', (chunk: Buffer) => {
-      if (!this.push(chunk)) socket.pause();
+  /** One connection over `transport`; `first`, on the retry, is why the first one failed. */
+  private attempt(transport: Transport, first?: string): void {
+    const raw = this.socket();
+    this.current = raw;
+    raw.on('error', (error) => {
+      // Once TLS runs over it, its failures are the TLS socket's.
+      if (this.current === raw && !this.wrapped.has(raw)) this.destroy(error);
     });
-    socket.on('end', () => this.push(null));
-    socket.on('close', () => this.destroy());
+    raw.connect(this.port, this.host, () => {
+      if (transport === 'plain text') return this.attach(raw, true, first);
+      raw.write(sslRequest);
+      raw.once('data', (answer) => this.answered(raw, answer, first));
+    });
+  }
+
+  private answered(raw: net.Socket, answer: Buffer, first: string | undefined): void {
+    // One byte and nothing after it: bytes behind the 'S' would be read as if they came over TLS.
+    if (answer.length === 1 && answer[0] === 0x4e /* N: no TLS here */) {
+      if (first === undefined) return this.attach(raw, false);
+      return this.fail(`${first}, and the server does not offer TLS`);
+    }
+    if (answer.length !== 1 || answer[0] !== 0x53 /* S */) {
+      return this.fail('the server answered the request for TLS with neither yes nor no');
+    }
+    this.wrapped.add(raw);
+    const secure = tls.connect({
+      ...this.tlsOptions,
+      socket: raw,
+      host: this.host,
+      // SNI takes a name, never an address (RFC 6066).
+      ...(net.isIP(this.host) === 0 ? { servername: this.host } : {}),
+    });
+    this.sockets.add(secure);
+    let handshaken = false;
+    secure.on('error', (error) => {
+      if (this.current !== raw) return;
+      if (handshaken) return void this.destroy(error);
+      raw.destroy();
+      const failed = `the TLS handshake failed (${error.message})`;
+      if (first === undefined) this.attempt('plain text', failed);
+      else this.fail(`${first}, and ${failed}`, undefined, error);
+    });
+    secure.once('secureConnect', () => {
+      handshaken = true;
+      this.attach(secure, true, first);
+    });
+  }
+
+  /**
+   * Carry pg's bytes over `socket`. With `watch`, the server's first message is held: an
+   * ErrorResponse there is a refusal of this transport, tried again over the other one.
+   */
+  private attach(socket: net.Socket, watch: boolean, first?: string): void {
+    this.inner = socket;
+    for (const chunk of this.sent ?? []) socket.write(chunk);
+    if (!watch) this.sent = undefined;
+    socket.on('data', (chunk: Buffer) => {
+      if (this.inner !== socket) return;
+      if (this.sent === undefined) {
+        if (!this.push(chunk)) socket.pause();
+        return;
+      }
+      this.heard = Buffer.concat([this.heard, chunk]);
+      if (this.heard.length < 5) return;
+      if (this.heard[0] !== 0x45 /* E */) {
+        this.sent = undefined;
+        const heard = this.heard;
+        this.heard = Buffer.alloc(0);
+        if (!this.push(heard)) socket.pause();
+        return;
+      }
+      const length = 1 + this.heard.readInt32BE(1);
+      if (this.heard.length < length) return;
+      const refusal = errorFields(this.heard.subarray(0, length));
+      this.heard = Buffer.alloc(0);
+      this.inner = undefined;
+      socket.destroy();
+      const over = socket instanceof tls.TLSSocket ? 'over TLS' : 'in plain text';
+      const refused = `the server refused the connection ${over} (${refusal.message})`;
+      if (first === undefined) {
+        this.attempt(socket instanceof tls.TLSSocket ? 'plain text' : 'TLS', refused);
+      } else {
+        this.fail(`${first}, and ${refused}`, refusal.code);
+      }
+    });
+    socket.on('end', () => {
+      if (this.inner === socket) this.push(null);
+    });
+    socket.on('close', () => {
+      if (this.inner === socket) this.destroy();
+    });
+    if (this.connected) return;
+    this.connected = true;
     this.emit('connect');
+  }
+
+  private fail(why: string, code?: string, cause?: Error): void {
+    this.destroy(
+      new SslModeConnectError(`sslmode=${this.mode}: ${why}`, code, cause ? { cause } : undefined),
+    );
   }
 
   override _read(): void {
@@ -139,7 +270,9 @@ class PreferTlsSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (e?: Error | null) => void) {
+    this.sent?.push(chunk);
     if (this.inner) this.inner.write(chunk, done);
+    else if (this.sent) done();
     else done(new Error('write before the connection to PostgreSQL was made'));
   }
 
@@ -149,8 +282,7 @@ class PreferTlsSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, done: (e: Error | null) => void): void {
-    this.inner?.destroy();
-    this.raw.destroy();
+    for (const socket of this.sockets) socket.destroy();
     done(error);
   }
 }
@@ -162,8 +294,7 @@ class PreferTlsSocket extends Duplex {
  *   the URL names one), `verify-ca` checks it against `sslrootcert` only: pg's libpq-compatible
  *   parsing, where pg 8 by default takes both for `verify-full` (hosted databases' certificates,
  *   signed by their own CA, failed) and warns on every start.
- * - `prefer` and `allow` try TLS and fall back to plain text when the server has none (pg 8
- *   failed). `allow` asks for TLS first too: the server is the same one libpq would reach.
+ * - `prefer` tries TLS, then plain text; `allow` plain text, then TLS (pg 8 knew neither).
  * - `disable`, `verify-full`, `no-verify` and no sslmode: pg's own handling, unchanged.
  */
 export function sslSettings(url: string): { connectionString: string; stream?: () => Duplex } {
@@ -198,5 +329,5 @@ export function sslSettings(url: string): { connectionString: string; stream?: (
   }
   // pg speaks plain text to the socket; `disable` also keeps it from reading PGSSLMODE.
   query.set('sslmode', 'disable');
-  return { connectionString: withQuery(), stream: () => new PreferTlsSocket(tlsOptions) };
+  return { connectionString: withQuery(), stream: () => new FallbackSocket(mode, tlsOptions) };
 }
