@@ -14,6 +14,7 @@ import { InvalidDatabaseError, openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { createTestDatabase, postgresAdminUrl } from '../helpers/postgres.js';
 import { makeSelfSignedCertificate } from '../helpers/self-signed.js';
+import { ensureBuilt, runCli } from '../e2e/cli-harness.js';
 
 const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
@@ -319,6 +320,72 @@ describe('sslmode=prefer: plain text when TLS fails', () => {
     );
     // The CLI's advice for a server that takes TLS only goes by it.
     expect((error as { cause?: { code?: string } }).cause?.code).toBe('28000');
+  });
+});
+
+// libpq 16: the system's trusted CAs, and verify-full (any weaker sslmode is an error). pg read
+// a file named `system`. Node reads NODE_EXTRA_CA_CERTS when it starts: the CLI trusts the
+// fronts' certificates that way.
+describe('sslrootcert=system', () => {
+  let cwd: string;
+  beforeAll(() => {
+    ensureBuilt();
+    cwd = mkdtempSync(join(tmpdir(), 'wi-sslmode-cli-'));
+  });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it.each(['', 'sslmode=verify-full&'])(
+    '%ssslrootcert=system refuses a certificate no system CA signed',
+    async (mode) => {
+      const store = await open(viaTls(`${mode}sslrootcert=system`));
+      await expect(store.ping()).rejects.toThrow(/self[- ]signed certificate/);
+    },
+  );
+
+  it('a weaker sslmode with it is refused at open, as libpq does', async () => {
+    await expect(
+      openStore({ database: `${db.url}?sslmode=require&sslrootcert=system` }),
+    ).rejects.toThrow(
+      new InvalidDatabaseError(
+        "sslmode=require may not be used with sslrootcert=system, which checks the server's " +
+          "certificate against the system's CAs and its host name: write sslmode=verify-full, or " +
+          'leave sslmode out',
+      ),
+    );
+  });
+
+  it('connects over TLS when a trusted CA signed the certificate for the host', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'wi-sslmode-loopback-'));
+    try {
+      const { certFile, keyFile } = makeSelfSignedCertificate(own, 'loopback', 'IP:127.0.0.1');
+      const trusted = new Front(
+        { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
+        target,
+        { tls: 'yes', plain: 'refuse' },
+      );
+      fronts.push(trusted);
+      await trusted.start();
+      const result = await runCli(
+        ['migrate', '--database', viaTls('sslrootcert=system', trusted)],
+        { cwd, env: { NODE_EXTRA_CA_CERTS: certFile }, timeoutMs: 60_000 },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(trusted.tlsSessions).toBeGreaterThan(0);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it('checks the host name too (verify-full)', async () => {
+    // Trusted, but made for db.example.
+    const result = await runCli(['migrate', '--database', viaTls('sslrootcert=system')], {
+      cwd,
+      env: { NODE_EXTRA_CA_CERTS: caFile },
+      timeoutMs: 60_000,
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/Hostname\/IP does not match certificate's altnames/);
   });
 });
 

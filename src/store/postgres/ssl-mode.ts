@@ -20,13 +20,23 @@ function last(query: URLSearchParams, key: string): string | undefined {
 }
 
 /**
- * The sslmode a URL asks for, and where it says so: its own `sslmode`, else PGSSLMODE when the
- * URL says nothing about TLS (pg reads PGSSLMODE only then).
+ * libpq 16's `sslrootcert=system`: the system's trusted CAs (Node's: its bundled list and
+ * NODE_EXTRA_CA_CERTS, or OpenSSL's store with --use-openssl-ca), with `verify-full` only.
+ */
+function systemRoots(query: URLSearchParams): boolean {
+  return last(query, 'sslrootcert') === 'system';
+}
+
+/**
+ * The sslmode a URL asks for, and where it says so: its own `sslmode`, else `verify-full` for
+ * `sslrootcert=system`, else PGSSLMODE when the URL says nothing about TLS (pg reads PGSSLMODE
+ * only then).
  */
 function sslModeOf(url: string): { mode: string; where: string } | undefined {
   const query = queryOf(url);
   const mode = last(query, 'sslmode');
   if (mode !== undefined) return { mode, where: 'sslmode' };
+  if (systemRoots(query)) return { mode: 'verify-full', where: 'sslrootcert=system' };
   if (['ssl', 'sslcert', 'sslkey', 'sslrootcert'].some((k) => query.has(k))) return undefined;
   const env = process.env.PGSSLMODE;
   return env ? { mode: env, where: 'PGSSLMODE' } : undefined;
@@ -42,6 +52,14 @@ export function sslModeProblem(url: string): string | undefined {
   const { mode, where } = asked;
   if (!sslModes.includes(mode)) {
     return `${where}=${mode} is not an sslmode: use one of ${sslModes.join(', ')}`;
+  }
+  if (systemRoots(queryOf(url)) && mode !== 'verify-full') {
+    // As libpq: the system's CAs sign certificates for anyone's host names.
+    return (
+      `${where}=${mode} may not be used with sslrootcert=system, which checks the server's ` +
+      "certificate against the system's CAs and its host name: write sslmode=verify-full, or " +
+      'leave sslmode out'
+    );
   }
   if (mode === 'verify-ca' && !queryOf(url).has('sslrootcert')) {
     return (
@@ -295,6 +313,8 @@ class FallbackSocket extends Duplex {
  *   parsing, where pg 8 by default takes both for `verify-full` (hosted databases' certificates,
  *   signed by their own CA, failed) and warns on every start.
  * - `prefer` tries TLS, then plain text; `allow` plain text, then TLS (pg 8 knew neither).
+ * - `sslrootcert=system` (only with `verify-full`, which it implies): pg's `verify-full` without a
+ *   CA file, so Node's trusted CAs.
  * - `disable`, `verify-full`, `no-verify` and no sslmode: pg's own handling, unchanged.
  */
 export function sslSettings(url: string): { connectionString: string; stream?: () => Duplex } {
@@ -305,6 +325,12 @@ export function sslSettings(url: string): { connectionString: string; stream?: (
   const base = at < 0 ? url : url.slice(0, at);
   const query = queryOf(url);
   const withQuery = () => `${base}?${query.toString()}`;
+  if (systemRoots(query)) {
+    // pg would read a file named `system`; without a CA it checks against Node's.
+    query.delete('sslrootcert');
+    query.set('sslmode', 'verify-full');
+    return { connectionString: withQuery() };
+  }
   if (mode === 'require' || mode === 'verify-ca') {
     query.set('sslmode', mode);
     query.set('uselibpqcompat', 'true');
