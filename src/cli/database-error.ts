@@ -138,7 +138,7 @@ function connectionProblem(
     );
   }
   if (
-    /self[- ]signed certificate|unable to verify the first certificate|certificate has expired/i.test(
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate has expired/i.test(
       message,
     )
   ) {
@@ -146,6 +146,16 @@ function connectionProblem(
       `${message}: the server's TLS certificate is not trusted. Name its CA in the URL ` +
       `(sslrootcert=/path/ca.pem), or write sslmode=require to encrypt without checking it, in ` +
       `the URL given by ${where}`
+    );
+  }
+  // verify-full (sslrootcert=system implies it) checks the name too: a trusted certificate made
+  // out to another name, or a URL that gives the server's address.
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return (
+      `${message.replace(/[\s:]+$/, '')}: the server's TLS certificate is not made out to the ` +
+      'host in the URL, and sslmode=verify-full (or sslrootcert=system) checks the host name. ' +
+      'Connect by a name the certificate lists, or check its CA only with ' +
+      `sslmode=verify-ca&sslrootcert=/path/ca.pem, in the URL given by ${where}`
     );
   }
   if (code === 'ENOENT' && typeof e.path === 'string' && e.syscall === 'open') {

@@ -25,6 +25,14 @@ describe('databaseCliError', () => {
       /does not accept TLS, and the URL asks for it \(sslmode\)/,
     ],
     [
+      // verify-full (or sslrootcert=system) and a provider's CA that is not among Node's.
+      'a certificate signed by a CA the client does not know',
+      Object.assign(new Error('unable to get local issuer certificate'), {
+        code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      }),
+      /unable to get local issuer certificate: the server's TLS certificate is not trusted\. Name its CA in the URL \(sslrootcert=/,
+    ],
+    [
       'a certificate file that is not there',
       fsError('/nonexistent.pem'),
       /cannot read \/nonexistent\.pem, named in the URL \(sslrootcert/,

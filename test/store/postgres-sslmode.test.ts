@@ -384,8 +384,10 @@ describe('sslrootcert=system', () => {
       env: { NODE_EXTRA_CA_CERTS: caFile },
       timeoutMs: 60_000,
     });
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/Hostname\/IP does not match certificate's altnames/);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^workos-inbox: cannot connect to the database: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1 is not in the cert's list: the server's TLS certificate is not made out to the host in the URL, and sslmode=verify-full \(or sslrootcert=system\) checks the host name\. Connect by a name the certificate lists, or check its CA only with sslmode=verify-ca&sslrootcert=\/path\/ca\.pem, in the URL given by --database \(DATABASE_URL\)\n$/,
+    );
   });
 });
 
