@@ -434,6 +434,22 @@ describe('sslmode values that cannot work', () => {
     );
   });
 
+  // libpq 17's direct TLS handshake has no plain text to fall back to.
+  it.each(['disable', 'allow', 'prefer'])(
+    'sslmode=%s with sslnegotiation=direct is refused at open, as libpq does',
+    async (mode) => {
+      await expect(
+        openStore({ database: `${db.url}?sslmode=${mode}&sslnegotiation=direct` }),
+      ).rejects.toThrow(
+        new InvalidDatabaseError(
+          `sslmode=${mode} may not be used with sslnegotiation=direct, which starts TLS at once ` +
+            'with nothing to fall back to: write sslmode=require, verify-ca or verify-full, or ' +
+            'remove sslnegotiation=direct',
+        ),
+      );
+    },
+  );
+
   it('sslmode=verify-ca without sslrootcert says what to write instead', async () => {
     await expect(openStore({ database: `${db.url}?sslmode=verify-ca` })).rejects.toThrow(
       /sslmode=verify-ca checks the server's certificate against a CA you name: add sslrootcert=.*or use sslmode=verify-full .* or sslmode=require/,

@@ -61,6 +61,15 @@ export function sslModeProblem(url: string): string | undefined {
       'leave sslmode out'
     );
   }
+  const direct = last(queryOf(url), 'sslnegotiation') === 'direct';
+  if (direct && ['disable', 'allow', 'prefer'].includes(mode)) {
+    // libpq refuses it too; pg took it for a connection failure ("requires SSL to be enabled").
+    return (
+      `${where}=${mode} may not be used with sslnegotiation=direct, which starts TLS at once ` +
+      'with nothing to fall back to: write sslmode=require, verify-ca or verify-full, or remove ' +
+      'sslnegotiation=direct'
+    );
+  }
   if (mode === 'verify-ca' && !queryOf(url).has('sslrootcert')) {
     return (
       `${where}=verify-ca checks the server's certificate against a CA you name: add ` +
