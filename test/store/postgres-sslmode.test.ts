@@ -20,8 +20,8 @@ const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
 /** How a front answers: to the SSLRequest, and to a startup message over each transport. */
 interface Behaviour {
-  /** 'S' and a TLS handshake, 'S' and the connection closed, or 'N'. */
-  tls: 'yes' | 'broken' | 'no';
+  /** 'S' and a TLS handshake, 'S' and the connection closed, 'N', or the connection closed. */
+  tls: 'yes' | 'broken' | 'no' | 'hang up';
   /** A startup message in plain text: carried to the real server, or refused as by `hostssl`. */
   plain: 'carry' | 'refuse';
   /** A startup message over TLS: carried, or refused as by `hostnossl`. */
@@ -93,6 +93,10 @@ class Front {
             if (behaviour.plain === 'carry') carry(socket, startup);
             else socket.end(hbaRefusal('no encryption'));
           });
+        }
+        if (behaviour.tls === 'hang up') {
+          this.log.push('hung up');
+          return void socket.destroy();
         }
         if (behaviour.tls === 'broken') {
           this.log.push('tls broken');
@@ -307,6 +311,19 @@ describe('sslmode=prefer: plain text when TLS fails', () => {
     await expect(store.ping()).resolves.toBeUndefined();
     expect(plainOnly.log.slice(0, 2)).toEqual(['tls refused', 'plain']);
   });
+
+  it('says so at once when the server closes the connection instead of answering', async () => {
+    const rude = await frontThat({ tls: 'hang up', plain: 'carry' });
+    // pg's own wait for an answer, far longer than this test: the old code ran into it.
+    const store = await openStore({
+      database: viaTls('sslmode=prefer', rude),
+      connectTimeoutMs: 60_000,
+    });
+    stores.push(store);
+    await expect(store.ping()).rejects.toThrow(
+      /sslmode=prefer: the server closed the connection without answering the request for TLS/,
+    );
+  }, 30_000);
 
   it('names the sslmode and both failures, keeping the SQLSTATE', async () => {
     const neither = await frontThat({ tls: 'broken', plain: 'refuse' });

@@ -198,6 +198,13 @@ class FallbackSocket extends Duplex {
       // Once TLS runs over it, its failures are the TLS socket's.
       if (this.current === raw && !this.wrapped.has(raw)) this.destroy(error);
     });
+    raw.on('close', () => {
+      // Closed with no answer to the SSLRequest: pg would wait for one until its timeout.
+      if (this.current === raw && this.inner !== raw && !this.wrapped.has(raw)) {
+        const closed = 'the server closed the connection without answering the request for TLS';
+        this.fail(first ? `${first}, and ${closed}` : closed);
+      }
+    });
     raw.connect(this.port, this.host, () => {
       if (transport === 'plain text') return this.attach(raw, true, first);
       raw.write(sslRequest);
@@ -212,7 +219,10 @@ class FallbackSocket extends Duplex {
       return this.fail(`${first}, and the server does not offer TLS`);
     }
     if (answer.length !== 1 || answer[0] !== 0x53 /* S */) {
-      return this.fail('the server answered the request for TLS with neither yes nor no');
+      return this.fail(
+        `${first ? `${first}, and ` : ''}the server's answer to the request for TLS was not ` +
+          "a single 'S' or 'N'",
+      );
     }
     this.wrapped.add(raw);
     const secure = tls.connect({
