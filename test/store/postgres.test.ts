@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
@@ -63,6 +64,53 @@ describe('PostgreSQL backend', () => {
     await expect(store.claim({ owner: 'w', limit: 1, leaseMs: 1, now: t0 })).rejects.toBeInstanceOf(
       StoreUnavailableError,
     );
+  });
+
+  it("joins a URL's options (and PGOPTIONS) with its own settings: the schema stays the store's", async () => {
+    const show = async (store: Store) =>
+      store.writeTransaction(async (tx) => {
+        const one = async (name: string) =>
+          ((await tx.query(`SHOW ${name}`)).rows[0] as Record<string, string>)[name];
+        return {
+          search_path: await one('search_path'),
+          statement_timeout: await one('statement_timeout'),
+          jit: await one('jit'),
+        };
+      });
+    // The URL asks for a timeout and, against the store's schema, another search_path.
+    const target = new URL(url);
+    target.searchParams.set('options', '-c statement_timeout=4321 -c search_path=elsewhere');
+    const store = await openStore({ database: target.toString(), schema: 'url_options' });
+    stores.push(store);
+    await store.migrate();
+    expect(await show(store)).toEqual({
+      search_path: '"url_options"',
+      statement_timeout: '4321ms',
+      jit: 'off',
+    });
+    // The inbox's tables are where the store looks for them.
+    await store.append(newEvent({ id: 'event_url_options' }));
+    const check = new pg.Client({ connectionString: url });
+    await check.connect();
+    const { rows } = await check.query(
+      `SELECT count(*)::int AS n FROM url_options.workos_inbox_events WHERE id = 'event_url_options'`,
+    );
+    await check.end();
+    expect(rows[0]).toEqual({ n: 1 });
+    // Without options in the URL, PGOPTIONS is read, as libpq reads it.
+    const before = process.env.PGOPTIONS;
+    process.env.PGOPTIONS = '-c statement_timeout=1234';
+    try {
+      const fromEnv = await openStore({ database: url, schema: 'url_options' });
+      stores.push(fromEnv);
+      expect(await show(fromEnv)).toMatchObject({
+        search_path: '"url_options"',
+        statement_timeout: '1234ms',
+      });
+    } finally {
+      if (before === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = before;
+    }
   });
 
   it('gives up after connectTimeoutMs when the server accepts but never answers', async () => {
