@@ -23,6 +23,7 @@ import { repoRoot } from './doc-blocks.js';
 
 const secret = 'whsec_docs_express';
 const userId = 'directory_user_01HDOCSEXAMPLE0000000000001';
+const otherUserId = 'directory_user_01HDOCSEXAMPLE0000000000002';
 const userCreated = (seed: number, email: string) =>
   generateTestWebhook({
     secret,
@@ -110,6 +111,31 @@ describe.each(['sqlite', 'postgres'] as const)(
         );
         expect(users).toEqual([{ directory_user_id: userId, email: 'ada@example.org' }]);
 
+        // A delivery without an email (older ones omit it; the types say string | null): the
+        // handler stores NULL instead of failing on an undefined parameter until the event is dead.
+        const noEmail = generateTestWebhook({
+          secret,
+          event: 'dsync.user.created',
+          seed: 3,
+          overrides: { data: { id: otherUserId, email: undefined } },
+        });
+        expect((await post(noEmail)).status).toBe(200);
+        const [settled] = await waitFor(
+          async () => {
+            const rows = await db.query(
+              `SELECT status, last_error FROM workos_inbox_events WHERE id = '${noEmail.payload.id}'`,
+            );
+            // Done, or failed once: either settles the question without waiting out the retries.
+            return rows[0]?.status === 'done' || rows[0]?.last_error ? rows : undefined;
+          },
+          'the event without an email attempted',
+          60_000,
+        );
+        expect(settled).toEqual({ status: 'done', last_error: null });
+        expect(
+          await db.query(`SELECT email FROM users WHERE directory_user_id = '${otherUserId}'`),
+        ).toEqual([{ email: null }]);
+
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
         const code = await exited;
@@ -158,9 +184,31 @@ describe('README walkthrough: serve --handlers ./handlers.mjs', () => {
         60_000,
       );
       expect(event!.id).toBe(delivery.payload.id);
+      // A delivery without an email is stored with a NULL one, not retried until dead.
+      const noEmail = generateTestWebhook({
+        secret,
+        event: 'dsync.user.created',
+        seed: 4,
+        overrides: { data: { id: otherUserId, email: undefined } },
+      });
+      const noEmailRes = await fetch(`${serve.base}/webhooks/workos`, {
+        method: 'POST',
+        ...noEmail,
+      });
+      expect(noEmailRes.status).toBe(200);
+      const settled = await waitFor(
+        async () =>
+          (await listEvents(temp.dir)).find(
+            (e) => e.id === noEmail.payload.id && (e.status === 'done' || e.attempts > 0),
+          ),
+        'the event without an email attempted',
+        60_000,
+      );
+      expect(settled.status).toBe('done');
       const db = new Database(join(temp.dir, '.workos-inbox', 'inbox.db'), { readonly: true });
-      expect(db.prepare('SELECT id, email FROM app_users').all()).toEqual([
+      expect(db.prepare('SELECT id, email FROM app_users ORDER BY id').all()).toEqual([
         { id: userId, email: 'grace@example.com' },
+        { id: otherUserId, email: null },
       ]);
       db.close();
       expect(serve.output().stdout).toContain('"msg":"processed"');

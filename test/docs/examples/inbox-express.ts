@@ -20,10 +20,11 @@ const inbox = await createInbox({
 inbox.on('dsync.user.created', async (event, ctx) => {
   // Writes through ctx.tx commit atomically with the event's status: exactly once.
   // ON CONFLICT: a replay, or another event for the same user, updates the row.
+  // `?? null`: some deliveries have no email, and a query refuses `undefined` (use null).
   await ctx.tx.query(
     `INSERT INTO users (directory_user_id, email) VALUES ($1, $2)
      ON CONFLICT (directory_user_id) DO UPDATE SET email = excluded.email`,
-    [event.data.id, event.data.email],
+    [event.data.id, event.data.email ?? null],
   );
 });
 
