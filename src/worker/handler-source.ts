@@ -23,8 +23,12 @@ export interface HandlerContext {
   wire: WireEvent;
 }
 
-/** A function run for an event inside its transaction. Throw to fail the attempt. */
-export type EventHandler<E = unknown> = (event: E, context: HandlerContext) => Promise<void> | void;
+/**
+ * A function run for an event inside its transaction. Throw to fail the attempt. A returned
+ * promise is awaited and its value ignored, so a one-line handler may return its query
+ * (`(event, ctx) => ctx.tx.query(…)`).
+ */
+export type EventHandler<E = unknown> = (event: E, context: HandlerContext) => unknown;
 
 /** Where the worker looks up the handlers of an event name (the inbox's registry). */
 export interface HandlerSource {

@@ -102,6 +102,32 @@ describe.each(backendKinds)('createInbox on %s', (kind) => {
     expect(lines.filter((l) => l.level === 40)).toEqual([]);
   });
 
+  it('types and runs a handler that returns its query (a one-line arrow): the write commits with the event', async () => {
+    const backend = await createBackend(kind);
+    cleanups.push(backend.cleanup);
+    const table = { version: 1, name: '0001-deleted', sql: 'CREATE TABLE deleted (id TEXT)' };
+    const inbox = await createInbox({
+      database: backend.database,
+      secret,
+      mirror: false,
+      migrationSets: [{ component: 'returns-query', sqlite: [table], postgres: [table] }],
+    });
+    cleanups.push(() => inbox.close());
+    // Compiles: the handler's result (here the query's promise) is awaited, its value ignored.
+    inbox.on('dsync.user.created', (event, ctx) =>
+      ctx.tx.query('INSERT INTO deleted (id) VALUES ($1)', [event.id]),
+    );
+    inbox.onAny(async (event, ctx) => ctx.tx.query('SELECT $1 AS id', [event.id]));
+    const id = `evt_returns_query_${kind}`;
+    expect(await receive(inbox.receiver, id)).toBe(200);
+    expect(await inbox.worker.drain()).toBe(1);
+    const rows = await inbox.store.read(
+      async (db) => (await db.query('SELECT id FROM deleted')).rows,
+    );
+    expect(rows).toEqual([{ id }]);
+    expect(await inbox.store.get(id)).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
   it('rejects a missing secret and a string toleranceMs before touching the database, saying where they come from', async () => {
     const backend = await createBackend(kind);
     cleanups.push(backend.cleanup);

@@ -24,4 +24,13 @@ describe('handler typing', () => {
     if (registry.handlersFor('connection.activated').length !== 1)
       throw new Error('catch-all missing');
   });
+
+  it('accepts a handler that returns its query or any value (the result is awaited, then ignored)', () => {
+    const registry = new HandlerRegistry();
+    registry.on('dsync.user.deleted', (event, ctx) =>
+      ctx.tx.query('DELETE FROM users WHERE id = $1', [event.data.id]),
+    );
+    registry.onAny(async (event, ctx) => ctx.tx.query('SELECT $1', [event.id]));
+    registry.on('*', () => 1);
+  });
 });
