@@ -72,6 +72,9 @@ function explainNoSecret<T>(create: () => T): T {
     return create();
   } catch (error) {
     if (error instanceof SignatureVerificationException && error.code === 'no_secret') {
+      // One entry of a list unset: the verifier's hint names it.
+      // One entry of a rotation list unset: the verifier's message already names it.
+      if (/secret\[\d+\] of the list/.test(error.message)) throw error;
       throw SignatureVerificationException.of(
         'no_secret',
         "createInbox: `secret` is unset or empty; pass the endpoint's webhook secret, e.g. " +

@@ -25,8 +25,20 @@ export function splitSecretList(value: string | undefined): string[] {
  */
 export function resolveSecrets(secret: WebhookSecret | undefined | null): readonly string[] {
   const list = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? secret : [];
-  if (list.length === 0 || list.some((s) => typeof s !== 'string' || s === '')) {
+  const bad = list.findIndex((s) => typeof s !== 'string' || s === '');
+  if (list.length === 0 || (bad >= 0 && !Array.isArray(secret))) {
     throw SignatureVerificationException.of('no_secret');
+  }
+  if (bad >= 0) {
+    // A rotation list with one unset entry (`[process.env.OLD, process.env.NEW]`) refuses every
+    // delivery: say which entry, since the others were given.
+    const value: unknown = list[bad];
+    const shown = value === '' ? 'empty' : value === null ? 'null' : typeof value;
+    throw new SignatureVerificationException(
+      `No webhook secret was given in secret[${bad}] of the list (${shown}): every secret of a ` +
+        'rotation must be a non-empty string (an unset environment variable?)',
+      'no_secret',
+    );
   }
   return list;
 }

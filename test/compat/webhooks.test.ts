@@ -307,4 +307,19 @@ describe('Webhooks (compat): additions that accept more', () => {
       }),
     ).rejects.toMatchObject({ code: 'no_secret', message: 'No webhook secret was given' });
   });
+
+  it('names the unset entry of a rotation list ([OLD, NEW] with OLD unset)', async () => {
+    await expect(
+      ours.constructEvent({
+        payload: body,
+        sigHeader: signed(body),
+        secret: [process.env.WORKOS_INBOX_SURELY_UNSET_SECRET as string, secret],
+      }),
+    ).rejects.toMatchObject({
+      code: 'no_secret',
+      message:
+        'No webhook secret was given in secret[0] of the list (undefined): every secret of a ' +
+        'rotation must be a non-empty string (an unset environment variable?)',
+    });
+  });
 });

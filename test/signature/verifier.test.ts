@@ -123,6 +123,20 @@ describe('createVerifier options', () => {
     );
   });
 
+  it('names the unset entry of a rotation list, since the others were given', () => {
+    const unset = process.env.WORKOS_INBOX_SURELY_UNSET_SECRET as string;
+    expect(() => createVerifier({ secret: ['whsec_old', ''] })).toThrow(
+      'No webhook secret was given in secret[1] of the list (empty): every secret of a rotation ' +
+        'must be a non-empty string (an unset environment variable?)',
+    );
+    expect(() => createVerifier({ secret: [unset, 'whsec_new'] })).toThrow(
+      expect.objectContaining({
+        code: 'no_secret',
+        message: expect.stringContaining('secret[0] of the list (undefined)'),
+      }),
+    );
+  });
+
   it('reports which secret matched while rotating', () => {
     const verifier = createVerifier({ secret: ['whsec_new', secret], clock });
     expect(verifier.verify(body, header(body))).toEqual({ timestampMs: T, secretIndex: 1 });
