@@ -10,6 +10,12 @@ export interface ReconcileMetrics {
   success(changes: ReconcileChanges, nowMs: number, seconds: number): void;
   /** A run stopped; what it filled and repaired before that still counts. */
   failure(changes: ReconcileChanges | undefined, nowMs: number, seconds: number): void;
+  /**
+   * Shutdown cut a run short: what it filled and repaired counts, but it is neither run outcome
+   * (a deploy is no failure to alert on), and the last run's gauges stay those of the last run
+   * that ended.
+   */
+  interrupted(changes: ReconcileChanges | undefined): void;
 }
 
 /**
@@ -20,9 +26,10 @@ export interface ReconcileMetrics {
  * - `workos_inbox_reconcile_rows_filled_total{table}`: rows created in a table that held no row
  *   at all (tombstones included) when the run began: the first fill of an empty mirror (a first
  *   deploy, a new database), not drift.
- * - `workos_inbox_reconcile_runs_total{outcome}`: `success` or `failure`
+ * - `workos_inbox_reconcile_runs_total{outcome}`: `success` or `failure` (a run shutdown cut
+ *   short is neither)
  * - `workos_inbox_reconcile_last_run_timestamp_seconds`, `…_last_run_success` (1 or 0),
- *   `…_last_run_duration_seconds`
+ *   `…_last_run_duration_seconds`: of the last run that ended (not one shutdown cut short)
  */
 export function createReconcileMetrics(
   options: { registry?: Registry; prefix?: string } = {},
@@ -52,7 +59,7 @@ export function createReconcileMetrics(
   }
   const runs = new Counter({
     name: `${p}reconcile_runs_total`,
-    help: 'Reconcile runs, by outcome (success or failure).',
+    help: 'Reconcile runs, by outcome (success or failure; a run shutdown cut short is neither).',
     labelNames: ['outcome'] as const,
     registers,
   });
@@ -63,7 +70,7 @@ export function createReconcileMetrics(
   });
   const lastSuccess = new Gauge({
     name: `${p}reconcile_last_run_success`,
-    help: '1 if the last reconcile run of this process succeeded, 0 if it stopped.',
+    help: '1 if the last reconcile run of this process succeeded, 0 if it failed (a run shutdown cut short does not count).',
     registers,
   });
   const lastDuration = new Gauge({
@@ -71,13 +78,16 @@ export function createReconcileMetrics(
     help: 'How long the last reconcile run of this process took.',
     registers,
   });
-  const record = (changes: ReconcileChanges | undefined, ok: boolean, nowMs: number, s: number) => {
+  const count = (changes: ReconcileChanges | undefined) => {
     for (const [table, c] of Object.entries(changes?.repaired ?? {})) {
       for (const change of ['created', 'updated', 'deleted'] as const) {
         if (c[change] > 0) repaired.inc({ table, change }, c[change]);
       }
     }
     for (const [table, n] of Object.entries(changes?.filled ?? {})) filled.inc({ table }, n);
+  };
+  const record = (changes: ReconcileChanges | undefined, ok: boolean, nowMs: number, s: number) => {
+    count(changes);
     runs.inc({ outcome: ok ? 'success' : 'failure' });
     lastRun.set(nowMs / 1000);
     lastSuccess.set(ok ? 1 : 0);
@@ -87,5 +97,6 @@ export function createReconcileMetrics(
     registry,
     success: (changes, nowMs, seconds) => record(changes, true, nowMs, seconds),
     failure: (changes, nowMs, seconds) => record(changes, false, nowMs, seconds),
+    interrupted: count,
   };
 }

@@ -83,8 +83,9 @@ async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void
  * `serve/work --reconcile-every`: one process at a time reconciles, through a lease in the
  * database. The process that ran keeps the lease until the next run is due, so with any number
  * of processes the runs are `everyMs` apart; if it dies, another takes over when the lease ends.
- * Errors are logged and counted, never fatal. A `Retry-After` longer than the client waits pauses
- * the run until then; it then goes on from the request WorkOS refused.
+ * Errors are logged and counted as failed runs, never fatal; a run that shutdown ends is no
+ * failure (said at info, not counted). A `Retry-After` longer than the client waits pauses the
+ * run until then; it then goes on from the request WorkOS refused.
  */
 export class ReconcileLoop {
   private readonly clock: Clock;
@@ -198,12 +199,29 @@ export class ReconcileLoop {
       );
     } catch (error) {
       const counts = error instanceof ReconcileStoppedError ? error.counts : undefined;
-      metrics?.failure(
-        counts && empty ? classifyChanges(counts, empty) : undefined,
-        this.clock.now(),
-        (this.clock.now() - started) / 1000,
-      );
-      logger.warn({ err: error }, 'reconcile stopped; the next run starts over');
+      const changes = counts && empty ? classifyChanges(counts, empty) : undefined;
+      if (this.loop.stopped) {
+        // Shutdown (a deploy) ended the run: no failure, so an alert on failed runs does not
+        // fire on every deploy. What it wrote still counts.
+        metrics?.interrupted(changes);
+        const { pausedUntil } = this;
+        const until =
+          pausedUntil !== undefined && pausedUntil > this.clock.now()
+            ? new Date(pausedUntil).toISOString()
+            : undefined;
+        logger.info(
+          {
+            stoppedAt: error instanceof ReconcileStoppedError ? error.stoppedAt : undefined,
+            until,
+          },
+          until === undefined
+            ? 'reconcile stopped by shutdown; the next run starts over'
+            : `reconcile stopped by shutdown during the pause WorkOS asked for; the next run starts over, not before ${until}`,
+        );
+      } else {
+        metrics?.failure(changes, this.clock.now(), (this.clock.now() - started) / 1000);
+        logger.warn({ err: error }, 'reconcile stopped; the next run starts over');
+      }
     } finally {
       // Keep the slot until the next run is due, so other processes do not run it again now.
       this.nextDueMs = this.clock.now() + this.options.everyMs;

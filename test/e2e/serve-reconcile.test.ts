@@ -2,7 +2,8 @@
 // empty mirror is filled by the first run (at start, not an interval later), serve's read API and
 // `directory users` then answer with WorkOS's state, and /metrics reports the run: as a fill, not
 // as repaired drift. A Retry-After longer than the client waits pauses the run (said in the log
-// with when it resumes), and SIGTERM during that pause exits 0 at once.
+// with when it resumes), and SIGTERM during that pause exits 0 at once, saying so at info (a
+// deploy is no failed run).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileLeaseName, reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -117,6 +118,19 @@ describe('serve --reconcile-every', () => {
       // 0: the pause ended at once (a drain still waiting would have run out of time, exit 1).
       expect(await serve.stop('SIGTERM', patienceMs)).toBe(0);
       expect(serve.output().stdout).toContain('"msg":"stopped cleanly"');
+      // A deploy is no failure: said once, at info, with when the next run may start.
+      const stopped = serve
+        .output()
+        .stdout.split('\n')
+        .filter((l) => l.includes('"msg":"reconcile stopped'))
+        .map((l) => JSON.parse(l) as { msg: string; until: string; level: number });
+      expect(stopped).toEqual([
+        expect.objectContaining({
+          level: 30,
+          until: paused.until,
+          msg: `reconcile stopped by shutdown during the pause WorkOS asked for; the next run starts over, not before ${paused.until}`,
+        }),
+      ]);
       expect(api.requests.length).toBe(before + 3);
       const store = await openStore({ database });
       try {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileMetrics } from '../../src/metrics/reconcile-metrics.js';
 import { ReconcileLoop, reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
 import { readNamedLease } from '../../src/store/pull-operations.js';
+import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import type { Store } from '../../src/store/types.js';
 import { waitFor } from '../e2e/cli-harness.js';
 import { useBackends } from '../store/backends.js';
@@ -218,6 +219,73 @@ describe.each(backends)('periodic reconcile on $name', (backend) => {
     expect(await mirrorCount(store)).toBe(12);
   });
 
+  it('stopped by shutdown mid-run: said once at info, no failed run counted, the last run metrics still those of the last run that ended', async () => {
+    const now = { ms: Date.parse(at(3600)) };
+    const { lines: logs, logger } = capturedLogs();
+    const metrics = createReconcileMetrics();
+    // As serve wires it: stopping ends the request to WorkOS in flight.
+    const stopping = new AbortController();
+    const loop = new ReconcileLoop({
+      store,
+      api: new WorkosApiClient({
+        apiKey: api.apiKey,
+        apiUrl: api.url,
+        maxRetries: 0,
+        signal: stopping.signal,
+      }),
+      logger,
+      metrics,
+      everyMs: hour,
+      clock: { now: () => now.ms },
+      onStop: () => stopping.abort(),
+    });
+    expect(await loop.tick()).toBe(true);
+    const firstEnded = now.ms / 1000;
+    // Drift the next run repairs before it is stopped: a deleted organization (the first list).
+    api.state.organizations.splice(0, 1);
+    now.ms += hour + 1;
+    const before = api.requests.length;
+    let answer: () => void = () => {};
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    let asked: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => (asked = resolve));
+    api.beforeAnswer = async (n) => {
+      if (n !== before + 3) return;
+      asked();
+      await held;
+    };
+    const logged = logs.length;
+    try {
+      const running = loop.tick();
+      await inFlight;
+      await loop.stop();
+      expect(await running).toBe(true);
+    } finally {
+      api.beforeAnswer = undefined;
+      answer();
+    }
+    const said = logs.slice(logged).filter((l) => l.msg.startsWith('reconcile stopped'));
+    expect(said).toEqual([
+      expect.objectContaining({
+        level: 30,
+        msg: 'reconcile stopped by shutdown; the next run starts over',
+        stoppedAt: expect.stringContaining('reading'),
+      }),
+    ]);
+    expect(logs.slice(logged).filter((l) => l.level >= 40)).toEqual([]);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^workos_inbox_reconcile_runs_total\{outcome="success"\} 1$/m);
+    expect(text).not.toMatch(/reconcile_runs_total\{outcome="failure"\}/);
+    expect(text).toMatch(/^workos_inbox_reconcile_last_run_success 1$/m);
+    expect(text).toMatch(
+      new RegExp(`^workos_inbox_reconcile_last_run_timestamp_seconds ${firstEnded}$`, 'm'),
+    );
+    // What it repaired before the shutdown was written, and counts.
+    expect(text).toMatch(
+      /^workos_inbox_reconcile_rows_repaired_total\{table="organizations",change="deleted"\} 1$/m,
+    );
+  });
+
   it('never runs beside a reconcile by hand: the round waits while another holds the run lease, and gives the run lease back after its own run', async () => {
     const now = { ms: Date.parse(at(3600)) };
     const clock = { now: () => now.ms };
@@ -328,11 +396,13 @@ describe.each(backends)('periodic reconcile paused by a long Retry-After on $nam
     const now = { ms: started };
     const clock = { now: () => now.ms };
     const { lines: logs, logger } = capturedLogs();
+    const metrics = createReconcileMetrics();
     const make = (owner: string, sleep?: (ms: number, signal: AbortSignal) => Promise<void>) =>
       new ReconcileLoop({
         store,
         api: client(api, { maxRetries: 0 }),
         logger,
+        metrics,
         everyMs: hour,
         leaseMs: 30_000,
         owner,
@@ -359,8 +429,19 @@ describe.each(backends)('periodic reconcile paused by a long Retry-After on $nam
     await a.stop();
     expect(await running).toBe(true);
     expect(api.requests.length).toBe(before + 1);
-    expect(logs.at(-1)).toMatchObject({ msg: 'reconcile stopped; the next run starts over' });
-    expect(JSON.stringify(logs.at(-1))).toContain('stopped during the pause WorkOS asked for');
+    // A shutdown is no failure: said once, at info, with the time the next run waits for.
+    const until = new Date(started + hour).toISOString();
+    expect(logs.filter((l) => l.msg.startsWith('reconcile stopped'))).toEqual([
+      expect.objectContaining({
+        level: 30,
+        until,
+        msg: `reconcile stopped by shutdown during the pause WorkOS asked for; the next run starts over, not before ${until}`,
+      }),
+    ]);
+    expect(logs.filter((l) => l.level >= 40 && !l.msg.startsWith('reconcile paused'))).toEqual([]);
+    const text = await metrics.registry.metrics();
+    expect(text).not.toMatch(/reconcile_runs_total\{/);
+    expect(text).toMatch(/^workos_inbox_reconcile_last_run_timestamp_seconds 0$/m);
     expect(await store.read((db) => readNamedLease(db, reconcileRunLeaseName))).toBeUndefined();
     // The slot is kept until the time WorkOS named: another process (or this one restarted)
     // does not ask before then, and starts the run over after.
