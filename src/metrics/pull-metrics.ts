@@ -2,6 +2,7 @@ import { defaults } from '../defaults.js';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
+import { apiErrorCounter } from './api-error-counter.js';
 import { duplicateCounter } from './duplicate-counter.js';
 
 /** What the Events API puller reports (see {@link createPullMetrics}). */
@@ -76,12 +77,7 @@ export function createPullMetrics(
     help: 'When the last catch-up finished without error (Unix time).',
     registers,
   });
-  const errors = new Counter({
-    name: `${p}pull_api_errors_total`,
-    help: 'Failed requests to the WorkOS API, by HTTP status (none: no answer).',
-    labelNames: ['status'] as const,
-    registers,
-  });
+  const apiError = apiErrorCounter(registry, p, 'pull');
   const leader = new Gauge({
     name: `${p}pull_leader`,
     help: '1 while this process holds the puller lease.',
@@ -100,7 +96,7 @@ export function createPullMetrics(
         newestMs = Math.max(newestMs ?? pageNewestMs, pageNewestMs);
     },
     success: (nowMs) => lastSuccess.set(nowMs / 1000),
-    apiError: (status) => errors.inc({ status: status === undefined ? 'none' : String(status) }),
+    apiError,
     leader(holds) {
       leader.set(holds ? 1 : 0);
       // Another process pulls now: what this one saw last says nothing about how far behind it is

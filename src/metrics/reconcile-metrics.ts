@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { ReconcileChanges } from '../reconcile/filled-rows.js';
 import { reconcileTableNames } from '../reconcile/reconcile-tables.js';
 import { defaults } from '../defaults.js';
+import { apiErrorCounter } from './api-error-counter.js';
 
 /** What periodic reconcile reports (see {@link createReconcileMetrics}). */
 export interface ReconcileMetrics {
@@ -16,6 +17,8 @@ export interface ReconcileMetrics {
    * that ended.
    */
   interrupted(changes: ReconcileChanges | undefined): void;
+  /** A request to WorkOS failed (retried or not); `status` undefined when no answer came. */
+  apiError(status: number | undefined): void;
 }
 
 /**
@@ -30,6 +33,8 @@ export interface ReconcileMetrics {
  *   short is neither)
  * - `workos_inbox_reconcile_last_run_timestamp_seconds`, `…_last_run_success` (1 or 0),
  *   `…_last_run_duration_seconds`: of the last run that ended (not one shutdown cut short)
+ * - `workos_inbox_reconcile_api_errors_total{status}` (`none` when no answer came), as
+ *   `workos_inbox_pull_api_errors_total` counts the pull's
  */
 export function createReconcileMetrics(
   options: { registry?: Registry; prefix?: string } = {},
@@ -98,5 +103,6 @@ export function createReconcileMetrics(
     success: (changes, nowMs, seconds) => record(changes, true, nowMs, seconds),
     failure: (changes, nowMs, seconds) => record(changes, false, nowMs, seconds),
     interrupted: count,
+    apiError: apiErrorCounter(registry, p, 'reconcile'),
   };
 }

@@ -6,11 +6,17 @@ import { WorkosApiClient } from '../workos-api/workos-api-client.js';
  * The WorkOS client of `--pull` and `--reconcile-every`: each retry (a 429, a 5xx, no answer) is
  * a warning on `logger` naming what failed, the attempt and the wait, so a loop riding out a
  * WorkOS hiccup says so instead of going quiet for minutes. `signal` (aborted on shutdown) ends
- * the request in flight and the wait before a retry at once.
+ * the request in flight and the wait before a retry at once. Each failed request is counted
+ * (`onError`), by both alike.
  */
 export function serverWorkosApiClient(
   settings: { apiKey: string; apiUrl: string; apiTimeoutMs: number },
-  options: { logger: Logger; signal: AbortSignal; onError?: (status: number | undefined) => void },
+  options: {
+    logger: Logger;
+    signal: AbortSignal;
+    /** Each failed answer, retried or not: the job's `*_api_errors_total{status}`. */
+    onError: (status: number | undefined) => void;
+  },
 ): WorkosApiClient {
   const { logger, signal, onError } = options;
   return new WorkosApiClient({

@@ -17,7 +17,11 @@ export function startReconciling(
   const logger = deps.logger.child({ component: 'reconcile' });
   const loop = new ReconcileLoop({
     store: deps.store,
-    api: serverWorkosApiClient(settings, { logger, signal: stopping.signal }),
+    api: serverWorkosApiClient(settings, {
+      logger,
+      signal: stopping.signal,
+      onError: (status) => deps.metrics.apiError(status),
+    }),
     logger,
     metrics: deps.metrics,
     everyMs: settings.everyMs,

@@ -1,9 +1,9 @@
 // `serve --reconcile-every`, the built CLI as a user runs it, against the stand-in WorkOS API: an
 // empty mirror is filled by the first run (at start, not an interval later), serve's read API and
 // `directory users` then answer with WorkOS's state, and /metrics reports the run: as a fill, not
-// as repaired drift. A Retry-After longer than the client waits pauses the run (said in the log
-// with when it resumes), and SIGTERM during that pause exits 0 at once, saying so at info (a
-// deploy is no failed run).
+// as repaired drift, and its failed requests to WorkOS by status. A Retry-After longer than the
+// client waits pauses the run (said in the log with when it resumes), and SIGTERM during that
+// pause exits 0 at once, saying so at info (a deploy is no failed run).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileLeaseName, reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -40,6 +40,8 @@ describe('serve --reconcile-every', () => {
       WORKOS_API_KEY: api.apiKey,
       WORKOS_API_URL: api.url,
     };
+    // WorkOS refuses the first two requests (the client retries them at once): counted by status.
+    api.failNext({ status: 429, retryAfter: '0' }, { status: 500, retryAfter: '0' });
     const serve = await startServe(['--reconcile-every', '1h'], { cwd: temp.dir, env });
     try {
       const metrics = await waitFor(async () => {
@@ -47,6 +49,8 @@ describe('serve --reconcile-every', () => {
         return /^workos_inbox_reconcile_runs_total\{outcome="success"\} 1$/m.test(text) && text;
       }, 'a successful reconcile run in /metrics');
       expect(metrics).toMatch(/^workos_inbox_reconcile_last_run_success 1$/m);
+      expect(metrics).toMatch(/^workos_inbox_reconcile_api_errors_total\{status="429"\} 1$/m);
+      expect(metrics).toMatch(/^workos_inbox_reconcile_api_errors_total\{status="500"\} 1$/m);
       expect(metrics).toMatch(
         /^workos_inbox_reconcile_rows_filled_total\{table="directory_users"\} 30$/m,
       );
