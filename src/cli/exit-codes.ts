@@ -24,16 +24,31 @@ export const exitCodes = {
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
+/** WorkOS asked (`Retry-After`) to wait longer than the client waits: when to run it again. */
+export interface RetryAfter {
+  retryAfterMs: number;
+  /** The time (ISO 8601) to run the command again after. */
+  retryAt?: string;
+}
+
 /** An error the CLI reports as one line and an exit code (no stack trace). */
 export class CliError extends WorkosInboxError {
   override readonly name = 'CliError';
   readonly exitCode: ExitCode;
 
   readonly code: string;
+  /** Set when the command failed because WorkOS asked to wait: `--json` prints it. */
+  readonly retryAfter: RetryAfter | undefined;
 
-  constructor(message: string, exitCode: ExitCode, code = 'cli_error', options?: ErrorOptions) {
+  constructor(
+    message: string,
+    exitCode: ExitCode,
+    code = 'cli_error',
+    options?: ErrorOptions & { retryAfter?: RetryAfter | undefined },
+  ) {
     super(message, options);
     this.exitCode = exitCode;
     this.code = code;
+    this.retryAfter = options?.retryAfter;
   }
 }

@@ -12,6 +12,7 @@ import type { Store } from '../store/types.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { jsonError } from './json-error.js';
 import { stopOnSignals, takeLeaseOrRefuse } from './take-lease.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
@@ -55,9 +56,7 @@ export function registerPull(program: Command): void {
     } catch (error) {
       // --json: one object on stdout whatever happens, for scripts (the line on stderr as well).
       if (flags.json && error instanceof WorkosInboxError) {
-        process.stdout.write(
-          `${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`,
-        );
+        process.stdout.write(`${JSON.stringify({ error: jsonError(error) })}\n`);
       }
       throw error;
     }

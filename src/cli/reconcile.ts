@@ -12,9 +12,10 @@ import type { ReconcileScope } from '../reconcile/reconcile-scope.js';
 import { rateLimited } from '../reconcile/rate-limit.js';
 import { repairedRows } from '../reconcile/table-counts.js';
 import type { ReconcileCounts } from '../reconcile/table-counts.js';
-import { WorkosApiAuthError, WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
+import { WorkosApiAuthError } from '../workos-api/workos-api-errors.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { jsonError, retryAfterOf } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { createProgressLine } from './progress-bar.js';
@@ -101,6 +102,43 @@ export function formatCounts(counts: ReconcileCounts): string {
       String(c.deleted),
       String(c.unchanged),
     ]),
+  );
+}
+
+/** What a run that stopped part way exits with, saying where and what to do next. */
+function stoppedRunError(
+  error: ReconcileStoppedError,
+  run: { dryRun: boolean; compared: boolean; signal: NodeJS.Signals | undefined },
+): CliError {
+  const cause = error.cause;
+  // WorkOS asked to wait longer than the client waits: a command does not sleep through it (an
+  // hour of silence reads as a hang); the client's message names the wait and the time, and
+  // running again after it is the way on.
+  const later = retryAfterOf(cause) ? ' after that time' : '';
+  const after = run.dryRun
+    ? `Nothing was written (dry run).${later && ` Run it again${later}.`}`
+    : run.compared
+      ? `What was compared before that is written; run reconcile again${later} to finish.`
+      : `Nothing was compared, so nothing was written${later && `; run reconcile again${later}`}.`;
+  if (run.signal) {
+    return new CliError(
+      `reconcile stopped by ${run.signal} while ${error.stoppedAt}.\n${after}`,
+      exitCodes.failed,
+      'reconcile_stopped',
+    );
+  }
+  if (cause instanceof LeaseLostError) {
+    return new CliError(
+      `reconcile stopped while ${error.stoppedAt}: its run lease ran out between two pages and another process took it to reconcile this database.\n${after}`,
+      exitCodes.conflict,
+      'reconcile_lease_lost',
+    );
+  }
+  return new CliError(
+    `${error.message}\n${after}`,
+    cause instanceof WorkosApiAuthError ? exitCodes.usage : exitCodes.failed,
+    error.code,
+    { retryAfter: retryAfterOf(cause) },
   );
 }
 
@@ -197,42 +235,21 @@ export function registerReconcile(program: Command): void {
           const compared = Object.values(error.counts).some(
             (c) => repairedRows(c) + c.unchanged > 0,
           );
-          // A table of zeros says nothing a person needs; scripts get their JSON either way.
+          const failure = stoppedRunError(error, {
+            dryRun: flags.dryRun ?? false,
+            compared,
+            signal: signals.received,
+          });
+          // A table of zeros says nothing a person needs; scripts get their JSON either way, with
+          // the error (and the wait WorkOS asked for, when it is why the run stopped).
           if (compared || flags.json) {
-            print(error.counts, { dryRun: flags.dryRun ?? false, stoppedAt: error.stoppedAt });
+            print(error.counts, {
+              dryRun: flags.dryRun ?? false,
+              stoppedAt: error.stoppedAt,
+              error: jsonError(failure),
+            });
           }
-          const cause = error.cause;
-          // WorkOS asked to wait longer than the client waits: a command does not sleep through
-          // it (an hour of silence reads as a hang); the client's message names the wait and the
-          // time, and running again after it is the way on.
-          const later =
-            cause instanceof WorkosApiUnavailableError && cause.retryAfterMs !== undefined
-              ? ' after that time'
-              : '';
-          const after = flags.dryRun
-            ? `Nothing was written (dry run).${later && ` Run it again${later}.`}`
-            : compared
-              ? `What was compared before that is written; run reconcile again${later} to finish.`
-              : `Nothing was compared, so nothing was written${later && `; run reconcile again${later}`}.`;
-          if (signals.received) {
-            throw new CliError(
-              `reconcile stopped by ${signals.received} while ${error.stoppedAt}.\n${after}`,
-              exitCodes.failed,
-              'reconcile_stopped',
-            );
-          }
-          if (cause instanceof LeaseLostError) {
-            throw new CliError(
-              `reconcile stopped while ${error.stoppedAt}: its run lease ran out between two pages and another process took it to reconcile this database.\n${after}`,
-              exitCodes.conflict,
-              'reconcile_lease_lost',
-            );
-          }
-          throw new CliError(
-            `${error.message}\n${after}`,
-            cause instanceof WorkosApiAuthError ? exitCodes.usage : exitCodes.failed,
-            error.code,
-          );
+          throw failure;
         } finally {
           signals.dispose();
           if (!flags.dryRun) await lease.release();

@@ -7,6 +7,7 @@ import { apiKeyProblem, workosApiSettings } from '../workos-api/workos-api-optio
 import type { WorkosApiOptions } from '../workos-api/workos-api-options.js';
 import { WorkosApiAuthError, WorkosApiError } from '../workos-api/workos-api-errors.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { retryAfterOf } from './json-error.js';
 
 export interface WorkosApiFlags {
   apiKey?: string;
@@ -122,5 +123,5 @@ export function noteUnknownEventNames(
 export function workosApiCliError(error: unknown): CliError | undefined {
   if (!(error instanceof WorkosApiError)) return undefined;
   const exitCode = error instanceof WorkosApiAuthError ? exitCodes.usage : exitCodes.failed;
-  return new CliError(error.message, exitCode, error.code);
+  return new CliError(error.message, exitCode, error.code, { retryAfter: retryAfterOf(error) });
 }

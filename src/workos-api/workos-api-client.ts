@@ -145,7 +145,7 @@ export class WorkosApiClient {
         throw new WorkosApiUnavailableError(
           `${outcome.error.message}: its Retry-After asks to wait ${seconds(outcome.retryAfterMs)}, longer than the ${seconds(this.retryMaxMs)} this client waits at most, so it was not retried; try again after ${until}`,
           outcome.status,
-          { cause: outcome.error, retryAfterMs: outcome.retryAfterMs },
+          { cause: outcome.error, retryAfterMs: outcome.retryAfterMs, retryAt: until },
         );
       }
       if (attempt > this.maxRetries) {

@@ -67,13 +67,16 @@ export class WorkosApiUnavailableError extends WorkosApiError {
   override readonly code = 'workos_api_unavailable';
   /** The wait WorkOS asked for (`Retry-After`, in ms) when it is why the request was given up. */
   readonly retryAfterMs: number | undefined;
+  /** With `retryAfterMs`: the time (ISO 8601) to ask again after, the one the message names. */
+  readonly retryAt: string | undefined;
 
   constructor(
     message: string,
     status: number | undefined,
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown; retryAfterMs?: number; retryAt?: string },
   ) {
     super(message, status, options);
     this.retryAfterMs = options?.retryAfterMs;
+    this.retryAt = options?.retryAt;
   }
 }

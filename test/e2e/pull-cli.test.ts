@@ -83,7 +83,7 @@ describe('workos-inbox pull', () => {
     );
   });
 
-  it('a Retry-After of a day: exit 1 at once naming the wait and when to try again, the cursor kept', async () => {
+  it('a Retry-After of a day: exit 1 at once naming the wait and when to try again (--json: retryAfterMs, retryAt), the cursor kept', async () => {
     const env = { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url };
     const last = events[events.length - 1]!.id;
     api.failNext({ status: 429, retryAfter: '86400' });
@@ -94,6 +94,18 @@ describe('workos-inbox pull', () => {
       'GET /events: 429 injected 429: its Retry-After asks to wait 86400 s (24 h), longer than the 60 s this client waits at most, so it was not retried; try again after ',
     );
     expect(api.requests.length).toBe(before + 1);
+    // --json: the wait and the time to pull again, for a script to schedule it.
+    api.failNext({ status: 429, retryAfter: '86400' });
+    const asked = Date.now();
+    const json = await runCli(['pull', '--database', temp.path, '--json'], { cwd: temp.dir, env });
+    expect(json.code, json.stderr).toBe(1);
+    const { error } = JSON.parse(json.stdout) as {
+      error: { code: string; message: string; retryAfterMs: number; retryAt: string };
+    };
+    expect(error).toMatchObject({ code: 'workos_api_unavailable', retryAfterMs: 86400_000 });
+    expect(error.message).toContain(`try again after ${error.retryAt}`);
+    expect(Date.parse(error.retryAt)).toBeGreaterThanOrEqual(asked + 86400_000);
+    expect(Date.parse(error.retryAt)).toBeLessThanOrEqual(Date.now() + 86400_000);
     const again = await runCli(['pull', '--database', temp.path, '--json'], { cwd: temp.dir, env });
     expect(again.code, again.stderr).toBe(0);
     expect(api.requests.at(-1)!.query.get('after')).toBe(last);

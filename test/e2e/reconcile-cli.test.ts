@@ -324,7 +324,7 @@ describe.each([
     await expectMirrorEqualsState(database());
   });
 
-  it('a Retry-After longer than the client waits: exit 1 at once, naming the wait, the time and that running again after it is the way on', async () => {
+  it('a Retry-After longer than the client waits: exit 1 at once, naming the wait, the time and that running again after it is the way on (--json: retryAfterMs, retryAt)', async () => {
     api.state = sampleState();
     const args = ['reconcile', '--database', database()];
     const hour = { status: 429, retryAfter: '3600' };
@@ -362,6 +362,31 @@ describe.each([
     const dry = await runCli([...args, '--dry-run'], { cwd: temp.dir, env: env() });
     expect(dry.code, dry.stderr).toBe(1);
     expect(dry.stderr).toContain('Nothing was written (dry run). Run it again after that time.');
+    // --json: the wait and the time to run it again, for a script to schedule it.
+    api.failNext(hour);
+    const asked = Date.now();
+    const json = await runCli([...args, '--json'], { cwd: temp.dir, env: env() });
+    expect(json.code, json.stderr).toBe(1);
+    const summary = JSON.parse(json.stdout) as {
+      stoppedAt: string;
+      error: { code: string; message: string; retryAfterMs: number; retryAt: string };
+    };
+    expect(summary).toMatchObject({
+      stoppedAt: 'reading organizations',
+      error: { code: 'reconcile_stopped', retryAfterMs: 3600_000 },
+    });
+    expect(summary.error.message).toContain(`${wait}${summary.error.retryAt}`);
+    expect(Date.parse(summary.error.retryAt)).toBeGreaterThanOrEqual(asked + 3600_000);
+    expect(Date.parse(summary.error.retryAt)).toBeLessThanOrEqual(Date.now() + 3600_000);
+    // A failure WorkOS named no wait for has neither field.
+    const fault = { status: 503, retryAfter: '0' };
+    api.failNext(fault, fault, fault, fault, fault, fault);
+    const failed = await runCli([...args, '--json'], { cwd: temp.dir, env: env() });
+    expect(failed.code, failed.stderr).toBe(1);
+    const error = (JSON.parse(failed.stdout) as { error: Record<string, unknown> }).error;
+    expect(error).toMatchObject({ code: 'reconcile_stopped' });
+    expect(error).not.toHaveProperty('retryAfterMs');
+    expect(error).not.toHaveProperty('retryAt');
   });
 });
 
