@@ -157,6 +157,17 @@ async function buildBodies(
         exitCodes.usage,
       );
     }
+    // A scenario's events are its history as generated: a shaping flag would be dropped unsaid.
+    const shaping = [
+      flags.set.length > 0 ? '--set' : undefined,
+      flags.dataFile !== undefined ? '--data-file' : undefined,
+    ].filter((flag) => flag !== undefined);
+    if (shaping.length > 0) {
+      throw new CliError(
+        `${shaping.join(' and ')} ${shaping.length > 1 ? 'do' : 'does'} not apply to --scenario: it shapes a single event (\`trigger <event> --set …\`)`,
+        exitCodes.usage,
+      );
+    }
     const seed = flags.seed === undefined ? undefined : positiveInteger(flags.seed, '--seed');
     const events = await samples.scenarioEvents(flags.scenario, seed);
     return { total: events.length, body: (i) => JSON.stringify(events[i]) };

@@ -260,6 +260,33 @@ describe('trigger', () => {
     expect(result.stderr).toContain('--count does not apply to --scenario');
   });
 
+  it.each([
+    [['--set', 'data.first_name=Grace'], '--set does not apply to --scenario'],
+    [['--data-file', 'a-file'], '--data-file does not apply to --scenario'],
+    [['--set', 'data.x=1', '--data-file', 'a-file'], '--set and --data-file do not apply'],
+  ])(
+    '%j with --scenario exits 2 and sends nothing, instead of being ignored',
+    async (flags, said) => {
+      // Nothing listens at --to: a scenario sent anyway would exit 1 with "connection refused".
+      const result = await runCli(
+        [
+          'trigger',
+          '--scenario',
+          'directory-sync',
+          ...flags,
+          '--secret',
+          'whsec_x',
+          '--to',
+          'http://127.0.0.1:9/webhooks/workos',
+        ],
+        { cwd },
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(said);
+      expect(result.stdout).toBe('');
+    },
+  );
+
   it('--seed without --scenario exits 2 instead of being ignored', async () => {
     const result = await runCli(['trigger', 'dsync.user.created', '--seed', '5'], { cwd });
     expect(result.code).toBe(2);
