@@ -438,6 +438,18 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       since,
       sinceGiven: given !== undefined,
     };
+  } else {
+    // Typed without --pull they would be dropped unsaid (`serve --pull-since 7d` pulls nothing).
+    // From the environment they are left alone: it may be shared with processes that pull.
+    const pullOnly = (['pullSince', 'pullIntervalMs'] as const).filter(
+      (key) => flags[key] !== undefined,
+    );
+    if (pullOnly.length > 0) {
+      const names = pullOnly.map((key) => label(key).split(' ')[0]).join(' and ');
+      throw new ConfigError(
+        `${names} ${pullOnly.length > 1 ? 'apply' : 'applies'} only with --pull (${defaults.pull.env}): add --pull to pull the Events API, or leave ${pullOnly.length > 1 ? 'them' : 'it'} out`,
+      );
+    }
   }
   if (production && mode === 'serve') checkProduction(config);
   return config;

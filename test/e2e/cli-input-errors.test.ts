@@ -229,6 +229,23 @@ describe('serve’s address', () => {
   });
 });
 
+describe('serve and work without --pull', () => {
+  it.each([['serve', '--port', '0'], ['work']])(
+    '%s: --pull-since exits 2 before starting, instead of pulling nothing',
+    async (...command) => {
+      const dir = mkdtempSync(join(cwd, 'pull-since-'));
+      const result = await runCli([...command, '--pull-since', '7d'], {
+        cwd: dir,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--pull-since applies only with --pull');
+      expect(readdirSync(dir)).toEqual([]);
+      oneLine(result.stderr);
+    },
+  );
+});
+
 describe('trigger', () => {
   it('--list --json prints the names as one JSON array (they were one a line, --json ignored)', async () => {
     const plain = await runCli(['trigger', '--list'], { cwd });

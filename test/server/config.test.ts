@@ -176,6 +176,23 @@ describe('resolveServeConfig', () => {
     );
   });
 
+  it('--pull-since and --pull-interval-ms typed without --pull are refused, not dropped', () => {
+    expect(() => resolve({ pullSince: '7d' })).toThrow(
+      '--pull-since applies only with --pull (WORKOS_INBOX_PULL): add --pull to pull the Events API, or leave it out',
+    );
+    expect(() => resolve({ pullSince: '7d', pullIntervalMs: '1000' }, {}, 'work')).toThrow(
+      '--pull-since and --pull-interval-ms apply only with --pull',
+    );
+    expect(() => resolve({ pull: 'false', pullIntervalMs: '1000' })).toThrow(ConfigError);
+    // From an environment that processes which pull and which do not may share: left alone.
+    expect(
+      resolve({}, { WORKOS_INBOX_PULL_SINCE: '7d', WORKOS_INBOX_PULL_INTERVAL_MS: '1000' }).pull,
+    ).toBeUndefined();
+    expect(
+      resolve({ pull: 'true', apiKey: 'sk_test', pullSince: '7d', pullIntervalMs: '1000' }).pull,
+    ).toMatchObject({ since: '7d', intervalMs: 1000 });
+  });
+
   it('--api-timeout-ms (WORKOS_API_TIMEOUT_MS) reaches the WorkOS client settings of --pull and --reconcile-every', () => {
     const api = { pull: 'true', reconcileEvery: '24h', apiKey: 'sk_test' };
     const timeouts = (c: ReturnType<typeof resolve>) => [
