@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { resolveServeConfig } from '../server/config.js';
+import { forwardDefaults, resolveServeConfig } from '../server/config.js';
 import type { ServeConfig } from '../server/config.js';
 import { addConfigFlags, typedFlags } from './config-flags.js';
 
@@ -52,6 +52,7 @@ async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Prom
     pretty: wantsPrettyLogs(config.production),
   });
   const printBanner = (lines: string[]) => process.stderr.write(`\n${lines.join('\n')}\n\n`);
+  if (!process.env[clusterWorkerEnv]) await warnOfUnmatchedEventPatterns(config, logger);
   if (config.processes > 1 && cluster.isPrimary && !process.env[clusterWorkerEnv]) {
     const code = await runClusterPrimary(config, { mode, logger, printBanner });
     exitAfterFlush(logger, code);
@@ -105,4 +106,23 @@ async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Prom
 
 function exitAfterFlush(logger: Logger, code: number): void {
   logger.flush(() => process.exit(code));
+}
+
+/**
+ * Once per command (not per process of a cluster, nor again in serve's worker thread): an
+ * `events=` pattern of --forward-to that no known event name matches, a typo that would forward
+ * nothing to its destination without a word.
+ */
+async function warnOfUnmatchedEventPatterns(config: ServeConfig, logger: Logger): Promise<void> {
+  if (config.forward.spec === undefined) return;
+  const { parseDestinations } = await import('../forward/parse-destinations.js');
+  const { unmatchedEventPatterns } = await import('../forward/destination.js');
+  // Validated by resolveServeConfig already; only the names and patterns are read here.
+  const destinations = parseDestinations(config.forward.spec, {
+    ...forwardDefaults(config),
+    secret: 'unused',
+  });
+  for (const { destination, pattern, message } of unmatchedEventPatterns(destinations)) {
+    logger.warn({ destination, pattern }, message);
+  }
 }

@@ -1,4 +1,6 @@
+import { didYouMean } from '../errors/close-matches.js';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
+import { eventNames } from '../events/event-names.js';
 import type { BackoffSettings } from '../worker/backoff.js';
 
 /** One endpoint the inbox forwards committed events to, resolved and validated. */
@@ -52,4 +54,38 @@ export function matchesEventPattern(event: string, pattern: string): boolean {
       .join('.*')}$`,
   );
   return regex.test(event);
+}
+
+/** Every family pattern the known names make (`dsync.*`, `dsync.user.*`, …), for suggestions. */
+const familyPatterns = [
+  ...new Set(
+    eventNames.flatMap((name) =>
+      name
+        .split('.')
+        .slice(0, -1)
+        .map((_, i, parts) => `${parts.slice(0, i + 1).join('.')}.*`),
+    ),
+  ),
+];
+
+/**
+ * What to say of each `events=` pattern that matches none of the event names this version knows:
+ * a typo (`dsync.usr.*`) would otherwise forward nothing to its destination, and say nothing. Not
+ * an error: WorkOS adds events, and a pattern may be waiting for one.
+ */
+export function unmatchedEventPatterns(
+  destinations: readonly Pick<Destination, 'name' | 'events'>[],
+): { destination: string; pattern: string; message: string }[] {
+  return destinations.flatMap((d) =>
+    d.events
+      .filter((pattern) => !eventNames.some((name) => matchesEventPattern(name, pattern)))
+      .map((pattern) => ({
+        destination: d.name,
+        pattern,
+        message:
+          `forwarding: events=${pattern} of ${d.name} matches none of the ${eventNames.length} ` +
+          'event names this version knows, so only events of a name WorkOS adds later reach it.' +
+          didYouMean(pattern, [...eventNames, ...familyPatterns], 3),
+      })),
+  );
 }
