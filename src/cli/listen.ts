@@ -7,6 +7,7 @@ import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { resolveToolSecrets } from './secret-option.js';
+import { defaultTriggerUrl } from './trigger.js';
 import {
   addWorkosApiFlags,
   cliWorkosApiClient,
@@ -16,7 +17,7 @@ import {
 import type { WorkosApiFlags } from './workos-api-flags.js';
 
 interface ListenFlags extends WorkosApiFlags {
-  forwardTo: string;
+  forwardTo?: string;
   secret?: string;
   dataDir?: string;
   since: string;
@@ -33,8 +34,7 @@ export function registerListen(program: Command): void {
     )
     .option(
       '--forward-to <url>',
-      'where to POST events',
-      `http://localhost:${defaults.port.value}${defaults.path.value}`,
+      'where to POST events (default: the local serve, http://127.0.0.1:$PORT/webhooks/workos)',
     )
     .option(
       '--secret <secret>',
@@ -67,9 +67,11 @@ export function registerListen(program: Command): void {
     const events = parseEventNames(flags.events);
     // As `trigger` signs (and forwarding, by default): with the first of a rotation's secrets.
     const [secret] = resolveToolSecrets(flags);
-    if (!/^https?:\/\/[^/]/.test(flags.forwardTo)) {
+    // As `trigger` sends: to the local serve, on the PORT and WORKOS_INBOX_PATH it follows.
+    const forwardTo = flags.forwardTo ?? defaultTriggerUrl();
+    if (!/^https?:\/\/[^/]/.test(forwardTo)) {
       throw new CliError(
-        `--forward-to "${redactUrl(flags.forwardTo)}": expected an http(s):// URL`,
+        `--forward-to "${redactUrl(forwardTo)}": expected an http(s):// URL`,
         exitCodes.usage,
         'invalid_url',
       );
@@ -94,13 +96,13 @@ export function registerListen(program: Command): void {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     process.stderr.write(
-      `reading new events from ${client.apiUrl}/events, forwarding each to ${redactUrl(flags.forwardTo)} (Ctrl-C stops)\n`,
+      `reading new events from ${client.apiUrl}/events, forwarding each to ${redactUrl(forwardTo)} (Ctrl-C stops)\n`,
     );
     let result: ListenResult;
     try {
       result = await listen({
         client,
-        forwardTo: flags.forwardTo,
+        forwardTo,
         secret,
         since,
         events,

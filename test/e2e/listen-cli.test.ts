@@ -37,6 +37,7 @@ afterAll(async () => {
 interface Received {
   body: string;
   signature: string;
+  path: string | undefined;
 }
 
 /** A destination on loopback that records each request and answers with `answer` (or never). */
@@ -49,12 +50,14 @@ async function startDestination(answer: (res: ServerResponse) => void) {
       received.push({
         body: Buffer.concat(chunks).toString(),
         signature: String(req.headers['workos-signature']),
+        path: req.url,
       });
       answer(res);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
+    port: (server.address() as AddressInfo).port,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/workos`,
     received,
     close: () => {
@@ -73,7 +76,8 @@ async function listenUntil(
   options: {
     cwd: string;
     env: Record<string, string | undefined>;
-    forwardTo: string;
+    /** Left out: listen's default destination. */
+    forwardTo: string | undefined;
     /** The arguments after `listen` that place it. @defaultValue `--since 2020-01-01T00:00:00Z` */
     since?: string[];
   },
@@ -81,7 +85,12 @@ async function listenUntil(
   const since = options.since ?? ['--since', '2020-01-01T00:00:00Z'];
   const child = spawn(
     process.execPath,
-    [cliPath, 'listen', ...since, '--forward-to', options.forwardTo],
+    [
+      cliPath,
+      'listen',
+      ...since,
+      ...(options.forwardTo === undefined ? [] : ['--forward-to', options.forwardTo]),
+    ],
     {
       cwd: options.cwd,
       env: childEnv({ WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url, ...options.env }),
@@ -129,6 +138,30 @@ describe('workos-inbox listen', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/dsync\.user\.created {2}event_01 {2}200\n/);
       expectSignedWith(destination.received[0]!, 'whsec_new');
+    } finally {
+      destination.close();
+    }
+  });
+
+  it('sends to the local serve where trigger does: on PORT, at WORKOS_INBOX_PATH', async () => {
+    // A serve started with PORT=… in its environment; listen was sent to port 3000 regardless.
+    const destination = await startDestination((res) => res.writeHead(200).end());
+    try {
+      const run = await listenUntil(() => destination.received.length > 0, {
+        cwd: temp.dir,
+        env: {
+          WORKOS_WEBHOOK_SECRET: 'whsec_test',
+          PORT: String(destination.port),
+          WORKOS_INBOX_PATH: '/hooks/workos',
+        },
+        forwardTo: undefined,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(
+        `forwarding each to http://127.0.0.1:${destination.port}/hooks/workos`,
+      );
+      expect(destination.received.map((r) => r.path)).toEqual(['/hooks/workos']);
+      expectSignedWith(destination.received[0]!, 'whsec_test');
     } finally {
       destination.close();
     }
