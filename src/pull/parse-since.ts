@@ -74,9 +74,14 @@ export const sinceForms =
  * reach back to says so (it looks like a valid age), anything else lists the forms it reads.
  */
 export function sinceRefusal(text: string): string {
-  return /^\d+\s*[smhd]$/.test(text.trim())
-    ? 'an age that stays within the dates there are (at most about 273,000 years back)'
-    : sinceForms;
+  if (/^\d+\s*[smhd]$/.test(text.trim())) {
+    return 'an age that stays within the dates there are (at most about 273,000 years back)';
+  }
+  // Shaped as a date, but no such day, time or zone offset (2026-02-30): the forms are not news.
+  if (isoInstant.test(text.trim())) {
+    return 'a date that exists: this one has no such month, day, time or zone offset';
+  }
+  return sinceForms;
 }
 
 /** `--since` of `pull`, `listen` and `--pull-since`: the ISO-8601 instant to send as `range_start`. */

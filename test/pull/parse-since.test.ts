@@ -40,7 +40,19 @@ describe('since', () => {
       expect(() => iso(text), text).toThrow(SinceFormatError);
       expect(() => filterSince(text, new Date(now)), text).toThrow(FilterError);
     }
-    expect(() => iso('2026-02-30')).toThrow(/--since "2026-02-30": expected now, an age/);
+    // A typo of form lists the forms; a date of the right form that does not exist says that.
+    expect(() => iso('yesterday')).toThrow(/--since "yesterday": expected now, an age/);
+    for (const text of [
+      '2026-02-30',
+      '2026-13-01',
+      '2026-01-31T24:00',
+      '2026-01-31T09:30:00+25:00',
+    ]) {
+      expect(() => iso(text), text).toThrow(
+        `--since "${text}": expected a date that exists: this one has no such month, day, time or zone offset`,
+      );
+      expect(() => filterSince(text, new Date(now)), text).toThrow(/a date that exists/);
+    }
   });
 
   it('refuses an age that reaches back before the earliest date there is, saying so', () => {
