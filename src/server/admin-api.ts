@@ -42,6 +42,9 @@ export async function handleAdminRequest(
   const parts = url.pathname.split('/').filter((p) => p !== '');
   const method = req.method ?? 'GET';
   const notFound = () => sendError(res, 404, 'not_found', 'Not Found');
+  // As the CLI says it (exit 4): a bare "Not Found" read as a wrong route, not an unknown id.
+  const noEvent = (id: string) =>
+    sendError(res, 404, 'not_found', `no event with id ${id}`, { field: 'id' });
   const wrongMethod = (allow: string) =>
     sendError(res, 405, 'method_not_allowed', `Use ${allow}`, {}, { allow });
   try {
@@ -87,7 +90,7 @@ export async function handleAdminRequest(
       if (method !== 'GET') return wrongMethod('GET');
       const id = decodeId(parts[2]);
       const event = await store.get(id);
-      if (!event) return notFound();
+      if (!event) return noEvent(id);
       const deliveries = await store.read((db) => eventDeliveries(db, id));
       return sendJson(res, 200, {
         ...toEventDetailJson(event, await store.attempts(id)),
@@ -101,7 +104,7 @@ export async function handleAdminRequest(
         return sendJson(res, 200, { id, replayed: true });
       }
       const event = await store.get(id);
-      if (!event) return notFound();
+      if (!event) return noEvent(id);
       if (event.prunedAt) {
         return sendError(
           res,

@@ -93,7 +93,19 @@ describe.each(['sqlite', 'postgres'] as const)('serve routes (%s)', (backend) =>
     await post(sampleEvent('dsync.group.created', { overrides: { id: 'event_g' } }));
     const replay = (id: string) =>
       fetch(`${http.url}/inbox/events/${id}/replay`, { method: 'POST', headers: auth });
-    expect((await replay('event_missing')).status).toBe(404);
+    // An unknown id is said as such, not as an unknown route ("Not Found").
+    for (const res of [
+      await replay('event_missing'),
+      await fetch(`${http.url}/inbox/events/event_missing`, { headers: auth }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({
+        error: 'not_found',
+        code: 'not_found',
+        message: 'no event with id event_missing',
+        field: 'id',
+      });
+    }
     const [claimed] = await inbox.store.claim({
       owner: 'test',
       limit: 1,
