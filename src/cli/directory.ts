@@ -143,7 +143,27 @@ async function printList(
       const note = await unknownDirectoryNote(store, flags.directory);
       if (note) process.stderr.write(`workos-inbox: ${note}\n`);
     }
+    // The same for --group and --organization: "none" read as an empty group otherwise.
+    for (const [id, path, what] of [
+      [flags.group, '/directory_groups', 'directory group'],
+      [flags.organization, '/organizations', 'organization'],
+    ] as const) {
+      if (
+        shown === 0 &&
+        id !== undefined &&
+        !(await mirrorHas(store, `${path}/${encodeURIComponent(id)}`))
+      ) {
+        process.stderr.write(`workos-inbox: the mirror has no ${what} ${id}\n`);
+      }
+    }
   });
+}
+
+/** Whether the mirror's read API finds the object at `path` (`/organizations/org_…`). */
+async function mirrorHas(store: Store, path: string): Promise<boolean> {
+  const { handleMirrorRequest } = await import('../mirror/http/handle-mirror-request.js');
+  const found = await handleMirrorRequest(store, { method: 'GET', path, query: {} });
+  return found?.status === 200;
 }
 
 /** Directories a "no such directory" note lists, at most. */

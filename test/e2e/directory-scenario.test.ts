@@ -139,6 +139,24 @@ describe.each(['sqlite', 'postgres'] as const)(
           'the mirror has no directory directory_nope; its directories:',
         );
         expect(typo.stderr).toContain(someDirectory!);
+        // As mistyped --group and --organization ids: not an empty group or organization.
+        for (const [flag, id, what, command] of [
+          ['--group', 'directory_group_nope', 'directory group', 'users'],
+          ['--organization', 'org_nope', 'organization', 'users'],
+          ['--organization', 'org_nope', 'organization', 'groups'],
+        ] as const) {
+          const missingId = await runCli(['directory', command, flag, id], { cwd, env: env() });
+          expect(missingId.code).toBe(0);
+          expect(missingId.stdout).toBe('none\n');
+          expect(missingId.stderr).toBe(`workos-inbox: the mirror has no ${what} ${id}\n`);
+        }
+        const [someGroup] = [...history.final.directoryGroups.keys()];
+        const group = await runCli(['directory', 'users', '--group', someGroup!], {
+          cwd,
+          env: env(),
+        });
+        expect(group.code).toBe(0);
+        expect(group.stderr).toBe('');
         const known = await runCli(['directory', 'users', '--directory', someDirectory!], {
           cwd,
           env: env(),
