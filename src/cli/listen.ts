@@ -116,7 +116,7 @@ export function registerListen(program: Command): void {
     }
     const { forwarded, refused, undelivered } = result;
     process.stderr.write(
-      `stopped: ${forwarded} event${forwarded === 1 ? '' : 's'} forwarded${refused > 0 ? `, ${refused} refused by the destination (4xx)` : ''}\n`,
+      `stopped: ${forwarded} event${forwarded === 1 ? '' : 's'} forwarded${refused > 0 ? `, ${refused} refused by the destination (3xx or 4xx)` : ''}\n`,
     );
     if (undelivered) {
       // The cursor lives in memory: say how to send the rest, rather than let `--since now` skip it.

@@ -63,7 +63,7 @@ const abortableSleep = (ms: number, signal: AbortSignal) =>
 export interface ListenResult {
   /** Events the destination accepted (2xx). */
   forwarded: number;
-  /** Events the destination refused (a 4xx other than 429): printed and passed. */
+  /** Events the destination refused (a 3xx, or a 4xx other than 429): printed and passed. */
   refused: number;
   /**
    * The event whose delivery was still without an answer, or still failing, at Ctrl-C: it and
@@ -76,7 +76,7 @@ export interface ListenResult {
  * `workos-inbox listen`: read new events from WorkOS's Events API and POST each, signed with the
  * local secret, to a local endpoint, like `stripe listen`. The cursor lives in memory (only
  * events the Events API returned move it). A destination that is down (no answer, 429, 5xx) is
- * retried with backoff until it answers, so nothing is skipped; a 4xx is printed and passed.
+ * retried with backoff until it answers, so nothing is skipped; a 3xx or 4xx is printed and passed.
  * Resolves with what it delivered when `signal` aborts.
  */
 export async function listen(options: ListenOptions): Promise<ListenResult> {
@@ -151,6 +151,9 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
           },
           body,
           signal: attempt.signal,
+          // Followed, a 301/302/303 turns the POST into a GET without the event, and that GET's
+          // 200 was counted as delivered: the answer to the POST is the one that counts.
+          redirect: 'manual',
         });
         await res.arrayBuffer();
         status = res.status;

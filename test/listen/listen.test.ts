@@ -170,6 +170,28 @@ describe('workos-inbox listen', () => {
     }
   });
 
+  it('a redirect is not followed: the POST was not accepted, so it is not counted as forwarded', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      // The first POST is sent elsewhere; a GET there answers 200, as a page would.
+      const status = req.method === 'GET' ? 200 : seen.length === 1 ? 302 : 200;
+      req
+        .on('end', () => res.writeHead(status, status === 302 ? { location: '/moved' } : {}).end())
+        .resume();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { lines, delivered, refused } = await listenUntil(urlOf(server), events.length - 1);
+      expect(lines[0]).toMatch(/event_01 {2}302$/);
+      expect(seen.every((line) => line.startsWith('POST /'))).toBe(true);
+      expect({ delivered, refused }).toEqual({ delivered: events.length - 1, refused: 1 });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('a destination that never answers is timed out and retried as down', async () => {
     let requests = 0;
     const server = createServer((req, res) => {
