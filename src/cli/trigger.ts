@@ -106,7 +106,8 @@ export function registerTrigger(program: Command): void {
       // What to send first: a mistyped event name is the error to show, not a missing secret.
       const bodies = await buildBodies(samples, name, flags, count);
       const [secret] = resolveToolSecrets(flags);
-      const label = flags.scenario ? `scenario ${flags.scenario}` : (name ?? '');
+      // The name sent, which `--set event=…` may have changed: the summary names what went out.
+      const label = flags.scenario ? `scenario ${flags.scenario}` : sentName(bodies.body(0), name);
       const bar = createProgressBar(bodies.total, label);
       // Ctrl-C stops sending and still prints what was sent and answered (to compare with what
       // was stored); a second one exits at once.
@@ -140,6 +141,11 @@ export function registerTrigger(program: Command): void {
         process.exitCode = exitCodes.failed;
       } else if (summary['2xx'] !== summary.sent) process.exitCode = exitCodes.failed;
     });
+}
+
+function sentName(body: string, name: string | undefined): string {
+  const { event } = JSON.parse(body) as { event?: unknown };
+  return typeof event === 'string' ? event : (name ?? '');
 }
 
 async function buildBodies(

@@ -255,6 +255,25 @@ describe('serve + trigger in development (SQLite, no configuration)', () => {
     }
   });
 
+  it('names in its summary the event it sent, --set event=… included', async () => {
+    const sent = await runCli(
+      [
+        'trigger',
+        'dsync.user.created',
+        '--set',
+        'id=event_renamed_1',
+        '--set',
+        'event=dsync.user.deleted',
+      ],
+      { cwd, env: env() },
+    );
+    expect(sent.code, `${sent.stdout}\n${sent.stderr}`).toBe(0);
+    expect(sent.stdout).toContain('dsync.user.deleted →');
+    expect(sent.stdout).not.toContain('dsync.user.created');
+    const shown = await runCli(['events', 'show', 'event_renamed_1', '--json'], { cwd });
+    expect((JSON.parse(shown.stdout) as { event: string }).event).toBe('dsync.user.deleted');
+  });
+
   it('SIGTERM drains and exits 0', async () => {
     expect(await serve.stop('SIGTERM')).toBe(0);
     expect(serve.output().stdout).toContain('stopped cleanly');
