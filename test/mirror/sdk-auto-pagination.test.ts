@@ -157,7 +157,6 @@ describe.each(mirrorDatabases)('SDK autoPagination from a cursor (%s)', (_, open
         }
       }
     },
-    120_000,
   );
 
   it('both cursors over HTTP: what lies between, first page first; 422 for either naming nothing', async () => {

@@ -323,7 +323,7 @@ describe('sslmode=prefer: plain text when TLS fails', () => {
     await expect(store.ping()).rejects.toThrow(
       /sslmode=prefer: the server closed the connection without answering the request for TLS/,
     );
-  }, 30_000);
+  });
 
   it('names the sslmode and both failures, keeping the SQLSTATE', async () => {
     const neither = await frontThat({ tls: 'broken', plain: 'refuse' });

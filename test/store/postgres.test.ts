@@ -73,19 +73,19 @@ describe('PostgreSQL backend', () => {
           ((await tx.query(`SHOW ${name}`)).rows[0] as Record<string, string>)[name];
         return {
           search_path: await one('search_path'),
-          statement_timeout: await one('statement_timeout'),
+          work_mem: await one('work_mem'),
           jit: await one('jit'),
         };
       });
-    // The URL asks for a timeout and, against the store's schema, another search_path.
+    // The URL asks for a setting and, against the store's schema, another search_path.
     const target = new URL(url);
-    target.searchParams.set('options', '-c statement_timeout=4321 -c search_path=elsewhere');
+    target.searchParams.set('options', '-c work_mem=4321kB -c search_path=elsewhere');
     const store = await openStore({ database: target.toString(), schema: 'url_options' });
     stores.push(store);
     await store.migrate();
     expect(await show(store)).toEqual({
       search_path: '"url_options"',
-      statement_timeout: '4321ms',
+      work_mem: '4321kB',
       jit: 'off',
     });
     // The inbox's tables are where the store looks for them.
@@ -99,13 +99,13 @@ describe('PostgreSQL backend', () => {
     expect(rows[0]).toEqual({ n: 1 });
     // Without options in the URL, PGOPTIONS is read, as libpq reads it.
     const before = process.env.PGOPTIONS;
-    process.env.PGOPTIONS = '-c statement_timeout=1234';
+    process.env.PGOPTIONS = '-c work_mem=1234kB';
     try {
       const fromEnv = await openStore({ database: url, schema: 'url_options' });
       stores.push(fromEnv);
       expect(await show(fromEnv)).toMatchObject({
         search_path: '"url_options"',
-        statement_timeout: '1234ms',
+        work_mem: '1234kB',
       });
     } finally {
       if (before === undefined) delete process.env.PGOPTIONS;
