@@ -290,6 +290,13 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       `${label('retentionInterval')} must be a duration of a second or more (10m, 1h, 30s), got "${intervalRaw}"`,
     );
   }
+  // Typed without --retention it would be dropped unsaid (nothing is pruned). From the environment
+  // it is left alone: it may be shared with processes that prune.
+  if (retentionMs === undefined && flags.retentionInterval !== undefined) {
+    throw new ConfigError(
+      `--retention-interval applies only with --retention (${defaults.retention.env}): add --retention to prune done events, or leave it out`,
+    );
+  }
 
   const handlersRaw = raw('handlers');
   const handlers =

@@ -246,6 +246,23 @@ describe('serve and work without --pull', () => {
   );
 });
 
+describe('serve and work without --retention', () => {
+  it.each([['serve', '--port', '0'], ['work']])(
+    '%s: --retention-interval exits 2 before starting, instead of pruning nothing',
+    async (...command) => {
+      const dir = mkdtempSync(join(cwd, 'retention-interval-'));
+      const result = await runCli([...command, '--retention-interval', '10m'], {
+        cwd: dir,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--retention-interval applies only with --retention');
+      expect(readdirSync(dir)).toEqual([]);
+      oneLine(result.stderr);
+    },
+  );
+});
+
 describe('trigger', () => {
   it('--list --json prints the names as one JSON array (they were one a line, --json ignored)', async () => {
     const plain = await runCli(['trigger', '--list'], { cwd });

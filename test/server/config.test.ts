@@ -176,6 +176,20 @@ describe('resolveServeConfig', () => {
     );
   });
 
+  it('--retention-interval typed without --retention is refused, not dropped', () => {
+    expect(() => resolve({ retentionInterval: '10m' })).toThrow(
+      '--retention-interval applies only with --retention (WORKOS_INBOX_RETENTION): add --retention to prune done events, or leave it out',
+    );
+    expect(() => resolve({ retention: 'off', retentionInterval: '10m' }, {}, 'work')).toThrow(
+      ConfigError,
+    );
+    // --retention from the environment counts; the interval from the environment is left alone.
+    expect(
+      resolve({ retentionInterval: '10m' }, { WORKOS_INBOX_RETENTION: '30d' }).retentionIntervalMs,
+    ).toBe(600_000);
+    expect(resolve({}, { WORKOS_INBOX_RETENTION_INTERVAL: '10m' }).retentionMs).toBeUndefined();
+  });
+
   it('--pull-since and --pull-interval-ms typed without --pull are refused, not dropped', () => {
     expect(() => resolve({ pullSince: '7d' })).toThrow(
       '--pull-since applies only with --pull (WORKOS_INBOX_PULL): add --pull to pull the Events API, or leave it out',
