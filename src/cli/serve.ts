@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { forwardDefaults, resolveServeConfig } from '../server/config.js';
@@ -52,7 +53,10 @@ async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Prom
     pretty: wantsPrettyLogs(config.production),
   });
   const printBanner = (lines: string[]) => process.stderr.write(`\n${lines.join('\n')}\n\n`);
-  if (!process.env[clusterWorkerEnv]) await warnOfUnmatchedEventPatterns(config, logger);
+  if (!process.env[clusterWorkerEnv]) {
+    await warnOfUnmatchedEventPatterns(config, logger);
+    await warnOfDevelopmentSigningSecret(config, logger);
+  }
   if (config.processes > 1 && cluster.isPrimary && !process.env[clusterWorkerEnv]) {
     const code = await runClusterPrimary(config, { mode, logger, printBanner });
     exitAfterFlush(logger, code);
@@ -125,4 +129,33 @@ async function warnOfUnmatchedEventPatterns(config: ServeConfig, logger: Logger)
   for (const { destination, pattern, message } of unmatchedEventPatterns(destinations)) {
     logger.warn({ destination, pattern }, message);
   }
+}
+
+/**
+ * Once per command: in development with no webhook secret, deliveries to a destination without a
+ * `secret=` of its own are signed with the generated development secret. An existing endpoint
+ * verifies with its own secret and answers 401 to each, for a day of retries, while each failed
+ * attempt only warns about that one destination.
+ */
+async function warnOfDevelopmentSigningSecret(config: ServeConfig, logger: Logger): Promise<void> {
+  if (config.forward.spec === undefined || config.production || config.secrets.length > 0) return;
+  const { parseDestinations } = await import('../forward/parse-destinations.js');
+  const { devSecretFile } = await import('../server/dev-credentials.js');
+  // Not a secret anyone could give: it marks the destinations that take the default.
+  const unset = '\0webhook secret';
+  const destinations = parseDestinations(config.forward.spec, {
+    ...forwardDefaults(config),
+    secret: unset,
+  })
+    .filter((d) => d.secret === unset)
+    .map((d) => d.name);
+  if (destinations.length === 0) return;
+  logger.warn(
+    { destinations },
+    `forwarding: no webhook secret is set, so deliveries to ${destinations.join(', ')} are signed ` +
+      `with the generated development secret (${join(config.dataDir, devSecretFile)}); an endpoint ` +
+      `that verifies with its own secret answers 401 to every one. Sign with the destination's ` +
+      `secret instead: WORKOS_WEBHOOK_SECRET=… (or --secret), or per destination ` +
+      `--forward-to '<url>;secret=env:VAR' (see docs/forward.md)`,
+  );
 }
