@@ -123,6 +123,8 @@ export function registerListen(program: Command): void {
       process.stderr.write(
         `not delivered: ${undelivered.id} (${undelivered.event}) and what followed it; to send them, run listen again with --since ${sinceOf(undelivered.createdAt)}\n`,
       );
+      // Stopped with work undone, as `pull` and `trigger` are when interrupted: a script sees it.
+      process.exitCode = exitCodes.failed;
     }
   });
 }

@@ -187,7 +187,7 @@ describe('workos-inbox listen', () => {
     }
   });
 
-  it('Ctrl-C while the destination has not answered stops it; nothing is counted', async () => {
+  it('Ctrl-C while the destination has not answered stops it; nothing is counted, exit 1', async () => {
     // Never answers (and listen's timeout is 10 s: Ctrl-C comes first, or the run fails).
     const destination = await startDestination(() => {});
     try {
@@ -196,7 +196,8 @@ describe('workos-inbox listen', () => {
         env: { WORKOS_WEBHOOK_SECRET: 'whsec_test' },
         forwardTo: destination.url,
       });
-      expect(run.code, run.stderr).toBe(0);
+      // Work undone, as an interrupted `pull` or `trigger`: it exited 0 before.
+      expect(run.code, run.stderr).toBe(1);
       expect(run.stdout).toBe('');
       expect(run.stderr).toContain('stopped: 0 events forwarded');
       // The cursor lives in memory: it says how to send what was not delivered.
@@ -225,7 +226,7 @@ describe('workos-inbox listen', () => {
           env: { WORKOS_WEBHOOK_SECRET: 'whsec_test' },
           forwardTo: silent.url,
         });
-        expect(run.code, run.stderr).toBe(0);
+        expect(run.code, run.stderr).toBe(1);
         hint = /run listen again with (.*)\n/.exec(run.stderr)?.[1] ?? '';
         expect(hint).toBe('--since 2026-12-07T07:52:48.070Z');
       } finally {
