@@ -399,6 +399,18 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       }
       throw error;
     }
+  } else {
+    // Typed without --forward-to they would be dropped unsaid: only the destinations it names are
+    // sent to. From the environment they are left alone: it may be shared with processes that send.
+    const forwardOnly = (
+      ['forwardOrdered', 'forwardTimeoutMs', 'forwardConcurrency', 'forwardMaxAttempts'] as const
+    ).filter((key) => flags[key] !== undefined);
+    if (forwardOnly.length > 0) {
+      const names = forwardOnly.map((key) => label(key).split(' ')[0]).join(' and ');
+      throw new ConfigError(
+        `${names} ${forwardOnly.length > 1 ? 'apply' : 'applies'} only with --forward-to (${defaults.forwardTo.env}): add --forward-to to forward events, or leave ${forwardOnly.length > 1 ? 'them' : 'it'} out`,
+      );
+    }
   }
   /** The WorkOS API key, URL and request timeout, which `flag` needs. */
   const workosApi = (flag: string) => {

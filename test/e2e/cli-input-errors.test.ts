@@ -263,6 +263,23 @@ describe('serve and work without --retention', () => {
   );
 });
 
+describe('serve and work without --forward-to', () => {
+  it.each([['serve', '--port', '0'], ['work']])(
+    '%s: --forward-concurrency exits 2 before starting, instead of forwarding nothing',
+    async (...command) => {
+      const dir = mkdtempSync(join(cwd, 'forward-concurrency-'));
+      const result = await runCli([...command, '--forward-concurrency', '8'], {
+        cwd: dir,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--forward-concurrency applies only with --forward-to');
+      expect(readdirSync(dir)).toEqual([]);
+      oneLine(result.stderr);
+    },
+  );
+});
+
 describe('trigger', () => {
   it('--list --json prints the names as one JSON array (they were one a line, --json ignored)', async () => {
     const plain = await runCli(['trigger', '--list'], { cwd });

@@ -176,6 +176,31 @@ describe('resolveServeConfig', () => {
     );
   });
 
+  it('--forward-* settings typed without --forward-to are refused, not dropped', () => {
+    expect(() => resolve({ forwardTimeoutMs: '5000' })).toThrow(
+      '--forward-timeout-ms applies only with --forward-to (WORKOS_INBOX_FORWARD_TO): add --forward-to to forward events, or leave it out',
+    );
+    expect(() =>
+      resolve(
+        {
+          forwardOrdered: 'true',
+          forwardConcurrency: '8',
+          forwardMaxAttempts: '3',
+        },
+        {},
+        'work',
+      ),
+    ).toThrow('--forward-ordered and --forward-concurrency and --forward-max-attempts apply only');
+    // --forward-to from the environment counts; the settings from the environment are left alone.
+    expect(
+      resolve(
+        { forwardConcurrency: '8' },
+        { WORKOS_INBOX_FORWARD_TO: 'https://app.example.com/hook', WORKOS_WEBHOOK_SECRET: 'x' },
+      ).forward.concurrency,
+    ).toBe(8);
+    expect(resolve({}, { WORKOS_INBOX_FORWARD_CONCURRENCY: '8' }).forward.spec).toBeUndefined();
+  });
+
   it('--retention-interval typed without --retention is refused, not dropped', () => {
     expect(() => resolve({ retentionInterval: '10m' })).toThrow(
       '--retention-interval applies only with --retention (WORKOS_INBOX_RETENTION): add --retention to prune done events, or leave it out',
