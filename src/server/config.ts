@@ -183,6 +183,22 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     const option = configOptions.find((o) => o.key === key);
     return option ? `${option.flag.split(' ')[0]} (${option.env})` : key;
   };
+  /**
+   * Flags that only apply beside `needed`, typed without it, would be dropped unsaid: refused. From
+   * the environment they are left alone: it may be shared with processes that use them.
+   */
+  const refuseTypedWithout = (
+    keys: readonly RawConfigKey[],
+    needed: { flag: string; env: string; does: string },
+  ): void => {
+    const typed = keys.filter((key) => flags[key] !== undefined);
+    if (typed.length === 0) return;
+    const names = typed.map((key) => label(key).split(' ')[0]).join(' and ');
+    const many = typed.length > 1;
+    throw new ConfigError(
+      `${names} ${many ? 'apply' : 'applies'} only with ${needed.flag} (${needed.env}): add ${needed.flag} to ${needed.does}, or leave ${many ? 'them' : 'it'} out`,
+    );
+  };
   const integer = (key: RawConfigKey, fallback: number, min: number, max: number): number => {
     const value = raw(key);
     if (value === undefined) return fallback;
@@ -290,12 +306,12 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       `${label('retentionInterval')} must be a duration of a second or more (10m, 1h, 30s), got "${intervalRaw}"`,
     );
   }
-  // Typed without --retention it would be dropped unsaid (nothing is pruned). From the environment
-  // it is left alone: it may be shared with processes that prune.
-  if (retentionMs === undefined && flags.retentionInterval !== undefined) {
-    throw new ConfigError(
-      `--retention-interval applies only with --retention (${defaults.retention.env}): add --retention to prune done events, or leave it out`,
-    );
+  if (retentionMs === undefined) {
+    refuseTypedWithout(['retentionInterval'], {
+      flag: '--retention',
+      env: defaults.retention.env,
+      does: 'prune done events',
+    });
   }
 
   const handlersRaw = raw('handlers');
@@ -400,17 +416,11 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       throw error;
     }
   } else {
-    // Typed without --forward-to they would be dropped unsaid: only the destinations it names are
-    // sent to. From the environment they are left alone: it may be shared with processes that send.
-    const forwardOnly = (
-      ['forwardOrdered', 'forwardTimeoutMs', 'forwardConcurrency', 'forwardMaxAttempts'] as const
-    ).filter((key) => flags[key] !== undefined);
-    if (forwardOnly.length > 0) {
-      const names = forwardOnly.map((key) => label(key).split(' ')[0]).join(' and ');
-      throw new ConfigError(
-        `${names} ${forwardOnly.length > 1 ? 'apply' : 'applies'} only with --forward-to (${defaults.forwardTo.env}): add --forward-to to forward events, or leave ${forwardOnly.length > 1 ? 'them' : 'it'} out`,
-      );
-    }
+    // Only the destinations --forward-to names are sent to.
+    refuseTypedWithout(
+      ['forwardOrdered', 'forwardTimeoutMs', 'forwardConcurrency', 'forwardMaxAttempts'],
+      { flag: '--forward-to', env: defaults.forwardTo.env, does: 'forward events' },
+    );
   }
   /** The WorkOS API key, URL and request timeout, which `flag` needs. */
   const workosApi = (flag: string) => {
@@ -458,17 +468,12 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       sinceGiven: given !== undefined,
     };
   } else {
-    // Typed without --pull they would be dropped unsaid (`serve --pull-since 7d` pulls nothing).
-    // From the environment they are left alone: it may be shared with processes that pull.
-    const pullOnly = (['pullSince', 'pullIntervalMs'] as const).filter(
-      (key) => flags[key] !== undefined,
-    );
-    if (pullOnly.length > 0) {
-      const names = pullOnly.map((key) => label(key).split(' ')[0]).join(' and ');
-      throw new ConfigError(
-        `${names} ${pullOnly.length > 1 ? 'apply' : 'applies'} only with --pull (${defaults.pull.env}): add --pull to pull the Events API, or leave ${pullOnly.length > 1 ? 'them' : 'it'} out`,
-      );
-    }
+    // `serve --pull-since 7d` would pull nothing.
+    refuseTypedWithout(['pullSince', 'pullIntervalMs'], {
+      flag: '--pull',
+      env: defaults.pull.env,
+      does: 'pull the Events API',
+    });
   }
   if (production && mode === 'serve') checkProduction(config);
   return config;
