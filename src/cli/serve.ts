@@ -54,8 +54,7 @@ async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Prom
   });
   const printBanner = (lines: string[]) => process.stderr.write(`\n${lines.join('\n')}\n\n`);
   if (!process.env[clusterWorkerEnv]) {
-    await warnOfUnmatchedEventPatterns(config, logger);
-    await warnOfDevelopmentSigningSecret(config, logger);
+    await warnOfForwardingMistakes(config, logger);
   }
   if (config.processes > 1 && cluster.isPrimary && !process.env[clusterWorkerEnv]) {
     const code = await runClusterPrimary(config, { mode, logger, printBanner });
@@ -113,46 +112,34 @@ function exitAfterFlush(logger: Logger, code: number): void {
 }
 
 /**
- * Once per command (not per process of a cluster, nor again in serve's worker thread): an
- * `events=` pattern of --forward-to that no known event name matches, a typo that would forward
- * nothing to its destination without a word.
+ * Once per command (not per process of a cluster, nor again in serve's worker thread), what
+ * --forward-to would otherwise get wrong without a word: an `events=` pattern that no known event
+ * name matches (a typo that forwards nothing to its destination); and, in development with no
+ * webhook secret, destinations without a `secret=` of their own, whose deliveries are signed with
+ * the generated development secret (an existing endpoint verifies with its own and answers 401 to
+ * each, for a day of retries, while each failed attempt only warns about that one destination).
  */
-async function warnOfUnmatchedEventPatterns(config: ServeConfig, logger: Logger): Promise<void> {
+async function warnOfForwardingMistakes(config: ServeConfig, logger: Logger): Promise<void> {
   if (config.forward.spec === undefined) return;
   const { parseDestinations } = await import('../forward/parse-destinations.js');
   const { unmatchedEventPatterns } = await import('../forward/destination.js');
-  // Validated by resolveServeConfig already; only the names and patterns are read here.
-  const destinations = parseDestinations(config.forward.spec, {
-    ...forwardDefaults(config),
-    secret: 'unused',
-  });
-  for (const { destination, pattern, message } of unmatchedEventPatterns(destinations)) {
-    logger.warn({ destination, pattern }, message);
-  }
-}
-
-/**
- * Once per command: in development with no webhook secret, deliveries to a destination without a
- * `secret=` of its own are signed with the generated development secret. An existing endpoint
- * verifies with its own secret and answers 401 to each, for a day of retries, while each failed
- * attempt only warns about that one destination.
- */
-async function warnOfDevelopmentSigningSecret(config: ServeConfig, logger: Logger): Promise<void> {
-  if (config.forward.spec === undefined || config.production || config.secrets.length > 0) return;
-  const { parseDestinations } = await import('../forward/parse-destinations.js');
-  const { devSecretFile } = await import('../server/dev-credentials.js');
-  // Not a secret anyone could give: it marks the destinations that take the default.
+  // Validated by resolveServeConfig already; read here for names, patterns and secrets. Not a
+  // secret anyone could give: it marks the destinations that take the default.
   const unset = '\0webhook secret';
   const destinations = parseDestinations(config.forward.spec, {
     ...forwardDefaults(config),
     secret: unset,
-  })
-    .filter((d) => d.secret === unset)
-    .map((d) => d.name);
-  if (destinations.length === 0) return;
+  });
+  for (const { destination, pattern, message } of unmatchedEventPatterns(destinations)) {
+    logger.warn({ destination, pattern }, message);
+  }
+  if (config.production || config.secrets.length > 0) return;
+  const devSigned = destinations.filter((d) => d.secret === unset).map((d) => d.name);
+  if (devSigned.length === 0) return;
+  const { devSecretFile } = await import('../server/dev-credentials.js');
   logger.warn(
-    { destinations },
-    `forwarding: no webhook secret is set, so deliveries to ${destinations.join(', ')} are signed ` +
+    { destinations: devSigned },
+    `forwarding: no webhook secret is set, so deliveries to ${devSigned.join(', ')} are signed ` +
       `with the generated development secret (${join(config.dataDir, devSecretFile)}); an endpoint ` +
       `that verifies with its own secret answers 401 to every one. Sign with the destination's ` +
       `secret instead: WORKOS_WEBHOOK_SECRET=… (or --secret), or per destination ` +
