@@ -266,27 +266,53 @@ export function createWorker(options: WorkerOptions): Worker {
 
   /** Claims failing in a row (the database down): logged once, then once a minute. */
   const claimFailures = new FailureRun(clock, 60_000);
-  /** The timer that wakes the loop when the earliest retry this worker recorded comes due. */
+  /** When the retries this worker recorded come due (ms on the clock, ascending), and the one timer for the earliest. */
+  const retriesDue: number[] = [];
   let retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
 
   /**
    * Claim again when a retry recorded here comes due, rather than at the next poll after it
-   * (`pollIntervalMs` late at most, which for short backoffs was most of the wait). Other
-   * processes' retries are still found by the poll.
+   * (`pollIntervalMs` late at most, which for short backoffs was most of the wait). Every retry
+   * recorded is kept until its time has come, not only the earliest, and a timer that fires
+   * before the clock says so waits for the rest: Node counts a timer from the start of the event
+   * loop's current turn, so after a long turn (a commit on a loaded machine) it fires early by the
+   * clock, and an injected clock may run slower than timers. Other processes' retries are still found
+   * by the poll.
    */
   function wakeAt(at: Date): void {
+    if (!running) return;
     const ms = at.getTime();
-    if (!running || (retryTimer && retryTimer.at <= ms)) return;
+    let low = 0;
+    let high = retriesDue.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (retriesDue[mid]! <= ms) low = mid + 1;
+      else high = mid;
+    }
+    retriesDue.splice(low, 0, ms);
+    armRetryTimer();
+  }
+
+  function armRetryTimer(): void {
+    const earliest = retriesDue[0];
+    if (earliest === undefined || (retryTimer && retryTimer.at <= earliest)) return;
     if (retryTimer) clearTimeout(retryTimer.timer);
-    const timer = setTimeout(
-      () => {
-        retryTimer = undefined;
-        signal();
-      },
-      Math.max(0, ms - clock.now()),
-    );
+    const timer = setTimeout(retryTimerFired, Math.max(1, earliest - clock.now()));
     timer.unref();
-    retryTimer = { at: ms, timer };
+    retryTimer = { at: earliest, timer };
+  }
+
+  function retryTimerFired(): void {
+    retryTimer = undefined;
+    if (!running) return;
+    const now = clock.now();
+    let cameDue = 0;
+    while (cameDue < retriesDue.length && retriesDue[cameDue]! <= now) cameDue++;
+    if (cameDue > 0) {
+      retriesDue.splice(0, cameDue);
+      signal();
+    }
+    armRetryTimer();
   }
 
   function waitForSignal(timeoutMs: number): Promise<void> {
@@ -839,6 +865,7 @@ export function createWorker(options: WorkerOptions): Worker {
       stopping = true;
       if (retryTimer) clearTimeout(retryTimer.timer);
       retryTimer = undefined;
+      retriesDue.length = 0;
       interruptRest?.();
       unsubscribe?.();
       unsubscribe = undefined;

@@ -20,6 +20,17 @@ describe.each(backends)('claims coalesced once caught up, $name', (backend) => {
   async function setup(ordered: boolean) {
     const store = await backend.fresh().open();
     await store.migrate();
+    if (backend.name === 'postgres') {
+      // PostgreSQL's LISTEN connection wakes its subscribers once it is up (what was appended
+      // before it listened is not missed). Let that wake-up pass before the forwarder starts: once
+      // the test has moved the clock, a claim it caused would open a window of its own.
+      await new Promise<void>((resolve) => {
+        const off = store.onWake(() => {
+          off();
+          resolve();
+        });
+      });
+    }
     const endpoint: TestEndpoint = await startEndpoint((_req, res) => res.writeHead(204).end());
     cleanups.push(() => endpoint.close());
     let now = t0.getTime();

@@ -167,6 +167,85 @@ describe.each(backendKinds)('a running worker on %s', (kind) => {
   });
 });
 
+describe.each(backendKinds)('retry timers of a running worker on %s', (kind) => {
+  /** A worker whose poll alone would take an hour: only its retry timers can find the retries. */
+  async function runningInbox(
+    clock: { now(): number },
+    random: () => number,
+    backoffBaseMs: number,
+  ): Promise<{ inbox: Inbox; cleanup: () => Promise<void> }> {
+    const backend = await createBackend(kind);
+    const inbox = await createInbox({
+      database: backend.database,
+      secret,
+      clock,
+      random,
+      mirror: false,
+      logger: pino({ level: 'silent' }),
+      worker: { backoffBaseMs, backoffCapMs: backoffBaseMs, pollIntervalMs: 3_600_000 },
+    });
+    return {
+      inbox,
+      cleanup: async () => {
+        await inbox.close();
+        await backend.cleanup();
+      },
+    };
+  }
+
+  it('claims a retry whose timer fired before the clock said it was due', async () => {
+    // The clock runs at half the speed of timers (as when Node fires a timer early after a long
+    // turn of the event loop): the first timer finds the retry not yet due and waits for the rest.
+    const startedAt = Date.now();
+    const clock = { now: () => startedAt + Math.floor((Date.now() - startedAt) / 2) };
+    const { inbox, cleanup } = await runningInbox(clock, () => 0.5, 40);
+    try {
+      const attempts: number[] = [];
+      let succeeded: () => void = () => {};
+      const done = new Promise<void>((r) => (succeeded = r));
+      inbox.on('dsync.user.created', (_event, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt < 2) throw new Error('boom');
+        succeeded();
+      });
+      expect(await receive(inbox.receiver, `evt_slow_clock_${kind}`)).toBe(200);
+      await inbox.start();
+      await done;
+      expect(attempts).toEqual([1, 2]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('claims each retry it recorded when it comes due, not only the earliest', async () => {
+    // The first failure recorded waits 5 ms, the second 195 ms: the second must not wait for the poll.
+    let draws = 0;
+    const random = () => (draws++ % 2 === 0 ? 0.025 : 0.975);
+    const { inbox, cleanup } = await runningInbox({ now: () => Date.now() }, random, 200);
+    try {
+      const attempts = new Map<string, number[]>();
+      let succeeded: () => void = () => {};
+      const done = new Promise<void>((r) => (succeeded = r));
+      inbox.on('dsync.user.created', (_event, ctx) => {
+        attempts.set(ctx.eventId, [...(attempts.get(ctx.eventId) ?? []), ctx.attempt]);
+        if (ctx.attempt < 2) throw new Error('boom');
+        if ([...attempts.values()].filter((a) => a.length === 2).length === 2) succeeded();
+      });
+      expect(await receive(inbox.receiver, `evt_early_${kind}`)).toBe(200);
+      expect(await receive(inbox.receiver, `evt_late_${kind}`)).toBe(200);
+      await inbox.start();
+      await done;
+      expect(Object.fromEntries(attempts)).toEqual({
+        [`evt_early_${kind}`]: [1, 2],
+        [`evt_late_${kind}`]: [1, 2],
+      });
+      expect(draws).toBe(2);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('a slow handler on SQLite', () => {
   it('is logged once it has held the write lock for 5 s (receiving waits for it)', async () => {
     const backend = await createBackend('sqlite');
