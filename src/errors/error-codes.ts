@@ -73,6 +73,8 @@ export const errorCodes = {
     'pull_stopped',
     'puller_lease_held',
     'puller_lease_lost',
+    'reconcile_lease_lost',
+    'reconcile_running',
     'reconcile_stopped',
     'schema_mismatch',
     'store_unavailable',
