@@ -1,4 +1,6 @@
-import type { WorkosInboxError } from '../errors/workos-inbox-error.js';
+import { CommanderError } from 'commander';
+import type { Command } from 'commander';
+import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
 import { CliError } from './exit-codes.js';
 import type { RetryAfter } from './exit-codes.js';
@@ -28,4 +30,52 @@ export function retryAfterOf(error: unknown): RetryAfter | undefined {
 export function jsonError(error: WorkosInboxError): JsonError {
   const retry = error instanceof CliError ? error.retryAfter : retryAfterOf(error);
   return { code: error.code, message: error.message, ...retry };
+}
+
+/**
+ * `error` for `--json` of any failure: a usage error Commander found (an unknown flag, a flag
+ * without its value) is `cli_error` with Commander's words; an unexpected error (a bug) is
+ * `internal_error` with its message.
+ */
+export function jsonErrorOf(error: unknown): JsonError {
+  if (error instanceof WorkosInboxError) return jsonError(error);
+  if (error instanceof CommanderError) {
+    return { code: 'cli_error', message: error.message.replace(/^error: /, '') };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal_error', message };
+}
+
+/** Commands whose `--json` promises one object on stdout, on a failure too; whether it is written. */
+const jsonCommands = new WeakMap<Command, { written: boolean }>();
+
+/**
+ * `--json` on `command`: it prints one JSON object, written with {@link writeJson}. When the
+ * command fails without having written it (a bad flag, a database it cannot open, a lease another
+ * process holds), the bin writes `{ "error": … }` for it (see {@link jsonFailureCommand}).
+ */
+export function addJsonOption(command: Command, description: string): Command {
+  jsonCommands.set(command, { written: false });
+  return command.option('--json', description);
+}
+
+/** Write `command`'s one JSON object on stdout. */
+export function writeJson(command: Command, object: unknown): void {
+  const state = jsonCommands.get(command);
+  if (state) state.written = true;
+  process.stdout.write(`${JSON.stringify(object)}\n`);
+}
+
+/**
+ * After a failure: the command of this run that was given `--json` (added with
+ * {@link addJsonOption}) and has not written its object yet, or undefined.
+ */
+export function jsonFailureCommand(program: Command): Command | undefined {
+  for (const command of program.commands) {
+    const state = jsonCommands.get(command);
+    if (state && !state.written && command.getOptionValue('json') === true) return command;
+    const nested = jsonFailureCommand(command);
+    if (nested) return nested;
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import { databaseCliError } from './database-error.js';
 import { fileSystemCliError } from './file-error.js';
 import { exitCodes } from './exit-codes.js';
+import { jsonErrorOf, jsonFailureCommand, writeJson } from './json-error.js';
 import { createProgram, exitCodeFor, isExpectedError } from './program.js';
 
 // A reader that stops early (`events list --json | head`) closes the pipe: stop quietly, as Unix
@@ -13,8 +14,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+const program = createProgram();
 try {
-  await createProgram().parseAsync(process.argv);
+  await program.parseAsync(process.argv);
 } catch (thrown) {
   // A driver's "no such database" or "connection refused" is the user's to fix: one line, exit 3;
   // so is a folder this user cannot write: one line, exit 2.
@@ -26,7 +28,12 @@ try {
       : String((error as Error | undefined)?.stack ?? error);
     process.stderr.write(`workos-inbox: ${message}\n`);
   }
+  const code = exitCodeFor(error);
+  // `pull --json`, `reconcile --json`: one object on stdout whatever failed (a bad flag, the
+  // database, a lease), so `… --json | jq` never reads nothing; the line above stays on stderr.
+  const json = code === exitCodes.ok ? undefined : jsonFailureCommand(program);
+  if (json) writeJson(json, { error: jsonErrorOf(error) });
   // Exit now: after a failed start, open handles (a cluster worker's IPC channel, a pool being
   // closed) would otherwise keep the process alive with the error already printed.
-  process.exit(exitCodeFor(error));
+  process.exit(code);
 }

@@ -10,9 +10,8 @@ import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { Puller } from '../pull/puller.js';
 import type { Store } from '../store/types.js';
 import { addDatabaseFlags } from './database-flags.js';
-import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { CliError, exitCodes } from './exit-codes.js';
-import { jsonError } from './json-error.js';
+import { addJsonOption, writeJson } from './json-error.js';
 import { stopOnSignals, takeLeaseOrRefuse } from './take-lease.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
@@ -46,21 +45,12 @@ export function registerPull(program: Command): void {
       '--events <names>',
       'comma-separated event names (default: every name this version knows)',
     )
-    .option('--reset-cursor', 'forget the stored cursor and start again from --since')
-    .option('--json', 'print one JSON object');
+    .option('--reset-cursor', 'forget the stored cursor and start again from --since');
+  addJsonOption(command, 'print one JSON object, on a failure too (its "error": code, message)');
   addDatabaseFlags(command);
   addWorkosApiFlags(command);
-  command.action(async (flags: PullFlags) => {
-    try {
-      await pull(command, flags);
-    } catch (error) {
-      // --json: one object on stdout whatever happens, for scripts (the line on stderr as well).
-      if (flags.json && error instanceof WorkosInboxError) {
-        process.stdout.write(`${JSON.stringify({ error: jsonError(error) })}\n`);
-      }
-      throw error;
-    }
-  });
+  // --json: a failure is one object on stdout too, `{ error }`, written by the bin (main.ts).
+  command.action((flags: PullFlags) => pull(command, flags));
 }
 
 async function pull(command: Command, flags: PullFlags): Promise<void> {
@@ -133,9 +123,7 @@ async function pull(command: Command, flags: PullFlags): Promise<void> {
         }
         const seconds = (performance.now() - started) / 1000;
         if (flags.json) {
-          process.stdout.write(
-            `${JSON.stringify({ ...result, seconds: Number(seconds.toFixed(3)) })}\n`,
-          );
+          writeJson(command, { ...result, seconds: Number(seconds.toFixed(3)) });
           return;
         }
         process.stdout.write(

@@ -15,7 +15,7 @@ import type { ReconcileCounts } from '../reconcile/table-counts.js';
 import { WorkosApiAuthError } from '../workos-api/workos-api-errors.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
-import { jsonError, retryAfterOf } from './json-error.js';
+import { addJsonOption, jsonError, retryAfterOf, writeJson } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { createProgressLine } from './progress-bar.js';
@@ -159,8 +159,8 @@ export function registerReconcile(program: Command): void {
       'comma-separated: dsync, organizations, connections, user_management',
     )
     .option('--dry-run', 'compare and print the summary; write nothing')
-    .option('--max-rps <n>', 'at most this many requests to WorkOS per second')
-    .option('--json', 'print one JSON object');
+    .option('--max-rps <n>', 'at most this many requests to WorkOS per second');
+  addJsonOption(command, 'print one JSON object, on a failure too (its "error": code, message)');
   addDatabaseFlags(command);
   addWorkosApiFlags(command);
   command.action(async (flags: ReconcileFlags) => {
@@ -189,7 +189,7 @@ export function registerReconcile(program: Command): void {
         const print = (counts: ReconcileCounts, extra: Record<string, unknown>) => {
           const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
           if (flags.json) {
-            process.stdout.write(`${JSON.stringify({ ...extra, seconds, tables: counts })}\n`);
+            writeJson(command, { ...extra, seconds, tables: counts });
             return;
           }
           if (flags.dryRun) process.stdout.write('dry run: nothing was written\n');

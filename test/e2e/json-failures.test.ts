@@ -1,0 +1,107 @@
+// `reconcile --json` and `pull --json` are for scripts (`workos-inbox reconcile --json | jq`):
+// whatever fails, exactly one JSON object on stdout, `{ "error": { code, message } }`, with the
+// exit code docs/cli.md gives and the line for a person still on stderr. A usage error, a
+// database that cannot be opened and (for reconcile) a lease held elsewhere once printed nothing.
+// The built CLI; no WorkOS is ever asked (each fails before its first request).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitCodes } from '../../src/cli/exit-codes.js';
+import { reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
+import { openStore } from '../../src/store/open-store.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { ensureBuilt, freePort, runCli } from './cli-harness.js';
+import type { CliResult } from './cli-harness.js';
+
+const temp = createTempSqlitePath();
+beforeAll(() => ensureBuilt());
+afterAll(() => temp.cleanup());
+
+// A key the client accepts and a URL nothing answers: these failures come before any request.
+const env = { WORKOS_API_KEY: 'sk_test_unused', WORKOS_API_URL: 'http://127.0.0.1:9' };
+const run = (args: readonly string[], extra: Record<string, string | undefined> = {}) =>
+  runCli(args, { cwd: temp.dir, env: { ...env, ...extra } });
+
+/** One JSON object on stdout, `{ error: { code, message } }`, its message on stderr too. */
+function expectJsonError(result: CliResult, exitCode: number, code: string): void {
+  const what = `stdout: ${result.stdout}\nstderr: ${result.stderr}`;
+  expect(result.code, what).toBe(exitCode);
+  expect(result.stdout.trimEnd().split('\n'), what).toHaveLength(1);
+  const parsed = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+  expect(parsed).toEqual({ error: { code, message: expect.any(String) } });
+  expect(result.stderr).toContain(parsed.error.message);
+}
+
+const unreachable = async () => `postgres://postgres@127.0.0.1:${await freePort()}/inbox`;
+
+describe('reconcile --json: one JSON object on stdout for every failure', () => {
+  it('a usage error (a flag Commander refuses, an empty or bad value, no key): exit 2', async () => {
+    const database = join(temp.dir, 'reconcile-usage.db');
+    const cases: Array<[string[], string, Record<string, string | undefined>?]> = [
+      [['--bogus'], 'cli_error'],
+      [['--max-rps'], 'cli_error'], // its value missing
+      [['--organization', ''], 'cli_error'],
+      [['--max-rps', '0'], 'invalid_max_rps'],
+      [['--only', 'nope'], 'invalid_reconcile_scope'],
+      [[], 'no_api_key', { WORKOS_API_KEY: undefined }],
+    ];
+    for (const [flags, code, extra] of cases) {
+      const result = await run(['reconcile', '--database', database, '--json', ...flags], extra);
+      expectJsonError(result, exitCodes.usage, code);
+    }
+    // Without --json, stdout stays empty.
+    expect((await run(['reconcile', '--database', database, '--bogus'])).stdout).toBe('');
+  });
+
+  it('a database it cannot reach or that does not exist: exit 3', async () => {
+    const url = await unreachable();
+    expectJsonError(
+      await run(['reconcile', '--json', '--database', url]),
+      exitCodes.database,
+      'database_unreachable',
+    );
+    // A dry run needs a database `migrate` made.
+    const missing = join(temp.dir, 'never-made.db');
+    expectJsonError(
+      await run(['reconcile', '--json', '--dry-run', '--database', missing]),
+      exitCodes.database,
+      'no_database',
+    );
+  });
+
+  it('another reconcile holds the run lease: exit 5, reconcile_running', async () => {
+    const database = join(temp.dir, 'reconcile-lease.db');
+    const store = await openStore({ database });
+    try {
+      await store.migrate();
+      const now = Date.now();
+      // A `serve --reconcile-every` run, well ahead of expiring.
+      await store.takeNamedLease(
+        reconcileRunLeaseName,
+        'reconcile-serve-1',
+        new Date(now + 10 * 60_000),
+        new Date(now),
+      );
+    } finally {
+      await store.close();
+    }
+    const result = await run(['reconcile', '--json', '--database', database]);
+    expectJsonError(result, exitCodes.conflict, 'reconcile_running');
+    expect(result.stderr).toContain('another reconcile is running on this database');
+  });
+});
+
+describe('pull --json: one JSON object on stdout for every failure', () => {
+  it('a usage error (a flag Commander refuses, an empty value): exit 2', async () => {
+    const database = join(temp.dir, 'pull-usage.db');
+    for (const flags of [['--bogus'], ['--since'], ['--events', '']]) {
+      const result = await run(['pull', '--database', database, '--json', ...flags]);
+      expectJsonError(result, exitCodes.usage, 'cli_error');
+    }
+  });
+
+  it('a database it cannot reach: exit 3, database_unreachable as the line on stderr says', async () => {
+    const result = await run(['pull', '--json', '--database', await unreachable()]);
+    expectJsonError(result, exitCodes.database, 'database_unreachable');
+    expect(result.stderr).toContain('workos-inbox: cannot connect to the database');
+  });
+});
