@@ -90,7 +90,7 @@ export interface DashboardOptions {
   /** The admin token: what the sign-in form accepts, and the root of the session key. */
   adminToken: string;
   trustProxy: boolean;
-  /** The inbox's registry (ingest counters, pull metrics) for the overview. */
+  /** The inbox's registry (ingest counters, pull and reconcile metrics) for the overview. */
   metrics: Registry;
   /** Whether this serve pulls (shows the pull section's figures). */
   pull: boolean;
@@ -121,6 +121,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     : undefined;
   const history: MetricsHistory = createMetricsHistory(options.metrics, options.clock, {
     pull: options.pull,
+    reconcile: options.reconcileEveryMs !== undefined,
   });
   const pages = dashboardPages({
     store: options.store,

@@ -190,16 +190,17 @@ export function dashboardPages(deps: {
   });
 
   const overview = async (c: PageContext) => {
-    const [stats, metrics, pull] = await Promise.all([
+    const [stats, metrics, pull, apiErrors] = await Promise.all([
       store.stats(now(), { estimateDone: true }),
       deps.history.summary(),
       deps.history.pull(),
+      deps.history.apiErrors(),
     ]);
     show(
       c,
       'Overview',
       'overview',
-      overviewBody({ stats, metrics, pull, reconcileEveryMs: deps.reconcileEveryMs }),
+      overviewBody({ stats, metrics, pull, apiErrors, reconcileEveryMs: deps.reconcileEveryMs }),
     );
   };
 

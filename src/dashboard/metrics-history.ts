@@ -29,7 +29,26 @@ export interface PullSummary {
   lagSeconds: number | null;
   inserted: number;
   duplicates: number;
-  apiErrors: number;
+}
+
+/** The jobs of a serve that send requests to WorkOS's API. */
+export type ApiErrorSource = 'pull' | 'reconcile';
+
+/**
+ * The failed requests to WorkOS's API of this process (retried or not), from the jobs' own
+ * counters (`workos_inbox_<source>_api_errors_total{status}`); undefined when neither `--pull`
+ * nor `--reconcile-every` is on.
+ */
+export interface ApiErrorsSummary {
+  /** Every source's failed requests. */
+  total: number;
+  /** One for each job this serve runs (pull first), 0 included. */
+  sources: Array<{
+    source: ApiErrorSource;
+    total: number;
+    /** By HTTP status, numbers ascending, `none` (no answer came) last; counts above 0 only. */
+    byStatus: Array<{ status: string; count: number }>;
+  }>;
 }
 
 interface MetricJson {
@@ -45,6 +64,13 @@ async function readMetrics(registry: Registry): Promise<Map<string, MetricJson>>
 const total = (metric: MetricJson | undefined) =>
   metric?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
 
+/** HTTP statuses in numeric order; `none` (no answer came) after them. */
+function byStatus(a: string, b: string): number {
+  const rank = (status: string) => (/^\d+$/.test(status) ? Number(status) : Infinity);
+  const [x, y] = [rank(a), rank(b)];
+  return x === y ? a.localeCompare(b) : x < y ? -1 : 1;
+}
+
 const sampleIntervalMs = 60_000;
 const keepSamples = 61;
 
@@ -58,6 +84,7 @@ export interface MetricsHistory {
   sample(): Promise<void>;
   summary(): Promise<MetricsSummary>;
   pull(): Promise<PullSummary | undefined>;
+  apiErrors(): Promise<ApiErrorsSummary | undefined>;
   stop(): void;
 }
 
@@ -66,6 +93,8 @@ export function createMetricsHistory(
   clock: Clock,
   options: {
     pull: boolean;
+    /** Whether this serve reconciles (`--reconcile-every`). */
+    reconcile?: boolean;
     /** false: no reading unless `sample()` is called. */ timer?: boolean;
   } = {
     pull: false,
@@ -139,8 +168,31 @@ export function createMetricsHistory(
         duplicates: events
           .filter((v) => v.labels.outcome === 'duplicate')
           .reduce((s, v) => s + v.value, 0),
-        apiErrors: total(metrics.get('pull_api_errors_total')),
       };
+    },
+    async apiErrors() {
+      const sources = (['pull', 'reconcile'] as const).filter((source) =>
+        source === 'pull' ? options.pull : options.reconcile === true,
+      );
+      if (sources.length === 0) return undefined;
+      const metrics = await readMetrics(registry);
+      const bySource = sources.map((source) => {
+        const counts = new Map<string, number>();
+        for (const v of metrics.get(`${source}_api_errors_total`)?.values ?? []) {
+          const status = String(v.labels.status ?? 'none');
+          counts.set(status, (counts.get(status) ?? 0) + v.value);
+        }
+        const statuses = [...counts]
+          .filter(([, count]) => count > 0)
+          .map(([status, count]) => ({ status, count }))
+          .sort((a, b) => byStatus(a.status, b.status));
+        return {
+          source,
+          total: statuses.reduce((sum, s) => sum + s.count, 0),
+          byStatus: statuses,
+        };
+      });
+      return { total: bySource.reduce((sum, s) => sum + s.total, 0), sources: bySource };
     },
     stop() {
       clearInterval(timer);

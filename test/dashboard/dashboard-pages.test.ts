@@ -6,6 +6,9 @@ import { dashboardRoutes } from '../../src/dashboard/dashboard-pages.js';
 import { idsNotAPathSegment } from '../../src/dashboard/event-links.js';
 import type { WireEvent } from '../../src/events/index.js';
 import { applyMirrorEvent } from '../../src/mirror/apply/apply-mirror-event.js';
+import { createInboxMetrics } from '../../src/metrics/inbox-metrics.js';
+import { createPullMetrics } from '../../src/metrics/pull-metrics.js';
+import { createReconcileMetrics } from '../../src/metrics/reconcile-metrics.js';
 import type { Store } from '../../src/store/types.js';
 import { appendBacklog } from '../helpers/backlog.js';
 import { patienceMs } from '../helpers/patience.js';
@@ -124,6 +127,48 @@ describe('dashboard pages (request handler, SQLite)', () => {
       ).text(),
     );
     expect(onPage).toContain("reconciles the directory mirror with WorkOS's state every 6 h");
+  });
+
+  it("counts reconcile's failed WorkOS requests in the API errors tile, by status, with pulling off", async () => {
+    const overview = async (served: Awaited<ReturnType<typeof serveDashboard>>) => {
+      const res = await fetch(served.url('/dashboard/'), {
+        headers: { cookie: (await served.signedIn()).cookie },
+      });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const metrics = createInboxMetrics();
+    const reconcile = createReconcileMetrics({ registry: metrics.registry });
+    for (const status of [429, 500, 401]) reconcile.apiError(status);
+    reconcile.apiError(undefined);
+    const on = await serveDashboard(cleanups, {
+      reconcileEveryMs: 3_600_000,
+      metrics: metrics.registry,
+    });
+    const page = await overview(on);
+    const tile = /<dt>API errors<\/dt>([\s\S]*?)<\/dd>/.exec(page)?.[1] ?? '';
+    expect(textOf(tile)).toBe('4 reconcile: 4 (401: 1, 429: 1, 500: 1, no answer: 1)');
+    expect(textOf(page)).toContain('Not pulling');
+
+    // With the pull on too: both, each with its own.
+    const pull = createPullMetrics({ registry: metrics.registry, clock: on.clock });
+    pull.apiError(503);
+    const both = await serveDashboard(cleanups, {
+      reconcileEveryMs: 3_600_000,
+      pull: true,
+      metrics: metrics.registry,
+    });
+    const bothTile = /<dt>API errors<\/dt>([\s\S]*?)<\/dd>/.exec(await overview(both))?.[1];
+    expect(textOf(bothTile ?? '')).toBe(
+      '5 pull: 1 (503: 1) reconcile: 4 (401: 1, 429: 1, 500: 1, no answer: 1)',
+    );
+
+    // Neither: no tile, and why.
+    const neither = await overview(await serveDashboard(cleanups, { metrics: metrics.registry }));
+    expect(neither).not.toContain('<dt>API errors</dt>');
+    expect(textOf(neither)).toContain(
+      "Neither pulling nor reconciling: this serve sends no request to WorkOS's API.",
+    );
   });
 
   it("says a pruned event's attempt log was pruned, not that it has no attempt yet", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetricsHistory, quantileMs } from '../../src/dashboard/metrics-history.js';
 import { createInboxMetrics } from '../../src/metrics/inbox-metrics.js';
 import { createPullMetrics } from '../../src/metrics/pull-metrics.js';
+import { createReconcileMetrics } from '../../src/metrics/reconcile-metrics.js';
 import { manualClock } from '../inbox/helpers/events.js';
 
 describe('the overview figures', () => {
@@ -73,9 +74,56 @@ describe('the overview figures', () => {
       lagSeconds: 3,
       inserted: 7,
       duplicates: 2,
-      apiErrors: 1,
     });
     off.stop();
     on.stop();
+  });
+
+  it("counts reconcile's failed WorkOS requests with the pull's, by source and status", async () => {
+    const metrics = createInboxMetrics();
+    const clock = manualClock();
+    const pull = createPullMetrics({ registry: metrics.registry, clock });
+    const reconcile = createReconcileMetrics({ registry: metrics.registry });
+    const history = (options: { pull: boolean; reconcile: boolean }) =>
+      createMetricsHistory(metrics.registry, clock, { ...options, timer: false });
+    const neither = history({ pull: false, reconcile: false });
+    const reconcileOnly = history({ pull: false, reconcile: true });
+    const both = history({ pull: true, reconcile: true });
+    expect(await neither.apiErrors()).toBeUndefined();
+    expect(await reconcileOnly.apiErrors()).toEqual({
+      total: 0,
+      sources: [{ source: 'reconcile', total: 0, byStatus: [] }],
+    });
+
+    reconcile.apiError(500);
+    reconcile.apiError(429);
+    reconcile.apiError(429);
+    reconcile.apiError(undefined);
+    reconcile.apiError(401);
+    pull.apiError(503);
+    // Reconcile on, pull off: reconcile's failures, not 0.
+    expect(await reconcileOnly.apiErrors()).toEqual({
+      total: 5,
+      sources: [
+        {
+          source: 'reconcile',
+          total: 5,
+          byStatus: [
+            { status: '401', count: 1 },
+            { status: '429', count: 2 },
+            { status: '500', count: 1 },
+            { status: 'none', count: 1 },
+          ],
+        },
+      ],
+    });
+    expect(await both.apiErrors()).toEqual({
+      total: 6,
+      sources: [
+        { source: 'pull', total: 1, byStatus: [{ status: '503', count: 1 }] },
+        expect.objectContaining({ source: 'reconcile', total: 5 }),
+      ],
+    });
+    for (const h of [neither, reconcileOnly, both]) h.stop();
   });
 });

@@ -22,6 +22,10 @@ export async function serveDashboard(
     dashboard?: boolean;
     trustProxy?: boolean;
     reconcileEveryMs?: number;
+    /** Whether the dashboard shows pulling (`--pull`). */
+    pull?: boolean;
+    /** The registry the overview reads (a new, empty one unless told). */
+    metrics?: Registry;
     /** The store's backend (SQLite unless told). */
     backend?: BackendKind;
     /** Give the store the mirror's tables too (the directory pages read them). */
@@ -46,8 +50,8 @@ export async function serveDashboard(
       logger: pino({ level: 'silent' }),
       adminToken: token,
       trustProxy: options.trustProxy ?? false,
-      metrics: new Registry(),
-      pull: false,
+      metrics: options.metrics ?? new Registry(),
+      pull: options.pull ?? false,
       reconcileEveryMs: options.reconcileEveryMs,
       devSignIn: true,
     });

@@ -4,13 +4,15 @@ import { barChart } from '../chart.js';
 import { html } from '../html.js';
 import type { SafeHtml } from '../html.js';
 import { dashboardBase, statusBadge, timeTag } from '../layout.js';
-import type { MetricsSummary, PullSummary } from '../metrics-history.js';
+import type { ApiErrorsSummary, MetricsSummary, PullSummary } from '../metrics-history.js';
 
 export interface OverviewData {
   stats: StoreStats;
   metrics: MetricsSummary;
   /** Undefined when this serve does not pull (`--pull` off). */
   pull: PullSummary | undefined;
+  /** Undefined when this serve neither pulls nor reconciles. */
+  apiErrors: ApiErrorsSummary | undefined;
   /** How often this serve reconciles (`--reconcile-every`); undefined when it does not. */
   reconcileEveryMs: number | undefined;
 }
@@ -44,8 +46,32 @@ function pullSection(pull: PullSummary | undefined): SafeHtml {
     ${tile('last catch-up', pull.lastSuccessAt ? timeTag(pull.lastSuccessAt) : 'not yet')}
     ${tile('lag', pull.lagSeconds === null ? '—' : `${pull.lagSeconds.toFixed(1)} s`)}
     ${tile('pulled (new / duplicate)', `${pull.inserted} / ${pull.duplicates}`)}
-    ${tile('API errors', pull.apiErrors)}
   </dl>`;
+}
+
+/** `401: 1, 429: 2, no answer: 1` */
+const statuses = (byStatus: ApiErrorsSummary['sources'][number]['byStatus']) =>
+  byStatus.map((s) => `${s.status === 'none' ? 'no answer' : s.status}: ${s.count}`).join(', ');
+
+/**
+ * One tile for the failed requests to WorkOS's API of every job this serve runs (pull,
+ * reconcile): their total, and below it each job's, by HTTP status.
+ */
+function apiErrorsSection(summary: ApiErrorsSummary | undefined): SafeHtml {
+  if (!summary) {
+    return html`<p class="muted" id="api-errors-state">
+      Neither pulling nor reconciling: this serve sends no request to WorkOS's API.
+    </p>`;
+  }
+  const detail = html`<ul class="tile-detail">
+    ${summary.sources.map(
+      (s) =>
+        html`<li>
+          ${s.source}: ${s.total}${s.byStatus.length > 0 ? ` (${statuses(s.byStatus)})` : ''}
+        </li>`,
+    )}
+  </ul>`;
+  return html`<dl class="tiles">${tile('API errors', summary.total, detail)}</dl>`;
 }
 
 /** `--reconcile-every`'s period in words (it is a minute or more). */
@@ -68,7 +94,10 @@ function reconcileSection(everyMs: number | undefined): SafeHtml {
   </p>`;
 }
 
-/** The overview: ingest per minute with charts, the queue by status, latency, pulling, reconciling. */
+/**
+ * The overview: ingest per minute with charts, the queue by status, latency, pulling, reconciling,
+ * and the failed requests to WorkOS's API of both.
+ */
 export function overviewBody(data: OverviewData): SafeHtml {
   const { stats, metrics } = data;
   return html`<section aria-labelledby="ingest-h">
@@ -112,5 +141,9 @@ export function overviewBody(data: OverviewData): SafeHtml {
     <section aria-labelledby="reconcile-h">
       <h2 id="reconcile-h">Reconciling</h2>
       ${reconcileSection(data.reconcileEveryMs)}
+    </section>
+    <section aria-labelledby="workos-api-h">
+      <h2 id="workos-api-h">WorkOS API requests (this process)</h2>
+      ${apiErrorsSection(data.apiErrors)}
     </section>`;
 }
