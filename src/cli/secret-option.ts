@@ -9,15 +9,35 @@ import { splitSecretList } from '../signature/options.js';
  * WORKOS_WEBHOOK_SECRET, else the development secret `serve` keeps in the data folder
  * (`--data-dir`, else WORKOS_INBOX_DATA_DIR). Comma-separated lists allowed (at least one).
  */
-export function resolveToolSecrets(options: {
+export function resolveToolSecrets(options: ToolSecretOptions): [string, ...string[]] {
+  return resolveToolSecretsAndSource(options).secrets;
+}
+
+interface ToolSecretOptions {
   secret?: string | undefined;
   dataDir?: string | undefined;
   env?: NodeJS.ProcessEnv;
-}): [string, ...string[]] {
+}
+
+/**
+ * {@link resolveToolSecrets}, and where they came from, for a message about the secret:
+ * `--secret`, `WORKOS_WEBHOOK_SECRET`, or `serve's development secret in <data folder>`.
+ */
+export function resolveToolSecretsAndSource(options: ToolSecretOptions): {
+  secrets: [string, ...string[]];
+  source: string;
+} {
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? env[defaults.dataDir.env] ?? defaults.dataDir.value);
-  const given = options.secret ?? (env[defaults.secret.env] || undefined);
+  const fromEnv = env[defaults.secret.env] || undefined;
+  const given = options.secret ?? fromEnv;
   const raw = given ?? readDevCredential(dataDir, devSecretFile);
+  const source =
+    options.secret !== undefined
+      ? '--secret'
+      : fromEnv !== undefined
+        ? defaults.secret.env
+        : `serve's development secret in ${dataDir}`;
   const secrets = splitSecretList(raw);
   const [first, ...more] = secrets;
   if (first === undefined && options.secret !== undefined) {
@@ -35,5 +55,5 @@ export function resolveToolSecrets(options: {
       'no_secret',
     );
   }
-  return [first, ...more];
+  return { secrets: [first, ...more], source };
 }

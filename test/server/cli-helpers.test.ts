@@ -1,8 +1,13 @@
+import { writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeMatches, didYouMean } from '../../src/errors/close-matches.js';
 import { applySet, deepMerge } from '../../src/cli/event-shaping.js';
 import { CliError } from '../../src/cli/exit-codes.js';
+import { resolveToolSecretsAndSource } from '../../src/cli/secret-option.js';
+import { devSecretFile } from '../../src/server/dev-credentials.js';
+import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { defaultTriggerUrl } from '../../src/cli/trigger.js';
 import { eventNames } from '../../src/events/index.js';
 import { clientAddress, isSecureRequest } from '../../src/server/client-address.js';
@@ -100,5 +105,28 @@ describe('trigger --to default', () => {
     expect(defaultTriggerUrl({ PORT: '8080', WORKOS_INBOX_PATH: '/hooks' })).toBe(
       'http://127.0.0.1:8080/hooks',
     );
+  });
+});
+
+describe("the tools' webhook secret", () => {
+  it('says where it came from, for a message about a secret the endpoint does not share', () => {
+    const temp = createTempSqlitePath();
+    try {
+      writeFileSync(join(temp.dir, devSecretFile), 'wi_dev\n');
+      const env = { WORKOS_WEBHOOK_SECRET: 'whsec_env' };
+      expect(resolveToolSecretsAndSource({ secret: 'whsec_flag', dataDir: temp.dir, env })).toEqual(
+        { secrets: ['whsec_flag'], source: '--secret' },
+      );
+      expect(resolveToolSecretsAndSource({ dataDir: temp.dir, env })).toEqual({
+        secrets: ['whsec_env'],
+        source: 'WORKOS_WEBHOOK_SECRET',
+      });
+      expect(resolveToolSecretsAndSource({ dataDir: temp.dir, env: {} })).toEqual({
+        secrets: ['wi_dev'],
+        source: `serve's development secret in ${temp.dir}`,
+      });
+    } finally {
+      temp.cleanup();
+    }
   });
 });
