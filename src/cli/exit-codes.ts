@@ -6,7 +6,10 @@ import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 export const exitCodes = {
   /** Done; for `verify`, the signature is valid. */
   ok: 0,
-  /** The operation ran and failed: an invalid signature, a trigger with non-2xx answers, an unexpected error. */
+  /**
+   * The operation ran and failed: an invalid signature, a trigger with non-2xx answers, a listen
+   * stopped with an event not delivered or refused, an unexpected error.
+   */
   failed: 1,
   /** Wrong usage or configuration: unknown flag or event name, bad value, production without a secret. */
   usage: 2,

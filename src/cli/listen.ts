@@ -6,7 +6,7 @@ import type { ListenResult } from '../listen/listen.js';
 import { SinceFormatError, parseSince } from '../pull/parse-since.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
 import { CliError, exitCodes } from './exit-codes.js';
-import { resolveToolSecrets } from './secret-option.js';
+import { resolveToolSecretsAndSource } from './secret-option.js';
 import { defaultTriggerUrl } from './trigger.js';
 import {
   addWorkosApiFlags,
@@ -66,7 +66,9 @@ export function registerListen(program: Command): void {
     const client = cliWorkosApiClient(flags, { signal: stop.signal });
     const events = parseEventNames(flags.events);
     // As `trigger` signs (and forwarding, by default): with the first of a rotation's secrets.
-    const [secret] = resolveToolSecrets(flags);
+    const { secrets, source } = resolveToolSecretsAndSource(flags);
+    const [secret] = secrets;
+    const secretSource = secrets.length > 1 ? `the first secret of ${source}` : source;
     // As `trigger` sends: to the local serve, on the PORT and WORKOS_INBOX_PATH it follows.
     const forwardTo = flags.forwardTo ?? defaultTriggerUrl();
     if (!/^https?:\/\/[^/]/.test(forwardTo)) {
@@ -104,6 +106,7 @@ export function registerListen(program: Command): void {
         client,
         forwardTo,
         secret,
+        secretSource,
         since,
         events,
         intervalMs,
@@ -114,18 +117,28 @@ export function registerListen(program: Command): void {
       // WorkOS refused the key (exit 2, as `pull`), or the URL or a parameter (exit 1).
       throw workosApiCliError(error) ?? error;
     }
-    const { forwarded, refused, undelivered } = result;
+    const { forwarded, refused, refusals, firstRefused, undelivered } = result;
     process.stderr.write(
       `stopped: ${forwarded} event${forwarded === 1 ? '' : 's'} forwarded${refused > 0 ? `, ${refused} refused by the destination (3xx or 4xx)` : ''}\n`,
     );
+    if (firstRefused) {
+      // Passed, not retried: they are not delivered, and a script or `&&` sees it (exit 1).
+      const statuses = refusals
+        .flatMap((r) => Object.entries(r.statuses).map(([status, n]) => `${status} ×${n}`))
+        .join(', ');
+      process.stderr.write(
+        `refused: ${refused} event${refused === 1 ? ' was' : 's were'} not delivered (${statuses}); ${refusals.map((r) => r.advice).join('; ')}; then, to send ${refused === 1 ? 'it' : 'them'}, run listen again with --since ${sinceOf(firstRefused.createdAt)}\n`,
+      );
+    }
     if (undelivered) {
       // The cursor lives in memory: say how to send the rest, rather than let `--since now` skip it.
       process.stderr.write(
         `not delivered: ${undelivered.id} (${undelivered.event}) and what followed it; to send them, run listen again with --since ${sinceOf(undelivered.createdAt)}\n`,
       );
-      // Stopped with work undone, as `pull` and `trigger` are when interrupted: a script sees it.
-      process.exitCode = exitCodes.failed;
     }
+    // Stopped with work undone (an event not delivered, or refused), as `pull` and `trigger` are
+    // when interrupted and `trigger` is on a non-2xx answer: a script sees it.
+    if (undelivered || firstRefused) process.exitCode = exitCodes.failed;
   });
 }
 

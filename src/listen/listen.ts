@@ -1,6 +1,8 @@
 import { defaults } from '../defaults.js';
 import { eventNames } from '../events/event-names.js';
 import { redactUrl } from '../forward/redact-url.js';
+import { refusalAdvice, refusalCause } from './refusal.js';
+import type { RefusalCause } from './refusal.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { signatureHeader } from '../signature/sign.js';
@@ -19,6 +21,11 @@ export interface ListenOptions {
   forwardTo: string;
   /** Signs each delivery (`WorkOS-Signature`), as WorkOS would with the endpoint's secret. */
   secret: string;
+  /**
+   * Where `secret` came from (`--secret`, `WORKOS_WEBHOOK_SECRET`, serve's development secret):
+   * named in the advice for a refusal that looks like a signature check that failed (a 401).
+   */
+  secretSource?: string;
   /** `range_start` of the first read, ISO-8601. */
   since: string;
   /**
@@ -40,7 +47,10 @@ export interface ListenOptions {
    * as `undelivered`), a wait is cut short.
    */
   signal: AbortSignal;
-  /** One line per delivery attempt. */
+  /**
+   * One line per delivery attempt. The first refusal of each likely cause (see
+   * {@link ListenRefusal}) says, on its line, what to do about it.
+   */
   print: (line: string) => void;
   clock?: Clock;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -59,12 +69,27 @@ const abortableSleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/** Events the destination refused for one likely cause. */
+export interface ListenRefusal {
+  cause: RefusalCause;
+  /** What to do about it, as printed on the first refused event's line. */
+  advice: string;
+  /** How many events. */
+  count: number;
+  /** How many of them each status answered, e.g. `{ 401: 3 }`. */
+  statuses: Record<number, number>;
+}
+
 /** What a `listen` run did, when it stopped. */
 export interface ListenResult {
   /** Events the destination accepted (2xx). */
   forwarded: number;
   /** Events the destination refused (a 3xx, or a 4xx other than 429): printed and passed. */
   refused: number;
+  /** The refused events by their likely cause, the commonest first (ties: the one seen first). */
+  refusals: ListenRefusal[];
+  /** The first event refused: `listen --since <its createdAt>` sends it and what followed again. */
+  firstRefused?: { id: string; event: string; createdAt: string };
   /**
    * The event whose delivery was still without an answer, or still failing, at Ctrl-C: it and
    * what follows it were not delivered, and `listen --since <its createdAt>` sends them.
@@ -76,8 +101,9 @@ export interface ListenResult {
  * `workos-inbox listen`: read new events from WorkOS's Events API and POST each, signed with the
  * local secret, to a local endpoint, like `stripe listen`. The cursor lives in memory (only
  * events the Events API returned move it). A destination that is down (no answer, 429, 5xx) is
- * retried with backoff until it answers, so nothing is skipped; a 3xx or 4xx is printed and passed.
- * Resolves with what it delivered when `signal` aborts.
+ * retried with backoff until it answers, so nothing is skipped; a 3xx or 4xx is printed and passed,
+ * its first of each likely cause with what to do, and counted as refused. Resolves with what it
+ * delivered and refused when `signal` aborts.
  */
 export async function listen(options: ListenOptions): Promise<ListenResult> {
   const clock = options.clock ?? systemClock;
@@ -85,7 +111,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
   const fetchFn = options.fetch ?? globalThis.fetch;
   const { signal } = options;
   let after: string | undefined;
-  const result: ListenResult = { forwarded: 0, refused: 0 };
+  const result: ListenResult = { forwarded: 0, refused: 0, refusals: [] };
   while (!signal.aborted) {
     let page;
     try {
@@ -113,22 +139,51 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
       const answered = signal.aborted ? undefined : await deliver(event);
       if (answered === undefined) {
         result.undelivered = { id: event.id, event: event.event, createdAt: event.created_at };
-        return result;
+        return done();
       }
       after = event.id;
-      if (answered) result.forwarded++;
-      else result.refused++;
+      const { status, refusal } = answered;
+      if (!refusal) {
+        result.forwarded++;
+        continue;
+      }
+      result.refused++;
+      result.firstRefused ??= { id: event.id, event: event.event, createdAt: event.created_at };
+      refusal.count++;
+      refusal.statuses[status] = (refusal.statuses[status] ?? 0) + 1;
     }
     if (page.data.length < 100)
       await sleep(options.intervalMs ?? defaults.listenIntervalMs.value, signal);
   }
-  return result;
+  return done();
+
+  function done(): ListenResult {
+    // Stable: of two causes as common, the one seen first stays first.
+    result.refusals.sort((a, b) => b.count - a.count);
+    return result;
+  }
+
+  /** The refusals of `cause` so far; the first time, it is added and its advice is new. */
+  function refusalOf(cause: RefusalCause, location: string | null): [ListenRefusal, boolean] {
+    const known = result.refusals.find((refusal) => refusal.cause === cause);
+    if (known) return [known, false];
+    const advice = refusalAdvice(cause, {
+      forwardTo: options.forwardTo,
+      location,
+      secretSource: options.secretSource,
+    });
+    const refusal: ListenRefusal = { cause, advice, count: 0, statuses: {} };
+    result.refusals.push(refusal);
+    return [refusal, true];
+  }
 
   /**
-   * POST `event` until the destination answers: true when it accepts it (2xx), false when it
-   * refuses it (4xx); undefined when `signal` stops it first.
+   * POST `event` until the destination answers: its status, and for a refusal (3xx or 4xx) the
+   * refusals of its cause to count it in; undefined when `signal` stops it first.
    */
-  async function deliver(event: WireEvent): Promise<boolean | undefined> {
+  async function deliver(
+    event: WireEvent,
+  ): Promise<{ status: number; refusal?: ListenRefusal } | undefined> {
     const body = JSON.stringify(event);
     const timeoutMs = options.timeoutMs ?? defaults.forwardTimeoutMs.value;
     for (
@@ -137,6 +192,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
       waitMs = Math.min(waitMs * 2, 30_000)
     ) {
       let status: number | string;
+      let location: string | null = null;
       // One attempt: until an answer (its body included), the timeout, or Ctrl-C.
       const attempt = new AbortController();
       const stop = () => attempt.abort();
@@ -157,6 +213,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
         });
         await res.arrayBuffer();
         status = res.status;
+        location = res.headers.get('location');
       } catch (error) {
         // After Ctrl-C, a delivery without an answer is not retried: reported as undelivered.
         if (signal.aborted) return undefined;
@@ -171,10 +228,18 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
         signal.removeEventListener('abort', stop);
       }
       const retry = typeof status === 'string' || status === 429 || status >= 500;
-      options.print(
-        `${time(clock)}  ${event.event}  ${event.id}  ${status}${retry ? `  retrying in ${waitMs} ms` : ''}`,
-      );
-      if (!retry) return (status as number) >= 200 && (status as number) < 300;
+      const line = `${time(clock)}  ${event.event}  ${event.id}  ${status}`;
+      if (typeof status === 'number' && !retry) {
+        if (status >= 200 && status < 300) {
+          options.print(line);
+          return { status };
+        }
+        // Refused: passed, not retried. What to do is said once per cause, not on every line.
+        const [refusal, first] = refusalOf(refusalCause(status), location);
+        options.print(first ? `${line}  refused, not retried: ${refusal.advice}` : line);
+        return { status, refusal };
+      }
+      options.print(`${line}  retrying in ${waitMs} ms`);
       // After Ctrl-C, a delivery that failed is not retried: reported as undelivered.
       if (signal.aborted) return undefined;
       await sleep(waitMs, signal);

@@ -72,7 +72,7 @@ async function startDestination(answer: (res: ServerResponse) => void) {
  * not stop is killed at the end of the test's patience and fails the test.
  */
 async function listenUntil(
-  ready: () => boolean,
+  ready: (output: { stdout: string }) => boolean,
   options: {
     cwd: string;
     env: Record<string, string | undefined>;
@@ -109,7 +109,7 @@ async function listenUntil(
     }),
   );
   try {
-    await waitFor(async () => ready() || child.exitCode !== null, 'listen to get going');
+    await waitFor(async () => ready({ stdout }) || child.exitCode !== null, 'listen to get going');
     child.kill('SIGINT');
     const killer = setTimeout(() => child.kill('SIGKILL'), patienceMs);
     const code = await exited;
@@ -137,6 +137,9 @@ describe('workos-inbox listen', () => {
       });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/dsync\.user\.created {2}event_01 {2}200\n/);
+      // Every event accepted: nothing to report as refused.
+      expect(run.stderr).toContain('stopped: 1 event forwarded\n');
+      expect(run.stderr).not.toContain('refused');
       expectSignedWith(destination.received[0]!, 'whsec_new');
     } finally {
       destination.close();
@@ -207,6 +210,40 @@ describe('workos-inbox listen', () => {
       );
     } finally {
       destination.close();
+    }
+  });
+
+  it('Ctrl-C after the destination refused events (401: another secret) exits 1 and says why', async () => {
+    const events = api.events;
+    api.events = [1, 2].map((n) =>
+      sampleEvent('dsync.user.created', { overrides: { id: `event_0${n}` } }),
+    ) as never;
+    // The endpoint verifies with another secret than listen signs with: it answers 401.
+    const destination = await startDestination((res) => res.writeHead(401).end());
+    try {
+      const run = await listenUntil(({ stdout }) => stdout.split('\n').length > 2, {
+        cwd: temp.dir,
+        env: { WORKOS_WEBHOOK_SECRET: 'whsec_not_the_endpoints' },
+        forwardTo: destination.url,
+      });
+      // Refused events were passed, not delivered: a script or `&&` sees it. It exited 0 before.
+      expect(run.code, run.stderr).toBe(1);
+      const advice =
+        "most likely the endpoint checks the signature with another secret than the one listen signs with (WORKOS_WEBHOOK_SECRET): give listen the endpoint's secret with --secret or WORKOS_WEBHOOK_SECRET";
+      // What to do is said once, on the first refused event's line.
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/ {2}event_01 {2}401 {2}refused, not retried: /);
+      expect(lines[0]!.endsWith(advice)).toBe(true);
+      expect(lines[1]).toMatch(/ {2}event_02 {2}401$/);
+      // The closing summary: how many, the likely cause, and how to send them again.
+      const [first] = api.events as unknown as { created_at: string }[];
+      expect(run.stderr).toContain(
+        `stopped: 0 events forwarded, 2 refused by the destination (3xx or 4xx)\nrefused: 2 events were not delivered (401 ×2); ${advice}; then, to send them, run listen again with --since ${first!.created_at}\n`,
+      );
+    } finally {
+      destination.close();
+      api.events = events;
     }
   });
 

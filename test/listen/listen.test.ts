@@ -45,7 +45,12 @@ async function listenUntil(
 ) {
   const lines: string[] = [];
   const stop = new AbortController();
-  const { forwarded: delivered, refused } = await listen({
+  const {
+    forwarded: delivered,
+    refused,
+    refusals,
+    firstRefused,
+  } = await listen({
     client,
     forwardTo,
     secret,
@@ -59,7 +64,7 @@ async function listenUntil(
     },
     ...more,
   });
-  return { lines, delivered, refused };
+  return { lines, delivered, refused, refusals, firstRefused };
 }
 
 describe('workos-inbox listen', () => {
@@ -161,9 +166,66 @@ describe('workos-inbox listen', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const { lines, delivered, refused } = await listenUntil(urlOf(server), events.length - 1);
-      expect(lines[0]).toMatch(/event_01 {2}401$/);
+      const { lines, delivered, refused, firstRefused } = await listenUntil(
+        urlOf(server),
+        events.length - 1,
+      );
+      expect(lines[0]).toMatch(/event_01 {2}401 {2}refused, not retried: /);
       expect({ delivered, refused }).toEqual({ delivered: events.length - 1, refused: 1 });
+      // What `listen --since` needs to send it again (the cursor moved past it).
+      expect(firstRefused).toEqual({
+        id: events[0]!.id,
+        event: events[0]!.event,
+        createdAt: events[0]!.created_at,
+      });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('what to do about a refusal is said on the first refused line of its cause, not on every line', async () => {
+    // Every event refused as a wrong secret is (401), but the third, sent elsewhere (302).
+    let requests = 0;
+    const server = createServer((req, res) => {
+      const status = ++requests === 3 ? 302 : 401;
+      req
+        .on('end', () => res.writeHead(status, status === 302 ? { location: '/moved' } : {}).end())
+        .resume();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const stop = new AbortController();
+    const lines: string[] = [];
+    try {
+      const result = await listen({
+        client,
+        forwardTo: urlOf(server),
+        secret,
+        secretSource: 'WORKOS_WEBHOOK_SECRET',
+        since: '2020-01-01T00:00:00Z',
+        signal: stop.signal,
+        sleep: async () => {},
+        print: (line) => {
+          if (lines.push(line) === events.length) stop.abort();
+        },
+      });
+      const secretAdvice =
+        "most likely the endpoint checks the signature with another secret than the one listen signs with (WORKOS_WEBHOOK_SECRET): give listen the endpoint's secret with --secret or WORKOS_WEBHOOK_SECRET";
+      expect(lines[0]).toMatch(/ {2}event_01 {2}401 {2}refused, not retried: /);
+      expect(lines[0]!.endsWith(secretAdvice)).toBe(true);
+      expect(lines[1]).toMatch(/ {2}event_02 {2}401$/);
+      expect(lines[2]).toMatch(/ {2}event_03 {2}302 {2}refused, not retried: a redirect /);
+      expect(lines[3]).toMatch(/ {2}event_04 {2}401$/);
+      // Counted by cause, the commonest first: what the CLI's closing line says.
+      expect(result).toMatchObject({
+        forwarded: 0,
+        refused: 4,
+        firstRefused: { id: 'event_01' },
+        refusals: [
+          { cause: 'secret', advice: secretAdvice, count: 3, statuses: { 401: 3 } },
+          { cause: 'redirect', count: 1, statuses: { 302: 1 } },
+        ],
+      });
     } finally {
       server.closeAllConnections();
       server.close();
@@ -183,7 +245,12 @@ describe('workos-inbox listen', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const { lines, delivered, refused } = await listenUntil(urlOf(server), events.length - 1);
-      expect(lines[0]).toMatch(/event_01 {2}302$/);
+      // What to do, with where it was sent (the POST's answer is the one that counts).
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `event_01 {2}302 {2}refused, not retried: a redirect is not followed .*: point --forward-to at the URL it redirects to \\(${urlOf(server)}/moved\\)$`,
+        ),
+      );
       expect(seen.every((line) => line.startsWith('POST /'))).toBe(true);
       expect({ delivered, refused }).toEqual({ delivered: events.length - 1, refused: 1 });
     } finally {
@@ -234,6 +301,7 @@ describe('workos-inbox listen', () => {
       expect(delivered).toEqual({
         forwarded: 0,
         refused: 0,
+        refusals: [],
         undelivered: {
           id: events[0]!.id,
           event: events[0]!.event,
@@ -290,7 +358,7 @@ describe('workos-inbox listen', () => {
       signal: stop.signal,
       print: (line) => lines.push(line),
     });
-    expect(delivered).toEqual({ forwarded: 0, refused: 0 });
+    expect(delivered).toEqual({ forwarded: 0, refused: 0, refusals: [] });
     expect(api.requests).toHaveLength(1);
     // Stopping is not an Events API error.
     expect(lines).toEqual([]);
