@@ -5,7 +5,7 @@ import { WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
 import { CliError } from './exit-codes.js';
 import type { RetryAfter } from './exit-codes.js';
 
-/** The `error` object of `pull --json` and `reconcile --json` when the command fails. */
+/** The `error` object every command's `--json` prints when the command fails (docs/errors.md). */
 export interface JsonError extends Partial<RetryAfter> {
   code: string;
   message: string;
@@ -50,16 +50,18 @@ export function jsonErrorOf(error: unknown): JsonError {
 const jsonCommands = new WeakMap<Command, { written: boolean }>();
 
 /**
- * `--json` on `command`: it prints one JSON object, written with {@link writeJson}. When the
- * command fails without having written it (a bad flag, a database it cannot open, a lease another
- * process holds), the bin writes `{ "error": … }` for it (see {@link jsonFailureCommand}).
+ * `--json` on `command`: it prints one JSON object, written with {@link writeJson}, or one object
+ * per line, written with {@link writeJsonLine}. When the command fails without having written its
+ * object (a bad flag, a database it cannot open, an id it does not find, a lease another process
+ * holds), the bin writes `{ "error": … }` for it (see {@link jsonFailureCommand}); a command of
+ * JSON lines gets it as its last line, after the rows it printed before failing, if any.
  */
 export function addJsonOption(command: Command, description: string): Command {
   jsonCommands.set(command, { written: false });
   return command.option('--json', description);
 }
 
-/** Write `command`'s one JSON object on stdout. */
+/** Write `command`'s one JSON object on stdout: a failure after it adds nothing to stdout. */
 export function writeJson(command: Command, object: unknown): void {
   const state = jsonCommands.get(command);
   if (state) state.written = true;
@@ -67,15 +69,43 @@ export function writeJson(command: Command, object: unknown): void {
 }
 
 /**
- * After a failure: the command of this run that was given `--json` (added with
- * {@link addJsonOption}) and has not written its object yet, or undefined.
+ * Write one row of a command whose `--json` prints one object per line (`events list`): a failure
+ * after it still ends stdout with the `{ "error": … }` line, so a script tells a list cut short
+ * from a whole one.
  */
-export function jsonFailureCommand(program: Command): Command | undefined {
-  for (const command of program.commands) {
-    const state = jsonCommands.get(command);
-    if (state && !state.written && command.getOptionValue('json') === true) return command;
-    const nested = jsonFailureCommand(command);
-    if (nested) return nested;
+export function writeJsonLine(object: unknown): void {
+  process.stdout.write(`${JSON.stringify(object)}\n`);
+}
+
+/**
+ * After a failure: the command of this run (`args`, the command line without node and the bin:
+ * the commands named first, then their flags) that was given `--json` (added with
+ * {@link addJsonOption}) and has not written its object yet, or undefined. `usageError`: the
+ * failure is one Commander found while reading the flags. It stops reading them at a value it
+ * refuses (`trigger --scenario nope --json`), so `--json` may be on the command line without
+ * Commander having set it: then the command line decides.
+ */
+export function jsonFailureCommand(
+  program: Command,
+  args: readonly string[],
+  usageError: boolean,
+): Command | undefined {
+  let command = program;
+  let rest = args;
+  for (;;) {
+    const [name, ...after] = rest;
+    const sub =
+      name === undefined
+        ? undefined
+        : command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+    if (!sub) break;
+    command = sub;
+    rest = after;
   }
-  return undefined;
+  const state = jsonCommands.get(command);
+  if (!state || state.written) return undefined;
+  if (command.getOptionValue('json') === true) return command;
+  const end = rest.indexOf('--');
+  const flags = end === -1 ? rest : rest.slice(0, end);
+  return usageError && flags.includes('--json') ? command : undefined;
 }

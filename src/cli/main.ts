@@ -29,9 +29,12 @@ try {
     process.stderr.write(`workos-inbox: ${message}\n`);
   }
   const code = exitCodeFor(error);
-  // `pull --json`, `reconcile --json`: one object on stdout whatever failed (a bad flag, the
-  // database, a lease), so `… --json | jq` never reads nothing; the line above stays on stderr.
-  const json = code === exitCodes.ok ? undefined : jsonFailureCommand(program);
+  // Every command's --json: one object on stdout whatever failed (a bad flag, the database, an id
+  // not found, a lease), so `… --json | jq` never reads nothing; the line above stays on stderr.
+  const json =
+    code === exitCodes.ok
+      ? undefined
+      : jsonFailureCommand(program, process.argv.slice(2), error instanceof CommanderError);
   if (json) writeJson(json, { error: jsonErrorOf(error) });
   // Exit now: after a failed start, open handles (a cluster worker's IPC channel, a pool being
   // closed) would otherwise keep the process alive with the error already printed.
