@@ -22,11 +22,11 @@ import {
 import type { RemovedDestination } from '../forward/forward-admin-api.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { addJsonOption, writeJson, writeJsonLine } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
 import { defaults } from '../defaults.js';
-import { WorkosInboxError } from '../errors/workos-inbox-error.js';
 import { limits } from '../limits.js';
 
 function statusFlag(value: string | undefined): DeliveryStatus | undefined {
@@ -99,8 +99,8 @@ export function registerDeliveries(program: Command): void {
     .option('--destination <name>', 'only this destination')
     .option('--status <status>', deliveryStatuses.join(', '))
     .option('--event-id <id>', "only this event's deliveries")
-    .option('--limit <n>', 'at most this many', String(defaults.adminListLimit.value))
-    .option('--json', 'one JSON object per line');
+    .option('--limit <n>', 'at most this many', String(defaults.adminListLimit.value));
+  addJsonOption(list, 'one JSON object per line; a failure ends with {"error": {code, message}}');
   addDatabaseFlags(list);
   list.action(
     async (
@@ -146,7 +146,7 @@ export function registerDeliveries(program: Command): void {
           );
         }
         if (flags.json) {
-          for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+          for (const row of rows) writeJsonLine(row);
           return;
         }
         process.stdout.write(
@@ -176,23 +176,12 @@ export function registerDeliveries(program: Command): void {
       '--status <status>',
       `${redrivableStatusesText}; or delivered, with --event-id and --destination, to send one delivery again`,
       'dead',
-    )
-    .option('--json', 'print {"redriven": n}, or {"error": {"code", "message"}}');
+    );
+  addJsonOption(redrive, 'print {"redriven": n}, on a failure {"error": {code, message}}');
   addDatabaseFlags(redrive);
-  redrive.action(async (flags: RedriveFlags) => {
-    try {
-      await redriveCommand(flags);
-    } catch (error) {
-      // --json: one object on stdout whatever happens, as `pull --json` (the line on stderr too),
-      // so a script tells "no such event" (exit 4) from "nothing was dead" ({"redriven": 0}).
-      if (flags.json && error instanceof WorkosInboxError) {
-        process.stdout.write(
-          `${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`,
-        );
-      }
-      throw error;
-    }
-  });
+  // --json: one object on stdout whatever happens, `{ error }` written by the bin (main.ts) as for
+  // every --json, so a script tells "no such event" (exit 4) from "nothing was dead" ({"redriven": 0}).
+  redrive.action((flags: RedriveFlags) => redriveCommand(flags));
   const redriveCommand = async (flags: RedriveFlags) => {
     const filter = redriveFilter(
       flags.status,
@@ -215,9 +204,8 @@ export function registerDeliveries(program: Command): void {
         throw error;
       }
       // As `events redrive --json`: one JSON object on stdout, notes on stderr.
-      process.stdout.write(
-        flags.json ? `${JSON.stringify({ redriven: count })}\n` : `redriven ${count} deliveries\n`,
-      );
+      if (flags.json) writeJson(redrive, { redriven: count });
+      else process.stdout.write(`redriven ${count} deliveries\n`);
       const { destination, eventId } = flags;
       if (eventId !== undefined && count === 0) {
         // Its deliveries exist (else exit 4 above), none of them in --status: say which they
@@ -275,14 +263,17 @@ export function registerDeliveries(program: Command): void {
 
   const destinations = deliveries
     .command('destinations')
-    .description('each destination: filters, pause, unfinished deliveries, oldest pending age')
-    .option('--json', 'one JSON object per line');
+    .description('each destination: filters, pause, unfinished deliveries, oldest pending age');
+  addJsonOption(
+    destinations,
+    'one JSON object per line; a failure ends with {"error": {code, message}}',
+  );
   addDatabaseFlags(destinations);
   destinations.action(async (flags: DatabaseFlags & { json?: boolean }) => {
     await withCliStore(flags, async (store) => {
       const report = await destinationsReport(store, new Date());
       if (flags.json) {
-        for (const row of report) process.stdout.write(`${JSON.stringify(row)}\n`);
+        for (const row of report) writeJsonLine(row);
         return;
       }
       process.stdout.write(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Store } from '../store/types.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { addJsonOption, writeJson, writeJsonLine } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
@@ -31,8 +32,11 @@ export function registerDirectory(program: Command): void {
     .option('--directory <id>', 'only this directory')
     .option('--group <id>', 'only members of this group')
     .option('--organization <id>', 'only this organization')
-    .option('--limit <n>', 'at most this many (default: all)')
-    .option('--json', 'one JSON object per line, as GET /directory_users returns them');
+    .option('--limit <n>', 'at most this many (default: all)');
+  addJsonOption(
+    users,
+    'one JSON object per line, as GET /directory_users returns them; a failure ends with {"error": {code, message}}',
+  );
   addDatabaseFlags(users).action(async (flags: ListFlags) => {
     await printList(
       flags,
@@ -54,8 +58,11 @@ export function registerDirectory(program: Command): void {
     .description('directory groups')
     .option('--directory <id>', 'only this directory')
     .option('--organization <id>', 'only this organization')
-    .option('--limit <n>', 'at most this many (default: all)')
-    .option('--json', 'one JSON object per line, as GET /directory_groups returns them');
+    .option('--limit <n>', 'at most this many (default: all)');
+  addJsonOption(
+    groups,
+    'one JSON object per line, as GET /directory_groups returns them; a failure ends with {"error": {code, message}}',
+  );
   addDatabaseFlags(groups).action(async (flags: ListFlags) => {
     await printList(flags, '/directory_groups', ['ID', 'NAME', 'DIRECTORY', 'UPDATED'], (g) => [
       text(g.id),
@@ -68,8 +75,11 @@ export function registerDirectory(program: Command): void {
   const user = directory
     .command('user')
     .description('one directory user with its groups')
-    .argument('<id>', 'directory user id, e.g. directory_user_01H…')
-    .option('--json', 'as GET /directory_users/:id returns it');
+    .argument('<id>', 'directory user id, e.g. directory_user_01H…');
+  addJsonOption(
+    user,
+    'as GET /directory_users/:id returns it, on a failure {"error": {code, message}}',
+  );
   addDatabaseFlags(user).action(async (id: string, flags: DatabaseFlags & { json?: boolean }) => {
     await withCliStore(flags, async (store) => {
       const { handleMirrorRequest } = await import('../mirror/http/handle-mirror-request.js');
@@ -83,7 +93,7 @@ export function registerDirectory(program: Command): void {
       }
       const body = answer.body as Wire;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(body)}\n`);
+        writeJson(user, body);
         return;
       }
       const groupsOf = Array.isArray(body.groups) ? (body.groups as Wire[]) : [];
@@ -129,7 +139,7 @@ async function printList(
         break;
       }
       shown++;
-      if (flags.json) process.stdout.write(`${JSON.stringify(item)}\n`);
+      if (flags.json) writeJsonLine(item);
       else rows.push(row(item));
     }
     if (!flags.json) {

@@ -4,6 +4,7 @@ import { FilterError, filterFlagMessage, parseEventFilter } from '../server/even
 import { unknownEventNameNote } from './event-name-note.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { addJsonOption, writeJsonLine } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
@@ -30,8 +31,11 @@ export function registerEventsList(events: Command): void {
       'received at or after: an ISO date or a duration back from now (30m, 2h, 7d)',
     )
     .option('--limit <n>', 'at most this many (default: all matching)')
-    .option('--order <order>', 'desc (newest first) or asc', 'desc')
-    .option('--json', 'one JSON object per line: id, event, status, attempts, receivedAt, …');
+    .option('--order <order>', 'desc (newest first) or asc', 'desc');
+  addJsonOption(
+    command,
+    'one JSON object per line: id, event, status, attempts, receivedAt, …; a failure ends with {"error": {code, message}}',
+  );
   addDatabaseFlags(command);
   command.action(async (flags: ListFlags) => {
     let filter;
@@ -69,7 +73,7 @@ export function registerEventsList(events: Command): void {
         for (const event of page.events) {
           const json = toEventSummaryJson(event);
           if (flags.json) {
-            process.stdout.write(`${JSON.stringify(json)}\n`);
+            writeJsonLine(json);
           } else {
             rows.push([
               json.id,

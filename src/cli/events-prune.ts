@@ -3,6 +3,7 @@ import { parseDurationMs } from '../server/parse-duration.js';
 import { pruneDefaults } from '../store/prune-events.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { addJsonOption, writeJson } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 
@@ -39,8 +40,11 @@ export function registerEventsPrune(events: Command): void {
       '--budget-ms <ms>',
       'start no further statement in a transaction after this long (the SQLite write lock is held that long at most, then appends go first)',
       String(pruneDefaults.budgetMs),
-    )
-    .option('--json', 'print {"pruned": n, "transactions": n, "vacuumedPages": n}');
+    );
+  addJsonOption(
+    command,
+    'print {"pruned": n, "transactions": n, "vacuumedPages": n}, on a failure {"error": {code, message}}',
+  );
   addDatabaseFlags(command);
   command.action(async (flags: PruneFlags) => {
     const olderThanMs = parseDurationMs(flags.olderThan);
@@ -61,10 +65,12 @@ export function registerEventsPrune(events: Command): void {
         batchSize,
         budgetMs,
       });
+      if (flags.json) {
+        writeJson(command, result);
+        return;
+      }
       process.stdout.write(
-        flags.json
-          ? `${JSON.stringify(result)}\n`
-          : `pruned ${result.pruned} event${result.pruned === 1 ? '' : 's'} in ${result.transactions} transaction${result.transactions === 1 ? '' : 's'}${result.vacuumedPages > 0 ? `; ${result.vacuumedPages} pages returned to the file system` : ''}\n`,
+        `pruned ${result.pruned} event${result.pruned === 1 ? '' : 's'} in ${result.transactions} transaction${result.transactions === 1 ? '' : 's'}${result.vacuumedPages > 0 ? `; ${result.vacuumedPages} pages returned to the file system` : ''}\n`,
       );
     });
   });

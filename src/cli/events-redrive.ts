@@ -3,6 +3,7 @@ import { FilterError, filterFlagMessage, parseEventFilter } from '../server/even
 import { addDatabaseFlags } from './database-flags.js';
 import { unknownEventNameNote } from './event-name-note.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { addJsonOption, writeJson } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { redriveWithProgress } from './redrive-with-progress.js';
@@ -23,8 +24,11 @@ export function registerEventsRedrive(events: Command): void {
     )
     .option('--event <name>', 'only this event name')
     .option('--status <statuses>', 'which statuses to queue again', 'dead')
-    .option('--since <when>', 'received at or after: an ISO date or a duration (30m, 2h, 7d)')
-    .option('--json', 'print {"redriven": n, "skippedPruned": m}');
+    .option('--since <when>', 'received at or after: an ISO date or a duration (30m, 2h, 7d)');
+  addJsonOption(
+    command,
+    'print {"redriven": n, "skippedPruned": m}, on a failure {"error": {code, message}}',
+  );
   addDatabaseFlags(command);
   command.action(async (flags: RedriveFlags) => {
     let filter;
@@ -45,16 +49,17 @@ export function registerEventsRedrive(events: Command): void {
     await withCliStore(flags, async (store) => {
       const { redriven: count, skippedPruned } = await redriveWithProgress(store, filter);
       const plural = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
-      process.stdout.write(
-        flags.json
-          ? `${JSON.stringify({ redriven: count, skippedPruned })}\n`
-          : `queued ${plural(count)} again\n` +
-              // Matched but pruned (`--status done` after retention): said, or "queued 250" reads
-              // as all of the 785 that `events list` shows.
-              (skippedPruned > 0
-                ? `skipped ${plural(skippedPruned)} pruned by retention: their payload is no longer kept, so they cannot run again\n`
-                : ''),
-      );
+      if (flags.json) writeJson(command, { redriven: count, skippedPruned });
+      else {
+        process.stdout.write(
+          `queued ${plural(count)} again\n` +
+            // Matched but pruned (`--status done` after retention): said, or "queued 250" reads
+            // as all of the 785 that `events list` shows.
+            (skippedPruned > 0
+              ? `skipped ${plural(skippedPruned)} pruned by retention: their payload is no longer kept, so they cannot run again\n`
+              : ''),
+        );
+      }
       // As `events list`: a typo must not read as "nothing is dead" (the name is still matched
       // as given: WorkOS adds events this version may not know).
       const note = flags.event !== undefined ? unknownEventNameNote(flags.event) : undefined;

@@ -4,6 +4,7 @@ import { eventDeliveries } from '../forward/delivery-queries.js';
 import { toEventDetailJson } from '../server/event-json.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { addJsonOption, writeJson } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
@@ -13,8 +14,8 @@ export function registerEventsShow(events: Command): void {
   const command = events
     .command('show')
     .description('show one event: status, payload as received, every attempt and its error')
-    .argument('<id>', 'event id, e.g. event_01H…')
-    .option('--json', 'print it as one JSON object');
+    .argument('<id>', 'event id, e.g. event_01H…');
+  addJsonOption(command, 'print it as one JSON object, on a failure {"error": {code, message}}');
   addDatabaseFlags(command);
   command.action(async (id: string, flags: DatabaseFlags & { json?: boolean }) => {
     await withCliStore(flags, async (store) => {
@@ -25,7 +26,7 @@ export function registerEventsShow(events: Command): void {
       );
       const detail = { ...toEventDetailJson(event, await store.attempts(id)), deliveries };
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(detail)}\n`);
+        writeJson(command, detail);
         return;
       }
       const lines = [

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { eventStatuses } from '../store/types.js';
 import { addDatabaseFlags } from './database-flags.js';
+import { addJsonOption, writeJson } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { formatTable } from './table.js';
@@ -9,15 +10,15 @@ import { formatTable } from './table.js';
 export function registerStats(program: Command): void {
   const command = program
     .command('stats')
-    .description('counts by status, age of the oldest due event, dead count')
-    .option('--json', 'print one JSON object');
+    .description('counts by status, age of the oldest due event, dead count');
+  addJsonOption(command, 'print one JSON object, on a failure {"error": {code, message}}');
   addDatabaseFlags(command);
   command.action(async (flags: DatabaseFlags & { json?: boolean }) => {
     await withCliStore(flags, async (store) => {
       const stats = await store.stats(new Date());
       const total = eventStatuses.reduce((sum, s) => sum + stats.byStatus[s], 0);
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ ...stats, total, dead: stats.byStatus.dead })}\n`);
+        writeJson(command, { ...stats, total, dead: stats.byStatus.dead });
         return;
       }
       const rows = eventStatuses.map((s) => [s, String(stats.byStatus[s])]);

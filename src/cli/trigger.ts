@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { didYouMean } from '../errors/close-matches.js';
 import { applySet, deepMerge } from './event-shaping.js';
 import { CliError, exitCodes } from './exit-codes.js';
+import { addJsonOption, writeJson } from './json-error.js';
 import { createProgressBar } from './progress-bar.js';
 import { scenarioNames } from './scenario-names.js';
 import type * as sampleSource from './sample-source.js';
@@ -36,7 +37,7 @@ export function defaultTriggerUrl(env: NodeJS.ProcessEnv = process.env): string 
 
 /** `workos-inbox trigger <event>`: send realistic, correctly signed events, like `stripe trigger`. */
 export function registerTrigger(program: Command): void {
-  program
+  const command = program
     .command('trigger')
     .description('send realistic, correctly signed WorkOS events to a webhook endpoint')
     .argument('[event]', 'event name, e.g. dsync.user.created (`trigger --list` shows them all)')
@@ -71,76 +72,81 @@ export function registerTrigger(program: Command): void {
       'scenario seed: the same seed plays the same history (same ids, so a replay is all duplicates)',
     )
     .option('--insecure', 'accept a self-signed TLS certificate')
-    .option('--list', 'list the event names and exit')
-    .option('--json', 'print the summary as JSON (with --list: the names, as a JSON array)')
-    .action(async (name: string | undefined, flags: TriggerFlags & { list?: boolean }) => {
-      // Loaded on use: the samples and the history generator are not needed by other commands.
-      const samples = await import('./sample-source.js');
-      if (flags.list) {
-        // `--list` sends nothing: a name beside it would be ignored without a word.
-        if (name !== undefined) {
-          throw new CliError(
-            `--list sends nothing: give either --list or an event name ("${name}")`,
-            exitCodes.usage,
-          );
-        }
-        const names = samples.sampleEventNames();
-        // --json was accepted and ignored: one name a line is not JSON.
-        process.stdout.write(flags.json ? `${JSON.stringify(names)}\n` : `${names.join('\n')}\n`);
-        return;
-      }
-      const count = positiveInteger(flags.count, '--count');
-      const concurrency = positiveInteger(flags.concurrency, '--concurrency');
-      let url: URL;
-      try {
-        url = new URL(flags.to ?? defaultTriggerUrl());
-      } catch {
-        throw new CliError(`--to must be a URL, got "${flags.to}"`, exitCodes.usage);
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    .option('--list', 'list the event names and exit');
+  addJsonOption(
+    command,
+    'print the summary as JSON (with --list: the names, as a JSON array), on a failure {"error": {code, message}}',
+  );
+  command.action(async (name: string | undefined, flags: TriggerFlags & { list?: boolean }) => {
+    // Loaded on use: the samples and the history generator are not needed by other commands.
+    const samples = await import('./sample-source.js');
+    if (flags.list) {
+      // `--list` sends nothing: a name beside it would be ignored without a word.
+      if (name !== undefined) {
         throw new CliError(
-          `--to must be an http:// or https:// URL, got a ${url.protocol}// one`,
+          `--list sends nothing: give either --list or an event name ("${name}")`,
           exitCodes.usage,
         );
       }
-      // What to send first: a mistyped event name is the error to show, not a missing secret.
-      const bodies = await buildBodies(samples, name, flags, count);
-      const [secret] = resolveToolSecrets(flags);
-      // The name sent, which `--set event=…` may have changed: the summary names what went out.
-      const label = flags.scenario ? `scenario ${flags.scenario}` : sentName(bodies.body(0), name);
-      const bar = createProgressBar(bodies.total, label);
-      // Ctrl-C stops sending and still prints what was sent and answered (to compare with what
-      // was stored); a second one exits at once.
-      const interrupt = new AbortController();
-      const onSigint = () => {
-        if (interrupt.signal.aborted) process.exit(130);
-        interrupt.abort();
-      };
-      process.on('SIGINT', onSigint);
-      let summary: SendSummary;
-      try {
-        summary = await sendWebhooks({
-          url,
-          count: bodies.total,
-          concurrency,
-          body: bodies.body,
-          secret: secret as string,
-          insecure: flags.insecure === true,
-          onProgress: (n) => bar.update(n),
-          signal: interrupt.signal,
-        });
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-      bar.finish();
-      printSummary(summary, label, url, flags.json === true);
-      if (interrupt.signal.aborted) {
-        process.stderr.write(
-          `interrupted: ${summary.sent} of ${bodies.total} sent (those in flight were answered first)\n`,
-        );
-        process.exitCode = exitCodes.failed;
-      } else if (summary['2xx'] !== summary.sent) process.exitCode = exitCodes.failed;
-    });
+      const names = samples.sampleEventNames();
+      // --json was accepted and ignored: one name a line is not JSON.
+      if (flags.json) writeJson(command, names);
+      else process.stdout.write(`${names.join('\n')}\n`);
+      return;
+    }
+    const count = positiveInteger(flags.count, '--count');
+    const concurrency = positiveInteger(flags.concurrency, '--concurrency');
+    let url: URL;
+    try {
+      url = new URL(flags.to ?? defaultTriggerUrl());
+    } catch {
+      throw new CliError(`--to must be a URL, got "${flags.to}"`, exitCodes.usage);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new CliError(
+        `--to must be an http:// or https:// URL, got a ${url.protocol}// one`,
+        exitCodes.usage,
+      );
+    }
+    // What to send first: a mistyped event name is the error to show, not a missing secret.
+    const bodies = await buildBodies(samples, name, flags, count);
+    const [secret] = resolveToolSecrets(flags);
+    // The name sent, which `--set event=…` may have changed: the summary names what went out.
+    const label = flags.scenario ? `scenario ${flags.scenario}` : sentName(bodies.body(0), name);
+    const bar = createProgressBar(bodies.total, label);
+    // Ctrl-C stops sending and still prints what was sent and answered (to compare with what
+    // was stored); a second one exits at once.
+    const interrupt = new AbortController();
+    const onSigint = () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSigint);
+    let summary: SendSummary;
+    try {
+      summary = await sendWebhooks({
+        url,
+        count: bodies.total,
+        concurrency,
+        body: bodies.body,
+        secret: secret as string,
+        insecure: flags.insecure === true,
+        onProgress: (n) => bar.update(n),
+        signal: interrupt.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    bar.finish();
+    if (flags.json) writeJson(command, { ...summary, to: url.href });
+    else printSummary(summary, label, url);
+    if (interrupt.signal.aborted) {
+      process.stderr.write(
+        `interrupted: ${summary.sent} of ${bodies.total} sent (those in flight were answered first)\n`,
+      );
+      process.exitCode = exitCodes.failed;
+    } else if (summary['2xx'] !== summary.sent) process.exitCode = exitCodes.failed;
+  });
 }
 
 function sentName(body: string, name: string | undefined): string {
@@ -230,11 +236,7 @@ function positiveInteger(value: string, flag: string): number {
   return Number(value);
 }
 
-function printSummary(summary: SendSummary, label: string, url: URL, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ ...summary, to: url.href })}\n`);
-    return;
-  }
+function printSummary(summary: SendSummary, label: string, url: URL): void {
   const line =
     `${label} → ${url.href}\n` +
     `sent ${summary.sent} · 2xx ${summary['2xx']} · 4xx ${summary['4xx']} · 5xx ${summary['5xx']}` +

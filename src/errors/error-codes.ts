@@ -81,7 +81,7 @@ export const errorCodes = {
     'unknown_event',
     'unreadable_input',
   ],
-  /** `pull --json`, `reconcile --json`: the `error` object of a failure that is a bug (exit 1). */
+  /** Every command's `--json`: the `error` object of a failure that is a bug (exit 1). */
   'CLI: --json': ['internal_error'],
   /** The receiver's answers (also the `reason` label of the rejection metric). */
   'HTTP: webhook receiver': [...rejectionReasons, 'internal_error'],

@@ -1,7 +1,8 @@
-// `reconcile --json` and `pull --json` are for scripts (`workos-inbox reconcile --json | jq`):
-// whatever fails, exactly one JSON object on stdout, `{ "error": { code, message } }`, with the
-// exit code docs/cli.md gives and the line for a person still on stderr. A usage error, a
-// database that cannot be opened and (for reconcile) a lease held elsewhere once printed nothing.
+// Every command's --json is for scripts (`workos-inbox reconcile --json | jq`): whatever fails,
+// exactly one JSON object on stdout, `{ "error": { code, message } }`, with the exit code
+// docs/cli.md gives and the line for a person still on stderr. A usage error, a database that
+// cannot be opened, an id not found and (for reconcile) a lease held elsewhere once printed
+// nothing, or (deliveries redrive) the store's raw code rather than the one the exit code says.
 // The built CLI; no WorkOS is ever asked (each fails before its first request).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,5 +104,110 @@ describe('pull --json: one JSON object on stdout for every failure', () => {
     const result = await run(['pull', '--json', '--database', await unreachable()]);
     expectJsonError(result, exitCodes.database, 'database_unreachable');
     expect(result.stderr).toContain('workos-inbox: cannot connect to the database');
+  });
+});
+
+// The other commands with --json: the same promise. `events list`, `directory users|groups`,
+// `deliveries list|destinations` print one object per line; a failure before the first row (all
+// of these) is the one `{ "error" }` line.
+describe('every other --json command: one JSON object on stdout for every failure', () => {
+  /** The commands that read the inbox's database, with what each needs besides flags. */
+  const databaseCommands: readonly (readonly string[])[] = [
+    ['events', 'list'],
+    ['events', 'show', 'event_01NOTTHERE'],
+    ['events', 'redrive'],
+    ['events', 'prune', '--older-than', '30d'],
+    ['stats'],
+    ['directory', 'users'],
+    ['directory', 'groups'],
+    ['directory', 'user', 'directory_user_01NOTTHERE'],
+    ['deliveries', 'list'],
+    ['deliveries', 'redrive'],
+    ['deliveries', 'destinations'],
+  ];
+  let database: string;
+
+  beforeAll(async () => {
+    database = join(temp.dir, 'migrated.db');
+    const migrated = await run(['migrate', '--database', database]);
+    expect(migrated.code, migrated.stderr).toBe(exitCodes.ok);
+  });
+
+  it('a usage error, from Commander (before or after --json) or from the command: exit 2', async () => {
+    const cases: Array<[readonly string[], readonly string[], string]> = [
+      [['events', 'list'], ['--bogus', '--json'], 'cli_error'],
+      [['events', 'list'], ['--json', '--limit', '0'], 'cli_error'],
+      [['events', 'show'], ['--json'], 'cli_error'], // its <id> missing
+      [['events', 'show', 'event_1'], ['--bogus', '--json'], 'cli_error'],
+      [['events', 'redrive'], ['--json', '--status', 'processing'], 'cli_error'],
+      [['events', 'redrive'], ['--bogus', '--json'], 'cli_error'],
+      [['events', 'prune'], ['--json'], 'cli_error'], // --older-than missing
+      [['events', 'prune'], ['--json', '--older-than', 'soon'], 'cli_error'],
+      [['stats'], ['--json', 'extra'], 'cli_error'], // one argument too many
+      [['stats'], ['--bogus', '--json'], 'cli_error'],
+      [['directory', 'users'], ['--json', '--limit', 'x'], 'cli_error'],
+      [['directory', 'users'], ['--bogus', '--json'], 'cli_error'],
+      [['directory', 'groups'], ['--json', '--organization', ''], 'cli_error'],
+      [['directory', 'groups'], ['--bogus', '--json'], 'cli_error'],
+      [['directory', 'user'], ['--json'], 'cli_error'], // its <id> missing
+      [['directory', 'user', 'directory_user_1'], ['--bogus', '--json'], 'cli_error'],
+      [['deliveries', 'list'], ['--json', '--status', 'nope'], 'cli_error'],
+      [['deliveries', 'list'], ['--bogus', '--json'], 'cli_error'],
+      [['deliveries', 'redrive'], ['--json', '--status', 'delivering'], 'cli_error'],
+      [['deliveries', 'redrive'], ['--bogus', '--json'], 'cli_error'],
+      [['deliveries', 'redrive'], ['--json', '--destination'], 'cli_error'], // its value missing
+      [['deliveries', 'destinations'], ['--json', 'extra'], 'cli_error'],
+      [['deliveries', 'destinations'], ['--bogus', '--json'], 'cli_error'],
+    ];
+    for (const [command, flags, code] of cases) {
+      const result = await run([...command, '--database', database, ...flags]);
+      expectJsonError(result, exitCodes.usage, code);
+    }
+    // Without --json, stdout stays empty.
+    expect((await run(['stats', '--database', database, '--bogus'])).stdout).toBe('');
+  });
+
+  it('trigger: a usage or configuration error: exit 2', async () => {
+    const cases: Array<[readonly string[], string]> = [
+      [['--scenario', 'nope', '--json'], 'cli_error'], // a choice Commander refuses
+      [['--json', '--count', '0', 'dsync.user.created'], 'cli_error'],
+      [['--json', '--list', 'dsync.user.created'], 'cli_error'],
+      [['--json', 'dsync.usr.created'], 'unknown_event'],
+      [['--json', 'dsync.user.created'], 'no_secret'], // no serve ran in this folder
+    ];
+    for (const [flags, code] of cases) {
+      expectJsonError(await run(['trigger', ...flags]), exitCodes.usage, code);
+    }
+  });
+
+  it('a database file that does not exist, a PostgreSQL server it cannot reach: exit 3', async () => {
+    const missing = join(temp.dir, 'never-made.db');
+    const url = await unreachable();
+    for (const command of databaseCommands) {
+      expectJsonError(
+        await run([...command, '--json', '--database', missing]),
+        exitCodes.database,
+        'no_database',
+      );
+      expectJsonError(
+        await run([...command, '--json', '--database', url]),
+        exitCodes.database,
+        'database_unreachable',
+      );
+    }
+  });
+
+  it('an id or destination that is not there: exit 4, not_found', async () => {
+    const cases: readonly (readonly string[])[] = [
+      ['events', 'show', 'event_01NOTTHERE'],
+      ['directory', 'user', 'directory_user_01NOTTHERE'],
+      ['deliveries', 'list', '--destination', 'nowhere'],
+      ['deliveries', 'redrive', '--event-id', 'event_01NOTTHERE'],
+      ['deliveries', 'redrive', '--destination', 'nowhere'],
+    ];
+    for (const command of cases) {
+      const result = await run([...command, '--json', '--database', database]);
+      expectJsonError(result, exitCodes.notFound, 'not_found');
+    }
   });
 });
