@@ -157,7 +157,7 @@ export const defaults = {
     command: 'serve',
     readme: true,
     description: 'receive only; leave processing to `workos-inbox work` processes',
-    docs: 'receive only (`WORKOS_INBOX_WORKER=false`); leave processing to `workos-inbox work` processes',
+    docs: 'receive only (`WORKOS_INBOX_WORKER=false`); leave processing to `workos-inbox work` processes; the flags of processing typed beside it exit 2 (see [below](#serve---no-worker-and-the-flags-of-processing))',
   },
   workerThread: {
     value: true,
@@ -399,7 +399,7 @@ export const defaults = {
     env: 'WORKOS_INBOX_RETENTION',
     description:
       'prune the payload and attempts of done events received longer ago (30d, 12h); ids stay for dedup',
-    docs: 'prune, in the background of every process that runs the worker, the payload and attempts of done events received longer ago (`30d`, `12h`; a minute at least; in the library `retention: { olderThanMs }`, in ms); ids, names and times stay, so redeliveries stay duplicates (see [store.md](store.md#retention))',
+    docs: 'prune, in the background of every process that runs the worker (`work`, `serve` without `--no-worker`, where typed it exits 2), the payload and attempts of done events received longer ago (`30d`, `12h`; a minute at least; in the library `retention: { olderThanMs }`, in ms); ids, names and times stay, so redeliveries stay duplicates (see [store.md](store.md#retention))',
     options: ['RetentionSettings.olderThanMs', 'InboxOptions.retention'],
   },
   retentionInterval: {

@@ -199,6 +199,23 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       `${names} ${many ? 'apply' : 'applies'} only with ${needed.flag} (${needed.env}): add ${needed.flag} to ${needed.does}, or leave ${many ? 'them' : 'it'} out`,
     );
   };
+  /**
+   * Flags that only act where `serve --no-worker` does not (`where`), typed beside it, would be
+   * dropped unsaid: refused, saying where they belong. From the environment they are left alone:
+   * receivers and `work` processes often share it.
+   */
+  const refuseTypedBesideNoWorker = (
+    keys: readonly RawConfigKey[],
+    where: { appliesOnly: string; there: string; instead: (them: 'it' | 'them') => string },
+  ): void => {
+    const typed = keys.filter((key) => flags[key] !== undefined);
+    if (typed.length === 0) return;
+    const names = typed.map((key) => label(key).split(' ')[0]).join(' and ');
+    const many = typed.length > 1;
+    throw new ConfigError(
+      `${names} ${many ? 'apply' : 'applies'} only ${where.appliesOnly}, and serve --no-worker (${defaults.worker.env}=false) ${where.there}: ${where.instead(many ? 'them' : 'it')}, or leave ${many ? 'them' : 'it'} out`,
+    );
+  };
   const integer = (key: RawConfigKey, fallback: number, min: number, max: number): number => {
     const value = raw(key);
     if (value === undefined) return fallback;
@@ -230,6 +247,43 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '');
+
+  const worker = boolean('worker', defaults.worker.value);
+  const pulling = boolean('pull', defaults.pull.value);
+  if (mode === 'serve' && !worker) {
+    // Checked first: adding the flag another refusal asks for (--retention, --forward-to) would
+    // not make these act here.
+    refuseTypedBesideNoWorker(
+      [
+        'handlers',
+        'maxAttempts',
+        'backoffBaseMs',
+        'backoffCapMs',
+        'workerConcurrency',
+        'claimCoalesceMs',
+        // --pull's lease is this process's too.
+        ...(pulling ? [] : (['leaseMs'] as const)),
+        // Pruning runs beside the worker (inbox.start()): the processes that finish events prune.
+        'retention',
+        'retentionInterval',
+        // --forward-to and --forward-ordered are registered with the destinations here; these
+        // only act where deliveries are sent.
+        'forwardTimeoutMs',
+        'forwardConcurrency',
+        'forwardMaxAttempts',
+      ],
+      {
+        appliesOnly: 'where events are processed',
+        there: 'processes none',
+        instead: (them) => `give ${them} to \`workos-inbox work\``,
+      },
+    );
+    refuseTypedBesideNoWorker(['workerThread', 'workerNice', 'workerShare', 'workerMinRate'], {
+      appliesOnly: "to serve's own worker",
+      there: 'has none',
+      instead: (them) => `run serve with its worker (\`workos-inbox work\` does not take ${them})`,
+    });
+  }
 
   const production = env.NODE_ENV === 'production';
   const dataDirGiven = raw('dataDir');
@@ -335,7 +389,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     path,
     toleranceMs: integer('toleranceMs', defaults.toleranceMs.value, 0, 24 * 3600 * 1000),
     handlers,
-    worker: boolean('worker', defaults.worker.value),
+    worker,
     workerThread: boolean('workerThread', defaults.workerThread.value),
     workerNice: integer('workerNice', defaults.workerNice.value, 0, 19),
     dashboard: boolean('dashboard', defaults.dashboard.value),
@@ -454,7 +508,7 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     }
     config.reconcile = { ...workosApi('--reconcile-every'), everyMs };
   }
-  if (boolean('pull', defaults.pull.value)) {
+  if (pulling) {
     const api = workosApi('--pull');
     const given = raw('pullSince');
     const since = given ?? defaults.pullSince.value;

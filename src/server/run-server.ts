@@ -93,8 +93,11 @@ export async function runServe(
     inThread && !isPostgresUrl(config.database)
       ? createSqliteThreadShare()
       : options.sqliteThreadShare;
-  // Handlers run where the worker runs.
-  const handlers = config.handlers && !inThread ? await loadHandlers(config.handlers) : undefined;
+  // Handlers run where the worker runs: a receiver (`serve --no-worker`) does not import a module
+  // it would never call (WORKOS_INBOX_HANDLERS shared with the `work` processes; typed, refused).
+  const runsWorker = mode === 'work' || config.worker;
+  const handlers =
+    config.handlers && runsWorker && !inThread ? await loadHandlers(config.handlers) : undefined;
   const inbox = await createInbox({
     ...(inFlightCounter ? { inFlightCounter } : {}),
     ...(options.underLoad ? { underLoad: options.underLoad } : {}),
@@ -266,7 +269,7 @@ export async function runServe(
     }
   }
 
-  if ((config.worker || mode === 'work') && !workerThread) {
+  if (runsWorker && !workerThread) {
     // Deliveries queued for nobody would keep their events from retention: say so at start.
     if (!forwarder) await warnOfUnforwardedDestinations(inbox.store, logger);
     await inbox.start();
@@ -300,7 +303,7 @@ export async function runServe(
       url: url || undefined,
       webhookPath: mode === 'serve' ? config.path : undefined,
       database: redactDatabase(config.database),
-      worker: workerThread ? 'thread' : config.worker || mode === 'work',
+      worker: workerThread ? 'thread' : runsWorker,
       // With the worker in its thread, the handlers load there and its own line names them.
       handlers: workerThread ? undefined : handlers ? [...handlers.byName.keys()] : [],
       production: config.production,

@@ -215,6 +215,54 @@ describe('resolveServeConfig', () => {
     expect(resolve({}, { WORKOS_INBOX_RETENTION_INTERVAL: '10m' }).retentionMs).toBeUndefined();
   });
 
+  it('flags of processing typed beside serve --no-worker are refused, not dropped', () => {
+    expect(() => resolve({ worker: 'false', retention: '7d' })).toThrow(
+      '--retention applies only where events are processed, and serve --no-worker (WORKOS_INBOX_WORKER=false) processes none: give it to `workos-inbox work`, or leave it out',
+    );
+    // Before the "without --retention" refusal, whose way out would not make it act here.
+    expect(() => resolve({ worker: 'false', retentionInterval: '10m' })).toThrow(
+      '--retention-interval applies only where events are processed',
+    );
+    // The same before the "without --forward-to" one.
+    expect(() => resolve({ worker: 'false', forwardConcurrency: '8' })).toThrow(
+      '--forward-concurrency applies only where events are processed',
+    );
+    expect(() =>
+      resolve({ workerShare: '0.5', workerNice: '5' }, { WORKOS_INBOX_WORKER: 'no' }),
+    ).toThrow(
+      "--worker-nice and --worker-share apply only to serve's own worker, and serve --no-worker (WORKOS_INBOX_WORKER=false) has none: run serve with its worker (`workos-inbox work` does not take them), or leave them out",
+    );
+    // What does act in a receiver: --pull (and its lease), forwarding's destinations (queued, with
+    // their `ordered`), the pool, the drain.
+    const receiver = resolve({
+      worker: 'false',
+      pull: 'true',
+      apiKey: 'sk_test',
+      leaseMs: '5000',
+      forwardTo: 'https://app.example.com/hook',
+      forwardOrdered: 'true',
+      secret: 'x',
+      poolSize: '4',
+      shutdownTimeoutMs: '1000',
+    });
+    expect(receiver.workerTuning.leaseMs).toBe(5000);
+    expect(receiver.forward.ordered).toBe(true);
+    // From the environment, shared with the `work` processes: left alone.
+    const shared = {
+      WORKOS_INBOX_WORKER: 'false',
+      WORKOS_INBOX_RETENTION: '7d',
+      WORKOS_INBOX_HANDLERS: './handlers.mjs',
+      WORKOS_INBOX_MAX_ATTEMPTS: '3',
+      WORKOS_INBOX_LEASE_MS: '5000',
+      WORKOS_INBOX_WORKER_SHARE: '0.5',
+    };
+    expect(resolve({}, shared)).toMatchObject({ worker: false, retentionMs: 7 * 86_400_000 });
+    // `work` has no --no-worker: the shared WORKOS_INBOX_WORKER=false does not refuse its flags.
+    expect(
+      resolve({ retention: '7d', maxAttempts: '3', leaseMs: '5000' }, shared, 'work').retentionMs,
+    ).toBe(7 * 86_400_000);
+  });
+
   it('--pull-since and --pull-interval-ms typed without --pull are refused, not dropped', () => {
     expect(() => resolve({ pullSince: '7d' })).toThrow(
       '--pull-since applies only with --pull (WORKOS_INBOX_PULL): add --pull to pull the Events API, or leave it out',
