@@ -184,38 +184,40 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
     return option ? `${option.flag.split(' ')[0]} (${option.env})` : key;
   };
   /**
-   * Flags that only apply beside `needed`, typed without it, would be dropped unsaid: refused. From
-   * the environment they are left alone: it may be shared with processes that use them.
+   * Flags typed where they would be dropped unsaid are refused, in one line naming them all
+   * (`sentence` gets their names, "applies"/"apply" and "it"/"them"). From the environment they are
+   * left alone: it may be shared with processes that use them.
    */
+  const refuseTyped = (
+    keys: readonly RawConfigKey[],
+    sentence: (names: string, applies: string, them: 'it' | 'them') => string,
+  ): void => {
+    const typed = keys.filter((key) => flags[key] !== undefined);
+    if (typed.length === 0) return;
+    const names = typed.map((key) => label(key).split(' ')[0]).join(' and ');
+    const many = typed.length > 1;
+    throw new ConfigError(sentence(names, many ? 'apply' : 'applies', many ? 'them' : 'it'));
+  };
+  /** Flags that only apply beside `needed`, typed without it. */
   const refuseTypedWithout = (
     keys: readonly RawConfigKey[],
     needed: { flag: string; env: string; does: string },
-  ): void => {
-    const typed = keys.filter((key) => flags[key] !== undefined);
-    if (typed.length === 0) return;
-    const names = typed.map((key) => label(key).split(' ')[0]).join(' and ');
-    const many = typed.length > 1;
-    throw new ConfigError(
-      `${names} ${many ? 'apply' : 'applies'} only with ${needed.flag} (${needed.env}): add ${needed.flag} to ${needed.does}, or leave ${many ? 'them' : 'it'} out`,
+  ): void =>
+    refuseTyped(
+      keys,
+      (names, applies, them) =>
+        `${names} ${applies} only with ${needed.flag} (${needed.env}): add ${needed.flag} to ${needed.does}, or leave ${them} out`,
     );
-  };
-  /**
-   * Flags that only act where `serve --no-worker` does not (`where`), typed beside it, would be
-   * dropped unsaid: refused, saying where they belong. From the environment they are left alone:
-   * receivers and `work` processes often share it.
-   */
+  /** Flags that only act where `serve --no-worker` does not (`where`), typed beside it. */
   const refuseTypedBesideNoWorker = (
     keys: readonly RawConfigKey[],
     where: { appliesOnly: string; there: string; instead: (them: 'it' | 'them') => string },
-  ): void => {
-    const typed = keys.filter((key) => flags[key] !== undefined);
-    if (typed.length === 0) return;
-    const names = typed.map((key) => label(key).split(' ')[0]).join(' and ');
-    const many = typed.length > 1;
-    throw new ConfigError(
-      `${names} ${many ? 'apply' : 'applies'} only ${where.appliesOnly}, and serve --no-worker (${defaults.worker.env}=false) ${where.there}: ${where.instead(many ? 'them' : 'it')}, or leave ${many ? 'them' : 'it'} out`,
+  ): void =>
+    refuseTyped(
+      keys,
+      (names, applies, them) =>
+        `${names} ${applies} only ${where.appliesOnly}, and serve --no-worker (${defaults.worker.env}=false) ${where.there}: ${where.instead(them)}, or leave ${them} out`,
     );
-  };
   const integer = (key: RawConfigKey, fallback: number, min: number, max: number): number => {
     const value = raw(key);
     if (value === undefined) return fallback;

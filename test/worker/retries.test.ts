@@ -134,39 +134,6 @@ describe.each(backendKinds)('retries, backoff, dead letters and redrive on %s', 
   });
 });
 
-describe.each(backendKinds)('a running worker on %s', (kind) => {
-  it('claims a retry when it comes due, not at the next poll after it', async () => {
-    const backend = await createBackend(kind);
-    // The poll alone would take an hour: the retry (due 10 ms after the failure) must not wait
-    // for it. No wake-up from an append arrives meanwhile.
-    const inbox = await createInbox({
-      database: backend.database,
-      secret,
-      random: () => 0.5,
-      mirror: false,
-      logger: pino({ level: 'silent' }),
-      worker: { backoffBaseMs: 20, backoffCapMs: 20, pollIntervalMs: 3_600_000, maxAttempts: 3 },
-    });
-    try {
-      const attempts: number[] = [];
-      let succeeded: () => void = () => {};
-      const done = new Promise<void>((r) => (succeeded = r));
-      inbox.on('dsync.user.created', (_event, ctx) => {
-        attempts.push(ctx.attempt);
-        if (ctx.attempt < 3) throw new Error(`boom ${ctx.attempt}`);
-        succeeded();
-      });
-      expect(await receive(inbox.receiver, `evt_due_${kind}`)).toBe(200);
-      await inbox.start();
-      await done;
-      expect(attempts).toEqual([1, 2, 3]);
-    } finally {
-      await inbox.close();
-      await backend.cleanup();
-    }
-  });
-});
-
 describe.each(backendKinds)('retry timers of a running worker on %s', (kind) => {
   /** A worker whose poll alone would take an hour: only its retry timers can find the retries. */
   async function runningInbox(
@@ -193,6 +160,40 @@ describe.each(backendKinds)('retry timers of a running worker on %s', (kind) => 
     };
   }
 
+  /** Each event's attempts; `done` once `events` events have succeeded on attempt `succeedOn`. */
+  function failUntil(
+    inbox: Inbox,
+    succeedOn: number,
+    events: number,
+  ): { attempts: Map<string, number[]>; done: Promise<void> } {
+    const attempts = new Map<string, number[]>();
+    let succeeded: () => void = () => {};
+    const done = new Promise<void>((r) => (succeeded = r));
+    inbox.on('dsync.user.created', (_event, ctx) => {
+      attempts.set(ctx.eventId, [...(attempts.get(ctx.eventId) ?? []), ctx.attempt]);
+      if (ctx.attempt < succeedOn) throw new Error(`boom ${ctx.attempt}`);
+      if ([...attempts.values()].filter((a) => a.length === succeedOn).length === events) {
+        succeeded();
+      }
+    });
+    return { attempts, done };
+  }
+
+  it('claims a retry when it comes due, not at the next poll after it', async () => {
+    // The retry (due 10 ms after the failure) must not wait for the poll. No wake-up from an
+    // append arrives meanwhile.
+    const { inbox, cleanup } = await runningInbox({ now: () => Date.now() }, () => 0.5, 20);
+    try {
+      const { attempts, done } = failUntil(inbox, 3, 1);
+      expect(await receive(inbox.receiver, `evt_due_${kind}`)).toBe(200);
+      await inbox.start();
+      await done;
+      expect(attempts.get(`evt_due_${kind}`)).toEqual([1, 2, 3]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('claims a retry whose timer fired before the clock said it was due', async () => {
     // The clock runs at half the speed of timers (as when Node fires a timer early after a long
     // turn of the event loop): the first timer finds the retry not yet due and waits for the rest.
@@ -200,18 +201,11 @@ describe.each(backendKinds)('retry timers of a running worker on %s', (kind) => 
     const clock = { now: () => startedAt + Math.floor((Date.now() - startedAt) / 2) };
     const { inbox, cleanup } = await runningInbox(clock, () => 0.5, 40);
     try {
-      const attempts: number[] = [];
-      let succeeded: () => void = () => {};
-      const done = new Promise<void>((r) => (succeeded = r));
-      inbox.on('dsync.user.created', (_event, ctx) => {
-        attempts.push(ctx.attempt);
-        if (ctx.attempt < 2) throw new Error('boom');
-        succeeded();
-      });
+      const { attempts, done } = failUntil(inbox, 2, 1);
       expect(await receive(inbox.receiver, `evt_slow_clock_${kind}`)).toBe(200);
       await inbox.start();
       await done;
-      expect(attempts).toEqual([1, 2]);
+      expect(attempts.get(`evt_slow_clock_${kind}`)).toEqual([1, 2]);
     } finally {
       await cleanup();
     }
@@ -223,14 +217,7 @@ describe.each(backendKinds)('retry timers of a running worker on %s', (kind) => 
     const random = () => (draws++ % 2 === 0 ? 0.025 : 0.975);
     const { inbox, cleanup } = await runningInbox({ now: () => Date.now() }, random, 200);
     try {
-      const attempts = new Map<string, number[]>();
-      let succeeded: () => void = () => {};
-      const done = new Promise<void>((r) => (succeeded = r));
-      inbox.on('dsync.user.created', (_event, ctx) => {
-        attempts.set(ctx.eventId, [...(attempts.get(ctx.eventId) ?? []), ctx.attempt]);
-        if (ctx.attempt < 2) throw new Error('boom');
-        if ([...attempts.values()].filter((a) => a.length === 2).length === 2) succeeded();
-      });
+      const { attempts, done } = failUntil(inbox, 2, 2);
       expect(await receive(inbox.receiver, `evt_early_${kind}`)).toBe(200);
       expect(await receive(inbox.receiver, `evt_late_${kind}`)).toBe(200);
       await inbox.start();
