@@ -1,3 +1,4 @@
+import { DueTimes } from './due-times.js';
 import { withCausesLoggedOnce } from '../errors/error-log-serializer.js';
 import { createDefaultLogger } from '../inbox/default-logger.js';
 import { randomBytes } from 'node:crypto';
@@ -266,8 +267,8 @@ export function createWorker(options: WorkerOptions): Worker {
 
   /** Claims failing in a row (the database down): logged once, then once a minute. */
   const claimFailures = new FailureRun(clock, 60_000);
-  /** When the retries this worker recorded come due (ms on the clock, ascending), and the one timer for the earliest. */
-  const retriesDue: number[] = [];
+  /** When the retries this worker recorded come due (ms on the clock), and the one timer for the earliest. */
+  const retriesDue = new DueTimes();
   let retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
 
   /**
@@ -281,20 +282,12 @@ export function createWorker(options: WorkerOptions): Worker {
    */
   function wakeAt(at: Date): void {
     if (!running) return;
-    const ms = at.getTime();
-    let low = 0;
-    let high = retriesDue.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (retriesDue[mid]! <= ms) low = mid + 1;
-      else high = mid;
-    }
-    retriesDue.splice(low, 0, ms);
+    retriesDue.add(at.getTime());
     armRetryTimer();
   }
 
   function armRetryTimer(): void {
-    const earliest = retriesDue[0];
+    const earliest = retriesDue.earliest();
     if (earliest === undefined || (retryTimer && retryTimer.at <= earliest)) return;
     if (retryTimer) clearTimeout(retryTimer.timer);
     const timer = setTimeout(retryTimerFired, Math.max(1, earliest - clock.now()));
@@ -305,13 +298,7 @@ export function createWorker(options: WorkerOptions): Worker {
   function retryTimerFired(): void {
     retryTimer = undefined;
     if (!running) return;
-    const now = clock.now();
-    let cameDue = 0;
-    while (cameDue < retriesDue.length && retriesDue[cameDue]! <= now) cameDue++;
-    if (cameDue > 0) {
-      retriesDue.splice(0, cameDue);
-      signal();
-    }
+    if (retriesDue.takeDue(clock.now()) > 0) signal();
     armRetryTimer();
   }
 
@@ -865,7 +852,7 @@ export function createWorker(options: WorkerOptions): Worker {
       stopping = true;
       if (retryTimer) clearTimeout(retryTimer.timer);
       retryTimer = undefined;
-      retriesDue.length = 0;
+      retriesDue.clear();
       interruptRest?.();
       unsubscribe?.();
       unsubscribe = undefined;
