@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { patienceMs } from '../helpers/patience.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -217,6 +219,28 @@ async function healthy(base: string): Promise<boolean> {
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
   running.clear();
+}
+
+/**
+ * A fresh temporary folder (`prefix` + random) for every test of the file or `describe` block it
+ * is called in: made before each test, and after it the `serve`/`work` processes started (by
+ * `startServe`) are killed and the folder removed. Returns a getter of the running test's folder.
+ */
+export function useFreshFolder(prefix: string): () => string {
+  let folder: string | undefined;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterEach(() => {
+    killAll();
+    if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+    folder = undefined;
+  });
+  afterAll(() => killAll());
+  return () => {
+    if (folder === undefined) throw new Error(`no ${prefix} folder: it is made for each test`);
+    return folder;
+  };
 }
 
 /** Poll `check` until it returns a value (bounded). */

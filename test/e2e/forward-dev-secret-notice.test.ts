@@ -2,29 +2,19 @@
 // generated development secret. An existing endpoint verifies with its own, so it answered 401 to
 // every delivery for a day of retries, with only a warning per failed attempt to say so. Now the
 // start says it once, with the two ways to give the destination's secret (docs/forward.md).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, killAll, startServe } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, startServe, useFreshFolder } from './cli-harness.js';
 
 const destination = 'http://127.0.0.1:9/webhooks/workos';
 const notice = 'signed with the generated development secret';
 
 describe('serve --forward-to in development says which secret signs the deliveries (built CLI)', () => {
-  let cwd: string;
   beforeAll(() => ensureBuilt());
-  beforeEach(() => {
-    cwd = mkdtempSync(join(tmpdir(), 'wi-forward-dev-secret-'));
-  });
-  afterEach(() => {
-    killAll();
-    rmSync(cwd, { recursive: true, force: true });
-  });
-  afterAll(() => killAll());
+  const cwd = useFreshFolder('wi-forward-dev-secret-');
 
   it('no webhook secret: one warning at start, naming the destination and the ways out', async () => {
-    const serve = await startServe(['--forward-to', destination], { cwd });
+    const serve = await startServe(['--forward-to', destination], { cwd: cwd() });
     expect(await serve.stop('SIGTERM')).toBe(0);
     const { stdout } = serve.output();
     const lines = stdout.split('\n').filter((l) => l.includes(notice));
@@ -32,7 +22,7 @@ describe('serve --forward-to in development says which secret signs the deliveri
     const logged = JSON.parse(lines[0]!) as { level: number; destinations: string[]; msg: string };
     expect(logged.level).toBe(40);
     expect(logged.destinations).toEqual([destination]);
-    expect(logged.msg).toContain(join(cwd, '.workos-inbox', 'dev-secret'));
+    expect(logged.msg).toContain(join(cwd(), '.workos-inbox', 'dev-secret'));
     expect(logged.msg).toContain('WORKOS_WEBHOOK_SECRET');
     expect(logged.msg).toContain(';secret=env:VAR');
   });
@@ -41,7 +31,7 @@ describe('serve --forward-to in development says which secret signs the deliveri
     ['WORKOS_WEBHOOK_SECRET', [destination], { WORKOS_WEBHOOK_SECRET: 'whsec_endpoint' }],
     ['secret= of the destination', [`${destination};secret=env:APP_SECRET`], { APP_SECRET: 'x' }],
   ])('%s: no warning', async (_, forwardTo, env) => {
-    const serve = await startServe(['--forward-to', ...forwardTo], { cwd, env });
+    const serve = await startServe(['--forward-to', ...forwardTo], { cwd: cwd(), env });
     expect(await serve.stop('SIGTERM')).toBe(0);
     const { stdout } = serve.output();
     expect(stdout).toContain('"msg":"forwarding"');

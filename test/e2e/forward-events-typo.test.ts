@@ -2,11 +2,8 @@
 // to its destination. Before the fix `serve` started without a word about it; now its start warns
 // once, naming the destination and the pattern with what it may mean, and still starts (WorkOS
 // adds events: a pattern may be waiting for one). Patterns that match known names say nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, killAll, startServe } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, startServe, useFreshFolder } from './cli-harness.js';
 
 const url = 'http://127.0.0.1:9/webhooks/workos';
 
@@ -25,21 +22,13 @@ const warnings = (stdout: string): LogLine[] =>
     .filter((l) => l.level === 40 && l.msg.startsWith('forwarding: events='));
 
 describe('serve --forward-to with an events= pattern no event name matches (built CLI)', () => {
-  let cwd: string;
   beforeAll(() => ensureBuilt());
-  beforeEach(() => {
-    cwd = mkdtempSync(join(tmpdir(), 'wi-forward-typo-'));
-  });
-  afterEach(() => {
-    killAll();
-    rmSync(cwd, { recursive: true, force: true });
-  });
-  afterAll(() => killAll());
+  const cwd = useFreshFolder('wi-forward-typo-');
 
   it('warns once at start, naming the pattern and what it may mean', async () => {
     const serve = await startServe(
       ['--forward-to', `${url};events=dsync.usr.*,dsync.user.created,connection.activatd`],
-      { cwd, env: { WORKOS_WEBHOOK_SECRET: 'whsec_forward_typo' } },
+      { cwd: cwd(), env: { WORKOS_WEBHOOK_SECRET: 'whsec_forward_typo' } },
     );
     expect(await serve.stop('SIGTERM')).toBe(0);
     const lines = warnings(serve.output().stdout);
@@ -54,7 +43,7 @@ describe('serve --forward-to with an events= pattern no event name matches (buil
 
   it('says nothing of patterns that match known names', async () => {
     const serve = await startServe(['--forward-to', `${url};events=dsync.*,user.created,*`], {
-      cwd,
+      cwd: cwd(),
       env: { WORKOS_WEBHOOK_SECRET: 'whsec_forward_typo' },
     });
     expect(await serve.stop('SIGTERM')).toBe(0);

@@ -4,37 +4,27 @@
 // pruned nothing while the disk filled. Typed on the command line they now exit 2 with one line
 // naming the flag and where it belongs. From the environment (shared by receivers and `work`
 // processes) they are left to the processes that use them, and the receiver starts.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, killAll, listEvents, runCli, startServe } from './cli-harness.js';
+import { readdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, listEvents, runCli, startServe, useFreshFolder } from './cli-harness.js';
 
 const processed =
   'only where events are processed, and serve --no-worker (WORKOS_INBOX_WORKER=false) processes none';
 const own =
   "only to serve's own worker, and serve --no-worker (WORKOS_INBOX_WORKER=false) has none";
 
-let cwd: string;
 beforeAll(() => ensureBuilt());
-beforeEach(() => {
-  cwd = mkdtempSync(join(tmpdir(), 'wi-no-worker-flags-'));
-});
-afterEach(() => {
-  killAll();
-  rmSync(cwd, { recursive: true, force: true });
-});
-afterAll(() => killAll());
+const cwd = useFreshFolder('wi-no-worker-flags-');
 
 /** The one line a refused `serve` prints: no stack, nothing else on stderr or stdout. */
 const refusal = async (args: string[], env: Record<string, string> = {}) => {
-  const result = await runCli(['serve', '--port', '0', ...args], { cwd, env });
+  const result = await runCli(['serve', '--port', '0', ...args], { cwd: cwd(), env });
   expect(result.code, result.stderr).toBe(2);
   expect(result.stdout).toBe('');
   const lines = result.stderr.trimEnd().split('\n');
   expect(lines, result.stderr).toHaveLength(1);
   // Refused before anything is made: no data folder, no database.
-  expect(readdirSync(cwd)).toEqual([]);
+  expect(readdirSync(cwd())).toEqual([]);
   return lines[0]!;
 };
 
@@ -102,7 +92,7 @@ describe('serve --no-worker: the same settings from the environment are not refu
     // As a deployment shares them with its `work` processes; the module is not there on the
     // receiver's machine (it used to be imported, and the receiver failed to start).
     const serve = await startServe(['--no-worker'], {
-      cwd,
+      cwd: cwd(),
       env: {
         WORKOS_INBOX_HANDLERS: './not-on-this-machine.mjs',
         WORKOS_INBOX_RETENTION: '7d',
@@ -118,12 +108,12 @@ describe('serve --no-worker: the same settings from the environment are not refu
     });
     const trigger = await runCli(
       ['trigger', 'dsync.user.created', '--to', `${serve.base}/webhooks/workos`],
-      { cwd },
+      { cwd: cwd() },
     );
     expect(trigger.code, trigger.stderr).toBe(0);
     expect(await serve.stop('SIGTERM')).toBe(0);
     // Received and left for a `work` process.
-    expect((await listEvents(cwd)).map((e) => [e.event, e.status])).toEqual([
+    expect((await listEvents(cwd())).map((e) => [e.event, e.status])).toEqual([
       ['dsync.user.created', 'pending'],
     ]);
     expect(serve.output().stdout).toMatch(/"worker":false[^\n]*"msg":"workos-inbox serving"/);
@@ -131,7 +121,7 @@ describe('serve --no-worker: the same settings from the environment are not refu
 
   it('`work` with WORKOS_INBOX_WORKER=false (shared with the receivers) takes them typed', async () => {
     const work = await startServe(['--retention', '7d', '--max-attempts', '3'], {
-      cwd,
+      cwd: cwd(),
       command: 'work',
       env: { WORKOS_INBOX_WORKER: 'false' },
     });

@@ -3,29 +3,18 @@
 // forwarding at all, so an operator who ran no such `work` saw deliveries stay pending with no
 // line in the log to say why. Now its start says so, naming the destinations; a serve that
 // sends them logs the usual `forwarding` line instead.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureBuilt, killAll, startServe } from './cli-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, startServe, useFreshFolder } from './cli-harness.js';
 
 const destination = 'http://127.0.0.1:9/webhooks/workos';
 const notice = 'this serve --no-worker queues a delivery to each destination';
 
 describe('serve --forward-to says at start whether it sends the deliveries (built CLI)', () => {
-  let cwd: string;
   beforeAll(() => ensureBuilt());
-  beforeEach(() => {
-    cwd = mkdtempSync(join(tmpdir(), 'wi-no-worker-forward-'));
-  });
-  afterEach(() => {
-    killAll();
-    rmSync(cwd, { recursive: true, force: true });
-  });
-  afterAll(() => killAll());
+  const cwd = useFreshFolder('wi-no-worker-forward-');
 
   it('--no-worker: queues but does not send, and names who does', async () => {
-    const serve = await startServe(['--no-worker', '--forward-to', destination], { cwd });
+    const serve = await startServe(['--no-worker', '--forward-to', destination], { cwd: cwd() });
     expect(await serve.stop('SIGTERM')).toBe(0);
     const { stdout } = serve.output();
     const line = stdout.split('\n').find((l) => l.includes(notice));
@@ -36,7 +25,7 @@ describe('serve --forward-to says at start whether it sends the deliveries (buil
   });
 
   it('with its worker: the forwarding line, not the notice', async () => {
-    const serve = await startServe(['--forward-to', destination], { cwd });
+    const serve = await startServe(['--forward-to', destination], { cwd: cwd() });
     expect(await serve.stop('SIGTERM')).toBe(0);
     const { stdout } = serve.output();
     expect(stdout).toContain('"msg":"forwarding"');

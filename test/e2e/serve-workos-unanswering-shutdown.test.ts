@@ -4,18 +4,16 @@
 // cut short: the request in flight was left to --api-timeout-ms (30 s by default, 10 min here),
 // so the drain ran past --shutdown-timeout-ms and serve exited 1 ("drain did not finish in
 // time"), leaving the puller lease to expire instead of being given back.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pullerLeaseName } from '../../src/pull/pull-loop.js';
 import { openStore } from '../../src/store/open-store.js';
 import { readNamedLease } from '../../src/store/pull-operations.js';
 import { patienceMs } from '../helpers/patience.js';
-import { ensureBuilt, killAll, startServe, waitFor } from './cli-harness.js';
+import { ensureBuilt, killAll, startServe, useFreshFolder, waitFor } from './cli-harness.js';
 
 let api: Server;
 let apiUrl: string;
@@ -38,12 +36,10 @@ afterAll(async () => {
 });
 
 describe('serve draining while WorkOS does not answer (built CLI, SQLite)', () => {
-  let cwd: string;
+  const cwd = useFreshFolder('wi-unanswering-');
   beforeEach(() => {
-    cwd = mkdtempSync(join(tmpdir(), 'wi-unanswering-'));
     requests.length = 0;
   });
-  afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
   const common = () => [
     '--api-key',
@@ -60,7 +56,7 @@ describe('serve draining while WorkOS does not answer (built CLI, SQLite)', () =
     { name: '--pull', flags: ['--pull'] },
     { name: '--reconcile-every', flags: ['--reconcile-every', '24h'] },
   ])('$name: SIGTERM ends the request in flight and exits 0', async ({ flags }) => {
-    const serve = await startServe([...common(), ...flags], { cwd });
+    const serve = await startServe([...common(), ...flags], { cwd: cwd() });
     await waitFor(async () => requests.length > 0, 'a request to WorkOS');
     const code = await serve.stop('SIGTERM', patienceMs);
     const { stdout, stderr } = serve.output();
@@ -70,7 +66,7 @@ describe('serve draining while WorkOS does not answer (built CLI, SQLite)', () =
     // Nothing failed: a shutdown is not an Events API failure to warn about.
     expect(stdout).not.toContain('Events API pull failed');
     if (flags[0] === '--pull') {
-      const store = await openStore({ database: join(cwd, '.workos-inbox', 'inbox.db') });
+      const store = await openStore({ database: join(cwd(), '.workos-inbox', 'inbox.db') });
       try {
         expect(await store.read((db) => readNamedLease(db, pullerLeaseName))).toBeUndefined();
       } finally {
