@@ -1,16 +1,16 @@
 // `listen` forwards events from the (stand-in) Events API to a local endpoint, signed: the guide's
 // Complete Example, official SDK and unchanged, accepts them; a destination that is down is
 // retried until it answers, in order, nothing skipped.
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RequestListener } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { eventNames } from '../../src/events/event-names.js';
 import { listen } from '../../src/listen/listen.js';
 import { sampleEvent } from '../../src/testing/sample-event.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
 import { WorkosApiAuthError } from '../../src/workos-api/workos-api-errors.js';
 import { createGuideApp, db, resetGuideState } from '../compat/guide-app.js';
+import { startApp } from '../forward/helpers/endpoint.js';
+import type { TestEndpoint } from '../forward/helpers/endpoint.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 
@@ -34,7 +34,12 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** A local endpoint on a free port, answering with `listener`; closed when the test ends. */
+async function localEndpoint(listener: RequestListener, path = ''): Promise<TestEndpoint> {
+  const endpoint = await startApp(listener, path);
+  onTestFinished(() => endpoint.close());
+  return endpoint;
+}
 
 /** Run listen until `count` deliveries answered 2xx, then Ctrl-C (abort). */
 async function listenUntil(
@@ -72,13 +77,9 @@ describe('workos-inbox listen', () => {
     vi.stubEnv('WORKOS_WEBHOOK_SECRET', secret);
     vi.spyOn(console, 'log').mockImplementation(() => {});
     resetGuideState();
-    const server = createGuideApp().listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
+    const endpoint = await localEndpoint(createGuideApp(), '/complete/webhooks/workos');
     try {
-      const { lines, delivered } = await listenUntil(
-        `${urlOf(server)}/complete/webhooks/workos`,
-        events.length,
-      );
+      const { lines, delivered } = await listenUntil(endpoint.url, events.length);
       expect(delivered).toBe(events.length);
       expect(lines).toHaveLength(events.length);
       // Without --events it asks for every name this version knows, as `pull` does.
@@ -92,7 +93,6 @@ describe('workos-inbox listen', () => {
       await vi.waitFor(() => expect(db.rows.size).toBe(3));
       expect(db.rows.get('directory_user_2')).toMatchObject({ email: 'u2@example.com' });
     } finally {
-      server.close();
       vi.unstubAllEnvs();
       vi.restoreAllMocks();
     }
@@ -123,7 +123,7 @@ describe('workos-inbox listen', () => {
   it('a destination that is down is retried, not skipped', async () => {
     const received: string[] = [];
     let answers = [503, 503];
-    const server = createServer((req, res) => {
+    const endpoint = await localEndpoint((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -133,108 +133,89 @@ describe('workos-inbox listen', () => {
         res.writeHead(status).end();
       });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = urlOf(server);
     // Down altogether first: the server closes; the first retry's wait brings it back on its port.
-    await new Promise((r) => server.close(r));
+    await endpoint.kill();
     let revived = false;
     const sleep = async () => {
       if (!revived) {
         revived = true;
-        await new Promise<void>((r) => server.listen(Number(new URL(url).port), '127.0.0.1', r));
+        await endpoint.restart();
       }
     };
-    try {
-      const { lines } = await listenUntil(url, events.length, sleep);
-      expect(received).toEqual(events.map((e) => e.id));
-      expect(lines[0]).toMatch(/event_01 {2}down \(.*\) {2}retrying in 10 ms$/);
-      expect(lines[1]).toMatch(/event_01 {2}503 {2}retrying in 20 ms$/);
-      expect(lines[2]).toMatch(/event_01 {2}503 {2}retrying in 40 ms$/);
-      expect(lines[3]).toMatch(/event_01 {2}200$/);
-      answers = [];
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    const { lines } = await listenUntil(endpoint.url, events.length, sleep);
+    expect(received).toEqual(events.map((e) => e.id));
+    expect(lines[0]).toMatch(/event_01 {2}down \(.*\) {2}retrying in 10 ms$/);
+    expect(lines[1]).toMatch(/event_01 {2}503 {2}retrying in 20 ms$/);
+    expect(lines[2]).toMatch(/event_01 {2}503 {2}retrying in 40 ms$/);
+    expect(lines[3]).toMatch(/event_01 {2}200$/);
+    answers = [];
   });
 
   it('a 4xx is printed and passed, counted as refused, not as forwarded', async () => {
     let requests = 0;
-    const server = createServer((req, res) => {
+    const endpoint = await localEndpoint((req, res) => {
       const status = ++requests === 1 ? 401 : 200;
       req.on('end', () => res.writeHead(status).end()).resume();
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const { lines, delivered, refused, firstRefused } = await listenUntil(
-        urlOf(server),
-        events.length - 1,
-      );
-      expect(lines[0]).toMatch(/event_01 {2}401 {2}refused, not retried: /);
-      expect({ delivered, refused }).toEqual({ delivered: events.length - 1, refused: 1 });
-      // What `listen --since` needs to send it again (the cursor moved past it).
-      expect(firstRefused).toEqual({
-        id: events[0]!.id,
-        event: events[0]!.event,
-        createdAt: events[0]!.created_at,
-      });
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    const { lines, delivered, refused, firstRefused } = await listenUntil(
+      endpoint.url,
+      events.length - 1,
+    );
+    expect(lines[0]).toMatch(/event_01 {2}401 {2}refused, not retried: /);
+    expect({ delivered, refused }).toEqual({ delivered: events.length - 1, refused: 1 });
+    // What `listen --since` needs to send it again (the cursor moved past it).
+    expect(firstRefused).toEqual({
+      id: events[0]!.id,
+      event: events[0]!.event,
+      createdAt: events[0]!.created_at,
+    });
   });
 
   it('what to do about a refusal is said on the first refused line of its cause, not on every line', async () => {
     // Every event refused as a wrong secret is (401), but the third, sent elsewhere (302).
     let requests = 0;
-    const server = createServer((req, res) => {
+    const endpoint = await localEndpoint((req, res) => {
       const status = ++requests === 3 ? 302 : 401;
       req
         .on('end', () => res.writeHead(status, status === 302 ? { location: '/moved' } : {}).end())
         .resume();
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const stop = new AbortController();
     const lines: string[] = [];
-    try {
-      const result = await listen({
-        client,
-        forwardTo: urlOf(server),
-        secret,
-        secretSource: 'WORKOS_WEBHOOK_SECRET',
-        since: '2020-01-01T00:00:00Z',
-        signal: stop.signal,
-        sleep: async () => {},
-        print: (line) => {
-          if (lines.push(line) === events.length) stop.abort();
-        },
-      });
-      const secretAdvice =
-        "most likely the endpoint checks the signature with another secret than the one listen signs with (WORKOS_WEBHOOK_SECRET): give listen the endpoint's secret with --secret or WORKOS_WEBHOOK_SECRET";
-      expect(lines[0]).toMatch(/ {2}event_01 {2}401 {2}refused, not retried: /);
-      expect(lines[0]!.endsWith(secretAdvice)).toBe(true);
-      expect(lines[1]).toMatch(/ {2}event_02 {2}401$/);
-      expect(lines[2]).toMatch(/ {2}event_03 {2}302 {2}refused, not retried: a redirect /);
-      expect(lines[3]).toMatch(/ {2}event_04 {2}401$/);
-      // Counted by cause, the commonest first: what the CLI's closing line says.
-      expect(result).toMatchObject({
-        forwarded: 0,
-        refused: 4,
-        firstRefused: { id: 'event_01' },
-        refusals: [
-          { cause: 'secret', advice: secretAdvice, count: 3, statuses: { 401: 3 } },
-          { cause: 'redirect', count: 1, statuses: { 302: 1 } },
-        ],
-      });
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    const result = await listen({
+      client,
+      forwardTo: endpoint.url,
+      secret,
+      secretSource: 'WORKOS_WEBHOOK_SECRET',
+      since: '2020-01-01T00:00:00Z',
+      signal: stop.signal,
+      sleep: async () => {},
+      print: (line) => {
+        if (lines.push(line) === events.length) stop.abort();
+      },
+    });
+    const secretAdvice =
+      "most likely the endpoint checks the signature with another secret than the one listen signs with (WORKOS_WEBHOOK_SECRET): give listen the endpoint's secret with --secret or WORKOS_WEBHOOK_SECRET";
+    expect(lines[0]).toMatch(/ {2}event_01 {2}401 {2}refused, not retried: /);
+    expect(lines[0]!.endsWith(secretAdvice)).toBe(true);
+    expect(lines[1]).toMatch(/ {2}event_02 {2}401$/);
+    expect(lines[2]).toMatch(/ {2}event_03 {2}302 {2}refused, not retried: a redirect /);
+    expect(lines[3]).toMatch(/ {2}event_04 {2}401$/);
+    // Counted by cause, the commonest first: what the CLI's closing line says.
+    expect(result).toMatchObject({
+      forwarded: 0,
+      refused: 4,
+      firstRefused: { id: 'event_01' },
+      refusals: [
+        { cause: 'secret', advice: secretAdvice, count: 3, statuses: { 401: 3 } },
+        { cause: 'redirect', count: 1, statuses: { 302: 1 } },
+      ],
+    });
   });
 
   it('a redirect is not followed: the POST was not accepted, so it is not counted as forwarded', async () => {
     const seen: string[] = [];
-    const server = createServer((req, res) => {
+    const endpoint = await localEndpoint((req, res) => {
       seen.push(`${req.method} ${req.url}`);
       // The first POST is sent elsewhere; a GET there answers 200, as a page would.
       const status = req.method === 'GET' ? 200 : seen.length === 1 ? 302 : 200;
@@ -242,77 +223,59 @@ describe('workos-inbox listen', () => {
         .on('end', () => res.writeHead(status, status === 302 ? { location: '/moved' } : {}).end())
         .resume();
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const { lines, delivered, refused } = await listenUntil(urlOf(server), events.length - 1);
-      // What to do, with where it was sent (the POST's answer is the one that counts).
-      expect(lines[0]).toMatch(
-        new RegExp(
-          `event_01 {2}302 {2}refused, not retried: a redirect is not followed .*: point --forward-to at the URL it redirects to \\(${urlOf(server)}/moved\\)$`,
-        ),
-      );
-      expect(seen.every((line) => line.startsWith('POST /'))).toBe(true);
-      expect({ delivered, refused }).toEqual({ delivered: events.length - 1, refused: 1 });
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    const { lines, delivered, refused } = await listenUntil(endpoint.url, events.length - 1);
+    // What to do, with where it was sent (the POST's answer is the one that counts).
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `event_01 {2}302 {2}refused, not retried: a redirect is not followed .*: point --forward-to at the URL it redirects to \\(${endpoint.url}/moved\\)$`,
+      ),
+    );
+    expect(seen.every((line) => line.startsWith('POST /'))).toBe(true);
+    expect({ delivered, refused }).toEqual({ delivered: events.length - 1, refused: 1 });
   });
 
   it('a destination that never answers is timed out and retried as down', async () => {
     let requests = 0;
-    const server = createServer((req, res) => {
+    const endpoint = await localEndpoint((req, res) => {
       requests++;
       // The first request is never answered; the others are, after their body.
       if (requests > 1) req.on('end', () => res.writeHead(200).end()).resume();
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const { lines, delivered } = await listenUntil(urlOf(server), events.length, undefined, {
-        timeoutMs: 50,
-      });
-      expect(delivered).toBe(events.length);
-      expect(lines[0]).toMatch(/event_01 {2}down \(no answer within 50 ms\) {2}retrying in 10 ms$/);
-      expect(lines[1]).toMatch(/event_01 {2}200$/);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    const { lines, delivered } = await listenUntil(endpoint.url, events.length, undefined, {
+      timeoutMs: 50,
+    });
+    expect(delivered).toBe(events.length);
+    expect(lines[0]).toMatch(/event_01 {2}down \(no answer within 50 ms\) {2}retrying in 10 ms$/);
+    expect(lines[1]).toMatch(/event_01 {2}200$/);
   });
 
   it('a stop while a destination has not answered ends listen at once, the event not counted', async () => {
     const stop = new AbortController();
     // Never answers; the stop comes once the request has arrived (an hour's timeout: not reached).
-    const server = createServer(() => stop.abort());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const endpoint = await localEndpoint(() => stop.abort());
     const lines: string[] = [];
-    try {
-      const delivered = await listen({
-        client,
-        forwardTo: urlOf(server),
-        secret,
-        since: '2020-01-01T00:00:00Z',
-        signal: stop.signal,
-        timeoutMs: 3_600_000,
-        sleep: async () => {},
-        print: (line) => lines.push(line),
-      });
-      // Not counted, and named: the CLI says how to send it (the cursor lives in memory).
-      expect(delivered).toEqual({
-        forwarded: 0,
-        refused: 0,
-        refusals: [],
-        undelivered: {
-          id: events[0]!.id,
-          event: events[0]!.event,
-          createdAt: events[0]!.created_at,
-        },
-      });
-      expect(lines).toEqual([]);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    const delivered = await listen({
+      client,
+      forwardTo: endpoint.url,
+      secret,
+      since: '2020-01-01T00:00:00Z',
+      signal: stop.signal,
+      timeoutMs: 3_600_000,
+      sleep: async () => {},
+      print: (line) => lines.push(line),
+    });
+    // Not counted, and named: the CLI says how to send it (the cursor lives in memory).
+    expect(delivered).toEqual({
+      forwarded: 0,
+      refused: 0,
+      refusals: [],
+      undelivered: {
+        id: events[0]!.id,
+        event: events[0]!.event,
+        createdAt: events[0]!.created_at,
+      },
+    });
+    expect(lines).toEqual([]);
   });
 
   it('a key WorkOS refuses ends listen with the error at once (it would not pass on a retry)', async () => {
