@@ -7,9 +7,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../src/cli/exit-codes.js';
-import { reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
+import { holdReconcileRunLease } from '../reconcile/helpers.js';
 import { ensureBuilt, freePort, runCli } from './cli-harness.js';
 import type { CliResult } from './cli-harness.js';
 
@@ -74,14 +74,8 @@ describe('reconcile --json: one JSON object on stdout for every failure', () => 
     const store = await openStore({ database });
     try {
       await store.migrate();
-      const now = Date.now();
       // A `serve --reconcile-every` run, well ahead of expiring.
-      await store.takeNamedLease(
-        reconcileRunLeaseName,
-        'reconcile-serve-1',
-        new Date(now + 10 * 60_000),
-        new Date(now),
-      );
+      await holdReconcileRunLease(store, 10 * 60_000);
     } finally {
       await store.close();
     }

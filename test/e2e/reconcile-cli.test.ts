@@ -13,7 +13,13 @@ import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import { sampleState } from '../helpers/workos-state-fixtures.js';
 import { reconcileRunLeaseName as runLease } from '../../src/reconcile/reconcile-loop.js';
 import { readNamedLease } from '../../src/store/pull-operations.js';
-import { comparedLists, liveCounts, mirrorList, standInList } from '../reconcile/helpers.js';
+import {
+  comparedLists,
+  holdReconcileRunLease,
+  liveCounts,
+  mirrorList,
+  standInList,
+} from '../reconcile/helpers.js';
 import { childEnv, cliPath, ensureBuilt, runCli } from './cli-harness.js';
 
 let api: WorkosApiStandIn;
@@ -237,13 +243,7 @@ describe.each([
     try {
       await store.migrate();
       // A periodic reconcile of `serve --reconcile-every` is running.
-      const now = Date.now();
-      await store.takeNamedLease(
-        runLease,
-        'reconcile-serve-1',
-        new Date(now + 60_000),
-        new Date(now),
-      );
+      await holdReconcileRunLease(store, 60_000);
       const before = api.requests.length;
       const refused = await runCli(args, { cwd: temp.dir, env: env() });
       expect(refused.code).toBe(5);

@@ -5,6 +5,7 @@ import { mirrorTableNames } from '../../src/mirror/apply/entity-tables.js';
 import { handleMirrorRequest } from '../../src/mirror/http/handle-mirror-request.js';
 import { mirrorMigrations } from '../../src/mirror/mirror-migrations.js';
 import { listPages } from '../../src/reconcile/list-pages.js';
+import { reconcileRunLeaseName } from '../../src/reconcile/reconcile-loop.js';
 import type { WireObject } from '../../src/reconcile/list-pages.js';
 import type { Store } from '../../src/store/types.js';
 import { WorkosApiClient } from '../../src/workos-api/workos-api-client.js';
@@ -16,6 +17,20 @@ export async function openMirrorStore(db: TestDb): Promise<Store> {
   const store = await db.open({ migrationSets: [mirrorMigrations] });
   await store.migrate();
   return store;
+}
+
+/**
+ * A reconcile is running: reconcile's run lease held as a `serve --reconcile-every` run holds it,
+ * `aheadMs` from expiring (by the real clock, as the CLI that is refused beside it reads it).
+ */
+export async function holdReconcileRunLease(store: Store, aheadMs: number): Promise<void> {
+  const now = Date.now();
+  await store.takeNamedLease(
+    reconcileRunLeaseName,
+    'reconcile-serve-1',
+    new Date(now + aheadMs),
+    new Date(now),
+  );
 }
 
 /** A clock at `seconds` after the fixtures' 10:00 (the snapshot starts there with margin 0). */
