@@ -117,7 +117,7 @@ export function registerListen(program: Command): void {
       // WorkOS refused the key (exit 2, as `pull`), or the URL or a parameter (exit 1).
       throw workosApiCliError(error) ?? error;
     }
-    const { forwarded, refused, refusals, firstRefused, undelivered } = result;
+    const { forwarded, refused, refusals, firstRefused, undelivered, lastRead, stoppedBy } = result;
     process.stderr.write(
       `stopped: ${forwarded} event${forwarded === 1 ? '' : 's'} forwarded${refused > 0 ? `, ${refused} refused by the destination (3xx or 4xx)` : ''}\n`,
     );
@@ -134,6 +134,23 @@ export function registerListen(program: Command): void {
       // The cursor lives in memory: say how to send the rest, rather than let `--since now` skip it.
       process.stderr.write(
         `not delivered: ${undelivered.id} (${undelivered.event}) and what followed it; to send them, run listen again with --since ${sinceOf(undelivered.createdAt)}\n`,
+      );
+    }
+    if (stoppedBy) {
+      // WorkOS ended the run part way (a key refused, a parameter rejected): after the counts
+      // above, its error (exit 2 for the key, as at the start, else 1) and where to go on from, so
+      // that `--since now` does not skip what was not read. From the first refused event, when
+      // there is one: that sends them too.
+      const from = firstRefused ?? lastRead;
+      const what = lastRead
+        ? `what followed ${lastRead.id} (${lastRead.event})`
+        : `the events from ${sinceOf(since)} on`;
+      const { message, exitCode, code } = workosApiCliError(stoppedBy) as CliError;
+      throw new CliError(
+        `${message}\nnot read: ${what}; to send ${lastRead ? 'it' : 'them'}${firstRefused ? ' and the refused events' : ''}, run listen again with --since ${sinceOf(from?.createdAt ?? since)}`,
+        exitCode,
+        code,
+        { cause: stoppedBy },
       );
     }
     // Stopped with work undone (an event not delivered, or refused), as `pull` and `trigger` are

@@ -13,6 +13,7 @@ import {
   WorkosApiNotFoundError,
   WorkosApiRequestError,
 } from '../workos-api/workos-api-errors.js';
+import type { WorkosApiError } from '../workos-api/workos-api-errors.js';
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -95,6 +96,17 @@ export interface ListenResult {
    * what follows it were not delivered, and `listen --since <its createdAt>` sends them.
    */
   undelivered?: { id: string; event: string; createdAt: string };
+  /**
+   * The last event read and handled (accepted or refused): what follows it is what a run that
+   * stopped did not read.
+   */
+  lastRead?: { id: string; event: string; createdAt: string };
+  /**
+   * Why WorkOS ended the run after its first page (a key refused, a URL or parameter rejected):
+   * the error, with the counts of what was delivered before it. On the first read it is thrown
+   * instead: nothing was read, there is nothing to sum up.
+   */
+  stoppedBy?: WorkosApiError;
 }
 
 /**
@@ -103,7 +115,8 @@ export interface ListenResult {
  * events the Events API returned move it). A destination that is down (no answer, 429, 5xx) is
  * retried with backoff until it answers, so nothing is skipped; a 3xx or 4xx is printed and passed,
  * its first of each likely cause with what to do, and counted as refused. Resolves with what it
- * delivered and refused when `signal` aborts.
+ * delivered and refused when `signal` aborts, or when WorkOS refuses a read after the first
+ * (`stoppedBy`); a refusal of the first read is thrown.
  */
 export async function listen(options: ListenOptions): Promise<ListenResult> {
   const clock = options.clock ?? systemClock;
@@ -111,6 +124,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
   const fetchFn = options.fetch ?? globalThis.fetch;
   const { signal } = options;
   let after: string | undefined;
+  let read = false;
   const result: ListenResult = { forwarded: 0, refused: 0, refusals: [] };
   while (!signal.aborted) {
     let page;
@@ -129,12 +143,16 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
         error instanceof WorkosApiNotFoundError ||
         error instanceof WorkosApiRequestError
       ) {
-        throw error;
+        if (!read) throw error;
+        // Mid-run: what was delivered and refused so far, and where to go on from, still count.
+        result.stoppedBy = error;
+        return done();
       }
       options.print(`${time(clock)}  Events API error: ${(error as Error).message}`);
       await sleep(options.intervalMs ?? defaults.listenIntervalMs.value, signal);
       continue;
     }
+    read = true;
     for (const event of page.data) {
       const answered = signal.aborted ? undefined : await deliver(event);
       if (answered === undefined) {
@@ -142,6 +160,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
         return done();
       }
       after = event.id;
+      result.lastRead = { id: event.id, event: event.event, createdAt: event.created_at };
       const { status, refusal } = answered;
       if (!refusal) {
         result.forwarded++;

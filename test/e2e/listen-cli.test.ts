@@ -16,7 +16,7 @@ import { patienceMs } from '../helpers/patience.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
-import { childEnv, cliPath, ensureBuilt, waitFor } from './cli-harness.js';
+import { childEnv, cliPath, ensureBuilt, runCli, waitFor } from './cli-harness.js';
 
 let api: WorkosApiStandIn;
 const temp = createTempSqlitePath();
@@ -311,5 +311,92 @@ describe('workos-inbox listen', () => {
       api.beforeAnswer = undefined;
       release();
     }
+  });
+
+  describe('WorkOS ends the run after its first page: the same closing summary, and where to go on from', () => {
+    const at = (n: number) => `2026-12-07T08:0${n}:00.000Z`;
+    /** Two events, their first page read as usual; `fault` answers the next read. */
+    async function stoppedByWorkos(
+      fault: { status: number },
+      destinationStatus: number,
+      events = [1, 2].map((n) =>
+        sampleEvent('dsync.user.created', {
+          overrides: { id: `event_0${n}`, created_at: at(n) },
+        }),
+      ),
+    ) {
+      const saved = api.events;
+      api.events = events as never;
+      api.afterAnswer = (n) => {
+        if (n === 1) api.failNext(fault);
+      };
+      api.requests.splice(0);
+      const destination = await startDestination((res) => res.writeHead(destinationStatus).end());
+      try {
+        const run = await runCli(
+          [
+            'listen',
+            '--since',
+            '2020-01-01T00:00:00Z',
+            '--forward-to',
+            destination.url,
+            '--interval-ms',
+            '100',
+          ],
+          {
+            cwd: temp.dir,
+            env: {
+              WORKOS_API_KEY: api.apiKey,
+              WORKOS_API_URL: api.url,
+              WORKOS_WEBHOOK_SECRET: 'whsec_test',
+            },
+          },
+        );
+        // The first read, then the one WorkOS refused: not retried, nothing read after it.
+        expect(api.requests, run.stderr).toHaveLength(2);
+        return { ...run, received: destination.received.length };
+      } finally {
+        destination.close();
+        api.afterAnswer = undefined;
+        api.events = saved;
+      }
+    }
+
+    it('a key WorkOS refuses mid-run: the count delivered, the error, the --since that goes on; exit 2', async () => {
+      const run = await stoppedByWorkos({ status: 401 }, 200);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.received).toBe(2);
+      expect(run.stdout).toMatch(/event_01 {2}200\n.*event_02 {2}200\n$/);
+      // It exited 2 with the error line alone: nothing said what had been delivered, or from where
+      // to go on (`--since now` would skip what WorkOS had not yet handed over).
+      expect(run.stderr).toContain(
+        `stopped: 2 events forwarded\nworkos-inbox: GET /events: 401 injected 401: WorkOS refused the API key; check WORKOS_API_KEY (or --api-key) and that it belongs to this environment\nnot read: what followed event_02 (dsync.user.created); to send it, run listen again with --since ${at(2)}\n`,
+      );
+    });
+
+    it('a parameter WorkOS rejects (422) after the endpoint refused events: the refusals, and one --since for both; exit 1', async () => {
+      const run = await stoppedByWorkos({ status: 422 }, 401);
+      expect(run.code, run.stderr).toBe(1);
+      const advice =
+        "most likely the endpoint checks the signature with another secret than the one listen signs with (WORKOS_WEBHOOK_SECRET): give listen the endpoint's secret with --secret or WORKOS_WEBHOOK_SECRET";
+      expect(run.stderr).toContain(
+        `stopped: 0 events forwarded, 2 refused by the destination (3xx or 4xx)\nrefused: 2 events were not delivered (401 ×2); ${advice}; then, to send them, run listen again with --since ${at(1)}\nworkos-inbox: GET /events: 422 injected 422`,
+      );
+      // From the first refused event: the refused ones and what was not read, in one run.
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `\nnot read: what followed event_02 \\(dsync\\.user\\.created\\); to send it and the refused events, run listen again with --since ${at(1).replace(/\./g, '\\.')}\n$`,
+        ),
+      );
+    });
+
+    it('nothing read yet (a first page without events): from where it started', async () => {
+      const run = await stoppedByWorkos({ status: 403 }, 200, []);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toContain('stopped: 0 events forwarded\nworkos-inbox: GET /events: 403');
+      expect(run.stderr).toMatch(
+        /\nnot read: the events from 2020-01-01T00:00:00\.000Z on; to send them, run listen again with --since 2020-01-01T00:00:00\.000Z\n$/,
+      );
+    });
   });
 });

@@ -298,6 +298,43 @@ describe('workos-inbox listen', () => {
     expect(lines).toEqual([]);
   });
 
+  it('a key WorkOS refuses after the first page ends listen with what it delivered, and the error', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    api.requests.splice(0);
+    // The key is revoked once the first page was read.
+    api.afterAnswer = (n) => {
+      if (n === 1) api.failNext({ status: 401 });
+    };
+    try {
+      const result = await listen({
+        client,
+        forwardTo: urlOf(server),
+        secret,
+        since: '2020-01-01T00:00:00Z',
+        signal: new AbortController().signal,
+        sleep: async () => {},
+        print: () => {},
+      });
+      expect(result.stoppedBy).toBeInstanceOf(WorkosApiAuthError);
+      expect(result.forwarded).toBe(events.length);
+      const last = events[events.length - 1]!;
+      expect(result.lastRead).toEqual({
+        id: last.id,
+        event: last.event,
+        createdAt: last.created_at,
+      });
+      expect(api.requests).toHaveLength(2);
+    } finally {
+      api.afterAnswer = undefined;
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("a stop during a WorkOS outage ends the client's wait for its retry at once", async () => {
     const stop = new AbortController();
     // The client as `listen` on the command line builds it: its default (real) waits, an hour
