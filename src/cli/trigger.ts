@@ -6,6 +6,7 @@ import { didYouMean } from '../errors/close-matches.js';
 import { applySet, deepMerge } from './event-shaping.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { addJsonOption, writeJson } from './json-error.js';
+import type { JsonError } from './json-error.js';
 import { createProgressBar } from './progress-bar.js';
 import { scenarioNames } from './scenario-names.js';
 import type * as sampleSource from './sample-source.js';
@@ -138,16 +139,54 @@ export function registerTrigger(program: Command): void {
       process.off('SIGINT', onSigint);
     }
     bar.finish();
-    if (flags.json) writeJson(command, { ...summary, to: url.href });
+    const failure = triggerFailure(summary, bodies.total, interrupt.signal.aborted);
+    // --json: one object, the summary (its statuses) with the `error` every --json failure has,
+    // so a script that checks `.error` sees a trigger that failed as it sees any other command.
+    if (flags.json)
+      writeJson(command, { ...summary, to: url.href, ...(failure && { error: failure }) });
     else printSummary(summary, label, url);
-    if (interrupt.signal.aborted) {
-      process.stderr.write(
-        `interrupted: ${summary.sent} of ${bodies.total} sent (those in flight were answered first)\n`,
-      );
+    if (failure) {
+      // Ctrl-C: said in both modes. Answers not 2xx: the summary above says so to a person, the
+      // line says so beside --json's object.
+      if (interrupt.signal.aborted || flags.json) process.stderr.write(`${failure.message}\n`);
       process.exitCode = exitCodes.failed;
-    } else if (summary['2xx'] !== summary.sent) process.exitCode = exitCodes.failed;
+    }
   });
 }
+
+/**
+ * Why a trigger that sent its events failed (exit 1), as `--json`'s `error`: stopped by Ctrl-C
+ * (`trigger_stopped`), or an answer that was not a 2xx, or none (`not_accepted`); undefined when
+ * every event was accepted.
+ */
+function triggerFailure(
+  summary: SendSummary,
+  total: number,
+  interrupted: boolean,
+): JsonError | undefined {
+  if (interrupted) {
+    return {
+      code: 'trigger_stopped',
+      message: `interrupted: ${summary.sent} of ${total} sent (those in flight were answered first)`,
+    };
+  }
+  const refused = summary.sent - summary['2xx'];
+  if (refused === 0) return undefined;
+  const answers = [
+    ...Object.entries(summary.statuses)
+      .filter(([status]) => !status.startsWith('2'))
+      .map(([status, n]) => `${status} ×${n}`),
+    ...(summary.errors > 0 ? [`no HTTP answer ×${summary.errors}`] : []),
+  ].join(', ');
+  const hint = summary.firstFailure?.includes('signature_mismatch') ? `; ${secretHint}` : '';
+  return {
+    code: 'not_accepted',
+    message: `not accepted: ${refused} of ${summary.sent} sent got no 2xx answer (${answers}); first failure: ${summary.firstFailure}${hint}`,
+  };
+}
+
+const secretHint =
+  'the endpoint has another secret; pass it with --secret (or WORKOS_WEBHOOK_SECRET)';
 
 function sentName(body: string, name: string | undefined): string {
   const { event } = JSON.parse(body) as { event?: unknown };
@@ -247,9 +286,7 @@ function printSummary(summary: SendSummary, label: string, url: URL): void {
   if (summary.firstFailure) {
     process.stderr.write(`first failure: ${summary.firstFailure}\n`);
     if (summary.firstFailure.includes('signature_mismatch')) {
-      process.stderr.write(
-        'hint: the endpoint has another secret; pass it with --secret (or WORKOS_WEBHOOK_SECRET)\n',
-      );
+      process.stderr.write(`hint: ${secretHint}\n`);
     }
   }
 }

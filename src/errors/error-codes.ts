@@ -83,6 +83,8 @@ export const errorCodes = {
   ],
   /** Every command's `--json`: the `error` object of a failure that is a bug (exit 1). */
   'CLI: --json': ['internal_error'],
+  /** `trigger --json`: the `error` beside its summary when it sent its events and failed (exit 1). */
+  'CLI: trigger --json': ['not_accepted', 'trigger_stopped'],
   /** The receiver's answers (also the `reason` label of the rejection metric). */
   'HTTP: webhook receiver': [...rejectionReasons, 'internal_error'],
   'HTTP: serve and the admin API': [

@@ -4,6 +4,8 @@
 // cannot be opened, an id not found and (for reconcile) a lease held elsewhere once printed
 // nothing, or (deliveries redrive) the store's raw code rather than the one the exit code says.
 // The built CLI; no WorkOS is ever asked (each fails before its first request).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../src/cli/exit-codes.js';
@@ -202,6 +204,76 @@ describe('every other --json command: one JSON object on stdout for every failur
     for (const command of cases) {
       const result = await run([...command, '--json', '--database', database]);
       expectJsonError(result, exitCodes.notFound, 'not_found');
+    }
+  });
+});
+
+// `trigger --json` that sent its events and was refused printed its summary alone, exit 1: a
+// script checking `.error` took it for a success. The summary keeps its statuses; `error` joins it.
+describe('trigger --json: answers that are not 2xx add `error` to the one summary object', () => {
+  /** A local endpoint answering each request with the next of `statuses` (then 200). */
+  async function endpoint(statuses: number[]) {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(statuses.shift() ?? 200).end('{"message":"no"}'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/workos`,
+      close: () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    };
+  }
+  const trigger = (url: string, count: number) => {
+    const flags = ['--json', '--to', url, '--count', String(count), '--concurrency', '1'];
+    return run(['trigger', 'dsync.user.created', ...flags], {
+      WORKOS_WEBHOOK_SECRET: 'whsec_trigger_json',
+    });
+  };
+
+  it('a 401 and a 500: exit 1, the statuses and `error` not_accepted in one object', async () => {
+    const refusing = await endpoint([401, 500]);
+    try {
+      const result = await trigger(refusing.url, 2);
+      const what = `stdout: ${result.stdout}\nstderr: ${result.stderr}`;
+      expect(result.code, what).toBe(exitCodes.failed);
+      expect(result.stdout.trimEnd().split('\n'), what).toHaveLength(1);
+      const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+      expect(parsed).toMatchObject({
+        sent: 2,
+        '2xx': 0,
+        '4xx': 1,
+        '5xx': 1,
+        errors: 0,
+        statuses: { '401': 1, '500': 1 },
+        firstFailure: 'HTTP 401 {"message":"no"}',
+        to: refusing.url,
+        error: {
+          code: 'not_accepted',
+          message:
+            'not accepted: 2 of 2 sent got no 2xx answer (401 ×1, 500 ×1); first failure: HTTP 401 {"message":"no"}',
+        },
+      });
+      expect(Object.keys(parsed.error as object)).toEqual(['code', 'message']);
+      // The line for a person on stderr, as for every --json failure.
+      expect(result.stderr).toContain((parsed.error as { message: string }).message);
+    } finally {
+      refusing.close();
+    }
+  });
+
+  it('every answer a 2xx: exit 0, the summary without `error`', async () => {
+    const accepting = await endpoint([]);
+    try {
+      const result = await trigger(accepting.url, 2);
+      expect(result.code, result.stderr).toBe(exitCodes.ok);
+      const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+      expect(parsed).toMatchObject({ sent: 2, '2xx': 2, statuses: { '200': 2 } });
+      expect(parsed).not.toHaveProperty('error');
+    } finally {
+      accepting.close();
     }
   });
 });
