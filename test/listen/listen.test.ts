@@ -299,11 +299,10 @@ describe('workos-inbox listen', () => {
   });
 
   it('a key WorkOS refuses after the first page ends listen with what it delivered, and the error', async () => {
-    const server = createServer((req, res) => {
+    const endpoint = await localEndpoint((req, res) => {
       req.resume();
       req.on('end', () => res.writeHead(200).end());
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     api.requests.splice(0);
     // The key is revoked once the first page was read.
     api.afterAnswer = (n) => {
@@ -312,7 +311,7 @@ describe('workos-inbox listen', () => {
     try {
       const result = await listen({
         client,
-        forwardTo: urlOf(server),
+        forwardTo: endpoint.url,
         secret,
         since: '2020-01-01T00:00:00Z',
         signal: new AbortController().signal,
@@ -330,8 +329,6 @@ describe('workos-inbox listen', () => {
       expect(api.requests).toHaveLength(2);
     } finally {
       api.afterAnswer = undefined;
-      server.closeAllConnections();
-      server.close();
     }
   });
 
