@@ -6,6 +6,7 @@ import type { RefusalCause } from './refusal.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { signatureHeader } from '../signature/sign.js';
+import { sleepUnlessAborted } from '../workos-api/abortable-sleep.js';
 import type { WireEvent } from '../workos-api/event-list.js';
 import type { WorkosApiClient } from '../workos-api/workos-api-client.js';
 import {
@@ -58,18 +59,6 @@ export interface ListenOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-const abortableSleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /** Events the destination refused for one likely cause. */
 export interface ListenRefusal {
   cause: RefusalCause;
@@ -120,7 +109,7 @@ export interface ListenResult {
  */
 export async function listen(options: ListenOptions): Promise<ListenResult> {
   const clock = options.clock ?? systemClock;
-  const sleep = options.sleep ?? abortableSleep;
+  const sleep = options.sleep ?? sleepUnlessAborted;
   const fetchFn = options.fetch ?? globalThis.fetch;
   const { signal } = options;
   let after: string | undefined;

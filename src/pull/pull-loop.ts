@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { PullMetrics } from '../metrics/pull-metrics.js';
 import type { Store } from '../store/types.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
-import { WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
+import { retryAfterWaitMs } from '../workos-api/workos-api-errors.js';
 import { LeaseLoop, LeaseLostError } from '../leases/lease-loop.js';
 import { PullCursorRejectedError } from './pull-errors.js';
 import { Puller } from './puller.js';
@@ -137,8 +137,9 @@ export class PullLoop {
       }
       // Stopping ends the request in flight (onStop): that is no failure to report.
       if (this.loop.stopped) return;
-      if (error instanceof WorkosApiUnavailableError && error.retryAfterMs !== undefined) {
-        this.pausedUntil = this.clock.now() + error.retryAfterMs;
+      const waitMs = retryAfterWaitMs(error);
+      if (waitMs !== undefined) {
+        this.pausedUntil = this.clock.now() + waitMs;
         logger.warn(
           { err: error, until: new Date(this.pausedUntil).toISOString() },
           `Events API pull paused until ${new Date(this.pausedUntil).toISOString()}, as WorkOS's Retry-After asks; webhooks are still received, and pulling goes on from the cursor then`,

@@ -12,8 +12,8 @@ import { classifyChanges, emptyTables } from './filled-rows.js';
 import type { ReconcileTableName } from './reconcile-tables.js';
 import { defaults } from '../defaults.js';
 import { readNamedLease } from '../store/pull-operations.js';
-import { abortableSleep } from '../workos-api/abortable-sleep.js';
-import { WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
+import { sleepUnlessAborted } from '../workos-api/abortable-sleep.js';
+import { retryAfterWaitMs } from '../workos-api/workos-api-errors.js';
 
 /** The named lease that makes one process of many the one that reconciles, and spaces the runs. */
 export const reconcileLeaseName = 'mirror_reconcile';
@@ -66,17 +66,6 @@ export interface ReconcileLoopOptions {
    * for. For tests. @defaultValue a timer
    */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-}
-
-/** The longest a Node.js timer waits; a longer delay would fire at once. */
-const longestTimerMs = 2 ** 31 - 1;
-
-/** Waits `ms`, however long, or less once `signal` aborts. */
-async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  const sleep = abortableSleep(signal);
-  for (let left = ms; left > 0 && !signal.aborted; left -= longestTimerMs) {
-    await sleep(Math.min(left, longestTimerMs));
-  }
 }
 
 /**
@@ -249,7 +238,7 @@ export class ReconcileLoop {
           try {
             return await api.get(path);
           } catch (error) {
-            const ms = error instanceof WorkosApiUnavailableError ? error.retryAfterMs : undefined;
+            const ms = retryAfterWaitMs(error);
             if (ms === undefined || this.loop.stopped) throw error;
             await this.pause(error, ms);
           }

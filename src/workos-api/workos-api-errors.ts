@@ -80,3 +80,13 @@ export class WorkosApiUnavailableError extends WorkosApiError {
     this.retryAt = options?.retryAt;
   }
 }
+
+/**
+ * The wait WorkOS asked for (`Retry-After`, in ms) when `error` is the client giving up on it at
+ * once, as longer than it waits itself; else undefined. Whoever asks WorkOS again on its own
+ * (`serve --pull`, `--reconcile-every`, `listen`) asks nothing more until this long after it
+ * caught the error, by its own clock.
+ */
+export function retryAfterWaitMs(error: unknown): number | undefined {
+  return error instanceof WorkosApiUnavailableError ? error.retryAfterMs : undefined;
+}
