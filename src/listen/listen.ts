@@ -13,6 +13,7 @@ import {
   WorkosApiAuthError,
   WorkosApiNotFoundError,
   WorkosApiRequestError,
+  retryAfterWaitMs,
 } from '../workos-api/workos-api-errors.js';
 import type { WorkosApiError } from '../workos-api/workos-api-errors.js';
 
@@ -103,9 +104,11 @@ export interface ListenResult {
  * local secret, to a local endpoint, like `stripe listen`. The cursor lives in memory (only
  * events the Events API returned move it). A destination that is down (no answer, 429, 5xx) is
  * retried with backoff until it answers, so nothing is skipped; a 3xx or 4xx is printed and passed,
- * its first of each likely cause with what to do, and counted as refused. Resolves with what it
- * delivered and refused when `signal` aborts, or when WorkOS refuses a read after the first
- * (`stoppedBy`); a refusal of the first read is thrown.
+ * its first of each likely cause with what to do, and counted as refused. A `Retry-After` longer
+ * than the client waits itself is waited out (one line says until when) before WorkOS is asked
+ * again, as `serve --pull` pauses. Resolves with what it delivered and refused when `signal`
+ * aborts, or when WorkOS refuses a read after the first (`stoppedBy`); a refusal of the first
+ * read is thrown.
  */
 export async function listen(options: ListenOptions): Promise<ListenResult> {
   const clock = options.clock ?? systemClock;
@@ -136,6 +139,18 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
         // Mid-run: what was delivered and refused so far, and where to go on from, still count.
         result.stoppedBy = error;
         return done();
+      }
+      // Asked (Retry-After) to wait longer than the client waits itself: nothing is asked before
+      // then, as `serve --pull` pauses; WorkOS's rate limits are per key, the user's key here.
+      const waitMs = retryAfterWaitMs(error);
+      if (waitMs !== undefined) {
+        const until = new Date(clock.now() + waitMs).toISOString();
+        const status = (error as WorkosApiError).status ?? 'unavailable';
+        options.print(
+          `${time(clock)}  Events API ${status}: waiting until ${until}, as WorkOS's Retry-After asks (Ctrl-C stops)`,
+        );
+        await sleep(waitMs, signal);
+        continue;
       }
       options.print(`${time(clock)}  Events API error: ${(error as Error).message}`);
       await sleep(options.intervalMs ?? defaults.listenIntervalMs.value, signal);

@@ -313,6 +313,28 @@ describe('workos-inbox listen', () => {
     }
   });
 
+  it('a Retry-After longer than the client waits: one line says until when, WorkOS is not asked again before it; Ctrl-C ends the wait', async () => {
+    api.requests.splice(0);
+    // A day (the client waits 1 min at most): only Ctrl-C ends this run.
+    api.failNext({ status: 429, retryAfter: '86400' });
+    const run = await listenUntil(({ stdout }) => stdout.includes('\n'), {
+      cwd: temp.dir,
+      env: { WORKOS_WEBHOOK_SECRET: 'whsec_test' },
+      forwardTo: 'http://127.0.0.1:9/never',
+    });
+    // It printed `Events API error: …` and asked again every --interval-ms (2 s), against the
+    // rate limit of the user's key.
+    expect(run.stdout).toMatch(
+      /^\d{2}:\d{2}:\d{2} {2}Events API 429: waiting until \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z, as WorkOS's Retry-After asks \(Ctrl-C stops\)\n$/,
+    );
+    const until = Date.parse(/waiting until (\S+),/.exec(run.stdout)![1]!);
+    expect(until).toBeGreaterThan(Date.now() + 86_400_000 - patienceMs);
+    expect(api.requests).toHaveLength(1);
+    // Ctrl-C during the wait: the closing summary as usual, nothing undone.
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('stopped: 0 events forwarded\n');
+  });
+
   describe('WorkOS ends the run after its first page: the same closing summary, and where to go on from', () => {
     const at = (n: number) => `2026-12-07T08:0${n}:00.000Z`;
     /** Two events, their first page read as usual; `fault` answers the next read. */

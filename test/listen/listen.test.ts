@@ -332,6 +332,64 @@ describe('workos-inbox listen', () => {
     }
   });
 
+  describe("a Retry-After longer than the client waits (WorkOS's rate limits are per key)", () => {
+    it('nothing is asked of WorkOS before that time, one line says until when and why; then it reads on', async () => {
+      const start = Date.parse('2026-12-08T00:00:00.000Z');
+      let now = start;
+      const clock = { now: () => now };
+      const asked: number[] = [];
+      api.requests.splice(0);
+      api.beforeAnswer = () => void asked.push(now);
+      // An hour: the client (it waits 1 min at most) gives up on it at once.
+      api.failNext({ status: 429, retryAfter: '3600' });
+      const endpoint = await localEndpoint((req, res) => {
+        req.on('end', () => res.writeHead(200).end()).resume();
+      });
+      try {
+        const { lines, delivered } = await listenUntil(
+          endpoint.url,
+          events.length,
+          async (ms) => void (now += ms),
+          { clock },
+        );
+        // It used to ask again every --interval-ms (2 s), each answer an `Events API error` line.
+        expect(lines[0]).toBe(
+          "00:00:00  Events API 429: waiting until 2026-12-08T01:00:00.000Z, as WorkOS's Retry-After asks (Ctrl-C stops)",
+        );
+        expect(asked).toEqual([start, start + 3_600_000]);
+        expect(delivered).toBe(events.length);
+        expect(lines.slice(1)).toHaveLength(events.length);
+      } finally {
+        api.beforeAnswer = undefined;
+      }
+    });
+
+    it('a stop during that wait ends it at once, without asking WorkOS again', async () => {
+      api.requests.splice(0);
+      // A day, waited with listen's own (real) sleep: only the stop ends it.
+      api.failNext({ status: 503, retryAfter: '86400' });
+      const stop = new AbortController();
+      const lines: string[] = [];
+      const result = await listen({
+        client,
+        forwardTo: 'http://127.0.0.1:9/never',
+        secret,
+        since: '2020-01-01T00:00:00Z',
+        signal: stop.signal,
+        print: (line) => {
+          lines.push(line);
+          stop.abort();
+        },
+      });
+      expect(result).toEqual({ forwarded: 0, refused: 0, refusals: [] });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^\d{2}:\d{2}:\d{2} {2}Events API 503: waiting until \d{4}-\d{2}-\d{2}T[\d:.]+Z, as WorkOS's Retry-After asks \(Ctrl-C stops\)$/,
+      );
+      expect(api.requests).toHaveLength(1);
+    });
+  });
+
   it("a stop during a WorkOS outage ends the client's wait for its retry at once", async () => {
     const stop = new AbortController();
     // The client as `listen` on the command line builds it: its default (real) waits, an hour
