@@ -5,6 +5,7 @@ import { checkEventList, listEventsQuery } from './event-list.js';
 import type { ListEventsParams, WireEventList } from './event-list.js';
 import { listElementRanges } from './list-element-ranges.js';
 import { backoffMs, retryAfterMs } from './retry-delay.js';
+import { abortableSleep } from './abortable-sleep.js';
 import {
   WorkosApiAuthError,
   WorkosApiError,
@@ -21,17 +22,8 @@ import { packageVersion } from '../version.js';
 export const userAgent = `workos-inbox/${packageVersion} node/${process.versions.node}`;
 
 /** Waits `ms`, or less when `signal` aborts (its timer is cleared: nothing keeps a process up). */
-const realSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
+const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  signal ? abortableSleep(signal)(ms) : new Promise((resolve) => setTimeout(resolve, ms));
 const utf8 = new TextDecoder();
 const slowHint =
   'if WorkOS is slow rather than unreachable, allow it longer: WORKOS_API_TIMEOUT_MS (or --api-timeout-ms, the timeoutMs option)';
