@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { pauseNamedLease, readNamedLease } from '../store/pull-operations.js';
 import type { Store } from '../store/types.js';
 
 /** Thrown by {@link LeaseLoop.keep}: the loop is stopping, or another process holds the lease. */
@@ -6,9 +7,16 @@ export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
 }
 
+/** A pause a lease carries ({@link LeaseLoop.pause}): WorkOS asked not to be asked before `until`. */
+export interface LeasePause {
+  until: Date;
+  /** Why: what WorkOS answered ({@link pauseReason}). */
+  reason: string;
+}
+
 /** Options of {@link LeaseLoop}. */
 export interface LeaseLoopOptions {
-  store: Pick<Store, 'takeNamedLease' | 'releaseNamedLease'>;
+  store: Pick<Store, 'takeNamedLease' | 'releaseNamedLease' | 'read' | 'writeTransaction'>;
   /** The named lease: one holder at a time among every process on the database. */
   name: string;
   /** Who this process is (the lease owner). */
@@ -124,6 +132,29 @@ export class LeaseLoop {
     if (this.stopping || !(await this.renew())) {
       throw new LeaseLostError(`stopped, or the ${this.options.label} lease was lost`);
     }
+  }
+
+  /**
+   * The pause WorkOS asked for that the lease carries, if it lasts beyond now: no request for
+   * this job before `until` (whoever holds the lease: a crash or a restart does not end it).
+   */
+  async pause(): Promise<LeasePause | undefined> {
+    const holder = await this.options.store.read((db) => readNamedLease(db, this.options.name));
+    const pause = holder?.pause;
+    if (!pause || pause.until.getTime() <= this.options.clock.now()) return undefined;
+    return pause;
+  }
+
+  /**
+   * Record on the lease that WorkOS asked not to be asked again for this job before `untilMs`
+   * (and why), so that no process taking the lease after this one (killed, restarted, replaced
+   * by a deploy) asks sooner. Kept when the lease is given back; cleared by a take after it.
+   */
+  recordPause(untilMs: number, reason: string): Promise<void> {
+    const { store, name, owner } = this.options;
+    return store.writeTransaction((tx) =>
+      pauseNamedLease(tx, name, owner, new Date(untilMs), reason),
+    );
   }
 
   /** Give the lease back (if held), so another process takes over at once; errors are ignored. */

@@ -13,7 +13,7 @@ import {
   WorkosApiAuthError,
   WorkosApiNotFoundError,
   WorkosApiRequestError,
-  retryAfterWaitMs,
+  retryAfterAsked,
 } from '../workos-api/workos-api-errors.js';
 import type { WorkosApiError } from '../workos-api/workos-api-errors.js';
 
@@ -142,7 +142,7 @@ export async function listen(options: ListenOptions): Promise<ListenResult> {
       }
       // Asked (Retry-After) to wait longer than the client waits itself: nothing is asked before
       // then, as `serve --pull` pauses; WorkOS's rate limits are per key, the user's key here.
-      const waitMs = retryAfterWaitMs(error);
+      const waitMs = retryAfterAsked(error)?.retryAfterMs;
       if (waitMs !== undefined) {
         const until = new Date(clock.now() + waitMs).toISOString();
         const status = (error as WorkosApiError).status ?? 'unavailable';

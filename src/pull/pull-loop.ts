@@ -6,8 +6,9 @@ import type { Clock } from '../clock.js';
 import type { PullMetrics } from '../metrics/pull-metrics.js';
 import type { Store } from '../store/types.js';
 import { eventTimeMs } from '../workos-api/event-time.js';
-import { retryAfterWaitMs } from '../workos-api/workos-api-errors.js';
+import { retryAfterAsked } from '../workos-api/workos-api-errors.js';
 import { LeaseLoop, LeaseLostError } from '../leases/lease-loop.js';
+import { pauseReason } from '../leases/workos-pause.js';
 import { PullCursorRejectedError } from './pull-errors.js';
 import { Puller } from './puller.js';
 import type { PullerOptions } from './pull-options.js';
@@ -57,6 +58,8 @@ export class PullLoop {
   private refusedLoggedAt: number | undefined;
   /** WorkOS asked (Retry-After) not to be asked again before this time (the runner's clock). */
   private pausedUntil: number | undefined;
+  /** The end of the last pause this process logged (its own, or one the lease carried). */
+  private pauseSaid: number | undefined;
   /** Whether this process held the lease after the last tick. */
   holding = false;
 
@@ -102,6 +105,21 @@ export class PullLoop {
       // Each round would only be refused again until then (and log a warning every 5 s).
       if (this.pausedUntil !== undefined && this.clock.now() < this.pausedUntil) return;
       this.pausedUntil = undefined;
+      // A pause the lease carries: asked for by WorkOS of a process that held it before (killed,
+      // restarted, replaced by a deploy, or a `pull`). WorkOS's limits are per key: wait too.
+      const pause = await this.loop.pause();
+      if (pause) {
+        const until = pause.until.getTime();
+        if (this.pauseSaid !== until) {
+          this.pauseSaid = until;
+          const at = pause.until.toISOString();
+          logger.warn(
+            { until: at, reason: pause.reason },
+            `Events API pull waits until ${at}: WorkOS asked not to be asked again before then (${pause.reason}), a pause kept in the database; webhooks are still received, and pulling goes on from the cursor then`,
+          );
+        }
+        return;
+      }
       await this.checkSince();
       const result = await this.loop.hold(() =>
         this.puller.catchUp(async (_, page) => {
@@ -137,13 +155,23 @@ export class PullLoop {
       }
       // Stopping ends the request in flight (onStop): that is no failure to report.
       if (this.loop.stopped) return;
-      const waitMs = retryAfterWaitMs(error);
-      if (waitMs !== undefined) {
-        this.pausedUntil = this.clock.now() + waitMs;
+      const asked = retryAfterAsked(error);
+      if (asked?.retryAfterMs !== undefined) {
+        const until = this.clock.now() + asked.retryAfterMs;
+        this.pausedUntil = until;
+        this.pauseSaid = until;
         logger.warn(
-          { err: error, until: new Date(this.pausedUntil).toISOString() },
-          `Events API pull paused until ${new Date(this.pausedUntil).toISOString()}, as WorkOS's Retry-After asks; webhooks are still received, and pulling goes on from the cursor then`,
+          { err: error, until: new Date(until).toISOString() },
+          `Events API pull paused until ${new Date(until).toISOString()}, as WorkOS's Retry-After asks; webhooks are still received, and pulling goes on from the cursor then`,
         );
+        // Kept with the lease, so that a process taking it over (this one restarted included)
+        // does not ask sooner.
+        await this.loop.recordPause(until, pauseReason(asked)).catch((cause: unknown) => {
+          logger.warn(
+            { err: cause },
+            'the pause WorkOS asked for could not be recorded in the database: a process that takes over pulling may ask before it ends',
+          );
+        });
         return;
       }
       logger.warn({ err: error }, 'Events API pull failed; trying again next round');

@@ -13,7 +13,9 @@ import type { ReconcileTableName } from './reconcile-tables.js';
 import { defaults } from '../defaults.js';
 import { readNamedLease } from '../store/pull-operations.js';
 import { sleepUnlessAborted } from '../workos-api/abortable-sleep.js';
-import { retryAfterWaitMs } from '../workos-api/workos-api-errors.js';
+import { pauseReason } from '../leases/workos-pause.js';
+import { retryAfterAsked } from '../workos-api/workos-api-errors.js';
+import type { WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
 
 /** The named lease that makes one process of many the one that reconciles, and spaces the runs. */
 export const reconcileLeaseName = 'mirror_reconcile';
@@ -87,6 +89,8 @@ export class ReconcileLoop {
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** WorkOS asked (Retry-After) not to be asked again before this time (the clock's), this run. */
   private pausedUntil: number | undefined;
+  /** The end of the last pause carried by the run lease that this process logged. */
+  private pauseSaid: number | undefined;
 
   constructor(private readonly options: ReconcileLoopOptions) {
     this.clock = options.clock ?? systemClock;
@@ -144,6 +148,24 @@ export class ReconcileLoop {
       return false;
     }
     try {
+      // A pause the run lease carries: asked for by WorkOS of a run before this one (its process
+      // killed, restarted or replaced by a deploy, or a `reconcile` by hand). WorkOS's limits
+      // are per key: no request before then. The slot is kept until then, as after a run.
+      const pause = await this.run.pause();
+      if (pause) {
+        const until = pause.until.getTime();
+        if (this.pauseSaid !== until) {
+          this.pauseSaid = until;
+          const at = pause.until.toISOString();
+          logger.warn(
+            { until: at, reason: pause.reason },
+            `reconcile waits until ${at}: WorkOS asked not to be asked again before then (${pause.reason}), a pause kept in the database; the run starts then`,
+          );
+        }
+        this.nextDueMs = until;
+        await this.loop.take(until).catch(() => false);
+        return false;
+      }
       return await this.runOnce();
     } finally {
       await this.run.release();
@@ -238,22 +260,32 @@ export class ReconcileLoop {
           try {
             return await api.get(path);
           } catch (error) {
-            const ms = retryAfterWaitMs(error);
-            if (ms === undefined || this.loop.stopped) throw error;
-            await this.pause(error, ms);
+            const asked = retryAfterAsked(error);
+            if (asked?.retryAfterMs === undefined || this.loop.stopped) throw error;
+            await this.pause(asked, asked.retryAfterMs);
           }
         }
       },
     };
   }
 
-  private async pause(error: unknown, ms: number): Promise<void> {
+  private async pause(error: WorkosApiUnavailableError, ms: number): Promise<void> {
+    const { logger } = this.options;
     this.pausedUntil = this.clock.now() + ms;
+    this.pauseSaid = this.pausedUntil;
     const until = new Date(this.pausedUntil).toISOString();
-    this.options.logger.warn(
+    logger.warn(
       { err: error, until },
       `reconcile paused until ${until}, as WorkOS's Retry-After asks; it then goes on with the request WorkOS refused (what it read so far is not read again)`,
     );
+    // Kept with the run lease, so that a process taking over (this one restarted included, or a
+    // `reconcile` by hand) does not ask sooner if this one dies during the pause.
+    await this.run.recordPause(this.pausedUntil, pauseReason(error)).catch((cause: unknown) => {
+      logger.warn(
+        { err: cause },
+        'the pause WorkOS asked for could not be recorded in the database: a process that takes over reconciling may ask before it ends',
+      );
+    });
     await this.sleep(ms, this.stopping.signal);
     if (this.loop.stopped) {
       throw new LeaseLostError(`stopped during the pause WorkOS asked for (until ${until})`);

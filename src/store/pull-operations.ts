@@ -190,7 +190,10 @@ export async function readPullCursor(
     : undefined;
 }
 
-/** Take or renew the lease `name` for `owner` until `until`, unless someone else holds it now. */
+/**
+ * Take or renew the lease `name` for `owner` until `until`, unless someone else holds it now. A
+ * pause it carries that has ended by `now` is cleared (one still to come stays, whoever takes it).
+ */
 export async function takeNamedLease(
   tx: SqlExecutor,
   name: string,
@@ -198,38 +201,93 @@ export async function takeNamedLease(
   until: Date,
   now: Date,
 ): Promise<boolean> {
+  const ended = `${leases}.paused_until <= $4`;
   const { rowCount } = await tx.query(
     `INSERT INTO ${leases} (name, owner, expires_at) VALUES ($1, $2, $3)
-     ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+     ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at,
+       paused_until = CASE WHEN ${ended} THEN NULL ELSE ${leases}.paused_until END,
+       pause_reason = CASE WHEN ${ended} THEN NULL ELSE ${leases}.pause_reason END
      WHERE ${leases}.owner = excluded.owner OR ${leases}.expires_at <= $4`,
     [name, owner, until, now],
   );
   return rowCount > 0;
 }
 
+/** Long ago: the expiry of a lease given back while it carries a pause (free to take at once). */
+const givenBack = new Date(0);
+
+/**
+ * Give the lease `name` back if `owner` holds it. A lease that carries a pause is not deleted but
+ * expired at once, so the pause stays for whoever takes it next.
+ */
 export async function releaseNamedLease(
   tx: SqlExecutor,
   name: string,
   owner: string,
 ): Promise<void> {
-  await tx.query(`DELETE FROM ${leases} WHERE name = $1 AND owner = $2`, [name, owner]);
+  await tx.query(`DELETE FROM ${leases} WHERE name = $1 AND owner = $2 AND paused_until IS NULL`, [
+    name,
+    owner,
+  ]);
+  await tx.query(`UPDATE ${leases} SET expires_at = $3 WHERE name = $1 AND owner = $2`, [
+    name,
+    owner,
+    givenBack,
+  ]);
+}
+
+/**
+ * Record on the lease `name` that WorkOS asked (a `Retry-After`) not to be asked again for its job
+ * before `until`, and why: no process that takes the lease asks before then. Written whoever holds
+ * the lease now (WorkOS's answer holds for every process); a lease given back meanwhile is made
+ * again, expired, to carry it.
+ */
+export async function pauseNamedLease(
+  tx: SqlExecutor,
+  name: string,
+  owner: string,
+  until: Date,
+  reason: string,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${leases} (name, owner, expires_at, paused_until, pause_reason)
+     VALUES ($1, $2, $5, $3, $4)
+     ON CONFLICT (name) DO UPDATE SET paused_until = excluded.paused_until,
+       pause_reason = excluded.pause_reason`,
+    [name, owner, until, reason, givenBack],
+  );
 }
 
 /** A named lease as stored: who took it last, and until when (possibly past). */
 export interface NamedLeaseHolder {
   owner: string;
   expiresAt: Date;
+  /**
+   * Set while the lease carries a pause WorkOS asked for: no request for its job before `until`
+   * (possibly past: it is cleared by the next take after it), and why.
+   */
+  pause?: { until: Date; reason: string };
 }
 
-/** The row of the lease `name`, or undefined when nobody holds it (never taken, or given back). */
+/**
+ * The row of the lease `name`, or undefined when nobody holds it (never taken, or given back
+ * without a pause).
+ */
 export async function readNamedLease(
   db: SqlExecutor,
   name: string,
 ): Promise<NamedLeaseHolder | undefined> {
-  const { rows } = await db.query<{ owner: string; expires_at: string | Date }>(
-    `SELECT owner, expires_at FROM ${leases} WHERE name = $1`,
-    [name],
-  );
+  const { rows } = await db.query<{
+    owner: string;
+    expires_at: string | Date;
+    paused_until: string | Date | null;
+    pause_reason: string | null;
+  }>(`SELECT owner, expires_at, paused_until, pause_reason FROM ${leases} WHERE name = $1`, [name]);
   const row = rows[0];
-  return row ? { owner: row.owner, expiresAt: toDate(row.expires_at) } : undefined;
+  if (!row) return undefined;
+  const holder: NamedLeaseHolder = { owner: row.owner, expiresAt: toDate(row.expires_at) };
+  if (row.paused_until !== null) {
+    holder.pause = { until: toDate(row.paused_until), reason: row.pause_reason ?? '' };
+  }
+  return holder;
 }

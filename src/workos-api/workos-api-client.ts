@@ -280,8 +280,8 @@ function failure(
   return { retry, status, retryAfterMs: retryAfter, error };
 }
 
-/** `86400 s (24 h)`: a wait as a reader takes it in. */
-function seconds(ms: number): string {
+/** A wait as the client's messages say it: `90 s`, `300 s (5 min)`, `3600 s (1 h)`. */
+export function seconds(ms: number): string {
   const s = Math.ceil(ms / 1000);
   if (s >= 3600) return `${s} s (${+(s / 3600).toFixed(1)} h)`;
   if (s >= 120) return `${s} s (${+(s / 60).toFixed(1)} min)`;

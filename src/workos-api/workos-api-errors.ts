@@ -82,11 +82,15 @@ export class WorkosApiUnavailableError extends WorkosApiError {
 }
 
 /**
- * The wait WorkOS asked for (`Retry-After`, in ms) when `error` is the client giving up on it at
- * once, as longer than it waits itself; else undefined. Whoever asks WorkOS again on its own
- * (`serve --pull`, `--reconcile-every`, `listen`) asks nothing more until this long after it
+ * `error` when it is the client giving up at once on a `Retry-After` longer than it waits itself
+ * (it carries the wait asked for, `retryAfterMs`), else undefined. Whoever asks WorkOS again on its
+ * own (`serve --pull`, `--reconcile-every`, `listen`) asks nothing more until that long after it
  * caught the error, by its own clock.
  */
-export function retryAfterWaitMs(error: unknown): number | undefined {
-  return error instanceof WorkosApiUnavailableError ? error.retryAfterMs : undefined;
+export function retryAfterAsked(
+  error: unknown,
+): (WorkosApiUnavailableError & { retryAfterMs: number }) | undefined {
+  return error instanceof WorkosApiUnavailableError && error.retryAfterMs !== undefined
+    ? (error as WorkosApiUnavailableError & { retryAfterMs: number })
+    : undefined;
 }

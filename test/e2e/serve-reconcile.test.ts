@@ -138,7 +138,11 @@ describe('serve --reconcile-every', () => {
       expect(api.requests.length).toBe(before + 3);
       const store = await openStore({ database });
       try {
-        expect(await store.read((db) => readNamedLease(db, reconcileRunLeaseName))).toBeUndefined();
+        // The run lease is given back (free to take) and keeps the pause WorkOS asked for, so a
+        // process that takes it, this one restarted or another, waits for it too.
+        const runLease = await store.read((db) => readNamedLease(db, reconcileRunLeaseName));
+        expect(runLease?.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
+        expect(runLease?.pause?.until.getTime()).toBe(until);
         // No process asks WorkOS again before the time it named.
         expect(
           (await store.read((db) => readNamedLease(db, reconcileLeaseName)))?.expiresAt.getTime(),

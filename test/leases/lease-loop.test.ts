@@ -106,6 +106,36 @@ describe('LeaseLoop', () => {
     expect(await b.renew()).toBe(true);
   });
 
+  it('a pause recorded on the lease holds for whoever takes it, given back or run out, and is cleared by a take after it', async () => {
+    const store = await migratedStore();
+    const a = loop(store, 'a');
+    const b = loop(store, 'b');
+    expect(await a.renew()).toBe(true);
+    expect(await a.pause()).toBeUndefined();
+    const until = now.ms + 60_000;
+    await a.recordPause(until, 'GET /events: 429, with a Retry-After of 60 s');
+    const pause = {
+      until: new Date(until),
+      reason: 'GET /events: 429, with a Retry-After of 60 s',
+    };
+    expect(await b.pause()).toEqual(pause);
+    // Given back: free to take at once, the pause kept for the next holder.
+    await a.release();
+    expect(await b.renew()).toBe(true);
+    expect(await b.pause()).toEqual(pause);
+    // Run out (its holder died): the same.
+    now.ms += 10_000;
+    expect(await a.renew()).toBe(true);
+    expect(await a.pause()).toEqual(pause);
+    // Over: pause() says so at once, the next take clears it, and a release deletes the lease.
+    now.ms = until;
+    expect(await a.pause()).toBeUndefined();
+    expect(await a.renew()).toBe(true);
+    expect((await store.read((db) => readNamedLease(db, 'test_lease')))?.pause).toBeUndefined();
+    await a.release();
+    expect(await store.read((db) => readNamedLease(db, 'test_lease'))).toBeUndefined();
+  });
+
   it('hold() renews the lease while the run waits between keeps, and stops with the run', async () => {
     const store = await migratedStore();
     let renewals = 0;
@@ -115,6 +145,8 @@ describe('LeaseLoop', () => {
         return store.takeNamedLease(...args);
       },
       releaseNamedLease: (...args) => store.releaseNamedLease(...args),
+      read: store.read.bind(store),
+      writeTransaction: store.writeTransaction.bind(store),
     };
     const a = loop(counting, 'a', undefined, 1);
     const b = loop(store, 'b');

@@ -178,6 +178,87 @@ describe.each(backends)('PullLoop on $name', (backend) => {
     await loop.stop();
   });
 
+  it('a pause WorkOS asked for survives its process: killed or restarted, the next holder asks nothing before it ends, says once that it waits, then pulls on', async () => {
+    const db = backend.fresh();
+    const [storeA, storeB] = [await db.open(), await db.open()];
+    await storeA.migrate();
+    const started = Date.parse('2026-03-01T00:00:00Z');
+    let now = started;
+    const clock = { now: () => now };
+    const { lines, logger } = capturedLogs<{
+      level: number;
+      msg: string;
+      until?: string;
+      reason?: string;
+    }>();
+    const client = new WorkosApiClient({
+      apiKey: api.apiKey,
+      apiUrl: api.url,
+      clock,
+      sleep: () => Promise.reject(new Error('no wait expected')),
+    });
+    const make = (store: typeof storeA, owner: string) =>
+      new PullLoop({
+        store,
+        client,
+        logger,
+        leaseMs: 10_000,
+        owner,
+        clock,
+        since: '2020-01-01T00:00:00Z',
+      });
+    const waits = () => lines.filter((l) => l.msg.startsWith('Events API pull waits until'));
+    api.events = events.slice(0, 50);
+    api.failNext({ status: 429, retryAfter: '3600' });
+    const before = api.requests.length;
+    const a = make(storeA, 'a');
+    await a.tick();
+    expect(api.requests.length).toBe(before + 1);
+    // a is killed (SIGKILL, a crash): no more rounds, its lease neither renewed nor given back.
+    // b takes the lease once it has run out, and asks WorkOS nothing before the hour ends.
+    const b = make(storeB, 'b');
+    now += 10_000;
+    await b.tick();
+    expect(b.holding).toBe(true);
+    expect(api.requests.length).toBe(before + 1);
+    const until = new Date(started + 3600_000).toISOString();
+    expect(waits()).toEqual([
+      expect.objectContaining({
+        level: 40,
+        until,
+        reason: 'GET /events: 429 injected 429, with a Retry-After of 3600 s (1 h)',
+        msg: `Events API pull waits until ${until}: WorkOS asked not to be asked again before then (GET /events: 429 injected 429, with a Retry-After of 3600 s (1 h)), a pause kept in the database; webhooks are still received, and pulling goes on from the cursor then`,
+      }),
+    ]);
+    now = started + 3600_000 - 1;
+    await b.tick();
+    expect(api.requests.length).toBe(before + 1);
+    expect(waits()).toHaveLength(1);
+    // Then it pulls on from the cursor, nothing lost.
+    now += 1;
+    await b.tick();
+    expect((await storeB.pullCursor('events_api'))!.after).toBe(events[49]!.id);
+    // A clean stop (a deploy) gives the lease back, and the pause stays with it: the process
+    // that takes over at once waits for it too.
+    api.events = events.slice(0, 80);
+    api.failNext({ status: 429, retryAfter: '600' });
+    const second = api.requests.length;
+    await b.tick();
+    expect(api.requests.length).toBe(second + 1);
+    await b.stop();
+    const c = make(storeA, 'c');
+    await c.tick();
+    expect(c.holding).toBe(true);
+    expect(api.requests.length).toBe(second + 1);
+    now += 600_000;
+    await c.tick();
+    expect((await storeA.pullCursor('events_api'))!.after).toBe(events[79]!.id);
+    // Over: the lease given back is gone whole, as before any pause.
+    await c.stop();
+    expect(await storeA.read((tx) => readNamedLease(tx, pullerLeaseName))).toBeUndefined();
+    await storeB.close();
+  });
+
   it('a WorkOS outage is counted, not thrown; metrics report pages, outcomes and lag', async () => {
     const db = backend.fresh();
     const store = await db.open();

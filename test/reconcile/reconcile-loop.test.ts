@@ -442,7 +442,10 @@ describe.each(backends)('periodic reconcile paused by a long Retry-After on $nam
     const text = await metrics.registry.metrics();
     expect(text).not.toMatch(/reconcile_runs_total\{/);
     expect(text).toMatch(/^workos_inbox_reconcile_last_run_timestamp_seconds 0$/m);
-    expect(await store.read((db) => readNamedLease(db, reconcileRunLeaseName))).toBeUndefined();
+    // The run lease is given back (free to take at once) and keeps the pause WorkOS asked for.
+    const runLease = await store.read((db) => readNamedLease(db, reconcileRunLeaseName));
+    expect(runLease?.expiresAt.getTime()).toBeLessThanOrEqual(now.ms);
+    expect(runLease?.pause?.until.getTime()).toBe(started + hour);
     // The slot is kept until the time WorkOS named: another process (or this one restarted)
     // does not ask before then, and starts the run over after.
     const slot = await store.read((db) => readNamedLease(db, 'mirror_reconcile'));
@@ -454,6 +457,71 @@ describe.each(backends)('periodic reconcile paused by a long Retry-After on $nam
     now.ms += 1;
     expect(await b.tick()).toBe(true);
     expect(await mirrorCount(store)).toBe(12);
+  });
+  it('killed during the pause: the process that takes over asks WorkOS nothing before the time it named, says once that it waits, then runs', async () => {
+    const started = Date.parse(at(3600));
+    const now = { ms: started };
+    const clock = { now: () => now.ms };
+    const { lines: logs, logger } = capturedLogs();
+    const db = backend.fresh();
+    const [storeA, storeB] = [await openMirrorStore(db), await openMirrorStore(db)];
+    const make = (
+      s: Store,
+      owner: string,
+      sleep?: (ms: number, signal: AbortSignal) => Promise<void>,
+    ) =>
+      new ReconcileLoop({
+        store: s,
+        api: client(api, { maxRetries: 0 }),
+        logger,
+        everyMs: hour,
+        leaseMs: 30_000,
+        // No renewal during the test: a killed process renews nothing.
+        heartbeatMs: hour,
+        owner,
+        clock,
+        ...(sleep ? { sleep } : {}),
+      });
+    // process-0 pauses for the hour WorkOS asks, and is killed during it (SIGKILL, a crash):
+    // its wait never ends, and its leases are neither renewed nor given back.
+    let sleeping: (ms: number) => void = () => {};
+    const asleep = new Promise<number>((resolve) => (sleeping = resolve));
+    const a = make(storeA, 'process-0', (ms) => {
+      sleeping(ms);
+      return new Promise<void>(() => {});
+    });
+    api.failNext({ status: 429, retryAfter: '3600' });
+    const before = api.requests.length;
+    void a.tick();
+    expect(await asleep).toBe(hour);
+    expect(api.requests.length).toBe(before + 1);
+    // Its leases run out 30 s later: process-1 takes the slot and asks nothing before the hour
+    // ends, said once, with the time and why.
+    const b = make(storeB, 'process-1');
+    now.ms += 30_000;
+    expect(await b.tick()).toBe(false);
+    expect(api.requests.length).toBe(before + 1);
+    const until = new Date(started + hour).toISOString();
+    const reason = 'GET /organizations: 429 injected 429, with a Retry-After of 3600 s (1 h)';
+    const waits = () => logs.filter((l) => l.msg.startsWith('reconcile waits until'));
+    expect(waits()).toEqual([
+      expect.objectContaining({
+        level: 40,
+        until,
+        reason,
+        msg: `reconcile waits until ${until}: WorkOS asked not to be asked again before then (${reason}), a pause kept in the database; the run starts then`,
+      }),
+    ]);
+    now.ms = started + hour - 1;
+    expect(await b.tick()).toBe(false);
+    expect(api.requests.length).toBe(before + 1);
+    expect(waits()).toHaveLength(1);
+    // Then it runs, from the start, and the pause is gone with it.
+    now.ms += 1;
+    expect(await b.tick()).toBe(true);
+    expect(api.requests.length).toBeGreaterThan(before + 1);
+    expect(await mirrorCount(storeB)).toBe(12);
+    expect(await storeB.read((db) => readNamedLease(db, reconcileRunLeaseName))).toBeUndefined();
   });
 });
 
