@@ -12,7 +12,12 @@ import type { Store } from '../store/types.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { addJsonOption, writeJson } from './json-error.js';
-import { stopOnSignals, takeLeaseOrRefuse } from './take-lease.js';
+import {
+  keepAskedPause,
+  refuseWhilePaused,
+  stopOnSignals,
+  takeLeaseOrRefuse,
+} from './take-lease.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import {
@@ -91,6 +96,12 @@ async function pull(command: Command, flags: PullFlags): Promise<void> {
       try {
         await takePullerLease(store, lease);
         if (signals.received) throw await stoppedError(store, cursorName, signals.received);
+        // A pause WorkOS asked for, kept with the lease: not a request before it ends.
+        await refuseWhilePaused(
+          lease,
+          'the Events API pull',
+          'nothing was asked of WorkOS or pulled',
+        );
         if (command.getOptionValueSource('since') === 'cli' && !flags.resetCursor) {
           // --since only places the first pull; a later one goes on from the cursor. Say so,
           // rather than let `pull --since 7d` after a first `pull` quietly find nothing older.
@@ -119,6 +130,7 @@ async function pull(command: Command, flags: PullFlags): Promise<void> {
         } catch (error) {
           if (signals.received) throw await stoppedError(store, cursorName, signals.received);
           if (error instanceof LeaseLostError) throw await leaseLostError(store, cursorName);
+          await keepAskedPause(lease, error);
           throw asCliError(error);
         }
         const seconds = (performance.now() - started) / 1000;

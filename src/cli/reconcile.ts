@@ -20,7 +20,12 @@ import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { createProgressLine } from './progress-bar.js';
 import { formatTable } from './table.js';
-import { stopOnSignals, takeLeaseOrRefuse } from './take-lease.js';
+import {
+  keepAskedPause,
+  refuseWhilePaused,
+  stopOnSignals,
+  takeLeaseOrRefuse,
+} from './take-lease.js';
 import { addWorkosApiFlags, cliWorkosApiClient } from './workos-api-flags.js';
 import type { WorkosApiFlags } from './workos-api-flags.js';
 
@@ -198,6 +203,16 @@ export function registerReconcile(program: Command): void {
         try {
           if (!flags.dryRun) await takeRunLease(store, lease);
           if (signals.received) throw stoppedBeforeStart(signals.received);
+          // A pause WorkOS asked for, kept with the run lease: not a request before it ends (a
+          // dry run, which takes no lease, too).
+          await refuseWhilePaused(
+            lease,
+            'reconcile',
+            'nothing was asked of WorkOS',
+            flags.dryRun
+              ? '\nNothing was written (dry run). Run it again after that time.'
+              : '\nNothing was compared, so nothing was written; run reconcile again after that time.',
+          );
           const run = () =>
             reconcile({
               db: store,
@@ -235,6 +250,8 @@ export function registerReconcile(program: Command): void {
           const compared = Object.values(error.counts).some(
             (c) => repairedRows(c) + c.unchanged > 0,
           );
+          // Kept with the run lease (a dry run writes nothing, this included).
+          if (!flags.dryRun) await keepAskedPause(lease, error.cause);
           const failure = stoppedRunError(error, {
             dryRun: flags.dryRun ?? false,
             compared,

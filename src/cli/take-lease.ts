@@ -1,8 +1,10 @@
 import type { LeaseLoop } from '../leases/lease-loop.js';
+import { pauseReason, pausedError, retryAfterAsked } from '../leases/workos-pause.js';
 import type { NamedLeaseHolder } from '../store/pull-operations.js';
 import { readNamedLease } from '../store/pull-operations.js';
 import type { Store } from '../store/types.js';
-import type { CliError } from './exit-codes.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { retryAfterOf } from './json-error.js';
 
 /**
  * Take `lease` (named `name`) for a command that must run alone (`pull`, `reconcile`), or throw
@@ -24,6 +26,42 @@ export async function takeLeaseOrRefuse(
       throw refuse(describeHolder(holder));
     }
   }
+}
+
+/**
+ * Refuse to start while `lease` carries a pause WorkOS asked for (a `Retry-After` answered to a
+ * `serve --pull`, a periodic reconcile or a command before this one, kept in the database): the
+ * error a `Retry-After` gives (exit 1, `retryAfterMs` and `retryAt` for `--json`), naming `job`
+ * and what was not done (`nothing`), then `after` (a line on what to do). No request is made.
+ */
+export async function refuseWhilePaused(
+  lease: Pick<LeaseLoop, 'pause'>,
+  job: string,
+  nothing: string,
+  after = '',
+): Promise<void> {
+  const pause = await lease.pause();
+  if (!pause) return;
+  const error = pausedError(job, nothing, pause, Date.now());
+  throw new CliError(`${error.message}${after}`, exitCodes.failed, error.code, {
+    retryAfter: retryAfterOf(error),
+  });
+}
+
+/**
+ * After a run `error` ended: when WorkOS asked (`Retry-After`) to wait longer than the client
+ * waits, keep the pause on `lease` until the time the error names, so that no process taking the
+ * lease asks sooner (a `serve --pull`, a periodic reconcile, this command run again). Said on
+ * stderr if the database cannot record it.
+ */
+export async function keepAskedPause(lease: LeaseLoop, error: unknown): Promise<void> {
+  const asked = retryAfterAsked(error);
+  if (asked?.retryAt === undefined) return;
+  await lease.recordPause(Date.parse(asked.retryAt), pauseReason(asked)).catch((cause: unknown) => {
+    process.stderr.write(
+      `workos-inbox: the pause WorkOS asked for could not be recorded in the database (${cause instanceof Error ? cause.message : String(cause)}): do not run this again before ${asked.retryAt}\n`,
+    );
+  });
 }
 
 function describeHolder(holder: NamedLeaseHolder | undefined): string {

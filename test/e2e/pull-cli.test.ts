@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDirectoryHistory } from '../../src/testing/directory-history.js';
+import { endLeasePauses } from '../helpers/lease-pauses.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -83,29 +84,48 @@ describe('workos-inbox pull', () => {
     );
   });
 
-  it('a Retry-After of a day: exit 1 at once naming the wait and when to try again (--json: retryAfterMs, retryAt), the cursor kept', async () => {
+  it('a Retry-After of a day: exit 1 at once naming the wait and when to try again (--json: retryAfterMs, retryAt), the cursor kept; the pause is kept, so a pull before then asks nothing and is refused the same way', async () => {
     const env = { WORKOS_API_KEY: api.apiKey, WORKOS_API_URL: api.url };
     const last = events[events.length - 1]!.id;
     api.failNext({ status: 429, retryAfter: '86400' });
     const before = api.requests.length;
-    const limited = await runCli(['pull', '--database', temp.path], { cwd: temp.dir, env });
+    const asked = Date.now();
+    const limited = await runCli(['pull', '--database', temp.path, '--json'], {
+      cwd: temp.dir,
+      env,
+    });
     expect(limited.code, limited.stderr).toBe(1);
     expect(limited.stderr).toContain(
       'GET /events: 429 injected 429: its Retry-After asks to wait 86400 s (24 h), longer than the 60 s this client waits at most, so it was not retried; try again after ',
     );
     expect(api.requests.length).toBe(before + 1);
     // --json: the wait and the time to pull again, for a script to schedule it.
-    api.failNext({ status: 429, retryAfter: '86400' });
-    const asked = Date.now();
-    const json = await runCli(['pull', '--database', temp.path, '--json'], { cwd: temp.dir, env });
-    expect(json.code, json.stderr).toBe(1);
-    const { error } = JSON.parse(json.stdout) as {
+    type Failure = {
       error: { code: string; message: string; retryAfterMs: number; retryAt: string };
     };
+    const { error } = JSON.parse(limited.stdout) as Failure;
     expect(error).toMatchObject({ code: 'workos_api_unavailable', retryAfterMs: 86400_000 });
     expect(error.message).toContain(`try again after ${error.retryAt}`);
     expect(Date.parse(error.retryAt)).toBeGreaterThanOrEqual(asked + 86400_000);
     expect(Date.parse(error.retryAt)).toBeLessThanOrEqual(Date.now() + 86400_000);
+    // Run again before that time (by hand, a cron, a `serve --pull` restarted): the pause is kept
+    // in the database, so WorkOS is not asked, and the failure is the same (exit 1, the time).
+    const early = await runCli(['pull', '--database', temp.path, '--json'], {
+      cwd: temp.dir,
+      env,
+    });
+    expect(early.code, early.stderr).toBe(1);
+    expect(api.requests.length).toBe(before + 1);
+    const refused = (JSON.parse(early.stdout) as Failure).error;
+    expect(refused).toMatchObject({ code: 'workos_api_unavailable', retryAt: error.retryAt });
+    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(86400_000);
+    expect(refused.message).toBe(
+      `the Events API pull is paused until ${error.retryAt}, as WorkOS asked (GET /events: 429 injected 429, with a Retry-After of 86400 s (24 h)); the pause is kept in the database for every process, so nothing was asked of WorkOS or pulled; try again after ${error.retryAt}`,
+    );
+    expect(early.stderr).toContain(refused.message);
+    // Once that time has come, it pulls on from the cursor.
+    await endLeasePauses(temp.path);
     const again = await runCli(['pull', '--database', temp.path, '--json'], { cwd: temp.dir, env });
     expect(again.code, again.stderr).toBe(0);
     expect(api.requests.at(-1)!.query.get('after')).toBe(last);

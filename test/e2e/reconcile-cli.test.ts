@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mirrorMigrations } from '../../src/mirror/mirror-migrations.js';
 import { isPostgresUrl, openStore } from '../../src/store/open-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { endLeasePauses } from '../helpers/lease-pauses.js';
 import { createTempSqlitePath } from '../helpers/sqlite.js';
 import { startWorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
 import type { WorkosApiStandIn } from '../helpers/workos-api-stand-in.js';
@@ -342,7 +343,31 @@ describe.each([
       'Nothing was compared, so nothing was written; run reconcile again after that time.',
     );
     expect(api.requests.length).toBe(before + 1);
+    // Run again before that time (by hand, a cron, the periodic run of a restarted serve): the
+    // pause is kept with the run lease, so WorkOS is not asked; the failure is the same (exit 1,
+    // the time), a dry run's too.
+    const retryAt = /try again after (\S+)\n/.exec(first.stderr)![1]!;
+    const paused = `reconcile is paused until ${retryAt}, as WorkOS asked (GET /organizations: 429 injected 429, with a Retry-After of 3600 s (1 h)); the pause is kept in the database for every process, so nothing was asked of WorkOS; try again after ${retryAt}`;
+    const early = await runCli([...args, '--json'], { cwd: temp.dir, env: env() });
+    expect(early.code, early.stderr).toBe(1);
+    const refused = (
+      JSON.parse(early.stdout) as { error: { code: string; message: string; retryAfterMs: number } }
+    ).error;
+    expect(refused).toMatchObject({
+      code: 'workos_api_unavailable',
+      retryAt,
+      message: `${paused}\nNothing was compared, so nothing was written; run reconcile again after that time.`,
+    });
+    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(3600_000);
+    const earlyDry = await runCli([...args, '--dry-run'], { cwd: temp.dir, env: env() });
+    expect(earlyDry.code, earlyDry.stderr).toBe(1);
+    expect(earlyDry.stderr).toContain(
+      `${paused}\nNothing was written (dry run). Run it again after that time.`,
+    );
+    expect(api.requests.length).toBe(before + 1);
     // Part way (the third request, the first directory's groups): what was compared stays.
+    await endLeasePauses(database());
     before = api.requests.length;
     api.beforeAnswer = (n) => {
       if (n === before + 3) api.failNext(hour);
@@ -358,6 +383,7 @@ describe.each([
     } finally {
       api.beforeAnswer = undefined;
     }
+    await endLeasePauses(database());
     api.failNext(hour);
     const dry = await runCli([...args, '--dry-run'], { cwd: temp.dir, env: env() });
     expect(dry.code, dry.stderr).toBe(1);
@@ -379,6 +405,7 @@ describe.each([
     expect(Date.parse(summary.error.retryAt)).toBeGreaterThanOrEqual(asked + 3600_000);
     expect(Date.parse(summary.error.retryAt)).toBeLessThanOrEqual(Date.now() + 3600_000);
     // A failure WorkOS named no wait for has neither field.
+    await endLeasePauses(database());
     const fault = { status: 503, retryAfter: '0' };
     api.failNext(fault, fault, fault, fault, fault, fault);
     const failed = await runCli([...args, '--json'], { cwd: temp.dir, env: env() });
