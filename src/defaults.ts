@@ -773,7 +773,7 @@ export const defaults = {
     value: 1 * minute,
     unit: 'ms',
     description:
-      'Events API client: longest wait between two attempts, `Retry-After` included; a longer `Retry-After` is not waited out: the request fails at once, naming the wait and when to try again (`serve --pull` pauses pulling until then, `--reconcile-every` its run, `listen` its reads)',
+      "Events API client: longest wait between two attempts, `Retry-After` included; a longer `Retry-After` is not waited out: the request fails at once, naming the wait and when to try again (`serve --pull` pauses pulling until then, `--reconcile-every` its run, `listen` its reads; the pause of pulling and reconciling is kept in the database with the job's lease, so a process that takes the job over, or a `pull` or `reconcile`, asks nothing before then)",
     options: ['WorkosApiOptions.retryMaxMs'],
   },
   pullPageLimit: {
