@@ -160,18 +160,18 @@ export class PullLoop {
         const until = this.clock.now() + asked.retryAfterMs;
         this.pausedUntil = until;
         this.pauseSaid = until;
-        logger.warn(
-          { err: error, until: new Date(until).toISOString() },
-          `Events API pull paused until ${new Date(until).toISOString()}, as WorkOS's Retry-After asks; webhooks are still received, and pulling goes on from the cursor then`,
-        );
         // Kept with the lease, so that a process taking it over (this one restarted included)
-        // does not ask sooner.
+        // does not ask sooner; recorded before it is said, so the line means it is kept.
         await this.loop.recordPause(until, pauseReason(asked)).catch((cause: unknown) => {
           logger.warn(
             { err: cause },
             'the pause WorkOS asked for could not be recorded in the database: a process that takes over pulling may ask before it ends',
           );
         });
+        logger.warn(
+          { err: error, until: new Date(until).toISOString() },
+          `Events API pull paused until ${new Date(until).toISOString()}, as WorkOS's Retry-After asks; webhooks are still received, and pulling goes on from the cursor then`,
+        );
         return;
       }
       logger.warn({ err: error }, 'Events API pull failed; trying again next round');

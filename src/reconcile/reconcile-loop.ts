@@ -274,18 +274,19 @@ export class ReconcileLoop {
     this.pausedUntil = this.clock.now() + ms;
     this.pauseSaid = this.pausedUntil;
     const until = new Date(this.pausedUntil).toISOString();
-    logger.warn(
-      { err: error, until },
-      `reconcile paused until ${until}, as WorkOS's Retry-After asks; it then goes on with the request WorkOS refused (what it read so far is not read again)`,
-    );
     // Kept with the run lease, so that a process taking over (this one restarted included, or a
-    // `reconcile` by hand) does not ask sooner if this one dies during the pause.
+    // `reconcile` by hand) does not ask sooner if this one dies during the pause; recorded before it
+    // is said, so the line means it is kept.
     await this.run.recordPause(this.pausedUntil, pauseReason(error)).catch((cause: unknown) => {
       logger.warn(
         { err: cause },
         'the pause WorkOS asked for could not be recorded in the database: a process that takes over reconciling may ask before it ends',
       );
     });
+    logger.warn(
+      { err: error, until },
+      `reconcile paused until ${until}, as WorkOS's Retry-After asks; it then goes on with the request WorkOS refused (what it read so far is not read again)`,
+    );
     await this.sleep(ms, this.stopping.signal);
     if (this.loop.stopped) {
       throw new LeaseLostError(`stopped during the pause WorkOS asked for (until ${until})`);
