@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import type { Command } from 'commander';
 import { WorkosInboxError } from '../errors/workos-inbox-error.js';
-import { WorkosApiUnavailableError } from '../workos-api/workos-api-errors.js';
+import { retryAfterAsked } from '../workos-api/workos-api-errors.js';
 import { CliError } from './exit-codes.js';
 import type { RetryAfter } from './exit-codes.js';
 
@@ -13,12 +13,11 @@ export interface JsonError extends Partial<RetryAfter> {
 
 /** The wait `error` names, when it is WorkOS asking (`Retry-After`) longer than the client waits. */
 export function retryAfterOf(error: unknown): RetryAfter | undefined {
-  if (!(error instanceof WorkosApiUnavailableError) || error.retryAfterMs === undefined) {
-    return undefined;
-  }
+  const asked = retryAfterAsked(error);
+  if (!asked) return undefined;
   return {
-    retryAfterMs: error.retryAfterMs,
-    ...(error.retryAt !== undefined && { retryAt: error.retryAt }),
+    retryAfterMs: asked.retryAfterMs,
+    ...(asked.retryAt !== undefined && { retryAt: asked.retryAt }),
   };
 }
 

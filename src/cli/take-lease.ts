@@ -1,7 +1,8 @@
 import type { LeaseLoop } from '../leases/lease-loop.js';
-import { pauseReason, pausedError, retryAfterAsked } from '../leases/workos-pause.js';
+import { pauseReason, pausedError } from '../leases/workos-pause.js';
 import type { NamedLeaseHolder } from '../store/pull-operations.js';
 import { readNamedLease } from '../store/pull-operations.js';
+import { retryAfterAsked } from '../workos-api/workos-api-errors.js';
 import type { Store } from '../store/types.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { retryAfterOf } from './json-error.js';
