@@ -54,7 +54,7 @@ async function runUntilSignal(config: ServeConfig, mode: 'serve' | 'work'): Prom
   });
   const printBanner = (lines: string[]) => process.stderr.write(`\n${lines.join('\n')}\n\n`);
   if (!process.env[clusterWorkerEnv]) {
-    await warnOfForwardingMistakes(config, logger);
+    await warnOfForwardingMistakes(config, mode, logger);
   }
   if (config.processes > 1 && cluster.isPrimary && !process.env[clusterWorkerEnv]) {
     const code = await runClusterPrimary(config, { mode, logger, printBanner });
@@ -119,7 +119,11 @@ function exitAfterFlush(logger: Logger, code: number): void {
  * the generated development secret (an existing endpoint verifies with its own and answers 401 to
  * each, for a day of retries, while each failed attempt only warns about that one destination).
  */
-async function warnOfForwardingMistakes(config: ServeConfig, logger: Logger): Promise<void> {
+async function warnOfForwardingMistakes(
+  config: ServeConfig,
+  mode: 'serve' | 'work',
+  logger: Logger,
+): Promise<void> {
   if (config.forward.spec === undefined) return;
   const { parseDestinations } = await import('../forward/parse-destinations.js');
   const { unmatchedEventPatterns } = await import('../forward/destination.js');
@@ -137,12 +141,14 @@ async function warnOfForwardingMistakes(config: ServeConfig, logger: Logger): Pr
   const devSigned = destinations.filter((d) => d.secret === unset).map((d) => d.name);
   if (devSigned.length === 0) return;
   const { devSecretFile } = await import('../server/dev-credentials.js');
+  // `work` takes the secret from the environment only: it has no --secret flag.
+  const secretFlag = mode === 'serve' ? ' (or --secret)' : '';
   logger.warn(
     { destinations: devSigned },
     `forwarding: no webhook secret is set, so deliveries to ${devSigned.join(', ')} are signed ` +
       `with the generated development secret (${join(config.dataDir, devSecretFile)}); an endpoint ` +
       `that verifies with its own secret answers 401 to every one. Sign with the destination's ` +
-      `secret instead: WORKOS_WEBHOOK_SECRET=… (or --secret), or per destination ` +
+      `secret instead: WORKOS_WEBHOOK_SECRET=…${secretFlag}, or per destination ` +
       `--forward-to '<url>;secret=env:VAR' (see docs/forward.md)`,
   );
 }

@@ -1,10 +1,11 @@
 // `serve --forward-to <url>` in development with no webhook secret signs each delivery with the
 // generated development secret. An existing endpoint verifies with its own, so it answered 401 to
 // every delivery for a day of retries, with only a warning per failed attempt to say so. Now the
-// start says it once, with the two ways to give the destination's secret (docs/forward.md).
+// start says it once, with the two ways to give the destination's secret (docs/forward.md). `work`
+// has no --secret flag, so its warning names the variable only.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, startServe, useFreshFolder } from './cli-harness.js';
+import { ensureBuilt, runCli, startServe, useFreshFolder } from './cli-harness.js';
 
 const destination = 'http://127.0.0.1:9/webhooks/workos';
 const notice = 'signed with the generated development secret';
@@ -25,6 +26,22 @@ describe('serve --forward-to in development says which secret signs the deliveri
     expect(logged.msg).toContain(join(cwd(), '.workos-inbox', 'dev-secret'));
     expect(logged.msg).toContain('WORKOS_WEBHOOK_SECRET');
     expect(logged.msg).toContain(';secret=env:VAR');
+    expect(logged.msg).toContain('(or --secret)');
+  });
+
+  it('work: the warning names only what work takes (it has no --secret flag)', async () => {
+    const work = await startServe(['--forward-to', destination], { cwd: cwd(), command: 'work' });
+    expect(await work.stop('SIGTERM')).toBe(0);
+    const { stdout } = work.output();
+    const lines = stdout.split('\n').filter((l) => l.includes(notice));
+    expect(lines, stdout).toHaveLength(1);
+    const { msg } = JSON.parse(lines[0]!) as { msg: string };
+    expect(msg).toContain('WORKOS_WEBHOOK_SECRET=…');
+    expect(msg).toContain(';secret=env:VAR');
+    expect(msg).not.toContain('--secret');
+    // What it names is what work accepts.
+    const refused = await runCli(['work', '--secret', 'whsec_x'], { cwd: cwd() });
+    expect(refused.code).toBe(2);
   });
 
   it.each([
