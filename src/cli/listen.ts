@@ -11,6 +11,7 @@ import { defaultTriggerUrl } from './trigger.js';
 import {
   addWorkosApiFlags,
   cliWorkosApiClient,
+  noteUnknownEventNames,
   parseEventNames,
   workosApiCliError,
 } from './workos-api-flags.js';
@@ -65,6 +66,8 @@ export function registerListen(program: Command): void {
     const stop = new AbortController();
     const client = cliWorkosApiClient(flags, { signal: stop.signal });
     const events = parseEventNames(flags.events);
+    // As `pull` does: a typo (`dsync.usr.created`) would otherwise listen for nothing without a word.
+    noteUnknownEventNames(events);
     // As `trigger` signs (and forwarding, by default): with the first of a rotation's secrets.
     const { secrets, source } = resolveToolSecretsAndSource(flags);
     const [secret] = secrets;

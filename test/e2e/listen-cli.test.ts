@@ -289,6 +289,21 @@ describe('workos-inbox listen', () => {
     }
   });
 
+  it('an --events name this version does not know is asked for anyway, with a note naming close ones', async () => {
+    const asked = api.requests.length;
+    const run = await listenUntil(() => api.requests.length > asked, {
+      cwd: temp.dir,
+      env: { WORKOS_WEBHOOK_SECRET: 'whsec_test' },
+      forwardTo: 'http://127.0.0.1:9/never',
+      since: ['--since', '2020-01-01T00:00:00Z', '--events', 'dsync.usr.created'],
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      '"dsync.usr.created" is not an event name this version knows; it is asked for anyway. Did you mean: dsync.user.created',
+    );
+    expect(api.requests[asked]!.query.get('events')).toBe('dsync.usr.created');
+  });
+
   it('Ctrl-C while WorkOS has not answered stops it, without another request', async () => {
     let release = () => {};
     let asked = 0;
