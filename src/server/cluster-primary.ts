@@ -78,14 +78,18 @@ export async function runClusterPrimary(
       setTimeout(fork, 1000).unref();
     });
   };
+  if (credentials) {
+    // Printed once the first process listens, with the port it listens on: with `--port 0` the
+    // cluster picks one, and the lines to paste must name it (config.port is 0).
+    const scheme = config.tls ? 'https' : 'http';
+    cluster.once('listening', (_worker, address) => {
+      const lines = developmentBanner(config, credentials, `${scheme}://127.0.0.1:${address.port}`);
+      if (lines.length > 0) options.printBanner(lines);
+    });
+  }
   answerClusterMetricsRequests();
   for (let i = 0; i < config.processes; i++) fork();
 
-  if (credentials) {
-    const scheme = config.tls ? 'https' : 'http';
-    const lines = developmentBanner(config, credentials, `${scheme}://127.0.0.1:${config.port}`);
-    if (lines.length > 0) options.printBanner(lines);
-  }
   logger.info({ processes: config.processes }, 'cluster primary started');
 
   // `on`, not `once`: Ctrl-C in a terminal signals every process of the group, then the primary
