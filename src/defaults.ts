@@ -74,7 +74,7 @@ export const defaults = {
     env: 'HOST',
     readme: true,
     description: 'address to bind (serve; work with --metrics-port)',
-    docs: 'address to bind (`work`: of `--metrics-port`)',
+    docs: 'address to bind (`work`: of `--metrics-port`; typed without it, exit 2)',
   },
   database: {
     value: undefined,

@@ -531,6 +531,14 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       does: 'pull the Events API',
     });
   }
+  if (mode === 'work' && config.metricsPort === undefined) {
+    // `work` binds nothing else: `work --host 0.0.0.0` would expose nothing.
+    refuseTypedWithout(['host'], {
+      flag: '--metrics-port',
+      env: defaults.metricsPort.env,
+      does: 'serve its probes and metrics',
+    });
+  }
   if (production && mode === 'serve') checkProduction(config);
   return config;
 }

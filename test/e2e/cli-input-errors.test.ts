@@ -246,6 +246,19 @@ describe('serve and work without --pull', () => {
   );
 });
 
+describe('work --host without --metrics-port', () => {
+  it('exits 2 before starting, instead of binding nothing', async () => {
+    const dir = mkdtempSync(join(cwd, 'work-host-'));
+    const result = await runCli(['work', '--host', '0.0.0.0'], { cwd: dir, timeoutMs: 60_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--host applies only with --metrics-port (WORKOS_INBOX_METRICS_PORT): add --metrics-port',
+    );
+    expect(readdirSync(dir)).toEqual([]);
+    oneLine(result.stderr);
+  });
+});
+
 describe('serve and work without --retention', () => {
   it.each([['serve', '--port', '0'], ['work']])(
     '%s: --retention-interval exits 2 before starting, instead of pruning nothing',

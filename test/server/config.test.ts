@@ -280,6 +280,19 @@ describe('resolveServeConfig', () => {
     ).toMatchObject({ since: '7d', intervalMs: 1000 });
   });
 
+  it('work: --host typed without --metrics-port is refused, not dropped (work binds nothing else)', () => {
+    expect(() => resolve({ host: '0.0.0.0' }, {}, 'work')).toThrow(
+      '--host applies only with --metrics-port (WORKOS_INBOX_METRICS_PORT): add --metrics-port to serve its probes and metrics, or leave it out',
+    );
+    expect(resolve({ host: '0.0.0.0', metricsPort: '9464' }, {}, 'work').host).toBe('0.0.0.0');
+    expect(
+      resolve({ host: '0.0.0.0' }, { WORKOS_INBOX_METRICS_PORT: '9464' }, 'work').metricsPort,
+    ).toBe(9464);
+    // HOST from an environment shared with serve: left alone.
+    expect(resolve({}, { HOST: '0.0.0.0' }, 'work').host).toBe('0.0.0.0');
+    expect(resolve({ host: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
   it('--api-timeout-ms (WORKOS_API_TIMEOUT_MS) reaches the WorkOS client settings of --pull and --reconcile-every', () => {
     const api = { pull: 'true', reconcileEvery: '24h', apiKey: 'sk_test' };
     const timeouts = (c: ReturnType<typeof resolve>) => [
