@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import { defaults } from '../defaults.js';
 
-/** `--database`, `--data-dir` and `--schema`, with the same defaults as `serve`. */
-export function addDatabaseFlags(command: Command): Command {
+/**
+ * `--database`, `--data-dir` and `--schema`, with the same defaults as `serve`. `migrates`: the
+ * command creates a missing schema (`migrate`, `pull`, `reconcile`); the others read or change an
+ * inbox that exists, and refuse a schema that does not (exit 3).
+ */
+export function addDatabaseFlags(command: Command, options: { migrates?: boolean } = {}): Command {
+  const schemaHelp = options.migrates
+    ? defaults.schema.description
+    : 'PostgreSQL schema of the inbox tables (several inboxes in one database; `migrate` or `serve` creates it)';
   return command
     .option(
       '--database <url-or-path>',
@@ -14,6 +21,6 @@ export function addDatabaseFlags(command: Command): Command {
     )
     .option(
       defaults.schema.flag,
-      `${defaults.schema.description} (env: ${defaults.schema.env}; default: the search_path)`,
+      `${schemaHelp} (env: ${defaults.schema.env}; default: the search_path)`,
     );
 }

@@ -11,7 +11,7 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description('apply pending database migrations (serve also does it at start)')
     .option('--check', 'only check: exit 3 when migrations are missing or unknown');
-  addDatabaseFlags(command);
+  addDatabaseFlags(command, { migrates: true });
   command.action(async (flags: DatabaseFlags & { check?: boolean }) => {
     const { isPostgresUrl } = await import('../store/open-store.js');
     const database = cliDatabase(flags);

@@ -52,7 +52,7 @@ export function registerPull(program: Command): void {
     )
     .option('--reset-cursor', 'forget the stored cursor and start again from --since');
   addJsonOption(command, 'print one JSON object, on a failure too (its "error": code, message)');
-  addDatabaseFlags(command);
+  addDatabaseFlags(command, { migrates: true });
   addWorkosApiFlags(command);
   // --json: a failure is one object on stdout too, `{ error }`, written by the bin (main.ts).
   command.action((flags: PullFlags) => pull(command, flags));

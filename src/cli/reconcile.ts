@@ -166,7 +166,7 @@ export function registerReconcile(program: Command): void {
     .option('--dry-run', 'compare and print the summary; write nothing')
     .option('--max-rps <n>', 'at most this many requests to WorkOS per second');
   addJsonOption(command, 'print one JSON object, on a failure too (its "error": code, message)');
-  addDatabaseFlags(command);
+  addDatabaseFlags(command, { migrates: true });
   addWorkosApiFlags(command);
   command.action(async (flags: ReconcileFlags) => {
     const scope = scopeOf(flags);

@@ -71,6 +71,30 @@ describe('--schema', () => {
     expect(typo.stderr).not.toContain('not applied');
   });
 
+  it('--help says which commands create a missing schema, and the others do not claim to', async () => {
+    const schemaHelp = async (command: string[]) => {
+      const help = await runCli([...command, '--help'], { cwd });
+      expect(help.code, command.join(' ')).toBe(0);
+      // commander wraps the help to the terminal's width: compare with the line breaks taken out.
+      const text = help.stdout.replace(/\s+/g, ' ');
+      return text.slice(text.indexOf('--schema <name>'));
+    };
+    for (const command of [['migrate'], ['pull'], ['reconcile'], ['serve']]) {
+      expect(await schemaHelp(command), command.join(' ')).toContain('created if missing');
+    }
+    // These refuse a schema that does not exist (exit 3, above): the help said it was created.
+    for (const command of [
+      ['stats'],
+      ['events', 'list'],
+      ['directory', 'users'],
+      ['deliveries', 'list'],
+    ]) {
+      const help = await schemaHelp(command);
+      expect(help, command.join(' ')).not.toContain('created if missing');
+      expect(help, command.join(' ')).toContain('`migrate` or `serve` creates it');
+    }
+  });
+
   it.each([
     [
       ['--schema', 'bad-name'],
