@@ -6,6 +6,7 @@ import { createInbox } from '../inbox/create-inbox.js';
 import { answerClusterMetricsRequests } from './cluster-metrics.js';
 import { loadHandlers } from './load-handlers.js';
 import type { ServeConfig } from './config.js';
+import { shownUrl } from './http-server.js';
 import { developmentBanner, prepareCredentials } from './prepare-credentials.js';
 
 /** Set in the environment of the processes the primary forks. */
@@ -79,11 +80,11 @@ export async function runClusterPrimary(
     });
   };
   if (credentials) {
-    // Printed once the first process listens, with the port it listens on: with `--port 0` the
-    // cluster picks one, and the lines to paste must name it (config.port is 0).
-    const scheme = config.tls ? 'https' : 'http';
+    // Printed once the first process listens, with the address and port it listens on: with
+    // `--port 0` the cluster picks one, and the lines to paste must name it (config.port is 0).
     cluster.once('listening', (_worker, address) => {
-      const lines = developmentBanner(config, credentials, `${scheme}://127.0.0.1:${address.port}`);
+      const url = shownUrl(config.host, address.port, Boolean(config.tls));
+      const lines = developmentBanner(config, credentials, url);
       if (lines.length > 0) options.printBanner(lines);
     });
   }

@@ -37,6 +37,16 @@ export interface RunningHttpServer {
 }
 
 /** Listen with the header, request-time and TLS settings; resolves once bound. */
+/**
+ * The URL to show (logs, the development banner) for a server bound to `host`: a wildcard
+ * address is reached on loopback, and an IPv6 address goes in brackets (`http://[::1]:3000`).
+ */
+export function shownUrl(host: string, port: number, tls: boolean): string {
+  const shown =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `${tls ? 'https' : 'http'}://${shown}:${port}`;
+}
+
 export async function startHttpServer(
   options: HttpServerOptions,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -121,12 +131,10 @@ export async function startHttpServer(
     server.listen(options.port, options.host);
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost =
-    options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
     server,
     port,
-    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
+    url: shownUrl(options.host, port, Boolean(options.tls)),
     close: (timeoutMs) =>
       new Promise<void>((resolve) => {
         closing = true;

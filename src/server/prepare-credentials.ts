@@ -61,13 +61,15 @@ export function developmentBanner(
   }
   // Spelled out unless it is the default: the line is pasted into another shell, which may not
   // share this one's PORT.
+  // `base.host`: where serve listens (loopback for a wildcard --host, an IPv6 one in brackets).
   const isDefaultTarget =
     base.protocol === 'http:' &&
+    base.hostname === '127.0.0.1' &&
     base.port === String(defaults.port.value) &&
     config.path === defaults.path.value;
   const to = isDefaultTarget
     ? ''
-    : ` --to ${base.protocol}//127.0.0.1:${base.port}${config.path}${base.protocol === 'https:' ? ' --insecure' : ''}`;
+    : ` --to ${base.protocol}//${base.host}${config.path}${base.protocol === 'https:' ? ' --insecure' : ''}`;
   const dataDir =
     config.dataDir === join(process.cwd(), defaults.dataDir.value)
       ? ''
@@ -77,12 +79,12 @@ export function developmentBanner(
     '  send a signed test event:',
     `    npx workos-inbox trigger dsync.user.created${to}${dataDir}${secret}`,
     '  see what arrived:',
-    `    curl -H "Authorization: Bearer ${credentials.adminToken}" ${base.protocol}//127.0.0.1:${base.port}/inbox/events`,
+    `    curl -H "Authorization: Bearer ${credentials.adminToken}" ${base.protocol}//${base.host}/inbox/events`,
   );
   if (devSignInPath) {
     lines.push(
       '  open the dashboard (this link signs in once):',
-      `    ${base.protocol}//127.0.0.1:${base.port}${devSignInPath}`,
+      `    ${base.protocol}//${base.host}${devSignInPath}`,
     );
   }
   return lines;
