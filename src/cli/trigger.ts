@@ -30,10 +30,28 @@ interface TriggerFlags {
   json?: boolean;
 }
 
-/** The local `serve` address, following the same PORT and WORKOS_INBOX_PATH as `serve`. */
+/**
+ * The local `serve` address, following the same PORT and WORKOS_INBOX_PATH as `serve`. A value
+ * `serve` would refuse is refused here too, naming the variable (not `--to`, which was not given;
+ * `listen` retried an invalid URL forever).
+ */
 export function defaultTriggerUrl(env: NodeJS.ProcessEnv = process.env): string {
   const port = env[defaults.port.env] || String(defaults.port.value);
-  return `http://127.0.0.1:${port}${env[defaults.path.env] || defaults.path.value}`;
+  const path = env[defaults.path.env] || defaults.path.value;
+  const refuse = (problem: string) =>
+    new CliError(
+      `${problem}: without --to, events go to the local serve at ` +
+        `http://127.0.0.1:$${defaults.port.env}$${defaults.path.env}; fix it, or pass --to <url>`,
+      exitCodes.usage,
+      'invalid_url',
+    );
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    throw refuse(`${defaults.port.env} must be a port from 1 to 65535, got "${port}"`);
+  }
+  if (!path.startsWith('/') || /[?#\s]/.test(path)) {
+    throw refuse(`${defaults.path.env} must start with "/" and hold no query, got "${path}"`);
+  }
+  return `http://127.0.0.1:${port}${path}`;
 }
 
 /** `workos-inbox trigger <event>`: send realistic, correctly signed events, like `stripe trigger`. */
@@ -97,9 +115,10 @@ export function registerTrigger(program: Command): void {
     }
     const count = positiveInteger(flags.count, '--count');
     const concurrency = positiveInteger(flags.concurrency, '--concurrency');
+    const to = flags.to ?? defaultTriggerUrl();
     let url: URL;
     try {
-      url = new URL(flags.to ?? defaultTriggerUrl());
+      url = new URL(to);
     } catch {
       throw new CliError(`--to must be a URL, got "${flags.to}"`, exitCodes.usage);
     }

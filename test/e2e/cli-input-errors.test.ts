@@ -246,6 +246,33 @@ describe('serve and work without --pull', () => {
   );
 });
 
+describe('trigger and listen without --to, with a PORT serve would refuse', () => {
+  it.each([
+    [['trigger', 'dsync.user.created']],
+    [['trigger', 'dsync.user.created', '--json']],
+    [['listen']],
+  ])('%j exits 2 naming PORT, not --to (listen retried an invalid URL forever)', async (args) => {
+    const result = await runCli(args, {
+      cwd,
+      env: {
+        PORT: 'abc',
+        WORKOS_WEBHOOK_SECRET: 'whsec_test',
+        WORKOS_API_KEY: 'sk_test_x',
+        WORKOS_API_URL: 'http://127.0.0.1:9',
+      },
+      timeoutMs: 60_000,
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toContain('PORT must be a port from 1 to 65535, got "abc"');
+    expect(result.stderr).toContain('or pass --to <url>');
+    expect(result.stderr).not.toContain('--to must be a URL');
+    if (args.includes('--json')) {
+      expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'invalid_url' } });
+    }
+    oneLine(result.stderr);
+  });
+});
+
 describe('work --host without --metrics-port', () => {
   it('exits 2 before starting, instead of binding nothing', async () => {
     const dir = mkdtempSync(join(cwd, 'work-host-'));

@@ -106,6 +106,22 @@ describe('trigger --to default', () => {
       'http://127.0.0.1:8080/hooks',
     );
   });
+
+  it('refuses a PORT or WORKOS_INBOX_PATH serve would refuse, naming the variable (exit 2)', () => {
+    for (const [env, message] of [
+      [{ PORT: 'abc' }, 'PORT must be a port from 1 to 65535, got "abc"'],
+      [{ PORT: '99999' }, 'PORT must be a port from 1 to 65535, got "99999"'],
+      [{ WORKOS_INBOX_PATH: 'hooks' }, 'WORKOS_INBOX_PATH must start with "/"'],
+    ] as const) {
+      expect(() => defaultTriggerUrl(env)).toThrow(message);
+      expect(() => defaultTriggerUrl(env)).toThrow('or pass --to <url>');
+      try {
+        defaultTriggerUrl(env);
+      } catch (error) {
+        expect(error).toMatchObject({ exitCode: 2, code: 'invalid_url' });
+      }
+    }
+  });
 });
 
 describe("the tools' webhook secret", () => {
