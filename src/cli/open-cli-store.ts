@@ -1,5 +1,5 @@
 import { defaults } from '../defaults.js';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveDatabase } from '../server/config.js';
 import { redactDatabase } from '../store/redact-database.js';
@@ -64,6 +64,20 @@ export function cliDatabase(flags: DatabaseFlags, env: NodeJS.ProcessEnv = proce
 }
 
 /**
+ * Whether the SQLite file `path` is known not to exist. Not when its folder may not be read
+ * (EACCES): `existsSync` says false there, and "no inbox database, start serve here" sent the user
+ * after a database that may well be there; opening it says what to change instead (exit 2).
+ */
+function isAbsent(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'EACCES' && code !== 'EPERM';
+  }
+}
+
+/**
  * The file that takes the place of a folder on the way to the SQLite file `database` (`data` for
  * `data/inbox.db`), or undefined.
  */
@@ -97,7 +111,7 @@ export async function withCliStore<T>(
   const { resolveMirror } = await import('../inbox/mirror-setup.js');
   const schema = cliSchema(flags, shown, isPostgresUrl(database));
   const lockNoticeMs = cliLockNoticeMs();
-  if (!options.migrate && !isPostgresUrl(database) && !existsSync(database)) {
+  if (!options.migrate && !isPostgresUrl(database) && isAbsent(database)) {
     // Else "start serve here" sent the user to a serve that cannot create it either (exit 2).
     const file = fileInTheWay(database);
     if (file !== undefined) {
@@ -136,10 +150,13 @@ export async function withCliStore<T>(
       throw new CliError(error.message, exitCodes.database, 'store_unavailable', { cause: error });
     }
     // The database's folder cannot be made (a file in the way, no permission): said as `serve`
-    // says it, exit 2. The store's InvalidDatabaseError carries Node's error as its cause.
-    const fileSystem = fileSystemCliError(
-      error instanceof InvalidDatabaseError ? error.cause : error,
-    );
+    // says it, exit 2. The store's InvalidDatabaseError carries Node's error as its cause; when it
+    // is not a mkdir (a file or folder this user may not read or write), its own words say more.
+    const cause = error instanceof InvalidDatabaseError ? error.cause : error;
+    const fileSystem =
+      error instanceof InvalidDatabaseError && (cause as { syscall?: unknown })?.syscall !== 'mkdir'
+        ? undefined
+        : fileSystemCliError(cause);
     if (fileSystem) throw fileSystem;
     // A database path that cannot be one (a folder): the store's words, exit 2 as every
     // InvalidDatabaseError (a setting to change, not an outage to wait out).

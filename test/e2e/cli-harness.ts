@@ -70,6 +70,9 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
   input?: string;
+  /** Run as this user and group (the test runs as root: a user file modes apply to). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Environment for child processes: ours, minus anything that would change the CLI's defaults. */
@@ -100,6 +103,8 @@ export function runCli(args: readonly string[], options: RunOptions): Promise<Cl
       cwd: options.cwd,
       env: childEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
     });
     let stdout = '';
     let stderr = '';

@@ -1,6 +1,6 @@
 import { defaults } from '../../defaults.js';
-import { statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { fileSystemReasons, makeFolder } from '../../make-folder.js';
 import { AsyncMutex } from '../async-mutex.js';
@@ -149,12 +149,24 @@ export class SqliteStore implements Store {
     }
     // SQLite says only "unable to open database file", read as an outage (exit 3, a 503 asking
     // WorkOS to retry): a folder given as the database is a setting to change, as above.
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    const stat = accessible(path, () => statSync(path, { throwIfNoEntry: false }), {
+      // The file's folder (or one above it) may not be searched.
+      where: `${dirname(path)} (or a folder above it)`,
+    });
+    if (stat?.isDirectory()) {
       throw new InvalidDatabaseError(
         `the SQLite database ${path} is a folder, not a file. Choose a database path that ` +
           `names a file (${join(path, 'inbox.db')}, for example)`,
       );
     }
+    // So is a file this user may not read, or a folder it may not write in (SQLite said "unable
+    // to open database file" or "attempt to write a readonly database"): SQLite creates the file,
+    // and its -wal and -shm files beside it, so the folder must be writable too. A file it may
+    // read only is not refused here: SQLite opens it read-only, and reading commands work.
+    accessible(path, () => {
+      accessSync(dirname(path), constants.W_OK | constants.X_OK);
+      if (stat) accessSync(path, constants.R_OK);
+    });
     try {
       return new SqliteStore(path, options);
     } catch (error) {
@@ -489,5 +501,26 @@ export class SqliteStore implements Store {
       this.sharedWakes?.stop();
     })();
     return this.closing;
+  }
+}
+
+/**
+ * Run `check` (a stat or an access check on the SQLite database `path` or its folder); a
+ * permission the file system refuses becomes an InvalidDatabaseError naming the path and what to
+ * change, with Node's error as its cause. Other errors are thrown as they are.
+ */
+function accessible<T>(path: string, check: () => T, options: { where?: string } = {}): T {
+  try {
+    return check();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code !== 'EACCES' && e.code !== 'EPERM' && e.code !== 'EROFS') throw error;
+    throw new InvalidDatabaseError(
+      `this user may not read and write the SQLite database ${path}: ${fileSystemReasons[e.code]} ` +
+        `on ${options.where ?? e.path ?? path}. Give this user read and write access to the file and its folder ` +
+        `(SQLite writes ${basename(path)}-wal and ${basename(path)}-shm beside it), or choose a ` +
+        'database path it can write',
+      { cause: error },
+    );
   }
 }
