@@ -36,7 +36,6 @@ export interface RunningHttpServer {
   close(timeoutMs: number): Promise<void>;
 }
 
-/** Listen with the header, request-time and TLS settings; resolves once bound. */
 /**
  * The URL to show (logs, the development banner) for a server bound to `host`: a wildcard
  * address is reached on loopback, and an IPv6 address goes in brackets (`http://[::1]:3000`).
@@ -47,6 +46,7 @@ export function shownUrl(host: string, port: number, tls: boolean): string {
   return `${tls ? 'https' : 'http'}://${shown}:${port}`;
 }
 
+/** Listen with the header, request-time and TLS settings; resolves once bound. */
 export async function startHttpServer(
   options: HttpServerOptions,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
