@@ -531,6 +531,16 @@ export function resolveServeConfig(input: ResolveConfigInput): ServeConfig {
       does: 'pull the Events API',
     });
   }
+  if (!config.pull && !config.reconcile) {
+    // `work --api-timeout-ms 100` (or `abc`) was accepted and read by nothing: only the puller
+    // and the periodic reconcile call WorkOS's API.
+    refuseTyped(
+      ['apiKey', 'apiUrl', 'apiTimeoutMs'],
+      (names, applies, them) =>
+        `${names} ${applies} only with --pull (${defaults.pull.env}) or --reconcile-every ` +
+        `(${defaults.reconcileEvery.env}), which call WorkOS's API: add one, or leave ${them} out`,
+    );
+  }
   if (mode === 'work' && config.metricsPort === undefined) {
     // `work` binds nothing else: `work --host 0.0.0.0` would expose nothing.
     refuseTypedWithout(['host'], {

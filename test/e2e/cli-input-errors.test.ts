@@ -320,6 +320,37 @@ describe('serve and work without --forward-to', () => {
   );
 });
 
+describe('serve and work without --pull or --reconcile-every', () => {
+  // They were accepted and read by nothing: `--api-timeout-ms abc` was not even checked.
+  it.each([
+    [['serve', '--port', '0'], '--api-timeout-ms', 'abc', 'sqlite'],
+    [['work'], '--api-timeout-ms', '100', 'sqlite'],
+    [['work'], '--api-timeout-ms', '100', 'postgres'],
+    [['work'], '--api-url', 'https://api.example.com', 'postgres'],
+    [['serve', '--port', '0'], '--api-key', 'sk_test_123', 'postgres'],
+  ] as const)(
+    '%s %s %s (%s) exits 2 before starting, instead of calling WorkOS never',
+    async (command, flag, value, backend) => {
+      const dir = mkdtempSync(join(cwd, 'api-flags-'));
+      // Refused before the database is opened: this one need not exist.
+      const database =
+        backend === 'postgres'
+          ? ['--database', 'postgres://postgres@127.0.0.1:5432/wi_unused']
+          : [];
+      const result = await runCli([...command, flag, value, ...database], {
+        cwd: dir,
+        timeoutMs: 60_000,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        `workos-inbox: ${flag} applies only with --pull (WORKOS_INBOX_PULL) or --reconcile-every ` +
+          "(WORKOS_INBOX_RECONCILE_EVERY), which call WorkOS's API: add one, or leave it out",
+      );
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
+});
+
 describe('trigger', () => {
   it('--list --json prints the names as one JSON array (they were one a line, --json ignored)', async () => {
     const plain = await runCli(['trigger', '--list'], { cwd });
