@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { FilterError, filterFlagMessage, parseEventFilter } from '../server/event-filter.js';
+import {
+  FilterError,
+  checkRedriveFilter,
+  filterFlagMessage,
+  parseEventFilter,
+} from '../server/event-filter.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { unknownEventNameNote } from './event-name-note.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -33,18 +38,12 @@ export function registerEventsRedrive(events: Command): void {
   command.action(async (flags: RedriveFlags) => {
     let filter;
     try {
-      filter = parseEventFilter(flags);
+      filter = checkRedriveFilter(parseEventFilter(flags));
     } catch (error) {
       if (error instanceof FilterError) {
         throw new CliError(filterFlagMessage(error), exitCodes.usage);
       }
       throw error;
-    }
-    if (
-      filter.status === 'processing' ||
-      (Array.isArray(filter.status) && filter.status.includes('processing'))
-    ) {
-      throw new CliError('events being processed cannot be redriven', exitCodes.usage);
     }
     await withCliStore(flags, async (store) => {
       const { redriven: count, skippedPruned } = await redriveWithProgress(store, filter);

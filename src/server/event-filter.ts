@@ -27,6 +27,23 @@ export function filterFlagMessage(error: FilterError): string {
   return `--${error.field}: ${message}`;
 }
 
+/**
+ * A redrive's filter: events being processed are never redriven (a worker holds them; those of a
+ * worker that died come back after its lease), so a `status` that asks for them is refused rather
+ * than answered "0 redriven", which read as "none is stuck".
+ */
+export function checkRedriveFilter(filter: EventFilter): EventFilter {
+  if (filter.status !== undefined && [filter.status].flat().includes('processing')) {
+    throw new FilterError(
+      '"status" processing cannot be redriven: a worker holds those events, and gives them back ' +
+        'if it stops; those of a worker that died are retried once its lease (--lease-ms) ' +
+        'expires. Redrive pending, retrying, done or dead ones',
+      'status',
+    );
+  }
+  return filter;
+}
+
 /** Parse `status` (comma-separated), `event` and `since` as typed in a query string or a flag. */
 export function parseEventFilter(
   input: {

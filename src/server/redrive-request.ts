@@ -1,6 +1,6 @@
 import { eventStatuses } from '../store/types.js';
 import type { EventFilter } from '../store/types.js';
-import { FilterError, parseEventFilter } from './event-filter.js';
+import { FilterError, checkRedriveFilter, parseEventFilter } from './event-filter.js';
 import { parseJsonObjectBody, refuseUnknown } from './request-fields.js';
 
 const fields = ['status', 'event', 'since'] as const;
@@ -23,7 +23,9 @@ export function parseRedriveRequest(body: string, query: URLSearchParams, now: D
   const status = pick('status') ?? 'dead';
   if (status === '')
     throw new FilterError(`"status" must be one of ${eventStatuses.join(', ')}`, 'status');
-  return parseEventFilter({ status, event: pick('event'), since: pick('since') }, now);
+  return checkRedriveFilter(
+    parseEventFilter({ status, event: pick('event'), since: pick('since') }, now),
+  );
 }
 
 const filterError = (message: string, field: string) => new FilterError(message, field);
