@@ -137,6 +137,17 @@ function connectionProblem(
       `${where}${env ? ' and unset PGSSLMODE' : ''}, or turn TLS on in the server`
     );
   }
+  // The server hung up on the TLS ClientHello: sslnegotiation=direct to a server that does not
+  // take TLS at once (before PostgreSQL 17, or without TLS), or a host and port that are not a
+  // PostgreSQL server's. It said only "PostgreSQL unavailable … Client network socket
+  // disconnected before secure TLS connection was established".
+  if (/disconnected before secure TLS connection was established/i.test(message)) {
+    return (
+      'the server closed the connection during the TLS handshake. With sslnegotiation=direct ' +
+      'it must take TLS at once (PostgreSQL 17 or later, with TLS on): remove ' +
+      `sslnegotiation=direct, or check the host and port, in the URL given by ${where}`
+    );
+  }
   if (
     /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate has expired/i.test(
       message,
