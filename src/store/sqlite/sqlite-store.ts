@@ -95,7 +95,10 @@ export class SqliteStore implements Store {
   private writesSinceCheckpoint = 0;
   private sharedWakes: SharedWakes | undefined;
 
-  private constructor(path: string, options: StoreOptions) {
+  private constructor(
+    private readonly path: string,
+    options: StoreOptions,
+  ) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? defaults.busyTimeoutMs.value;
     this.onWriteLockWait = options.onWriteLockWait;
     this.writeLockNoticeMs = options.writeLockNoticeMs ?? defaults.writeLockNoticeMs.value;
@@ -260,6 +263,9 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<string[]> {
+    // What serve, work and `migrate` do first. A file this user may only read, SQLite opened
+    // read-only without a word: serve was ready (/readyz 200) and answered every webhook 503.
+    accessible(this.path, () => accessSync(this.path, constants.W_OK));
     const applied = await this.write((tx) => applyMigrations(tx, this.sets, new Date()));
     // Callers migrate at start: a good moment to bring the append thread up.
     this.appender.warm();
