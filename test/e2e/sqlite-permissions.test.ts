@@ -116,6 +116,27 @@ describe.skipIf(skipReason !== undefined)('a SQLite database this user may not u
     },
   );
 
+  // A command that writes to an existing inbox failed with a bare SqliteError ('attempt to write
+  // a readonly database') and exit 1. (One with nothing to write, `events prune` of an empty inbox,
+  // writes no page and succeeds.)
+  it.each([[['events', 'redrive', '--status', 'dead']]])(
+    'a file it may read only: %s exits 2 naming it',
+    async (command) => {
+      const database = join(readOnlyDir, 'inbox.db');
+      const result = await runCli([...command, '--database', database], {
+        cwd: readOnlyDir,
+        ...nobody,
+      });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        `workos-inbox: this user may not read and write the SQLite database ${database}: ` +
+          `permission denied on ${database}. Give this user read and write access to the file ` +
+          'and its folder (SQLite writes inbox.db-wal and inbox.db-shm beside it), or choose a ' +
+          'database path it can write',
+      );
+    },
+  );
+
   it.each([
     ['a file', 'file', ['migrate']],
     ['a file', 'file', ['stats']],

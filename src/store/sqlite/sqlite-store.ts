@@ -249,6 +249,11 @@ export class SqliteStore implements Store {
           return { value, contended: waited || lock.appendWaiting() };
         } catch (error) {
           if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+          // A file this user may only read, opened read-only by SQLite without a word: a command
+          // that writes (`events redrive`, `prune`…) says so as `migrate` does, not with a stack.
+          if (String((error as { code?: unknown }).code).startsWith('SQLITE_READONLY')) {
+            accessible(this.path, () => accessSync(this.path, constants.W_OK));
+          }
           throw error;
         }
       } finally {
