@@ -238,11 +238,16 @@ export function registerDeliveries(program: Command): void {
   addDatabaseFlags(resume);
   resume.action(async (name: string, flags: DatabaseFlags) => {
     await withCliStore(flags, async (store) => {
-      if (!(await orNotFound(resumeAndWake(store, name, new Date())))) {
+      const outcome = await orNotFound(resumeAndWake(store, name, new Date()));
+      if (outcome === 'not_configured') {
         // Known only by its deliveries: dropped from the configuration, so never paused now.
         throw new CliError(notResumableMessage(name), exitCodes.notFound, 'not_found');
       }
-      process.stdout.write(`resumed ${name}\n`);
+      process.stdout.write(
+        outcome === 'resumed'
+          ? `resumed ${name}\n`
+          : `${name} was not paused; its waiting deliveries are due now\n`,
+      );
     });
   });
 

@@ -120,16 +120,23 @@ export function redriveAndWake(store: Store, filter: RedriveFilter, now: Date): 
 /**
  * `deliveries resume` (and its route): lift `name`'s pause (its deliveries due at once) and wake
  * the forwarders, as `redriveAndWake` does. A name nothing knows throws UnknownDestinationError;
- * `false` for one known only by its deliveries (dropped from the configuration, so never paused
- * now: `notResumableMessage`).
+ * `not_configured` for one known only by its deliveries (dropped from the configuration, so never
+ * paused now: `notResumableMessage`); `not_paused` when there was no pause to lift (its waiting
+ * deliveries are still made due at once, as after a pause).
  */
-export function resumeAndWake(store: Store, name: string, now: Date): Promise<boolean> {
+export function resumeAndWake(
+  store: Store,
+  name: string,
+  now: Date,
+): Promise<'resumed' | 'not_paused' | 'not_configured'> {
   return store.writeTransaction(
     async (tx) => {
       await checkKnownDestination(tx, name);
-      return resumeDestination(tx, name, now);
+      const [configured] = (await readDestinations(tx)).filter((d) => d.name === name);
+      if (!configured || !(await resumeDestination(tx, name, now))) return 'not_configured';
+      return configured.pausedAt === null ? 'not_paused' : 'resumed';
     },
-    { wakeIf: (resumed) => resumed },
+    { wakeIf: (outcome) => outcome !== 'not_configured' },
   );
 }
 
@@ -240,8 +247,9 @@ export async function handleForwardAdminRequest(
     if (parts.length === 4 && parts[1] === 'destinations' && parts[3] === 'resume') {
       if (method !== 'POST') return (wrongMethod('POST'), true);
       const name = decodeSegment(parts[2], 'name');
-      if (await resumeAndWake(store, name, now())) {
-        sendJson(res, 200, { name, resumed: true });
+      const outcome = await resumeAndWake(store, name, now());
+      if (outcome !== 'not_configured') {
+        sendJson(res, 200, { name, resumed: true, wasPaused: outcome === 'resumed' });
       } else {
         sendError(res, 404, 'not_found', notResumableMessage(name), { field: 'name' });
       }

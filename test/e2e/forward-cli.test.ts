@@ -210,7 +210,12 @@ describe.each(['sqlite', 'postgres'] as const)('forwarding from the CLI on %s', 
     expect(redriven.stdout).toContain('redriven 6 deliveries');
     const resumed = await runCli(['deliveries', 'resume', 'old', '--database', db], { cwd });
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toBe('resumed old\n');
     expect(await paused()).toBeNull();
+    // Again: there is no pause left to lift, and it says so rather than "resumed".
+    const again = await runCli(['deliveries', 'resume', 'old', '--database', db], { cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe('old was not paused; its waiting deliveries are due now\n');
     await untilDeliveries(db, 12, ['--status', 'delivered']);
     const delivered = (await deliveries(db)).filter((d) => d.destination === 'app');
     // Redrive resets the attempts: each app delivery succeeded at its first new attempt.

@@ -286,7 +286,7 @@ describe.each(backends)('forwarding admin API on $name', (backend) => {
     });
     expect(await call('/inbox/destinations/app/resume', post)).toEqual({
       status: 200,
-      body: { name: 'app', resumed: true },
+      body: { name: 'app', resumed: true, wasPaused: true },
     });
     expect(await call('/inbox/destinations/billing/remove', post)).toMatchObject({
       status: 200,

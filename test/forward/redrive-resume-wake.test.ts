@@ -113,9 +113,17 @@ describe.each(backends)('a redrive or a resume wakes the forwarder on $name', (b
     expect((await forwarding.read(readDestinations))[0]!.pausedAt).not.toBeNull();
     expect(await post('/inbox/destinations/app/resume')).toEqual({
       status: 200,
-      body: { name: 'app', resumed: true },
+      body: { name: 'app', resumed: true, wasPaused: true },
     });
     await deliveredAgain();
+  });
+
+  it('a resume of a destination that was not paused says so', async () => {
+    const { post } = await setup([]);
+    expect(await post('/inbox/destinations/app/resume')).toEqual({
+      status: 200,
+      body: { name: 'app', resumed: true, wasPaused: false },
+    });
   });
 
   if (backend.name === 'sqlite') {
@@ -155,7 +163,7 @@ describe.each(backends)('a redrive or a resume wakes the forwarder on $name', (b
       const { db, appendAndAttempt, deliveredAgain } = await setup([410]);
       await appendAndAttempt((status) => status === 'retrying');
       const other = await cli(db);
-      expect(await resumeAndWake(other, 'app', new Date())).toBe(true);
+      expect(await resumeAndWake(other, 'app', new Date())).toBe('resumed');
       await deliveredAgain();
     });
   }
