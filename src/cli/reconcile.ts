@@ -10,6 +10,7 @@ import { ReconcileScopeError, ReconcileStoppedError } from '../reconcile/reconci
 import { checkScope, parseFamilies } from '../reconcile/reconcile-scope.js';
 import type { ReconcileScope } from '../reconcile/reconcile-scope.js';
 import { rateLimited } from '../reconcile/rate-limit.js';
+import { scopeTables } from '../reconcile/reconcile-tables.js';
 import { repairedRows } from '../reconcile/table-counts.js';
 import type { ReconcileCounts } from '../reconcile/table-counts.js';
 import { WorkosApiAuthError } from '../workos-api/workos-api-errors.js';
@@ -97,7 +98,7 @@ function stoppedBeforeStart(signal: NodeJS.Signals): CliError {
 }
 
 /** The per-table summary, as a table for people. */
-export function formatCounts(counts: ReconcileCounts): string {
+export function formatCounts(counts: Partial<ReconcileCounts>): string {
   return formatTable(
     ['table', 'created', 'updated', 'deleted', 'unchanged'],
     Object.entries(counts).map(([table, c]) => [
@@ -191,8 +192,11 @@ export function registerReconcile(program: Command): void {
         const signals = stopOnSignals(lease);
         const started = performance.now();
         const progress = createProgressLine('reconcile');
-        const print = (counts: ReconcileCounts, extra: Record<string, unknown>) => {
+        // Only the tables the scope reads: the others are never touched, their zeros are noise.
+        const inScope = scopeTables(scope);
+        const print = (all: ReconcileCounts, extra: Record<string, unknown>) => {
           const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+          const counts = Object.fromEntries(inScope.map((name) => [name, all[name]]));
           if (flags.json) {
             writeJson(command, { ...extra, seconds, tables: counts });
             return;

@@ -13,6 +13,8 @@ import { writeKinds } from '../mirror/apply/mirror-writes.js';
 import type { WriteKind } from '../mirror/apply/mirror-writes.js';
 import type { Derived } from '../mirror/apply/wire-values.js';
 import type { WireObject } from './list-pages.js';
+import { checkScope } from './reconcile-scope.js';
+import type { ReconcileFamily, ReconcileScope } from './reconcile-scope.js';
 
 /** The tables a reconcile reports on, by their name in the summary. */
 export const reconcileTableNames = [
@@ -27,6 +29,25 @@ export const reconcileTableNames = [
   'organization_memberships',
 ] as const;
 export type ReconcileTableName = (typeof reconcileTableNames)[number];
+
+/** The tables each family (`--only`) reads and writes. */
+const familyTables: Record<ReconcileFamily, readonly ReconcileTableName[]> = {
+  organizations: ['organizations', 'organization_domains'],
+  dsync: ['directories', 'directory_groups', 'directory_users', 'directory_group_memberships'],
+  connections: ['connections'],
+  user_management: ['users', 'organization_memberships'],
+};
+
+/**
+ * The tables a run of this scope reads, in the summary's order: what its summary shows (a table
+ * outside the scope is always 0 and says nothing). `--directory` reads the directory itself too.
+ */
+export function scopeTables(scope: ReconcileScope): ReconcileTableName[] {
+  const families = checkScope(scope);
+  return reconcileTableNames.filter((name) =>
+    [...families].some((family) => familyTables[family].includes(name)),
+  );
+}
 
 /** How objects of one list become rows of one mirror table. */
 export interface ReconcileEntity {

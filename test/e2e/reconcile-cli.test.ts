@@ -101,12 +101,48 @@ describe.each([
       deleted: 3,
       unchanged: 27,
     });
-    expect(summary.tables.organizations).toEqual({
-      created: 0,
-      updated: 0,
-      deleted: 0,
-      unchanged: 0,
+    // Only the tables the scope reads: no zeros for tables it never touched.
+    expect(Object.keys(summary.tables)).toEqual([
+      'directories',
+      'directory_groups',
+      'directory_users',
+      'directory_group_memberships',
+    ]);
+
+    // One directory: its summary names the dsync tables alone, as a table and as JSON.
+    const one = await runCli([...args, '--dry-run', '--directory', 'directory_1'], {
+      cwd: temp.dir,
+      env: env(),
     });
+    expect(one.code, one.stderr).toBe(0);
+    const rows = one.stdout
+      .split('\n')
+      .slice(3)
+      .filter((line) => line !== '')
+      .map((line) => line.split(/\s+/)[0]);
+    expect(rows).toEqual([
+      'directories',
+      'directory_groups',
+      'directory_users',
+      'directory_group_memberships',
+    ]);
+    const families = await runCli([...args, '--json', '--only', 'connections,user_management'], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(families.code, families.stderr).toBe(0);
+    expect(Object.keys((JSON.parse(families.stdout) as typeof summary).tables)).toEqual([
+      'connections',
+      'users',
+      'organization_memberships',
+    ]);
+    // The whole environment, or one organization: every table.
+    const organization = await runCli([...args, '--json', '--dry-run', '--organization', 'org_1'], {
+      cwd: temp.dir,
+      env: env(),
+    });
+    expect(organization.code, organization.stderr).toBe(0);
+    expect(Object.keys((JSON.parse(organization.stdout) as typeof summary).tables)).toHaveLength(9);
   });
 
   it('SIGKILLed part way and run again: converges to WorkOS state', async () => {
