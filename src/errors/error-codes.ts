@@ -5,6 +5,9 @@ import { webhookBodyErrorCodes } from '../signature/body-error.js';
 import { signatureErrorCodes } from '../signature/errors.js';
 import { handlerTransactionErrorCodes } from '../worker/handler-tx.js';
 
+/** The receiver's own `error` kinds; docs/errors.md lists them too (a test keeps them equal). */
+export { receiverErrorKinds } from '../receiver/responses.js';
+
 /**
  * Every stable `code`, by where it appears: thrown errors (all `WorkosInboxError`s) and HTTP error
  * bodies. docs/errors.md lists the same codes; a test keeps the two equal.

@@ -25,6 +25,7 @@ import {
   errorResponse,
   retryAfterHeader,
   storeUnavailableResponse,
+  type ReceiverErrorKind,
   type ReceiverResponse,
   type RejectionReason,
 } from './responses.js';
@@ -134,7 +135,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   /** Count, log and answer a rejection; its reason is the body's `code`. */
   function reject(
     reason: RejectionReason,
-    body: { status: number; message: string; error?: string; [extra: string]: unknown },
+    body: { status: number; message: string; error?: ReceiverErrorKind; [extra: string]: unknown },
     headers?: Record<string, string>,
   ): ReceiverResponse {
     metrics.rejected(reason);
@@ -243,7 +244,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       logger.error({ reason: 'body_unavailable', status: 500 }, `webhook not verified: ${message}`);
       return errorResponse({
         status: 500,
-        error: 'raw_body_unavailable',
+        error: 'raw_body_unavailable' satisfies ReceiverErrorKind,
         code: 'body_unavailable',
         message,
       });

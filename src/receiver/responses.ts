@@ -27,6 +27,22 @@ export const rejectionReasons = [
 
 export type RejectionReason = (typeof rejectionReasons)[number];
 
+/**
+ * The `error` (kind) of the receiver's answers that it names itself rather than after the status
+ * (405 `method_not_allowed`, 413 `payload_too_large`, 500 `internal_error`). Stable strings:
+ * docs/errors.md lists them; a test keeps the two equal.
+ */
+export const receiverErrorKinds = [
+  'missing_signature',
+  'invalid_signature',
+  'invalid_body',
+  'raw_body_unavailable',
+  'store_unavailable',
+  'shutting_down',
+] as const;
+
+export type ReceiverErrorKind = (typeof receiverErrorKinds)[number];
+
 const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' } as const;
 
 /** Build a JSON response; header names are lowercase. */
@@ -73,7 +89,7 @@ export function storeUnavailableResponse(retryAfter: string): ReceiverResponse {
   return errorResponse(
     {
       status: 503,
-      error: 'store_unavailable',
+      error: 'store_unavailable' satisfies ReceiverErrorKind,
       code: 'store_unavailable',
       message: 'The event could not be stored; retry later.',
     },

@@ -4,7 +4,7 @@ import { ConfigError } from '../../src/server/config.js';
 import { FilterError } from '../../src/server/event-filter.js';
 import { BodyTooLargeError } from '../../src/server/read-small-body.js';
 import { CliError, exitCodes } from '../../src/cli/exit-codes.js';
-import { errorCodes } from '../../src/errors/error-codes.js';
+import { errorCodes, receiverErrorKinds } from '../../src/errors/error-codes.js';
 import { httpErrorBody, workosErrorBody } from '../../src/errors/http-error-body.js';
 import { WorkosInboxError } from '../../src/index.js';
 import * as api from '../../src/index.js';
@@ -20,6 +20,26 @@ describe('error codes', () => {
       codes.map((code) => [where, code]),
     );
     expect(documented).toEqual(defined);
+  });
+
+  // The codes table above says nothing of the `error` kinds the receiver names itself (such as
+  // `raw_body_unavailable`), which docs/errors.md lists in a sentence of their own: kept equal here,
+  // and with the `Body` column of docs/inbox.md's status table.
+  it("docs/errors.md and docs/inbox.md list exactly the receiver's own error kinds", () => {
+    const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    const sentence = /the receiver keeps its documented kinds \(([^)]*)/.exec(doc)?.[1] ?? '';
+    const listed = [...sentence.matchAll(/`(\w+)`/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...receiverErrorKinds].sort());
+    const inbox = readFileSync(new URL('../../docs/inbox.md', import.meta.url), 'utf8');
+    const table = inbox.slice(inbox.indexOf('### Status codes'), inbox.indexOf('### Adapters'));
+    const bodies = [...table.matchAll(/^\| [^|]+ \| [^\n]+ \| ([^|\n]+) \|$/gm)]
+      .map((m) => m[1]!.replace(/\([^)]*\)/g, ''))
+      .filter((body) => !body.includes('{'))
+      .flatMap((body) => [...body.matchAll(/`(\w+)`/g)].map((m) => m[1]!));
+    const byStatus = ['method_not_allowed', 'payload_too_large'];
+    expect([...new Set(bodies.filter((kind) => !byStatus.includes(kind)))].sort()).toEqual(
+      [...receiverErrorKinds].sort(),
+    );
   });
 
   it('every exported error class is a WorkosInboxError with a listed code', () => {
