@@ -84,7 +84,13 @@ export async function runClusterPrimary(
     // `--port 0` the cluster picks one, and the lines to paste must name it (config.port is 0).
     cluster.once('listening', (_worker, address) => {
       const url = shownUrl(config.host, address.port, Boolean(config.tls));
-      const lines = developmentBanner(config, credentials, url);
+      // The dashboard's one-time links live in the memory of the process that issues them, and
+      // the link's request may reach another: with the development token, say how to sign in.
+      const signIn =
+        options.mode === 'serve' && config.dashboard && credentials.fromDataDir.adminToken
+          ? 'admin token'
+          : undefined;
+      const lines = developmentBanner(config, credentials, url, signIn);
       if (lines.length > 0) options.printBanner(lines);
     });
   }

@@ -41,7 +41,12 @@ export function developmentBanner(
   config: ServeConfig,
   credentials: PreparedCredentials,
   url: string,
-  devSignInPath?: string,
+  /**
+   * The dashboard's sign-in: a one-time link's path, or `'admin token'` with `--processes N`,
+   * whose one-time codes would live in the memory of the one process that issued them while the
+   * link's request reaches any of them (sessions, signed with the admin token, work in all).
+   */
+  devSignInPath?: string | 'admin token',
 ): string[] {
   const { fromDataDir } = credentials;
   if (!fromDataDir.secret && !fromDataDir.adminToken) return [];
@@ -81,7 +86,13 @@ export function developmentBanner(
     '  see what arrived:',
     `    curl -H "Authorization: Bearer ${credentials.adminToken}" ${base.protocol}//${base.host}/inbox/events`,
   );
-  if (devSignInPath) {
+  if (devSignInPath === 'admin token') {
+    lines.push(
+      '  open the dashboard and sign in with the admin token above',
+      '  (--processes runs no one-time sign-in link: a request may reach any process):',
+      `    ${base.protocol}//${base.host}/dashboard/signin`,
+    );
+  } else if (devSignInPath) {
     lines.push(
       '  open the dashboard (this link signs in once):',
       `    ${base.protocol}//${base.host}${devSignInPath}`,
