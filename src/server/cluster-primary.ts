@@ -2,6 +2,7 @@ import { defaults } from '../defaults.js';
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { warnOfUnforwardedDestinations } from '../forward/create-forwarder.js';
 import { createInbox } from '../inbox/create-inbox.js';
 import { answerClusterMetricsRequests } from './cluster-metrics.js';
 import { loadHandlers } from './load-handlers.js';
@@ -33,7 +34,14 @@ export async function runClusterPrimary(
     ...(config.schema !== undefined ? { schema: config.schema } : {}),
     logger,
   });
-  await migrator.close();
+  // Start warnings are said here, once, not by each of the N processes (which skip them).
+  try {
+    if ((options.mode === 'work' || config.worker) && config.forward.spec === undefined) {
+      await warnOfUnforwardedDestinations(migrator.store, logger);
+    }
+  } finally {
+    await migrator.close();
+  }
 
   const env: Record<string, string> = { [clusterWorkerEnv]: '1' };
   if (credentials) {

@@ -7,6 +7,7 @@ import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { systemClock } from '../clock.js';
 import { makeFolder } from '../make-folder.js';
 import { createForwarder, warnOfUnforwardedDestinations } from '../forward/create-forwarder.js';
+import { clusterWorkerEnv } from './cluster-primary.js';
 import type { Forwarder } from '../forward/create-forwarder.js';
 import { parseDestinations } from '../forward/parse-destinations.js';
 import { createInbox } from '../inbox/create-inbox.js';
@@ -271,7 +272,10 @@ export async function runServe(
 
   if (runsWorker && !workerThread) {
     // Deliveries queued for nobody would keep their events from retention: say so at start.
-    if (!forwarder) await warnOfUnforwardedDestinations(inbox.store, logger);
+    // A start warning: with --processes N the primary says it, once, not each process.
+    if (!forwarder && !process.env[clusterWorkerEnv]) {
+      await warnOfUnforwardedDestinations(inbox.store, logger);
+    }
     await inbox.start();
     await forwarder?.start();
   }

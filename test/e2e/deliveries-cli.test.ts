@@ -316,5 +316,20 @@ describe.each(['sqlite', 'postgres'] as const)('`deliveries` commands on %s', (k
     expect(await run('serve')).toHaveLength(1);
     // A receiver only queues: nothing is expected of it.
     expect(await run('serve', '--no-worker')).toEqual([]);
+    // Several processes: said once, by the primary, not once per process.
+    for (const command of ['work', 'serve'] as const) {
+      const p = await startServe(['--database', db, '--processes', '2'], { cwd, command });
+      const started =
+        command === 'work'
+          ? /"msg":"workos-inbox worker running"/g
+          : /"msg":"workos-inbox serving"/g;
+      // Both processes started (each would have warned before saying so).
+      await waitFor(
+        async () => (p.output().stdout.match(started) ?? []).length === 2,
+        `both ${command} processes started\n${p.output().stdout}`,
+      );
+      expect(await p.stop('SIGTERM')).toBe(0);
+      expect(warnings(p.output().stdout), command).toHaveLength(1);
+    }
   });
 });
