@@ -1,5 +1,6 @@
 import type { WireEvent } from '../events/index.js';
 import { mulberry32 } from './seeded-random.js';
+import { scimGroup } from './sample-values.js';
 
 /** Options of {@link generateDirectoryHistory}. All sizes are per parent. */
 export interface DirectoryHistoryOptions {
@@ -182,16 +183,19 @@ export function generateDirectoryHistory(options: DirectoryHistoryOptions = {}):
 
   const addGroup = (dir: WireRecord): void => {
     const id = newId('directory_group');
+    const name = `${pick(groupNames)} ${counter}`;
     const group: WireRecord = {
       object: 'directory_group',
       id,
       idp_id: `idp_group_${counter}`,
       directory_id: dir.id,
       organization_id: dir.organization_id,
-      name: `${pick(groupNames)} ${counter}`,
+      name,
       created_at: new Date(now + 1).toISOString(),
       updated_at: new Date(now + 1).toISOString(),
-      raw_attributes: {},
+      // The IdP's SCIM Group, as WorkOS passes it on: created empty, its members added by the
+      // dsync.group.user_added events that follow.
+      raw_attributes: scimGroup(name, []),
     };
     emit('dsync.group.created', group);
     final.directoryGroups.set(id, group);
@@ -425,6 +429,7 @@ export function generateDirectoryHistory(options: DirectoryHistoryOptions = {}):
         updated('dsync.group.updated', final.directoryGroups.get(pick(groups))!, (g) => {
           const previous = { name: g.name };
           g.name = `${pick(groupNames)} ${counter}`;
+          g.raw_attributes = { ...(g.raw_attributes as object), displayName: g.name };
           return previous;
         });
       } else if (s < 0.58 && groups.length > 1) deleteGroup(dirId, pick(groups));

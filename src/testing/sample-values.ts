@@ -122,9 +122,16 @@ function slugFor(shape: Shape): string {
   }
 }
 
-function objectFor(spec: FieldSpec, ctx: SampleContext): Record<string, unknown> {
+/** The shapes of a directory group: WorkOS sends the IdP's SCIM Group as its `raw_attributes`. */
+const groupShapes = new Set(['DirectoryGroup', 'UpdatedDirectoryGroup']);
+
+function objectFor(spec: FieldSpec, shape: Shape, ctx: SampleContext): Record<string, unknown> {
   switch (spec.wire) {
     case 'raw_attributes':
+      // `displayName` is set to the group's `name` once it is known (sampleShape).
+      if (groupShapes.has(shape.name)) {
+        return scimGroup('', [{ value: ctx.id('directory_user'), display: ctx.email }]);
+      }
       return {
         active: true,
         emails: [{ primary: true, type: 'work', value: ctx.email }],
@@ -174,7 +181,7 @@ export function sampleValue(spec: FieldSpec, shape: Shape, ctx: SampleContext): 
     case 'array':
       return arrayFor(spec, ctx);
     case 'object':
-      return spec.shape ? sampleShape(spec.shape, ctx) : objectFor(spec, ctx);
+      return spec.shape ? sampleShape(spec.shape, ctx) : objectFor(spec, shape, ctx);
     case 'unknown':
       return null;
   }
@@ -187,5 +194,24 @@ export function sampleShape(shape: Shape, ctx: SampleContext): Record<string, un
     const value = sampleValue(spec, shape, ctx);
     if (value !== undefined) out[spec.wire] = value;
   }
+  // A group's SCIM payload names it as the group does.
+  if (groupShapes.has(shape.name) && typeof out.name === 'string') {
+    out.raw_attributes = { ...(out.raw_attributes as object), displayName: out.name };
+  }
   return out;
+}
+
+/**
+ * The SCIM Group an IdP sends for a directory group, as WorkOS passes it on in `raw_attributes`
+ * (a group's, never a user's: `displayName` and `members`, not `userName` and `emails`).
+ */
+export function scimGroup(
+  displayName: string,
+  members: ReadonlyArray<{ value: string; display: string }>,
+): Record<string, unknown> {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName,
+    members: members.map((m) => ({ ...m })),
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventNames } from '../../src/events/index.js';
+import { scenarioEvents } from '../../src/cli/sample-source.js';
 import { sampleEvent } from '../../src/testing/index.js';
 
 const ulid = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -24,6 +25,32 @@ describe('sampleEvent', () => {
     const local = `${data.first_name}.${data.last_name}`.toLowerCase().normalize('NFD');
     expect(data.email).toBe(`${local.replace(/[^a-z.]/g, '')}@${data.email?.split('@')[1]}`);
     expect(data.email).toMatch(/^[a-z.]+@[a-z0-9-]+\.[a-z]+$/);
+  });
+
+  // WorkOS passes on the IdP's SCIM Group as a group's raw_attributes; the samples (a single
+  // `trigger dsync.group.created`, the group inside a membership event, and the groups of
+  // `trigger --scenario directory-sync`) carried a SCIM User (userName, emails) or nothing.
+  it("gives a directory group a SCIM Group's raw_attributes, named as the group", async () => {
+    const groups = [
+      sampleEvent('dsync.group.created', { seed: 3 }).data,
+      sampleEvent('dsync.group.updated', { seed: 3 }).data,
+      sampleEvent('dsync.group.user_added', { seed: 3 }).data.group,
+      ...(await scenarioEvents('directory-sync', 5))
+        .filter((e) => e.event.startsWith('dsync.group.'))
+        .map((e) =>
+          e.event.endsWith('_added') || e.event.endsWith('_removed') ? e.data.group : e.data,
+        ),
+    ] as Array<{ name: string; raw_attributes: Record<string, unknown> }>;
+    expect(groups.length).toBeGreaterThan(10);
+    for (const group of groups) {
+      expect(group.raw_attributes).toMatchObject({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: group.name,
+      });
+      expect(Array.isArray(group.raw_attributes.members)).toBe(true);
+      expect(group.raw_attributes).not.toHaveProperty('userName');
+      expect(group.raw_attributes).not.toHaveProperty('emails');
+    }
   });
 
   it('gives two events of one seed different ids', () => {
