@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { createDefaultLogger } from './default-logger.js';
 import { withCausesLoggedOnce } from '../errors/error-log-serializer.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -106,7 +107,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const registry = new HandlerRegistry();
   // Named in the warning of a name WorkOS does not send: the method itself, unless `serve` says
   // `--handlers` (a label, not a setting).
-  const handlersFrom = options.handlersFrom === undefined ? 'inbox.on' : options.handlersFrom;
+  const handlersFrom = options.handlersFrom ?? 'inbox.on';
   const receiver = explainNoSecret(() =>
     createReceiver({
       // Bound late so bad options (no secret, a bad body limit) fail before a database is opened.
@@ -188,13 +189,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       const off = registry.on(name, handler);
       // Any name may be registered (WorkOS adds events), but a misspelt one never runs: said
       // once, here only (`serve --handlers` registers through this too).
-      if (name !== anyEventName && !isKnownEventName(name)) {
-        // `event`, not `name`: pino's logger name is `name` (the default logger's `workos-inbox`).
-        logger.warn(
-          { event: name, didYouMean: closeMatches(name, eventNames, 3) },
-          `${handlersFrom}: "${name}" is not an event WorkOS sends; a typo?`,
-        );
-      }
+      if (handlersFrom !== false) warnOfUnknownEventName(logger, handlersFrom, name);
       return off;
     },
     onAny: (handler) => registry.onAny(handler),
@@ -231,4 +226,14 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
     worker,
     metrics: metrics.registry,
   };
+}
+
+/** The warning of a handler registered for a name WorkOS does not send (`*` is every name). */
+export function warnOfUnknownEventName(logger: Logger, handlersFrom: string, name: string): void {
+  if (name === anyEventName || isKnownEventName(name)) return;
+  // `event`, not `name`: pino's logger name is `name` (the default logger's `workos-inbox`).
+  logger.warn(
+    { event: name, didYouMean: closeMatches(name, eventNames, 3) },
+    `${handlersFrom}: "${name}" is not an event WorkOS sends; a typo?`,
+  );
 }

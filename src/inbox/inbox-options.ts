@@ -76,7 +76,8 @@ export interface InboxOptions {
   underLoad?: () => boolean;
   /**
    * Who registers the handlers, as the warning of a name WorkOS does not send names it
-   * (`serve` passes `--handlers`: its users never called `inbox.on`). @defaultValue `inbox.on`
+   * (`serve` passes `--handlers`: its users never called `inbox.on`); `false`: no warning (each
+   * of `serve --processes N`'s processes, whose primary warns once). @defaultValue `inbox.on`
    */
-  handlersFrom?: string;
+  handlersFrom?: string | false;
 }

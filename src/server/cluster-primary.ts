@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { warnOfUnforwardedDestinations } from '../forward/create-forwarder.js';
-import { createInbox } from '../inbox/create-inbox.js';
+import { createInbox, warnOfUnknownEventName } from '../inbox/create-inbox.js';
 import { answerClusterMetricsRequests } from './cluster-metrics.js';
 import { loadHandlers } from './load-handlers.js';
 import type { ServeConfig } from './config.js';
@@ -24,7 +24,11 @@ export async function runClusterPrimary(
 ): Promise<number> {
   const { logger } = options;
   // A bad handlers module fails here, once, with its message, before anything is forked.
-  if (config.handlers) await loadHandlers(config.handlers);
+  // Its start warnings (a name WorkOS does not send) are said here, once; the processes skip them.
+  if (config.handlers) {
+    const handlers = await loadHandlers(config.handlers);
+    for (const name of handlers.byName.keys()) warnOfUnknownEventName(logger, '--handlers', name);
+  }
   const credentials = options.mode === 'serve' ? prepareCredentials(config) : undefined;
   // Migrate once here, so N processes do not race to apply the same migrations.
   const migrator = await createInbox({

@@ -124,7 +124,8 @@ export async function runServe(
       : {}),
     logger,
     // The one warning of a name WorkOS does not send (inbox.on's) names the flag.
-    handlersFrom: '--handlers',
+    // With --processes N the primary says it, once.
+    handlersFrom: process.env[clusterWorkerEnv] ? false : '--handlers',
   });
   // `*` is every event to inbox.on as to the module.
   for (const [name, handler] of handlers?.byName ?? []) {
