@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { forwardDefaults, resolveServeConfig } from '../server/config.js';
 import type { ServeConfig } from '../server/config.js';
 import { addConfigFlags, typedFlags } from './config-flags.js';
+import { suggestMeantOptions } from './meant-options.js';
 
 /** `workos-inbox serve`: receiver, worker and read API in one process (or N with --processes). */
 export function registerServe(program: Command): void {
@@ -32,6 +33,8 @@ export function registerWork(program: Command): void {
     .command('work')
     .description('process queued events only (no HTTP): run next to `serve --no-worker` receivers');
   addConfigFlags(command, 'work');
+  // work binds no webhook port: a --port is the metrics port (Commander would suggest --host).
+  suggestMeantOptions(command, { '--port': '--metrics-port' });
   command.action(async () => {
     const config = resolveServeConfig({
       flags: typedFlags(command),

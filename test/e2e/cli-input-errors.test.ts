@@ -286,6 +286,22 @@ describe('work --host without --metrics-port', () => {
   });
 });
 
+describe('work --port (work has no webhook port)', () => {
+  it.each([['--port', '9464'], ['--port=9464']])(
+    '%s suggests --metrics-port, the one port work binds (Commander suggested --host)',
+    async (...flag) => {
+      const dir = mkdtempSync(join(cwd, 'work-port-'));
+      const result = await runCli(['work', ...flag], { cwd: dir, timeoutMs: 60_000 });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`unknown option '${flag[0]}'`);
+      expect(result.stderr).toContain('Did you mean --metrics-port?');
+      expect(result.stderr).not.toContain('--host');
+      expect(readdirSync(dir)).toEqual([]);
+      oneLine(result.stderr);
+    },
+  );
+});
+
 describe('serve and work without --retention', () => {
   it.each([['serve', '--port', '0'], ['work']])(
     '%s: --retention-interval exits 2 before starting, instead of pruning nothing',
