@@ -122,7 +122,8 @@ export async function withCliStore<T>(
       );
     }
     throw new CliError(
-      `no inbox database at ${shown}: start \`workos-inbox serve\` here, run \`workos-inbox migrate\`, or pass --database`,
+      // A serve started with --data-dir keeps its inbox there: name that flag too.
+      `no inbox database at ${shown}: start \`workos-inbox serve\` here, run \`workos-inbox migrate\`, or pass the --data-dir or --database serve was given`,
       exitCodes.database,
       'no_database',
     );

@@ -279,3 +279,30 @@ describe('a data folder or SQLite database that cannot be used', () => {
     });
   });
 });
+
+describe('a SQLite inbox in a data folder the command was not given', () => {
+  let cwd: string;
+  beforeAll(() => {
+    ensureBuilt();
+    cwd = mkdtempSync(join(tmpdir(), 'wi-e2e-data-dir-'));
+  });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('events list after `serve --data-dir X` exits 3 naming --data-dir as well as --database', async () => {
+    const migrate = await runCli(['migrate', '--data-dir', 'inbox-data'], {
+      cwd,
+      timeoutMs: 60_000,
+    });
+    expect(migrate.code, migrate.stderr).toBe(0);
+    const result = await runCli(['events', 'list'], { cwd, timeoutMs: 60_000 });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('no inbox database at');
+    expect(result.stderr).toContain('pass the --data-dir or --database serve was given');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    const given = await runCli(['events', 'list', '--data-dir', 'inbox-data'], {
+      cwd,
+      timeoutMs: 60_000,
+    });
+    expect(given.code, given.stderr).toBe(0);
+  });
+});
