@@ -5,6 +5,7 @@ import {
   filterFlagMessage,
   parseEventFilter,
 } from '../server/event-filter.js';
+import { eventStatuses } from '../store/types.js';
 import { addDatabaseFlags } from './database-flags.js';
 import { unknownEventNameNote } from './event-name-note.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -12,6 +13,9 @@ import { addJsonOption, writeJson } from './json-error.js';
 import { withCliStore } from './open-cli-store.js';
 import type { DatabaseFlags } from './open-cli-store.js';
 import { redriveWithProgress } from './redrive-with-progress.js';
+
+/** What `events redrive --status` takes: every status but `processing` (a worker holds those). */
+const redrivableStatuses = eventStatuses.filter((status) => status !== 'processing');
 
 interface RedriveFlags extends DatabaseFlags {
   event?: string;
@@ -28,7 +32,11 @@ export function registerEventsRedrive(events: Command): void {
       'queue dead events again, optionally only one event name (a progress bar above 1000)',
     )
     .option('--event <name>', 'only this event name')
-    .option('--status <statuses>', 'which statuses to queue again', 'dead')
+    .option(
+      '--status <statuses>',
+      `which statuses to queue again, comma-separated: ${redrivableStatuses.join(', ')}`,
+      'dead',
+    )
     .option('--since <when>', 'received at or after: an ISO date or a duration (30m, 2h, 7d)');
   addJsonOption(
     command,
@@ -38,7 +46,11 @@ export function registerEventsRedrive(events: Command): void {
   command.action(async (flags: RedriveFlags) => {
     let filter;
     try {
-      filter = checkRedriveFilter(parseEventFilter(flags));
+      // `processing` is refused with why (the admin API's one check); any other unknown status is
+      // offered the statuses redrive takes, one list for both.
+      filter = flags.status.split(',').some((s) => s.trim() === 'processing')
+        ? checkRedriveFilter(parseEventFilter(flags))
+        : parseEventFilter(flags, new Date(), redrivableStatuses);
     } catch (error) {
       if (error instanceof FilterError) {
         throw new CliError(filterFlagMessage(error), exitCodes.usage);

@@ -44,7 +44,11 @@ export function checkRedriveFilter(filter: EventFilter): EventFilter {
   return filter;
 }
 
-/** Parse `status` (comma-separated), `event` and `since` as typed in a query string or a flag. */
+/**
+ * Parse `status` (comma-separated), `event` and `since` as typed in a query string or a flag.
+ * `statuses`: the ones accepted, and offered when another is typed (`events redrive`: not
+ * `processing`).
+ */
 export function parseEventFilter(
   input: {
     status?: string | undefined;
@@ -52,20 +56,17 @@ export function parseEventFilter(
     since?: string | undefined;
   },
   now: Date = new Date(),
+  statuses: readonly EventStatus[] = eventStatuses,
 ): EventFilter {
   const filter: EventFilter = {};
   if (input.status !== undefined && input.status !== '') {
-    const statuses = input.status.split(',').map((s) => s.trim());
-    for (const s of statuses) {
-      if (!(eventStatuses as readonly string[]).includes(s)) {
-        throw new FilterError(
-          `unknown status "${s}"; use one of ${eventStatuses.join(', ')}`,
-          'status',
-        );
+    const typed = input.status.split(',').map((s) => s.trim());
+    for (const s of typed) {
+      if (!(statuses as readonly string[]).includes(s)) {
+        throw new FilterError(`unknown status "${s}"; use one of ${statuses.join(', ')}`, 'status');
       }
     }
-    filter.status =
-      statuses.length === 1 ? (statuses[0] as EventStatus) : (statuses as EventStatus[]);
+    filter.status = typed.length === 1 ? (typed[0] as EventStatus) : (typed as EventStatus[]);
   }
   if (input.event !== undefined && input.event !== '') filter.event = input.event;
   if (input.since !== undefined && input.since !== '') filter.since = parseSince(input.since, now);

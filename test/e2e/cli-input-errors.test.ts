@@ -367,6 +367,34 @@ describe('serve and work without --pull or --reconcile-every', () => {
   );
 });
 
+describe('events redrive --status', () => {
+  it('offers only the statuses it accepts (it offered processing, then refused it)', async () => {
+    const database = join(cwd, 'redrive-status.db');
+    const migrate = await runCli(['migrate', '--database', database], { cwd, timeoutMs: 60_000 });
+    expect(migrate.code, migrate.stderr).toBe(0);
+    const bogus = await runCli(['events', 'redrive', '--status', 'bogus', '--database', database], {
+      cwd,
+      timeoutMs: 60_000,
+    });
+    expect(bogus.code).toBe(2);
+    oneLine(bogus.stderr);
+    const offered = /use one of (.+)$/m.exec(bogus.stderr)?.[1]?.split(', ') ?? [];
+    expect(offered).toEqual(['pending', 'done', 'retrying', 'dead']);
+    const each = await runCli(
+      ['events', 'redrive', '--status', offered.join(','), '--database', database],
+      { cwd, timeoutMs: 60_000 },
+    );
+    expect(each.code, each.stderr).toBe(0);
+    const processing = await runCli(
+      ['events', 'redrive', '--status', 'dead,processing', '--database', database],
+      { cwd, timeoutMs: 60_000 },
+    );
+    expect(processing.code).toBe(2);
+    expect(processing.stderr).toContain('"status" processing cannot be redriven');
+    expect(processing.stderr).toContain('Redrive pending, retrying, done or dead ones');
+  });
+});
+
 describe('trigger', () => {
   it('--list --json prints the names as one JSON array (they were one a line, --json ignored)', async () => {
     const plain = await runCli(['trigger', '--list'], { cwd });
