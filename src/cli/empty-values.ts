@@ -9,6 +9,16 @@ import { CliError, exitCodes } from './exit-codes.js';
 const checkedElsewhere = { commands: new Set(['serve', 'work']), flags: new Set(['database']) };
 
 /**
+ * What a value is, said after the message: the help's description without its
+ * `(env: …; default: …)`. It was put in parentheses with that part, nesting them (`give a value
+ * (signing secret (env: WORKOS_WEBHOOK_SECRET, …; default: …))`).
+ */
+function whatItIs(name: string, description: string): string {
+  const what = description.replace(/\s*\((?:env|default):.*\)$/s, '').trim();
+  return what === '' ? '' : `. ${name}: ${what}`;
+}
+
+/**
  * A value typed empty (`--status ""`, `events show ""`, usually a variable that was not set) is a
  * usage error (exit 2). Read as given, it did something else than asked, quietly: `--status ""`
  * was no filter (`events redrive` of every status), `events show ""` looked for an event with no
@@ -22,7 +32,7 @@ export function refuseEmptyValues(command: Command): void {
     const value: unknown = command.getOptionValue(name);
     if (typeof value === 'string' && value.trim() === '') {
       throw new CliError(
-        `${option.long ?? option.flags} is empty: give a value (${option.description}), or leave the flag out`,
+        `${option.long ?? option.flags} is empty: give a value, or leave the flag out${whatItIs(option.long ?? option.flags, option.description)}`,
         exitCodes.usage,
       );
     }
@@ -31,7 +41,7 @@ export function refuseEmptyValues(command: Command): void {
     const value: unknown = command.processedArgs[i];
     if (typeof value === 'string' && value.trim() === '') {
       throw new CliError(
-        `<${argument.name()}> is empty: give a value (${argument.description})`,
+        `<${argument.name()}> is empty: give a value${whatItIs(`<${argument.name()}>`, argument.description)}`,
         exitCodes.usage,
       );
     }

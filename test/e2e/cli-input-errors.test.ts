@@ -193,14 +193,26 @@ describe('the database option', () => {
 // event with no id (exit 4), `deliveries list --event-id ''` listed every delivery.
 describe('a value given empty', () => {
   it.each([
-    [['events', 'list', '--status', ''], '--status is empty: give a value (pending, processing'],
-    [['events', 'redrive', '--status', ' '], '--status is empty: give a value ('],
-    [['events', 'list', '--since', ''], '--since is empty: give a value ('],
-    [['deliveries', 'list', '--event-id', ''], '--event-id is empty: give a value ('],
-    [['deliveries', 'redrive', '--status', ''], '--status is empty: give a value ('],
-    [['events', 'show', ''], '<id> is empty: give a value (event id'],
-    [['events', 'replay', ''], '<id> is empty: give a value (event id'],
-    [['directory', 'user', ''], '<id> is empty: give a value (directory user id'],
+    [
+      ['events', 'list', '--status', ''],
+      '--status is empty: give a value, or leave the flag out. --status: pending, processing',
+    ],
+    [
+      ['events', 'redrive', '--status', ' '],
+      '--status is empty: give a value, or leave the flag out',
+    ],
+    [['events', 'list', '--since', ''], '--since is empty: give a value, or leave the flag out'],
+    [
+      ['deliveries', 'list', '--event-id', ''],
+      '--event-id is empty: give a value, or leave the flag out',
+    ],
+    [
+      ['deliveries', 'redrive', '--status', ''],
+      '--status is empty: give a value, or leave the flag out',
+    ],
+    [['events', 'show', ''], '<id> is empty: give a value. <id>: event id'],
+    [['events', 'replay', ''], '<id> is empty: give a value. <id>: event id'],
+    [['directory', 'user', ''], '<id> is empty: give a value. <id>: directory user id'],
   ])('%j is a usage error (exit 2), the database left alone', async (command, message) => {
     const dir = mkdtempSync(join(cwd, 'empty-value-'));
     const result = await runCli([...command, '--database', 'inbox.db'], { cwd: dir });
@@ -209,6 +221,33 @@ describe('a value given empty', () => {
     oneLine(result.stderr);
     expect(readdirSync(dir)).toEqual([]);
   });
+});
+
+describe('a value given empty, of a flag whose help names its variable and default', () => {
+  // The message embedded the whole help text, `(env: …; default: …)` included, in parentheses.
+  it.each([
+    [
+      ['listen', '--secret', ''],
+      '--secret is empty: give a value, or leave the flag out. --secret: signing secret',
+    ],
+    [
+      ['trigger', 'dsync.user.created', '--secret', ''],
+      '--secret is empty: give a value, or leave the flag out. --secret: webhook secret',
+    ],
+    [
+      ['events', 'list', '--data-dir', ''],
+      '--data-dir is empty: give a value, or leave the flag out. --data-dir: data folder of the default SQLite file',
+    ],
+  ])(
+    "%j: one line saying what the value is, without the help's env and default",
+    async (command, line) => {
+      const dir = mkdtempSync(join(cwd, 'empty-secret-'));
+      const result = await runCli(command, { cwd: dir, timeoutMs: 60_000 });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`workos-inbox: ${line}\n`);
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
 });
 
 describe('serve’s address', () => {
