@@ -205,7 +205,7 @@ export function registerDeliveries(program: Command): void {
       }
       // As `events redrive --json`: one JSON object on stdout, notes on stderr.
       if (flags.json) writeJson(redrive, { redriven: count });
-      else process.stdout.write(`redriven ${count} deliveries\n`);
+      else process.stdout.write(`redriven ${count} ${count === 1 ? 'delivery' : 'deliveries'}\n`);
       const { destination, eventId } = flags;
       if (eventId !== undefined && count === 0) {
         // Its deliveries exist (else exit 4 above), none of them in --status: say which they

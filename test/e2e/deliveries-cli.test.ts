@@ -119,7 +119,7 @@ describe.each(['sqlite', 'postgres'] as const)('`deliveries` commands on %s', (k
     const args = ['--status', 'delivered', '--event-id', id, '--destination', 'app'];
     const r = await cli('redrive', ...args, '--database', db);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('redriven 1 deliveries\n');
+    expect(r.stdout).toBe('redriven 1 delivery\n');
     const [app] = await store.read((d) => eventDeliveries(d, id));
     expect(app).toMatchObject({ destination: 'app', status: 'pending', attempts: 0 });
     expect(app!.attemptLog.map((a) => [a.outcome, a.statusCode])).toEqual([['delivered', 200]]);
