@@ -865,7 +865,7 @@ const units: readonly (readonly [number, string])[] = [
 ];
 
 /** `30000 (30 s)`, `1048576 (1 MiB)`: the value with a reading aid for large numbers. */
-function withReadingAid(value: number, unit: DefaultEntry['unit']): string {
+export function withReadingAid(value: number, unit: DefaultEntry['unit']): string {
   if (unit === 'ms') {
     const found = units.find(([size]) => value >= size && value % size === 0);
     if (found) return `${value} (${value / found[0]} ${found[1]})`;

@@ -1,5 +1,6 @@
 import { packageVersion } from '../version.js';
 import { Command, CommanderError } from 'commander';
+import { withReadingAid } from '../defaults.js';
 import { ConfigError } from '../server/config.js';
 import { DatabaseDriverMissingError, DatabaseDriverNotBuiltError } from '../store/load-backend.js';
 import { SchemaMismatchError, StoreUnavailableError } from '../store/types.js';
@@ -55,7 +56,29 @@ export function createProgram(): Command {
     'after',
     '\nExit codes: 0 ok · 1 failed (invalid signature, non-2xx answers) · 2 usage or configuration ·\n3 database unreachable, schema mismatch or driver missing · 4 not found ·\n5 busy (an event being processed, or a lease another process holds: pull, reconcile)',
   );
+  showDefaultsUnquoted(program);
   return program;
+}
+
+/**
+ * Commander shows a string default quoted, `(default: "180000")`, `(default: "dead")`, and an empty
+ * list as `[]`: shown as the settings' defaults are, `180000 (3 min)`, `dead`, `none` (a flag in
+ * milliseconds, `--…-ms`, with its reading aid).
+ */
+function showDefaultsUnquoted(command: Command): void {
+  for (const option of command.options) {
+    const value: unknown = option.defaultValue;
+    if (option.defaultValueDescription !== undefined || value === undefined) continue;
+    if (Array.isArray(value) && value.length === 0) {
+      option.defaultValueDescription = 'none';
+    } else if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) {
+      const unit = option.long?.endsWith('-ms') ? 'ms' : undefined;
+      option.defaultValueDescription = withReadingAid(Number(value), unit);
+    } else if (typeof value === 'string') {
+      option.defaultValueDescription = value;
+    }
+  }
+  for (const sub of command.commands) showDefaultsUnquoted(sub);
 }
 
 /** Map every failure to one line on stderr and a documented exit code. */
