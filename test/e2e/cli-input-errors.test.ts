@@ -429,7 +429,7 @@ describe('events redrive --status', () => {
       { cwd, timeoutMs: 60_000 },
     );
     expect(processing.code).toBe(2);
-    expect(processing.stderr).toContain('"status" processing cannot be redriven');
+    expect(processing.stderr).toContain('--status: processing cannot be redriven');
     expect(processing.stderr).toContain('Redrive pending, retrying, done or dead ones');
   });
 });
