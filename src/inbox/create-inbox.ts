@@ -107,7 +107,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const registry = new HandlerRegistry();
   // Named in the warning of a name WorkOS does not send: the method itself, unless `serve` says
   // `--handlers` (a label, not a setting).
-  const handlersFrom = options.handlersFrom ?? 'inbox.on';
+  const handlersFrom = options.handlersFrom === undefined ? 'inbox.on' : options.handlersFrom;
   const receiver = explainNoSecret(() =>
     createReceiver({
       // Bound late so bad options (no secret, a bad body limit) fail before a database is opened.
