@@ -53,6 +53,8 @@ export class LeaseLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopping = false;
+  /** The end of the last pause said: the one this process recorded, or one the lease carried. */
+  private pauseSaid: number | undefined;
 
   constructor(private readonly options: LeaseLoopOptions) {}
 
@@ -150,7 +152,21 @@ export class LeaseLoop {
    * (and why), so that no process taking the lease after this one (killed, restarted, replaced
    * by a deploy) asks sooner. Kept when the lease is given back; cleared by a take after it.
    */
+  /**
+   * {@link pause}, calling `say` the first time this process sees each pause (its rounds ask every
+   * few seconds; one recorded by this process was said when it was recorded).
+   */
+  async pauseToWait(say: (pause: LeasePause, at: string) => void): Promise<LeasePause | undefined> {
+    const pause = await this.pause();
+    if (pause && this.pauseSaid !== pause.until.getTime()) {
+      this.pauseSaid = pause.until.getTime();
+      say(pause, pause.until.toISOString());
+    }
+    return pause;
+  }
+
   recordPause(untilMs: number, reason: string): Promise<void> {
+    this.pauseSaid = untilMs;
     const { store, name, owner } = this.options;
     return store.writeTransaction((tx) =>
       pauseNamedLease(tx, name, owner, new Date(untilMs), reason),

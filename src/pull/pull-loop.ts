@@ -58,8 +58,6 @@ export class PullLoop {
   private refusedLoggedAt: number | undefined;
   /** WorkOS asked (Retry-After) not to be asked again before this time (the runner's clock). */
   private pausedUntil: number | undefined;
-  /** The end of the last pause this process logged (its own, or one the lease carried). */
-  private pauseSaid: number | undefined;
   /** Whether this process held the lease after the last tick. */
   holding = false;
 
@@ -107,19 +105,13 @@ export class PullLoop {
       this.pausedUntil = undefined;
       // A pause the lease carries: asked for by WorkOS of a process that held it before (killed,
       // restarted, replaced by a deploy, or a `pull`). WorkOS's limits are per key: wait too.
-      const pause = await this.loop.pause();
-      if (pause) {
-        const until = pause.until.getTime();
-        if (this.pauseSaid !== until) {
-          this.pauseSaid = until;
-          const at = pause.until.toISOString();
-          logger.warn(
-            { until: at, reason: pause.reason },
-            `Events API pull waits until ${at}: WorkOS asked not to be asked again before then (${pause.reason}), a pause kept in the database; webhooks are still received, and pulling goes on from the cursor then`,
-          );
-        }
-        return;
-      }
+      const pause = await this.loop.pauseToWait(({ reason }, at) =>
+        logger.warn(
+          { until: at, reason },
+          `Events API pull waits until ${at}: WorkOS asked not to be asked again before then (${reason}), a pause kept in the database; webhooks are still received, and pulling goes on from the cursor then`,
+        ),
+      );
+      if (pause) return;
       await this.checkSince();
       const result = await this.loop.hold(() =>
         this.puller.catchUp(async (_, page) => {
@@ -159,7 +151,6 @@ export class PullLoop {
       if (asked?.retryAfterMs !== undefined) {
         const until = this.clock.now() + asked.retryAfterMs;
         this.pausedUntil = until;
-        this.pauseSaid = until;
         // Kept with the lease, so that a process taking it over (this one restarted included)
         // does not ask sooner; recorded before it is said, so the line means it is kept.
         await this.loop.recordPause(until, pauseReason(asked)).catch((cause: unknown) => {

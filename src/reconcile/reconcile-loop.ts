@@ -89,8 +89,6 @@ export class ReconcileLoop {
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** WorkOS asked (Retry-After) not to be asked again before this time (the clock's), this run. */
   private pausedUntil: number | undefined;
-  /** The end of the last pause carried by the run lease that this process logged. */
-  private pauseSaid: number | undefined;
 
   constructor(private readonly options: ReconcileLoopOptions) {
     this.clock = options.clock ?? systemClock;
@@ -151,17 +149,14 @@ export class ReconcileLoop {
       // A pause the run lease carries: asked for by WorkOS of a run before this one (its process
       // killed, restarted or replaced by a deploy, or a `reconcile` by hand). WorkOS's limits
       // are per key: no request before then. The slot is kept until then, as after a run.
-      const pause = await this.run.pause();
+      const pause = await this.run.pauseToWait(({ reason }, at) =>
+        logger.warn(
+          { until: at, reason },
+          `reconcile waits until ${at}: WorkOS asked not to be asked again before then (${reason}), a pause kept in the database; the run starts then`,
+        ),
+      );
       if (pause) {
         const until = pause.until.getTime();
-        if (this.pauseSaid !== until) {
-          this.pauseSaid = until;
-          const at = pause.until.toISOString();
-          logger.warn(
-            { until: at, reason: pause.reason },
-            `reconcile waits until ${at}: WorkOS asked not to be asked again before then (${pause.reason}), a pause kept in the database; the run starts then`,
-          );
-        }
         this.nextDueMs = until;
         await this.loop.take(until).catch(() => false);
         return false;
@@ -272,7 +267,6 @@ export class ReconcileLoop {
   private async pause(error: WorkosApiUnavailableError, ms: number): Promise<void> {
     const { logger } = this.options;
     this.pausedUntil = this.clock.now() + ms;
-    this.pauseSaid = this.pausedUntil;
     const until = new Date(this.pausedUntil).toISOString();
     // Kept with the run lease, so that a process taking over (this one restarted included, or a
     // `reconcile` by hand) does not ask sooner if this one dies during the pause; recorded before it

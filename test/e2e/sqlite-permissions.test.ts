@@ -97,45 +97,29 @@ describe.skipIf(skipReason !== undefined)('a SQLite database this user may not u
   });
 
   // SQLite opened it read-only without a word: serve was ready (/readyz 200) and answered every
-  // webhook 503 for ever; it may not be written, so what writes is refused at start.
-  it.each([[['serve', '--port', '0']], [['work']], [['migrate']]])(
-    'a file it may read only: %s exits 2 naming it',
-    async (command) => {
-      const database = join(readOnlyDir, 'inbox.db');
-      const result = await runCli([...command, '--database', database], {
-        cwd: readOnlyDir,
-        ...nobody,
-      });
-      expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr.trim()).toBe(
-        `workos-inbox: this user may not read and write the SQLite database ${database}: ` +
-          `permission denied on ${database}. Give this user read and write access to the file ` +
-          'and its folder (SQLite writes inbox.db-wal and inbox.db-shm beside it), or choose a ' +
-          'database path it can write',
-      );
-    },
-  );
-
-  // A command that writes to an existing inbox failed with a bare SqliteError ('attempt to write
-  // a readonly database') and exit 1. (One with nothing to write, `events prune` of an empty inbox,
-  // writes no page and succeeds.)
-  it.each([[['events', 'redrive', '--status', 'dead']]])(
-    'a file it may read only: %s exits 2 naming it',
-    async (command) => {
-      const database = join(readOnlyDir, 'inbox.db');
-      const result = await runCli([...command, '--database', database], {
-        cwd: readOnlyDir,
-        ...nobody,
-      });
-      expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr.trim()).toBe(
-        `workos-inbox: this user may not read and write the SQLite database ${database}: ` +
-          `permission denied on ${database}. Give this user read and write access to the file ` +
-          'and its folder (SQLite writes inbox.db-wal and inbox.db-shm beside it), or choose a ' +
-          'database path it can write',
-      );
-    },
-  );
+  // webhook 503 for ever; it may not be written, so what writes is refused at start. A command
+  // that writes to an existing inbox (`events redrive`) failed with a bare SqliteError ('attempt to
+  // write a readonly database') and exit 1. (One with nothing to write, `events prune` of an empty
+  // inbox, writes no page and succeeds.)
+  it.each([
+    [['serve', '--port', '0']],
+    [['work']],
+    [['migrate']],
+    [['events', 'redrive', '--status', 'dead']],
+  ])('a file it may read only: %s exits 2 naming it', async (command) => {
+    const database = join(readOnlyDir, 'inbox.db');
+    const result = await runCli([...command, '--database', database], {
+      cwd: readOnlyDir,
+      ...nobody,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `workos-inbox: this user may not read and write the SQLite database ${database}: ` +
+        `permission denied on ${database}. Give this user read and write access to the file ` +
+        'and its folder (SQLite writes inbox.db-wal and inbox.db-shm beside it), or choose a ' +
+        'database path it can write',
+    );
+  });
 
   it.each([
     ['a file', 'file', ['migrate']],
