@@ -308,6 +308,8 @@ export async function runServe(
       url: url || undefined,
       webhookPath: mode === 'serve' ? config.path : undefined,
       database: redactDatabase(config.database),
+      // Several inboxes may share one database: which one this process serves.
+      schema: config.schema,
       worker: workerThread ? 'thread' : runsWorker,
       // With the worker in its thread, the handlers load there and its own line names them.
       handlers: workerThread ? undefined : handlers ? [...handlers.byName.keys()] : [],

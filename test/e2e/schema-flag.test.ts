@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/postgres.js';
-import { ensureBuilt, runCli } from './cli-harness.js';
+import { ensureBuilt, killAll, runCli, startServe } from './cli-harness.js';
 
 let cwd: string;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -16,6 +16,7 @@ beforeAll(async () => {
   db = await createTestDatabase('wi_schema_flag');
 });
 afterAll(async () => {
+  killAll();
   rmSync(cwd, { recursive: true, force: true });
   await db.drop();
 });
@@ -69,6 +70,18 @@ describe('--schema', () => {
     expect(typo.stderr).toContain('schema "TenantAA" of ');
     expect(typo.stderr).toContain('holds no workos-inbox tables: check --database and --schema.');
     expect(typo.stderr).not.toContain('not applied');
+  });
+
+  it("the start line names the schema: which of the database's inboxes this process serves", async () => {
+    const work = await startServe(['--database', db.url, '--schema', 'TenantA'], {
+      cwd,
+      command: 'work',
+    });
+    expect(await work.stop('SIGTERM')).toBe(0);
+    const { stdout } = work.output();
+    const line = stdout.split('\n').find((l) => l.includes('"msg":"workos-inbox worker running"'));
+    expect(line, stdout).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ schema: 'TenantA' });
   });
 
   it('--help says which commands create a missing schema, and the others do not claim to', async () => {
