@@ -33,7 +33,12 @@ const skipReason = ((): string | undefined => {
     encoding: 'utf8',
   });
   if (probe.status !== 0 || help.status !== 0) {
-    return `uid 65534 cannot read ${repoRoot}'s dist or node_modules: ${probe.stderr}${help.stderr}`;
+    // A spawn that failed has no stderr but an error (EACCES on a Node.js binary kept in a folder
+    // only root may enter, as the other Node.js lines' are in CI).
+    const why = [probe.error?.message, probe.stderr, help.error?.message, help.stderr]
+      .filter(Boolean)
+      .join('; ');
+    return `uid 65534 cannot run ${process.execPath} on ${repoRoot}'s dist and node_modules: ${why}`;
   }
   return undefined;
 })();
