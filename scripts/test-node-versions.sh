@@ -25,6 +25,9 @@ if [ ! -f dist/cli/main.js ]; then
 fi
 
 work="$(mktemp -d)"
+# Readable by all: the SQLite permission tests run the CLI as another user (uid 65534) with this
+# Node.js binary.
+chmod 755 "$work"
 addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node
 cp "$addon" "$work/better_sqlite3.node.machine"
 restore() {
